@@ -1,0 +1,88 @@
+"""Command line: ``python -m core project FILE`` and ``python -m core validate FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+
+from .metrics import summarize
+from .projection import project
+from .report import details, headline
+from .scenario import ScenarioError, load_scenario
+
+EXIT_INVALID = 2
+
+
+def _load(path: str):
+    try:
+        return load_scenario(path)
+    except FileNotFoundError:
+        print(f"{path}: no such file", file=sys.stderr)
+    except ScenarioError as exc:
+        print(f"{path}: invalid scenario", file=sys.stderr)
+        for line in exc.errors:
+            print(f"  {line}", file=sys.stderr)
+    sys.exit(EXIT_INVALID)
+
+
+def _json_default(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _finite_or_none(value: object) -> object:
+    """JSON has no NaN or infinity: such metrics (e.g. a burn multiple when not burning) become null."""
+    if isinstance(value, dict):
+        return {k: _finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    scenario = _load(args.file)
+    p = project(scenario)
+    summary = summarize(p, scenario.settings.discount_rate_yearly)
+    table = p.to_frame()
+    if args.format == "json":
+        metrics = _finite_or_none(dataclasses.asdict(summary))
+        rows = json.loads(table.to_json(orient="records", date_format="iso"))
+        json.dump({"scenario": scenario.company.name, "currency": p.currency, "metrics": metrics, "months": rows},
+                  sys.stdout, default=_json_default, indent=2, ensure_ascii=False, allow_nan=False)
+        print()
+    elif args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        print(f"{scenario.company.name} ({p.currency}, {p.months} months)")
+        for kpi in headline(summary, scenario) + details(summary, scenario):
+            note = f"  ({kpi.note})" if kpi.note else ""
+            print(f"  {kpi.label:<32} {kpi.value}{note}")
+        print()
+        print(table.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    scenario = _load(args.file)
+    print(f"{args.file}: valid ({scenario.company.name}, {len(scenario.streams)} revenue streams)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core", description="Winterproof's model from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("project", help="project a scenario file and print its metrics and monthly table")
+    p.add_argument("file", help="scenario file (.yaml, .yml or .json)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
+    p.set_defaults(func=cmd_project)
+    v = sub.add_parser("validate", help="check a scenario file; print every error with its field path, exit 2 if invalid")
+    v.add_argument("file", help="scenario file (.yaml, .yml or .json)")
+    v.set_defaults(func=cmd_validate)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Plotly figure builders: a projection in, a ``go.Figure`` out. No streamlit here.
+
+Every figure states its currency and unit in its title and axis; strings come from
+:mod:`core.i18n`. Charts show path 0 (the deterministic view).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from .i18n import t
+from .metrics import runway_months
+from .projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection
+from .scenario import Round
+
+PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, lang: str) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        xaxis_title=t("chart.month", lang),
+        yaxis_title=y_title,
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        hovermode="x unified",
+    )
+    return fig
+
+
+def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | None = None,
+                 lang: str = "en") -> go.Figure:
+    """Month-end cash with the zero line, funding events and the zero-cash month marked."""
+    dates = p.month_dates()
+    cur = p.currency
+    fig = go.Figure()
+    if compare is not None:
+        fig.add_scatter(x=compare.month_dates(), y=compare.cash[0], name=t("chart.cash.compare", lang),
+                        line={"dash": "dash", "color": "#999999"})
+    fig.add_scatter(x=dates, y=p.cash[0], name=t("chart.cash.series", lang), line={"color": PALETTE[0], "width": 3})
+    fig.add_hline(y=0, line={"color": "#C73E1D", "width": 1}, annotation_text=t("chart.cash.zero", lang))
+    events = [r for r in rounds if r.month < p.months]
+    if events:
+        fig.add_scatter(
+            x=[dates[r.month] for r in events],
+            y=[p.cash[0, r.month] for r in events],
+            mode="markers+text",
+            text=[r.name for r in events],
+            textposition="top center",
+            marker={"symbol": "triangle-up", "size": 14, "color": PALETTE[4]},
+            name=t("chart.cash.funding", lang),
+        )
+    runway = int(runway_months(p.cash[:1])[0])
+    if runway < p.months:
+        fig.add_scatter(x=[dates[runway]], y=[p.cash[0, runway]], mode="markers",
+                        marker={"symbol": "x", "size": 14, "color": PALETTE[2]},
+                        name=t("chart.cash.runs_out", lang))
+    return _layout(fig, t("chart.cash.title", lang, currency=cur), t("chart.cash.y", lang, currency=cur), lang)
+
+
+def burn_breakdown(p: Projection, *, lang: str = "en") -> go.Figure:
+    """Stacked monthly costs by category with revenue as a line on top."""
+    dates = p.month_dates()
+    fig = go.Figure()
+    series = [(item, p.cost_of_revenue_items[item][0]) for item in COST_OF_REVENUE_ITEMS]
+    series += [(cat, p.opex[cat][0]) for cat in OPEX_CATEGORIES]
+    series.append(("debt_service", p.debt_service[0]))
+    for n, (key, values) in enumerate(series):
+        if values.any():
+            fig.add_bar(x=dates, y=values, name=t(f"item.{key}", lang), marker_color=PALETTE[n % len(PALETTE)])
+    fig.add_scatter(x=dates, y=p.revenue[0], name=t("chart.burn.revenue", lang), line={"color": "black", "width": 2})
+    fig.update_layout(barmode="stack")
+    cur = p.currency
+    return _layout(fig, t("chart.burn.title", lang, currency=cur), t("chart.burn.y", lang, currency=cur), lang)
+
+
+def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
+    """Stacked area of monthly revenue by stream."""
+    dates = p.month_dates()
+    fig = go.Figure()
+    for n, name in enumerate(p.stream_names):
+        fig.add_scatter(x=dates, y=p.stream_revenue[0, n], name=name, stackgroup="revenue",
+                        line={"color": PALETTE[n % len(PALETTE)]})
+    cur = p.currency
+    return _layout(fig, t("chart.mix.title", lang, currency=cur), t("chart.mix.y", lang, currency=cur), lang)
+
+
+def revenue_share(p: Projection, *, lang: str = "en") -> go.Figure:
+    """Horizontal bars: each stream's share of first-year revenue, in percent."""
+    totals = p.stream_revenue[0, :, :12].sum(axis=1)
+    whole = totals.sum()
+    shares = 100 * totals / whole if whole > 0 else totals * 0
+    fig = go.Figure(go.Bar(x=shares, y=list(p.stream_names), orientation="h",
+                           text=[f"{s:.1f}%" for s in shares], marker_color=PALETTE[0]))
+    fig = _layout(fig, t("chart.share.title", lang), "", lang)
+    fig.update_layout(xaxis_title=t("chart.share.x", lang), hovermode="closest")
+    return fig
+

@@ -1,0 +1,296 @@
+"""Metrics of a projection: runway, break-even, default alive, burn multiple, NPV/IRR, ...
+
+Array functions take (paths, months) arrays and return one value per path.
+``summarize`` collects the headline figures of one path for pages and the CLI.
+
+Conventions
+-----------
+- "Free cash flow" is EBITDA: revenue minus cost of revenue minus opex (one-off
+  training runs and hardware included), before funding and debt service.
+- NPV discounts month ``t`` by ``(1 + r_m)^-t`` with ``r_m = (1 + r_yearly)^(1/12) - 1``:
+  month 0 is not discounted (numpy-financial's ``npv`` convention, unlike a spreadsheet's
+  NPV which discounts the first value too). No terminal value is added.
+- IRR is the monthly IRR of the free cash flows, compounded to a yearly rate.
+- "Never" is -1 for month indices (break-even, payback).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy_financial as npf
+
+from .projection import Projection, month_date
+
+BURN_MULTIPLE_GRADES = ((1.0, "amazing"), (1.5, "great"), (2.0, "good"), (3.0, "suspect"))
+YEAR = 12
+
+
+def monthly_rate(rate_yearly: float) -> float:
+    """Monthly rate compounding to ``rate_yearly``: ``(1 + y)^(1/12) - 1``.
+
+    >>> round(monthly_rate(0.5), 6)
+    0.034366
+    """
+    return (1 + rate_yearly) ** (1 / 12) - 1
+
+
+def first_month(condition: np.ndarray) -> np.ndarray:
+    """Index of the first True along the months axis per path, -1 where never.
+
+    >>> first_month(np.array([[False, True, True], [False, False, False]]))
+    array([ 1, -1])
+    """
+    hit = condition.any(axis=1)
+    return np.where(hit, condition.argmax(axis=1), -1)
+
+
+def runway_months(cash: np.ndarray) -> np.ndarray:
+    """Whole months until the month-end cash balance first drops below zero.
+
+    Parameters
+    ----------
+    cash : ndarray, shape (paths, months)
+        End-of-month cash balance.
+
+    Returns
+    -------
+    ndarray, shape (paths,)
+        Months of runway; ``months`` (the horizon) where cash never runs out.
+
+    >>> runway_months(np.array([[300.0, 100.0, -50.0, -200.0]]))
+    array([2])
+    """
+    first = first_month(cash < 0)
+    return np.where(first < 0, cash.shape[1], first)
+
+
+def break_even_month(ebitda: np.ndarray) -> np.ndarray:
+    """First month with EBITDA >= 0 (operating break-even); -1 when never in the horizon."""
+    return first_month(ebitda >= 0)
+
+
+def cash_without_new_money(p: Projection) -> np.ndarray:
+    """Month-end cash if no round closes: starting cash plus cumulative EBITDA."""
+    return p.starting_cash[:, None] + np.cumsum(p.ebitda, axis=1)
+
+
+def default_alive(p: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Paul Graham's test: with no new money, is break-even reached before cash runs out?
+
+    Returns
+    -------
+    alive : ndarray of bool, shape (paths,)
+    break_even : ndarray of int, shape (paths,)
+        First month with EBITDA >= 0, -1 when not in the horizon.
+    capital_needed : ndarray, shape (paths,)
+        New money needed to reach break-even: the deepest shortfall of cash without
+        new money up to break-even (up to the horizon when it never comes).
+    """
+    cash = cash_without_new_money(p)
+    be = break_even_month(p.ebitda)
+    upto = np.where(be < 0, p.months - 1, be)
+    before = np.arange(p.months)[None, :] <= upto[:, None]
+    trough = np.where(before, cash, np.inf).min(axis=1)
+    capital_needed = np.maximum(0.0, -trough)
+    return (be >= 0) & (capital_needed == 0), be, capital_needed
+
+
+def peak_funding_need(ebitda: np.ndarray) -> np.ndarray:
+    """Deepest point of cumulative free cash flow (the J-curve trough), as a positive amount."""
+    return np.maximum(0.0, -np.cumsum(ebitda, axis=1).min(axis=1))
+
+
+def payback_month(ebitda: np.ndarray) -> np.ndarray:
+    """First month from which cumulative free cash flow stays >= 0; -1 when never."""
+    cum = np.cumsum(ebitda, axis=1)
+    negative = cum < 0
+    last_negative = np.where(negative.any(axis=1), cum.shape[1] - 1 - negative[:, ::-1].argmax(axis=1), -1)
+    return np.where(last_negative + 1 < cum.shape[1], last_negative + 1, -1)
+
+
+def npv(ebitda: np.ndarray, discount_rate_yearly: float) -> np.ndarray:
+    """Net present value of monthly free cash flows at month 0 (month 0 undiscounted).
+
+    >>> npv(np.array([[-100.0, 110.0]]), 0.1 * 12).round(2)  # about 10 %/month
+    array([4.71])
+    """
+    factors = (1 + monthly_rate(discount_rate_yearly)) ** -np.arange(ebitda.shape[1])
+    return ebitda @ factors
+
+
+def irr_yearly(flows: np.ndarray) -> float | None:
+    """Yearly IRR of one path's monthly flows via numpy-financial; None if undefined."""
+    rate = npf.irr(flows)
+    if not np.isfinite(rate) or rate <= -1:
+        return None
+    return float((1 + rate) ** 12 - 1)
+
+
+def burn_multiple(p: Projection) -> np.ndarray:
+    """Net burn over months 1-12 divided by the ARR added over them (D. Sacks).
+
+    NaN where the company does not burn (nothing to grade); +inf where it burns
+    but adds no ARR.
+    """
+    end = min(YEAR, p.months - 1)
+    burn = p.net_burn[:, 1 : end + 1].sum(axis=1)
+    added = p.arr[:, end] - p.arr[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(added > 0, burn / np.where(added > 0, added, 1), np.inf)
+    return np.where(burn > 0, ratio, np.nan)
+
+
+def burn_multiple_grade(value: float) -> str:
+    """Sacks's grades: < 1 amazing, 1-1.5 great, 1.5-2 good, 2-3 suspect, > 3 bad."""
+    if np.isnan(value):
+        return "not burning"
+    for limit, grade in BURN_MULTIPLE_GRADES:
+        if value < limit:
+            return grade
+    return "suspect" if value == 3.0 else "bad"
+
+
+def herfindahl(stream_revenue: np.ndarray) -> np.ndarray:
+    """Concentration of revenue across streams, 1/n (even) to 1 (one stream), first year."""
+    totals = stream_revenue[:, :, :YEAR].sum(axis=2)
+    all_revenue = totals.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(all_revenue > 0, totals / all_revenue, 0.0)
+    return (shares**2).sum(axis=1)
+
+
+def rule_of_40(p: Projection) -> np.ndarray:
+    """Year-2 revenue growth % plus year-2 EBITDA margin %, in percent.
+
+    Needs 24 months; with a shorter horizon, growth is annualised month 0 to 11 and the
+    margin is year one's.
+    """
+    rev = p.revenue
+    if p.months >= 2 * YEAR:
+        base, year = rev[:, :YEAR].sum(axis=1), slice(YEAR, 2 * YEAR)
+        growth = _ratio(rev[:, year].sum(axis=1), base) - 1
+    else:
+        year = slice(0, YEAR)
+        growth = _ratio(rev[:, YEAR - 1], rev[:, 0]) ** (12 / 11) - 1
+    margin = _ratio(p.ebitda[:, year].sum(axis=1), rev[:, year].sum(axis=1))
+    return 100 * (growth + margin)
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
+
+
+def gross_margin(p: Projection, months: slice = slice(0, YEAR)) -> np.ndarray:
+    """Gross profit / revenue over ``months`` (the first year by default); NaN without revenue."""
+    return _ratio(p.gross_profit[:, months].sum(axis=1), p.revenue[:, months].sum(axis=1))
+
+
+@dataclass(frozen=True)
+class UnitEconomics:
+    """Subscription unit economics over the first year (None without subscribers).
+
+    arpa: revenue per paying customer per month; cac: blended acquisition cost
+    (marketing + CAC spend + sales payroll) per new paying customer; ltv =
+    arpa * gross margin / churn; payback in months = cac / (arpa * gross margin).
+    """
+
+    arpa: float
+    churn_monthly: float
+    cac: float | None
+    ltv: float
+    ltv_to_cac: float | None
+    cac_payback_months: float | None
+
+
+def unit_economics(p: Projection, path: int = 0) -> UnitEconomics | None:
+    year = slice(0, min(YEAR, p.months))
+    subs = [i for i, k in enumerate(p.stream_kinds) if k == "subscription"]
+    customer_months = p.customers[path, year].sum()
+    if not subs or customer_months <= 0:
+        return None
+    sub_revenue = p.stream_revenue[path, subs, year].sum()
+    arpa = sub_revenue / customer_months
+    added = p.new_customers[path, year].sum()
+    at_start = p.customers[path, year] + p.churned_customers[path, year] - p.new_customers[path, year]
+    churn = p.churned_customers[path, year].sum() / at_start.sum() if at_start.sum() > 0 else 0.0
+    gm = float(gross_margin(p, year)[path])
+    margin_per_month = arpa * gm
+    ltv = margin_per_month / churn if churn > 0 else np.inf
+    spend = (p.opex["sales_marketing"][path, year].sum() + p.payroll_by_function["sales"][path, year].sum())
+    cac = spend / added if added > 0 else None
+    return UnitEconomics(
+        arpa=float(arpa),
+        churn_monthly=float(churn),
+        cac=None if cac is None else float(cac),
+        ltv=float(ltv),
+        ltv_to_cac=None if not cac else float(ltv / cac),
+        cac_payback_months=None if cac is None or margin_per_month <= 0 else float(cac / margin_per_month),
+    )
+
+
+def return_on_cost(p: Projection, path: int = 0) -> tuple[float, float]:
+    """(simple return on total cost over the horizon, the same per year, not compounded)."""
+    cost = p.cost_of_revenue[path].sum() + p.opex_total[path].sum()
+    total = p.revenue[path].sum() / cost - 1 if cost > 0 else np.nan
+    return float(total), float(total / (p.months / YEAR))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline figures of one path, in the scenario's currency where money."""
+
+    cash_now: float
+    cash_end: float
+    runway_months: int
+    runs_out: bool
+    zero_cash_date: date | None
+    break_even_month: int | None
+    default_alive: bool
+    capital_needed: float
+    burn_multiple: float
+    burn_multiple_grade: str
+    gross_margin: float
+    npv: float
+    irr_yearly: float | None
+    payback_month: int | None
+    peak_funding_need: float
+    herfindahl: float
+    rule_of_40: float
+    return_on_cost: float
+    return_on_cost_yearly: float
+    unit_economics: UnitEconomics | None
+
+
+def summarize(p: Projection, discount_rate_yearly: float, path: int = 0) -> Summary:
+    """The figures the Overview, the CLI and the share view show, for one path."""
+    runway = int(runway_months(p.cash)[path])
+    alive, be, needed = default_alive(p)
+    bm = float(burn_multiple(p)[path])
+    payback = int(payback_month(p.ebitda)[path])
+    roc, roc_yearly = return_on_cost(p, path)
+    return Summary(
+        cash_now=float(p.starting_cash[path]),
+        cash_end=float(p.cash[path, -1]),
+        runway_months=runway,
+        runs_out=runway < p.months,
+        zero_cash_date=month_date(p.start_date, runway) if runway < p.months else None,
+        break_even_month=None if be[path] < 0 else int(be[path]),
+        default_alive=bool(alive[path]),
+        capital_needed=float(needed[path]),
+        burn_multiple=bm,
+        burn_multiple_grade=burn_multiple_grade(bm),
+        gross_margin=float(gross_margin(p)[path]),
+        npv=float(npv(p.ebitda[path : path + 1], discount_rate_yearly)[0]),
+        irr_yearly=irr_yearly(p.ebitda[path]),
+        payback_month=None if payback < 0 else payback,
+        peak_funding_need=float(peak_funding_need(p.ebitda)[path]),
+        herfindahl=float(herfindahl(p.stream_revenue)[path]),
+        rule_of_40=float(rule_of_40(p)[path]),
+        return_on_cost=roc,
+        return_on_cost_yearly=roc_yearly,
+        unit_economics=unit_economics(p, path),
+    )

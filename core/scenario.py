@@ -1,0 +1,363 @@
+"""The scenario: everything a founder types in, validated and immutable.
+
+Conventions
+-----------
+- Money is a float in the scenario's single currency (``company.currency``).
+- Months are the clock: month 0 is the month of ``company.start_date``.
+- Rates say their period in their name: ``*_monthly`` compounds every month,
+  ``*_yearly`` every year (the engine converts yearly rates once, in
+  :mod:`core.projection`). Rates and shares are decimals (0.05 = 5 %), never percentages.
+- Every number is finite and bounded; unknown fields are refused.
+
+Files are YAML (parsed with ``yaml.safe_load`` only) or JSON, at most 1 MB.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, ClassVar, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 1_000_000
+MAX_MONTH = 240
+
+Money = Annotated[float, Field(ge=0, le=1e13)]
+Count = Annotated[float, Field(ge=0, le=1e10)]
+Share = Annotated[float, Field(ge=0, le=1)]
+GrowthMonthly = Annotated[float, Field(ge=-0.5, le=0.5)]
+DeclineYearly = Annotated[float, Field(ge=0, le=0.99)]
+Month = Annotated[int, Field(ge=0, le=MAX_MONTH)]
+MillionTokens = Annotated[float, Field(ge=0, le=1e6)]
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Company(_Model):
+    name: Name
+    vertical: Annotated[str, Field(max_length=80)] = ""
+    stage: Literal["pre-seed", "seed", "series-a", "series-b", "growth"] = "seed"
+    currency: Literal["CNY", "USD", "EUR"] = "USD"
+    start_date: date = date(2026, 1, 1)
+    starting_cash: Money
+
+
+# --- revenue streams -------------------------------------------------------
+# Every stream kind maps onto one monthly "driver" quantity q_t = q_0 (1 + g)^t
+# (customers, units, deals, contracts, users) times a unit price, plus what each
+# unit costs to serve.  ``TERMS`` says which fields play which role, as a product
+# of fields times a constant, so the engine (and Monte Carlo draws) read every
+# stream the same way.  Subscription adds churn and a trial on top.
+
+Terms = dict[str, tuple[tuple[str, ...], float]]
+
+
+class _Stream(_Model):
+    name: Name
+    TERMS: ClassVar[Terms] = {}
+    RECURRING: ClassVar[bool] = False
+
+
+class Trial(_Model):
+    """Free trial before paying: sign-ups trial for ``months`` then a share converts."""
+
+    months: Annotated[int, Field(ge=0, le=12)] = 1
+    conversion: Share = 0.2
+
+
+class SubscriptionStream(_Stream):
+    """Seats or accounts billed monthly (enterprise or premium tiers)."""
+
+    kind: Literal["subscription"] = "subscription"
+    starting_customers: Count = 0
+    new_customers_per_month: Count = 0
+    new_customer_growth_monthly: GrowthMonthly = 0
+    churn_monthly: Annotated[float, Field(ge=0, le=0.9)] = 0.03
+    price_per_month: Money
+    expansion_monthly: Annotated[float, Field(ge=-0.1, le=0.1)] = 0
+    trial: Trial | None = None
+    mtok_per_customer_month: MillionTokens = 0
+    cac_per_customer: Money = 0
+    TERMS: ClassVar[Terms] = {
+        "price": (("price_per_month",), 1.0),
+        "price_growth": (("expansion_monthly",), 1.0),
+        "tokens": (("mtok_per_customer_month",), 1.0),
+    }
+    RECURRING: ClassVar[bool] = True
+
+
+class UsageStream(_Stream):
+    """Pay-as-you-go API, priced per unit (1M tokens, 1k requests, ...)."""
+
+    kind: Literal["usage"] = "usage"
+    unit: Annotated[str, Field(max_length=40)] = "1M tokens"
+    volume_per_month: Count
+    volume_growth_monthly: GrowthMonthly = 0
+    price_per_unit: Money
+    price_decline_yearly: DeclineYearly = 0
+    mtok_per_unit: MillionTokens = 1.0
+    TERMS: ClassVar[Terms] = {
+        "quantity": (("volume_per_month",), 1.0),
+        "growth": (("volume_growth_monthly",), 1.0),
+        "price": (("price_per_unit",), 1.0),
+        "price_decline": (("price_decline_yearly",), 1.0),
+        "tokens": (("mtok_per_unit",), 1.0),
+    }
+    RECURRING: ClassVar[bool] = True
+
+
+class ProjectStream(_Stream):
+    """Enterprise / custom analysis projects, recognised evenly over each quarter."""
+
+    kind: Literal["projects"] = "projects"
+    deals_per_quarter: Annotated[float, Field(ge=0, le=1e5)]
+    deals_growth_monthly: GrowthMonthly = 0
+    deal_size: Money
+    delivery_cost_share: Share = 0.3
+    TERMS: ClassVar[Terms] = {
+        "quantity": (("deals_per_quarter",), 1 / 3),
+        "growth": (("deals_growth_monthly",), 1.0),
+        "price": (("deal_size",), 1.0),
+        "delivery_share": (("delivery_cost_share",), 1.0),
+    }
+
+
+class DataStream(_Stream):
+    """Data services / licensing: data API and integration contracts, billed monthly."""
+
+    kind: Literal["data"] = "data"
+    contracts: Count
+    contracts_growth_monthly: GrowthMonthly = 0
+    fee_per_contract_month: Money
+    delivery_cost_share: Share = 0.1
+    TERMS: ClassVar[Terms] = {
+        "quantity": (("contracts",), 1.0),
+        "growth": (("contracts_growth_monthly",), 1.0),
+        "price": (("fee_per_contract_month",), 1.0),
+        "delivery_share": (("delivery_cost_share",), 1.0),
+    }
+    RECURRING: ClassVar[bool] = True
+
+
+class AdvertisingStream(_Stream):
+    """Advertising on a free product: MAU x impressions per user x CPM / 1000."""
+
+    kind: Literal["advertising"] = "advertising"
+    monthly_active_users: Count
+    mau_growth_monthly: GrowthMonthly = 0
+    impressions_per_user_month: Annotated[float, Field(ge=0, le=1e4)]
+    cpm: Money
+    mtok_per_user_month: MillionTokens = 0
+    TERMS: ClassVar[Terms] = {
+        "quantity": (("monthly_active_users",), 1.0),
+        "growth": (("mau_growth_monthly",), 1.0),
+        "price": (("impressions_per_user_month", "cpm"), 1 / 1000),
+        "tokens": (("mtok_per_user_month",), 1.0),
+    }
+
+
+class ProductSalesStream(_Stream):
+    """One-off product sales (licences, appliances), each with a unit cost."""
+
+    kind: Literal["product_sales"] = "product_sales"
+    units_per_month: Count
+    units_growth_monthly: GrowthMonthly = 0
+    price_per_unit: Money
+    cost_per_unit: Money = 0
+    TERMS: ClassVar[Terms] = {
+        "quantity": (("units_per_month",), 1.0),
+        "growth": (("units_growth_monthly",), 1.0),
+        "price": (("price_per_unit",), 1.0),
+        "unit_cost": (("cost_per_unit",), 1.0),
+    }
+
+
+Stream = Annotated[
+    SubscriptionStream
+    | UsageStream
+    | ProjectStream
+    | DataStream
+    | AdvertisingStream
+    | ProductSalesStream,
+    Field(discriminator="kind"),
+]
+STREAM_KINDS = ("subscription", "usage", "projects", "data", "advertising", "product_sales")
+
+
+# --- costs -----------------------------------------------------------------
+
+
+class AICosts(_Model):
+    """Cost of revenue. Inference is priced per 1M tokens, given directly or from a GPU.
+
+    From a GPU: cost per 1M tokens = gpu_price_per_hour / (3600 * tokens_per_second) * 1e6.
+    """
+
+    cost_per_million_tokens: Annotated[float, Field(ge=0, le=1e6)] | None = None
+    gpu_price_per_hour: Annotated[float, Field(ge=0, le=1e5)] | None = None
+    tokens_per_second: Annotated[float, Field(gt=0, le=1e7)] | None = None
+    cost_decline_yearly: DeclineYearly = 0
+    hosting_per_month: Money = 0
+    support_share_of_revenue: Annotated[float, Field(ge=0, le=0.5)] = 0
+
+    @model_validator(mode="after")
+    def _one_inference_price(self) -> AICosts:
+        gpu = self.gpu_price_per_hour is not None or self.tokens_per_second is not None
+        if gpu and self.cost_per_million_tokens is not None:
+            raise ValueError("give cost_per_million_tokens or gpu_price_per_hour with tokens_per_second, not both")
+        if gpu and (self.gpu_price_per_hour is None or self.tokens_per_second is None):
+            raise ValueError("gpu_price_per_hour and tokens_per_second go together")
+        return self
+
+    @property
+    def million_token_cost(self) -> float:
+        """Inference cost per 1M tokens at month 0, in the scenario currency."""
+        if self.gpu_price_per_hour is not None and self.tokens_per_second is not None:
+            return self.gpu_price_per_hour / (3600 * self.tokens_per_second) * 1e6
+        return self.cost_per_million_tokens or 0.0
+
+
+class Role(_Model):
+    role: Name
+    function: Literal["rd", "sales", "ga", "ops"] = "rd"
+    headcount: Annotated[float, Field(ge=0, le=1e4)]
+    cost_per_head_month: Money
+    start_month: Month = 0
+    end_month: Month | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Role:
+        if self.end_month is not None and self.end_month <= self.start_month:
+            raise ValueError(f"end_month ({self.end_month}) must be after start_month ({self.start_month})")
+        return self
+
+
+class OneOffCost(_Model):
+    name: Name
+    kind: Literal["training_run", "hardware", "data", "other"] = "training_run"
+    month: Month
+    cost: Money
+
+
+class Opex(_Model):
+    team: Annotated[list[Role], Field(max_length=50)] = []
+    salary_growth_yearly: Annotated[float, Field(ge=0, le=0.5)] = 0
+    one_off_costs: Annotated[list[OneOffCost], Field(max_length=50)] = []
+    marketing_per_month: Money = 0
+    general_admin_per_month: Money = 0
+    other_per_month: Money = 0
+
+
+class Round(_Model):
+    name: Name
+    month: Month
+    amount: Money
+    kind: Literal["equity", "debt", "grant"] = "equity"
+    pre_money_valuation: Money | None = None
+    interest_rate_yearly: Annotated[float, Field(ge=0, le=1)] = 0
+    term_months: Annotated[int, Field(ge=1, le=MAX_MONTH)] | None = None
+
+    @model_validator(mode="after")
+    def _debt_terms_only_for_debt(self) -> Round:
+        if self.kind != "debt" and (self.interest_rate_yearly or self.term_months):
+            raise ValueError("interest_rate_yearly and term_months apply to debt rounds only")
+        return self
+
+
+class Settings(_Model):
+    horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
+    discount_rate_yearly: Annotated[float, Field(ge=0, le=3)] = 0.5
+
+
+class Scenario(_Model):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    company: Company
+    settings: Settings = Settings()
+    streams: Annotated[list[Stream], Field(max_length=20)] = []
+    ai_costs: AICosts = AICosts()
+    opex: Opex = Opex()
+    funding: Annotated[list[Round], Field(max_length=20)] = []
+
+
+# --- files and errors ------------------------------------------------------
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``errors`` holds one readable line per problem."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def _field_path(loc: tuple) -> str:
+    path = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in STREAM_KINDS and i > 0 and isinstance(loc[i - 1], int):
+            continue  # the discriminator pydantic adds to a stream's location
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(file)"
+
+
+def format_errors(error: ValidationError) -> list[str]:
+    """One line per problem: ``streams[2].churn_monthly: Input should be ... (got 1.4)``."""
+    lines = []
+    for err in error.errors(include_url=False):
+        msg = err["msg"].removeprefix("Value error, ")
+        got = err.get("input")
+        shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+        lines.append(f"{_field_path(err['loc'])}: {msg}{shown}")
+    return lines
+
+
+def parse_scenario(data: object) -> Scenario:
+    """Validate plain data (a dict from YAML/JSON) into a Scenario, or raise ScenarioError."""
+    if not isinstance(data, dict):
+        raise ScenarioError([f"(file): expected a mapping of scenario fields, got {type(data).__name__}"])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(format_errors(exc)) from None
+
+
+def loads_scenario(text: bytes | str, fmt: Literal["yaml", "json"] = "yaml") -> Scenario:
+    """Parse scenario text (YAML or JSON, at most 1 MB)."""
+    raw = text.encode() if isinstance(text, str) else text
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError([f"(file): {len(raw):,} bytes is over the {MAX_FILE_BYTES:,}-byte limit"])
+    try:
+        decoded = raw.decode("utf-8")
+        data = json.loads(decoded) if fmt == "json" else yaml.safe_load(decoded)
+    except UnicodeDecodeError:
+        raise ScenarioError(["(file): not UTF-8 text"]) from None
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ScenarioError([f"(file): not valid {fmt.upper()}: {exc}".splitlines()[0]]) from None
+    except RecursionError:
+        raise ScenarioError(["(file): nested too deeply"]) from None
+    return parse_scenario(data)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a ``.yaml``/``.yml``/``.json`` scenario file."""
+    path = Path(path)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ScenarioError([f"(file): {path.stat().st_size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit"])
+    return loads_scenario(path.read_bytes(), "json" if path.suffix.lower() == ".json" else "yaml")
+
+
+def dumps_scenario(scenario: Scenario, fmt: Literal["yaml", "json"] = "yaml") -> str:
+    """Serialise so that ``loads_scenario(dumps_scenario(s, f), f) == s``."""
+    data = scenario.model_dump(mode="json", exclude_defaults=False)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
