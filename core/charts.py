@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from .i18n import t
-from .metrics import runway_months
+from .metrics import runway_months, stream_shares
 from .projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection
 from .scenario import Round
 
@@ -87,9 +87,7 @@ def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
 
 def revenue_share(p: Projection, *, lang: str = "en") -> go.Figure:
     """Horizontal bars: each stream's share of first-year revenue, in percent."""
-    totals = p.stream_revenue[0, :, :12].sum(axis=1)
-    whole = totals.sum()
-    shares = 100 * totals / whole if whole > 0 else totals * 0
+    shares = 100 * stream_shares(p.stream_revenue)[0]
     fig = go.Figure(go.Bar(x=shares, y=list(p.stream_names), orientation="h",
                            text=[f"{s:.1f}%" for s in shares], marker_color=PALETTE[0]))
     fig = _layout(fig, t("chart.share.title", lang), "", lang)

@@ -153,13 +153,26 @@ def burn_multiple_grade(value: float) -> str:
     return "suspect" if value == 3.0 else "bad"
 
 
-def herfindahl(stream_revenue: np.ndarray) -> np.ndarray:
-    """Concentration of revenue across streams, 1/n (even) to 1 (one stream), first year."""
-    totals = stream_revenue[:, :, :YEAR].sum(axis=2)
+def stream_shares(stream_revenue: np.ndarray, months: slice = slice(0, YEAR)) -> np.ndarray:
+    """Each stream's share of revenue over ``months``, shape (paths, streams); 0 without revenue."""
+    totals = stream_revenue[:, :, months].sum(axis=2)
     all_revenue = totals.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(all_revenue > 0, totals / all_revenue, 0.0)
-    return (shares**2).sum(axis=1)
+        return np.where(all_revenue > 0, totals / all_revenue, 0.0)
+
+
+def herfindahl(stream_revenue: np.ndarray) -> np.ndarray:
+    """Concentration of first-year revenue across streams: 1/n for n equal streams, 1 for one.
+
+    >>> herfindahl(np.array([[[1.0] * 12, [3.0] * 12]]))
+    array([0.625])
+    """
+    return (stream_shares(stream_revenue) ** 2).sum(axis=1)
+
+
+def recurring_share(p: Projection) -> np.ndarray:
+    """Share of first-year revenue from recurring streams (subscription, usage, data)."""
+    return _ratio(p.mrr[:, :YEAR].sum(axis=1), p.revenue[:, :YEAR].sum(axis=1))
 
 
 def rule_of_40(p: Projection) -> np.ndarray:

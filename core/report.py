@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from . import formatting as fmt
 from .i18n import t
-from .metrics import Summary
-from .projection import month_date
+import pandas as pd
+
+from .metrics import YEAR, Summary, stream_shares
+from .projection import Projection, month_date
 from .scenario import Scenario
 
 
@@ -67,3 +69,15 @@ def details(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
         rows.append(Kpi("cac_payback", t("kpi.cac_payback", lang),
                         "—" if ue.cac_payback_months is None else t("kpi.months_short", lang, months=ue.cac_payback_months)))
     return rows
+
+
+def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
+    """One row per stream: kind, first-year revenue, share, revenue in the last month."""
+    shares = stream_shares(p.stream_revenue)[0]
+    return pd.DataFrame({
+        t("table.stream", lang): p.stream_names,
+        t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
+        t("table.year1", lang, currency=p.currency): p.stream_revenue[0, :, :YEAR].sum(axis=1).round(0),
+        t("table.share", lang): (100 * shares).round(1),
+        t("table.last_month", lang, currency=p.currency): p.stream_revenue[0, :, -1].round(0),
+    })

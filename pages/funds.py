@@ -1,0 +1,50 @@
+"""Funds & runway: move the main drivers, see cash and burn redraw against the saved scenario."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from core import charts
+from core.i18n import t
+from core.levers import Levers, apply_levers, next_round_index
+from core.report import headline
+from ui.state import current_scenario, lang, projection, set_scenario, summary
+from ui.widgets import chart, kpi_cards
+
+scenario = current_scenario()
+cur = scenario.company.currency
+st.title(t("funds.title", lang()))
+st.caption(t("funds.intro", lang()))
+
+cash_now = scenario.company.starting_cash
+left, right = st.columns(2)
+with left:
+    starting_cash = st.slider(t("funds.starting_cash", lang(), currency=cur), 0.0, max(4 * cash_now, 1e6), cash_now,
+                              step=max(cash_now, 1e6) / 100, key="lever.starting_cash", format="%.0f")
+    headcount = st.slider(t("funds.headcount", lang()), 0.0, 3.0, 1.0, 0.05, key="lever.headcount")
+    cost_per_head = st.slider(t("funds.cost_per_head", lang()), 0.5, 2.0, 1.0, 0.05, key="lever.cost_per_head")
+    growth_points = st.slider(t("funds.growth", lang()), -10.0, 10.0, 0.0, 0.5, key="lever.growth", format="%+.1f")
+    churn = st.slider(t("funds.churn", lang()), 0.0, 3.0, 1.0, 0.05, key="lever.churn")
+with right:
+    price = st.slider(t("funds.price", lang()), 0.25, 3.0, 1.0, 0.05, key="lever.price")
+    inference = st.slider(t("funds.inference", lang()), 0.1, 3.0, 1.0, 0.05, key="lever.inference")
+    has_round = next_round_index(scenario) is not None
+    delay = st.slider(t("funds.round_delay", lang()), -12, 24, 0, 1, key="lever.round_delay", disabled=not has_round)
+    amount = st.slider(t("funds.round_amount", lang()), 0.0, 3.0, 1.0, 0.05, key="lever.round_amount",
+                       disabled=not has_round)
+    if not has_round:
+        st.caption(t("funds.no_round", lang()))
+
+levers = Levers(starting_cash=starting_cash, headcount_factor=headcount, cost_per_head_factor=cost_per_head,
+                growth_shift_monthly=growth_points / 100, churn_factor=churn, price_factor=price,
+                inference_cost_factor=inference, round_delay_months=delay, round_amount_factor=amount)
+adjusted = apply_levers(scenario, levers)
+s_base, s_new = summary(scenario), summary(adjusted)
+
+cards = [k for k in headline(s_new, adjusted, lang()) if k.key in ("runway", "zero_cash", "default_alive", "burn_multiple")]
+cards[0] = replace(cards[0], note=t("funds.runway_delta", lang(), delta=s_new.runway_months - s_base.runway_months))
+kpi_cards(cards)
+chart(charts.cash_balance(projection(adjusted), adjusted.funding, compare=projection(scenario), lang=lang()))
+chart(charts.burn_breakdown(projection(adjusted), lang=lang()))
+if st.button(t("funds.apply", lang()), key="funds.apply", on_click=set_scenario, args=(adjusted,)):
+    st.success(t("funds.applied", lang()))

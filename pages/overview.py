@@ -1,0 +1,24 @@
+"""Overview: the headline KPIs and the cash balance."""
+
+import streamlit as st
+
+from core import charts
+from core.i18n import t
+from core.report import details, headline
+from ui.state import current_scenario, lang, projection, summary
+from ui.widgets import chart, kpi_cards
+
+scenario = current_scenario()
+p = projection(scenario)
+s = summary(scenario)
+
+st.title(f"{t('overview.title', lang())} — {scenario.company.name}")
+kpi_cards(headline(s, scenario, lang()))
+chart(charts.cash_balance(p, scenario.funding, lang=lang()))
+with st.expander(t("overview.more", lang())):
+    kpi_cards(details(s, scenario, lang()))
+with st.expander(t("overview.table", lang())):
+    table = p.to_frame()
+    st.dataframe(table, hide_index=True)
+    st.download_button(t("overview.download_csv", lang()), table.to_csv(index=False), file_name="projection.csv",
+                       mime="text/csv")

@@ -1,0 +1,100 @@
+"""The current scenario in session state, the shared sidebar, and cached core calls.
+
+Session keys: ``scenario`` (the current Scenario), ``preset`` (the picker),
+``upload`` (the uploader), ``upload_seen`` (the last upload handled), ``lang``.
+Widgets of what-if pages use keys starting with ``lever.``; they are cleared whenever
+the scenario is replaced so their defaults follow the new scenario.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from core.i18n import t
+from core.metrics import Summary, summarize
+from core.projection import Projection, project
+from core.scenario import Scenario, ScenarioError, dumps_scenario, load_scenario, loads_scenario
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+DEFAULT_PRESET = "capital_winter_round_slips"
+
+
+def presets() -> dict[str, Path]:
+    """Preset name (file stem) to path, sorted."""
+    return {p.stem: p for p in sorted(SAMPLE_DIR.glob("*.yaml"))}
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def set_scenario(scenario: Scenario) -> None:
+    """Replace the current scenario and reset what-if widgets."""
+    st.session_state["scenario"] = scenario
+    for key in [k for k in st.session_state if str(k).startswith("lever.")]:
+        del st.session_state[key]
+
+
+def current_scenario() -> Scenario:
+    if "scenario" not in st.session_state:
+        set_scenario(load_scenario(presets()[DEFAULT_PRESET]))
+    return st.session_state["scenario"]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _project(scenario_json: str) -> Projection:
+    return project(Scenario.model_validate_json(scenario_json))
+
+
+def projection(scenario: Scenario) -> Projection:
+    """The deterministic projection, cached by the scenario's JSON."""
+    return _project(scenario.model_dump_json())
+
+
+def summary(scenario: Scenario) -> Summary:
+    return summarize(projection(scenario), scenario.settings.discount_rate_yearly)
+
+
+def _load_preset() -> None:
+    set_scenario(load_scenario(presets()[st.session_state["preset"]]))
+
+
+def _handle_upload() -> None:
+    upload = st.session_state.get("upload")
+    if upload is None or st.session_state.get("upload_seen") == upload.file_id:
+        return
+    st.session_state["upload_seen"] = upload.file_id
+    fmt = "json" if upload.name.lower().endswith(".json") else "yaml"
+    try:
+        scenario = loads_scenario(upload.getvalue(), fmt)
+    except ScenarioError as exc:
+        st.session_state["upload_errors"] = (upload.name, exc.errors)
+        return
+    st.session_state.pop("upload_errors", None)
+    set_scenario(scenario)
+    st.session_state["upload_ok"] = upload.name
+
+
+def sidebar() -> None:
+    """Preset picker, uploader (errors keep the current scenario) and download."""
+    scenario = current_scenario()
+    with st.sidebar:
+        st.title(t("app.title", lang()))
+        st.caption(t("app.tagline", lang()))
+        names = list(presets())
+        st.selectbox(t("sidebar.preset", lang()), names, key="preset", on_change=_load_preset,
+                     index=names.index(DEFAULT_PRESET))
+        st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json"], key="upload",
+                         on_change=_handle_upload, max_upload_size=1)
+        if "upload_errors" in st.session_state:
+            name, errors = st.session_state["upload_errors"]
+            st.error(t("sidebar.upload_bad", lang(), file=name) + "\n\n" + "\n".join(f"- `{e}`" for e in errors))
+        elif "upload_ok" in st.session_state:
+            st.success(t("sidebar.upload_ok", lang(), name=scenario.company.name,
+                         file=st.session_state["upload_ok"]))
+        scenario = current_scenario()
+        st.caption(t("sidebar.current", lang(), name=scenario.company.name, currency=scenario.company.currency))
+        st.download_button(t("sidebar.download", lang()), dumps_scenario(scenario),
+                           file_name="scenario.yaml", mime="application/x-yaml")

@@ -1,0 +1,21 @@
+"""Small rendering helpers shared by pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.report import Kpi
+
+
+def kpi_cards(kpis: list[Kpi], per_row: int = 4) -> None:
+    """Metric cards, ``per_row`` to a row, with their note as a caption."""
+    for start in range(0, len(kpis), per_row):
+        for col, kpi in zip(st.columns(per_row), kpis[start : start + per_row], strict=False):
+            with col:
+                st.metric(kpi.label, kpi.value, help=kpi.help or None)
+                if kpi.note:
+                    st.caption(kpi.note)
+
+
+def chart(fig) -> None:
+    st.plotly_chart(fig, width="stretch")
