@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import formatting as fmt
-from .i18n import t
 import pandas as pd
 
+from . import formatting as fmt
+from .i18n import t
 from .metrics import YEAR, Summary, stream_shares
 from .projection import Projection, month_date
 from .scenario import Scenario

@@ -1,0 +1,46 @@
+# Winterproof: `make run` starts the app, `make test` runs lint and every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+
+.PHONY: run test lint bench browser clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(RUNTIME): requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(DEV): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(RUNTIME)
+
+# Debian's Chromium for the browser tests (never `playwright install`).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (apt-get)"; \
+		apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq chromium; }; \
+	else \
+		echo "Chromium is missing: browser tests will skip. Enable them with: sudo apt-get install -y chromium"; \
+	fi
+
+run: $(RUNTIME)
+	$(VENV)/bin/streamlit run app.py
+
+lint: $(DEV)
+	$(VENV)/bin/ruff check .
+
+test: $(DEV) browser lint
+	$(PY) -m pytest
+
+bench: $(RUNTIME)
+	$(PY) -m bench.engine
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,144 @@
+import numpy as np
+import pytest
+
+from core import metrics
+from core.metrics import burn_multiple_grade, summarize
+from core.projection import project
+from core.scenario import load_scenario, parse_scenario
+
+BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 0}, "settings": {"horizon_months": 24}}
+
+
+@pytest.fixture(scope="module")
+def seed002():
+    s = load_scenario("sample_data/seed002_nlp_project.yaml")
+    return s, project(s)
+
+
+def test_seed_002_correct_figures_next_to_the_articles_wrong_one(seed002):
+    s, p = seed002
+    # The article (shared/seeds/002): R_CAP = T_R / (C0 + T_C), T_C = sum(C0 + C1) over the
+    # years with C0 = 600 in its code -> 900 / (600 + 300) = 1.0, called "100 % annualised return".
+    T, C0, C1, R = 3, 500.0, 100.0, 300.0
+    article = (R * T) / (600 + C1 * T)
+    assert article == 1.0
+    # The correct figures, by hand: revenue 900万 against 500万 + 3 x 100万 = 800万 of cost.
+    assert p.revenue[0].sum() == pytest.approx(9_000_000)
+    assert p.cost_of_revenue[0].sum() + p.opex_total[0].sum() == pytest.approx(8_000_000)
+    summary = summarize(p, s.settings.discount_rate_yearly)
+    assert summary.return_on_cost == pytest.approx(R * T / (C0 + C1 * T) - 1)  # 12.5 % over three years
+    assert summary.return_on_cost_yearly == pytest.approx(0.125 / 3)  # about 4 % a year
+    # NPV at 50 %/yr applied monthly: -5M at month 0 plus an annuity-due of 166,666.67 for 36 months.
+    m = 1.5 ** (1 / 12) - 1
+    annuity_due = (1 - (1 + m) ** -36) / m * (1 + m)
+    assert summary.npv == pytest.approx(-5_000_000 + 1_000_000 / 6 * annuity_due)
+    assert summary.npv == pytest.approx(-1_469_934, abs=1)
+    assert summary.npv < 0 and summary.default_alive
+
+
+def test_seed_002_irr_solves_npv_zero_by_bisection(seed002):
+    s, p = seed002
+    flows = p.ebitda[0]
+    irr = summarize(p, 0.5).irr_yearly
+
+    def npv_at(monthly):
+        return sum(f / (1 + monthly) ** t for t, f in enumerate(flows))
+
+    lo, hi = 0.0, 0.1
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if npv_at(mid) > 0 else (lo, mid)
+    assert irr == pytest.approx((1 + lo) ** 12 - 1, rel=1e-6)
+    # annual flows (-5M, then +2M x 3) give 9.7 %; monthly receipts come earlier, so more
+    assert irr > 0.097
+
+
+def test_npv_matches_a_hand_sum():
+    flows = np.array([[-1000.0, 300.0, 400.0, 500.0]])
+    m = 1.2 ** (1 / 12) - 1
+    hand = -1000 + 300 / (1 + m) + 400 / (1 + m) ** 2 + 500 / (1 + m) ** 3
+    assert metrics.npv(flows, 0.2)[0] == pytest.approx(hand)
+
+
+@pytest.mark.parametrize(
+    ("value", "grade"),
+    [(0.5, "amazing"), (0.999, "amazing"), (1.0, "great"), (1.49, "great"), (1.5, "good"), (1.99, "good"),
+     (2.0, "suspect"), (3.0, "suspect"), (3.01, "bad"), (np.inf, "bad"), (np.nan, "not burning")],
+)
+def test_burn_multiple_grades_follow_sacks(value, grade):
+    assert burn_multiple_grade(value) == grade
+
+
+def test_burn_multiple_by_hand():
+    # data contracts 10 -> grows; burn is payroll. ARR added over months 1..12 and burn over them.
+    s = parse_scenario({**BASE, "streams": [{"kind": "data", "name": "d", "contracts": 10, "contracts_growth_monthly": 0.1,
+                                             "fee_per_contract_month": 100, "delivery_cost_share": 0}],
+                        "opex": {"other_per_month": 5_000}})
+    p = project(s)
+    mrr = 1000 * 1.1 ** np.arange(13)
+    burn = (5_000 - mrr[1:13]).sum()
+    added = 12 * (mrr[12] - mrr[0])
+    assert metrics.burn_multiple(p)[0] == pytest.approx(burn / added)
+
+
+def test_default_alive_and_capital_needed_by_hand():
+    # cash 100; EBITDA -60, -60, then +10: cash without new money 40, -20 -> dead, needs 20.
+    s = parse_scenario({**BASE, "company": {"name": "x", "starting_cash": 100},
+                        "streams": [{"kind": "data", "name": "d", "contracts": 1, "fee_per_contract_month": 70,
+                                     "delivery_cost_share": 0}],
+                        "opex": {"one_off_costs": [{"name": "a", "month": 0, "cost": 70}, {"name": "b", "month": 1, "cost": 70}],
+                                 "other_per_month": 60},
+                        "funding": [{"name": "A", "month": 1, "amount": 1_000}]})
+    p = project(s)
+    alive, be, needed = metrics.default_alive(p)
+    assert (bool(alive[0]), int(be[0]), float(needed[0])) == (False, 2, pytest.approx(20))
+    assert metrics.runway_months(p.cash)[0] == 24  # the round saves it
+    assert metrics.peak_funding_need(p.ebitda)[0] == pytest.approx(120)
+    assert metrics.payback_month(p.ebitda)[0] == 13  # -120 + 10 * 12 = 0 at month 13, >= 0 from then on
+    assert metrics.payback_month(np.array([[-10.0, 5, 5, 5]]))[0] == 2
+
+
+def test_unit_economics_by_hand():
+    # 100 customers steady (10 % churn, 10 new), 10 a month, CAC 50 each, no other cost.
+    s = parse_scenario({**BASE, "streams": [{"kind": "subscription", "name": "s", "starting_customers": 100,
+                                             "new_customers_per_month": 10, "churn_monthly": 0.1, "price_per_month": 10,
+                                             "cac_per_customer": 50}]})
+    ue = metrics.unit_economics(project(s))
+    assert ue.arpa == pytest.approx(10)
+    assert ue.churn_monthly == pytest.approx(0.1)
+    assert ue.ltv == pytest.approx(100)  # 10 * 100 % margin / 10 %
+    assert ue.cac == pytest.approx(50)
+    assert ue.ltv_to_cac == pytest.approx(2)
+    assert ue.cac_payback_months == pytest.approx(5)
+
+
+def test_rule_of_40_by_hand():
+    # revenue 100 a month in year 1, 150 in year 2 (growth 50 %), costs 120 a month (year-2 margin 20 %)
+    s = parse_scenario({**BASE, "streams": [{"kind": "product_sales", "name": "p", "units_per_month": 1, "price_per_unit": 100}],
+                        "opex": {"other_per_month": 120, "one_off_costs": []}})
+    p = project(s, {"streams[0].units_per_month": np.array([1.0])})
+    revenue = np.r_[np.full(12, 100.0), np.full(12, 150.0)]
+    ebitda = revenue - 120
+    growth = revenue[12:].sum() / revenue[:12].sum() - 1
+    margin = ebitda[12:].sum() / revenue[12:].sum()
+    fake = type("P", (), {"revenue": revenue[None], "ebitda": ebitda[None], "months": 24})
+    assert metrics.rule_of_40(fake)[0] == pytest.approx(100 * (growth + margin))
+    assert metrics.rule_of_40(p)[0] == pytest.approx(100 * (0 + (100 - 120) / 100))
+
+
+def test_zero_cash_date_is_the_month_cash_goes_negative():
+    s = parse_scenario({**BASE, "company": {"name": "x", "starting_cash": 250, "start_date": "2026-11-01"},
+                        "opex": {"other_per_month": 100}})
+    summary = summarize(project(s), 0.5)
+    assert summary.runway_months == 2 and summary.runs_out
+    assert summary.zero_cash_date.isoformat() == "2027-01-01"
+
+
+def test_presets_give_sensible_headlines():
+    winter = summarize(project(s := load_scenario("sample_data/capital_winter_round_slips.yaml")), s.settings.discount_rate_yearly)
+    assert winter.runs_out and winter.runway_months < 18 and not winter.default_alive
+    for name in ("company_a_customer_service", "company_b_data_assistant", "company_c_analytics_platform"):
+        s = load_scenario(f"sample_data/{name}.yaml")
+        summary = summarize(project(s), s.settings.discount_rate_yearly)
+        assert 0.5 < summary.gross_margin < 0.8, name  # AI margins run 50-60 %, SaaS 60-80 % (DOMAIN)
+        assert not summary.runs_out, name

@@ -1,0 +1,152 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.reference import reference_project
+from core.metrics import runway_months
+from core.projection import project
+from core.scenario import parse_scenario
+from tests.scenarios import scenarios
+
+BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 10_000}, "settings": {"horizon_months": 24}}
+
+
+def make(**parts):
+    return parse_scenario({**BASE, **parts})
+
+
+def test_steady_subscription_by_hand():
+    # 100 customers, 10 % churn, 10 new a month: 100 * 0.9 + 10 = 100 every month.
+    s = make(streams=[{"kind": "subscription", "name": "s", "starting_customers": 100, "new_customers_per_month": 10,
+                       "churn_monthly": 0.1, "price_per_month": 10, "mtok_per_customer_month": 2}],
+             ai_costs={"cost_per_million_tokens": 0.5})
+    p = project(s)
+    np.testing.assert_allclose(p.customers[0], 100)
+    np.testing.assert_allclose(p.revenue[0], 1000)
+    np.testing.assert_allclose(p.churned_customers[0], 10)
+    np.testing.assert_allclose(p.cost_of_revenue_items["inference"][0], 100)  # 200 Mtok * 0.5
+    np.testing.assert_allclose(p.cash[0, :3], [10_900, 11_800, 12_700])
+
+
+def test_trial_delays_conversion_and_trial_users_cost_inference():
+    # 10 sign-ups a month, 2-month trial, half convert, no churn.
+    s = make(streams=[{"kind": "subscription", "name": "s", "new_customers_per_month": 10, "churn_monthly": 0,
+                       "price_per_month": 1, "trial": {"months": 2, "conversion": 0.5}, "mtok_per_customer_month": 1}],
+             ai_costs={"cost_per_million_tokens": 1})
+    p = project(s)
+    np.testing.assert_allclose(p.new_customers[0, :5], [0, 0, 5, 5, 5])
+    np.testing.assert_allclose(p.customers[0, :5], [0, 0, 5, 10, 15])
+    np.testing.assert_allclose(p.tokens[0, :4], [10, 20, 25, 30])  # trialists + payers
+
+
+def test_usage_price_declines_smoothly_per_year():
+    s = make(streams=[{"kind": "usage", "name": "api", "volume_per_month": 100, "price_per_unit": 10,
+                       "price_decline_yearly": 0.36}])
+    # month 6: 10 * (1 - 0.36) ** 0.5 = 8; month 12: 6.4
+    assert project(s).revenue[0, 6] == pytest.approx(800)
+    assert project(s).revenue[0, 12] == pytest.approx(640)
+
+
+def test_advertising_projects_data_and_product_sales_by_hand():
+    s = make(streams=[
+        {"kind": "advertising", "name": "ads", "monthly_active_users": 100_000, "impressions_per_user_month": 30, "cpm": 2},
+        {"kind": "projects", "name": "proj", "deals_per_quarter": 3, "deal_size": 50_000, "delivery_cost_share": 0.4},
+        {"kind": "data", "name": "data", "contracts": 4, "fee_per_contract_month": 2_500, "delivery_cost_share": 0.1},
+        {"kind": "product_sales", "name": "box", "units_per_month": 2, "price_per_unit": 9_000, "cost_per_unit": 4_000},
+    ])
+    p = project(s)
+    # ads 100k * 30 / 1000 * 2 = 6,000; projects 1 deal a month = 50,000; data 10,000; boxes 18,000
+    np.testing.assert_allclose(p.stream_revenue[0, :, 0], [6_000, 50_000, 10_000, 18_000])
+    assert p.cost_of_revenue_items["delivery"][0, 0] == pytest.approx(20_000 + 1_000 + 8_000)
+    assert p.mrr[0, 0] == pytest.approx(10_000)  # only data is recurring here
+
+
+def test_payroll_starts_ends_and_gets_a_yearly_raise():
+    s = make(opex={"team": [{"role": "eng", "headcount": 2, "cost_per_head_month": 1_000, "start_month": 3, "end_month": 14}],
+                   "salary_growth_yearly": 0.1})
+    payroll = project(s).opex["payroll"][0]
+    np.testing.assert_allclose(payroll[[2, 3, 11, 12, 13, 14]], [0, 2_000, 2_000, 2_200, 2_200, 0])
+
+
+def test_debt_pays_monthly_interest_then_principal():
+    s = make(funding=[{"name": "loan", "month": 1, "amount": 12_000, "kind": "debt", "interest_rate_yearly": 0.12,
+                       "term_months": 3}])
+    p = project(s)
+    np.testing.assert_allclose(p.funding_in[0, :6], [0, 12_000, 0, 0, 0, 0])
+    np.testing.assert_allclose(p.debt_service[0, :6], [0, 0, 120, 120, 12_120, 0])
+
+
+@given(scenario=scenarios())
+@settings(max_examples=60, deadline=None)
+def test_engine_matches_the_month_by_month_reference(scenario):
+    p = project(scenario)
+    ref = reference_project(scenario)
+    for key, values in ref.items():
+        np.testing.assert_allclose(getattr(p, key)[0], values, rtol=1e-9, atol=1e-6, err_msg=key)
+
+
+@given(scenario=scenarios(), data=st.data())
+@settings(max_examples=30, deadline=None)
+def test_each_drawn_path_matches_the_reference_with_those_values(scenario, data):
+    draws = {"company.starting_cash": np.array([0.0, 5e5, 2e6])}
+    if scenario.streams:
+        s0 = scenario.streams[0]
+        field = "churn_monthly" if s0.kind == "subscription" else next(iter(s0.TERMS.values()))[0][0]
+        draws[f"streams[0].{field}"] = np.array(data.draw(st.lists(st.floats(0, 0.9), min_size=3, max_size=3)))
+    if scenario.funding:
+        draws["funding[0].month"] = np.array([0.0, 3.0, 7.4])
+    p = project(scenario, draws)
+    assert p.cash.shape == (3, scenario.settings.horizon_months)
+    for i in range(3):
+        ref = reference_project(scenario, {k: v[i] for k, v in draws.items()})
+        np.testing.assert_allclose(p.cash[i], ref["cash"], rtol=1e-9, atol=1e-6)
+
+
+@given(scenario=scenarios())
+@settings(max_examples=60, deadline=None)
+def test_cash_identity_holds_every_month_and_everything_is_finite(scenario):
+    p = project(scenario)
+    previous = np.concatenate([p.starting_cash[:, None], p.cash[:, :-1]], axis=1)
+    scale = 1 + np.abs(p.cash).max()
+    np.testing.assert_allclose(p.cash - previous, p.funding_in - p.net_burn, atol=1e-6 * scale)
+    np.testing.assert_allclose(p.net_burn, p.cost_of_revenue + p.opex_total + p.debt_service - p.revenue, atol=1e-6 * scale)
+    np.testing.assert_allclose(p.revenue, p.stream_revenue.sum(axis=1), atol=1e-6 * scale)
+    for name in ("revenue", "cost_of_revenue", "opex_total", "cash", "customers", "tokens", "headcount"):
+        assert np.isfinite(getattr(p, name)).all(), name
+
+
+@given(scenario=scenarios(), extra=st.floats(0, 1e7))
+@settings(max_examples=60, deadline=None)
+def test_more_starting_cash_never_shortens_runway(scenario, extra):
+    richer = scenario.model_copy(update={"company": scenario.company.model_copy(
+        update={"starting_cash": scenario.company.starting_cash + extra})})
+    assert runway_months(project(richer).cash)[0] >= runway_months(project(scenario).cash)[0]
+
+
+@given(scenario=scenarios())
+@settings(max_examples=40, deadline=None)
+def test_higher_churn_never_raises_subscription_revenue(scenario):
+    subs = [i for i, s in enumerate(scenario.streams) if s.kind == "subscription"]
+    if not subs:
+        return
+    churn = np.array([0.0, 0.05, 0.2, 0.6, 0.9])
+    p = project(scenario, {f"streams[{i}].churn_monthly": churn for i in subs})
+    revenue = p.stream_revenue[:, subs, :].sum(axis=1)
+    assert (np.diff(revenue, axis=0) <= 1e-9 * (1 + revenue[:-1])).all()
+
+
+def test_draws_must_name_real_inputs_and_agree_on_paths():
+    s = make()
+    with pytest.raises(KeyError, match="streams\\[0\\].churn_monthly"):
+        project(s, {"streams[0].churn_monthly": np.array([0.1])})
+    with pytest.raises(ValueError, match="same number of paths"):
+        project(s, {"company.starting_cash": np.ones(2), "opex.marketing_per_month": np.ones(3)})
+
+
+def test_monthly_table_has_a_row_per_month_and_the_named_columns():
+    s = make(streams=[{"kind": "usage", "name": "API", "volume_per_month": 1, "price_per_unit": 1}])
+    frame = project(s).to_frame()
+    assert len(frame) == 24
+    assert {"month", "date", "revenue: API", "cash", "net_burn", "mrr", "arr"} <= set(frame.columns)
+    assert str(frame["date"].iloc[13]) == "2027-02-01"

@@ -1,0 +1,93 @@
+"""Hypothesis strategies for random, valid scenarios covering every stream kind."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from core.scenario import parse_scenario
+
+money = st.floats(0, 1e6, allow_nan=False)
+share = st.floats(0, 1)
+growth = st.floats(-0.1, 0.15)
+count = st.floats(0, 500)
+
+STREAMS = {
+    "subscription": st.fixed_dictionaries({
+        "starting_customers": count, "new_customers_per_month": count, "new_customer_growth_monthly": growth,
+        "churn_monthly": st.floats(0, 0.9), "price_per_month": st.floats(0, 5000), "expansion_monthly": st.floats(-0.05, 0.05),
+        "mtok_per_customer_month": st.floats(0, 500), "cac_per_customer": st.floats(0, 5000),
+        "trial": st.none() | st.fixed_dictionaries({"months": st.integers(0, 4), "conversion": share}),
+    }),
+    "usage": st.fixed_dictionaries({
+        "volume_per_month": st.floats(0, 1e5), "volume_growth_monthly": growth, "price_per_unit": st.floats(0, 20),
+        "price_decline_yearly": st.floats(0, 0.9), "mtok_per_unit": st.floats(0, 5),
+    }),
+    "projects": st.fixed_dictionaries({
+        "deals_per_quarter": st.floats(0, 30), "deals_growth_monthly": growth, "deal_size": money, "delivery_cost_share": share,
+    }),
+    "data": st.fixed_dictionaries({
+        "contracts": count, "contracts_growth_monthly": growth, "fee_per_contract_month": money, "delivery_cost_share": share,
+    }),
+    "advertising": st.fixed_dictionaries({
+        "monthly_active_users": st.floats(0, 1e6), "mau_growth_monthly": growth, "impressions_per_user_month": st.floats(0, 200),
+        "cpm": st.floats(0, 30), "mtok_per_user_month": st.floats(0, 1),
+    }),
+    "product_sales": st.fixed_dictionaries({
+        "units_per_month": count, "units_growth_monthly": growth, "price_per_unit": money, "cost_per_unit": money,
+    }),
+}
+
+
+@st.composite
+def streams(draw):
+    kind = draw(st.sampled_from(sorted(STREAMS)))
+    return {"kind": kind, "name": f"{kind} stream", **draw(STREAMS[kind])}
+
+
+@st.composite
+def roles(draw):
+    start = draw(st.integers(0, 30))
+    end = draw(st.none() | st.integers(start + 1, 80))
+    return {"role": "r", "function": draw(st.sampled_from(["rd", "sales", "ga", "ops"])),
+            "headcount": draw(st.floats(0, 20)), "cost_per_head_month": draw(st.floats(0, 50000)),
+            "start_month": start, "end_month": end}
+
+
+@st.composite
+def rounds(draw):
+    kind = draw(st.sampled_from(["equity", "debt", "grant"]))
+    debt = {"interest_rate_yearly": draw(st.floats(0, 0.2)), "term_months": draw(st.none() | st.integers(1, 60))}
+    return {"name": "round", "month": draw(st.integers(0, 80)), "amount": draw(st.floats(0, 2e7)), "kind": kind,
+            **(debt if kind == "debt" else {})}
+
+
+@st.composite
+def ai_costs(draw):
+    base = {"cost_decline_yearly": draw(st.floats(0, 0.9)), "hosting_per_month": draw(st.floats(0, 50000)),
+            "support_share_of_revenue": draw(st.floats(0, 0.5))}
+    if draw(st.booleans()):
+        return {**base, "gpu_price_per_hour": draw(st.floats(0, 10)), "tokens_per_second": draw(st.floats(10, 5000))}
+    return {**base, "cost_per_million_tokens": draw(st.floats(0, 20))}
+
+
+@st.composite
+def scenario_data(draw):
+    return {
+        "company": {"name": "Random Co", "currency": draw(st.sampled_from(["USD", "CNY", "EUR"])),
+                    "starting_cash": draw(st.floats(0, 1e7))},
+        "settings": {"horizon_months": draw(st.integers(12, 72)), "discount_rate_yearly": draw(st.floats(0, 1))},
+        "streams": draw(st.lists(streams(), max_size=5)),
+        "ai_costs": draw(ai_costs()),
+        "opex": {
+            "team": draw(st.lists(roles(), max_size=4)),
+            "salary_growth_yearly": draw(st.floats(0, 0.2)),
+            "one_off_costs": draw(st.lists(st.fixed_dictionaries(
+                {"name": st.just("run"), "month": st.integers(0, 80), "cost": st.floats(0, 1e6)}), max_size=3)),
+            "marketing_per_month": draw(money), "general_admin_per_month": draw(money), "other_per_month": draw(money),
+        },
+        "funding": draw(st.lists(rounds(), max_size=3)),
+    }
+
+
+def scenarios():
+    return scenario_data().map(parse_scenario)
