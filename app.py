@@ -5,11 +5,11 @@ import streamlit as st
 from core.i18n import t
 from ui.state import lang, sidebar
 
-st.set_page_config(page_title="Winterproof", page_icon="❄️", layout="wide")
+st.set_page_config(page_title="Winterproof", page_icon=":material/ac_unit:", layout="wide")
 pages = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang()), icon="📊", url_path="overview", default=True),
-    st.Page("pages/funds.py", title=t("nav.funds", lang()), icon="🔥", url_path="funds"),
-    st.Page("pages/revenue.py", title=t("nav.revenue", lang()), icon="💰", url_path="revenue"),
+    st.Page("views/overview.py", title=t("nav.overview", lang()), icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/funds.py", title=t("nav.funds", lang()), icon=":material/local_fire_department:", url_path="funds"),
+    st.Page("views/revenue.py", title=t("nav.revenue", lang()), icon=":material/stacked_line_chart:", url_path="revenue"),
 ]
 navigation = st.navigation(pages)
 sidebar()

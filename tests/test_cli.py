@@ -1,0 +1,57 @@
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from core.__main__ import main
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "core", *args], capture_output=True, text=True, check=False)
+
+
+def test_project_table_prints_metrics_and_the_monthly_table():
+    out = run("project", "sample_data/seed002_nlp_project.yaml")
+    assert out.returncode == 0, out.stderr
+    assert "Return on cost" in out.stdout and "12.5% over 3 years" in out.stdout
+    assert "NPV at 50%/yr" in out.stdout and "-¥1.47M" in out.stdout
+
+
+def test_project_json_is_strict_json_with_metrics_and_months(capsys):
+    assert main(["project", "sample_data/seed002_nlp_project.yaml", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["metrics"]["burn_multiple"] is None  # not burning: NaN becomes null
+    assert len(data["months"]) == 36
+    assert data["metrics"]["return_on_cost"] == pytest.approx(0.125)
+
+
+def test_project_csv_has_a_row_per_month(capsys):
+    assert main(["project", "sample_data/company_b_data_assistant.yaml", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 60 and "cash" in rows[0]
+
+
+def test_validate_lists_every_error_with_its_path_and_exits_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("company: {name: x, starting_cash: -5}\nstreams:\n"
+                   "  - {kind: subscription, name: s, price_per_month: 10, churn_monthly: 1.4}\nfoo: 1\n")
+    out = run("validate", str(bad))
+    assert out.returncode == 2
+    assert "company.starting_cash: Input should be greater than or equal to 0 (got -5)" in out.stderr
+    assert "streams[0].churn_monthly: Input should be less than or equal to 0.9 (got 1.4)" in out.stderr
+    assert "foo: Extra inputs are not permitted" in out.stderr
+
+
+def test_validate_accepts_a_good_file_and_reports_a_missing_one():
+    assert run("validate", "sample_data/company_a_customer_service.yaml").returncode == 0
+    missing = run("validate", "nope.yaml")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+@pytest.mark.parametrize("command", [["--help"], ["project", "--help"], ["validate", "--help"]])
+def test_every_command_has_help(command):
+    out = run(*command)
+    assert out.returncode == 0 and "usage:" in out.stdout
