@@ -37,7 +37,7 @@ def test_seed_002_correct_figures_next_to_the_articles_wrong_one(seed002):
 
 
 def test_seed_002_irr_solves_npv_zero_by_bisection(seed002):
-    s, p = seed002
+    _, p = seed002
     flows = p.ebitda[0]
     irr = summarize(p, 0.5).irr_yearly
 

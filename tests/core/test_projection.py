@@ -138,7 +138,7 @@ def test_higher_churn_never_raises_subscription_revenue(scenario):
 
 def test_draws_must_name_real_inputs_and_agree_on_paths():
     s = make()
-    with pytest.raises(KeyError, match="streams\\[0\\].churn_monthly"):
+    with pytest.raises(KeyError, match=r"streams\[0\]\.churn_monthly"):
         project(s, {"streams[0].churn_monthly": np.array([0.1])})
     with pytest.raises(ValueError, match="same number of paths"):
         project(s, {"company.starting_cash": np.ones(2), "opex.marketing_per_month": np.ones(3)})
