@@ -114,8 +114,8 @@ def payback_month(ebitda: np.ndarray) -> np.ndarray:
 def npv(ebitda: np.ndarray, discount_rate_yearly: float) -> np.ndarray:
     """Net present value of monthly free cash flows at month 0 (month 0 undiscounted).
 
-    >>> npv(np.array([[-100.0, 110.0]]), 0.1 * 12).round(2)  # about 10 %/month
-    array([4.71])
+    >>> npv(np.array([[-100.0, 110.0]]), 1.1 ** 12 - 1).round(9)  # exactly 10 % a month
+    array([0.])
     """
     factors = (1 + monthly_rate(discount_rate_yearly)) ** -np.arange(ebitda.shape[1])
     return ebitda @ factors
