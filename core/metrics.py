@@ -114,8 +114,8 @@ def payback_month(ebitda: np.ndarray) -> np.ndarray:
 def npv(ebitda: np.ndarray, discount_rate_yearly: float) -> np.ndarray:
     """Net present value of monthly free cash flows at month 0 (month 0 undiscounted).
 
-    >>> npv(np.array([[-100.0, 110.0]]), 1.1 ** 12 - 1).round(9)  # exactly 10 % a month
-    array([0.])
+    >>> npv(np.array([[-100.0, 121.0]]), 1.1 ** 12 - 1).round(6)  # 10 % a month: 121 / 1.1 = 110
+    array([10.])
     """
     factors = (1 + monthly_rate(discount_rate_yearly)) ** -np.arange(ebitda.shape[1])
     return ebitda @ factors
