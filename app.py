@@ -6,11 +6,23 @@ from core.i18n import t
 from ui.state import lang, sidebar
 
 st.set_page_config(page_title="Winterproof", page_icon=":material/ac_unit:", layout="wide")
-pages = [
-    st.Page("views/overview.py", title=t("nav.overview", lang()), icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("views/funds.py", title=t("nav.funds", lang()), icon=":material/local_fire_department:", url_path="funds"),
-    st.Page("views/revenue.py", title=t("nav.revenue", lang()), icon=":material/stacked_line_chart:", url_path="revenue"),
-]
+pages = {
+    t("nav.section.plan", lang()): [
+        st.Page("views/overview.py", title=t("nav.overview", lang()), icon=":material/dashboard:", url_path="overview",
+                default=True),
+        st.Page("views/funds.py", title=t("nav.funds", lang()), icon=":material/local_fire_department:", url_path="funds"),
+        st.Page("views/revenue.py", title=t("nav.revenue", lang()), icon=":material/stacked_line_chart:", url_path="revenue"),
+    ],
+    t("nav.section.strategy", lang()): [
+        st.Page("views/strategy.py", title=t("nav.strategy", lang()), icon=":material/radar:", url_path="strategy"),
+        st.Page("views/technology.py", title=t("nav.technology", lang()), icon=":material/memory:", url_path="technology"),
+        st.Page("views/business_model.py", title=t("nav.business_model", lang()), icon=":material/storefront:",
+                url_path="business-model"),
+        st.Page("views/funds_pillar.py", title=t("nav.funds_pillar", lang()), icon=":material/savings:",
+                url_path="funds-management"),
+        st.Page("views/market.py", title=t("nav.market", lang()), icon=":material/target:", url_path="market"),
+    ],
+}
 navigation = st.navigation(pages)
 sidebar()
 navigation.run()

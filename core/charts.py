@@ -6,12 +6,18 @@ Every figure states its currency and unit in its title and axis; strings come fr
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+import itertools
 
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .formatting import money, percent
 from .i18n import t
-from .metrics import runway_months, stream_shares
+from .metrics import YEAR, runway_months, stream_shares
+from .pillars import PillarScore, Scorecard
 from .projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection
-from .scenario import Round
+from .scenario import Market, Round
 
 PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
 
@@ -94,3 +100,76 @@ def revenue_share(p: Projection, *, lang: str = "en") -> go.Figure:
     fig.update_layout(xaxis_title=t("chart.share.x", lang), hovermode="closest")
     return fig
 
+
+
+# --- strategy pillars ---------------------------------------------------------
+
+
+def score_colour(score: float) -> str:
+    """Red below 40, amber below 70, green from 70 (sub-scores and pillar scores)."""
+    return PALETTE[2] if score < 40 else PALETTE[1] if score < 70 else PALETTE[4]
+
+
+def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
+    """Radar of every scored pillar, 0-100."""
+    names = [t(f"pillar.{k}", lang) for k in card.pillars]
+    scores = [ps.score for ps in card.pillars.values()]
+    fig = go.Figure(go.Scatterpolar(r=[*scores, scores[0]], theta=[*names, names[0]], fill="toself",
+                                    name=t("chart.radar.series", lang), line={"color": PALETTE[0]}))
+    fig.update_layout(title=t("chart.radar.title", lang), polar={"radialaxis": {"range": [0, 100]}},
+                      margin={"l": 110, "r": 110, "t": 60, "b": 30}, showlegend=False)
+    return fig
+
+
+def factor_scores(ps: PillarScore, *, lang: str = "en") -> go.Figure:
+    """Horizontal bars of a pillar's factor sub-scores (0-100); factors without data are left out."""
+    scored = [f for f in ps.factors if f.score is not None]
+    fig = go.Figure(go.Bar(
+        x=[f.score for f in scored], y=[t(f"factor.{f.key}", lang) for f in scored], orientation="h",
+        marker_color=[score_colour(f.score) for f in scored], text=[f"{f.score:.0f}" for f in scored],
+        textposition="outside", cliponaxis=False,
+    ))
+    fig.update_layout(title=t("chart.factors.title", lang, pillar=t(f"pillar.{ps.key}", lang)),
+                      xaxis={"title": t("chart.factors.x", lang), "range": [0, 100]},
+                      yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig
+
+
+def serving_cost(p: Projection, *, lang: str = "en") -> go.Figure:
+    """Inference cost per 1M tokens and inference + hosting as a share of revenue, by month."""
+    dates = p.month_dates()
+    serving = p.cost_of_revenue_items["inference"][0] + p.cost_of_revenue_items["hosting"][0]
+    revenue = p.revenue[0]
+    share = np.divide(100 * serving, revenue, out=np.full_like(revenue, np.nan), where=revenue > 0)
+    cur = p.currency
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_scatter(x=dates, y=p.cost_per_million_tokens[0], name=t("chart.serving.per_token", lang, currency=cur),
+                    line={"color": PALETTE[0], "width": 3}, secondary_y=False)
+    fig.add_scatter(x=dates, y=share, name=t("chart.serving.share", lang), line={"color": PALETTE[1], "dash": "dot"},
+                    secondary_y=True)
+    fig = _layout(fig, t("chart.serving.title", lang, currency=cur), t("chart.serving.per_token", lang, currency=cur), lang)
+    fig.update_yaxes(title_text=t("chart.serving.y2", lang), secondary_y=True, rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", secondary_y=False)
+    return fig
+
+
+def market_funnel(market: Market, p: Projection, *, lang: str = "en") -> go.Figure | None:
+    """TAM -> SAM -> SOM -> year-1 revenue (per year) on a log axis, each as a share of the stage above.
+
+    None when no market size is given.
+    """
+    stages = [(t(f"chart.funnel.{k}", lang), v) for k, v in
+              (("tam", market.tam_yearly), ("sam", market.sam_yearly), ("som", market.som_yearly)) if v]
+    if not stages:
+        return None
+    stages.append((t("chart.funnel.revenue", lang), float(p.revenue[0, :YEAR].sum())))
+    labels = [money(stages[0][1], p.currency)]
+    labels += [t("chart.funnel.of_above", lang, amount=money(v, p.currency), share=percent(v / above if above else None))
+               for (_, above), (_, v) in itertools.pairwise(stages)]
+    fig = go.Figure(go.Bar(x=[max(v, 1.0) for _, v in stages], y=[name for name, _ in stages], orientation="h",
+                           text=labels, textposition="outside", cliponaxis=False,
+                           marker_color=PALETTE[: len(stages)]))
+    fig.update_layout(title=t("chart.funnel.title", lang, currency=p.currency), hovermode="closest",
+                      xaxis={"type": "log", "title": t("chart.funnel.x", lang, currency=p.currency)},
+                      yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 120, "t": 60, "b": 10})
+    return fig

@@ -67,6 +67,25 @@ def runway_months(cash: np.ndarray) -> np.ndarray:
     return np.where(first < 0, cash.shape[1], first)
 
 
+def runway_exact(cash: np.ndarray, starting_cash: np.ndarray) -> np.ndarray:
+    """Runway in fractional months: whole months plus the share of the month cash lasts.
+
+    Inside the month where the balance turns negative, cash is taken to fall linearly,
+    so ``floor(runway_exact) == runway_months``; the horizon where cash never runs out.
+
+    >>> runway_exact(np.array([[300.0, 100.0, -50.0, -200.0]]), np.array([400.0]))
+    array([2.66666667])
+    """
+    first = first_month(cash < 0)
+    before = np.concatenate([starting_cash[:, None], cash], axis=1)
+    idx = np.maximum(first, 0)
+    rows = np.arange(cash.shape[0])
+    prev, now = before[rows, idx], cash[rows, idx]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(prev > 0, prev / (prev - now), 0.0)
+    return np.where(first < 0, float(cash.shape[1]), first + part)
+
+
 def break_even_month(ebitda: np.ndarray) -> np.ndarray:
     """First month with EBITDA >= 0 (operating break-even); -1 when never in the horizon."""
     return first_month(ebitda >= 0)
@@ -175,21 +194,26 @@ def recurring_share(p: Projection) -> np.ndarray:
     return _ratio(p.mrr[:, :YEAR].sum(axis=1), p.revenue[:, :YEAR].sum(axis=1))
 
 
+def revenue_growth_yearly(p: Projection) -> np.ndarray:
+    """Year-2 revenue over year-1 revenue minus 1 (a decimal); NaN without revenue.
+
+    Horizons shorter than 24 months annualise the growth from month 0 to month 11.
+    """
+    rev = p.revenue
+    if p.months >= 2 * YEAR:
+        return _ratio(rev[:, YEAR : 2 * YEAR].sum(axis=1), rev[:, :YEAR].sum(axis=1)) - 1
+    return _ratio(rev[:, YEAR - 1], rev[:, 0]) ** (12 / 11) - 1
+
+
 def rule_of_40(p: Projection) -> np.ndarray:
     """Year-2 revenue growth % plus year-2 EBITDA margin %, in percent.
 
     Needs 24 months; with a shorter horizon, growth is annualised month 0 to 11 and the
     margin is year one's.
     """
-    rev = p.revenue
-    if p.months >= 2 * YEAR:
-        base, year = rev[:, :YEAR].sum(axis=1), slice(YEAR, 2 * YEAR)
-        growth = _ratio(rev[:, year].sum(axis=1), base) - 1
-    else:
-        year = slice(0, YEAR)
-        growth = _ratio(rev[:, YEAR - 1], rev[:, 0]) ** (12 / 11) - 1
-    margin = _ratio(p.ebitda[:, year].sum(axis=1), rev[:, year].sum(axis=1))
-    return 100 * (growth + margin)
+    year = slice(YEAR, 2 * YEAR) if p.months >= 2 * YEAR else slice(0, YEAR)
+    margin = _ratio(p.ebitda[:, year].sum(axis=1), p.revenue[:, year].sum(axis=1))
+    return 100 * (revenue_growth_yearly(p) + margin)
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:

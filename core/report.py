@@ -9,6 +9,7 @@ import pandas as pd
 from . import formatting as fmt
 from .i18n import t
 from .metrics import YEAR, Summary, stream_shares
+from .pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
 from .projection import Projection, month_date
 from .scenario import Scenario
 
@@ -81,3 +82,86 @@ def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
         t("table.share", lang): (100 * shares).round(1),
         t("table.last_month", lang, currency=p.currency): p.stream_revenue[0, :, -1].round(0),
     })
+
+
+# --- strategy pillars ---------------------------------------------------------
+
+
+def factor_value(f: Factor, currency: str, lang: str = "en") -> str:
+    """A factor's value in its unit: 62.8%, 9.67×, 3, 4 / 5, +9.7 pts, yes."""
+    if f.value is None:
+        return "—"
+    if f.unit == "share":
+        return fmt.percent(f.value)
+    if f.unit == "ratio":
+        if f.key == "funds.burn_multiple" and not f.context.get("burning"):
+            return t("unit.not_burning", lang)
+        return fmt.ratio(f.value)
+    if f.unit == "rating":
+        return t("unit.rating", lang, value=f.value)
+    if f.unit == "points":
+        return t("unit.points", lang, value=100 * f.value)
+    if f.unit == "flag":
+        return t("unit.yes", lang) if f.value else t("unit.no", lang)
+    return f"{f.value:.0f}"
+
+
+def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
+    """One sentence explaining the factor with its numbers, or why it has no data."""
+    if f.value is None:
+        return t("factor.no_data", lang, reason=t(f"factor.no_data.{f.context['missing']}", lang))
+    ctx = dict(f.context)
+    if "modes" in ctx:
+        ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in ctx["modes"]) or t("mode.none", lang)
+    for key in ("needed", "revenue"):
+        if key in ctx:
+            ctx[key] = fmt.money(ctx[key], currency)
+    for key in ("growth", "market"):
+        if key in ctx:
+            ctx[key] = fmt.percent(ctx[key])
+    ctx.pop("names", None)
+    ctx.pop("burning", None)
+    return t(f"factor.{f.key}.why", lang, **(ctx | {"value": factor_value(f, currency, lang)}))
+
+
+def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFrame:
+    """One row per factor of a pillar: label, value, 0-100 score, weight, explanation."""
+    return pd.DataFrame({
+        t("table.factor", lang): [t(f"factor.{f.key}", lang) for f in ps.factors],
+        t("table.value", lang): [factor_value(f, currency, lang) for f in ps.factors],
+        t("table.subscore", lang): [None if f.score is None else round(f.score) for f in ps.factors],
+        t("table.weight", lang): [f"{f.weight:g}" for f in ps.factors],
+        t("table.why", lang): [factor_why(f, currency, lang) for f in ps.factors],
+    })
+
+
+def weakest_table(card: Scorecard, currency: str, lang: str = "en", n: int = 5) -> pd.DataFrame:
+    """The factors that cost the survival score most, with the points each costs."""
+    rows = weakest(card, n)
+    return pd.DataFrame({
+        t("table.pillar", lang): [t(f"pillar.{w.pillar}", lang) for w in rows],
+        t("table.factor", lang): [t(f"factor.{w.factor.key}", lang) for w in rows],
+        t("table.value", lang): [factor_value(w.factor, currency, lang) for w in rows],
+        t("table.subscore", lang): [round(w.factor.score) for w in rows],
+        t("table.points_lost", lang): [round(w.points_lost, 1) for w in rows],
+        t("table.why", lang): [factor_why(w.factor, currency, lang) for w in rows],
+    })
+
+
+def moves_table(effects: list[MoveEffect], pillar: str | None, lang: str = "en") -> pd.DataFrame:
+    """Moves with their change of ``pillar`` (None: survival score only) and of runway."""
+    columns = {t("table.move", lang): [t(f"move.{e.key}", lang) for e in effects]}
+    if pillar is not None:
+        label = t("table.pillar_delta", lang, pillar=t(f"pillar.{pillar}", lang))
+        columns[label] = [round(e.pillar_deltas[pillar], 1) for e in effects]
+    columns[t("table.survival_delta", lang)] = [round(e.survival_delta, 1) for e in effects]
+    columns[t("table.runway_delta", lang)] = [round(e.runway_delta, 1) for e in effects]
+    return pd.DataFrame(columns)
+
+
+def pillar_kpis(card: Scorecard, lang: str = "en") -> list[Kpi]:
+    """The survival score, then one card per scored pillar (scores out of 100)."""
+    kpis = [Kpi("survival", t("score.survival", lang), t("score.out_of", lang, score=card.survival),
+                help=t("score.survival_help", lang))]
+    kpis += [Kpi(key, t(f"pillar.{key}", lang), t("score.out_of", lang, score=ps.score)) for key, ps in card.pillars.items()]
+    return kpis

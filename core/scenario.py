@@ -14,7 +14,10 @@ Files are YAML (parsed with ``yaml.safe_load`` only) or JSON, at most 1 MB.
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -271,6 +274,105 @@ class Round(_Model):
         return self
 
 
+# --- strategy inputs (the pillars' data the projection does not have) ----------
+
+Rating = Annotated[int, Field(ge=1, le=5)]
+"""A founder's 1-5 rating: 1 weak, 3 on par with competitors, 5 clearly the best."""
+Weight = Annotated[float, Field(ge=0, le=10)]
+PILLARS = ("technology", "business_model", "funds", "market", "data", "compliance")
+
+
+class Differentiation(_Model):
+    """How the product stands out against its closest competitors (1-5 each)."""
+
+    technology: Rating = 3
+    user_experience: Rating = 3
+    service: Rating = 3
+
+
+class Market(_Model):
+    """Market sizes (currency per year) and the competitive setting.
+
+    TAM: everyone who could use such a product; SAM: the part this product serves
+    (segment, region, vertical); SOM: what it can realistically win in 3-5 years.
+    ``top_customer_share`` is the largest customer's share of revenue.
+    """
+
+    tam_yearly: Money | None = None
+    sam_yearly: Money | None = None
+    som_yearly: Money | None = None
+    growth_yearly: Annotated[float, Field(ge=-0.5, le=5)] = 0.3
+    competition: Rating = 3
+    top_customer_share: Share = 0.2
+
+    @model_validator(mode="after")
+    def _nested_sizes(self) -> Market:
+        sizes = [(n, v) for n, v in (("tam_yearly", self.tam_yearly), ("sam_yearly", self.sam_yearly),
+                                     ("som_yearly", self.som_yearly)) if v is not None]
+        for (outer, big), (inner, small) in itertools.pairwise(sizes):
+            if small > big:
+                raise ValueError(f"{inner} ({small:,.0f}) cannot exceed {outer} ({big:,.0f})")
+        return self
+
+
+class DataCapability(_Model):
+    """Optional dimension (seed 004): data collection, labelling and governance (1-5 each)."""
+
+    collection: Rating = 3
+    labelling: Rating = 3
+    governance: Rating = 3
+
+
+class Compliance(_Model):
+    """Optional dimension (seed 004): privacy, regulatory readiness, ethics review (1-5 each)."""
+
+    privacy: Rating = 3
+    regulation: Rating = 3
+    ethics_review: Rating = 3
+
+
+class PillarWeights(_Model):
+    """Weights of each pillar in the survival score (relative; 0 leaves a pillar out)."""
+
+    technology: Weight = 1.0
+    business_model: Weight = 1.0
+    funds: Weight = 1.0
+    market: Weight = 1.0
+    data: Weight = 0.5
+    compliance: Weight = 0.5
+
+
+class Strategy(_Model):
+    """Inputs of the strategy pillars that the cash-flow model does not hold.
+
+    ``verticals`` are the application verticals served (finance, healthcare, ...);
+    ``runway_target_months`` is the runway a founder aims for (18-24 in a winter);
+    ``data`` and ``compliance`` are scored only when given; ``factor_weights`` overrides
+    the default weight of a factor by its key, e.g. ``{"funds.default_alive": 2}``.
+    """
+
+    model_quality: Rating = 3
+    verticals: Annotated[list[Name], Field(max_length=20)] = []
+    runway_target_months: Annotated[int, Field(ge=6, le=48)] = 18
+    differentiation: Differentiation = Differentiation()
+    market: Market = Market()
+    data: DataCapability | None = None
+    compliance: Compliance | None = None
+    pillar_weights: PillarWeights = PillarWeights()
+    factor_weights: Annotated[dict[str, Weight], Field(max_length=60)] = {}
+
+    @model_validator(mode="after")
+    def _known_factors(self) -> Strategy:
+        if not self.factor_weights:
+            return self
+        from .pillars import SPECS  # the factor catalogue lives with the scoring
+
+        unknown = sorted(set(self.factor_weights) - set(SPECS))
+        if unknown:
+            raise ValueError(f"unknown factor {unknown[0]!r} in factor_weights (known: {', '.join(SPECS)})")
+        return self
+
+
 class Settings(_Model):
     horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
     discount_rate_yearly: Annotated[float, Field(ge=0, le=3)] = 0.5
@@ -284,6 +386,7 @@ class Scenario(_Model):
     ai_costs: AICosts = AICosts()
     opex: Opex = Opex()
     funding: Annotated[list[Round], Field(max_length=20)] = []
+    strategy: Strategy = Strategy()
 
 
 # --- files and errors ------------------------------------------------------
@@ -353,6 +456,35 @@ def load_scenario(path: str | Path) -> Scenario:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ScenarioError([f"(file): {path.stat().st_size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit"])
     return loads_scenario(path.read_bytes(), "json" if path.suffix.lower() == ".json" else "yaml")
+
+
+def _path_parts(path: str) -> list[str | int]:
+    """``streams[0].churn_monthly`` -> ``["streams", 0, "churn_monthly"]``; KeyError if malformed."""
+    parts: list[str | int] = []
+    for name in path.split("."):
+        match = re.fullmatch(r"([a-z_]+)((?:\[\d+\])*)", name)
+        if match is None:
+            raise KeyError(path)
+        parts += [match[1], *(int(i) for i in re.findall(r"\d+", match[2]))]
+    return parts
+
+
+def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenario:
+    """A validated copy with fields replaced by path, e.g. ``{"strategy.model_quality": 4}``.
+
+    Raises ScenarioError (naming the field) when a new value is invalid, KeyError when a
+    path does not lead to a field's parent.
+    """
+    data = scenario.model_dump()
+    for path, value in updates.items():
+        *parents, last = _path_parts(path)
+        node = data
+        for part in parents:
+            node = node[part]
+        if not isinstance(node, dict | list):
+            raise KeyError(path)
+        node[last] = value
+    return parse_scenario(data)
 
 
 def dumps_scenario(scenario: Scenario, fmt: Literal["yaml", "json"] = "yaml") -> str:

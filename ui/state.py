@@ -2,8 +2,9 @@
 
 Session keys: ``scenario`` (the current Scenario), ``preset`` (the picker),
 ``upload`` (the uploader), ``upload_seen`` (the last upload handled), ``lang``.
-Widgets of what-if pages use keys starting with ``lever.``; they are cleared whenever
-the scenario is replaced so their defaults follow the new scenario.
+Widgets of what-if pages use keys starting with ``lever.`` (relative changes, applied on
+request); widgets that edit the scenario directly use ``input.``. Both are cleared when
+a new scenario is loaded so their defaults follow it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.metrics import Summary, summarize
+from core.pillars import MoveEffect, Scorecard, move_effects, score
 from core.projection import Projection, project
 from core.scenario import Scenario, ScenarioError, dumps_scenario, load_scenario, loads_scenario
 
@@ -31,10 +33,15 @@ def lang() -> str:
 
 
 def set_scenario(scenario: Scenario) -> None:
-    """Replace the current scenario and reset what-if widgets."""
+    """Replace the current scenario and reset the widgets that show its values."""
     st.session_state["scenario"] = scenario
-    for key in [k for k in st.session_state if str(k).startswith("lever.")]:
+    for key in [k for k in st.session_state if str(k).startswith(("lever.", "input."))]:
         del st.session_state[key]
+
+
+def update_scenario(scenario: Scenario) -> None:
+    """Replace the current scenario with an edit made by ``input.`` widgets (kept as they are)."""
+    st.session_state["scenario"] = scenario
 
 
 def current_scenario() -> Scenario:
@@ -55,6 +62,23 @@ def projection(scenario: Scenario) -> Projection:
 
 def summary(scenario: Scenario) -> Summary:
     return summarize(projection(scenario), scenario.settings.discount_rate_yearly)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _score(scenario_json: str) -> tuple[Scorecard, list[MoveEffect]]:
+    scenario = Scenario.model_validate_json(scenario_json)
+    card = score(scenario, _project(scenario_json))
+    return card, move_effects(scenario, card)
+
+
+def scorecard(scenario: Scenario) -> Scorecard:
+    """The pillar scores of the scenario, cached."""
+    return _score(scenario.model_dump_json())[0]
+
+
+def moves(scenario: Scenario) -> list[MoveEffect]:
+    """The effect of every modelled move (engine re-runs), cached."""
+    return _score(scenario.model_dump_json())[1]
 
 
 def _load_preset() -> None:

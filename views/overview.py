@@ -4,8 +4,8 @@ import streamlit as st
 
 from core import charts
 from core.i18n import t
-from core.report import details, headline
-from ui.state import current_scenario, lang, projection, summary
+from core.report import details, headline, pillar_kpis
+from ui.state import current_scenario, lang, projection, scorecard, summary
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()
@@ -13,7 +13,7 @@ p = projection(scenario)
 s = summary(scenario)
 
 st.title(f"{t('overview.title', lang())} — {scenario.company.name}")
-kpi_cards(headline(s, scenario, lang()))
+kpi_cards([*headline(s, scenario, lang()), pillar_kpis(scorecard(scenario), lang())[0]])
 chart(charts.cash_balance(p, scenario.funding, lang=lang()))
 with st.expander(t("overview.more", lang())):
     kpi_cards(details(s, scenario, lang()))

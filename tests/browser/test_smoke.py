@@ -15,7 +15,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = {"overview": "Runway", "funds": "Next round delay", "revenue": "Revenue concentration"}
+PAGES = {"overview": "Runway", "funds": "Next round delay", "revenue": "Revenue concentration",
+         "strategy": "Survival-score weights", "technology": "Factor breakdown", "business-model": "Factor breakdown",
+         "funds-management": "Runway target", "market": "Market funnel"}
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,62 @@
+"""The layout every pillar page shares: inputs, score, factor breakdown, moves, charts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from core import charts
+from core.i18n import t
+from core.pillars import what_would_move
+from core.projection import Projection
+from core.report import factor_table, moves_table
+from core.scenario import Scenario
+from ui.inputs import Inputs
+from ui.state import current_scenario, lang, moves, projection, scorecard
+from ui.widgets import chart
+
+
+def score_metrics(key: str, scenario: Scenario) -> None:
+    """The pillar's score and the survival score, side by side."""
+    card = scorecard(scenario)
+    left, right = st.columns(2)
+    left.metric(t("score.pillar", lang(), pillar=t(f"pillar.{key}", lang())),
+                t("score.out_of", lang(), score=card.pillars[key].score))
+    right.metric(t("score.survival", lang()), t("score.out_of", lang(), score=card.survival),
+                 help=t("score.survival_help", lang()))
+
+
+def pillar_page(key: str, inputs: Callable[[Inputs, Scenario], None],
+                figures: Callable[[Scenario, Projection], list[go.Figure | None]]) -> None:
+    """Render the page of pillar ``key``: ``inputs`` draws its widgets, ``figures`` its charts."""
+    scenario = current_scenario()
+    st.title(t(f"pillar.{key}", lang()))
+    st.caption(t(f"pillar.{key}.intro", lang()))
+    scores = st.container()
+    with st.expander(t("pillar.inputs", lang()), expanded=True):
+        form = Inputs()
+        inputs(form, scenario)
+        scenario = form.apply(scenario)
+    with scores:
+        score_metrics(key, scenario)
+
+    card = scorecard(scenario)
+    st.subheader(t("pillar.factors", lang()))
+    chart(charts.factor_scores(card.pillars[key], lang=lang()))
+    table = factor_table(card.pillars[key], scenario.company.currency, lang())
+    st.table(table.set_index(table.columns[0]))
+
+    st.subheader(t("pillar.moves", lang()), help=t("pillar.moves_help", lang()))
+    best = what_would_move(moves(scenario), key)
+    if best:
+        st.dataframe(moves_table(best, key, lang()), hide_index=True)
+    else:
+        st.info(t("pillar.no_moves", lang()))
+    if card.runway_months >= scenario.settings.horizon_months:
+        st.caption(t("pillar.runway_horizon", lang(), months=scenario.settings.horizon_months))
+
+    for fig in figures(scenario, projection(scenario)):
+        if fig is not None:
+            chart(fig)
