@@ -41,6 +41,7 @@ test: $(DEV) browser lint
 
 bench: $(RUNTIME)
 	$(PY) -m bench.engine
+	$(PY) -m bench.pillars
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -116,8 +116,9 @@ def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
     scores = [ps.score for ps in card.pillars.values()]
     fig = go.Figure(go.Scatterpolar(r=[*scores, scores[0]], theta=[*names, names[0]], fill="toself",
                                     name=t("chart.radar.series", lang), line={"color": PALETTE[0]}))
-    fig.update_layout(title=t("chart.radar.title", lang), polar={"radialaxis": {"range": [0, 100]}},
-                      margin={"l": 110, "r": 110, "t": 60, "b": 30}, showlegend=False)
+    fig.update_layout(title=t("chart.radar.title", lang),
+                      polar={"radialaxis": {"range": [0, 100]}, "domain": {"x": [0.18, 0.82]}},
+                      margin={"l": 10, "r": 10, "t": 60, "b": 30}, showlegend=False)
     return fig
 
 

@@ -81,7 +81,7 @@ def runway_exact(cash: np.ndarray, starting_cash: np.ndarray) -> np.ndarray:
     idx = np.maximum(first, 0)
     rows = np.arange(cash.shape[0])
     prev, now = before[rows, idx], cash[rows, idx]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         part = np.where(prev > 0, prev / (prev - now), 0.0)
     return np.where(first < 0, float(cash.shape[1]), first + part)
 
@@ -157,7 +157,7 @@ def burn_multiple(p: Projection) -> np.ndarray:
     end = min(YEAR, p.months - 1)
     burn = p.net_burn[:, 1 : end + 1].sum(axis=1)
     added = p.arr[:, end] - p.arr[:, 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(added > 0, burn / np.where(added > 0, added, 1), np.inf)
     return np.where(burn > 0, ratio, np.nan)
 
@@ -176,7 +176,7 @@ def stream_shares(stream_revenue: np.ndarray, months: slice = slice(0, YEAR)) ->
     """Each stream's share of revenue over ``months``, shape (paths, streams); 0 without revenue."""
     totals = stream_revenue[:, :, months].sum(axis=2)
     all_revenue = totals.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.where(all_revenue > 0, totals / all_revenue, 0.0)
 
 
@@ -217,7 +217,7 @@ def rule_of_40(p: Projection) -> np.ndarray:
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
 
 

@@ -70,6 +70,29 @@ def ai_costs(draw):
     return {**base, "cost_per_million_tokens": draw(st.floats(0, 20))}
 
 
+rating = st.integers(1, 5)
+
+
+@st.composite
+def strategy(draw):
+    tam = draw(st.none() | st.floats(1e6, 1e11))
+    sam = None if tam is None else draw(st.none() | st.floats(0, tam))
+    som = None if sam is None else draw(st.none() | st.floats(0, sam))
+    ratings = {"collection": rating, "labelling": rating, "governance": rating}
+    return {
+        "model_quality": draw(rating),
+        "verticals": draw(st.lists(st.sampled_from(["finance", "health", "retail", "legal", "media"]), max_size=5, unique=True)),
+        "runway_target_months": draw(st.integers(6, 48)),
+        "differentiation": {"technology": draw(rating), "user_experience": draw(rating), "service": draw(rating)},
+        "market": {"tam_yearly": tam, "sam_yearly": sam, "som_yearly": som, "growth_yearly": draw(st.floats(-0.5, 5)),
+                   "competition": draw(rating), "top_customer_share": draw(share)},
+        "data": draw(st.none() | st.fixed_dictionaries(ratings)),
+        "compliance": draw(st.none() | st.fixed_dictionaries({"privacy": rating, "regulation": rating, "ethics_review": rating})),
+        "pillar_weights": draw(st.fixed_dictionaries({k: st.floats(0, 10) for k in
+                                                      ("technology", "business_model", "funds", "market", "data", "compliance")})),
+    }
+
+
 @st.composite
 def scenario_data(draw):
     return {
@@ -86,6 +109,7 @@ def scenario_data(draw):
             "marketing_per_month": draw(money), "general_admin_per_month": draw(money), "other_per_month": draw(money),
         },
         "funding": draw(st.lists(rounds(), max_size=3)),
+        "strategy": draw(strategy()),
     }
 
 

@@ -4,9 +4,8 @@ import streamlit as st
 
 from core import charts
 from core.i18n import t
-from core.pillars import OPTIONAL_PILLARS
 from core.report import moves_table, pillar_kpis, weakest_table
-from core.scenario import PILLARS
+from core.scenario import PILLARS, Compliance, DataCapability
 from ui.inputs import Inputs
 from ui.state import current_scenario, lang, moves, scorecard
 from ui.widgets import chart, kpi_cards
@@ -24,15 +23,14 @@ with right:
     for key in PILLARS:
         form.number(t(f"pillar.{key}", lang()), f"strategy.pillar_weights.{key}", getattr(weights, key), 0.0, 5.0, 0.25)
     st.subheader(t("strategy.optional", lang()))
-    for key in OPTIONAL_PILLARS:
+    for key, default in (("data", DataCapability()), ("compliance", Compliance())):
         current = getattr(scenario.strategy, key)
         on = st.toggle(t(f"strategy.use_{key}", lang()), current is not None, key=f"input.use_{key}")
         if on != (current is not None):
             form.updates[f"strategy.{key}"] = {} if on else None
-        elif current is not None:
-            for name, value in current.model_dump().items():
-                form.rating(t("input.rating", lang(), name=t(f"factor.{key}.{name}", lang())),
-                            f"strategy.{key}.{name}", value)
+        if on:
+            for name, value in (current or default).model_dump().items():
+                form.rating(t("input.rating", lang(), name=t(f"factor.{key}.{name}", lang())), f"strategy.{key}.{name}", value)
 scenario = form.apply(scenario)
 card = scorecard(scenario)
 

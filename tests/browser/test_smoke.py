@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = {"overview": "Runway", "funds": "Next round delay", "revenue": "Revenue concentration",
+PAGES = {"": "Runway", "funds": "Next round delay", "revenue": "Revenue concentration",
          "strategy": "Survival-score weights", "technology": "Factor breakdown", "business-model": "Factor breakdown",
          "funds-management": "Runway target", "market": "Market funnel"}
 
@@ -77,7 +77,8 @@ def test_each_page_renders_in_chromium_without_exception(server, browser, path, 
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Scenario preset").count() == 1  # the shared sidebar ran: app.py, not the page alone
-    page.screenshot(path=str(tmp_path / f"{path}.png"))
+    assert page.get_by_text("Page not found").count() == 0  # the deep link is a real page
+    page.screenshot(path=str(tmp_path / f"{path or 'overview'}.png"))
     page.close()
 
 
@@ -85,7 +86,7 @@ def test_an_invalid_upload_shows_the_errors_and_keeps_the_scenario(server, brows
     bad = tmp_path / "bad.yaml"
     bad.write_text("company: {name: Broken, starting_cash: -5}\n")
     page = browser.new_page()
-    page.goto(f"{server}/overview")
+    page.goto(server)
     page.get_by_text("Runway").first.wait_for(timeout=30_000)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
     page.get_by_text("company.starting_cash").wait_for(timeout=30_000)

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 from core.scenario import load_scenario
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["views/overview.py", "views/funds.py", "views/revenue.py"]
+PAGES = ["views/overview.py", "views/funds.py", "views/revenue.py", "views/strategy.py", "views/technology.py",
+         "views/business_model.py", "views/funds_pillar.py", "views/market.py"]
 
 
 @pytest.fixture
@@ -67,3 +68,80 @@ def test_revenue_page_shows_concentration_and_a_row_per_stream(app):
     app.switch_page("views/revenue.py").run()
     assert metric(app, "Revenue concentration (HHI)") == "0.62"
     assert len(app.dataframe[0].value) == 2
+
+
+def test_overview_shows_the_survival_score(app):
+    assert metric(app, "Survival score") == "44 / 100"
+
+
+@pytest.mark.parametrize(
+    ("page", "widget", "key", "value", "shown"),
+    [
+        ("views/technology.py", "select_slider", "input.strategy.model_quality", 1, "Technology innovation score"),
+        ("views/technology.py", "slider", "input.ai_costs.cost_decline_yearly", 90.0, "Technology innovation score"),
+        ("views/business_model.py", "slider", "input.streams[1].churn_monthly", 0.5, "Business-model innovation score"),
+        ("views/business_model.py", "number_input", "input.opex.marketing_per_month", 0.0, "Business-model innovation score"),
+        ("views/funds_pillar.py", "slider", "input.strategy.runway_target_months", 6, "Funds management score"),
+        ("views/funds_pillar.py", "number_input", "input.company.starting_cash", 9_000_000.0, "Funds management score"),
+        ("views/market.py", "select_slider", "input.strategy.market.competition", 1, "Market positioning score"),
+        ("views/market.py", "number_input", "input.strategy.market.sam_yearly", 100_000_000.0, "Market positioning score"),
+        ("views/strategy.py", "slider", "input.strategy.pillar_weights.funds", 5.0, "Survival score"),
+    ],
+)
+def test_a_pillar_input_changes_the_score_and_the_scenario(app, page, widget, key, value, shown):
+    app.switch_page(page).run()
+    before, scenario = metric(app, shown), app.session_state["scenario"]
+    getattr(app, widget)(key=key).set_value(value).run()
+    assert not app.exception and not app.error
+    assert metric(app, shown) != before
+    assert app.session_state["scenario"] != scenario
+    app.switch_page("views/strategy.py").run()  # the edit is the scenario every page uses
+    assert app.session_state["scenario"] != scenario
+
+
+def test_opening_a_pillar_page_does_not_change_the_scenario(app):
+    scenario = app.session_state["scenario"]
+    for page in PAGES[3:]:
+        app.switch_page(page).run()
+        assert app.session_state["scenario"] == scenario
+
+
+def test_an_invalid_market_size_shows_the_field_and_keeps_the_scenario(app):
+    app.switch_page("views/market.py").run()
+    scenario = app.session_state["scenario"]
+    app.number_input(key="input.strategy.market.sam_yearly").set_value(9e10).run()
+    assert not app.exception
+    assert "sam_yearly" in app.error[0].value and "cannot exceed tam_yearly" in app.error[0].value
+    assert app.session_state["scenario"] == scenario
+
+
+def test_the_strategy_page_lists_weak_factors_and_moves(app):
+    app.switch_page("views/strategy.py").run()
+    weakest, moves = app.dataframe[0].value, app.dataframe[1].value
+    assert len(weakest) == 5 and weakest["Survival points lost"].is_monotonic_decreasing
+    assert moves.iloc[0]["Change (engine re-run)"] == "Bridge round worth 6 months of burn"
+    assert moves.iloc[0]["Runway (months)"] > 20
+
+
+def test_switching_on_an_optional_dimension_adds_it_to_the_scores(app):
+    app.switch_page("views/strategy.py").run()
+    assert not [m for m in app.metric if m.label == "Data capability"]
+    app.toggle(key="input.use_data").set_value(True).run()
+    assert metric(app, "Data capability") == "50 / 100"
+    app.select_slider(key="input.strategy.data.collection").set_value(5).run()
+    assert metric(app, "Data capability") == "67 / 100"
+
+
+def test_the_technology_page_lists_moves_with_their_runway_cost(app):
+    app.switch_page("views/technology.py").run()
+    moves = app.dataframe[0].value
+    vertical = moves[moves["Change (engine re-run)"] == "Open one more vertical (+1 solutions engineer)"].iloc[0]
+    assert vertical["Technology innovation (points)"] > 0 > vertical["Runway (months)"]
+
+
+def test_a_new_preset_resets_the_pillar_inputs(app):
+    app.switch_page("views/technology.py").run()
+    app.select_slider(key="input.strategy.model_quality").set_value(1).run()
+    app.selectbox(key="preset").set_value("company_c_analytics_platform").run()
+    assert app.select_slider(key="input.strategy.model_quality").value == 3
+    assert metric(app, "Technology innovation score") == "76 / 100"

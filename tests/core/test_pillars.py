@@ -1,0 +1,289 @@
+"""Strategy pillars: curves at their thresholds, hand-computed factors, monotonicity, moves."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core import pillars
+from core.levers import Levers, apply_levers
+from core.metrics import runway_exact
+from core.pillars import MOVES, SPECS, Curve, move_effects, score, weakest, weighted_mean, what_would_move
+from core.projection import project
+from core.scenario import ScenarioError, load_scenario, parse_scenario, replace_fields
+from tests.scenarios import scenarios
+
+PRESETS = ["capital_winter_round_slips", "company_a_customer_service", "company_b_data_assistant",
+           "company_c_analytics_platform", "seed002_nlp_project"]
+
+# A scenario small enough to score by hand (USD, flat, 60 months):
+#   revenue   data 10 x 1,000 + usage 1,000 units x 10           = 20,000 / month, two equal streams
+#   serving   inference 1,000 Mtok x 2 + hosting 1,000           =  3,000 / month
+#   delivery  10 % of the data stream's 10,000                   =  1,000 / month
+#   payroll   1 R&D x 9,000 + 1 G&A x 17,000                     = 26,000 / month
+#   spend     4,000 + 26,000 = 30,000; net burn 10,000 / month; cash 155,000
+HAND = {
+    "company": {"name": "Hand", "currency": "USD", "starting_cash": 155_000},
+    "streams": [
+        {"kind": "data", "name": "Data API", "contracts": 10, "fee_per_contract_month": 1000, "delivery_cost_share": 0.1},
+        {"kind": "usage", "name": "API", "volume_per_month": 1000, "price_per_unit": 10, "mtok_per_unit": 1},
+    ],
+    "ai_costs": {"cost_per_million_tokens": 2, "hosting_per_month": 1000},
+    "opex": {"team": [{"role": "ML", "function": "rd", "headcount": 1, "cost_per_head_month": 9000},
+                      {"role": "Ops", "function": "ga", "headcount": 1, "cost_per_head_month": 17000}]},
+    "strategy": {"model_quality": 4, "verticals": ["finance", "legal"],
+                 "differentiation": {"technology": 3, "user_experience": 3, "service": 3},
+                 "market": {"sam_yearly": 2_400_000, "growth_yearly": 0.3, "competition": 2, "top_customer_share": 0.25}},
+}
+
+
+def factors(card, pillar):
+    return {f.key.split(".")[1]: f for f in card.pillars[pillar].factors}
+
+
+@pytest.fixture(scope="module")
+def hand():
+    return score(parse_scenario(HAND))
+
+
+@pytest.mark.parametrize("key", sorted(SPECS))
+def test_every_curve_hits_its_thresholds_is_monotone_and_flat_beyond_its_ends(key):
+    curve = SPECS[key].curve
+    for x, s in zip(curve.xs, curve.scores, strict=True):
+        assert curve(x) == pytest.approx(s)
+    grid = np.linspace(curve.xs[0] - 1, curve.xs[-1] + 1, 2001)
+    steps = np.diff([curve(x) for x in grid])
+    assert np.all(steps >= -1e-12) or np.all(steps <= 1e-12)
+    assert curve(curve.xs[0] - 100) == curve.scores[0] and curve(curve.xs[-1] + 100) == curve.scores[-1]
+    assert 0 <= min(curve.scores) and max(curve.scores) <= 100
+    mid = (curve.xs[0] + curve.xs[1]) / 2
+    assert curve(mid) == pytest.approx((curve.scores[0] + curve.scores[1]) / 2)  # linear between thresholds
+
+
+def test_a_curve_refuses_unordered_thresholds_or_non_monotone_scores():
+    with pytest.raises(ValueError, match="increasing"):
+        Curve((0, 0), (0, 100))
+    with pytest.raises(ValueError, match="monotone"):
+        Curve((0, 1, 2), (0, 100, 50))
+
+
+def test_technology_factors_by_hand(hand):
+    f = factors(hand, "technology")
+    assert f["rd_share"].value == pytest.approx(9_000 / 30_000)           # 0.30 -> 30 + 0.75 x 40 = 60
+    assert f["rd_share"].score == pytest.approx(60)
+    assert f["serving_cost"].value == pytest.approx(3_000 / 20_000)       # 0.15 -> halfway 80..60 = 70
+    assert f["serving_cost"].score == pytest.approx(70)
+    assert f["cost_decline"].value == 0 and f["cost_decline"].score == 0  # serves tokens, no decline
+    assert f["verticals"].value == 2 and f["verticals"].score == 60
+    assert f["model_quality"].score == 75
+    assert hand.pillars["technology"].score == pytest.approx((60 + 70 + 0 * 0.5 + 60 * 0.5 + 75) / 4)
+
+
+def test_business_model_factors_by_hand(hand):
+    f = factors(hand, "business_model")
+    assert f["diversification"].value == pytest.approx(0.5) and f["diversification"].score == pytest.approx(70)
+    assert f["recurring_share"].value == pytest.approx(1.0) and f["recurring_share"].score == 100
+    assert f["gross_margin"].value == pytest.approx(16_000 / 20_000) and f["gross_margin"].score == pytest.approx(100)
+    assert f["ltv_cac"].value is None and f["ltv_cac"].score is None     # no subscription: left out of the mean
+    assert f["ltv_cac"].context["missing"] == "ltv_cac"
+    assert f["pricing_modes"].value == 2 and f["pricing_modes"].score == 50
+    assert hand.pillars["business_model"].score == pytest.approx((70 + 100 + 100 + 0.5 * 50) / 3.5)
+
+
+def test_funds_factors_by_hand(hand):
+    f = factors(hand, "funds")
+    # cash 155,000 - 10,000 (t + 1): 5,000 left after month 14, -5,000 after month 15 -> 15.5 months
+    assert f["runway"].context["months"] == pytest.approx(15.5)
+    assert f["runway"].value == pytest.approx(15.5 / 18)
+    assert f["runway"].score == pytest.approx(30 + (15.5 / 18 - 0.5) / 0.5 * 50)
+    assert math.isinf(f["burn_multiple"].value) and f["burn_multiple"].score == 0  # burns, adds no ARR
+    assert f["default_alive"].value == 0 and f["default_alive"].score == 0
+    needed = 60 * 10_000 - 155_000                                               # never breaks even
+    assert f["round_dependence"].context["needed"] == pytest.approx(needed)
+    assert f["round_dependence"].value == pytest.approx(needed / (155_000 + needed))
+    assert f["round_dependence"].score == pytest.approx(30 * (1 - (needed / 600_000 - 0.5) / 0.5))
+    assert f["variable_costs"].value == pytest.approx(4_000 / 30_000)
+    assert f["variable_costs"].score == pytest.approx(4_000 / 30_000 / 0.3 * 60)
+
+
+def test_market_factors_by_hand(hand):
+    f = factors(hand, "market")
+    assert f["sam_share"].value == pytest.approx(240_000 / 2_400_000) and f["sam_share"].score == 100
+    assert f["growth_vs_market"].value == pytest.approx(-0.3)                # flat revenue, market +30 %
+    assert f["growth_vs_market"].score == pytest.approx(30 * 0.2 / 0.3)
+    assert f["competition"].score == 75 and f["customer_concentration"].score == pytest.approx(60)
+    expected = (100 + 20 + 0.5 * (50 + 50 + 50 + 75 + 60)) / 4.5
+    assert hand.pillars["market"].score == pytest.approx(expected)
+
+
+def test_survival_score_weights_the_pillars(hand):
+    plain = [hand.pillars[k].score for k in ("technology", "business_model", "funds", "market")]
+    assert set(hand.pillars) == {"technology", "business_model", "funds", "market"}  # no optional ratings given
+    assert hand.survival == pytest.approx(sum(plain) / 4)
+    weighted = score(replace_fields(parse_scenario(HAND), {"strategy.pillar_weights.funds": 3}))
+    assert weighted.survival == pytest.approx((plain[0] + plain[1] + 3 * plain[2] + plain[3]) / 6)
+
+
+def test_optional_dimensions_count_only_when_rated():
+    s = replace_fields(parse_scenario(HAND), {"strategy.data": {"collection": 5, "labelling": 1, "governance": 3}})
+    card = score(s)
+    assert card.pillars["data"].score == pytest.approx(50) and card.weights["data"] == 0.5
+    assert "compliance" not in card.pillars
+
+
+def test_factor_weights_are_inputs():
+    s = replace_fields(parse_scenario(HAND), {"strategy.factor_weights": {"funds.default_alive": 0, "funds.runway": 1}})
+    f = factors(score(s), "funds")
+    assert f["default_alive"].weight == 0 and f["runway"].weight == 1
+    assert score(s).pillars["funds"].score > score(parse_scenario(HAND)).pillars["funds"].score  # a 0 no longer counts
+
+
+def test_unknown_factor_weights_and_inconsistent_market_sizes_are_refused_with_their_path():
+    with pytest.raises(ScenarioError, match=r"strategy: .*unknown factor 'funds\.luck'"):
+        replace_fields(parse_scenario(HAND), {"strategy.factor_weights": {"funds.luck": 1}})
+    with pytest.raises(ScenarioError, match=r"strategy\.market: sam_yearly .* cannot exceed tam_yearly"):
+        replace_fields(parse_scenario(HAND), {"strategy.market.tam_yearly": 1_000_000})
+    with pytest.raises(ScenarioError, match=r"strategy\.model_quality: Input should be less than or equal to 5"):
+        replace_fields(parse_scenario(HAND), {"strategy.model_quality": 6})
+
+
+def test_weakest_factors_account_for_every_point_the_survival_score_lacks(hand):
+    everything = weakest(hand, n=100)
+    assert sum(w.points_lost for w in everything) == pytest.approx(100 - hand.survival)
+    assert [w.points_lost for w in everything] == sorted((w.points_lost for w in everything), reverse=True)
+    assert everything[0].factor.key in ("funds.burn_multiple", "funds.default_alive", "market.growth_vs_market")
+
+
+@given(st.lists(st.floats(0, 100), min_size=1, max_size=6), st.data())
+def test_a_pillar_score_never_falls_when_one_factor_rises(scores, data):
+    weights = data.draw(st.lists(st.floats(0, 10), min_size=len(scores), max_size=len(scores)))
+    i = data.draw(st.integers(0, len(scores) - 1))
+    higher = [*scores]
+    higher[i] = data.draw(st.floats(scores[i], 100))
+    assert weighted_mean(higher, weights) >= weighted_mean(scores, weights) - 1e-9
+    assert min(scores) - 1e-9 <= weighted_mean(scores, weights) <= max(scores) + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios())
+def test_every_score_is_finite_and_between_0_and_100(scenario):
+    card = score(scenario)
+    assert 0 <= card.survival <= 100
+    for ps in card.pillars.values():
+        assert 0 <= ps.score <= 100
+        for f in ps.factors:
+            assert (f.value is None) == (f.score is None)
+            assert f.score is None or 0 <= f.score <= 100
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.floats(0, 1e7))
+def test_more_cash_never_lowers_the_funds_score(scenario, extra):
+    more = apply_levers(scenario, Levers(starting_cash=scenario.company.starting_cash + extra))
+    assert score(more).pillars["funds"].score >= score(scenario).pillars["funds"].score - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.floats(0.1, 1.0))
+def test_cheaper_inference_never_lowers_the_technology_score(scenario, factor):
+    cheaper = apply_levers(scenario, Levers(inference_cost_factor=factor))
+    assert score(cheaper).pillars["technology"].score >= score(scenario).pillars["technology"].score - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.sampled_from(["strategy.model_quality", "strategy.differentiation.service",
+                                     "strategy.differentiation.technology"]))
+def test_a_better_rating_never_lowers_its_pillar(scenario, path):
+    rated = {"strategy.model_quality": "technology"}.get(path, "market")
+    low, high = (score(replace_fields(scenario, {path: r})).pillars[rated].score for r in (2, 4))
+    assert high >= low
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(1, 1000), st.floats(0, 1), st.floats(0, 1))
+def test_more_diversification_never_lowers_the_business_model_score(fee, split_a, split_b):
+    """Two data streams alike but for their size: a more even split only raises 1 - HHI."""
+    def business(split):
+        data = {"company": {"name": "Split", "starting_cash": 1e6},
+                "streams": [{"kind": "data", "name": n, "contracts": c, "fee_per_contract_month": fee}
+                            for n, c in (("A", 100 * split), ("B", 100 * (1 - split)))]}
+        return score(parse_scenario(data)).pillars["business_model"].score
+    evenness_a, evenness_b = -abs(split_a - 0.5), -abs(split_b - 0.5)
+    if evenness_a <= evenness_b:
+        assert business(split_a) <= business(split_b) + 1e-9
+
+
+@pytest.fixture(scope="module", params=PRESETS)
+def preset(request):
+    s = load_scenario(f"sample_data/{request.param}.yaml")
+    base = score(s)
+    return s, base, move_effects(s, base)
+
+
+def test_each_move_effect_equals_a_direct_re_run(preset):
+    s, base, effects = preset
+    assert effects
+    for e in effects:
+        changed = MOVES[e.key](s)
+        p = project(changed)
+        direct = score(changed, p)
+        for k in base.pillars:
+            assert e.pillar_deltas[k] == pytest.approx(direct.pillars[k].score - base.pillars[k].score)
+        runway = runway_exact(p.cash[:1], p.starting_cash[:1])[0]
+        assert e.runway_delta == pytest.approx(runway - runway_exact(project(s).cash[:1], project(s).starting_cash[:1])[0])
+        assert e.survival_delta == pytest.approx(direct.survival - base.survival)
+
+
+def test_what_would_move_lists_the_biggest_raises_first(preset):
+    _, base, effects = preset
+    for pillar in base.pillars:
+        best = what_would_move(effects, pillar)
+        assert len(best) <= 3
+        assert all(e.pillar_deltas[pillar] >= 0.5 for e in best)
+        assert [e.pillar_deltas[pillar] for e in best] == sorted((e.pillar_deltas[pillar] for e in best), reverse=True)
+        left_out = [e for e in effects if e not in best]
+        if len(best) == 3:
+            assert all(e.pillar_deltas[pillar] <= best[-1].pillar_deltas[pillar] for e in left_out)
+
+
+def test_moves_do_what_their_label_says():
+    s = load_scenario("sample_data/capital_winter_round_slips.yaml")
+    rd = sum(r.headcount for r in s.opex.team if r.function == "rd")
+    assert sum(r.headcount for r in MOVES["hire_rd"](s).opex.team if r.function == "rd") == rd + 1
+    assert sum(r.headcount for r in MOVES["cut_rd"](s).opex.team if r.function == "rd") == rd - 1
+    assert MOVES["quantise"](s).ai_costs.million_token_cost == pytest.approx(0.7 * s.ai_costs.million_token_cost)
+    assert MOVES["cost_decline"](s).ai_costs.cost_decline_yearly == pytest.approx(s.ai_costs.cost_decline_yearly + 0.2)
+    burn = project(s).net_burn[0, :12].mean()
+    assert MOVES["bridge"](s).company.starting_cash == pytest.approx(s.company.starting_cash + 6 * burn)
+    added = MOVES["new_vertical"](s)
+    assert len(pillars.verticals(added)) == len(pillars.verticals(s)) + 1
+    assert sum(r.headcount for r in added.opex.team) == sum(r.headcount for r in s.opex.team) + 1
+
+
+def test_hiring_costs_runway_and_cutting_buys_it_in_the_winter_case():
+    s = load_scenario("sample_data/capital_winter_round_slips.yaml")
+    effects = {e.key: e for e in move_effects(s)}
+    assert effects["hire_rd"].runway_delta < 0 < effects["cut_rd"].runway_delta
+    assert effects["hire_rd"].pillar_deltas["funds"] < 0 < effects["cut_rd"].pillar_deltas["funds"]
+    assert effects["bridge"].pillar_deltas["funds"] > 10  # the bridge carries the company to its Series A
+    tech = [e.key for e in what_would_move(list(effects.values()), "technology")]
+    assert "cost_decline" in tech and "new_vertical" in tech
+
+
+def test_moves_that_do_not_apply_are_skipped():
+    s = parse_scenario({"company": {"name": "Empty", "starting_cash": 1e6}})
+    assert all(MOVES[k](s) is None for k in MOVES)
+    assert move_effects(s) == []
+
+
+def test_the_presets_score_the_way_a_reader_would_expect():
+    cards = {name: score(load_scenario(f"sample_data/{name}.yaml")) for name in PRESETS}
+    winter = cards["capital_winter_round_slips"]
+    assert min(cards, key=lambda n: cards[n].survival) == "capital_winter_round_slips"
+    assert min(winter.pillars, key=lambda k: winter.pillars[k].score) == "funds"     # runs out before its round
+    assert cards["company_c_analytics_platform"].pillars["funds"].score > 80         # default alive, cash for 5 years
+    seed = cards["seed002_nlp_project"]
+    assert seed.pillars["business_model"].score == min(c.pillars["business_model"].score for c in cards.values())
+    assert cards["company_c_analytics_platform"].pillars["business_model"].score > 70  # three streams
