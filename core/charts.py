@@ -112,13 +112,13 @@ def score_colour(score: float) -> str:
 
 def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
     """Radar of every scored pillar, 0-100."""
-    names = [t(f"pillar.{k}", lang) for k in card.pillars]
+    names = [t(f"pillar.{k}", lang).replace(" ", "<br>", 1) for k in card.pillars]  # two lines fit beside the circle
     scores = [ps.score for ps in card.pillars.values()]
     fig = go.Figure(go.Scatterpolar(r=[*scores, scores[0]], theta=[*names, names[0]], fill="toself",
                                     name=t("chart.radar.series", lang), line={"color": PALETTE[0]}))
     fig.update_layout(title=t("chart.radar.title", lang),
-                      polar={"radialaxis": {"range": [0, 100]}, "domain": {"x": [0.18, 0.82]}},
-                      margin={"l": 10, "r": 10, "t": 60, "b": 30}, showlegend=False)
+                      polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 80, "r": 80, "t": 90, "b": 50},
+                      showlegend=False)
     return fig
 
 
