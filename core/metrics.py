@@ -244,6 +244,11 @@ class UnitEconomics:
 
 
 def unit_economics(p: Projection, path: int = 0) -> UnitEconomics | None:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # subnormal inputs overflow to inf
+        return _unit_economics(p, path)
+
+
+def _unit_economics(p: Projection, path: int) -> UnitEconomics | None:
     year = slice(0, min(YEAR, p.months))
     subs = [i for i, k in enumerate(p.stream_kinds) if k == "subscription"]
     customer_months = p.customers[path, year].sum()

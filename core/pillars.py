@@ -177,7 +177,12 @@ Measured = tuple[float | None, dict[str, object]]
 
 
 def _m(value: float | None, missing: str = "", **context: object) -> Measured:
-    """A measured value with the numbers its explanation quotes; ``missing`` says why it is None."""
+    """A measured value with the numbers its explanation quotes; ``missing`` says why it is None.
+
+    NaN (e.g. 0/0 on subnormal inputs) counts as no data.
+    """
+    if value is not None and math.isnan(value):
+        value = None
     return value, ({"missing": missing} if value is None else {}) | context
 
 
