@@ -1,4 +1,4 @@
-"""Command line: ``python -m core project FILE`` and ``python -m core validate FILE``."""
+"""Command line: ``python -m core project|score|validate FILE``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import json
 import math
 import sys
 
+from .i18n import t
 from .metrics import summarize
+from .pillars import move_effects, score, what_would_move
 from .projection import project
-from .report import details, headline
+from .report import details, factor_value, factor_why, headline
 from .scenario import ScenarioError, load_scenario
 
 EXIT_INVALID = 2
@@ -36,6 +38,8 @@ def _finite_or_none(value: object) -> object:
     """JSON has no NaN or infinity: such metrics (e.g. a burn multiple when not burning) become null."""
     if isinstance(value, dict):
         return {k: _finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_none(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -64,6 +68,35 @@ def cmd_project(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    scenario = _load(args.file)
+    card = score(scenario)
+    effects = move_effects(scenario, card)
+    cur = scenario.company.currency
+    if args.format == "json":
+        data = {
+            "scenario": scenario.company.name,
+            "survival": card.survival,
+            "weights": card.weights,
+            "pillars": {k: {"score": ps.score, "factors": [
+                {"key": f.key, "value": f.value, "unit": f.unit, "score": f.score, "weight": f.weight,
+                 "why": factor_why(f, cur)} for f in ps.factors]} for k, ps in card.pillars.items()},
+            "moves": [dataclasses.asdict(e) for e in effects],
+        }
+        json.dump(_finite_or_none(data), sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
+        print()
+        return 0
+    print(f"{scenario.company.name}: survival score {card.survival:.0f} / 100")
+    for key, ps in card.pillars.items():
+        print(f"\n{t(f'pillar.{key}'):<28} {ps.score:5.0f}")
+        for f in ps.factors:
+            sub = "  —" if f.score is None else f"{f.score:3.0f}"
+            print(f"  {t(f'factor.{f.key}'):<38} {factor_value(f, cur):>12} {sub}  x{f.weight:g}")
+        for e in what_would_move(effects, key):
+            print(f"  -> {t(f'move.{e.key}')}: {e.pillar_deltas[key]:+.1f} points, runway {e.runway_delta:+.1f} months")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     scenario = _load(args.file)
     print(f"{args.file}: valid ({scenario.company.name}, {len(scenario.streams)} revenue streams)")
@@ -77,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", help="scenario file (.yaml, .yml or .json)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
     p.set_defaults(func=cmd_project)
+    sc = sub.add_parser("score", help="score the strategy pillars and list what would move each one")
+    sc.add_argument("file", help="scenario file (.yaml, .yml or .json)")
+    sc.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    sc.set_defaults(func=cmd_score)
     v = sub.add_parser("validate", help="check a scenario file; print every error with its field path, exit 2 if invalid")
     v.add_argument("file", help="scenario file (.yaml, .yml or .json)")
     v.set_defaults(func=cmd_validate)

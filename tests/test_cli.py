@@ -55,3 +55,25 @@ def test_validate_accepts_a_good_file_and_reports_a_missing_one():
 def test_every_command_has_help(command):
     out = run(*command)
     assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_score_prints_each_pillar_its_factors_and_what_would_move_it():
+    out = run("score", "sample_data/capital_winter_round_slips.yaml")
+    assert out.returncode == 0, out.stderr
+    assert "survival score 44 / 100" in out.stdout
+    assert "Funds management" in out.stdout and "Burn multiple" in out.stdout
+    assert "-> Bridge round worth 6 months of burn: +16.6 points, runway +21.9 months" in out.stdout
+
+
+@pytest.mark.parametrize("preset", ["company_a_customer_service", "seed002_nlp_project"])
+def test_score_json_is_strict_json_matching_the_model(capsys, preset):
+    from core.pillars import score
+    from core.scenario import load_scenario
+
+    assert main(["score", f"sample_data/{preset}.yaml", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    card = score(load_scenario(f"sample_data/{preset}.yaml"))
+    assert data["survival"] == pytest.approx(card.survival)
+    assert set(data["pillars"]) == set(card.pillars)
+    ltv = next(f for f in data["pillars"]["business_model"]["factors"] if f["key"] == "business_model.ltv_cac")
+    assert ltv["why"]
