@@ -16,7 +16,8 @@ from .formatting import money, percent
 from .i18n import t
 from .metrics import YEAR, runway_months, stream_shares
 from .pillars import PillarScore, Scorecard
-from .projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection
+from .projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
+from .risk import PERCENTILES, RiskResult, TornadoBar
 from .scenario import Market, Round
 
 PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
@@ -173,4 +174,70 @@ def market_funnel(market: Market, p: Projection, *, lang: str = "en") -> go.Figu
     fig.update_layout(title=t("chart.funnel.title", lang, currency=p.currency), hovermode="closest",
                       xaxis={"type": "log", "title": t("chart.funnel.x", lang, currency=p.currency)},
                       yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 120, "t": 60, "b": 10})
+    return fig
+
+
+# --- risk lab -------------------------------------------------------------------
+
+
+def cash_fan(r: RiskResult, p: Projection, *, lang: str = "en") -> go.Figure:
+    """Percentile bands of month-end cash (5-95 and 25-75 %) with the median and the zero line."""
+    dates = p.month_dates()
+    band = dict(zip(PERCENTILES, r.cash_bands, strict=True))
+    fig = go.Figure()
+    for low, high, key, alpha in ((5, 95, "outer", 0.15), (25, 75, "inner", 0.3)):
+        fig.add_scatter(x=dates, y=band[low], line={"width": 0}, showlegend=False, hoverinfo="skip")
+        fig.add_scatter(x=dates, y=band[high], fill="tonexty", line={"width": 0}, name=t(f"chart.fan.{key}", lang),
+                        fillcolor=f"rgba(46,134,171,{alpha})")
+    fig.add_scatter(x=dates, y=band[50], name=t("chart.fan.median", lang), line={"color": PALETTE[0], "width": 3})
+    fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1}, annotation_text=t("chart.cash.zero", lang))
+    cur = p.currency
+    return _layout(fig, t("chart.fan.title", lang, paths=r.paths, currency=cur), t("chart.cash.y", lang, currency=cur), lang)
+
+
+def survival_curve(r: RiskResult, p: Projection, month: int, *, lang: str = "en") -> go.Figure:
+    """Share of futures whose cash lasts at least m months, by month, with the summary month marked."""
+    dates = [month_date(p.start_date, m) for m in range(r.months + 1)]
+    fig = go.Figure(go.Scatter(x=dates, y=100 * r.survival, name=t("chart.survival.series", lang),
+                               line={"color": PALETTE[4], "width": 3, "shape": "hv"}))
+    if month <= r.months:
+        fig.add_scatter(x=[dates[month]], y=[100 * r.survival_at(month)], mode="markers+text",
+                        text=[f"{100 * r.survival_at(month):.0f}%"], textposition="top right",
+                        marker={"size": 12, "color": PALETTE[2]}, name=t("chart.survival.marker", lang, month=month))
+    fig = _layout(fig, t("chart.survival.title", lang), t("chart.survival.y", lang), lang)
+    fig.update_yaxes(range=[0, 105])
+    return fig
+
+
+def _histogram(values: np.ndarray, title: str, x_title: str, lang: str, size: float | None = None) -> go.Figure:
+    bins = {"size": size} if size else None
+    fig = go.Figure(go.Histogram(x=values, xbins=bins, marker_color=PALETTE[0]))
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=t("chart.hist.y", lang), bargap=0.05,
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig
+
+
+def runway_histogram(r: RiskResult, *, lang: str = "en") -> go.Figure:
+    return _histogram(r.runway, t("chart.runway_hist.title", lang, months=r.months), t("chart.runway_hist.x", lang), lang, 1)
+
+
+def npv_histogram(r: RiskResult, currency: str, *, lang: str = "en") -> go.Figure:
+    return _histogram(r.npv, t("chart.npv_hist.title", lang, currency=currency), t("chart.npv_hist.x", lang, currency=currency),
+                      lang)
+
+
+def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric_title: str, *,
+                  lang: str = "en", top: int = 10) -> go.Figure:
+    """Horizontal bars from the base metric to its value with each input at its low and high end."""
+    shown = bars[:top]
+    names = labels[:top]
+    fig = go.Figure()
+    for end, colour in (("low", PALETTE[2]), ("high", PALETTE[4])):
+        values = [getattr(b, f"metric_{end}") for b in shown]
+        fig.add_bar(y=names, x=[v - base for v in values], base=base, orientation="h", marker_color=colour,
+                    name=t(f"chart.tornado.{end}", lang), customdata=values, hovertemplate="%{y}: %{customdata:.3g}")
+    fig.update_layout(title=t("chart.tornado.title", lang, metric=metric_title), barmode="overlay",
+                      xaxis_title=metric_title, yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.2},
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.add_vline(x=base, line={"color": "#555555", "width": 1})
     return fig

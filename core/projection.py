@@ -64,6 +64,7 @@ class Projection:
     debt_service: np.ndarray
     net_burn: np.ndarray
     funding_in: np.ndarray
+    round_flows: np.ndarray  # (paths, rounds, months): each round's money in minus its debt service
     cash: np.ndarray
     customers: np.ndarray
     new_customers: np.ndarray
@@ -261,17 +262,20 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     opex_total = sum(opex.values())
 
     # --- funding and debt
-    funding_in, debt_service = zeros.copy(), zeros.copy()
+    funding_in, debt_service, round_flows = zeros.copy(), zeros.copy(), []
     for k, rd in enumerate(scenario.funding):
         pre = f"funding[{k}]"
         month = inp.month(f"{pre}.month", rd.month)
         amount = inp(f"{pre}.amount", rd.amount)
-        funding_in = funding_in + amount * (t == month)
+        money_in = amount * (t == month)
+        service = 0.0
         if rd.kind == "debt":
             end = month + (rd.term_months if rd.term_months is not None else np.inf)
             outstanding = (t > month) & (t <= end)
-            debt_service = debt_service + amount * inp(f"{pre}.interest_rate_yearly", rd.interest_rate_yearly) / 12 * outstanding
-            debt_service = debt_service + amount * (t == end)
+            service = amount * inp(f"{pre}.interest_rate_yearly", rd.interest_rate_yearly) / 12 * outstanding + amount * (t == end)
+        funding_in = funding_in + money_in
+        debt_service = debt_service + service
+        round_flows.append(np.broadcast_to(money_in - service, shape))
     gross_profit = revenue - cost_of_revenue
     ebitda = gross_profit - opex_total
     net_burn = debt_service - ebitda
@@ -301,6 +305,7 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         debt_service=full(debt_service),
         net_burn=full(net_burn),
         funding_in=full(funding_in),
+        round_flows=np.stack(round_flows, axis=1) if round_flows else np.zeros((inp.paths, 0, horizon)),
         cash=full(cash),
         customers=full(customers),
         new_customers=full(new_customers),

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import formatting as fmt
-from .i18n import t
+from .i18n import STRINGS, t
+from .levers import GROWTH_FIELDS, PRICE_FIELDS
 from .metrics import YEAR, Summary, stream_shares
 from .pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
 from .projection import Projection, month_date
+from .risk import RiskResult, StressRow, TornadoBar
 from .scenario import Scenario
 
 
@@ -165,3 +169,102 @@ def pillar_kpis(card: Scorecard, lang: str = "en") -> list[Kpi]:
                 help=t("score.survival_help", lang))]
     kpis += [Kpi(key, t(f"pillar.{key}", lang), t("score.out_of", lang, score=ps.score)) for key, ps in card.pillars.items()]
     return kpis
+
+
+# --- risk lab -------------------------------------------------------------------
+
+_INPUT_PATH = re.compile(r"(?:(streams|funding|opex\.team)\[(\d+)\]\.)?(?:[a-z_]+\.)?([a-z_]+)")
+_MONEY_FIELDS = {*PRICE_FIELDS, "gpu_price_per_hour", "cost_per_million_tokens", "starting_cash", "amount"}
+
+
+def input_label(scenario: Scenario, key: str, lang: str = "en") -> str:
+    """A reader's name for an uncertain input: ``Team plan: churn (per month)``."""
+    match = _INPUT_PATH.fullmatch(key)
+    if match is None:
+        return key
+    group, index, field = match.groups()
+    name = t(f"field.{field}", lang) if f"field.{field}" in STRINGS[lang] else (
+        t("field.growth", lang) if field in GROWTH_FIELDS else field.replace("_", " "))
+    owner = {"streams": lambda i: scenario.streams[i].name, "funding": lambda i: scenario.funding[i].name,
+             "opex.team": lambda i: scenario.opex.team[i].role}
+    return f"{owner[group](int(index))}: {name}" if group else name[:1].upper() + name[1:]
+
+
+def input_value_text(key: str, value: float, currency: str, lang: str = "en") -> str:
+    """An input's value in its unit: a rate as %, money with its currency, months, closes/fails."""
+    field = key.rsplit(".", 1)[-1]
+    if field == "closes":
+        return t("field.closes" if value else "field.fails", lang)
+    if field in _MONEY_FIELDS:
+        return fmt.money(value, currency)
+    if field.endswith(("_monthly", "_yearly")) or field == "haircut":
+        return fmt.percent(value)
+    if field in ("delay", "start_month", "month"):
+        return t("kpi.months_short", lang, months=value)
+    return f"{value:,.4g}"
+
+
+def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
+    """Cards of the Risk lab: survival at the summary month, median runway, alive, shortfall."""
+    month = scenario.risk.survival_month
+    low, median, high = (float(np.percentile(r.runway, q)) for q in (5, 50, 95))
+    runway = (t("risk.horizon_value", lang, months=r.months) if median >= r.months
+              else t("risk.months_value", lang, months=median))
+    return [
+        Kpi("survival", t("risk.kpi.survival", lang, month=month), fmt.percent(r.survival_at(month), 0)),
+        Kpi("median_runway", t("risk.kpi.median_runway", lang), runway,
+            t("risk.kpi.runway_range", lang, low=f"{low:.0f}", high=f"{high:.0f}")),
+        Kpi("alive", t("risk.kpi.alive", lang), fmt.percent(r.default_alive, 0)),
+        Kpi("shortfall", t("risk.kpi.shortfall", lang), fmt.money(r.expected_shortfall, scenario.company.currency),
+            help=t("risk.kpi.shortfall_help", lang)),
+    ]
+
+
+def metric_label(metric: str, scenario: Scenario, lang: str = "en") -> str:
+    return t(f"risk.metric.{metric}", lang, currency=scenario.company.currency, month=scenario.risk.survival_month)
+
+
+def risk_summary(r: RiskResult, bars: list[TornadoBar], metric: str, scenario: Scenario,
+                 stresses: tuple[str, ...] = (), lang: str = "en") -> str:
+    """The plain-language paragraph: survival at the summary month, the largest driver, runway."""
+    month = scenario.risk.survival_month
+    values = {"share": fmt.percent(r.survival_at(month), 0), "paths": r.paths, "month": month,
+              "metric": t(f"risk.driver_of.{metric}", lang, month=month)}
+    top = bars[0] if bars and bars[0].swing > 0 else None
+    first = (t("risk.summary", lang, driver=input_label(scenario, top.key, lang), **values) if top
+             else t("risk.summary_no_driver", lang, **values))
+    if stresses:
+        lead = t("risk.summary_stressed", lang, stresses=", ".join(t(f"stress.{s}", lang) for s in stresses))
+        first = lead + first[:1].lower() + first[1:]
+    low, median, high = (float(np.percentile(r.runway, q)) for q in (5, 50, 95))
+    second = t("risk.summary_runway", lang, median=f"{median:.0f}", low=f"{low:.0f}", high=f"{high:.0f}",
+               alive=fmt.percent(r.default_alive, 0))
+    return f"{first} {second}"
+
+
+def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") -> pd.DataFrame:
+    """The stress-test table: each stress against the base, same random draws."""
+    def name(combo: tuple[str, ...]) -> str:
+        if not combo:
+            return t("stress.base", lang)
+        return t(f"stress.{combo[0]}", lang) if len(combo) == 1 else t("stress.all", lang)
+
+    month = scenario.risk.survival_month
+    return pd.DataFrame({
+        t("table.stress", lang): [name(r.stresses) for r in rows],
+        t("table.median_runway", lang): [r.median_runway for r in rows],
+        t("table.survival_at", lang, month=month): [round(100 * r.survival, 1) for r in rows],
+        t("table.runway_change", lang): [r.runway_change for r in rows],
+        t("table.survival_change", lang): [round(100 * r.survival_change, 1) for r in rows],
+    })
+
+
+def rounds_frame(r: RiskResult, lang: str = "en") -> pd.DataFrame:
+    """Each planned round: chance it closes, is needed, and is needed before it arrives."""
+    return pd.DataFrame({
+        t("table.round", lang): [o.name for o in r.rounds],
+        t("table.planned_month", lang): [o.planned_month for o in r.rounds],
+        t("table.closes", lang): [round(100 * o.closes, 1) for o in r.rounds],
+        t("table.needed", lang): [round(100 * o.needed, 1) for o in r.rounds],
+        t("table.too_late", lang): [round(100 * o.too_late, 1) for o in r.rounds],
+    })

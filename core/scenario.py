@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
+import typing
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -373,6 +375,88 @@ class Strategy(_Model):
         return self
 
 
+# --- risk inputs (Monte Carlo) ------------------------------------------------
+
+
+class Distribution(_Model):
+    """An uncertain number, in the unit of the field it replaces.
+
+    ``normal``: mean, sd. ``lognormal``: median, sigma (of the log). ``triangular``: low,
+    mode, high. ``uniform``: low, high. ``range90``: low and high are the 5th and 95th
+    percentiles — lognormal when both are positive, else normal.
+    """
+
+    kind: Literal["normal", "lognormal", "triangular", "uniform", "range90"]
+    mean: Annotated[float, Field(ge=-1e13, le=1e13)] | None = None
+    sd: Annotated[float, Field(ge=0, le=1e13)] | None = None
+    median: Annotated[float, Field(gt=0, le=1e13)] | None = None
+    sigma: Annotated[float, Field(ge=0, le=10)] | None = None
+    low: Annotated[float, Field(ge=-1e13, le=1e13)] | None = None
+    mode: Annotated[float, Field(ge=-1e13, le=1e13)] | None = None
+    high: Annotated[float, Field(ge=-1e13, le=1e13)] | None = None
+
+    PARAMS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "normal": ("mean", "sd"), "lognormal": ("median", "sigma"), "triangular": ("low", "mode", "high"),
+        "uniform": ("low", "high"), "range90": ("low", "high"),
+    }
+
+    @model_validator(mode="after")
+    def _params_of_its_kind(self) -> Distribution:
+        needed = self.PARAMS[self.kind]
+        given = {k for k in ("mean", "sd", "median", "sigma", "low", "mode", "high") if getattr(self, k) is not None}
+        if missing := [k for k in needed if k not in given]:
+            raise ValueError(f"a {self.kind} distribution needs {', '.join(needed)} (missing {', '.join(missing)})")
+        if extra := sorted(given - set(needed)):
+            raise ValueError(f"a {self.kind} distribution takes {', '.join(needed)}, not {', '.join(extra)}")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low:g}) must not exceed high ({self.high:g})")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(f"mode ({self.mode:g}) must lie between low and high")
+        return self
+
+
+def triangular(low: float, mode: float, high: float) -> Distribution:
+    return Distribution(kind="triangular", low=low, mode=mode, high=high)
+
+
+class RoundRisk(_Model):
+    """A planned round in a winter: does it close, how late, at what haircut.
+
+    A valuation haircut ``h`` raises ``(1 - h)`` times the planned amount (same dilution).
+    """
+
+    probability: Share = 0.8
+    delay_months: Distribution = triangular(0, 2, 8)
+    valuation_haircut: Distribution = triangular(0, 0.1, 0.4)
+
+
+class Correlation(_Model):
+    """Rank (Spearman) correlation between two uncertain inputs, by field path."""
+
+    a: Annotated[str, Field(max_length=120)]
+    b: Annotated[str, Field(max_length=120)]
+    rank: Annotated[float, Field(ge=-0.99, le=0.99)]
+
+
+class Risk(_Model):
+    """Monte Carlo settings: the seed and path count make a shared scenario reproducible.
+
+    ``inputs`` gives a distribution to any numeric field by path (it replaces the default
+    one); ``default_inputs`` adds the defaults of :mod:`core.risk` (growth, churn, prices,
+    inference cost and its decline, hiring delay); ``rounds`` overrides a round's risk by
+    its name (rounds after month 0 get ``RoundRisk()`` otherwise); ``survival_month`` is
+    the month the summary speaks of.
+    """
+
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 2026
+    paths: Annotated[int, Field(ge=1000, le=100_000)] = 5000
+    default_inputs: bool = True
+    inputs: Annotated[dict[str, Distribution], Field(max_length=60)] = {}
+    rounds: Annotated[dict[str, RoundRisk], Field(max_length=20)] = {}
+    correlations: Annotated[list[Correlation], Field(max_length=30)] = []
+    survival_month: Annotated[int, Field(ge=1, le=120)] = 18
+
+
 class Settings(_Model):
     horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
     discount_rate_yearly: Annotated[float, Field(ge=0, le=3)] = 0.5
@@ -387,6 +471,53 @@ class Scenario(_Model):
     opex: Opex = Opex()
     funding: Annotated[list[Round], Field(max_length=20)] = []
     strategy: Strategy = Strategy()
+    risk: Risk = Risk()
+
+    @model_validator(mode="after")
+    def _risk_refers_to_this_scenario(self) -> Scenario:
+        names = {r.name for r in self.funding}
+        if unknown := sorted(set(self.risk.rounds) - names):
+            raise ValueError(f"risk.rounds: no funding round named {unknown[0]!r}")
+        for path in self.risk.inputs:
+            try:
+                field_bounds(self, path)
+            except KeyError:
+                raise ValueError(f"risk.inputs: {path!r} is not a numeric field of this scenario") from None
+        return self
+
+
+def field_bounds(scenario: Scenario, path: str) -> tuple[float, float]:
+    """The (low, high) bounds of the numeric field at ``path``; KeyError if there is none."""
+    *parents, last = _path_parts(path)
+    node: object = scenario
+    try:
+        for part in parents:
+            node = node[part] if isinstance(part, int) else getattr(node, part)
+        info = type(node).model_fields[last]
+        value = getattr(node, last)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        raise KeyError(path) from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise KeyError(path)
+    low, high = -math.inf, math.inf
+    for meta in _constraints(info):
+        if (v := getattr(meta, "ge", None)) is not None:
+            low = max(low, v)
+        if (v := getattr(meta, "gt", None)) is not None:
+            low = max(low, math.nextafter(v, math.inf))
+        if (v := getattr(meta, "le", None)) is not None:
+            high = min(high, v)
+        if (v := getattr(meta, "lt", None)) is not None:
+            high = min(high, math.nextafter(v, -math.inf))
+    return low, high
+
+
+def _constraints(info: object) -> list[object]:
+    """Bound constraints of a field, including those inside ``Annotated[...] | None``."""
+    found = list(getattr(info, "metadata", []))
+    for arg in typing.get_args(getattr(info, "annotation", None)):
+        found += [m for sub in typing.get_args(arg)[1:] for m in getattr(sub, "metadata", [sub])]
+    return [m for m in found if any(hasattr(m, k) for k in ("ge", "gt", "le", "lt"))]
 
 
 # --- files and errors ------------------------------------------------------

@@ -17,6 +17,7 @@ from core.i18n import t
 from core.metrics import Summary, summarize
 from core.pillars import MoveEffect, Scorecard, move_effects, score
 from core.projection import Projection, project
+from core.risk import RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
 from core.scenario import Scenario, ScenarioError, dumps_scenario, load_scenario, loads_scenario
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -79,6 +80,35 @@ def scorecard(scenario: Scenario) -> Scorecard:
 def moves(scenario: Scenario) -> list[MoveEffect]:
     """The effect of every modelled move (engine re-runs), cached."""
     return _score(scenario.model_dump_json())[1]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _simulate(scenario_json: str, stresses: tuple[str, ...]) -> RiskResult:
+    return simulate(Scenario.model_validate_json(scenario_json), stresses)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tornado(scenario_json: str, metric: str, stresses: tuple[str, ...]) -> tuple[float, list[TornadoBar]]:
+    return tornado(Scenario.model_validate_json(scenario_json), metric, stresses=stresses)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _stress_table(scenario_json: str, stresses: tuple[str, ...]) -> list[StressRow]:
+    return stress_table(Scenario.model_validate_json(scenario_json), stresses)
+
+
+def risk(scenario: Scenario, stresses: tuple[str, ...] = ()) -> RiskResult:
+    """The Monte Carlo summary of the scenario under ``stresses``, cached."""
+    return _simulate(scenario.model_dump_json(), stresses)
+
+
+def risk_tornado(scenario: Scenario, metric: str, stresses: tuple[str, ...] = ()) -> tuple[float, list[TornadoBar]]:
+    """The tornado of ``metric`` under ``stresses``, cached."""
+    return _tornado(scenario.model_dump_json(), metric, stresses)
+
+
+def risk_stresses(scenario: Scenario, stresses: tuple[str, ...]) -> list[StressRow]:
+    return _stress_table(scenario.model_dump_json(), stresses)
 
 
 def _load_preset() -> None:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {"": "Runway", "funds": "Next round delay", "revenue": "Revenue concentration",
          "strategy": "Survival-score weights", "technology": "Factor breakdown", "business-model": "Factor breakdown",
-         "funds-management": "Runway target", "market": "Market funnel"}
+         "funds-management": "Runway target", "market": "Market funnel", "risk": "Capital-winter stress tests"}
 
 pytestmark = pytest.mark.browser
 

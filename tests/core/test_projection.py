@@ -112,6 +112,7 @@ def test_cash_identity_holds_every_month_and_everything_is_finite(scenario):
     np.testing.assert_allclose(p.cash - previous, p.funding_in - p.net_burn, atol=1e-6 * scale)
     np.testing.assert_allclose(p.net_burn, p.cost_of_revenue + p.opex_total + p.debt_service - p.revenue, atol=1e-6 * scale)
     np.testing.assert_allclose(p.revenue, p.stream_revenue.sum(axis=1), atol=1e-6 * scale)
+    np.testing.assert_allclose(p.round_flows.sum(axis=1), p.funding_in - p.debt_service, atol=1e-6 * scale)
     for name in ("revenue", "cost_of_revenue", "opex_total", "cash", "customers", "tokens", "headcount"):
         assert np.isfinite(getattr(p, name)).all(), name
 

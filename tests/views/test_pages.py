@@ -10,7 +10,7 @@ from core.scenario import load_scenario
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["views/overview.py", "views/funds.py", "views/revenue.py", "views/strategy.py", "views/technology.py",
-         "views/business_model.py", "views/funds_pillar.py", "views/market.py"]
+         "views/business_model.py", "views/funds_pillar.py", "views/market.py", "views/risk.py"]
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_a_pillar_input_changes_the_score_and_the_scenario(app, page, widget, ke
 
 def test_opening_a_pillar_page_does_not_change_the_scenario(app):
     scenario = app.session_state["scenario"]
-    for page in PAGES[3:]:
+    for page in PAGES[1:]:
         app.switch_page(page).run()
         assert app.session_state["scenario"] == scenario
 
@@ -145,3 +145,45 @@ def test_a_new_preset_resets_the_pillar_inputs(app):
     app.selectbox(key="preset").set_value("company_c_analytics_platform").run()
     assert app.select_slider(key="input.strategy.model_quality").value == 3
     assert metric(app, "Technology innovation score") == "76 / 100"
+
+
+@pytest.fixture
+def risk_b(app):
+    app.selectbox(key="preset").set_value("company_b_data_assistant").run()
+    return app.switch_page("views/risk.py").run()
+
+
+def test_the_risk_page_shows_the_odds_the_model_computes(risk_b):
+    from core.risk import simulate
+
+    r = simulate(load_scenario("sample_data/company_b_data_assistant.yaml"))
+    assert metric(risk_b, "Cash at month 18") == f"{100 * r.survival_at(18):.0f}%"
+    assert risk_b.info[0].value.startswith(f"In {100 * r.survival_at(18):.0f}% of 5,000 simulated futures")
+    assert "the largest driver of the mean runway is" in risk_b.info[0].value
+    assert len(risk_b.dataframe[0].value) == 1 and risk_b.dataframe[1].value.iloc[0]["Round"] == "Series A"
+
+
+def test_a_stress_toggle_lowers_the_odds_and_fills_the_stress_table(risk_b):
+    before = metric(risk_b, "Cash at month 18")
+    risk_b.button_group(key="lever.stresses").set_value(["gpu_50", "delay_6"]).run()
+    assert not risk_b.exception
+    assert int(metric(risk_b, "Cash at month 18").rstrip("%")) < int(before.rstrip("%"))
+    assert risk_b.info[0].value.startswith("Under Round delayed 6 months, GPU cost +50 %, in ")
+    table = risk_b.dataframe[0].value
+    assert list(table["Stress"]) == ["Base simulation", "Round delayed 6 months", "GPU cost +50 %", "All chosen together"]
+
+
+def test_the_round_probability_and_seed_are_saved_with_the_scenario(risk_b):
+    before = metric(risk_b, "Cash at month 18")
+    risk_b.slider(key="input.risk.rounds.0").set_value(20.0).run()
+    assert risk_b.session_state["scenario"].risk.rounds["Series A"].probability == 0.2
+    assert metric(risk_b, "Cash at month 18") != before
+    risk_b.number_input(key="input.risk.seed").set_value(11).run()
+    assert risk_b.session_state["scenario"].risk.seed == 11
+    assert not risk_b.exception
+
+
+def test_the_tornado_metric_can_be_switched(risk_b):
+    risk_b.selectbox(key="lever.metric").set_value("npv").run()
+    assert not risk_b.exception
+    assert "the largest driver of the mean NPV is" in risk_b.info[0].value

@@ -1,0 +1,87 @@
+"""Risk lab: Monte Carlo survival odds, capital-winter stress tests and the tornado of drivers."""
+
+import streamlit as st
+
+from core import charts
+from core.i18n import t
+from core.report import input_label, metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame
+from core.risk import STRESSES, future_rounds, uncertain_inputs
+from core.scenario import RoundRisk
+from ui.inputs import Inputs
+from ui.state import current_scenario, lang, projection, risk, risk_stresses, risk_tornado
+from ui.widgets import chart, kpi_cards
+
+PATH_CHOICES = [1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]
+
+scenario = current_scenario()
+st.title(t("risk.title", lang()))
+
+with st.expander(t("risk.settings", lang())):
+    form = Inputs()
+    settings = scenario.risk
+    left, middle, right = st.columns(3)
+    with left:
+        form.select(t("risk.paths", lang()), "risk.paths", settings.paths,
+                    sorted({*PATH_CHOICES, settings.paths}), format_func=lambda n: f"{n:,}")
+    with middle:
+        form.whole(t("risk.seed", lang()), "risk.seed", settings.seed, 0, 2**32 - 1)
+    with right:
+        form.number(t("risk.survival_month", lang()), "risk.survival_month", settings.survival_month, 1, 120, 1)
+    for k in future_rounds(scenario):
+        name = scenario.funding[k].name
+        rr = settings.rounds.get(name, RoundRisk())
+        shown = round(100 * rr.probability, 6)
+        chosen = st.slider(t("risk.round_probability", lang(), round=name), 0.0, 100.0, shown, 5.0,
+                           key=f"input.risk.rounds.{k}", format="%.0f%%")
+        rounds = {n: r.model_dump() for n, r in settings.rounds.items()} | {
+            name: rr.model_copy(update={"probability": chosen / 100}).model_dump()}
+        form.record("risk.rounds", shown, chosen, rounds)
+    keys = {u.key for u in uncertain_inputs(scenario)}
+    pairs = [(f"streams[{i}].new_customer_growth_monthly", f"streams[{i}].churn_monthly")
+             for i, s in enumerate(scenario.streams) if s.kind == "subscription"]
+    pairs = [(a, b) for a, b in pairs if a in keys and b in keys]
+    if pairs:
+        others = [c for c in settings.correlations if (c.a, c.b) not in pairs]
+        current = next((c.rank for c in settings.correlations if (c.a, c.b) in pairs), 0.0)
+        chosen = st.slider(t("risk.correlation", lang()), -0.9, 0.9, current, 0.1, key="input.risk.correlation",
+                           help=t("risk.correlation_help", lang()))
+        form.record("risk.correlations", current, chosen,
+                    [c.model_dump() for c in others] + ([{"a": a, "b": b, "rank": chosen} for a, b in pairs] if chosen else []))
+    scenario = form.apply(scenario)
+
+st.caption(t("risk.intro", lang(), paths=scenario.risk.paths, seed=scenario.risk.seed))
+
+
+@st.fragment
+def results() -> None:
+    stresses = tuple(st.pills(t("risk.stresses", lang()), STRESSES, selection_mode="multi", key="lever.stresses",
+                              format_func=lambda s: t(f"stress.{s}", lang()), help=t("risk.stresses_help", lang())))
+    stresses = tuple(s for s in STRESSES if s in stresses)  # a stable order keeps the cache warm
+    result = risk(scenario, stresses)
+    kpi_cards(risk_kpis(result, scenario, lang()))
+    summary = st.empty()
+    p = projection(scenario)
+    chart(charts.cash_fan(result, p, lang=lang()))
+    chart(charts.survival_curve(result, p, scenario.risk.survival_month, lang=lang()))
+    hist_left, hist_right = st.columns(2)
+    with hist_left:
+        chart(charts.runway_histogram(result, lang=lang()))
+    with hist_right:
+        chart(charts.npv_histogram(result, scenario.company.currency, lang=lang()))
+    metric = st.selectbox(t("risk.metric", lang()), ["runway", "survival", "npv"], key="lever.metric",
+                          format_func=lambda m: metric_label(m, scenario, lang()), width=320)
+    base, bars = risk_tornado(scenario, metric, stresses)
+    summary.info(risk_summary(result, bars, metric, scenario, stresses, lang()))
+    if bars:
+        labels = [input_label(scenario, b.key, lang()) for b in bars]
+        chart(charts.tornado_chart(base, bars, labels, metric_label(metric, scenario, lang()), lang=lang()))
+    st.subheader(t("risk.stresses", lang()))
+    if not stresses:
+        st.caption(t("risk.no_stress", lang()))
+    st.dataframe(stress_frame(risk_stresses(scenario, stresses), scenario, lang()), hide_index=True)
+    if result.rounds:
+        st.subheader(t("risk.rounds", lang()))
+        st.dataframe(rounds_frame(result, lang()), hide_index=True)
+
+
+results()
