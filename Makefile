@@ -42,6 +42,7 @@ test: $(DEV) browser lint
 bench: $(RUNTIME)
 	$(PY) -m bench.engine
 	$(PY) -m bench.pillars
+	$(PY) -m bench.risk
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

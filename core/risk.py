@@ -252,38 +252,62 @@ class RiskResult:
         return float(self.survival[min(month, self.months)])
 
 
-def summarise(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray], seed: int) -> RiskResult:
-    runway = runway_months(p.cash)
-    counts = np.bincount(runway, minlength=p.months + 1)
-    survival = 1 - np.concatenate([[0], np.cumsum(counts)[:-1]]) / p.paths
-    odds = []
+CHUNK = 2500
+"""Paths projected at a time: bounds peak memory; results do not depend on it."""
+
+
+def _path_stats(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-path results of one chunk: cash (paths, months), NPV, default alive, round odds (paths, rounds)."""
+    closes, needed, too_late = [], [], []
     for k, rd in enumerate(scenario.funding):
         without = runway_months(p.cash - np.cumsum(p.round_flows[:, k], axis=1))
-        needed = without < p.months
         pre = f"funding[{k}]"
-        closes = draws[f"{pre}.amount"] > 0 if f"{pre}.amount" in draws else np.full(p.paths, rd.amount > 0)
+        closed = draws[f"{pre}.amount"] > 0 if f"{pre}.amount" in draws else np.full(p.paths, rd.amount > 0)
         month = np.rint(draws.get(f"{pre}.month", np.full(p.paths, rd.month)))
-        too_late = needed & (~closes | (month > without))
-        odds.append(RoundOdds(rd.name, rd.month, float(closes.mean()), float(needed.mean()), float(too_late.mean())))
+        closes.append(closed)
+        needed.append(without < p.months)
+        too_late.append(needed[-1] & (~closed | (month > without)))
+    by_round = lambda a: np.stack(a, axis=1) if a else np.zeros((p.paths, 0), dtype=bool)  # noqa: E731
+    return {"cash": p.cash, "npv": npv(p.ebitda, scenario.settings.discount_rate_yearly), "alive": default_alive(p)[0],
+            "closes": by_round(closes), "needed": by_round(needed), "too_late": by_round(too_late)}
+
+
+def project_paths(scenario: Scenario, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Project ``draws`` in chunks of :data:`CHUNK` paths and join the per-path results."""
+    paths = len(next(iter(draws.values())))
+    parts = [_path_stats(scenario, project(scenario, chunk), chunk)
+             for chunk in ({k: v[i : i + CHUNK] for k, v in draws.items()} for i in range(0, paths, CHUNK))]
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def summarise(scenario: Scenario, stats: dict[str, np.ndarray], seed: int) -> RiskResult:
+    """Percentile bands, survival curve, runway, NPV and round odds from per-path results."""
+    cash = stats["cash"]
+    paths, months = cash.shape
+    runway = runway_months(cash)
+    counts = np.bincount(runway, minlength=months + 1)
+    survival = 1 - np.concatenate([[0], np.cumsum(counts)[:-1]]) / paths
+    odds = tuple(RoundOdds(rd.name, rd.month, float(stats["closes"][:, k].mean()), float(stats["needed"][:, k].mean()),
+                           float(stats["too_late"][:, k].mean())) for k, rd in enumerate(scenario.funding))
     return RiskResult(
-        paths=p.paths,
+        paths=paths,
         seed=seed,
-        months=p.months,
-        cash_bands=np.percentile(p.cash, PERCENTILES, axis=0),
+        months=months,
+        cash_bands=np.percentile(cash, PERCENTILES, axis=0),
         survival=survival,
         runway=runway,
-        npv=npv(p.ebitda, scenario.settings.discount_rate_yearly),
-        default_alive=float(default_alive(p)[0].mean()),
-        expected_shortfall=float(np.maximum(0.0, -p.cash.min(axis=1)).mean()),
-        rounds=tuple(odds),
+        npv=stats["npv"],
+        default_alive=float(stats["alive"].mean()),
+        expected_shortfall=float(np.maximum(0.0, -cash.min(axis=1)).mean()),
+        rounds=odds,
     )
 
 
 def simulate(scenario: Scenario, stresses: tuple[str, ...] = (), paths: int | None = None) -> RiskResult:
-    """Draw every uncertain input, project all paths at once, summarise."""
+    """Draw every uncertain input, project all paths (in chunks), summarise."""
     inputs = uncertain_inputs(scenario)
     draws = engine_draws(scenario, inputs, draw_normals(scenario, inputs, paths), stresses)
-    return summarise(scenario, project(scenario, draws), draws, scenario.risk.seed)
+    return summarise(scenario, project_paths(scenario, draws), scenario.risk.seed)
 
 
 # --- stress tests and sensitivity --------------------------------------------------
@@ -346,7 +370,7 @@ def tornado(scenario: Scenario, metric: Metric = "runway", paths: int = 2000,
 
     def run(zz: np.ndarray) -> float:
         draws = engine_draws(scenario, inputs, zz, stresses)
-        return metric_value(summarise(scenario, project(scenario, draws), draws, scenario.risk.seed), metric, month)
+        return metric_value(summarise(scenario, project_paths(scenario, draws), scenario.risk.seed), metric, month)
 
     bars = []
     for j, u in enumerate(inputs):
