@@ -206,7 +206,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "risk.driver_of.npv": "the mean NPV",
         "risk.driver_of.survival": "the chance of cash at month {month}",
         "risk.summary_runway": "Median runway {median} months (5–95 %: {low}–{high}); {alive} of futures are default alive.",
-        "risk.summary_no_driver": "In {share} of {paths:,} simulated futures the company still has cash at month {month}; no uncertain input moves {metric}.",
+        "risk.summary_no_driver": "In {share} of {paths:,} simulated futures the company still has cash at month {month}; no uncertain input moves {metric} by more than 1 %.",
         "risk.kpi.survival": "Cash at month {month}",
         "risk.kpi.median_runway": "Median runway",
         "risk.kpi.runway_range": "5–95 %: {low}–{high} months",

@@ -224,13 +224,16 @@ def metric_label(metric: str, scenario: Scenario, lang: str = "en") -> str:
     return t(f"risk.metric.{metric}", lang, currency=scenario.company.currency, month=scenario.risk.survival_month)
 
 
-def risk_summary(r: RiskResult, bars: list[TornadoBar], metric: str, scenario: Scenario,
+def risk_summary(r: RiskResult, base: float, bars: list[TornadoBar], metric: str, scenario: Scenario,
                  stresses: tuple[str, ...] = (), lang: str = "en") -> str:
-    """The plain-language paragraph: survival at the summary month, the largest driver, runway."""
+    """The plain-language paragraph: survival at the summary month, the largest driver, runway.
+
+    A driver is named only if it moves the metric by more than 1 % of its value (``base``).
+    """
     month = scenario.risk.survival_month
     values = {"share": fmt.percent(r.survival_at(month), 0), "paths": r.paths, "month": month,
               "metric": t(f"risk.driver_of.{metric}", lang, month=month)}
-    top = bars[0] if bars and bars[0].swing > 0 else None
+    top = bars[0] if bars and bars[0].swing > 0.01 * abs(base) else None
     first = (t("risk.summary", lang, driver=input_label(scenario, top.key, lang), **values) if top
              else t("risk.summary_no_driver", lang, **values))
     if stresses:

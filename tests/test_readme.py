@@ -12,4 +12,5 @@ def test_the_readme_scenario_example_loads_and_scores():
     example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
     scenario = loads_scenario(example)
     assert scenario.strategy.factor_weights == {"funds.default_alive": 2.0}
+    assert set(scenario.risk.inputs) == {"streams[0].churn_monthly", "opex.marketing_per_month"}
     assert set(score(scenario).pillars) == {"technology", "business_model", "funds", "market", "data", "compliance"}

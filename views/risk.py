@@ -71,7 +71,7 @@ def results() -> None:
     metric = st.selectbox(t("risk.metric", lang()), ["runway", "survival", "npv"], key="lever.metric",
                           format_func=lambda m: metric_label(m, scenario, lang()), width=320)
     base, bars = risk_tornado(scenario, metric, stresses)
-    summary.info(risk_summary(result, bars, metric, scenario, stresses, lang()))
+    summary.info(risk_summary(result, base, bars, metric, scenario, stresses, lang()))
     if bars:
         labels = [input_label(scenario, b.key, lang()) for b in bars]
         chart(charts.tornado_chart(base, bars, labels, metric_label(metric, scenario, lang()), lang=lang()))

@@ -245,3 +245,21 @@ def test_results_do_not_depend_on_how_paths_are_chunked(monkeypatch):
     np.testing.assert_array_equal(whole.cash_bands, chunked.cash_bands)
     np.testing.assert_allclose(whole.npv, chunked.npv, rtol=1e-12)  # BLAS may sum a dot product in another order
     assert whole.rounds == chunked.rounds and whole.default_alive == chunked.default_alive
+
+
+def test_the_summary_names_the_largest_driver_only_when_it_matters():
+    from core.report import risk_summary
+    from core.risk import TornadoBar
+
+    s = replace_fields(load_scenario("sample_data/company_b_data_assistant.yaml"), {"risk.paths": 2000})
+    r = simulate(s)
+    share = f"{100 * r.survival_at(18):.0f}%"
+    big = [TornadoBar("funding[0].delay", 1, 6, 40.0, 30.0), TornadoBar("streams[0].churn_monthly", 0.02, 0.04, 36, 35)]
+    text = risk_summary(r, 36.0, big, "runway", s)
+    assert text.startswith(f"In {share} of 2,000 simulated futures the company still has cash at month 18; "
+                           "the largest driver of the mean runway is Series A: delay (months).")
+    low, median, high = (f"{np.percentile(r.runway, q):.0f}" for q in (5, 50, 95))
+    assert f"Median runway {median} months (5–95 %: {low}–{high})" in text
+    tiny = [TornadoBar("funding[0].delay", 1, 6, 36.1, 36.0)]
+    assert "no uncertain input moves the mean runway by more than 1 %" in risk_summary(r, 36.0, tiny, "runway", s)
+    assert risk_summary(r, 36.0, big, "runway", s, ("gpu_50",)).startswith(f"Under GPU cost +50 %, in {share} of")
