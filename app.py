@@ -12,6 +12,7 @@ pages = {
                 default=True),
         st.Page("views/funds.py", title=t("nav.funds", lang()), icon=":material/local_fire_department:", url_path="funds"),
         st.Page("views/revenue.py", title=t("nav.revenue", lang()), icon=":material/stacked_line_chart:", url_path="revenue"),
+        st.Page("views/pricing.py", title=t("nav.pricing", lang()), icon=":material/sell:", url_path="pricing"),
         st.Page("views/risk.py", title=t("nav.risk", lang()), icon=":material/casino:", url_path="risk"),
     ],
     t("nav.section.strategy", lang()): [

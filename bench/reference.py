@@ -16,6 +16,24 @@ def _get(obj, path: str, draws: dict, key: str) -> float:
     return float(draws.get(f"{path}.{key}", getattr(obj, key)))
 
 
+def _volume_factor(stream, price: float) -> float:
+    """q(price) / q(reference) for the stream's demand model, from the formulas in core.scenario.Demand."""
+    demand = stream.demand
+    if demand is None:
+        return 1.0
+    ref = demand.reference_price or getattr(stream, stream.PRICE)
+    price = max(price, 1e-9 * ref)
+    if demand.model == "constant_elasticity":
+        return (price / ref) ** -demand.elasticity
+    if demand.model == "linear":
+        return max(0.0, (demand.choke_price - price) / (demand.choke_price - ref))
+
+    def share(p: float) -> float:  # P(lognormal WTP > p) = Q((ln p - ln median) / sigma)
+        return 0.5 * math.erfc((math.log(p) - math.log(demand.median_wtp)) / demand.wtp_sigma / math.sqrt(2))
+
+    return share(price) / share(ref)
+
+
 def reference_project(scenario: Scenario, draws: dict[str, float] | None = None) -> dict[str, list[float]]:
     """One path. ``draws`` maps field paths to a single value. Returns monthly lists."""
     d = draws or {}
@@ -33,7 +51,8 @@ def reference_project(scenario: Scenario, draws: dict[str, float] | None = None)
     signup_history: dict[int, list[float]] = {}
     for i, s in enumerate(scenario.streams):
         if s.kind == "subscription":
-            subs_customers[i] = _get(s, f"streams[{i}]", d, "starting_customers")
+            price = _get(s, f"streams[{i}]", d, "price_per_month")
+            subs_customers[i] = _volume_factor(s, price) * _get(s, f"streams[{i}]", d, "starting_customers")
             signup_history[i] = []
 
     cash = float(d.get("company.starting_cash", scenario.company.starting_cash))
@@ -45,8 +64,9 @@ def reference_project(scenario: Scenario, draws: dict[str, float] | None = None)
         for i, s in enumerate(scenario.streams):
             p = f"streams[{i}]"
             g = lambda k, s=s, p=p: _get(s, p, d, k)  # noqa: E731
+            response = _volume_factor(s, g(s.PRICE)) if s.PRICE else 1.0
             if s.kind == "subscription":
-                signups = g("new_customers_per_month") * (1 + g("new_customer_growth_monthly")) ** t
+                signups = response * g("new_customers_per_month") * (1 + g("new_customer_growth_monthly")) ** t
                 signup_history[i].append(signups)
                 trialing = 0.0
                 if s.trial is None:
@@ -64,16 +84,16 @@ def reference_project(scenario: Scenario, draws: dict[str, float] | None = None)
                 customers_total += c
                 recurring += rev
             elif s.kind == "usage":
-                vol = g("volume_per_month") * (1 + g("volume_growth_monthly")) ** t
+                vol = response * g("volume_per_month") * (1 + g("volume_growth_monthly")) ** t
                 rev = vol * g("price_per_unit") * (1 - g("price_decline_yearly")) ** (t / 12)
                 tokens += vol * g("mtok_per_unit")
                 recurring += rev
             elif s.kind == "projects":
-                deals = g("deals_per_quarter") / 3 * (1 + g("deals_growth_monthly")) ** t
+                deals = response * g("deals_per_quarter") / 3 * (1 + g("deals_growth_monthly")) ** t
                 rev = deals * g("deal_size")
                 delivery += rev * g("delivery_cost_share")
             elif s.kind == "data":
-                n = g("contracts") * (1 + g("contracts_growth_monthly")) ** t
+                n = response * g("contracts") * (1 + g("contracts_growth_monthly")) ** t
                 rev = n * g("fee_per_contract_month")
                 delivery += rev * g("delivery_cost_share")
                 recurring += rev
@@ -82,7 +102,7 @@ def reference_project(scenario: Scenario, draws: dict[str, float] | None = None)
                 rev = users * g("impressions_per_user_month") / 1000 * g("cpm")
                 tokens += users * g("mtok_per_user_month")
             elif s.kind == "product_sales":
-                units = g("units_per_month") * (1 + g("units_growth_monthly")) ** t
+                units = response * g("units_per_month") * (1 + g("units_growth_monthly")) ** t
                 rev = units * g("price_per_unit")
                 delivery += units * g("cost_per_unit")
             else:  # pragma: no cover - a new kind must be added here too

@@ -13,12 +13,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .formatting import money, percent
+from .formatting import price as fmt_price
 from .i18n import t
 from .metrics import YEAR, runway_months, stream_shares
 from .pillars import PillarScore, Scorecard
+from .pricing import PriceCurve
 from .projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
 from .risk import PERCENTILES, RiskResult, TornadoBar
 from .scenario import Market, Round
+from .van_westendorp import PriceSensitivity
 
 PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
 
@@ -240,4 +243,53 @@ def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric
                       xaxis_title=metric_title, yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.2},
                       margin={"l": 10, "r": 10, "t": 60, "b": 10})
     fig.add_vline(x=base, line={"color": "#555555", "width": 1})
+    return fig
+
+
+# --- pricing lab ------------------------------------------------------------------
+
+
+def price_response(curve: PriceCurve, today: float, best: float | None, floor: float, *, stream: str, unit: str,
+                   currency: str, lang: str = "en") -> go.Figure:
+    """Volume, stream revenue, company gross profit and NPV against price, today and the optimum marked."""
+    panels = ("volume", "revenue", "gross_profit", "npv")
+    titles = [t(f"chart.price.{k}", lang, unit=unit) for k in panels]
+    fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1, vertical_spacing=0.16)
+    for n, key in enumerate(panels):
+        row, col = n // 2 + 1, n % 2 + 1
+        fig.add_scatter(x=curve.prices, y=getattr(curve, key), row=row, col=col, showlegend=False,
+                        line={"color": PALETTE[0], "width": 2}, name=titles[n])
+        for price, colour, label in ((today, "#555555", "today"), (best, PALETTE[4], "optimal")):
+            if price is not None:
+                fig.add_vline(x=price, row=row, col=col, line={"color": colour, "dash": "dash" if label == "today" else "solid"})
+        if np.isfinite(floor) and floor > 0:
+            fig.add_vline(x=floor, row=row, col=col, line={"color": PALETTE[2], "dash": "dot"})
+    for price, colour, label, dash in ((today, "#555555", "today", "dash"), (best, PALETTE[4], "optimal", "solid"),
+                                       (floor if np.isfinite(floor) and floor > 0 else None, PALETTE[2], "floor", "dot")):
+        if price is not None:  # legend entries for the vertical lines
+            fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash},
+                            name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency)}")
+    fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency))
+    fig.update_layout(title=t("chart.price.title", lang, stream=stream, currency=currency), height=620,
+                      legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    return fig
+
+
+def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
+    """The four cumulative curves with the acceptable range shaded and the four points marked."""
+    fig = go.Figure()
+    styles = {"too_cheap": (PALETTE[1], "dot"), "cheap": (PALETTE[1], "solid"),
+              "expensive": (PALETTE[2], "solid"), "too_expensive": (PALETTE[2], "dot")}
+    for key, (colour, dash) in styles.items():
+        fig.add_scatter(x=result.prices, y=100 * result.curves[key], name=t(f"chart.vw.{key}", lang),
+                        line={"color": colour, "dash": dash, "shape": "hv"})
+    if result.pmc is not None and result.pme is not None and result.pme >= result.pmc:
+        fig.add_vrect(x0=result.pmc, x1=result.pme, fillcolor=PALETTE[4], opacity=0.12, line_width=0)
+    for key in ("pmc", "pme", "opp", "ipp"):
+        value = getattr(result, key)
+        if value is not None:
+            fig.add_vline(x=value, line={"color": "#555555", "width": 1},
+                          annotation_text=f"{key.upper()} {value:,.2f}", annotation_textangle=-90)
+    fig.update_layout(title=t("chart.vw.title", lang), xaxis_title=t("chart.vw.x", lang), yaxis_title=t("chart.vw.y", lang),
+                      legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig

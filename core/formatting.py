@@ -24,6 +24,17 @@ def money(value: float, currency: str, digits: int = 2) -> str:
     return f"{sign}{SYMBOLS[currency]}{size:,.0f}"
 
 
+def price(value: float, currency: str) -> str:
+    """A unit price: cents below 1,000 (``price(1.145, "USD") == "$1.15"``), compact above.
+
+    >>> price(99, "CNY"), price(25_000, "USD")
+    ('¥99.00', '$25.00k')
+    """
+    if math.isfinite(value) and abs(value) < 1000:
+        return f"{'-' if value < 0 else ''}{SYMBOLS[currency]}{abs(value):,.2f}"
+    return money(value, currency)
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     """``percent(0.125) == "12.5%"``; None or NaN reads as a dash."""
     if value is None or not math.isfinite(value):

@@ -58,10 +58,13 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
     for role in data["opex"]["team"]:
         role["headcount"] *= levers.headcount_factor
         role["cost_per_head_month"] *= levers.cost_per_head_factor
-    for stream in data["streams"]:
+    for stream, original in zip(data["streams"], scenario.streams, strict=True):
         for field in GROWTH_FIELDS:
             if field in stream:
                 stream[field] = _clamp(stream[field] + levers.growth_shift_monthly, -0.5, 0.5)
+        demand = stream.get("demand")
+        if demand is not None and levers.price_factor != 1 and demand["reference_price"] is None:
+            demand["reference_price"] = stream[original.PRICE]  # volume then answers the new price
         for field in PRICE_FIELDS:
             if field in stream:
                 stream[field] *= levers.price_factor

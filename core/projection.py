@@ -20,6 +20,9 @@ Conventions
   with ``C_{-1}`` the starting customers; month t bills ``C_t`` customers.
   With a trial of ``L`` months, sign-ups of month ``t - L`` convert in month ``t``;
   customers on trial consume inference but pay nothing.
+- A stream with a ``demand`` model sells ``q(price) / q(reference price)`` times its
+  quantities (a subscription: its starting customers and sign-ups), so a drawn or
+  changed price moves volume.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from .demand import reference_price, volume_factor
 from .scenario import Scenario, SubscriptionStream
 
 OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other")
@@ -141,9 +145,13 @@ class _Inputs:
             raise KeyError(f"draws name inputs this scenario does not have: {', '.join(unknown)}")
 
 
-def _subscribers(s: SubscriptionStream, pre: str, inp: _Inputs, t: np.ndarray):
-    """(paying customers, new paying, on trial, churned) per month; customers at month end."""
-    signups = inp(f"{pre}.new_customers_per_month", s.new_customers_per_month) * (
+def _subscribers(s: SubscriptionStream, pre: str, inp: _Inputs, t: np.ndarray, demand: float | np.ndarray = 1.0):
+    """(paying customers, new paying, on trial, churned) per month; customers at month end.
+
+    ``demand`` scales the starting customers and the sign-ups (the price response of the
+    stream's demand model).
+    """
+    signups = demand * inp(f"{pre}.new_customers_per_month", s.new_customers_per_month) * (
         1 + inp(f"{pre}.new_customer_growth_monthly", s.new_customer_growth_monthly)
     ) ** t
     on_trial = 0.0
@@ -161,7 +169,7 @@ def _subscribers(s: SubscriptionStream, pre: str, inp: _Inputs, t: np.ndarray):
     retention = 1 - inp(f"{pre}.churn_monthly", s.churn_monthly)
     decay = retention**t
     # C_t = r^(t+1) C0 + sum_k r^(t-k) new_k; churn <= 0.9 keeps r^-t finite for t < 240.
-    start = inp(f"{pre}.starting_customers", s.starting_customers)
+    start = demand * inp(f"{pre}.starting_customers", s.starting_customers)
     customers = decay * (retention * start + np.cumsum(paid_new / decay, axis=1))
     before = np.concatenate([np.broadcast_to(start, (customers.shape[0], 1)), customers[:, :-1]], axis=1)
     return customers, paid_new, on_trial, before + paid_new - customers
@@ -203,14 +211,17 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
 
         price = term("price") * (1 + term("price_growth")) ** t * (1 - term("price_decline")) ** (t / 12)
         on_trial = 0.0
+        response = 1.0
+        if getattr(s, "demand", None) is not None:
+            response = volume_factor(s.demand, inp(f"{pre}.{s.PRICE}", getattr(s, s.PRICE)), reference_price(s))
         if isinstance(s, SubscriptionStream):
-            qty, paid_new, on_trial, lost = _subscribers(s, pre, inp, t)
+            qty, paid_new, on_trial, lost = _subscribers(s, pre, inp, t, response)
             customers = customers + qty
             churned = churned + lost
             new_customers = new_customers + paid_new
             cac_spend = cac_spend + paid_new * inp(f"{pre}.cac_per_customer", s.cac_per_customer)
         else:
-            qty = term("quantity") * (1 + term("growth")) ** t
+            qty = response * term("quantity") * (1 + term("growth")) ** t
         rev = qty * price
         revenues.append(np.broadcast_to(rev, shape))
         tokens = tokens + (qty + on_trial) * term("tokens")

@@ -64,10 +64,51 @@ class Company(_Model):
 Terms = dict[str, tuple[tuple[str, ...], float]]
 
 
+class Demand(_Model):
+    """How a stream's volume (a subscription's new customers) responds to its price.
+
+    The stream's quantities are what sells at ``reference_price`` (None: the stream's own
+    price as written), so changing the price moves volume by ``q(p) / q(reference)``:
+    ``constant_elasticity``: q ∝ p^-elasticity; ``linear``: q falls in a straight line to
+    0 at ``choke_price``; ``wtp``: q ∝ the share of prospects whose willingness to pay
+    (lognormal with ``median_wtp`` and log-sd ``wtp_sigma``) is above the price.
+    """
+
+    model: Literal["constant_elasticity", "linear", "wtp"]
+    elasticity: Annotated[float, Field(ge=0.05, le=10)] = 1.5
+    choke_price: Annotated[float, Field(gt=0, le=1e13)] | None = None
+    median_wtp: Annotated[float, Field(gt=0, le=1e13)] | None = None
+    wtp_sigma: Annotated[float, Field(ge=0.05, le=3)] = 0.8
+    reference_price: Annotated[float, Field(gt=0, le=1e13)] | None = None
+
+    @model_validator(mode="after")
+    def _parameters_of_its_model(self) -> Demand:
+        if self.model == "linear" and self.choke_price is None:
+            raise ValueError("a linear demand needs choke_price (the price at which nobody buys)")
+        if self.model == "wtp" and self.median_wtp is None:
+            raise ValueError("a wtp demand needs median_wtp")
+        return self
+
+
 class _Stream(_Model):
     name: Name
     TERMS: ClassVar[Terms] = {}
     RECURRING: ClassVar[bool] = False
+    PRICE: ClassVar[str | None] = None  # the field the company sets; None when the market sets it
+
+    @model_validator(mode="after")
+    def _demand_fits_the_price(self) -> _Stream:
+        demand = getattr(self, "demand", None)
+        if demand is None:
+            return self
+        reference = demand.reference_price or getattr(self, self.PRICE)
+        if reference <= 0:
+            raise ValueError(f"demand needs a positive reference price ({self.PRICE} is 0)")
+        if demand.model == "linear" and demand.choke_price <= reference:
+            raise ValueError(f"demand.choke_price ({demand.choke_price:g}) must be above the reference price ({reference:g})")
+        if demand.model == "wtp" and reference > demand.median_wtp * math.exp(8 * demand.wtp_sigma):
+            raise ValueError("demand: almost nobody would pay the reference price; raise median_wtp")
+        return self
 
 
 class Trial(_Model):
@@ -90,6 +131,8 @@ class SubscriptionStream(_Stream):
     trial: Trial | None = None
     mtok_per_customer_month: MillionTokens = 0
     cac_per_customer: Money = 0
+    demand: Demand | None = None
+    PRICE: ClassVar[str | None] = "price_per_month"
     TERMS: ClassVar[Terms] = {
         "price": (("price_per_month",), 1.0),
         "price_growth": (("expansion_monthly",), 1.0),
@@ -108,6 +151,8 @@ class UsageStream(_Stream):
     price_per_unit: Money
     price_decline_yearly: DeclineYearly = 0
     mtok_per_unit: MillionTokens = 1.0
+    demand: Demand | None = None
+    PRICE: ClassVar[str | None] = "price_per_unit"
     TERMS: ClassVar[Terms] = {
         "quantity": (("volume_per_month",), 1.0),
         "growth": (("volume_growth_monthly",), 1.0),
@@ -126,6 +171,8 @@ class ProjectStream(_Stream):
     deals_growth_monthly: GrowthMonthly = 0
     deal_size: Money
     delivery_cost_share: Share = 0.3
+    demand: Demand | None = None
+    PRICE: ClassVar[str | None] = "deal_size"
     TERMS: ClassVar[Terms] = {
         "quantity": (("deals_per_quarter",), 1 / 3),
         "growth": (("deals_growth_monthly",), 1.0),
@@ -142,6 +189,8 @@ class DataStream(_Stream):
     contracts_growth_monthly: GrowthMonthly = 0
     fee_per_contract_month: Money
     delivery_cost_share: Share = 0.1
+    demand: Demand | None = None
+    PRICE: ClassVar[str | None] = "fee_per_contract_month"
     TERMS: ClassVar[Terms] = {
         "quantity": (("contracts",), 1.0),
         "growth": (("contracts_growth_monthly",), 1.0),
@@ -176,6 +225,8 @@ class ProductSalesStream(_Stream):
     units_growth_monthly: GrowthMonthly = 0
     price_per_unit: Money
     cost_per_unit: Money = 0
+    demand: Demand | None = None
+    PRICE: ClassVar[str | None] = "price_per_unit"
     TERMS: ClassVar[Terms] = {
         "quantity": (("units_per_month",), 1.0),
         "growth": (("units_growth_monthly",), 1.0),

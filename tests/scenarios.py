@@ -38,10 +38,28 @@ STREAMS = {
 }
 
 
+PRICE = {"subscription": "price_per_month", "usage": "price_per_unit", "projects": "deal_size",
+         "data": "fee_per_contract_month", "product_sales": "price_per_unit"}
+
+
+@st.composite
+def demand(draw, price):
+    """A demand model that fits a stream whose price is ``price`` (> 0)."""
+    model = draw(st.sampled_from(["constant_elasticity", "linear", "wtp"]))
+    if model == "constant_elasticity":
+        return {"model": model, "elasticity": draw(st.floats(0.05, 5))}
+    if model == "linear":
+        return {"model": model, "choke_price": price * draw(st.floats(1.05, 5))}
+    return {"model": model, "median_wtp": price * draw(st.floats(0.3, 3)), "wtp_sigma": draw(st.floats(0.2, 1.5))}
+
+
 @st.composite
 def streams(draw):
     kind = draw(st.sampled_from(sorted(STREAMS)))
-    return {"kind": kind, "name": f"{kind} stream", **draw(STREAMS[kind])}
+    stream = {"kind": kind, "name": f"{kind} stream", **draw(STREAMS[kind])}
+    if kind in PRICE and stream[PRICE[kind]] > 1e-3 and draw(st.booleans()):
+        stream["demand"] = draw(demand(stream[PRICE[kind]]))
+    return stream
 
 
 @st.composite

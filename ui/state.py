@@ -9,16 +9,20 @@ a new scenario is loaded so their defaults follow it.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from core.i18n import t
 from core.metrics import Summary, summarize
 from core.pillars import MoveEffect, Scorecard, move_effects, score
+from core.pricing import Constraints, PriceCurve, PriceResult, Tier, TierResult, optimise_price, optimise_tiers, price_curve
 from core.projection import Projection, project
 from core.risk import RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
 from core.scenario import Scenario, ScenarioError, dumps_scenario, load_scenario, loads_scenario
+from core.van_westendorp import PriceSensitivity, analyse, read_survey
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DEFAULT_PRESET = "capital_winter_round_slips"
@@ -109,6 +113,46 @@ def risk_tornado(scenario: Scenario, metric: str, stresses: tuple[str, ...] = ()
 
 def risk_stresses(scenario: Scenario, stresses: tuple[str, ...]) -> list[StressRow]:
     return _stress_table(scenario.model_dump_json(), stresses)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _optimum(scenario_json: str, i: int, objective: str, constraints: tuple) -> PriceResult:
+    return optimise_price(Scenario.model_validate_json(scenario_json), i, objective, Constraints(*constraints))
+
+
+def price_optimum(scenario: Scenario, i: int, objective: str, constraints: Constraints) -> PriceResult:
+    """The optimal price of stream ``i``, cached."""
+    return _optimum(scenario.model_dump_json(), i, objective, dataclasses.astuple(constraints))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _curve(scenario_json: str, i: int, low: float, high: float) -> PriceCurve:
+    return price_curve(Scenario.model_validate_json(scenario_json), i, np.geomspace(low, high, 121))
+
+
+def price_response(scenario: Scenario, i: int, low: float, high: float) -> PriceCurve:
+    """Stream ``i``'s price curve on 121 log-spaced prices, cached."""
+    return _curve(scenario.model_dump_json(), i, low, high)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tiers(scenario_json: str, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
+           prospects: float, objective: str) -> TierResult:
+    return optimise_tiers(Scenario.model_validate_json(scenario_json), i, tiers, median_wtp=median_wtp, wtp_sigma=wtp_sigma,
+                          prospects_per_month=prospects, objective=objective)
+
+
+def tier_optimum(scenario: Scenario, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
+                 prospects: float, objective: str) -> TierResult:
+    """Optimal plan prices, cached."""
+    return _tiers(scenario.model_dump_json(), i, tiers, median_wtp, wtp_sigma, prospects, objective)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def survey_analysis(data: bytes) -> tuple[PriceSensitivity, int]:
+    """Van Westendorp analysis of CSV bytes (raises ScenarioError on a bad file), cached."""
+    survey = read_survey(data)
+    return analyse(survey), survey.dropped
 
 
 def _load_preset() -> None:

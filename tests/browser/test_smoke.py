@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {"": "Runway", "funds": "Next round delay", "revenue": "Revenue concentration",
          "strategy": "Survival-score weights", "technology": "Factor breakdown", "business-model": "Factor breakdown",
-         "funds-management": "Runway target", "market": "Market funnel", "risk": "Capital-winter stress tests"}
+         "funds-management": "Runway target", "market": "Market funnel", "risk": "Capital-winter stress tests",
+         "pricing": "Apply this price to the scenario"}
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +75,7 @@ def test_each_page_renders_in_chromium_without_exception(server, browser, path, 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/{path}")
     page.get_by_text(marker).first.wait_for(timeout=30_000)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot:visible").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Scenario preset").count() == 1  # the shared sidebar ran: app.py, not the page alone
     assert page.get_by_text("Page not found").count() == 0  # the deep link is a real page
@@ -93,4 +94,18 @@ def test_an_invalid_upload_shows_the_errors_and_keeps_the_scenario(server, brows
     assert page.get_by_text("the current scenario is unchanged").count() == 1
     assert page.get_by_text("Winter case — Series A slips").count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
+def test_an_invalid_survey_upload_on_the_pricing_page_names_the_row(server, browser, tmp_path):
+    bad = tmp_path / "survey.csv"
+    bad.write_text("too_cheap,cheap,expensive,too_expensive\n5,10,20,30\n5,ten,20,30\n")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/pricing")
+    page.get_by_text("Van Westendorp price sensitivity").first.click()
+    page.get_by_text("Upload a CSV").first.click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(bad))
+    page.get_by_text("row 3, cheap: 'ten' is not a non-negative number").wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Apply this price to the scenario").count() == 1  # the page still works
     page.close()

@@ -44,3 +44,16 @@ def test_levers_stay_inside_the_scenario_bounds():
     assert s.streams[1].churn_monthly == 0.9
     assert all(getattr(x, f) == 0.5 for x in s.streams for f in type(x).model_fields if f.endswith("growth_monthly"))
     assert s.funding[0].month == 240
+
+
+def test_a_price_lever_moves_volume_through_the_streams_demand_model():
+    from core.projection import project
+    from core.scenario import parse_scenario
+
+    s = parse_scenario({"company": {"name": "D", "starting_cash": 1e6}, "streams": [
+        {"kind": "usage", "name": "API", "volume_per_month": 1000, "price_per_unit": 10,
+         "demand": {"model": "constant_elasticity", "elasticity": 2.0}}]})
+    dearer = apply_levers(s, Levers(price_factor=2.0))
+    assert dearer.streams[0].demand.reference_price == 10 and dearer.streams[0].price_per_unit == 20
+    assert project(dearer).tokens[0, 0] == pytest.approx(250)       # (20 / 10)^-2 x 1,000 units
+    assert apply_levers(dearer, Levers(price_factor=0.5)).streams[0].demand.reference_price == 10  # pinned once

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -94,6 +96,9 @@ def test_each_drawn_path_matches_the_reference_with_those_values(scenario, data)
         s0 = scenario.streams[0]
         field = "churn_monthly" if s0.kind == "subscription" else next(iter(s0.TERMS.values()))[0][0]
         draws[f"streams[0].{field}"] = np.array(data.draw(st.lists(st.floats(0, 0.9), min_size=3, max_size=3)))
+        if s0.PRICE and s0.demand is not None:  # a drawn price moves volume through the demand model
+            draws[f"streams[0].{s0.PRICE}"] = getattr(s0, s0.PRICE) * np.array(data.draw(st.lists(
+                st.floats(0.2, 3), min_size=3, max_size=3)))
     if scenario.funding:
         draws["funding[0].month"] = np.array([0.0, 3.0, 7.4])
     p = project(scenario, draws)
@@ -151,3 +156,23 @@ def test_monthly_table_has_a_row_per_month_and_the_named_columns():
     assert len(frame) == 24
     assert {"month", "date", "revenue: API", "cash", "net_burn", "mrr", "arr"} <= set(frame.columns)
     assert str(frame["date"].iloc[13]) == "2027-02-01"
+
+
+@pytest.mark.parametrize(("demand", "factor"), [
+    ({"model": "constant_elasticity", "elasticity": 2.0}, 0.25),            # (2p / p)^-2
+    ({"model": "linear", "choke_price": 30.0}, (30 - 20) / (30 - 10)),      # straight line to 0 at 30
+    ({"model": "wtp", "median_wtp": 10.0, "wtp_sigma": 0.5}, 0.5 * math.erfc(math.log(2) / 0.5 / math.sqrt(2)) / 0.5),
+])
+def test_doubling_the_price_moves_volume_as_the_demand_model_says(demand, factor):
+    usage = {"kind": "usage", "name": "API", "volume_per_month": 1000, "price_per_unit": 10, "demand": demand}
+    base = project(make(streams=[usage]))
+    doubled = project(make(streams=[usage]), {"streams[0].price_per_unit": np.array([20.0])})
+    np.testing.assert_allclose(doubled.tokens[0], factor * base.tokens[0])
+    np.testing.assert_allclose(doubled.revenue[0], 2 * factor * base.revenue[0])
+
+
+def test_a_subscriptions_price_scales_its_customer_base_and_its_sign_ups():
+    sub = {"kind": "subscription", "name": "Seats", "starting_customers": 100, "new_customers_per_month": 10,
+           "churn_monthly": 0, "price_per_month": 50, "demand": {"model": "constant_elasticity", "elasticity": 1.0}}
+    p = project(make(streams=[sub]), {"streams[0].price_per_month": np.array([50.0, 100.0])})
+    np.testing.assert_allclose(p.customers[:, 0], [110, 55])   # twice the price, half of (100 existing + 10 new)

@@ -10,7 +10,7 @@ from core.scenario import load_scenario
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["views/overview.py", "views/funds.py", "views/revenue.py", "views/strategy.py", "views/technology.py",
-         "views/business_model.py", "views/funds_pillar.py", "views/market.py", "views/risk.py"]
+         "views/business_model.py", "views/funds_pillar.py", "views/market.py", "views/risk.py", "views/pricing.py"]
 
 
 @pytest.fixture
@@ -187,3 +187,55 @@ def test_the_tornado_metric_can_be_switched(risk_b):
     risk_b.selectbox(key="lever.metric").set_value("npv").run()
     assert not risk_b.exception
     assert "the largest driver of the mean NPV is" in risk_b.info[0].value
+
+
+def optimal_price(at):
+    return at.table[0].value.iloc[0]["Optimal"]
+
+
+def test_the_pricing_page_shows_the_optimum_the_model_computes(app):
+    from core.pricing import optimise_price
+
+    app.switch_page("views/pricing.py").run()
+    expected = optimise_price(load_scenario("sample_data/capital_winter_round_slips.yaml"), 0, "gross_profit")
+    assert optimal_price(app) == f"${expected.price:,.2f}"
+    assert any("bounded Brent" in c.value and "converged" in c.value for c in app.caption)
+
+
+def test_a_demand_slider_moves_the_optimal_price_and_is_saved(app):
+    app.switch_page("views/pricing.py").run()
+    before = optimal_price(app)
+    app.slider(key="input.demand.0.elasticity").set_value(3.0).run()
+    assert not app.exception
+    assert app.session_state["scenario"].streams[0].demand.elasticity == 3.0
+    assert optimal_price(app) != before      # c e / (e - 1) falls as elasticity rises
+
+
+def test_applying_the_optimal_price_changes_the_scenario_every_page_uses(app):
+    app.switch_page("views/pricing.py").run()
+    app.selectbox(key="lever.pricing.stream").set_value(1).run()
+    optimum = optimal_price(app)
+    app.button(key="pricing.apply").click().run()
+    team = app.session_state["scenario"].streams[1]
+    assert f"${team.price_per_month:,.2f}" == optimum and team.demand.reference_price == 99
+    assert app.table[0].value.iloc[0]["Today"] == optimum
+
+
+def test_a_minimum_margin_and_the_survey_range_bound_the_price(app):
+    app.switch_page("views/pricing.py").run()
+    app.selectbox(key="lever.pricing.stream").set_value(1).run()
+    app.checkbox(key="lever.pricing.vw_bound").check().run()
+    low, high = 63.75, 111.67
+    price = float(optimal_price(app).lstrip("$"))
+    assert low <= price <= high
+    app.slider(key="lever.pricing.min_margin").set_value(90).run()
+    assert not app.exception
+    assert app.error[0].value.startswith("No price within the bounds meets the constraints")
+
+
+def test_the_tier_optimiser_shows_a_row_per_plan(app):
+    app.switch_page("views/pricing.py").run()
+    app.selectbox(key="lever.pricing.stream").set_value(1).run()
+    plans = app.dataframe[0].value
+    assert list(plans["Plan"]) == ["Free", "Pro", "Enterprise"] and plans.iloc[0, 1] == 0
+    assert abs(plans["Share of prospects (%)"].sum()) <= 100 + 1e-9

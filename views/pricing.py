@@ -1,0 +1,179 @@
+"""Pricing lab: demand model, price-response curve, optimal price vs today, tiers, Van Westendorp."""
+
+import pandas as pd
+import streamlit as st
+
+from core import charts
+from core import formatting as fmt
+from core.i18n import t
+from core.pricing import DEFAULT_TIERS, OBJECTIVES, Constraints, Tier, current_price, default_constraints, priced_streams
+from core.pricing import with_price as priced
+from core.scenario import ScenarioError, SubscriptionStream
+from core.van_westendorp import acceptable_range
+from ui.inputs import Inputs
+from ui.state import SAMPLE_DIR, current_scenario, lang, price_optimum, price_response, set_scenario, survey_analysis, tier_optimum
+from ui.widgets import chart
+
+UNITS = {"subscription": "customers", "usage": "units", "projects": "deals", "data": "contracts", "product_sales": "units"}
+
+scenario = current_scenario()
+cur = scenario.company.currency
+st.title(t("pricing.title", lang()))
+st.caption(t("pricing.intro", lang()))
+streams = priced_streams(scenario)
+if not streams:
+    st.info(t("pricing.none", lang()))
+    st.stop()
+
+i = st.selectbox(t("pricing.stream", lang()), streams, key="lever.pricing.stream",
+                 format_func=lambda k: f"{scenario.streams[k].name} ({t(f'kind.{scenario.streams[k].kind}', lang())})")
+stream = scenario.streams[i]
+unit = t(f"pricing.unit.{UNITS[stream.kind]}", lang())
+price_now = current_price(scenario, i)
+
+# --- the demand model: part of the scenario, so every page sees volume answer price
+with st.expander(t("pricing.demand", lang()), expanded=True):
+    form = Inputs()
+    demand = stream.demand
+    reference = (demand.reference_price if demand and demand.reference_price else price_now)
+    models = ["none", "constant_elasticity", "linear", "wtp"]
+    model = st.selectbox(t("pricing.model", lang()), models, models.index(demand.model if demand else "none"),
+                         key=f"input.demand.{i}.model", format_func=lambda m: t(f"pricing.model.{m}", lang()))
+    chosen = None
+    if model != "none":
+        shown = demand if demand is not None and demand.model == model else None
+        left, right = st.columns(2)
+        with left:
+            elasticity = st.slider(t("pricing.elasticity", lang()), 0.1, 5.0, shown.elasticity if shown else 1.5, 0.1,
+                                   key=f"input.demand.{i}.elasticity", disabled=model != "constant_elasticity")
+            choke = st.number_input(t("pricing.choke_price", lang(), currency=cur), min_value=reference * 1.01,
+                                    value=float(shown.choke_price if shown and shown.choke_price else 3 * reference),
+                                    key=f"input.demand.{i}.choke", disabled=model != "linear")
+        with right:
+            median = st.number_input(t("pricing.median_wtp", lang(), currency=cur), min_value=reference / 100,
+                                     value=float(shown.median_wtp if shown and shown.median_wtp else 1.5 * reference),
+                                     key=f"input.demand.{i}.median", disabled=model != "wtp")
+            sigma = st.slider(t("pricing.wtp_sigma", lang()), 0.1, 2.0, shown.wtp_sigma if shown else 0.8, 0.05,
+                              key=f"input.demand.{i}.sigma", disabled=model != "wtp")
+        chosen = {"model": model, "elasticity": elasticity, "wtp_sigma": sigma,
+                  "reference_price": demand.reference_price if demand else None,
+                  "choke_price": choke if model == "linear" else None, "median_wtp": median if model == "wtp" else None}
+        st.caption(t("pricing.reference", lang(), price=fmt.price(reference, cur)))
+    current = None if demand is None else demand.model_dump()
+    form.record(f"streams[{i}].demand", current, chosen, chosen)
+    scenario = form.apply(scenario)
+    stream = scenario.streams[i]
+
+# --- objective and constraints: exploration, not saved
+left, middle, right = st.columns(3)
+with left:
+    objective = st.selectbox(t("pricing.objective", lang()), OBJECTIVES, key="lever.pricing.objective",
+                             format_func=lambda o: t(f"pricing.objective.{o}", lang()))
+with middle:
+    min_margin = st.slider(t("pricing.min_margin", lang()), 0, 90, 0, 5, key="lever.pricing.min_margin")
+with right:
+    min_volume = st.number_input(t("pricing.min_volume", lang(), unit=unit), 0.0, value=0.0, key="lever.pricing.min_volume")
+bounds = default_constraints(scenario, i)
+low, high = st.slider(t("pricing.bounds", lang(), currency=cur), float(bounds.low), float(bounds.high),
+                      (float(bounds.low), float(bounds.high)), key=f"lever.pricing.bounds.{i}")
+
+# --- Van Westendorp (read first: its range can bound the optimiser)
+survey = None
+with st.expander(t("pricing.vw", lang())):
+    source = st.radio(t("pricing.vw_source", lang()), ["sample", "upload"], horizontal=True, key="lever.pricing.vw_source",
+                      format_func=lambda k: t(f"pricing.vw_{k}", lang()))
+    data, name = (SAMPLE_DIR / "van_westendorp_survey.csv").read_bytes(), "van_westendorp_survey.csv"
+    if source == "upload":
+        upload = st.file_uploader(t("pricing.vw_file", lang()), type=["csv"], key="lever.pricing.vw_file", max_upload_size=1)
+        data, name = (upload.getvalue(), upload.name) if upload is not None else (None, None)
+    if data is not None:
+        try:
+            survey, dropped = survey_analysis(data)
+        except ScenarioError as exc:
+            st.error(t("pricing.vw_bad", lang(), file=name) + "\n\n" + "\n".join(f"- `{e}`" for e in exc.errors))
+    if survey is not None:
+        cols = st.columns(4)
+        for col, key in zip(cols, ("pmc", "pme", "opp", "ipp"), strict=True):
+            value = getattr(survey, key)
+            col.metric(t(f"pricing.vw.{key}", lang()), "—" if value is None else f"{value:,.2f}")
+        st.caption(t("pricing.vw_dropped", lang(), used=survey.respondents, dropped=dropped))
+        chart(charts.van_westendorp(survey, lang=lang()))
+vw_range = acceptable_range(survey) if survey is not None else None
+overlaps = vw_range is not None and vw_range[0] <= high and vw_range[1] >= low
+if overlaps and st.checkbox(t("pricing.vw_bound", lang(), low=f"{vw_range[0]:,.2f}", high=f"{vw_range[1]:,.2f}"),
+                            key="lever.pricing.vw_bound"):
+    low, high = max(low, vw_range[0]), min(high, vw_range[1])
+
+constraints = Constraints(low=low, high=max(low, high), min_gross_margin=min_margin / 100 if min_margin else None,
+                          min_volume=min_volume or None)
+result = price_optimum(scenario, i, objective, constraints)
+curve = price_response(scenario, i, min(bounds.low, low), max(bounds.high, high))
+
+if stream.demand is None:
+    st.warning(t("pricing.no_demand", lang()))
+if result.break_even_price > price_now:
+    st.warning(t("pricing.below_cost_today", lang(), price=fmt.price(price_now, cur), floor=fmt.price(result.break_even_price, cur)))
+if result.price is None:
+    st.error(t("pricing.infeasible", lang()))
+elif result.below_cost:
+    st.warning(t("pricing.below_cost_best", lang(), price=fmt.price(result.price, cur),
+                 floor=fmt.price(result.break_even_price, cur)))
+
+chart(charts.price_response(curve, price_now, result.price, result.break_even_price, stream=stream.name, unit=unit,
+                            currency=cur, lang=lang()))
+
+
+def column(c) -> list[str]:
+    if c is None:
+        return ["—"] * 7
+    return [fmt.price(c.prices[0], cur), f"{c.volume[0]:,.1f}", fmt.money(c.revenue[0], cur), fmt.money(c.gross_profit[0], cur),
+            fmt.percent(c.gross_margin[0]), fmt.money(c.npv[0], cur), f"{c.runway[0]:.1f}"]
+
+
+rows = [t(f"pricing.row.{k}", lang(), currency=cur, unit=unit)
+        for k in ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv", "runway")]
+st.table(pd.DataFrame({t("pricing.today", lang()): column(result.today), t("pricing.optimal", lang()): column(result.best)},
+                      index=rows))
+st.caption(t("pricing.report", lang(), method=result.method, evaluations=result.evaluations, message=result.message,
+             status=t("pricing.converged" if result.converged else "pricing.not_converged", lang())))
+
+
+def apply(new_scenario, stream_index: int) -> None:
+    set_scenario(new_scenario)
+    st.session_state["lever.pricing.stream"] = stream_index  # stay on the stream just priced
+
+
+if result.price is not None and st.button(t("pricing.apply", lang()), key="pricing.apply", on_click=apply,
+                                          args=(priced(scenario, i, result.price), i)):
+    st.success(t("pricing.applied", lang(), price=fmt.price(result.price, cur), stream=stream.name))
+
+# --- tiered plans
+with st.expander(t("pricing.tiers", lang())):
+    if not isinstance(stream, SubscriptionStream):
+        st.info(t("pricing.tiers_subscription_only", lang()))
+    else:
+        st.caption(t("pricing.tiers_intro", lang()))
+        wtp = stream.demand if stream.demand is not None and stream.demand.model == "wtp" else None
+        left, middle, right = st.columns(3)
+        prospects = left.number_input(t("pricing.prospects", lang()), 1.0, 1e7,
+                                      float(max(1.0, 3 * stream.new_customers_per_month)), key=f"lever.tiers.prospects.{i}")
+        median = middle.number_input(t("pricing.median_wtp", lang(), currency=cur), 0.01, 1e9,
+                                     float(wtp.median_wtp if wtp else 1.5 * price_now), key=f"lever.tiers.median.{i}")
+        sigma = right.slider(t("pricing.wtp_sigma", lang()), 0.1, 2.0, float(wtp.wtp_sigma if wtp else 0.8), 0.05,
+                             key=f"lever.tiers.sigma.{i}")
+        values = st.columns(len(DEFAULT_TIERS))
+        tiers = tuple(Tier(d.name, col.slider(t("pricing.tier_value", lang(), plan=d.name), 0.05, 6.0, d.value, 0.05,
+                                              key=f"lever.tiers.value.{d.name}"), d.tokens, d.free)
+                      for col, d in zip(values, DEFAULT_TIERS, strict=True))
+        tier_objective = "npv" if objective == "npv" else "gross_profit"
+        plans = tier_optimum(scenario, i, tiers, median, sigma, prospects, tier_objective)
+        st.subheader(t("pricing.tier_result", lang(), objective=t(f"pricing.objective.{tier_objective}", lang()).lower()))
+        st.dataframe(pd.DataFrame({
+            t("pricing.tier.plan", lang()): [p.name for p in plans.tiers],
+            t("pricing.tier.price", lang(), currency=cur): plans.prices.round(2),
+            t("pricing.tier.share", lang()): (100 * plans.shares).round(1),
+            t("pricing.tier.customers", lang()): plans.new_customers.round(1),
+        }), hide_index=True)
+        st.caption(t("pricing.tier.report", lang(), evaluations=plans.evaluations, iterations=plans.iterations,
+                     status=t("pricing.converged" if plans.converged else "pricing.not_converged", lang()),
+                     gross=fmt.money(plans.gross_profit, cur), npv=fmt.money(plans.npv, cur)))
