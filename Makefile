@@ -43,6 +43,7 @@ bench: $(RUNTIME)
 	$(PY) -m bench.engine
 	$(PY) -m bench.pillars
 	$(PY) -m bench.risk
+	$(PY) -m bench.pricing
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -104,8 +104,8 @@ def curves_at(answers: pd.DataFrame, prices: np.ndarray) -> dict[str, np.ndarray
 def crossing(prices: np.ndarray, falling: np.ndarray, rising: np.ndarray) -> float | None:
     """First price where ``falling`` stops being above ``rising``, interpolated linearly.
 
-    >>> crossing(np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.5, 0.0]), np.array([0.0, 0.25, 1.0]))
-    2.25
+    >>> crossing(np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.5, 0.0]), np.array([0.0, 0.25, 1.0]))  # gaps 0.25, -1
+    2.2
     """
     gap = falling - rising
     below = np.flatnonzero(gap <= 0)

@@ -104,7 +104,9 @@ def test_an_invalid_survey_upload_on_the_pricing_page_names_the_row(server, brow
     page.goto(f"{server}/pricing")
     page.get_by_text("Van Westendorp price sensitivity").first.click()
     page.get_by_text("Upload a CSV").first.click()
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(bad))
+    page.get_by_text("CSV with columns too_cheap").first.wait_for(timeout=30_000)
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="CSV with columns too_cheap")
+    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
     page.get_by_text("row 3, cheap: 'ten' is not a non-negative number").wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Apply this price to the scenario").count() == 1  # the page still works
