@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test lint bench browser clean
+.PHONY: run test lint bench browser postgres clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ run: $(RUNTIME)
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
 
-test: $(DEV) browser lint
+# The machine's PostgreSQL for the storage tests (root only; they skip without it outside CI).
+postgres:
+	@sh scripts/test-postgres.sh
+
+test: $(DEV) browser postgres lint
 	$(PY) -m pytest
 
 bench: $(RUNTIME)
