@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
+MAX_ALIASES = 50
 MAX_MONTH = 240
 
 Money = Annotated[float, Field(ge=0, le=1e13)]
@@ -622,6 +623,8 @@ def loads_scenario(text: bytes | str, fmt: Literal["yaml", "json"] = "yaml") -> 
         raise ScenarioError([f"(file): {len(raw):,} bytes is over the {MAX_FILE_BYTES:,}-byte limit"])
     try:
         decoded = raw.decode("utf-8")
+        if fmt == "yaml" and decoded.count("*") and sum(isinstance(e, yaml.AliasEvent) for e in yaml.parse(decoded)) > MAX_ALIASES:
+            raise ScenarioError([f"(file): more than {MAX_ALIASES} YAML aliases (a scenario needs none; this looks like an alias bomb)"])
         data = json.loads(decoded) if fmt == "json" else yaml.safe_load(decoded)
     except UnicodeDecodeError:
         raise ScenarioError(["(file): not UTF-8 text"]) from None

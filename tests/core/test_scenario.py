@@ -83,6 +83,10 @@ def test_every_error_is_reported_not_just_the_first():
         ("[1, 2, 3]", "yaml", "expected a mapping"),
         ('{"company": ', "json", "not valid JSON"),
         ("[" * 10_000 + "]" * 10_000, "json", "nested too deeply"),
+        ("[" * 10_000 + "]" * 10_000, "yaml", "nested too deeply"),
+        ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+                                                          for p, c in zip("abcdefgh", "bcdefghi", strict=True)),
+         "yaml", "alias bomb"),
     ],
 )
 def test_hostile_or_broken_files_are_refused_with_a_reason(text, fmt, reason):
