@@ -293,3 +293,57 @@ def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
     fig.update_layout(title=t("chart.vw.title", lang), xaxis_title=t("chart.vw.x", lang), yaxis_title=t("chart.vw.y", lang),
                       legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig
+
+
+# --- comparison -------------------------------------------------------------------
+
+
+def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
+    """Month-end cash of several scenarios on one chart (each in its own currency)."""
+    fig = go.Figure()
+    for n, (label, p) in enumerate(items):
+        fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=f"{label} ({p.currency})",
+                        line={"color": PALETTE[n % len(PALETTE)], "width": 3})
+    fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1}, annotation_text=t("chart.cash.zero", lang))
+    currencies = sorted({p.currency for _, p in items})
+    return _layout(fig, t("chart.compare.cash", lang, currency="/".join(currencies)),
+                   t("chart.cash.y", lang, currency="/".join(currencies)), lang)
+
+
+def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
+    """Year-1 revenue by stream kind, one stacked bar per scenario."""
+    fig = go.Figure()
+    labels = [label for label, _ in items]
+    kinds = sorted({k for _, p in items for k in p.stream_kinds})
+    for n, kind in enumerate(kinds):
+        values = [sum(p.stream_revenue[0, i, :YEAR].sum() for i, k in enumerate(p.stream_kinds) if k == kind) for _, p in items]
+        fig.add_bar(x=labels, y=values, name=t(f"kind.{kind}", lang), marker_color=PALETTE[n % len(PALETTE)])
+    fig.update_layout(barmode="stack", title=t("chart.compare.revenue", lang), yaxis_title=t("chart.compare.revenue_y", lang),
+                      legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig
+
+
+def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> go.Figure:
+    """Pillar scores (0-100) side by side."""
+    fig = go.Figure()
+    pillars = [k for k in ("technology", "business_model", "funds", "market", "data", "compliance")
+               if any(k in card.pillars for _, card in items)]
+    for n, (label, card) in enumerate(items):
+        fig.add_bar(x=[t(f"pillar.{k}", lang) for k in pillars],
+                    y=[card.pillars[k].score if k in card.pillars else None for k in pillars],
+                    name=f"{label}: {card.survival:.0f}", marker_color=PALETTE[n % len(PALETTE)])
+    fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang), yaxis={"range": [0, 100], "title": "0–100"},
+                      legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig
+
+
+def compare_survival(items: list[tuple[str, RiskResult]], *, lang: str = "en") -> go.Figure:
+    """The chance cash lasts at least m months, per scenario."""
+    fig = go.Figure()
+    for n, (label, r) in enumerate(items):
+        fig.add_scatter(x=list(range(r.months + 1)), y=100 * r.survival, name=label,
+                        line={"color": PALETTE[n % len(PALETTE)], "width": 3, "shape": "hv"})
+    fig.update_layout(title=t("chart.survival.title", lang), xaxis_title=t("chart.compare.months", lang),
+                      yaxis={"range": [0, 105], "title": t("chart.survival.y", lang)}, legend={"orientation": "h", "y": -0.2},
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -271,3 +272,46 @@ def rounds_frame(r: RiskResult, lang: str = "en") -> pd.DataFrame:
         t("table.needed", lang): [round(100 * o.needed, 1) for o in r.rounds],
         t("table.too_late", lang): [round(100 * o.too_late, 1) for o in r.rounds],
     })
+
+
+# --- comparison -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One scenario in a comparison: its label, figures, scores and simulated odds."""
+
+    label: str
+    scenario: Scenario
+    summary: Summary
+    card: Scorecard
+    risk: RiskResult
+
+
+def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
+    """KPIs side by side; for every scenario after the first, its difference from the first."""
+    def row_values(c: Compared) -> dict[str, tuple[float, str]]:
+        s, cur, month = c.summary, c.scenario.company.currency, c.scenario.risk.survival_month
+        return {
+            t("kpi.cash", lang): (s.cash_now, fmt.money(s.cash_now, cur)),
+            t("kpi.runway", lang): (s.runway_months, t("kpi.runway_value", lang, months=s.runway_months) if s.runs_out
+                                    else t("kpi.runway_full", lang, months=c.scenario.settings.horizon_months)),
+            t("kpi.break_even", lang): (math.nan if s.break_even_month is None else s.break_even_month,
+                                        "—" if s.break_even_month is None else str(s.break_even_month)),
+            t("kpi.default_alive", lang): (float(s.default_alive), t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
+            t("kpi.burn_multiple", lang): (s.burn_multiple, fmt.ratio(s.burn_multiple)),
+            t("kpi.gross_margin", lang): (s.gross_margin, fmt.percent(s.gross_margin)),
+            t("kpi.npv", lang, rate=fmt.percent(c.scenario.settings.discount_rate_yearly, 0)): (s.npv, fmt.money(s.npv, cur)),
+            t("score.survival", lang): (c.card.survival, f"{c.card.survival:.0f}"),
+            t("risk.kpi.survival", lang, month=month): (c.risk.survival_at(month), fmt.percent(c.risk.survival_at(month), 0)),
+        }
+
+    rows = [row_values(c) for c in items]
+    table = {t("compare.metric", lang): list(rows[0])}
+    for n, (c, values) in enumerate(zip(items, rows, strict=True)):
+        table[c.label] = [text for _, text in values.values()]
+        if n:
+            table[t("compare.delta", lang, label=c.label)] = [
+                "—" if not (math.isfinite(v) and math.isfinite(b)) else f"{v - b:+,.2f}"
+                for (v, _), (b, _) in zip(values.values(), rows[0].values(), strict=True)]
+    return pd.DataFrame(table)

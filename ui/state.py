@@ -1,6 +1,7 @@
 """The current scenario in session state, the shared sidebar, and cached core calls.
 
-Session keys: ``scenario`` (the current Scenario), ``preset`` (the picker),
+Session keys: ``scenario`` (the current Scenario), ``library`` (the saved scenario it came
+from: id, revision, name — or None), ``preset`` (the picker),
 ``upload`` (the uploader), ``upload_seen`` (the last upload handled), ``lang``.
 Widgets of what-if pages use keys starting with ``lever.`` (relative changes, applied on
 request); widgets that edit the scenario directly use ``input.``. Both are cleared when
@@ -15,13 +16,15 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from core.exports import excel_workbook, import_scenario
 from core.i18n import t
 from core.metrics import Summary, summarize
 from core.pillars import MoveEffect, Scorecard, move_effects, score
 from core.pricing import Constraints, PriceCurve, PriceResult, Tier, TierResult, optimise_price, optimise_tiers, price_curve
 from core.projection import Projection, project
 from core.risk import RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
-from core.scenario import Scenario, ScenarioError, dumps_scenario, load_scenario, loads_scenario
+from core.scenario import Scenario, ScenarioError, dumps_scenario, load_scenario
+from core.store import Store
 from core.van_westendorp import PriceSensitivity, analyse, read_survey
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -37,9 +40,14 @@ def lang() -> str:
     return st.session_state.get("lang", "en")
 
 
-def set_scenario(scenario: Scenario) -> None:
-    """Replace the current scenario and reset the widgets that show its values."""
+def set_scenario(scenario: Scenario, library: tuple[int, int, str] | None = None) -> None:
+    """Replace the current scenario and reset the widgets that show its values.
+
+    ``library`` is (scenario id, revision number, name) when it was opened from the library;
+    a scenario from anywhere else is not tied to a saved one.
+    """
     st.session_state["scenario"] = scenario
+    st.session_state["library"] = library
     for key in [k for k in st.session_state if str(k).startswith(("lever.", "input."))]:
         del st.session_state[key]
 
@@ -155,6 +163,23 @@ def survey_analysis(data: bytes) -> tuple[PriceSensitivity, int]:
     return analyse(survey), survey.dropped
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _workbook(scenario_json: str) -> bytes:
+    scenario = Scenario.model_validate_json(scenario_json)
+    return excel_workbook(scenario, project(scenario))
+
+
+def workbook(scenario: Scenario) -> bytes:
+    """The Excel export of the scenario (assumptions, monthly table, metrics), cached."""
+    return _workbook(scenario.model_dump_json())
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """The one store of this server (WINTERPROOF_DATABASE_URL / WINTERPROOF_DB / the user data dir)."""
+    return Store()
+
+
 def _load_preset() -> None:
     set_scenario(load_scenario(presets()[st.session_state["preset"]]))
 
@@ -164,9 +189,8 @@ def _handle_upload() -> None:
     if upload is None or st.session_state.get("upload_seen") == upload.file_id:
         return
     st.session_state["upload_seen"] = upload.file_id
-    fmt = "json" if upload.name.lower().endswith(".json") else "yaml"
     try:
-        scenario = loads_scenario(upload.getvalue(), fmt)
+        scenario = import_scenario(upload.name, upload.getvalue())
     except ScenarioError as exc:
         st.session_state["upload_errors"] = (upload.name, exc.errors)
         return
@@ -184,8 +208,8 @@ def sidebar() -> None:
         names = list(presets())
         st.selectbox(t("sidebar.preset", lang()), names, key="preset", on_change=_load_preset,
                      index=names.index(DEFAULT_PRESET))
-        st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json"], key="upload",
-                         on_change=_handle_upload, max_upload_size=1)
+        st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="upload",
+                         on_change=_handle_upload, max_upload_size=5)
         if "upload_errors" in st.session_state:
             name, errors = st.session_state["upload_errors"]
             st.error(t("sidebar.upload_bad", lang(), file=name) + "\n\n" + "\n".join(f"- `{e}`" for e in errors))
@@ -194,5 +218,14 @@ def sidebar() -> None:
                          file=st.session_state["upload_ok"]))
         scenario = current_scenario()
         st.caption(t("sidebar.current", lang(), name=scenario.company.name, currency=scenario.company.currency))
-        st.download_button(t("sidebar.download", lang()), dumps_scenario(scenario),
-                           file_name="scenario.yaml", mime="application/x-yaml")
+        opened = st.session_state.get("library")
+        if opened is not None:
+            st.caption(t("sidebar.library_open", lang(), name=opened[2], number=opened[1]))
+        left, middle, right = st.columns(3)
+        left.download_button("YAML", dumps_scenario(scenario), file_name="scenario.yaml", mime="application/x-yaml",
+                             key="download.yaml", help=t("sidebar.download", lang()))
+        middle.download_button("JSON", dumps_scenario(scenario, "json"), file_name="scenario.json", mime="application/json",
+                               key="download.json", help=t("sidebar.download", lang()))
+        right.download_button("Excel", workbook(scenario), file_name="winterproof.xlsx", key="download.xlsx",
+                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                              help=t("sidebar.download_excel", lang()))

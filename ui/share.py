@@ -1,0 +1,55 @@
+"""The investor view of a share link: one saved revision, read-only, with the founder's numbers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import charts
+from core.i18n import t
+from core.report import headline, pillar_kpis, risk_kpis, risk_summary
+from core.scenario import Scenario
+from ui.state import lang, projection, risk, risk_tornado, scorecard, set_scenario, store, summary
+from ui.widgets import chart, kpi_cards
+
+
+def _explore(scenario: Scenario) -> None:
+    set_scenario(scenario)  # a copy in this session only; the shared revision is never touched
+    st.query_params.clear()
+
+
+def share_link(token: str) -> str:
+    """The full address of a share link on this server."""
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?share={token}"
+
+
+def shared_view(token: str) -> None:
+    """Render the revision behind ``token``, or the same polite page for any link that does not work."""
+    opened = store().open_share(token)
+    if opened is None:
+        st.title(t("share.invalid_title", lang()))
+        st.info(t("share.invalid", lang()))
+        return
+    revision, link = opened
+    scenario = revision.scenario
+    st.title(scenario.company.name)
+    st.caption(t("share.caption", lang(), name=revision.name, number=revision.number,
+                 date=revision.created_at.strftime("%Y-%m-%d"), expires=link.expires_at.strftime("%Y-%m-%d")))
+    p = projection(scenario)
+    card = scorecard(scenario)
+    kpi_cards([*headline(summary(scenario), scenario, lang()), pillar_kpis(card, lang())[0]])
+    chart(charts.cash_balance(p, scenario.funding, lang=lang()))
+    if scenario.streams:
+        chart(charts.revenue_mix(p, lang=lang()))
+    left, right = st.columns(2)
+    with left:
+        chart(charts.pillar_radar(card, lang=lang()))
+    with right:
+        result = risk(scenario)
+        st.subheader(t("share.risk", lang()))
+        kpi_cards(risk_kpis(result, scenario, lang()), per_row=2)
+        base, bars = risk_tornado(scenario, "runway")
+        st.info(risk_summary(result, base, bars, "runway", scenario, (), lang()))
+    chart(charts.cash_fan(result, p, lang=lang()))
+    st.button(t("share.explore", lang()), key="share.explore", on_click=_explore, args=(scenario,), type="primary",
+              help=t("share.explore_help", lang()))

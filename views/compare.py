@@ -1,0 +1,40 @@
+"""Compare: two to four scenarios side by side — KPIs with differences, cash, revenue mix, pillars, odds."""
+
+import streamlit as st
+
+from core import charts
+from core.i18n import t
+from core.report import Compared, comparison_table
+from core.scenario import load_scenario
+from ui.state import current_scenario, lang, presets, projection, risk, scorecard, store, summary
+from ui.widgets import chart
+
+scenario = current_scenario()
+st.title(t("compare.title", lang()))
+st.caption(t("compare.intro", lang()))
+
+choices = {"current": (t("compare.current", lang(), name=scenario.company.name), lambda: scenario)}
+for r in store().list():
+    choices[f"saved:{r.scenario_id}"] = (t("compare.saved", lang(), name=r.name), lambda sid=r.scenario_id: store().current(sid).scenario)
+for name, path in presets().items():
+    choices[f"preset:{name}"] = (t("compare.preset", lang(), name=name), lambda path=path: load_scenario(path))
+default = ["current", next(k for k in choices if k.startswith("preset:") and not k.endswith("capital_winter_round_slips"))]
+picked = st.multiselect(t("compare.pick", lang()), list(choices), default, max_selections=4, key="lever.compare",
+                        format_func=lambda k: choices[k][0])
+if not 2 <= len(picked) <= 4:
+    st.info(t("compare.need_two", lang()))
+    st.stop()
+
+items = []
+for key in picked:
+    label, load = choices[key]
+    s = load()
+    items.append(Compared(label, s, summary(s), scorecard(s), risk(s)))
+st.dataframe(comparison_table(items, lang()), hide_index=True)
+chart(charts.compare_cash([(c.label, projection(c.scenario)) for c in items], lang=lang()))
+left, right = st.columns(2)
+with left:
+    chart(charts.compare_revenue([(c.label, projection(c.scenario)) for c in items], lang=lang()))
+with right:
+    chart(charts.compare_pillars([(c.label, c.card) for c in items], lang=lang()))
+chart(charts.compare_survival([(c.label, c.risk) for c in items], lang=lang()))

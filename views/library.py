@@ -1,0 +1,112 @@
+"""Library: save, open, rename, duplicate, delete/undelete, history with restore, share links."""
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from core.i18n import t
+from core.store import ConflictError, StoreError
+from ui.share import share_link
+from ui.state import current_scenario, lang, set_scenario, store
+
+scenario = current_scenario()
+db = store()
+st.title(t("library.title", lang()))
+st.caption(t("library.intro", lang()))
+opened = st.session_state.get("library")
+
+
+def run(action, *args) -> None:
+    """Carry out a store action from a button; problems become messages, never exceptions."""
+    try:
+        result = action(*args)
+    except ConflictError as exc:
+        st.session_state["library.message"] = ("error", t("library.conflict", lang(), error=str(exc)))
+        return
+    except StoreError as exc:
+        st.session_state["library.message"] = ("error", str(exc))
+        return
+    st.session_state["library.message"] = ("success", t("library.done", lang(), name=result.name, number=result.number))
+    if action in (db.save, db.create) or (opened and result.scenario_id == opened[0]):
+        st.session_state["library"] = (result.scenario_id, result.number, result.name)
+
+
+def open_revision(scenario_id: int, number: int | None = None) -> None:
+    revision = db.current(scenario_id) if number is None else db.revision(scenario_id, number)
+    set_scenario(revision.scenario, library=(scenario_id, revision.number, revision.name))
+    st.session_state["library.message"] = ("success", t("library.opened", lang(), name=revision.name, number=revision.number))
+
+
+# --- save the scenario every page is showing
+with st.container(border=True):
+    st.subheader(t("library.save", lang()))
+    name = st.text_input(t("library.name", lang()), scenario.company.name, max_chars=120, key="library.name")
+    left, right = st.columns(2)
+    left.button(t("library.save_new", lang()), key="library.save_new", on_click=run, args=(db.create, name, scenario))
+    if opened is not None:
+        right.button(t("library.save_revision", lang(), name=opened[2]), key="library.save_revision", type="primary",
+                     on_click=run, args=(db.save, opened[0], scenario, opened[1]))
+
+if "library.message" in st.session_state:
+    kind, text = st.session_state.pop("library.message")
+    (st.error if kind == "error" else st.success)(text)
+
+# --- what is saved
+show_deleted = st.toggle(t("library.show_deleted", lang()), key="library.show_deleted")
+saved = db.list(include_deleted=show_deleted)
+if not saved:
+    st.info(t("library.empty", lang()))
+    st.stop()
+st.dataframe(pd.DataFrame({
+    t("library.col.name", lang()): [r.name for r in saved],
+    t("library.col.revision", lang()): [r.number for r in saved],
+    t("library.col.changed", lang()): [r.created_at.strftime("%Y-%m-%d %H:%M") for r in saved],
+    t("library.col.last", lang()): [t(f"library.action.{r.action}", lang()) for r in saved],
+    t("library.col.deleted", lang()): [r.deleted for r in saved],
+}), hide_index=True)
+
+ids = [r.scenario_id for r in saved]
+names = {r.scenario_id: r.name for r in saved}
+sid = st.selectbox(t("library.pick", lang()), ids, format_func=lambda i: f"{names[i]} (#{i})", key="library.pick")
+current = db.current(sid)
+
+cols = st.columns(4)
+cols[0].button(t("library.open", lang()), key="library.open", on_click=open_revision, args=(sid,), type="primary")
+cols[1].button(t("library.duplicate", lang()), key="library.duplicate", on_click=run, args=(db.duplicate, sid))
+if current.deleted:
+    cols[2].button(t("library.undelete", lang()), key="library.undelete", on_click=run, args=(db.undelete, sid))
+else:
+    cols[2].button(t("library.delete", lang()), key="library.delete", on_click=run, args=(db.delete, sid))
+with cols[3].popover(t("library.rename", lang())):
+    new_name = st.text_input(t("library.name", lang()), current.name, max_chars=120, key="library.new_name")
+    st.button(t("library.rename", lang()), key="library.rename_go", on_click=run, args=(db.rename, sid, new_name))
+
+with st.expander(t("library.history", lang())):
+    history = db.history(sid)
+    st.dataframe(pd.DataFrame({
+        t("library.col.revision", lang()): [r.number for r in history],
+        t("library.col.last", lang()): [t(f"library.action.{r.action}", lang()) for r in history],
+        t("library.col.name", lang()): [r.name for r in history],
+        t("library.col.changed", lang()): [r.created_at.strftime("%Y-%m-%d %H:%M:%S") for r in history],
+    }), hide_index=True)
+    number = st.selectbox(t("library.revision", lang()), [r.number for r in history], key="library.revision")
+    left, right = st.columns(2)
+    left.button(t("library.open_revision", lang()), key="library.open_revision", on_click=open_revision, args=(sid, number))
+    right.button(t("library.restore", lang(), number=number), key="library.restore", on_click=run,
+                 args=(db.restore, sid, number))
+
+with st.expander(t("library.share", lang())):
+    st.caption(t("library.share_intro", lang()))
+    days = st.slider(t("library.share_days", lang()), 1, 90, 30, key="library.share_days")
+    if st.button(t("library.share_create", lang(), number=current.number), key="library.share_create"):
+        token, link = db.share(sid, current.number, days=days, lang=lang())
+        st.success(t("library.share_made", lang(), date=link.expires_at.strftime("%Y-%m-%d")))
+        st.code(share_link(token), language=None)
+    for link in db.links(sid):
+        left, right = st.columns([4, 1])
+        state = "revoked" if link.revoked_at else "active" if link.active(datetime.now(UTC)) else "expired"
+        left.write(t("library.link", lang(), id=link.id, date=link.created_at.strftime("%Y-%m-%d"),
+                     expires=link.expires_at.strftime("%Y-%m-%d"), state=t(f"library.link.{state}", lang())))
+        if link.revoked_at is None:
+            right.button(t("library.revoke", lang()), key=f"library.revoke.{link.id}", on_click=db.revoke, args=(link.id,))
