@@ -18,7 +18,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {"": "Runway", "funds": "Next round delay", "revenue": "Revenue concentration",
          "strategy": "Survival-score weights", "technology": "Factor breakdown", "business-model": "Factor breakdown",
          "funds-management": "Runway target", "market": "Market funnel", "risk": "Capital-winter stress tests",
-         "pricing": "Apply this price to the scenario"}
+         "pricing": "Apply this price to the scenario", "library": "Save the scenario you are looking at",
+         "compare": "Compare scenarios", "pitch": "Survival score"}
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +38,18 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def database(tmp_path_factory):
+    return tmp_path_factory.mktemp("db") / "browser.db"
+
+
+@pytest.fixture(scope="module")
+def server(database):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
          "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "WINTERPROOF_DB": str(database), "WINTERPROOF_DATABASE_URL": ""},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -75,7 +82,8 @@ def test_each_page_renders_in_chromium_without_exception(server, browser, path, 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/{path}")
     page.get_by_text(marker).first.wait_for(timeout=30_000)
-    page.locator(".js-plotly-plot:visible").first.wait_for(timeout=30_000)
+    if path != "library":  # every other page draws at least one chart
+        page.locator(".js-plotly-plot:visible").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Scenario preset").count() == 1  # the shared sidebar ran: app.py, not the page alone
     assert page.get_by_text("Page not found").count() == 0  # the deep link is a real page
@@ -111,3 +119,22 @@ def test_an_invalid_survey_upload_on_the_pricing_page_names_the_row(server, brow
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Apply this price to the scenario").count() == 1  # the page still works
     page.close()
+
+
+def test_a_share_link_opens_in_a_fresh_browser_with_no_saving_controls(server, browser, database):
+    from core.scenario import load_scenario
+    from core.store import Store
+
+    with Store(f"sqlite:///{database}") as db:
+        scenario = load_scenario(ROOT / "sample_data" / "company_c_analytics_platform.yaml")
+        token, _ = db.share(db.create("For the partners' meeting", scenario).scenario_id)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # no cookies, no session: an investor
+    page = context.new_page()
+    page.goto(f"{server}/?share={token}")
+    page.get_by_text("Make a private copy to explore").first.wait_for(timeout=30_000)
+    assert page.get_by_text(scenario.company.name).count() >= 1
+    assert page.get_by_text("Scenario preset").count() == 0 and page.get_by_text("Save as a new scenario").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.goto(f"{server}/?share={token[:-2]}xx")
+    page.get_by_text("This link does not open a scenario").wait_for(timeout=30_000)
+    context.close()

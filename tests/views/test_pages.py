@@ -10,12 +10,16 @@ from core.scenario import load_scenario
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["views/overview.py", "views/funds.py", "views/revenue.py", "views/strategy.py", "views/technology.py",
-         "views/business_model.py", "views/funds_pillar.py", "views/market.py", "views/risk.py", "views/pricing.py"]
+         "views/business_model.py", "views/funds_pillar.py", "views/market.py", "views/risk.py", "views/pricing.py",
+         "views/library.py", "views/compare.py", "views/pitch.py"]
 
 
 @pytest.fixture
-def app():
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "app.db"))
+    monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
     st.cache_data.clear()
+    st.cache_resource.clear()
     return AppTest.from_file(APP, default_timeout=60).run()
 
 
@@ -239,3 +243,117 @@ def test_the_tier_optimiser_shows_a_row_per_plan(app):
     plans = app.dataframe[0].value
     assert list(plans["Plan"]) == ["Free", "Pro", "Enterprise"] and plans.iloc[0, 1] == 0
     assert abs(plans["Share of prospects (%)"].sum()) <= 100 + 1e-9
+
+
+# --- library, share links, compare, pitch ------------------------------------------------
+
+
+def saved_store():
+    from ui.state import store
+
+    return store()
+
+
+def test_saving_twice_makes_two_revisions_and_the_library_lists_it(app):
+    app.switch_page("views/library.py").run()
+    app.button(key="library.save_new").click().run()
+    app.button(key="library.save_revision").click().run()
+    assert app.success[0].value == "Done: “Winter case — Series A slips”, revision 2."
+    assert app.dataframe[0].value.iloc[0]["Revision"] == 2
+    assert [r.number for r in saved_store().history(1)] == [2, 1]
+
+
+def test_a_save_from_a_stale_tab_is_refused_and_kept_as_a_copy(app):
+    app.switch_page("views/library.py").run()
+    app.button(key="library.save_new").click().run()
+    saved_store().save(1, load_scenario("sample_data/seed002_nlp_project.yaml"))   # another tab saves revision 2
+    app.button(key="library.save_revision").click().run()                              # this tab is still on 1
+    assert "Not saved over the latest: revision 2" in app.error[0].value
+    names = list(app.dataframe[0].value["Name"])
+    assert any("conflicting copy" in n for n in names) and saved_store().current(1).number == 2
+
+
+def test_open_delete_undelete_and_restore_from_the_library(app):
+    db = saved_store()
+    first = db.create("Bear", load_scenario("sample_data/seed002_nlp_project.yaml"))
+    db.save(first.scenario_id, load_scenario("sample_data/company_c_analytics_platform.yaml"))
+    app.switch_page("views/library.py").run()
+    app.button(key="library.open").click().run()
+    assert app.session_state["scenario"].company.name.startswith("Company C")
+    app.selectbox(key="library.revision").set_value(1).run()
+    app.button(key="library.restore").click().run()
+    assert db.current(first.scenario_id).number == 3 and db.current(first.scenario_id).action == "restore"
+    app.button(key="library.delete").click().run()
+    assert app.info[0].value.startswith("Nothing saved yet")
+    app.toggle(key="library.show_deleted").set_value(True).run()
+    app.button(key="library.undelete").click().run()
+    assert [r.action for r in db.history(first.scenario_id)][:2] == ["undelete", "delete"]
+
+
+def test_creating_a_share_link_shows_it_once(app):
+    saved_store().create("Pitch", load_scenario("sample_data/company_b_data_assistant.yaml"))
+    app.switch_page("views/library.py").run()
+    app.button(key="library.share_create").click().run()
+    link = app.code[0].value
+    assert "?share=" in link and len(link.split("?share=")[1]) >= 43
+    assert saved_store().open_share(link.split("?share=")[1]) is not None
+
+
+def shared_app(token):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["share"] = token
+    return at.run()
+
+
+def test_a_share_link_opens_a_read_only_investor_view(app):
+    scenario = load_scenario("sample_data/company_b_data_assistant.yaml")
+    token, _ = saved_store().share(saved_store().create("For investors", scenario).scenario_id)
+    view = shared_app(token)
+    assert not view.exception
+    assert view.title[0].value == scenario.company.name
+    assert metric(view, "Runway") == "> 60 months" and metric(view, "Cash at month 18") == "93%"
+    keys = {getattr(w, "key", None) for w in [*view.button, *view.text_input, *view.selectbox]}
+    assert keys == {"share.explore"}                        # nothing that saves, edits or switches scenarios
+    assert len(view.sidebar.selectbox) == 0 and len(view.sidebar.button) == 0   # no preset picker, no uploads
+    view.button(key="share.explore").click().run()
+    assert view.session_state["scenario"] == scenario and "share" not in view.query_params
+    assert saved_store().current(1).number == 1              # the shared scenario is untouched
+
+
+@pytest.mark.parametrize("kind", ["unknown", "revoked", "expired"])
+def test_invalid_revoked_and_expired_links_get_the_same_polite_page(app, kind, monkeypatch):
+    db = saved_store()
+    token, link = db.share(db.create("Old", load_scenario("sample_data/seed002_nlp_project.yaml")).scenario_id, days=1)
+    if kind == "unknown":
+        token = token[::-1]
+    elif kind == "revoked":
+        db.revoke(link.id)
+    else:
+        from datetime import timedelta
+
+        from core import store as store_module
+        later = store_module._now() + timedelta(days=2)
+        monkeypatch.setattr(store_module, "_now", lambda: later)
+    view = shared_app(token)
+    assert view.title[0].value == "This link does not open a scenario" and not view.metric
+
+
+def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
+    app.switch_page("views/compare.py").run()
+    app.multiselect(key="lever.compare").set_value(
+        ["current", "preset:company_b_data_assistant", "preset:seed002_nlp_project"]).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["Metric", "On screen: Winter case — Series A slips", "Preset: company_b_data_assistant",
+                                   "Preset: company_b_data_assistant − first", "Preset: seed002_nlp_project",
+                                   "Preset: seed002_nlp_project − first"]
+    runway = table[table["Metric"] == "Runway"].iloc[0]
+    assert runway["On screen: Winter case — Series A slips"] == "14 months"
+    assert runway["Preset: seed002_nlp_project − first"] == "+22.00"           # 36 months against 14
+
+
+def test_pitch_mode_moves_the_runway_live(app):
+    app.switch_page("views/pitch.py").run()
+    before = metric(app, "Runway")
+    app.slider(key="lever.pitch.delay").set_value(-9).run()
+    assert metric(app, "Runway") != before and not app.exception
