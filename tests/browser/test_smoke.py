@@ -84,6 +84,7 @@ def test_each_page_renders_in_chromium_without_exception(server, browser, path, 
     page.get_by_text(marker).first.wait_for(timeout=30_000)
     if path != "library":  # every other page draws at least one chart
         page.locator(".js-plotly-plot:visible").first.wait_for(timeout=30_000)
+    page.get_by_text("Scenario preset").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("Scenario preset").count() == 1  # the shared sidebar ran: app.py, not the page alone
     assert page.get_by_text("Page not found").count() == 0  # the deep link is a real page
