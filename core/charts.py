@@ -168,8 +168,8 @@ def market_funnel(market: Market, p: Projection, *, lang: str = "en") -> go.Figu
     if not stages:
         return None
     stages.append((t("chart.funnel.revenue", lang), float(p.revenue[0, :YEAR].sum())))
-    labels = [money(stages[0][1], p.currency)]
-    labels += [t("chart.funnel.of_above", lang, amount=money(v, p.currency), share=percent(v / above if above else None))
+    labels = [money(stages[0][1], p.currency, lang)]
+    labels += [t("chart.funnel.of_above", lang, amount=money(v, p.currency, lang), share=percent(v / above if above else None))
                for (_, above), (_, v) in itertools.pairwise(stages)]
     fig = go.Figure(go.Bar(x=[max(v, 1.0) for _, v in stages], y=[name for name, _ in stages], orientation="h",
                            text=labels, textposition="outside", cliponaxis=False,
@@ -268,7 +268,7 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
                                        (floor if np.isfinite(floor) and floor > 0 else None, PALETTE[2], "floor", "dot")):
         if price is not None:  # legend entries for the vertical lines
             fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash},
-                            name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency)}")
+                            name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency, lang)}")
     fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency))
     fig.update_layout(title=t("chart.price.title", lang, stream=stream, currency=currency), height=620,
                       legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})

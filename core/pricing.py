@@ -137,10 +137,10 @@ class PriceResult:
     price: float | None          # None when no price in the bounds meets the constraints
     today: PriceCurve             # one entry: the current price
     best: PriceCurve | None       # one entry: the optimal price
-    method: str
+    method: str                   # "grid_brent" (grid, then bounded Brent) or "grid" (no feasible price)
     evaluations: int
     converged: bool
-    message: str
+    message: str                  # what scipy said
     break_even_price: float
 
     @property
@@ -174,7 +174,7 @@ def optimise_price(scenario: Scenario, i: int, objective: Objective = "gross_pro
     curve = price_curve(scenario, i, prices)
     ok = c.feasible(curve)
     if not ok.any():
-        return PriceResult(objective, None, today, None, f"grid of {grid} prices", grid, False,
+        return PriceResult(objective, None, today, None, "grid", grid, False,
                            "no price within the bounds meets the constraints", floor)
     score = curve.score[objective]
     k = int(np.argmax(np.where(ok, score, -np.inf)))
@@ -193,8 +193,7 @@ def optimise_price(scenario: Scenario, i: int, objective: Objective = "gross_pro
         refined, evaluations, converged, message = float(prices[k]), grid, True, "the bounds allow one price"
     best_price = refined if -loss(refined) >= score[k] else float(prices[k])
     best = price_curve(scenario, i, np.array([best_price]))
-    return PriceResult(objective, best_price, today, best, f"grid of {grid} prices + bounded Brent (scipy minimize_scalar)",
-                       evaluations, converged, message, floor)
+    return PriceResult(objective, best_price, today, best, "grid_brent", evaluations, converged, message, floor)
 
 
 def with_price(scenario: Scenario, i: int, price: float) -> Scenario:

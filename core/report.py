@@ -38,9 +38,9 @@ def headline(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     be = ("—" if s.break_even_month is None else
           t("kpi.break_even_value", lang, month=s.break_even_month,
             date=month_date(start, s.break_even_month).strftime("%Y-%m")))
-    alive_note = "" if s.default_alive else t("kpi.capital_needed", lang, amount=fmt.money(s.capital_needed, cur))
+    alive_note = "" if s.default_alive else t("kpi.capital_needed", lang, amount=fmt.money(s.capital_needed, cur, lang))
     return [
-        Kpi("cash", t("kpi.cash", lang), fmt.money(s.cash_now, cur)),
+        Kpi("cash", t("kpi.cash", lang), fmt.money(s.cash_now, cur, lang)),
         Kpi("runway", t("kpi.runway", lang), runway),
         Kpi("zero_cash", t("kpi.zero_cash", lang),
             s.zero_cash_date.strftime("%Y-%m") if s.zero_cash_date else t("kpi.never", lang)),
@@ -50,7 +50,7 @@ def headline(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
         Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(s.burn_multiple),
             t(f"grade.{s.burn_multiple_grade}", lang), t("kpi.burn_help", lang)),
         Kpi("npv", t("kpi.npv", lang, rate=fmt.percent(scenario.settings.discount_rate_yearly, 0)),
-            fmt.money(s.npv, cur), "", t("kpi.npv_help", lang)),
+            fmt.money(s.npv, cur, lang), "", t("kpi.npv_help", lang)),
     ]
 
 
@@ -62,7 +62,7 @@ def details(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
         Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(s.gross_margin)),
         Kpi("irr", t("kpi.irr", lang), fmt.percent(s.irr_yearly)),
         Kpi("payback", t("kpi.payback", lang), "—" if s.payback_month is None else str(s.payback_month)),
-        Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(s.peak_funding_need, cur)),
+        Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(s.peak_funding_need, cur, lang)),
         Kpi("rule_of_40", t("kpi.rule_of_40", lang), f"{s.rule_of_40:.0f}"),
         Kpi("hhi", t("kpi.hhi", lang), f"{s.herfindahl:.2f}"),
         Kpi("return_on_cost", t("kpi.return_on_cost", lang),
@@ -120,7 +120,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
         ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in ctx["modes"]) or t("mode.none", lang)
     for key in ("needed", "revenue"):
         if key in ctx:
-            ctx[key] = fmt.money(ctx[key], currency)
+            ctx[key] = fmt.money(ctx[key], currency, lang)
     for key in ("growth", "market"):
         if key in ctx:
             ctx[key] = fmt.percent(ctx[key])
@@ -197,7 +197,7 @@ def input_value_text(key: str, value: float, currency: str, lang: str = "en") ->
     if field == "closes":
         return t("field.closes" if value else "field.fails", lang)
     if field in _MONEY_FIELDS:
-        return fmt.money(value, currency)
+        return fmt.money(value, currency, lang)
     if field.endswith(("_monthly", "_yearly")) or field == "haircut":
         return fmt.percent(value)
     if field in ("delay", "start_month", "month"):
@@ -216,7 +216,7 @@ def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
         Kpi("median_runway", t("risk.kpi.median_runway", lang), runway,
             t("risk.kpi.runway_range", lang, low=f"{low:.0f}", high=f"{high:.0f}")),
         Kpi("alive", t("risk.kpi.alive", lang), fmt.percent(r.default_alive, 0)),
-        Kpi("shortfall", t("risk.kpi.shortfall", lang), fmt.money(r.expected_shortfall, scenario.company.currency),
+        Kpi("shortfall", t("risk.kpi.shortfall", lang), fmt.money(r.expected_shortfall, scenario.company.currency, lang),
             help=t("risk.kpi.shortfall_help", lang)),
     ]
 
@@ -293,7 +293,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
     def row_values(c: Compared) -> dict[str, tuple[float, str]]:
         s, cur, month = c.summary, c.scenario.company.currency, c.scenario.risk.survival_month
         return {
-            t("kpi.cash", lang): (s.cash_now, fmt.money(s.cash_now, cur)),
+            t("kpi.cash", lang): (s.cash_now, fmt.money(s.cash_now, cur, lang)),
             t("kpi.runway", lang): (s.runway_months, t("kpi.runway_value", lang, months=s.runway_months) if s.runs_out
                                     else t("kpi.runway_full", lang, months=c.scenario.settings.horizon_months)),
             t("kpi.break_even", lang): (math.nan if s.break_even_month is None else s.break_even_month,
@@ -301,7 +301,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
             t("kpi.default_alive", lang): (float(s.default_alive), t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
             t("kpi.burn_multiple", lang): (s.burn_multiple, fmt.ratio(s.burn_multiple)),
             t("kpi.gross_margin", lang): (s.gross_margin, fmt.percent(s.gross_margin)),
-            t("kpi.npv", lang, rate=fmt.percent(c.scenario.settings.discount_rate_yearly, 0)): (s.npv, fmt.money(s.npv, cur)),
+            t("kpi.npv", lang, rate=fmt.percent(c.scenario.settings.discount_rate_yearly, 0)): (s.npv, fmt.money(s.npv, cur, lang)),
             t("score.survival", lang): (c.card.survival, f"{c.card.survival:.0f}"),
             t("risk.kpi.survival", lang, month=month): (c.risk.survival_at(month), fmt.percent(c.risk.survival_at(month), 0)),
         }

@@ -20,6 +20,7 @@ import math
 import re
 import typing
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -575,12 +576,51 @@ def _constraints(info: object) -> list[object]:
 # --- files and errors ------------------------------------------------------
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be used; ``errors`` holds one readable line per problem."""
+@dataclass(frozen=True)
+class Problem:
+    """One problem, for translation: the field path, a catalogue code (``error.<code>``) and its values."""
 
-    def __init__(self, errors: list[str]):
+    path: str
+    code: str
+    values: dict[str, object]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``errors`` holds one readable English line per problem.
+
+    ``problems`` (when known) say the same in a form :meth:`localized` can translate,
+    keeping the field path.
+    """
+
+    def __init__(self, errors: list[str], problems: list[Problem] | None = None):
         super().__init__("; ".join(errors))
         self.errors = errors
+        self.problems = problems
+
+    @classmethod
+    def of(cls, *problems: Problem) -> ScenarioError:
+        """An error from catalogue problems; its English lines come from the catalogue too."""
+        return cls([_line(p, "en") for p in problems], list(problems))
+
+    def localized(self, lang: str) -> list[str]:
+        """The problems in ``lang`` (the English lines when they cannot be translated)."""
+        if lang == "en" or self.problems is None:
+            return self.errors
+        return [_line(p, lang) for p in self.problems]
+
+
+def _line(problem: Problem, lang: str) -> str:
+    from .i18n import t  # the catalogue imports nothing from here; imported late to keep it optional
+
+    key = f"error.{problem.code}"
+    values = dict(problem.values)
+    got = values.pop("got", None)
+    try:
+        text = t(key, lang, **values)
+    except KeyError:  # a code or value the catalogue does not know: the validator's own words
+        text = t("error.generic", lang, msg=values.get("msg", problem.code))
+    shown = "" if got is None or isinstance(got, dict | list) else t("error.got", lang, value=repr(got))
+    return f"{problem.path}: {text}{shown}"
 
 
 def _field_path(loc: tuple) -> str:
@@ -606,32 +646,42 @@ def format_errors(error: ValidationError) -> list[str]:
     return lines
 
 
+def problems_of(error: ValidationError) -> list[Problem]:
+    """The same problems as :func:`format_errors`, as catalogue codes with their values."""
+    out = []
+    for err in error.errors(include_url=False):
+        values = {k: v if isinstance(v, int | float | str) else str(v) for k, v in (err.get("ctx") or {}).items()}
+        values |= {"msg": err["msg"].removeprefix("Value error, "), "got": err.get("input")}
+        out.append(Problem(_field_path(err["loc"]), err["type"], values))
+    return out
+
+
 def parse_scenario(data: object) -> Scenario:
     """Validate plain data (a dict from YAML/JSON) into a Scenario, or raise ScenarioError."""
     if not isinstance(data, dict):
-        raise ScenarioError([f"(file): expected a mapping of scenario fields, got {type(data).__name__}"])
+        raise ScenarioError.of(Problem("(file)", "not_mapping", {"kind": type(data).__name__}))
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(format_errors(exc)) from None
+        raise ScenarioError(format_errors(exc), problems_of(exc)) from None
 
 
 def loads_scenario(text: bytes | str, fmt: Literal["yaml", "json"] = "yaml") -> Scenario:
     """Parse scenario text (YAML or JSON, at most 1 MB)."""
     raw = text.encode() if isinstance(text, str) else text
     if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError([f"(file): {len(raw):,} bytes is over the {MAX_FILE_BYTES:,}-byte limit"])
+        raise ScenarioError.of(Problem("(file)", "too_large", {"size": len(raw), "limit": MAX_FILE_BYTES}))
     try:
         decoded = raw.decode("utf-8")
         if fmt == "yaml" and decoded.count("*") and sum(isinstance(e, yaml.AliasEvent) for e in yaml.parse(decoded)) > MAX_ALIASES:
-            raise ScenarioError([f"(file): more than {MAX_ALIASES} YAML aliases (a scenario needs none; this looks like an alias bomb)"])
+            raise ScenarioError.of(Problem("(file)", "alias_bomb", {"limit": MAX_ALIASES}))
         data = json.loads(decoded) if fmt == "json" else yaml.safe_load(decoded)
     except UnicodeDecodeError:
-        raise ScenarioError(["(file): not UTF-8 text"]) from None
+        raise ScenarioError.of(Problem("(file)", "not_utf8", {})) from None
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ScenarioError([f"(file): not valid {fmt.upper()}: {exc}".splitlines()[0]]) from None
+        raise ScenarioError.of(Problem("(file)", "not_valid", {"format": fmt.upper(), "detail": str(exc).splitlines()[0]})) from None
     except RecursionError:
-        raise ScenarioError(["(file): nested too deeply"]) from None
+        raise ScenarioError.of(Problem("(file)", "nested", {})) from None
     return parse_scenario(data)
 
 
@@ -639,7 +689,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a ``.yaml``/``.yml``/``.json`` scenario file."""
     path = Path(path)
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise ScenarioError([f"(file): {path.stat().st_size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit"])
+        raise ScenarioError.of(Problem("(file)", "too_large", {"size": path.stat().st_size, "limit": MAX_FILE_BYTES}))
     return loads_scenario(path.read_bytes(), "json" if path.suffix.lower() == ".json" else "yaml")
 
 

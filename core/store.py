@@ -122,7 +122,7 @@ class ConflictError(StoreError):
     def __init__(self, latest: Revision, copy: Revision, base: int):
         super().__init__(f"revision {latest.number} of {latest.name!r} was saved after revision {base} you started from; "
                          f"your version was kept as {copy.name!r}")
-        self.latest, self.copy = latest, copy
+        self.latest, self.copy, self.base = latest, copy, base
 
 
 @dataclass(frozen=True)

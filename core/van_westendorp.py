@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .scenario import ScenarioError
+from .scenario import Problem, ScenarioError
 
 COLUMNS = ("too_cheap", "cheap", "expensive", "too_expensive")
 MAX_BYTES = 1_000_000
@@ -53,7 +53,7 @@ def read_survey(data: bytes | str) -> Survey:
     frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise ScenarioError([f"(file): missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}"])
+        raise ScenarioError.of(Problem("(file)", "csv_columns", {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)}))
     if len(frame) > MAX_ROWS:
         raise ScenarioError([f"(file): more than {MAX_ROWS:,} answers"])
     errors = []
@@ -61,17 +61,17 @@ def read_survey(data: bytes | str) -> Survey:
     for col in COLUMNS:
         numbers = pd.to_numeric(frame[col].str.strip(), errors="coerce")
         bad = ~np.isfinite(numbers.to_numpy(dtype=float)) | (numbers < 0).to_numpy()
-        errors += [f"row {r + 2}, {col}: {frame[col].iloc[r]!r} is not a non-negative number"
+        errors += [Problem("(file)", "csv_cell", {"row": r + 2, "column": col, "value": repr(frame[col].iloc[r])})
                    for r in np.flatnonzero(bad)[:5]]
         values[col] = numbers
     if errors:
-        raise ScenarioError(errors)
+        raise ScenarioError.of(*errors)
     answers = pd.DataFrame(values)
     ordered = (answers["too_cheap"] <= answers["cheap"]) & (answers["cheap"] <= answers["expensive"]) & (
         answers["expensive"] <= answers["too_expensive"])
     kept = answers[ordered].reset_index(drop=True)
     if len(kept) < MIN_ANSWERS:
-        raise ScenarioError([f"(file): {len(kept)} consistent answers; at least {MIN_ANSWERS} are needed"])
+        raise ScenarioError.of(Problem("(file)", "csv_few", {"count": len(kept), "minimum": MIN_ANSWERS}))
     return Survey(kept, int((~ordered).sum()))
 
 

@@ -71,7 +71,7 @@ class Inputs:
         try:
             new = replace_fields(scenario, self.updates)
         except ScenarioError as exc:
-            st.error(t("input.invalid", lang(), error="; ".join(exc.errors)))
+            st.error(t("input.invalid", lang(), error="; ".join(exc.localized(lang()))))
             return scenario
         if new != scenario:
             update_scenario(new)

@@ -8,7 +8,7 @@ from core import charts
 from core.i18n import t
 from core.report import headline, pillar_kpis, risk_kpis, risk_summary
 from core.scenario import Scenario
-from ui.state import lang, projection, risk, risk_tornado, scorecard, set_scenario, store, summary
+from ui.state import lang, language_picker, projection, risk, risk_tornado, scorecard, set_scenario, store, summary
 from ui.widgets import chart, kpi_cards
 
 
@@ -31,6 +31,9 @@ def shared_view(token: str) -> None:
         st.info(t("share.invalid", lang()))
         return
     revision, link = opened
+    if not st.session_state.get("lang_chosen"):  # the language the link was made in, unless the reader switched
+        st.session_state["lang"] = link.lang
+    language_picker()
     scenario = revision.scenario
     st.title(scenario.company.name)
     st.caption(t("share.caption", lang(), name=revision.name, number=revision.number,

@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 
 from core.exports import excel_workbook, import_scenario
-from core.i18n import t
+from core.i18n import LANGUAGES, t
 from core.metrics import Summary, summarize
 from core.pillars import MoveEffect, Scorecard, move_effects, score
 from core.pricing import Constraints, PriceCurve, PriceResult, Tier, TierResult, optimise_price, optimise_tiers, price_curve
@@ -37,7 +37,17 @@ def presets() -> dict[str, Path]:
 
 
 def lang() -> str:
-    return st.session_state.get("lang", "en")
+    """The reader's language: the one chosen in the sidebar, else the browser's (简体中文 or English)."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = "zh" if (st.context.locale or "").lower().startswith("zh") else "en"
+    return st.session_state["lang"]
+
+
+def language_picker() -> None:
+    """One control that switches every page, chart, table and message."""
+    current = lang()
+    st.selectbox(t("language", current), list(LANGUAGES), index=list(LANGUAGES).index(current), key="lang",
+                 format_func=LANGUAGES.get, on_change=lambda: st.session_state.update(lang_chosen=True))
 
 
 def set_scenario(scenario: Scenario, library: tuple[int, int, str] | None = None) -> None:
@@ -164,14 +174,14 @@ def survey_analysis(data: bytes) -> tuple[PriceSensitivity, int]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _workbook(scenario_json: str) -> bytes:
+def _workbook(scenario_json: str, language: str) -> bytes:
     scenario = Scenario.model_validate_json(scenario_json)
-    return excel_workbook(scenario, project(scenario))
+    return excel_workbook(scenario, project(scenario), language)
 
 
 def workbook(scenario: Scenario) -> bytes:
-    """The Excel export of the scenario (assumptions, monthly table, metrics), cached."""
-    return _workbook(scenario.model_dump_json())
+    """The Excel export of the scenario (assumptions, monthly table, metrics in the reader's language), cached."""
+    return _workbook(scenario.model_dump_json(), lang())
 
 
 @st.cache_resource(show_spinner=False)
@@ -192,7 +202,7 @@ def _handle_upload() -> None:
     try:
         scenario = import_scenario(upload.name, upload.getvalue())
     except ScenarioError as exc:
-        st.session_state["upload_errors"] = (upload.name, exc.errors)
+        st.session_state["upload_errors"] = (upload.name, exc)
         return
     st.session_state.pop("upload_errors", None)
     set_scenario(scenario)
@@ -203,6 +213,7 @@ def sidebar() -> None:
     """Preset picker, uploader (errors keep the current scenario) and download."""
     scenario = current_scenario()
     with st.sidebar:
+        language_picker()
         st.title(t("app.title", lang()))
         st.caption(t("app.tagline", lang()))
         names = list(presets())
@@ -211,8 +222,8 @@ def sidebar() -> None:
         st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="upload",
                          on_change=_handle_upload, max_upload_size=5)
         if "upload_errors" in st.session_state:
-            name, errors = st.session_state["upload_errors"]
-            st.error(t("sidebar.upload_bad", lang(), file=name) + "\n\n" + "\n".join(f"- `{e}`" for e in errors))
+            name, error = st.session_state["upload_errors"]
+            st.error(t("sidebar.upload_bad", lang(), file=name) + "\n\n" + "\n".join(f"- `{e}`" for e in error.localized(lang())))
         elif "upload_ok" in st.session_state:
             st.success(t("sidebar.upload_ok", lang(), name=scenario.company.name,
                          file=st.session_state["upload_ok"]))

@@ -22,7 +22,9 @@ def run(action, *args) -> None:
     try:
         result = action(*args)
     except ConflictError as exc:
-        st.session_state["library.message"] = ("error", t("library.conflict", lang(), error=str(exc)))
+        detail = t("library.conflict_detail", lang(), latest=exc.latest.number, name=exc.latest.name, base=exc.base,
+                   copy=exc.copy.name)
+        st.session_state["library.message"] = ("error", t("library.conflict", lang(), error=detail))
         return
     except StoreError as exc:
         st.session_state["library.message"] = ("error", str(exc))

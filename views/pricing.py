@@ -58,7 +58,7 @@ with st.expander(t("pricing.demand", lang()), expanded=True):
         chosen = {"model": model, "elasticity": elasticity, "wtp_sigma": sigma,
                   "reference_price": demand.reference_price if demand else None,
                   "choke_price": choke if model == "linear" else None, "median_wtp": median if model == "wtp" else None}
-        st.caption(t("pricing.reference", lang(), price=fmt.price(reference, cur)))
+        st.caption(t("pricing.reference", lang(), price=fmt.price(reference, cur, lang())))
     current = None if demand is None else demand.model_dump()
     form.record(f"streams[{i}].demand", current, chosen, chosen)
     scenario = form.apply(scenario)
@@ -90,7 +90,7 @@ with st.expander(t("pricing.vw", lang())):
         try:
             survey, dropped = survey_analysis(data)
         except ScenarioError as exc:
-            st.error(t("pricing.vw_bad", lang(), file=name) + "\n\n" + "\n".join(f"- `{e}`" for e in exc.errors))
+            st.error(t("pricing.vw_bad", lang(), file=name) + "\n\n" + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
     if survey is not None:
         cols = st.columns(4)
         for col, key in zip(cols, ("pmc", "pme", "opp", "ipp"), strict=True):
@@ -112,12 +112,13 @@ curve = price_response(scenario, i, min(bounds.low, low), max(bounds.high, high)
 if stream.demand is None:
     st.warning(t("pricing.no_demand", lang()))
 if result.break_even_price > price_now:
-    st.warning(t("pricing.below_cost_today", lang(), price=fmt.price(price_now, cur), floor=fmt.price(result.break_even_price, cur)))
+    st.warning(t("pricing.below_cost_today", lang(), price=fmt.price(price_now, cur, lang()),
+                 floor=fmt.price(result.break_even_price, cur, lang())))
 if result.price is None:
     st.error(t("pricing.infeasible", lang()))
 elif result.below_cost:
-    st.warning(t("pricing.below_cost_best", lang(), price=fmt.price(result.price, cur),
-                 floor=fmt.price(result.break_even_price, cur)))
+    st.warning(t("pricing.below_cost_best", lang(), price=fmt.price(result.price, cur, lang()),
+                 floor=fmt.price(result.break_even_price, cur, lang())))
 
 chart(charts.price_response(curve, price_now, result.price, result.break_even_price, stream=stream.name, unit=unit,
                             currency=cur, lang=lang()))
@@ -126,15 +127,16 @@ chart(charts.price_response(curve, price_now, result.price, result.break_even_pr
 def column(c) -> list[str]:
     if c is None:
         return ["—"] * 7
-    return [fmt.price(c.prices[0], cur), f"{c.volume[0]:,.1f}", fmt.money(c.revenue[0], cur), fmt.money(c.gross_profit[0], cur),
-            fmt.percent(c.gross_margin[0]), fmt.money(c.npv[0], cur), f"{c.runway[0]:.1f}"]
+    return [fmt.price(c.prices[0], cur, lang()), f"{c.volume[0]:,.1f}", fmt.money(c.revenue[0], cur, lang()),
+            fmt.money(c.gross_profit[0], cur, lang()),
+            fmt.percent(c.gross_margin[0]), fmt.money(c.npv[0], cur, lang()), f"{c.runway[0]:.1f}"]
 
 
 rows = [t(f"pricing.row.{k}", lang(), currency=cur, unit=unit)
         for k in ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv", "runway")]
 st.table(pd.DataFrame({t("pricing.today", lang()): column(result.today), t("pricing.optimal", lang()): column(result.best)},
                       index=rows))
-st.caption(t("pricing.report", lang(), method=result.method, evaluations=result.evaluations, message=result.message,
+st.caption(t("pricing.report", lang(), method=t(f"pricing.method.{result.method}", lang()), evaluations=result.evaluations,
              status=t("pricing.converged" if result.converged else "pricing.not_converged", lang())))
 
 
@@ -145,7 +147,7 @@ def apply(new_scenario, stream_index: int) -> None:
 
 if result.price is not None and st.button(t("pricing.apply", lang()), key="pricing.apply", on_click=apply,
                                           args=(priced(scenario, i, result.price), i)):
-    st.success(t("pricing.applied", lang(), price=fmt.price(result.price, cur), stream=stream.name))
+    st.success(t("pricing.applied", lang(), price=fmt.price(result.price, cur, lang()), stream=stream.name))
 
 # --- tiered plans
 with st.expander(t("pricing.tiers", lang())):
@@ -176,4 +178,4 @@ with st.expander(t("pricing.tiers", lang())):
         }), hide_index=True)
         st.caption(t("pricing.tier.report", lang(), evaluations=plans.evaluations, iterations=plans.iterations,
                      status=t("pricing.converged" if plans.converged else "pricing.not_converged", lang()),
-                     gross=fmt.money(plans.gross_profit, cur), npv=fmt.money(plans.npv, cur)))
+                     gross=fmt.money(plans.gross_profit, cur, lang()), npv=fmt.money(plans.npv, cur, lang())))

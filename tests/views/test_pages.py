@@ -313,7 +313,7 @@ def test_a_share_link_opens_a_read_only_investor_view(app):
     assert view.title[0].value == scenario.company.name
     assert metric(view, "Runway") == "> 60 months" and metric(view, "Cash at month 18") == "93%"
     keys = {getattr(w, "key", None) for w in [*view.button, *view.text_input, *view.selectbox]}
-    assert keys == {"share.explore"}                        # nothing that saves, edits or switches scenarios
+    assert keys == {"share.explore", "lang"}                # the language, and nothing that saves, edits or switches scenarios
     assert len(view.sidebar.selectbox) == 0 and len(view.sidebar.button) == 0   # no preset picker, no uploads
     view.button(key="share.explore").click().run()
     assert view.session_state["scenario"] == scenario and "share" not in view.query_params

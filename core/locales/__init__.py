@@ -1,0 +1,1 @@
+"""String catalogues, one module per language, all with the same keys."""
