@@ -19,22 +19,16 @@ $(DEV): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@ $(RUNTIME)
 
-# Debian's Chromium for the browser tests (never `playwright install`).
+# Debian's Chromium (never `playwright install`) and Noto CJK fonts (Chinese in pages and charts) for the browser tests.
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto sans cjk"; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Chromium for the browser tests (apt-get)"; \
-		apt-get install -y -qq chromium >/dev/null 2>&1 || \
-		{ apt-get update -qq && apt-get install -y -qq chromium; }; \
+		echo "Installing Chromium and CJK fonts for the browser tests (apt-get)"; \
+		apt-get install -y -qq chromium fonts-noto-cjk >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }; \
 	else \
-		echo "Chromium is missing: browser tests will skip. Enable them with: sudo apt-get install -y chromium"; \
+		echo "Chromium or CJK fonts missing: browser tests will skip. Enable them with: sudo apt-get install -y chromium fonts-noto-cjk"; \
 	fi
-
-run: $(RUNTIME)
-	$(VENV)/bin/streamlit run app.py
-
-lint: $(DEV)
-	$(VENV)/bin/ruff check .
 
 # The machine's PostgreSQL for the storage tests (root only; they skip without it outside CI).
 postgres:

@@ -34,7 +34,7 @@ pages = {
         st.Page("views/market.py", title=t("nav.market", lang()), icon=":material/target:", url_path="market"),
     ],
 }
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, expanded=True)
 if navigation.url_path == "pitch":  # a clean, full-width view for presenting
     st.set_page_config(initial_sidebar_state="collapsed")
 sidebar()

@@ -139,3 +139,19 @@ def test_a_share_link_opens_in_a_fresh_browser_with_no_saving_controls(server, b
     page.goto(f"{server}/?share={token[:-2]}xx")
     page.get_by_text("This link does not open a scenario").wait_for(timeout=30_000)
     context.close()
+
+
+def test_a_chinese_reader_gets_chinese_pages_and_charts_that_render(server, browser, tmp_path):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{server}/risk")
+    page.get_by_text("资本寒冬压力测试").first.wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot:visible").first.wait_for(timeout=30_000)
+    page.get_by_text("月末现金").first.wait_for(timeout=30_000)          # a chart title, drawn by Plotly in the browser
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"')")  # a CJK font is there to draw it
+    title = page.locator(".js-plotly-plot .gtitle").first
+    box = title.bounding_box()
+    assert box is not None and box["width"] > 100                         # drawn with glyphs, not collapsed
+    page.screenshot(path=str(tmp_path / "risk-zh.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
+    context.close()

@@ -1,0 +1,158 @@
+"""English and 简体中文: same keys, every key used, no untranslated string on a Chinese page, units."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import string
+from pathlib import Path
+
+import openpyxl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core import formatting as fmt
+from core.exports import excel_workbook, read_excel
+from core.i18n import STRINGS
+from core.projection import project
+from core.scenario import ScenarioError, load_scenario, parse_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+SOURCES = [*ROOT.glob("core/**/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("views/*.py"), ROOT / "app.py"]
+EN, ZH = STRINGS["en"], STRINGS["zh"]
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_catalogues_have_the_same_keys_and_placeholders():
+    assert set(EN) == set(ZH)
+    assert {k for k in EN if fields(EN[k]) != fields(ZH[k])} == set()
+
+
+def test_every_catalogue_entry_is_used_somewhere():
+    code = "\n".join(p.read_text() for p in SOURCES if "locales" not in p.parts)
+    literals = set(re.findall(r"\"([a-z_][a-z0-9_.]*(?: burning)?)\"", code))
+    patterns = []
+    for body in re.findall(r"f\"([^\"]*\{[^\"]*)\"", code):        # f-strings that build keys, e.g. f"pillar.{key}"
+        parts = re.split(r"\{[^}]*\}", body)
+        if re.fullmatch(r"[a-z_.]*", parts[0] or "x"):
+            patterns.append(re.compile("[a-z0-9_. ]+".join(re.escape(p) for p in parts) + r"\Z"))
+    unused = [k for k in EN if k not in literals and not any(p.match(k) for p in patterns)]
+    assert unused == []
+
+
+def english_fragments() -> list[str]:
+    """Pieces of English catalogue text long enough to be unmistakable, that differ in Chinese."""
+    out = set()
+    for key, text in EN.items():
+        if text == ZH[key]:
+            continue
+        for piece in re.split(r"\{[^}]*\}", text):
+            piece = piece.strip(" .:;,()—–-")
+            if len(piece) >= 14 and re.search(r"[a-z]{3}", piece):
+                out.add(piece)
+    return sorted(out)
+
+
+def shown_texts(at: AppTest) -> list[str]:
+    """Every text a reader sees on the page: headings, messages, labels, table headers, chart titles."""
+    texts = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success", "code"):
+        texts += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("metric", "button", "selectbox", "slider", "select_slider", "number_input", "text_input", "toggle",
+                 "checkbox", "multiselect", "expander", "radio"):
+        texts += [str(getattr(e, "label", "")) for e in getattr(at, kind)]
+    texts += [str(m.value) for m in at.metric]
+    for frame in [*at.dataframe, *at.table]:
+        texts += [str(c) for c in frame.value.columns] + [str(i) for i in frame.value.index]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        texts += re.findall(r"\"text\": \"([^\"]*)\"", json.dumps(spec["layout"], ensure_ascii=False))
+        texts += [str(trace.get("name", "")) for trace in spec["data"]]
+    return texts
+
+
+PAGES = ["views/overview.py", "views/funds.py", "views/revenue.py", "views/pricing.py", "views/risk.py",
+         "views/strategy.py", "views/technology.py", "views/business_model.py", "views/funds_pillar.py", "views/market.py",
+         "views/library.py", "views/compare.py", "views/pitch.py"]
+
+
+def chinese_app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "zh.db"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = "zh"
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_chinese_page_shows_no_untranslated_catalogue_text(tmp_path, monkeypatch, page):
+    chinese = chinese_app(tmp_path, monkeypatch)
+    chinese.switch_page(page).run()
+    assert not chinese.exception
+    shown = "\n".join(shown_texts(chinese))
+    leaks = [f for f in english_fragments() if f in shown]
+    assert leaks == []
+    assert re.search(r"[\u4e00-\u9fff]", shown)  # and it is Chinese
+
+
+def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "l.db"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.title[0].value.startswith("Overview")
+    at.selectbox(key="lang").set_value("zh").run()
+    assert at.title[0].value.startswith("总览") and at.sidebar.selectbox[1].label == "预设情景"
+    assert next(m.value for m in at.metric if m.label == "跑道") == "14 个月"
+
+
+def test_money_reads_in_the_readers_units():
+    assert fmt.money(123_456_789, "CNY", "zh") == "¥1.23亿"
+    assert fmt.money(5_600, "CNY", "zh") == "¥5,600" and fmt.money(56_000, "CNY", "zh") == "¥5.60万"
+    assert fmt.money(-1_469_934, "CNY", "zh") == "-¥146.99万"
+    assert fmt.money(-1_469_934, "CNY", "en") == "-¥1.47M"
+    assert fmt.money(2_500_000_000, "USD", "zh") == "$2.50B" and fmt.money(12_345, "EUR", "zh") == "€12.35k"
+    assert fmt.percent(0.125) == "12.5%" and fmt.price(1.145, "USD", "zh") == "$1.15"
+
+
+def test_seed_002_npv_in_chinese_units_on_the_overview(tmp_path, monkeypatch):
+    at = chinese_app(tmp_path, monkeypatch).run()
+    at.selectbox(key="preset").set_value("seed002_nlp_project").run()
+    assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的 NPV") == "-¥146.99万"
+
+
+def test_validation_messages_are_translated_and_keep_the_field_path():
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario({"company": {"name": "x", "starting_cash": -5}, "foo": 1,
+                        "streams": [{"kind": "subscription", "name": "s", "price_per_month": 10, "churn_monthly": 1.4}]})
+    assert err.value.localized("zh") == ["company.starting_cash: 应大于或等于 0.0（当前值 -5）",
+                                         "streams[0].churn_monthly: 应小于或等于 0.9（当前值 1.4）",
+                                         "foo: 不是可用的字段（当前值 1）"]
+    assert err.value.localized("en") == err.value.errors
+
+
+def test_the_excel_export_carries_chinese_labels_and_still_round_trips():
+    s = load_scenario("sample_data/company_c_analytics_platform.yaml")
+    data = excel_workbook(s, project(s), "zh")
+    metrics = [row[0] for row in openpyxl.load_workbook(io.BytesIO(data))["Metrics"].iter_rows(min_row=2, values_only=True)]
+    assert "当前现金" in metrics and "跑道" in metrics
+    assert read_excel(data) == s
+
+
+def test_the_untranslated_text_check_does_catch_english(tmp_path, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "en.db"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    english = AppTest.from_file(APP, default_timeout=60)
+    english.session_state["lang"] = "en"
+    english.switch_page("views/risk.py").run()
+    shown = "\n".join(shown_texts(english))
+    assert len([f for f in english_fragments() if f in shown]) >= 10   # the same check flags an English page
+    assert "Cash at month end across 5,000 futures (USD)" in shown      # chart titles are part of what is checked
