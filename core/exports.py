@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .metrics import summarize
 from .projection import Projection
 from .report import details, headline
-from .scenario import MAX_FILE_BYTES, Scenario, ScenarioError, loads_scenario, parse_scenario
+from .scenario import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, loads_scenario, parse_scenario
 
 MAX_XLSX_BYTES = 5_000_000
 MAX_XLSX_UNZIPPED = 50_000_000
@@ -79,23 +79,23 @@ def unflatten(rows: list[tuple[str, object, str]]) -> dict:
     for n, (path, value, kind) in enumerate(rows, start=2):
         parts = re.findall(r"[a-z_]+|\[\d+\]", path or "")
         if not parts or "".join(parts) != path.replace(".", ""):
-            raise ScenarioError([f"Assumptions row {n}: {path!r} is not a field path"])
+            raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_path", {"path": repr(path)}))
         try:
             leaf = {"json": lambda v: json.loads(v), "null": lambda v: None, "bool": bool, "number": lambda v: v,
                     "text": lambda v: "" if v is None else str(v)}[kind](value)
         except (KeyError, TypeError, json.JSONDecodeError):
-            raise ScenarioError([f"Assumptions row {n}: cannot read {value!r} as {kind}"]) from None
+            raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_value", {"value": repr(value), "kind": kind})) from None
         node: dict | list = root
         for part, following in zip(parts, [*parts[1:], None], strict=True):
             key: str | int = int(part[1:-1]) if part.startswith("[") else part
             empty = [] if following is not None and following.startswith("[") else {}
             if isinstance(node, list):
                 if not isinstance(key, int) or key > len(node):
-                    raise ScenarioError([f"Assumptions row {n}: {path!r} skips a list position"])
+                    raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_skip", {"path": repr(path)}))
                 if key == len(node):
                     node.append(empty if following is not None else leaf)
             elif isinstance(key, int):
-                raise ScenarioError([f"Assumptions row {n}: {path!r} indexes a field that is not a list"])
+                raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_not_list", {"path": repr(path)}))
             elif following is not None:
                 node.setdefault(key, empty)
             else:
@@ -134,17 +134,17 @@ def excel_workbook(scenario: Scenario, p: Projection, lang: str = "en") -> bytes
 def _check_zip(data: bytes) -> None:
     """Refuse what is not a modest zip archive before any XML is parsed (zip bombs)."""
     if len(data) > MAX_XLSX_BYTES:
-        raise ScenarioError([f"(file): {len(data):,} bytes is over the {MAX_XLSX_BYTES:,}-byte limit for Excel files"])
+        raise ScenarioError.of(Problem("(file)", "too_large", {"size": len(data), "limit": MAX_XLSX_BYTES}))
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile:
-        raise ScenarioError(["(file): not an Excel workbook (.xlsx is a zip archive)"]) from None
+        raise ScenarioError.of(Problem("(file)", "not_xlsx", {})) from None
     total = sum(m.file_size for m in members)
     if len(members) > MAX_XLSX_MEMBERS or total > MAX_XLSX_UNZIPPED:
-        raise ScenarioError([f"(file): unpacks to {total:,} bytes in {len(members)} parts — too large for a scenario"])
+        raise ScenarioError.of(Problem("(file)", "xlsx_unpacked", {"size": total, "parts": len(members)}))
     for m in members:
         if m.compress_size and m.file_size / m.compress_size > MAX_RATIO:
-            raise ScenarioError([f"(file): {m.filename} expands {m.file_size / m.compress_size:,.0f}× — refused as a zip bomb"])
+            raise ScenarioError.of(Problem("(file)", "zip_bomb", {"part": m.filename, "ratio": m.file_size / m.compress_size}))
 
 
 def read_excel(data: bytes) -> Scenario:
@@ -153,9 +153,9 @@ def read_excel(data: bytes) -> Scenario:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ScenarioError([f"(file): not a readable Excel workbook ({type(exc).__name__})"]) from None
+        raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
     if "Assumptions" not in book.sheetnames:
-        raise ScenarioError(["(file): no sheet named Assumptions (export a scenario to see the layout)"])
+        raise ScenarioError.of(Problem("(file)", "no_assumptions", {}))
     rows = list(book["Assumptions"].iter_rows(min_row=2, max_col=4, values_only=True))
     book.close()
     return parse_scenario(unflatten([(str(path or ""), _number(unescape(value), exact) if kind == "number" else unescape(value),
@@ -180,7 +180,7 @@ def import_scenario(name: str, data: bytes) -> Scenario:
     if suffix == "xlsx":
         return read_excel(data)
     if suffix not in ("yaml", "yml", "json"):
-        raise ScenarioError([f"(file): {name} is not .yaml, .yml, .json or .xlsx"])
+        raise ScenarioError.of(Problem("(file)", "bad_extension", {"name": name}))
     if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError([f"(file): {len(data):,} bytes is over the {MAX_FILE_BYTES:,}-byte limit"])
+        raise ScenarioError.of(Problem("(file)", "too_large", {"size": len(data), "limit": MAX_FILE_BYTES}))
     return loads_scenario(data, "json" if suffix == "json" else "yaml")

@@ -95,7 +95,11 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
 
 
 class StoreError(Exception):
-    """A request the store cannot carry out; the message says why."""
+    """A request the store cannot carry out; the message says why, ``code`` names it for translation."""
+
+    def __init__(self, message: str, code: str = "generic"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -393,5 +397,5 @@ class Store:
 def _clean(name: str) -> str:
     name = " ".join(str(name).split())[:NAME_LENGTH]
     if not name:
-        raise StoreError("a scenario needs a name")
+        raise StoreError("a scenario needs a name", code="name")
     return name

@@ -156,3 +156,16 @@ def test_the_untranslated_text_check_does_catch_english(tmp_path, monkeypatch):
     shown = "\n".join(shown_texts(english))
     assert len([f for f in english_fragments() if f in shown]) >= 10   # the same check flags an English page
     assert "Cash at month end across 5,000 futures (USD)" in shown      # chart titles are part of what is checked
+
+
+def test_upload_and_library_errors_read_in_chinese(tmp_path, monkeypatch):
+    from core.exports import import_scenario
+
+    with pytest.raises(ScenarioError) as err:
+        import_scenario("plan.xlsx", b"not a zip at all")
+    assert err.value.localized("zh") == ["(file): 不是 Excel 工作簿（.xlsx 是 zip 压缩包）"]
+    at = chinese_app(tmp_path, monkeypatch)
+    at.switch_page("views/library.py").run()
+    at.text_input(key="library.name").set_value("   ").run()
+    at.button(key="library.save_new").click().run()
+    assert at.error[0].value == "情景需要一个名称。"

@@ -27,7 +27,7 @@ def run(action, *args) -> None:
         st.session_state["library.message"] = ("error", t("library.conflict", lang(), error=detail))
         return
     except StoreError as exc:
-        st.session_state["library.message"] = ("error", str(exc))
+        st.session_state["library.message"] = ("error", t("library.error.name", lang()) if exc.code == "name" else str(exc))
         return
     st.session_state["library.message"] = ("success", t("library.done", lang(), name=result.name, number=result.number))
     if action in (db.save, db.create) or (opened and result.scenario_id == opened[0]):
