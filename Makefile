@@ -30,6 +30,12 @@ browser:
 		echo "Chromium or CJK fonts missing: browser tests will skip. Enable them with: sudo apt-get install -y chromium fonts-noto-cjk"; \
 	fi
 
+run: $(RUNTIME)
+	$(VENV)/bin/streamlit run app.py
+
+lint: $(DEV)
+	$(VENV)/bin/ruff check .
+
 # The machine's PostgreSQL for the storage tests (root only; they skip without it outside CI).
 postgres:
 	@sh scripts/test-postgres.sh
