@@ -315,3 +315,17 @@ def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT
     return TierResult(tiers, prices[0], shares[0], prospects_per_month * shares[0], float(gross[0]), float(net[0]),
                       objective, "differential evolution (scipy), vectorised over candidates", candidates,
                       int(res.nit), bool(res.success), str(res.message))
+
+
+def apply_tiers(scenario: Scenario, i: int, result: TierResult) -> Scenario:
+    """The split scenario with the optimal plan prices and sign-ups written in (plans nobody picks are left out)."""
+    split = tier_scenario(scenario, i, result.tiers)
+    data = split.model_dump()
+    first = len(scenario.streams)
+    plans = []
+    for j, stream in enumerate(data["streams"][first:]):
+        if result.shares[j] > 0:
+            plans.append({**stream, "price_per_month": float(result.prices[j]),
+                          "new_customers_per_month": float(result.new_customers[j])})
+    data["streams"] = data["streams"][:first] + plans
+    return parse_scenario(data)

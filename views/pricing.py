@@ -6,7 +6,16 @@ import streamlit as st
 from core import charts
 from core import formatting as fmt
 from core.i18n import t
-from core.pricing import DEFAULT_TIERS, OBJECTIVES, Constraints, Tier, current_price, default_constraints, priced_streams
+from core.pricing import (
+    DEFAULT_TIERS,
+    OBJECTIVES,
+    Constraints,
+    Tier,
+    apply_tiers,
+    current_price,
+    default_constraints,
+    priced_streams,
+)
 from core.pricing import with_price as priced
 from core.scenario import ScenarioError, SubscriptionStream
 from core.van_westendorp import acceptable_range
@@ -179,3 +188,5 @@ with st.expander(t("pricing.tiers", lang())):
         st.caption(t("pricing.tier.report", lang(), evaluations=plans.evaluations, iterations=plans.iterations,
                      status=t("pricing.converged" if plans.converged else "pricing.not_converged", lang()),
                      gross=fmt.money(plans.gross_profit, cur, lang()), npv=fmt.money(plans.npv, cur, lang())))
+        st.button(t("pricing.tier.apply", lang(), stream=stream.name), key="pricing.apply_tiers", on_click=apply,
+                  args=(apply_tiers(scenario, i, plans), i), help=t("pricing.tier.apply_help", lang()))

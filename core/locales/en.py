@@ -577,4 +577,6 @@ STRINGS: dict[str, str] = {
     "error.no_assumptions": "no sheet named Assumptions (export a scenario to see the layout)",
     "error.bad_extension": "{name} is not .yaml, .yml, .json or .xlsx",
     "library.error.name": "A scenario needs a name.",
+    "pricing.tier.apply": "Sell {stream} as these plans (every page)",
+    "pricing.tier.apply_help": "Existing customers stay on the current stream without new sign-ups; each plan that someone picks becomes a subscription stream with its optimal price and sign-ups.",
 }

@@ -577,4 +577,6 @@ STRINGS: dict[str, str] = {
     "error.no_assumptions": "没有名为 Assumptions 的工作表（先导出一个情景即可看到格式）",
     "error.bad_extension": "{name} 不是 .yaml、.yml、.json 或 .xlsx",
     "library.error.name": "情景需要一个名称。",
+    "pricing.tier.apply": "把 {stream} 改为这些套餐（所有页面）",
+    "pricing.tier.apply_help": "现有客户留在当前收入流、不再新增签约；每个有人选择的套餐成为一个订阅收入流，使用其最优价格和签约数。",
 }

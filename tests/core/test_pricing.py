@@ -165,3 +165,12 @@ def test_the_sample_survey_drops_out_of_order_answers_and_brackets_the_team_plan
 def test_a_bad_survey_is_refused_with_a_clear_reason(data, message):
     with pytest.raises(ScenarioError, match=message):
         read_survey(data)
+
+
+def test_applied_plans_reproduce_the_optimisers_gross_profit():
+    r = optimise_tiers(WINTER, 1, median_wtp=110, wtp_sigma=0.6, prospects_per_month=60)
+    applied = pricing.apply_tiers(WINTER, 1, r)
+    kept = [j for j in range(len(r.tiers)) if r.shares[j] > 0]
+    assert len(applied.streams) == len(WINTER.streams) + len(kept)
+    assert applied.streams[1].new_customers_per_month == 0                      # existing base, no new sign-ups
+    assert project(applied).gross_profit[0, :12].mean() == pytest.approx(r.gross_profit, rel=1e-9)
