@@ -36,11 +36,12 @@ def test_both_catalogues_have_the_same_keys_and_placeholders():
 
 def test_every_catalogue_entry_is_used_somewhere():
     code = "\n".join(p.read_text() for p in SOURCES if "locales" not in p.parts)
-    literals = set(re.findall(r"\"([a-z_][a-z0-9_.]*(?: burning)?)\"", code))
+    literals = set(re.findall(r"[\"']([a-z_][a-z0-9_.]*(?: burning)?)[\"']", code))
     patterns = []
-    for body in re.findall(r"f\"([^\"]*\{[^\"]*)\"", code):        # f-strings that build keys, e.g. f"pillar.{key}"
+    for body in re.findall(r"f\"([^\"]*\{[^\"]*)\"|f'([^']*\{[^']*)'", code):
+        body = body[0] or body[1]        # f-strings that build keys, e.g. f"pillar.{key}"
         parts = re.split(r"\{[^}]*\}", body)
-        if re.fullmatch(r"[a-z_.]*", parts[0] or "x"):
+        if re.fullmatch(r"[a-z][a-z_]*\.[a-z_.]*", parts[0]):             # a literal key prefix such as "pillar."
             patterns.append(re.compile("[a-z0-9_. ]+".join(re.escape(p) for p in parts) + r"\Z"))
     unused = [k for k in EN if k not in literals and not any(p.match(k) for p in patterns)]
     assert unused == []
