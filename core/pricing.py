@@ -76,12 +76,6 @@ class PriceCurve:
     score: dict[str, np.ndarray]
 
 
-def _price_shape(stream: object) -> np.ndarray:
-    """The price of months 0-11 relative to month 0 (a subscription's expansion, a usage price's decline)."""
-    t = np.arange(YEAR)
-    return (1 + getattr(stream, "expansion_monthly", 0.0)) ** t * (1 - getattr(stream, "price_decline_yearly", 0.0)) ** (t / 12)
-
-
 def price_curve(scenario: Scenario, i: int, prices: np.ndarray) -> PriceCurve:
     """Project the scenario once, with stream ``i`` at every price in ``prices`` (> 0)."""
     prices = np.asarray(prices, dtype=float)
@@ -95,7 +89,7 @@ def price_curve(scenario: Scenario, i: int, prices: np.ndarray) -> PriceCurve:
     sam = scenario.strategy.market.sam_yearly
     return PriceCurve(
         prices=prices,
-        volume=(p.stream_revenue[:, i, year] / (prices[:, None] * _price_shape(scenario.streams[i]))).mean(axis=1),
+        volume=p.stream_units[:, i, year].mean(axis=1),
         revenue=p.stream_revenue[:, i, year].mean(axis=1),
         gross_profit=gross / YEAR,
         gross_margin=np.divide(gross, revenue, out=np.full_like(gross, np.nan), where=revenue > 0),

@@ -57,6 +57,7 @@ class Projection:
     stream_kinds: tuple[str, ...]
     stream_recurring: tuple[bool, ...]
     stream_revenue: np.ndarray  # (paths, streams, months)
+    stream_units: np.ndarray  # (paths, streams, months): units sold (a subscription: paying customers)
     revenue: np.ndarray
     cost_of_revenue_items: dict[str, np.ndarray]
     cost_of_revenue: np.ndarray
@@ -197,7 +198,7 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     zeros = np.zeros(shape)
 
     # --- revenue streams and what they cost to serve
-    revenues, tokens, delivery = [], zeros.copy(), zeros.copy()
+    revenues, units, tokens, delivery = [], [], zeros.copy(), zeros.copy()
     customers, new_customers, churned, cac_spend = zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy()
     for i, s in enumerate(scenario.streams):
         pre = f"streams[{i}]"
@@ -224,9 +225,11 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
             qty = response * term("quantity") * (1 + term("growth")) ** t
         rev = qty * price
         revenues.append(np.broadcast_to(rev, shape))
+        units.append(np.broadcast_to(qty, shape))
         tokens = tokens + (qty + on_trial) * term("tokens")
         delivery = delivery + qty * term("unit_cost") + rev * term("delivery_share")
     stream_revenue = np.stack(revenues, axis=1) if revenues else np.zeros((inp.paths, 0, horizon))
+    stream_units = np.stack(units, axis=1) if units else np.zeros((inp.paths, 0, horizon))
     revenue = stream_revenue.sum(axis=1)
     recurring = tuple(s.RECURRING for s in scenario.streams)
     mrr = stream_revenue[:, list(recurring), :].sum(axis=1) if any(recurring) else zeros
@@ -305,6 +308,7 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         stream_kinds=tuple(s.kind for s in scenario.streams),
         stream_recurring=recurring,
         stream_revenue=stream_revenue,
+        stream_units=stream_units,
         revenue=full(revenue),
         cost_of_revenue_items={k: full(v) for k, v in cor_items.items()},
         cost_of_revenue=full(cost_of_revenue),

@@ -176,3 +176,15 @@ def test_a_subscriptions_price_scales_its_customer_base_and_its_sign_ups():
            "churn_monthly": 0, "price_per_month": 50, "demand": {"model": "constant_elasticity", "elasticity": 1.0}}
     p = project(make(streams=[sub]), {"streams[0].price_per_month": np.array([50.0, 100.0])})
     np.testing.assert_allclose(p.customers[:, 0], [110, 55])   # twice the price, half of (100 existing + 10 new)
+
+
+def test_units_times_the_price_path_is_the_streams_revenue():
+    usage = {"kind": "usage", "name": "API", "volume_per_month": 1000, "volume_growth_monthly": 0.05,
+             "price_per_unit": 2, "price_decline_yearly": 0.5}
+    seats = {"kind": "subscription", "name": "Seats", "starting_customers": 10, "churn_monthly": 0.1, "price_per_month": 50}
+    p = project(make(streams=[usage, seats]))
+    t = np.arange(24)
+    np.testing.assert_allclose(p.stream_units[0, 0], 1000 * 1.05**t)
+    np.testing.assert_allclose(p.stream_revenue[0, 0], 1000 * 1.05**t * 2 * 0.5 ** (t / 12))
+    np.testing.assert_allclose(p.stream_units[0, 1], 10 * 0.9 ** (t + 1))           # paying customers at month end
+    np.testing.assert_allclose(p.stream_units[0, 1], p.customers[0])
