@@ -14,6 +14,7 @@ from .i18n import STRINGS, t
 from .levers import GROWTH_FIELDS, PRICE_FIELDS
 from .metrics import YEAR, Summary, stream_shares
 from .pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
+from .pricing import PriceCurve, PriceResult
 from .projection import Projection, month_date
 from .risk import RiskResult, StressRow, TornadoBar
 from .scenario import Scenario
@@ -315,3 +316,22 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
                 "—" if not (math.isfinite(v) and math.isfinite(b)) else f"{v - b:+,.2f}"
                 for (v, _), (b, _) in zip(values.values(), rows[0].values(), strict=True)]
     return pd.DataFrame(table)
+
+
+# --- pricing lab ------------------------------------------------------------------
+
+PRICE_ROWS = ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv", "runway")
+
+
+def price_table(result: PriceResult, currency: str, unit: str, lang: str = "en") -> pd.DataFrame:
+    """Today's price against the optimum: price, volume, revenue, gross profit and margin, NPV, runway."""
+    def column(c: PriceCurve | None) -> list[str]:
+        if c is None:
+            return ["—"] * len(PRICE_ROWS)
+        return [fmt.price(c.prices[0], currency, lang), f"{c.volume[0]:,.1f}", fmt.money(c.revenue[0], currency, lang),
+                fmt.money(c.gross_profit[0], currency, lang), fmt.percent(c.gross_margin[0]),
+                fmt.money(c.npv[0], currency, lang), f"{c.runway[0]:.1f}"]
+
+    rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit) for k in PRICE_ROWS]
+    return pd.DataFrame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
+                        index=rows)

@@ -17,6 +17,7 @@ from core.pricing import (
     priced_streams,
 )
 from core.pricing import with_price as priced
+from core.report import price_table
 from core.scenario import ScenarioError, SubscriptionStream
 from core.van_westendorp import acceptable_range
 from ui.inputs import Inputs
@@ -133,18 +134,7 @@ chart(charts.price_response(curve, price_now, result.price, result.break_even_pr
                             currency=cur, lang=lang()))
 
 
-def column(c) -> list[str]:
-    if c is None:
-        return ["—"] * 7
-    return [fmt.price(c.prices[0], cur, lang()), f"{c.volume[0]:,.1f}", fmt.money(c.revenue[0], cur, lang()),
-            fmt.money(c.gross_profit[0], cur, lang()),
-            fmt.percent(c.gross_margin[0]), fmt.money(c.npv[0], cur, lang()), f"{c.runway[0]:.1f}"]
-
-
-rows = [t(f"pricing.row.{k}", lang(), currency=cur, unit=unit)
-        for k in ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv", "runway")]
-st.table(pd.DataFrame({t("pricing.today", lang()): column(result.today), t("pricing.optimal", lang()): column(result.best)},
-                      index=rows))
+st.table(price_table(result, cur, unit, lang()))
 st.caption(t("pricing.report", lang(), method=t(f"pricing.method.{result.method}", lang()), evaluations=result.evaluations,
              status=t("pricing.converged" if result.converged else "pricing.not_converged", lang())))
 
