@@ -130,6 +130,27 @@ def uncertain_inputs(scenario: Scenario) -> list[Uncertain]:
     return inputs
 
 
+def growth_churn_pairs(scenario: Scenario) -> list[tuple[str, str]]:
+    """(new-customer growth, churn) input paths of every subscription stream where both are uncertain."""
+    keys = {u.key for u in uncertain_inputs(scenario)}
+    pairs = [(f"streams[{i}].new_customer_growth_monthly", f"streams[{i}].churn_monthly")
+             for i, s in enumerate(scenario.streams) if isinstance(s, SubscriptionStream)]
+    return [(a, b) for a, b in pairs if a in keys and b in keys]
+
+
+def growth_churn_rank(scenario: Scenario) -> float:
+    """The rank correlation set between growth and churn (0 when none is)."""
+    pairs = growth_churn_pairs(scenario)
+    return next((c.rank for c in scenario.risk.correlations if (c.a, c.b) in pairs), 0.0)
+
+
+def with_growth_churn_rank(scenario: Scenario, rank: float) -> list[dict]:
+    """``risk.correlations`` with every growth-churn pair at ``rank`` (removed at 0), the others kept."""
+    pairs = growth_churn_pairs(scenario)
+    others = [c.model_dump() for c in scenario.risk.correlations if (c.a, c.b) not in pairs]
+    return others + ([{"a": a, "b": b, "rank": rank} for a, b in pairs] if rank else [])
+
+
 # --- drawing -------------------------------------------------------------------
 
 

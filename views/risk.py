@@ -5,7 +5,7 @@ import streamlit as st
 from core import charts
 from core.i18n import t
 from core.report import input_label, metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame
-from core.risk import STRESSES, future_rounds, uncertain_inputs
+from core.risk import STRESSES, future_rounds, growth_churn_pairs, growth_churn_rank, with_growth_churn_rank
 from core.scenario import RoundRisk
 from ui.inputs import Inputs
 from ui.state import current_scenario, lang, projection, risk, risk_stresses, risk_tornado
@@ -36,17 +36,12 @@ with st.expander(t("risk.settings", lang())):
         rounds = {n: r.model_dump() for n, r in settings.rounds.items()} | {
             name: rr.model_copy(update={"probability": chosen / 100}).model_dump()}
         form.record("risk.rounds", shown, chosen, rounds)
-    keys = {u.key for u in uncertain_inputs(scenario)}
-    pairs = [(f"streams[{i}].new_customer_growth_monthly", f"streams[{i}].churn_monthly")
-             for i, s in enumerate(scenario.streams) if s.kind == "subscription"]
-    pairs = [(a, b) for a, b in pairs if a in keys and b in keys]
+    pairs = growth_churn_pairs(scenario)
     if pairs:
-        others = [c for c in settings.correlations if (c.a, c.b) not in pairs]
-        current = next((c.rank for c in settings.correlations if (c.a, c.b) in pairs), 0.0)
+        current = growth_churn_rank(scenario)
         chosen = st.slider(t("risk.correlation", lang()), -0.9, 0.9, current, 0.1, key="input.risk.correlation",
                            help=t("risk.correlation_help", lang()))
-        form.record("risk.correlations", current, chosen,
-                    [c.model_dump() for c in others] + ([{"a": a, "b": b, "rank": chosen} for a, b in pairs] if chosen else []))
+        form.record("risk.correlations", current, chosen, with_growth_churn_rank(scenario, chosen))
     scenario = form.apply(scenario)
 
 st.caption(t("risk.intro", lang(), paths=scenario.risk.paths, seed=scenario.risk.seed))

@@ -263,3 +263,12 @@ def test_the_summary_names_the_largest_driver_only_when_it_matters():
     tiny = [TornadoBar("funding[0].delay", 1, 6, 36.1, 36.0)]
     assert "no uncertain input moves the mean runway by more than 1 %" in risk_summary(r, 36.0, tiny, "runway", s)
     assert risk_summary(r, 36.0, big, "runway", s, ("gpu_50",)).startswith(f"Under GPU cost +50 %, in {share} of")
+
+
+def test_the_growth_churn_correlation_is_set_on_every_subscription_and_removed_at_zero():
+    s = load_scenario("sample_data/capital_winter_round_slips.yaml")      # one pair, set to -0.4 in the file
+    pair = ("streams[1].new_customer_growth_monthly", "streams[1].churn_monthly")
+    assert risk.growth_churn_pairs(s) == [pair] and risk.growth_churn_rank(s) == -0.4
+    stronger = replace_fields(s, {"risk.correlations": risk.with_growth_churn_rank(s, -0.8)})
+    assert [(c.a, c.b, c.rank) for c in stronger.risk.correlations] == [(*pair, -0.8)]
+    assert replace_fields(s, {"risk.correlations": risk.with_growth_churn_rank(s, 0.0)}).risk.correlations == []

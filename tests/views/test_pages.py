@@ -362,3 +362,10 @@ def test_pitch_mode_moves_the_runway_live(app):
     before = metric(app, "Runway")
     app.slider(key="lever.pitch.delay").set_value(-9).run()
     assert metric(app, "Runway") != before and not app.exception
+
+
+def test_the_growth_churn_correlation_slider_is_saved_with_the_scenario(app):
+    app.switch_page("views/risk.py").run()
+    assert app.slider(key="input.risk.correlation").value == -0.4      # the winter preset's setting
+    app.slider(key="input.risk.correlation").set_value(-0.8).run()
+    assert [c.rank for c in app.session_state["scenario"].risk.correlations] == [-0.8] and not app.exception
