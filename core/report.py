@@ -198,12 +198,19 @@ def input_value_text(key: str, value: float, currency: str, lang: str = "en") ->
     if field == "closes":
         return t("field.closes" if value else "field.fails", lang)
     if field in _MONEY_FIELDS:
-        return fmt.money(value, currency, lang)
+        return fmt.price(value, currency, lang)
     if field.endswith(("_monthly", "_yearly")) or field == "haircut":
         return fmt.percent(value)
     if field in ("delay", "start_month", "month"):
         return t("kpi.months_short", lang, months=value)
     return f"{value:,.4g}"
+
+
+def tornado_labels(scenario: Scenario, bars: list[TornadoBar], lang: str = "en") -> list[str]:
+    """Each bar's input and the range it is moved over: ``Series A: delay (months) (0.9 months – 6.5 months)``."""
+    cur = scenario.company.currency
+    return [f"{input_label(scenario, b.key, lang)} ({input_value_text(b.key, b.low, cur, lang)} – "
+            f"{input_value_text(b.key, b.high, cur, lang)})" for b in bars]
 
 
 def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import charts
 from core.i18n import t
-from core.report import input_label, metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame
+from core.report import metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame, tornado_labels
 from core.risk import STRESSES, future_rounds, growth_churn_pairs, growth_churn_rank, with_growth_churn_rank
 from core.scenario import RoundRisk
 from ui.inputs import Inputs
@@ -68,7 +68,7 @@ def results() -> None:
     base, bars = risk_tornado(scenario, metric, stresses)
     summary.info(risk_summary(result, base, bars, metric, scenario, stresses, lang()))
     if bars:
-        labels = [input_label(scenario, b.key, lang()) for b in bars]
+        labels = tornado_labels(scenario, bars, lang())
         chart(charts.tornado_chart(base, bars, labels, metric_label(metric, scenario, lang()), lang=lang()))
     st.subheader(t("risk.stresses", lang()))
     if not stresses:

@@ -272,3 +272,14 @@ def test_the_growth_churn_correlation_is_set_on_every_subscription_and_removed_a
     stronger = replace_fields(s, {"risk.correlations": risk.with_growth_churn_rank(s, -0.8)})
     assert [(c.a, c.b, c.rank) for c in stronger.risk.correlations] == [(*pair, -0.8)]
     assert replace_fields(s, {"risk.correlations": risk.with_growth_churn_rank(s, 0.0)}).risk.correlations == []
+
+
+def test_tornado_labels_name_the_input_and_the_range_it_is_moved_over():
+    from core.report import tornado_labels
+    from core.risk import TornadoBar
+
+    s = load_scenario("sample_data/company_b_data_assistant.yaml")
+    bars = [TornadoBar("funding[0].closes", 0.0, 1.0, 20, 50), TornadoBar("ai_costs.gpu_price_per_hour", 1.75, 3.75, 40, 30),
+            TornadoBar("streams[0].churn_monthly", 0.0167, 0.0375, 36, 35)]
+    assert tornado_labels(s, bars) == ["Series A: closes (fails – closes)", "GPU price per hour ($1.75 – $3.75)",
+                                       "Analyst seats: churn (per month) (1.7% – 3.8%)"]
