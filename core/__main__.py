@@ -48,7 +48,7 @@ def _finite_or_none(value: object) -> object:
 def cmd_project(args: argparse.Namespace) -> int:
     scenario = _load(args.file)
     p = project(scenario)
-    summary = summarize(p, scenario.settings.discount_rate_yearly)
+    summary = summarize(p, scenario.settings)
     table = p.to_frame()
     if args.format == "json":
         metrics = _finite_or_none(dataclasses.asdict(summary))

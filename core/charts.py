@@ -224,9 +224,10 @@ def runway_histogram(r: RiskResult, *, lang: str = "en") -> go.Figure:
     return _histogram(r.runway, t("chart.runway_hist.title", lang, months=r.months), t("chart.runway_hist.x", lang), lang, 1)
 
 
-def npv_histogram(r: RiskResult, currency: str, *, lang: str = "en") -> go.Figure:
-    return _histogram(r.npv, t("chart.npv_hist.title", lang, currency=currency), t("chart.npv_hist.x", lang, currency=currency),
-                      lang)
+def npv_histogram(r: RiskResult, currency: str, *, timing: str, lang: str = "en") -> go.Figure:
+    """NPV per simulated path; ``timing`` ("end" / "start") is the cash-flow timing the NPV used."""
+    return _histogram(r.npv, t("chart.npv_hist.title", lang, currency=currency),
+                      t("chart.npv_hist.x", lang, currency=currency, timing=t(f"timing.{timing}", lang)), lang)
 
 
 def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric_title: str, *,
@@ -250,10 +251,13 @@ def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric
 
 
 def price_response(curve: PriceCurve, today: float, best: float | None, floor: float, *, stream: str, unit: str,
-                   currency: str, lang: str = "en") -> go.Figure:
-    """Volume, stream revenue, company gross profit and NPV against price, today and the optimum marked."""
+                   currency: str, timing: str, lang: str = "en") -> go.Figure:
+    """Volume, stream revenue, company gross profit and NPV against price, today and the optimum marked.
+
+    ``timing`` ("end" / "start") is the cash-flow timing the NPV used.
+    """
     panels = ("volume", "revenue", "gross_profit", "npv")
-    titles = [t(f"chart.price.{k}", lang, unit=unit) for k in panels]
+    titles = [t(f"chart.price.{k}", lang, unit=unit, timing=t(f"timing.{timing}", lang)) for k in panels]
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1, vertical_spacing=0.16)
     for n, key in enumerate(panels):
         row, col = n // 2 + 1, n % 2 + 1

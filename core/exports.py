@@ -123,7 +123,7 @@ def excel_workbook(scenario: Scenario, p: Projection, lang: str = "en") -> bytes
         monthly.append([escape(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
     metrics = book.create_sheet("Metrics")
     metrics.append(["metric", "value", "note"])
-    summary = summarize(p, scenario.settings.discount_rate_yearly)
+    summary = summarize(p, scenario.settings)
     for kpi in headline(summary, scenario, lang) + details(summary, scenario, lang):
         metrics.append([escape(kpi.label), escape(kpi.value), escape(kpi.note)])
     out = io.BytesIO()

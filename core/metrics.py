@@ -7,10 +7,13 @@ Conventions
 -----------
 - "Free cash flow" is EBITDA: revenue minus cost of revenue minus opex (one-off
   training runs and hardware included), before funding and debt service.
-- NPV discounts month ``t`` by ``(1 + r_m)^-t`` with ``r_m = (1 + r_yearly)^(1/12) - 1``:
-  month 0 is not discounted (numpy-financial's ``npv`` convention, unlike a spreadsheet's
-  NPV which discounts the first value too). No terminal value is added.
-- IRR is the monthly IRR of the free cash flows, compounded to a yearly rate.
+- NPV discounts at ``r_m = (1 + r_yearly)^(1/12) - 1`` a month, by the scenario's
+  ``settings.cash_flow_timing``: ``"end"`` (the default, as spreadsheets and most finance
+  texts) puts month ``t``'s flow at the end of its month, discounted by ``(1 + r_m)^-(t+1)``;
+  ``"start"`` puts it at the start, ``(1 + r_m)^-t``, month 0 undiscounted (numpy-financial's
+  ``npv``). No terminal value is added.
+- IRR is the monthly IRR of the free cash flows, compounded to a yearly rate. Shifting every
+  flow by one month does not change it, so it is the same under both timings.
 - "Never" is -1 for month indices (break-even, payback).
 """
 
@@ -18,14 +21,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import numpy as np
 import numpy_financial as npf
 
 from .projection import Projection, month_date
+from .scenario import Settings
 
 BURN_MULTIPLE_GRADES = ((1.0, "amazing"), (1.5, "great"), (2.0, "good"), (3.0, "suspect"))
 YEAR = 12
+IRR_MEANINGFUL_YEARLY = 10.0  # above 1,000 % a year an IRR says nothing a founder can use
+Timing = Literal["end", "start"]
 
 
 def monthly_rate(rate_yearly: float) -> float:
@@ -130,29 +137,98 @@ def payback_month(ebitda: np.ndarray) -> np.ndarray:
     return np.where(last_negative + 1 < cum.shape[1], last_negative + 1, -1)
 
 
-def npv(ebitda: np.ndarray, discount_rate_yearly: float) -> np.ndarray:
-    """Net present value of monthly free cash flows at month 0 (month 0 undiscounted).
+def npv(ebitda: np.ndarray, discount_rate_yearly: float, *, timing: Timing) -> np.ndarray:
+    """Net present value at the start of month 0 of monthly free cash flows, per path.
 
-    >>> npv(np.array([[-100.0, 121.0]]), 1.1 ** 12 - 1).round(6)  # 10 % a month: 121 / 1.1 = 110
+    Parameters
+    ----------
+    ebitda : ndarray, shape (paths, months)
+        Monthly free cash flow, in the scenario's currency.
+    discount_rate_yearly : float
+        Yearly discount rate (a decimal), applied monthly.
+    timing : "end" or "start"
+        Where in its month a flow falls: ``"end"`` discounts month ``t`` by ``t + 1`` months
+        (a spreadsheet's ``NPV(rate, range)``), ``"start"`` by ``t`` months (numpy-financial).
+
+    >>> rate = 1.1 ** 12 - 1  # 10 % a month
+    >>> npv(np.array([[-100.0, 121.0]]), rate, timing="start").round(6)  # -100 + 121 / 1.1
     array([10.])
+    >>> npv(np.array([[-110.0, 121.0]]), rate, timing="end").round(6)  # -110 / 1.1 + 121 / 1.21
+    array([0.])
     """
-    factors = (1 + monthly_rate(discount_rate_yearly)) ** -np.arange(ebitda.shape[1])
+    shift = 1 if timing == "end" else 0
+    factors = (1 + monthly_rate(discount_rate_yearly)) ** -(np.arange(ebitda.shape[1]) + shift)
     return ebitda @ factors
 
 
-def irr_yearly(flows: np.ndarray) -> float | None:
-    """Yearly IRR of one path's monthly flows via numpy-financial; None if undefined."""
-    rate = npf.irr(flows)
-    if not np.isfinite(rate) or rate <= -1:
-        return None
-    return float((1 + rate) ** 12 - 1)
+def scenario_npv(ebitda: np.ndarray, settings: Settings) -> np.ndarray:
+    """:func:`npv` at the scenario's discount rate and cash-flow timing."""
+    return npv(ebitda, settings.discount_rate_yearly, timing=settings.cash_flow_timing)
+
+
+IrrStatus = Literal["ok", "several", "borrowing", "not_meaningful", "none"]
+
+
+@dataclass(frozen=True)
+class Irr:
+    """The yearly IRR of one path's monthly flows, with what a reader must know about it.
+
+    ``rate_yearly`` is the rate shown (a decimal), None when no rate is meaningful.
+    ``status``: ``ok`` (one rate); ``several`` (the flows change sign more than once and
+    every rate in ``rates_yearly`` solves them; the one closest to 0 is shown); ``borrowing``
+    (the first flow is money in: the rate is a cost of money, not a return; not shown);
+    ``not_meaningful`` (above 1,000 % a year; not shown); ``none`` (no rate solves the flows).
+    """
+
+    rate_yearly: float | None
+    status: IrrStatus
+    rates_yearly: tuple[float, ...] = ()
+
+
+def irr(flows: np.ndarray) -> Irr:
+    """Yearly IRR of one path's monthly flows, via numpy-financial (the rate closest to 0).
+
+    >>> round(irr(np.array([-100.0, 110.0])).rate_yearly, 4)  # 10 % a month
+    2.1384
+    >>> irr(np.array([100.0, -110.0])).status, irr(np.array([-100.0, 230.0, -132.0])).status
+    ('borrowing', 'several')
+    """
+    flows = np.asarray(flows, dtype=float)
+    nonzero = flows[flows != 0]
+    if nonzero.size == 0 or (nonzero > 0).all() or (nonzero < 0).all():
+        return Irr(None, "none")
+    monthly = npf.irr(flows)
+    if not np.isfinite(monthly) or monthly <= -1:
+        return Irr(None, "none")
+    yearly = float((1 + monthly) ** 12 - 1)
+    if nonzero[0] > 0:
+        return Irr(None, "borrowing", (yearly,))
+    if yearly > IRR_MEANINGFUL_YEARLY:
+        return Irr(None, "not_meaningful", (yearly,))
+    if np.count_nonzero(np.diff(np.sign(nonzero))) > 1:
+        rates = _all_yearly_rates(flows)
+        if len(rates) > 1:
+            return Irr(yearly, "several", rates)
+    return Irr(yearly, "ok", (yearly,))
+
+
+def _all_yearly_rates(flows: np.ndarray) -> tuple[float, ...]:
+    """Every real monthly rate > -100 % that zeroes the NPV, compounded to yearly, ascending.
+
+    The same polynomial roots numpy-financial's ``irr`` picks its answer from.
+    """
+    roots = np.roots(flows[::-1])
+    real = roots[(np.abs(roots.imag) < 1e-9) & (roots.real > 0)].real
+    with np.errstate(over="ignore"):
+        yearly = (1 / real) ** 12 - 1
+    return tuple(sorted({round(float(y), 9) for y in yearly if np.isfinite(y)}))
 
 
 def burn_multiple(p: Projection) -> np.ndarray:
     """Net burn over months 1-12 divided by the ARR added over them (D. Sacks).
 
     NaN where the company does not burn (nothing to grade); +inf where it burns
-    but adds no ARR.
+    but adds no ARR. :func:`burn_multiple_state` names the three cases.
     """
     end = min(YEAR, p.months - 1)
     burn = p.net_burn[:, 1 : end + 1].sum(axis=1)
@@ -160,6 +236,16 @@ def burn_multiple(p: Projection) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(added > 0, burn / np.where(added > 0, added, 1), np.inf)
     return np.where(burn > 0, ratio, np.nan)
+
+
+BurnState = Literal["graded", "not_burning", "no_arr_added"]
+
+
+def burn_multiple_state(value: float) -> BurnState:
+    """``not_burning`` (NaN), ``no_arr_added`` (burning, +inf) or ``graded`` (a finite multiple)."""
+    if np.isnan(value):
+        return "not_burning"
+    return "no_arr_added" if np.isinf(value) else "graded"
 
 
 def burn_multiple_grade(value: float) -> str:
@@ -275,9 +361,16 @@ def _unit_economics(p: Projection, path: int) -> UnitEconomics | None:
 
 
 def return_on_cost(p: Projection, path: int = 0) -> tuple[float, float]:
-    """(simple return on total cost over the horizon, the same per year, not compounded)."""
+    """(simple return on total cost over the horizon, the same per year, not compounded).
+
+    NaN without cost, and where the cost is so small against revenue that the ratio
+    overflows (a subnormal cost share): no return on cost is meaningful then.
+    """
     cost = p.cost_of_revenue[path].sum() + p.opex_total[path].sum()
-    total = p.revenue[path].sum() / cost - 1 if cost > 0 else np.nan
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        total = p.revenue[path].sum() / cost - 1 if cost > 0 else np.nan
+    if not np.isfinite(total):
+        total = np.nan
     return float(total), float(total / (p.months / YEAR))
 
 
@@ -294,10 +387,12 @@ class Summary:
     default_alive: bool
     capital_needed: float
     burn_multiple: float
+    burn_multiple_state: BurnState
     burn_multiple_grade: str
     gross_margin: float
     npv: float
-    irr_yearly: float | None
+    cash_flow_timing: Timing
+    irr: Irr
     payback_month: int | None
     peak_funding_need: float
     herfindahl: float
@@ -307,8 +402,11 @@ class Summary:
     unit_economics: UnitEconomics | None
 
 
-def summarize(p: Projection, discount_rate_yearly: float, path: int = 0) -> Summary:
-    """The figures the Overview, the CLI and the share view show, for one path."""
+def summarize(p: Projection, settings: Settings, path: int = 0) -> Summary:
+    """The figures the Overview, the CLI and the share view show, for one path.
+
+    ``settings`` gives the discount rate and the cash-flow timing of the NPV.
+    """
     runway = int(runway_months(p.cash)[path])
     alive, be, needed = default_alive(p)
     bm = float(burn_multiple(p)[path])
@@ -324,10 +422,12 @@ def summarize(p: Projection, discount_rate_yearly: float, path: int = 0) -> Summ
         default_alive=bool(alive[path]),
         capital_needed=float(needed[path]),
         burn_multiple=bm,
+        burn_multiple_state=burn_multiple_state(bm),
         burn_multiple_grade=burn_multiple_grade(bm),
         gross_margin=float(gross_margin(p)[path]),
-        npv=float(npv(p.ebitda[path : path + 1], discount_rate_yearly)[0]),
-        irr_yearly=irr_yearly(p.ebitda[path]),
+        npv=float(scenario_npv(p.ebitda[path : path + 1], settings)[0]),
+        cash_flow_timing=settings.cash_flow_timing,
+        irr=irr(p.ebitda[path]),
         payback_month=None if payback < 0 else payback,
         peak_funding_need=float(peak_funding_need(p.ebitda)[path]),
         herfindahl=float(herfindahl(p.stream_revenue)[path]),

@@ -93,12 +93,12 @@ SPECS: dict[str, Spec] = {
     "business_model.ltv_cac": Spec(Curve((0, 1, 3, 5), (0, 20, 80, 100)), "ratio", 1.0),
     "business_model.pricing_modes": Spec(Curve((0, 1, 2, 3, 4), (0, 25, 50, 75, 100)), "count", 0.5),
     # Funds: 18-24 months of runway in a winter; Sacks's burn-multiple grades; Graham's
-    # default alive; money not yet raised; variable costs that shrink with revenue.
+    # default alive; money not yet raised; how much of the operating costs gross profit pays.
     "funds.runway": Spec(Curve((0, 0.5, 1, 1.5), (0, 30, 80, 100)), "share", 1.5),
     "funds.burn_multiple": Spec(Curve((1, 1.5, 2, 3, 5, 10), (100, 85, 70, 40, 10, 0)), "ratio", 1.0),
     "funds.default_alive": Spec(Curve((0, 1), (0, 100)), "flag", 1.0),
     "funds.round_dependence": Spec(Curve((0, 0.25, 0.5, 1), (100, 60, 30, 0)), "share", 1.0),
-    "funds.variable_costs": Spec(Curve((0, 0.3, 0.6), (0, 60, 100)), "share", 0.5),
+    "funds.fixed_cost_cover": Spec(Curve((0, 0.25, 0.5, 1), (0, 30, 55, 100)), "share", 0.5),
     # Market: share of the serviceable market won in year one; growth against the market's;
     # differentiation; competition; customer concentration (largest customer's share).
     "market.sam_share": Spec(Curve((0, 0.001, 0.01, 0.05, 0.1), (0, 20, 50, 80, 100)), "share", 1.0),
@@ -224,13 +224,14 @@ def _funds(s: Scenario, p: Projection) -> dict[str, Measured]:
     bm = float(burn_multiple(p)[0])
     alive, _, needed = default_alive(p)
     need, cash = float(needed[0]), float(p.starting_cash[0])
-    cor = _year1(p.cost_of_revenue)
+    gross_profit = _year1(p.gross_profit)
     return {
         "funds.runway": _m(runway / target, months=runway, target=target),
         "funds.burn_multiple": _m(0.0 if math.isnan(bm) else bm, burning=not math.isnan(bm)),
         "funds.default_alive": _m(float(alive[0])),
         "funds.round_dependence": _m(_share(need, cash + need) or 0.0, needed=need),
-        "funds.variable_costs": _m(_share(cor, cor + _year1(p.opex_total)), "spend"),
+        # Gross profit / opex rather than "variable share of costs", which rewarded a dearer cost of revenue.
+        "funds.fixed_cost_cover": _m(_share(gross_profit, _year1(p.opex_total)), "spend"),
     }
 
 

@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 from scipy import optimize
 
-from .metrics import YEAR, npv, runway_exact
+from .metrics import YEAR, runway_exact, scenario_npv
 from .projection import project
 from .scenario import Scenario, SubscriptionStream, parse_scenario
 
@@ -85,7 +85,7 @@ def price_curve(scenario: Scenario, i: int, prices: np.ndarray) -> PriceCurve:
     gross = p.gross_profit[:, year].sum(axis=1)
     runway = runway_exact(p.cash, p.starting_cash)
     end_cash = np.tanh(p.cash[:, -1] / (abs(scenario.company.starting_cash) + 1.0))
-    net_present = npv(p.ebitda, scenario.settings.discount_rate_yearly)
+    net_present = scenario_npv(p.ebitda, scenario.settings)
     sam = scenario.strategy.market.sam_yearly
     return PriceCurve(
         prices=prices,
@@ -293,7 +293,7 @@ def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT
             draws[f"streams[{first + j}].new_customers_per_month"] = prospects_per_month * shares[:, j]
         p = project(split, draws)
         gross = p.gross_profit[:, :YEAR].mean(axis=1)
-        return prices, shares, gross, npv(p.ebitda, split.settings.discount_rate_yearly)
+        return prices, shares, gross, scenario_npv(p.ebitda, split.settings)
 
     candidates = 0
 

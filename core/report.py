@@ -39,7 +39,14 @@ def headline(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     be = ("—" if s.break_even_month is None else
           t("kpi.break_even_value", lang, month=s.break_even_month,
             date=month_date(start, s.break_even_month).strftime("%Y-%m")))
-    alive_note = "" if s.default_alive else t("kpi.capital_needed", lang, amount=fmt.money(s.capital_needed, cur, lang))
+    if s.default_alive:
+        alive_note = ""
+    elif s.break_even_month is None:
+        alive_note = t("kpi.shortfall_no_break_even", lang, amount=fmt.money(s.capital_needed, cur, lang), months=horizon)
+    else:
+        alive_note = t("kpi.capital_needed", lang, amount=fmt.money(s.capital_needed, cur, lang))
+    burn_note = t(f"grade.{s.burn_multiple_grade}", lang) if s.burn_multiple_state != "no_arr_added" else t(
+        "grade.no_arr_added", lang)
     return [
         Kpi("cash", t("kpi.cash", lang), fmt.money(s.cash_now, cur, lang)),
         Kpi("runway", t("kpi.runway", lang), runway),
@@ -48,11 +55,25 @@ def headline(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
         Kpi("break_even", t("kpi.break_even", lang), be),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if s.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
-        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(s.burn_multiple),
-            t(f"grade.{s.burn_multiple_grade}", lang), t("kpi.burn_help", lang)),
-        Kpi("npv", t("kpi.npv", lang, rate=fmt.percent(scenario.settings.discount_rate_yearly, 0)),
-            fmt.money(s.npv, cur, lang), "", t("kpi.npv_help", lang)),
+        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(s.burn_multiple), burn_note, t("kpi.burn_help", lang)),
+        Kpi("npv", npv_label(scenario, lang), fmt.money(s.npv, cur, lang), "", t(f"kpi.npv_help.{s.cash_flow_timing}", lang)),
     ]
+
+
+def npv_label(scenario: Scenario, lang: str = "en") -> str:
+    """"NPV at 60%/yr, month-end flows": the rate and the cash-flow timing every NPV figure needs."""
+    settings = scenario.settings
+    return t("kpi.npv", lang, rate=fmt.percent(settings.discount_rate_yearly, 0),
+             timing=t(f"timing.{settings.cash_flow_timing}", lang))
+
+
+def irr_kpi(s: Summary, lang: str = "en") -> Kpi:
+    """The IRR card: the rate where one is meaningful, and a note saying why not or which root."""
+    irr = s.irr
+    shown = fmt.percent(irr.rate_yearly) if irr.status in ("ok", "several") else "—"
+    rates = ", ".join(fmt.percent(r) for r in irr.rates_yearly)
+    note = "" if irr.status == "ok" else t(f"kpi.irr.{irr.status}", lang, rates=rates)
+    return Kpi("irr", t("kpi.irr", lang), shown, note, t("kpi.irr_help", lang))
 
 
 def details(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -61,10 +82,11 @@ def details(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     years = scenario.settings.horizon_months / 12
     rows = [
         Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(s.gross_margin)),
-        Kpi("irr", t("kpi.irr", lang), fmt.percent(s.irr_yearly)),
+        irr_kpi(s, lang),
         Kpi("payback", t("kpi.payback", lang), "—" if s.payback_month is None else str(s.payback_month)),
         Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(s.peak_funding_need, cur, lang)),
-        Kpi("rule_of_40", t("kpi.rule_of_40", lang), f"{s.rule_of_40:.0f}"),
+        Kpi("rule_of_40", t("kpi.rule_of_40", lang), *(("—", t("kpi.no_revenue", lang)) if math.isnan(s.rule_of_40)
+                                                        else (f"{s.rule_of_40:.0f}", ""))),
         Kpi("hhi", t("kpi.hhi", lang), f"{s.herfindahl:.2f}"),
         Kpi("return_on_cost", t("kpi.return_on_cost", lang),
             t("kpi.return_on_cost_value", lang, total=fmt.percent(s.return_on_cost), years=years,
@@ -309,7 +331,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
             t("kpi.default_alive", lang): (float(s.default_alive), t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
             t("kpi.burn_multiple", lang): (s.burn_multiple, fmt.ratio(s.burn_multiple)),
             t("kpi.gross_margin", lang): (s.gross_margin, fmt.percent(s.gross_margin)),
-            t("kpi.npv", lang, rate=fmt.percent(c.scenario.settings.discount_rate_yearly, 0)): (s.npv, fmt.money(s.npv, cur, lang)),
+            npv_label(c.scenario, lang): (s.npv, fmt.money(s.npv, cur, lang)),
             t("score.survival", lang): (c.card.survival, f"{c.card.survival:.0f}"),
             t("risk.kpi.survival", lang, month=month): (c.risk.survival_at(month), fmt.percent(c.risk.survival_at(month), 0)),
         }
@@ -330,7 +352,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
 PRICE_ROWS = ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv", "runway")
 
 
-def price_table(result: PriceResult, currency: str, unit: str, lang: str = "en") -> pd.DataFrame:
+def price_table(result: PriceResult, currency: str, unit: str, timing: str, lang: str = "en") -> pd.DataFrame:
     """Today's price against the optimum: price, volume, revenue, gross profit and margin, NPV, runway."""
     def column(c: PriceCurve | None) -> list[str]:
         if c is None:
@@ -339,6 +361,6 @@ def price_table(result: PriceResult, currency: str, unit: str, lang: str = "en")
                 fmt.money(c.gross_profit[0], currency, lang), fmt.percent(c.gross_margin[0]),
                 fmt.money(c.npv[0], currency, lang), f"{c.runway[0]:.1f}"]
 
-    rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit) for k in PRICE_ROWS]
+    rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
     return pd.DataFrame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
                         index=rows)

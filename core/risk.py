@@ -24,7 +24,7 @@ import numpy as np
 from scipy import stats
 
 from .levers import GROWTH_FIELDS, PRICE_FIELDS
-from .metrics import default_alive, npv, runway_months
+from .metrics import default_alive, runway_months, scenario_npv
 from .projection import Projection, project
 from .scenario import Distribution, RoundRisk, Scenario, ScenarioError, SubscriptionStream, field_bounds, triangular
 
@@ -289,7 +289,7 @@ def _path_stats(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray])
         needed.append(without < p.months)
         too_late.append(needed[-1] & (~closed | (month > without)))
     by_round = lambda a: np.stack(a, axis=1) if a else np.zeros((p.paths, 0), dtype=bool)  # noqa: E731
-    return {"cash": p.cash, "npv": npv(p.ebitda, scenario.settings.discount_rate_yearly), "alive": default_alive(p)[0],
+    return {"cash": p.cash, "npv": scenario_npv(p.ebitda, scenario.settings), "alive": default_alive(p)[0],
             "closes": by_round(closes), "needed": by_round(needed), "too_late": by_round(too_late)}
 
 

@@ -511,8 +511,15 @@ class Risk(_Model):
 
 
 class Settings(_Model):
+    """Horizon, discount rate and where in its month a cash flow falls (for NPV).
+
+    ``cash_flow_timing``: ``end`` (default; as spreadsheets and most finance texts: month
+    ``t`` is discounted ``t + 1`` months) or ``start`` (month 0 undiscounted).
+    """
+
     horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
     discount_rate_yearly: Annotated[float, Field(ge=0, le=3)] = 0.5
+    cash_flow_timing: Literal["end", "start"] = "end"
 
 
 class Scenario(_Model):

@@ -17,13 +17,14 @@ def test_project_table_prints_metrics_and_the_monthly_table():
     out = run("project", "sample_data/seed002_nlp_project.yaml")
     assert out.returncode == 0, out.stderr
     assert "Return on cost" in out.stdout and "12.5% over 3 years" in out.stdout
-    assert "NPV at 50%/yr" in out.stdout and "-¥1.47M" in out.stdout
+    assert "NPV at 50%/yr, month-end flows" in out.stdout and "-¥1.42M" in out.stdout
 
 
 def test_project_json_is_strict_json_with_metrics_and_months(capsys):
     assert main(["project", "sample_data/seed002_nlp_project.yaml", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["metrics"]["burn_multiple"] is None  # not burning: NaN becomes null
+    assert data["metrics"]["burn_multiple"] is None  # not burning: NaN becomes null, and the state says why
+    assert data["metrics"]["burn_multiple_state"] == "not_burning"
     assert len(data["months"]) == 36
     assert data["metrics"]["return_on_cost"] == pytest.approx(0.125)
 
@@ -77,3 +78,19 @@ def test_score_json_is_strict_json_matching_the_model(capsys, preset):
     assert set(data["pillars"]) == set(card.pillars)
     ltv = next(f for f in data["pillars"]["business_model"]["factors"] if f["key"] == "business_model.ltv_cac")
     assert ltv["why"]
+
+
+def test_a_company_without_revenue_gets_labels_not_nan(tmp_path, capsys):
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("company: {name: Pre-revenue, currency: USD, starting_cash: 100000}\nopex: {other_per_month: 10000}\n")
+    out = run("project", str(bare))
+    assert out.returncode == 0, out.stderr
+    assert "nan" not in out.stdout.lower()
+    rule_of_40 = next(line for line in out.stdout.splitlines() if "Rule of 40" in line)
+    assert rule_of_40.split()[-3:] == ["—", "(no", "revenue)"]
+    assert "bad: burning with no ARR added" in out.stdout
+    assert "short by $500.00k to the end of the horizon; no break-even in 60 months" in out.stdout  # 60 x 10k - 100k
+    assert main(["project", str(bare), "--format", "json"]) == 0
+    metrics = json.loads(capsys.readouterr().out)["metrics"]
+    assert (metrics["burn_multiple"], metrics["burn_multiple_state"]) == (None, "no_arr_added")
+    assert metrics["rule_of_40"] is None and metrics["irr"]["status"] == "none"

@@ -126,7 +126,8 @@ def test_money_reads_in_the_readers_units():
 def test_seed_002_npv_in_chinese_units_on_the_overview(tmp_path, monkeypatch):
     at = chinese_app(tmp_path, monkeypatch).run()
     at.selectbox(key="preset").set_value("seed002_nlp_project").run()
-    assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的 NPV") == "-¥146.99万"
+    # -1,469,934 with month-start flows, one month later at 50 %/yr: / 1.5^(1/12) = -1,421,097
+    assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的净现值（NPV，现金流计于月末）") == "-¥142.11万"
 
 
 def test_validation_messages_are_translated_and_keep_the_field_path():

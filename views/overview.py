@@ -5,10 +5,18 @@ import streamlit as st
 from core import charts
 from core.i18n import t
 from core.report import details, headline, pillar_kpis
+from ui.inputs import Inputs
 from ui.state import current_scenario, lang, projection, scorecard, summary
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()
+with st.expander(t("overview.valuation", lang())):
+    form = Inputs()
+    form.percent(t("overview.discount_rate", lang()), "settings.discount_rate_yearly", scenario.settings.discount_rate_yearly,
+                 0.0, 150.0, 1.0, help=t("overview.discount_rate_help", lang()))
+    form.select(t("overview.timing", lang()), "settings.cash_flow_timing", scenario.settings.cash_flow_timing,
+                ["end", "start"], format_func={k: t(f"timing.{k}", lang()) for k in ("end", "start")}.get)
+    scenario = form.apply(scenario)
 p = projection(scenario)
 s = summary(scenario)
 

@@ -131,10 +131,10 @@ elif result.below_cost:
                  floor=fmt.price(result.break_even_price, cur, lang())))
 
 chart(charts.price_response(curve, price_now, result.price, result.break_even_price, stream=stream.name, unit=unit,
-                            currency=cur, lang=lang()))
+                            currency=cur, timing=scenario.settings.cash_flow_timing, lang=lang()))
 
 
-st.table(price_table(result, cur, unit, lang()))
+st.table(price_table(result, cur, unit, scenario.settings.cash_flow_timing, lang()))
 st.caption(t("pricing.report", lang(), method=t(f"pricing.method.{result.method}", lang()), evaluations=result.evaluations,
              status=t("pricing.converged" if result.converged else "pricing.not_converged", lang())))
 

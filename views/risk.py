@@ -62,7 +62,7 @@ def results() -> None:
     with hist_left:
         chart(charts.runway_histogram(result, lang=lang()))
     with hist_right:
-        chart(charts.npv_histogram(result, scenario.company.currency, lang=lang()))
+        chart(charts.npv_histogram(result, scenario.company.currency, timing=scenario.settings.cash_flow_timing, lang=lang()))
     metric = st.selectbox(t("risk.metric", lang()), ["runway", "survival", "npv"], key="lever.metric",
                           format_func=lambda m: metric_label(m, scenario, lang()), width=320)
     base, bars = risk_tornado(scenario, metric, stresses)

@@ -104,8 +104,9 @@ def test_funds_factors_by_hand(hand):
     assert f["round_dependence"].context["needed"] == pytest.approx(needed)
     assert f["round_dependence"].value == pytest.approx(needed / (155_000 + needed))
     assert f["round_dependence"].score == pytest.approx(30 * (1 - (needed / 600_000 - 0.5) / 0.5))
-    assert f["variable_costs"].value == pytest.approx(4_000 / 30_000)
-    assert f["variable_costs"].score == pytest.approx(4_000 / 30_000 / 0.3 * 60)
+    # gross profit 16,000 a month pays 16,000 / 26,000 of the operating costs (payroll, marketing, other)
+    assert f["fixed_cost_cover"].value == pytest.approx(16_000 / 26_000)
+    assert f["fixed_cost_cover"].score == pytest.approx(55 + (16_000 / 26_000 - 0.5) / 0.5 * 45)
 
 
 def test_market_factors_by_hand(hand):

@@ -43,8 +43,17 @@ def test_picking_a_preset_changes_the_overview(app, preset):
 
 def test_overview_shows_the_seed_case_figures(app):
     app.selectbox(key="preset").set_value("seed002_nlp_project").run()
-    assert metric(app, "NPV at 50%/yr") == "-¥1.47M"
+    assert metric(app, "NPV at 50%/yr, month-end flows") == "-¥1.42M"
     assert metric(app, "Default alive?") == "Alive"
+
+
+def test_the_overview_edits_the_discount_rate_and_the_cash_flow_timing(app):
+    app.selectbox(key="preset").set_value("seed002_nlp_project").run()
+    app.selectbox(key="input.settings.cash_flow_timing").set_value("start").run()
+    assert metric(app, "NPV at 50%/yr, month-start flows") == "-¥1.47M"    # month 0 undiscounted
+    app.slider(key="input.settings.discount_rate_yearly").set_value(0.0).run()
+    assert metric(app, "NPV at 0%/yr, month-start flows") == "¥1.00M"      # 9M revenue - 8M cost, undiscounted
+    assert app.session_state["scenario"].settings.discount_rate_yearly == 0.0
 
 
 @pytest.mark.parametrize(
