@@ -84,7 +84,7 @@ def projection(scenario: Scenario) -> Projection:
 
 
 def summary(scenario: Scenario) -> Summary:
-    return summarize(projection(scenario), scenario.settings.discount_rate_yearly)
+    return summarize(projection(scenario), scenario.settings)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
