@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test lint bench browser postgres clean
+.PHONY: run test test-explore lint bench browser postgres clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ postgres:
 
 test: $(DEV) browser postgres lint
 	$(PY) -m pytest
+
+# Hypothesis with 25x the examples, randomised (make test is derandomised): pin what it finds with @example.
+test-explore: $(DEV)
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest tests/core tests/test_cli.py --deselect tests/core/test_store.py
 
 bench: $(RUNTIME)
 	$(PY) -m bench.engine

@@ -1,10 +1,21 @@
-"""Hypothesis strategies for random, valid scenarios covering every stream kind."""
+"""Hypothesis strategies for random, valid scenarios covering every stream kind, and budgets."""
 
 from __future__ import annotations
 
+import os
+
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from core.scenario import parse_scenario
+
+EXPLORE_FACTOR = 25 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1
+
+
+def budget(examples: int) -> settings:
+    """Settings for a property: ``examples`` examples under the ``ci`` profile, 25x under ``explore``."""
+    return settings(max_examples=examples * EXPLORE_FACTOR)
+
 
 money = st.floats(0, 1e6, allow_nan=False)
 share = st.floats(0, 1)

@@ -190,6 +190,17 @@ def test_rule_of_40_by_hand():
     assert metrics.rule_of_40(p)[0] == pytest.approx(100 * (0 + (100 - 120) / 100))
 
 
+def test_return_on_cost_is_not_meaningful_when_the_cost_is_subnormal():
+    # delivery 5e-324 of revenue is the only cost: revenue / cost overflows; no warning, NaN, shown as a dash
+    s = parse_scenario({**BASE, "streams": [{"kind": "projects", "name": "P", "deals_per_quarter": 3, "deal_size": 1e5,
+                                             "delivery_cost_share": 5e-324}]})
+    total, yearly = metrics.return_on_cost(project(s))
+    assert np.isnan(total) and np.isnan(yearly)
+    ordinary = parse_scenario({**BASE, "streams": [{"kind": "projects", "name": "P", "deals_per_quarter": 3, "deal_size": 1e5,
+                                                    "delivery_cost_share": 0.25}]})
+    assert metrics.return_on_cost(project(ordinary))[0] == pytest.approx(1 / 0.25 - 1)   # revenue 4x its cost
+
+
 def test_zero_cash_date_is_the_month_cash_goes_negative():
     s = parse_scenario({**BASE, "company": {"name": "x", "starting_cash": 250, "start_date": "2026-11-01"},
                         "opex": {"other_per_month": 100}})

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from core import pillars
@@ -13,7 +13,7 @@ from core.metrics import runway_exact
 from core.pillars import MOVES, SPECS, Curve, move_effects, score, weakest, weighted_mean, what_would_move
 from core.projection import project
 from core.scenario import ScenarioError, load_scenario, parse_scenario, replace_fields
-from tests.scenarios import scenarios
+from tests.scenarios import budget, scenarios
 
 PRESETS = ["capital_winter_round_slips", "company_a_customer_service", "company_b_data_assistant",
            "company_c_analytics_platform", "seed002_nlp_project"]
@@ -167,7 +167,7 @@ def test_a_pillar_score_never_falls_when_one_factor_rises(scores, data):
     assert min(scores) - 1e-9 <= weighted_mean(scores, weights) <= max(scores) + 1e-9
 
 
-@settings(max_examples=40, deadline=None)
+@budget(40)
 @given(scenarios())
 def test_every_score_is_finite_and_between_0_and_100(scenario):
     card = score(scenario)
@@ -179,21 +179,21 @@ def test_every_score_is_finite_and_between_0_and_100(scenario):
             assert f.score is None or 0 <= f.score <= 100
 
 
-@settings(max_examples=40, deadline=None)
+@budget(40)
 @given(scenarios(), st.floats(0, 1e7))
 def test_more_cash_never_lowers_the_funds_score(scenario, extra):
     more = apply_levers(scenario, Levers(starting_cash=scenario.company.starting_cash + extra))
     assert score(more).pillars["funds"].score >= score(scenario).pillars["funds"].score - 1e-9
 
 
-@settings(max_examples=40, deadline=None)
+@budget(40)
 @given(scenarios(), st.floats(0.1, 1.0))
 def test_cheaper_inference_never_lowers_the_technology_score(scenario, factor):
     cheaper = apply_levers(scenario, Levers(inference_cost_factor=factor))
     assert score(cheaper).pillars["technology"].score >= score(scenario).pillars["technology"].score - 1e-9
 
 
-@settings(max_examples=40, deadline=None)
+@budget(40)
 @given(scenarios(), st.sampled_from(["strategy.model_quality", "strategy.differentiation.service",
                                      "strategy.differentiation.technology"]))
 def test_a_better_rating_never_lowers_its_pillar(scenario, path):
@@ -202,7 +202,7 @@ def test_a_better_rating_never_lowers_its_pillar(scenario, path):
     assert high >= low
 
 
-@settings(max_examples=60, deadline=None)
+@budget(60)
 @given(st.floats(1, 1000), st.floats(0, 1), st.floats(0, 1))
 def test_more_diversification_never_lowers_the_business_model_score(fee, split_a, split_b):
     """Two data streams alike but for their size: a more even split only raises 1 - HHI."""

@@ -2,14 +2,14 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bench.reference import reference_project
 from core.metrics import runway_months
 from core.projection import project
 from core.scenario import parse_scenario
-from tests.scenarios import scenarios
+from tests.scenarios import budget, scenarios
 
 BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 10_000}, "settings": {"horizon_months": 24}}
 
@@ -80,7 +80,7 @@ def test_debt_pays_monthly_interest_then_principal():
 
 
 @given(scenario=scenarios())
-@settings(max_examples=60, deadline=None)
+@budget(60)
 def test_engine_matches_the_month_by_month_reference(scenario):
     p = project(scenario)
     ref = reference_project(scenario)
@@ -89,7 +89,7 @@ def test_engine_matches_the_month_by_month_reference(scenario):
 
 
 @given(scenario=scenarios(), data=st.data())
-@settings(max_examples=30, deadline=None)
+@budget(30)
 def test_each_drawn_path_matches_the_reference_with_those_values(scenario, data):
     draws = {"company.starting_cash": np.array([0.0, 5e5, 2e6])}
     if scenario.streams:
@@ -109,7 +109,7 @@ def test_each_drawn_path_matches_the_reference_with_those_values(scenario, data)
 
 
 @given(scenario=scenarios())
-@settings(max_examples=60, deadline=None)
+@budget(60)
 def test_cash_identity_holds_every_month_and_everything_is_finite(scenario):
     p = project(scenario)
     previous = np.concatenate([p.starting_cash[:, None], p.cash[:, :-1]], axis=1)
@@ -123,7 +123,7 @@ def test_cash_identity_holds_every_month_and_everything_is_finite(scenario):
 
 
 @given(scenario=scenarios(), extra=st.floats(0, 1e7))
-@settings(max_examples=60, deadline=None)
+@budget(60)
 def test_more_starting_cash_never_shortens_runway(scenario, extra):
     richer = scenario.model_copy(update={"company": scenario.company.model_copy(
         update={"starting_cash": scenario.company.starting_cash + extra})})
@@ -131,11 +131,10 @@ def test_more_starting_cash_never_shortens_runway(scenario, extra):
 
 
 @given(scenario=scenarios())
-@settings(max_examples=40, deadline=None)
+@budget(40)
 def test_higher_churn_never_raises_subscription_revenue(scenario):
     subs = [i for i, s in enumerate(scenario.streams) if s.kind == "subscription"]
-    if not subs:
-        return
+    assume(subs)
     churn = np.array([0.0, 0.05, 0.2, 0.6, 0.9])
     p = project(scenario, {f"streams[{i}].churn_monthly": churn for i in subs})
     revenue = p.stream_revenue[:, subs, :].sum(axis=1)

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from scipy import stats
 
 from core import risk
@@ -12,7 +12,7 @@ from core.metrics import runway_months, scenario_npv
 from core.projection import project
 from core.risk import STRESSES, Z95, metric_value, normal, ppf, range90, simulate, stress_table, tornado
 from core.scenario import Distribution, ScenarioError, load_scenario, parse_scenario, replace_fields, triangular
-from tests.scenarios import scenarios
+from tests.scenarios import budget, scenarios
 
 BURN = 10_000.0
 
@@ -229,7 +229,7 @@ def test_the_tornado_ranking_is_stable_across_seeds_on_a_clear_cut_case():
     assert orders[0] == orders[1] == orders[2]
 
 
-@settings(max_examples=15, deadline=None)
+@budget(15)
 @given(scenarios())
 def test_survival_starts_at_one_never_rises_and_every_output_is_finite(scenario):
     r = simulate(replace_fields(scenario, {"risk.paths": 1000}))

@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from core.scenario import (
     MAX_FILE_BYTES,
@@ -12,7 +12,7 @@ from core.scenario import (
     loads_scenario,
     parse_scenario,
 )
-from tests.scenarios import scenarios
+from tests.scenarios import budget, scenarios
 
 PRESETS = sorted(Path("sample_data").glob("*.yaml"))
 MINIMAL = {"company": {"name": "Acme", "starting_cash": 1000}}
@@ -26,7 +26,7 @@ def test_there_are_at_least_five_presets_and_all_load():
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 @given(scenario=scenarios())
-@settings(max_examples=40, deadline=None)
+@budget(40)
 def test_dump_then_load_round_trips_exactly(scenario, fmt):
     assert loads_scenario(dumps_scenario(scenario, fmt), fmt) == scenario
 
