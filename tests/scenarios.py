@@ -127,7 +127,8 @@ def scenario_data(draw):
     return {
         "company": {"name": "Random Co", "currency": draw(st.sampled_from(["USD", "CNY", "EUR"])),
                     "starting_cash": draw(st.floats(0, 1e7))},
-        "settings": {"horizon_months": draw(st.integers(12, 72)), "discount_rate_yearly": draw(st.floats(0, 1))},
+        "settings": {"horizon_months": draw(st.integers(12, 72)), "discount_rate_yearly": draw(st.floats(0, 1)),
+                     "cash_flow_timing": draw(st.sampled_from(["end", "start"]))},
         "streams": draw(st.lists(streams(), max_size=5)),
         "ai_costs": draw(ai_costs()),
         "opex": {
