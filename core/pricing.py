@@ -233,9 +233,26 @@ def plan_shares(values: np.ndarray, tiers: tuple[Tier, ...], prices: np.ndarray)
     return np.stack([((best == j) & buys).mean(axis=1) for j in range(len(tiers))], axis=1)
 
 
+def ordered_prices(x: np.ndarray, tiers: tuple[Tier, ...]) -> np.ndarray:
+    """Plan prices from candidate values, shape (candidates, plans): free plans at 0 and the
+    paid plans' values sorted so that a plan worth more never costs less.
+
+    >>> ordered_prices(np.array([[1273.0, 438.0]]), (Tier("Free", 0.15, free=True), Tier("Pro", 1.0), Tier("Ent", 3.0)))
+    array([[   0.,  438., 1273.]])
+    """
+    paid = sorted((j for j, tier in enumerate(tiers) if not tier.free), key=lambda j: tiers[j].value)
+    prices = np.zeros((x.shape[0], len(tiers)))
+    prices[:, paid] = np.sort(x, axis=1)
+    return prices
+
+
 @dataclass(frozen=True)
 class TierResult:
-    """Optimal plan prices (per month), the share of prospects and new customers per plan."""
+    """Optimal plan prices (per month), the share of prospects and new customers per plan.
+
+    Prices follow the plans' values (a plan worth more never costs less); a plan nobody
+    picks is not offered (``offered`` False) and its price means nothing.
+    """
 
     tiers: tuple[Tier, ...]
     prices: np.ndarray
@@ -249,6 +266,11 @@ class TierResult:
     iterations: int
     converged: bool
     message: str
+
+    @property
+    def offered(self) -> np.ndarray:
+        """True for each plan that some prospect picks."""
+        return self.shares > 0
 
 
 def tier_scenario(scenario: Scenario, i: int, tiers: tuple[Tier, ...]) -> Scenario:
@@ -268,6 +290,9 @@ def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT
                    max_price: float | None = None, customers: int = 2000, seed: int = 2026) -> TierResult:
     """Plan prices maximising ``objective`` with ``scipy.optimize.differential_evolution``.
 
+    Prices are kept in the order of the plans' values (:func:`ordered_prices`: each candidate
+    is sorted, so the search space is the ordered price sets only).
+
     ``customers`` prospects are drawn once (lognormal base willingness to pay, fixed seed);
     every candidate set of prices gives each plan's share of ``prospects_per_month``, and a
     whole generation of candidates goes through the engine as one projection (paths =
@@ -284,8 +309,7 @@ def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT
     top = max_price or float(np.quantile(values, 0.99) * max(t.value for t in tiers))
 
     def evaluate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        prices = np.zeros((x.shape[1], len(tiers)))
-        prices[:, paid] = x.T
+        prices = ordered_prices(x.T, tiers)
         shares = plan_shares(values, tiers, prices)
         draws = {}
         for j in range(len(tiers)):
@@ -318,7 +342,7 @@ def apply_tiers(scenario: Scenario, i: int, result: TierResult) -> Scenario:
     first = len(scenario.streams)
     plans = []
     for j, stream in enumerate(data["streams"][first:]):
-        if result.shares[j] > 0:
+        if result.offered[j]:
             plans.append({**stream, "price_per_month": float(result.prices[j]),
                           "new_customers_per_month": float(result.new_customers[j])})
     data["streams"] = data["streams"][:first] + plans

@@ -14,7 +14,7 @@ from .i18n import STRINGS, t
 from .levers import GROWTH_FIELDS, PRICE_FIELDS
 from .metrics import YEAR, Summary, stream_shares
 from .pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
-from .pricing import PriceCurve, PriceResult
+from .pricing import PriceCurve, PriceResult, TierResult
 from .projection import Projection, month_date
 from .risk import RiskResult, StressRow, TornadoBar
 from .scenario import Scenario
@@ -348,6 +348,18 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
 
 
 # --- pricing lab ------------------------------------------------------------------
+
+
+def tier_table(result: TierResult, currency: str, lang: str = "en") -> pd.DataFrame:
+    """One row per plan: its price per month ("not offered" when nobody picks it), share, sign-ups."""
+    return pd.DataFrame({
+        t("pricing.tier.plan", lang): [tier.name for tier in result.tiers],
+        t("pricing.tier.price", lang, currency=currency): [
+            fmt.price(float(price), currency, lang) if offered else t("pricing.tier.not_offered", lang)
+            for price, offered in zip(result.prices, result.offered, strict=True)],
+        t("pricing.tier.share", lang): (100 * result.shares).round(1),
+        t("pricing.tier.customers", lang): result.new_customers.round(1),
+    })
 
 PRICE_ROWS = ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv", "runway")
 

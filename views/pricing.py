@@ -1,6 +1,5 @@
 """Pricing lab: demand model, price-response curve, optimal price vs today, tiers, Van Westendorp."""
 
-import pandas as pd
 import streamlit as st
 
 from core import charts
@@ -17,7 +16,7 @@ from core.pricing import (
     priced_streams,
 )
 from core.pricing import with_price as priced
-from core.report import price_table
+from core.report import price_table, tier_table
 from core.scenario import ScenarioError, SubscriptionStream
 from core.van_westendorp import acceptable_range
 from ui.inputs import Inputs
@@ -169,12 +168,7 @@ with st.expander(t("pricing.tiers", lang())):
         tier_objective = "npv" if objective == "npv" else "gross_profit"
         plans = tier_optimum(scenario, i, tiers, median, sigma, prospects, tier_objective)
         st.subheader(t("pricing.tier_result", lang(), objective=t(f"pricing.objective.{tier_objective}", lang()).lower()))
-        st.dataframe(pd.DataFrame({
-            t("pricing.tier.plan", lang()): [p.name for p in plans.tiers],
-            t("pricing.tier.price", lang(), currency=cur): plans.prices.round(2),
-            t("pricing.tier.share", lang()): (100 * plans.shares).round(1),
-            t("pricing.tier.customers", lang()): plans.new_customers.round(1),
-        }), hide_index=True)
+        st.dataframe(tier_table(plans, cur, lang()), hide_index=True)
         st.caption(t("pricing.tier.report", lang(), evaluations=plans.evaluations, iterations=plans.iterations,
                      status=t("pricing.converged" if plans.converged else "pricing.not_converged", lang()),
                      gross=fmt.money(plans.gross_profit, cur, lang()), npv=fmt.money(plans.npv, cur, lang())))

@@ -320,6 +320,7 @@ STRINGS: dict[str, str] = {
     'pricing.tier.price': 'Price per month ({currency})',
     'pricing.tier.share': 'Share of prospects (%)',
     'pricing.tier.customers': 'New customers per month',
+    'pricing.tier.not_offered': 'not offered (nobody picks it)',
     'pricing.tier.report': 'Differential evolution: {evaluations:,} candidate price sets, {iterations} generations, {status}. Company gross profit {gross} a month (year 1), NPV {npv}.',
     'pricing.vw': 'Van Westendorp price sensitivity',
     'pricing.vw_source': 'Survey',

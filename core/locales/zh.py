@@ -320,6 +320,7 @@ STRINGS: dict[str, str] = {
     "pricing.tier.price": "月价格（{currency}）",
     "pricing.tier.share": "潜在客户占比（%）",
     "pricing.tier.customers": "每月新客户",
+    "pricing.tier.not_offered": "不提供（无人选择）",
     "pricing.tier.report": "差分进化：{evaluations:,} 组候选价格，{iterations} 代，{status}。公司月毛利 {gross}（第一年），NPV {npv}。",
     "pricing.vw": "Van Westendorp 价格敏感度",
     "pricing.vw_source": "调研",

@@ -8,6 +8,7 @@ import pytest
 from core import pricing
 from core.pricing import Constraints, Tier, break_even_price, optimise_price, optimise_tiers, plan_shares, price_curve
 from core.projection import project
+from core.report import tier_table
 from core.scenario import ScenarioError, load_scenario, parse_scenario
 from core.van_westendorp import acceptable_range, analyse, read_survey
 
@@ -97,6 +98,7 @@ def test_tier_prices_match_a_dense_grid_through_the_engine():
     values = np.random.default_rng(7).lognormal(np.log(120.0), 0.6, 1000)
     a, b = np.meshgrid(np.linspace(1, 500, 120), np.linspace(1, 1000, 120))
     prices = np.stack([a.ravel(), b.ravel()], axis=1)
+    prices = prices[prices[:, 0] <= prices[:, 1]]       # Team is worth more, so it may not cost less
     shares = plan_shares(values, tiers, prices)
     first = len(WINTER.streams)
     draws = {f"streams[{first + j}].price_per_month": prices[:, j] for j in range(2)} | {
@@ -105,6 +107,24 @@ def test_tier_prices_match_a_dense_grid_through_the_engine():
     assert r.gross_profit >= grid_best - 1e-6 * abs(grid_best)
     assert r.converged and r.evaluations > 100
     assert np.all(r.new_customers == pytest.approx(50.0 * r.shares))
+
+
+def test_tier_prices_follow_the_plans_values_and_a_plan_nobody_picks_is_not_offered():
+    # The case: default multipliers on the winter preset's Team plan priced Pro above Enterprise.
+    r = optimise_tiers(WINTER, 1, median_wtp=110.0, wtp_sigma=0.6, prospects_per_month=60.0)
+    order = np.argsort([tier.value for tier in r.tiers])
+    assert np.all(np.diff(r.prices[order]) >= 0)
+    table = tier_table(r, "USD")
+    for offered, shown in zip(r.offered, table["Price per month (USD)"], strict=True):
+        assert (shown == "not offered (nobody picks it)") == (not offered)
+    applied = pricing.apply_tiers(WINTER, 1, r)
+    assert len(applied.streams) == len(WINTER.streams) + int(r.offered.sum())
+
+
+def test_tiers_are_ordered_by_value_not_by_their_place_in_the_list():
+    tiers = (Tier("Big", 3.0), Tier("Small", 1.0))
+    prices = pricing.ordered_prices(np.array([[10.0, 50.0], [70.0, 20.0]]), tiers)
+    np.testing.assert_array_equal(prices, [[50.0, 10.0], [70.0, 20.0]])
 
 
 def test_tiers_need_a_subscription_and_two_to_four_plans():
