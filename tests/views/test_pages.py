@@ -250,9 +250,10 @@ def test_the_tier_optimiser_shows_a_row_per_plan_and_can_apply_them(app):
     app.switch_page("views/pricing.py").run()
     app.selectbox(key="lever.pricing.stream").set_value(1).run()
     plans = app.dataframe[0].value
-    assert list(plans["Plan"]) == ["Free", "Pro", "Enterprise"] and plans.iloc[0, 1] == 0
+    assert list(plans["Plan"]) == ["Free", "Pro", "Enterprise"] and plans.iloc[0, 1] == "$0.00"
     assert abs(plans["Share of prospects (%)"].sum()) <= 100 + 1e-9
     picked = int((plans["Share of prospects (%)"] > 0).sum())
+    assert list(plans.iloc[:, 1] == "not offered (nobody picks it)") == list(plans["Share of prospects (%)"] == 0)
     app.button(key="pricing.apply_tiers").click().run()
     streams = app.session_state["scenario"].streams
     assert len(streams) == 2 + picked and streams[1].new_customers_per_month == 0
