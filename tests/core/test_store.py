@@ -6,13 +6,14 @@ import multiprocessing
 import os
 import signal
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, insert, make_url, select, text
 
 from core.scenario import load_scenario, replace_fields
 from core.store import (
@@ -27,6 +28,7 @@ from core.store import (
     version_table,
 )
 
+# The server, and the database the admin connection uses; each run creates (and drops) its own next to it.
 PG_URL = os.environ.get("WINTERPROOF_TEST_PG_URL", "postgresql+psycopg://winterproof:winterproof@127.0.0.1:5432/winterproof_test")
 BASE = load_scenario("sample_data/company_b_data_assistant.yaml")
 
@@ -35,24 +37,46 @@ def variant(cash: float):
     return replace_fields(BASE, {"company.starting_cash": cash})
 
 
-def fresh_postgres() -> str:
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A database of this run's own, next to PG_URL's on the same server, dropped at the end.
+
+    PG_URL's database is only the admin connection's: two runs against one server (two checkouts, two CI jobs)
+    never see each other's tables. Writer processes get this URL too."""
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
-        engine = create_engine(PG_URL)
-        with engine.connect():
+        with admin.connect():
             pass
     except Exception as exc:
+        admin.dispose()
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is not reachable under CI=true ({exc}); `make test` starts it as root", pytrace=False)
         pytest.skip(f"PostgreSQL not reachable ({type(exc).__name__}); run `make postgres` as root to include it")
+    name = f"winterproof_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:  # template0: nobody is ever connected to it, so the copy cannot be refused
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:  # FORCE: a killed writer's connection must not keep it alive
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def fresh_postgres(url: str) -> str:
+    """Empty the run's database: no table of the previous test (or Hypothesis example) is left."""
+    engine = create_engine(url)
     metadata.drop_all(engine)
     version_table.drop(engine, checkfirst=True)
     engine.dispose()
-    return PG_URL
+    return url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def url(request, tmp_path):
-    return f"sqlite:///{tmp_path / 'store.db'}" if request.param == "sqlite" else fresh_postgres()
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return fresh_postgres(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture
@@ -239,7 +263,7 @@ class Operations(RuleBasedStateMachine):
 def test_random_operation_sequences_never_lose_a_revision(url, tmp_path):
     databases = iter(range(10_000))
     Operations.fresh = staticmethod(
-        (lambda: f"sqlite:///{tmp_path / f'ops{next(databases)}.db'}") if url.startswith("sqlite") else fresh_postgres)
+        (lambda: f"sqlite:///{tmp_path / f'ops{next(databases)}.db'}") if url.startswith("sqlite") else (lambda: fresh_postgres(url)))
     run_state_machine_as_test(Operations, settings=settings(max_examples=8, stateful_step_count=15, deadline=None))
 
 
