@@ -26,7 +26,19 @@ from scipy import stats
 from .levers import GROWTH_FIELDS, PRICE_FIELDS
 from .metrics import default_alive, runway_months, scenario_npv
 from .projection import Projection, project
-from .scenario import Distribution, RoundRisk, Scenario, ScenarioError, SubscriptionStream, field_bounds, triangular
+from .scenario import (
+    Distribution,
+    LogNormal,
+    Normal,
+    Range90,
+    RoundRisk,
+    Scenario,
+    ScenarioError,
+    SubscriptionStream,
+    Uniform,
+    field_bounds,
+    triangular,
+)
 
 Z95 = float(stats.norm.ppf(0.95))
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -35,12 +47,12 @@ Metric = Literal["runway", "npv", "survival"]
 _CERTAIN = 8.0  # a z this far out makes a round surely fail (+) or close (-) in the tornado
 
 
-def normal(mean: float, sd: float) -> Distribution:
-    return Distribution(kind="normal", mean=mean, sd=sd)
+def normal(mean: float, sd: float) -> Normal:
+    return Normal(mean=mean, sd=sd)
 
 
-def range90(low: float, high: float) -> Distribution:
-    return Distribution(kind="range90", low=low, high=high)
+def range90(low: float, high: float) -> Range90:
+    return Range90(low=low, high=high)
 
 
 def ppf(dist: Distribution, z: np.ndarray) -> np.ndarray:
@@ -49,19 +61,18 @@ def ppf(dist: Distribution, z: np.ndarray) -> np.ndarray:
     >>> ppf(range90(10.0, 40.0), np.array([-Z95, 0.0, Z95])).round(6)
     array([10., 20., 40.])
     """
-    kind = dist.kind
-    if kind == "range90":
+    if isinstance(dist, Range90):
         if dist.low > 0:
             median, sigma = math.sqrt(dist.low * dist.high), math.log(dist.high / dist.low) / (2 * Z95)
             return median * np.exp(sigma * z)
         return (dist.low + dist.high) / 2 + (dist.high - dist.low) / (2 * Z95) * z
-    if kind == "normal":
+    if isinstance(dist, Normal):
         return dist.mean + dist.sd * z
-    if kind == "lognormal":
+    if isinstance(dist, LogNormal):
         return dist.median * np.exp(dist.sigma * z)
     u = stats.norm.cdf(z)
     width = dist.high - dist.low
-    if kind == "uniform" or width == 0:
+    if isinstance(dist, Uniform) or width == 0:
         return dist.low + width * u
     return stats.triang.ppf(u, (dist.mode - dist.low) / width, loc=dist.low, scale=width)
 

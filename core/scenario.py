@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -431,45 +431,70 @@ class Strategy(_Model):
 # --- risk inputs (Monte Carlo) ------------------------------------------------
 
 
-class Distribution(_Model):
-    """An uncertain number, in the unit of the field it replaces.
+Bound = Annotated[float, Field(ge=-1e13, le=1e13)]
 
-    ``normal``: mean, sd. ``lognormal``: median, sigma (of the log). ``triangular``: low,
-    mode, high. ``uniform``: low, high. ``range90``: low and high are the 5th and 95th
-    percentiles — lognormal when both are positive, else normal.
-    """
 
-    kind: Literal["normal", "lognormal", "triangular", "uniform", "range90"]
-    mean: Annotated[float, Field(ge=-1e13, le=1e13)] | None = None
-    sd: Annotated[float, Field(ge=0, le=1e13)] | None = None
-    median: Annotated[float, Field(gt=0, le=1e13)] | None = None
-    sigma: Annotated[float, Field(ge=0, le=10)] | None = None
-    low: Annotated[float, Field(ge=-1e13, le=1e13)] | None = None
-    mode: Annotated[float, Field(ge=-1e13, le=1e13)] | None = None
-    high: Annotated[float, Field(ge=-1e13, le=1e13)] | None = None
+class _Ranged(_Model):
+    """A law with ``low <= high``."""
 
-    PARAMS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "normal": ("mean", "sd"), "lognormal": ("median", "sigma"), "triangular": ("low", "mode", "high"),
-        "uniform": ("low", "high"), "range90": ("low", "high"),
-    }
+    low: Bound
+    high: Bound
 
     @model_validator(mode="after")
-    def _params_of_its_kind(self) -> Distribution:
-        needed = self.PARAMS[self.kind]
-        given = {k for k in ("mean", "sd", "median", "sigma", "low", "mode", "high") if getattr(self, k) is not None}
-        if missing := [k for k in needed if k not in given]:
-            raise ValueError(f"a {self.kind} distribution needs {', '.join(needed)} (missing {', '.join(missing)})")
-        if extra := sorted(given - set(needed)):
-            raise ValueError(f"a {self.kind} distribution takes {', '.join(needed)}, not {', '.join(extra)}")
-        if self.low is not None and self.high is not None and self.low > self.high:
+    def _ordered(self) -> Self:
+        if self.low > self.high:
             raise ValueError(f"low ({self.low:g}) must not exceed high ({self.high:g})")
-        if self.mode is not None and not self.low <= self.mode <= self.high:
+        return self
+
+
+class Normal(_Model):
+    """Normal with ``mean`` and standard deviation ``sd``, in the field's unit."""
+
+    kind: Literal["normal"] = "normal"
+    mean: Bound
+    sd: Annotated[float, Field(ge=0, le=1e13)]
+
+
+class LogNormal(_Model):
+    """Lognormal with ``median`` (the field's unit) and ``sigma`` (of the log)."""
+
+    kind: Literal["lognormal"] = "lognormal"
+    median: Annotated[float, Field(gt=0, le=1e13)]
+    sigma: Annotated[float, Field(ge=0, le=10)]
+
+
+class Uniform(_Ranged):
+    """Uniform between ``low`` and ``high``."""
+
+    kind: Literal["uniform"] = "uniform"
+
+
+class Range90(_Ranged):
+    """``low`` and ``high`` are the 5th and 95th percentiles: lognormal when both are positive, else normal."""
+
+    kind: Literal["range90"] = "range90"
+
+
+class Triangular(_Ranged):
+    """Triangular from ``low`` to ``high``, most likely ``mode``."""
+
+    kind: Literal["triangular"] = "triangular"
+    mode: Bound
+
+    @model_validator(mode="after")
+    def _mode_inside(self) -> Self:
+        if not self.low <= self.mode <= self.high:
             raise ValueError(f"mode ({self.mode:g}) must lie between low and high")
         return self
 
 
-def triangular(low: float, mode: float, high: float) -> Distribution:
-    return Distribution(kind="triangular", low=low, mode=mode, high=high)
+Distribution = Annotated[Normal | LogNormal | Triangular | Uniform | Range90, Field(discriminator="kind")]
+"""An uncertain number, in the unit of the field it replaces; ``kind`` says which law."""
+DISTRIBUTION_KINDS = ("normal", "lognormal", "triangular", "uniform", "range90")
+
+
+def triangular(low: float, mode: float, high: float) -> Triangular:
+    return Triangular(low=low, mode=mode, high=high)
 
 
 class RoundRisk(_Model):
@@ -637,6 +662,8 @@ def _field_path(loc: tuple) -> str:
             path += f"[{part}]"
         elif part in STREAM_KINDS and i > 0 and isinstance(loc[i - 1], int):
             continue  # the discriminator pydantic adds to a stream's location
+        elif part in DISTRIBUTION_KINDS:
+            continue  # ... and to a distribution's (no field has such a name)
         else:
             path += f".{part}" if path else str(part)
     return path or "(file)"

@@ -11,7 +11,7 @@ from core import risk
 from core.metrics import runway_months, scenario_npv
 from core.projection import project
 from core.risk import STRESSES, Z95, metric_value, normal, ppf, range90, simulate, stress_table, tornado
-from core.scenario import Distribution, ScenarioError, load_scenario, parse_scenario, replace_fields, triangular
+from core.scenario import LogNormal, ScenarioError, Uniform, load_scenario, parse_scenario, replace_fields, triangular
 from tests.scenarios import budget, scenarios
 
 BURN = 10_000.0
@@ -38,9 +38,9 @@ def test_each_distribution_matches_its_textbook_inverse_cdf():
     z = np.linspace(-2.5, 2.5, 11)
     u = stats.norm.cdf(z)
     np.testing.assert_allclose(ppf(normal(3.0, 2.0), z), 3.0 + 2.0 * z)
-    lognormal = Distribution(kind="lognormal", median=5.0, sigma=0.4)
+    lognormal = LogNormal(median=5.0, sigma=0.4)
     np.testing.assert_allclose(ppf(lognormal, z), stats.lognorm.ppf(u, 0.4, scale=5.0))
-    np.testing.assert_allclose(ppf(Distribution(kind="uniform", low=2.0, high=6.0), z), 2.0 + 4.0 * u)
+    np.testing.assert_allclose(ppf(Uniform(low=2.0, high=6.0), z), 2.0 + 4.0 * u)
     a, c, b = 1.0, 2.0, 5.0  # triangular by hand: a + sqrt(u (b - a)(c - a)) left of the mode
     expected = np.where(u < (c - a) / (b - a), a + np.sqrt(u * (b - a) * (c - a)), b - np.sqrt((1 - u) * (b - a) * (b - c)))
     np.testing.assert_allclose(ppf(triangular(a, c, b), z), expected)
@@ -48,8 +48,9 @@ def test_each_distribution_matches_its_textbook_inverse_cdf():
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"kind": "normal", "mean": 1}, "needs mean, sd"),
-    ({"kind": "normal", "mean": 1, "sd": 1, "low": 0}, "not low"),
+    ({"kind": "normal", "mean": 1}, r"starting_cash\.sd: Field required"),
+    ({"kind": "normal", "mean": 1, "sd": 1, "low": 0}, r"starting_cash\.low: Extra inputs are not permitted"),
+    ({"kind": "beta", "a": 1}, "does not match any of the expected tags"),
     ({"kind": "triangular", "low": 0, "mode": 5, "high": 2}, "must not exceed|mode"),
     ({"kind": "range90", "low": 3, "high": 1}, "must not exceed high"),
     ({"kind": "normal", "mean": 1, "sd": -1}, "greater than or equal to 0"),
@@ -98,7 +99,7 @@ def test_zero_variance_reproduces_the_deterministic_projection():
 
 
 def test_expected_shortfall_is_the_mean_deepest_deficit():
-    s = burner(Distribution(kind="uniform", low=0, high=600_000), paths=5000)   # 36 months cost 360,000
+    s = burner(Uniform(low=0, high=600_000), paths=5000)   # 36 months cost 360,000
     r = simulate(s)
     cash = np.clip(ppf(s.risk.inputs["company.starting_cash"], risk.draw_normals(s, risk.uncertain_inputs(s))[:, 0]), 0, None)
     assert r.expected_shortfall == pytest.approx(np.maximum(0, 360_000 - cash).mean())
