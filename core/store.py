@@ -341,7 +341,7 @@ class Store:
                                 .order_by(revisions_table.c.number.desc())).all()
         return [self._row(r) for r in rows]
 
-    def list(self, include_deleted: bool = False) -> list[Revision]:
+    def list_scenarios(self, include_deleted: bool = False) -> list[Revision]:
         """The latest revision of every scenario (deleted ones only when asked), newest change first."""
         latest = (select(revisions_table.c.scenario_id, func.max(revisions_table.c.number).label("number"))
                   .group_by(revisions_table.c.scenario_id).subquery())

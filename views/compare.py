@@ -14,7 +14,7 @@ st.title(t("compare.title", lang()))
 st.caption(t("compare.intro", lang()))
 
 choices = {"current": (t("compare.current", lang(), name=scenario.company.name), lambda: scenario)}
-for r in store().list():
+for r in store().list_scenarios():
     choices[f"saved:{r.scenario_id}"] = (t("compare.saved", lang(), name=r.name), lambda sid=r.scenario_id: store().current(sid).scenario)
 for name, path in presets().items():
     choices[f"preset:{name}"] = (t("compare.preset", lang(), name=name), lambda path=path: load_scenario(path))

@@ -56,7 +56,7 @@ if "library.message" in st.session_state:
 
 # --- what is saved
 show_deleted = st.toggle(t("library.show_deleted", lang()), key="library.show_deleted")
-saved = db.list(include_deleted=show_deleted)
+saved = db.list_scenarios(include_deleted=show_deleted)
 if not saved:
     st.info(t("library.empty", lang()))
     st.stop()

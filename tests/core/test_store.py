@@ -91,7 +91,7 @@ def test_every_change_is_a_new_revision_and_old_ones_stay(store):
     store.save(sid, variant(2e6), base=1)
     store.rename(sid, "Bear case")
     store.delete(sid)
-    assert [r.name for r in store.list()] == [] and store.list(include_deleted=True)[0].deleted
+    assert [r.name for r in store.list_scenarios()] == [] and store.list_scenarios(include_deleted=True)[0].deleted
     store.undelete(sid)
     store.restore(sid, 1)
     history = store.history(sid)
@@ -99,7 +99,7 @@ def test_every_change_is_a_new_revision_and_old_ones_stay(store):
                                                       (2, "save"), (1, "create")]
     assert history[0].scenario.company.starting_cash == 1e6 and history[0].name == "Base"
     assert store.revision(sid, 2).scenario.company.starting_cash == 2e6
-    assert store.current(sid).number == 6 and [r.scenario_id for r in store.list()] == [sid]
+    assert store.current(sid).number == 6 and [r.scenario_id for r in store.list_scenarios()] == [sid]
 
 
 def test_saving_from_an_old_revision_is_refused_and_both_versions_stay(store):
@@ -110,7 +110,7 @@ def test_saving_from_an_old_revision_is_refused_and_both_versions_stay(store):
     assert store.current(sid).scenario.company.starting_cash == 2e6
     copy = store.current(err.value.copy.scenario_id)
     assert copy.scenario.company.starting_cash == 3e6 and "conflicting copy" in copy.name
-    assert len(store.list()) == 2
+    assert len(store.list_scenarios()) == 2
 
 
 def test_names_are_cleaned_and_unknown_scenarios_refused(store):
@@ -121,7 +121,7 @@ def test_names_are_cleaned_and_unknown_scenarios_refused(store):
     with pytest.raises(StoreError, match="no saved scenario with id 999"):
         store.current(999)
     with pytest.raises(StoreError, match="has no revision 7"):
-        store.revision(store.list()[0].scenario_id, 7)
+        store.revision(store.list_scenarios()[0].scenario_id, 7)
 
 
 def test_duplicate_copies_the_current_content(store):
@@ -256,7 +256,7 @@ class Operations(RuleBasedStateMachine):
             history = self.store.history(sid)[::-1]
             assert [(r.name, r.scenario.company.starting_cash, r.deleted) for r in history] == expected
             assert [r.number for r in history] == list(range(1, len(expected) + 1))
-        listed = {r.scenario_id for r in self.store.list()}
+        listed = {r.scenario_id for r in self.store.list_scenarios()}
         assert listed == {sid for sid, revs in self.model.items() if not revs[-1][2]}
 
 
