@@ -35,6 +35,7 @@ run: $(RUNTIME)
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The machine's PostgreSQL for the storage tests (root only; they skip without it outside CI).
 postgres:

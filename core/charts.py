@@ -128,10 +128,10 @@ def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
 
 def factor_scores(ps: PillarScore, *, lang: str = "en") -> go.Figure:
     """Horizontal bars of a pillar's factor sub-scores (0-100); factors without data are left out."""
-    scored = [f for f in ps.factors if f.score is not None]
+    scored = [(f, f.score) for f in ps.factors if f.score is not None]
     fig = go.Figure(go.Bar(
-        x=[f.score for f in scored], y=[t(f"factor.{f.key}", lang) for f in scored], orientation="h",
-        marker_color=[score_colour(f.score) for f in scored], text=[f"{f.score:.0f}" for f in scored],
+        x=[sub for _, sub in scored], y=[t(f"factor.{f.key}", lang) for f, _ in scored], orientation="h",
+        marker_color=[score_colour(sub) for _, sub in scored], text=[f"{sub:.0f}" for _, sub in scored],
         textposition="outside", cliponaxis=False,
     ))
     fig.update_layout(title=t("chart.factors.title", lang, pillar=t(f"pillar.{ps.key}", lang)),

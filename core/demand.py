@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from .scenario import Demand
+from .scenario import Demand, Stream
 
 
-def buyers_share(price: np.ndarray, median_wtp: float, sigma: float) -> np.ndarray:
+def buyers_share(price: np.ndarray | float, median_wtp: float, sigma: float) -> np.ndarray:
     """Share of prospects whose lognormal willingness to pay is above ``price``.
 
     >>> float(buyers_share(np.array(100.0), 100.0, 0.8))
@@ -32,11 +32,14 @@ def volume_factor(demand: Demand, price: np.ndarray | float, reference: float) -
     if demand.model == "constant_elasticity":
         return (price / reference) ** -demand.elasticity
     if demand.model == "linear":
+        assert demand.choke_price is not None  # Demand's validator requires it for this model
         return np.maximum(0.0, (demand.choke_price - price) / (demand.choke_price - reference))
+    assert demand.median_wtp is not None  # ... and this one for "wtp"
     return buyers_share(price, demand.median_wtp, demand.wtp_sigma) / buyers_share(
         np.array(reference), demand.median_wtp, demand.wtp_sigma)
 
 
-def reference_price(stream: object) -> float:
-    """The price the stream's quantities were estimated at."""
-    return stream.demand.reference_price or getattr(stream, stream.PRICE)
+def reference_price(stream: Stream) -> float:
+    """The price the stream's quantities were estimated at (its demand's, else its own)."""
+    demand: Demand | None = getattr(stream, "demand", None)
+    return (demand.reference_price if demand is not None else None) or stream.price_value()

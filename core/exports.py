@@ -16,7 +16,7 @@ import io
 import json
 import re
 import zipfile
-from typing import Literal
+from typing import Any, Literal
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -85,10 +85,10 @@ def unflatten(rows: list[tuple[str, object, str]]) -> dict:
                     "text": lambda v: "" if v is None else str(v)}[kind](value)
         except (KeyError, TypeError, json.JSONDecodeError):
             raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_value", {"value": repr(value), "kind": kind})) from None
-        node: dict | list = root
+        node: Any = root
         for part, following in zip(parts, [*parts[1:], None], strict=True):
             key: str | int = int(part[1:-1]) if part.startswith("[") else part
-            empty = [] if following is not None and following.startswith("[") else {}
+            empty: dict | list = [] if following is not None and following.startswith("[") else {}
             if isinstance(node, list):
                 if not isinstance(key, int) or key > len(node):
                     raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_skip", {"path": repr(path)}))
@@ -111,7 +111,7 @@ def unflatten(rows: list[tuple[str, object, str]]) -> dict:
 def excel_workbook(scenario: Scenario, p: Projection, lang: str = "en") -> bytes:
     """Assumptions, the monthly table and the metrics as an .xlsx file."""
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "Assumptions"
     sheet.append(["path", "value", "kind", "exact"])
     for path, value, kind in flatten(scenario.model_dump(mode="json")):
@@ -166,7 +166,8 @@ def read_excel(data: bytes) -> Scenario:
 def _number(value: object, exact: object) -> object:
     """Spreadsheets keep ~15 digits: the exact value written alongside wins unless the cell was edited."""
     try:
-        written = json.loads(unescape(exact)) if isinstance(exact, str) else None
+        text = unescape(exact)
+        written = json.loads(text) if isinstance(text, str) else None
     except json.JSONDecodeError:
         written = None
     if isinstance(written, int | float) and isinstance(value, int | float) and abs(value - written) <= 1e-9 * max(1.0, abs(written)):

@@ -34,7 +34,7 @@ from .metrics import (
     unit_economics,
 )
 from .projection import Projection, project
-from .scenario import PILLARS, Scenario, parse_scenario
+from .scenario import PILLARS, Scenario, SubscriptionStream, parse_scenario
 
 OPTIONAL_PILLARS = ("data", "compliance")
 
@@ -159,8 +159,8 @@ def verticals(scenario: Scenario) -> list[str]:
 
 def pricing_modes(scenario: Scenario) -> list[str]:
     """Distinct ways of charging in use: each stream kind, plus ``trial`` for a free trial."""
-    modes = {s.kind for s in scenario.streams}
-    if any(getattr(s, "trial", None) and s.trial.months > 0 for s in scenario.streams):
+    modes: set[str] = {s.kind for s in scenario.streams}
+    if any(isinstance(s, SubscriptionStream) and s.trial is not None and s.trial.months > 0 for s in scenario.streams):
         modes.add("trial")
     return sorted(modes)
 
@@ -251,8 +251,9 @@ def _market(s: Scenario, p: Projection) -> dict[str, Measured]:
     }
 
 
-def _ratings(prefix: str, ratings: BaseModel) -> dict[str, Measured]:
-    return {f"{prefix}.{name}": _m(float(value)) for name, value in ratings.model_dump().items()}
+def _ratings(prefix: str, ratings: BaseModel | None) -> dict[str, Measured]:
+    """The founder's ratings of an optional dimension; nothing when it is not rated."""
+    return {} if ratings is None else {f"{prefix}.{name}": _m(float(value)) for name, value in ratings.model_dump().items()}
 
 
 MEASURES: dict[str, Callable[[Scenario, Projection], dict[str, Measured]]] = {
@@ -289,8 +290,8 @@ def _pillar(key: str, scenario: Scenario, p: Projection) -> PillarScore:
         weight = scenario.strategy.factor_weights.get(fkey, spec.weight)
         score = None if value is None else spec.curve(value)
         factors.append(Factor(fkey, value, score, weight, spec.unit, context))
-    scored = [f for f in factors if f.score is not None]
-    return PillarScore(key, weighted_mean([f.score for f in scored], [f.weight for f in scored]), tuple(factors))
+    scored = [(f.score, f.weight) for f in factors if f.score is not None]
+    return PillarScore(key, weighted_mean([s for s, _ in scored], [w for _, w in scored]), tuple(factors))
 
 
 def scored_pillars(scenario: Scenario) -> list[str]:
@@ -325,9 +326,9 @@ def weakest(card: Scorecard, n: int = 5) -> list[Weakness]:
     out = []
     pillar_shares = _normalised(list(card.weights.values()))
     for (key, ps), pillar_share in zip(card.pillars.items(), pillar_shares, strict=True):
-        scored = [f for f in ps.factors if f.score is not None]
-        for f, share in zip(scored, _normalised([f.weight for f in scored]), strict=True):
-            out.append(Weakness(key, f, (100 - f.score) * share * pillar_share))
+        scored = [(f, f.score) for f in ps.factors if f.score is not None]
+        for (f, sub), share in zip(scored, _normalised([f.weight for f, _ in scored]), strict=True):
+            out.append(Weakness(key, f, (100 - sub) * share * pillar_share))
     return sorted(out, key=lambda w: -w.points_lost)[:n]
 
 

@@ -23,6 +23,7 @@ from .projection import project
 from .scenario import Scenario, SubscriptionStream, parse_scenario
 
 Objective = Literal["gross_profit", "npv", "runway"]
+TierObjective = Literal["gross_profit", "npv"]
 OBJECTIVES: tuple[Objective, ...] = ("gross_profit", "npv", "runway")
 
 
@@ -37,7 +38,7 @@ def price_path(scenario: Scenario, i: int) -> str:
 
 
 def current_price(scenario: Scenario, i: int) -> float:
-    return float(getattr(scenario.streams[i], scenario.streams[i].PRICE))
+    return scenario.streams[i].price_value()
 
 
 def break_even_price(scenario: Scenario, i: int) -> float:
@@ -286,7 +287,7 @@ def tier_scenario(scenario: Scenario, i: int, tiers: tuple[Tier, ...]) -> Scenar
 
 
 def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT_TIERS, *, median_wtp: float,
-                   wtp_sigma: float = 0.8, prospects_per_month: float, objective: Literal["gross_profit", "npv"] = "gross_profit",
+                   wtp_sigma: float = 0.8, prospects_per_month: float, objective: TierObjective = "gross_profit",
                    max_price: float | None = None, customers: int = 2000, seed: int = 2026) -> TierResult:
     """Plan prices maximising ``objective`` with ``scipy.optimize.differential_evolution``.
 
@@ -321,14 +322,17 @@ def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT
 
     candidates = 0
 
-    def loss(x: np.ndarray) -> np.ndarray:
+    def loss(x: np.ndarray, /) -> np.ndarray:
         nonlocal candidates
         candidates += x.shape[1]
         _, _, gross, net = evaluate(x)
         return -(gross if objective == "gross_profit" else net)
 
-    res = optimize.differential_evolution(loss, [(0.0, top)] * len(paid), vectorized=True, updating="deferred",
-                                          seed=seed, maxiter=200, popsize=15, tol=1e-7, polish=False)
+    bounds = optimize.Bounds(np.zeros(len(paid)), np.full(len(paid), top))
+    # scipy-stubs type the objective as scalar-valued; with vectorized=True it returns one loss per candidate.
+    res = optimize.differential_evolution(
+        loss,  # type: ignore[arg-type]
+        bounds, vectorized=True, updating="deferred", seed=seed, maxiter=200, popsize=15, tol=1e-7, polish=False)
     prices, shares, gross, net = evaluate(res.x[:, None])
     return TierResult(tiers, prices[0], shares[0], prospects_per_month * shares[0], float(gross[0]), float(net[0]),
                       objective, "differential evolution (scipy), vectorised over candidates", candidates,

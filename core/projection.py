@@ -211,10 +211,11 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
             return value
 
         price = term("price") * (1 + term("price_growth")) ** t * (1 - term("price_decline")) ** (t / 12)
-        on_trial = 0.0
-        response = 1.0
-        if getattr(s, "demand", None) is not None:
-            response = volume_factor(s.demand, inp(f"{pre}.{s.PRICE}", getattr(s, s.PRICE)), reference_price(s))
+        on_trial: float | np.ndarray = 0.0
+        response: float | np.ndarray = 1.0
+        demand = getattr(s, "demand", None)
+        if demand is not None:
+            response = volume_factor(demand, inp(f"{pre}.{s.PRICE}", s.price_value()), reference_price(s))
         if isinstance(s, SubscriptionStream):
             qty, paid_new, on_trial, lost = _subscribers(s, pre, inp, t, response)
             customers = customers + qty
@@ -236,6 +237,7 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
 
     ai = scenario.ai_costs
     if ai.gpu_price_per_hour is not None:
+        assert ai.tokens_per_second is not None  # AICosts' validator gives both or neither
         per_mtok = inp("ai_costs.gpu_price_per_hour", ai.gpu_price_per_hour) / (
             3600 * inp("ai_costs.tokens_per_second", ai.tokens_per_second)
         ) * 1e6

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -140,13 +141,13 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
         return t("factor.no_data", lang, reason=t(f"factor.no_data.{f.context['missing']}", lang))
     ctx = dict(f.context)
     if "modes" in ctx:
-        ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in ctx["modes"]) or t("mode.none", lang)
+        ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in cast(list[str], ctx["modes"])) or t("mode.none", lang)
     for key in ("needed", "revenue"):
         if key in ctx:
-            ctx[key] = fmt.money(ctx[key], currency, lang)
+            ctx[key] = fmt.money(cast(float, ctx[key]), currency, lang)
     for key in ("growth", "market"):
         if key in ctx:
-            ctx[key] = fmt.percent(ctx[key])
+            ctx[key] = fmt.percent(cast(float, ctx[key]))
     ctx.pop("names", None)
     ctx.pop("burning", None)
     return t(f"factor.{f.key}.why", lang, **(ctx | {"value": factor_value(f, currency, lang)}))
@@ -170,7 +171,7 @@ def weakest_table(card: Scorecard, currency: str, lang: str = "en", n: int = 5) 
         t("table.pillar", lang): [t(f"pillar.{w.pillar}", lang) for w in rows],
         t("table.factor", lang): [t(f"factor.{w.factor.key}", lang) for w in rows],
         t("table.value", lang): [factor_value(w.factor, currency, lang) for w in rows],
-        t("table.subscore", lang): [round(w.factor.score) for w in rows],
+        t("table.subscore", lang): [None if w.factor.score is None else round(w.factor.score) for w in rows],
         t("table.points_lost", lang): [round(w.points_lost, 1) for w in rows],
         t("table.why", lang): [factor_why(w.factor, currency, lang) for w in rows],
     })
@@ -178,7 +179,7 @@ def weakest_table(card: Scorecard, currency: str, lang: str = "en", n: int = 5) 
 
 def moves_table(effects: list[MoveEffect], pillar: str | None, lang: str = "en") -> pd.DataFrame:
     """Moves with their change of ``pillar`` (None: survival score only) and of runway."""
-    columns = {t("table.move", lang): [t(f"move.{e.key}", lang) for e in effects]}
+    columns: dict[str, list[Any]] = {t("table.move", lang): [t(f"move.{e.key}", lang) for e in effects]}
     if pillar is not None:
         label = t("table.pillar_delta", lang, pillar=t(f"pillar.{pillar}", lang))
         columns[label] = [round(e.pillar_deltas[pillar], 1) for e in effects]

@@ -210,6 +210,8 @@ def _stressed(values: dict[str, np.ndarray], scenario: Scenario, stresses: tuple
 
 def input_value(scenario: Scenario, u: Uncertain, z: np.ndarray) -> np.ndarray:
     """Values of a (non-probability) input at draws ``z``, inside the field's bounds."""
+    if u.dist is None:
+        raise ValueError(f"{u.key} is a probability, not a value")
     if u.key.startswith("funding[") and u.key.endswith((".delay", ".haircut")):
         return np.clip(ppf(u.dist, z), 0, None if u.key.endswith(".delay") else 1)
     return np.clip(ppf(u.dist, z), *field_bounds(scenario, u.key))
@@ -229,7 +231,7 @@ def engine_draws(scenario: Scenario, inputs: list[Uncertain], z: np.ndarray,
             closes[u.key] = (stats.norm.cdf(z[:, j]) < u.probability * half).astype(float)
         else:
             values[u.key] = input_value(scenario, u, z[:, j])
-    values.setdefault("company.starting_cash", np.float64(scenario.company.starting_cash))  # sets the paths axis
+    values.setdefault("company.starting_cash", np.array(scenario.company.starting_cash))  # sets the paths axis
     _stressed(values, scenario, stresses)
     delay = 6 if "delay_6" in stresses else 0
     delay += 12 if "delay_12" in stresses else 0
@@ -238,8 +240,8 @@ def engine_draws(scenario: Scenario, inputs: list[Uncertain], z: np.ndarray,
         pre, rd = f"funding[{k}]", scenario.funding[k]
         month = values.get(f"{pre}.month", rd.month) + values.pop(f"{pre}.delay", 0.0) + delay
         amount = values.get(f"{pre}.amount", rd.amount) * (1 - values.pop(f"{pre}.haircut", 0.0)) * cut
-        values[f"{pre}.month"] = np.minimum(month, 240.0)
-        values[f"{pre}.amount"] = amount * closes.get(f"{pre}.closes", 1.0)
+        values[f"{pre}.month"] = np.minimum(np.asarray(month, dtype=float), 240.0)
+        values[f"{pre}.amount"] = np.asarray(amount * closes.get(f"{pre}.closes", 1.0), dtype=float)
     paths = z.shape[0]
     return {k: np.broadcast_to(np.asarray(v, dtype=float), (paths,)) for k, v in values.items()}
 
@@ -406,6 +408,7 @@ def tornado(scenario: Scenario, metric: Metric = "runway", paths: int = 2000,
 
     bars = []
     for j, u in enumerate(inputs):
+        shown: tuple[float, ...]
         if u.probability is not None:  # low: the round fails (0), high: it closes (1)
             ends, shown = (_CERTAIN, -_CERTAIN), (0.0, 1.0)
         else:

@@ -23,12 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Final, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 50
 MAX_MONTH = 240
@@ -98,12 +98,16 @@ class _Stream(_Model):
     RECURRING: ClassVar[bool] = False
     PRICE: ClassVar[str | None] = None  # the field the company sets; None when the market sets it
 
+    def price_value(self) -> float:
+        """The value of the stream's ``PRICE`` field; 0 when the market sets the price."""
+        return float(getattr(self, self.PRICE)) if self.PRICE else 0.0
+
     @model_validator(mode="after")
     def _demand_fits_the_price(self) -> _Stream:
         demand = getattr(self, "demand", None)
         if demand is None:
             return self
-        reference = demand.reference_price or getattr(self, self.PRICE)
+        reference = demand.reference_price or self.price_value()
         if reference <= 0:
             raise ValueError(f"demand needs a positive reference price ({self.PRICE} is 0)")
         if demand.model == "linear" and demand.choke_price <= reference:
@@ -574,10 +578,12 @@ class Scenario(_Model):
 def field_bounds(scenario: Scenario, path: str) -> tuple[float, float]:
     """The (low, high) bounds of the numeric field at ``path``; KeyError if there is none."""
     *parents, last = _path_parts(path)
-    node: object = scenario
+    node: Any = scenario
     try:
         for part in parents:
             node = node[part] if isinstance(part, int) else getattr(node, part)
+        if isinstance(last, int):
+            raise KeyError(path)
         info = type(node).model_fields[last]
         value = getattr(node, last)
     except (AttributeError, IndexError, KeyError, TypeError):
@@ -684,7 +690,8 @@ def problems_of(error: ValidationError) -> list[Problem]:
     """The same problems as :func:`format_errors`, as catalogue codes with their values."""
     out = []
     for err in error.errors(include_url=False):
-        values = {k: v if isinstance(v, int | float | str) else str(v) for k, v in (err.get("ctx") or {}).items()}
+        values: dict[str, object] = {k: v if isinstance(v, int | float | str) else str(v)
+                                     for k, v in (err.get("ctx") or {}).items()}
         values |= {"msg": err["msg"].removeprefix("Value error, "), "got": err.get("input")}
         out.append(Problem(_field_path(err["loc"]), err["type"], values))
     return out
@@ -747,12 +754,15 @@ def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenari
     data = scenario.model_dump()
     for path, value in updates.items():
         *parents, last = _path_parts(path)
-        node = data
+        node: Any = data
         for part in parents:
             node = node[part]
-        if not isinstance(node, dict | list):
+        if isinstance(node, list) and isinstance(last, int):
+            node[last] = value
+        elif isinstance(node, dict) and isinstance(last, str):
+            node[last] = value
+        else:
             raise KeyError(path)
-        node[last] = value
     return parse_scenario(data)
 
 

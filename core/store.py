@@ -15,6 +15,7 @@ revision is found from the token alone. Links expire (30 days by default) and ca
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import secrets
@@ -256,10 +257,11 @@ class Store:
 
     def _append(self, conn: Connection, scenario_id: int, action: str, name: str, body: str, deleted: bool,
                 number: int) -> Revision:
-        values = {"scenario_id": scenario_id, "number": number, "action": action, "name": _clean(name), "body": body,
-                  "deleted": deleted, "created_at": _now()}
+        revision = Revision(0, scenario_id, number, action, _clean(name), deleted, _now(), body)
+        values = dataclasses.asdict(revision)
+        del values["id"]
         new_id = conn.execute(insert(revisions_table).values(**values).returning(revisions_table.c.id)).scalar_one()
-        return Revision(new_id, **values)
+        return dataclasses.replace(revision, id=new_id)
 
     def _new_scenario(self, conn: Connection, name: str, body: str, action: str) -> Revision:
         sid = conn.execute(insert(scenarios_table).values(created_at=_now()).returning(scenarios_table.c.id)).scalar_one()
@@ -300,6 +302,7 @@ class Store:
             stamp = _now().strftime("%Y-%m-%d %H:%M")
             copy = self._write(lambda conn: self._new_scenario(conn, f"{revision.name} (conflicting copy {stamp})", body,
                                                                 "conflict"))
+            assert base is not None  # only a save from a base revision can be refused
             raise ConflictError(revision, copy, base)
         return revision
 
@@ -358,11 +361,12 @@ class Store:
         revision = self.current(scenario_id) if number is None else self.revision(scenario_id, number)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = _now()
+        expires = now + timedelta(days=days)
         values = {"token_hash": token_hash(token), "revision_id": revision.id, "lang": lang, "created_at": now,
-                  "expires_at": now + timedelta(days=days), "revoked_at": None}
+                  "expires_at": expires, "revoked_at": None}
         link_id = self._write(lambda conn: conn.execute(insert(links_table).values(**values).returning(links_table.c.id))
                               .scalar_one())
-        return token, ShareLink(link_id, revision.id, lang, now, values["expires_at"], None)
+        return token, ShareLink(link_id, revision.id, lang, now, expires, None)
 
     def open_share(self, token: str, now: datetime | None = None) -> tuple[Revision, ShareLink] | None:
         """The revision a token shows; None for an unknown, tampered, revoked or expired token alike."""

@@ -20,9 +20,20 @@ from core.exports import excel_workbook, import_scenario
 from core.i18n import LANGUAGES, t
 from core.metrics import Summary, summarize
 from core.pillars import MoveEffect, Scorecard, move_effects, score
-from core.pricing import Constraints, PriceCurve, PriceResult, Tier, TierResult, optimise_price, optimise_tiers, price_curve
+from core.pricing import (
+    Constraints,
+    Objective,
+    PriceCurve,
+    PriceResult,
+    Tier,
+    TierObjective,
+    TierResult,
+    optimise_price,
+    optimise_tiers,
+    price_curve,
+)
 from core.projection import Projection, project
-from core.risk import RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
+from core.risk import Metric, RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
 from core.scenario import Scenario, ScenarioError, dumps_scenario, load_scenario
 from core.store import Store
 from core.van_westendorp import PriceSensitivity, analyse, read_survey
@@ -46,8 +57,9 @@ def lang() -> str:
 def language_picker() -> None:
     """One control that switches every page, chart, table and message."""
     current = lang()
-    st.selectbox(t("language", current), list(LANGUAGES), index=list(LANGUAGES).index(current), key="lang",
-                 format_func=LANGUAGES.get, on_change=lambda: st.session_state.update(lang_chosen=True))
+    codes = list(LANGUAGES)
+    st.selectbox(t("language", current), codes, index=codes.index(current), key="lang",
+                 format_func=lambda code: LANGUAGES[code], on_change=lambda: st.session_state.update(lang_chosen=True))
 
 
 def set_scenario(scenario: Scenario, library: tuple[int, int, str] | None = None) -> None:
@@ -110,7 +122,7 @@ def _simulate(scenario_json: str, stresses: tuple[str, ...]) -> RiskResult:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _tornado(scenario_json: str, metric: str, stresses: tuple[str, ...]) -> tuple[float, list[TornadoBar]]:
+def _tornado(scenario_json: str, metric: Metric, stresses: tuple[str, ...]) -> tuple[float, list[TornadoBar]]:
     return tornado(Scenario.model_validate_json(scenario_json), metric, stresses=stresses)
 
 
@@ -124,7 +136,7 @@ def risk(scenario: Scenario, stresses: tuple[str, ...] = ()) -> RiskResult:
     return _simulate(scenario.model_dump_json(), stresses)
 
 
-def risk_tornado(scenario: Scenario, metric: str, stresses: tuple[str, ...] = ()) -> tuple[float, list[TornadoBar]]:
+def risk_tornado(scenario: Scenario, metric: Metric, stresses: tuple[str, ...] = ()) -> tuple[float, list[TornadoBar]]:
     """The tornado of ``metric`` under ``stresses``, cached."""
     return _tornado(scenario.model_dump_json(), metric, stresses)
 
@@ -134,11 +146,11 @@ def risk_stresses(scenario: Scenario, stresses: tuple[str, ...]) -> list[StressR
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _optimum(scenario_json: str, i: int, objective: str, constraints: tuple) -> PriceResult:
+def _optimum(scenario_json: str, i: int, objective: Objective, constraints: tuple) -> PriceResult:
     return optimise_price(Scenario.model_validate_json(scenario_json), i, objective, Constraints(*constraints))
 
 
-def price_optimum(scenario: Scenario, i: int, objective: str, constraints: Constraints) -> PriceResult:
+def price_optimum(scenario: Scenario, i: int, objective: Objective, constraints: Constraints) -> PriceResult:
     """The optimal price of stream ``i``, cached."""
     return _optimum(scenario.model_dump_json(), i, objective, dataclasses.astuple(constraints))
 
@@ -155,13 +167,13 @@ def price_response(scenario: Scenario, i: int, low: float, high: float) -> Price
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _tiers(scenario_json: str, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
-           prospects: float, objective: str) -> TierResult:
+           prospects: float, objective: TierObjective) -> TierResult:
     return optimise_tiers(Scenario.model_validate_json(scenario_json), i, tiers, median_wtp=median_wtp, wtp_sigma=wtp_sigma,
                           prospects_per_month=prospects, objective=objective)
 
 
 def tier_optimum(scenario: Scenario, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
-                 prospects: float, objective: str) -> TierResult:
+                 prospects: float, objective: TierObjective) -> TierResult:
     """Optimal plan prices, cached."""
     return _tiers(scenario.model_dump_json(), i, tiers, median_wtp, wtp_sigma, prospects, objective)
 
