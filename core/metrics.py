@@ -295,16 +295,25 @@ def rule_of_40(p: Projection) -> np.ndarray:
     """Year-2 revenue growth % plus year-2 EBITDA margin %, in percent.
 
     Needs 24 months; with a shorter horizon, growth is annualised month 0 to 11 and the
-    margin is year one's.
+    margin is year one's. NaN without revenue, and where revenue is so small against costs
+    that the margin overflows (no Rule of 40 is meaningful then).
     """
     year = slice(YEAR, 2 * YEAR) if p.months >= 2 * YEAR else slice(0, YEAR)
     margin = _ratio(p.ebitda[:, year].sum(axis=1), p.revenue[:, year].sum(axis=1))
-    return 100 * (revenue_growth_yearly(p) + margin)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = 100 * (revenue_growth_yearly(p) + margin)
+    return np.where(np.isfinite(value), value, np.nan)
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a / b`` where ``b > 0``; NaN elsewhere and where the quotient overflows (a subnormal ``b``).
+
+    >>> _ratio(np.array([1.0, 1.0, 1.0]), np.array([4.0, 0.0, 1e-320]))
+    array([0.25,  nan,  nan])
+    """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
+        out = np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
+        return np.where(np.isfinite(out), out, np.nan)
 
 
 def gross_margin(p: Projection, months: slice = slice(0, YEAR)) -> np.ndarray:

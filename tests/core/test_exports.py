@@ -20,14 +20,20 @@ def workbook(scenario):
     return excel_workbook(scenario, project(scenario))
 
 
-# Found by hypothesis: a subnormal cost share made the Metrics sheet's return on cost overflow.
+# Found by hypothesis: a subnormal cost share made the Metrics sheet's return on cost overflow,
+# and a price of 2.2e-308 made the Rule of 40's margin overflow (make test-explore).
 SUBNORMAL_COST = parse_scenario({"company": {"name": "Tiny cost", "starting_cash": 0}, "streams": [
     {"kind": "projects", "name": "P", "deals_per_quarter": 3, "deal_size": 1e5, "delivery_cost_share": 5e-324}]})
+TINY_REVENUE = parse_scenario({"company": {"name": "Tiny revenue", "starting_cash": 0}, "settings": {"horizon_months": 12},
+                               "streams": [{"kind": "usage", "name": "API", "volume_per_month": 1,
+                                            "price_per_unit": 2.2250738585072014e-308}],
+                               "opex": {"other_per_month": 1}})
 
 
 @budget(25)
 @given(scenarios())
 @example(SUBNORMAL_COST)
+@example(TINY_REVENUE)
 def test_the_excel_workbook_round_trips_the_scenario_exactly(scenario):
     assert read_excel(workbook(scenario)) == scenario
 
