@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test test-explore lint bench browser postgres clean
+.PHONY: run test test-explore lint bench browser postgres mutation clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ test: $(DEV) browser postgres lint
 # Hypothesis with 25x the examples, randomised (make test is derandomised): pin what it finds with @example.
 test-explore: $(DEV)
 	HYPOTHESIS_PROFILE=explore $(PY) -m pytest tests/core tests/test_cli.py --deselect tests/core/test_store.py
+
+# Mutation testing of the six engine modules with mutmut 3 ([tool.mutmut] in pyproject.toml; results in ./mutants,
+# kept between runs so a second run only re-tests what changed). Slow: not part of `make test`; see BENCHMARKS.md.
+mutation: $(DEV)
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut export-cicd-stats
+	@cat mutants/mutmut-cicd-stats.json
 
 bench: $(RUNTIME)
 	$(PY) -m bench.engine

@@ -34,8 +34,26 @@ def _volume_factor(stream, price: float) -> float:
     return share(price) / share(ref)
 
 
+FUNCTIONS = ("rd", "sales", "ga", "ops")
+
+
 def reference_project(scenario: Scenario, draws: dict[str, float] | None = None) -> dict[str, list[float]]:
-    """One path. ``draws`` maps field paths to a single value. Returns monthly lists."""
+    """One path. ``draws`` maps field paths to a single value. Returns monthly lists.
+
+    Each key names the :class:`core.projection.Projection` array (path 0) it checks.
+    """
+    return reference_breakdown(scenario, draws)[0]
+
+
+def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = None) -> tuple[dict[str, list[float]], dict]:
+    """One path: (the monthly totals of :func:`reference_project`, the breakdowns).
+
+    The breakdowns: ``stream_revenue``, ``stream_units`` (a subscription: paying customers)
+    and ``round_flows`` (money in minus debt service), each a list (one per stream / round)
+    of monthly lists; ``cost_of_revenue_items`` (inference, hosting, support, delivery),
+    ``opex`` (payroll, one_off, sales_marketing, general_admin, other) and
+    ``payroll_by_function`` (rd, sales, ga, ops), each a dict of monthly lists.
+    """
     d = draws or {}
     horizon = scenario.settings.horizon_months
     ai = scenario.ai_costs
@@ -56,11 +74,20 @@ def reference_project(scenario: Scenario, draws: dict[str, float] | None = None)
             signup_history[i] = []
 
     cash = float(d.get("company.starting_cash", scenario.company.starting_cash))
-    out: dict[str, list[float]] = {k: [] for k in (
+    out: dict[str, list] = {k: [] for k in (
         "revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "net_burn",
-        "funding_in", "cash", "customers", "mrr", "headcount", "tokens")}
+        "funding_in", "cash", "customers", "mrr", "headcount", "tokens",
+        "arr", "gross_profit", "new_customers", "churned_customers", "cost_per_million_tokens")}
+    lines: dict = {
+        "stream_revenue": [[] for _ in scenario.streams],
+        "stream_units": [[] for _ in scenario.streams],
+        "round_flows": [[] for _ in scenario.funding],
+        "cost_of_revenue_items": {k: [] for k in ("inference", "hosting", "support", "delivery")},
+        "opex": {k: [] for k in ("payroll", "one_off", "sales_marketing", "general_admin", "other")},
+        "payroll_by_function": {k: [] for k in FUNCTIONS},
+    }
     for t in range(horizon):
-        revenue = recurring = tokens = delivery = cac = customers_total = 0.0
+        revenue = recurring = tokens = delivery = cac = customers_total = new_total = churned_total = 0.0
         for i, s in enumerate(scenario.streams):
             p = f"streams[{i}]"
             g = lambda k, s=s, p=p: _get(s, p, d, k)  # noqa: E731
@@ -77,28 +104,31 @@ def reference_project(scenario: Scenario, draws: dict[str, float] | None = None)
                     new_paid = conv * signup_history[i][t - lag] if t >= lag else 0.0
                     trialing = sum(signup_history[i][max(0, t - lag + 1): t + 1]) if lag > 0 else 0.0
                 c = subs_customers[i] * (1 - g("churn_monthly")) + new_paid
+                churned_total += subs_customers[i] * g("churn_monthly")
+                new_total += new_paid
                 subs_customers[i] = c
+                units = c
                 rev = c * g("price_per_month") * (1 + g("expansion_monthly")) ** t
                 tokens += (c + trialing) * g("mtok_per_customer_month")
                 cac += new_paid * g("cac_per_customer")
                 customers_total += c
                 recurring += rev
             elif s.kind == "usage":
-                vol = response * g("volume_per_month") * (1 + g("volume_growth_monthly")) ** t
+                vol = units = response * g("volume_per_month") * (1 + g("volume_growth_monthly")) ** t
                 rev = vol * g("price_per_unit") * (1 - g("price_decline_yearly")) ** (t / 12)
                 tokens += vol * g("mtok_per_unit")
                 recurring += rev
             elif s.kind == "projects":
-                deals = response * g("deals_per_quarter") / 3 * (1 + g("deals_growth_monthly")) ** t
+                deals = units = response * g("deals_per_quarter") / 3 * (1 + g("deals_growth_monthly")) ** t
                 rev = deals * g("deal_size")
                 delivery += rev * g("delivery_cost_share")
             elif s.kind == "data":
-                n = response * g("contracts") * (1 + g("contracts_growth_monthly")) ** t
+                n = units = response * g("contracts") * (1 + g("contracts_growth_monthly")) ** t
                 rev = n * g("fee_per_contract_month")
                 delivery += rev * g("delivery_cost_share")
                 recurring += rev
             elif s.kind == "advertising":
-                users = g("monthly_active_users") * (1 + g("mau_growth_monthly")) ** t
+                users = units = g("monthly_active_users") * (1 + g("mau_growth_monthly")) ** t
                 rev = users * g("impressions_per_user_month") / 1000 * g("cpm")
                 tokens += users * g("mtok_per_user_month")
             elif s.kind == "product_sales":
@@ -108,52 +138,61 @@ def reference_project(scenario: Scenario, draws: dict[str, float] | None = None)
             else:  # pragma: no cover - a new kind must be added here too
                 raise NotImplementedError(s.kind)
             revenue += rev
+            lines["stream_revenue"][i].append(rev)
+            lines["stream_units"][i].append(units)
 
         mtok_cost = mtok_cost0 * (1 - _get(ai, "ai_costs", d, "cost_decline_yearly")) ** (t / 12)
-        cost_of_revenue = (
-            tokens * mtok_cost
-            + _get(ai, "ai_costs", d, "hosting_per_month")
-            + revenue * _get(ai, "ai_costs", d, "support_share_of_revenue")
-            + delivery
-        )
+        items = {
+            "inference": tokens * mtok_cost,
+            "hosting": _get(ai, "ai_costs", d, "hosting_per_month"),
+            "support": revenue * _get(ai, "ai_costs", d, "support_share_of_revenue"),
+            "delivery": delivery,
+        }
+        cost_of_revenue = items["inference"] + items["hosting"] + items["support"] + items["delivery"]
 
         ox = scenario.opex
         raise_factor = (1 + _get(ox, "opex", d, "salary_growth_yearly")) ** (t // 12)
         payroll = heads_total = 0.0
+        by_function = dict.fromkeys(FUNCTIONS, 0.0)
         for j, r in enumerate(ox.team):
             p = f"opex.team[{j}]"
             start = round(float(d.get(f"{p}.start_month", r.start_month)))
             if t >= start and (r.end_month is None or t < r.end_month):
                 heads = _get(r, p, d, "headcount")
                 heads_total += heads
-                payroll += heads * _get(r, p, d, "cost_per_head_month") * raise_factor
+                pay = heads * _get(r, p, d, "cost_per_head_month") * raise_factor
+                payroll += pay
+                by_function[r.function] += pay
         one_off = 0.0
         for j, c in enumerate(ox.one_off_costs):
             p = f"opex.one_off_costs[{j}]"
             if t == round(float(d.get(f"{p}.month", c.month))):
                 one_off += _get(c, p, d, "cost")
-        opex_total = (
-            payroll
-            + one_off
-            + _get(ox, "opex", d, "marketing_per_month")
-            + cac
-            + _get(ox, "opex", d, "general_admin_per_month")
-            + _get(ox, "opex", d, "other_per_month")
-        )
+        categories = {
+            "payroll": payroll,
+            "one_off": one_off,
+            "sales_marketing": _get(ox, "opex", d, "marketing_per_month") + cac,
+            "general_admin": _get(ox, "opex", d, "general_admin_per_month"),
+            "other": _get(ox, "opex", d, "other_per_month"),
+        }
+        opex_total = sum(categories.values())
 
         funding = debt_service = 0.0
         for k, rd in enumerate(scenario.funding):
             p = f"funding[{k}]"
             month = round(float(d.get(f"{p}.month", rd.month)))
             amount = _get(rd, p, d, "amount")
-            if t == month:
-                funding += amount
+            money_in = amount if t == month else 0.0
+            service = 0.0
             if rd.kind == "debt":
                 end = month + rd.term_months if rd.term_months is not None else math.inf
                 if month < t <= end:
-                    debt_service += amount * _get(rd, p, d, "interest_rate_yearly") / 12
+                    service += amount * _get(rd, p, d, "interest_rate_yearly") / 12
                 if t == end:
-                    debt_service += amount
+                    service += amount
+            funding += money_in
+            debt_service += service
+            lines["round_flows"][k].append(money_in - service)
 
         ebitda = revenue - cost_of_revenue - opex_total
         net_burn = debt_service - ebitda
@@ -163,6 +202,11 @@ def reference_project(scenario: Scenario, draws: dict[str, float] | None = None)
             ("ebitda", ebitda), ("debt_service", debt_service), ("net_burn", net_burn),
             ("funding_in", funding), ("cash", cash), ("customers", customers_total),
             ("mrr", recurring), ("headcount", heads_total), ("tokens", tokens),
+            ("arr", 12 * recurring), ("gross_profit", revenue - cost_of_revenue), ("new_customers", new_total),
+            ("churned_customers", churned_total), ("cost_per_million_tokens", mtok_cost),
         ):
             out[key].append(value)
-    return out
+        for group, values in (("cost_of_revenue_items", items), ("opex", categories), ("payroll_by_function", by_function)):
+            for key, value in values.items():
+                lines[group][key].append(value)
+    return out, lines

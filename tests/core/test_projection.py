@@ -5,10 +5,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bench.reference import reference_project
+from bench.reference import reference_breakdown, reference_project
 from core.metrics import runway_months
 from core.projection import project
-from core.scenario import parse_scenario
+from core.scenario import load_scenario, parse_scenario
 from tests.scenarios import budget, scenarios
 
 BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 10_000}, "settings": {"horizon_months": 24}}
@@ -187,3 +187,97 @@ def test_units_times_the_price_path_is_the_streams_revenue():
     np.testing.assert_allclose(p.stream_revenue[0, 0], 1000 * 1.05**t * 2 * 0.5 ** (t / 12))
     np.testing.assert_allclose(p.stream_units[0, 1], 10 * 0.9 ** (t + 1))           # paying customers at month end
     np.testing.assert_allclose(p.stream_units[0, 1], p.customers[0])
+
+
+# --- every line item against the reference; horizons other than the default -------------------------------------------
+
+LINE_GROUPS = ("cost_of_revenue_items", "opex", "payroll_by_function")
+
+
+def assert_matches_breakdown(p, scenario, draws=None, path=0):
+    totals, lines = reference_breakdown(scenario, draws)
+    for key, values in totals.items():
+        np.testing.assert_allclose(getattr(p, key)[path], values, rtol=1e-9, atol=1e-6, err_msg=key)
+    for key in ("stream_revenue", "stream_units", "round_flows"):
+        engine = getattr(p, key)[path]
+        assert engine.shape[0] == len(lines[key]), key
+        for k, values in enumerate(lines[key]):
+            np.testing.assert_allclose(engine[k], values, rtol=1e-9, atol=1e-6, err_msg=f"{key}[{k}]")
+    for group in LINE_GROUPS:
+        engine = getattr(p, group)
+        assert list(engine) == list(lines[group]), group        # the same items, in the documented order
+        for item, values in lines[group].items():
+            np.testing.assert_allclose(engine[item][path], values, rtol=1e-9, atol=1e-6, err_msg=f"{group}.{item}")
+
+
+@given(scenario=scenarios())
+@budget(60)
+def test_every_line_item_matches_the_reference(scenario):
+    """ARR, units per stream, each round's flow, each cost-of-revenue item, opex category and function's payroll."""
+    assert_matches_breakdown(project(scenario), scenario)
+
+
+def test_the_reference_breakdown_adds_up_to_its_totals():
+    s = load_scenario("sample_data/capital_winter_round_slips.yaml")
+    totals, lines = reference_breakdown(s)
+    np.testing.assert_allclose(np.sum(list(lines["cost_of_revenue_items"].values()), axis=0), totals["cost_of_revenue"])
+    np.testing.assert_allclose(np.sum(list(lines["opex"].values()), axis=0), totals["opex_total"])
+    np.testing.assert_allclose(np.sum(list(lines["payroll_by_function"].values()), axis=0), lines["opex"]["payroll"])
+    np.testing.assert_allclose(np.sum(lines["stream_revenue"], axis=0), totals["revenue"])
+    np.testing.assert_allclose(np.sum(lines["round_flows"], axis=0), np.subtract(totals["funding_in"], totals["debt_service"]))
+
+
+ALL_KINDS = [
+    {"kind": "subscription", "name": "Seats", "starting_customers": 40, "new_customers_per_month": 6, "churn_monthly": 0.04,
+     "new_customer_growth_monthly": 0.02, "price_per_month": 90, "expansion_monthly": 0.01, "mtok_per_customer_month": 3,
+     "cac_per_customer": 300, "trial": {"months": 1, "conversion": 0.6},
+     "demand": {"model": "constant_elasticity", "elasticity": 1.2}},
+    {"kind": "usage", "name": "API", "volume_per_month": 5_000, "volume_growth_monthly": 0.03, "price_per_unit": 2,
+     "price_decline_yearly": 0.2, "mtok_per_unit": 0.4, "demand": {"model": "linear", "choke_price": 5}},
+    {"kind": "projects", "name": "Custom", "deals_per_quarter": 2, "deals_growth_monthly": 0.01, "deal_size": 60_000,
+     "delivery_cost_share": 0.3},
+    {"kind": "data", "name": "Data", "contracts": 3, "contracts_growth_monthly": 0.02, "fee_per_contract_month": 4_000,
+     "delivery_cost_share": 0.1},
+    {"kind": "advertising", "name": "Ads", "monthly_active_users": 50_000, "mau_growth_monthly": 0.04,
+     "impressions_per_user_month": 20, "cpm": 3, "mtok_per_user_month": 0.01},
+    {"kind": "product_sales", "name": "Box", "units_per_month": 2, "units_growth_monthly": 0.01, "price_per_unit": 9_000,
+     "cost_per_unit": 4_000, "demand": {"model": "wtp", "median_wtp": 12_000, "wtp_sigma": 0.5}},
+]
+
+
+def every_kind(horizon):
+    return parse_scenario({
+        "company": {"name": "All", "starting_cash": 400_000}, "settings": {"horizon_months": horizon},
+        "streams": ALL_KINDS,
+        "ai_costs": {"gpu_price_per_hour": 2.5, "tokens_per_second": 400, "cost_decline_yearly": 0.3, "hosting_per_month": 800,
+                     "support_share_of_revenue": 0.05},
+        "opex": {"team": [{"role": "eng", "function": "rd", "headcount": 3, "cost_per_head_month": 9_000},
+                          {"role": "ae", "function": "sales", "headcount": 2, "cost_per_head_month": 7_000, "start_month": 5},
+                          {"role": "fin", "function": "ga", "headcount": 1, "cost_per_head_month": 8_000, "end_month": 30},
+                          {"role": "sre", "function": "ops", "headcount": 1.5, "cost_per_head_month": 6_000, "start_month": 11,
+                           "end_month": 13}],
+                 "salary_growth_yearly": 0.08, "marketing_per_month": 3_000, "general_admin_per_month": 1_500,
+                 "other_per_month": 700, "one_off_costs": [{"name": "run", "month": 7, "cost": 50_000}]},
+        "funding": [{"name": "Seed", "month": 0, "amount": 100_000},
+                    {"name": "Loan", "month": 4, "amount": 200_000, "kind": "debt", "interest_rate_yearly": 0.1,
+                     "term_months": 9},
+                    {"name": "Grant", "month": 11, "amount": 30_000, "kind": "grant"}],
+    })
+
+
+@pytest.mark.parametrize("horizon", [12, 24, 37, 120])
+def test_every_kind_and_every_line_matches_the_reference_at_other_horizons(horizon):
+    s = every_kind(horizon)
+    p = project(s)
+    assert p.cash.shape == (1, horizon) and all(v.shape == (1, horizon) for v in p.opex.values())
+    assert_matches_breakdown(p, s)
+
+
+def test_drawn_paths_match_the_reference_line_by_line():
+    s = every_kind(37)
+    draws = {"streams[0].price_per_month": np.array([60.0, 90.0, 150.0]), "streams[1].price_per_unit": np.array([1.0, 2.5, 4.0]),
+             "ai_costs.gpu_price_per_hour": np.array([1.0, 2.5, 4.0]), "opex.team[1].start_month": np.array([0.0, 5.4, 20.6]),
+             "funding[1].month": np.array([1.0, 4.0, 30.0]), "opex.one_off_costs[0].month": np.array([0.0, 7.0, 36.0])}
+    p = project(s, draws)
+    for i in range(3):
+        assert_matches_breakdown(p, s, {k: float(v[i]) for k, v in draws.items()}, path=i)
