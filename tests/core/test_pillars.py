@@ -12,7 +12,7 @@ from core.levers import Levers, apply_levers
 from core.metrics import runway_exact
 from core.pillars import MOVES, SPECS, Curve, move_effects, score, weakest, weighted_mean, what_would_move
 from core.projection import project
-from core.scenario import ScenarioError, load_scenario, parse_scenario, replace_fields
+from core.scenario import ScenarioError, Strategy, load_scenario, parse_scenario, replace_fields
 from tests.scenarios import budget, scenarios
 
 PRESETS = ["capital_winter_round_slips", "company_a_customer_service", "company_b_data_assistant",
@@ -327,3 +327,305 @@ def test_the_presets_score_the_way_a_reader_would_expect():
     seed = cards["seed002_nlp_project"]
     assert seed.pillars["business_model"].score == min(c.pillars["business_model"].score for c in cards.values())
     assert cards["company_c_analytics_platform"].pillars["business_model"].score > 70  # three streams
+
+
+# --- every curve pinned to the README's table; each factor's edge cases; each move's size --------------------------------
+
+RATING_UP = ((1, 2, 3, 4, 5), (0, 25, 50, 75, 100))
+# README.md, "Strategy pillars": | pillar | factor (default weight) | value -> score |, copied by hand:
+# key: (thresholds, scores, unit, default weight)
+DOCUMENTED = {
+    "technology.rd_share": ((0, 0.15, 0.35, 0.5), (0, 30, 70, 100), "share", 1.0),
+    "technology.serving_cost": ((0.02, 0.1, 0.2, 0.4, 0.8), (100, 80, 60, 25, 0), "share", 1.0),
+    "technology.cost_decline": ((0, 0.3, 0.6, 0.9), (0, 50, 80, 100), "share", 0.5),
+    "technology.verticals": ((0, 1, 2, 3, 4), (0, 30, 60, 80, 100), "count", 0.5),
+    "technology.model_quality": (*RATING_UP, "rating", 1.0),
+    "business_model.diversification": ((0, 0.5, 0.67), (0, 70, 100), "share", 1.0),
+    "business_model.recurring_share": ((0, 0.5, 0.8), (0, 50, 100), "share", 1.0),
+    "business_model.gross_margin": ((0, 0.3, 0.5, 0.6, 0.8), (0, 20, 55, 70, 100), "share", 1.0),
+    "business_model.ltv_cac": ((0, 1, 3, 5), (0, 20, 80, 100), "ratio", 1.0),
+    "business_model.pricing_modes": ((0, 1, 2, 3, 4), (0, 25, 50, 75, 100), "count", 0.5),
+    "funds.runway": ((0, 0.5, 1, 1.5), (0, 30, 80, 100), "share", 1.5),
+    "funds.burn_multiple": ((1, 1.5, 2, 3, 5, 10), (100, 85, 70, 40, 10, 0), "ratio", 1.0),
+    "funds.default_alive": ((0, 1), (0, 100), "flag", 1.0),
+    "funds.round_dependence": ((0, 0.25, 0.5, 1), (100, 60, 30, 0), "share", 1.0),
+    "funds.fixed_cost_cover": ((0, 0.25, 0.5, 1), (0, 30, 55, 100), "share", 0.5),
+    "market.sam_share": ((0, 0.001, 0.01, 0.05, 0.1), (0, 20, 50, 80, 100), "share", 1.0),
+    "market.growth_vs_market": ((-0.5, -0.2, 0, 0.5, 1), (0, 30, 50, 80, 100), "points", 1.0),
+    "market.diff_technology": (*RATING_UP, "rating", 0.5),
+    "market.diff_ux": (*RATING_UP, "rating", 0.5),
+    "market.diff_service": (*RATING_UP, "rating", 0.5),
+    "market.competition": ((1, 2, 3, 4, 5), (100, 75, 50, 25, 0), "rating", 0.5),
+    "market.customer_concentration": ((0.1, 0.25, 0.5, 1), (100, 60, 20, 0), "share", 0.5),
+    **{f"data.{k}": (*RATING_UP, "rating", 1.0) for k in ("collection", "labelling", "governance")},
+    **{f"compliance.{k}": (*RATING_UP, "rating", 1.0) for k in ("privacy", "regulation", "ethics_review")},
+}
+
+
+def test_every_factor_curve_is_the_documented_one():
+    assert set(SPECS) == set(DOCUMENTED)
+    for key, (xs, scores, unit, weight) in DOCUMENTED.items():
+        spec = SPECS[key]
+        assert spec.curve.xs == pytest.approx(xs) and spec.curve.scores == pytest.approx(scores), key
+        assert (spec.unit, spec.weight) == (unit, weight), key
+        for x, s in zip(xs, scores, strict=True):
+            assert spec.curve(x) == pytest.approx(s), key
+
+
+def test_the_readme_table_shows_the_same_thresholds():
+    """Each row of the README's table names the thresholds of its factor (as % for shares)."""
+    import re
+    from pathlib import Path
+
+    text = Path("README.md").read_text(encoding="utf-8")
+    table = text[text.index("| pillar | factor (default weight) | value → score |"):]
+    rows = []
+    for line in table.splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append(line)
+    cells = [row.split("|")[3] for row in rows]
+    order = ["technology.rd_share", "technology.serving_cost", "technology.cost_decline", "technology.verticals", None,
+             "business_model.diversification", "business_model.recurring_share", "business_model.gross_margin",
+             "business_model.ltv_cac", None, "funds.runway", "funds.burn_multiple", None, "funds.round_dependence",
+             "funds.fixed_cost_cover", "market.sam_share", "market.growth_vs_market", None, None,
+             "market.customer_concentration", None]
+    assert len(cells) == len(order)
+    for key, cell in zip(order, cells, strict=True):
+        if key is None:
+            continue
+        xs, scores, _, _ = DOCUMENTED[key]
+        numbers = [float(n.replace("−", "-")) for n in re.findall(r"[−-]?\d+(?:\.\d+)?", cell)]
+        scale = 100 if ("%" in cell or "pts" in cell) else 1
+        pairs = list(zip(numbers[::2], numbers[1::2], strict=True))
+        assert [s for _, s in pairs] == pytest.approx(list(scores)), key
+        assert [x / scale for x, _ in pairs] == pytest.approx(list(xs)), key
+
+
+def test_a_curve_refuses_mismatched_lengths_and_accepts_flat_stretches():
+    with pytest.raises(ValueError) as err:
+        Curve((0, 1), (0, 50, 100))
+    assert str(err.value) == "a curve needs one score per threshold and increasing thresholds"
+    with pytest.raises(ValueError) as err:
+        Curve((0, 1, 1), (0, 50, 100))
+    assert str(err.value) == "a curve needs one score per threshold and increasing thresholds"
+    with pytest.raises(ValueError) as err:
+        Curve((0, 1, 2), (0, 100, 50))
+    assert str(err.value) == "a curve's scores must be monotone"
+    with pytest.raises(ValueError) as err:
+        Curve((0, 1, 2), (100, 0, 50))
+    assert str(err.value) == "a curve's scores must be monotone"
+    assert Curve((0, 1, 2), (0, 0, 100))(1.5) == 50.0                   # flat, then rising
+    assert Curve((0, 1, 2), (100, 100, 0))(1.5) == 50.0                 # flat, then falling
+    assert Curve((0.0,), (42.0,))(-5) == 42.0 and Curve((0, 1), (30, 30))(0.5) == 30.0
+    assert isinstance(Curve((0, 1), (0, 100))(np.float64(0.5)), float)
+
+
+def test_weights_are_normalised_and_nothing_to_average_is_nan():
+    assert pillars._normalised([1.0, 3.0]) == [0.25, 0.75]
+    assert pillars._normalised([0.0, 0.0, 0.0, 0.0]) == [0.25] * 4
+    assert math.isnan(weighted_mean([], []))
+    assert weighted_mean([80.0], [0.0]) == 80.0 and weighted_mean([10.0, 30.0], [1.0, 1.0]) == 20.0
+
+
+def test_shares_measures_and_the_first_year():
+    assert pillars._share(1.0, 4.0) == 0.25 and pillars._share(1.0, 0.0) is None and pillars._share(1.0, -2.0) is None
+    assert pillars._m(0.5, "spend", a=1) == (0.5, {"a": 1})
+    assert pillars._m(None, "spend", a=1) == (None, {"missing": "spend", "a": 1})
+    assert pillars._m(math.nan, "revenue") == (None, {"missing": "revenue"})
+    assert pillars._year1(np.arange(30.0)[None]) == sum(range(12))
+
+
+def test_verticals_and_pricing_modes():
+    s = parse_scenario(HAND)
+    assert pillars.verticals(s) == ["finance", "legal"]
+    plain = replace_fields(s, {"strategy.verticals": [], "company.vertical": "retail"})
+    assert pillars.verticals(plain) == ["retail"]
+    assert pillars.verticals(replace_fields(plain, {"company.vertical": ""})) == []
+    assert pillars.pricing_modes(s) == ["data", "usage"]
+    sub = {"kind": "subscription", "name": "s", "price_per_month": 5}
+    assert pillars.pricing_modes(replace_fields(s, {"streams": [sub]})) == ["subscription"]
+    assert pillars.pricing_modes(replace_fields(s, {"streams": [{**sub, "trial": {"months": 0, "conversion": 1}}]})) == ["subscription"]
+    assert pillars.pricing_modes(replace_fields(s, {"streams": [{**sub, "trial": {"months": 1, "conversion": 1}}]})) == [
+        "subscription", "trial"]
+
+
+def test_research_counts_year_one_training_runs_and_data_but_not_hardware_or_later_runs():
+    costs = [{"name": "run", "kind": "training_run", "month": 11, "cost": 12_000},
+             {"name": "set", "kind": "data", "month": 0, "cost": 6_000},
+             {"name": "gpu", "kind": "hardware", "month": 1, "cost": 50_000},
+             {"name": "late", "kind": "training_run", "month": 12, "cost": 70_000}]
+    s = replace_fields(parse_scenario(HAND), {"opex.one_off_costs": costs})
+    f = factors(score(s), "technology")
+    # year 1: R&D payroll 108,000 + 18,000 of runs and data; spend 360,000 + the 68,000 of one-offs in year 1
+    assert f["rd_share"].value == pytest.approx((108_000 + 18_000) / (360_000 + 68_000))
+
+
+def test_factors_without_data_name_what_is_missing():
+    empty = parse_scenario({"company": {"name": "Empty", "starting_cash": 100_000}})
+    card = score(empty)
+    missing = {f.key: f.context.get("missing") for ps in card.pillars.values() for f in ps.factors if f.value is None}
+    assert missing == {"technology.rd_share": "spend", "technology.serving_cost": "revenue", "technology.cost_decline": "tokens",
+                       "business_model.diversification": "revenue", "business_model.recurring_share": "revenue",
+                       "business_model.gross_margin": "revenue", "business_model.ltv_cac": "ltv_cac",
+                       "funds.fixed_cost_cover": "spend", "market.sam_share": "sam", "market.growth_vs_market": "revenue"}
+    f = factors(card, "funds")
+    # no costs: cash lasts, not burning (0 -> 100), default dead (no break-even needs EBITDA >= 0: 0 is break-even)
+    assert f["runway"].value == pytest.approx(60 / 18) and f["runway"].context == {"months": 60.0, "target": 18}
+    assert f["burn_multiple"].value == 0.0 and f["burn_multiple"].context == {"burning": False}
+    assert f["burn_multiple"].score == 100
+    assert f["default_alive"].value == 1.0 and f["round_dependence"].value == 0.0
+    assert f["round_dependence"].context == {"needed": 0.0}
+    t = factors(card, "technology")
+    assert t["verticals"].value == 0 and t["verticals"].context == {"names": []} and t["model_quality"].value == 3
+    assert factors(card, "business_model")["pricing_modes"].context == {"modes": []}
+    m = factors(card, "market")
+    assert m["sam_share"].context == {"missing": "sam", "revenue": 0.0}
+    assert m["growth_vs_market"].context["missing"] == "revenue" and math.isnan(m["growth_vs_market"].context["growth"])
+    assert m["customer_concentration"].value == Strategy().market.top_customer_share
+
+
+def test_a_company_with_no_cash_and_nothing_needed_does_not_depend_on_a_round():
+    # EBITDA exactly 0 from month 0 and no cash: cash + need = 0, the dependence counts as 0
+    s = parse_scenario({"company": {"name": "Even", "starting_cash": 0},
+                        "streams": [{"kind": "data", "name": "d", "contracts": 1, "fee_per_contract_month": 1_000,
+                                     "delivery_cost_share": 0}],
+                        "opex": {"other_per_month": 1_000}})
+    f = factors(score(s), "funds")
+    assert f["round_dependence"].value == 0.0 and f["round_dependence"].score == 100
+    assert f["default_alive"].value == 1.0 and f["fixed_cost_cover"].value == pytest.approx(1.0)
+    assert f["fixed_cost_cover"].score == pytest.approx(100)
+
+
+def test_the_market_factors_quote_their_numbers():
+    f = factors(score(parse_scenario(HAND)), "market")
+    assert f["sam_share"].context == {"revenue": pytest.approx(240_000)}
+    assert f["growth_vs_market"].context == {"growth": pytest.approx(0.0, abs=1e-12), "market": 0.3}
+    assert [f[k].value for k in ("diff_technology", "diff_ux", "diff_service", "competition", "customer_concentration")] == [
+        3.0, 3.0, 3.0, 2.0, 0.25]
+    rated = score(replace_fields(parse_scenario(HAND), {"strategy.differentiation": {"technology": 5, "user_experience": 1,
+                                                                                      "service": 2}}))
+    g = factors(rated, "market")
+    assert (g["diff_technology"].score, g["diff_ux"].score, g["diff_service"].score) == (100, 0, 25)
+
+
+def test_optional_ratings_are_scored_under_their_own_keys():
+    s = replace_fields(parse_scenario(HAND), {"strategy.compliance": {"privacy": 5, "regulation": 2, "ethics_review": 1}})
+    card = score(s)
+    assert "data" not in card.pillars and pillars.scored_pillars(s) == ["technology", "business_model", "funds", "market",
+                                                                       "compliance"]
+    f = {x.key: x.value for x in card.pillars["compliance"].factors}
+    assert f == {"compliance.privacy": 5.0, "compliance.regulation": 2.0, "compliance.ethics_review": 1.0}
+    assert card.pillars["compliance"].score == pytest.approx((100 + 25 + 0) / 3)
+    assert card.weights == {"technology": 1.0, "business_model": 1.0, "funds": 1.0, "market": 1.0, "compliance": 0.5}
+    assert card.survival == pytest.approx(sum(card.pillars[k].score * w for k, w in card.weights.items()) / 4.5)
+    assert pillars._ratings("data", None) == {}
+
+
+def test_score_uses_the_projection_it_is_given_and_reports_its_runway():
+    s = parse_scenario(HAND)
+    richer = project(replace_fields(s, {"company.starting_cash": 1e7}))
+    card = score(s, richer)
+    assert card.runway_months == 60.0 and score(s).runway_months == pytest.approx(15.5)
+    assert card.pillars["funds"].score > score(s).pillars["funds"].score
+
+
+def test_weakest_defaults_to_five_and_weights_points_by_pillar_share(hand):
+    five = weakest(hand)
+    assert len(five) == 5 and five == weakest(hand, n=100)[:5]
+    assert len(weakest(hand, n=2)) == 2
+    w = {x.factor.key: x for x in weakest(hand, n=100)}
+    # funds: default alive scores 0 with weight 1 of the funds pillar's 5.0 scored weight, the pillar 1/4 of survival
+    assert w["funds.default_alive"].points_lost == pytest.approx(100 * 1 / 5.0 * 1 / 4)
+    assert w["funds.default_alive"].pillar == "funds"
+    assert w["technology.cost_decline"].points_lost == pytest.approx(100 * 0.5 / 4 * 1 / 4)
+
+
+def test_average_cost_per_head_weights_by_headcount_and_skips_empty_roles():
+    s = replace_fields(parse_scenario(HAND), {"opex.team": [
+        {"role": "a", "function": "rd", "headcount": 3, "cost_per_head_month": 10_000},
+        {"role": "b", "function": "rd", "headcount": 1, "cost_per_head_month": 2_000},
+        {"role": "c", "function": "rd", "headcount": 0, "cost_per_head_month": 99_000},
+        {"role": "d", "function": "sales", "headcount": 2, "cost_per_head_month": 5_000}]})
+    assert pillars._average_cost_per_head(s, "rd") == pytest.approx(32_000 / 4)
+    assert pillars._average_cost_per_head(s) == pytest.approx(42_000 / 6)
+    assert pillars._average_cost_per_head(s, "ops") is None
+    hired = MOVES["new_vertical"](s)   # no ops role: the team's average
+    new = hired.opex.team[-1]
+    assert (new.role, new.function, new.headcount, new.start_month) == ("Solutions engineer (what-if)", "ops", 1, 0)
+    assert new.cost_per_head_month == pytest.approx(7_000) and pillars.verticals(hired) == ["finance", "legal", "New vertical"]
+    rd = MOVES["hire_rd"](s).opex.team[-1]
+    assert (rd.role, rd.function, rd.cost_per_head_month) == ("R&D engineer (what-if)", "rd", pytest.approx(8_000))
+    assert MOVES["hire_rd"](s).strategy.verticals == s.strategy.verticals
+    cut = MOVES["cut_rd"](s)
+    assert [r.headcount for r in cut.opex.team] == [2, 1, 0, 2]          # the biggest R&D role loses one
+    assert MOVES["hire_rd"](replace_fields(s, {"opex.team": []})) is None
+
+
+def test_cut_rd_needs_a_whole_person_to_cut():
+    s = replace_fields(parse_scenario(HAND), {"opex.team": [{"role": "half", "function": "rd", "headcount": 0.5,
+                                                             "cost_per_head_month": 1}]})
+    assert MOVES["cut_rd"](s) is None
+    one = replace_fields(s, {"opex.team": [{"role": "one", "function": "rd", "headcount": 1, "cost_per_head_month": 1}]})
+    assert MOVES["cut_rd"](one).opex.team[0].headcount == 0
+
+
+def test_each_move_has_its_documented_size():
+    s = parse_scenario(HAND)
+    s = replace_fields(s, {"opex.marketing_per_month": 4_000, "ai_costs.cost_decline_yearly": 0.85,
+                           "funding": [{"name": "A", "month": 3, "amount": 1e6}]})
+    assert MOVES["marketing_cut"](s).opex.marketing_per_month == pytest.approx(3_000)
+    assert MOVES["marketing_cut"](replace_fields(s, {"opex.marketing_per_month": 0})) is None
+    assert MOVES["cost_decline"](s).ai_costs.cost_decline_yearly == pytest.approx(0.99)          # capped
+    assert MOVES["cost_decline"](replace_fields(s, {"ai_costs.cost_per_million_tokens": 0})) is None
+    burn = project(replace_fields(s, {"ai_costs.cost_decline_yearly": 0})).net_burn[0, :12].mean()
+    assert burn == pytest.approx(14_000)                                  # 10,000 of HAND's burn + 4,000 of marketing
+    no_decline = replace_fields(s, {"ai_costs.cost_decline_yearly": 0})
+    assert MOVES["bridge"](no_decline).company.starting_cash == pytest.approx(155_000 + 6 * 14_000)
+    assert MOVES["round_earlier"](s).funding[0].month == 0
+    assert MOVES["team_cut"](s).opex.team[0].headcount == pytest.approx(0.9)
+    assert MOVES["quantise"](s).ai_costs.million_token_cost == pytest.approx(1.4)
+    assert MOVES["price_up"](s).streams[1].price_per_unit == pytest.approx(11)
+    assert MOVES["growth_up"](s).streams[1].volume_growth_monthly == pytest.approx(0.01)
+    assert MOVES["churn_down"](s) is None                                                       # no subscription
+
+
+def test_a_round_three_months_out_can_come_earlier_and_one_sooner_cannot():
+    s = parse_scenario(HAND)
+    assert MOVES["round_earlier"](s) is None
+    at3 = replace_fields(s, {"funding": [{"name": "A", "month": 3, "amount": 1e6}]})
+    at2 = replace_fields(s, {"funding": [{"name": "A", "month": 2, "amount": 1e6}]})
+    assert MOVES["round_earlier"](at3).funding[0].month == 0 and MOVES["round_earlier"](at2) is None
+
+
+def test_a_bridge_needs_a_burn():
+    profitable = replace_fields(parse_scenario(HAND), {"opex.team": []})
+    assert project(profitable).net_burn[0, :12].mean() < 0 and MOVES["bridge"](profitable) is None
+    even = parse_scenario({"company": {"name": "Even", "starting_cash": 0},
+                           "streams": [{"kind": "data", "name": "d", "contracts": 1, "fee_per_contract_month": 1_000,
+                                     "delivery_cost_share": 0}],
+                           "opex": {"other_per_month": 1_000}})
+    assert MOVES["bridge"](even) is None                                                         # burn exactly 0
+
+
+def test_what_would_move_keeps_raises_of_half_a_point_and_breaks_ties_by_runway():
+    from core.pillars import MoveEffect
+
+    effects = [MoveEffect("a", {"funds": 0.49}, 0, 5.0), MoveEffect("b", {"funds": 0.5}, 0, 1.0),
+               MoveEffect("c", {"funds": 2.0}, 0, -1.0), MoveEffect("d", {"funds": 2.0}, 0, 3.0),
+               MoveEffect("e", {"funds": 1.0}, 0, 0.0), MoveEffect("f", {"funds": -4.0}, 0, 9.0)]
+    assert [e.key for e in what_would_move(effects, "funds")] == ["d", "c", "e"]
+    assert [e.key for e in what_would_move(effects, "funds", n=10)] == ["d", "c", "e", "b"]
+
+
+def test_move_effects_skip_moves_that_do_not_apply_and_measure_against_the_base():
+    s = parse_scenario(HAND)
+    effects = {e.key: e for e in move_effects(s)}
+    assert set(effects) == {"hire_rd", "cut_rd", "team_cut", "quantise", "cost_decline", "new_vertical", "price_up",
+                            "growth_up", "bridge"}
+    base = score(s)
+    bridge = score(MOVES["bridge"](s))
+    assert effects["bridge"].runway_delta == pytest.approx(bridge.runway_months - base.runway_months)
+    assert effects["bridge"].survival_delta == pytest.approx(bridge.survival - base.survival)
+    assert effects["bridge"].pillar_deltas == {k: pytest.approx(bridge.pillars[k].score - base.pillars[k].score) for k in base.pillars}
+    assert move_effects(s, base) == move_effects(s)

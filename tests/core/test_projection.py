@@ -1,4 +1,5 @@
 import math
+from datetime import date
 
 import numpy as np
 import pytest
@@ -281,3 +282,128 @@ def test_drawn_paths_match_the_reference_line_by_line():
     p = project(s, draws)
     for i in range(3):
         assert_matches_breakdown(p, s, {k: float(v[i]) for k, v in draws.items()}, path=i)
+
+
+def test_month_dates_roll_over_year_ends():
+    from core.projection import month_date
+    start = date(2026, 11, 1)
+    assert [month_date(start, t) for t in (0, 1, 2, 13, 14, 25, 119)] == [
+        date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1), date(2027, 12, 1), date(2028, 1, 1), date(2028, 12, 1),
+        date(2036, 10, 1)]
+    assert month_date(date(2026, 1, 15), 11) == date(2026, 12, 1)          # the first of the month, whatever the day
+    p = project(make(company={"name": "x", "starting_cash": 1, "start_date": "2026-12-01"}))
+    assert p.month_dates()[:3] == [date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)] and len(p.month_dates()) == 24
+
+
+def test_draws_errors_name_exactly_what_is_wrong():
+    s = make(streams=[{"kind": "usage", "name": "API", "volume_per_month": 1, "price_per_unit": 1}])
+    with pytest.raises(ValueError) as err:
+        project(s, {"company.starting_cash": np.ones(2), "opex.marketing_per_month": np.ones(3)})
+    assert str(err.value) == "draws must all have the same number of paths, got sizes [2, 3]"
+    with pytest.raises(ValueError) as err:
+        project(s, {"company.starting_cash": np.array([1.0, np.nan])})
+    assert str(err.value) == "draws must be finite"
+    with pytest.raises(KeyError) as err:
+        project(s, {"streams[1].churn_monthly": np.ones(1), "streams[0].churn_monthly": np.ones(1), "company.starting_cash": [1.0]})
+    assert err.value.args[0] == "draws name inputs this scenario does not have: streams[0].churn_monthly, streams[1].churn_monthly"
+
+
+def test_draws_set_the_number_of_paths_and_a_scalar_draw_is_one_path():
+    s = make(opex={"other_per_month": 100})
+    assert project(s).paths == 1 and project(s).months == 24
+    p = project(s, {"company.starting_cash": 500.0})
+    assert p.paths == 1 and p.cash[0, 0] == pytest.approx(400)
+    p = project(s, {"opex.other_per_month": np.array([100.0, 200.0, 300.0, 400.0])})
+    assert p.paths == 4 and p.cash.shape == (4, 24) and p.starting_cash.shape == (4,)
+    np.testing.assert_allclose(p.cash[:, 1], 10_000 - 2 * np.array([100.0, 200.0, 300.0, 400.0]))
+    np.testing.assert_allclose(p.starting_cash, 10_000)
+    for name in ("revenue", "ebitda", "headcount", "mrr", "arr", "tokens", "customers"):
+        assert getattr(p, name).shape == (4, 24), name
+    assert p.stream_revenue.shape == (4, 0, 24) and p.stream_units.shape == (4, 0, 24) and p.round_flows.shape == (4, 0, 24)
+
+
+def test_drawn_months_are_rounded_to_whole_months():
+    s = make(opex={"team": [{"role": "eng", "headcount": 1, "cost_per_head_month": 100, "start_month": 2}],
+                   "one_off_costs": [{"name": "run", "month": 3, "cost": 1_000}]},
+             funding=[{"name": "A", "month": 5, "amount": 7}])
+    p = project(s, {"opex.team[0].start_month": np.array([2.0, 4.4, 4.6]), "opex.one_off_costs[0].month": np.array([3.0, 5.4, 5.6]),
+                    "funding[0].month": np.array([5.0, 0.4, 9.6])})
+    np.testing.assert_array_equal(p.headcount[:, :7], [[0, 0, 1, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 0, 0, 1, 1]])
+    np.testing.assert_array_equal(np.argmax(p.opex["one_off"] > 0, axis=1), [3, 5, 6])
+    np.testing.assert_array_equal(np.argmax(p.funding_in > 0, axis=1), [5, 0, 10])
+
+
+def test_the_monthly_table_has_every_line_item_of_the_path_asked_for():
+    s = make(streams=[{"kind": "usage", "name": "API", "volume_per_month": 10, "price_per_unit": 3},
+                      {"kind": "data", "name": "Feed", "contracts": 1, "fee_per_contract_month": 50}],
+             opex={"other_per_month": 5})
+    p = project(s, {"streams[0].volume_per_month": np.array([10.0, 20.0])})
+    frame = p.to_frame(path=1)
+    assert list(frame.columns) == [
+        "month", "date", "revenue: API", "revenue: Feed", "revenue",
+        "cost of revenue: inference", "cost of revenue: hosting", "cost of revenue: support", "cost of revenue: delivery",
+        "cost_of_revenue", "gross_profit",
+        "opex: payroll", "opex: one_off", "opex: sales_marketing", "opex: general_admin", "opex: other",
+        "opex_total", "ebitda", "debt_service", "net_burn", "funding_in", "cash", "customers", "new_customers",
+        "churned_customers", "mrr", "arr", "headcount", "tokens", "cost_per_million_tokens"]
+    assert frame["revenue: API"].iloc[0] == 60 and frame["revenue: Feed"].iloc[0] == 50 and frame["revenue"].iloc[0] == 110
+    assert frame["opex: other"].iloc[0] == 5 and frame["arr"].iloc[0] == 12 * 110 and frame["month"].iloc[-1] == 23
+    np.testing.assert_allclose(frame["cash"], p.cash[1])
+    assert project(s).to_frame()["revenue: API"].iloc[0] == 30
+
+
+def test_names_kinds_and_recurrence_of_the_streams():
+    s = make(streams=ALL_KINDS)
+    p = project(s)
+    assert p.stream_names == ("Seats", "API", "Custom", "Data", "Ads", "Box")
+    assert p.stream_kinds == ("subscription", "usage", "projects", "data", "advertising", "product_sales")
+    assert p.stream_recurring == (True, True, False, True, False, False)
+    assert p.currency == "USD" and p.start_date == date(2026, 1, 1)
+    np.testing.assert_allclose(p.mrr[0], p.stream_revenue[0, [0, 1, 3]].sum(axis=0))
+    only_projects = project(make(streams=[ALL_KINDS[2]]))
+    np.testing.assert_array_equal(only_projects.mrr, 0) and np.testing.assert_array_equal(only_projects.arr, 0)
+
+
+def test_a_gpu_hour_prices_a_million_tokens_by_throughput():
+    # 3.60 an hour at 1,000 tokens a second: 3.6 M tokens an hour -> 1.00 per 1M tokens; -19 % a year, smoothly
+    s = make(ai_costs={"gpu_price_per_hour": 3.6, "tokens_per_second": 1_000, "cost_decline_yearly": 0.19})
+    cost = project(s).cost_per_million_tokens[0]
+    np.testing.assert_allclose(cost[[0, 6, 12]], [1.0, 0.9, 0.81])
+    assert project(make(ai_costs={"cost_per_million_tokens": 4.0})).cost_per_million_tokens[0, 23] == pytest.approx(4.0)
+
+
+def test_a_loan_without_a_term_pays_interest_for_ever_and_equity_pays_nothing_back():
+    s = make(funding=[{"name": "loan", "month": 2, "amount": 12_000, "kind": "debt", "interest_rate_yearly": 0.1},
+                      {"name": "A", "month": 3, "amount": 5_000}])
+    p = project(s)
+    np.testing.assert_allclose(p.debt_service[0, :5], [0, 0, 0, 100, 100])
+    np.testing.assert_allclose(p.debt_service[0, 23], 100)
+    np.testing.assert_allclose(p.round_flows[0, 0, :4], [0, 0, 12_000, -100])
+    np.testing.assert_allclose(p.round_flows[0, 1, :5], [0, 0, 0, 5_000, 0])
+    term0 = project(make(funding=[{"name": "bridge", "month": 2, "amount": 1_000, "kind": "debt", "interest_rate_yearly": 0.12,
+                                   "term_months": 1}]))
+    np.testing.assert_allclose(term0.debt_service[0, :5], [0, 0, 0, 1_010, 0])
+
+
+def test_trial_users_are_counted_for_the_months_of_their_trial_and_a_zero_month_trial_converts_at_once():
+    base = {"kind": "subscription", "name": "s", "new_customers_per_month": 10, "churn_monthly": 0, "price_per_month": 1,
+            "mtok_per_customer_month": 1}
+    three = project(make(streams=[{**base, "trial": {"months": 3, "conversion": 1.0}}], ai_costs={"cost_per_million_tokens": 1}))
+    np.testing.assert_allclose(three.new_customers[0, :5], [0, 0, 0, 10, 10])
+    np.testing.assert_allclose(three.tokens[0, :5], [10, 20, 30, 40, 50])     # 10, 20, 30 on trial, then 30 on trial + payers
+    zero = project(make(streams=[{**base, "trial": {"months": 0, "conversion": 0.5}}]))
+    np.testing.assert_allclose(zero.new_customers[0, :3], [5, 5, 5])
+    np.testing.assert_allclose(zero.tokens[0, :3], [5, 10, 15])
+
+
+def test_salary_raises_come_each_twelve_months_and_roles_end_before_their_end_month():
+    s = make(settings={"horizon_months": 37},
+             opex={"team": [{"role": "a", "function": "sales", "headcount": 2, "cost_per_head_month": 100},
+                            {"role": "b", "function": "ops", "headcount": 1, "cost_per_head_month": 50, "start_month": 1,
+                             "end_month": 2}], "salary_growth_yearly": 0.5})
+    p = project(s)
+    sales = p.payroll_by_function["sales"][0]
+    np.testing.assert_allclose(sales[[0, 11, 12, 23, 24, 36]], [200, 200, 300, 300, 450, 675])
+    np.testing.assert_allclose(p.payroll_by_function["ops"][0, :4], [0, 50, 0, 0])
+    np.testing.assert_allclose(p.payroll_by_function["rd"][0], 0)
+    np.testing.assert_allclose(p.headcount[0, :3], [2, 3, 2])
