@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.scenario import Scenario, ScenarioError, replace_fields
-from ui.state import lang, update_scenario
+from ui.session import lang, update_scenario
 
 RATINGS = [1, 2, 3, 4, 5]
 

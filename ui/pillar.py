@@ -13,8 +13,9 @@ from core.pillars import what_would_move
 from core.projection import Projection
 from core.report import factor_table, moves_table
 from core.scenario import Scenario
+from ui.cached import moves, projection, scorecard
 from ui.inputs import Inputs
-from ui.state import current_scenario, lang, moves, projection, scorecard
+from ui.session import current_scenario, lang
 from ui.widgets import chart
 
 

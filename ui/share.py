@@ -8,7 +8,9 @@ from core import charts
 from core.i18n import t
 from core.report import headline, pillar_kpis, risk_kpis, risk_summary
 from core.scenario import Scenario
-from ui.state import lang, language_picker, projection, risk, risk_tornado, scorecard, set_scenario, store, summary
+from ui.cached import projection, risk, risk_tornado, scorecard, store, summary
+from ui.session import lang, set_scenario
+from ui.sidebar import language_picker
 from ui.widgets import chart, kpi_cards
 
 

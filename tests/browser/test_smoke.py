@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 
+import ui.pages
+from core.i18n import t
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = {"": "Runway", "funds": "Next round delay", "revenue": "Revenue concentration",
-         "strategy": "Survival-score weights", "technology": "Factor breakdown", "business-model": "Factor breakdown",
-         "funds-management": "Runway target", "market": "Market funnel", "risk": "Capital-winter stress tests",
-         "pricing": "Apply this price to the scenario", "library": "Save the scenario you are looking at",
-         "compare": "Compare scenarios", "pitch": "Survival score"}
+PAGES = {spec.url_path: t(spec.shows) for spec in ui.pages.PAGES}  # every page of the navigation, from its one list
 
 # One timeout for every wait (server start, browser launch, navigation, each element): generous, because a loaded
 # 2-core machine can take tens of seconds to draw a page. A wait that passes costs only the time it needed.

@@ -6,12 +6,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import ui.pages
 from core.scenario import load_scenario
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGES = ["views/overview.py", "views/funds.py", "views/revenue.py", "views/strategy.py", "views/technology.py",
-         "views/business_model.py", "views/funds_pillar.py", "views/market.py", "views/risk.py", "views/pricing.py",
-         "views/library.py", "views/compare.py", "views/pitch.py"]
+PAGES = [spec.file for spec in ui.pages.PAGES]  # every page of the navigation, from its one list
 
 
 @pytest.fixture
@@ -264,7 +263,7 @@ def test_the_tier_optimiser_shows_a_row_per_plan_and_can_apply_them(app):
 
 
 def saved_store():
-    from ui.state import store
+    from ui.cached import store
 
     return store()
 

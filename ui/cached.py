@@ -1,0 +1,151 @@
+"""Core calls cached by the scenario's JSON (``st.cache_data`` with ``max_entries``), and the store.
+
+Each public function takes a Scenario and returns what a page shows; the cache holds
+summaries, never Monte Carlo matrices beyond one projection.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from core.exports import excel_workbook
+from core.metrics import Summary, summarize
+from core.pillars import MoveEffect, Scorecard, move_effects, score
+from core.pricing import (
+    Constraints,
+    Objective,
+    PriceCurve,
+    PriceResult,
+    Tier,
+    TierObjective,
+    TierResult,
+    optimise_price,
+    optimise_tiers,
+    price_curve,
+)
+from core.projection import Projection, project
+from core.risk import Metric, RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
+from core.scenario import Scenario
+from core.store import Store
+from core.van_westendorp import PriceSensitivity, analyse, read_survey
+from ui.session import lang
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _project(scenario_json: str) -> Projection:
+    return project(Scenario.model_validate_json(scenario_json))
+
+
+def projection(scenario: Scenario) -> Projection:
+    """The deterministic projection, cached by the scenario's JSON."""
+    return _project(scenario.model_dump_json())
+
+
+def summary(scenario: Scenario) -> Summary:
+    return summarize(projection(scenario), scenario.settings)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _score(scenario_json: str) -> tuple[Scorecard, list[MoveEffect]]:
+    scenario = Scenario.model_validate_json(scenario_json)
+    card = score(scenario, _project(scenario_json))
+    return card, move_effects(scenario, card)
+
+
+def scorecard(scenario: Scenario) -> Scorecard:
+    """The pillar scores of the scenario, cached."""
+    return _score(scenario.model_dump_json())[0]
+
+
+def moves(scenario: Scenario) -> list[MoveEffect]:
+    """The effect of every modelled move (engine re-runs), cached."""
+    return _score(scenario.model_dump_json())[1]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _simulate(scenario_json: str, stresses: tuple[str, ...]) -> RiskResult:
+    return simulate(Scenario.model_validate_json(scenario_json), stresses)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tornado(scenario_json: str, metric: Metric, stresses: tuple[str, ...]) -> tuple[float, list[TornadoBar]]:
+    return tornado(Scenario.model_validate_json(scenario_json), metric, stresses=stresses)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _stress_table(scenario_json: str, stresses: tuple[str, ...]) -> list[StressRow]:
+    return stress_table(Scenario.model_validate_json(scenario_json), stresses)
+
+
+def risk(scenario: Scenario, stresses: tuple[str, ...] = ()) -> RiskResult:
+    """The Monte Carlo summary of the scenario under ``stresses``, cached."""
+    return _simulate(scenario.model_dump_json(), stresses)
+
+
+def risk_tornado(scenario: Scenario, metric: Metric, stresses: tuple[str, ...] = ()) -> tuple[float, list[TornadoBar]]:
+    """The tornado of ``metric`` under ``stresses``, cached."""
+    return _tornado(scenario.model_dump_json(), metric, stresses)
+
+
+def risk_stresses(scenario: Scenario, stresses: tuple[str, ...]) -> list[StressRow]:
+    return _stress_table(scenario.model_dump_json(), stresses)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _optimum(scenario_json: str, i: int, objective: Objective, constraints: tuple) -> PriceResult:
+    return optimise_price(Scenario.model_validate_json(scenario_json), i, objective, Constraints(*constraints))
+
+
+def price_optimum(scenario: Scenario, i: int, objective: Objective, constraints: Constraints) -> PriceResult:
+    """The optimal price of stream ``i``, cached."""
+    return _optimum(scenario.model_dump_json(), i, objective, dataclasses.astuple(constraints))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _curve(scenario_json: str, i: int, low: float, high: float) -> PriceCurve:
+    return price_curve(Scenario.model_validate_json(scenario_json), i, np.geomspace(low, high, 121))
+
+
+def price_response(scenario: Scenario, i: int, low: float, high: float) -> PriceCurve:
+    """Stream ``i``'s price curve on 121 log-spaced prices, cached."""
+    return _curve(scenario.model_dump_json(), i, low, high)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tiers(scenario_json: str, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
+           prospects: float, objective: TierObjective) -> TierResult:
+    return optimise_tiers(Scenario.model_validate_json(scenario_json), i, tiers, median_wtp=median_wtp, wtp_sigma=wtp_sigma,
+                          prospects_per_month=prospects, objective=objective)
+
+
+def tier_optimum(scenario: Scenario, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
+                 prospects: float, objective: TierObjective) -> TierResult:
+    """Optimal plan prices, cached."""
+    return _tiers(scenario.model_dump_json(), i, tiers, median_wtp, wtp_sigma, prospects, objective)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def survey_analysis(data: bytes) -> tuple[PriceSensitivity, int]:
+    """Van Westendorp analysis of CSV bytes (raises ScenarioError on a bad file), cached."""
+    survey = read_survey(data)
+    return analyse(survey), survey.dropped
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _workbook(scenario_json: str, language: str) -> bytes:
+    scenario = Scenario.model_validate_json(scenario_json)
+    return excel_workbook(scenario, project(scenario), language)
+
+
+def workbook(scenario: Scenario) -> bytes:
+    """The Excel export of the scenario (assumptions, monthly table, metrics in the reader's language), cached."""
+    return _workbook(scenario.model_dump_json(), lang())
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """The one store of this server (WINTERPROOF_DATABASE_URL / WINTERPROOF_DB / the user data dir)."""
+    return Store()

@@ -1,0 +1,56 @@
+"""The page list, in one place: ``app.py`` builds the navigation from it and the tests
+(AppTest and the browser) discover every page from it, so a new page is tested without
+touching three files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.i18n import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its script, title and section (locale keys), icon, URL path, and ``shows``,
+    the locale key of a text the page always shows once rendered (the browser test waits for it)."""
+
+    file: str
+    title: str
+    section: str
+    icon: str
+    url_path: str
+    shows: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("views/overview.py", "nav.overview", "nav.section.plan", ":material/dashboard:", "", "kpi.runway"),
+    PageSpec("views/funds.py", "nav.funds", "nav.section.plan", ":material/local_fire_department:", "funds",
+             "funds.round_delay"),
+    PageSpec("views/revenue.py", "nav.revenue", "nav.section.plan", ":material/stacked_line_chart:", "revenue", "kpi.hhi"),
+    PageSpec("views/pricing.py", "nav.pricing", "nav.section.plan", ":material/sell:", "pricing", "pricing.apply"),
+    PageSpec("views/risk.py", "nav.risk", "nav.section.plan", ":material/casino:", "risk", "risk.stresses"),
+    PageSpec("views/library.py", "nav.library", "nav.section.share", ":material/folder_open:", "library", "library.save"),
+    PageSpec("views/compare.py", "nav.compare", "nav.section.share", ":material/compare_arrows:", "compare", "compare.title"),
+    PageSpec("views/pitch.py", "nav.pitch", "nav.section.share", ":material/present_to_all:", "pitch", "score.survival"),
+    PageSpec("views/strategy.py", "nav.strategy", "nav.section.strategy", ":material/radar:", "strategy", "strategy.weights"),
+    PageSpec("views/technology.py", "nav.technology", "nav.section.strategy", ":material/memory:", "technology",
+             "pillar.factors"),
+    PageSpec("views/business_model.py", "nav.business_model", "nav.section.strategy", ":material/storefront:",
+             "business-model", "pillar.factors"),
+    PageSpec("views/funds_pillar.py", "nav.funds_pillar", "nav.section.strategy", ":material/savings:", "funds-management",
+             "input.runway_target"),
+    PageSpec("views/market.py", "nav.market", "nav.section.strategy", ":material/target:", "market", "input.competition"),
+)
+"""The first page is the default one, served at ``/`` (Streamlit ignores a default page's url_path)."""
+
+
+def navigation_pages(lang: str) -> dict[str, list[st.Page]]:
+    """``st.navigation``'s input: the pages by section, titled in ``lang``."""
+    sections: dict[str, list[st.Page]] = {}
+    for n, spec in enumerate(PAGES):
+        page = st.Page(spec.file, title=t(spec.title, lang), icon=spec.icon, url_path=spec.url_path or None, default=n == 0)
+        sections.setdefault(t(spec.section, lang), []).append(page)
+    return sections
