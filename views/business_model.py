@@ -5,7 +5,7 @@ import streamlit as st
 from core import charts
 from core.i18n import t
 from ui.pillar import pillar_page
-from ui.state import lang
+from ui.session import lang
 
 
 def inputs(form, scenario):

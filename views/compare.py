@@ -6,7 +6,8 @@ from core import charts
 from core.i18n import t
 from core.report import Compared, comparison_table
 from core.scenario import load_scenario
-from ui.state import current_scenario, lang, presets, projection, risk, scorecard, store, summary
+from ui.cached import projection, risk, scorecard, store, summary
+from ui.session import current_scenario, lang, presets
 from ui.widgets import chart
 
 scenario = current_scenario()

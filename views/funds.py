@@ -8,7 +8,8 @@ from core import charts
 from core.i18n import t
 from core.levers import Levers, apply_levers, next_round_index
 from core.report import headline
-from ui.state import current_scenario, lang, projection, set_scenario, summary
+from ui.cached import projection, summary
+from ui.session import current_scenario, lang, set_scenario
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()

@@ -7,8 +7,9 @@ import streamlit as st
 
 from core.i18n import t
 from core.store import ConflictError, StoreError
+from ui.cached import store
+from ui.session import current_scenario, lang, set_scenario
 from ui.share import share_link
-from ui.state import current_scenario, lang, set_scenario, store
 
 scenario = current_scenario()
 db = store()

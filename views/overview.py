@@ -5,8 +5,9 @@ import streamlit as st
 from core import charts
 from core.i18n import t
 from core.report import details, headline, pillar_kpis
+from ui.cached import projection, scorecard, summary
 from ui.inputs import Inputs
-from ui.state import current_scenario, lang, projection, scorecard, summary
+from ui.session import current_scenario, lang
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()

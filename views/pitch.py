@@ -6,7 +6,8 @@ from core import charts
 from core.i18n import t
 from core.levers import Levers, apply_levers, next_round_index
 from core.report import headline, pillar_kpis
-from ui.state import current_scenario, lang, projection, scorecard, summary
+from ui.cached import projection, scorecard, summary
+from ui.session import current_scenario, lang
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()

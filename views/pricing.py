@@ -19,8 +19,9 @@ from core.pricing import with_price as priced
 from core.report import price_table, tier_table
 from core.scenario import ScenarioError, SubscriptionStream
 from core.van_westendorp import acceptable_range
+from ui.cached import price_optimum, price_response, survey_analysis, tier_optimum
 from ui.inputs import Inputs
-from ui.state import SAMPLE_DIR, current_scenario, lang, price_optimum, price_response, set_scenario, survey_analysis, tier_optimum
+from ui.session import SAMPLE_DIR, current_scenario, lang, set_scenario
 from ui.widgets import chart
 
 UNITS = {"subscription": "customers", "usage": "units", "projects": "deals", "data": "contracts", "product_sales": "units"}

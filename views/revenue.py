@@ -7,7 +7,8 @@ from core import formatting as fmt
 from core.i18n import t
 from core.metrics import herfindahl, recurring_share
 from core.report import stream_table
-from ui.state import current_scenario, lang, projection
+from ui.cached import projection
+from ui.session import current_scenario, lang
 from ui.widgets import chart
 
 scenario = current_scenario()

@@ -7,8 +7,9 @@ from core.i18n import t
 from core.report import metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame, tornado_labels
 from core.risk import STRESSES, future_rounds, growth_churn_pairs, growth_churn_rank, with_growth_churn_rank
 from core.scenario import RoundRisk
+from ui.cached import projection, risk, risk_stresses, risk_tornado
 from ui.inputs import Inputs
-from ui.state import current_scenario, lang, projection, risk, risk_stresses, risk_tornado
+from ui.session import current_scenario, lang
 from ui.widgets import chart, kpi_cards
 
 PATH_CHOICES = [1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]

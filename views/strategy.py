@@ -6,8 +6,9 @@ from core import charts
 from core.i18n import t
 from core.report import moves_table, pillar_kpis, weakest_table
 from core.scenario import PILLARS, Compliance, DataCapability
+from ui.cached import moves, scorecard
 from ui.inputs import Inputs
-from ui.state import current_scenario, lang, moves, scorecard
+from ui.session import current_scenario, lang
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()

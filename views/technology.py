@@ -6,7 +6,7 @@ from core import charts
 from core.i18n import t
 from core.pillars import verticals
 from ui.pillar import pillar_page
-from ui.state import lang
+from ui.session import lang
 
 COMMON_VERTICALS = ["finance", "healthcare", "education", "retail", "e-commerce", "logistics", "manufacturing",
                     "legal", "customer service", "developer tools", "public sector", "media"]
