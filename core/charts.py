@@ -24,17 +24,23 @@ from .scenario import Market, Round
 from .van_westendorp import PriceSensitivity
 
 PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
+TEMPLATE = go.layout.Template(layout={
+    "colorway": PALETTE,
+    "font": {"family": "Inter, 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif"},  # CJK glyphs in Chinese
+    "legend": {"orientation": "h", "y": -0.2},
+    "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+})
+"""The one layout every figure starts from: palette, font, legend below, tight margins."""
+
+
+def _figure(*traces: object) -> go.Figure:
+    """A new figure on :data:`TEMPLATE`."""
+    return go.Figure(data=list(traces), layout={"template": TEMPLATE})
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, lang: str) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        xaxis_title=t("chart.month", lang),
-        yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        hovermode="x unified",
-    )
+    """A chart over months: title, month axis, ``y_title`` (with its unit), one hover for all series."""
+    fig.update_layout(title=title, xaxis_title=t("chart.month", lang), yaxis_title=y_title, hovermode="x unified")
     return fig
 
 
@@ -43,7 +49,7 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
     """Month-end cash with the zero line, funding events and the zero-cash month marked."""
     dates = p.month_dates()
     cur = p.currency
-    fig = go.Figure()
+    fig = _figure()
     if compare is not None:
         fig.add_scatter(x=compare.month_dates(), y=compare.cash[0], name=t("chart.cash.compare", lang),
                         line={"dash": "dash", "color": "#999999"})
@@ -71,7 +77,7 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
 def burn_breakdown(p: Projection, *, lang: str = "en") -> go.Figure:
     """Stacked monthly costs by category with revenue as a line on top."""
     dates = p.month_dates()
-    fig = go.Figure()
+    fig = _figure()
     series = [(item, p.cost_of_revenue_items[item][0]) for item in COST_OF_REVENUE_ITEMS]
     series += [(cat, p.opex[cat][0]) for cat in OPEX_CATEGORIES]
     series.append(("debt_service", p.debt_service[0]))
@@ -87,7 +93,7 @@ def burn_breakdown(p: Projection, *, lang: str = "en") -> go.Figure:
 def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
     """Stacked area of monthly revenue by stream."""
     dates = p.month_dates()
-    fig = go.Figure()
+    fig = _figure()
     for n, name in enumerate(p.stream_names):
         fig.add_scatter(x=dates, y=p.stream_revenue[0, n], name=name, stackgroup="revenue",
                         line={"color": PALETTE[n % len(PALETTE)]})
@@ -98,7 +104,7 @@ def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
 def revenue_share(p: Projection, *, lang: str = "en") -> go.Figure:
     """Horizontal bars: each stream's share of first-year revenue, in percent."""
     shares = 100 * stream_shares(p.stream_revenue)[0]
-    fig = go.Figure(go.Bar(x=shares, y=list(p.stream_names), orientation="h",
+    fig = _figure(go.Bar(x=shares, y=list(p.stream_names), orientation="h",
                            text=[f"{s:.1f}%" for s in shares], marker_color=PALETTE[0]))
     fig = _layout(fig, t("chart.share.title", lang), "", lang)
     fig.update_layout(xaxis_title=t("chart.share.x", lang), hovermode="closest")
@@ -118,7 +124,7 @@ def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
     """Radar of every scored pillar, 0-100."""
     names = [t(f"pillar.{k}", lang).replace(" ", "<br>", 1) for k in card.pillars]  # two lines fit beside the circle
     scores = [ps.score for ps in card.pillars.values()]
-    fig = go.Figure(go.Scatterpolar(r=[*scores, scores[0]], theta=[*names, names[0]], fill="toself",
+    fig = _figure(go.Scatterpolar(r=[*scores, scores[0]], theta=[*names, names[0]], fill="toself",
                                     name=t("chart.radar.series", lang), line={"color": PALETTE[0]}))
     fig.update_layout(title=t("chart.radar.title", lang),
                       polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 80, "r": 80, "t": 90, "b": 50},
@@ -129,14 +135,14 @@ def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
 def factor_scores(ps: PillarScore, *, lang: str = "en") -> go.Figure:
     """Horizontal bars of a pillar's factor sub-scores (0-100); factors without data are left out."""
     scored = [(f, f.score) for f in ps.factors if f.score is not None]
-    fig = go.Figure(go.Bar(
+    fig = _figure(go.Bar(
         x=[sub for _, sub in scored], y=[t(f"factor.{f.key}", lang) for f, _ in scored], orientation="h",
         marker_color=[score_colour(sub) for _, sub in scored], text=[f"{sub:.0f}" for _, sub in scored],
         textposition="outside", cliponaxis=False,
     ))
     fig.update_layout(title=t("chart.factors.title", lang, pillar=t(f"pillar.{ps.key}", lang)),
                       xaxis={"title": t("chart.factors.x", lang), "range": [0, 100]},
-                      yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+                      yaxis={"autorange": "reversed"})
     return fig
 
 
@@ -147,7 +153,7 @@ def serving_cost(p: Projection, *, lang: str = "en") -> go.Figure:
     revenue = p.revenue[0]
     share = np.divide(100 * serving, revenue, out=np.full_like(revenue, np.nan), where=revenue > 0)
     cur = p.currency
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = make_subplots(specs=[[{"secondary_y": True}]]).update_layout(template=TEMPLATE)
     fig.add_scatter(x=dates, y=p.cost_per_million_tokens[0], name=t("chart.serving.per_token", lang, currency=cur),
                     line={"color": PALETTE[0], "width": 3}, secondary_y=False)
     fig.add_scatter(x=dates, y=share, name=t("chart.serving.share", lang), line={"color": PALETTE[1], "dash": "dot"},
@@ -171,7 +177,7 @@ def market_funnel(market: Market, p: Projection, *, lang: str = "en") -> go.Figu
     labels = [money(stages[0][1], p.currency, lang)]
     labels += [t("chart.funnel.of_above", lang, amount=money(v, p.currency, lang), share=percent(v / above if above else None))
                for (_, above), (_, v) in itertools.pairwise(stages)]
-    fig = go.Figure(go.Bar(x=[max(v, 1.0) for _, v in stages], y=[name for name, _ in stages], orientation="h",
+    fig = _figure(go.Bar(x=[max(v, 1.0) for _, v in stages], y=[name for name, _ in stages], orientation="h",
                            text=labels, textposition="outside", cliponaxis=False,
                            marker_color=PALETTE[: len(stages)]))
     fig.update_layout(title=t("chart.funnel.title", lang, currency=p.currency), hovermode="closest",
@@ -187,7 +193,7 @@ def cash_fan(r: RiskResult, p: Projection, *, lang: str = "en") -> go.Figure:
     """Percentile bands of month-end cash (5-95 and 25-75 %) with the median and the zero line."""
     dates = p.month_dates()
     band = dict(zip(PERCENTILES, r.cash_bands, strict=True))
-    fig = go.Figure()
+    fig = _figure()
     for low, high, key, alpha in ((5, 95, "outer", 0.15), (25, 75, "inner", 0.3)):
         fig.add_scatter(x=dates, y=band[low], line={"width": 0}, showlegend=False, hoverinfo="skip")
         fig.add_scatter(x=dates, y=band[high], fill="tonexty", line={"width": 0}, name=t(f"chart.fan.{key}", lang),
@@ -201,7 +207,7 @@ def cash_fan(r: RiskResult, p: Projection, *, lang: str = "en") -> go.Figure:
 def survival_curve(r: RiskResult, p: Projection, month: int, *, lang: str = "en") -> go.Figure:
     """Share of futures whose cash lasts at least m months, by month, with the summary month marked."""
     dates = [month_date(p.start_date, m) for m in range(r.months + 1)]
-    fig = go.Figure(go.Scatter(x=dates, y=100 * r.survival, name=t("chart.survival.series", lang),
+    fig = _figure(go.Scatter(x=dates, y=100 * r.survival, name=t("chart.survival.series", lang),
                                line={"color": PALETTE[4], "width": 3, "shape": "hv"}))
     if month <= r.months:
         fig.add_scatter(x=[dates[month]], y=[100 * r.survival_at(month)], mode="markers+text",
@@ -214,9 +220,8 @@ def survival_curve(r: RiskResult, p: Projection, month: int, *, lang: str = "en"
 
 def _histogram(values: np.ndarray, title: str, x_title: str, lang: str, size: float | None = None) -> go.Figure:
     bins = {"size": size} if size else None
-    fig = go.Figure(go.Histogram(x=values, xbins=bins, marker_color=PALETTE[0]))
-    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=t("chart.hist.y", lang), bargap=0.05,
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig = _figure(go.Histogram(x=values, xbins=bins, marker_color=PALETTE[0]))
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=t("chart.hist.y", lang), bargap=0.05)
     return fig
 
 
@@ -235,14 +240,13 @@ def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric
     """Horizontal bars from the base metric to its value with each input at its low and high end."""
     shown = bars[:top]
     names = labels[:top]
-    fig = go.Figure()
+    fig = _figure()
     for end, colour in (("low", PALETTE[2]), ("high", PALETTE[4])):
         values = [getattr(b, f"metric_{end}") for b in shown]
         fig.add_bar(y=names, x=[v - base for v in values], base=base, orientation="h", marker_color=colour,
                     name=t(f"chart.tornado.{end}", lang), customdata=values, hovertemplate="%{y}: %{customdata:.3g}")
     fig.update_layout(title=t("chart.tornado.title", lang, metric=metric_title), barmode="overlay",
-                      xaxis_title=metric_title, yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.2},
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
+                      xaxis_title=metric_title, yaxis={"autorange": "reversed"})
     fig.add_vline(x=base, line={"color": "#555555", "width": 1})
     return fig
 
@@ -258,7 +262,8 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
     """
     panels = ("volume", "revenue", "gross_profit", "npv")
     titles = [t(f"chart.price.{k}", lang, unit=unit, timing=t(f"timing.{timing}", lang)) for k in panels]
-    fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1, vertical_spacing=0.16)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1,
+                        vertical_spacing=0.16).update_layout(template=TEMPLATE)
     for n, key in enumerate(panels):
         row, col = n // 2 + 1, n % 2 + 1
         fig.add_scatter(x=curve.prices, y=getattr(curve, key), row=row, col=col, showlegend=False,
@@ -281,7 +286,7 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
 
 def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
     """The four cumulative curves with the acceptable range shaded and the four points marked."""
-    fig = go.Figure()
+    fig = _figure()
     styles = {"too_cheap": (PALETTE[1], "dot"), "cheap": (PALETTE[1], "solid"),
               "expensive": (PALETTE[2], "solid"), "too_expensive": (PALETTE[2], "dot")}
     for key, (colour, dash) in styles.items():
@@ -294,8 +299,7 @@ def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
         if value is not None:
             fig.add_vline(x=value, line={"color": "#555555", "width": 1},
                           annotation_text=f"{key.upper()} {value:,.2f}", annotation_textangle=-90)
-    fig.update_layout(title=t("chart.vw.title", lang), xaxis_title=t("chart.vw.x", lang), yaxis_title=t("chart.vw.y", lang),
-                      legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.update_layout(title=t("chart.vw.title", lang), xaxis_title=t("chart.vw.x", lang), yaxis_title=t("chart.vw.y", lang))
     return fig
 
 
@@ -304,7 +308,7 @@ def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
 
 def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
     """Month-end cash of several scenarios on one chart (each in its own currency)."""
-    fig = go.Figure()
+    fig = _figure()
     for n, (label, p) in enumerate(items):
         fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=f"{label} ({p.currency})",
                         line={"color": PALETTE[n % len(PALETTE)], "width": 3})
@@ -316,38 +320,35 @@ def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go
 
 def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
     """Year-1 revenue by stream kind, one stacked bar per scenario."""
-    fig = go.Figure()
+    fig = _figure()
     labels = [label for label, _ in items]
     kinds = sorted({k for _, p in items for k in p.stream_kinds})
     for n, kind in enumerate(kinds):
         values = [sum(p.stream_revenue[0, i, :YEAR].sum() for i, k in enumerate(p.stream_kinds) if k == kind) for _, p in items]
         fig.add_bar(x=labels, y=values, name=t(f"kind.{kind}", lang), marker_color=PALETTE[n % len(PALETTE)])
-    fig.update_layout(barmode="stack", title=t("chart.compare.revenue", lang), yaxis_title=t("chart.compare.revenue_y", lang),
-                      legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.update_layout(barmode="stack", title=t("chart.compare.revenue", lang), yaxis_title=t("chart.compare.revenue_y", lang))
     return fig
 
 
 def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> go.Figure:
     """Pillar scores (0-100) side by side."""
-    fig = go.Figure()
+    fig = _figure()
     pillars = [k for k in ("technology", "business_model", "funds", "market", "data", "compliance")
                if any(k in card.pillars for _, card in items)]
     for n, (label, card) in enumerate(items):
         fig.add_bar(x=[t(f"pillar.{k}", lang) for k in pillars],
                     y=[card.pillars[k].score if k in card.pillars else None for k in pillars],
                     name=f"{label}: {card.survival:.0f}", marker_color=PALETTE[n % len(PALETTE)])
-    fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang), yaxis={"range": [0, 100], "title": "0–100"},
-                      legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang), yaxis={"range": [0, 100], "title": "0–100"})
     return fig
 
 
 def compare_survival(items: list[tuple[str, RiskResult]], *, lang: str = "en") -> go.Figure:
     """The chance cash lasts at least m months, per scenario."""
-    fig = go.Figure()
+    fig = _figure()
     for n, (label, r) in enumerate(items):
         fig.add_scatter(x=list(range(r.months + 1)), y=100 * r.survival, name=label,
                         line={"color": PALETTE[n % len(PALETTE)], "width": 3, "shape": "hv"})
     fig.update_layout(title=t("chart.survival.title", lang), xaxis_title=t("chart.compare.months", lang),
-                      yaxis={"range": [0, 105], "title": t("chart.survival.y", lang)}, legend={"orientation": "h", "y": -0.2},
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
+                      yaxis={"range": [0, 105], "title": t("chart.survival.y", lang)})
     return fig
