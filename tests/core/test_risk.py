@@ -1,6 +1,7 @@
 """Risk lab: distributions, analytic ruin, zero variance, common random numbers, stresses, tornado."""
 
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -286,3 +287,338 @@ def test_tornado_labels_name_the_input_and_the_range_it_is_moved_over():
             TornadoBar("streams[0].churn_monthly", 0.0167, 0.0375, 36, 35)]
     assert tornado_labels(s, bars) == ["Series A: closes (fails – closes)", "GPU price per hour ($1.75 – $3.75)",
                                        "Analyst seats: churn (per month) (1.7% – 3.8%)"]
+
+
+# --- each stress's size on the same draws, the copula's conversion, defaults, round odds -----------------------------
+
+B = load_scenario("sample_data/company_b_data_assistant.yaml")
+
+
+def same_law(dist, kind, **params):
+    data = dist.model_dump()
+    assert data.pop("kind") == kind
+    assert data == pytest.approx(params)
+    return True
+
+
+def draws_of(s, stresses=(), paths=400):
+    inputs = risk.uncertain_inputs(s)
+    return risk.engine_draws(s, inputs, risk.draw_normals(s, inputs, paths), stresses)
+
+
+def test_each_stress_changes_exactly_its_inputs_by_its_documented_size():
+    s = B
+    base = draws_of(s)
+    expected = {
+        "delay_6": {"funding[0].month": np.minimum(base["funding[0].month"] + 6, 240)},
+        "delay_12": {"funding[0].month": np.minimum(base["funding[0].month"] + 12, 240)},
+        "valuation_30": {"funding[0].amount": 0.7 * base["funding[0].amount"]},
+        "growth_30": {k: base[k] - 0.3 * np.abs(base[k]) for k in ("streams[0].new_customer_growth_monthly",
+                                                                    "streams[1].volume_growth_monthly")},
+        "churn_50": {"streams[0].churn_monthly": np.minimum(0.9, 1.5 * base["streams[0].churn_monthly"])},
+        "gpu_50": {"ai_costs.gpu_price_per_hour": 1.5 * base["ai_costs.gpu_price_per_hour"]},
+    }
+    for stress, changes in expected.items():
+        stressed = draws_of(s, (stress,))
+        assert set(stressed) == set(base), stress
+        for key in base:
+            np.testing.assert_allclose(stressed[key], changes.get(key, base[key]), rtol=1e-12, err_msg=f"{stress}: {key}")
+
+
+def test_half_the_probability_fails_the_round_on_exactly_the_draws_above_half_of_it():
+    s = replace_fields(B, {"risk.rounds": {"Series A": {"probability": 0.8}}})
+    inputs = risk.uncertain_inputs(s)
+    z = risk.draw_normals(s, inputs, 2000)
+    u = stats.norm.cdf(z[:, [i.key for i in inputs].index("funding[0].closes")])
+    base, half = risk.engine_draws(s, inputs, z), risk.engine_draws(s, inputs, z, ("probability_half",))
+    np.testing.assert_array_equal(base["funding[0].amount"] > 0, u < 0.8)
+    np.testing.assert_array_equal(half["funding[0].amount"] > 0, u < 0.4)
+    np.testing.assert_array_equal(half["funding[0].month"], base["funding[0].month"])
+    closed = half["funding[0].amount"] > 0
+    np.testing.assert_allclose(half["funding[0].amount"][closed], base["funding[0].amount"][closed])
+
+
+def test_all_stresses_together_are_each_stress_applied_in_turn():
+    s = B
+    base, every = draws_of(s), draws_of(s, STRESSES)
+    np.testing.assert_allclose(every["funding[0].month"], np.minimum(base["funding[0].month"] + 18, 240))   # 6 + 12 months
+    half = draws_of(s, ("probability_half",))
+    np.testing.assert_allclose(every["funding[0].amount"], 0.7 * half["funding[0].amount"])
+    np.testing.assert_allclose(every["streams[0].churn_monthly"], draws_of(s, ("churn_50",))["streams[0].churn_monthly"])
+    np.testing.assert_allclose(every["ai_costs.gpu_price_per_hour"], draws_of(s, ("gpu_50",))["ai_costs.gpu_price_per_hour"])
+    g = "streams[0].new_customer_growth_monthly"
+    np.testing.assert_allclose(every[g], draws_of(s, ("growth_30",))[g])
+    both = draws_of(s, ("delay_6", "delay_12"))
+    np.testing.assert_allclose(both["funding[0].month"], draws_of(s, ("delay_12",))["funding[0].month"] + 6)
+
+
+def test_a_delay_of_six_months_moves_the_round_and_its_cash_six_months_later():
+    base = {"company": {"name": "R", "starting_cash": 100_000}, "settings": {"horizon_months": 36},
+            "opex": {"other_per_month": BURN}, "funding": [{"name": "Seed", "month": 6, "amount": 1e6}],
+            "risk": {"default_inputs": False, "paths": 1000, "rounds": {"Seed": {
+                "probability": 1, "delay_months": triangular(0, 0, 0).model_dump(),
+                "valuation_haircut": triangular(0, 0, 0).model_dump()}}}}
+    s = parse_scenario(base)
+    for stress, months in (("delay_6", 6), ("delay_12", 12)):
+        r = simulate(s, (stress,))
+        moved = project(replace_fields(s, {"funding[0].month": 6 + months}))
+        for band in r.cash_bands:
+            np.testing.assert_allclose(band, moved.cash[0])
+    late = simulate(s, ("delay_6", "delay_12"))   # at month 24: cash without it lasts 10 months
+    assert late.rounds[0].too_late == 1.0 and np.all(late.runway == 10)
+    halved = simulate(s, ("valuation_30",))
+    np.testing.assert_allclose(halved.cash_bands[2], project(replace_fields(s, {"funding[0].amount": 7e5})).cash[0])
+
+
+def test_a_round_delayed_past_240_months_is_kept_at_month_240():
+    s = replace_fields(B, {"risk.rounds": {"Series A": {"delay_months": {"kind": "normal", "mean": 500, "sd": 0}}}})
+    assert np.all(draws_of(s)["funding[0].month"] == 240.0)
+
+
+def test_the_copula_uses_pearson_2_sin_pi_r_over_6():
+    s = replace_fields(B, {"risk.correlations": [{"a": "streams[0].new_customer_growth_monthly",
+                                                  "b": "streams[0].churn_monthly", "rank": -0.6}]})
+    inputs = risk.uncertain_inputs(s)
+    keys = [u.key for u in inputs]
+    n = 500
+    z = risk.draw_normals(s, inputs, n)
+    independent = np.column_stack([np.random.default_rng([s.risk.seed, zlib.crc32(k.encode())]).standard_normal(n)
+                                   for k in keys])
+    r = np.eye(len(keys))
+    a, b = keys.index("streams[0].new_customer_growth_monthly"), keys.index("streams[0].churn_monthly")
+    r[a, b] = r[b, a] = 2 * math.sin(math.pi * -0.6 / 6)          # -0.6180...: Spearman -0.6 for a normal copula
+    np.testing.assert_allclose(z, independent @ np.linalg.cholesky(r).T, rtol=1e-12, atol=1e-12)
+    uncorrelated = replace_fields(s, {"risk.correlations": []})
+    np.testing.assert_array_equal(risk.draw_normals(uncorrelated, inputs, n), independent)
+    assert risk.draw_normals(uncorrelated, inputs).shape == (s.risk.paths, len(keys))
+
+
+def test_the_copula_is_close_to_its_pearson_on_a_large_sample():
+    s = replace_fields(B, {"risk.correlations": [{"a": "streams[0].new_customer_growth_monthly",
+                                                  "b": "streams[0].churn_monthly", "rank": 0.9}]})
+    inputs = risk.uncertain_inputs(s)
+    keys = [u.key for u in inputs]
+    z = risk.draw_normals(s, inputs, 200_000)
+    a, b = keys.index("streams[0].new_customer_growth_monthly"), keys.index("streams[0].churn_monthly")
+    pearson = np.corrcoef(z[:, a], z[:, b])[0, 1]
+    # 2 sin(0.15 pi) = 0.9080; the sample error at n = 200,000 is ~0.0004, far below the 0.008 gap to r itself
+    assert pearson == pytest.approx(2 * math.sin(math.pi * 0.9 / 6), abs=0.002)
+    assert stats.spearmanr(z[:, a], z[:, b]).statistic == pytest.approx(0.9, abs=0.002)
+
+
+def test_correlation_errors_name_the_correlation_and_side():
+    g, c = "streams[0].new_customer_growth_monthly", "streams[0].churn_monthly"
+    s = replace_fields(B, {"risk.correlations": [{"a": g, "b": c, "rank": 0.5}, {"a": "opex.marketing_per_month", "b": c,
+                                                                                 "rank": 0.5}]})
+    with pytest.raises(ScenarioError) as err:
+        risk.draw_normals(s, risk.uncertain_inputs(s))
+    assert err.value.errors == ["risk.correlations[1].a: opex.marketing_per_month has no distribution"]
+    bad = replace_fields(B, {"risk.correlations": [{"a": g, "b": c, "rank": 0.95}, {"a": c, "b": "streams[0].price_per_month",
+                                                   "rank": 0.95}, {"a": g, "b": "streams[0].price_per_month", "rank": -0.95}]})
+    with pytest.raises(ScenarioError) as err:
+        risk.draw_normals(bad, risk.uncertain_inputs(bad))
+    assert err.value.errors == ["risk.correlations: these correlations contradict each other"]
+
+
+def test_default_inputs_of_company_b_by_the_documented_rules():
+    d = risk.default_inputs(B)
+    assert set(d) == {"streams[0].new_customer_growth_monthly", "streams[0].price_per_month", "streams[0].churn_monthly",
+                      "streams[1].volume_growth_monthly", "streams[1].price_per_unit", "ai_costs.gpu_price_per_hour",
+                      "ai_costs.cost_decline_yearly", "opex.team[2].start_month"}
+    assert d["streams[0].new_customer_growth_monthly"].mean == 0.03                   # sd 30 % of 3 %
+    assert d["streams[0].new_customer_growth_monthly"].sd == pytest.approx(0.009)
+    assert (d["streams[1].volume_growth_monthly"].mean, d["streams[1].volume_growth_monthly"].sd) == (0.06, pytest.approx(0.018))
+    assert same_law(d["streams[0].price_per_month"], "range90", low=1275, high=1575)
+    assert same_law(d["streams[1].price_per_unit"], "range90", low=1.7, high=2.1)
+    assert same_law(d["streams[0].churn_monthly"], "range90", low=0.025 / 1.5, high=0.0375)
+    assert same_law(d["ai_costs.gpu_price_per_hour"], "range90", low=1.75, high=3.75)
+    assert same_law(d["ai_costs.cost_decline_yearly"], "triangular", low=0.3, mode=0.5, high=0.6)
+    assert same_law(d["opex.team[2].start_month"], "triangular", low=3, mode=4, high=9)
+
+
+def test_default_inputs_at_their_floors_and_caps():
+    s = parse_scenario({"company": {"name": "Edge", "starting_cash": 1},
+                        "streams": [{"kind": "subscription", "name": "s", "churn_monthly": 0.8, "price_per_month": 0,
+                                     "new_customer_growth_monthly": 0.001},
+                                    {"kind": "advertising", "name": "a", "monthly_active_users": 10, "impressions_per_user_month": 1,
+                                     "cpm": 2},
+                                    {"kind": "usage", "name": "u", "volume_per_month": 1, "price_per_unit": 3}],
+                        "ai_costs": {"cost_per_million_tokens": 4, "cost_decline_yearly": 0.1},
+                        "opex": {"team": [{"role": "now", "headcount": 1, "cost_per_head_month": 1}]}})
+    d = risk.default_inputs(s)
+    assert d["streams[0].new_customer_growth_monthly"].sd == 0.005                  # at least half a point a month
+    assert same_law(d["streams[0].churn_monthly"], "range90", low=0.8 / 1.5, high=0.9)   # capped at 0.9
+    assert "streams[0].price_per_month" not in d and same_law(d["streams[1].cpm"], "range90", low=1.7, high=2.1)
+    assert same_law(d["streams[1].mau_growth_monthly"], "normal", mean=0.0, sd=0.005)
+    assert same_law(d["streams[2].volume_growth_monthly"], "normal", mean=0.0, sd=0.005)
+    assert same_law(d["ai_costs.cost_per_million_tokens"], "range90", low=2.8, high=6.0)
+    assert same_law(d["ai_costs.cost_decline_yearly"], "triangular", low=0.0, mode=0.1, high=0.2)  # floored at 0
+    assert "opex.team[0].start_month" not in d                                         # already on the team
+    high = replace_fields(s, {"ai_costs.cost_decline_yearly": 0.9})
+    assert same_law(risk.default_inputs(high)["ai_costs.cost_decline_yearly"], "triangular", low=0.7, mode=0.9, high=0.95)
+    no_tokens = replace_fields(s, {"ai_costs.cost_per_million_tokens": 0})
+    assert not any(k.startswith("ai_costs") for k in risk.default_inputs(no_tokens))
+    no_churn = replace_fields(s, {"streams": [{"kind": "subscription", "name": "s", "churn_monthly": 0, "price_per_month": 1}]})
+    assert "streams[0].churn_monthly" not in risk.default_inputs(no_churn)
+
+
+def test_uncertain_inputs_join_defaults_own_laws_and_round_risks():
+    own = normal(1e6, 1e5).model_dump()
+    s = replace_fields(B, {"risk.inputs": {"company.starting_cash": own, "streams[0].churn_monthly": normal(0.03, 0).model_dump()}})
+    inputs = {u.key: u for u in risk.uncertain_inputs(s)}
+    assert inputs["company.starting_cash"].dist == normal(1e6, 1e5)
+    assert inputs["streams[0].churn_monthly"].dist == normal(0.03, 0)                     # the scenario's own law wins
+    assert inputs["funding[0].closes"] == risk.Uncertain("funding[0].closes", probability=0.8)
+    assert inputs["funding[0].delay"].dist == triangular(0, 2, 8) and inputs["funding[0].delay"].probability is None
+    assert inputs["funding[0].haircut"].dist == triangular(0, 0.1, 0.4)
+    only_own = replace_fields(s, {"risk.default_inputs": False})
+    assert [u.key for u in risk.uncertain_inputs(only_own)] == ["company.starting_cash", "streams[0].churn_monthly",
+                                                                "funding[0].closes", "funding[0].delay", "funding[0].haircut"]
+
+
+def test_a_round_at_month_0_is_closed_unless_the_risk_names_it():
+    s = replace_fields(B, {"funding": [{"name": "Seed", "month": 0, "amount": 1e6}, {"name": "A", "month": 1, "amount": 2e6}]})
+    assert risk.future_rounds(s) == [1]
+    named = replace_fields(s, {"risk.rounds": {"Seed": {"probability": 0.5}}})
+    assert risk.future_rounds(named) == [0, 1]
+    assert [u.key for u in risk.uncertain_inputs(named)][-6:] == [
+        "funding[0].closes", "funding[0].delay", "funding[0].haircut", "funding[1].closes", "funding[1].delay", "funding[1].haircut"]
+
+
+def test_delays_and_haircuts_are_clipped_to_what_a_round_can_have():
+    s = replace_fields(B, {"risk.rounds": {"Series A": {"delay_months": normal(0, 30).model_dump(),
+                                                        "valuation_haircut": normal(0.5, 3).model_dump()}}})
+    inputs = risk.uncertain_inputs(s)
+    delay = next(u for u in inputs if u.key == "funding[0].delay")
+    haircut = next(u for u in inputs if u.key == "funding[0].haircut")
+    z = np.array([-3.0, 0.0, 3.0])
+    np.testing.assert_allclose(risk.input_value(s, delay, z), [0.0, 0.0, 90.0])          # no upper limit on a delay
+    np.testing.assert_allclose(risk.input_value(s, haircut, z), [0.0, 0.5, 1.0])
+    cash = risk.Uncertain("company.starting_cash", normal(0, 1e6))
+    np.testing.assert_allclose(risk.input_value(s, cash, z), [0.0, 0.0, 3e6])
+    with pytest.raises(ValueError) as err:
+        risk.input_value(s, next(u for u in inputs if u.key == "funding[0].closes"), z)
+    assert str(err.value) == "funding[0].closes is a probability, not a value"
+
+
+def test_engine_draws_refuse_an_unknown_stress_by_name():
+    with pytest.raises(ValueError) as err:
+        draws_of(B, ("flood", "gpu_50", "drought"))
+    assert str(err.value) == ("unknown stress 'drought'; known: delay_6, delay_12, probability_half, valuation_30, growth_30, "
+                              "churn_50, gpu_50")
+
+
+def test_engine_draws_carry_the_haircut_delay_and_closing_of_each_path():
+    s = replace_fields(B, {"risk.default_inputs": False, "risk.rounds": {"Series A": {
+        "probability": 0.5, "delay_months": {"kind": "uniform", "low": 0, "high": 6},
+        "valuation_haircut": {"kind": "uniform", "low": 0, "high": 0.5}}}})
+    inputs = risk.uncertain_inputs(s)
+    z = risk.draw_normals(s, inputs, 300)
+    d = risk.engine_draws(s, inputs, z)
+    assert set(d) == {"company.starting_cash", "funding[0].month", "funding[0].amount"}
+    u = stats.norm.cdf(z)
+    np.testing.assert_allclose(d["funding[0].month"], 14 + 6 * u[:, 1])
+    np.testing.assert_allclose(d["funding[0].amount"], 8e6 * (1 - 0.5 * u[:, 2]) * (u[:, 0] < 0.5))
+    np.testing.assert_allclose(d["company.starting_cash"], 3e6)
+    assert all(v.shape == (300,) for v in d.values())
+
+
+def test_round_odds_when_it_fails_or_is_not_needed():
+    base = {"company": {"name": "R", "starting_cash": 100_000}, "settings": {"horizon_months": 36},
+            "opex": {"other_per_month": BURN}, "funding": [{"name": "Seed", "month": 6, "amount": 1e6}],
+            "risk": {"default_inputs": False, "paths": 1000, "rounds": {"Seed": {
+                "probability": 0, "delay_months": triangular(0, 0, 0).model_dump(),
+                "valuation_haircut": triangular(0, 0, 0).model_dump()}}}}
+    failed = simulate(parse_scenario(base)).rounds[0]
+    assert (failed.name, failed.planned_month, failed.closes, failed.needed, failed.too_late) == ("Seed", 6, 0.0, 1.0, 1.0)
+    base["company"]["starting_cash"] = 1e7                                      # cash lasts the horizon without it
+    spare = simulate(parse_scenario(base)).rounds[0]
+    assert (spare.closes, spare.needed, spare.too_late) == (0.0, 0.0, 0.0)
+    base["company"]["starting_cash"] = 100_000
+    base["funding"][0]["month"] = 10                                            # cash without it lasts exactly 10 months
+    base["risk"]["rounds"]["Seed"]["probability"] = 1
+    just = simulate(parse_scenario(base)).rounds[0]
+    assert (just.closes, just.needed, just.too_late) == (1.0, 1.0, 0.0)
+    base["funding"][0]["month"] = 11
+    assert simulate(parse_scenario(base)).rounds[0].too_late == 1.0
+
+
+def test_a_round_without_risk_settings_counts_as_closing_when_it_has_an_amount():
+    s = parse_scenario({"company": {"name": "R", "starting_cash": 100_000}, "settings": {"horizon_months": 24},
+                        "opex": {"other_per_month": BURN},
+                        "funding": [{"name": "Seed", "month": 0, "amount": 1e5}, {"name": "Zero", "month": 0, "amount": 0}],
+                        "risk": {"default_inputs": False, "paths": 1000}})
+    r = simulate(s)
+    assert [(o.name, o.closes, o.needed, o.too_late) for o in r.rounds] == [("Seed", 1.0, 1.0, 0.0), ("Zero", 0.0, 1.0, 1.0)]
+    assert np.all(r.runway == 20)
+
+
+def test_survival_runway_bands_and_shortfall_of_a_uniform_cash_by_hand():
+    # starting cash uniform on 0..360,000, burn 10,000 a month: runway m months iff cash in [10,000 m, 10,000 (m + 1))
+    s = burner(Uniform(low=0, high=360_000), paths=4000, horizon=36)
+    r = simulate(s)
+    cash0 = np.clip(ppf(s.risk.inputs["company.starting_cash"], risk.draw_normals(s, risk.uncertain_inputs(s))[:, 0]), 0, None)
+    runway = np.minimum(np.floor(cash0 / BURN + 1e-12).astype(int), 36)
+    np.testing.assert_array_equal(r.runway, runway)
+    np.testing.assert_allclose(r.survival, [np.mean(runway >= m) for m in range(37)])
+    assert r.survival.shape == (37,) and r.months == 36 and r.paths == 4000 and r.seed == s.risk.seed
+    cash = cash0[:, None] - BURN * np.arange(1, 37)
+    np.testing.assert_allclose(r.cash_bands, np.percentile(cash, risk.PERCENTILES, axis=0))
+    assert r.expected_shortfall == pytest.approx(np.maximum(0, 360_000 - cash0).mean())
+    np.testing.assert_allclose(r.npv, scenario_npv(np.full((1, 36), -BURN), s.settings)[0])
+    assert r.default_alive == 0.0
+    assert r.survival_at(500) == r.survival[36] and r.survival_at(12) == r.survival[12]
+
+
+def test_metric_values_by_hand():
+    r = risk.RiskResult(paths=4, seed=1, months=3, cash_bands=np.zeros((5, 3)), survival=np.array([1.0, 0.75, 0.5, 0.25]),
+                        runway=np.array([0, 1, 2, 3]), npv=np.array([1.0, 2.0, 3.0, 10.0]), default_alive=0.5,
+                        expected_shortfall=0.0, rounds=())
+    assert metric_value(r, "runway", 2) == 1.5 and metric_value(r, "npv", 2) == 4.0
+    assert metric_value(r, "survival", 2) == 50.0 and metric_value(r, "survival", 99) == 25.0
+
+
+def test_the_stress_table_rows_by_hand():
+    s = B
+    rows = stress_table(s, ("gpu_50",), paths=500)
+    assert [r.stresses for r in rows] == [(), ("gpu_50",)]                      # one stress: no "all together" row
+    base, gpu = simulate(s, paths=500), simulate(s, ("gpu_50",), paths=500)
+    assert rows[1].median_runway == float(np.median(gpu.runway))
+    assert rows[1].runway_change == pytest.approx(np.median(gpu.runway) - np.median(base.runway))
+    assert rows[1].survival == gpu.survival_at(18) and rows[0].survival == base.survival_at(18)
+    assert rows[0].median_runway == float(np.median(base.runway))
+    month9 = stress_table(replace_fields(s, {"risk.survival_month": 9}), ("gpu_50",), paths=500)
+    assert month9[1].survival == gpu.survival_at(9)
+    assert [r.stresses for r in stress_table(s, (), paths=500)] == [()]
+
+
+def test_a_tornado_bar_for_a_round_runs_it_failed_and_closed():
+    s = parse_scenario({
+        "company": {"name": "Clear", "starting_cash": 200_000}, "settings": {"horizon_months": 48},
+        "opex": {"other_per_month": 30_000},
+        "funding": [{"name": "Series A", "month": 4, "amount": 720_000}],
+        "risk": {"default_inputs": False, "paths": 1000, "rounds": {"Series A": {
+            "probability": 0.6, "delay_months": triangular(0, 0, 0).model_dump(),
+            "valuation_haircut": triangular(0, 0, 0).model_dump()}},
+            "inputs": {"opex.other_per_month": range90(27_000, 33_000).model_dump()}},
+    })
+    base, bars = tornado(s, "runway", paths=300)
+    closes = next(b for b in bars if b.key == "funding[0].closes")
+    assert (closes.low, closes.high) == (0.0, 1.0)
+    failed = project(replace_fields(s, {"funding[0].amount": 0}))
+
+    def sure(probability):
+        rr = {"probability": probability, "delay_months": triangular(0, 0, 0).model_dump(),
+              "valuation_haircut": triangular(0, 0, 0).model_dump()}
+        return metric_value(simulate(replace_fields(s, {"risk.rounds": {"Series A": rr}}), paths=300), "runway", 18)
+
+    assert closes.metric_low == pytest.approx(sure(0.0)) and closes.metric_high == pytest.approx(sure(1.0))
+    assert closes.metric_low < closes.metric_high and runway_months(failed.cash)[0] == 6
+    cost = next(b for b in bars if b.key == "opex.other_per_month")
+    assert (cost.low, cost.high) == (pytest.approx(27_000), pytest.approx(33_000))
+    assert closes.swing == abs(closes.metric_high - closes.metric_low) and bars[0] is closes
+    assert base == pytest.approx(metric_value(simulate(s, paths=300), "runway", 18))
+    stressed_base, _ = tornado(s, "survival", paths=300, stresses=("valuation_30",))
+    assert stressed_base == pytest.approx(metric_value(simulate(s, ("valuation_30",), paths=300), "survival", 18))
+    npv_base, _ = tornado(s, "npv", paths=300)
+    assert npv_base == pytest.approx(metric_value(simulate(s, paths=300), "npv", 18))
