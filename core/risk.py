@@ -162,6 +162,13 @@ def with_growth_churn_rank(scenario: Scenario, rank: float) -> list[dict]:
     return others + ([{"a": a, "b": b, "rank": rank} for a, b in pairs] if rank else [])
 
 
+def with_round_probability(scenario: Scenario, name: str, probability: float) -> dict[str, dict]:
+    """``risk.rounds`` with round ``name`` closing with ``probability`` (its other risks kept, or the defaults)."""
+    rounds = scenario.risk.rounds
+    changed = rounds.get(name, RoundRisk()).model_copy(update={"probability": probability})
+    return {n: r.model_dump() for n, r in rounds.items()} | {name: changed.model_dump()}
+
+
 # --- drawing -------------------------------------------------------------------
 
 

@@ -48,6 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from .i18n import t
 from .scenario import Scenario
 
 SCHEMA_VERSION = 1
@@ -102,6 +103,10 @@ class StoreError(Exception):
         super().__init__(message)
         self.code = code
 
+    def localized(self, lang: str) -> str:
+        """The message in ``lang`` (the English message where the catalogue has no translation)."""
+        return t("library.error.name", lang) if self.code == "name" else str(self)
+
 
 @dataclass(frozen=True)
 class Revision:
@@ -128,6 +133,11 @@ class ConflictError(StoreError):
         super().__init__(f"revision {latest.number} of {latest.name!r} was saved after revision {base} you started from; "
                          f"your version was kept as {copy.name!r}")
         self.latest, self.copy, self.base = latest, copy, base
+
+    def localized(self, lang: str) -> str:
+        detail = t("library.conflict_detail", lang, latest=self.latest.number, name=self.latest.name, base=self.base,
+                   copy=self.copy.name)
+        return t("library.conflict", lang, error=detail)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
-from core.store import ConflictError, StoreError
+from core.store import StoreError
 from ui.cached import store
 from ui.session import current_scenario, lang, set_scenario
 from ui.share import share_link
@@ -22,13 +22,8 @@ def run(action, *args) -> None:
     """Carry out a store action from a button; problems become messages, never exceptions."""
     try:
         result = action(*args)
-    except ConflictError as exc:
-        detail = t("library.conflict_detail", lang(), latest=exc.latest.number, name=exc.latest.name, base=exc.base,
-                   copy=exc.copy.name)
-        st.session_state["library.message"] = ("error", t("library.conflict", lang(), error=detail))
-        return
     except StoreError as exc:
-        st.session_state["library.message"] = ("error", t("library.error.name", lang()) if exc.code == "name" else str(exc))
+        st.session_state["library.message"] = ("error", exc.localized(lang()))
         return
     st.session_state["library.message"] = ("success", t("library.done", lang(), name=result.name, number=result.number))
     if action in (db.save, db.create) or (opened and result.scenario_id == opened[0]):

@@ -13,6 +13,7 @@ from core.pricing import (
     apply_tiers,
     current_price,
     default_constraints,
+    demand_value,
     priced_streams,
 )
 from core.pricing import with_price as priced
@@ -65,9 +66,8 @@ with st.expander(t("pricing.demand", lang()), expanded=True):
                                      key=f"input.demand.{i}.median", disabled=model != "wtp")
             sigma = st.slider(t("pricing.wtp_sigma", lang()), 0.1, 2.0, shown.wtp_sigma if shown else 0.8, 0.05,
                               key=f"input.demand.{i}.sigma", disabled=model != "wtp")
-        chosen = {"model": model, "elasticity": elasticity, "wtp_sigma": sigma,
-                  "reference_price": demand.reference_price if demand else None,
-                  "choke_price": choke if model == "linear" else None, "median_wtp": median if model == "wtp" else None}
+        chosen = demand_value(model, demand.reference_price if demand else None, elasticity=elasticity, choke_price=choke,
+                              median_wtp=median, wtp_sigma=sigma)
         st.caption(t("pricing.reference", lang(), price=fmt.price(reference, cur, lang())))
     current = None if demand is None else demand.model_dump()
     form.record(f"streams[{i}].demand", current, chosen, chosen)

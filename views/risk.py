@@ -5,7 +5,14 @@ import streamlit as st
 from core import charts
 from core.i18n import t
 from core.report import metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame, tornado_labels
-from core.risk import STRESSES, future_rounds, growth_churn_pairs, growth_churn_rank, with_growth_churn_rank
+from core.risk import (
+    STRESSES,
+    future_rounds,
+    growth_churn_pairs,
+    growth_churn_rank,
+    with_growth_churn_rank,
+    with_round_probability,
+)
 from core.scenario import RoundRisk
 from ui.cached import projection, risk, risk_stresses, risk_tornado
 from ui.inputs import Inputs
@@ -34,9 +41,7 @@ with st.expander(t("risk.settings", lang())):
         shown = round(100 * rr.probability, 6)
         chosen = st.slider(t("risk.round_probability", lang(), round=name), 0.0, 100.0, shown, 5.0,
                            key=f"input.risk.rounds.{k}", format="%.0f%%")
-        rounds = {n: r.model_dump() for n, r in settings.rounds.items()} | {
-            name: rr.model_copy(update={"probability": chosen / 100}).model_dump()}
-        form.record("risk.rounds", shown, chosen, rounds)
+        form.record("risk.rounds", shown, chosen, with_round_probability(scenario, name, chosen / 100))
     pairs = growth_churn_pairs(scenario)
     if pairs:
         current = growth_churn_rank(scenario)
