@@ -10,10 +10,6 @@ from dataclasses import dataclass
 
 from .scenario import Scenario, parse_scenario
 
-GROWTH_FIELDS = ("new_customer_growth_monthly", "volume_growth_monthly", "deals_growth_monthly",
-                 "contracts_growth_monthly", "mau_growth_monthly", "units_growth_monthly")
-PRICE_FIELDS = ("price_per_month", "price_per_unit", "deal_size", "fee_per_contract_month", "cpm")
-
 
 @dataclass(frozen=True)
 class Levers:
@@ -59,15 +55,13 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
         role["headcount"] *= levers.headcount_factor
         role["cost_per_head_month"] *= levers.cost_per_head_factor
     for stream, original in zip(data["streams"], scenario.streams, strict=True):
-        for field in GROWTH_FIELDS:
-            if field in stream:
-                stream[field] = _clamp(stream[field] + levers.growth_shift_monthly, -0.5, 0.5)
+        growth = original.GROWTH
+        stream[growth] = _clamp(stream[growth] + levers.growth_shift_monthly, -0.5, 0.5)
         demand = stream.get("demand")
         if demand is not None and levers.price_factor != 1 and demand["reference_price"] is None:
             demand["reference_price"] = stream[original.PRICE]  # volume then answers the new price
-        for field in PRICE_FIELDS:
-            if field in stream:
-                stream[field] *= levers.price_factor
+        for field in original.PRICES:
+            stream[field] *= levers.price_factor
         if "churn_monthly" in stream:
             stream["churn_monthly"] = _clamp(stream["churn_monthly"] * levers.churn_factor, 0, 0.9)
     ai = data["ai_costs"]

@@ -12,13 +12,12 @@ import pandas as pd
 
 from . import formatting as fmt
 from .i18n import STRINGS, t
-from .levers import GROWTH_FIELDS, PRICE_FIELDS
 from .metrics import YEAR, Summary, stream_shares
 from .pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
 from .pricing import PriceCurve, PriceResult, TierResult
 from .projection import Projection, month_date
 from .risk import RiskResult, StressRow, TornadoBar
-from .scenario import Scenario
+from .scenario import GROWTH_FIELDS, PRICE_FIELDS, Scenario
 
 
 @dataclass(frozen=True)

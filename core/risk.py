@@ -23,7 +23,6 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from .levers import GROWTH_FIELDS, PRICE_FIELDS
 from .metrics import default_alive, runway_months, scenario_npv
 from .projection import Projection, project
 from .scenario import (
@@ -96,12 +95,10 @@ def default_inputs(scenario: Scenario) -> dict[str, Distribution]:
     out: dict[str, Distribution] = {}
     for i, stream in enumerate(scenario.streams):
         pre = f"streams[{i}]"
-        for f in GROWTH_FIELDS:
-            if f in type(stream).model_fields:
-                g = getattr(stream, f)
-                out[f"{pre}.{f}"] = normal(g, max(0.005, 0.3 * abs(g)))
-        for f in PRICE_FIELDS:
-            if getattr(stream, f, 0) > 0:
+        g = getattr(stream, stream.GROWTH)
+        out[f"{pre}.{stream.GROWTH}"] = normal(g, max(0.005, 0.3 * abs(g)))
+        for f in stream.PRICES:
+            if getattr(stream, f) > 0:
                 out[f"{pre}.{f}"] = range90(0.85 * getattr(stream, f), 1.05 * getattr(stream, f))
         if isinstance(stream, SubscriptionStream) and stream.churn_monthly > 0:
             out[f"{pre}.churn_monthly"] = range90(stream.churn_monthly / 1.5, min(0.9, 1.5 * stream.churn_monthly))
@@ -204,9 +201,7 @@ def _stressed(values: dict[str, np.ndarray], scenario: Scenario, stresses: tuple
     for i, stream in enumerate(scenario.streams):
         pre = f"streams[{i}]"
         if "growth_30" in stresses:
-            for f in GROWTH_FIELDS:
-                if f in type(stream).model_fields:
-                    update(f"{pre}.{f}", getattr(stream, f), lambda g: g - 0.3 * np.abs(g))
+            update(f"{pre}.{stream.GROWTH}", getattr(stream, stream.GROWTH), lambda g: g - 0.3 * np.abs(g))
         if "churn_50" in stresses and isinstance(stream, SubscriptionStream):
             update(f"{pre}.churn_monthly", stream.churn_monthly, lambda c: np.minimum(0.9, 1.5 * c))
     ai = scenario.ai_costs

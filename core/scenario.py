@@ -93,10 +93,23 @@ class Demand(_Model):
 
 
 class _Stream(_Model):
+    """A revenue stream. Each kind states its roles once, as class variables:
+
+    ``VOLUME``: the field counting what sells today; ``GROWTH``: its monthly growth rate;
+    ``PRICE``: the price the company sets (None when the market sets it); ``PRICES``: the
+    fields a price change scales (the price, or the market's rate); ``UNIT``: what one unit
+    is (a ``pricing.unit.*`` locale key); ``RECURRING``: counts in MRR/ARR; ``TERMS``: the
+    engine's factors by role (see :mod:`core.projection`).
+    """
+
     name: Name
     TERMS: ClassVar[Terms] = {}
     RECURRING: ClassVar[bool] = False
     PRICE: ClassVar[str | None] = None  # the field the company sets; None when the market sets it
+    PRICES: ClassVar[tuple[str, ...]] = ()
+    VOLUME: ClassVar[str]
+    GROWTH: ClassVar[str]
+    UNIT: ClassVar[str]
 
     def price_value(self) -> float:
         """The value of the stream's ``PRICE`` field; 0 when the market sets the price."""
@@ -139,6 +152,10 @@ class SubscriptionStream(_Stream):
     cac_per_customer: Money = 0
     demand: Demand | None = None
     PRICE: ClassVar[str | None] = "price_per_month"
+    VOLUME: ClassVar[str] = "starting_customers"
+    GROWTH: ClassVar[str] = "new_customer_growth_monthly"
+    UNIT: ClassVar[str] = "customers"
+    PRICES: ClassVar[tuple[str, ...]] = ('price_per_month',)
     TERMS: ClassVar[Terms] = {
         "price": (("price_per_month",), 1.0),
         "price_growth": (("expansion_monthly",), 1.0),
@@ -159,6 +176,10 @@ class UsageStream(_Stream):
     mtok_per_unit: MillionTokens = 1.0
     demand: Demand | None = None
     PRICE: ClassVar[str | None] = "price_per_unit"
+    VOLUME: ClassVar[str] = "volume_per_month"
+    GROWTH: ClassVar[str] = "volume_growth_monthly"
+    UNIT: ClassVar[str] = "units"
+    PRICES: ClassVar[tuple[str, ...]] = ('price_per_unit',)
     TERMS: ClassVar[Terms] = {
         "quantity": (("volume_per_month",), 1.0),
         "growth": (("volume_growth_monthly",), 1.0),
@@ -179,6 +200,10 @@ class ProjectStream(_Stream):
     delivery_cost_share: Share = 0.3
     demand: Demand | None = None
     PRICE: ClassVar[str | None] = "deal_size"
+    VOLUME: ClassVar[str] = "deals_per_quarter"
+    GROWTH: ClassVar[str] = "deals_growth_monthly"
+    UNIT: ClassVar[str] = "deals"
+    PRICES: ClassVar[tuple[str, ...]] = ('deal_size',)
     TERMS: ClassVar[Terms] = {
         "quantity": (("deals_per_quarter",), 1 / 3),
         "growth": (("deals_growth_monthly",), 1.0),
@@ -197,6 +222,10 @@ class DataStream(_Stream):
     delivery_cost_share: Share = 0.1
     demand: Demand | None = None
     PRICE: ClassVar[str | None] = "fee_per_contract_month"
+    VOLUME: ClassVar[str] = "contracts"
+    GROWTH: ClassVar[str] = "contracts_growth_monthly"
+    UNIT: ClassVar[str] = "contracts"
+    PRICES: ClassVar[tuple[str, ...]] = ('fee_per_contract_month',)
     TERMS: ClassVar[Terms] = {
         "quantity": (("contracts",), 1.0),
         "growth": (("contracts_growth_monthly",), 1.0),
@@ -215,6 +244,10 @@ class AdvertisingStream(_Stream):
     impressions_per_user_month: Annotated[float, Field(ge=0, le=1e4)]
     cpm: Money
     mtok_per_user_month: MillionTokens = 0
+    VOLUME: ClassVar[str] = "monthly_active_users"
+    GROWTH: ClassVar[str] = "mau_growth_monthly"
+    UNIT: ClassVar[str] = "users"
+    PRICES: ClassVar[tuple[str, ...]] = ('cpm',)
     TERMS: ClassVar[Terms] = {
         "quantity": (("monthly_active_users",), 1.0),
         "growth": (("mau_growth_monthly",), 1.0),
@@ -233,6 +266,10 @@ class ProductSalesStream(_Stream):
     cost_per_unit: Money = 0
     demand: Demand | None = None
     PRICE: ClassVar[str | None] = "price_per_unit"
+    VOLUME: ClassVar[str] = "units_per_month"
+    GROWTH: ClassVar[str] = "units_growth_monthly"
+    UNIT: ClassVar[str] = "units"
+    PRICES: ClassVar[tuple[str, ...]] = ('price_per_unit',)
     TERMS: ClassVar[Terms] = {
         "quantity": (("units_per_month",), 1.0),
         "growth": (("units_growth_monthly",), 1.0),
@@ -240,6 +277,10 @@ class ProductSalesStream(_Stream):
         "unit_cost": (("cost_per_unit",), 1.0),
     }
 
+
+STREAM_CLASSES = (SubscriptionStream, UsageStream, ProjectStream, DataStream, AdvertisingStream, ProductSalesStream)
+GROWTH_FIELDS = tuple(c.GROWTH for c in STREAM_CLASSES)
+PRICE_FIELDS = tuple(dict.fromkeys(f for c in STREAM_CLASSES for f in c.PRICES))
 
 Stream = Annotated[
     SubscriptionStream

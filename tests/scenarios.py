@@ -7,7 +7,7 @@ import os
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from core.scenario import parse_scenario
+from core.scenario import STREAM_CLASSES, parse_scenario
 
 EXPLORE_FACTOR = 25 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1
 
@@ -49,8 +49,7 @@ STREAMS = {
 }
 
 
-PRICE = {"subscription": "price_per_month", "usage": "price_per_unit", "projects": "deal_size",
-         "data": "fee_per_contract_month", "product_sales": "price_per_unit"}
+PRICE = {c.model_fields["kind"].default: c.PRICE for c in STREAM_CLASSES if c.PRICE}   # the company-set prices
 
 
 @st.composite

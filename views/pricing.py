@@ -25,8 +25,6 @@ from ui.inputs import Inputs
 from ui.session import SAMPLE_DIR, current_scenario, lang, set_scenario
 from ui.widgets import chart
 
-UNITS = {"subscription": "customers", "usage": "units", "projects": "deals", "data": "contracts", "product_sales": "units"}
-
 scenario = current_scenario()
 cur = scenario.company.currency
 st.title(t("pricing.title", lang()))
@@ -39,7 +37,7 @@ if not streams:
 i = st.selectbox(t("pricing.stream", lang()), streams, key="lever.pricing.stream",
                  format_func=lambda k: f"{scenario.streams[k].name} ({t(f'kind.{scenario.streams[k].kind}', lang())})")
 stream = scenario.streams[i]
-unit = t(f"pricing.unit.{UNITS[stream.kind]}", lang())
+unit = t(f"pricing.unit.{stream.UNIT}", lang())
 price_now = current_price(scenario, i)
 
 # --- the demand model: part of the scenario, so every page sees volume answer price

@@ -310,6 +310,7 @@ STRINGS: dict[str, str] = {
     'pricing.unit.units': 'units',
     'pricing.unit.deals': 'deals',
     'pricing.unit.contracts': 'contracts',
+    'pricing.unit.users': 'users',
     'pricing.tiers': 'Tiered plans',
     'pricing.tiers_intro': 'Prospects with a lognormal willingness to pay each pick the plan with the largest surplus (value × plan multiplier − price), or none; the plan prices are optimised together with differential evolution, every candidate set projected by the engine.',
     'pricing.tiers_subscription_only': 'Tiered plans apply to subscription streams.',

@@ -310,6 +310,7 @@ STRINGS: dict[str, str] = {
     "pricing.unit.units": "单位",
     "pricing.unit.deals": "项目",
     "pricing.unit.contracts": "合同",
+    "pricing.unit.users": "用户",
     "pricing.tiers": "分层套餐",
     "pricing.tiers_intro": "每位潜在客户的支付意愿服从对数正态分布，并选择剩余价值（价值 × 套餐系数 − 价格）最大的套餐，或不购买；各套餐价格用差分进化一起优化，每组候选价格都通过引擎计算。",
     "pricing.tiers_subscription_only": "分层套餐适用于订阅收入流。",

@@ -4,8 +4,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
+from core.i18n import STRINGS
 from core.scenario import (
+    GROWTH_FIELDS,
     MAX_FILE_BYTES,
+    PRICE_FIELDS,
+    STREAM_CLASSES,
     ScenarioError,
     dumps_scenario,
     load_scenario,
@@ -122,3 +126,14 @@ def test_gpu_price_gives_cost_per_million_tokens():
     # DOMAIN: cost per 1M tokens = GPU price per hour / (3600 * tokens per second) * 1e6
     s = parse_scenario({**MINIMAL, "ai_costs": {"gpu_price_per_hour": 3.6, "tokens_per_second": 1000}})
     assert s.ai_costs.million_token_cost == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("cls", STREAM_CLASSES, ids=lambda c: c.__name__)
+def test_each_stream_kind_states_its_roles_on_its_class(cls):
+    fields = cls.model_fields
+    assert {cls.VOLUME, cls.GROWTH, *cls.PRICES} <= set(fields)
+    assert cls.PRICE is None or cls.PRICES == (cls.PRICE,)
+    assert f"pricing.unit.{cls.UNIT}" in STRINGS["en"] and f"kind.{fields['kind'].default}" in STRINGS["zh"]
+    if "quantity" in cls.TERMS:   # the engine's terms name the same fields (a subscription counts customers itself)
+        assert cls.TERMS["quantity"][0] == (cls.VOLUME,) and cls.TERMS["growth"][0] == (cls.GROWTH,)
+    assert cls.GROWTH in GROWTH_FIELDS and set(cls.PRICES) <= set(PRICE_FIELDS)
