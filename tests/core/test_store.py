@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import time
 import uuid
@@ -333,3 +334,248 @@ def test_a_writer_killed_mid_save_leaves_an_intact_database(store, url, delay):
     assert [r.scenario.company.starting_cash for r in history[1:]] == [float(k) for k in range(len(history) - 1)]
     after.save(sid, BASE)  # and the store still takes writes
     after.close()
+
+
+# --- edges: a link at its exact expiry instant, retries, names, orders, messages ----------------------------------------
+
+from datetime import UTC, datetime  # noqa: E402
+
+from sqlalchemy.exc import IntegrityError, OperationalError  # noqa: E402
+
+from core import store as store_module  # noqa: E402
+from core.store import ShareLink, _aware, _clean  # noqa: E402
+
+
+def test_a_link_opens_until_its_exact_expiry_instant_and_not_at_it(store):
+    sid = store.create("Pitch", BASE).scenario_id
+    token, link = store.share(sid, days=7)
+    assert link.expires_at - link.created_at == timedelta(days=7)
+    assert store.open_share(token, now=link.expires_at - timedelta(microseconds=1)) is not None
+    assert store.open_share(token, now=link.expires_at) is None
+    assert store.open_share(token, now=link.expires_at + timedelta(microseconds=1)) is None
+    assert link.active(link.expires_at - timedelta(microseconds=1)) and not link.active(link.expires_at)
+
+
+def test_a_link_is_active_only_unrevoked_and_before_expiry():
+    now = datetime(2026, 5, 1, 12, tzinfo=UTC)
+    naive_expiry = datetime(2026, 5, 2)                                   # SQLite hands back naive UTC
+    assert ShareLink(1, 1, "en", now, naive_expiry, None).active(now)
+    assert not ShareLink(1, 1, "en", now, naive_expiry, now).active(now)
+    assert not ShareLink(1, 1, "en", now, datetime(2026, 5, 1, 12), None).active(now)
+    assert _aware(datetime(2026, 5, 2)) == datetime(2026, 5, 2, tzinfo=UTC)
+    aware = datetime(2026, 5, 2, 3, tzinfo=UTC)
+    assert _aware(aware) is aware
+    assert _now().tzinfo is UTC and abs((_now() - datetime.now(UTC)).total_seconds()) < 5
+
+
+def test_a_link_to_an_old_revision_and_every_link_of_a_scenario_newest_first(store):
+    sid = store.create("Pitch", variant(1e6)).scenario_id
+    other = store.create("Other", BASE).scenario_id
+    store.save(sid, variant(2e6))
+    token_old, link_old = store.share(sid, number=1, lang="zh")
+    token_new, link_new = store.share(sid)
+    store.share(other)
+    revision, opened = store.open_share(token_old)
+    assert (revision.number, revision.scenario.company.starting_cash, opened.lang) == (1, 1e6, "zh")
+    assert opened.id == link_old.id and opened.revision_id == link_old.revision_id and opened.revoked_at is None
+    assert store.open_share(token_new)[0].number == 2 and link_new.lang == "en"
+    assert link_new.expires_at - link_new.created_at == timedelta(days=30)
+    assert [lk.id for lk in store.links(sid)] == [link_new.id, link_old.id]
+    assert all(lk.revoked_at is None and lk.expires_at.tzinfo is not None for lk in store.links(sid))
+    with pytest.raises(StoreError) as err:
+        store.share(sid, number=9)
+    assert str(err.value) == f"scenario {sid} has no revision 9"
+
+
+def test_token_lengths_at_the_edges_and_revoking_twice_keeps_the_first_time(store, monkeypatch):
+    sid = store.create("Pitch", BASE).scenario_id
+    for length in (19, 20, 100, 101):
+        tok = "a" * length
+        monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda _n, tok=tok: tok)
+        _, link = store.share(sid)
+        assert (store.open_share(tok) is not None) == (20 <= length <= 100), length
+    monkeypatch.undo()
+    token, link = store.share(sid)
+    store.revoke(link.id)
+    first = store.links(sid)[0].revoked_at
+    time.sleep(0.01)
+    store.revoke(link.id)
+    assert store.links(sid)[0].revoked_at == first and store.open_share(token) is None
+    assert store.open_share(12345) is None
+
+
+def test_tokens_are_32_random_bytes_and_hashed_with_sha256(store, monkeypatch):
+    import hashlib
+
+    seen = []
+    real = store_module.secrets.token_urlsafe
+    monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda n: seen.append(n) or real(n))
+    sid = store.create("Pitch", BASE).scenario_id
+    token, _ = store.share(sid)
+    assert seen == [32] and len(token) == 43
+    assert token_hash(token) == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_names_are_cleaned_to_120_characters_and_an_empty_one_is_refused():
+    assert _clean("  a \t b\n c  ") == "a b c" and _clean(42) == "42"
+    assert _clean("x" * 118 + " y z") == "x" * 118 + " y" and _clean("y" * 121) == "y" * 120
+    with pytest.raises(StoreError) as err:
+        _clean(" \n ")
+    assert str(err.value) == "a scenario needs a name" and err.value.code == "name"
+    assert err.value.localized("en") == "A scenario needs a name." and err.value.localized("zh") == "情景需要一个名称。"
+    plain = StoreError("boom")
+    assert plain.code == "generic" and plain.localized("zh") == "boom"
+
+
+def test_a_conflict_keeps_the_refused_version_under_a_stamped_name(store):
+    sid = store.create("Plan", variant(1e6)).scenario_id
+    store.rename(sid, "Plan B")
+    with pytest.raises(ConflictError) as err:
+        store.save(sid, variant(3e6), base=1)
+    e = err.value
+    assert (e.latest.number, e.latest.name, e.base) == (2, "Plan B", 1)
+    assert re.fullmatch(r"Plan B \(conflicting copy \d{4}-\d\d-\d\d \d\d:\d\d\)", e.copy.name)
+    assert (e.copy.action, e.copy.number, e.copy.deleted) == ("conflict", 1, False)
+    assert e.copy.scenario.company.starting_cash == 3e6
+    assert str(e) == f"revision 2 of 'Plan B' was saved after revision 1 you started from; your version was kept as {e.copy.name!r}"
+    assert e.localized("en") == (f"Not saved over the latest: revision 2 of “Plan B” was saved after revision 1 you started from; "
+                                 f"your version was kept as “{e.copy.name}”. Open the latest to continue from it.")
+    assert store.save(sid, variant(4e6), base=2).number == 3                      # from the latest it saves
+
+
+def test_saves_keep_the_name_and_the_deleted_flag_and_restores_keep_the_flag(store):
+    sid = store.create("Plan", variant(1e6)).scenario_id
+    store.rename(sid, "Renamed")
+    store.delete(sid)
+    saved = store.save(sid, variant(2e6))
+    assert (saved.action, saved.name, saved.deleted, saved.number) == ("save", "Renamed", True, 4)
+    restored = store.restore(sid, 1)
+    assert (restored.action, restored.name, restored.deleted, restored.scenario.company.starting_cash) == (
+        "restore", "Plan", True, 1e6)
+    back = store.undelete(sid)
+    assert (back.action, back.deleted, back.name) == ("undelete", False, "Plan")
+    gone = store.delete(sid)
+    assert (gone.action, gone.deleted, gone.name, gone.body) == ("delete", True, "Plan", back.body)
+    renamed = store.rename(sid, "  New   name ")
+    assert (renamed.action, renamed.name, renamed.deleted) == ("rename", "New name", True)
+    first = store.revision(sid, 1)
+    assert (first.action, first.number, first.deleted, first.name, first.scenario_id) == ("create", 1, False, "Plan", sid)
+    assert first.created_at.tzinfo is not None and first.id > 0
+
+
+def test_duplicates_take_a_name_or_copy_the_current_one(store):
+    sid = store.create("Base", variant(5e5)).scenario_id
+    store.save(sid, variant(6e5))
+    named = store.duplicate(sid, "Bear case")
+    assert (named.name, named.action, named.number) == ("Bear case", "duplicate", 1)
+    assert named.scenario.company.starting_cash == 6e5
+
+
+def test_the_list_is_newest_change_first_and_deleted_ones_only_when_asked(store):
+    a = store.create("A", BASE).scenario_id
+    b = store.create("B", BASE).scenario_id
+    c = store.create("C", BASE).scenario_id
+    store.rename(a, "A2")
+    store.delete(b)
+    assert [r.name for r in store.list_scenarios()] == ["A2", "C"]
+    assert [r.name for r in store.list_scenarios(include_deleted=True)] == ["B", "A2", "C"]
+    assert [r.number for r in store.list_scenarios(include_deleted=True)] == [2, 2, 1]
+    assert [r.number for r in store.history(a)] == [2, 1] and store.history(999) == []
+    assert store.current(c).number == 1
+    with pytest.raises(StoreError) as err:
+        store.rename(999, "x")
+    assert str(err.value) == "no saved scenario with id 999"
+
+
+def test_an_unknown_revision_is_refused_with_its_numbers(store):
+    sid = store.create("A", BASE).scenario_id
+    for number in (0, 2):
+        with pytest.raises(StoreError) as err:
+            store.revision(sid, number)
+        assert str(err.value) == f"scenario {sid} has no revision {number}"
+
+
+def test_a_newer_schema_is_refused_with_both_versions(tmp_path):
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    with Store(url) as first, first.engine.begin() as conn:
+        conn.execute(insert(version_table).values(version=2, applied_at=_now()))
+    with pytest.raises(StoreError) as err:
+        Store(url)
+    assert str(err.value) == "the database has schema version 2; this version of Winterproof knows up to 1"
+    fresh = Store(f"sqlite:///{tmp_path / 'f.db'}")
+    assert fresh.migrate() == 1 and fresh.schema_version() == 1
+    with fresh.engine.connect() as conn:
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1]
+        assert set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) >= {
+            "scenarios", "revisions", "share_links", "schema_version"}
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    fresh.close()
+
+
+def test_writes_retry_a_locked_or_taken_number_five_times_and_nothing_else(tmp_path, monkeypatch):
+    naps = []
+    monkeypatch.setattr(store_module.time, "sleep", naps.append)
+    with Store(f"sqlite:///{tmp_path / 'r.db'}") as s:
+        calls = []
+
+        def flaky(errors):
+            def work(conn):
+                calls.append(conn.get_execution_options().get("write"))
+                if errors:
+                    raise errors.pop(0)
+                return "done"
+            return work
+
+        locked = OperationalError("stmt", {}, Exception("database is locked"))
+        busy = OperationalError("stmt", {}, Exception("Database BUSY"))
+        taken = IntegrityError("stmt", {}, Exception("UNIQUE constraint failed"))
+        assert s._write(flaky([locked, busy, taken])) == "done"
+        assert calls == [True] * 4 and naps == pytest.approx([0.05, 0.10, 0.15])
+        calls.clear()
+        naps.clear()
+        with pytest.raises(OperationalError):
+            s._write(flaky([locked] * 5))
+        assert len(calls) == 5 and naps == pytest.approx([0.05, 0.10, 0.15, 0.20])
+        calls.clear()
+        naps.clear()
+        other = OperationalError("stmt", {}, Exception("disk I/O error"))
+        with pytest.raises(OperationalError):
+            s._write(flaky([other, locked]))
+        assert len(calls) == 1 and naps == []
+        assert s._write(flaky([locked, locked]), attempts=3) == "done" and len(calls) == 4
+
+
+def test_sqlite_begins_writes_immediately_and_reads_deferred(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'b.db'}") as s:
+        seen = []
+        from sqlalchemy import event
+
+        event.listen(s.engine, "before_cursor_execute", lambda conn, cur, stmt, *a: seen.append(stmt))
+        s.create("A", BASE)
+        assert "BEGIN IMMEDIATE" in seen
+        seen.clear()
+        s.list_scenarios()
+        assert "BEGIN" in seen and "BEGIN IMMEDIATE" not in seen
+
+
+def test_the_default_location_is_the_users_data_directory(monkeypatch, tmp_path):
+    monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
+    monkeypatch.setenv("WINTERPROOF_DB", "")
+    monkeypatch.setattr(store_module.platformdirs, "user_data_dir", lambda app: str(tmp_path / "data" / app))
+    assert default_url() == f"sqlite:///{tmp_path / 'data' / 'winterproof' / 'winterproof.db'}"
+    assert (tmp_path / "data" / "winterproof").is_dir()
+    monkeypatch.setenv("WINTERPROOF_DATABASE_URL", "")
+    assert default_url().startswith("sqlite:///")
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "env.db"))
+    with Store() as s:
+        assert s.url == f"sqlite:///{tmp_path / 'env.db'}" and (tmp_path / "env.db").exists()
+
+
+def test_a_store_that_cannot_migrate_closes_its_engine(tmp_path, monkeypatch):
+    closed = []
+    monkeypatch.setattr(Store, "close", lambda self: closed.append(self.url))
+    monkeypatch.setattr(Store, "migrate", lambda self: (_ for _ in ()).throw(StoreError("no")))
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    with pytest.raises(StoreError, match=r"^no$"):
+        Store(url)
+    assert closed == [url]
