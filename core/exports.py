@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .metrics import summarize
 from .projection import Projection
 from .report import details, headline
-from .scenario import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, loads_scenario, parse_scenario
+from .scenario import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, loads_scenario, parse_path, parse_scenario
 
 MAX_XLSX_BYTES = 5_000_000
 MAX_XLSX_UNZIPPED = 50_000_000
@@ -77,18 +77,18 @@ def unflatten(rows: list[tuple[str, object, str]]) -> dict:
     """The inverse of :func:`flatten`; ScenarioError names a row that cannot be read."""
     root: dict = {}
     for n, (path, value, kind) in enumerate(rows, start=2):
-        parts = re.findall(r"[a-z_]+|\[\d+\]", path or "")
-        if not parts or "".join(parts) != path.replace(".", ""):
-            raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_path", {"path": repr(path)}))
+        try:
+            parts = parse_path(path or "")
+        except KeyError:
+            raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_path", {"path": repr(path)})) from None
         try:
             leaf = {"json": lambda v: json.loads(v), "null": lambda v: None, "bool": bool, "number": lambda v: v,
                     "text": lambda v: "" if v is None else str(v)}[kind](value)
         except (KeyError, TypeError, json.JSONDecodeError):
             raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_value", {"value": repr(value), "kind": kind})) from None
         node: Any = root
-        for part, following in zip(parts, [*parts[1:], None], strict=True):
-            key: str | int = int(part[1:-1]) if part.startswith("[") else part
-            empty: dict | list = [] if following is not None and following.startswith("[") else {}
+        for key, following in zip(parts, [*parts[1:], None], strict=True):
+            empty: dict | list = [] if isinstance(following, int) else {}
             if isinstance(node, list):
                 if not isinstance(key, int) or key > len(node):
                     raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_skip", {"path": repr(path)}))

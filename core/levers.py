@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .scenario import Scenario, parse_scenario
+from .scenario import Scenario, SubscriptionStream, replace_fields
 
 
 @dataclass(frozen=True)
@@ -48,30 +48,30 @@ def _clamp(value: float, low: float, high: float) -> float:
 
 def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
     """A new scenario with the levers applied (values kept inside the scenario's bounds)."""
-    data = scenario.model_dump()
+    updates: dict[str, object] = {}
     if levers.starting_cash is not None:
-        data["company"]["starting_cash"] = levers.starting_cash
-    for role in data["opex"]["team"]:
-        role["headcount"] *= levers.headcount_factor
-        role["cost_per_head_month"] *= levers.cost_per_head_factor
-    for stream, original in zip(data["streams"], scenario.streams, strict=True):
-        growth = original.GROWTH
-        stream[growth] = _clamp(stream[growth] + levers.growth_shift_monthly, -0.5, 0.5)
-        demand = stream.get("demand")
-        if demand is not None and levers.price_factor != 1 and demand["reference_price"] is None:
-            demand["reference_price"] = stream[original.PRICE]  # volume then answers the new price
-        for field in original.PRICES:
-            stream[field] *= levers.price_factor
-        if "churn_monthly" in stream:
-            stream["churn_monthly"] = _clamp(stream["churn_monthly"] * levers.churn_factor, 0, 0.9)
-    ai = data["ai_costs"]
-    if ai["gpu_price_per_hour"] is not None:
-        ai["gpu_price_per_hour"] *= levers.inference_cost_factor
-    elif ai["cost_per_million_tokens"] is not None:
-        ai["cost_per_million_tokens"] *= levers.inference_cost_factor
+        updates["company.starting_cash"] = levers.starting_cash
+    for j, role in enumerate(scenario.opex.team):
+        updates[f"opex.team[{j}].headcount"] = role.headcount * levers.headcount_factor
+        updates[f"opex.team[{j}].cost_per_head_month"] = role.cost_per_head_month * levers.cost_per_head_factor
+    for i, stream in enumerate(scenario.streams):
+        pre = f"streams[{i}]"
+        updates[f"{pre}.{stream.GROWTH}"] = _clamp(getattr(stream, stream.GROWTH) + levers.growth_shift_monthly, -0.5, 0.5)
+        demand = getattr(stream, "demand", None)
+        if demand is not None and levers.price_factor != 1 and demand.reference_price is None:
+            updates[f"{pre}.demand.reference_price"] = stream.price_value()  # volume then answers the new price
+        for field in stream.PRICES:
+            updates[f"{pre}.{field}"] = getattr(stream, field) * levers.price_factor
+        if isinstance(stream, SubscriptionStream):
+            updates[f"{pre}.churn_monthly"] = _clamp(stream.churn_monthly * levers.churn_factor, 0, 0.9)
+    ai = scenario.ai_costs
+    if ai.gpu_price_per_hour is not None:
+        updates["ai_costs.gpu_price_per_hour"] = ai.gpu_price_per_hour * levers.inference_cost_factor
+    elif ai.cost_per_million_tokens is not None:
+        updates["ai_costs.cost_per_million_tokens"] = ai.cost_per_million_tokens * levers.inference_cost_factor
     k = next_round_index(scenario)
     if k is not None:
-        rd = data["funding"][k]
-        rd["month"] = int(_clamp(rd["month"] + levers.round_delay_months, 0, 240))
-        rd["amount"] *= levers.round_amount_factor
-    return parse_scenario(data)
+        funding_round = scenario.funding[k]
+        updates[f"funding[{k}].month"] = int(_clamp(funding_round.month + levers.round_delay_months, 0, 240))
+        updates[f"funding[{k}].amount"] = funding_round.amount * levers.round_amount_factor
+    return replace_fields(scenario, updates)

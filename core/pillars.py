@@ -34,7 +34,7 @@ from .metrics import (
     unit_economics,
 )
 from .projection import Projection, project
-from .scenario import PILLARS, Scenario, SubscriptionStream, parse_scenario
+from .scenario import PILLARS, Scenario, SubscriptionStream, replace_fields
 
 OPTIONAL_PILLARS = ("data", "compliance")
 
@@ -335,12 +335,6 @@ def weakest(card: Scorecard, n: int = 5) -> list[Weakness]:
 # --- what would move the score ------------------------------------------------
 
 
-def _edit(scenario: Scenario, change: Callable[[dict], None]) -> Scenario:
-    data = scenario.model_dump()
-    change(data)
-    return parse_scenario(data)
-
-
 def _average_cost_per_head(scenario: Scenario, function: str | None = None) -> float | None:
     roles = [r for r in scenario.opex.team if r.headcount > 0 and (function is None or r.function == function)]
     heads = sum(r.headcount for r in roles)
@@ -353,12 +347,11 @@ def _hire(scenario: Scenario, function: str, role: str, vertical: str | None = N
     if cost is None:
         return None
 
-    def change(data: dict) -> None:
-        data["opex"]["team"].append({"role": role, "function": function, "headcount": 1, "cost_per_head_month": cost})
-        if vertical:
-            data["strategy"]["verticals"] = [*verticals(scenario), vertical]
-
-    return _edit(scenario, change)
+    updates: dict[str, object] = {f"opex.team[{len(scenario.opex.team)}]": {
+        "role": role, "function": function, "headcount": 1, "cost_per_head_month": cost}}
+    if vertical:
+        updates["strategy.verticals"] = [*verticals(scenario), vertical]
+    return replace_fields(scenario, updates)
 
 
 def _cut_rd(scenario: Scenario) -> Scenario | None:
@@ -367,20 +360,14 @@ def _cut_rd(scenario: Scenario) -> Scenario | None:
         return None
     biggest = max(roles, key=lambda i: scenario.opex.team[i].headcount)
 
-    def change(data: dict) -> None:
-        data["opex"]["team"][biggest]["headcount"] -= 1
-
-    return _edit(scenario, change)
+    return replace_fields(scenario, {f"opex.team[{biggest}].headcount": scenario.opex.team[biggest].headcount - 1})
 
 
 def _faster_cost_decline(scenario: Scenario) -> Scenario | None:
     if scenario.ai_costs.million_token_cost <= 0:
         return None
 
-    def change(data: dict) -> None:
-        data["ai_costs"]["cost_decline_yearly"] = min(0.99, scenario.ai_costs.cost_decline_yearly + 0.2)
-
-    return _edit(scenario, change)
+    return replace_fields(scenario, {"ai_costs.cost_decline_yearly": min(0.99, scenario.ai_costs.cost_decline_yearly + 0.2)})
 
 
 def _bridge(scenario: Scenario) -> Scenario | None:
@@ -395,10 +382,7 @@ def _cut_marketing(scenario: Scenario) -> Scenario | None:
     if scenario.opex.marketing_per_month <= 0:
         return None
 
-    def change(data: dict) -> None:
-        data["opex"]["marketing_per_month"] *= 0.75
-
-    return _edit(scenario, change)
+    return replace_fields(scenario, {"opex.marketing_per_month": scenario.opex.marketing_per_month * 0.75})
 
 
 def _when(condition: Callable[[Scenario], bool], levers: Levers) -> Callable[[Scenario], Scenario | None]:

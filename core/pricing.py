@@ -20,7 +20,7 @@ from scipy import optimize
 
 from .metrics import YEAR, runway_exact, scenario_npv
 from .projection import project
-from .scenario import Scenario, SubscriptionStream, parse_scenario
+from .scenario import Scenario, SubscriptionStream, replace_fields
 
 Objective = Literal["gross_profit", "npv", "runway"]
 TierObjective = Literal["gross_profit", "npv"]
@@ -209,12 +209,12 @@ def demand_value(model: str, reference_price: float | None, *, elasticity: float
 def with_price(scenario: Scenario, i: int, price: float) -> Scenario:
     """The scenario with stream ``i`` at ``price``; its demand's reference price is pinned
     first so that volume answers the change."""
-    data = scenario.model_dump()
-    stream = data["streams"][i]
-    if stream.get("demand") is not None and stream["demand"]["reference_price"] is None:
-        stream["demand"]["reference_price"] = current_price(scenario, i)
-    stream[scenario.streams[i].PRICE] = price
-    return parse_scenario(data)
+    stream = scenario.streams[i]
+    updates: dict[str, object] = {price_path(scenario, i): price}
+    demand = getattr(stream, "demand", None)
+    if demand is not None and demand.reference_price is None:
+        updates = {f"streams[{i}].demand.reference_price": stream.price_value(), **updates}
+    return replace_fields(scenario, updates)
 
 
 # --- tiered plans -------------------------------------------------------------------
@@ -292,13 +292,14 @@ class TierResult:
 def tier_scenario(scenario: Scenario, i: int, tiers: tuple[Tier, ...]) -> Scenario:
     """Subscription stream ``i`` split: its existing customers stay on it (no new sign-ups,
     no demand model); each plan becomes a subscription stream of its own starting empty."""
-    data = scenario.model_dump()
-    base = data["streams"][i]
-    plans = [{**base, "name": f"{base['name']} — {t.name}"[:80], "starting_customers": 0, "demand": None,
-              "trial": None, "mtok_per_customer_month": base["mtok_per_customer_month"] * t.tokens} for t in tiers]
-    data["streams"][i] = {**base, "new_customers_per_month": 0, "demand": None}
-    data["streams"] += plans
-    return parse_scenario(data)
+    base = scenario.streams[i].model_dump()
+    first = len(scenario.streams)
+    updates: dict[str, object] = {f"streams[{i}].new_customers_per_month": 0, f"streams[{i}].demand": None}
+    for j, tier in enumerate(tiers):
+        updates[f"streams[{first + j}]"] = {
+            **base, "name": f"{base['name']} — {tier.name}"[:80], "starting_customers": 0, "demand": None, "trial": None,
+            "mtok_per_customer_month": base["mtok_per_customer_month"] * tier.tokens}
+    return replace_fields(scenario, updates)
 
 
 def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT_TIERS, *, median_wtp: float,
@@ -357,12 +358,8 @@ def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT
 def apply_tiers(scenario: Scenario, i: int, result: TierResult) -> Scenario:
     """The split scenario with the optimal plan prices and sign-ups written in (plans nobody picks are left out)."""
     split = tier_scenario(scenario, i, result.tiers)
-    data = split.model_dump()
     first = len(scenario.streams)
-    plans = []
-    for j, stream in enumerate(data["streams"][first:]):
-        if result.offered[j]:
-            plans.append({**stream, "price_per_month": float(result.prices[j]),
-                          "new_customers_per_month": float(result.new_customers[j])})
-    data["streams"] = data["streams"][:first] + plans
-    return parse_scenario(data)
+    plans = [stream.model_dump() | {"price_per_month": float(result.prices[j]),
+                                    "new_customers_per_month": float(result.new_customers[j])}
+             for j, stream in enumerate(split.streams[first:]) if result.offered[j]]
+    return replace_fields(split, {"streams": [s.model_dump() for s in split.streams[:first]] + plans})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -17,7 +16,7 @@ from .pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
 from .pricing import PriceCurve, PriceResult, TierResult
 from .projection import Projection, month_date
 from .risk import RiskResult, StressRow, TornadoBar
-from .scenario import GROWTH_FIELDS, PRICE_FIELDS, Scenario
+from .scenario import GROWTH_FIELDS, PRICE_FIELDS, Scenario, parse_path
 
 
 @dataclass(frozen=True)
@@ -197,21 +196,26 @@ def pillar_kpis(card: Scorecard, lang: str = "en") -> list[Kpi]:
 
 # --- risk lab -------------------------------------------------------------------
 
-_INPUT_PATH = re.compile(r"(?:(streams|funding|opex\.team)\[(\d+)\]\.)?(?:[a-z_]+\.)?([a-z_]+)")
 _MONEY_FIELDS = {*PRICE_FIELDS, "gpu_price_per_hour", "cost_per_million_tokens", "starting_cash", "amount"}
 
 
 def input_label(scenario: Scenario, key: str, lang: str = "en") -> str:
     """A reader's name for an uncertain input: ``Team plan: churn (per month)``."""
-    match = _INPUT_PATH.fullmatch(key)
-    if match is None:
+    try:
+        parts = parse_path(key)
+    except KeyError:
         return key
-    group, index, field = match.groups()
+    field = str(parts[-1])
     name = t(f"field.{field}", lang) if f"field.{field}" in STRINGS[lang] else (
         t("field.growth", lang) if field in GROWTH_FIELDS else field.replace("_", " "))
-    owner = {"streams": lambda i: scenario.streams[i].name, "funding": lambda i: scenario.funding[i].name,
-             "opex.team": lambda i: scenario.opex.team[i].role}
-    return f"{owner[group](int(index))}: {name}" if group else name[:1].upper() + name[1:]
+    match parts:
+        case ["streams", int(i), *_]:
+            return f"{scenario.streams[i].name}: {name}"
+        case ["funding", int(k), *_]:
+            return f"{scenario.funding[k].name}: {name}"
+        case ["opex", "team", int(j), *_]:
+            return f"{scenario.opex.team[j].role}: {name}"
+    return name[:1].upper() + name[1:]
 
 
 def input_value_text(key: str, value: float, currency: str, lang: str = "en") -> str:

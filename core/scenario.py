@@ -618,7 +618,7 @@ class Scenario(_Model):
 
 def field_bounds(scenario: Scenario, path: str) -> tuple[float, float]:
     """The (low, high) bounds of the numeric field at ``path``; KeyError if there is none."""
-    *parents, last = _path_parts(path)
+    *parents, last = parse_path(path)
     node: Any = scenario
     try:
         for part in parents:
@@ -775,8 +775,12 @@ def load_scenario(path: str | Path) -> Scenario:
     return loads_scenario(path.read_bytes(), "json" if path.suffix.lower() == ".json" else "yaml")
 
 
-def _path_parts(path: str) -> list[str | int]:
-    """``streams[0].churn_monthly`` -> ``["streams", 0, "churn_monthly"]``; KeyError if malformed."""
+def parse_path(path: str) -> list[str | int]:
+    """A field path's parts, the one parser of paths (edits, bounds, exports, labels).
+
+    >>> parse_path("streams[0].churn_monthly")
+    ['streams', 0, 'churn_monthly']
+    """
     parts: list[str | int] = []
     for name in path.split("."):
         match = re.fullmatch(r"([a-z_]+)((?:\[\d+\])*)", name)
@@ -787,19 +791,28 @@ def _path_parts(path: str) -> list[str | int]:
 
 
 def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenario:
-    """A validated copy with fields replaced by path, e.g. ``{"strategy.model_quality": 4}``.
+    """The one way to change a scenario: a validated copy with fields replaced by path.
 
-    Raises ScenarioError (naming the field) when a new value is invalid, KeyError when a
-    path does not lead to a field's parent.
+    ``updates`` maps field paths to new values, applied in order, e.g.
+    ``{"strategy.model_quality": 4, "streams[1].price_per_unit": 12}``; an index one past
+    the end of a list appends (``opex.team[3]`` on a team of three adds a role). Levers,
+    the pricing lab's "apply", tiers, pillar moves and page inputs all edit through here.
+
+    Raises ScenarioError (every problem with its field path) when the result is invalid,
+    KeyError when a path does not lead to a field's parent.
+
+    >>> s = parse_scenario({"company": {"name": "Acme", "starting_cash": 1000}})
+    >>> replace_fields(s, {"company.starting_cash": 5000}).company.starting_cash
+    5000.0
     """
     data = scenario.model_dump()
     for path, value in updates.items():
-        *parents, last = _path_parts(path)
+        *parents, last = parse_path(path)
         node: Any = data
         for part in parents:
             node = node[part]
-        if isinstance(node, list) and isinstance(last, int):
-            node[last] = value
+        if isinstance(node, list) and isinstance(last, int) and last <= len(node):
+            node[last:last + 1] = [value]
         elif isinstance(node, dict) and isinstance(last, str):
             node[last] = value
         else:
