@@ -14,7 +14,9 @@ from core.scenario import (
     dumps_scenario,
     load_scenario,
     loads_scenario,
+    parse_path,
     parse_scenario,
+    replace_fields,
 )
 from tests.scenarios import budget, scenarios
 
@@ -137,3 +139,20 @@ def test_each_stream_kind_states_its_roles_on_its_class(cls):
     if "quantity" in cls.TERMS:   # the engine's terms name the same fields (a subscription counts customers itself)
         assert cls.TERMS["quantity"][0] == (cls.VOLUME,) and cls.TERMS["growth"][0] == (cls.GROWTH,)
     assert cls.GROWTH in GROWTH_FIELDS and set(cls.PRICES) <= set(PRICE_FIELDS)
+
+
+def test_replace_fields_edits_by_path_appends_one_past_the_end_and_names_bad_paths():
+    s = parse_scenario({**MINIMAL, "opex": {"team": [{"role": "ML", "headcount": 2, "cost_per_head_month": 9000}]}})
+    hired = replace_fields(s, {"opex.team[1]": {"role": "Sales", "function": "sales", "headcount": 1,
+                                                "cost_per_head_month": 7000}, "opex.team[0].headcount": 3})
+    assert [(r.role, r.headcount) for r in hired.opex.team] == [("ML", 3), ("Sales", 1)]
+    assert s.opex.team[0].headcount == 2                                      # the original is a value, untouched
+    with pytest.raises(KeyError):
+        replace_fields(s, {"opex.team[5].headcount": 1})                       # no such role
+    with pytest.raises(KeyError):
+        replace_fields(s, {"opex.team[3]": {}})                                # a gap in the list
+    with pytest.raises(ScenarioError, match=r"opex\.team\[0\]\.headcount"):
+        replace_fields(s, {"opex.team[0].headcount": -1})
+    assert parse_path("risk.inputs") == ["risk", "inputs"]
+    with pytest.raises(KeyError):
+        parse_path("streams[x].price")
