@@ -809,8 +809,11 @@ def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenari
     for path, value in updates.items():
         *parents, last = parse_path(path)
         node: Any = data
-        for part in parents:
-            node = node[part]
+        try:
+            for part in parents:
+                node = node[part]
+        except (IndexError, KeyError, TypeError):
+            raise KeyError(path) from None
         if isinstance(node, list) and isinstance(last, int) and last <= len(node):
             node[last:last + 1] = [value]
         elif isinstance(node, dict) and isinstance(last, str):
