@@ -1,7 +1,10 @@
 """The monthly cash-flow engine, vectorised over (paths, months).
 
 ``project(scenario, draws)`` is the one engine: the deterministic view, Monte Carlo,
-pricing and sensitivity all call it. ``draws`` replaces any numeric scenario input by
+pricing and sensitivity all call it. It is written one function per line item, each stating
+its formula — :func:`revenue_streams`, :func:`cost_per_million_tokens`, :func:`cost_of_revenue`,
+:func:`payroll`, :func:`one_off_costs`, :func:`operating_costs`, :func:`funding_and_debt`,
+:func:`cash_balance` — and the plain-Python oracle uses the same names. ``draws`` replaces any numeric scenario input by
 an array with one value per path, addressed by its field path, e.g.
 ``{"streams[0].churn_monthly": np.array([0.02, 0.05])}`` gives two paths.
 
@@ -27,7 +30,8 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .demand import reference_price, volume_factor
-from .scenario import Scenario, SubscriptionStream
+from .scenario import AICosts, Opex, Round, Scenario, SubscriptionStream
 
 OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other")
 COST_OF_REVENUE_ITEMS = ("inference", "hosting", "support", "delivery")
@@ -176,8 +180,208 @@ def _subscribers(s: SubscriptionStream, pre: str, inp: _Inputs, t: np.ndarray, d
     return customers, paid_new, on_trial, before + paid_new - customers
 
 
+@dataclass(frozen=True)
+class _Clock:
+    """The grid every line item lives on: ``t`` is the month index, shaped (1, months)."""
+
+    paths: int
+    months: int
+
+    @property
+    def t(self) -> np.ndarray:
+        return np.arange(self.months, dtype=float)[None, :]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.paths, self.months)
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros(self.shape)
+
+
+@dataclass(frozen=True)
+class StreamLines:
+    """Each stream's monthly lines, shaped (paths, streams, months), and their company totals (paths, months)."""
+
+    revenue: np.ndarray
+    units: np.ndarray
+    tokens: np.ndarray          # millions of tokens served (paying units and trials)
+    delivery: np.ndarray        # unit costs and delivery shares, in money
+    customers: np.ndarray       # subscription customers at month end
+    new_customers: np.ndarray   # paying sign-ups of the month
+    churned: np.ndarray
+    cac_spend: np.ndarray       # acquisition cost of the month's paying sign-ups
+
+
+def revenue_streams(scenario: Scenario, inp: _Inputs, clock: _Clock) -> StreamLines:
+    """Revenue, units, tokens and delivery cost of every stream, defined as::
+
+        price_t    = price (1 + price_growth)^t (1 - price_decline)^(t / 12)
+        units_t    = response(price) quantity (1 + growth)^t      (a subscription: customers C_t)
+        revenue_t  = units_t price_t
+        tokens_t   = (units_t + on_trial_t) tokens_per_unit
+        delivery_t = units_t unit_cost + revenue_t delivery_share
+
+    with each kind's fields in its ``TERMS`` and ``response`` the demand model's
+    ``q(price) / q(reference)`` (1 without one).
+    """
+    t, shape = clock.t, clock.shape
+    revenues, units = [], []
+    tokens, delivery = clock.zeros(), clock.zeros()
+    customers, new_customers, churned, cac_spend = clock.zeros(), clock.zeros(), clock.zeros(), clock.zeros()
+    for i, stream in enumerate(scenario.streams):
+        pre = f"streams[{i}]"
+
+        def term(role: str, stream=stream, pre=pre) -> float | np.ndarray:
+            fields, factor = stream.TERMS.get(role, ((), 0.0))
+            value = factor
+            for f in fields:
+                value = value * inp(f"{pre}.{f}", getattr(stream, f))
+            return value
+
+        price = term("price") * (1 + term("price_growth")) ** t * (1 - term("price_decline")) ** (t / 12)
+        on_trial: float | np.ndarray = 0.0
+        response: float | np.ndarray = 1.0
+        demand = getattr(stream, "demand", None)
+        if demand is not None:
+            response = volume_factor(demand, inp(f"{pre}.{stream.PRICE}", stream.price_value()), reference_price(stream))
+        if isinstance(stream, SubscriptionStream):
+            qty, paid_new, on_trial, lost = _subscribers(stream, pre, inp, t, response)
+            customers = customers + qty
+            churned = churned + lost
+            new_customers = new_customers + paid_new
+            cac_spend = cac_spend + paid_new * inp(f"{pre}.cac_per_customer", stream.cac_per_customer)
+        else:
+            qty = response * term("quantity") * (1 + term("growth")) ** t
+        rev = qty * price
+        revenues.append(np.broadcast_to(rev, shape))
+        units.append(np.broadcast_to(qty, shape))
+        tokens = tokens + (qty + on_trial) * term("tokens")
+        delivery = delivery + qty * term("unit_cost") + rev * term("delivery_share")
+    empty = np.zeros((clock.paths, 0, clock.months))
+    return StreamLines(
+        revenue=np.stack(revenues, axis=1) if revenues else empty,
+        units=np.stack(units, axis=1) if units else empty,
+        tokens=tokens, delivery=delivery, customers=customers, new_customers=new_customers, churned=churned,
+        cac_spend=cac_spend,
+    )
+
+
+def cost_per_million_tokens(ai: AICosts, inp: _Inputs, clock: _Clock) -> np.ndarray:
+    """Inference cost per 1M tokens by month, defined as::
+
+        c_t = c_0 (1 - cost_decline_yearly)^(t / 12)
+        c_0 = gpu_price_per_hour / (3600 tokens_per_second) 1e6    (or cost_per_million_tokens)
+    """
+    if ai.gpu_price_per_hour is not None:
+        assert ai.tokens_per_second is not None  # AICosts' validator gives both or neither
+        per_mtok = inp("ai_costs.gpu_price_per_hour", ai.gpu_price_per_hour) / (
+            3600 * inp("ai_costs.tokens_per_second", ai.tokens_per_second)
+        ) * 1e6
+    else:
+        per_mtok = inp("ai_costs.cost_per_million_tokens", ai.million_token_cost)
+    return per_mtok * (1 - inp("ai_costs.cost_decline_yearly", ai.cost_decline_yearly)) ** (clock.t / 12)
+
+
+def cost_of_revenue(ai: AICosts, inp: _Inputs, clock: _Clock, lines: StreamLines, revenue: np.ndarray,
+                    per_mtok: np.ndarray) -> dict[str, np.ndarray]:
+    """The cost of revenue by item (money per month), defined as::
+
+        inference = tokens_t c_t
+        hosting   = hosting_per_month
+        support   = revenue_t support_share_of_revenue
+        delivery  = the streams' unit costs and delivery shares
+    """
+    return {
+        "inference": lines.tokens * per_mtok,
+        "hosting": clock.zeros() + inp("ai_costs.hosting_per_month", ai.hosting_per_month),
+        "support": revenue * inp("ai_costs.support_share_of_revenue", ai.support_share_of_revenue),
+        "delivery": lines.delivery,
+    }
+
+
+def payroll(opex: Opex, inp: _Inputs, clock: _Clock) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """(payroll by function, headcount), defined as::
+
+        payroll_t = sum over roles active at t of headcount cost_per_head (1 + salary_growth)^floor(t / 12)
+
+    a role being active from ``start_month`` (drawn months rounded) until before ``end_month``.
+    """
+    t = clock.t
+    raise_factor = (1 + inp("opex.salary_growth_yearly", opex.salary_growth_yearly)) ** np.floor(t / 12)
+    by_function = {f: clock.zeros() for f in FUNCTIONS}
+    headcount = clock.zeros()
+    for j, role in enumerate(opex.team):
+        pre = f"opex.team[{j}]"
+        start = inp.month(f"{pre}.start_month", role.start_month)
+        active = (t >= start) & (t < (np.inf if role.end_month is None else role.end_month))
+        heads = inp(f"{pre}.headcount", role.headcount) * active
+        headcount = headcount + heads
+        by_function[role.function] += heads * inp(f"{pre}.cost_per_head_month", role.cost_per_head_month) * raise_factor
+    return by_function, headcount
+
+
+def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock) -> np.ndarray:
+    """Training runs, hardware and data purchases: each ``cost`` in its (rounded) ``month``."""
+    one_off = clock.zeros()
+    for j, cost in enumerate(opex.one_off_costs):
+        pre = f"opex.one_off_costs[{j}]"
+        one_off = one_off + inp(f"{pre}.cost", cost.cost) * (clock.t == inp.month(f"{pre}.month", cost.month))
+    return one_off
+
+
+def operating_costs(opex: Opex, inp: _Inputs, clock: _Clock, payroll_total: np.ndarray, one_off: np.ndarray,
+                    cac_spend: np.ndarray) -> dict[str, np.ndarray]:
+    """Operating costs by category (money per month): payroll, one-offs, sales & marketing
+    (``marketing_per_month`` plus the acquisition cost of paying sign-ups), G&A, other."""
+    return {
+        "payroll": payroll_total,
+        "one_off": one_off,
+        "sales_marketing": clock.zeros() + inp("opex.marketing_per_month", opex.marketing_per_month) + cac_spend,
+        "general_admin": clock.zeros() + inp("opex.general_admin_per_month", opex.general_admin_per_month),
+        "other": clock.zeros() + inp("opex.other_per_month", opex.other_per_month),
+    }
+
+
+def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(money in, debt service, each round's money in minus its service (paths, rounds, months)), defined as::
+
+        money_in_t = amount                      in the round's (rounded) month
+        service_t  = amount rate_yearly / 12     each month after it until the term ends
+                   + amount                      in the last month of the term (a bullet repayment)
+    """
+    t = clock.t
+    funding_in, debt_service, round_flows = clock.zeros(), clock.zeros(), []
+    for k, funding_round in enumerate(funding):
+        pre = f"funding[{k}]"
+        month = inp.month(f"{pre}.month", funding_round.month)
+        amount = inp(f"{pre}.amount", funding_round.amount)
+        money_in = amount * (t == month)
+        service: float | np.ndarray = 0.0
+        if funding_round.kind == "debt":
+            end = month + (funding_round.term_months if funding_round.term_months is not None else np.inf)
+            outstanding = (t > month) & (t <= end)
+            rate = inp(f"{pre}.interest_rate_yearly", funding_round.interest_rate_yearly)
+            service = amount * rate / 12 * outstanding + amount * (t == end)
+        funding_in = funding_in + money_in
+        debt_service = debt_service + service
+        round_flows.append(np.broadcast_to(money_in - service, clock.shape))
+    flows = np.stack(round_flows, axis=1) if round_flows else np.zeros((clock.paths, 0, clock.months))
+    return funding_in, debt_service, flows
+
+
+def cash_balance(starting_cash: np.ndarray, funding_in: np.ndarray, net_burn: np.ndarray) -> np.ndarray:
+    """Month-end cash, defined as ``cash_t = cash_{t-1} + funding_in_t - net_burn_t`` with ``cash_{-1}`` the starting cash."""
+    return starting_cash[:, None] + np.cumsum(funding_in - net_burn, axis=1)
+
+
+def _total(items: Iterable[np.ndarray]) -> np.ndarray:
+    """The sum of line items, added in order."""
+    return functools.reduce(np.add, items)
+
+
 def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -> Projection:
-    """Project the scenario month by month for every path.
+    """Project the scenario month by month for every path, one line item at a time.
 
     Parameters
     ----------
@@ -192,116 +396,31 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         Arrays shaped (paths, months); paths = 1 without draws.
     """
     inp = _Inputs(draws)
-    horizon = scenario.settings.horizon_months
-    shape = (inp.paths, horizon)
-    t = np.arange(horizon, dtype=float)[None, :]
-    zeros = np.zeros(shape)
-
-    # --- revenue streams and what they cost to serve
-    revenues, units, tokens, delivery = [], [], zeros.copy(), zeros.copy()
-    customers, new_customers, churned, cac_spend = zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy()
-    for i, s in enumerate(scenario.streams):
-        pre = f"streams[{i}]"
-
-        def term(role: str, s=s, pre=pre) -> float | np.ndarray:
-            fields, factor = s.TERMS.get(role, ((), 0.0))
-            value = factor
-            for f in fields:
-                value = value * inp(f"{pre}.{f}", getattr(s, f))
-            return value
-
-        price = term("price") * (1 + term("price_growth")) ** t * (1 - term("price_decline")) ** (t / 12)
-        on_trial: float | np.ndarray = 0.0
-        response: float | np.ndarray = 1.0
-        demand = getattr(s, "demand", None)
-        if demand is not None:
-            response = volume_factor(demand, inp(f"{pre}.{s.PRICE}", s.price_value()), reference_price(s))
-        if isinstance(s, SubscriptionStream):
-            qty, paid_new, on_trial, lost = _subscribers(s, pre, inp, t, response)
-            customers = customers + qty
-            churned = churned + lost
-            new_customers = new_customers + paid_new
-            cac_spend = cac_spend + paid_new * inp(f"{pre}.cac_per_customer", s.cac_per_customer)
-        else:
-            qty = response * term("quantity") * (1 + term("growth")) ** t
-        rev = qty * price
-        revenues.append(np.broadcast_to(rev, shape))
-        units.append(np.broadcast_to(qty, shape))
-        tokens = tokens + (qty + on_trial) * term("tokens")
-        delivery = delivery + qty * term("unit_cost") + rev * term("delivery_share")
-    stream_revenue = np.stack(revenues, axis=1) if revenues else np.zeros((inp.paths, 0, horizon))
-    stream_units = np.stack(units, axis=1) if units else np.zeros((inp.paths, 0, horizon))
-    revenue = stream_revenue.sum(axis=1)
+    clock = _Clock(inp.paths, scenario.settings.horizon_months)
+    lines = revenue_streams(scenario, inp, clock)
+    revenue = lines.revenue.sum(axis=1)
     recurring = tuple(s.RECURRING for s in scenario.streams)
-    mrr = stream_revenue[:, list(recurring), :].sum(axis=1) if any(recurring) else zeros
-
-    ai = scenario.ai_costs
-    if ai.gpu_price_per_hour is not None:
-        assert ai.tokens_per_second is not None  # AICosts' validator gives both or neither
-        per_mtok = inp("ai_costs.gpu_price_per_hour", ai.gpu_price_per_hour) / (
-            3600 * inp("ai_costs.tokens_per_second", ai.tokens_per_second)
-        ) * 1e6
-    else:
-        per_mtok = inp("ai_costs.cost_per_million_tokens", ai.million_token_cost)
-    cost_per_mtok = per_mtok * (1 - inp("ai_costs.cost_decline_yearly", ai.cost_decline_yearly)) ** (t / 12)
-    cor_items = {
-        "inference": tokens * cost_per_mtok,
-        "hosting": zeros + inp("ai_costs.hosting_per_month", ai.hosting_per_month),
-        "support": revenue * inp("ai_costs.support_share_of_revenue", ai.support_share_of_revenue),
-        "delivery": delivery,
-    }
-    cost_of_revenue = sum(cor_items.values())
-
-    # --- operating costs
-    ox = scenario.opex
-    raise_factor = (1 + inp("opex.salary_growth_yearly", ox.salary_growth_yearly)) ** np.floor(t / 12)
-    payroll_by_function = {f: zeros.copy() for f in FUNCTIONS}
-    headcount = zeros.copy()
-    for j, r in enumerate(ox.team):
-        pre = f"opex.team[{j}]"
-        start = inp.month(f"{pre}.start_month", r.start_month)
-        active = (t >= start) & (t < (np.inf if r.end_month is None else r.end_month))
-        heads = inp(f"{pre}.headcount", r.headcount) * active
-        headcount = headcount + heads
-        payroll_by_function[r.function] += heads * inp(f"{pre}.cost_per_head_month", r.cost_per_head_month) * raise_factor
-    one_off = zeros.copy()
-    for j, c in enumerate(ox.one_off_costs):
-        pre = f"opex.one_off_costs[{j}]"
-        one_off = one_off + inp(f"{pre}.cost", c.cost) * (t == inp.month(f"{pre}.month", c.month))
-    opex = {
-        "payroll": sum(payroll_by_function.values()),
-        "one_off": one_off,
-        "sales_marketing": zeros + inp("opex.marketing_per_month", ox.marketing_per_month) + cac_spend,
-        "general_admin": zeros + inp("opex.general_admin_per_month", ox.general_admin_per_month),
-        "other": zeros + inp("opex.other_per_month", ox.other_per_month),
-    }
-    opex_total = sum(opex.values())
-
-    # --- funding and debt
-    funding_in, debt_service, round_flows = zeros.copy(), zeros.copy(), []
-    for k, rd in enumerate(scenario.funding):
-        pre = f"funding[{k}]"
-        month = inp.month(f"{pre}.month", rd.month)
-        amount = inp(f"{pre}.amount", rd.amount)
-        money_in = amount * (t == month)
-        service = 0.0
-        if rd.kind == "debt":
-            end = month + (rd.term_months if rd.term_months is not None else np.inf)
-            outstanding = (t > month) & (t <= end)
-            service = amount * inp(f"{pre}.interest_rate_yearly", rd.interest_rate_yearly) / 12 * outstanding + amount * (t == end)
-        funding_in = funding_in + money_in
-        debt_service = debt_service + service
-        round_flows.append(np.broadcast_to(money_in - service, shape))
-    gross_profit = revenue - cost_of_revenue
+    mrr = lines.revenue[:, list(recurring), :].sum(axis=1) if any(recurring) else clock.zeros()
+    per_mtok = cost_per_million_tokens(scenario.ai_costs, inp, clock)
+    cor_items = cost_of_revenue(scenario.ai_costs, inp, clock, lines, revenue, per_mtok)
+    total_cost_of_revenue = _total(cor_items.values())
+    by_function, headcount = payroll(scenario.opex, inp, clock)
+    opex = operating_costs(scenario.opex, inp, clock, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
+                           lines.cac_spend)
+    opex_total = _total(opex.values())
+    funding_in, debt_service, round_flows = funding_and_debt(scenario.funding, inp, clock)
+    gross_profit = revenue - total_cost_of_revenue
     ebitda = gross_profit - opex_total
     net_burn = debt_service - ebitda
     starting_cash = np.broadcast_to(
         np.asarray(inp("company.starting_cash", scenario.company.starting_cash), dtype=float).reshape(-1), (inp.paths,)
     )
-    cash = starting_cash[:, None] + np.cumsum(funding_in - net_burn, axis=1)
+    cash = cash_balance(starting_cash, funding_in, net_burn)
     inp.check_all_used()
 
-    full = lambda a: np.broadcast_to(a, shape)  # noqa: E731
+    def full(a: np.ndarray | float) -> np.ndarray:
+        return np.broadcast_to(a, clock.shape)
+
     return Projection(
         currency=scenario.company.currency,
         start_date=scenario.company.start_date,
@@ -309,27 +428,27 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         stream_names=tuple(s.name for s in scenario.streams),
         stream_kinds=tuple(s.kind for s in scenario.streams),
         stream_recurring=recurring,
-        stream_revenue=stream_revenue,
-        stream_units=stream_units,
+        stream_revenue=lines.revenue,
+        stream_units=lines.units,
         revenue=full(revenue),
         cost_of_revenue_items={k: full(v) for k, v in cor_items.items()},
-        cost_of_revenue=full(cost_of_revenue),
+        cost_of_revenue=full(total_cost_of_revenue),
         gross_profit=full(gross_profit),
         opex={k: full(v) for k, v in opex.items()},
-        payroll_by_function={k: full(v) for k, v in payroll_by_function.items()},
+        payroll_by_function={k: full(v) for k, v in by_function.items()},
         opex_total=full(opex_total),
         ebitda=full(ebitda),
         debt_service=full(debt_service),
         net_burn=full(net_burn),
         funding_in=full(funding_in),
-        round_flows=np.stack(round_flows, axis=1) if round_flows else np.zeros((inp.paths, 0, horizon)),
+        round_flows=round_flows,
         cash=full(cash),
-        customers=full(customers),
-        new_customers=full(new_customers),
-        churned_customers=full(churned),
+        customers=full(lines.customers),
+        new_customers=full(lines.new_customers),
+        churned_customers=full(lines.churned),
         mrr=full(mrr),
         arr=full(12 * mrr),
         headcount=full(headcount),
-        tokens=full(tokens),
-        cost_per_million_tokens=full(cost_per_mtok),
+        tokens=full(lines.tokens),
+        cost_per_million_tokens=full(per_mtok),
     )
