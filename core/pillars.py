@@ -136,6 +136,8 @@ class Factor:
 
 @dataclass(frozen=True)
 class PillarScore:
+    """A pillar's 0-100 score: the weighted mean of its scored factors (factors without data left out)."""
+
     key: str
     score: float
     factors: tuple[Factor, ...]
@@ -176,7 +178,7 @@ def _share(part: float, whole: float) -> float | None:
 Measured = tuple[float | None, dict[str, object]]
 
 
-def _m(value: float | None, missing: str = "", **context: object) -> Measured:
+def _measured(value: float | None, missing: str = "", **context: object) -> Measured:
     """A measured value with the numbers its explanation quotes; ``missing`` says why it is None.
 
     NaN (e.g. 0/0 on subnormal inputs) counts as no data.
@@ -186,74 +188,74 @@ def _m(value: float | None, missing: str = "", **context: object) -> Measured:
     return value, ({"missing": missing} if value is None else {}) | context
 
 
-def _technology(s: Scenario, p: Projection) -> dict[str, Measured]:
+def _technology(scenario: Scenario, p: Projection) -> dict[str, Measured]:
     spend = _year1(p.cost_of_revenue) + _year1(p.opex_total)
     research = _year1(p.payroll_by_function["rd"]) + sum(
-        c.cost for c in s.opex.one_off_costs if c.month < YEAR and c.kind in ("training_run", "data"))
+        c.cost for c in scenario.opex.one_off_costs if c.month < YEAR and c.kind in ("training_run", "data"))
     serving = _year1(p.cost_of_revenue_items["inference"] + p.cost_of_revenue_items["hosting"])
     serves_tokens = _year1(p.tokens) > 0
     return {
-        "technology.rd_share": _m(_share(research, spend), "spend"),
-        "technology.serving_cost": _m(_share(serving, _year1(p.revenue)), "revenue"),
-        "technology.cost_decline": _m(s.ai_costs.cost_decline_yearly if serves_tokens else None, "tokens"),
-        "technology.verticals": _m(float(len(verticals(s))), names=verticals(s)),
-        "technology.model_quality": _m(float(s.strategy.model_quality)),
+        "technology.rd_share": _measured(_share(research, spend), "spend"),
+        "technology.serving_cost": _measured(_share(serving, _year1(p.revenue)), "revenue"),
+        "technology.cost_decline": _measured(scenario.ai_costs.cost_decline_yearly if serves_tokens else None, "tokens"),
+        "technology.verticals": _measured(float(len(verticals(scenario))), names=verticals(scenario)),
+        "technology.model_quality": _measured(float(scenario.strategy.model_quality)),
     }
 
 
-def _business_model(s: Scenario, p: Projection) -> dict[str, Measured]:
+def _business_model(scenario: Scenario, p: Projection) -> dict[str, Measured]:
     has_revenue = _year1(p.revenue) > 0
 
     def if_revenue(values: np.ndarray) -> Measured:
-        return _m(float(values[0]) if has_revenue else None, "revenue")
+        return _measured(float(values[0]) if has_revenue else None, "revenue")
 
     ue = unit_economics(p)
-    modes = pricing_modes(s)
+    modes = pricing_modes(scenario)
     return {
         "business_model.diversification": if_revenue(1 - herfindahl(p.stream_revenue)),
         "business_model.recurring_share": if_revenue(recurring_share(p)),
         "business_model.gross_margin": if_revenue(gross_margin(p)),
-        "business_model.ltv_cac": _m(None if ue is None else ue.ltv_to_cac, "ltv_cac"),
-        "business_model.pricing_modes": _m(float(len(modes)), modes=modes),
+        "business_model.ltv_cac": _measured(None if ue is None else ue.ltv_to_cac, "ltv_cac"),
+        "business_model.pricing_modes": _measured(float(len(modes)), modes=modes),
     }
 
 
-def _funds(s: Scenario, p: Projection) -> dict[str, Measured]:
+def _funds(scenario: Scenario, p: Projection) -> dict[str, Measured]:
     runway = float(runway_exact(p.cash[:1], p.starting_cash[:1])[0])
-    target = s.strategy.runway_target_months
+    target = scenario.strategy.runway_target_months
     bm = float(burn_multiple(p)[0])
     alive, _, needed = default_alive(p)
     need, cash = float(needed[0]), float(p.starting_cash[0])
     gross_profit = _year1(p.gross_profit)
     return {
-        "funds.runway": _m(runway / target, months=runway, target=target),
-        "funds.burn_multiple": _m(0.0 if math.isnan(bm) else bm, burning=not math.isnan(bm)),
-        "funds.default_alive": _m(float(alive[0])),
-        "funds.round_dependence": _m(_share(need, cash + need) or 0.0, needed=need),
+        "funds.runway": _measured(runway / target, months=runway, target=target),
+        "funds.burn_multiple": _measured(0.0 if math.isnan(bm) else bm, burning=not math.isnan(bm)),
+        "funds.default_alive": _measured(float(alive[0])),
+        "funds.round_dependence": _measured(_share(need, cash + need) or 0.0, needed=need),
         # Gross profit / opex rather than "variable share of costs", which rewarded a dearer cost of revenue.
-        "funds.fixed_cost_cover": _m(_share(gross_profit, _year1(p.opex_total)), "spend"),
+        "funds.fixed_cost_cover": _measured(_share(gross_profit, _year1(p.opex_total)), "spend"),
     }
 
 
-def _market(s: Scenario, p: Projection) -> dict[str, Measured]:
-    market, diff = s.strategy.market, s.strategy.differentiation
+def _market(scenario: Scenario, p: Projection) -> dict[str, Measured]:
+    market, diff = scenario.strategy.market, scenario.strategy.differentiation
     revenue = _year1(p.revenue)
     growth = float(revenue_growth_yearly(p)[0])
     return {
-        "market.sam_share": _m(_share(revenue, market.sam_yearly or 0.0), "sam", revenue=revenue),
-        "market.growth_vs_market": _m(None if math.isnan(growth) else growth - market.growth_yearly, "revenue",
+        "market.sam_share": _measured(_share(revenue, market.sam_yearly or 0.0), "sam", revenue=revenue),
+        "market.growth_vs_market": _measured(None if math.isnan(growth) else growth - market.growth_yearly, "revenue",
                                       growth=growth, market=market.growth_yearly),
-        "market.diff_technology": _m(float(diff.technology)),
-        "market.diff_ux": _m(float(diff.user_experience)),
-        "market.diff_service": _m(float(diff.service)),
-        "market.competition": _m(float(market.competition)),
-        "market.customer_concentration": _m(market.top_customer_share),
+        "market.diff_technology": _measured(float(diff.technology)),
+        "market.diff_ux": _measured(float(diff.user_experience)),
+        "market.diff_service": _measured(float(diff.service)),
+        "market.competition": _measured(float(market.competition)),
+        "market.customer_concentration": _measured(market.top_customer_share),
     }
 
 
 def _ratings(prefix: str, ratings: BaseModel | None) -> dict[str, Measured]:
     """The founder's ratings of an optional dimension; nothing when it is not rated."""
-    return {} if ratings is None else {f"{prefix}.{name}": _m(float(value)) for name, value in ratings.model_dump().items()}
+    return {} if ratings is None else {f"{prefix}.{name}": _measured(float(value)) for name, value in ratings.model_dump().items()}
 
 
 MEASURES: dict[str, Callable[[Scenario, Projection], dict[str, Measured]]] = {
@@ -261,8 +263,8 @@ MEASURES: dict[str, Callable[[Scenario, Projection], dict[str, Measured]]] = {
     "business_model": _business_model,
     "funds": _funds,
     "market": _market,
-    "data": lambda s, p: _ratings("data", s.strategy.data),
-    "compliance": lambda s, p: _ratings("compliance", s.strategy.compliance),
+    "data": lambda scenario, p: _ratings("data", scenario.strategy.data),
+    "compliance": lambda scenario, p: _ratings("compliance", scenario.strategy.compliance),
 }
 
 
@@ -311,6 +313,8 @@ def score(scenario: Scenario, p: Projection | None = None) -> Scorecard:
 
 @dataclass(frozen=True)
 class Weakness:
+    """A factor and the survival-score points (0-100 scale) it costs; see :func:`weakest`."""
+
     pillar: str
     factor: Factor
     points_lost: float
@@ -386,28 +390,28 @@ def _cut_marketing(scenario: Scenario) -> Scenario | None:
 
 
 def _when(condition: Callable[[Scenario], bool], levers: Levers) -> Callable[[Scenario], Scenario | None]:
-    return lambda s: apply_levers(s, levers) if condition(s) else None
+    return lambda scenario: apply_levers(scenario, levers) if condition(scenario) else None
 
 
-def _has_subscription(s: Scenario) -> bool:
-    return any(x.kind == "subscription" for x in s.streams)
+def _has_subscription(scenario: Scenario) -> bool:
+    return any(x.kind == "subscription" for x in scenario.streams)
 
 
-def _has_later_round(s: Scenario) -> bool:
-    k = next_round_index(s)
-    return k is not None and s.funding[k].month >= 3
+def _has_later_round(scenario: Scenario) -> bool:
+    k = next_round_index(scenario)
+    return k is not None and scenario.funding[k].month >= 3
 
 
 MOVES: dict[str, Callable[[Scenario], Scenario | None]] = {
-    "hire_rd": lambda s: _hire(s, "rd", "R&D engineer (what-if)"),
+    "hire_rd": lambda scenario: _hire(scenario, "rd", "R&D engineer (what-if)"),
     "cut_rd": _cut_rd,
-    "team_cut": _when(lambda s: bool(s.opex.team), Levers(headcount_factor=0.9)),
-    "quantise": _when(lambda s: s.ai_costs.million_token_cost > 0, Levers(inference_cost_factor=0.7)),
+    "team_cut": _when(lambda scenario: bool(scenario.opex.team), Levers(headcount_factor=0.9)),
+    "quantise": _when(lambda scenario: scenario.ai_costs.million_token_cost > 0, Levers(inference_cost_factor=0.7)),
     "cost_decline": _faster_cost_decline,
-    "new_vertical": lambda s: _hire(s, "ops", "Solutions engineer (what-if)", vertical="New vertical"),
-    "price_up": _when(lambda s: bool(s.streams), Levers(price_factor=1.1)),
+    "new_vertical": lambda scenario: _hire(scenario, "ops", "Solutions engineer (what-if)", vertical="New vertical"),
+    "price_up": _when(lambda scenario: bool(scenario.streams), Levers(price_factor=1.1)),
     "churn_down": _when(_has_subscription, Levers(churn_factor=0.75)),
-    "growth_up": _when(lambda s: bool(s.streams), Levers(growth_shift_monthly=0.01)),
+    "growth_up": _when(lambda scenario: bool(scenario.streams), Levers(growth_shift_monthly=0.01)),
     "marketing_cut": _cut_marketing,
     "bridge": _bridge,
     "round_earlier": _when(_has_later_round, Levers(round_delay_months=-3)),

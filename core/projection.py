@@ -150,20 +150,20 @@ class _Inputs:
             raise KeyError(f"draws name inputs this scenario does not have: {', '.join(unknown)}")
 
 
-def _subscribers(s: SubscriptionStream, pre: str, inp: _Inputs, t: np.ndarray, demand: float | np.ndarray = 1.0):
+def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, t: np.ndarray, demand: float | np.ndarray = 1.0):
     """(paying customers, new paying, on trial, churned) per month; customers at month end.
 
     ``demand`` scales the starting customers and the sign-ups (the price response of the
     stream's demand model).
     """
-    signups = demand * inp(f"{pre}.new_customers_per_month", s.new_customers_per_month) * (
-        1 + inp(f"{pre}.new_customer_growth_monthly", s.new_customer_growth_monthly)
+    signups = demand * inp(f"{pre}.new_customers_per_month", stream.new_customers_per_month) * (
+        1 + inp(f"{pre}.new_customer_growth_monthly", stream.new_customer_growth_monthly)
     ) ** t
     on_trial = 0.0
     paid_new = signups
-    if s.trial is not None:
-        lag = s.trial.months
-        conversion = inp(f"{pre}.trial.conversion", s.trial.conversion)
+    if stream.trial is not None:
+        lag = stream.trial.months
+        conversion = inp(f"{pre}.trial.conversion", stream.trial.conversion)
         shifted = np.zeros(np.broadcast_shapes(np.shape(signups), t.shape))
         shifted[:, lag:] = (signups * np.ones_like(t))[:, : t.shape[1] - lag]
         paid_new = conversion * shifted
@@ -171,10 +171,10 @@ def _subscribers(s: SubscriptionStream, pre: str, inp: _Inputs, t: np.ndarray, d
         earlier = np.zeros_like(cum)
         earlier[:, lag:] = cum[:, : cum.shape[1] - lag]
         on_trial = cum - earlier
-    retention = 1 - inp(f"{pre}.churn_monthly", s.churn_monthly)
+    retention = 1 - inp(f"{pre}.churn_monthly", stream.churn_monthly)
     decay = retention**t
     # C_t = r^(t+1) C0 + sum_k r^(t-k) new_k; churn <= 0.9 keeps r^-t finite for t < 240.
-    start = demand * inp(f"{pre}.starting_customers", s.starting_customers)
+    start = demand * inp(f"{pre}.starting_customers", stream.starting_customers)
     customers = decay * (retention * start + np.cumsum(paid_new / decay, axis=1))
     before = np.concatenate([np.broadcast_to(start, (customers.shape[0], 1)), customers[:, :-1]], axis=1)
     return customers, paid_new, on_trial, before + paid_new - customers

@@ -21,6 +21,9 @@ from .scenario import GROWTH_FIELDS, PRICE_FIELDS, Scenario, parse_path
 
 @dataclass(frozen=True)
 class Kpi:
+    """A headline figure as a reader sees it: ``value`` already formatted in its unit (money in the
+    reader's units, months, %, ×), ``note`` a short qualifier, ``help`` the definition."""
+
     key: str
     label: str
     value: str
@@ -28,34 +31,34 @@ class Kpi:
     help: str = ""
 
 
-def headline(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
+def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     """The KPI cards of the Overview, in order."""
     cur = scenario.company.currency
     horizon = scenario.settings.horizon_months
     start = scenario.company.start_date
-    runway = (t("kpi.runway_value", lang, months=s.runway_months) if s.runs_out
+    runway = (t("kpi.runway_value", lang, months=summary.runway_months) if summary.runs_out
               else t("kpi.runway_full", lang, months=horizon))
-    be = ("—" if s.break_even_month is None else
-          t("kpi.break_even_value", lang, month=s.break_even_month,
-            date=month_date(start, s.break_even_month).strftime("%Y-%m")))
-    if s.default_alive:
+    be = ("—" if summary.break_even_month is None else
+          t("kpi.break_even_value", lang, month=summary.break_even_month,
+            date=month_date(start, summary.break_even_month).strftime("%Y-%m")))
+    if summary.default_alive:
         alive_note = ""
-    elif s.break_even_month is None:
-        alive_note = t("kpi.shortfall_no_break_even", lang, amount=fmt.money(s.capital_needed, cur, lang), months=horizon)
+    elif summary.break_even_month is None:
+        alive_note = t("kpi.shortfall_no_break_even", lang, amount=fmt.money(summary.capital_needed, cur, lang), months=horizon)
     else:
-        alive_note = t("kpi.capital_needed", lang, amount=fmt.money(s.capital_needed, cur, lang))
-    burn_note = t(f"grade.{s.burn_multiple_grade}", lang) if s.burn_multiple_state != "no_arr_added" else t(
+        alive_note = t("kpi.capital_needed", lang, amount=fmt.money(summary.capital_needed, cur, lang))
+    burn_note = t(f"grade.{summary.burn_multiple_grade}", lang) if summary.burn_multiple_state != "no_arr_added" else t(
         "grade.no_arr_added", lang)
     return [
-        Kpi("cash", t("kpi.cash", lang), fmt.money(s.cash_now, cur, lang)),
+        Kpi("cash", t("kpi.cash", lang), fmt.money(summary.cash_now, cur, lang)),
         Kpi("runway", t("kpi.runway", lang), runway),
         Kpi("zero_cash", t("kpi.zero_cash", lang),
-            s.zero_cash_date.strftime("%Y-%m") if s.zero_cash_date else t("kpi.never", lang)),
+            summary.zero_cash_date.strftime("%Y-%m") if summary.zero_cash_date else t("kpi.never", lang)),
         Kpi("break_even", t("kpi.break_even", lang), be),
         Kpi("default_alive", t("kpi.default_alive", lang),
-            t("kpi.alive", lang) if s.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
-        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(s.burn_multiple), burn_note, t("kpi.burn_help", lang)),
-        Kpi("npv", npv_label(scenario, lang), fmt.money(s.npv, cur, lang), "", t(f"kpi.npv_help.{s.cash_flow_timing}", lang)),
+            t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
+        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple), burn_note, t("kpi.burn_help", lang)),
+        Kpi("npv", npv_label(scenario, lang), fmt.money(summary.npv, cur, lang), "", t(f"kpi.npv_help.{summary.cash_flow_timing}", lang)),
     ]
 
 
@@ -66,32 +69,32 @@ def npv_label(scenario: Scenario, lang: str = "en") -> str:
              timing=t(f"timing.{settings.cash_flow_timing}", lang))
 
 
-def irr_kpi(s: Summary, lang: str = "en") -> Kpi:
+def irr_kpi(summary: Summary, lang: str = "en") -> Kpi:
     """The IRR card: the rate where one is meaningful, and a note saying why not or which root."""
-    irr = s.irr
+    irr = summary.irr
     shown = fmt.percent(irr.rate_yearly) if irr.status in ("ok", "several") else "—"
     rates = ", ".join(fmt.percent(r) for r in irr.rates_yearly)
     note = "" if irr.status == "ok" else t(f"kpi.irr.{irr.status}", lang, rates=rates)
     return Kpi("irr", t("kpi.irr", lang), shown, note, t("kpi.irr_help", lang))
 
 
-def details(s: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
+def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     """The secondary metrics (Overview's "more metrics", the CLI)."""
     cur = scenario.company.currency
     years = scenario.settings.horizon_months / 12
     rows = [
-        Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(s.gross_margin)),
-        irr_kpi(s, lang),
-        Kpi("payback", t("kpi.payback", lang), "—" if s.payback_month is None else str(s.payback_month)),
-        Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(s.peak_funding_need, cur, lang)),
-        Kpi("rule_of_40", t("kpi.rule_of_40", lang), *(("—", t("kpi.no_revenue", lang)) if math.isnan(s.rule_of_40)
-                                                        else (f"{s.rule_of_40:.0f}", ""))),
-        Kpi("hhi", t("kpi.hhi", lang), f"{s.herfindahl:.2f}"),
+        Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(summary.gross_margin)),
+        irr_kpi(summary, lang),
+        Kpi("payback", t("kpi.payback", lang), "—" if summary.payback_month is None else str(summary.payback_month)),
+        Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(summary.peak_funding_need, cur, lang)),
+        Kpi("rule_of_40", t("kpi.rule_of_40", lang), *(("—", t("kpi.no_revenue", lang)) if math.isnan(summary.rule_of_40)
+                                                        else (f"{summary.rule_of_40:.0f}", ""))),
+        Kpi("hhi", t("kpi.hhi", lang), f"{summary.herfindahl:.2f}"),
         Kpi("return_on_cost", t("kpi.return_on_cost", lang),
-            t("kpi.return_on_cost_value", lang, total=fmt.percent(s.return_on_cost), years=years,
-              yearly=fmt.percent(s.return_on_cost_yearly))),
+            t("kpi.return_on_cost_value", lang, total=fmt.percent(summary.return_on_cost), years=years,
+              yearly=fmt.percent(summary.return_on_cost_yearly))),
     ]
-    ue = s.unit_economics
+    ue = summary.unit_economics
     if ue is not None:
         rows.append(Kpi("ltv_cac", t("kpi.ltv_cac", lang), fmt.ratio(ue.ltv_to_cac)))
         rows.append(Kpi("cac_payback", t("kpi.cac_payback", lang),

@@ -239,9 +239,9 @@ def engine_draws(scenario: Scenario, inputs: list[Uncertain], z: np.ndarray,
     delay += 12 if "delay_12" in stresses else 0
     cut = 0.7 if "valuation_30" in stresses else 1.0
     for k in future_rounds(scenario):
-        pre, rd = f"funding[{k}]", scenario.funding[k]
-        month = values.get(f"{pre}.month", rd.month) + values.pop(f"{pre}.delay", 0.0) + delay
-        amount = values.get(f"{pre}.amount", rd.amount) * (1 - values.pop(f"{pre}.haircut", 0.0)) * cut
+        pre, funding_round = f"funding[{k}]", scenario.funding[k]
+        month = values.get(f"{pre}.month", funding_round.month) + values.pop(f"{pre}.delay", 0.0) + delay
+        amount = values.get(f"{pre}.amount", funding_round.amount) * (1 - values.pop(f"{pre}.haircut", 0.0)) * cut
         values[f"{pre}.month"] = np.minimum(np.asarray(month, dtype=float), 240.0)
         values[f"{pre}.amount"] = np.asarray(amount * closes.get(f"{pre}.closes", 1.0), dtype=float)
     paths = z.shape[0]
@@ -295,11 +295,11 @@ CHUNK = 2500
 def _path_stats(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per-path results of one chunk: cash (paths, months), NPV, default alive, round odds (paths, rounds)."""
     closes, needed, too_late = [], [], []
-    for k, rd in enumerate(scenario.funding):
+    for k, funding_round in enumerate(scenario.funding):
         without = runway_months(p.cash - np.cumsum(p.round_flows[:, k], axis=1))
         pre = f"funding[{k}]"
-        closed = draws[f"{pre}.amount"] > 0 if f"{pre}.amount" in draws else np.full(p.paths, rd.amount > 0)
-        month = np.rint(draws.get(f"{pre}.month", np.full(p.paths, rd.month)))
+        closed = draws[f"{pre}.amount"] > 0 if f"{pre}.amount" in draws else np.full(p.paths, funding_round.amount > 0)
+        month = np.rint(draws.get(f"{pre}.month", np.full(p.paths, funding_round.month)))
         closes.append(closed)
         needed.append(without < p.months)
         too_late.append(needed[-1] & (~closed | (month > without)))
@@ -316,15 +316,16 @@ def project_paths(scenario: Scenario, draws: dict[str, np.ndarray]) -> dict[str,
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
-def summarise(scenario: Scenario, stats: dict[str, np.ndarray], seed: int) -> RiskResult:
+def summarize_paths(scenario: Scenario, stats: dict[str, np.ndarray], seed: int) -> RiskResult:
     """Percentile bands, survival curve, runway, NPV and round odds from per-path results."""
     cash = stats["cash"]
     paths, months = cash.shape
     runway = runway_months(cash)
     counts = np.bincount(runway, minlength=months + 1)
     survival = 1 - np.concatenate([[0], np.cumsum(counts)[:-1]]) / paths
-    odds = tuple(RoundOdds(rd.name, rd.month, float(stats["closes"][:, k].mean()), float(stats["needed"][:, k].mean()),
-                           float(stats["too_late"][:, k].mean())) for k, rd in enumerate(scenario.funding))
+    odds = tuple(RoundOdds(funding_round.name, funding_round.month, float(stats["closes"][:, k].mean()),
+                           float(stats["needed"][:, k].mean()), float(stats["too_late"][:, k].mean()))
+                 for k, funding_round in enumerate(scenario.funding))
     return RiskResult(
         paths=paths,
         seed=seed,
@@ -340,10 +341,10 @@ def summarise(scenario: Scenario, stats: dict[str, np.ndarray], seed: int) -> Ri
 
 
 def simulate(scenario: Scenario, stresses: tuple[str, ...] = (), paths: int | None = None) -> RiskResult:
-    """Draw every uncertain input, project all paths (in chunks), summarise."""
+    """Draw every uncertain input, project all paths (in chunks), summarize."""
     inputs = uncertain_inputs(scenario)
     draws = engine_draws(scenario, inputs, draw_normals(scenario, inputs, paths), stresses)
-    return summarise(scenario, project_paths(scenario, draws), scenario.risk.seed)
+    return summarize_paths(scenario, project_paths(scenario, draws), scenario.risk.seed)
 
 
 # --- stress tests and sensitivity --------------------------------------------------
@@ -383,6 +384,9 @@ def metric_value(result: RiskResult, metric: Metric, month: int) -> float:
 
 @dataclass(frozen=True)
 class TornadoBar:
+    """One input's bar: the metric (months of runway, money, or a 0-1 chance) with that input
+    held at each end while every other input stays drawn (the same draws)."""
+
     key: str
     low: float           # the input's value at its low end (5th percentile, or "fails" for a round)
     high: float
@@ -406,7 +410,7 @@ def tornado(scenario: Scenario, metric: Metric = "runway", paths: int = 2000,
 
     def run(zz: np.ndarray) -> float:
         draws = engine_draws(scenario, inputs, zz, stresses)
-        return metric_value(summarise(scenario, project_paths(scenario, draws), scenario.risk.seed), metric, month)
+        return metric_value(summarize_paths(scenario, project_paths(scenario, draws), scenario.risk.seed), metric, month)
 
     bars = []
     for j, u in enumerate(inputs):

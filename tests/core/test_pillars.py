@@ -430,9 +430,9 @@ def test_weights_are_normalised_and_nothing_to_average_is_nan():
 
 def test_shares_measures_and_the_first_year():
     assert pillars._share(1.0, 4.0) == 0.25 and pillars._share(1.0, 0.0) is None and pillars._share(1.0, -2.0) is None
-    assert pillars._m(0.5, "spend", a=1) == (0.5, {"a": 1})
-    assert pillars._m(None, "spend", a=1) == (None, {"missing": "spend", "a": 1})
-    assert pillars._m(math.nan, "revenue") == (None, {"missing": "revenue"})
+    assert pillars._measured(0.5, "spend", a=1) == (0.5, {"a": 1})
+    assert pillars._measured(None, "spend", a=1) == (None, {"missing": "spend", "a": 1})
+    assert pillars._measured(math.nan, "revenue") == (None, {"missing": "revenue"})
     assert pillars._year1(np.arange(30.0)[None]) == sum(range(12))
 
 
@@ -629,3 +629,58 @@ def test_move_effects_skip_moves_that_do_not_apply_and_measure_against_the_base(
     assert effects["bridge"].survival_delta == pytest.approx(bridge.survival - base.survival)
     assert effects["bridge"].pillar_deltas == {k: pytest.approx(bridge.pillars[k].score - base.pillars[k].score) for k in base.pillars}
     assert move_effects(s, base) == move_effects(s)
+
+
+def test_unequal_weights_below_one_are_shares_of_their_total():
+    assert pillars._normalised([0.2, 0.6]) == pytest.approx([0.25, 0.75])
+    assert weighted_mean([0.0, 100.0], [0.2, 0.6]) == pytest.approx(75.0)
+
+
+def test_the_hand_scorecard_without_a_shared_fixture():
+    """The hand figures again, computed in this test (a module fixture hides which test exercised which code)."""
+    card = score(parse_scenario(HAND))
+    values = {f.key: f.value for ps in card.pillars.values() for f in ps.factors}
+    scores = {f.key: f.score for ps in card.pillars.values() for f in ps.factors}
+    needed = 60 * 10_000 - 155_000
+    expected = {
+        "technology.rd_share": (0.3, 60), "technology.serving_cost": (0.15, 70), "technology.cost_decline": (0.0, 0),
+        "technology.verticals": (2.0, 60), "technology.model_quality": (4.0, 75),
+        "business_model.diversification": (0.5, 70), "business_model.recurring_share": (1.0, 100),
+        "business_model.gross_margin": (0.8, 100), "business_model.ltv_cac": (None, None),
+        "business_model.pricing_modes": (2.0, 50),
+        "funds.runway": (15.5 / 18, 30 + (15.5 / 18 - 0.5) / 0.5 * 50), "funds.burn_multiple": (math.inf, 0),
+        "funds.default_alive": (0.0, 0), "funds.round_dependence": (needed / 600_000, 30 * (1 - (needed / 600_000 - 0.5) / 0.5)),
+        "funds.fixed_cost_cover": (16_000 / 26_000, 55 + (16_000 / 26_000 - 0.5) / 0.5 * 45),
+        "market.sam_share": (0.1, 100), "market.growth_vs_market": (-0.3, 30 * 0.2 / 0.3), "market.diff_technology": (3.0, 50),
+        "market.diff_ux": (3.0, 50), "market.diff_service": (3.0, 50), "market.competition": (2.0, 75),
+        "market.customer_concentration": (0.25, 60),
+    }
+    assert set(values) == set(expected)
+    for key, (value, sub) in expected.items():
+        assert values[key] == (None if value is None else pytest.approx(value, abs=1e-12)), key
+        assert scores[key] == (None if sub is None else pytest.approx(sub)), key
+    pillar = {k: ps.score for k, ps in card.pillars.items()}
+    assert pillar["technology"] == pytest.approx((60 + 70 + 0 * 0.5 + 60 * 0.5 + 75) / 4)
+    assert pillar["business_model"] == pytest.approx((70 + 100 + 100 + 0.5 * 50) / 3.5)
+    assert pillar["market"] == pytest.approx((100 + 20 + 0.5 * (50 + 50 + 50 + 75 + 60)) / 4.5)
+    funds = [scores[k] * w for k, w in (("funds.runway", 1.5), ("funds.burn_multiple", 1), ("funds.default_alive", 1),
+                                        ("funds.round_dependence", 1), ("funds.fixed_cost_cover", 0.5))]
+    assert pillar["funds"] == pytest.approx(sum(funds) / 5.0)
+    assert card.survival == pytest.approx(sum(pillar.values()) / 4) and card.runway_months == pytest.approx(15.5)
+    weights = {f.key: f.weight for ps in card.pillars.values() for f in ps.factors}
+    assert weights == {k: SPECS[k].weight for k in expected}
+    assert {f.key: f.unit for ps in card.pillars.values() for f in ps.factors} == {k: SPECS[k].unit for k in expected}
+
+
+def test_a_batch_projection_is_scored_on_its_first_path():
+    s = parse_scenario(HAND)
+    batch = project(s, {"company.starting_cash": np.array([155_000.0, 5e6]), "opex.other_per_month": np.array([0.0, 9_000.0])})
+    alone = project(s, {"company.starting_cash": np.array([155_000.0]), "opex.other_per_month": np.array([0.0])})
+    a, b = score(s, batch), score(s, alone)
+    assert a.runway_months == pytest.approx(b.runway_months) and a.survival == pytest.approx(b.survival)
+    for key in a.pillars:
+        assert a.pillars[key].score == pytest.approx(b.pillars[key].score), key
+        for fa, fb in zip(a.pillars[key].factors, b.pillars[key].factors, strict=True):
+            assert (fa.value is None) == (fb.value is None), fa.key
+            if fa.value is not None:
+                assert fa.value == pytest.approx(fb.value), fa.key
