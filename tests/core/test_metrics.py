@@ -4,7 +4,7 @@ import math
 import numpy as np
 import numpy_financial as npf
 import pytest
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from core import metrics
@@ -603,3 +603,52 @@ def test_every_path_of_a_batch_gets_the_metrics_of_its_own_projection(scenario, 
         if ue_one is not None:
             for field in ("arpa", "churn_monthly", "ltv"):
                 np.testing.assert_allclose(getattr(ue_batch, field), getattr(ue_one, field), rtol=1e-9, atol=1e-9)
+
+
+def test_edges_of_ratios_below_one():
+    # ARR added 0.5 (below 1): still graded, burn / 0.5
+    fake = type("P", (), {"net_burn": np.array([[0.0, 1.0, 1.0]]), "arr": np.array([[10.0, 10.2, 10.5]]), "months": 3})
+    assert metrics.burn_multiple(fake)[0] == pytest.approx(4.0)
+    # a short horizon's Rule of 40 margin is year one's, month 0 included
+    revenue = np.r_[1_000.0, np.full(11, 100.0)]
+    ebitda = np.r_[900.0, np.full(11, -100.0)]
+    short = type("P", (), {"revenue": revenue[None], "ebitda": ebitda[None], "months": 12})
+    margin = ebitda.sum() / revenue.sum()
+    growth = (100 / 1_000) ** (12 / 11) - 1
+    assert metrics.rule_of_40(short)[0] == pytest.approx(100 * (growth + margin))
+
+
+def test_a_subscription_that_keeps_nothing_has_no_lifetime_value_even_without_churn():
+    # price 10, inference 10 per customer: margin 0; no churn: LTV is 0 / 0 -> infinite by convention (no churn)
+    sub = {"kind": "subscription", "name": "s", "starting_customers": 100, "churn_monthly": 0, "price_per_month": 10,
+           "mtok_per_customer_month": 10}
+    ue = metrics.unit_economics(project(scenario_of(24, streams=[sub], ai_costs={"cost_per_million_tokens": 1})))
+    assert ue.ltv == math.inf and ue.churn_monthly == 0.0 and ue.arpa == pytest.approx(10)
+
+
+def test_summary_of_a_company_even_from_month_zero_pays_back_at_once():
+    s = scenario_of(cash=0.0, streams=[{"kind": "data", "name": "d", "contracts": 1, "fee_per_contract_month": 1_000,
+                                        "delivery_cost_share": 0}], opex={"other_per_month": 1_000})
+    summary = summarize(project(s), s.settings)
+    assert summary.payback_month == 0 and summary.peak_funding_need == 0.0 and summary.break_even_month == 0
+
+
+@given(scenario=scenarios(), data=st.data())
+@budget(20)
+def test_unit_economics_of_any_path_are_those_of_its_own_projection(scenario, data):
+    subs = [i for i, s in enumerate(scenario.streams) if s.kind == "subscription"]
+    assume(subs)
+    i = subs[0]
+    draws = {f"streams[{i}].price_per_month": np.array(data.draw(st.lists(st.floats(1, 5000), min_size=3, max_size=3))),
+             f"streams[{i}].churn_monthly": np.array([0.0, 0.1, 0.5])}
+    batch = project(scenario, draws)
+    for k in range(3):
+        one = project(scenario, {key: v[k : k + 1] for key, v in draws.items()})
+        a, b = summarize(batch, scenario.settings, k).unit_economics, summarize(one, scenario.settings).unit_economics
+        assert (a is None) == (b is None)
+        if b is not None:
+            for field in ("arpa", "churn_monthly", "cac", "ltv", "ltv_to_cac", "cac_payback_months"):
+                x, y = getattr(a, field), getattr(b, field)
+                assert (x is None) == (y is None), field
+                if y is not None:
+                    np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-9, err_msg=field)

@@ -415,3 +415,17 @@ def test_applied_tiers_leave_out_plans_nobody_picks():
     assert len(applied.streams) == len(WINTER.streams) + 1
     plan = applied.streams[-1]
     assert plan.name == "Team plan — Pro" and plan.price_per_month == 100.0 and plan.new_customers_per_month == 18.0
+
+
+def test_the_tier_search_is_seeded_bounded_and_counts_every_candidate():
+    tiers = (Tier("Pro", 1.0), Tier("Team", 2.5, 2.0))
+    args = {"median_wtp": 120.0, "wtp_sigma": 0.6, "prospects_per_month": 50.0, "max_price": 150.0, "customers": 500, "seed": 3}
+    npv, again = (optimise_tiers(WINTER, 1, tiers, objective="npv", **args) for _ in range(2))
+    np.testing.assert_array_equal(npv.prices, again.prices)                  # the same seed, the same answer
+    gross = optimise_tiers(WINTER, 1, tiers, objective="gross_profit", **args)
+    # the two objectives weigh the months differently, so they price the Pro plan apart (about 57.5 vs 55.8)
+    assert abs(npv.prices[0] - gross.prices[0]) > 0.5
+    for r in (npv, gross):
+        assert r.converged and r.iterations < 200
+        assert r.evaluations == 15 * 2 * (r.iterations + 1)                 # popsize 15 x 2 prices, per generation
+    assert gross.gross_profit >= npv.gross_profit and npv.npv >= gross.npv

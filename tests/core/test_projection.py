@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bench.reference import reference_breakdown, reference_project
 from core.metrics import runway_months
 from core.projection import project
-from core.scenario import load_scenario, parse_scenario
+from core.scenario import field_bounds, load_scenario, parse_scenario
 from tests.scenarios import budget, scenarios
 
 BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 10_000}, "settings": {"horizon_months": 24}}
@@ -407,3 +407,56 @@ def test_salary_raises_come_each_twelve_months_and_roles_end_before_their_end_mo
     np.testing.assert_allclose(p.payroll_by_function["ops"][0, :4], [0, 50, 0, 0])
     np.testing.assert_allclose(p.payroll_by_function["rd"][0], 0)
     np.testing.assert_allclose(p.headcount[0, :3], [2, 3, 2])
+
+
+def _value_at(scenario, path):
+    node = scenario
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        node = node[int(part)] if part.isdigit() else getattr(node, part)
+    return float(node)
+
+
+def drawable_inputs(s):
+    """Every input the engine reads for scenario ``s`` (the keys ``draws`` may name)."""
+    keys = ["company.starting_cash", "ai_costs.cost_decline_yearly", "ai_costs.hosting_per_month",
+            "ai_costs.support_share_of_revenue", "opex.salary_growth_yearly", "opex.marketing_per_month",
+            "opex.general_admin_per_month", "opex.other_per_month"]
+    keys += (["ai_costs.gpu_price_per_hour", "ai_costs.tokens_per_second"] if s.ai_costs.gpu_price_per_hour is not None
+             else ["ai_costs.cost_per_million_tokens"])
+    for i, stream in enumerate(s.streams):
+        fields = {f for fs, _ in stream.TERMS.values() for f in fs}
+        if stream.kind == "subscription":
+            fields |= {"new_customers_per_month", "new_customer_growth_monthly", "churn_monthly", "starting_customers",
+                       "cac_per_customer"}
+            if stream.trial is not None:
+                keys.append(f"streams[{i}].trial.conversion")
+        keys += [f"streams[{i}].{f}" for f in sorted(fields)]
+    for j, _ in enumerate(s.opex.team):
+        keys += [f"opex.team[{j}].{f}" for f in ("start_month", "headcount", "cost_per_head_month")]
+    for j, _ in enumerate(s.opex.one_off_costs):
+        keys += [f"opex.one_off_costs[{j}].{f}" for f in ("month", "cost")]
+    for k, rd in enumerate(s.funding):
+        keys += [f"funding[{k}].{f}" for f in ("month", "amount")]
+        if rd.kind == "debt":
+            keys.append(f"funding[{k}].interest_rate_yearly")
+    return keys
+
+
+def test_every_input_can_be_drawn_per_path_and_each_path_matches_the_reference():
+    s = every_kind(37)
+    factors = np.array([0.6, 1.0, 1.3])
+    draws = {}
+    for key in drawable_inputs(s):
+        base = _value_at(s, key)
+        if key.endswith("month") and "per_month" not in key:
+            values = base + np.array([-1.0, 0.0, 2.0])
+        elif "share" in key or "churn" in key or "decline" in key or "conversion" in key:
+            values = np.minimum(base * factors, 0.9)
+        else:
+            values = base * factors + (factors - 1) * 0.01      # inputs at 0 move too
+        lo, hi = field_bounds(s, key)
+        draws[key] = np.clip(values, lo, hi)
+    p = project(s, draws)                       # names every input: none is left unused (KeyError otherwise)
+    for i in range(3):
+        assert_matches_breakdown(p, s, {k: float(v[i]) for k, v in draws.items()}, path=i)
+    assert not np.allclose(p.cash[0], p.cash[2])

@@ -622,3 +622,43 @@ def test_a_tornado_bar_for_a_round_runs_it_failed_and_closed():
     assert stressed_base == pytest.approx(metric_value(simulate(s, ("valuation_30",), paths=300), "survival", 18))
     npv_base, _ = tornado(s, "npv", paths=300)
     assert npv_base == pytest.approx(metric_value(simulate(s, paths=300), "npv", 18))
+
+
+def test_stresses_apply_to_inputs_that_are_not_drawn():
+    s = parse_scenario({"company": {"name": "Fixed", "starting_cash": 1e6}, "settings": {"horizon_months": 24},
+                        "streams": [{"kind": "subscription", "name": "s", "starting_customers": 10, "churn_monthly": 0.4,
+                                     "new_customer_growth_monthly": -0.02, "price_per_month": 100, "mtok_per_customer_month": 1}],
+                        "ai_costs": {"cost_per_million_tokens": 4.0},
+                        "risk": {"default_inputs": False, "paths": 1000}})
+    inputs = risk.uncertain_inputs(s)
+    assert inputs == []
+    d = risk.engine_draws(s, inputs, np.zeros((5, 0)), ("growth_30", "churn_50", "gpu_50"))
+    assert set(d) == {"company.starting_cash", "streams[0].new_customer_growth_monthly", "streams[0].churn_monthly",
+                      "ai_costs.cost_per_million_tokens"}
+    np.testing.assert_allclose(d["streams[0].new_customer_growth_monthly"], -0.026)    # -0.02 - 0.3 x 0.02
+    np.testing.assert_allclose(d["streams[0].churn_monthly"], 0.6)
+    np.testing.assert_allclose(d["ai_costs.cost_per_million_tokens"], 6.0)
+    np.testing.assert_allclose(d["company.starting_cash"], 1e6)
+    assert all(v.shape == (5,) for v in d.values())
+    stressed = simulate(s, ("churn_50",))
+    direct = project(replace_fields(s, {"streams[0].churn_monthly": 0.6}))
+    np.testing.assert_allclose(stressed.cash_bands[2], direct.cash[0])
+    assert risk.engine_draws(s, inputs, np.zeros((2, 0)), ("gpu_50",)).keys() == {"company.starting_cash",
+                                                                                   "ai_costs.cost_per_million_tokens"}
+
+
+def test_a_drawn_round_month_gets_the_delay_added():
+    s = replace_fields(B, {"risk.default_inputs": False,
+                           "risk.inputs": {"funding[0].month": {"kind": "uniform", "low": 10, "high": 20},
+                                           "funding[0].amount": {"kind": "uniform", "low": 1e6, "high": 2e6}},
+                           "risk.rounds": {"Series A": {"probability": 1, "delay_months": {"kind": "uniform", "low": 0, "high": 4},
+                                                        "valuation_haircut": {"kind": "uniform", "low": 0, "high": 0.5}}}})
+    inputs = risk.uncertain_inputs(s)
+    keys = [u.key for u in inputs]
+    z = risk.draw_normals(s, inputs, 200)
+    u = stats.norm.cdf(z)
+    d = risk.engine_draws(s, inputs, z, ("delay_6",))
+    np.testing.assert_allclose(d["funding[0].month"], 10 + 10 * u[:, keys.index("funding[0].month")]
+                               + 4 * u[:, keys.index("funding[0].delay")] + 6)
+    np.testing.assert_allclose(d["funding[0].amount"], (1e6 + 1e6 * u[:, keys.index("funding[0].amount")])
+                               * (1 - 0.5 * u[:, keys.index("funding[0].haircut")]))

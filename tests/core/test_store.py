@@ -579,3 +579,30 @@ def test_a_store_that_cannot_migrate_closes_its_engine(tmp_path, monkeypatch):
     with pytest.raises(StoreError, match=r"^no$"):
         Store(url)
     assert closed == [url]
+
+
+def test_revoking_one_link_leaves_the_others_open(store):
+    sid = store.create("Pitch", BASE).scenario_id
+    (t1, l1), (t2, _) = store.share(sid), store.share(sid)
+    store.revoke(l1.id)
+    assert store.open_share(t1) is None and store.open_share(t2) is not None
+    assert [lk.revoked_at is None for lk in store.links(sid)] == [True, False]
+
+
+def test_every_write_reads_the_latest_revision_under_the_writers_lock(store, monkeypatch):
+    """On PostgreSQL the lock (SELECT ... FOR UPDATE) serialises writers of one scenario; reads take none."""
+    sid = store.create("A", BASE).scenario_id
+    locks = []
+    real = Store._latest
+    monkeypatch.setattr(Store, "_latest", lambda self, conn, scenario_id, lock=False: locks.append(lock) or real(
+        self, conn, scenario_id, lock))
+    store.save(sid, variant(2e6))
+    store.rename(sid, "B")
+    store.delete(sid)
+    store.undelete(sid)
+    store.restore(sid, 1)
+    assert locks == [True] * 5
+    locks.clear()
+    store.current(sid)
+    store.duplicate(sid)
+    assert locks == [False, False]
