@@ -684,3 +684,10 @@ def test_a_batch_projection_is_scored_on_its_first_path():
             assert (fa.value is None) == (fb.value is None), fa.key
             if fa.value is not None:
                 assert fa.value == pytest.approx(fb.value), fa.key
+
+
+def test_a_conditional_move_applies_its_levers_only_when_its_condition_holds():
+    s = parse_scenario(HAND)
+    move = pillars._when(lambda x: bool(x.streams), Levers(price_factor=2.0))
+    assert move(s).streams[1].price_per_unit == pytest.approx(20.0)
+    assert pillars._when(lambda x: False, Levers(price_factor=2.0))(s) is None

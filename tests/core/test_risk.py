@@ -662,3 +662,18 @@ def test_a_drawn_round_month_gets_the_delay_added():
                                + 4 * u[:, keys.index("funding[0].delay")] + 6)
     np.testing.assert_allclose(d["funding[0].amount"], (1e6 + 1e6 * u[:, keys.index("funding[0].amount")])
                                * (1 - 0.5 * u[:, keys.index("funding[0].haircut")]))
+
+
+def test_a_price_below_one_still_gets_its_realised_price_range():
+    s = parse_scenario({"company": {"name": "Cheap", "starting_cash": 1},
+                        "streams": [{"kind": "usage", "name": "u", "volume_per_month": 1, "price_per_unit": 0.4}]})
+    assert same_law(risk.default_inputs(s)["streams[0].price_per_unit"], "range90", low=0.34, high=0.42)
+
+
+def test_without_round_inputs_a_future_round_closes_in_full_on_time():
+    d = risk.engine_draws(B, [], np.zeros((3, 0)))
+    np.testing.assert_allclose(d["funding[0].amount"], 8e6)
+    np.testing.assert_allclose(d["funding[0].month"], 14)
+    stressed = risk.engine_draws(B, [], np.zeros((3, 0)), ("delay_12", "valuation_30"))
+    np.testing.assert_allclose(stressed["funding[0].amount"], 0.7 * 8e6)
+    np.testing.assert_allclose(stressed["funding[0].month"], 26)
