@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import ui.pages
 from core import formatting as fmt
 from core.exports import excel_workbook, read_excel
 from core.i18n import STRINGS
@@ -78,9 +79,7 @@ def shown_texts(at: AppTest) -> list[str]:
     return texts
 
 
-PAGES = ["views/overview.py", "views/funds.py", "views/revenue.py", "views/pricing.py", "views/risk.py",
-         "views/strategy.py", "views/technology.py", "views/business_model.py", "views/funds_pillar.py", "views/market.py",
-         "views/library.py", "views/compare.py", "views/pitch.py"]
+PAGES = [spec.file for spec in ui.pages.PAGES]  # every page of the navigation, from its one list
 
 
 def chinese_app(tmp_path, monkeypatch) -> AppTest:
