@@ -350,6 +350,20 @@ def test_the_monthly_table_has_every_line_item_of_the_path_asked_for():
     assert frame["opex: other"].iloc[0] == 5 and frame["arr"].iloc[0] == 12 * 110 and frame["month"].iloc[-1] == 23
     np.testing.assert_allclose(frame["cash"], p.cash[1])
     assert project(s).to_frame()["revenue: API"].iloc[0] == 30
+    # every column holds its line of path 1
+    lines = {"cost of revenue: inference": p.cost_of_revenue_items["inference"], "cost_of_revenue": p.cost_of_revenue,
+             "gross_profit": p.gross_profit, "opex: payroll": p.opex["payroll"], "opex_total": p.opex_total, "ebitda": p.ebitda,
+             "net_burn": p.net_burn, "revenue": p.revenue, "revenue: Feed": p.stream_revenue[:, 1], "tokens": p.tokens}
+    with_costs = make(streams=[{"kind": "usage", "name": "API", "volume_per_month": 10, "price_per_unit": 3, "mtok_per_unit": 2}],
+                      ai_costs={"cost_per_million_tokens": 1.5, "hosting_per_month": 7, "support_share_of_revenue": 0.1})
+    q = project(with_costs, {"streams[0].volume_per_month": np.array([10.0, 20.0])})
+    costed = q.to_frame(path=1)
+    for item, value in (("inference", 60.0), ("hosting", 7.0), ("support", 6.0), ("delivery", 0.0)):
+        np.testing.assert_allclose(costed[f"cost of revenue: {item}"], value, err_msg=item)
+    np.testing.assert_allclose(costed["cost_of_revenue"], 73.0)
+    np.testing.assert_allclose(costed["gross_profit"], 60.0 - 73.0)
+    for name, values in lines.items():
+        np.testing.assert_allclose(frame[name], values[1], err_msg=name)
 
 
 def test_names_kinds_and_recurrence_of_the_streams():
