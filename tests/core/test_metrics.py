@@ -652,3 +652,28 @@ def test_unit_economics_of_any_path_are_those_of_its_own_projection(scenario, da
                 assert (x is None) == (y is None), field
                 if y is not None:
                     np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-9, err_msg=field)
+
+
+def test_irr_statuses_at_their_edges():
+    # -1 + x - x^2 = 0 has no real root: the flows change sign, yet no rate solves them
+    assert metrics.irr(np.array([-1.0, 1.0, -1.0])) == metrics.Irr(None, "none")
+    # a first flow of 0 does not count: money in first is borrowing
+    assert metrics.irr(np.array([0.0, 100.0, -110.0])).status == "borrowing"
+    # flows below 1 in size are flows all the same
+    small = metrics.irr(np.array([-0.5, 0.55]))
+    assert small.status == "ok" and small.rate_yearly == pytest.approx(1.1**12 - 1)
+    assert metrics.irr(np.array([0.5, -0.6])).status == "borrowing"
+    assert metrics.irr(np.array([0.5, 0.6])).status == "none" and metrics.irr(np.array([-0.5, -0.6])).status == "none"
+    assert metrics.irr(np.array([-0.5])) == metrics.Irr(None, "none")
+
+
+def test_payback_in_the_last_month():
+    np.testing.assert_array_equal(metrics.payback_month(np.array([[-1.0, -1.0, 5.0], [-1.0, -1.0, 2.0], [3.0, -1.0, -1.0]])),
+                                  [2, 2, 0])
+
+
+def test_return_on_a_cost_below_one():
+    s = scenario_of(24, streams=[{"kind": "data", "name": "d", "contracts": 1, "fee_per_contract_month": 100,
+                                  "delivery_cost_share": 0}], opex={"other_per_month": 0.01})
+    total, yearly = metrics.return_on_cost(project(s))
+    assert total == pytest.approx(2_400 / 0.24 - 1) and yearly == pytest.approx(total / 2)
