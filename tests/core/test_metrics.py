@@ -677,3 +677,34 @@ def test_return_on_a_cost_below_one():
                                   "delivery_cost_share": 0}], opex={"other_per_month": 0.01})
     total, yearly = metrics.return_on_cost(project(s))
     assert total == pytest.approx(2_400 / 0.24 - 1) and yearly == pytest.approx(total / 2)
+
+
+def test_a_burn_below_one_is_still_a_burn():
+    fake = type("P", (), {"net_burn": np.array([[9.0, 0.25, 0.25]]), "arr": np.array([[10.0, 12.0, 15.0]]), "months": 3})
+    assert metrics.burn_multiple(fake)[0] == pytest.approx(0.1)
+
+
+def test_a_short_horizons_rule_of_40_margin_is_year_ones_not_the_whole_horizons():
+    revenue = np.full(18, 100.0)
+    ebitda = np.r_[np.full(12, 10.0), np.full(6, -90.0)]
+    fake = type("P", (), {"revenue": revenue[None], "ebitda": ebitda[None], "months": 18})
+    assert metrics.rule_of_40(fake)[0] == pytest.approx(100 * (0.0 + 0.1))
+
+
+def test_unit_economics_are_of_the_first_twelve_months_month_0_included():
+    # 100 steady customers, prices up 5 % a month: ARPA is the year-1 mean of 10 x 1.05^t
+    sub = {"kind": "subscription", "name": "s", "starting_customers": 100, "new_customers_per_month": 10, "churn_monthly": 0.1,
+           "price_per_month": 10, "expansion_monthly": 0.05, "cac_per_customer": 50}
+    ue = metrics.unit_economics(project(scenario_of(24, streams=[sub])))
+    assert ue.arpa == pytest.approx(10 * (1.05**12 - 1) / 0.05 / 12)
+
+
+def test_unit_economics_of_a_fraction_of_a_customer_and_of_customers_that_only_arrive_at_months_end():
+    tiny = {"kind": "subscription", "name": "s", "starting_customers": 0.05, "churn_monthly": 0.1, "price_per_month": 10}
+    ue = metrics.unit_economics(project(scenario_of(24, streams=[tiny])))
+    assert ue is not None and ue.arpa == pytest.approx(10) and ue.churn_monthly == pytest.approx(0.1)
+    # an 11-month trial: the first payers arrive in month 11, nobody was a customer at the start of a year-1 month
+    late = {"kind": "subscription", "name": "s", "new_customers_per_month": 10, "churn_monthly": 0.1, "price_per_month": 10,
+            "trial": {"months": 11, "conversion": 1.0}}
+    ue = metrics.unit_economics(project(scenario_of(24, streams=[late])))
+    assert ue.churn_monthly == 0.0 and ue.ltv == math.inf and ue.arpa == pytest.approx(10)
