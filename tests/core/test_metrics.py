@@ -708,3 +708,31 @@ def test_unit_economics_of_a_fraction_of_a_customer_and_of_customers_that_only_a
             "trial": {"months": 11, "conversion": 1.0}}
     ue = metrics.unit_economics(project(scenario_of(24, streams=[late])))
     assert ue.churn_monthly == 0.0 and ue.ltv == math.inf and ue.arpa == pytest.approx(10)
+
+
+def test_the_summary_of_the_second_path_is_that_paths():
+    sub = {"kind": "subscription", "name": "s", "starting_customers": 100, "new_customers_per_month": 10, "churn_monthly": 0.1,
+           "price_per_month": 10, "cac_per_customer": 50}
+    s = scenario_of(24, cash=5_000.0, streams=[sub], opex={"other_per_month": 800})
+    p = project(s, {"streams[0].price_per_month": np.array([10.0, 30.0]), "opex.other_per_month": np.array([800.0, 100.0])})
+    second = summarize(p, s.settings, 1)
+    alone = project(s, {"streams[0].price_per_month": np.array([30.0]), "opex.other_per_month": np.array([100.0])})
+    assert second.unit_economics == metrics.unit_economics(p, 1) == metrics.unit_economics(alone)
+    assert second.unit_economics.arpa == pytest.approx(30)
+    assert (second.return_on_cost, second.return_on_cost_yearly) == metrics.return_on_cost(alone)
+    assert second.return_on_cost == pytest.approx(30 * 100 * 24 / ((50 * 10 + 100) * 24) - 1)
+    assert second.npv == pytest.approx(metrics.scenario_npv(alone.ebitda, s.settings)[0])
+    assert summarize(p, s.settings, 0).unit_economics.arpa == pytest.approx(10)
+
+
+def test_default_alive_stops_at_a_break_even_in_month_0():
+    fake = type("P", (), {"ebitda": np.array([[5.0, -100.0, -100.0]]), "starting_cash": np.array([0.0]), "months": 3})
+    alive, be, needed = metrics.default_alive(fake)
+    assert (bool(alive[0]), int(be[0]), float(needed[0])) == (True, 0, 0.0)
+
+
+def test_ratios_and_shares_of_amounts_below_one():
+    np.testing.assert_allclose(metrics._ratio(np.array([1.0, 0.3]), np.array([0.5, 0.6])), [2.0, 0.5])
+    rev = np.zeros((1, 2, 12))
+    rev[0, 0, 0], rev[0, 1, 0] = 0.1, 0.3
+    np.testing.assert_allclose(metrics.stream_shares(rev), [[0.25, 0.75]])
