@@ -677,3 +677,16 @@ def test_without_round_inputs_a_future_round_closes_in_full_on_time():
     stressed = risk.engine_draws(B, [], np.zeros((3, 0)), ("delay_12", "valuation_30"))
     np.testing.assert_allclose(stressed["funding[0].amount"], 0.7 * 8e6)
     np.testing.assert_allclose(stressed["funding[0].month"], 26)
+
+
+def test_with_round_probability_changes_that_rounds_probability_only():
+    named = replace_fields(B, {"risk.rounds": {"Series A": {"probability": 0.5, "delay_months": normal(3, 0).model_dump()}}})
+    rounds = risk.with_round_probability(named, "Series A", 0.9)
+    assert rounds == {"Series A": {**named.risk.rounds["Series A"].model_dump(), "probability": 0.9}}
+    fresh = risk.with_round_probability(B, "Series A", 0.25)                  # not named yet: the default risks
+    assert fresh == {"Series A": {**risk.RoundRisk().model_dump(), "probability": 0.25}}
+    two = replace_fields(B, {"funding": [{"name": "Series A", "month": 14, "amount": 8e6}, {"name": "B", "month": 30, "amount": 1e7}],
+                             "risk.rounds": {"B": {"probability": 0.4}}})
+    both = risk.with_round_probability(two, "Series A", 0.7)
+    assert both["B"] == two.risk.rounds["B"].model_dump() and both["Series A"]["probability"] == 0.7
+    assert replace_fields(B, {"risk.rounds": fresh}).risk.rounds["Series A"].probability == 0.25
