@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from core import pillars
 from core.levers import Levers, apply_levers
-from core.metrics import runway_exact
+from core.metrics import runway_exact, unit_economics
 from core.pillars import MOVES, SPECS, Curve, move_effects, score, weakest, weighted_mean, what_would_move
 from core.projection import project
 from core.scenario import ScenarioError, Strategy, load_scenario, parse_scenario, replace_fields
@@ -691,3 +691,37 @@ def test_a_conditional_move_applies_its_levers_only_when_its_condition_holds():
     move = pillars._when(lambda x: bool(x.streams), Levers(price_factor=2.0))
     assert move(s).streams[1].price_per_unit == pytest.approx(20.0)
     assert pillars._when(lambda x: False, Levers(price_factor=2.0))(s) is None
+
+
+def test_curves_small_steps_and_shares_of_wholes_below_one():
+    with pytest.raises(ValueError):
+        Curve((0, 1, 2), (0, 0.5, 0))                       # up half a point, then down: not monotone
+    assert pillars._share(0.25, 0.5) == 0.5
+    assert pillars._measured(None) == (None, {"missing": ""})
+
+
+def test_a_tiny_company_still_has_revenue_tokens_a_burn_and_marketing():
+    s = parse_scenario({"company": {"name": "Tiny", "starting_cash": 100},
+                        "streams": [{"kind": "usage", "name": "u", "volume_per_month": 0.01, "price_per_unit": 1,
+                                     "mtok_per_unit": 0.01}],
+                        "ai_costs": {"cost_per_million_tokens": 1, "cost_decline_yearly": 0.3},
+                        "opex": {"other_per_month": 0.5, "marketing_per_month": 0.4}})
+    card = score(s)
+    t, b = factors(card, "technology"), factors(card, "business_model")
+    assert t["cost_decline"].value == 0.3                    # 0.0012 M tokens a year is still serving tokens
+    assert b["recurring_share"].value == pytest.approx(1.0) and 0.99 < b["gross_margin"].value < 1   # inference 1 % at first
+    burn = project(s).net_burn[0, :12].mean()
+    assert 0 < burn < 1 and MOVES["bridge"](s).company.starting_cash == pytest.approx(100 + 6 * burn)
+    assert MOVES["marketing_cut"](s).opex.marketing_per_month == pytest.approx(0.3)
+
+
+def test_ltv_to_cac_is_scored_for_a_subscription_and_churn_down_applies_to_it():
+    sub = {"kind": "subscription", "name": "s", "starting_customers": 100, "new_customers_per_month": 10, "churn_monthly": 0.1,
+           "price_per_month": 10, "cac_per_customer": 50}
+    s = replace_fields(parse_scenario(HAND), {"streams": [sub]})
+    f = factors(score(s), "business_model")
+    ue = unit_economics(project(s))
+    assert f["ltv_cac"].value == pytest.approx(ue.ltv_to_cac) and f["ltv_cac"].score == SPECS["business_model.ltv_cac"].curve(
+        ue.ltv_to_cac)
+    assert pillars._has_subscription(s) and not pillars._has_subscription(parse_scenario(HAND))
+    assert MOVES["churn_down"](s).streams[0].churn_monthly == pytest.approx(0.075)

@@ -443,3 +443,55 @@ def test_demand_value_keeps_only_the_chosen_models_parameters():
         "median_wtp": None}
     s = api(pricing.demand_value("linear", None, **args))                   # a stream takes it as its demand
     assert s.streams[0].demand.model == "linear" and s.streams[0].demand.choke_price == 30.0
+
+
+def test_a_curve_of_tiny_revenue_still_has_a_margin_and_constraints_keep_the_bounds():
+    c = price_curve(flat(), 0, np.array([0.001]))            # revenue 0.1 a month
+    assert c.revenue[0] == pytest.approx(0.1) and c.gross_margin[0] == pytest.approx((0.1 - 700) / 0.1)
+    curve = price_curve(flat(strategy={"market": {"sam_yearly": 120_000}}), 0, np.array([5.0, 7.0, 9.0]))
+    margin7 = (700 - 700) / 700
+    np.testing.assert_array_equal(Constraints(0.1, 8.0, min_gross_margin=margin7).feasible(curve), [False, True, False])
+    np.testing.assert_array_equal(Constraints(0.1, 8.0, min_share_of_sam=0.07).feasible(curve), [False, True, False])
+
+
+def test_default_constraints_without_a_finite_floor_or_below_a_price_of_one():
+    free_floor = parse_scenario({"company": {"name": "x", "starting_cash": 1},
+                                 "streams": [{"kind": "data", "name": "d", "contracts": 1, "fee_per_contract_month": 5,
+                                              "delivery_cost_share": 1.0}]})
+    assert pricing.default_constraints(free_floor, 0) == Constraints(low=pytest.approx(0.5), high=25.0)
+    one = parse_scenario({"company": {"name": "x", "starting_cash": 1},
+                          "streams": [{"kind": "projects", "name": "d", "deals_per_quarter": 1, "deal_size": 1.0}]})
+    assert pricing.default_constraints(one, 0) == Constraints(low=pytest.approx(0.1), high=5.0)
+
+
+def test_an_optimum_on_either_edge_of_the_range_is_the_edge_itself():
+    # no demand model: volume stays, so a dearer price only adds margin: the top of the range wins
+    top = optimise_price(flat(), 0, "gross_profit", Constraints(1.0, 40.0))
+    assert top.price == pytest.approx(40.0, rel=1e-12) and top.evaluations > 61 and top.converged
+    assert top.message == "Solution found."
+    low = optimise_price(api({"model": "constant_elasticity", "elasticity": 2.0}, 2.0), 0, "gross_profit",
+                         Constraints(5.0, 25.0))
+    assert low.price == pytest.approx(5.0, rel=1e-12) and low.evaluations > 61
+
+
+def test_infeasible_prices_never_score_above_a_feasible_one():
+    # a narrow feasible band: margin >= 60 % needs p >= 5, the bounds stop at 5.2; the better prices below 5 are out
+    s = api({"model": "constant_elasticity", "elasticity": 2.0}, 2.0)
+    r = optimise_price(s, 0, "gross_profit", Constraints(0.5, 5.2, min_gross_margin=0.6))
+    assert r.best.gross_margin[0] >= 0.6 - 1e-9 and 5.0 - 1e-6 <= r.price <= 5.2
+    tiny = api({"model": "constant_elasticity", "elasticity": 2.0}, 2.0, volume_per_month=0.001)   # every score below 1
+    r = optimise_price(tiny, 0, "gross_profit", Constraints(0.5, 50, min_gross_margin=0.6))
+    assert r.best.gross_margin[0] >= 0.6 - 1e-9 and r.price == pytest.approx(5.0, rel=1e-3)
+    none = optimise_price(s, 0, "runway", Constraints(0.1, 1.0, min_gross_margin=0.9), grid=11)
+    assert none.objective == "runway"
+
+
+def test_tiers_default_to_the_documented_settings_and_take_up_to_four_plans():
+    defaults = optimise_tiers(WINTER, 1, median_wtp=110.0, prospects_per_month=60.0)
+    explicit = optimise_tiers(WINTER, 1, pricing.DEFAULT_TIERS, median_wtp=110.0, wtp_sigma=0.8, prospects_per_month=60.0,
+                              objective="gross_profit", max_price=None, customers=2000, seed=2026)
+    np.testing.assert_array_equal(defaults.prices, explicit.prices)
+    assert defaults.objective == "gross_profit" and defaults.message == "Optimization terminated successfully."
+    four = (Tier("Free", 0.1, 0.2, free=True), Tier("A", 1.0), Tier("B", 2.0), Tier("C", 4.0))
+    r = optimise_tiers(WINTER, 1, four, median_wtp=110.0, prospects_per_month=60.0, customers=300)
+    assert r.prices.shape == (4,) and r.prices[0] == 0.0

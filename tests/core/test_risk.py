@@ -690,3 +690,52 @@ def test_with_round_probability_changes_that_rounds_probability_only():
     both = risk.with_round_probability(two, "Series A", 0.7)
     assert both["B"] == two.risk.rounds["B"].model_dump() and both["Series A"]["probability"] == 0.7
     assert replace_fields(B, {"risk.rounds": fresh}).risk.rounds["Series A"].probability == 0.25
+
+
+def test_range90_from_zero_is_normal_and_from_below_one_lognormal():
+    z = np.array([-Z95, 0.0, Z95])
+    np.testing.assert_allclose(ppf(range90(0.0, 4.0), z), [0.0, 2.0, 4.0])
+    np.testing.assert_allclose(ppf(range90(0.5, 2.0), z), [0.5, 1.0, 2.0])     # median sqrt(0.5 x 2) = 1
+
+
+def test_a_hire_in_month_1_is_uncertain_and_churn_stresses_cap_at_90_percent():
+    s = parse_scenario({"company": {"name": "x", "starting_cash": 1e6},
+                        "streams": [{"kind": "subscription", "name": "s", "churn_monthly": 0.7, "price_per_month": 1}],
+                        "opex": {"team": [{"role": "r", "headcount": 1, "cost_per_head_month": 1, "start_month": 1}]},
+                        "risk": {"default_inputs": False}})
+    assert same_law(risk.default_inputs(s)["opex.team[0].start_month"], "triangular", low=1, mode=2, high=7)
+    np.testing.assert_allclose(risk.engine_draws(s, [], np.zeros((2, 0)), ("churn_50",))["streams[0].churn_monthly"], 0.9)
+    # no token cost: the GPU stress has nothing to raise
+    assert set(risk.engine_draws(s, [], np.zeros((2, 0)), ("gpu_50",))) == {"company.starting_cash"}
+
+
+def test_growth_and_churn_pair_only_when_both_are_uncertain_and_no_correlation_is_rank_0():
+    assert risk.growth_churn_rank(B) == 0.0 and risk.growth_churn_pairs(B) == [
+        ("streams[0].new_customer_growth_monthly", "streams[0].churn_monthly")]
+    no_churn = parse_scenario({**B.model_dump(mode="json"),
+                               "streams": [{**B.streams[0].model_dump(mode="json"), "churn_monthly": 0}]})
+    assert risk.growth_churn_pairs(no_churn) == []                          # churn 0 has no default law
+
+
+def test_a_round_of_less_than_one_counts_as_closing():
+    s = parse_scenario({"company": {"name": "R", "starting_cash": 100_000}, "settings": {"horizon_months": 24},
+                        "opex": {"other_per_month": BURN},
+                        "funding": [{"name": "Small", "month": 0, "amount": 0.5}, {"name": "Later", "month": 3, "amount": 0.5}],
+                        "risk": {"default_inputs": False, "paths": 1000, "rounds": {"Later": {
+                            "probability": 1, "delay_months": triangular(0, 0, 0).model_dump(),
+                            "valuation_haircut": triangular(0, 0, 0).model_dump()}}}})
+    assert [o.closes for o in simulate(s).rounds] == [1.0, 1.0]
+
+
+def test_the_tornado_defaults_to_the_mean_runway_over_2000_paths_and_keeps_its_stresses():
+    s = parse_scenario({
+        "company": {"name": "Clear", "starting_cash": 200_000}, "settings": {"horizon_months": 48},
+        "opex": {"other_per_month": 30_000}, "funding": [{"name": "Series A", "month": 4, "amount": 720_000}],
+        "risk": {"default_inputs": False, "rounds": {"Series A": {
+            "probability": 0.6, "delay_months": triangular(0, 0, 0).model_dump(),
+            "valuation_haircut": triangular(0, 0, 0).model_dump()}}}})
+    base, _ = tornado(s)
+    assert base == pytest.approx(metric_value(simulate(s, paths=2000), "runway", 18))
+    late, _ = tornado(s, "runway", paths=500, stresses=("delay_12",))
+    assert late == pytest.approx(metric_value(simulate(s, ("delay_12",), paths=500), "runway", 18))
+    assert late < tornado(s, "runway", paths=500)[0]

@@ -606,3 +606,60 @@ def test_every_write_reads_the_latest_revision_under_the_writers_lock(store, mon
     store.current(sid)
     store.duplicate(sid)
     assert locks == [False, False]
+
+
+def test_a_conflict_message_is_translated():
+    with Store("sqlite://") as s:
+        sid = s.create("Plan", BASE).scenario_id
+        s.save(sid, BASE)
+        with pytest.raises(ConflictError) as err:
+            s.save(sid, BASE, base=1)
+    assert err.value.localized("zh").startswith("未覆盖最新版本：在你打开的第 1 版之后，“Plan”已保存了第 2 版")
+
+
+def test_a_server_database_gets_a_pinging_pool_and_no_sqlite_settings(monkeypatch):
+    monkeypatch.setattr(Store, "migrate", lambda self: 1)
+    s = Store("postgresql+psycopg://u:p@127.0.0.1:1/none")       # nothing is connected until a query
+    assert s.engine.dialect.name == "postgresql" and s.engine.pool._pre_ping is True
+    assert s.url == "postgresql+psycopg://u:p@127.0.0.1:1/none"
+    s.close()
+
+
+def test_what_the_writes_return_is_what_was_stored(store):
+    created = store.create("A", BASE)
+    assert created.id == store.current(created.scenario_id).id and created.number == 1
+    saved = store.save(created.scenario_id, variant(2e6))
+    assert saved.id == store.current(created.scenario_id).id and saved.id != created.id
+    other = store.create("B", variant(3e6))
+    assert store.revision(other.scenario_id, 1).id == other.id and store.revision(created.scenario_id, 1).id == created.id
+    assert store.revision(other.scenario_id, 1).scenario.company.starting_cash == 3e6
+
+
+def test_links_and_opened_links_carry_every_field(store):
+    sid = store.create("Pitch", BASE).scenario_id
+    token, link = store.share(sid, lang="zh")
+    _, opened = store.open_share(token)
+    listed = store.links(sid)[0]
+    for got in (opened, listed):
+        assert (got.id, got.revision_id, got.lang, got.revoked_at) == (link.id, link.revision_id, "zh", None)
+        assert got.created_at == link.created_at and got.expires_at == link.expires_at
+
+
+def test_reads_take_no_lock_and_writes_lock_their_scenario_row(tmp_path):
+    from sqlalchemy import event
+
+    with Store(f"sqlite:///{tmp_path / 'l.db'}") as s:
+        sid = s.create("A", BASE).scenario_id
+        seen = []
+        event.listen(s.engine, "before_cursor_execute", lambda conn, cur, stmt, *a: seen.append(" ".join(stmt.split())))
+        s.current(sid)
+        assert not any("FROM scenarios" in q for q in seen)
+        s.rename(sid, "B")
+        assert "SELECT scenarios.id FROM scenarios WHERE scenarios.id = ?" in seen
+
+
+def test_an_unversioned_database_has_schema_version_0(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'v.db'}") as s:
+        with s.engine.begin() as conn:
+            conn.execute(version_table.delete())
+        assert s.schema_version() == 0
