@@ -36,6 +36,7 @@ run: $(RUNTIME)
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 # The machine's PostgreSQL for the storage tests (root only; they skip without it outside CI).
 postgres:

@@ -10,9 +10,9 @@ import timeit
 
 import numpy as np
 
-from bench.reference import reference_project
-from core.projection import project
-from core.scenario import load_scenario, parse_scenario
+from core.engine.projection import project
+from core.engine.reference import reference_project
+from core.model import load_scenario, parse_scenario
 
 PATHS = 10_000
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.engine import best_of
-from core.pillars import move_effects, score
-from core.projection import project
-from core.scenario import load_scenario
+from core.analysis.pillars import move_effects, score
+from core.engine.projection import project
+from core.model import load_scenario
 
 
 def main() -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from bench.engine import best_of
-from core.pricing import optimise_price, optimise_tiers, price_curve, price_path
-from core.projection import project
-from core.scenario import load_scenario
+from core.analysis.pricing import optimise_price, optimise_tiers, price_curve, price_path
+from core.engine.projection import project
+from core.model import load_scenario
 
 
 def main() -> None:

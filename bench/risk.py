@@ -15,9 +15,9 @@ import tracemalloc
 import numpy as np
 
 from bench.engine import all_streams_scenario, best_of
-from bench.reference import reference_project
-from core import risk
-from core.scenario import replace_fields
+from core.analysis import risk
+from core.engine.reference import reference_project
+from core.model import replace_fields
 
 
 def peak_mb(fn) -> float:

@@ -8,12 +8,12 @@ import json
 import math
 import sys
 
-from .i18n import t
-from .metrics import summarize
-from .pillars import move_effects, score, what_would_move
-from .projection import project
-from .report import details, factor_value, factor_why, headline
-from .scenario import ScenarioError, load_scenario
+from core.analysis.metrics import summarize
+from core.analysis.pillars import move_effects, score, what_would_move
+from core.engine.projection import project
+from core.i18n import t
+from core.model import ScenarioError, load_scenario
+from core.present.report import details, factor_value, factor_why, headline
 
 EXIT_INVALID = 2
 

@@ -7,7 +7,7 @@ import os
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from core.scenario import STREAM_CLASSES, parse_scenario
+from core.model import STREAM_CLASSES, parse_scenario
 
 EXPLORE_FACTOR = 25 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1
 

@@ -68,8 +68,8 @@ def test_score_prints_each_pillar_its_factors_and_what_would_move_it():
 
 @pytest.mark.parametrize("preset", ["company_a_customer_service", "seed002_nlp_project"])
 def test_score_json_is_strict_json_matching_the_model(capsys, preset):
-    from core.pillars import score
-    from core.scenario import load_scenario
+    from core.analysis.pillars import score
+    from core.model import load_scenario
 
     assert main(["score", f"sample_data/{preset}.yaml", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

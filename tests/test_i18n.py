@@ -14,11 +14,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import ui.pages
-from core import formatting as fmt
-from core.exports import excel_workbook, read_excel
+from core.engine.projection import project
 from core.i18n import STRINGS
-from core.projection import project
-from core.scenario import ScenarioError, load_scenario, parse_scenario
+from core.model import ScenarioError, load_scenario, parse_scenario
+from core.present import formatting as fmt
+from core.storage.exports import excel_workbook, read_excel
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -160,7 +160,7 @@ def test_the_untranslated_text_check_does_catch_english(tmp_path, monkeypatch):
 
 
 def test_upload_and_library_errors_read_in_chinese(tmp_path, monkeypatch):
-    from core.exports import import_scenario
+    from core.storage.exports import import_scenario
 
     with pytest.raises(ScenarioError) as err:
         import_scenario("plan.xlsx", b"not a zip at all")

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from core.pillars import score
-from core.scenario import loads_scenario
+from core.analysis.pillars import score
+from core.model import loads_scenario
 
 
 def test_the_readme_scenario_example_loads_and_scores():

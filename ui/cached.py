@@ -11,10 +11,9 @@ import dataclasses
 import numpy as np
 import streamlit as st
 
-from core.exports import excel_workbook
-from core.metrics import Summary, summarize
-from core.pillars import MoveEffect, Scorecard, move_effects, score
-from core.pricing import (
+from core.analysis.metrics import Summary, summarize
+from core.analysis.pillars import MoveEffect, Scorecard, move_effects, score
+from core.analysis.pricing import (
     Constraints,
     Objective,
     PriceCurve,
@@ -26,11 +25,12 @@ from core.pricing import (
     optimise_tiers,
     price_curve,
 )
-from core.projection import Projection, project
-from core.risk import Metric, RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
-from core.scenario import Scenario
-from core.store import Store
-from core.van_westendorp import PriceSensitivity, analyse, read_survey
+from core.analysis.risk import Metric, RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
+from core.analysis.van_westendorp import PriceSensitivity, analyse, read_survey
+from core.engine.projection import Projection, project
+from core.model import Scenario
+from core.storage.exports import excel_workbook
+from core.storage.store import Store
 from ui.session import lang
 
 

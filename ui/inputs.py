@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.i18n import t
-from core.scenario import Scenario, ScenarioError, replace_fields
+from core.model import Scenario, ScenarioError, replace_fields
 from ui.session import lang, update_scenario
 
 RATINGS = [1, 2, 3, 4, 5]

@@ -7,12 +7,12 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import charts
+from core.analysis.pillars import what_would_move
+from core.engine.projection import Projection
 from core.i18n import t
-from core.pillars import what_would_move
-from core.projection import Projection
-from core.report import factor_table, moves_table
-from core.scenario import Scenario
+from core.model import Scenario
+from core.present import charts
+from core.present.report import factor_table, moves_table
 from ui.cached import moves, projection, scorecard
 from ui.inputs import Inputs
 from ui.session import current_scenario, lang

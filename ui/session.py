@@ -2,7 +2,7 @@
 
 Session keys (all of them, for every page):
 
-- ``scenario``: the current :class:`~core.scenario.Scenario` every page shows.
+- ``scenario``: the current :class:`~core.model.Scenario` every page shows.
 - ``library``: (scenario id, revision number, name) of the saved scenario it came from, or None.
 - ``lang``: the reader's language ("en" / "zh"); ``lang_chosen``: True once the reader picked it
   (a share link then no longer imposes its own).
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.scenario import Scenario, load_scenario
+from core.model import Scenario, load_scenario
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DEFAULT_PRESET = "capital_winter_round_slips"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import charts
 from core.i18n import t
-from core.report import headline, pillar_kpis, risk_kpis, risk_summary
-from core.scenario import Scenario
+from core.model import Scenario
+from core.present import charts
+from core.present.report import headline, pillar_kpis, risk_kpis, risk_summary
 from ui.cached import projection, risk, risk_tornado, scorecard, store, summary
 from ui.session import lang, set_scenario
 from ui.sidebar import language_picker

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.exports import import_scenario
 from core.i18n import LANGUAGES, t
-from core.scenario import ScenarioError, dumps_scenario, load_scenario
+from core.model import ScenarioError, dumps_scenario, load_scenario
+from core.storage.exports import import_scenario
 from ui.cached import workbook
 from ui.session import DEFAULT_PRESET, current_scenario, lang, presets, set_scenario
 

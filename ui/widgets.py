@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.report import Kpi
+from core.present.report import Kpi
 
 
 def kpi_cards(kpis: list[Kpi], per_row: int = 4) -> None:

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core import charts
 from core.i18n import t
+from core.present import charts
 from ui.pillar import pillar_page
 from ui.session import lang
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from core import charts
 from core.i18n import t
-from core.report import Compared, comparison_table
-from core.scenario import load_scenario
+from core.model import load_scenario
+from core.present import charts
+from core.present.report import Compared, comparison_table
 from ui.cached import projection, risk, scorecard, store, summary
 from ui.session import current_scenario, lang, presets
 from ui.widgets import chart

@@ -4,10 +4,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core import charts
+from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.i18n import t
-from core.levers import Levers, apply_levers, next_round_index
-from core.report import headline
+from core.present import charts
+from core.present.report import headline
 from ui.cached import projection, summary
 from ui.session import current_scenario, lang, set_scenario
 from ui.widgets import chart, kpi_cards

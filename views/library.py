@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
-from core.store import StoreError
+from core.storage.store import StoreError
 from ui.cached import store
 from ui.session import current_scenario, lang, set_scenario
 from ui.share import share_link

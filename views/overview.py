@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import charts
 from core.i18n import t
-from core.report import details, headline, pillar_kpis
+from core.present import charts
+from core.present.report import details, headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
 from ui.inputs import Inputs
 from ui.session import current_scenario, lang

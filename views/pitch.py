@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from core import charts
+from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.i18n import t
-from core.levers import Levers, apply_levers, next_round_index
-from core.report import headline, pillar_kpis
+from core.present import charts
+from core.present.report import headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
 from ui.session import current_scenario, lang
 from ui.widgets import chart, kpi_cards

@@ -2,10 +2,7 @@
 
 import streamlit as st
 
-from core import charts
-from core import formatting as fmt
-from core.i18n import t
-from core.pricing import (
+from core.analysis.pricing import (
     DEFAULT_TIERS,
     OBJECTIVES,
     Constraints,
@@ -16,10 +13,13 @@ from core.pricing import (
     demand_value,
     priced_streams,
 )
-from core.pricing import with_price as priced
-from core.report import price_table, tier_table
-from core.scenario import ScenarioError, SubscriptionStream
-from core.van_westendorp import acceptable_range
+from core.analysis.pricing import with_price as priced
+from core.analysis.van_westendorp import acceptable_range
+from core.i18n import t
+from core.model import ScenarioError, SubscriptionStream
+from core.present import charts
+from core.present import formatting as fmt
+from core.present.report import price_table, tier_table
 from ui.cached import price_optimum, price_response, survey_analysis, tier_optimum
 from ui.inputs import Inputs
 from ui.session import SAMPLE_DIR, current_scenario, lang, set_scenario

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from core import charts
-from core import formatting as fmt
+from core.analysis.metrics import herfindahl, recurring_share
 from core.i18n import t
-from core.metrics import herfindahl, recurring_share
-from core.report import stream_table
+from core.present import charts
+from core.present import formatting as fmt
+from core.present.report import stream_table
 from ui.cached import projection
 from ui.session import current_scenario, lang
 from ui.widgets import chart

@@ -2,10 +2,7 @@
 
 import streamlit as st
 
-from core import charts
-from core.i18n import t
-from core.report import metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame, tornado_labels
-from core.risk import (
+from core.analysis.risk import (
     STRESSES,
     future_rounds,
     growth_churn_pairs,
@@ -13,7 +10,10 @@ from core.risk import (
     with_growth_churn_rank,
     with_round_probability,
 )
-from core.scenario import RoundRisk
+from core.i18n import t
+from core.model import RoundRisk
+from core.present import charts
+from core.present.report import metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame, tornado_labels
 from ui.cached import projection, risk, risk_stresses, risk_tornado
 from ui.inputs import Inputs
 from ui.session import current_scenario, lang

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from core import charts
 from core.i18n import t
-from core.report import moves_table, pillar_kpis, weakest_table
-from core.scenario import PILLARS, Compliance, DataCapability
+from core.model import PILLARS, Compliance, DataCapability
+from core.present import charts
+from core.present.report import moves_table, pillar_kpis, weakest_table
 from ui.cached import moves, scorecard
 from ui.inputs import Inputs
 from ui.session import current_scenario, lang

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core import charts
+from core.analysis.pillars import verticals
 from core.i18n import t
-from core.pillars import verticals
+from core.present import charts
 from ui.pillar import pillar_page
 from ui.session import lang
 

@@ -174,8 +174,8 @@ def test_an_invalid_survey_upload_on_the_pricing_page_names_the_row(server, new_
 
 
 def test_a_share_link_opens_in_a_fresh_browser_with_no_saving_controls(server, new_page, database):
-    from core.scenario import load_scenario
-    from core.store import Store
+    from core.model import load_scenario
+    from core.storage.store import Store
 
     with Store(f"sqlite:///{database}") as db:
         scenario = load_scenario(ROOT / "sample_data" / "company_c_analytics_platform.yaml")

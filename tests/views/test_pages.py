@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import ui.pages
-from core.scenario import load_scenario
+from core.model import load_scenario
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = [spec.file for spec in ui.pages.PAGES]  # every page of the navigation, from its one list
@@ -166,7 +166,7 @@ def risk_b(app):
 
 
 def test_the_risk_page_shows_the_odds_the_model_computes(risk_b):
-    from core.risk import simulate
+    from core.analysis.risk import simulate
 
     r = simulate(load_scenario("sample_data/company_b_data_assistant.yaml"))
     assert metric(risk_b, "Cash at month 18") == f"{100 * r.survival_at(18):.0f}%"
@@ -206,7 +206,7 @@ def optimal_price(at):
 
 
 def test_the_pricing_page_shows_the_optimum_the_model_computes(app):
-    from core.pricing import optimise_price
+    from core.analysis.pricing import optimise_price
 
     app.switch_page("views/pricing.py").run()
     expected = optimise_price(load_scenario("sample_data/capital_winter_round_slips.yaml"), 0, "gross_profit")
@@ -345,7 +345,7 @@ def test_invalid_revoked_and_expired_links_get_the_same_polite_page(app, kind, m
     else:
         from datetime import timedelta
 
-        from core import store as store_module
+        from core.storage import store as store_module
         later = store_module._now() + timedelta(days=2)
         monkeypatch.setattr(store_module, "_now", lambda: later)
     view = shared_app(token)

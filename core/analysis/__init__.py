@@ -1,0 +1,1 @@
+"""Analyses on the engine: metrics, strategy pillars, levers, pricing, risk, Van Westendorp."""

@@ -1,0 +1,212 @@
+"""A slow, obvious, month-by-month reference of the engine, in plain Python floats.
+
+Written independently of :mod:`core.engine.projection` (no shared helpers, no numpy) and
+following its documented conventions, so the tests can use it as an oracle and the
+benchmark can report the speed-up of the vectorised engine over it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from core.model import Scenario
+
+
+def _get(obj, path: str, draws: dict, key: str) -> float:
+    return float(draws.get(f"{path}.{key}", getattr(obj, key)))
+
+
+def _volume_factor(stream, price: float) -> float:
+    """q(price) / q(reference) for the stream's demand model, from the formulas in core.model.Demand."""
+    demand = stream.demand
+    if demand is None:
+        return 1.0
+    ref = demand.reference_price or getattr(stream, stream.PRICE)
+    price = max(price, 1e-9 * ref)
+    if demand.model == "constant_elasticity":
+        return (price / ref) ** -demand.elasticity
+    if demand.model == "linear":
+        return max(0.0, (demand.choke_price - price) / (demand.choke_price - ref))
+
+    def share(p: float) -> float:  # P(lognormal WTP > p) = Q((ln p - ln median) / sigma)
+        return 0.5 * math.erfc((math.log(p) - math.log(demand.median_wtp)) / demand.wtp_sigma / math.sqrt(2))
+
+    return share(price) / share(ref)
+
+
+FUNCTIONS = ("rd", "sales", "ga", "ops")
+
+
+def reference_project(scenario: Scenario, draws: dict[str, float] | None = None) -> dict[str, list[float]]:
+    """One path. ``draws`` maps field paths to a single value. Returns monthly lists.
+
+    Each key names the :class:`core.engine.projection.Projection` array (path 0) it checks.
+    """
+    return reference_breakdown(scenario, draws)[0]
+
+
+def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = None) -> tuple[dict[str, list[float]], dict]:
+    """One path: (the monthly totals of :func:`reference_project`, the breakdowns).
+
+    The breakdowns: ``stream_revenue``, ``stream_units`` (a subscription: paying customers)
+    and ``round_flows`` (money in minus debt service), each a list (one per stream / round)
+    of monthly lists; ``cost_of_revenue_items`` (inference, hosting, support, delivery),
+    ``opex`` (payroll, one_off, sales_marketing, general_admin, other) and
+    ``payroll_by_function`` (rd, sales, ga, ops), each a dict of monthly lists.
+    """
+    d = draws or {}
+    horizon = scenario.settings.horizon_months
+    ai = scenario.ai_costs
+    if ai.gpu_price_per_hour is not None:
+        gpu = _get(ai, "ai_costs", d, "gpu_price_per_hour")
+        tps = _get(ai, "ai_costs", d, "tokens_per_second")
+        mtok_cost0 = gpu / (3600 * tps) * 1_000_000
+    else:
+        mtok_cost0 = float(d.get("ai_costs.cost_per_million_tokens", ai.cost_per_million_tokens or 0.0))
+
+    # state carried from month to month
+    subs_customers = {}
+    signup_history: dict[int, list[float]] = {}
+    for i, s in enumerate(scenario.streams):
+        if s.kind == "subscription":
+            price = _get(s, f"streams[{i}]", d, "price_per_month")
+            subs_customers[i] = _volume_factor(s, price) * _get(s, f"streams[{i}]", d, "starting_customers")
+            signup_history[i] = []
+
+    cash = float(d.get("company.starting_cash", scenario.company.starting_cash))
+    out: dict[str, list] = {k: [] for k in (
+        "revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "net_burn",
+        "funding_in", "cash", "customers", "mrr", "headcount", "tokens",
+        "arr", "gross_profit", "new_customers", "churned_customers", "cost_per_million_tokens")}
+    lines: dict = {
+        "stream_revenue": [[] for _ in scenario.streams],
+        "stream_units": [[] for _ in scenario.streams],
+        "round_flows": [[] for _ in scenario.funding],
+        "cost_of_revenue_items": {k: [] for k in ("inference", "hosting", "support", "delivery")},
+        "opex": {k: [] for k in ("payroll", "one_off", "sales_marketing", "general_admin", "other")},
+        "payroll_by_function": {k: [] for k in FUNCTIONS},
+    }
+    for t in range(horizon):
+        revenue = recurring = tokens = delivery = cac = customers_total = new_total = churned_total = 0.0
+        for i, s in enumerate(scenario.streams):
+            p = f"streams[{i}]"
+            g = lambda k, s=s, p=p: _get(s, p, d, k)  # noqa: E731
+            response = _volume_factor(s, g(s.PRICE)) if s.PRICE else 1.0
+            if s.kind == "subscription":
+                signups = response * g("new_customers_per_month") * (1 + g("new_customer_growth_monthly")) ** t
+                signup_history[i].append(signups)
+                trialing = 0.0
+                if s.trial is None:
+                    new_paid = signups
+                else:
+                    lag = s.trial.months
+                    conv = float(d.get(f"{p}.trial.conversion", s.trial.conversion))
+                    new_paid = conv * signup_history[i][t - lag] if t >= lag else 0.0
+                    trialing = sum(signup_history[i][max(0, t - lag + 1): t + 1]) if lag > 0 else 0.0
+                c = subs_customers[i] * (1 - g("churn_monthly")) + new_paid
+                churned_total += subs_customers[i] * g("churn_monthly")
+                new_total += new_paid
+                subs_customers[i] = c
+                units = c
+                rev = c * g("price_per_month") * (1 + g("expansion_monthly")) ** t
+                tokens += (c + trialing) * g("mtok_per_customer_month")
+                cac += new_paid * g("cac_per_customer")
+                customers_total += c
+                recurring += rev
+            elif s.kind == "usage":
+                vol = units = response * g("volume_per_month") * (1 + g("volume_growth_monthly")) ** t
+                rev = vol * g("price_per_unit") * (1 - g("price_decline_yearly")) ** (t / 12)
+                tokens += vol * g("mtok_per_unit")
+                recurring += rev
+            elif s.kind == "projects":
+                deals = units = response * g("deals_per_quarter") / 3 * (1 + g("deals_growth_monthly")) ** t
+                rev = deals * g("deal_size")
+                delivery += rev * g("delivery_cost_share")
+            elif s.kind == "data":
+                n = units = response * g("contracts") * (1 + g("contracts_growth_monthly")) ** t
+                rev = n * g("fee_per_contract_month")
+                delivery += rev * g("delivery_cost_share")
+                recurring += rev
+            elif s.kind == "advertising":
+                users = units = g("monthly_active_users") * (1 + g("mau_growth_monthly")) ** t
+                rev = users * g("impressions_per_user_month") / 1000 * g("cpm")
+                tokens += users * g("mtok_per_user_month")
+            elif s.kind == "product_sales":
+                units = response * g("units_per_month") * (1 + g("units_growth_monthly")) ** t
+                rev = units * g("price_per_unit")
+                delivery += units * g("cost_per_unit")
+            else:  # pragma: no cover - a new kind must be added here too
+                raise NotImplementedError(s.kind)
+            revenue += rev
+            lines["stream_revenue"][i].append(rev)
+            lines["stream_units"][i].append(units)
+
+        mtok_cost = mtok_cost0 * (1 - _get(ai, "ai_costs", d, "cost_decline_yearly")) ** (t / 12)
+        items = {
+            "inference": tokens * mtok_cost,
+            "hosting": _get(ai, "ai_costs", d, "hosting_per_month"),
+            "support": revenue * _get(ai, "ai_costs", d, "support_share_of_revenue"),
+            "delivery": delivery,
+        }
+        cost_of_revenue = items["inference"] + items["hosting"] + items["support"] + items["delivery"]
+
+        ox = scenario.opex
+        raise_factor = (1 + _get(ox, "opex", d, "salary_growth_yearly")) ** (t // 12)
+        payroll = heads_total = 0.0
+        by_function = dict.fromkeys(FUNCTIONS, 0.0)
+        for j, r in enumerate(ox.team):
+            p = f"opex.team[{j}]"
+            start = round(float(d.get(f"{p}.start_month", r.start_month)))
+            if t >= start and (r.end_month is None or t < r.end_month):
+                heads = _get(r, p, d, "headcount")
+                heads_total += heads
+                pay = heads * _get(r, p, d, "cost_per_head_month") * raise_factor
+                payroll += pay
+                by_function[r.function] += pay
+        one_off = 0.0
+        for j, one_off_cost in enumerate(ox.one_off_costs):
+            p = f"opex.one_off_costs[{j}]"
+            if t == round(float(d.get(f"{p}.month", one_off_cost.month))):
+                one_off += _get(one_off_cost, p, d, "cost")
+        categories = {
+            "payroll": payroll,
+            "one_off": one_off,
+            "sales_marketing": _get(ox, "opex", d, "marketing_per_month") + cac,
+            "general_admin": _get(ox, "opex", d, "general_admin_per_month"),
+            "other": _get(ox, "opex", d, "other_per_month"),
+        }
+        opex_total = sum(categories.values())
+
+        funding = debt_service = 0.0
+        for k, rd in enumerate(scenario.funding):
+            p = f"funding[{k}]"
+            month = round(float(d.get(f"{p}.month", rd.month)))
+            amount = _get(rd, p, d, "amount")
+            money_in = amount if t == month else 0.0
+            service = 0.0
+            if rd.kind == "debt":
+                end = month + rd.term_months if rd.term_months is not None else math.inf
+                if month < t <= end:
+                    service += amount * _get(rd, p, d, "interest_rate_yearly") / 12
+                if t == end:
+                    service += amount
+            funding += money_in
+            debt_service += service
+            lines["round_flows"][k].append(money_in - service)
+
+        ebitda = revenue - cost_of_revenue - opex_total
+        net_burn = debt_service - ebitda
+        cash += funding - net_burn
+        for key, value in (
+            ("revenue", revenue), ("cost_of_revenue", cost_of_revenue), ("opex_total", opex_total),
+            ("ebitda", ebitda), ("debt_service", debt_service), ("net_burn", net_burn),
+            ("funding_in", funding), ("cash", cash), ("customers", customers_total),
+            ("mrr", recurring), ("headcount", heads_total), ("tokens", tokens),
+            ("arr", 12 * recurring), ("gross_profit", revenue - cost_of_revenue), ("new_customers", new_total),
+            ("churned_customers", churned_total), ("cost_per_million_tokens", mtok_cost),
+        ):
+            out[key].append(value)
+        for group, values in (("cost_of_revenue_items", items), ("opex", categories), ("payroll_by_function", by_function)):
+            for key, value in values.items():
+                lines[group][key].append(value)
+    return out, lines

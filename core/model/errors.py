@@ -1,0 +1,95 @@
+"""Validation problems as values: the field path, a catalogue code and its values, in any language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from core.i18n import t
+from core.model.streams import STREAM_KINDS
+from core.model.uncertainty import DISTRIBUTION_KINDS
+
+# --- files and errors ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, for translation: the field path, a catalogue code (``error.<code>``) and its values."""
+
+    path: str
+    code: str
+    values: dict[str, object]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``errors`` holds one readable English line per problem.
+
+    ``problems`` (when known) say the same in a form :meth:`localized` can translate,
+    keeping the field path.
+    """
+
+    def __init__(self, errors: list[str], problems: list[Problem] | None = None):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+        self.problems = problems
+
+    @classmethod
+    def of(cls, *problems: Problem) -> ScenarioError:
+        """An error from catalogue problems; its English lines come from the catalogue too."""
+        return cls([_line(p, "en") for p in problems], list(problems))
+
+    def localized(self, lang: str) -> list[str]:
+        """The problems in ``lang`` (the English lines when they cannot be translated)."""
+        if lang == "en" or self.problems is None:
+            return self.errors
+        return [_line(p, lang) for p in self.problems]
+
+
+def _line(problem: Problem, lang: str) -> str:
+
+    key = f"error.{problem.code}"
+    values = dict(problem.values)
+    got = values.pop("got", None)
+    try:
+        text = t(key, lang, **values)
+    except KeyError:  # a code or value the catalogue does not know: the validator's own words
+        text = t("error.generic", lang, msg=values.get("msg", problem.code))
+    shown = "" if got is None or isinstance(got, dict | list) else t("error.got", lang, value=repr(got))
+    return f"{problem.path}: {text}{shown}"
+
+
+def _field_path(loc: tuple) -> str:
+    path = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in STREAM_KINDS and i > 0 and isinstance(loc[i - 1], int):
+            continue  # the discriminator pydantic adds to a stream's location
+        elif part in DISTRIBUTION_KINDS:
+            continue  # ... and to a distribution's (no field has such a name)
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(file)"
+
+
+def format_errors(error: ValidationError) -> list[str]:
+    """One line per problem: ``streams[2].churn_monthly: Input should be ... (got 1.4)``."""
+    lines = []
+    for err in error.errors(include_url=False):
+        msg = err["msg"].removeprefix("Value error, ")
+        got = err.get("input")
+        shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+        lines.append(f"{_field_path(err['loc'])}: {msg}{shown}")
+    return lines
+
+
+def problems_of(error: ValidationError) -> list[Problem]:
+    """The same problems as :func:`format_errors`, as catalogue codes with their values."""
+    out = []
+    for err in error.errors(include_url=False):
+        values: dict[str, object] = {k: v if isinstance(v, int | float | str) else str(v)
+                                     for k, v in (err.get("ctx") or {}).items()}
+        values |= {"msg": err["msg"].removeprefix("Value error, "), "got": err.get("input")}
+        out.append(Problem(_field_path(err["loc"]), err["type"], values))
+    return out

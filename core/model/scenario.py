@@ -1,0 +1,151 @@
+"""The scenario: everything a founder types in, validated and immutable.
+
+Conventions
+-----------
+- Money is a float in the scenario's single currency (``company.currency``).
+- Months are the clock: month 0 is the month of ``company.start_date``.
+- Rates say their period in their name: ``*_monthly`` compounds every month,
+  ``*_yearly`` every year (the engine converts yearly rates once, in
+  :mod:`core.engine.projection`). Rates and shares are decimals (0.05 = 5 %), never percentages.
+- Every number is finite and bounded; unknown fields are refused.
+
+Files are YAML (parsed with ``yaml.safe_load`` only) or JSON, at most 1 MB.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from core.model.base import MAX_MONTH, SCHEMA_VERSION, DeclineYearly, Money, Month, Name, _Model
+from core.model.paths import field_bounds
+from core.model.strategy import Strategy
+from core.model.streams import Stream
+from core.model.uncertainty import Risk
+
+
+class Company(_Model):
+    name: Name
+    vertical: Annotated[str, Field(max_length=80)] = ""
+    stage: Literal["pre-seed", "seed", "series-a", "series-b", "growth"] = "seed"
+    currency: Literal["CNY", "USD", "EUR"] = "USD"
+    start_date: date = date(2026, 1, 1)
+    starting_cash: Money
+
+
+# --- costs -----------------------------------------------------------------
+
+
+class AICosts(_Model):
+    """Cost of revenue. Inference is priced per 1M tokens, given directly or from a GPU.
+
+    From a GPU: cost per 1M tokens = gpu_price_per_hour / (3600 * tokens_per_second) * 1e6.
+    """
+
+    cost_per_million_tokens: Annotated[float, Field(ge=0, le=1e6)] | None = None
+    gpu_price_per_hour: Annotated[float, Field(ge=0, le=1e5)] | None = None
+    tokens_per_second: Annotated[float, Field(gt=0, le=1e7)] | None = None
+    cost_decline_yearly: DeclineYearly = 0
+    hosting_per_month: Money = 0
+    support_share_of_revenue: Annotated[float, Field(ge=0, le=0.5)] = 0
+
+    @model_validator(mode="after")
+    def _one_inference_price(self) -> AICosts:
+        gpu = self.gpu_price_per_hour is not None or self.tokens_per_second is not None
+        if gpu and self.cost_per_million_tokens is not None:
+            raise ValueError("give cost_per_million_tokens or gpu_price_per_hour with tokens_per_second, not both")
+        if gpu and (self.gpu_price_per_hour is None or self.tokens_per_second is None):
+            raise ValueError("gpu_price_per_hour and tokens_per_second go together")
+        return self
+
+    @property
+    def million_token_cost(self) -> float:
+        """Inference cost per 1M tokens at month 0, in the scenario currency."""
+        if self.gpu_price_per_hour is not None and self.tokens_per_second is not None:
+            return self.gpu_price_per_hour / (3600 * self.tokens_per_second) * 1e6
+        return self.cost_per_million_tokens or 0.0
+
+
+class Role(_Model):
+    role: Name
+    function: Literal["rd", "sales", "ga", "ops"] = "rd"
+    headcount: Annotated[float, Field(ge=0, le=1e4)]
+    cost_per_head_month: Money
+    start_month: Month = 0
+    end_month: Month | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Role:
+        if self.end_month is not None and self.end_month <= self.start_month:
+            raise ValueError(f"end_month ({self.end_month}) must be after start_month ({self.start_month})")
+        return self
+
+
+class OneOffCost(_Model):
+    name: Name
+    kind: Literal["training_run", "hardware", "data", "other"] = "training_run"
+    month: Month
+    cost: Money
+
+
+class Opex(_Model):
+    team: Annotated[list[Role], Field(max_length=50)] = []
+    salary_growth_yearly: Annotated[float, Field(ge=0, le=0.5)] = 0
+    one_off_costs: Annotated[list[OneOffCost], Field(max_length=50)] = []
+    marketing_per_month: Money = 0
+    general_admin_per_month: Money = 0
+    other_per_month: Money = 0
+
+
+class Round(_Model):
+    name: Name
+    month: Month
+    amount: Money
+    kind: Literal["equity", "debt", "grant"] = "equity"
+    pre_money_valuation: Money | None = None
+    interest_rate_yearly: Annotated[float, Field(ge=0, le=1)] = 0
+    term_months: Annotated[int, Field(ge=1, le=MAX_MONTH)] | None = None
+
+    @model_validator(mode="after")
+    def _debt_terms_only_for_debt(self) -> Round:
+        if self.kind != "debt" and (self.interest_rate_yearly or self.term_months):
+            raise ValueError("interest_rate_yearly and term_months apply to debt rounds only")
+        return self
+
+
+class Settings(_Model):
+    """Horizon, discount rate and where in its month a cash flow falls (for NPV).
+
+    ``cash_flow_timing``: ``end`` (default; as spreadsheets and most finance texts: month
+    ``t`` is discounted ``t + 1`` months) or ``start`` (month 0 undiscounted).
+    """
+
+    horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
+    discount_rate_yearly: Annotated[float, Field(ge=0, le=3)] = 0.5
+    cash_flow_timing: Literal["end", "start"] = "end"
+
+
+class Scenario(_Model):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    company: Company
+    settings: Settings = Settings()
+    streams: Annotated[list[Stream], Field(max_length=20)] = []
+    ai_costs: AICosts = AICosts()
+    opex: Opex = Opex()
+    funding: Annotated[list[Round], Field(max_length=20)] = []
+    strategy: Strategy = Strategy()
+    risk: Risk = Risk()
+
+    @model_validator(mode="after")
+    def _risk_refers_to_this_scenario(self) -> Scenario:
+        names = {r.name for r in self.funding}
+        if unknown := sorted(set(self.risk.rounds) - names):
+            raise ValueError(f"risk.rounds: no funding round named {unknown[0]!r}")
+        for path in self.risk.inputs:
+            try:
+                field_bounds(self, path)
+            except KeyError:
+                raise ValueError(f"risk.inputs: {path!r} is not a numeric field of this scenario") from None
+        return self

@@ -1,0 +1,1 @@
+"""Presentation without Streamlit: report tables and KPIs, Plotly figures, number formatting."""

@@ -1,0 +1,354 @@
+"""Plotly figure builders: a projection in, a ``go.Figure`` out. No streamlit here.
+
+Every figure states its currency and unit in its title and axis; strings come from
+:mod:`core.i18n`. Charts show path 0 (the deterministic view).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.analysis.metrics import YEAR, runway_months, stream_shares
+from core.analysis.pillars import PillarScore, Scorecard
+from core.analysis.pricing import PriceCurve
+from core.analysis.risk import PERCENTILES, RiskResult, TornadoBar
+from core.analysis.van_westendorp import PriceSensitivity
+from core.engine.projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
+from core.i18n import t
+from core.model import Market, Round
+from core.present.formatting import money, percent
+from core.present.formatting import price as fmt_price
+
+PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
+TEMPLATE = go.layout.Template(layout={
+    "colorway": PALETTE,
+    "font": {"family": "Inter, 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif"},  # CJK glyphs in Chinese
+    "legend": {"orientation": "h", "y": -0.2},
+    "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+})
+"""The one layout every figure starts from: palette, font, legend below, tight margins."""
+
+
+def _figure(*traces: object) -> go.Figure:
+    """A new figure on :data:`TEMPLATE`."""
+    return go.Figure(data=list(traces), layout={"template": TEMPLATE})
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, lang: str) -> go.Figure:
+    """A chart over months: title, month axis, ``y_title`` (with its unit), one hover for all series."""
+    fig.update_layout(title=title, xaxis_title=t("chart.month", lang), yaxis_title=y_title, hovermode="x unified")
+    return fig
+
+
+def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | None = None,
+                 lang: str = "en") -> go.Figure:
+    """Month-end cash with the zero line, funding events and the zero-cash month marked."""
+    dates = p.month_dates()
+    cur = p.currency
+    fig = _figure()
+    if compare is not None:
+        fig.add_scatter(x=compare.month_dates(), y=compare.cash[0], name=t("chart.cash.compare", lang),
+                        line={"dash": "dash", "color": "#999999"})
+    fig.add_scatter(x=dates, y=p.cash[0], name=t("chart.cash.series", lang), line={"color": PALETTE[0], "width": 3})
+    fig.add_hline(y=0, line={"color": "#C73E1D", "width": 1}, annotation_text=t("chart.cash.zero", lang))
+    events = [r for r in rounds if r.month < p.months]
+    if events:
+        fig.add_scatter(
+            x=[dates[r.month] for r in events],
+            y=[p.cash[0, r.month] for r in events],
+            mode="markers+text",
+            text=[r.name for r in events],
+            textposition="top center",
+            marker={"symbol": "triangle-up", "size": 14, "color": PALETTE[4]},
+            name=t("chart.cash.funding", lang),
+        )
+    runway = int(runway_months(p.cash[:1])[0])
+    if runway < p.months:
+        fig.add_scatter(x=[dates[runway]], y=[p.cash[0, runway]], mode="markers",
+                        marker={"symbol": "x", "size": 14, "color": PALETTE[2]},
+                        name=t("chart.cash.runs_out", lang))
+    return _layout(fig, t("chart.cash.title", lang, currency=cur), t("chart.cash.y", lang, currency=cur), lang)
+
+
+def burn_breakdown(p: Projection, *, lang: str = "en") -> go.Figure:
+    """Stacked monthly costs by category with revenue as a line on top."""
+    dates = p.month_dates()
+    fig = _figure()
+    series = [(item, p.cost_of_revenue_items[item][0]) for item in COST_OF_REVENUE_ITEMS]
+    series += [(cat, p.opex[cat][0]) for cat in OPEX_CATEGORIES]
+    series.append(("debt_service", p.debt_service[0]))
+    for n, (key, values) in enumerate(series):
+        if values.any():
+            fig.add_bar(x=dates, y=values, name=t(f"item.{key}", lang), marker_color=PALETTE[n % len(PALETTE)])
+    fig.add_scatter(x=dates, y=p.revenue[0], name=t("chart.burn.revenue", lang), line={"color": "black", "width": 2})
+    fig.update_layout(barmode="stack")
+    cur = p.currency
+    return _layout(fig, t("chart.burn.title", lang, currency=cur), t("chart.burn.y", lang, currency=cur), lang)
+
+
+def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
+    """Stacked area of monthly revenue by stream."""
+    dates = p.month_dates()
+    fig = _figure()
+    for n, name in enumerate(p.stream_names):
+        fig.add_scatter(x=dates, y=p.stream_revenue[0, n], name=name, stackgroup="revenue",
+                        line={"color": PALETTE[n % len(PALETTE)]})
+    cur = p.currency
+    return _layout(fig, t("chart.mix.title", lang, currency=cur), t("chart.mix.y", lang, currency=cur), lang)
+
+
+def revenue_share(p: Projection, *, lang: str = "en") -> go.Figure:
+    """Horizontal bars: each stream's share of first-year revenue, in percent."""
+    shares = 100 * stream_shares(p.stream_revenue)[0]
+    fig = _figure(go.Bar(x=shares, y=list(p.stream_names), orientation="h",
+                           text=[f"{s:.1f}%" for s in shares], marker_color=PALETTE[0]))
+    fig = _layout(fig, t("chart.share.title", lang), "", lang)
+    fig.update_layout(xaxis_title=t("chart.share.x", lang), hovermode="closest")
+    return fig
+
+
+
+# --- strategy pillars ---------------------------------------------------------
+
+
+def score_colour(score: float) -> str:
+    """Red below 40, amber below 70, green from 70 (sub-scores and pillar scores)."""
+    return PALETTE[2] if score < 40 else PALETTE[1] if score < 70 else PALETTE[4]
+
+
+def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
+    """Radar of every scored pillar, 0-100."""
+    names = [t(f"pillar.{k}", lang).replace(" ", "<br>", 1) for k in card.pillars]  # two lines fit beside the circle
+    scores = [ps.score for ps in card.pillars.values()]
+    fig = _figure(go.Scatterpolar(r=[*scores, scores[0]], theta=[*names, names[0]], fill="toself",
+                                    name=t("chart.radar.series", lang), line={"color": PALETTE[0]}))
+    fig.update_layout(title=t("chart.radar.title", lang),
+                      polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 80, "r": 80, "t": 90, "b": 50},
+                      showlegend=False)
+    return fig
+
+
+def factor_scores(ps: PillarScore, *, lang: str = "en") -> go.Figure:
+    """Horizontal bars of a pillar's factor sub-scores (0-100); factors without data are left out."""
+    scored = [(f, f.score) for f in ps.factors if f.score is not None]
+    fig = _figure(go.Bar(
+        x=[sub for _, sub in scored], y=[t(f"factor.{f.key}", lang) for f, _ in scored], orientation="h",
+        marker_color=[score_colour(sub) for _, sub in scored], text=[f"{sub:.0f}" for _, sub in scored],
+        textposition="outside", cliponaxis=False,
+    ))
+    fig.update_layout(title=t("chart.factors.title", lang, pillar=t(f"pillar.{ps.key}", lang)),
+                      xaxis={"title": t("chart.factors.x", lang), "range": [0, 100]},
+                      yaxis={"autorange": "reversed"})
+    return fig
+
+
+def serving_cost(p: Projection, *, lang: str = "en") -> go.Figure:
+    """Inference cost per 1M tokens and inference + hosting as a share of revenue, by month."""
+    dates = p.month_dates()
+    serving = p.cost_of_revenue_items["inference"][0] + p.cost_of_revenue_items["hosting"][0]
+    revenue = p.revenue[0]
+    share = np.divide(100 * serving, revenue, out=np.full_like(revenue, np.nan), where=revenue > 0)
+    cur = p.currency
+    fig = make_subplots(specs=[[{"secondary_y": True}]]).update_layout(template=TEMPLATE)
+    fig.add_scatter(x=dates, y=p.cost_per_million_tokens[0], name=t("chart.serving.per_token", lang, currency=cur),
+                    line={"color": PALETTE[0], "width": 3}, secondary_y=False)
+    fig.add_scatter(x=dates, y=share, name=t("chart.serving.share", lang), line={"color": PALETTE[1], "dash": "dot"},
+                    secondary_y=True)
+    fig = _layout(fig, t("chart.serving.title", lang, currency=cur), t("chart.serving.per_token", lang, currency=cur), lang)
+    fig.update_yaxes(title_text=t("chart.serving.y2", lang), secondary_y=True, rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", secondary_y=False)
+    return fig
+
+
+def market_funnel(market: Market, p: Projection, *, lang: str = "en") -> go.Figure | None:
+    """TAM -> SAM -> SOM -> year-1 revenue (per year) on a log axis, each as a share of the stage above.
+
+    None when no market size is given.
+    """
+    stages = [(t(f"chart.funnel.{k}", lang), v) for k, v in
+              (("tam", market.tam_yearly), ("sam", market.sam_yearly), ("som", market.som_yearly)) if v]
+    if not stages:
+        return None
+    stages.append((t("chart.funnel.revenue", lang), float(p.revenue[0, :YEAR].sum())))
+    labels = [money(stages[0][1], p.currency, lang)]
+    labels += [t("chart.funnel.of_above", lang, amount=money(v, p.currency, lang), share=percent(v / above if above else None))
+               for (_, above), (_, v) in itertools.pairwise(stages)]
+    fig = _figure(go.Bar(x=[max(v, 1.0) for _, v in stages], y=[name for name, _ in stages], orientation="h",
+                           text=labels, textposition="outside", cliponaxis=False,
+                           marker_color=PALETTE[: len(stages)]))
+    fig.update_layout(title=t("chart.funnel.title", lang, currency=p.currency), hovermode="closest",
+                      xaxis={"type": "log", "title": t("chart.funnel.x", lang, currency=p.currency)},
+                      yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 120, "t": 60, "b": 10})
+    return fig
+
+
+# --- risk lab -------------------------------------------------------------------
+
+
+def cash_fan(r: RiskResult, p: Projection, *, lang: str = "en") -> go.Figure:
+    """Percentile bands of month-end cash (5-95 and 25-75 %) with the median and the zero line."""
+    dates = p.month_dates()
+    band = dict(zip(PERCENTILES, r.cash_bands, strict=True))
+    fig = _figure()
+    for low, high, key, alpha in ((5, 95, "outer", 0.15), (25, 75, "inner", 0.3)):
+        fig.add_scatter(x=dates, y=band[low], line={"width": 0}, showlegend=False, hoverinfo="skip")
+        fig.add_scatter(x=dates, y=band[high], fill="tonexty", line={"width": 0}, name=t(f"chart.fan.{key}", lang),
+                        fillcolor=f"rgba(46,134,171,{alpha})")
+    fig.add_scatter(x=dates, y=band[50], name=t("chart.fan.median", lang), line={"color": PALETTE[0], "width": 3})
+    fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1}, annotation_text=t("chart.cash.zero", lang))
+    cur = p.currency
+    return _layout(fig, t("chart.fan.title", lang, paths=r.paths, currency=cur), t("chart.cash.y", lang, currency=cur), lang)
+
+
+def survival_curve(r: RiskResult, p: Projection, month: int, *, lang: str = "en") -> go.Figure:
+    """Share of futures whose cash lasts at least m months, by month, with the summary month marked."""
+    dates = [month_date(p.start_date, m) for m in range(r.months + 1)]
+    fig = _figure(go.Scatter(x=dates, y=100 * r.survival, name=t("chart.survival.series", lang),
+                               line={"color": PALETTE[4], "width": 3, "shape": "hv"}))
+    if month <= r.months:
+        fig.add_scatter(x=[dates[month]], y=[100 * r.survival_at(month)], mode="markers+text",
+                        text=[f"{100 * r.survival_at(month):.0f}%"], textposition="top right",
+                        marker={"size": 12, "color": PALETTE[2]}, name=t("chart.survival.marker", lang, month=month))
+    fig = _layout(fig, t("chart.survival.title", lang), t("chart.survival.y", lang), lang)
+    fig.update_yaxes(range=[0, 105])
+    return fig
+
+
+def _histogram(values: np.ndarray, title: str, x_title: str, lang: str, size: float | None = None) -> go.Figure:
+    bins = {"size": size} if size else None
+    fig = _figure(go.Histogram(x=values, xbins=bins, marker_color=PALETTE[0]))
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=t("chart.hist.y", lang), bargap=0.05)
+    return fig
+
+
+def runway_histogram(r: RiskResult, *, lang: str = "en") -> go.Figure:
+    return _histogram(r.runway, t("chart.runway_hist.title", lang, months=r.months), t("chart.runway_hist.x", lang), lang, 1)
+
+
+def npv_histogram(r: RiskResult, currency: str, *, timing: str, lang: str = "en") -> go.Figure:
+    """NPV per simulated path; ``timing`` ("end" / "start") is the cash-flow timing the NPV used."""
+    return _histogram(r.npv, t("chart.npv_hist.title", lang, currency=currency),
+                      t("chart.npv_hist.x", lang, currency=currency, timing=t(f"timing.{timing}", lang)), lang)
+
+
+def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric_title: str, *,
+                  lang: str = "en", top: int = 10) -> go.Figure:
+    """Horizontal bars from the base metric to its value with each input at its low and high end."""
+    shown = bars[:top]
+    names = labels[:top]
+    fig = _figure()
+    for end, colour in (("low", PALETTE[2]), ("high", PALETTE[4])):
+        values = [getattr(b, f"metric_{end}") for b in shown]
+        fig.add_bar(y=names, x=[v - base for v in values], base=base, orientation="h", marker_color=colour,
+                    name=t(f"chart.tornado.{end}", lang), customdata=values, hovertemplate="%{y}: %{customdata:.3g}")
+    fig.update_layout(title=t("chart.tornado.title", lang, metric=metric_title), barmode="overlay",
+                      xaxis_title=metric_title, yaxis={"autorange": "reversed"})
+    fig.add_vline(x=base, line={"color": "#555555", "width": 1})
+    return fig
+
+
+# --- pricing lab ------------------------------------------------------------------
+
+
+def price_response(curve: PriceCurve, today: float, best: float | None, floor: float, *, stream: str, unit: str,
+                   currency: str, timing: str, lang: str = "en") -> go.Figure:
+    """Volume, stream revenue, company gross profit and NPV against price, today and the optimum marked.
+
+    ``timing`` ("end" / "start") is the cash-flow timing the NPV used.
+    """
+    panels = ("volume", "revenue", "gross_profit", "npv")
+    titles = [t(f"chart.price.{k}", lang, unit=unit, timing=t(f"timing.{timing}", lang)) for k in panels]
+    fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1,
+                        vertical_spacing=0.16).update_layout(template=TEMPLATE)
+    for n, key in enumerate(panels):
+        row, col = n // 2 + 1, n % 2 + 1
+        fig.add_scatter(x=curve.prices, y=getattr(curve, key), row=row, col=col, showlegend=False,
+                        line={"color": PALETTE[0], "width": 2}, name=titles[n])
+        for price, colour, label in ((today, "#555555", "today"), (best, PALETTE[4], "optimal")):
+            if price is not None:
+                fig.add_vline(x=price, row=row, col=col, line={"color": colour, "dash": "dash" if label == "today" else "solid"})
+        if np.isfinite(floor) and floor > 0:
+            fig.add_vline(x=floor, row=row, col=col, line={"color": PALETTE[2], "dash": "dot"})
+    for price, colour, label, dash in ((today, "#555555", "today", "dash"), (best, PALETTE[4], "optimal", "solid"),
+                                       (floor if np.isfinite(floor) and floor > 0 else None, PALETTE[2], "floor", "dot")):
+        if price is not None:  # legend entries for the vertical lines
+            fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash},
+                            name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency, lang)}")
+    fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency))
+    fig.update_layout(title=t("chart.price.title", lang, stream=stream, currency=currency), height=620,
+                      legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    return fig
+
+
+def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
+    """The four cumulative curves with the acceptable range shaded and the four points marked."""
+    fig = _figure()
+    styles = {"too_cheap": (PALETTE[1], "dot"), "cheap": (PALETTE[1], "solid"),
+              "expensive": (PALETTE[2], "solid"), "too_expensive": (PALETTE[2], "dot")}
+    for key, (colour, dash) in styles.items():
+        fig.add_scatter(x=result.prices, y=100 * result.curves[key], name=t(f"chart.vw.{key}", lang),
+                        line={"color": colour, "dash": dash, "shape": "hv"})
+    if result.pmc is not None and result.pme is not None and result.pme >= result.pmc:
+        fig.add_vrect(x0=result.pmc, x1=result.pme, fillcolor=PALETTE[4], opacity=0.12, line_width=0)
+    for key in ("pmc", "pme", "opp", "ipp"):
+        value = getattr(result, key)
+        if value is not None:
+            fig.add_vline(x=value, line={"color": "#555555", "width": 1},
+                          annotation_text=f"{key.upper()} {value:,.2f}", annotation_textangle=-90)
+    fig.update_layout(title=t("chart.vw.title", lang), xaxis_title=t("chart.vw.x", lang), yaxis_title=t("chart.vw.y", lang))
+    return fig
+
+
+# --- comparison -------------------------------------------------------------------
+
+
+def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
+    """Month-end cash of several scenarios on one chart (each in its own currency)."""
+    fig = _figure()
+    for n, (label, p) in enumerate(items):
+        fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=f"{label} ({p.currency})",
+                        line={"color": PALETTE[n % len(PALETTE)], "width": 3})
+    fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1}, annotation_text=t("chart.cash.zero", lang))
+    currencies = sorted({p.currency for _, p in items})
+    return _layout(fig, t("chart.compare.cash", lang, currency="/".join(currencies)),
+                   t("chart.cash.y", lang, currency="/".join(currencies)), lang)
+
+
+def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
+    """Year-1 revenue by stream kind, one stacked bar per scenario."""
+    fig = _figure()
+    labels = [label for label, _ in items]
+    kinds = sorted({k for _, p in items for k in p.stream_kinds})
+    for n, kind in enumerate(kinds):
+        values = [sum(p.stream_revenue[0, i, :YEAR].sum() for i, k in enumerate(p.stream_kinds) if k == kind) for _, p in items]
+        fig.add_bar(x=labels, y=values, name=t(f"kind.{kind}", lang), marker_color=PALETTE[n % len(PALETTE)])
+    fig.update_layout(barmode="stack", title=t("chart.compare.revenue", lang), yaxis_title=t("chart.compare.revenue_y", lang))
+    return fig
+
+
+def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> go.Figure:
+    """Pillar scores (0-100) side by side."""
+    fig = _figure()
+    pillars = [k for k in ("technology", "business_model", "funds", "market", "data", "compliance")
+               if any(k in card.pillars for _, card in items)]
+    for n, (label, card) in enumerate(items):
+        fig.add_bar(x=[t(f"pillar.{k}", lang) for k in pillars],
+                    y=[card.pillars[k].score if k in card.pillars else None for k in pillars],
+                    name=f"{label}: {card.survival:.0f}", marker_color=PALETTE[n % len(PALETTE)])
+    fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang), yaxis={"range": [0, 100], "title": "0–100"})
+    return fig
+
+
+def compare_survival(items: list[tuple[str, RiskResult]], *, lang: str = "en") -> go.Figure:
+    """The chance cash lasts at least m months, per scenario."""
+    fig = _figure()
+    for n, (label, r) in enumerate(items):
+        fig.add_scatter(x=list(range(r.months + 1)), y=100 * r.survival, name=label,
+                        line={"color": PALETTE[n % len(PALETTE)], "width": 3, "shape": "hv"})
+    fig.update_layout(title=t("chart.survival.title", lang), xaxis_title=t("chart.compare.months", lang),
+                      yaxis={"range": [0, 105], "title": t("chart.survival.y", lang)})
+    return fig

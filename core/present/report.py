@@ -1,0 +1,385 @@
+"""Headline figures as labelled, formatted values: what the Overview cards and the CLI show."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from core.analysis.metrics import YEAR, Summary, stream_shares
+from core.analysis.pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
+from core.analysis.pricing import PriceCurve, PriceResult, TierResult
+from core.analysis.risk import RiskResult, StressRow, TornadoBar
+from core.engine.projection import Projection, month_date
+from core.i18n import STRINGS, t
+from core.model import GROWTH_FIELDS, PRICE_FIELDS, Scenario, parse_path
+from core.present import formatting as fmt
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A headline figure as a reader sees it: ``value`` already formatted in its unit (money in the
+    reader's units, months, %, ×), ``note`` a short qualifier, ``help`` the definition."""
+
+    key: str
+    label: str
+    value: str
+    note: str = ""
+    help: str = ""
+
+
+def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
+    """The KPI cards of the Overview, in order."""
+    cur = scenario.company.currency
+    horizon = scenario.settings.horizon_months
+    start = scenario.company.start_date
+    runway = (t("kpi.runway_value", lang, months=summary.runway_months) if summary.runs_out
+              else t("kpi.runway_full", lang, months=horizon))
+    be = ("—" if summary.break_even_month is None else
+          t("kpi.break_even_value", lang, month=summary.break_even_month,
+            date=month_date(start, summary.break_even_month).strftime("%Y-%m")))
+    if summary.default_alive:
+        alive_note = ""
+    elif summary.break_even_month is None:
+        alive_note = t("kpi.shortfall_no_break_even", lang, amount=fmt.money(summary.capital_needed, cur, lang), months=horizon)
+    else:
+        alive_note = t("kpi.capital_needed", lang, amount=fmt.money(summary.capital_needed, cur, lang))
+    burn_note = t(f"grade.{summary.burn_multiple_grade}", lang) if summary.burn_multiple_state != "no_arr_added" else t(
+        "grade.no_arr_added", lang)
+    return [
+        Kpi("cash", t("kpi.cash", lang), fmt.money(summary.cash_now, cur, lang)),
+        Kpi("runway", t("kpi.runway", lang), runway),
+        Kpi("zero_cash", t("kpi.zero_cash", lang),
+            summary.zero_cash_date.strftime("%Y-%m") if summary.zero_cash_date else t("kpi.never", lang)),
+        Kpi("break_even", t("kpi.break_even", lang), be),
+        Kpi("default_alive", t("kpi.default_alive", lang),
+            t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
+        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple), burn_note, t("kpi.burn_help", lang)),
+        Kpi("npv", npv_label(scenario, lang), fmt.money(summary.npv, cur, lang), "", t(f"kpi.npv_help.{summary.cash_flow_timing}", lang)),
+    ]
+
+
+def npv_label(scenario: Scenario, lang: str = "en") -> str:
+    """"NPV at 60%/yr, month-end flows": the rate and the cash-flow timing every NPV figure needs."""
+    settings = scenario.settings
+    return t("kpi.npv", lang, rate=fmt.percent(settings.discount_rate_yearly, 0),
+             timing=t(f"timing.{settings.cash_flow_timing}", lang))
+
+
+def irr_kpi(summary: Summary, lang: str = "en") -> Kpi:
+    """The IRR card: the rate where one is meaningful, and a note saying why not or which root."""
+    irr = summary.irr
+    shown = fmt.percent(irr.rate_yearly) if irr.status in ("ok", "several") else "—"
+    rates = ", ".join(fmt.percent(r) for r in irr.rates_yearly)
+    note = "" if irr.status == "ok" else t(f"kpi.irr.{irr.status}", lang, rates=rates)
+    return Kpi("irr", t("kpi.irr", lang), shown, note, t("kpi.irr_help", lang))
+
+
+def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
+    """The secondary metrics (Overview's "more metrics", the CLI)."""
+    cur = scenario.company.currency
+    years = scenario.settings.horizon_months / 12
+    rows = [
+        Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(summary.gross_margin)),
+        irr_kpi(summary, lang),
+        Kpi("payback", t("kpi.payback", lang), "—" if summary.payback_month is None else str(summary.payback_month)),
+        Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(summary.peak_funding_need, cur, lang)),
+        Kpi("rule_of_40", t("kpi.rule_of_40", lang), *(("—", t("kpi.no_revenue", lang)) if math.isnan(summary.rule_of_40)
+                                                        else (f"{summary.rule_of_40:.0f}", ""))),
+        Kpi("hhi", t("kpi.hhi", lang), f"{summary.herfindahl:.2f}"),
+        Kpi("return_on_cost", t("kpi.return_on_cost", lang),
+            t("kpi.return_on_cost_value", lang, total=fmt.percent(summary.return_on_cost), years=years,
+              yearly=fmt.percent(summary.return_on_cost_yearly))),
+    ]
+    ue = summary.unit_economics
+    if ue is not None:
+        rows.append(Kpi("ltv_cac", t("kpi.ltv_cac", lang), fmt.ratio(ue.ltv_to_cac)))
+        rows.append(Kpi("cac_payback", t("kpi.cac_payback", lang),
+                        "—" if ue.cac_payback_months is None else t("kpi.months_short", lang, months=ue.cac_payback_months)))
+    return rows
+
+
+def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
+    """One row per stream: kind, first-year revenue, share, revenue in the last month."""
+    shares = stream_shares(p.stream_revenue)[0]
+    return pd.DataFrame({
+        t("table.stream", lang): p.stream_names,
+        t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
+        t("table.year1", lang, currency=p.currency): p.stream_revenue[0, :, :YEAR].sum(axis=1).round(0),
+        t("table.share", lang): (100 * shares).round(1),
+        t("table.last_month", lang, currency=p.currency): p.stream_revenue[0, :, -1].round(0),
+    })
+
+
+# --- strategy pillars ---------------------------------------------------------
+
+
+def factor_value(f: Factor, currency: str, lang: str = "en") -> str:
+    """A factor's value in its unit: 62.8%, 9.67×, 3, 4 / 5, +9.7 pts, yes."""
+    if f.value is None:
+        return "—"
+    if f.unit == "share":
+        return fmt.percent(f.value)
+    if f.unit == "ratio":
+        if f.key == "funds.burn_multiple" and not f.context.get("burning"):
+            return t("unit.not_burning", lang)
+        return fmt.ratio(f.value)
+    if f.unit == "rating":
+        return t("unit.rating", lang, value=f.value)
+    if f.unit == "points":
+        return t("unit.points", lang, value=100 * f.value)
+    if f.unit == "flag":
+        return t("unit.yes", lang) if f.value else t("unit.no", lang)
+    return f"{f.value:.0f}"
+
+
+def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
+    """One sentence explaining the factor with its numbers, or why it has no data."""
+    if f.value is None:
+        return t("factor.no_data", lang, reason=t(f"factor.no_data.{f.context['missing']}", lang))
+    ctx = dict(f.context)
+    if "modes" in ctx:
+        ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in cast(list[str], ctx["modes"])) or t("mode.none", lang)
+    for key in ("needed", "revenue"):
+        if key in ctx:
+            ctx[key] = fmt.money(cast(float, ctx[key]), currency, lang)
+    for key in ("growth", "market"):
+        if key in ctx:
+            ctx[key] = fmt.percent(cast(float, ctx[key]))
+    ctx.pop("names", None)
+    ctx.pop("burning", None)
+    return t(f"factor.{f.key}.why", lang, **(ctx | {"value": factor_value(f, currency, lang)}))
+
+
+def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFrame:
+    """One row per factor of a pillar: label, value, 0-100 score, weight, explanation."""
+    return pd.DataFrame({
+        t("table.factor", lang): [t(f"factor.{f.key}", lang) for f in ps.factors],
+        t("table.value", lang): [factor_value(f, currency, lang) for f in ps.factors],
+        t("table.subscore", lang): [None if f.score is None else round(f.score) for f in ps.factors],
+        t("table.weight", lang): [f"{f.weight:g}" for f in ps.factors],
+        t("table.why", lang): [factor_why(f, currency, lang) for f in ps.factors],
+    })
+
+
+def weakest_table(card: Scorecard, currency: str, lang: str = "en", n: int = 5) -> pd.DataFrame:
+    """The factors that cost the survival score most, with the points each costs."""
+    rows = weakest(card, n)
+    return pd.DataFrame({
+        t("table.pillar", lang): [t(f"pillar.{w.pillar}", lang) for w in rows],
+        t("table.factor", lang): [t(f"factor.{w.factor.key}", lang) for w in rows],
+        t("table.value", lang): [factor_value(w.factor, currency, lang) for w in rows],
+        t("table.subscore", lang): [None if w.factor.score is None else round(w.factor.score) for w in rows],
+        t("table.points_lost", lang): [round(w.points_lost, 1) for w in rows],
+        t("table.why", lang): [factor_why(w.factor, currency, lang) for w in rows],
+    })
+
+
+def moves_table(effects: list[MoveEffect], pillar: str | None, lang: str = "en") -> pd.DataFrame:
+    """Moves with their change of ``pillar`` (None: survival score only) and of runway."""
+    columns: dict[str, list[Any]] = {t("table.move", lang): [t(f"move.{e.key}", lang) for e in effects]}
+    if pillar is not None:
+        label = t("table.pillar_delta", lang, pillar=t(f"pillar.{pillar}", lang))
+        columns[label] = [round(e.pillar_deltas[pillar], 1) for e in effects]
+    columns[t("table.survival_delta", lang)] = [round(e.survival_delta, 1) for e in effects]
+    columns[t("table.runway_delta", lang)] = [round(e.runway_delta, 1) for e in effects]
+    return pd.DataFrame(columns)
+
+
+def pillar_kpis(card: Scorecard, lang: str = "en") -> list[Kpi]:
+    """The survival score, then one card per scored pillar (scores out of 100)."""
+    kpis = [Kpi("survival", t("score.survival", lang), t("score.out_of", lang, score=card.survival),
+                help=t("score.survival_help", lang))]
+    kpis += [Kpi(key, t(f"pillar.{key}", lang), t("score.out_of", lang, score=ps.score)) for key, ps in card.pillars.items()]
+    return kpis
+
+
+# --- risk lab -------------------------------------------------------------------
+
+_MONEY_FIELDS = {*PRICE_FIELDS, "gpu_price_per_hour", "cost_per_million_tokens", "starting_cash", "amount"}
+
+
+def input_label(scenario: Scenario, key: str, lang: str = "en") -> str:
+    """A reader's name for an uncertain input: ``Team plan: churn (per month)``."""
+    try:
+        parts = parse_path(key)
+    except KeyError:
+        return key
+    field = str(parts[-1])
+    name = t(f"field.{field}", lang) if f"field.{field}" in STRINGS[lang] else (
+        t("field.growth", lang) if field in GROWTH_FIELDS else field.replace("_", " "))
+    match parts:
+        case ["streams", int(i), *_]:
+            return f"{scenario.streams[i].name}: {name}"
+        case ["funding", int(k), *_]:
+            return f"{scenario.funding[k].name}: {name}"
+        case ["opex", "team", int(j), *_]:
+            return f"{scenario.opex.team[j].role}: {name}"
+    return name[:1].upper() + name[1:]
+
+
+def input_value_text(key: str, value: float, currency: str, lang: str = "en") -> str:
+    """An input's value in its unit: a rate as %, money with its currency, months, closes/fails."""
+    field = key.rsplit(".", 1)[-1]
+    if field == "closes":
+        return t("field.closes" if value else "field.fails", lang)
+    if field in _MONEY_FIELDS:
+        return fmt.price(value, currency, lang)
+    if field.endswith(("_monthly", "_yearly")) or field == "haircut":
+        return fmt.percent(value)
+    if field in ("delay", "start_month", "month"):
+        return t("kpi.months_short", lang, months=value)
+    return f"{value:,.4g}"
+
+
+def tornado_labels(scenario: Scenario, bars: list[TornadoBar], lang: str = "en") -> list[str]:
+    """Each bar's input and the range it is moved over: ``Series A: delay (months) (0.9 months – 6.5 months)``."""
+    cur = scenario.company.currency
+    return [f"{input_label(scenario, b.key, lang)} ({input_value_text(b.key, b.low, cur, lang)} – "
+            f"{input_value_text(b.key, b.high, cur, lang)})" for b in bars]
+
+
+def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
+    """Cards of the Risk lab: survival at the summary month, median runway, alive, shortfall."""
+    month = scenario.risk.survival_month
+    low, median, high = (float(np.percentile(r.runway, q)) for q in (5, 50, 95))
+    runway = (t("risk.horizon_value", lang, months=r.months) if median >= r.months
+              else t("risk.months_value", lang, months=median))
+    return [
+        Kpi("survival", t("risk.kpi.survival", lang, month=month), fmt.percent(r.survival_at(month), 0)),
+        Kpi("median_runway", t("risk.kpi.median_runway", lang), runway,
+            t("risk.kpi.runway_range", lang, low=f"{low:.0f}", high=f"{high:.0f}")),
+        Kpi("alive", t("risk.kpi.alive", lang), fmt.percent(r.default_alive, 0)),
+        Kpi("shortfall", t("risk.kpi.shortfall", lang), fmt.money(r.expected_shortfall, scenario.company.currency, lang),
+            help=t("risk.kpi.shortfall_help", lang)),
+    ]
+
+
+def metric_label(metric: str, scenario: Scenario, lang: str = "en") -> str:
+    return t(f"risk.metric.{metric}", lang, currency=scenario.company.currency, month=scenario.risk.survival_month)
+
+
+def risk_summary(r: RiskResult, base: float, bars: list[TornadoBar], metric: str, scenario: Scenario,
+                 stresses: tuple[str, ...] = (), lang: str = "en") -> str:
+    """The plain-language paragraph: survival at the summary month, the largest driver, runway.
+
+    A driver is named only if it moves the metric by more than 1 % of its value (``base``).
+    """
+    month = scenario.risk.survival_month
+    values = {"share": fmt.percent(r.survival_at(month), 0), "paths": r.paths, "month": month,
+              "metric": t(f"risk.driver_of.{metric}", lang, month=month)}
+    top = bars[0] if bars and bars[0].swing > 0.01 * abs(base) else None
+    first = (t("risk.summary", lang, driver=input_label(scenario, top.key, lang), **values) if top
+             else t("risk.summary_no_driver", lang, **values))
+    if stresses:
+        lead = t("risk.summary_stressed", lang, stresses=", ".join(t(f"stress.{s}", lang) for s in stresses))
+        first = lead + first[:1].lower() + first[1:]
+    low, median, high = (float(np.percentile(r.runway, q)) for q in (5, 50, 95))
+    second = t("risk.summary_runway", lang, median=f"{median:.0f}", low=f"{low:.0f}", high=f"{high:.0f}",
+               alive=fmt.percent(r.default_alive, 0))
+    return f"{first} {second}"
+
+
+def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") -> pd.DataFrame:
+    """The stress-test table: each stress against the base, same random draws."""
+    def name(combo: tuple[str, ...]) -> str:
+        if not combo:
+            return t("stress.base", lang)
+        return t(f"stress.{combo[0]}", lang) if len(combo) == 1 else t("stress.all", lang)
+
+    month = scenario.risk.survival_month
+    return pd.DataFrame({
+        t("table.stress", lang): [name(r.stresses) for r in rows],
+        t("table.median_runway", lang): [r.median_runway for r in rows],
+        t("table.survival_at", lang, month=month): [round(100 * r.survival, 1) for r in rows],
+        t("table.runway_change", lang): [r.runway_change for r in rows],
+        t("table.survival_change", lang): [round(100 * r.survival_change, 1) for r in rows],
+    })
+
+
+def rounds_frame(r: RiskResult, lang: str = "en") -> pd.DataFrame:
+    """Each planned round: chance it closes, is needed, and is needed before it arrives."""
+    return pd.DataFrame({
+        t("table.round", lang): [o.name for o in r.rounds],
+        t("table.planned_month", lang): [o.planned_month for o in r.rounds],
+        t("table.closes", lang): [round(100 * o.closes, 1) for o in r.rounds],
+        t("table.needed", lang): [round(100 * o.needed, 1) for o in r.rounds],
+        t("table.too_late", lang): [round(100 * o.too_late, 1) for o in r.rounds],
+    })
+
+
+# --- comparison -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One scenario in a comparison: its label, figures, scores and simulated odds."""
+
+    label: str
+    scenario: Scenario
+    summary: Summary
+    card: Scorecard
+    risk: RiskResult
+
+
+def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
+    """KPIs side by side; for every scenario after the first, its difference from the first."""
+    def row_values(c: Compared) -> dict[str, tuple[float, str]]:
+        s, cur, month = c.summary, c.scenario.company.currency, c.scenario.risk.survival_month
+        return {
+            t("kpi.cash", lang): (s.cash_now, fmt.money(s.cash_now, cur, lang)),
+            t("kpi.runway", lang): (s.runway_months, t("kpi.runway_value", lang, months=s.runway_months) if s.runs_out
+                                    else t("kpi.runway_full", lang, months=c.scenario.settings.horizon_months)),
+            t("kpi.break_even", lang): (math.nan if s.break_even_month is None else s.break_even_month,
+                                        "—" if s.break_even_month is None else str(s.break_even_month)),
+            t("kpi.default_alive", lang): (float(s.default_alive), t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
+            t("kpi.burn_multiple", lang): (s.burn_multiple, fmt.ratio(s.burn_multiple)),
+            t("kpi.gross_margin", lang): (s.gross_margin, fmt.percent(s.gross_margin)),
+            npv_label(c.scenario, lang): (s.npv, fmt.money(s.npv, cur, lang)),
+            t("score.survival", lang): (c.card.survival, f"{c.card.survival:.0f}"),
+            t("risk.kpi.survival", lang, month=month): (c.risk.survival_at(month), fmt.percent(c.risk.survival_at(month), 0)),
+        }
+
+    rows = [row_values(c) for c in items]
+    table = {t("compare.metric", lang): list(rows[0])}
+    for n, (c, values) in enumerate(zip(items, rows, strict=True)):
+        table[c.label] = [text for _, text in values.values()]
+        if n:
+            table[t("compare.delta", lang, label=c.label)] = [
+                "—" if not (math.isfinite(v) and math.isfinite(b)) else f"{v - b:+,.2f}"
+                for (v, _), (b, _) in zip(values.values(), rows[0].values(), strict=True)]
+    return pd.DataFrame(table)
+
+
+# --- pricing lab ------------------------------------------------------------------
+
+
+def tier_table(result: TierResult, currency: str, lang: str = "en") -> pd.DataFrame:
+    """One row per plan: its price per month ("not offered" when nobody picks it), share, sign-ups."""
+    return pd.DataFrame({
+        t("pricing.tier.plan", lang): [tier.name for tier in result.tiers],
+        t("pricing.tier.price", lang, currency=currency): [
+            fmt.price(float(price), currency, lang) if offered else t("pricing.tier.not_offered", lang)
+            for price, offered in zip(result.prices, result.offered, strict=True)],
+        t("pricing.tier.share", lang): (100 * result.shares).round(1),
+        t("pricing.tier.customers", lang): result.new_customers.round(1),
+    })
+
+PRICE_ROWS = ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv", "runway")
+
+
+def price_table(result: PriceResult, currency: str, unit: str, timing: str, lang: str = "en") -> pd.DataFrame:
+    """Today's price against the optimum: price, volume, revenue, gross profit and margin, NPV, runway."""
+    def column(c: PriceCurve | None) -> list[str]:
+        if c is None:
+            return ["—"] * len(PRICE_ROWS)
+        return [fmt.price(c.prices[0], currency, lang), f"{c.volume[0]:,.1f}", fmt.money(c.revenue[0], currency, lang),
+                fmt.money(c.gross_profit[0], currency, lang), fmt.percent(c.gross_margin[0]),
+                fmt.money(c.npv[0], currency, lang), f"{c.runway[0]:.1f}"]
+
+    rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
+    return pd.DataFrame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
+                        index=rows)

@@ -1,0 +1,1 @@
+"""Storage: the scenario library (SQLAlchemy) and file imports / exports."""

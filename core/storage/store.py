@@ -1,0 +1,415 @@
+"""Saved scenarios: append-only revisions and share links, on SQLite or PostgreSQL.
+
+Nothing a founder saves is ever overwritten: every save, rename, delete (a tombstone),
+undelete and restore appends a revision; a scenario's current state is its latest
+revision. Saving on top of a revision that is no longer the latest (two tabs) is refused
+with :class:`ConflictError`, and the refused version is kept as a new scenario.
+
+Storage: ``WINTERPROOF_DATABASE_URL`` (any SQLAlchemy URL, e.g. PostgreSQL), else a SQLite
+file at ``WINTERPROOF_DB``, else ``winterproof.db`` in the user's data directory. SQLite runs
+with WAL, ``synchronous=FULL``, a 30 s busy timeout and ``BEGIN IMMEDIATE`` for writes.
+
+Share links carry a 256-bit token from :mod:`secrets`; only its SHA-256 is stored and the
+revision is found from the token alone. Links expire (30 days by default) and can be revoked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import platformdirs
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from core.i18n import t
+from core.model import Scenario
+
+SCHEMA_VERSION = 1
+TOKEN_BYTES = 32
+LINK_DAYS = 30
+NAME_LENGTH = 120
+
+metadata = MetaData()
+scenarios_table = Table(
+    "scenarios", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+revisions_table = Table(
+    "revisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario_id", Integer, ForeignKey("scenarios.id"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("name", String(NAME_LENGTH), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("scenario_id", "number"),
+)
+links_table = Table(
+    "share_links", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+version_table = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: lambda conn: metadata.create_all(conn, tables=[scenarios_table, revisions_table, links_table]),
+}
+"""Schema version -> the step that brings a database from the version before to it."""
+
+
+class StoreError(Exception):
+    """A request the store cannot carry out; the message says why, ``code`` names it for translation."""
+
+    def __init__(self, message: str, code: str = "generic"):
+        super().__init__(message)
+        self.code = code
+
+    def localized(self, lang: str) -> str:
+        """The message in ``lang`` (the English message where the catalogue has no translation)."""
+        return t("library.error.name", lang) if self.code == "name" else str(self)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved state of a scenario. ``number`` counts from 1 within the scenario."""
+
+    id: int
+    scenario_id: int
+    number: int
+    action: str
+    name: str
+    deleted: bool
+    created_at: datetime
+    body: str
+
+    @property
+    def scenario(self) -> Scenario:
+        return Scenario.model_validate_json(self.body)
+
+
+class ConflictError(StoreError):
+    """A save based on an old revision: ``latest`` is unchanged, ``copy`` keeps the refused version."""
+
+    def __init__(self, latest: Revision, copy: Revision, base: int):
+        super().__init__(f"revision {latest.number} of {latest.name!r} was saved after revision {base} you started from; "
+                         f"your version was kept as {copy.name!r}")
+        self.latest, self.copy, self.base = latest, copy, base
+
+    def localized(self, lang: str) -> str:
+        detail = t("library.conflict_detail", lang, latest=self.latest.number, name=self.latest.name, base=self.base,
+                   copy=self.copy.name)
+        return t("library.conflict", lang, error=detail)
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    id: int
+    revision_id: int
+    lang: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+    def active(self, now: datetime) -> bool:
+        return self.revoked_at is None and _aware(self.expires_at) > now
+
+
+def default_url() -> str:
+    """The database URL: WINTERPROOF_DATABASE_URL, WINTERPROOF_DB (a SQLite path), or the user data dir."""
+    if url := os.environ.get("WINTERPROOF_DATABASE_URL"):
+        return url
+    path = Path(os.environ.get("WINTERPROOF_DB") or Path(platformdirs.user_data_dir("winterproof")) / "winterproof.db")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+T = TypeVar("T")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """Scenarios, their revisions and share links in one database."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        self.engine = _sqlite_engine(self.url) if self.url.startswith("sqlite") else create_engine(self.url, pool_pre_ping=True)
+        try:
+            self.migrate()
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ---------------------------------------------------------------
+
+    def _write(self, work: Callable[[Connection], T], attempts: int = 5) -> T:
+        """Run ``work`` in one write transaction; retry when another writer held the lock or took the number."""
+        for attempt in range(attempts):
+            try:
+                with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+                    return work(conn)
+            except (OperationalError, IntegrityError) as exc:
+                transient = "locked" in str(exc).lower() or "busy" in str(exc).lower() or isinstance(exc, IntegrityError)
+                if not transient or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def migrate(self) -> int:
+        """Bring the schema to :data:`SCHEMA_VERSION`; refuse a database made by a newer version."""
+        def work(conn: Connection) -> int:
+            version_table.create(conn, checkfirst=True)
+            current = conn.execute(select(func.max(version_table.c.version))).scalar() or 0
+            if current > SCHEMA_VERSION:
+                raise StoreError(f"the database has schema version {current}; this version of Winterproof knows "
+                                 f"up to {SCHEMA_VERSION}")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](conn)
+                conn.execute(insert(version_table).values(version=version, applied_at=_now()))
+            return SCHEMA_VERSION
+
+        return self._write(work)
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(version_table.c.version))).scalar() or 0
+
+    @staticmethod
+    def _row(row) -> Revision:
+        return Revision(row.id, row.scenario_id, row.number, row.action, row.name, row.deleted, _aware(row.created_at), row.body)
+
+    def _latest(self, conn: Connection, scenario_id: int, lock: bool = False) -> Revision:
+        if lock:  # PostgreSQL: serialise writers of one scenario (SQLite already holds the write lock)
+            conn.execute(select(scenarios_table.c.id).where(scenarios_table.c.id == scenario_id).with_for_update())
+        row = conn.execute(select(revisions_table).where(revisions_table.c.scenario_id == scenario_id)
+                           .order_by(revisions_table.c.number.desc()).limit(1)).first()
+        if row is None:
+            raise StoreError(f"no saved scenario with id {scenario_id}")
+        return self._row(row)
+
+    def _append(self, conn: Connection, scenario_id: int, action: str, name: str, body: str, deleted: bool,
+                number: int) -> Revision:
+        revision = Revision(0, scenario_id, number, action, _clean(name), deleted, _now(), body)
+        values = dataclasses.asdict(revision)
+        del values["id"]
+        new_id = conn.execute(insert(revisions_table).values(**values).returning(revisions_table.c.id)).scalar_one()
+        return dataclasses.replace(revision, id=new_id)
+
+    def _new_scenario(self, conn: Connection, name: str, body: str, action: str) -> Revision:
+        sid = conn.execute(insert(scenarios_table).values(created_at=_now()).returning(scenarios_table.c.id)).scalar_one()
+        return self._append(conn, sid, action, name, body, False, 1)
+
+    def _next(self, scenario_id: int, change: Callable[[Revision], tuple[str, str, str, bool]]) -> Revision:
+        """Append the revision ``change(latest)`` -> (action, name, body, deleted) describes."""
+        def work(conn: Connection) -> Revision:
+            latest = self._latest(conn, scenario_id, lock=True)
+            action, name, body, deleted = change(latest)
+            return self._append(conn, scenario_id, action, name, body, deleted, latest.number + 1)
+
+        return self._write(work)
+
+    # --- scenarios --------------------------------------------------------------
+
+    def create(self, name: str, scenario: Scenario) -> Revision:
+        """A new saved scenario; its first revision."""
+        return self._write(lambda conn: self._new_scenario(conn, name, scenario.model_dump_json(), "create"))
+
+    def save(self, scenario_id: int, scenario: Scenario, base: int | None = None) -> Revision:
+        """Append ``scenario`` as the next revision.
+
+        With ``base`` (the revision the editor started from), a save on top of a newer
+        revision is refused: :class:`ConflictError` carries the unchanged latest and a new
+        scenario that keeps the refused version.
+        """
+        body = scenario.model_dump_json()
+
+        def work(conn: Connection) -> tuple[Revision, bool]:
+            latest = self._latest(conn, scenario_id, lock=True)
+            if base is not None and base != latest.number:
+                return latest, False
+            return self._append(conn, scenario_id, "save", latest.name, body, latest.deleted, latest.number + 1), True
+
+        revision, saved = self._write(work)
+        if not saved:
+            stamp = _now().strftime("%Y-%m-%d %H:%M")
+            copy = self._write(lambda conn: self._new_scenario(conn, f"{revision.name} (conflicting copy {stamp})", body,
+                                                                "conflict"))
+            assert base is not None  # only a save from a base revision can be refused
+            raise ConflictError(revision, copy, base)
+        return revision
+
+    def rename(self, scenario_id: int, name: str) -> Revision:
+        return self._next(scenario_id, lambda r: ("rename", name, r.body, r.deleted))
+
+    def delete(self, scenario_id: int) -> Revision:
+        """A tombstone: the scenario leaves the list; ``undelete`` brings it back."""
+        return self._next(scenario_id, lambda r: ("delete", r.name, r.body, True))
+
+    def undelete(self, scenario_id: int) -> Revision:
+        return self._next(scenario_id, lambda r: ("undelete", r.name, r.body, False))
+
+    def restore(self, scenario_id: int, number: int) -> Revision:
+        """A new revision with the content and name of revision ``number``."""
+        old = self.revision(scenario_id, number)
+        return self._next(scenario_id, lambda r: ("restore", old.name, old.body, r.deleted))
+
+    def duplicate(self, scenario_id: int, name: str | None = None) -> Revision:
+        source = self.current(scenario_id)
+        return self._write(lambda conn: self._new_scenario(conn, name or f"{source.name} (copy)", source.body, "duplicate"))
+
+    def current(self, scenario_id: int) -> Revision:
+        with self.engine.connect() as conn:
+            return self._latest(conn, scenario_id)
+
+    def revision(self, scenario_id: int, number: int) -> Revision:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(revisions_table).where(revisions_table.c.scenario_id == scenario_id,
+                                                             revisions_table.c.number == number)).first()
+        if row is None:
+            raise StoreError(f"scenario {scenario_id} has no revision {number}")
+        return self._row(row)
+
+    def history(self, scenario_id: int) -> list[Revision]:
+        """Every revision, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(revisions_table).where(revisions_table.c.scenario_id == scenario_id)
+                                .order_by(revisions_table.c.number.desc())).all()
+        return [self._row(r) for r in rows]
+
+    def list_scenarios(self, include_deleted: bool = False) -> list[Revision]:
+        """The latest revision of every scenario (deleted ones only when asked), newest change first."""
+        latest = (select(revisions_table.c.scenario_id, func.max(revisions_table.c.number).label("number"))
+                  .group_by(revisions_table.c.scenario_id).subquery())
+        query = select(revisions_table).join(latest, (revisions_table.c.scenario_id == latest.c.scenario_id)
+                                             & (revisions_table.c.number == latest.c.number))
+        with self.engine.connect() as conn:
+            rows = [self._row(r) for r in conn.execute(query.order_by(revisions_table.c.id.desc()))]
+        return [r for r in rows if include_deleted or not r.deleted]
+
+    # --- share links ------------------------------------------------------------
+
+    def share(self, scenario_id: int, number: int | None = None, days: int = LINK_DAYS, lang: str = "en") -> tuple[str, ShareLink]:
+        """A new link to one revision (the latest by default): the token, shown once, and the link."""
+        revision = self.current(scenario_id) if number is None else self.revision(scenario_id, number)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        now = _now()
+        expires = now + timedelta(days=days)
+        values = {"token_hash": token_hash(token), "revision_id": revision.id, "lang": lang, "created_at": now,
+                  "expires_at": expires, "revoked_at": None}
+        link_id = self._write(lambda conn: conn.execute(insert(links_table).values(**values).returning(links_table.c.id))
+                              .scalar_one())
+        return token, ShareLink(link_id, revision.id, lang, now, expires, None)
+
+    def open_share(self, token: str, now: datetime | None = None) -> tuple[Revision, ShareLink] | None:
+        """The revision a token shows; None for an unknown, tampered, revoked or expired token alike."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(select(links_table, revisions_table.c.scenario_id, revisions_table.c.number)
+                               .join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
+                               .where(links_table.c.token_hash == token_hash(token))).first()
+        if row is None:
+            return None
+        link = ShareLink(row.id, row.revision_id, row.lang, _aware(row.created_at), _aware(row.expires_at),
+                         None if row.revoked_at is None else _aware(row.revoked_at))
+        if not link.active(now or _now()):
+            return None
+        return self.revision(row.scenario_id, row.number), link
+
+    def revoke(self, link_id: int) -> None:
+        self._write(lambda conn: conn.execute(update(links_table).where(links_table.c.id == link_id,
+                                                                        links_table.c.revoked_at.is_(None))
+                                              .values(revoked_at=_now())))
+
+    def links(self, scenario_id: int) -> list[ShareLink]:
+        """Every link to any revision of the scenario, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(links_table).join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
+                                .where(revisions_table.c.scenario_id == scenario_id).order_by(links_table.c.id.desc())).all()
+        return [ShareLink(r.id, r.revision_id, r.lang, _aware(r.created_at), _aware(r.expires_at),
+                          None if r.revoked_at is None else _aware(r.revoked_at)) for r in rows]
+
+
+def _clean(name: str) -> str:
+    name = " ".join(str(name).split())[:NAME_LENGTH]
+    if not name:
+        raise StoreError("a scenario needs a name", code="name")
+    return name

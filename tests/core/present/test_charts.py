@@ -1,0 +1,164 @@
+"""Figure builders: each figure's traces, titles with their units, zero lines, and the shared template."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.analysis.metrics import runway_months
+from core.analysis.pillars import score
+from core.analysis.pricing import price_curve
+from core.analysis.risk import simulate, tornado
+from core.analysis.van_westendorp import analyse, read_survey
+from core.engine.projection import project
+from core.i18n import t
+from core.model import load_scenario, replace_fields
+from core.present import charts
+
+WINTER = replace_fields(load_scenario("sample_data/capital_winter_round_slips.yaml"), {"risk.paths": 1000})
+B = load_scenario("sample_data/company_b_data_assistant.yaml")
+
+
+@pytest.fixture(scope="module")
+def winter():
+    return WINTER, project(WINTER)
+
+
+@pytest.fixture(scope="module")
+def risk():
+    return simulate(WINTER)
+
+
+def zero_lines(fig) -> list:
+    return [s for s in fig.layout.shapes if s.y0 == 0 and s.y1 == 0]
+
+
+def test_every_builder_starts_from_the_shared_template(winter, risk):
+    s, p = winter
+    card = score(s, p)
+    figures = [charts.cash_balance(p, s.funding), charts.burn_breakdown(p), charts.revenue_mix(p), charts.revenue_share(p),
+               charts.pillar_radar(card), charts.factor_scores(card.pillars["funds"]), charts.serving_cost(p),
+               charts.cash_fan(risk, p), charts.survival_curve(risk, p, 18), charts.runway_histogram(risk),
+               charts.npv_histogram(risk, "USD", timing="end"), charts.compare_cash([("a", p)])]
+    for fig in figures:
+        assert fig.layout.template.layout.colorway == charts.PALETTE
+        assert fig.layout.title.text
+
+
+def test_cash_balance_draws_cash_the_zero_line_each_round_and_the_month_cash_runs_out(winter):
+    s, p = winter
+    fig = charts.cash_balance(p, s.funding, compare=p)
+    cash = next(tr for tr in fig.data if tr.name == t("chart.cash.series"))
+    np.testing.assert_allclose(cash.y, p.cash[0])
+    assert len(zero_lines(fig)) == 1
+    assert "(USD)" in fig.layout.title.text and "(USD)" in fig.layout.yaxis.title.text
+    assert fig.layout.xaxis.title.text == "Month"
+    rounds = next(tr for tr in fig.data if tr.name == t("chart.cash.funding"))
+    assert list(rounds.text) == [r.name for r in s.funding if r.month < p.months]
+    runs_out = next(tr for tr in fig.data if tr.name == t("chart.cash.runs_out"))
+    runway = int(runway_months(p.cash)[0])
+    assert runs_out.y[0] == pytest.approx(p.cash[0, runway]) and runs_out.y[0] < 0
+    assert any(tr.line.dash == "dash" for tr in fig.data)     # the saved plan to compare against
+
+
+def test_burn_breakdown_stacks_every_nonzero_cost_line_under_revenue(winter):
+    _, p = winter
+    fig = charts.burn_breakdown(p)
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    total = sum(np.asarray(tr.y) for tr in bars)
+    np.testing.assert_allclose(total, p.cost_of_revenue[0] + p.opex_total[0] + p.debt_service[0])
+    assert fig.layout.barmode == "stack" and "per month" in fig.layout.yaxis.title.text
+    np.testing.assert_allclose(next(tr for tr in fig.data if tr.type == "scatter").y, p.revenue[0])
+
+
+def test_revenue_mix_has_a_stacked_area_per_stream_and_shares_add_to_100(winter):
+    _, p = winter
+    mix = charts.revenue_mix(p)
+    assert [tr.name for tr in mix.data] == list(p.stream_names)
+    assert {tr.stackgroup for tr in mix.data} == {"revenue"}
+    assert sum(charts.revenue_share(p).data[0].x) == pytest.approx(100)
+
+
+def test_pillar_charts_are_on_a_0_to_100_scale(winter):
+    s, p = winter
+    card = score(s, p)
+    radar = charts.pillar_radar(card).data[0]
+    assert radar.r[0] == radar.r[-1] and len(radar.r) == len(card.pillars) + 1      # the polygon closes
+    assert tuple(charts.pillar_radar(card).layout.polar.radialaxis.range) == (0, 100)
+    funds = card.pillars["funds"]
+    bars = charts.factor_scores(funds)
+    assert list(bars.data[0].x) == [f.score for f in funds.factors if f.score is not None]
+    assert tuple(bars.layout.xaxis.range) == (0, 100)
+    assert charts.score_colour(39.9) == charts.PALETTE[2] and charts.score_colour(40) == charts.PALETTE[1]
+    assert charts.score_colour(70) == charts.PALETTE[4]
+
+
+def test_serving_cost_shows_cost_per_token_and_share_of_revenue(winter):
+    _, p = winter
+    fig = charts.serving_cost(p)
+    np.testing.assert_allclose(fig.data[0].y, p.cost_per_million_tokens[0])
+    serving = p.cost_of_revenue_items["inference"][0] + p.cost_of_revenue_items["hosting"][0]
+    np.testing.assert_allclose(fig.data[1].y, 100 * serving / p.revenue[0])
+    assert "%" in fig.layout.yaxis2.title.text and "USD" in fig.layout.yaxis.title.text
+
+
+def test_market_funnel_is_log_scaled_and_absent_without_a_market(winter):
+    s, p = winter
+    fig = charts.market_funnel(s.strategy.market, p)
+    assert fig.layout.xaxis.type == "log"
+    assert fig.data[0].x[-1] == pytest.approx(max(p.revenue[0, :12].sum(), 1.0))
+    bare = replace_fields(s, {"strategy.market.tam_yearly": None, "strategy.market.sam_yearly": None,
+                              "strategy.market.som_yearly": None})
+    assert charts.market_funnel(bare.strategy.market, p) is None
+
+
+def test_risk_charts_show_bands_the_median_the_zero_line_and_odds_in_percent(winter, risk):
+    _, p = winter
+    fan = charts.cash_fan(risk, p)
+    median = next(tr for tr in fan.data if tr.name == t("chart.fan.median"))
+    np.testing.assert_allclose(median.y, risk.cash_bands[2])
+    assert len(zero_lines(fan)) == 1 and "1,000 futures" in fan.layout.title.text
+    survival = charts.survival_curve(risk, p, 18)
+    assert survival.data[0].y[0] == pytest.approx(100) and tuple(survival.layout.yaxis.range) == (0, 105)
+    assert "month-end flows" in charts.npv_histogram(risk, "USD", timing="end").layout.xaxis.title.text
+    assert len(charts.runway_histogram(risk).data[0].x) == risk.paths
+
+
+def test_tornado_has_a_low_and_a_high_bar_per_input_around_the_base():
+    base, bars = tornado(B, "runway", paths=500)
+    fig = charts.tornado_chart(base, bars, [b.key for b in bars], "Mean runway (months)", top=5)
+    low, high = fig.data
+    assert len(low.y) == len(high.y) == min(5, len(bars))
+    np.testing.assert_allclose(np.asarray(low.x) + base, [b.metric_low for b in bars[:5]])
+    assert fig.layout.shapes[0].x0 == base
+
+
+def test_price_response_has_four_panels_with_today_and_the_optimum_marked():
+    curve = price_curve(WINTER, 0, np.geomspace(0.5, 5, 31))
+    fig = charts.price_response(curve, 1.5, 1.15, 0.43, stream="API", unit="1M tokens", currency="USD", timing="end")
+    panels = [tr for tr in fig.data if tr.x[0] is not None]
+    assert len(panels) == 4
+    np.testing.assert_allclose(panels[3].y, curve.npv)
+    assert len(fig.layout.shapes) == 4 * 3                      # today, optimum and floor in every panel
+    assert {a.text for a in fig.layout.annotations} >= {"NPV (month-end flows)"}
+    assert [tr.name for tr in fig.data if tr.x[0] is None] == ["Today: $1.50", "Optimal: $1.15", "Unit cost: $0.43"]
+
+
+def test_van_westendorp_draws_four_curves_in_percent_and_its_points():
+    result = analyse(read_survey(Path("sample_data/van_westendorp_survey.csv").read_bytes()))
+    fig = charts.van_westendorp(result)
+    assert len(fig.data) == 4 and max(max(tr.y) for tr in fig.data) <= 100
+    assert {a.text.split()[0] for a in fig.layout.annotations} == {"PMC", "PME", "OPP", "IPP"}
+
+
+def test_comparison_charts_have_a_series_per_scenario(winter, risk):
+    s, p = winter
+    pb = project(B)
+    cash = charts.compare_cash([("Winter", p), ("B", pb)])
+    assert [tr.name for tr in cash.data] == ["Winter (USD)", "B (USD)"] and len(zero_lines(cash)) == 1
+    revenue = charts.compare_revenue([("Winter", p), ("B", pb)])
+    assert sum(sum(tr.y) for tr in revenue.data) == pytest.approx(p.revenue[0, :12].sum() + pb.revenue[0, :12].sum())
+    pillars = charts.compare_pillars([("Winter", score(s, p)), ("B", score(B, pb))])
+    assert len(pillars.data) == 2 and tuple(pillars.layout.yaxis.range) == (0, 100)
+    survival = charts.compare_survival([("Winter", risk)])
+    np.testing.assert_allclose(survival.data[0].y, 100 * risk.survival)
