@@ -1,5 +1,7 @@
 """Metrics of a projection: runway, break-even, default alive, burn multiple, NPV/IRR, ...
 
+Over 400 lines because most of it is numpy-style docstrings with doctests: each metric is short.
+
 Array functions take (paths, months) arrays and return one value per path.
 ``summarize`` collects the headline figures of one path for pages and the CLI.
 

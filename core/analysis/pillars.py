@@ -1,5 +1,8 @@
 """The strategy pillars as transparent scored models, and the survival score.
 
+Over 400 lines on purpose: the factor table (SPECS), the measures and the moves are one
+documented model that a reader checks against the README's table in one place.
+
 A pillar's score (0-100) is the weighted mean of its factors' sub-scores. A factor is a
 value measured on the projection where the scenario has the data, or read from
 ``scenario.strategy`` where it does not, mapped to 0-100 by a documented monotone

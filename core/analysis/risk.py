@@ -1,5 +1,8 @@
 """Monte Carlo survival odds, capital-winter stress tests and sensitivity (tornado).
 
+Over 400 lines on purpose: draws, stresses and the tornado share one set of common random
+numbers, and splitting them would spread that contract over several files.
+
 Every uncertain input gets one standard-normal draw per path, from a generator seeded by
 ``(risk.seed, crc32(input key))``, so adding an input never changes the others' draws;
 rank correlations are imposed with a Gaussian copula (Pearson ``2 sin(pi r / 6)`` gives

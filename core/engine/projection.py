@@ -1,5 +1,7 @@
 """The monthly cash-flow engine, vectorised over (paths, months).
 
+Over 400 lines because each line item is its own function with its formula in its docstring.
+
 ``project(scenario, draws)`` is the one engine: the deterministic view, Monte Carlo,
 pricing and sensitivity all call it. It is written one function per line item, each stating
 its formula — :func:`revenue_streams`, :func:`cost_per_million_tokens`, :func:`cost_of_revenue`,

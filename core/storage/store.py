@@ -1,5 +1,8 @@
 """Saved scenarios: append-only revisions and share links, on SQLite or PostgreSQL.
 
+Over 400 lines on purpose: the transaction, locking and retry rules of both back ends must
+be read together with the operations that rely on them.
+
 Nothing a founder saves is ever overwritten: every save, rename, delete (a tombstone),
 undelete and restore appends a revision; a scenario's current state is its latest
 revision. Saving on top of a revision that is no longer the latest (two tabs) is refused
