@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
 
@@ -140,6 +141,20 @@ def scenario_data(draw):
         "funding": draw(st.lists(rounds(), max_size=3)),
         "strategy": draw(strategy()),
     }
+
+
+def three_path_draws(scenario, data) -> dict:
+    """Draws for three paths: starting cash, and the first stream's churn (or volume) and, with a
+    demand model, its price, drawn by hypothesis's ``data``."""
+    draws = {"company.starting_cash": np.array([0.0, 5e5, 2e6])}
+    if scenario.streams:
+        s0 = scenario.streams[0]
+        field = "churn_monthly" if s0.kind == "subscription" else s0.VOLUME
+        draws[f"streams[0].{field}"] = np.array(data.draw(st.lists(st.floats(0, 0.9), min_size=3, max_size=3)))
+        if s0.PRICE and s0.demand is not None:  # a drawn price moves volume through the demand model
+            draws[f"streams[0].{s0.PRICE}"] = getattr(s0, s0.PRICE) * np.array(data.draw(st.lists(
+                st.floats(0.2, 3), min_size=3, max_size=3)))
+    return draws
 
 
 def scenarios():

@@ -12,7 +12,7 @@ from core.analysis.metrics import burn_multiple_grade, summarize
 from core.engine.projection import project
 from core.model import Settings, load_scenario, parse_scenario
 from core.present.report import irr_kpi
-from tests.scenarios import budget, scenarios
+from tests.scenarios import budget, scenarios, three_path_draws
 
 BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 0}, "settings": {"horizon_months": 24}}
 
@@ -557,11 +557,7 @@ def test_summary_fields_of_a_growing_company_by_hand():
 @budget(30)
 def test_every_path_of_a_batch_gets_the_metrics_of_its_own_projection(scenario, data):
     """Vectorised over paths: path i of a batch equals the single projection of path i's draws (no mixing across paths)."""
-    draws = {"company.starting_cash": np.array([0.0, 3e5, 2e6])}
-    if scenario.streams:
-        s0 = scenario.streams[0]
-        field = "churn_monthly" if s0.kind == "subscription" else next(iter(s0.TERMS.values()))[0][0]
-        draws[f"streams[0].{field}"] = np.array(data.draw(st.lists(st.floats(0, 0.9), min_size=3, max_size=3)))
+    draws = three_path_draws(scenario, data)
     if scenario.opex.team:
         draws["opex.team[0].headcount"] = np.array([0.0, 1.0, 5.0])
     batch = project(scenario, draws)

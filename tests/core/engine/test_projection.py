@@ -10,7 +10,7 @@ from core.analysis.metrics import runway_months
 from core.engine.projection import project
 from core.engine.reference import reference_breakdown, reference_project
 from core.model import field_bounds, load_scenario, parse_scenario
-from tests.scenarios import budget, scenarios
+from tests.scenarios import budget, scenarios, three_path_draws
 
 BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 10_000}, "settings": {"horizon_months": 24}}
 
@@ -92,14 +92,7 @@ def test_engine_matches_the_month_by_month_reference(scenario):
 @given(scenario=scenarios(), data=st.data())
 @budget(30)
 def test_each_drawn_path_matches_the_reference_with_those_values(scenario, data):
-    draws = {"company.starting_cash": np.array([0.0, 5e5, 2e6])}
-    if scenario.streams:
-        s0 = scenario.streams[0]
-        field = "churn_monthly" if s0.kind == "subscription" else next(iter(s0.TERMS.values()))[0][0]
-        draws[f"streams[0].{field}"] = np.array(data.draw(st.lists(st.floats(0, 0.9), min_size=3, max_size=3)))
-        if s0.PRICE and s0.demand is not None:  # a drawn price moves volume through the demand model
-            draws[f"streams[0].{s0.PRICE}"] = getattr(s0, s0.PRICE) * np.array(data.draw(st.lists(
-                st.floats(0.2, 3), min_size=3, max_size=3)))
+    draws = three_path_draws(scenario, data)
     if scenario.funding:
         draws["funding[0].month"] = np.array([0.0, 3.0, 7.4])
     p = project(scenario, draws)
