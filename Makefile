@@ -47,7 +47,7 @@ test: $(DEV) browser postgres lint
 
 # Hypothesis with 25x the examples, randomised (make test is derandomised): pin what it finds with @example.
 test-explore: $(DEV)
-	HYPOTHESIS_PROFILE=explore $(PY) -m pytest tests/core tests/test_cli.py --deselect tests/core/test_store.py
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest tests/core tests/test_cli.py --deselect tests/core/storage/test_store.py
 
 # Mutation testing of the six engine modules with mutmut 3 ([tool.mutmut] in pyproject.toml; results in ./mutants,
 # kept between runs so a second run only re-tests what changed). Slow: not part of `make test`; see BENCHMARKS.md.
