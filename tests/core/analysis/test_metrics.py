@@ -732,3 +732,18 @@ def test_ratios_and_shares_of_amounts_below_one():
     rev = np.zeros((1, 2, 12))
     rev[0, 0, 0], rev[0, 1, 0] = 0.1, 0.3
     np.testing.assert_allclose(metrics.stream_shares(rev), [[0.25, 0.75]])
+
+
+def test_payback_of_acquisition_needs_a_positive_margin_and_half_a_customer_a_month_has_a_cac():
+    base = {"kind": "subscription", "name": "s", "starting_customers": 100, "new_customers_per_month": 10, "churn_monthly": 0.1,
+            "price_per_month": 10, "cac_per_customer": 50}
+    # inference 10 per customer against a price of 10: margin exactly 0, a CAC but no payback
+    zero = metrics.unit_economics(project(scenario_of(24, streams=[{**base, "mtok_per_customer_month": 10}],
+                                                      ai_costs={"cost_per_million_tokens": 1})))
+    assert zero.cac == pytest.approx(50) and zero.cac_payback_months is None
+    # inference 9.5: a margin of 0.5 a customer-month pays 50 back in 100 months
+    thin = metrics.unit_economics(project(scenario_of(24, streams=[{**base, "mtok_per_customer_month": 9.5}],
+                                                      ai_costs={"cost_per_million_tokens": 1})))
+    assert thin.cac_payback_months == pytest.approx(100)
+    half = metrics.unit_economics(project(scenario_of(24, streams=[{**base, "new_customers_per_month": 0.5}])))
+    assert half.cac == pytest.approx(50)
