@@ -739,3 +739,13 @@ def test_the_tornado_defaults_to_the_mean_runway_over_2000_paths_and_keeps_its_s
     late, _ = tornado(s, "runway", paths=500, stresses=("delay_12",))
     assert late == pytest.approx(metric_value(simulate(s, ("delay_12",), paths=500), "runway", 18))
     assert late < tornado(s, "runway", paths=500)[0]
+
+
+def test_paths_projected_in_chunks_are_each_path_once_in_order():
+    inputs = risk.uncertain_inputs(B)
+    draws = risk.engine_draws(B, inputs, risk.draw_normals(B, inputs, 2 * risk.CHUNK + 7))
+    joined = risk.project_paths(B, draws)
+    whole = project(B, draws)
+    assert joined["cash"].shape == whole.cash.shape == (2 * risk.CHUNK + 7, 60)
+    np.testing.assert_allclose(joined["cash"], whole.cash, rtol=1e-12, atol=1e-6)
+    assert joined["closes"].shape == (2 * risk.CHUNK + 7, 1) and joined["alive"].shape == (2 * risk.CHUNK + 7,)
