@@ -495,3 +495,14 @@ def test_tiers_default_to_the_documented_settings_and_take_up_to_four_plans():
     four = (Tier("Free", 0.1, 0.2, free=True), Tier("A", 1.0), Tier("B", 2.0), Tier("C", 4.0))
     r = optimise_tiers(WINTER, 1, four, median_wtp=110.0, prospects_per_month=60.0, customers=300)
     assert r.prices.shape == (4,) and r.prices[0] == 0.0
+
+
+def test_plan_names_stay_distinct_when_the_stream_name_is_long():
+    """Each plan's stream is named after its tier; cutting the name to 80 characters must not cut the tier off
+    (three plans of one name share one column of the monthly table)."""
+    data = WINTER.model_dump()
+    data["streams"][1]["name"] = "Team plan for regulated enterprise analytics customers in finance and healthcare"[:78]
+    split = pricing.tier_scenario(parse_scenario(data), 1, pricing.DEFAULT_TIERS)
+    names = [s.name for s in split.streams[2:]]
+    assert len(set(names)) == 3 and all(len(n) <= 80 for n in names)
+    assert len([c for c in project(split).to_frame().columns if c.startswith("revenue:")]) == 5

@@ -749,3 +749,14 @@ def test_paths_projected_in_chunks_are_each_path_once_in_order():
     assert joined["cash"].shape == whole.cash.shape == (2 * risk.CHUNK + 7, 60)
     np.testing.assert_allclose(joined["cash"], whole.cash, rtol=1e-12, atol=1e-6)
     assert joined["closes"].shape == (2 * risk.CHUNK + 7, 1) and joined["alive"].shape == (2 * risk.CHUNK + 7,)
+
+
+def test_default_inputs_accept_a_cost_decline_above_95_percent():
+    """A yearly inference-cost decline may be up to 99 % (the pillars' "cost_decline" move makes 0.99); its default law
+    (20 points lower to 10 points higher, capped at 95 %) must still be a valid triangular around it, and the
+    simulation must run."""
+    s = parse_scenario({"company": {"name": "Fast", "starting_cash": 1e6},
+                        "ai_costs": {"cost_per_million_tokens": 2, "cost_decline_yearly": 0.97}})
+    law = risk.default_inputs(s)["ai_costs.cost_decline_yearly"]
+    assert law.low <= 0.97 == law.mode <= law.high <= 0.99
+    assert simulate(s, paths=1000).paths == 1000

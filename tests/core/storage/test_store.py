@@ -663,3 +663,7 @@ def test_an_unversioned_database_has_schema_version_0(tmp_path):
         with s.engine.begin() as conn:
             conn.execute(version_table.delete())
         assert s.schema_version() == 0
+
+
+def test_a_name_cut_at_120_characters_does_not_end_in_a_space():
+    assert _clean("x" * 119 + " yz") == "x" * 119
