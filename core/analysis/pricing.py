@@ -297,7 +297,7 @@ def tier_scenario(scenario: Scenario, i: int, tiers: tuple[Tier, ...]) -> Scenar
     updates: dict[str, object] = {f"streams[{i}].new_customers_per_month": 0, f"streams[{i}].demand": None}
     for j, tier in enumerate(tiers):
         updates[f"streams[{first + j}]"] = {
-            **base, "name": f"{base['name']} — {tier.name}"[:80], "starting_customers": 0, "demand": None, "trial": None,
+            **base, "name": f"{base['name'][:80 - len(tier.name) - 3].rstrip()} — {tier.name}", "starting_customers": 0, "demand": None, "trial": None,
             "mtok_per_customer_month": base["mtok_per_customer_month"] * tier.tokens}
     return replace_fields(scenario, updates)
 

@@ -111,7 +111,8 @@ def default_inputs(scenario: Scenario) -> dict[str, Distribution]:
         value = getattr(ai, field)
         out[f"ai_costs.{field}"] = range90(0.7 * value, 1.5 * value)
         d = ai.cost_decline_yearly
-        out["ai_costs.cost_decline_yearly"] = triangular(max(0.0, d - 0.2), d, min(0.95, d + 0.1))
+        # 20 points lower to 10 higher, capped at 95 % unless the scenario itself is above (mode <= high)
+        out["ai_costs.cost_decline_yearly"] = triangular(max(0.0, d - 0.2), d, max(d, min(0.95, d + 0.1)))
     for j, role in enumerate(scenario.opex.team):
         if role.start_month > 0:
             s = role.start_month

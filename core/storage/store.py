@@ -412,7 +412,7 @@ class Store:
 
 
 def _clean(name: str) -> str:
-    name = " ".join(str(name).split())[:NAME_LENGTH]
+    name = " ".join(str(name).split())[:NAME_LENGTH].rstrip()
     if not name:
         raise StoreError("a scenario needs a name", code="name")
     return name
