@@ -296,8 +296,9 @@ def tier_scenario(scenario: Scenario, i: int, tiers: tuple[Tier, ...]) -> Scenar
     first = len(scenario.streams)
     updates: dict[str, object] = {f"streams[{i}].new_customers_per_month": 0, f"streams[{i}].demand": None}
     for j, tier in enumerate(tiers):
+        name = f"{base['name'][:80 - len(tier.name) - 3].rstrip()} — {tier.name}"  # the tier name survives the 80-character cut
         updates[f"streams[{first + j}]"] = {
-            **base, "name": f"{base['name'][:80 - len(tier.name) - 3].rstrip()} — {tier.name}", "starting_customers": 0, "demand": None, "trial": None,
+            **base, "name": name, "starting_customers": 0, "demand": None, "trial": None,
             "mtok_per_customer_month": base["mtok_per_customer_month"] * tier.tokens}
     return replace_fields(scenario, updates)
 
