@@ -244,4 +244,4 @@ Stream = Annotated[
     | ProductSalesStream,
     Field(discriminator="kind"),
 ]
-STREAM_KINDS = ("subscription", "usage", "projects", "data", "advertising", "product_sales")
+STREAM_KINDS = tuple(c.model_fields["kind"].default for c in STREAM_CLASSES)
