@@ -26,6 +26,7 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("views/build.py", "nav.build", "nav.section.plan", ":material/edit_square:", "build", "build.section"),
     PageSpec("views/overview.py", "nav.overview", "nav.section.plan", ":material/dashboard:", "", "kpi.runway"),
     PageSpec("views/funds.py", "nav.funds", "nav.section.plan", ":material/local_fire_department:", "funds",
              "funds.round_delay"),
@@ -44,13 +45,14 @@ PAGES: tuple[PageSpec, ...] = (
              "input.runway_target"),
     PageSpec("views/market.py", "nav.market", "nav.section.strategy", ":material/target:", "market", "input.competition"),
 )
-"""The first page is the default one, served at ``/`` (Streamlit ignores a default page's url_path)."""
+"""The page with an empty url_path (the Overview) is the default one, served at ``/``."""
 
 
 def navigation_pages(lang: str) -> dict[str, list[st.Page]]:
     """``st.navigation``'s input: the pages by section, titled in ``lang``."""
     sections: dict[str, list[st.Page]] = {}
-    for n, spec in enumerate(PAGES):
-        page = st.Page(spec.file, title=t(spec.title, lang), icon=spec.icon, url_path=spec.url_path or None, default=n == 0)
+    for spec in PAGES:
+        page = st.Page(spec.file, title=t(spec.title, lang), icon=spec.icon, url_path=spec.url_path or None,
+                       default=not spec.url_path)
         sections.setdefault(t(spec.section, lang), []).append(page)
     return sections

@@ -11,6 +11,8 @@ Session keys (all of them, for every page):
 - ``lever.*``: what-if widgets (relative changes, applied on request); ``input.*``: widgets
   that edit the scenario directly. Both are cleared when a new scenario is loaded, so their
   defaults follow it.
+- ``editor.*`` / ``edit.*``: the Build page's draft and its widgets (see :mod:`ui.editor`), also
+  cleared when a new scenario is loaded; ``build.*``: that page's own pickers and buttons.
 - ``pricing.*``, ``library.*``, ``share.*``, ``download.*``: buttons and pickers of those pages.
 """
 
@@ -46,7 +48,7 @@ def set_scenario(scenario: Scenario, library: tuple[int, int, str] | None = None
     """
     st.session_state["scenario"] = scenario
     st.session_state["library"] = library
-    for key in [k for k in st.session_state if str(k).startswith(("lever.", "input."))]:
+    for key in [k for k in st.session_state if str(k).startswith(("lever.", "input.", "editor.", "edit."))]:
         del st.session_state[key]
 
 

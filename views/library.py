@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
-from core.storage.store import StoreError
 from ui.cached import store
+from ui.saving import run, save_controls
 from ui.session import current_scenario, lang, set_scenario
 from ui.share import share_link
 
@@ -16,18 +16,6 @@ db = store()
 st.title(t("library.title", lang()))
 st.caption(t("library.intro", lang()))
 opened = st.session_state.get("library")
-
-
-def run(action, *args) -> None:
-    """Carry out a store action from a button; problems become messages, never exceptions."""
-    try:
-        result = action(*args)
-    except StoreError as exc:
-        st.session_state["library.message"] = ("error", exc.localized(lang()))
-        return
-    st.session_state["library.message"] = ("success", t("library.done", lang(), name=result.name, number=result.number))
-    if action in (db.save, db.create) or (opened and result.scenario_id == opened[0]):
-        st.session_state["library"] = (result.scenario_id, result.number, result.name)
 
 
 def open_revision(scenario_id: int, number: int | None = None) -> None:
@@ -39,16 +27,7 @@ def open_revision(scenario_id: int, number: int | None = None) -> None:
 # --- save the scenario every page is showing
 with st.container(border=True):
     st.subheader(t("library.save", lang()))
-    name = st.text_input(t("library.name", lang()), scenario.company.name, max_chars=120, key="library.name")
-    left, right = st.columns(2)
-    left.button(t("library.save_new", lang()), key="library.save_new", on_click=run, args=(db.create, name, scenario))
-    if opened is not None:
-        right.button(t("library.save_revision", lang(), name=opened[2]), key="library.save_revision", type="primary",
-                     on_click=run, args=(db.save, opened[0], scenario, opened[1]))
-
-if "library.message" in st.session_state:
-    kind, text = st.session_state.pop("library.message")
-    (st.error if kind == "error" else st.success)(text)
+    save_controls(scenario)
 
 # --- what is saved
 show_deleted = st.toggle(t("library.show_deleted", lang()), key="library.show_deleted")

@@ -17,11 +17,13 @@ from core.model.base import (
     Name,
     Share,
 )
-from core.model.edit import replace_fields
+from core.model.draft import UNDO_DEPTH, Draft
+from core.model.edit import replace_fields, set_fields
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
-from core.model.paths import field_bounds, parse_path
+from core.model.paths import field_bounds, parse_path, schema_bounds
 from core.model.scenario import AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings
+from core.model.starter import PRICE_LEVEL, Start, new_stream, read_start, starter_scenario
 from core.model.strategy import (
     FACTORS,
     PILLARS,
@@ -74,9 +76,11 @@ __all__ = [
     "MAX_MONTH",
     "PILLARS",
     "PRICE_FIELDS",
+    "PRICE_LEVEL",
     "SCHEMA_VERSION",
     "STREAM_CLASSES",
     "STREAM_KINDS",
+    "UNDO_DEPTH",
     "AICosts",
     "AdvertisingStream",
     "Bound",
@@ -90,6 +94,7 @@ __all__ = [
     "Demand",
     "Differentiation",
     "Distribution",
+    "Draft",
     "GrowthMonthly",
     "LogNormal",
     "Market",
@@ -114,6 +119,7 @@ __all__ = [
     "ScenarioError",
     "Settings",
     "Share",
+    "Start",
     "Strategy",
     "Stream",
     "SubscriptionStream",
@@ -128,9 +134,14 @@ __all__ = [
     "format_errors",
     "load_scenario",
     "loads_scenario",
+    "new_stream",
     "parse_path",
     "parse_scenario",
     "problems_of",
+    "read_start",
     "replace_fields",
+    "schema_bounds",
+    "set_fields",
+    "starter_scenario",
     "triangular",
 ]

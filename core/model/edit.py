@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,22 +11,17 @@ from core.model.paths import parse_path
 from core.model.scenario import Scenario
 
 
-def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenario:
-    """The one way to change a scenario: a validated copy with fields replaced by path.
+def set_fields(data: dict, updates: Mapping[str, object]) -> dict:
+    """A copy of plain scenario data (``model_dump()``) with fields replaced by path, not validated.
 
-    ``updates`` maps field paths to new values, applied in order, e.g.
-    ``{"strategy.model_quality": 4, "streams[1].price_per_unit": 12}``; an index one past
-    the end of a list appends (``opex.team[3]`` on a team of three adds a role). Levers,
-    the pricing lab's "apply", tiers, pillar moves and page inputs all edit through here.
+    ``updates`` maps field paths to new values, applied in order; an index one past the end
+    of a list appends (``opex.team[3]`` on a team of three adds a role). The editor keeps
+    its draft this way, valid or not. KeyError when a path does not lead to a field's parent.
 
-    Raises ScenarioError (every problem with its field path) when the result is invalid,
-    KeyError when a path does not lead to a field's parent.
-
-    >>> s = parse_scenario({"company": {"name": "Acme", "starting_cash": 1000}})
-    >>> replace_fields(s, {"company.starting_cash": 5000}).company.starting_cash
-    5000.0
+    >>> set_fields({"opex": {"team": []}}, {"opex.team[0]": {"role": "CTO"}})
+    {'opex': {'team': [{'role': 'CTO'}]}}
     """
-    data = scenario.model_dump()
+    data = copy.deepcopy(data)
     for path, value in updates.items():
         *parents, last = parse_path(path)
         node: Any = data
@@ -40,4 +36,21 @@ def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenari
             node[last] = value
         else:
             raise KeyError(path)
-    return parse_scenario(data)
+    return data
+
+
+def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenario:
+    """The one way to change a scenario: a validated copy with fields replaced by path.
+
+    ``updates`` as in :func:`set_fields`, e.g. ``{"strategy.model_quality": 4,
+    "streams[1].price_per_unit": 12}``. Levers, the pricing lab's "apply", tiers, pillar
+    moves, page inputs and the editor all edit through here.
+
+    Raises ScenarioError (every problem with its field path) when the result is invalid,
+    KeyError when a path does not lead to a field's parent.
+
+    >>> s = parse_scenario({"company": {"name": "Acme", "starting_cash": 1000}})
+    >>> replace_fields(s, {"company.starting_cash": 5000}).company.starting_cash
+    5000.0
+    """
+    return parse_scenario(set_fields(scenario.model_dump(), updates))

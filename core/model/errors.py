@@ -45,9 +45,21 @@ class ScenarioError(ValueError):
             return self.errors
         return [_line(p, lang) for p in self.problems]
 
+    def by_field(self, lang: str) -> dict[str, list[str]]:
+        """The problems in ``lang`` grouped by field path, without the path (to show beside the field)."""
+        if self.problems is None:
+            return {"(file)": self.errors}
+        grouped: dict[str, list[str]] = {}
+        for p in self.problems:
+            grouped.setdefault(p.path, []).append(_message(p, lang))
+        return grouped
+
 
 def _line(problem: Problem, lang: str) -> str:
+    return f"{problem.path}: {_message(problem, lang)}"
 
+
+def _message(problem: Problem, lang: str) -> str:
     key = f"error.{problem.code}"
     values = dict(problem.values)
     got = values.pop("got", None)
@@ -55,8 +67,14 @@ def _line(problem: Problem, lang: str) -> str:
         text = t(key, lang, **values)
     except KeyError:  # a code or value the catalogue does not know: the validator's own words
         text = t("error.generic", lang, msg=values.get("msg", problem.code))
-    shown = "" if got is None or isinstance(got, dict | list) else t("error.got", lang, value=repr(got))
-    return f"{problem.path}: {text}{shown}"
+    shown = "" if got is None or isinstance(got, dict | list) else t("error.got", lang, value=_quoted(got))
+    return f"{text}{shown}"
+
+
+def _quoted(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters (a hostile value is never echoed whole)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _field_path(loc: tuple) -> str:
@@ -79,7 +97,7 @@ def format_errors(error: ValidationError) -> list[str]:
     for err in error.errors(include_url=False):
         msg = err["msg"].removeprefix("Value error, ")
         got = err.get("input")
-        shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+        shown = "" if isinstance(got, dict | list) or got is None else f" (got {_quoted(got)})"
         lines.append(f"{_field_path(err['loc'])}: {msg}{shown}")
     return lines
 

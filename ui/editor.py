@@ -1,0 +1,285 @@
+"""The scenario editor's state and widgets: one widget per field path, all bound to one draft.
+
+Session keys: ``editor.draft`` (the :class:`~core.model.Draft`), ``editor.synced`` (the
+scenario the draft last agreed with), ``editor.gen`` (a counter in every widget key; it moves
+when the draft changes under the widgets — undo, redo, discard, a list restructured — so each
+widget is rebuilt at the draft's value) and ``editor.snap`` (the draft when the counter last
+moved: the base the tables' edit states apply to). Widget keys are ``edit.<gen>.<path>``.
+
+A field widget writes its value into the draft from its ``on_change`` callback; a table is
+read from its edit state (``edited_rows`` / ``added_rows`` / ``deleted_rows``) over the snapshot,
+so a cell nobody touched keeps its exact value. Whenever the draft is valid it becomes the
+current scenario (kept linked to the library); while it is not, every other page keeps the
+last valid one and each problem is shown at its field.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import typing
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.i18n import t
+from core.model import Draft, ScenarioError, parse_path, schema_bounds
+from core.present.fields import TABLES, generic, kind_of
+from ui.session import current_scenario, lang, update_scenario
+
+OPTION_KEYS = {"settings.cash_flow_timing": "timing", "streams.kind": "kind"}
+"""Choice fields whose options already have catalogue keys elsewhere (else ``opt.<path>.<value>``)."""
+CURRENCY_LABELS = {"CNY": "currency.CNY", "USD": "currency.USD", "EUR": "currency.EUR"}
+
+
+# --- state -------------------------------------------------------------------------------
+
+
+def draft() -> Draft:
+    """The editor's draft, following the current scenario when another page changed it (undoable)."""
+    ss = st.session_state
+    current = current_scenario()
+    if "editor.draft" not in ss:
+        ss["editor.draft"] = Draft(current)
+        ss["editor.synced"] = current
+        restart()
+    elif ss["editor.synced"] != current:
+        ss["editor.draft"].replace(current.model_dump())
+        ss["editor.synced"] = current
+        restart()
+    return ss["editor.draft"]
+
+
+def restart() -> None:
+    """Rebuild every widget from the draft (after undo, redo, discard or a restructured list)."""
+    ss = st.session_state
+    ss["editor.gen"] = ss.get("editor.gen", -1) + 1
+    ss["editor.snap"] = copy.deepcopy(ss["editor.draft"].data)
+
+
+def commit(d: Draft) -> None:
+    """Make a valid draft the current scenario; an invalid one waits, the scenario untouched."""
+    try:
+        scenario = d.scenario()
+    except ScenarioError:
+        return
+    if scenario != current_scenario():
+        update_scenario(scenario)
+    st.session_state["editor.synced"] = scenario
+
+
+def change(updates: dict[str, object], rebuild: bool = False) -> None:
+    """Edit the draft by path (``rebuild`` when list positions moved), then commit it if valid."""
+    d = draft()
+    if d.edit(updates):
+        if rebuild:
+            restart()
+        commit(d)
+
+
+def step(action: str) -> None:
+    """``undo``, ``redo`` or ``discard``, as a button callback."""
+    d = draft()
+    if getattr(d, action)():
+        restart()
+        commit(d)
+
+
+def key(path: str) -> str:
+    return f"edit.{st.session_state['editor.gen']}.{path}"
+
+
+def value_at(data: Any, path: str) -> Any:
+    for part in parse_path(path):
+        data = data[part]
+    return data
+
+
+def problems() -> dict[str, list[str]]:
+    """The draft's problems in the reader's language, by field path (empty when valid)."""
+    error = draft().problems()
+    return {} if error is None else error.by_field(lang())
+
+
+# --- labels --------------------------------------------------------------------------
+
+
+def label(path: str, currency: str) -> str:
+    """The field's label in the reader's language, with its unit."""
+    kind = kind_of(path).rstrip("?")
+    text = t(f"edit.{generic(path)}", lang())
+    if kind == "money":
+        return text + t("edit.unit.money", lang(), currency=t(CURRENCY_LABELS[currency], lang()))
+    if kind == "percent":
+        return text + t("edit.unit.percent", lang())
+    return text
+
+
+def help_text(path: str) -> str:
+    return t(f"edit.{generic(path)}.help", lang())
+
+
+def option_label(path: str, value: object) -> str:
+    base = OPTION_KEYS.get(generic(path), f"opt.{generic(path)}")
+    return t(f"{base}.{value}", lang())
+
+
+def options_of(model: type, name: str) -> list[str]:
+    """The allowed values of a Literal field."""
+    annotation = model.model_fields[name].annotation
+    return [a for arg in [annotation, *typing.get_args(annotation)] for a in typing.get_args(arg) if isinstance(a, str)] \
+        or list(typing.get_args(annotation))
+
+
+def show_problems(path: str, found: dict[str, list[str]]) -> None:
+    for message in found.get(path, []):
+        st.error(plain(message), icon=":material/error:")
+
+
+def plain(text: str) -> str:
+    """Text shown as itself, never as Markdown (a name cannot style or link the page)."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in text)
+
+
+# --- one field --------------------------------------------------------------------------
+
+
+def _number_format(value: float | None) -> str:
+    magnitude = abs(value or 0.0)
+    return "%.0f" if magnitude >= 100 else "%.2f" if magnitude >= 1 or magnitude == 0 else "%.4f"
+
+
+def _to_model(kind: str, shown: object) -> object:
+    """A widget's value in the scenario's units (percent back to a decimal, integers as int)."""
+    if shown is None:
+        return None
+    if kind.startswith("percent"):
+        return float(shown) / 100  # type: ignore[arg-type]
+    if kind.rstrip("?") in ("whole", "month"):
+        return int(shown)  # type: ignore[call-overload]
+    return shown
+
+
+def _changed(path: str, kind: str) -> None:
+    change({path: _to_model(kind, st.session_state[key(path)])})
+
+
+def field(path: str, model: type, currency: str, found: dict[str, list[str]]) -> None:
+    """The widget of the field at ``path`` (its kind from :mod:`core.present.fields`), at its snapshot value."""
+    kind = kind_of(path)
+    name = str(parse_path(path)[-1])
+    value = value_at(st.session_state["editor.snap"], path)
+    common: dict[str, Any] = {"key": key(path), "on_change": _changed, "args": (path, kind), "help": help_text(path),
+                              "label": label(path, currency)}
+    optional = kind.endswith("?")
+    base = kind.rstrip("?")
+    if base == "text":
+        st.text_input(value=value or "", max_chars=80, **common)
+    elif base == "choice":
+        options = options_of(model, name)
+        st.selectbox(options=options, index=options.index(value), format_func=_labels(path, options).get, **common)
+    elif base == "date":
+        st.date_input(value=value, min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), **common)
+    elif base == "toggle":
+        st.toggle(value=bool(value), **common)
+    elif base == "rating":
+        st.select_slider(options=[1, 2, 3, 4, 5], value=value, **common)
+    elif base == "list":
+        st.multiselect(options=list(value), default=list(value), accept_new_options=True, **common)
+    else:
+        low, high = schema_bounds(model, name)
+        if base in ("whole", "month"):
+            st.number_input(value=value, min_value=int(max(low, -2**53)), max_value=int(min(high, 2**53)), step=1,
+                            **common)
+        else:
+            scale = 100.0 if base == "percent" else 1.0
+            shown = None if value is None else float(value) * scale
+            st.number_input(value=shown, min_value=low * scale, max_value=min(high, 1e15) * scale,
+                            step=_step(base, shown), format=_number_format(shown), **common)
+    if optional:
+        st.caption(t("edit.optional", lang()))
+    show_problems(path, found)
+
+
+def _labels(path: str, options: list[str]) -> dict[str, str]:
+    return {o: option_label(path, o) for o in options}
+
+
+def _step(kind: str, shown: float | None) -> float:
+    if kind == "percent":
+        return 0.1
+    magnitude = abs(shown or 0.0)
+    return max(10 ** math.floor(math.log10(magnitude)) / 10, 0.01) if magnitude > 0 else 1.0
+
+
+# --- tables --------------------------------------------------------------------------------
+
+
+def table(path: str, model: type, currency: str, found: dict[str, list[str]]) -> None:
+    """An editable table of the list at ``path`` (columns from ``TABLES``), read back by its edit state."""
+    columns = TABLES[generic(path)]
+    snapshot = value_at(st.session_state["editor.snap"], path)
+    shown = pd.DataFrame([{c: _shown(path, c, row.get(c)) for c in columns} for row in snapshot], columns=list(columns))
+    config = {c: _column(path, c, model, currency) for c in columns}
+    st.data_editor(shown, key=key(path), num_rows="dynamic", hide_index=True, column_config=config, width="stretch")
+    edits = st.session_state.get(key(path)) or {}
+    rows = _rows(path, columns, snapshot, edits)
+    if rows != value_at(draft().data, path):
+        change({path: rows})
+    messages = [(p, m) for p, ms in problems().items() if p == path or p.startswith(path + "[") for m in ms]
+    for where, message in messages:
+        row = parse_path(where)[len(parse_path(path))] if where != path else None
+        column = str(parse_path(where)[-1]) if where.count(".") > path.count(".") else ""
+        place = t("edit.row", lang(), row=int(row) + 1) if isinstance(row, int) else ""
+        if column:
+            place += " · " + t(f"edit.{generic(path)}.{column}", lang())
+        st.error(plain(f"{place}: {message}" if place else message), icon=":material/error:")
+
+
+def _shown(path: str, column: str, value: object) -> object:
+    if value is not None and kind_of(f"{path}.{column}").startswith("percent"):
+        return float(value) * 100  # type: ignore[arg-type]
+    return value
+
+
+def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict) -> list[dict]:
+    """The table's rows in the scenario's units: the snapshot with its edited cells, new rows, deletions."""
+    rows = [dict(r) for r in snapshot]
+    for position, cells in (edits.get("edited_rows") or {}).items():
+        for column, value in cells.items():
+            if column in columns:
+                rows[int(position)][column] = _cell(path, column, value)
+    for added in edits.get("added_rows") or []:
+        new = {c: _cell(path, c, added.get(c)) for c in columns}
+        rows.append({c: v for c, v in new.items() if v is not None or kind_of(f"{path}.{c}").endswith("?")})
+    deleted = {int(i) for i in edits.get("deleted_rows") or []}
+    return [r for i, r in enumerate(rows) if i not in deleted]
+
+
+def _cell(path: str, column: str, value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        value = None
+    if value == "" and kind_of(f"{path}.{column}").rstrip("?") != "text":
+        value = None
+    return _to_model(kind_of(f"{path}.{column}"), value)
+
+
+def _column(path: str, column: str, model: type, currency: str) -> Any:
+    kind = kind_of(f"{path}.{column}").rstrip("?")
+    common = {"label": label(f"{path}.{column}", currency), "help": help_text(f"{path}.{column}")}
+    if kind == "text":
+        return st.column_config.TextColumn(max_chars=80, required=True, **common)
+    if kind == "choice":
+        options = options_of(model, column)
+        return st.column_config.SelectboxColumn(options=options, required=True,
+                                                default=model.model_fields[column].default, **common)
+    low, high = schema_bounds(model, column)
+    if kind in ("whole", "month"):
+        return st.column_config.NumberColumn(min_value=max(low, 0), max_value=min(high, 1e6), step=1, format="%d",
+                                             **common)
+    scale = 100.0 if kind == "percent" else 1.0
+    return st.column_config.NumberColumn(min_value=low * scale, max_value=min(high, 1e15) * scale,
+                                         format="%.2f" if kind == "percent" else "localized", **common)
+

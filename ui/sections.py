@@ -1,0 +1,233 @@
+"""The editor's sections, grouped as a founder thinks: company, revenue, costs, team, funding, strategy, risk."""
+
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+from core.i18n import t
+from core.model import (
+    STREAM_CLASSES,
+    STREAM_KINDS,
+    AICosts,
+    Company,
+    Compliance,
+    DataCapability,
+    Demand,
+    Differentiation,
+    Market,
+    OneOffCost,
+    Opex,
+    PillarWeights,
+    Risk,
+    Role,
+    Round,
+    Settings,
+    Strategy,
+    Trial,
+    new_stream,
+)
+from core.present.fields import stream_fields
+from ui.editor import change, draft, field, option_label, plain, show_problems, table
+from ui.session import lang
+
+SECTIONS = ("company", "revenue", "costs", "team", "funding", "strategy", "risk")
+
+
+def _fields(prefix: str, model: type, names: tuple[str, ...], currency: str, found: dict, columns: int = 2) -> None:
+    cols = st.columns(columns)
+    for n, name in enumerate(names):
+        with cols[n % columns]:
+            field(f"{prefix}.{name}", model, currency, found)
+
+
+def company(data: dict, found: dict) -> None:
+    cur = data["company"]["currency"]
+    _fields("company", Company, ("name", "vertical", "stage", "currency", "start_date", "starting_cash"), cur, found)
+    st.subheader(t("edit.settings", lang()))
+    _fields("settings", Settings, ("horizon_months", "discount_rate_yearly", "cash_flow_timing"), cur, found, 3)
+
+
+# --- revenue -------------------------------------------------------------------------------
+
+
+def _set_streams(streams: list[dict]) -> None:
+    change({"streams": streams}, rebuild=True)
+
+
+def _move(i: int, by: int) -> None:
+    streams = copy.deepcopy(draft().data["streams"])
+    streams.insert(i + by, streams.pop(i))
+    _set_streams(streams)
+
+
+def _duplicate(i: int) -> None:
+    streams = copy.deepcopy(draft().data["streams"])
+    twin = copy.deepcopy(streams[i])
+    twin["name"] = t("edit.copy_of", lang(), name=twin["name"])[:80]
+    _set_streams([*streams[: i + 1], twin, *streams[i + 1:]])
+
+
+def _remove(i: int) -> None:
+    _set_streams([s for n, s in enumerate(draft().data["streams"]) if n != i])
+
+
+def _add_stream() -> None:
+    kind = st.session_state["build.new_kind"]
+    data = draft().data
+    name = t(f"kind.{kind}", lang())
+    _set_streams([*data["streams"], new_stream(kind, data["company"]["currency"], name)])
+
+
+def _set_kind(i: int, key: str) -> None:
+    data = draft().data
+    old = data["streams"][i]
+    change({f"streams[{i}]": new_stream(st.session_state[key], data["company"]["currency"], old["name"])}, rebuild=True)
+
+
+def _set_trial(i: int, key: str) -> None:
+    change({f"streams[{i}].trial": Trial().model_dump() if st.session_state[key] else None}, rebuild=True)
+
+
+def _set_demand(i: int, key: str) -> None:
+    model = st.session_state[key]
+    stream = draft().data["streams"][i]
+    cls = next(c for c in STREAM_CLASSES if c.model_fields["kind"].default == stream["kind"])
+    price = float(stream[cls.PRICE]) if cls.PRICE else 1.0
+    value = None if model == "none" else Demand(model=model, choke_price=max(3 * price, 1.0) if model == "linear" else None,
+                                                median_wtp=max(1.5 * price, 1.0) if model == "wtp" else None).model_dump()
+    change({f"streams[{i}].demand": value}, rebuild=True)
+
+
+def revenue(data: dict, found: dict) -> None:
+    cur = data["company"]["currency"]
+    gen = st.session_state["editor.gen"]
+    streams = data["streams"]
+    if not streams:
+        st.info(t("edit.no_streams", lang()))
+    for i, stream in enumerate(streams):
+        cls = next(c for c in STREAM_CLASSES if c.model_fields["kind"].default == stream["kind"])
+        kind_name = t(f"kind.{stream['kind']}", lang())
+        title = f"{i + 1}. {stream['name']} — {kind_name}"
+        with st.expander(plain(title), expanded=len(streams) <= 2 or any(p.startswith(f"streams[{i}]") for p in found)):
+            top = st.columns([3, 1, 1, 1, 1])
+            kind_key = f"edit.{gen}.streams[{i}].kind"
+            top[0].selectbox(t("edit.streams.kind", lang()), list(STREAM_KINDS), index=STREAM_KINDS.index(stream["kind"]),
+                             key=kind_key, format_func={k: option_label("streams.kind", k) for k in STREAM_KINDS}.get,
+                             on_change=_set_kind, args=(i, kind_key), help=t("edit.streams.kind.help", lang()))
+            top[1].button(t("edit.up", lang()), key=f"edit.{gen}.up.{i}", on_click=_move, args=(i, -1), disabled=i == 0,
+                          help=t("edit.up.help", lang()))
+            top[2].button(t("edit.down", lang()), key=f"edit.{gen}.down.{i}", on_click=_move, args=(i, 1),
+                          disabled=i == len(streams) - 1, help=t("edit.down.help", lang()))
+            top[3].button(t("edit.duplicate", lang()), key=f"edit.{gen}.dup.{i}", on_click=_duplicate, args=(i,),
+                          disabled=len(streams) >= 20)
+            top[4].button(t("edit.remove", lang()), key=f"edit.{gen}.remove.{i}", on_click=_remove, args=(i,))
+            _fields(f"streams[{i}]", cls, ("name", *stream_fields(stream["kind"])), cur, found, 3)
+            show_problems(f"streams[{i}]", found)
+            if "trial" in cls.model_fields:
+                trial_key = f"edit.{gen}.streams[{i}].has_trial"
+                st.toggle(t("edit.streams.trial", lang()), stream.get("trial") is not None, key=trial_key,
+                          on_change=_set_trial, args=(i, trial_key), help=t("edit.streams.trial.help", lang()))
+                if stream.get("trial") is not None:
+                    _fields(f"streams[{i}].trial", Trial, ("months", "conversion"), cur, found)
+            if "demand" in cls.model_fields:
+                demand = stream.get("demand")
+                models = ["none", "constant_elasticity", "linear", "wtp"]
+                demand_key = f"edit.{gen}.streams[{i}].demand_model"
+                st.selectbox(t("edit.streams.demand.model", lang()), models,
+                             index=models.index(demand["model"] if demand else "none"), key=demand_key,
+                             format_func={m: option_label("streams.demand.model", m) for m in models}.get,
+                             on_change=_set_demand, args=(i, demand_key), help=t("edit.streams.demand.model.help", lang()))
+                if demand is not None:
+                    extra = {"constant_elasticity": ("elasticity",), "linear": ("choke_price",),
+                             "wtp": ("median_wtp", "wtp_sigma")}[demand["model"]]
+                    _fields(f"streams[{i}].demand", Demand, (*extra, "reference_price"), cur, found, 3)
+    left, right = st.columns([3, 1])
+    left.selectbox(t("edit.new_stream", lang()), list(STREAM_KINDS), key="build.new_kind",
+                   format_func={k: option_label("streams.kind", k) for k in STREAM_KINDS}.get)
+    right.button(t("edit.add_stream", lang()), key="build.add_stream", on_click=_add_stream, disabled=len(streams) >= 20,
+                 type="primary")
+    show_problems("streams", found)
+
+
+# --- costs, team, funding --------------------------------------------------------------------
+
+
+def _set_inference(key: str) -> None:
+    ai = draft().data["ai_costs"]
+    cost = AICosts.model_validate({k: v for k, v in ai.items() if v is not None}).million_token_cost \
+        if ai.get("cost_per_million_tokens") is not None or ai.get("tokens_per_second") else 1.0
+    if st.session_state[key] == "gpu":
+        updates = {"ai_costs.cost_per_million_tokens": None, "ai_costs.tokens_per_second": 1000.0,
+                   "ai_costs.gpu_price_per_hour": cost * 3600 * 1000 / 1e6}
+    else:
+        updates = {"ai_costs.cost_per_million_tokens": cost, "ai_costs.gpu_price_per_hour": None,
+                   "ai_costs.tokens_per_second": None}
+    change(updates, rebuild=True)
+
+
+def costs(data: dict, found: dict) -> None:
+    cur = data["company"]["currency"]
+    gen = st.session_state["editor.gen"]
+    st.subheader(t("edit.ai_costs", lang()))
+    ai = data["ai_costs"]
+    mode = "gpu" if ai.get("gpu_price_per_hour") is not None or ai.get("tokens_per_second") is not None else "tokens"
+    mode_key = f"edit.{gen}.ai_costs.mode"
+    st.radio(t("edit.ai_costs.mode", lang()), ["tokens", "gpu"], index=["tokens", "gpu"].index(mode), key=mode_key,
+             horizontal=True, format_func={m: t(f"edit.ai_costs.mode.{m}", lang()) for m in ("tokens", "gpu")}.get,
+             on_change=_set_inference, args=(mode_key,))
+    priced = ("gpu_price_per_hour", "tokens_per_second") if mode == "gpu" else ("cost_per_million_tokens",)
+    _fields("ai_costs", AICosts, (*priced, "cost_decline_yearly", "hosting_per_month", "support_share_of_revenue"), cur,
+            found, 3)
+    show_problems("ai_costs", found)
+    st.subheader(t("edit.other_costs", lang()))
+    _fields("opex", Opex, ("marketing_per_month", "general_admin_per_month", "other_per_month"), cur, found, 3)
+    st.subheader(t("edit.opex.one_off_costs", lang()))
+    st.caption(t("edit.opex.one_off_costs.help", lang()))
+    table("opex.one_off_costs", OneOffCost, cur, found)
+
+
+def team(data: dict, found: dict) -> None:
+    cur = data["company"]["currency"]
+    st.caption(t("edit.opex.team.help", lang()))
+    table("opex.team", Role, cur, found)
+    _fields("opex", Opex, ("salary_growth_yearly",), cur, found, 3)
+
+
+def funding(data: dict, found: dict) -> None:
+    st.caption(t("edit.funding.help", lang()))
+    table("funding", Round, data["company"]["currency"], found)
+
+
+def strategy(data: dict, found: dict) -> None:
+    cur = data["company"]["currency"]
+    _fields("strategy", Strategy, ("model_quality", "runway_target_months", "verticals"), cur, found, 3)
+    st.subheader(t("edit.differentiation", lang()))
+    _fields("strategy.differentiation", Differentiation, ("technology", "user_experience", "service"), cur, found, 3)
+    st.subheader(t("edit.market", lang()))
+    _fields("strategy.market", Market, ("tam_yearly", "sam_yearly", "som_yearly", "growth_yearly", "competition",
+                                        "top_customer_share"), cur, found, 3)
+    show_problems("strategy.market", found)
+    gen = st.session_state["editor.gen"]
+    for part, model in (("data", DataCapability), ("compliance", Compliance)):
+        key = f"edit.{gen}.strategy.has_{part}"
+        st.toggle(t(f"edit.strategy.{part}", lang()), data["strategy"][part] is not None, key=key,
+                  on_change=_set_optional, args=(f"strategy.{part}", model, key), help=t(f"edit.strategy.{part}.help", lang()))
+        if data["strategy"][part] is not None:
+            _fields(f"strategy.{part}", model, tuple(model.model_fields), cur, found, 3)
+    st.subheader(t("edit.pillar_weights", lang()))
+    _fields("strategy.pillar_weights", PillarWeights, tuple(PillarWeights.model_fields), cur, found, 3)
+
+
+def _set_optional(path: str, model: type, key: str) -> None:
+    change({path: model().model_dump() if st.session_state[key] else None}, rebuild=True)
+
+
+def risk(data: dict, found: dict) -> None:
+    st.caption(t("edit.risk.intro", lang()))
+    _fields("risk", Risk, ("seed", "paths", "survival_month", "default_inputs"), data["company"]["currency"], found)
+
+
+RENDER = {"company": company, "revenue": revenue, "costs": costs, "team": team, "funding": funding,
+          "strategy": strategy, "risk": risk}

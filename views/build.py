@@ -1,0 +1,130 @@
+"""Build: model your own company field by field, with live results, undo/redo, and save to the library."""
+
+from datetime import date
+
+import streamlit as st
+
+from core.i18n import t
+from core.model import STREAM_KINDS, ScenarioError, load_scenario, read_start, starter_scenario
+from core.present import charts
+from core.present.report import headline
+from core.storage.exports import import_scenario
+from ui.cached import projection, store, summary
+from ui.editor import CURRENCY_LABELS, draft, option_label, plain, problems, step
+from ui.saving import save_controls
+from ui.sections import RENDER, SECTIONS
+from ui.session import current_scenario, lang, presets, set_scenario
+from ui.widgets import chart
+
+
+def start_blank() -> None:
+    ss = st.session_state
+    answers = {k: ss[f"build.start.{k}"] for k in ("name", "currency", "starting_cash", "monthly_costs", "earning")}
+    try:
+        start = read_start({**answers, "start_date": date.today().replace(day=1)})
+    except ScenarioError as exc:
+        ss["build.start_errors"] = exc.localized(lang())
+        return
+    ss.pop("build.start_errors", None)
+    set_scenario(starter_scenario(start, t(f"kind.{start.earning}", lang()), t("edit.starter_team", lang())))
+
+
+def start_preset() -> None:
+    set_scenario(load_scenario(presets()[st.session_state["build.start.preset"]]))
+
+
+def start_library() -> None:
+    sid = st.session_state["build.start.library"]
+    revision = store().current(sid)
+    set_scenario(revision.scenario, library=(sid, revision.number, revision.name))
+
+
+def start_upload() -> None:
+    upload = st.session_state.get("build.start.upload")
+    if upload is None:
+        return
+    try:
+        scenario = import_scenario(upload.name, upload.getvalue())
+    except ScenarioError as exc:
+        st.session_state["build.start_errors"] = exc.localized(lang())
+        return
+    st.session_state.pop("build.start_errors", None)
+    set_scenario(scenario)
+
+
+d = draft()
+st.title(t("build.title", lang()))
+st.caption(t("build.intro", lang()))
+
+with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.redo_stack):
+    blank, preset, library, upload = st.tabs([t(f"build.start.{k}", lang()) for k in ("blank", "preset", "library", "upload")])
+    with blank, st.form("build.start.form", border=False):
+        left, right = st.columns(2)
+        left.text_input(t("edit.company.name", lang()), t("build.start.default_name", lang()), max_chars=80,
+                        key="build.start.name")
+        right.selectbox(t("edit.company.currency", lang()), list(CURRENCY_LABELS), key="build.start.currency",
+                        index=0 if lang() == "zh" else 1, format_func={c: option_label("company.currency", c)
+                                                                        for c in CURRENCY_LABELS}.get)
+        left.number_input(t("build.start.cash", lang()), min_value=0.0, max_value=1e13, value=1_000_000.0, step=100_000.0,
+                          format="%.0f", key="build.start.starting_cash", help=t("edit.company.starting_cash.help", lang()))
+        right.number_input(t("build.start.costs", lang()), min_value=0.0, max_value=1e12, value=60_000.0, step=10_000.0,
+                           format="%.0f", key="build.start.monthly_costs", help=t("build.start.costs.help", lang()))
+        st.selectbox(t("build.start.earning", lang()), list(STREAM_KINDS), key="build.start.earning",
+                     format_func={k: option_label("streams.kind", k) for k in STREAM_KINDS}.get)
+        st.form_submit_button(t("build.start.create", lang()), on_click=start_blank, type="primary")
+    with preset:
+        st.selectbox(t("sidebar.preset", lang()), list(presets()), key="build.start.preset")
+        st.button(t("build.start.open", lang()), key="build.start.preset_go", on_click=start_preset)
+    with library:
+        saved = store().list_scenarios()
+        if saved:
+            names = {r.scenario_id: r.name for r in saved}
+            st.selectbox(t("library.pick", lang()), list(names), key="build.start.library",
+                         format_func=lambda i: f"{names.get(i, '')} (#{i})")
+            st.button(t("build.start.open", lang()), key="build.start.library_go", on_click=start_library)
+        else:
+            st.info(t("library.empty", lang()))
+    with upload:
+        st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="build.start.upload",
+                         on_change=start_upload, max_upload_size=5)
+    for message in st.session_state.get("build.start_errors", []):
+        st.error(plain(message))
+
+editor, strip = st.columns([5, 2], gap="large")
+with editor:
+    section = st.radio(t("build.section", lang()), SECTIONS, horizontal=True, key="build.section",
+                       format_func={k: t(f"edit.section.{k}", lang()) for k in SECTIONS}.get)
+    RENDER[section](d.data, problems())
+
+found = problems()  # after the section: a table edited in this run is counted
+with strip, st.container(border=True):
+    tools = st.columns(3)
+    tools[0].button(t("edit.undo", lang()), key="build.undo", on_click=step, args=("undo",), disabled=not d.undo_stack,
+                    icon=":material/undo:", help=t("edit.undo.help", lang(), n=len(d.undo_stack)))
+    tools[1].button(t("edit.redo", lang()), key="build.redo", on_click=step, args=("redo",), disabled=not d.redo_stack,
+                    icon=":material/redo:")
+    tools[2].button(t("edit.discard", lang()), key="build.discard", on_click=step, args=("discard",),
+                    disabled=d.data == d.opened.model_dump(), icon=":material/restart_alt:",
+                    help=t("edit.discard.help", lang()))
+    scenario = current_scenario()
+    if found:
+        st.warning(t("build.invalid", lang(), n=sum(map(len, found.values()))))
+        for path, messages in found.items():
+            for message in messages:
+                st.caption(plain(f"{path}: {message}"))
+    else:
+        st.success(t("build.valid", lang()))
+    s_now, s_opened = summary(scenario), summary(d.opened)
+    cards = {k.key: k for k in headline(s_now, scenario, lang())}
+    months = scenario.settings.horizon_months
+    runway_delta = min(s_now.runway_months, months) - min(s_opened.runway_months, months)
+    st.metric(cards["runway"].label, cards["runway"].value,
+              delta=t("build.delta_months", lang(), delta=runway_delta) if runway_delta else None)
+    st.metric(cards["zero_cash"].label, cards["zero_cash"].value)
+    st.metric(cards["default_alive"].label, cards["default_alive"].value, help=cards["default_alive"].help)
+    st.metric(cards["burn_multiple"].label, cards["burn_multiple"].value, help=cards["burn_multiple"].help)
+    fig = charts.cash_balance(projection(scenario), scenario.funding, compare=projection(d.opened), lang=lang())
+    fig.update_layout(height=260, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    chart(fig)
+    with st.popover(t("build.save", lang()), icon=":material/save:", width="stretch"):
+        save_controls(scenario, prefix="build")
