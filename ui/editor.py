@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.i18n import t
+from core.i18n import STRINGS, t
 from core.model import Draft, ScenarioError, parse_path, schema_bounds
 from core.present.fields import TABLES, generic, kind_of
 from ui.session import current_scenario, lang, update_scenario
@@ -65,6 +65,7 @@ def commit(d: Draft) -> None:
         scenario = d.scenario()
     except ScenarioError:
         return
+    d.data = scenario.model_dump()  # the valid draft in its canonical form (defaults filled in)
     if scenario != current_scenario():
         update_scenario(scenario)
     st.session_state["editor.synced"] = scenario
@@ -115,6 +116,19 @@ def label(path: str, currency: str) -> str:
     if kind == "percent":
         return text + t("edit.unit.percent", lang())
     return text
+
+
+def where(path: str) -> str:
+    """A field path as the reader knows it: ``opex.team[2].headcount`` → "Team, row 3 · Headcount"."""
+    places, prefix = [], ""
+    for part in parse_path(path) if path != "(file)" else []:
+        if isinstance(part, int):
+            places.append(t(f"edit.list.{generic(prefix)}", lang(), n=part + 1))
+        else:
+            prefix = f"{prefix}.{part}" if prefix else part
+    if isinstance(parse_path(path)[-1] if path != "(file)" else 0, str) and f"edit.{generic(path)}" in STRINGS[lang()]:
+        places.append(t(f"edit.{generic(path)}", lang()))
+    return " · ".join(places) or path
 
 
 def help_text(path: str) -> str:
@@ -228,14 +242,10 @@ def table(path: str, model: type, currency: str, found: dict[str, list[str]]) ->
     rows = _rows(path, columns, snapshot, edits)
     if rows != value_at(draft().data, path):
         change({path: rows})
-    messages = [(p, m) for p, ms in problems().items() if p == path or p.startswith(path + "[") for m in ms]
-    for where, message in messages:
-        row = parse_path(where)[len(parse_path(path))] if where != path else None
-        column = str(parse_path(where)[-1]) if where.count(".") > path.count(".") else ""
-        place = t("edit.row", lang(), row=int(row) + 1) if isinstance(row, int) else ""
-        if column:
-            place += " · " + t(f"edit.{generic(path)}.{column}", lang())
-        st.error(plain(f"{place}: {message}" if place else message), icon=":material/error:")
+    for where_, messages in problems().items():
+        if where_ == path or where_.startswith(path + "["):
+            for message in messages:
+                st.error(plain(f"{where(where_)}: {message}"), icon=":material/error:")
 
 
 def _shown(path: str, column: str, value: object) -> object:

@@ -10,7 +10,7 @@ from core.present import charts
 from core.present.report import headline
 from core.storage.exports import import_scenario
 from ui.cached import projection, store, summary
-from ui.editor import CURRENCY_LABELS, draft, option_label, plain, problems, step
+from ui.editor import CURRENCY_LABELS, draft, option_label, plain, problems, step, where
 from ui.saving import save_controls
 from ui.sections import RENDER, SECTIONS
 from ui.session import current_scenario, lang, presets, set_scenario
@@ -111,7 +111,7 @@ with strip, st.container(border=True):
         st.warning(t("build.invalid", lang(), n=sum(map(len, found.values()))))
         for path, messages in found.items():
             for message in messages:
-                st.caption(plain(f"{path}: {message}"))
+                st.caption(plain(f"{where(path)}: {message}"))
     else:
         st.success(t("build.valid", lang()))
     s_now, s_opened = summary(scenario), summary(d.opened)

@@ -15,6 +15,7 @@ from core.model.base import Money, Name, _Model
 from core.model.errors import ScenarioError, format_errors, problems_of
 from core.model.files import parse_scenario
 from core.model.scenario import Company, Scenario
+from core.model.streams import STREAM_CLASSES
 
 PRICE_LEVEL = {"USD": 1.0, "CNY": 7.0, "EUR": 0.9}
 """How many units of the currency buy what 1 USD buys in these defaults (a round figure, not a rate)."""
@@ -43,10 +44,11 @@ TOKEN_USD = 0.5
 
 
 def new_stream(kind: str, currency: str, name: str) -> dict[str, object]:
-    """Plain data of a new stream of ``kind`` with illustrative amounts in ``currency``."""
+    """Plain data (every field) of a new stream of ``kind`` with illustrative amounts in ``currency``."""
     level = PRICE_LEVEL[currency]
     fields = {k: v * level if k in _MONEY else v for k, v in _STREAMS[kind].items()}  # type: ignore[operator]
-    return {"kind": kind, "name": name, **fields}
+    cls = next(c for c in STREAM_CLASSES if c.model_fields["kind"].default == kind)
+    return cls.model_validate({"name": name, **fields}).model_dump()
 
 
 class Start(_Model):

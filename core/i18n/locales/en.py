@@ -626,7 +626,6 @@ STRINGS: dict[str, str] = {
     'edit.unit.money': ' ({currency})',
     'edit.unit.percent': ' (%)',
     'edit.optional': 'Optional: leave empty if not known.',
-    'edit.row': 'Row {row}',
     'edit.copy_of': '{name} (copy)',
     'edit.no_streams': 'No revenue yet: add a stream below.',
     'edit.streams.kind': 'Kind of stream',
@@ -894,4 +893,9 @@ STRINGS: dict[str, str] = {
     'edit.risk.default_inputs.help': 'Growth, churn, prices, inference cost and hiring delay get the standard ranges.',
     'edit.risk.survival_month': 'Survival month',
     'edit.risk.survival_month.help': 'The month the survival odds speak of.',
+    'edit.list.streams': 'Stream {n}',
+    'edit.list.opex.team': 'Team, row {n}',
+    'edit.list.opex.one_off_costs': 'One-off costs, row {n}',
+    'edit.list.funding': 'Funding, row {n}',
+    'edit.list.strategy.verticals': 'Vertical {n}',
 }

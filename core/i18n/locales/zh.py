@@ -626,7 +626,6 @@ STRINGS: dict[str, str] = {
     'edit.unit.money': '（{currency}）',
     'edit.unit.percent': '（%）',
     'edit.optional': '选填：未知可留空。',
-    'edit.row': '第 {row} 行',
     'edit.copy_of': '{name}（副本）',
     'edit.no_streams': '还没有收入：请在下方添加收入来源。',
     'edit.streams.kind': '收入类型',
@@ -894,4 +893,9 @@ STRINGS: dict[str, str] = {
     'edit.risk.default_inputs.help': '增长、流失、价格、推理成本和招聘延迟采用标准区间。',
     'edit.risk.survival_month': '生存评估月份',
     'edit.risk.survival_month.help': '生存概率所指的月份。',
+    'edit.list.streams': '收入来源 {n}',
+    'edit.list.opex.team': '团队第 {n} 行',
+    'edit.list.opex.one_off_costs': '一次性支出第 {n} 行',
+    'edit.list.funding': '融资第 {n} 行',
+    'edit.list.strategy.verticals': '垂直领域 {n}',
 }

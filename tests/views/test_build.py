@@ -1,0 +1,267 @@
+"""The Build page through AppTest: a company built from a blank start with the editor's widgets only
+equals the preset it copies, month by month; bad input never reaches the current scenario."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given
+from numpy.testing import assert_allclose
+from streamlit.testing.v1 import AppTest
+
+from core.engine.projection import project
+from core.model import UNDO_DEPTH, Scenario, load_scenario
+from core.present.fields import FIELDS, TABLES, generic, kind_of, stream_fields
+from core.storage.exports import flatten
+from tests.scenarios import budget, scenarios
+from tests.views.test_pages import APP
+from ui.editor import value_at
+
+PRESETS = "sample_data/{}.yaml"
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "app.db"))
+    monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    return at.switch_page("views/build.py").run()
+
+
+def gen(at) -> int:
+    return at.session_state["editor.gen"]
+
+
+def widget(at, path: str):
+    """The editor's widget for ``path`` (its kind says which element type it is)."""
+    kind = kind_of(path).rstrip("?")
+    finder = {"text": at.text_input, "choice": at.selectbox, "date": at.date_input, "toggle": at.toggle,
+              "rating": at.select_slider, "list": at.multiselect}.get(kind, at.number_input)
+    return finder(key=f"edit.{gen(at)}.{path}")
+
+
+def set_field(at, path: str, value) -> None:
+    """Move the widget of ``path`` to ``value`` (in the scenario's units) if it shows something else."""
+    w = widget(at, path)
+    kind = kind_of(path).rstrip("?")
+    shown = value * 100 if kind == "percent" and value is not None else value
+    if w.value != shown:
+        w.set_value(shown).run()
+        assert not at.exception, path
+
+
+def section(at, name: str) -> None:
+    at.radio(key="build.section").set_value(name).run()
+
+
+def set_table(at, path: str, rows: list[dict]) -> None:
+    """Replace every row of the table at ``path`` by ``rows``, as a user deleting and adding rows would."""
+    columns = TABLES[path]
+    old = len(value_at(at.session_state["editor.snap"], path))
+    added = [{c: (r[c] * 100 if r[c] is not None and kind_of(f"{path}.{c}").startswith("percent") else r[c])
+              for c in columns} for r in rows]
+    at.session_state[f"edit.{gen(at)}.{path}"] = {"edited_rows": {}, "added_rows": added,
+                                                  "deleted_rows": list(range(old))}
+    at.run()
+    assert not at.exception, path
+
+
+def fields_of(prefix: str, data: dict) -> list[tuple[str, object]]:
+    """(path, value) of every editor field under ``prefix`` of plain scenario data."""
+    return [(f"{prefix}.{k}", v) for k, v in data.items() if generic(f"{prefix}.{k}") in FIELDS]
+
+
+def build_from_blank(at, target: Scenario) -> None:
+    """Type ``target`` into the editor, starting from the guided blank start, with widgets only."""
+    data = target.model_dump()
+    at.text_input(key="build.start.name").set_value(target.company.name)
+    at.selectbox(key="build.start.currency").set_value(target.company.currency)
+    at.number_input(key="build.start.starting_cash").set_value(target.company.starting_cash)
+    at.selectbox(key="build.start.earning").set_value(target.streams[0].kind)
+    at.button[0].click()  # the form's submit button comes first on the page
+    at.run()
+    assert at.session_state["scenario"].company.name == target.company.name
+    section(at, "company")
+    for path, value in [*fields_of("company", data["company"]), *fields_of("settings", data["settings"])]:
+        set_field(at, path, value)
+    section(at, "revenue")
+    for stream in target.streams[1:]:
+        at.selectbox(key="build.new_kind").set_value(stream.kind)
+        at.button(key="build.add_stream").click().run()
+    for i, stream in enumerate(data["streams"]):
+        for name in ("name", *stream_fields(stream["kind"])):
+            set_field(at, f"streams[{i}].{name}", stream[name])
+        if "trial" in stream and stream["trial"] is not None:
+            at.toggle(key=f"edit.{gen(at)}.streams[{i}].has_trial").set_value(True).run()
+            for path, value in fields_of(f"streams[{i}].trial", stream["trial"]):
+                set_field(at, path, value)
+        if stream.get("demand") is not None:
+            at.selectbox(key=f"edit.{gen(at)}.streams[{i}].demand_model").set_value(stream["demand"]["model"]).run()
+            for path, value in fields_of(f"streams[{i}].demand", stream["demand"]):
+                if path.endswith(".model") or (value is None and not kind_of(path).endswith("?")):
+                    continue
+                try:
+                    widget(at, path)
+                except KeyError:
+                    continue  # a parameter of another demand model: not shown, keeps its default
+                set_field(at, path, value)
+    section(at, "costs")
+    ai = data["ai_costs"]
+    gpu = ai["gpu_price_per_hour"] is not None
+    at.radio(key=f"edit.{gen(at)}.ai_costs.mode").set_value("gpu" if gpu else "tokens").run()
+    for path, value in fields_of("ai_costs", ai):
+        if value is not None or (path.endswith("cost_per_million_tokens") and not gpu):
+            set_field(at, path, value)
+    for name in ("marketing_per_month", "general_admin_per_month", "other_per_month"):
+        set_field(at, f"opex.{name}", data["opex"][name])
+    set_table(at, "opex.one_off_costs", data["opex"]["one_off_costs"])
+    section(at, "team")
+    set_table(at, "opex.team", data["opex"]["team"])
+    set_field(at, "opex.salary_growth_yearly", data["opex"]["salary_growth_yearly"])
+    section(at, "funding")
+    set_table(at, "funding", data["funding"])
+    section(at, "strategy")
+    strategy = data["strategy"]
+    for path, value in fields_of("strategy", strategy):
+        if not path.endswith("factor_weights"):
+            set_field(at, path, value)
+    for part in ("differentiation", "market", "pillar_weights"):
+        for path, value in fields_of(f"strategy.{part}", strategy[part]):
+            set_field(at, path, value)
+    for part in ("data", "compliance"):
+        if strategy[part] is not None:
+            at.toggle(key=f"edit.{gen(at)}.strategy.has_{part}").set_value(True).run()
+            for path, value in fields_of(f"strategy.{part}", strategy[part]):
+                set_field(at, path, value)
+    section(at, "risk")
+    for name in ("seed", "paths", "survival_month", "default_inputs"):
+        set_field(at, f"risk.{name}", data["risk"][name])
+
+
+@pytest.mark.parametrize("preset", ["company_a_customer_service", "capital_winter_round_slips",
+                                    "company_c_analytics_platform"])
+def test_a_preset_built_from_a_blank_start_projects_the_same_every_month(build, preset):
+    """Company A (GPU pricing, trial, two streams); the winter case (demand model, trial); Company C (debt round)."""
+    target = load_scenario(PRESETS.format(preset))
+    build_from_blank(build, target)
+    assert not build.session_state["editor.draft"].problems()
+    built = build.session_state["scenario"]
+    mine, theirs = project(built), project(target)
+    for f in dataclasses.fields(mine):  # every monthly line, stream by stream and item by item
+        a, b = getattr(mine, f.name), getattr(theirs, f.name)
+        for key in (a if isinstance(a, dict) else [None]):
+            x, y = (a[key], b[key]) if key else (a, b)
+            if isinstance(x, np.ndarray):
+                assert_allclose(x, y, rtol=1e-9, atol=1e-6, err_msg=f"{f.name} {key or ''}")
+    kept = {"risk": {"inputs", "rounds", "correlations"}, "strategy": {"factor_weights"}}  # not in the editor
+    mine, theirs = (flatten(s.model_dump(mode="json", exclude=kept)) for s in (built, target))
+    assert [(p, k) for p, _, k in mine] == [(p, k) for p, _, k in theirs]      # every field the editor shows ...
+    for (path, a, kind), (_, b, _) in zip(mine, theirs, strict=True):      # ... with the preset's value
+        assert a == (pytest.approx(b, rel=1e-12) if kind == "number" else b), path
+
+
+def test_an_invalid_field_is_marked_and_the_current_scenario_does_not_change(build):
+    before = build.session_state["scenario"]
+    build.text_input(key=f"edit.{gen(build)}.company.name").set_value("").run()
+    assert build.session_state["scenario"] == before
+    assert any("Company name" in c.value for c in build.caption)        # listed in the strip
+    assert build.error, "the field shows its problem where it is"
+    build.number_input(key=f"edit.{gen(build)}.company.starting_cash").set_value(123.0).run()
+    assert build.session_state["scenario"] == before                    # the draft is still invalid
+    assert build.session_state["editor.draft"].data["company"]["starting_cash"] == 123.0  # ... and kept
+    build.text_input(key=f"edit.{gen(build)}.company.name").set_value("Fixed").run()
+    assert build.session_state["scenario"].company.starting_cash == 123.0
+
+
+def test_undo_redo_and_discard_move_the_current_scenario(build):
+    start = build.session_state["scenario"]
+    build.number_input(key=f"edit.{gen(build)}.company.starting_cash").set_value(1.0).run()
+    changed = build.session_state["scenario"]
+    assert changed.company.starting_cash == 1.0
+    build.button(key="build.undo").click().run()
+    assert build.session_state["scenario"] == start
+    assert build.number_input(key=f"edit.{gen(build)}.company.starting_cash").value == start.company.starting_cash
+    build.button(key="build.redo").click().run()
+    assert build.session_state["scenario"] == changed
+    build.button(key="build.discard").click().run()
+    assert build.session_state["scenario"] == start
+
+
+def test_undo_keeps_the_last_edits(build):
+    for n in range(UNDO_DEPTH + 5):
+        build.number_input(key=f"edit.{gen(build)}.company.starting_cash").set_value(float(n + 1)).run()
+    assert len(build.session_state["editor.draft"].undo_stack) == UNDO_DEPTH >= 20
+    for _ in range(20):
+        build.button(key="build.undo").click().run()
+    assert build.session_state["scenario"].company.starting_cash == float(UNDO_DEPTH + 5 - 20)
+
+
+def test_streams_are_added_duplicated_moved_and_removed(build):
+    section(build, "revenue")
+    names = lambda: [s.name for s in build.session_state["scenario"].streams]  # noqa: E731
+    first = names()
+    build.selectbox(key="build.new_kind").set_value("advertising")
+    build.button(key="build.add_stream").click().run()
+    assert len(names()) == len(first) + 1 and build.session_state["scenario"].streams[-1].kind == "advertising"
+    last = len(names()) - 1
+    build.button(key=f"edit.{gen(build)}.dup.{last}").click().run()
+    assert names()[-1].startswith(names()[-2])
+    build.button(key=f"edit.{gen(build)}.up.{last + 1}").click().run()
+    build.button(key=f"edit.{gen(build)}.remove.{last}").click().run()
+    assert len(names()) == len(first) + 1
+    build.selectbox(key=f"edit.{gen(build)}.streams[0].kind").set_value("data").run()
+    assert build.session_state["scenario"].streams[0].kind == "data"
+    assert not build.exception
+
+
+def test_a_bad_table_cell_is_refused_with_its_row_and_the_scenario_kept(build):
+    section(build, "team")
+    before = build.session_state["scenario"]
+    build.session_state[f"edit.{gen(build)}.opex.team"] = {
+        "edited_rows": {0: {"start_month": 5, "end_month": 2}}, "added_rows": [], "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"] == before
+    assert any("Team, row 1" in e.value for e in build.error)
+
+
+def test_the_guided_start_makes_a_valid_first_scenario_and_reports_bad_answers(build):
+    build.number_input(key="build.start.monthly_costs").set_value(300_000.0)
+    build.selectbox(key="build.start.earning").set_value("usage")
+    build.button[0].click().run()
+    scenario = build.session_state["scenario"]
+    assert scenario.streams[0].kind == "usage" and scenario.opex.team
+    assert sum(r.headcount * r.cost_per_head_month for r in scenario.opex.team) + \
+        scenario.opex.general_admin_per_month == pytest.approx(300_000)
+    assert build.session_state["library"] is None
+    build.text_input(key="build.start.name").set_value(" ")
+    build.text_input(key="build.start.name").set_value("")
+    build.button[0].click().run()
+    assert build.session_state["scenario"] == scenario
+    assert any("name" in e.value for e in build.error)
+
+
+def test_a_saved_build_reopens_as_the_next_revision(build):
+    build.number_input(key=f"edit.{gen(build)}.company.starting_cash").set_value(7_000_000.0).run()
+    build.button(key="build.save_new").click().run()
+    opened = build.session_state["library"]
+    assert opened is not None and opened[1] == 1
+    build.number_input(key=f"edit.{gen(build)}.company.starting_cash").set_value(8_000_000.0).run()
+    assert build.session_state["library"] == opened                  # an edit keeps the library link
+    build.button(key="build.save_revision").click().run()
+    assert build.session_state["library"][1] == 2
+
+
+@budget(6)
+@given(scenarios())
+def test_loading_into_the_editor_and_reading_back_changes_nothing(scenario):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["scenario"] = scenario
+    at.run()
+    at.switch_page("views/build.py").run()
+    for name in ("company", "revenue", "costs", "team", "funding", "strategy", "risk"):
+        section(at, name)
+        assert not at.exception
+    assert at.session_state["scenario"] == scenario
+    assert at.session_state["editor.draft"].data == scenario.model_dump()
