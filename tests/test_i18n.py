@@ -43,7 +43,7 @@ def test_every_catalogue_entry_is_used_somewhere():
         body = body[0] or body[1]        # f-strings that build keys, e.g. f"pillar.{key}"
         parts = re.split(r"\{[^}]*\}", body)
         if re.fullmatch(r"[a-z][a-z_]*\.[a-z_.]*", parts[0]):             # a literal key prefix such as "pillar."
-            patterns.append(re.compile("[a-z0-9_. ]+".join(re.escape(p) for p in parts) + r"\Z"))
+            patterns.append(re.compile("[A-Za-z0-9_. -]+".join(re.escape(p) for p in parts) + r"\Z"))
     unused = [k for k in EN if k not in literals and not any(p.match(k) for p in patterns)]
     assert unused == []
 

@@ -31,7 +31,7 @@ from ui.session import current_scenario, lang, update_scenario
 
 OPTION_KEYS = {"settings.cash_flow_timing": "timing", "streams.kind": "kind"}
 """Choice fields whose options already have catalogue keys elsewhere (else ``opt.<path>.<value>``)."""
-CURRENCY_LABELS = {"CNY": "currency.CNY", "USD": "currency.USD", "EUR": "currency.EUR"}
+CURRENCIES = ("CNY", "USD", "EUR")
 
 
 # --- state -------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ def label(path: str, currency: str) -> str:
     kind = kind_of(path).rstrip("?")
     text = t(f"edit.{generic(path)}", lang())
     if kind == "money":
-        return text + t("edit.unit.money", lang(), currency=t(CURRENCY_LABELS[currency], lang()))
+        return text + t("edit.unit.money", lang(), currency=t(f"currency.{currency}", lang()))
     if kind == "percent":
         return text + t("edit.unit.percent", lang())
     return text
@@ -283,7 +283,7 @@ def _column(path: str, column: str, model: type, currency: str) -> Any:
         return st.column_config.TextColumn(max_chars=80, required=True, **common)
     if kind == "choice":
         options = options_of(model, column)
-        return st.column_config.SelectboxColumn(options=options, required=True,
+        return st.column_config.SelectboxColumn(options=options, required=True, format_func=_labels(f"{path}.{column}", options).get,
                                                 default=model.model_fields[column].default, **common)
     low, high = schema_bounds(model, column)
     if kind in ("whole", "month"):

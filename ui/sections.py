@@ -66,6 +66,7 @@ def _duplicate(i: int) -> None:
     streams = copy.deepcopy(draft().data["streams"])
     twin = copy.deepcopy(streams[i])
     twin["name"] = t("edit.copy_of", lang(), name=twin["name"])[:80]
+    st.session_state["build.open_stream"] = i + 1
     _set_streams([*streams[: i + 1], twin, *streams[i + 1:]])
 
 
@@ -77,6 +78,7 @@ def _add_stream() -> None:
     kind = st.session_state["build.new_kind"]
     data = draft().data
     name = t(f"kind.{kind}", lang())
+    st.session_state["build.open_stream"] = len(data["streams"])  # the new stream opens, the others may fold
     _set_streams([*data["streams"], new_stream(kind, data["company"]["currency"], name)])
 
 
@@ -110,7 +112,8 @@ def revenue(data: dict, found: dict) -> None:
         cls = next(c for c in STREAM_CLASSES if c.model_fields["kind"].default == stream["kind"])
         kind_name = t(f"kind.{stream['kind']}", lang())
         title = f"{i + 1}. {stream['name']} — {kind_name}"
-        with st.expander(plain(title), expanded=len(streams) <= 2 or any(p.startswith(f"streams[{i}]") for p in found)):
+        with st.expander(plain(title), expanded=len(streams) <= 2 or i == st.session_state.get("build.open_stream")
+                         or any(p.startswith(f"streams[{i}]") for p in found)):
             top = st.columns([3, 1, 1, 1, 1])
             kind_key = f"edit.{gen}.streams[{i}].kind"
             top[0].selectbox(t("edit.streams.kind", lang()), list(STREAM_KINDS), index=STREAM_KINDS.index(stream["kind"]),

@@ -10,7 +10,7 @@ from core.present import charts
 from core.present.report import headline
 from core.storage.exports import import_scenario
 from ui.cached import projection, store, summary
-from ui.editor import CURRENCY_LABELS, draft, option_label, plain, problems, step, where
+from ui.editor import CURRENCIES, draft, option_label, plain, problems, step, where
 from ui.saving import save_controls
 from ui.sections import RENDER, SECTIONS
 from ui.session import current_scenario, lang, presets, set_scenario
@@ -62,9 +62,9 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
         left, right = st.columns(2)
         left.text_input(t("edit.company.name", lang()), t("build.start.default_name", lang()), max_chars=80,
                         key="build.start.name")
-        right.selectbox(t("edit.company.currency", lang()), list(CURRENCY_LABELS), key="build.start.currency",
+        right.selectbox(t("edit.company.currency", lang()), list(CURRENCIES), key="build.start.currency",
                         index=0 if lang() == "zh" else 1, format_func={c: option_label("company.currency", c)
-                                                                        for c in CURRENCY_LABELS}.get)
+                                                                        for c in CURRENCIES}.get)
         left.number_input(t("build.start.cash", lang()), min_value=0.0, max_value=1e13, value=1_000_000.0, step=100_000.0,
                           format="%.0f", key="build.start.starting_cash", help=t("edit.company.starting_cash.help", lang()))
         right.number_input(t("build.start.costs", lang()), min_value=0.0, max_value=1e12, value=60_000.0, step=10_000.0,
@@ -73,7 +73,7 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
                      format_func={k: option_label("streams.kind", k) for k in STREAM_KINDS}.get)
         st.form_submit_button(t("build.start.create", lang()), on_click=start_blank, type="primary")
     with preset:
-        st.selectbox(t("sidebar.preset", lang()), list(presets()), key="build.start.preset")
+        st.selectbox(t("build.start.preset_pick", lang()), list(presets()), key="build.start.preset")
         st.button(t("build.start.open", lang()), key="build.start.preset_go", on_click=start_preset)
     with library:
         saved = store().list_scenarios()
@@ -90,6 +90,7 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
     for message in st.session_state.get("build.start_errors", []):
         st.error(plain(message))
 
+toolbar = st.container()  # filled last, when this run's edits are in the draft
 editor, strip = st.columns([5, 2], gap="large")
 with editor:
     section = st.radio(t("build.section", lang()), SECTIONS, horizontal=True, key="build.section",
@@ -98,14 +99,6 @@ with editor:
 
 found = problems()  # after the section: a table edited in this run is counted
 with strip, st.container(border=True):
-    tools = st.columns(3)
-    tools[0].button(t("edit.undo", lang()), key="build.undo", on_click=step, args=("undo",), disabled=not d.undo_stack,
-                    icon=":material/undo:", help=t("edit.undo.help", lang(), n=len(d.undo_stack)))
-    tools[1].button(t("edit.redo", lang()), key="build.redo", on_click=step, args=("redo",), disabled=not d.redo_stack,
-                    icon=":material/redo:")
-    tools[2].button(t("edit.discard", lang()), key="build.discard", on_click=step, args=("discard",),
-                    disabled=d.data == d.opened.model_dump(), icon=":material/restart_alt:",
-                    help=t("edit.discard.help", lang()))
     scenario = current_scenario()
     if found:
         st.warning(t("build.invalid", lang(), n=sum(map(len, found.values()))))
@@ -126,5 +119,15 @@ with strip, st.container(border=True):
     fig = charts.cash_balance(projection(scenario), scenario.funding, compare=projection(d.opened), lang=lang())
     fig.update_layout(height=260, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     chart(fig)
-    with st.popover(t("build.save", lang()), icon=":material/save:", width="stretch"):
-        save_controls(scenario, prefix="build")
+
+with toolbar:
+    tools = st.columns(4)
+    tools[0].button(t("edit.undo", lang()), key="build.undo", on_click=step, args=("undo",), disabled=not d.undo_stack,
+                    icon=":material/undo:", help=t("edit.undo.help", lang(), n=len(d.undo_stack)))
+    tools[1].button(t("edit.redo", lang()), key="build.redo", on_click=step, args=("redo",), disabled=not d.redo_stack,
+                    icon=":material/redo:")
+    tools[2].button(t("edit.discard", lang()), key="build.discard", on_click=step, args=("discard",),
+                    disabled=d.data == d.opened.model_dump(), icon=":material/restart_alt:",
+                    help=t("edit.discard.help", lang()))
+    with tools[3].popover(t("build.save", lang()), icon=":material/save:", width="stretch"):
+        save_controls(current_scenario(), prefix="build")

@@ -202,3 +202,55 @@ def test_a_chinese_reader_gets_chinese_pages_and_charts_that_render(server, new_
     assert box is not None and box["width"] > 100                         # drawn with glyphs, not collapsed
     page.screenshot(path=str(tmp_path / "risk-zh.png"))
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the rerun an input started."""
+    page.wait_for_timeout(700)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT_MS)
+
+
+def strip_runway(page) -> str:
+    return page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
+        "[data-testid='stMetricValue']").inner_text()
+
+
+def test_build_a_stream_watch_the_runway_undo_redo_save_and_the_overview_follows(server, new_page, tmp_path):
+    """The team table (a canvas grid) is driven through AppTest's edit state in tests/views/test_build.py."""
+    page = new_page()
+    page.goto(f"{server.url}/build")
+    page.get_by_text("Section").first.wait_for(timeout=TIMEOUT_MS)
+    start = strip_runway(page)
+    page.get_by_text("Revenue", exact=True).first.click()
+    settle(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="New stream").locator("input").click()
+    page.keyboard.type("Usage-based")
+    page.keyboard.press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Add stream").click()
+    settle(page)
+    volume = page.get_by_label("Units sold per month").last
+    volume.fill("5000000")
+    volume.press("Enter")
+    settle(page)
+    grown = strip_runway(page)
+    assert grown != start, "a large new API business lengthens the runway"
+    page.screenshot(path=str(tmp_path / "build.png"))
+    page.get_by_role("button", name="Undo").click()
+    settle(page)
+    page.get_by_role("button", name="Undo").click()
+    settle(page)
+    assert strip_runway(page) == start
+    page.get_by_role("button", name="Redo").click()
+    settle(page)
+    page.get_by_role("button", name="Redo").click()
+    settle(page)
+    assert strip_runway(page) == grown
+    page.get_by_role("button", name="Save to library").click()
+    page.get_by_role("button", name="Save as a new scenario").click()
+    page.get_by_text("Done:").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("link", name="Overview", exact=True).click()
+    page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
+    overview = page.locator("[data-testid='stMetric']").filter(has_text="Runway").first
+    assert overview.locator("[data-testid='stMetricValue']").inner_text() == grown
+    assert page.locator("[data-testid='stException']").count() == 0

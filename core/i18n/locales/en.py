@@ -898,4 +898,5 @@ STRINGS: dict[str, str] = {
     'edit.list.opex.one_off_costs': 'One-off costs, row {n}',
     'edit.list.funding': 'Funding, row {n}',
     'edit.list.strategy.verticals': 'Vertical {n}',
+    'build.start.preset_pick': 'Preset to start from',
 }

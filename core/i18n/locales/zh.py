@@ -898,4 +898,5 @@ STRINGS: dict[str, str] = {
     'edit.list.opex.one_off_costs': '一次性支出第 {n} 行',
     'edit.list.funding': '融资第 {n} 行',
     'edit.list.strategy.verticals': '垂直领域 {n}',
+    'build.start.preset_pick': '作为起点的预设',
 }
