@@ -61,6 +61,7 @@ bench: $(RUNTIME)
 	$(PY) -m bench.pillars
 	$(PY) -m bench.risk
 	$(PY) -m bench.pricing
+	$(PY) -m bench.editor
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

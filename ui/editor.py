@@ -18,11 +18,13 @@ from __future__ import annotations
 import copy
 import math
 import typing
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pydantic import BaseModel
 
 from core.i18n import STRINGS, t
 from core.model import Draft, ScenarioError, parse_path, schema_bounds
@@ -71,7 +73,7 @@ def commit(d: Draft) -> None:
     st.session_state["editor.synced"] = scenario
 
 
-def change(updates: dict[str, object], rebuild: bool = False) -> None:
+def change(updates: Mapping[str, object], rebuild: bool = False) -> None:
     """Edit the draft by path (``rebuild`` when list positions moved), then commit it if valid."""
     d = draft()
     if d.edit(updates):
@@ -140,7 +142,7 @@ def option_label(path: str, value: object) -> str:
     return t(f"{base}.{value}", lang())
 
 
-def options_of(model: type, name: str) -> list[str]:
+def options_of(model: type[BaseModel], name: str) -> list[str]:
     """The allowed values of a Literal field."""
     annotation = model.model_fields[name].annotation
     return [a for arg in [annotation, *typing.get_args(annotation)] for a in typing.get_args(arg) if isinstance(a, str)] \
@@ -180,7 +182,7 @@ def _changed(path: str, kind: str) -> None:
     change({path: _to_model(kind, st.session_state[key(path)])})
 
 
-def field(path: str, model: type, currency: str, found: dict[str, list[str]]) -> None:
+def field(path: str, model: type[BaseModel], currency: str, found: dict[str, list[str]]) -> None:
     """The widget of the field at ``path`` (its kind from :mod:`core.present.fields`), at its snapshot value."""
     kind = kind_of(path)
     name = str(parse_path(path)[-1])
@@ -193,7 +195,8 @@ def field(path: str, model: type, currency: str, found: dict[str, list[str]]) ->
         st.text_input(value=value or "", max_chars=80, **common)
     elif base == "choice":
         options = options_of(model, name)
-        st.selectbox(options=options, index=options.index(value), format_func=_labels(path, options).get, **common)
+        st.selectbox(options=options, index=options.index(value), format_func=labeller(path, options),
+                     **common)
     elif base == "date":
         st.date_input(value=value, min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), **common)
     elif base == "toggle":
@@ -217,8 +220,10 @@ def field(path: str, model: type, currency: str, found: dict[str, list[str]]) ->
     show_problems(path, found)
 
 
-def _labels(path: str, options: list[str]) -> dict[str, str]:
-    return {o: option_label(path, o) for o in options}
+def labeller(path: str, options: list[str]) -> Callable[[Any], str]:
+    """The format function of a choice: each option's label in the reader's language."""
+    labels = {o: option_label(path, o) for o in options}
+    return lambda option: labels[option]
 
 
 def _step(kind: str, shown: float | None) -> float:
@@ -231,7 +236,7 @@ def _step(kind: str, shown: float | None) -> float:
 # --- tables --------------------------------------------------------------------------------
 
 
-def table(path: str, model: type, currency: str, found: dict[str, list[str]]) -> None:
+def table(path: str, model: type[BaseModel], currency: str, found: dict[str, list[str]]) -> None:
     """An editable table of the list at ``path`` (columns from ``TABLES``), read back by its edit state."""
     columns = TABLES[generic(path)]
     snapshot = value_at(st.session_state["editor.snap"], path)
@@ -276,14 +281,14 @@ def _cell(path: str, column: str, value: object) -> object:
     return _to_model(kind_of(f"{path}.{column}"), value)
 
 
-def _column(path: str, column: str, model: type, currency: str) -> Any:
+def _column(path: str, column: str, model: type[BaseModel], currency: str) -> Any:
     kind = kind_of(f"{path}.{column}").rstrip("?")
-    common = {"label": label(f"{path}.{column}", currency), "help": help_text(f"{path}.{column}")}
+    common: dict[str, Any] = {"label": label(f"{path}.{column}", currency), "help": help_text(f"{path}.{column}")}
     if kind == "text":
         return st.column_config.TextColumn(max_chars=80, required=True, **common)
     if kind == "choice":
         options = options_of(model, column)
-        return st.column_config.SelectboxColumn(options=options, required=True, format_func=_labels(f"{path}.{column}", options).get,
+        return st.column_config.SelectboxColumn(options=options, required=True, format_func=labeller(f"{path}.{column}", options),
                                                 default=model.model_fields[column].default, **common)
     low, high = schema_bounds(model, column)
     if kind in ("whole", "month"):

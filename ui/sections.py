@@ -29,7 +29,7 @@ from core.model import (
     new_stream,
 )
 from core.present.fields import stream_fields
-from ui.editor import change, draft, field, option_label, plain, show_problems, table
+from ui.editor import change, draft, field, labeller, plain, show_problems, table
 from ui.session import lang
 
 SECTIONS = ("company", "revenue", "costs", "team", "funding", "strategy", "risk")
@@ -117,7 +117,7 @@ def revenue(data: dict, found: dict) -> None:
             top = st.columns([3, 1, 1, 1, 1])
             kind_key = f"edit.{gen}.streams[{i}].kind"
             top[0].selectbox(t("edit.streams.kind", lang()), list(STREAM_KINDS), index=STREAM_KINDS.index(stream["kind"]),
-                             key=kind_key, format_func={k: option_label("streams.kind", k) for k in STREAM_KINDS}.get,
+                             key=kind_key, format_func=labeller("streams.kind", list(STREAM_KINDS)),
                              on_change=_set_kind, args=(i, kind_key), help=t("edit.streams.kind.help", lang()))
             top[1].button(t("edit.up", lang()), key=f"edit.{gen}.up.{i}", on_click=_move, args=(i, -1), disabled=i == 0,
                           help=t("edit.up.help", lang()))
@@ -140,7 +140,7 @@ def revenue(data: dict, found: dict) -> None:
                 demand_key = f"edit.{gen}.streams[{i}].demand_model"
                 st.selectbox(t("edit.streams.demand.model", lang()), models,
                              index=models.index(demand["model"] if demand else "none"), key=demand_key,
-                             format_func={m: option_label("streams.demand.model", m) for m in models}.get,
+                             format_func=labeller("streams.demand.model", list(models)),
                              on_change=_set_demand, args=(i, demand_key), help=t("edit.streams.demand.model.help", lang()))
                 if demand is not None:
                     extra = {"constant_elasticity": ("elasticity",), "linear": ("choke_price",),
@@ -148,7 +148,7 @@ def revenue(data: dict, found: dict) -> None:
                     _fields(f"streams[{i}].demand", Demand, (*extra, "reference_price"), cur, found, 3)
     left, right = st.columns([3, 1])
     left.selectbox(t("edit.new_stream", lang()), list(STREAM_KINDS), key="build.new_kind",
-                   format_func={k: option_label("streams.kind", k) for k in STREAM_KINDS}.get)
+                   format_func=labeller("streams.kind", list(STREAM_KINDS)))
     right.button(t("edit.add_stream", lang()), key="build.add_stream", on_click=_add_stream, disabled=len(streams) >= 20,
                  type="primary")
     show_problems("streams", found)

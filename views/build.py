@@ -10,7 +10,7 @@ from core.present import charts
 from core.present.report import headline
 from core.storage.exports import import_scenario
 from ui.cached import projection, store, summary
-from ui.editor import CURRENCIES, draft, option_label, plain, problems, step, where
+from ui.editor import CURRENCIES, draft, labeller, plain, problems, step, where
 from ui.saving import save_controls
 from ui.sections import RENDER, SECTIONS
 from ui.session import current_scenario, lang, presets, set_scenario
@@ -63,14 +63,13 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
         left.text_input(t("edit.company.name", lang()), t("build.start.default_name", lang()), max_chars=80,
                         key="build.start.name")
         right.selectbox(t("edit.company.currency", lang()), list(CURRENCIES), key="build.start.currency",
-                        index=0 if lang() == "zh" else 1, format_func={c: option_label("company.currency", c)
-                                                                        for c in CURRENCIES}.get)
+                        index=0 if lang() == "zh" else 1, format_func=labeller("company.currency", list(CURRENCIES)))
         left.number_input(t("build.start.cash", lang()), min_value=0.0, max_value=1e13, value=1_000_000.0, step=100_000.0,
                           format="%.0f", key="build.start.starting_cash", help=t("edit.company.starting_cash.help", lang()))
         right.number_input(t("build.start.costs", lang()), min_value=0.0, max_value=1e12, value=60_000.0, step=10_000.0,
                            format="%.0f", key="build.start.monthly_costs", help=t("build.start.costs.help", lang()))
         st.selectbox(t("build.start.earning", lang()), list(STREAM_KINDS), key="build.start.earning",
-                     format_func={k: option_label("streams.kind", k) for k in STREAM_KINDS}.get)
+                     format_func=labeller("streams.kind", list(STREAM_KINDS)))
         st.form_submit_button(t("build.start.create", lang()), on_click=start_blank, type="primary")
     with preset:
         st.selectbox(t("build.start.preset_pick", lang()), list(presets()), key="build.start.preset")
