@@ -27,7 +27,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 from core.i18n import STRINGS, t
-from core.model import Draft, ScenarioError, parse_path, schema_bounds
+from core.model import Draft, ScenarioError, field_value, parse_path, schema_bounds
 from core.present.fields import TABLES, generic, kind_of
 from ui.session import current_scenario, lang, update_scenario
 
@@ -92,12 +92,6 @@ def step(action: str) -> None:
 
 def key(path: str) -> str:
     return f"edit.{st.session_state['editor.gen']}.{path}"
-
-
-def value_at(data: Any, path: str) -> Any:
-    for part in parse_path(path):
-        data = data[part]
-    return data
 
 
 def problems() -> dict[str, list[str]]:
@@ -186,7 +180,7 @@ def field(path: str, model: type[BaseModel], currency: str, found: dict[str, lis
     """The widget of the field at ``path`` (its kind from :mod:`core.present.fields`), at its snapshot value."""
     kind = kind_of(path)
     name = str(parse_path(path)[-1])
-    value = value_at(st.session_state["editor.snap"], path)
+    value = field_value(st.session_state["editor.snap"], path)
     common: dict[str, Any] = {"key": key(path), "on_change": _changed, "args": (path, kind), "help": help_text(path),
                               "label": label(path, currency)}
     optional = kind.endswith("?")
@@ -239,13 +233,13 @@ def _step(kind: str, shown: float | None) -> float:
 def table(path: str, model: type[BaseModel], currency: str, found: dict[str, list[str]]) -> None:
     """An editable table of the list at ``path`` (columns from ``TABLES``), read back by its edit state."""
     columns = TABLES[generic(path)]
-    snapshot = value_at(st.session_state["editor.snap"], path)
+    snapshot = field_value(st.session_state["editor.snap"], path)
     shown = pd.DataFrame([{c: _shown(path, c, row.get(c)) for c in columns} for row in snapshot], columns=list(columns))
     config = {c: _column(path, c, model, currency) for c in columns}
     st.data_editor(shown, key=key(path), num_rows="dynamic", hide_index=True, column_config=config, width="stretch")
     edits = st.session_state.get(key(path)) or {}
     rows = _rows(path, columns, snapshot, edits)
-    if rows != value_at(draft().data, path):
+    if rows != field_value(draft().data, path):
         change({path: rows})
     for where_, messages in problems().items():
         if where_ == path or where_.startswith(path + "["):

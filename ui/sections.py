@@ -8,7 +8,6 @@ import streamlit as st
 
 from core.i18n import t
 from core.model import (
-    STREAM_CLASSES,
     STREAM_KINDS,
     AICosts,
     Company,
@@ -27,6 +26,7 @@ from core.model import (
     Strategy,
     Trial,
     new_stream,
+    stream_class,
 )
 from core.present.fields import stream_fields
 from ui.editor import change, draft, field, labeller, plain, show_problems, table
@@ -95,7 +95,7 @@ def _set_trial(i: int, key: str) -> None:
 def _set_demand(i: int, key: str) -> None:
     model = st.session_state[key]
     stream = draft().data["streams"][i]
-    cls = next(c for c in STREAM_CLASSES if c.model_fields["kind"].default == stream["kind"])
+    cls = stream_class(stream["kind"])
     price = float(stream[cls.PRICE]) if cls.PRICE else 1.0
     value = None if model == "none" else Demand(model=model, choke_price=max(3 * price, 1.0) if model == "linear" else None,
                                                 median_wtp=max(1.5 * price, 1.0) if model == "wtp" else None).model_dump()
@@ -109,7 +109,7 @@ def revenue(data: dict, found: dict) -> None:
     if not streams:
         st.info(t("edit.no_streams", lang()))
     for i, stream in enumerate(streams):
-        cls = next(c for c in STREAM_CLASSES if c.model_fields["kind"].default == stream["kind"])
+        cls = stream_class(stream["kind"])
         kind_name = t(f"kind.{stream['kind']}", lang())
         title = f"{i + 1}. {stream['name']} — {kind_name}"
         with st.expander(plain(title), expanded=len(streams) <= 2 or i == st.session_state.get("build.open_stream")
@@ -158,16 +158,15 @@ def revenue(data: dict, found: dict) -> None:
 
 
 def _set_inference(key: str) -> None:
-    ai = draft().data["ai_costs"]
-    cost = AICosts.model_validate({k: v for k, v in ai.items() if v is not None}).million_token_cost \
-        if ai.get("cost_per_million_tokens") is not None or ai.get("tokens_per_second") else 1.0
-    if st.session_state[key] == "gpu":
-        updates = {"ai_costs.cost_per_million_tokens": None, "ai_costs.tokens_per_second": 1000.0,
-                   "ai_costs.gpu_price_per_hour": cost * 3600 * 1000 / 1e6}
-    else:
-        updates = {"ai_costs.cost_per_million_tokens": cost, "ai_costs.gpu_price_per_hour": None,
-                   "ai_costs.tokens_per_second": None}
-    change(updates, rebuild=True)
+    """Switch how inference is priced, keeping today's cost per 1M tokens (at 1,000 tokens/s on a GPU)."""
+    try:
+        cost = AICosts.model_validate(draft().data["ai_costs"]).million_token_cost
+    except ValueError:  # the draft's AI costs are invalid: start from 1 per 1M tokens
+        cost = 1.0
+    gpu = st.session_state[key] == "gpu"
+    change({"ai_costs.cost_per_million_tokens": None if gpu else cost,
+            "ai_costs.gpu_price_per_hour": cost * 3600 * 1000 / 1e6 if gpu else None,
+            "ai_costs.tokens_per_second": 1000.0 if gpu else None}, rebuild=True)
 
 
 def costs(data: dict, found: dict) -> None:

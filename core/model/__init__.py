@@ -18,7 +18,7 @@ from core.model.base import (
     Share,
 )
 from core.model.draft import UNDO_DEPTH, Draft
-from core.model.edit import replace_fields, set_fields
+from core.model.edit import field_value, replace_fields, set_fields
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
 from core.model.paths import field_bounds, parse_path, schema_bounds
@@ -51,6 +51,7 @@ from core.model.streams import (
     Terms,
     Trial,
     UsageStream,
+    stream_class,
 )
 from core.model.uncertainty import (
     DISTRIBUTION_KINDS,
@@ -131,6 +132,7 @@ __all__ = [
     "Weight",
     "dumps_scenario",
     "field_bounds",
+    "field_value",
     "format_errors",
     "load_scenario",
     "loads_scenario",
@@ -143,5 +145,6 @@ __all__ = [
     "schema_bounds",
     "set_fields",
     "starter_scenario",
+    "stream_class",
     "triangular",
 ]

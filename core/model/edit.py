@@ -11,6 +11,24 @@ from core.model.paths import parse_path
 from core.model.scenario import Scenario
 
 
+def field_value(data: Any, path: str) -> Any:
+    """The value at ``path`` in plain scenario data; KeyError when there is none.
+
+    >>> field_value({"streams": [{"name": "API"}]}, "streams[0].name")
+    'API'
+    """
+    return _node(data, parse_path(path), path)
+
+
+def _node(data: Any, parts: list[str | int], path: str) -> Any:
+    try:
+        for part in parts:
+            data = data[part]
+    except (IndexError, KeyError, TypeError):
+        raise KeyError(path) from None
+    return data
+
+
 def set_fields(data: dict, updates: Mapping[str, object]) -> dict:
     """A copy of plain scenario data (``model_dump()``) with fields replaced by path, not validated.
 
@@ -24,12 +42,7 @@ def set_fields(data: dict, updates: Mapping[str, object]) -> dict:
     data = copy.deepcopy(data)
     for path, value in updates.items():
         *parents, last = parse_path(path)
-        node: Any = data
-        try:
-            for part in parents:
-                node = node[part]
-        except (IndexError, KeyError, TypeError):
-            raise KeyError(path) from None
+        node = _node(data, parents, path)
         if isinstance(node, list) and isinstance(last, int) and last <= len(node):
             node[last:last + 1] = [value]
         elif isinstance(node, dict) and isinstance(last, str):

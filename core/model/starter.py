@@ -15,7 +15,7 @@ from core.model.base import Money, Name, _Model
 from core.model.errors import ScenarioError, format_errors, problems_of
 from core.model.files import parse_scenario
 from core.model.scenario import Company, Scenario
-from core.model.streams import STREAM_CLASSES
+from core.model.streams import stream_class
 
 PRICE_LEVEL = {"USD": 1.0, "CNY": 7.0, "EUR": 0.9}
 """How many units of the currency buy what 1 USD buys in these defaults (a round figure, not a rate)."""
@@ -47,7 +47,7 @@ def new_stream(kind: str, currency: str, name: str) -> dict[str, object]:
     """Plain data (every field) of a new stream of ``kind`` with illustrative amounts in ``currency``."""
     level = PRICE_LEVEL[currency]
     fields = {k: v * level if k in _MONEY else v for k, v in _STREAMS[kind].items()}  # type: ignore[operator]
-    cls = next(c for c in STREAM_CLASSES if c.model_fields["kind"].default == kind)
+    cls = stream_class(kind)
     return cls.model_validate({"name": name, **fields}).model_dump()
 
 

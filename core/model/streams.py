@@ -245,3 +245,9 @@ Stream = Annotated[
     Field(discriminator="kind"),
 ]
 STREAM_KINDS = tuple(c.model_fields["kind"].default for c in STREAM_CLASSES)
+_BY_KIND = dict(zip(STREAM_KINDS, STREAM_CLASSES, strict=True))
+
+
+def stream_class(kind: str) -> type[_Stream]:
+    """The stream class of ``kind`` (KeyError for an unknown kind)."""
+    return _BY_KIND[kind]

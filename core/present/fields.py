@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from core.model.streams import STREAM_CLASSES
+from core.model.streams import stream_class
 
 SPECIAL_STREAM_FIELDS = ("kind", "name", "trial", "demand")
 
@@ -85,5 +85,5 @@ def kind_of(path: str) -> str:
 
 def stream_fields(kind: str) -> tuple[str, ...]:
     """The fields of a stream of ``kind`` in the editor, in the class's order (name, trial and demand apart)."""
-    cls = next(c for c in STREAM_CLASSES if c.model_fields["kind"].default == kind)
+    cls = stream_class(kind)
     return tuple(f for f in cls.model_fields if f not in SPECIAL_STREAM_FIELDS)

@@ -12,12 +12,11 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from core.engine.projection import project
-from core.model import UNDO_DEPTH, Scenario, load_scenario
+from core.model import UNDO_DEPTH, Scenario, field_value, load_scenario
 from core.present.fields import FIELDS, TABLES, generic, kind_of, stream_fields
 from core.storage.exports import flatten
 from tests.scenarios import budget, scenarios
 from tests.views.test_pages import APP
-from ui.editor import value_at
 
 PRESETS = "sample_data/{}.yaml"
 
@@ -59,7 +58,7 @@ def section(at, name: str) -> None:
 def set_table(at, path: str, rows: list[dict]) -> None:
     """Replace every row of the table at ``path`` by ``rows``, as a user deleting and adding rows would."""
     columns = TABLES[path]
-    old = len(value_at(at.session_state["editor.snap"], path))
+    old = len(field_value(at.session_state["editor.snap"], path))
     added = [{c: (r[c] * 100 if r[c] is not None and kind_of(f"{path}.{c}").startswith("percent") else r[c])
               for c in columns} for r in rows]
     at.session_state[f"edit.{gen(at)}.{path}"] = {"edited_rows": {}, "added_rows": added,
@@ -265,3 +264,23 @@ def test_loading_into_the_editor_and_reading_back_changes_nothing(scenario):
         assert not at.exception
     assert at.session_state["scenario"] == scenario
     assert at.session_state["editor.draft"].data == scenario.model_dump()
+
+
+def test_switching_how_inference_is_priced_keeps_the_cost_per_million_tokens(build):
+    section(build, "costs")
+    before = build.session_state["scenario"].ai_costs.million_token_cost
+    mode = build.radio(key=f"edit.{gen(build)}.ai_costs.mode")
+    mode.set_value("tokens" if mode.value == "gpu" else "gpu").run()
+    after = build.session_state["scenario"].ai_costs
+    assert after.million_token_cost == pytest.approx(before, rel=1e-12)
+    assert (after.gpu_price_per_hour is None) == (after.cost_per_million_tokens is not None)
+
+
+def test_the_strip_shows_the_runway_change_since_the_scenario_was_opened(build):
+    build.selectbox(key="preset").set_value("seed002_nlp_project").run()
+    build.number_input(key=f"edit.{gen(build)}.company.starting_cash").set_value(1_000_000.0).run()
+    runway = next(m for m in build.metric if m.label == "Runway")
+    # By hand: month 0 pays the 5M servers, earns 250k (3 deals of 250k a quarter) and spends 83.3k, so with 5M
+    # the cash never runs out in the 36 months; with 1M it ends month 0 at -3.83M: 0 months, 36 fewer.
+    assert runway.value == "0 months"
+    assert runway.delta == "-36 months since opened"
