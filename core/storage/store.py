@@ -14,6 +14,13 @@ with WAL, ``synchronous=FULL``, a 30 s busy timeout and ``BEGIN IMMEDIATE`` for 
 
 Share links carry a 256-bit token from :mod:`secrets`; only its SHA-256 is stored and the
 revision is found from the token alone. Links expire (30 days by default) and can be revoked.
+
+Who may do what is decided here, not in pages: every scenario belongs to a workspace, every
+call but :meth:`Store.open_share` takes the acting :class:`Identity`, and a user reaches only
+the scenarios, revisions and links of workspaces they are a member of — as a ``viewer``
+(list, open, history), an ``editor`` (also save, rename, delete, restore, duplicate, share,
+revoke) or an ``owner`` (also members). A scenario of another workspace answers exactly as
+one that does not exist. Local mode acts as :data:`LOCAL`, the owner of workspace 1.
 """
 
 from __future__ import annotations
@@ -54,16 +61,32 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from core.i18n import t
 from core.model import Scenario
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 NAME_LENGTH = 120
 
+ROLES = ("viewer", "editor", "owner")
+"""Workspace roles, each allowed what the ones before it are."""
+
 metadata = MetaData()
+workspaces_table = Table(
+    "workspaces", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(NAME_LENGTH), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+members_table = Table(
+    "members", metadata,
+    Column("workspace_id", Integer, ForeignKey("workspaces.id"), primary_key=True),
+    Column("user", String(320), primary_key=True),
+    Column("role", String(8), nullable=False),
+)
 scenarios_table = Table(
     "scenarios", metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("workspace_id", Integer, ForeignKey("workspaces.id"), index=True),
 )
 revisions_table = Table(
     "revisions", metadata,
@@ -93,10 +116,44 @@ version_table = Table(
     Column("applied_at", DateTime(timezone=True), nullable=False),
 )
 
+_v1 = MetaData()
+Table("scenarios", _v1, Column("id", Integer, primary_key=True), Column("created_at", DateTime(timezone=True), nullable=False))
+
+
+def _workspaces(conn: Connection) -> None:
+    """Version 2: workspaces and their members; every scenario saved before joins workspace 1, owned by LOCAL."""
+    metadata.create_all(conn, tables=[workspaces_table, members_table])
+    conn.exec_driver_sql("ALTER TABLE scenarios ADD COLUMN workspace_id INTEGER REFERENCES workspaces(id)")
+    conn.execute(insert(workspaces_table).values(id=1, name="Local", created_at=_now()))
+    conn.execute(insert(members_table).values(workspace_id=1, user=LOCAL.user, role="owner"))
+    conn.execute(update(scenarios_table).values(workspace_id=1))
+    if conn.dialect.name == "postgresql":  # the explicit id 1 must not collide with the next generated one
+        conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('workspaces', 'id'), 1)")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    1: lambda conn: metadata.create_all(conn, tables=[scenarios_table, revisions_table, links_table]),
+    1: lambda conn: (_v1.create_all(conn), metadata.create_all(conn, tables=[revisions_table, links_table]))[0],
+    2: _workspaces,
 }
 """Schema version -> the step that brings a database from the version before to it."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who acts: a signed-in user's e-mail (lower case), or ``local`` in local mode."""
+
+    user: str
+
+    def __post_init__(self) -> None:
+        if not self.user or len(self.user) > 320:
+            raise StoreError("an identity needs a user name of at most 320 characters")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    id: int
+    name: str
+    role: str
 
 
 class StoreError(Exception):
@@ -154,6 +211,10 @@ class ShareLink:
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and _aware(self.expires_at) > now
+
+
+LOCAL = Identity("local")
+"""The one user of local mode (``make run`` on 127.0.0.1, no sign-in)."""
 
 
 def default_url() -> str:
@@ -268,6 +329,84 @@ class Store:
             raise StoreError(f"no saved scenario with id {scenario_id}")
         return self._row(row)
 
+    # --- who may do what ------------------------------------------------------------
+
+    @staticmethod
+    def _role(conn: Connection, who: Identity, workspace_id: int) -> str | None:
+        return conn.execute(select(members_table.c.role).where(members_table.c.workspace_id == workspace_id,
+                                                               members_table.c.user == who.user)).scalar()
+
+    def _allow(self, conn: Connection, who: Identity, workspace_id: int | None, role: str, what: str) -> None:
+        """Refuse unless ``who`` holds at least ``role`` in the workspace; a non-member learns nothing."""
+        held = None if workspace_id is None else self._role(conn, who, workspace_id)
+        if held is None:
+            raise StoreError(f"no {what}", code="not_found")
+        if ROLES.index(held) < ROLES.index(role):
+            raise StoreError(f"a {held} of this workspace cannot do this (it needs {role})", code="forbidden")
+
+    def _allow_scenario(self, conn: Connection, who: Identity, scenario_id: int, role: str) -> int:
+        """The scenario's workspace, once ``who`` may act on it with ``role``."""
+        workspace = conn.execute(select(scenarios_table.c.workspace_id).where(scenarios_table.c.id == scenario_id)).scalar()
+        self._allow(conn, who, workspace, role, f"saved scenario with id {scenario_id}")
+        return workspace
+
+    def _checked(self, who: Identity, scenario_id: int, role: str) -> int:
+        with self.engine.connect() as conn:
+            return self._allow_scenario(conn, who, scenario_id, role)
+
+    # --- workspaces -----------------------------------------------------------------
+
+    def workspaces(self, who: Identity) -> list[Workspace]:
+        """The workspaces ``who`` belongs to, with their role; a first visit gets a workspace of its own."""
+        query = (select(workspaces_table.c.id, workspaces_table.c.name, members_table.c.role)
+                 .join(members_table, members_table.c.workspace_id == workspaces_table.c.id)
+                 .where(members_table.c.user == who.user).order_by(workspaces_table.c.id))
+        with self.engine.connect() as conn:
+            found = [Workspace(r.id, r.name, r.role) for r in conn.execute(query)]
+        return found or [self.create_workspace(who, who.user)]
+
+    def create_workspace(self, who: Identity, name: str) -> Workspace:
+        """A new workspace owned by ``who``."""
+        def work(conn: Connection) -> Workspace:
+            wid = conn.execute(insert(workspaces_table).values(name=_clean(name), created_at=_now())
+                               .returning(workspaces_table.c.id)).scalar_one()
+            conn.execute(insert(members_table).values(workspace_id=wid, user=who.user, role="owner"))
+            return Workspace(wid, _clean(name), "owner")
+
+        return self._write(work)
+
+    def set_member(self, who: Identity, workspace_id: int, user: str, role: str | None) -> None:
+        """Add ``user`` with ``role``, change their role, or (``role=None``) remove them; owners only.
+
+        A workspace always keeps an owner.
+        """
+        if role is not None and role not in ROLES:
+            raise StoreError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+        member = Identity(user.strip().lower()).user
+
+        def work(conn: Connection) -> None:
+            self._allow(conn, who, workspace_id, "owner", f"workspace {workspace_id}")
+            conn.execute(members_table.delete().where(members_table.c.workspace_id == workspace_id,
+                                                      members_table.c.user == member))
+            if role is not None:
+                conn.execute(insert(members_table).values(workspace_id=workspace_id, user=member, role=role))
+            owners = conn.execute(select(func.count()).select_from(members_table).where(
+                members_table.c.workspace_id == workspace_id, members_table.c.role == "owner")).scalar()
+            if not owners:
+                raise StoreError("a workspace needs at least one owner", code="last_owner")
+
+        self._write(work)
+
+    def members(self, who: Identity, workspace_id: int) -> dict[str, str]:
+        """User -> role of a workspace ``who`` belongs to."""
+        with self.engine.connect() as conn:
+            self._allow(conn, who, workspace_id, "viewer", f"workspace {workspace_id}")
+            rows = conn.execute(select(members_table).where(members_table.c.workspace_id == workspace_id)
+                                .order_by(members_table.c.user))
+            return {r.user: r.role for r in rows}
+
+    # --- revisions (internal) -------------------------------------------------------------
+
     def _append(self, conn: Connection, scenario_id: int, action: str, name: str, body: str, deleted: bool,
                 number: int) -> Revision:
         revision = Revision(0, scenario_id, number, action, _clean(name), deleted, _now(), body)
@@ -276,13 +415,15 @@ class Store:
         new_id = conn.execute(insert(revisions_table).values(**values).returning(revisions_table.c.id)).scalar_one()
         return dataclasses.replace(revision, id=new_id)
 
-    def _new_scenario(self, conn: Connection, name: str, body: str, action: str) -> Revision:
-        sid = conn.execute(insert(scenarios_table).values(created_at=_now()).returning(scenarios_table.c.id)).scalar_one()
+    def _new_scenario(self, conn: Connection, workspace_id: int, name: str, body: str, action: str) -> Revision:
+        sid = conn.execute(insert(scenarios_table).values(created_at=_now(), workspace_id=workspace_id)
+                           .returning(scenarios_table.c.id)).scalar_one()
         return self._append(conn, sid, action, name, body, False, 1)
 
-    def _next(self, scenario_id: int, change: Callable[[Revision], tuple[str, str, str, bool]]) -> Revision:
+    def _next(self, who: Identity, scenario_id: int, change: Callable[[Revision], tuple[str, str, str, bool]]) -> Revision:
         """Append the revision ``change(latest)`` -> (action, name, body, deleted) describes."""
         def work(conn: Connection) -> Revision:
+            self._allow_scenario(conn, who, scenario_id, "editor")
             latest = self._latest(conn, scenario_id, lock=True)
             action, name, body, deleted = change(latest)
             return self._append(conn, scenario_id, action, name, body, deleted, latest.number + 1)
@@ -291,58 +432,77 @@ class Store:
 
     # --- scenarios --------------------------------------------------------------
 
-    def create(self, name: str, scenario: Scenario) -> Revision:
-        """A new saved scenario; its first revision."""
-        return self._write(lambda conn: self._new_scenario(conn, name, scenario.model_dump_json(), "create"))
+    def create(self, who: Identity, name: str, scenario: Scenario, workspace_id: int | None = None) -> Revision:
+        """A new saved scenario in ``workspace_id`` (``who``'s first workspace by default); its first revision."""
+        workspace = self.workspaces(who)[0].id if workspace_id is None else workspace_id
 
-    def save(self, scenario_id: int, scenario: Scenario, base: int | None = None) -> Revision:
+        def work(conn: Connection) -> Revision:
+            self._allow(conn, who, workspace, "editor", f"workspace {workspace}")
+            return self._new_scenario(conn, workspace, name, scenario.model_dump_json(), "create")
+
+        return self._write(work)
+
+    def save(self, who: Identity, scenario_id: int, scenario: Scenario, base: int | None = None) -> Revision:
         """Append ``scenario`` as the next revision.
 
         With ``base`` (the revision the editor started from), a save on top of a newer
         revision is refused: :class:`ConflictError` carries the unchanged latest and a new
-        scenario that keeps the refused version.
+        scenario in the same workspace that keeps the refused version.
         """
         body = scenario.model_dump_json()
 
-        def work(conn: Connection) -> tuple[Revision, bool]:
+        def work(conn: Connection) -> tuple[Revision, bool, int]:
+            workspace = self._allow_scenario(conn, who, scenario_id, "editor")
             latest = self._latest(conn, scenario_id, lock=True)
             if base is not None and base != latest.number:
-                return latest, False
-            return self._append(conn, scenario_id, "save", latest.name, body, latest.deleted, latest.number + 1), True
+                return latest, False, workspace
+            return (self._append(conn, scenario_id, "save", latest.name, body, latest.deleted, latest.number + 1), True,
+                    workspace)
 
-        revision, saved = self._write(work)
+        revision, saved, workspace = self._write(work)
         if not saved:
             stamp = _now().strftime("%Y-%m-%d %H:%M")
-            copy = self._write(lambda conn: self._new_scenario(conn, f"{revision.name} (conflicting copy {stamp})", body,
-                                                                "conflict"))
+            copy = self._write(lambda conn: self._new_scenario(conn, workspace, f"{revision.name} (conflicting copy {stamp})",
+                                                                body, "conflict"))
             assert base is not None  # only a save from a base revision can be refused
             raise ConflictError(revision, copy, base)
         return revision
 
-    def rename(self, scenario_id: int, name: str) -> Revision:
-        return self._next(scenario_id, lambda r: ("rename", name, r.body, r.deleted))
+    def rename(self, who: Identity, scenario_id: int, name: str) -> Revision:
+        return self._next(who, scenario_id, lambda r: ("rename", name, r.body, r.deleted))
 
-    def delete(self, scenario_id: int) -> Revision:
+    def delete(self, who: Identity, scenario_id: int) -> Revision:
         """A tombstone: the scenario leaves the list; ``undelete`` brings it back."""
-        return self._next(scenario_id, lambda r: ("delete", r.name, r.body, True))
+        return self._next(who, scenario_id, lambda r: ("delete", r.name, r.body, True))
 
-    def undelete(self, scenario_id: int) -> Revision:
-        return self._next(scenario_id, lambda r: ("undelete", r.name, r.body, False))
+    def undelete(self, who: Identity, scenario_id: int) -> Revision:
+        return self._next(who, scenario_id, lambda r: ("undelete", r.name, r.body, False))
 
-    def restore(self, scenario_id: int, number: int) -> Revision:
+    def restore(self, who: Identity, scenario_id: int, number: int) -> Revision:
         """A new revision with the content and name of revision ``number``."""
-        old = self.revision(scenario_id, number)
-        return self._next(scenario_id, lambda r: ("restore", old.name, old.body, r.deleted))
+        old = self.revision(who, scenario_id, number)
+        return self._next(who, scenario_id, lambda r: ("restore", old.name, old.body, r.deleted))
 
-    def duplicate(self, scenario_id: int, name: str | None = None) -> Revision:
-        source = self.current(scenario_id)
-        return self._write(lambda conn: self._new_scenario(conn, name or f"{source.name} (copy)", source.body, "duplicate"))
+    def duplicate(self, who: Identity, scenario_id: int, name: str | None = None) -> Revision:
+        """A copy in the same workspace (``who`` must be an editor there)."""
+        source = self.current(who, scenario_id)
 
-    def current(self, scenario_id: int) -> Revision:
+        def work(conn: Connection) -> Revision:
+            workspace = self._allow_scenario(conn, who, scenario_id, "editor")
+            return self._new_scenario(conn, workspace, name or f"{source.name} (copy)", source.body, "duplicate")
+
+        return self._write(work)
+
+    def current(self, who: Identity, scenario_id: int) -> Revision:
         with self.engine.connect() as conn:
+            self._allow_scenario(conn, who, scenario_id, "viewer")
             return self._latest(conn, scenario_id)
 
-    def revision(self, scenario_id: int, number: int) -> Revision:
+    def revision(self, who: Identity, scenario_id: int, number: int) -> Revision:
+        self._checked(who, scenario_id, "viewer")
+        return self._revision(scenario_id, number)
+
+    def _revision(self, scenario_id: int, number: int) -> Revision:
         with self.engine.connect() as conn:
             row = conn.execute(select(revisions_table).where(revisions_table.c.scenario_id == scenario_id,
                                                              revisions_table.c.number == number)).first()
@@ -350,16 +510,22 @@ class Store:
             raise StoreError(f"scenario {scenario_id} has no revision {number}")
         return self._row(row)
 
-    def history(self, scenario_id: int) -> list[Revision]:
+    def history(self, who: Identity, scenario_id: int) -> list[Revision]:
         """Every revision, newest first."""
         with self.engine.connect() as conn:
+            self._allow_scenario(conn, who, scenario_id, "viewer")
             rows = conn.execute(select(revisions_table).where(revisions_table.c.scenario_id == scenario_id)
                                 .order_by(revisions_table.c.number.desc())).all()
         return [self._row(r) for r in rows]
 
-    def list_scenarios(self, include_deleted: bool = False) -> list[Revision]:
-        """The latest revision of every scenario (deleted ones only when asked), newest change first."""
+    def list_scenarios(self, who: Identity, workspace_id: int | None = None, include_deleted: bool = False) -> list[Revision]:
+        """The latest revision of every scenario in ``who``'s workspaces (or the one given), newest change first."""
+        mine = select(members_table.c.workspace_id).where(members_table.c.user == who.user)
+        if workspace_id is not None:
+            mine = mine.where(members_table.c.workspace_id == workspace_id)
         latest = (select(revisions_table.c.scenario_id, func.max(revisions_table.c.number).label("number"))
+                  .join(scenarios_table, scenarios_table.c.id == revisions_table.c.scenario_id)
+                  .where(scenarios_table.c.workspace_id.in_(mine))
                   .group_by(revisions_table.c.scenario_id).subquery())
         query = select(revisions_table).join(latest, (revisions_table.c.scenario_id == latest.c.scenario_id)
                                              & (revisions_table.c.number == latest.c.number))
@@ -369,9 +535,11 @@ class Store:
 
     # --- share links ------------------------------------------------------------
 
-    def share(self, scenario_id: int, number: int | None = None, days: int = LINK_DAYS, lang: str = "en") -> tuple[str, ShareLink]:
-        """A new link to one revision (the latest by default): the token, shown once, and the link."""
-        revision = self.current(scenario_id) if number is None else self.revision(scenario_id, number)
+    def share(self, who: Identity, scenario_id: int, number: int | None = None, days: int = LINK_DAYS,
+              lang: str = "en") -> tuple[str, ShareLink]:
+        """A new link to one revision (the latest by default): the token, shown once, and the link. Editors only."""
+        self._checked(who, scenario_id, "editor")
+        revision = self.current(who, scenario_id) if number is None else self.revision(who, scenario_id, number)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = _now()
         expires = now + timedelta(days=days)
@@ -382,7 +550,8 @@ class Store:
         return token, ShareLink(link_id, revision.id, lang, now, expires, None)
 
     def open_share(self, token: str, now: datetime | None = None) -> tuple[Revision, ShareLink] | None:
-        """The revision a token shows; None for an unknown, tampered, revoked or expired token alike."""
+        """The revision a token shows — the token is the only credential, and it opens nothing else;
+        None for an unknown, tampered, revoked or expired token alike."""
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             return None
         with self.engine.connect() as conn:
@@ -391,24 +560,36 @@ class Store:
                                .where(links_table.c.token_hash == token_hash(token))).first()
         if row is None:
             return None
-        link = ShareLink(row.id, row.revision_id, row.lang, _aware(row.created_at), _aware(row.expires_at),
-                         None if row.revoked_at is None else _aware(row.revoked_at))
+        link = _link(row)
         if not link.active(now or _now()):
             return None
-        return self.revision(row.scenario_id, row.number), link
+        return self._revision(row.scenario_id, row.number), link
 
-    def revoke(self, link_id: int) -> None:
-        self._write(lambda conn: conn.execute(update(links_table).where(links_table.c.id == link_id,
-                                                                        links_table.c.revoked_at.is_(None))
-                                              .values(revoked_at=_now())))
+    def revoke(self, who: Identity, link_id: int) -> None:
+        def work(conn: Connection) -> None:
+            scenario = conn.execute(select(revisions_table.c.scenario_id)
+                                    .join(links_table, links_table.c.revision_id == revisions_table.c.id)
+                                    .where(links_table.c.id == link_id)).scalar()
+            if scenario is None:
+                raise StoreError(f"no share link with id {link_id}", code="not_found")
+            self._allow_scenario(conn, who, scenario, "editor")
+            conn.execute(update(links_table).where(links_table.c.id == link_id, links_table.c.revoked_at.is_(None))
+                         .values(revoked_at=_now()))
 
-    def links(self, scenario_id: int) -> list[ShareLink]:
+        self._write(work)
+
+    def links(self, who: Identity, scenario_id: int) -> list[ShareLink]:
         """Every link to any revision of the scenario, newest first."""
         with self.engine.connect() as conn:
+            self._allow_scenario(conn, who, scenario_id, "viewer")
             rows = conn.execute(select(links_table).join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
                                 .where(revisions_table.c.scenario_id == scenario_id).order_by(links_table.c.id.desc())).all()
-        return [ShareLink(r.id, r.revision_id, r.lang, _aware(r.created_at), _aware(r.expires_at),
-                          None if r.revoked_at is None else _aware(r.revoked_at)) for r in rows]
+        return [_link(r) for r in rows]
+
+
+def _link(row) -> ShareLink:
+    return ShareLink(row.id, row.revision_id, row.lang, _aware(row.created_at), _aware(row.expires_at),
+                     None if row.revoked_at is None else _aware(row.revoked_at))
 
 
 def _clean(name: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, insert, make_url, select, text
 
 from core.model import load_scenario, replace_fields
 from core.storage.store import (
+    LOCAL,
     ConflictError,
     Store,
     StoreError,
@@ -87,56 +88,56 @@ def store(url):
 
 
 def test_every_change_is_a_new_revision_and_old_ones_stay(store):
-    first = store.create("Base", variant(1e6))
+    first = store.create(LOCAL, "Base", variant(1e6))
     sid = first.scenario_id
-    store.save(sid, variant(2e6), base=1)
-    store.rename(sid, "Bear case")
-    store.delete(sid)
-    assert [r.name for r in store.list_scenarios()] == [] and store.list_scenarios(include_deleted=True)[0].deleted
-    store.undelete(sid)
-    store.restore(sid, 1)
-    history = store.history(sid)
+    store.save(LOCAL, sid, variant(2e6), base=1)
+    store.rename(LOCAL, sid, "Bear case")
+    store.delete(LOCAL, sid)
+    assert [r.name for r in store.list_scenarios(LOCAL)] == [] and store.list_scenarios(LOCAL, include_deleted=True)[0].deleted
+    store.undelete(LOCAL, sid)
+    store.restore(LOCAL, sid, 1)
+    history = store.history(LOCAL, sid)
     assert [(r.number, r.action) for r in history] == [(6, "restore"), (5, "undelete"), (4, "delete"), (3, "rename"),
                                                       (2, "save"), (1, "create")]
     assert history[0].scenario.company.starting_cash == 1e6 and history[0].name == "Base"
-    assert store.revision(sid, 2).scenario.company.starting_cash == 2e6
-    assert store.current(sid).number == 6 and [r.scenario_id for r in store.list_scenarios()] == [sid]
+    assert store.revision(LOCAL, sid, 2).scenario.company.starting_cash == 2e6
+    assert store.current(LOCAL, sid).number == 6 and [r.scenario_id for r in store.list_scenarios(LOCAL)] == [sid]
 
 
 def test_saving_from_an_old_revision_is_refused_and_both_versions_stay(store):
-    sid = store.create("Plan", variant(1e6)).scenario_id
-    store.save(sid, variant(2e6), base=1)                  # tab A
+    sid = store.create(LOCAL, "Plan", variant(1e6)).scenario_id
+    store.save(LOCAL, sid, variant(2e6), base=1)                  # tab A
     with pytest.raises(ConflictError, match="revision 2 of 'Plan' was saved after revision 1") as err:
-        store.save(sid, variant(3e6), base=1)              # tab B, still on revision 1
-    assert store.current(sid).scenario.company.starting_cash == 2e6
-    copy = store.current(err.value.copy.scenario_id)
+        store.save(LOCAL, sid, variant(3e6), base=1)              # tab B, still on revision 1
+    assert store.current(LOCAL, sid).scenario.company.starting_cash == 2e6
+    copy = store.current(LOCAL, err.value.copy.scenario_id)
     assert copy.scenario.company.starting_cash == 3e6 and "conflicting copy" in copy.name
-    assert len(store.list_scenarios()) == 2
+    assert len(store.list_scenarios(LOCAL)) == 2
 
 
 def test_names_are_cleaned_and_unknown_scenarios_refused(store):
-    assert store.create("  Two   words ", BASE).name == "Two words"
-    assert len(store.create("x" * 500, BASE).name) == 120
+    assert store.create(LOCAL, "  Two   words ", BASE).name == "Two words"
+    assert len(store.create(LOCAL, "x" * 500, BASE).name) == 120
     with pytest.raises(StoreError, match="needs a name"):
-        store.create("   ", BASE)
+        store.create(LOCAL, "   ", BASE)
     with pytest.raises(StoreError, match="no saved scenario with id 999"):
-        store.current(999)
+        store.current(LOCAL, 999)
     with pytest.raises(StoreError, match="has no revision 7"):
-        store.revision(store.list_scenarios()[0].scenario_id, 7)
+        store.revision(LOCAL, store.list_scenarios(LOCAL)[0].scenario_id, 7)
 
 
 def test_duplicate_copies_the_current_content(store):
-    sid = store.create("Base", variant(5e5)).scenario_id
-    dup = store.duplicate(sid)
+    sid = store.create(LOCAL, "Base", variant(5e5)).scenario_id
+    dup = store.duplicate(LOCAL, sid)
     assert dup.name == "Base (copy)" and dup.scenario == variant(5e5) and dup.scenario_id != sid
 
 
 def test_the_schema_is_migrated_once_and_a_newer_database_is_refused(url):
     first = Store(url)
-    assert first.schema_version() == 1
+    assert first.schema_version() == 2
     Store(url).close()  # a second start changes nothing
     with first.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2]
     with first.engine.begin() as conn:
         conn.execute(insert(version_table).values(version=99, applied_at=_now()))
     with pytest.raises(StoreError, match="schema version 99"):
@@ -163,8 +164,8 @@ def test_the_database_location_comes_from_the_environment(monkeypatch, tmp_path)
 
 
 def test_a_share_link_is_an_unguessable_token_stored_only_as_a_hash(store):
-    sid = store.create("Pitch", BASE).scenario_id
-    tokens = [store.share(sid)[0] for _ in range(50)]
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    tokens = [store.share(LOCAL, sid)[0] for _ in range(50)]
     assert len(set(tokens)) == 50 and all(len(tok) >= 43 for tok in tokens)  # 32 random bytes, base64url
     with store.engine.connect() as conn:
         stored = conn.execute(select(links_table.c.token_hash)).scalars().all()
@@ -173,25 +174,25 @@ def test_a_share_link_is_an_unguessable_token_stored_only_as_a_hash(store):
 
 
 def test_a_link_shows_the_revision_it_was_made_for(store):
-    sid = store.create("Pitch", variant(1e6)).scenario_id
-    token, link = store.share(sid, lang="zh")
-    store.save(sid, variant(9e6))
+    sid = store.create(LOCAL, "Pitch", variant(1e6)).scenario_id
+    token, link = store.share(LOCAL, sid, lang="zh")
+    store.save(LOCAL, sid, variant(9e6))
     revision, opened = store.open_share(token)
     assert revision.number == 1 and revision.scenario.company.starting_cash == 1e6 and opened.lang == "zh"
     assert (link.expires_at - link.created_at) == timedelta(days=30)
 
 
 def test_revoked_expired_tampered_and_unknown_tokens_all_open_nothing(store):
-    sid = store.create("Pitch", BASE).scenario_id
-    token, link = store.share(sid, days=30)
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    token, link = store.share(LOCAL, sid, days=30)
     assert store.open_share(token) is not None
     assert store.open_share(token, now=_now() + timedelta(days=31)) is None           # expired
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
     for bad in (tampered, "x" * 43, "", "short", token + "x" * 100, None):
         assert store.open_share(bad) is None
-    store.revoke(link.id)
+    store.revoke(LOCAL, link.id)
     assert store.open_share(token) is None                                            # revoked
-    assert store.links(sid)[0].revoked_at is not None
+    assert store.links(LOCAL, sid)[0].revoked_at is not None
 
 
 # --- revisions are never lost: random operation sequences ---------------------------
@@ -215,7 +216,7 @@ class Operations(RuleBasedStateMachine):
 
     @rule(cash=st.floats(0, 1e7), name=st.text("abc ", min_size=1, max_size=8).filter(str.strip))
     def create(self, cash, name):
-        r = self.store.create(name, variant(cash))
+        r = self.store.create(LOCAL, name, variant(cash))
         self.model[r.scenario_id] = [(r.name, cash, False)]
 
     @precondition(lambda self: self.model)
@@ -223,7 +224,7 @@ class Operations(RuleBasedStateMachine):
     def save(self, data, cash):
         sid = self.pick(data)
         name, _, deleted = self.model[sid][-1]
-        self.store.save(sid, variant(cash), base=len(self.model[sid]))
+        self.store.save(LOCAL, sid, variant(cash), base=len(self.model[sid]))
         self.model[sid].append((name, cash, deleted))
 
     @precondition(lambda self: self.model)
@@ -231,7 +232,7 @@ class Operations(RuleBasedStateMachine):
     def rename(self, data, name):
         sid = self.pick(data)
         _, cash, deleted = self.model[sid][-1]
-        self.store.rename(sid, name)
+        self.store.rename(LOCAL, sid, name)
         self.model[sid].append((name, cash, deleted))
 
     @precondition(lambda self: self.model)
@@ -239,7 +240,7 @@ class Operations(RuleBasedStateMachine):
     def delete_or_undelete(self, data, delete):
         sid = self.pick(data)
         name, cash, _ = self.model[sid][-1]
-        (self.store.delete if delete else self.store.undelete)(sid)
+        (self.store.delete if delete else self.store.undelete)(LOCAL, sid)
         self.model[sid].append((name, cash, delete))
 
     @precondition(lambda self: self.model)
@@ -248,16 +249,16 @@ class Operations(RuleBasedStateMachine):
         sid = self.pick(data)
         number = data.draw(st.integers(1, len(self.model[sid])))
         name, cash, _ = self.model[sid][number - 1]
-        self.store.restore(sid, number)
+        self.store.restore(LOCAL, sid, number)
         self.model[sid].append((name, cash, self.model[sid][-1][2]))
 
     @invariant()
     def every_revision_is_kept(self):
         for sid, expected in self.model.items():
-            history = self.store.history(sid)[::-1]
+            history = self.store.history(LOCAL, sid)[::-1]
             assert [(r.name, r.scenario.company.starting_cash, r.deleted) for r in history] == expected
             assert [r.number for r in history] == list(range(1, len(expected) + 1))
-        listed = {r.scenario_id for r in self.store.list_scenarios()}
+        listed = {r.scenario_id for r in self.store.list_scenarios(LOCAL)}
         assert listed == {sid for sid, revs in self.model.items() if not revs[-1][2]}
 
 
@@ -275,14 +276,14 @@ def _writer(url: str, sid: int, saves: int, offset: int, errors) -> None:
     store = Store(url)
     for k in range(saves):
         try:
-            store.save(sid, variant(offset + k))
+            store.save(LOCAL, sid, variant(offset + k))
         except Exception as exc:
             errors.put(repr(exc))
     store.close()
 
 
 def test_eight_concurrent_writers_lose_no_revision_and_never_see_a_lock(store, url):
-    sid = store.create("Busy", BASE).scenario_id
+    sid = store.create(LOCAL, "Busy", BASE).scenario_id
     ctx = multiprocessing.get_context("spawn")
     errors = ctx.Queue()
     workers = [ctx.Process(target=_writer, args=(url, sid, 50, 1000 * w, errors)) for w in range(8)]
@@ -295,7 +296,7 @@ def test_eight_concurrent_writers_lose_no_revision_and_never_see_a_lock(store, u
     while not errors.empty():
         problems.append(errors.get())
     assert problems == []
-    history = store.history(sid)
+    history = store.history(LOCAL, sid)
     assert [r.number for r in history[::-1]] == list(range(1, 402))
     saved = sorted(r.scenario.company.starting_cash for r in history if r.action == "save")
     assert saved == sorted(1000 * w + k for w in range(8) for k in range(50))
@@ -307,7 +308,7 @@ def _saver(url: str, sid: int, ready) -> None:
                                               for k in range(50)]})
     k = 0
     while True:
-        store.save(sid, replace_fields(big, {"company.starting_cash": float(k)}))
+        store.save(LOCAL, sid, replace_fields(big, {"company.starting_cash": float(k)}))
         k += 1
         if k == 3:
             ready.set()
@@ -315,7 +316,7 @@ def _saver(url: str, sid: int, ready) -> None:
 
 @pytest.mark.parametrize("delay", [0.05, 0.13, 0.31])
 def test_a_writer_killed_mid_save_leaves_an_intact_database(store, url, delay):
-    sid = store.create("Crash", BASE).scenario_id
+    sid = store.create(LOCAL, "Crash", BASE).scenario_id
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Event()
     proc = ctx.Process(target=_saver, args=(url, sid, ready))
@@ -328,11 +329,11 @@ def test_a_writer_killed_mid_save_leaves_an_intact_database(store, url, delay):
     if url.startswith("sqlite"):
         with after.engine.connect() as conn:
             assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-    history = after.history(sid)[::-1]
+    history = after.history(LOCAL, sid)[::-1]
     assert [r.number for r in history] == list(range(1, len(history) + 1))
     assert len(history) >= 4
     assert [r.scenario.company.starting_cash for r in history[1:]] == [float(k) for k in range(len(history) - 1)]
-    after.save(sid, BASE)  # and the store still takes writes
+    after.save(LOCAL, sid, BASE)  # and the store still takes writes
     after.close()
 
 
@@ -347,8 +348,8 @@ from core.storage.store import ShareLink, _aware, _clean  # noqa: E402
 
 
 def test_a_link_opens_until_its_exact_expiry_instant_and_not_at_it(store):
-    sid = store.create("Pitch", BASE).scenario_id
-    token, link = store.share(sid, days=7)
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    token, link = store.share(LOCAL, sid, days=7)
     assert link.expires_at - link.created_at == timedelta(days=7)
     assert store.open_share(token, now=link.expires_at - timedelta(microseconds=1)) is not None
     assert store.open_share(token, now=link.expires_at) is None
@@ -369,38 +370,38 @@ def test_a_link_is_active_only_unrevoked_and_before_expiry():
 
 
 def test_a_link_to_an_old_revision_and_every_link_of_a_scenario_newest_first(store):
-    sid = store.create("Pitch", variant(1e6)).scenario_id
-    other = store.create("Other", BASE).scenario_id
-    store.save(sid, variant(2e6))
-    token_old, link_old = store.share(sid, number=1, lang="zh")
-    token_new, link_new = store.share(sid)
-    store.share(other)
+    sid = store.create(LOCAL, "Pitch", variant(1e6)).scenario_id
+    other = store.create(LOCAL, "Other", BASE).scenario_id
+    store.save(LOCAL, sid, variant(2e6))
+    token_old, link_old = store.share(LOCAL, sid, number=1, lang="zh")
+    token_new, link_new = store.share(LOCAL, sid)
+    store.share(LOCAL, other)
     revision, opened = store.open_share(token_old)
     assert (revision.number, revision.scenario.company.starting_cash, opened.lang) == (1, 1e6, "zh")
     assert opened.id == link_old.id and opened.revision_id == link_old.revision_id and opened.revoked_at is None
     assert store.open_share(token_new)[0].number == 2 and link_new.lang == "en"
     assert link_new.expires_at - link_new.created_at == timedelta(days=30)
-    assert [lk.id for lk in store.links(sid)] == [link_new.id, link_old.id]
-    assert all(lk.revoked_at is None and lk.expires_at.tzinfo is not None for lk in store.links(sid))
+    assert [lk.id for lk in store.links(LOCAL, sid)] == [link_new.id, link_old.id]
+    assert all(lk.revoked_at is None and lk.expires_at.tzinfo is not None for lk in store.links(LOCAL, sid))
     with pytest.raises(StoreError) as err:
-        store.share(sid, number=9)
+        store.share(LOCAL, sid, number=9)
     assert str(err.value) == f"scenario {sid} has no revision 9"
 
 
 def test_token_lengths_at_the_edges_and_revoking_twice_keeps_the_first_time(store, monkeypatch):
-    sid = store.create("Pitch", BASE).scenario_id
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
     for length in (19, 20, 100, 101):
         tok = "a" * length
         monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda _n, tok=tok: tok)
-        _, link = store.share(sid)
+        _, link = store.share(LOCAL, sid)
         assert (store.open_share(tok) is not None) == (20 <= length <= 100), length
     monkeypatch.undo()
-    token, link = store.share(sid)
-    store.revoke(link.id)
-    first = store.links(sid)[0].revoked_at
+    token, link = store.share(LOCAL, sid)
+    store.revoke(LOCAL, link.id)
+    first = store.links(LOCAL, sid)[0].revoked_at
     time.sleep(0.01)
-    store.revoke(link.id)
-    assert store.links(sid)[0].revoked_at == first and store.open_share(token) is None
+    store.revoke(LOCAL, link.id)
+    assert store.links(LOCAL, sid)[0].revoked_at == first and store.open_share(token) is None
     assert store.open_share(12345) is None
 
 
@@ -410,8 +411,8 @@ def test_tokens_are_32_random_bytes_and_hashed_with_sha256(store, monkeypatch):
     seen = []
     real = store_module.secrets.token_urlsafe
     monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda n: seen.append(n) or real(n))
-    sid = store.create("Pitch", BASE).scenario_id
-    token, _ = store.share(sid)
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    token, _ = store.share(LOCAL, sid)
     assert seen == [32] and len(token) == 43
     assert token_hash(token) == hashlib.sha256(token.encode()).hexdigest()
 
@@ -428,10 +429,10 @@ def test_names_are_cleaned_to_120_characters_and_an_empty_one_is_refused():
 
 
 def test_a_conflict_keeps_the_refused_version_under_a_stamped_name(store):
-    sid = store.create("Plan", variant(1e6)).scenario_id
-    store.rename(sid, "Plan B")
+    sid = store.create(LOCAL, "Plan", variant(1e6)).scenario_id
+    store.rename(LOCAL, sid, "Plan B")
     with pytest.raises(ConflictError) as err:
-        store.save(sid, variant(3e6), base=1)
+        store.save(LOCAL, sid, variant(3e6), base=1)
     e = err.value
     assert (e.latest.number, e.latest.name, e.base) == (2, "Plan B", 1)
     assert re.fullmatch(r"Plan B \(conflicting copy \d{4}-\d\d-\d\d \d\d:\d\d\)", e.copy.name)
@@ -440,74 +441,76 @@ def test_a_conflict_keeps_the_refused_version_under_a_stamped_name(store):
     assert str(e) == f"revision 2 of 'Plan B' was saved after revision 1 you started from; your version was kept as {e.copy.name!r}"
     assert e.localized("en") == (f"Not saved over the latest: revision 2 of “Plan B” was saved after revision 1 you started from; "
                                  f"your version was kept as “{e.copy.name}”. Open the latest to continue from it.")
-    assert store.save(sid, variant(4e6), base=2).number == 3                      # from the latest it saves
+    assert store.save(LOCAL, sid, variant(4e6), base=2).number == 3                      # from the latest it saves
 
 
 def test_saves_keep_the_name_and_the_deleted_flag_and_restores_keep_the_flag(store):
-    sid = store.create("Plan", variant(1e6)).scenario_id
-    store.rename(sid, "Renamed")
-    store.delete(sid)
-    saved = store.save(sid, variant(2e6))
+    sid = store.create(LOCAL, "Plan", variant(1e6)).scenario_id
+    store.rename(LOCAL, sid, "Renamed")
+    store.delete(LOCAL, sid)
+    saved = store.save(LOCAL, sid, variant(2e6))
     assert (saved.action, saved.name, saved.deleted, saved.number) == ("save", "Renamed", True, 4)
-    restored = store.restore(sid, 1)
+    restored = store.restore(LOCAL, sid, 1)
     assert (restored.action, restored.name, restored.deleted, restored.scenario.company.starting_cash) == (
         "restore", "Plan", True, 1e6)
-    back = store.undelete(sid)
+    back = store.undelete(LOCAL, sid)
     assert (back.action, back.deleted, back.name) == ("undelete", False, "Plan")
-    gone = store.delete(sid)
+    gone = store.delete(LOCAL, sid)
     assert (gone.action, gone.deleted, gone.name, gone.body) == ("delete", True, "Plan", back.body)
-    renamed = store.rename(sid, "  New   name ")
+    renamed = store.rename(LOCAL, sid, "  New   name ")
     assert (renamed.action, renamed.name, renamed.deleted) == ("rename", "New name", True)
-    first = store.revision(sid, 1)
+    first = store.revision(LOCAL, sid, 1)
     assert (first.action, first.number, first.deleted, first.name, first.scenario_id) == ("create", 1, False, "Plan", sid)
     assert first.created_at.tzinfo is not None and first.id > 0
 
 
 def test_duplicates_take_a_name_or_copy_the_current_one(store):
-    sid = store.create("Base", variant(5e5)).scenario_id
-    store.save(sid, variant(6e5))
-    named = store.duplicate(sid, "Bear case")
+    sid = store.create(LOCAL, "Base", variant(5e5)).scenario_id
+    store.save(LOCAL, sid, variant(6e5))
+    named = store.duplicate(LOCAL, sid, "Bear case")
     assert (named.name, named.action, named.number) == ("Bear case", "duplicate", 1)
     assert named.scenario.company.starting_cash == 6e5
 
 
 def test_the_list_is_newest_change_first_and_deleted_ones_only_when_asked(store):
-    a = store.create("A", BASE).scenario_id
-    b = store.create("B", BASE).scenario_id
-    c = store.create("C", BASE).scenario_id
-    store.rename(a, "A2")
-    store.delete(b)
-    assert [r.name for r in store.list_scenarios()] == ["A2", "C"]
-    assert [r.name for r in store.list_scenarios(include_deleted=True)] == ["B", "A2", "C"]
-    assert [r.number for r in store.list_scenarios(include_deleted=True)] == [2, 2, 1]
-    assert [r.number for r in store.history(a)] == [2, 1] and store.history(999) == []
-    assert store.current(c).number == 1
+    a = store.create(LOCAL, "A", BASE).scenario_id
+    b = store.create(LOCAL, "B", BASE).scenario_id
+    c = store.create(LOCAL, "C", BASE).scenario_id
+    store.rename(LOCAL, a, "A2")
+    store.delete(LOCAL, b)
+    assert [r.name for r in store.list_scenarios(LOCAL)] == ["A2", "C"]
+    assert [r.name for r in store.list_scenarios(LOCAL, include_deleted=True)] == ["B", "A2", "C"]
+    assert [r.number for r in store.list_scenarios(LOCAL, include_deleted=True)] == [2, 2, 1]
+    assert [r.number for r in store.history(LOCAL, a)] == [2, 1]
+    with pytest.raises(StoreError, match="no saved scenario with id 999"):  # unknown, like another workspace's
+        store.history(LOCAL, 999)
+    assert store.current(LOCAL, c).number == 1
     with pytest.raises(StoreError) as err:
-        store.rename(999, "x")
+        store.rename(LOCAL, 999, "x")
     assert str(err.value) == "no saved scenario with id 999"
 
 
 def test_an_unknown_revision_is_refused_with_its_numbers(store):
-    sid = store.create("A", BASE).scenario_id
+    sid = store.create(LOCAL, "A", BASE).scenario_id
     for number in (0, 2):
         with pytest.raises(StoreError) as err:
-            store.revision(sid, number)
+            store.revision(LOCAL, sid, number)
         assert str(err.value) == f"scenario {sid} has no revision {number}"
 
 
 def test_a_newer_schema_is_refused_with_both_versions(tmp_path):
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with Store(url) as first, first.engine.begin() as conn:
-        conn.execute(insert(version_table).values(version=2, applied_at=_now()))
+        conn.execute(insert(version_table).values(version=3, applied_at=_now()))
     with pytest.raises(StoreError) as err:
         Store(url)
-    assert str(err.value) == "the database has schema version 2; this version of Winterproof knows up to 1"
+    assert str(err.value) == "the database has schema version 3; this version of Winterproof knows up to 2"
     fresh = Store(f"sqlite:///{tmp_path / 'f.db'}")
-    assert fresh.migrate() == 1 and fresh.schema_version() == 1
+    assert fresh.migrate() == 2 and fresh.schema_version() == 2
     with fresh.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2]
         assert set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) >= {
-            "scenarios", "revisions", "share_links", "schema_version"}
+            "scenarios", "revisions", "share_links", "schema_version", "workspaces", "members"}
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     fresh.close()
 
@@ -551,10 +554,10 @@ def test_sqlite_begins_writes_immediately_and_reads_deferred(tmp_path):
         from sqlalchemy import event
 
         event.listen(s.engine, "before_cursor_execute", lambda conn, cur, stmt, *a: seen.append(stmt))
-        s.create("A", BASE)
+        s.create(LOCAL, "A", BASE)
         assert "BEGIN IMMEDIATE" in seen
         seen.clear()
-        s.list_scenarios()
+        s.list_scenarios(LOCAL)
         assert "BEGIN" in seen and "BEGIN IMMEDIATE" not in seen
 
 
@@ -582,38 +585,38 @@ def test_a_store_that_cannot_migrate_closes_its_engine(tmp_path, monkeypatch):
 
 
 def test_revoking_one_link_leaves_the_others_open(store):
-    sid = store.create("Pitch", BASE).scenario_id
-    (t1, l1), (t2, _) = store.share(sid), store.share(sid)
-    store.revoke(l1.id)
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    (t1, l1), (t2, _) = store.share(LOCAL, sid), store.share(LOCAL, sid)
+    store.revoke(LOCAL, l1.id)
     assert store.open_share(t1) is None and store.open_share(t2) is not None
-    assert [lk.revoked_at is None for lk in store.links(sid)] == [True, False]
+    assert [lk.revoked_at is None for lk in store.links(LOCAL, sid)] == [True, False]
 
 
 def test_every_write_reads_the_latest_revision_under_the_writers_lock(store, monkeypatch):
     """On PostgreSQL the lock (SELECT ... FOR UPDATE) serialises writers of one scenario; reads take none."""
-    sid = store.create("A", BASE).scenario_id
+    sid = store.create(LOCAL, "A", BASE).scenario_id
     locks = []
     real = Store._latest
     monkeypatch.setattr(Store, "_latest", lambda self, conn, scenario_id, lock=False: locks.append(lock) or real(
         self, conn, scenario_id, lock))
-    store.save(sid, variant(2e6))
-    store.rename(sid, "B")
-    store.delete(sid)
-    store.undelete(sid)
-    store.restore(sid, 1)
+    store.save(LOCAL, sid, variant(2e6))
+    store.rename(LOCAL, sid, "B")
+    store.delete(LOCAL, sid)
+    store.undelete(LOCAL, sid)
+    store.restore(LOCAL, sid, 1)
     assert locks == [True] * 5
     locks.clear()
-    store.current(sid)
-    store.duplicate(sid)
+    store.current(LOCAL, sid)
+    store.duplicate(LOCAL, sid)
     assert locks == [False, False]
 
 
 def test_a_conflict_message_is_translated():
     with Store("sqlite://") as s:
-        sid = s.create("Plan", BASE).scenario_id
-        s.save(sid, BASE)
+        sid = s.create(LOCAL, "Plan", BASE).scenario_id
+        s.save(LOCAL, sid, BASE)
         with pytest.raises(ConflictError) as err:
-            s.save(sid, BASE, base=1)
+            s.save(LOCAL, sid, BASE, base=1)
     assert err.value.localized("zh").startswith("未覆盖最新版本：在你打开的第 1 版之后，“Plan”已保存了第 2 版")
 
 
@@ -626,20 +629,20 @@ def test_a_server_database_gets_a_pinging_pool_and_no_sqlite_settings(monkeypatc
 
 
 def test_what_the_writes_return_is_what_was_stored(store):
-    created = store.create("A", BASE)
-    assert created.id == store.current(created.scenario_id).id and created.number == 1
-    saved = store.save(created.scenario_id, variant(2e6))
-    assert saved.id == store.current(created.scenario_id).id and saved.id != created.id
-    other = store.create("B", variant(3e6))
-    assert store.revision(other.scenario_id, 1).id == other.id and store.revision(created.scenario_id, 1).id == created.id
-    assert store.revision(other.scenario_id, 1).scenario.company.starting_cash == 3e6
+    created = store.create(LOCAL, "A", BASE)
+    assert created.id == store.current(LOCAL, created.scenario_id).id and created.number == 1
+    saved = store.save(LOCAL, created.scenario_id, variant(2e6))
+    assert saved.id == store.current(LOCAL, created.scenario_id).id and saved.id != created.id
+    other = store.create(LOCAL, "B", variant(3e6))
+    assert store.revision(LOCAL, other.scenario_id, 1).id == other.id and store.revision(LOCAL, created.scenario_id, 1).id == created.id
+    assert store.revision(LOCAL, other.scenario_id, 1).scenario.company.starting_cash == 3e6
 
 
 def test_links_and_opened_links_carry_every_field(store):
-    sid = store.create("Pitch", BASE).scenario_id
-    token, link = store.share(sid, lang="zh")
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    token, link = store.share(LOCAL, sid, lang="zh")
     _, opened = store.open_share(token)
-    listed = store.links(sid)[0]
+    listed = store.links(LOCAL, sid)[0]
     for got in (opened, listed):
         assert (got.id, got.revision_id, got.lang, got.revoked_at) == (link.id, link.revision_id, "zh", None)
         assert got.created_at == link.created_at and got.expires_at == link.expires_at
@@ -649,12 +652,13 @@ def test_reads_take_no_lock_and_writes_lock_their_scenario_row(tmp_path):
     from sqlalchemy import event
 
     with Store(f"sqlite:///{tmp_path / 'l.db'}") as s:
-        sid = s.create("A", BASE).scenario_id
+        sid = s.create(LOCAL, "A", BASE).scenario_id
         seen = []
         event.listen(s.engine, "before_cursor_execute", lambda conn, cur, stmt, *a: seen.append(" ".join(stmt.split())))
-        s.current(sid)
-        assert not any("FROM scenarios" in q for q in seen)
-        s.rename(sid, "B")
+        s.current(LOCAL, sid)
+        assert "SELECT scenarios.id FROM scenarios WHERE scenarios.id = ?" not in seen  # the lock (FOR UPDATE on PG)
+        assert any("SELECT scenarios.workspace_id FROM scenarios" in q for q in seen)   # ... but the access check
+        s.rename(LOCAL, sid, "B")
         assert "SELECT scenarios.id FROM scenarios WHERE scenarios.id = ?" in seen
 
 
