@@ -106,11 +106,9 @@ def test_scenarios_saved_before_workspaces_stay_with_local_mode(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)
     with engine.begin() as conn:  # a version-1 database with one scenario in it
-        from core.storage.store import revisions_table, scenarios_table
-        from core.storage.store import version_table as versions
-        versions.create(conn)
+        version_table.create(conn)
         MIGRATIONS[1](conn)
-        conn.execute(insert(versions).values(version=1, applied_at=_now()))
+        conn.execute(insert(version_table).values(version=1, applied_at=_now()))
         conn.exec_driver_sql("INSERT INTO scenarios (id, created_at) VALUES (1, '2026-01-01 00:00:00')")
         conn.execute(insert(revisions_table).values(scenario_id=1, number=1, action="create", name="Old plan",
                                                     body=BASE.model_dump_json(), deleted=False, created_at=_now()))
