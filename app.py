@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.auth import identity, sign_in_page, team_mode
 from ui.pages import navigation_pages
 from ui.session import lang
 from ui.share import shared_view
@@ -11,7 +12,10 @@ st.set_page_config(page_title="Winterproof", page_icon=":material/ac_unit:", lay
 if "share" in st.query_params:  # an investor's link: that revision only, no controls that edit or save
     shared_view(st.query_params["share"])
     st.stop()
-navigation = st.navigation(navigation_pages(lang()), expanded=True)
+if identity() is None and team_mode() and not st.session_state.get("guest"):
+    sign_in_page()
+    st.stop()
+navigation = st.navigation(navigation_pages(lang(), private=identity() is not None), expanded=True)
 if navigation.url_path == "pitch":  # a clean, full-width view for presenting
     st.set_page_config(initial_sidebar_state="collapsed")
 sidebar()

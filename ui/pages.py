@@ -15,7 +15,9 @@ from core.i18n import t
 @dataclass(frozen=True)
 class PageSpec:
     """One page: its script, title and section (locale keys), icon, URL path, and ``shows``,
-    the locale key of a text the page always shows once rendered (the browser test waits for it)."""
+    the locale key of a text the page always shows once rendered (the browser test waits for it), and
+    ``private``: the page shows saved scenarios, so a session without an identity (a share-link guest)
+    does not get it."""
 
     file: str
     title: str
@@ -23,6 +25,7 @@ class PageSpec:
     icon: str
     url_path: str
     shows: str
+    private: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -33,7 +36,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/revenue.py", "nav.revenue", "nav.section.plan", ":material/stacked_line_chart:", "revenue", "kpi.hhi"),
     PageSpec("views/pricing.py", "nav.pricing", "nav.section.plan", ":material/sell:", "pricing", "pricing.apply"),
     PageSpec("views/risk.py", "nav.risk", "nav.section.plan", ":material/casino:", "risk", "risk.stresses"),
-    PageSpec("views/library.py", "nav.library", "nav.section.share", ":material/folder_open:", "library", "library.save"),
+    PageSpec("views/library.py", "nav.library", "nav.section.share", ":material/folder_open:", "library", "library.save",
+             private=True),
     PageSpec("views/compare.py", "nav.compare", "nav.section.share", ":material/compare_arrows:", "compare", "compare.title"),
     PageSpec("views/pitch.py", "nav.pitch", "nav.section.share", ":material/present_to_all:", "pitch", "score.survival"),
     PageSpec("views/strategy.py", "nav.strategy", "nav.section.strategy", ":material/radar:", "strategy", "strategy.weights"),
@@ -48,10 +52,12 @@ PAGES: tuple[PageSpec, ...] = (
 """The page with an empty url_path (the Overview) is the default one, served at ``/``."""
 
 
-def navigation_pages(lang: str) -> dict[str, list[st.Page]]:
-    """``st.navigation``'s input: the pages by section, titled in ``lang``."""
+def navigation_pages(lang: str, private: bool = True) -> dict[str, list[st.Page]]:
+    """``st.navigation``'s input: the pages by section, titled in ``lang`` (without the private ones unless ``private``)."""
     sections: dict[str, list[st.Page]] = {}
     for spec in PAGES:
+        if spec.private and not private:
+            continue
         page = st.Page(spec.file, title=t(spec.title, lang), icon=spec.icon, url_path=spec.url_path or None,
                        default=not spec.url_path)
         sections.setdefault(t(spec.section, lang), []).append(page)

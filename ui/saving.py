@@ -1,4 +1,5 @@
-"""Saving the current scenario to the library (as a new scenario or the next revision), from any page."""
+"""The library from any page: the reader's workspace, and saving the current scenario into it
+(as a new scenario or the next revision). Every store call carries the session's identity."""
 
 from __future__ import annotations
 
@@ -8,9 +9,26 @@ import streamlit as st
 
 from core.i18n import t
 from core.model import Scenario
-from core.storage.store import StoreError
+from core.storage.store import Identity, StoreError, Workspace
 from ui.cached import store
 from ui.session import lang
+
+
+def workspace(who: Identity) -> Workspace:
+    """The workspace the reader works in (``library.workspace``; their first one until they pick another)."""
+    mine = store().workspaces(who)
+    chosen = st.session_state.get("library.workspace")
+    return next((w for w in mine if w.id == chosen), mine[0])
+
+
+def workspace_picker(who: Identity) -> Workspace:
+    """Pick one of the reader's workspaces (shown only when there is more than one)."""
+    mine = store().workspaces(who)
+    if len(mine) > 1:
+        names = {w.id: f"{w.name} ({t(f'library.role.{w.role}', lang())})" for w in mine}
+        st.selectbox(t("library.workspace", lang()), list(names), key="library.workspace",
+                     index=[w.id for w in mine].index(workspace(who).id), format_func=lambda i: names[i])
+    return workspace(who)
 
 
 def run(action: Callable, *args: object) -> None:
@@ -25,22 +43,26 @@ def run(action: Callable, *args: object) -> None:
     except StoreError as exc:
         st.session_state["library.message"] = ("error", exc.localized(lang()))
         return
+    if result is None:  # revoke, members: nothing to open
+        st.session_state["library.message"] = ("success", t("library.updated", lang()))
+        return
     st.session_state["library.message"] = ("success", t("library.done", lang(), name=result.name, number=result.number))
     if action in (db.save, db.create) or (opened and result.scenario_id == opened[0]):
         st.session_state["library"] = (result.scenario_id, result.number, result.name)
 
 
-def save_controls(scenario: Scenario, prefix: str = "library") -> None:
-    """Name, "save as new" and, for a scenario opened from the library, "save as the next revision"
-    (refused with a message when someone saved a newer one meanwhile)."""
+def save_controls(who: Identity, scenario: Scenario, prefix: str = "library") -> None:
+    """Name, "save as new" (into the reader's workspace) and, for a scenario opened from the library,
+    "save as the next revision" (refused with a message when someone saved a newer one meanwhile)."""
     db = store()
     opened = st.session_state.get("library")
     name = st.text_input(t("library.name", lang()), scenario.company.name, max_chars=120, key=f"{prefix}.name")
     left, right = st.columns(2)
-    left.button(t("library.save_new", lang()), key=f"{prefix}.save_new", on_click=run, args=(db.create, name, scenario))
+    left.button(t("library.save_new", lang()), key=f"{prefix}.save_new", on_click=run,
+                args=(db.create, who, name, scenario, workspace(who).id))
     if opened is not None:
         right.button(t("library.save_revision", lang(), name=opened[2]), key=f"{prefix}.save_revision", type="primary",
-                     on_click=run, args=(db.save, opened[0], scenario, opened[1]))
+                     on_click=run, args=(db.save, who, opened[0], scenario, opened[1]))
     if "library.message" in st.session_state:
         kind, text = st.session_state.pop("library.message")
         (st.error if kind == "error" else st.success)(text)

@@ -33,6 +33,7 @@ def shared_view(token: str) -> None:
         st.info(t("share.invalid", lang()))
         return
     revision, link = opened
+    st.session_state["guest"] = True  # this session saw a share link: it never reaches the library (ui.auth)
     if not st.session_state.get("lang_chosen"):  # the language the link was made in, unless the reader switched
         st.session_state["lang"] = link.lang
     language_picker()

@@ -7,6 +7,7 @@ import streamlit as st
 from core.i18n import LANGUAGES, t
 from core.model import ScenarioError, dumps_scenario, load_scenario
 from core.storage.exports import import_scenario
+from ui.auth import sign_out
 from ui.cached import workbook
 from ui.session import DEFAULT_PRESET, current_scenario, lang, presets, set_scenario
 
@@ -42,6 +43,7 @@ def sidebar() -> None:
     scenario = current_scenario()
     with st.sidebar:
         language_picker()
+        sign_out()
         st.title(t("app.title", lang()))
         st.caption(t("app.tagline", lang()))
         names = list(presets())

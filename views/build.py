@@ -9,6 +9,7 @@ from core.model import STREAM_KINDS, ScenarioError, load_scenario, read_start, s
 from core.present import charts
 from core.present.report import headline
 from core.storage.exports import import_scenario
+from ui.auth import identity
 from ui.cached import projection, store, summary
 from ui.editor import CURRENCIES, draft, labeller, plain, problems, step, where
 from ui.saving import save_controls
@@ -34,8 +35,10 @@ def start_preset() -> None:
 
 
 def start_library() -> None:
-    sid = st.session_state["build.start.library"]
-    revision = store().current(sid)
+    sid, who = st.session_state["build.start.library"], identity()
+    if who is None:
+        return
+    revision = store().current(who, sid)
     set_scenario(revision.scenario, library=(sid, revision.number, revision.name))
 
 
@@ -75,8 +78,11 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
         st.selectbox(t("build.start.preset_pick", lang()), list(presets()), key="build.start.preset")
         st.button(t("build.start.open", lang()), key="build.start.preset_go", on_click=start_preset)
     with library:
-        saved = store().list_scenarios()
-        if saved:
+        who = identity()
+        saved = store().list_scenarios(who) if who else []
+        if who is None:
+            st.info(t("library.no_access", lang()))
+        elif saved:
             names = {r.scenario_id: r.name for r in saved}
             st.selectbox(t("library.pick", lang()), list(names), key="build.start.library",
                          format_func=lambda i: f"{names.get(i, '')} (#{i})")
@@ -128,5 +134,6 @@ with toolbar:
     tools[2].button(t("edit.discard", lang()), key="build.discard", on_click=step, args=("discard",),
                     disabled=d.data == d.opened.model_dump(), icon=":material/restart_alt:",
                     help=t("edit.discard.help", lang()))
-    with tools[3].popover(t("build.save", lang()), icon=":material/save:", width="stretch"):
-        save_controls(current_scenario(), prefix="build")
+    if (who := identity()) is not None:  # a share-link guest keeps its copy in the session only
+        with tools[3].popover(t("build.save", lang()), icon=":material/save:", width="stretch"):
+            save_controls(who, current_scenario(), prefix="build")

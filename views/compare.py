@@ -6,6 +6,7 @@ from core.i18n import t
 from core.model import load_scenario
 from core.present import charts
 from core.present.report import Compared, comparison_table
+from ui.auth import identity
 from ui.cached import projection, risk, scorecard, store, summary
 from ui.session import current_scenario, lang, presets
 from ui.widgets import chart
@@ -15,8 +16,10 @@ st.title(t("compare.title", lang()))
 st.caption(t("compare.intro", lang()))
 
 choices = {"current": (t("compare.current", lang(), name=scenario.company.name), lambda: scenario)}
-for r in store().list_scenarios():
-    choices[f"saved:{r.scenario_id}"] = (t("compare.saved", lang(), name=r.name), lambda sid=r.scenario_id: store().current(sid).scenario)
+who = identity()
+for r in store().list_scenarios(who) if who else []:  # a share-link guest compares presets and its copy only
+    choices[f"saved:{r.scenario_id}"] = (t("compare.saved", lang(), name=r.name),
+                                         lambda sid=r.scenario_id: store().current(who, sid).scenario)
 for name, path in presets().items():
     choices[f"preset:{name}"] = (t("compare.preset", lang(), name=name), lambda path=path: load_scenario(path))
 default = ["current", next(k for k in choices if k.startswith("preset:") and not k.endswith("capital_winter_round_slips"))]

@@ -6,20 +6,27 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
+from core.storage.store import ROLES
+from ui.auth import identity
 from ui.cached import store
-from ui.saving import run, save_controls
+from ui.saving import run, save_controls, workspace_picker
 from ui.session import current_scenario, lang, set_scenario
 from ui.share import share_link
 
 scenario = current_scenario()
 db = store()
 st.title(t("library.title", lang()))
+who = identity()
+if who is None:  # a share-link guest never reaches saved scenarios (the page is not in its navigation either)
+    st.info(t("library.no_access", lang()))
+    st.stop()
 st.caption(t("library.intro", lang()))
+space = workspace_picker(who)
 opened = st.session_state.get("library")
 
 
 def open_revision(scenario_id: int, number: int | None = None) -> None:
-    revision = db.current(scenario_id) if number is None else db.revision(scenario_id, number)
+    revision = db.current(who, scenario_id) if number is None else db.revision(who, scenario_id, number)
     set_scenario(revision.scenario, library=(scenario_id, revision.number, revision.name))
     st.session_state["library.message"] = ("success", t("library.opened", lang(), name=revision.name, number=revision.number))
 
@@ -27,11 +34,28 @@ def open_revision(scenario_id: int, number: int | None = None) -> None:
 # --- save the scenario every page is showing
 with st.container(border=True):
     st.subheader(t("library.save", lang()))
-    save_controls(scenario)
+    save_controls(who, scenario)
+
+# --- who shares this workspace
+with st.expander(t("library.members", lang(), workspace=space.name)):
+    members = db.members(who, space.id)
+    st.dataframe(pd.DataFrame({t("library.col.member", lang()): list(members),
+                               t("library.col.role", lang()): [t(f"library.role.{r}", lang()) for r in members.values()]}),
+                 hide_index=True)
+    if space.role == "owner":
+        left, middle, right = st.columns([3, 2, 1])
+        email = left.text_input(t("library.member_email", lang()), key="library.member_email", max_chars=320)
+        roles = {r: t(f"library.role.{r}", lang()) for r in (*ROLES, "remove")}
+        role = middle.selectbox(t("library.col.role", lang()), list(roles), key="library.member_role", format_func=roles.get)
+        right.button(t("library.member_set", lang()), key="library.member_set", on_click=run,
+                     args=(db.set_member, who, space.id, email, None if role == "remove" else role),
+                     disabled=not email.strip())
+    else:
+        st.caption(t("library.members_owner_only", lang()))
 
 # --- what is saved
 show_deleted = st.toggle(t("library.show_deleted", lang()), key="library.show_deleted")
-saved = db.list_scenarios(include_deleted=show_deleted)
+saved = db.list_scenarios(who, space.id, include_deleted=show_deleted)
 if not saved:
     st.info(t("library.empty", lang()))
     st.stop()
@@ -46,21 +70,21 @@ st.dataframe(pd.DataFrame({
 ids = [r.scenario_id for r in saved]
 names = {r.scenario_id: r.name for r in saved}
 sid = st.selectbox(t("library.pick", lang()), ids, format_func=lambda i: f"{names[i]} (#{i})", key="library.pick")
-current = db.current(sid)
+current = db.current(who, sid)
 
 cols = st.columns(4)
 cols[0].button(t("library.open", lang()), key="library.open", on_click=open_revision, args=(sid,), type="primary")
-cols[1].button(t("library.duplicate", lang()), key="library.duplicate", on_click=run, args=(db.duplicate, sid))
+cols[1].button(t("library.duplicate", lang()), key="library.duplicate", on_click=run, args=(db.duplicate, who, sid))
 if current.deleted:
-    cols[2].button(t("library.undelete", lang()), key="library.undelete", on_click=run, args=(db.undelete, sid))
+    cols[2].button(t("library.undelete", lang()), key="library.undelete", on_click=run, args=(db.undelete, who, sid))
 else:
-    cols[2].button(t("library.delete", lang()), key="library.delete", on_click=run, args=(db.delete, sid))
+    cols[2].button(t("library.delete", lang()), key="library.delete", on_click=run, args=(db.delete, who, sid))
 with cols[3].popover(t("library.rename", lang())):
     new_name = st.text_input(t("library.name", lang()), current.name, max_chars=120, key="library.new_name")
-    st.button(t("library.rename", lang()), key="library.rename_go", on_click=run, args=(db.rename, sid, new_name))
+    st.button(t("library.rename", lang()), key="library.rename_go", on_click=run, args=(db.rename, who, sid, new_name))
 
 with st.expander(t("library.history", lang())):
-    history = db.history(sid)
+    history = db.history(who, sid)
     st.dataframe(pd.DataFrame({
         t("library.col.revision", lang()): [r.number for r in history],
         t("library.col.last", lang()): [t(f"library.action.{r.action}", lang()) for r in history],
@@ -71,19 +95,19 @@ with st.expander(t("library.history", lang())):
     left, right = st.columns(2)
     left.button(t("library.open_revision", lang()), key="library.open_revision", on_click=open_revision, args=(sid, number))
     right.button(t("library.restore", lang(), number=number), key="library.restore", on_click=run,
-                 args=(db.restore, sid, number))
+                 args=(db.restore, who, sid, number))
 
 with st.expander(t("library.share", lang())):
     st.caption(t("library.share_intro", lang()))
     days = st.slider(t("library.share_days", lang()), 1, 90, 30, key="library.share_days")
     if st.button(t("library.share_create", lang(), number=current.number), key="library.share_create"):
-        token, link = db.share(sid, current.number, days=days, lang=lang())
+        token, link = db.share(who, sid, current.number, days=days, lang=lang())
         st.success(t("library.share_made", lang(), date=link.expires_at.strftime("%Y-%m-%d")))
         st.code(share_link(token), language=None)
-    for link in db.links(sid):
+    for link in db.links(who, sid):
         left, right = st.columns([4, 1])
         state = "revoked" if link.revoked_at else "active" if link.active(datetime.now(UTC)) else "expired"
         left.write(t("library.link", lang(), id=link.id, date=link.created_at.strftime("%Y-%m-%d"),
                      expires=link.expires_at.strftime("%Y-%m-%d"), state=t(f"library.link.{state}", lang())))
         if link.revoked_at is None:
-            right.button(t("library.revoke", lang()), key=f"library.revoke.{link.id}", on_click=db.revoke, args=(link.id,))
+            right.button(t("library.revoke", lang()), key=f"library.revoke.{link.id}", on_click=run, args=(db.revoke, who, link.id))

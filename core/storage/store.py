@@ -131,10 +131,13 @@ def _workspaces(conn: Connection) -> None:
         conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('workspaces', 'id'), 1)")
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    1: lambda conn: (_v1.create_all(conn), metadata.create_all(conn, tables=[revisions_table, links_table]))[0],
-    2: _workspaces,
-}
+def _first(conn: Connection) -> None:
+    """Version 1: scenarios, revisions and share links."""
+    _v1.create_all(conn)
+    metadata.create_all(conn, tables=[revisions_table, links_table])
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
@@ -346,8 +349,10 @@ class Store:
 
     def _allow_scenario(self, conn: Connection, who: Identity, scenario_id: int, role: str) -> int:
         """The scenario's workspace, once ``who`` may act on it with ``role``."""
-        workspace = conn.execute(select(scenarios_table.c.workspace_id).where(scenarios_table.c.id == scenario_id)).scalar()
+        workspace: int | None = conn.execute(select(scenarios_table.c.workspace_id)
+                                             .where(scenarios_table.c.id == scenario_id)).scalar()
         self._allow(conn, who, workspace, role, f"saved scenario with id {scenario_id}")
+        assert workspace is not None  # _allow refused None
         return workspace
 
     def _checked(self, who: Identity, scenario_id: int, role: str) -> int:

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.pages
 from core.model import load_scenario
+from core.storage.store import LOCAL
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = [spec.file for spec in ui.pages.PAGES]  # every page of the navigation, from its one list
@@ -273,39 +274,40 @@ def test_saving_twice_makes_two_revisions_and_the_library_lists_it(app):
     app.button(key="library.save_new").click().run()
     app.button(key="library.save_revision").click().run()
     assert app.success[0].value == "Done: “Winter case — Series A slips”, revision 2."
-    assert app.dataframe[0].value.iloc[0]["Revision"] == 2
-    assert [r.number for r in saved_store().history(1)] == [2, 1]
+    saved = next(d.value for d in app.dataframe if "Revision" in d.value.columns)
+    assert saved.iloc[0]["Revision"] == 2
+    assert [r.number for r in saved_store().history(LOCAL, 1)] == [2, 1]
 
 
 def test_a_save_from_a_stale_tab_is_refused_and_kept_as_a_copy(app):
     app.switch_page("views/library.py").run()
     app.button(key="library.save_new").click().run()
-    saved_store().save(1, load_scenario("sample_data/seed002_nlp_project.yaml"))   # another tab saves revision 2
+    saved_store().save(LOCAL, 1, load_scenario("sample_data/seed002_nlp_project.yaml"))   # another tab saves revision 2
     app.button(key="library.save_revision").click().run()                              # this tab is still on 1
     assert "Not saved over the latest: revision 2" in app.error[0].value
-    names = list(app.dataframe[0].value["Name"])
-    assert any("conflicting copy" in n for n in names) and saved_store().current(1).number == 2
+    names = list(next(d.value for d in app.dataframe if "Name" in d.value.columns)["Name"])
+    assert any("conflicting copy" in n for n in names) and saved_store().current(LOCAL, 1).number == 2
 
 
 def test_open_delete_undelete_and_restore_from_the_library(app):
     db = saved_store()
-    first = db.create("Bear", load_scenario("sample_data/seed002_nlp_project.yaml"))
-    db.save(first.scenario_id, load_scenario("sample_data/company_c_analytics_platform.yaml"))
+    first = db.create(LOCAL, "Bear", load_scenario("sample_data/seed002_nlp_project.yaml"))
+    db.save(LOCAL, first.scenario_id, load_scenario("sample_data/company_c_analytics_platform.yaml"))
     app.switch_page("views/library.py").run()
     app.button(key="library.open").click().run()
     assert app.session_state["scenario"].company.name.startswith("Company C")
     app.selectbox(key="library.revision").set_value(1).run()
     app.button(key="library.restore").click().run()
-    assert db.current(first.scenario_id).number == 3 and db.current(first.scenario_id).action == "restore"
+    assert db.current(LOCAL, first.scenario_id).number == 3 and db.current(LOCAL, first.scenario_id).action == "restore"
     app.button(key="library.delete").click().run()
     assert app.info[0].value.startswith("Nothing saved yet")
     app.toggle(key="library.show_deleted").set_value(True).run()
     app.button(key="library.undelete").click().run()
-    assert [r.action for r in db.history(first.scenario_id)][:2] == ["undelete", "delete"]
+    assert [r.action for r in db.history(LOCAL, first.scenario_id)][:2] == ["undelete", "delete"]
 
 
 def test_creating_a_share_link_shows_it_once(app):
-    saved_store().create("Pitch", load_scenario("sample_data/company_b_data_assistant.yaml"))
+    saved_store().create(LOCAL, "Pitch", load_scenario("sample_data/company_b_data_assistant.yaml"))
     app.switch_page("views/library.py").run()
     app.button(key="library.share_create").click().run()
     link = app.code[0].value
@@ -321,7 +323,7 @@ def shared_app(token):
 
 def test_a_share_link_opens_a_read_only_investor_view(app):
     scenario = load_scenario("sample_data/company_b_data_assistant.yaml")
-    token, _ = saved_store().share(saved_store().create("For investors", scenario).scenario_id)
+    token, _ = saved_store().share(LOCAL, saved_store().create(LOCAL, "For investors", scenario).scenario_id)
     view = shared_app(token)
     assert not view.exception
     assert view.title[0].value == scenario.company.name
@@ -331,17 +333,49 @@ def test_a_share_link_opens_a_read_only_investor_view(app):
     assert len(view.sidebar.selectbox) == 0 and len(view.sidebar.button) == 0   # no preset picker, no uploads
     view.button(key="share.explore").click().run()
     assert view.session_state["scenario"] == scenario and "share" not in view.query_params
-    assert saved_store().current(1).number == 1              # the shared scenario is untouched
+    assert saved_store().current(LOCAL, 1).number == 1              # the shared scenario is untouched
+
+
+def test_an_investor_who_explores_a_copy_never_reaches_the_founders_library(app):
+    """The blocker of issue 17: share link -> "make a private copy" -> Library showed every founder's scenarios."""
+    founder = load_scenario("sample_data/company_a_customer_service.yaml")
+    secret = saved_store().create(LOCAL, "Founder's secret plan", founder)
+    token, _ = saved_store().share(LOCAL, saved_store().create(LOCAL, "For investors", founder).scenario_id)
+    view = shared_app(token)
+    view.button(key="share.explore").click().run()
+    assert view.session_state["guest"] is True
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        view.switch_page("views/library.py")                 # the Library is not in a guest's navigation ...
+    for page in ("views/compare.py", "views/build.py"):
+        view.switch_page(page).run()
+        assert not view.exception, page
+        shown = " ".join(str(e.value) for e in [*view.markdown, *view.caption, *view.info, *view.title]
+                         if isinstance(getattr(e, "value", None), str))
+        shown += " ".join(map(str, [*view.selectbox, *view.multiselect]))
+        assert "secret plan" not in shown and "For investors" not in shown, page
+    assert not [b for b in view.button if str(b.key).startswith(("library.", "build.save"))]  # nothing saves or opens
+    # ... and the Build page's library tab says why it lists nothing
+    assert any(i.value.startswith("Saved scenarios are not available in this session") for i in view.info)
+    assert saved_store().current(LOCAL, secret.scenario_id).number == 1
+
+
+def test_team_mode_without_a_signed_in_user_shows_only_the_sign_in(tmp_path, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "team.db"))
+    monkeypatch.setenv("WINTERPROOF_MODE", "team")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in to Winterproof"]
+    assert [b.key for b in at.button] == ["auth.sign_in"] and not at.selectbox and not at.metric
 
 
 @pytest.mark.parametrize("kind", ["unknown", "revoked", "expired"])
 def test_invalid_revoked_and_expired_links_get_the_same_polite_page(app, kind, monkeypatch):
     db = saved_store()
-    token, link = db.share(db.create("Old", load_scenario("sample_data/seed002_nlp_project.yaml")).scenario_id, days=1)
+    token, link = db.share(LOCAL, db.create(LOCAL, "Old", load_scenario("sample_data/seed002_nlp_project.yaml")).scenario_id, days=1)
     if kind == "unknown":
         token = token[::-1]
     elif kind == "revoked":
-        db.revoke(link.id)
+        db.revoke(LOCAL, link.id)
     else:
         from datetime import timedelta
 
