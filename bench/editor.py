@@ -42,15 +42,15 @@ def median_rerun(section: str, change) -> float:
 
 
 def cash(at, n: int) -> None:
-    at.number_input(key=f"edit.{at.session_state['editor.gen']}.company.starting_cash").set_value(1e6 + 1000 * n)
+    at.number_input(key=f"edit.{at.session_state['build.gen']}.company.starting_cash").set_value(1e6 + 1000 * n)
 
 
 def price(at, n: int) -> None:
-    at.number_input(key=f"edit.{at.session_state['editor.gen']}.streams[0].price_per_unit").set_value(1.0 + n / 100)
+    at.number_input(key=f"edit.{at.session_state['build.gen']}.streams[0].price_per_unit").set_value(1.0 + n / 100)
 
 
 def headcount(at, n: int) -> None:
-    at.session_state[f"edit.{at.session_state['editor.gen']}.opex.team"] = {
+    at.session_state[f"edit.{at.session_state['build.gen']}.opex.team"] = {
         "edited_rows": {0: {"headcount": 5 + n}}, "added_rows": [], "deleted_rows": []}
 
 

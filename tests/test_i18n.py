@@ -167,6 +167,6 @@ def test_upload_and_library_errors_read_in_chinese(tmp_path, monkeypatch):
     assert err.value.localized("zh") == ["(file): 不是 Excel 工作簿（.xlsx 是 zip 压缩包）"]
     at = chinese_app(tmp_path, monkeypatch)
     at.switch_page("views/library.py").run()
-    at.text_input(key="library.name").set_value("   ").run()
+    next(w for w in at.text_input if str(w.key).startswith("library.name.")).set_value("   ").run()
     at.button(key="library.save_new").click().run()
     assert at.error[0].value == "情景需要一个名称。"

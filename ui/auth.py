@@ -19,6 +19,7 @@ import streamlit as st
 from core.i18n import t
 from core.storage.store import LOCAL, Identity
 from ui.session import lang
+from ui.widgets import plain
 
 
 def team_mode() -> bool:
@@ -57,5 +58,5 @@ def sign_in_page() -> None:
 def sign_out() -> None:
     """The signed-in user and a sign-out button, in the sidebar (team mode only)."""
     if team_mode() and _signed_in():
-        st.caption(t("auth.signed_in", lang(), user=str(st.user.get("email") or st.user.get("name") or "")))
+        st.caption(t("auth.signed_in", lang(), user=plain(str(st.user.get("email") or st.user.get("name") or ""))))
         st.button(t("auth.sign_out", lang()), key="auth.sign_out", on_click=st.logout)

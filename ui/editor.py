@@ -1,10 +1,13 @@
 """The scenario editor's state and widgets: one widget per field path, all bound to one draft.
 
 Session keys: ``editor.draft`` (the :class:`~core.model.Draft`), ``editor.synced`` (the
-scenario the draft last agreed with), ``editor.gen`` (a counter in every widget key; it moves
-when the draft changes under the widgets — undo, redo, discard, a list restructured — so each
-widget is rebuilt at the draft's value) and ``editor.snap`` (the draft when the counter last
-moved: the base the tables' edit states apply to). Widget keys are ``edit.<gen>.<path>``.
+scenario the draft last agreed with), ``build.gen`` (a counter in every widget key, never
+reused — not even after a new scenario is loaded, since the browser still holds the old
+widgets' values; it moves when the draft changes under the widgets — undo, redo, discard, a
+list restructured — and whenever the widgets were dropped — another section, another page — so
+each widget is rebuilt at the draft's value), ``editor.snap`` (the draft when the counter last
+moved: the base the tables' edit states apply to) and ``editor.read.<path>`` (what a table
+last read back). Widget keys are ``edit.<gen>.<path>``.
 
 A field widget writes its value into the draft from its ``on_change`` callback; a table is
 read from its edit state (``edited_rows`` / ``added_rows`` / ``deleted_rows``) over the snapshot,
@@ -30,6 +33,7 @@ from core.i18n import STRINGS, t
 from core.model import Draft, ScenarioError, field_value, parse_path, schema_bounds
 from core.present.fields import TABLES, generic, kind_of
 from ui.session import current_scenario, lang, update_scenario
+from ui.widgets import plain
 
 OPTION_KEYS = {"settings.cash_flow_timing": "timing", "streams.kind": "kind"}
 """Choice fields whose options already have catalogue keys elsewhere (else ``opt.<path>.<value>``)."""
@@ -55,9 +59,10 @@ def draft() -> Draft:
 
 
 def restart() -> None:
-    """Rebuild every widget from the draft (after undo, redo, discard or a restructured list)."""
+    """Rebuild every widget from the draft (after undo, redo, discard, a restructured list, or when
+    the widgets were dropped because another section or page was shown)."""
     ss = st.session_state
-    ss["editor.gen"] = ss.get("editor.gen", -1) + 1
+    ss["build.gen"] = ss.get("build.gen", -1) + 1
     ss["editor.snap"] = copy.deepcopy(ss["editor.draft"].data)
 
 
@@ -91,7 +96,7 @@ def step(action: str) -> None:
 
 
 def key(path: str) -> str:
-    return f"edit.{st.session_state['editor.gen']}.{path}"
+    return f"edit.{st.session_state['build.gen']}.{path}"
 
 
 def problems() -> dict[str, list[str]]:
@@ -146,11 +151,6 @@ def options_of(model: type[BaseModel], name: str) -> list[str]:
 def show_problems(path: str, found: dict[str, list[str]]) -> None:
     for message in found.get(path, []):
         st.error(plain(message), icon=":material/error:")
-
-
-def plain(text: str) -> str:
-    """Text shown as itself, never as Markdown (a name cannot style or link the page)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in text)
 
 
 # --- one field --------------------------------------------------------------------------
@@ -239,7 +239,9 @@ def table(path: str, model: type[BaseModel], currency: str, found: dict[str, lis
     st.data_editor(shown, key=key(path), num_rows="dynamic", hide_index=True, column_config=config, width="stretch")
     edits = st.session_state.get(key(path)) or {}
     rows = _rows(path, columns, snapshot, edits)
-    if rows != field_value(draft().data, path):
+    read = f"editor.read.{key(path)}"  # compared with the last read, not the draft (which the draft fills in)
+    if rows != st.session_state.get(read, snapshot):
+        st.session_state[read] = rows
         change({path: rows})
     for where_, messages in problems().items():
         if where_ == path or where_.startswith(path + "["):

@@ -25,7 +25,7 @@ def workspace_picker(who: Identity) -> Workspace:
     """Pick one of the reader's workspaces (shown only when there is more than one)."""
     mine = store().workspaces(who)
     if len(mine) > 1:
-        names = {w.id: f"{w.name} ({t(f'library.role.{w.role}', lang())})" for w in mine}
+        names = {w.id: f"{w.name} ({t(f'library.role.{w.role}', lang())})" for w in mine}  # a selectbox shows text
         st.selectbox(t("library.workspace", lang()), list(names), key="library.workspace",
                      index=[w.id for w in mine].index(workspace(who).id), format_func=lambda i: names[i])
     return workspace(who)
@@ -56,7 +56,9 @@ def save_controls(who: Identity, scenario: Scenario, prefix: str = "library") ->
     "save as the next revision" (refused with a message when someone saved a newer one meanwhile)."""
     db = store()
     opened = st.session_state.get("library")
-    name = st.text_input(t("library.name", lang()), scenario.company.name, max_chars=120, key=f"{prefix}.name")
+    # the key follows the company's name, so the box offers the scenario's current name, not the first one it saw
+    name = st.text_input(t("library.name", lang()), scenario.company.name, max_chars=120,
+                         key=f"{prefix}.name.{scenario.company.name}")
     left, right = st.columns(2)
     left.button(t("library.save_new", lang()), key=f"{prefix}.save_new", on_click=run,
                 args=(db.create, who, name, scenario, workspace(who).id))

@@ -29,8 +29,9 @@ from core.model import (
     stream_class,
 )
 from core.present.fields import stream_fields
-from ui.editor import change, draft, field, labeller, plain, show_problems, table
+from ui.editor import change, draft, field, labeller, show_problems, table
 from ui.session import lang
+from ui.widgets import plain
 
 SECTIONS = ("company", "revenue", "costs", "team", "funding", "strategy", "risk")
 
@@ -104,14 +105,14 @@ def _set_demand(i: int, key: str) -> None:
 
 def revenue(data: dict, found: dict) -> None:
     cur = data["company"]["currency"]
-    gen = st.session_state["editor.gen"]
+    gen = st.session_state["build.gen"]
     streams = data["streams"]
     if not streams:
         st.info(t("edit.no_streams", lang()))
     for i, stream in enumerate(streams):
         cls = stream_class(stream["kind"])
         kind_name = t(f"kind.{stream['kind']}", lang())
-        title = f"{i + 1}. {stream['name']} — {kind_name}"
+        title = f"{i + 1}. {stream['name'] or '…'}" + ("" if stream["name"] == kind_name else f" — {kind_name}")
         with st.expander(plain(title), expanded=len(streams) <= 2 or i == st.session_state.get("build.open_stream")
                          or any(p.startswith(f"streams[{i}]") for p in found)):
             top = st.columns([3, 1, 1, 1, 1])
@@ -171,7 +172,7 @@ def _set_inference(key: str) -> None:
 
 def costs(data: dict, found: dict) -> None:
     cur = data["company"]["currency"]
-    gen = st.session_state["editor.gen"]
+    gen = st.session_state["build.gen"]
     st.subheader(t("edit.ai_costs", lang()))
     ai = data["ai_costs"]
     mode = "gpu" if ai.get("gpu_price_per_hour") is not None or ai.get("tokens_per_second") is not None else "tokens"
@@ -211,7 +212,7 @@ def strategy(data: dict, found: dict) -> None:
     _fields("strategy.market", Market, ("tam_yearly", "sam_yearly", "som_yearly", "growth_yearly", "competition",
                                         "top_customer_share"), cur, found, 3)
     show_problems("strategy.market", found)
-    gen = st.session_state["editor.gen"]
+    gen = st.session_state["build.gen"]
     for part, model in (("data", DataCapability), ("compliance", Compliance)):
         key = f"edit.{gen}.strategy.has_{part}"
         st.toggle(t(f"edit.strategy.{part}", lang()), data["strategy"][part] is not None, key=key,

@@ -19,3 +19,9 @@ def kpi_cards(kpis: list[Kpi], per_row: int = 4) -> None:
 
 def chart(fig) -> None:
     st.plotly_chart(fig, width="stretch")
+
+
+def plain(text: str) -> str:
+    """Text shown as itself, never as Markdown (a name cannot style, link or load anything)."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$:@" else c for c in text)
+

@@ -11,11 +11,11 @@ from core.present.report import headline
 from core.storage.exports import import_scenario
 from ui.auth import identity
 from ui.cached import projection, store, summary
-from ui.editor import CURRENCIES, draft, labeller, plain, problems, step, where
+from ui.editor import CURRENCIES, draft, labeller, problems, restart, step, where
 from ui.saving import save_controls
 from ui.sections import RENDER, SECTIONS
 from ui.session import current_scenario, lang, presets, set_scenario
-from ui.widgets import chart
+from ui.widgets import chart, plain
 
 
 def start_blank() -> None:
@@ -53,6 +53,12 @@ def start_upload() -> None:
         return
     st.session_state.pop("build.start_errors", None)
     set_scenario(scenario)
+
+
+def show_section() -> None:
+    """Another section: the widgets of the one left are dropped, so every widget is rebuilt from the draft."""
+    st.session_state["build.kept_section"] = st.session_state["build.section"]
+    restart()
 
 
 d = draft()
@@ -98,8 +104,11 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
 toolbar = st.container()  # filled last, when this run's edits are in the draft
 editor, strip = st.columns([5, 2], gap="large")
 with editor:
+    if "build.section" not in st.session_state:  # the page was just entered: its widgets were dropped, rebuild them
+        restart()
     section = st.radio(t("build.section", lang()), SECTIONS, horizontal=True, key="build.section",
-                       format_func={k: t(f"edit.section.{k}", lang()) for k in SECTIONS}.get)
+                       index=SECTIONS.index(st.session_state.get("build.kept_section", SECTIONS[0])),
+                       format_func={k: t(f"edit.section.{k}", lang()) for k in SECTIONS}.get, on_change=show_section)
     RENDER[section](d.data, problems())
 
 found = problems()  # after the section: a table edited in this run is counted

@@ -12,6 +12,7 @@ from ui.cached import store
 from ui.saving import run, save_controls, workspace_picker
 from ui.session import current_scenario, lang, set_scenario
 from ui.share import share_link
+from ui.widgets import plain
 
 scenario = current_scenario()
 db = store()
@@ -37,7 +38,7 @@ with st.container(border=True):
     save_controls(who, scenario)
 
 # --- who shares this workspace
-with st.expander(t("library.members", lang(), workspace=space.name)):
+with st.expander(t("library.members", lang(), workspace=plain(space.name))):
     members = db.members(who, space.id)
     st.dataframe(pd.DataFrame({t("library.col.member", lang()): list(members),
                                t("library.col.role", lang()): [t(f"library.role.{r}", lang()) for r in members.values()]}),
@@ -80,7 +81,7 @@ if current.deleted:
 else:
     cols[2].button(t("library.delete", lang()), key="library.delete", on_click=run, args=(db.delete, who, sid))
 with cols[3].popover(t("library.rename", lang())):
-    new_name = st.text_input(t("library.name", lang()), current.name, max_chars=120, key="library.new_name")
+    new_name = st.text_input(t("library.name", lang()), current.name, max_chars=120, key=f"library.new_name.{sid}")
     st.button(t("library.rename", lang()), key="library.rename_go", on_click=run, args=(db.rename, who, sid, new_name))
 
 with st.expander(t("library.history", lang())):

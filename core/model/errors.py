@@ -67,7 +67,7 @@ def _message(problem: Problem, lang: str) -> str:
         text = t(key, lang, **values)
     except KeyError:  # a code or value the catalogue does not know: the validator's own words
         text = t("error.generic", lang, msg=values.get("msg", problem.code))
-    shown = "" if got is None or isinstance(got, dict | list) else t("error.got", lang, value=_quoted(got))
+    shown = "" if got in (None, "") or isinstance(got, dict | list) else t("error.got", lang, value=_quoted(got))
     return f"{text}{shown}"
 
 

@@ -35,6 +35,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Chromium not found: enable browser tests with `sudo apt-get install -y chromium`", allow_module_level=True)
 
 sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def free_port() -> int:
@@ -175,11 +176,11 @@ def test_an_invalid_survey_upload_on_the_pricing_page_names_the_row(server, new_
 
 def test_a_share_link_opens_in_a_fresh_browser_with_no_saving_controls(server, new_page, database):
     from core.model import load_scenario
-    from core.storage.store import Store
+    from core.storage.store import LOCAL, Store
 
     with Store(f"sqlite:///{database}") as db:
         scenario = load_scenario(ROOT / "sample_data" / "company_c_analytics_platform.yaml")
-        token, _ = db.share(db.create("For the partners' meeting", scenario).scenario_id)
+        token, _ = db.share(LOCAL, db.create(LOCAL, "For the partners' meeting", scenario).scenario_id)
     page = new_page()  # a fresh context: no cookies, no session, like an investor opening the link
     page.goto(f"{server.url}/?share={token}")
     page.get_by_text("Make a private copy to explore").first.wait_for(timeout=TIMEOUT_MS)
@@ -254,3 +255,76 @@ def test_build_a_stream_watch_the_runway_undo_redo_save_and_the_overview_follows
     overview = page.locator("[data-testid='stMetric']").filter(has_text="Runway").first
     assert overview.locator("[data-testid='stMetricValue']").inner_text() == grown
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def strip_metric(page, name: str) -> str:
+    return page.locator("[data-testid='stMetric']").filter(has_text=name).first.locator(
+        "[data-testid='stMetricValue']").inner_text()
+
+
+def edit_grid_cell(page, grid, row: int, column: int, value: str) -> None:
+    """Type ``value`` into one cell of an `st.data_editor` and wait for the rerun it starts.
+
+    The grid is a Glide Data Grid drawn on a canvas, but Glide keeps an accessible table of the visible cells
+    (`td#glide-cell-{column}-{row}`, column 0 being the row markers) whose `aria-selected` follows the selection.
+    So, as Streamlit's own e2e tests do (e2e_playwright/shared/dataframe_utils.py), click a cell at a fixed spot,
+    here the first body row's first column, then move with the arrow keys, and check the selection in that table
+    before pressing Enter, which opens the cell's overlay editor in Glide's `#portal`. Every step waits for the
+    element it needs, and each edit starts only once the previous rerun is over, so no keystroke lands in a
+    grid that is being redrawn."""
+    overlay = page.locator("#portal .gdg-clip-region")
+    selected = grid.locator("td[aria-selected='true']")
+    for attempt in range(3):
+        grid.click(position={"x": 60, "y": 35 + 35 // 2})  # below the 35 px header row, right of the row markers
+        if overlay.count():  # a click on the selected cell opens its editor
+            page.keyboard.press("Escape")
+            overlay.wait_for(state="hidden", timeout=TIMEOUT_MS)
+        try:
+            expect(selected).to_have_id("glide-cell-1-0", timeout=TIMEOUT_MS)
+            for _ in range(row):
+                page.keyboard.press("ArrowDown")
+            for _ in range(column - 1):
+                page.keyboard.press("ArrowRight")
+            expect(selected).to_have_id(f"glide-cell-{column}-{row}", timeout=TIMEOUT_MS)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+            settle(page)
+    page.keyboard.press("Enter")
+    overlay.wait_for(timeout=TIMEOUT_MS)
+    overlay.locator(".gdg-input").fill(value)
+    page.keyboard.press("Enter")
+    overlay.wait_for(state="hidden", timeout=TIMEOUT_MS)
+    settle(page)
+    expect(grid.locator(f"#glide-cell-{column}-{row}")).to_have_text(value, timeout=TIMEOUT_MS)
+
+
+def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, tmp_path):
+    """A new row in the team table (the canvas grid), typed cell by cell: two applied scientists at 16,000 a month."""
+    page = new_page()
+    page.goto(f"{server.url}/build")
+    page.get_by_text("Section").first.wait_for(timeout=TIMEOUT_MS)
+    page.locator("[data-testid='stRadio']").filter(has_text="Monte Carlo").get_by_text("Team", exact=True).click()
+    settle(page)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.locator("#glide-cell-1-0").wait_for(state="attached", timeout=TIMEOUT_MS)
+    expect(grid.locator("#glide-cell-1-0")).to_have_text("Research engineers", timeout=TIMEOUT_MS)
+    rows = grid.locator("tbody tr").count()
+    start = {name: strip_metric(page, name) for name in ("Runway", "Burn multiple")}
+    grid.hover()
+    grid.get_by_role("button", name="Add row").click()
+    grid.locator(f"#glide-cell-1-{rows}").wait_for(state="attached", timeout=TIMEOUT_MS)
+    settle(page)
+    edit_grid_cell(page, grid, rows, 3, "2")  # Headcount
+    edit_grid_cell(page, grid, rows, 4, "16000")  # Cost per head per month (USD)
+    edit_grid_cell(page, grid, rows, 1, "Applied scientists")  # Role, required: the row reaches the server now
+    expect(page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
+        "[data-testid='stMetricValue']")).not_to_have_text(start["Runway"], timeout=TIMEOUT_MS)
+    hired = {name: strip_metric(page, name) for name in ("Runway", "Burn multiple")}
+    assert int(hired["Runway"].split()[0]) < int(start["Runway"].split()[0]), (start, hired)
+    assert hired["Burn multiple"] != start["Burn multiple"], (start, hired)
+    expect(grid.locator("#glide-cell-3-0")).to_have_text("7")  # the existing rows are untouched
+    assert page.get_by_text("Valid: every page uses this scenario.").count() == 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(tmp_path / "build-team.png"))

@@ -30,7 +30,7 @@ def build(tmp_path, monkeypatch):
 
 
 def gen(at) -> int:
-    return at.session_state["editor.gen"]
+    return at.session_state["build.gen"]
 
 
 def widget(at, path: str):
@@ -284,3 +284,42 @@ def test_the_strip_shows_the_runway_change_since_the_scenario_was_opened(build):
     # the cash never runs out in the 36 months; with 1M it ends month 0 at -3.83M: 0 months, 36 fewer.
     assert runway.value == "0 months"
     assert runway.delta == "-36 months since opened"
+
+
+# --- regressions found walking through the page as a new founder ------------------------------
+
+
+def test_a_new_start_is_not_overwritten_by_the_widgets_of_the_scenario_before(build):
+    build.text_input(key="build.start.name").set_value("Lumen AI")
+    build.number_input(key="build.start.starting_cash").set_value(2_500_000.0)
+    build.button[0].click().run()
+    for name in ("revenue", "company", "team"):  # the next clicks used to write the old preset's values back
+        section(build, name)
+    scenario = build.session_state["scenario"]
+    assert (scenario.company.name, scenario.company.starting_cash) == ("Lumen AI", 2_500_000.0)
+    assert build.session_state["editor.draft"].undo_stack == []
+
+
+def test_edits_survive_another_section_and_another_page(build):
+    section(build, "team")
+    build.session_state[f"edit.{gen(build)}.opex.team"] = {
+        "edited_rows": {0: {"headcount": 8.0}}, "added_rows": [], "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"].opex.team[0].headcount == 8.0
+    assert len(build.session_state["editor.draft"].undo_stack) == 1          # one edit, one undo step
+    section(build, "company")
+    build.number_input(key=f"edit.{gen(build)}.company.starting_cash").set_value(3_000_000.0).run()
+    build.switch_page("views/overview.py").run()
+    build.switch_page("views/build.py").run()
+    assert build.radio(key="build.section").value == "company"              # the section is kept
+    assert build.number_input(key=f"edit.{gen(build)}.company.starting_cash").value == 3_000_000.0
+    section(build, "team")
+    assert build.session_state["scenario"].opex.team[0].headcount == 8.0    # the table edit is still there
+    assert build.session_state["scenario"].company.starting_cash == 3_000_000.0
+
+
+def test_save_offers_the_name_of_the_scenario_as_edited(build):
+    build.text_input(key=f"edit.{gen(build)}.company.name").set_value("Pocket AI").run()
+    assert build.text_input(key="build.name.Pocket AI").value == "Pocket AI"
+    build.button(key="build.save_new").click().run()
+    assert build.session_state["library"][2] == "Pocket AI"

@@ -565,7 +565,7 @@ STRINGS: dict[str, str] = {
     "error.int_from_float": "Input should be a valid integer",
     "error.bool_parsing": "Input should be a valid boolean",
     "error.string_too_long": "String should have at most {max_length} characters",
-    "error.string_too_short": "String should have at least {min_length} characters",
+    "error.string_too_short": "needs at least {min_length} character(s): it cannot be left empty",
     "error.string_type": "Input should be a valid string",
     "error.too_long": "List should have at most {max_length} items",
     "error.literal_error": "Input should be {expected}",

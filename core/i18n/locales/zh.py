@@ -555,7 +555,7 @@ STRINGS: dict[str, str] = {
     "error.int_from_float": "应为整数",
     "error.bool_parsing": "应为 true 或 false",
     "error.string_too_long": "最多 {max_length} 个字符",
-    "error.string_too_short": "至少 {min_length} 个字符",
+    "error.string_too_short": "至少需要 {min_length} 个字符，不能留空",
     "error.string_type": "应为文本",
     "error.too_long": "最多 {max_length} 项",
     "error.literal_error": "应为以下之一：{expected}",
