@@ -7,9 +7,11 @@ summaries, never Monte Carlo matrices beyond one projection.
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import numpy as np
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.analysis.metrics import Summary, summarize
 from core.analysis.pillars import MoveEffect, Scorecard, move_effects, score
@@ -28,10 +30,13 @@ from core.analysis.pricing import (
 from core.analysis.risk import Metric, RiskResult, StressRow, TornadoBar, simulate, stress_table, tornado
 from core.analysis.van_westendorp import PriceSensitivity, analyse, read_survey
 from core.engine.projection import Projection, project
+from core.i18n import t
 from core.model import Scenario
 from core.storage.exports import excel_workbook
-from core.storage.store import Store
+from core.storage.store import Store, StoreError
 from ui.session import lang
+
+LOG = logging.getLogger(__name__)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -146,6 +151,21 @@ def workbook(scenario: Scenario) -> bytes:
 
 
 @st.cache_resource(show_spinner=False)
-def store() -> Store:
-    """The one store of this server (WINTERPROOF_DATABASE_URL / WINTERPROOF_DB / the user data dir)."""
+def _store() -> Store:
     return Store()
+
+
+def store() -> Store:
+    """The one store of this server (WINTERPROOF_DATABASE_URL / WINTERPROOF_DB / the user data dir).
+
+    A database that cannot be reached, or one from a newer Winterproof, stops the page with a plain
+    message; the driver's own error (user, host, port) goes to the server log only.
+    """
+    try:
+        return _store()
+    except StoreError as exc:  # e.g. a database from a newer version
+        st.error(t("store.refused", lang(), reason=str(exc)))
+    except SQLAlchemyError:
+        LOG.exception("the database cannot be reached")
+        st.error(t("store.unreachable", lang()))
+    st.stop()

@@ -12,6 +12,7 @@ from core.model import Scenario
 from core.storage.store import Identity, StoreError, Workspace
 from ui.cached import store
 from ui.session import lang
+from ui.widgets import plain
 
 
 def workspace(who: Identity) -> Workspace:
@@ -46,7 +47,7 @@ def run(action: Callable, *args: object) -> None:
     if result is None:  # revoke, members: nothing to open
         st.session_state["library.message"] = ("success", t("library.updated", lang()))
         return
-    st.session_state["library.message"] = ("success", t("library.done", lang(), name=result.name, number=result.number))
+    st.session_state["library.message"] = ("success", t("library.done", lang(), name=plain(result.name), number=result.number))
     if action in (db.save, db.create) or (opened and result.scenario_id == opened[0]):
         st.session_state["library"] = (result.scenario_id, result.number, result.name)
 
@@ -63,7 +64,7 @@ def save_controls(who: Identity, scenario: Scenario, prefix: str = "library") ->
     left.button(t("library.save_new", lang()), key=f"{prefix}.save_new", on_click=run,
                 args=(db.create, who, name, scenario, workspace(who).id))
     if opened is not None:
-        right.button(t("library.save_revision", lang(), name=opened[2]), key=f"{prefix}.save_revision", type="primary",
+        right.button(t("library.save_revision", lang(), name=plain(opened[2])), key=f"{prefix}.save_revision", type="primary",
                      on_click=run, args=(db.save, who, opened[0], scenario, opened[1]))
     if "library.message" in st.session_state:
         kind, text = st.session_state.pop("library.message")

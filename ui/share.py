@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from core.i18n import t
-from core.model import Scenario
+from core.model import Scenario, ScenarioError
 from core.present import charts
 from core.present.report import headline, pillar_kpis, risk_kpis, risk_summary
 from ui.cached import projection, risk, risk_tornado, scorecard, store, summary
 from ui.session import lang, set_scenario
 from ui.sidebar import language_picker
-from ui.widgets import chart, kpi_cards
+from ui.widgets import chart, kpi_cards, plain
 
 
 def _explore(scenario: Scenario) -> None:
@@ -38,8 +38,8 @@ def shared_view(token: str) -> None:
         st.session_state["lang"] = link.lang
     language_picker()
     scenario = revision.scenario
-    st.title(scenario.company.name)
-    st.caption(t("share.caption", lang(), name=revision.name, number=revision.number,
+    st.title(plain(scenario.company.name))
+    st.caption(t("share.caption", lang(), name=plain(revision.name), number=revision.number,
                  date=revision.created_at.strftime("%Y-%m-%d"), expires=link.expires_at.strftime("%Y-%m-%d")))
     p = projection(scenario)
     card = scorecard(scenario)
@@ -51,11 +51,17 @@ def shared_view(token: str) -> None:
     with left:
         chart(charts.pillar_radar(card, lang=lang()))
     with right:
-        result = risk(scenario)
         st.subheader(t("share.risk", lang()))
-        kpi_cards(risk_kpis(result, scenario, lang()), per_row=2)
-        base, bars = risk_tornado(scenario, "runway")
-        st.info(risk_summary(result, base, bars, "runway", scenario, (), lang()))
-    chart(charts.cash_fan(result, p, lang=lang()))
+        try:  # a scenario over the work budget shows why, and the page stays bounded
+            result = risk(scenario)
+            base, bars = risk_tornado(scenario, "runway")
+        except ScenarioError as exc:
+            st.warning("\n".join(exc.localized(lang())))
+            result = None
+        if result is not None:
+            kpi_cards(risk_kpis(result, scenario, lang()), per_row=2)
+            st.info(risk_summary(result, base, bars, "runway", scenario, (), lang()))
+    if result is not None:
+        chart(charts.cash_fan(result, p, lang=lang()))
     st.button(t("share.explore", lang()), key="share.explore", on_click=_explore, args=(scenario,), type="primary",
               help=t("share.explore_help", lang()))

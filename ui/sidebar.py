@@ -10,6 +10,7 @@ from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
 from ui.session import DEFAULT_PRESET, current_scenario, lang, presets, set_scenario
+from ui.widgets import plain
 
 
 def language_picker() -> None:
@@ -53,15 +54,15 @@ def sidebar() -> None:
                          on_change=_handle_upload, max_upload_size=5)
         if "upload_errors" in st.session_state:
             name, error = st.session_state["upload_errors"]
-            st.error(t("sidebar.upload_bad", lang(), file=name) + "\n\n" + "\n".join(f"- `{e}`" for e in error.localized(lang())))
+            st.error(t("sidebar.upload_bad", lang(), file=plain(name)) + "\n\n" + "\n".join(f"- `{e}`" for e in error.localized(lang())))
         elif "upload_ok" in st.session_state:
-            st.success(t("sidebar.upload_ok", lang(), name=scenario.company.name,
+            st.success(t("sidebar.upload_ok", lang(), name=plain(scenario.company.name),
                          file=st.session_state["upload_ok"]))
         scenario = current_scenario()
-        st.caption(t("sidebar.current", lang(), name=scenario.company.name, currency=scenario.company.currency))
+        st.caption(t("sidebar.current", lang(), name=plain(scenario.company.name), currency=scenario.company.currency))
         opened = st.session_state.get("library")
         if opened is not None:
-            st.caption(t("sidebar.library_open", lang(), name=opened[2], number=opened[1]))
+            st.caption(t("sidebar.library_open", lang(), name=plain(opened[2]), number=opened[1]))
         left, middle, right = st.columns(3)
         left.download_button("YAML", dumps_scenario(scenario), file_name="scenario.yaml", mime="application/x-yaml",
                              key="download.yaml", help=t("sidebar.download", lang()))

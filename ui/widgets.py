@@ -22,6 +22,8 @@ def chart(fig) -> None:
 
 
 def plain(text: str) -> str:
-    """Text shown as itself, never as Markdown (a name cannot style, link or load anything)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$:@" else c for c in text)
+    """Text shown as itself, never as Markdown (a name cannot style, link or load anything): the characters
+    that open emphasis, code, links and images, HTML, headings, tables, maths, colours and icons (``:red[x]``,
+    ``:material/x:``), autolinks (``http:``, e-mail) are escaped."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>#!|~$:@" else c for c in text)
 

@@ -6,6 +6,7 @@ from core.i18n import t
 from core.present import charts
 from ui.pillar import pillar_page
 from ui.session import lang
+from ui.widgets import plain
 
 
 def inputs(form, scenario):
@@ -18,7 +19,7 @@ def inputs(form, scenario):
     with right:
         for i, stream in enumerate(scenario.streams):
             if stream.kind == "subscription":
-                form.percent(t("input.churn", lang(), stream=stream.name), f"streams[{i}].churn_monthly",
+                form.percent(t("input.churn", lang(), stream=plain(stream.name)), f"streams[{i}].churn_monthly",
                              stream.churn_monthly, 0.0, 20.0, 0.1)
 
 

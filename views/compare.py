@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.i18n import t
-from core.model import load_scenario
+from core.model import ScenarioError, load_scenario
 from core.present import charts
 from core.present.report import Compared, comparison_table
 from ui.auth import identity
@@ -33,7 +33,11 @@ items = []
 for key in picked:
     label, load = choices[key]
     s = load()
-    items.append(Compared(label, s, summary(s), scorecard(s), risk(s)))
+    try:
+        items.append(Compared(label, s, summary(s), scorecard(s), risk(s)))
+    except ScenarioError as exc:  # over the Monte Carlo work budget
+        st.warning(f"{label}: " + "; ".join(exc.localized(lang())))
+        st.stop()
 st.dataframe(comparison_table(items, lang()), hide_index=True)
 chart(charts.compare_cash([(c.label, projection(c.scenario)) for c in items], lang=lang()))
 left, right = st.columns(2)

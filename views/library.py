@@ -29,7 +29,7 @@ opened = st.session_state.get("library")
 def open_revision(scenario_id: int, number: int | None = None) -> None:
     revision = db.current(who, scenario_id) if number is None else db.revision(who, scenario_id, number)
     set_scenario(revision.scenario, library=(scenario_id, revision.number, revision.name))
-    st.session_state["library.message"] = ("success", t("library.opened", lang(), name=revision.name, number=revision.number))
+    st.session_state["library.message"] = ("success", t("library.opened", lang(), name=plain(revision.name), number=revision.number))
 
 
 # --- save the scenario every page is showing

@@ -8,7 +8,7 @@ from core.present.report import details, headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
 from ui.inputs import Inputs
 from ui.session import current_scenario, lang
-from ui.widgets import chart, kpi_cards
+from ui.widgets import chart, kpi_cards, plain
 
 scenario = current_scenario()
 with st.expander(t("overview.valuation", lang())):
@@ -21,7 +21,7 @@ with st.expander(t("overview.valuation", lang())):
 p = projection(scenario)
 s = summary(scenario)
 
-st.title(f"{t('overview.title', lang())} — {scenario.company.name}")
+st.title(f"{t('overview.title', lang())} — {plain(scenario.company.name)}")
 kpi_cards([*headline(s, scenario, lang()), pillar_kpis(scorecard(scenario), lang())[0]])
 chart(charts.cash_balance(p, scenario.funding, lang=lang()))
 with st.expander(t("overview.more", lang())):

@@ -8,10 +8,10 @@ from core.present import charts
 from core.present.report import headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
 from ui.session import current_scenario, lang
-from ui.widgets import chart, kpi_cards
+from ui.widgets import chart, kpi_cards, plain
 
 scenario = current_scenario()
-st.title(t("pitch.title", lang(), name=scenario.company.name))
+st.title(t("pitch.title", lang(), name=plain(scenario.company.name)))
 cols = st.columns(4)
 has_round = next_round_index(scenario) is not None
 delay = cols[0].slider(t("pitch.delay", lang()), -12, 24, 0, 1, key="lever.pitch.delay", disabled=not has_round)

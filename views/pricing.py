@@ -23,7 +23,7 @@ from core.present.report import price_table, tier_table
 from ui.cached import price_optimum, price_response, survey_analysis, tier_optimum
 from ui.inputs import Inputs
 from ui.session import SAMPLE_DIR, current_scenario, lang, set_scenario
-from ui.widgets import chart
+from ui.widgets import chart, plain
 
 scenario = current_scenario()
 cur = scenario.company.currency
@@ -144,7 +144,7 @@ def apply(new_scenario, stream_index: int) -> None:
 
 if result.price is not None and st.button(t("pricing.apply", lang()), key="pricing.apply", on_click=apply,
                                           args=(priced(scenario, i, result.price), i)):
-    st.success(t("pricing.applied", lang(), price=fmt.price(result.price, cur, lang()), stream=stream.name))
+    st.success(t("pricing.applied", lang(), price=fmt.price(result.price, cur, lang()), stream=plain(stream.name)))
 
 # --- tiered plans
 with st.expander(t("pricing.tiers", lang())):

@@ -4,20 +4,23 @@ import streamlit as st
 
 from core.analysis.risk import (
     STRESSES,
+    TORNADO_PATHS,
+    check_work,
     future_rounds,
     growth_churn_pairs,
     growth_churn_rank,
+    uncertain_inputs,
     with_growth_churn_rank,
     with_round_probability,
 )
 from core.i18n import t
-from core.model import RoundRisk
+from core.model import RoundRisk, ScenarioError
 from core.present import charts
 from core.present.report import metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame, tornado_labels
 from ui.cached import projection, risk, risk_stresses, risk_tornado
 from ui.inputs import Inputs
 from ui.session import current_scenario, lang
-from ui.widgets import chart, kpi_cards
+from ui.widgets import chart, kpi_cards, plain
 
 PATH_CHOICES = [1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]
 
@@ -39,7 +42,7 @@ with st.expander(t("risk.settings", lang())):
         name = scenario.funding[k].name
         rr = settings.rounds.get(name, RoundRisk())
         shown = round(100 * rr.probability, 6)
-        chosen = st.slider(t("risk.round_probability", lang(), round=name), 0.0, 100.0, shown, 5.0,
+        chosen = st.slider(t("risk.round_probability", lang(), round=plain(name)), 0.0, 100.0, shown, 5.0,
                            key=f"input.risk.rounds.{k}", format="%.0f%%")
         form.record("risk.rounds", shown, chosen, with_round_probability(scenario, name, chosen / 100))
     pairs = growth_churn_pairs(scenario)
@@ -58,7 +61,12 @@ def results() -> None:
     stresses = tuple(st.pills(t("risk.stresses", lang()), STRESSES, selection_mode="multi", key="lever.stresses",
                               format_func=lambda s: t(f"stress.{s}", lang()), help=t("risk.stresses_help", lang())))
     stresses = tuple(s for s in STRESSES if s in stresses)  # a stable order keeps the cache warm
-    result = risk(scenario, stresses)
+    try:
+        check_work(scenario, TORNADO_PATHS, 2 * len(uncertain_inputs(scenario)) + 1)
+        result = risk(scenario, stresses)
+    except ScenarioError as exc:  # over the work budget: say how many paths would do
+        st.warning("\n".join(exc.localized(lang())))
+        return
     kpi_cards(risk_kpis(result, scenario, lang()))
     summary = st.empty()
     p = projection(scenario)

@@ -74,4 +74,4 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
         funding_round = scenario.funding[k]
         updates[f"funding[{k}].month"] = int(_clamp(funding_round.month + levers.round_delay_months, 0, 240))
         updates[f"funding[{k}].amount"] = funding_round.amount * levers.round_amount_factor
-    return replace_fields(scenario, updates)
+    return replace_fields(scenario, updates, clamp=True)

@@ -374,7 +374,7 @@ def _faster_cost_decline(scenario: Scenario) -> Scenario | None:
     if scenario.ai_costs.million_token_cost <= 0:
         return None
 
-    return replace_fields(scenario, {"ai_costs.cost_decline_yearly": min(0.99, scenario.ai_costs.cost_decline_yearly + 0.2)})
+    return replace_fields(scenario, {"ai_costs.cost_decline_yearly": scenario.ai_costs.cost_decline_yearly + 0.2}, clamp=True)
 
 
 def _bridge(scenario: Scenario) -> Scenario | None:
@@ -389,7 +389,7 @@ def _cut_marketing(scenario: Scenario) -> Scenario | None:
     if scenario.opex.marketing_per_month <= 0:
         return None
 
-    return replace_fields(scenario, {"opex.marketing_per_month": scenario.opex.marketing_per_month * 0.75})
+    return replace_fields(scenario, {"opex.marketing_per_month": scenario.opex.marketing_per_month * 0.75}, clamp=True)
 
 
 def _when(condition: Callable[[Scenario], bool], levers: Levers) -> Callable[[Scenario], Scenario | None]:

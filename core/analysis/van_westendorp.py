@@ -90,12 +90,17 @@ class PriceSensitivity:
 
 
 def curves_at(answers: pd.DataFrame, prices: np.ndarray) -> dict[str, np.ndarray]:
-    """Shares of respondents for whom each price is too cheap / cheap / expensive / too expensive."""
+    """Shares of respondents for whom each price is too cheap / cheap / expensive / too expensive.
+
+    Counted by binary search on the sorted answers: O((n + m) log n) for n answers and m prices.
+    """
     def at_least(col: str) -> np.ndarray:
-        return (answers[col].to_numpy()[None, :] >= prices[:, None]).mean(axis=1)
+        column = np.sort(answers[col].to_numpy())
+        return (len(column) - np.searchsorted(column, prices, side="left")) / len(column)
 
     def at_most(col: str) -> np.ndarray:
-        return (answers[col].to_numpy()[None, :] <= prices[:, None]).mean(axis=1)
+        column = np.sort(answers[col].to_numpy())
+        return np.searchsorted(column, prices, side="right") / len(column)
 
     return {"too_cheap": at_least("too_cheap"), "cheap": at_least("cheap"),
             "expensive": at_most("expensive"), "too_expensive": at_most("too_expensive")}

@@ -19,7 +19,7 @@ from core.model.base import (
 )
 from core.model.draft import UNDO_DEPTH, Draft
 from core.model.edit import field_value, replace_fields, set_fields
-from core.model.errors import Problem, ScenarioError, format_errors, problems_of
+from core.model.errors import Problem, ScenarioError, format_errors, problems_of, quoted
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
 from core.model.paths import field_bounds, parse_path, schema_bounds
 from core.model.scenario import AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings
@@ -140,6 +140,7 @@ __all__ = [
     "parse_path",
     "parse_scenario",
     "problems_of",
+    "quoted",
     "read_start",
     "replace_fields",
     "schema_bounds",

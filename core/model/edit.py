@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.model.files import parse_scenario
-from core.model.paths import parse_path
+from core.model.paths import field_bounds, parse_path
 from core.model.scenario import Scenario
 
 
@@ -52,12 +52,15 @@ def set_fields(data: dict, updates: Mapping[str, object]) -> dict:
     return data
 
 
-def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenario:
+def replace_fields(scenario: Scenario, updates: Mapping[str, object], *, clamp: bool = False) -> Scenario:
     """The one way to change a scenario: a validated copy with fields replaced by path.
 
     ``updates`` as in :func:`set_fields`, e.g. ``{"strategy.model_quality": 4,
     "streams[1].price_per_unit": 12}``. Levers, the pricing lab's "apply", tiers, pillar
     moves, page inputs and the editor all edit through here.
+
+    With ``clamp``, a number is first brought inside its field's bounds: relative moves (levers,
+    pillar moves) of a value that validates then never fail (a price at its 1e13 bound, +10 %).
 
     Raises ScenarioError (every problem with its field path) when the result is invalid,
     KeyError when a path does not lead to a field's parent.
@@ -66,4 +69,18 @@ def replace_fields(scenario: Scenario, updates: Mapping[str, object]) -> Scenari
     >>> replace_fields(s, {"company.starting_cash": 5000}).company.starting_cash
     5000.0
     """
+    if clamp:
+        updates = {path: _within(scenario, path, value) for path, value in updates.items()}
     return parse_scenario(set_fields(scenario.model_dump(), updates))
+
+
+def _within(scenario: Scenario, path: str, value: object) -> object:
+    """``value`` inside the bounds of the numeric field at ``path`` (unchanged for anything else)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    try:
+        low, high = field_bounds(scenario, path)
+    except KeyError:
+        return value
+    inside = min(max(value, low), high)
+    return int(inside) if isinstance(value, int) else inside

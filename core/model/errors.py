@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from core.i18n import t
 from core.model.streams import STREAM_KINDS
@@ -67,11 +69,11 @@ def _message(problem: Problem, lang: str) -> str:
         text = t(key, lang, **values)
     except KeyError:  # a code or value the catalogue does not know: the validator's own words
         text = t("error.generic", lang, msg=values.get("msg", problem.code))
-    shown = "" if got in (None, "") or isinstance(got, dict | list) else t("error.got", lang, value=_quoted(got))
+    shown = "" if got in (None, "") or isinstance(got, dict | list) else t("error.got", lang, value=quoted(got))
     return f"{text}{shown}"
 
 
-def _quoted(value: object, limit: int = 80) -> str:
+def quoted(value: object, limit: int = 80) -> str:
     """``repr(value)``, cut to ``limit`` characters (a hostile value is never echoed whole)."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -91,14 +93,25 @@ def _field_path(loc: tuple) -> str:
     return path or "(file)"
 
 
+_NAMED = re.compile(r"([a-z_]+(?:\[\d+\])*(?:\.[a-z_]+(?:\[\d+\])*)*): (.+)", re.S)
+
+
+def _located(err: ErrorDetails) -> tuple[str, str]:
+    """(field path, message); a whole-scenario check that names its field (``risk.rounds: ...``) is put there."""
+    path, msg = _field_path(err["loc"]), err["msg"].removeprefix("Value error, ")
+    if path == "(file)" and (named := _NAMED.fullmatch(msg)):
+        return named[1], named[2]
+    return path, msg
+
+
 def format_errors(error: ValidationError) -> list[str]:
     """One line per problem: ``streams[2].churn_monthly: Input should be ... (got 1.4)``."""
     lines = []
     for err in error.errors(include_url=False):
-        msg = err["msg"].removeprefix("Value error, ")
+        path, msg = _located(err)
         got = err.get("input")
-        shown = "" if isinstance(got, dict | list) or got is None else f" (got {_quoted(got)})"
-        lines.append(f"{_field_path(err['loc'])}: {msg}{shown}")
+        shown = "" if isinstance(got, dict | list) or got is None else f" (got {quoted(got)})"
+        lines.append(f"{path}: {msg}{shown}")
     return lines
 
 
@@ -108,6 +121,7 @@ def problems_of(error: ValidationError) -> list[Problem]:
     for err in error.errors(include_url=False):
         values: dict[str, object] = {k: v if isinstance(v, int | float | str) else str(v)
                                      for k, v in (err.get("ctx") or {}).items()}
-        values |= {"msg": err["msg"].removeprefix("Value error, "), "got": err.get("input")}
-        out.append(Problem(_field_path(err["loc"]), err["type"], values))
+        path, msg = _located(err)
+        values |= {"msg": msg, "got": err.get("input")}
+        out.append(Problem(path, err["type"], values))
     return out

@@ -33,14 +33,55 @@ def loads_scenario(text: bytes | str, fmt: Literal["yaml", "json"] = "yaml") -> 
         decoded = raw.decode("utf-8")
         if fmt == "yaml" and decoded.count("*") and sum(isinstance(e, yaml.AliasEvent) for e in yaml.parse(decoded)) > MAX_ALIASES:
             raise ScenarioError.of(Problem("(file)", "alias_bomb", {"limit": MAX_ALIASES}))
-        data = json.loads(decoded) if fmt == "json" else yaml.safe_load(decoded)
+        data = (json.loads(decoded, object_pairs_hook=_unique, parse_int=_number) if fmt == "json"
+                else yaml.load(decoded, _Loader))
+    except ScenarioError:
+        raise
     except UnicodeDecodeError:
         raise ScenarioError.of(Problem("(file)", "not_utf8", {})) from None
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ScenarioError.of(Problem("(file)", "not_valid", {"format": fmt.upper(), "detail": str(exc).splitlines()[0]})) from None
+    except (ValueError, yaml.YAMLError) as exc:
+        detail = str(exc).splitlines()[0][:200]
+        raise ScenarioError.of(Problem("(file)", "not_valid", {"format": fmt.upper(), "detail": detail})) from None
     except RecursionError:
         raise ScenarioError.of(Problem("(file)", "nested", {})) from None
     return parse_scenario(data)
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object, refusing a key given twice (the second would silently win)."""
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"the key {next(k for k in keys if keys.count(k) > 1)!r} is given twice")
+    return dict(pairs)
+
+
+def _number(digits: str) -> int | float:
+    """A JSON or YAML integer; one too long for ``int`` becomes a float (inf), which validation refuses by field."""
+    return int(digits) if len(digits.lstrip("+-")) <= 300 else float(digits)
+
+
+class _Loader(yaml.SafeLoader):
+    """``yaml.safe_load``, refusing a mapping key given twice; dates stay text and integers of any
+    length load, so that validation names the field of an impossible date (2026-02-30) or number."""
+
+    yaml_implicit_resolvers = {first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+                               for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | float:  # type: ignore[override]
+        text = str(self.construct_scalar(node)).replace("_", "")
+        return _number(text) if text.lstrip("+-").isdigit() else super().construct_yaml_int(node)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def load_scenario(path: str | Path) -> Scenario:

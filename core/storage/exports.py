@@ -13,6 +13,7 @@ archives before openpyxl (which parses their XML with defusedxml) opens them.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -23,13 +24,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from core.analysis.metrics import summarize
 from core.engine.projection import Projection
-from core.model import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, loads_scenario, parse_path, parse_scenario
+from core.model import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, loads_scenario, parse_path, parse_scenario, quoted
 from core.present.report import details, headline
 
 MAX_XLSX_BYTES = 5_000_000
 MAX_XLSX_UNZIPPED = 50_000_000
 MAX_XLSX_MEMBERS = 200
 MAX_RATIO = 100
+MAX_SHEET_ROWS = 10_000
+"""Rows read from an Assumptions sheet at most (a scenario at every list's limit has about 2,000)."""
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _KEY = re.compile(r"[a-z_]+")
 
@@ -80,22 +83,22 @@ def unflatten(rows: list[tuple[str, object, str]]) -> dict:
         try:
             parts = parse_path(path or "")
         except KeyError:
-            raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_path", {"path": repr(path)})) from None
+            raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_path", {"path": quoted(path)})) from None
         try:
             leaf = {"json": lambda v: json.loads(v), "null": lambda v: None, "bool": bool, "number": lambda v: v,
                     "text": lambda v: "" if v is None else str(v)}[kind](value)
-        except (KeyError, TypeError, json.JSONDecodeError):
-            raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_value", {"value": repr(value), "kind": kind})) from None
+        except (KeyError, TypeError, ValueError, RecursionError):  # also a JSON cell nested too deeply
+            raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_value", {"value": quoted(value), "kind": kind})) from None
         node: Any = root
         for key, following in zip(parts, [*parts[1:], None], strict=True):
             empty: dict | list = [] if isinstance(following, int) else {}
             if isinstance(node, list):
                 if not isinstance(key, int) or key > len(node):
-                    raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_skip", {"path": repr(path)}))
+                    raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_skip", {"path": quoted(path)}))
                 if key == len(node):
                     node.append(empty if following is not None else leaf)
             elif isinstance(key, int):
-                raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_not_list", {"path": repr(path)}))
+                raise ScenarioError.of(Problem(f"Assumptions row {n}", "sheet_not_list", {"path": quoted(path)}))
             elif following is not None:
                 node.setdefault(key, empty)
             else:
@@ -156,8 +159,10 @@ def read_excel(data: bytes) -> Scenario:
         raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
     if "Assumptions" not in book.sheetnames:
         raise ScenarioError.of(Problem("(file)", "no_assumptions", {}))
-    rows = list(book["Assumptions"].iter_rows(min_row=2, max_col=4, values_only=True))
+    rows = list(itertools.islice(book["Assumptions"].iter_rows(min_row=2, max_col=4, values_only=True), MAX_SHEET_ROWS + 1))
     book.close()
+    if len(rows) > MAX_SHEET_ROWS:
+        raise ScenarioError.of(Problem("(file)", "sheet_rows", {"limit": MAX_SHEET_ROWS}))
     return parse_scenario(unflatten([(str(path or ""), _number(unescape(value), exact) if kind == "number" else unescape(value),
                                       str(kind or "")) for path, value, kind, exact in (r + (None,) * (4 - len(r)) for r in rows)
                                      if path is not None]))

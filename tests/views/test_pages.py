@@ -412,3 +412,35 @@ def test_the_growth_churn_correlation_slider_is_saved_with_the_scenario(app):
     assert app.slider(key="input.risk.correlation").value == -0.4      # the winter preset's setting
     app.slider(key="input.risk.correlation").set_value(-0.8).run()
     assert [c.rank for c in app.session_state["scenario"].risk.correlations] == [-0.8] and not app.exception
+
+
+def test_names_are_shown_as_text_never_as_markdown(app):
+    """A name can hold Markdown (an outside image, styling, a coloured label): every page shows it escaped."""
+    from core.model import replace_fields
+
+    evil = "![x](http://evil.example/x.png) **b** :red[r] `c`"
+    scenario = app.session_state["scenario"]
+    app.session_state["scenario"] = replace_fields(scenario, {"company.name": evil, "streams[0].name": evil[:80]})
+    for page in ("views/overview.py", "views/business_model.py", "views/pitch.py"):
+        app.switch_page(page).run()
+        assert not app.exception, page
+        shown = [e.value for e in [*app.title, *app.caption, *app.markdown, *app.success] if isinstance(e.value, str)]
+        shown += [w.label for w in [*app.slider, *app.number_input]]
+        assert any("evil.example" in v for v in shown), page           # the name is there ...
+        assert not any(marker in v for v in shown for marker in ("![x]", "**b**", ":red[", "`c`")), page  # ... as text
+
+
+def test_an_unreachable_database_gets_a_plain_message_without_its_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_DATABASE_URL", "postgresql+psycopg://founder:hunter2@127.0.0.1:9/nowhere")
+    st.cache_resource.clear()
+    for page in (None, "views/library.py"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        if page is None:
+            at.query_params["share"] = "x" * 43  # an investor's link
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        assert not at.exception
+        shown = " ".join(e.value for e in at.error)
+        assert "cannot be reached" in shown and "hunter2" not in shown and "127.0.0.1" not in shown
+    st.cache_resource.clear()

@@ -918,4 +918,8 @@ STRINGS: dict[str, str] = {
     'library.member_set': 'Apply',
     'library.members_owner_only': 'Only an owner of the workspace adds or removes members.',
     'library.updated': 'Done.',
+    'error.sheet_rows': 'the Assumptions sheet has more than {limit:,} rows',
+    'store.unreachable': 'The scenario library cannot be reached right now; nothing was changed. Try again in a minute (the details are in the server log).',
+    'store.refused': 'The scenario library cannot be opened: {reason}.',
+    'error.work_budget': 'this simulation would project {work:,} path-months (the limit is {limit:,}): use at most {paths:,} paths, fewer months or fewer streams',
 }

@@ -918,4 +918,8 @@ STRINGS: dict[str, str] = {
     'library.member_set': '确定',
     'library.members_owner_only': '只有工作区所有者可以添加或移除成员。',
     'library.updated': '已完成。',
+    'error.sheet_rows': '假设表超过 {limit:,} 行',
+    'store.unreachable': '目前无法连接方案库，未做任何更改。请稍后再试（详情见服务器日志）。',
+    'store.refused': '无法打开方案库：{reason}。',
+    'error.work_budget': '此模拟需计算 {work:,} 个路径-月（上限 {limit:,}）：请将模拟路径数减至 {paths:,} 以内，或缩短预测期、减少收入来源',
 }

@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.analysis import pricing
 from core.analysis.pricing import Constraints, Tier, break_even_price, optimise_price, optimise_tiers, plan_shares, price_curve
@@ -11,6 +13,7 @@ from core.analysis.van_westendorp import acceptable_range, analyse, read_survey
 from core.engine.projection import project
 from core.model import ScenarioError, load_scenario, parse_scenario, replace_fields
 from core.present.report import tier_table
+from tests.scenarios import budget
 
 WINTER = load_scenario("sample_data/capital_winter_round_slips.yaml")
 
@@ -506,3 +509,21 @@ def test_plan_names_stay_distinct_when_the_stream_name_is_long():
     names = [s.name for s in split.streams[2:]]
     assert len(set(names)) == 3 and all(len(n) <= 80 for n in names)
     assert len([c for c in project(split).to_frame().columns if c.startswith("revenue:")]) == 5
+
+
+@budget(50)
+@given(st.lists(st.lists(st.integers(1, 30), min_size=4, max_size=4), min_size=1, max_size=40))
+def test_survey_curves_by_binary_search_equal_the_direct_count(rows):
+    """The O(n log n) curves against counting every answer at every price (the old O(n x m) way)."""
+    import pandas as pd
+
+    from core.analysis.van_westendorp import curves_at
+
+    answers = pd.DataFrame(sorted(r) for r in rows)
+    answers.columns = ["too_cheap", "cheap", "expensive", "too_expensive"]
+    prices = np.unique(answers.to_numpy().ravel()).astype(float)
+    got = curves_at(answers, prices)
+    for col, sign in (("too_cheap", 1), ("cheap", 1), ("expensive", -1), ("too_expensive", -1)):
+        a = answers[col].to_numpy()[None, :]
+        direct = ((a >= prices[:, None]) if sign > 0 else (a <= prices[:, None])).sum(axis=1) / len(a[0])
+        np.testing.assert_allclose(got[col], direct, rtol=0, atol=1e-15)

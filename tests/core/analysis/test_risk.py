@@ -760,3 +760,20 @@ def test_default_inputs_accept_a_cost_decline_above_95_percent():
     law = risk.default_inputs(s)["ai_costs.cost_decline_yearly"]
     assert law.low <= 0.97 == law.mode <= law.high <= 0.99
     assert simulate(s, paths=1000).paths == 1000
+
+
+def test_a_request_over_the_work_budget_is_refused_with_the_paths_that_would_fit():
+    from core.analysis.risk import WORK_BUDGET, check_work
+
+    stream = {"kind": "data", "name": "x", "contracts": 1, "fee_per_contract_month": 1}
+    big = parse_scenario({"company": {"name": "Big", "starting_cash": 1e6}, "settings": {"horizon_months": 120},
+                          "streams": [stream] * 20, "risk": {"paths": 100_000}})
+    with pytest.raises(ScenarioError) as refused:
+        simulate(big)
+    (problem,) = refused.value.problems
+    assert problem.path == "risk.paths" and problem.values["work"] == 100_000 * 120 * 21
+    fits = problem.values["paths"]
+    assert fits * 120 * 21 <= WORK_BUDGET < (fits + 1) * 120 * 21   # the most paths that fit, exactly
+    check_work(big, fits)                                           # ... which is allowed
+    with pytest.raises(ScenarioError, match="risk.paths"):
+        tornado(big)                                                # 2,000 paths, but once per input end
