@@ -1,7 +1,12 @@
 """Winterproof entry point: the page list and the shared sidebar, nothing else."""
 
+import logging
+import os
+import uuid
+
 import streamlit as st
 
+from core.i18n import t
 from ui.auth import identity, sign_in_page, team_mode
 from ui.pages import navigation_pages
 from ui.session import lang
@@ -19,4 +24,11 @@ navigation = st.navigation(navigation_pages(lang(), private=identity() is not No
 if navigation.url_path == "pitch":  # a clean, full-width view for presenting
     st.set_page_config(initial_sidebar_state="collapsed")
 sidebar()
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # no traceback ever reaches a user: an incident id on the page, the traceback in the server log
+    if os.environ.get("WINTERPROOF_DEBUG"):  # the test suite sets it, so that a page that fails fails its test
+        raise
+    incident = uuid.uuid4().hex[:8]
+    logging.getLogger("winterproof").exception("incident %s on %s", incident, navigation.url_path or "/")
+    st.error(t("app.incident", lang(), id=incident))

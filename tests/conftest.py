@@ -2,6 +2,8 @@
 with a fixed example budget, so every run of the suite tries the same examples; ``explore``
 (`make test-explore`) tries 25 times as many random ones and keeps failures in the example
 database. Pin every failure it finds with ``@example`` on the property.
+
+Also sets ``WINTERPROOF_DEBUG`` (see below).
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import os
 from hypothesis import settings
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+# A page that raises must fail its test (AppTest and the browser servers inherit this): app.py then re-raises
+# instead of showing its incident message. tests/views/test_pages.py turns it off to test that message.
+os.environ["WINTERPROOF_DEBUG"] = "1"
 
 settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
 settings.register_profile("explore", deadline=None, print_blob=True)

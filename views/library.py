@@ -98,13 +98,16 @@ with st.expander(t("library.history", lang())):
     right.button(t("library.restore", lang(), number=number), key="library.restore", on_click=run,
                  args=(db.restore, who, sid, number))
 
-with st.expander(t("library.share", lang())):
+made = st.session_state.get("library.share_made")  # (scenario id, address, expiry): shown until another link is made
+with st.expander(t("library.share", lang()), expanded=made is not None and made[0] == sid):
     st.caption(t("library.share_intro", lang()))
     days = st.slider(t("library.share_days", lang()), 1, 90, 30, key="library.share_days")
     if st.button(t("library.share_create", lang(), number=current.number), key="library.share_create"):
         token, link = db.share(who, sid, current.number, days=days, lang=lang())
-        st.success(t("library.share_made", lang(), date=link.expires_at.strftime("%Y-%m-%d")))
-        st.code(share_link(token), language=None)
+        made = st.session_state["library.share_made"] = (sid, share_link(token), link.expires_at.strftime("%Y-%m-%d"))
+    if made is not None and made[0] == sid:  # the one time the address can be seen: it stays through other clicks
+        st.success(t("library.share_made", lang(), date=made[2]))
+        st.code(made[1], language=None)
     for link in db.links(who, sid):
         left, right = st.columns([4, 1])
         state = "revoked" if link.revoked_at else "active" if link.active(datetime.now(UTC)) else "expired"

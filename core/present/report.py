@@ -29,6 +29,9 @@ class Kpi:
     value: str
     note: str = ""
     help: str = ""
+    number: float | None = None
+    """The figure as a number in its unit (money in the currency, months, a decimal share, a ratio), for
+    spreadsheets; None where the card is not a number (a date, alive/dead, undefined)."""
 
 
 def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -50,16 +53,22 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
     burn_note = t(f"grade.{summary.burn_multiple_grade}", lang) if summary.burn_multiple_state != "no_arr_added" else t(
         "grade.no_arr_added", lang)
     return [
-        Kpi("cash", t("kpi.cash", lang), fmt.money(summary.cash_now, cur, lang)),
-        Kpi("runway", t("kpi.runway", lang), runway),
+        Kpi("cash", t("kpi.cash", lang), fmt.money(summary.cash_now, cur, lang), number=summary.cash_now),
+        Kpi("runway", t("kpi.runway", lang), runway, number=summary.runway_months),
         Kpi("zero_cash", t("kpi.zero_cash", lang),
             summary.zero_cash_date.strftime("%Y-%m") if summary.zero_cash_date else t("kpi.never", lang)),
-        Kpi("break_even", t("kpi.break_even", lang), be),
+        Kpi("break_even", t("kpi.break_even", lang), be, number=summary.break_even_month),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
-        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple), burn_note, t("kpi.burn_help", lang)),
-        Kpi("npv", npv_label(scenario, lang), fmt.money(summary.npv, cur, lang), "", t(f"kpi.npv_help.{summary.cash_flow_timing}", lang)),
+        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple), burn_note, t("kpi.burn_help", lang),
+            _finite(summary.burn_multiple)),
+        Kpi("npv", npv_label(scenario, lang), fmt.money(summary.npv, cur, lang), "", t(f"kpi.npv_help.{summary.cash_flow_timing}", lang),
+            summary.npv),
     ]
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
 
 
 def npv_label(scenario: Scenario, lang: str = "en") -> str:
@@ -75,7 +84,8 @@ def irr_kpi(summary: Summary, lang: str = "en") -> Kpi:
     shown = fmt.percent(irr.rate_yearly) if irr.status in ("ok", "several") else "—"
     rates = ", ".join(fmt.percent(r) for r in irr.rates_yearly)
     note = "" if irr.status == "ok" else t(f"kpi.irr.{irr.status}", lang, rates=rates)
-    return Kpi("irr", t("kpi.irr", lang), shown, note, t("kpi.irr_help", lang))
+    return Kpi("irr", t("kpi.irr", lang), shown, note, t("kpi.irr_help", lang),
+               irr.rate_yearly if irr.status in ("ok", "several") else None)
 
 
 def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -83,22 +93,25 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
     cur = scenario.company.currency
     years = scenario.settings.horizon_months / 12
     rows = [
-        Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(summary.gross_margin)),
+        Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(summary.gross_margin), number=_finite(summary.gross_margin)),
         irr_kpi(summary, lang),
-        Kpi("payback", t("kpi.payback", lang), "—" if summary.payback_month is None else str(summary.payback_month)),
-        Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(summary.peak_funding_need, cur, lang)),
+        Kpi("payback", t("kpi.payback", lang), "—" if summary.payback_month is None else str(summary.payback_month),
+            number=summary.payback_month),
+        Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(summary.peak_funding_need, cur, lang), number=summary.peak_funding_need),
         Kpi("rule_of_40", t("kpi.rule_of_40", lang), *(("—", t("kpi.no_revenue", lang)) if math.isnan(summary.rule_of_40)
-                                                        else (f"{summary.rule_of_40:.0f}", ""))),
-        Kpi("hhi", t("kpi.hhi", lang), f"{summary.herfindahl:.2f}"),
+                                                        else (f"{summary.rule_of_40:.0f}", "")),
+            number=_finite(summary.rule_of_40)),
+        Kpi("hhi", t("kpi.hhi", lang), f"{summary.herfindahl:.2f}", number=_finite(summary.herfindahl)),
         Kpi("return_on_cost", t("kpi.return_on_cost", lang),
             t("kpi.return_on_cost_value", lang, total=fmt.percent(summary.return_on_cost), years=years,
-              yearly=fmt.percent(summary.return_on_cost_yearly))),
+              yearly=fmt.percent(summary.return_on_cost_yearly)), number=_finite(summary.return_on_cost)),
     ]
     ue = summary.unit_economics
     if ue is not None:
-        rows.append(Kpi("ltv_cac", t("kpi.ltv_cac", lang), fmt.ratio(ue.ltv_to_cac)))
+        rows.append(Kpi("ltv_cac", t("kpi.ltv_cac", lang), fmt.ratio(ue.ltv_to_cac), number=_finite(ue.ltv_to_cac)))
         rows.append(Kpi("cac_payback", t("kpi.cac_payback", lang),
-                        "—" if ue.cac_payback_months is None else t("kpi.months_short", lang, months=ue.cac_payback_months)))
+                        "—" if ue.cac_payback_months is None else t("kpi.months_short", lang, months=ue.cac_payback_months),
+                        number=ue.cac_payback_months))
     return rows
 
 

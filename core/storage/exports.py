@@ -45,13 +45,13 @@ def escape(value: object) -> object:
     >>> escape("=HYPERLINK(1)"), escape("Team plan"), escape(-5)
     ("'=HYPERLINK(1)", 'Team plan', -5)
     """
-    if isinstance(value, str) and value.startswith(DANGEROUS):
+    if isinstance(value, str) and value.startswith((*DANGEROUS, "'")):  # and a leading ' of its own, to round-trip
         return "'" + value
     return value
 
 
 def unescape(value: object) -> object:
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(DANGEROUS):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith((*DANGEROUS, "'")):
         return value[1:]
     return value
 
@@ -125,10 +125,10 @@ def excel_workbook(scenario: Scenario, p: Projection, lang: str = "en") -> bytes
     for row in frame.itertuples(index=False):
         monthly.append([escape(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
     metrics = book.create_sheet("Metrics")
-    metrics.append(["metric", "value", "note"])
+    metrics.append(["metric", "value", "shown", "note"])  # value: a number a spreadsheet can compute with
     summary = summarize(p, scenario.settings)
     for kpi in headline(summary, scenario, lang) + details(summary, scenario, lang):
-        metrics.append([escape(kpi.label), escape(kpi.value), escape(kpi.note)])
+        metrics.append([escape(kpi.label), kpi.number, escape(kpi.value), escape(kpi.note)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -313,6 +313,8 @@ def test_creating_a_share_link_shows_it_once(app):
     link = app.code[0].value
     assert "?share=" in link and len(link.split("?share=")[1]) >= 43
     assert saved_store().open_share(link.split("?share=")[1]) is not None
+    app.button(key="library.save_new").click().run()      # another click: the one-time address is still there
+    assert [c.value for c in app.code] == [link]
 
 
 def shared_app(token):
@@ -444,3 +446,19 @@ def test_an_unreachable_database_gets_a_plain_message_without_its_address(tmp_pa
         shown = " ".join(e.value for e in at.error)
         assert "cannot be reached" in shown and "hunter2" not in shown and "127.0.0.1" not in shown
     st.cache_resource.clear()
+
+
+def test_an_unexpected_error_shows_an_incident_id_and_logs_the_traceback(app, monkeypatch, caplog):
+    import core.present.report
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail: /srv/secrets")
+
+    monkeypatch.setattr(core.present.report, "headline", broken)
+    monkeypatch.delenv("WINTERPROOF_DEBUG")
+    app.run()
+    assert not app.exception
+    (error,) = app.error
+    incident = error.value.rsplit(" ", 1)[-1].rstrip(".")
+    assert len(incident) == 8 and "/srv/secrets" not in error.value
+    assert any(incident in r.getMessage() and r.exc_info for r in caplog.records)

@@ -922,4 +922,5 @@ STRINGS: dict[str, str] = {
     'store.unreachable': 'The scenario library cannot be reached right now; nothing was changed. Try again in a minute (the details are in the server log).',
     'store.refused': 'The scenario library cannot be opened: {reason}.',
     'error.work_budget': 'this simulation would project {work:,} path-months (the limit is {limit:,}): use at most {paths:,} paths, fewer months or fewer streams',
+    'app.incident': 'Something went wrong on this page; nothing was saved or changed. If it happens again, quote incident {id}.',
 }

@@ -922,4 +922,5 @@ STRINGS: dict[str, str] = {
     'store.unreachable': '目前无法连接方案库，未做任何更改。请稍后再试（详情见服务器日志）。',
     'store.refused': '无法打开方案库：{reason}。',
     'error.work_budget': '此模拟需计算 {work:,} 个路径-月（上限 {limit:,}）：请将模拟路径数减至 {paths:,} 以内，或缩短预测期、减少收入来源',
+    'app.incident': '此页面出现错误，未保存或更改任何内容。如再次发生，请提供事件编号 {id}。',
 }

@@ -775,5 +775,5 @@ def test_a_request_over_the_work_budget_is_refused_with_the_paths_that_would_fit
     fits = problem.values["paths"]
     assert fits * 120 * 21 <= WORK_BUDGET < (fits + 1) * 120 * 21   # the most paths that fit, exactly
     check_work(big, fits)                                           # ... which is allowed
-    with pytest.raises(ScenarioError, match="risk.paths"):
+    with pytest.raises(ScenarioError, match=r"risk\.paths"):
         tornado(big)                                                # 2,000 paths, but once per input end

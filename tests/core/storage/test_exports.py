@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from hypothesis import example, given
 
+from core.analysis.metrics import summarize
 from core.engine.projection import project
 from core.model import ScenarioError, dumps_scenario, load_scenario, parse_scenario, replace_fields
 from core.storage.exports import excel_workbook, import_scenario, read_excel
@@ -60,8 +61,18 @@ def test_the_workbook_holds_the_monthly_table_and_the_metrics():
     book = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))
     assert book.sheetnames == ["Assumptions", "Monthly", "Metrics"]
     assert book["Monthly"].max_row == WINTER.settings.horizon_months + 1
-    metrics = {row[0]: row[1] for row in book["Metrics"].iter_rows(min_row=2, values_only=True)}
-    assert metrics["Runway"] == "14 months"
+    rows = {row[0]: row[1:] for row in book["Metrics"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Runway"][:2] == (14, "14 months")                       # a number, and the text shown on screen
+    npv = next(v for k, v in rows.items() if k.startswith("NPV"))
+    summary = summarize(project(WINTER), WINTER.settings)
+    assert summary.npv < 0 and npv[0] == pytest.approx(summary.npv, rel=1e-12)   # negative: a number, not "'-$…" text
+    assert all(v[0] is None or isinstance(v[0], int | float) for v in rows.values())
+
+
+@pytest.mark.parametrize("name", ["'quoted", "''twice", "'=not a formula", "=HYPERLINK(1)", "'"])
+def test_names_with_apostrophes_round_trip_through_excel_exactly(name):
+    scenario = replace_fields(WINTER, {"company.name": name})
+    assert read_excel(workbook(scenario)).company.name == name
 
 
 def zip_bomb() -> bytes:
