@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 import warnings
 
 import pytest
 
-from tests.browser.test_smoke import ROOT, TIMEOUT_MS, TIMEOUT_S, Pages, browser, free_port, settle, tail  # noqa: F401
+from tests.browser.test_smoke import TIMEOUT_MS, Pages, browser, free_port, settle, streamlit  # noqa: F401
 
 # The test provider runs in this process on Authlib's deprecated hooks (a test tool, not our code): its warnings
 # must not become errors inside its request thread, or the token endpoint answers 500.
@@ -40,29 +36,9 @@ def team_server(tmp_path_factory):
             'client_id = "winterproof-test"\n'  # the test provider accepts any client (no registration)
             'client_secret = "not-a-secret"\n'
             f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n')
-        log = folder / "server.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
-                 "--server.address=localhost", f"--secrets.files={secrets}", "--browser.gatherUsageStats=false"],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                env={**os.environ, "WINTERPROOF_DB": str(folder / "team.db"), "WINTERPROOF_DATABASE_URL": "",
-                     "WINTERPROOF_MODE": ""})
-        url = f"http://localhost:{port}"
-        deadline = time.monotonic() + TIMEOUT_S
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as health:
-                    if health.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            proc.kill()
-            pytest.fail(f"streamlit in team mode did not start; its log ends:\n{tail(log)}", pytrace=False)
-        yield url, log
-        proc.terminate()
-        proc.wait(timeout=TIMEOUT_S)
+        env = {"WINTERPROOF_DB": str(folder / "team.db"), "WINTERPROOF_DATABASE_URL": "", "WINTERPROOF_MODE": ""}
+        with streamlit(folder / "server.log", env, host="localhost", port=port, args=(f"--secrets.files={secrets}",)) as app:
+            yield app.url, app.log
 
 
 @pytest.fixture

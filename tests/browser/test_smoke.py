@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -59,18 +60,18 @@ def database(tmp_path_factory):
     return tmp_path_factory.mktemp("db") / "browser.db"
 
 
-@pytest.fixture(scope="module")
-def server(database, tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+@contextlib.contextmanager
+def streamlit(log: Path, env: dict[str, str], host: str = "127.0.0.1", port: int | None = None, args: tuple[str, ...] = ()):
+    """`streamlit run app.py` on ``host:port`` with ``env`` added, until the block ends; fails with its log's end
+    if it does not answer its health check within TIMEOUT_S."""
+    port = port or free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
-             "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            env={**os.environ, "WINTERPROOF_DB": str(database), "WINTERPROOF_DATABASE_URL": ""},
+             f"--server.address={host}", "--browser.gatherUsageStats=false", *args],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env},
         )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     deadline = time.monotonic() + TIMEOUT_S
     while proc.poll() is None and time.monotonic() < deadline:
         try:
@@ -84,13 +85,22 @@ def server(database, tmp_path_factory):
         proc.wait()
         pytest.fail(f"streamlit did not answer on {url} within {TIMEOUT_S:.0f} s (exit code {proc.returncode}); "
                     f"its log, {log}, ends:\n{tail(log)}", pytrace=False)
-    yield Server(url, log)
-    proc.terminate()
     try:
-        proc.wait(timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        yield Server(url, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(database, tmp_path_factory):
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with streamlit(log, {"WINTERPROOF_DB": str(database), "WINTERPROOF_DATABASE_URL": ""}) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
