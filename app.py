@@ -11,7 +11,7 @@ from ui.auth import identity, sign_in_page, team_mode
 from ui.pages import navigation_pages
 from ui.session import lang
 from ui.share import shared_view
-from ui.sidebar import sidebar
+from ui.sidebar import sidebar, sidebar_footer
 
 st.set_page_config(page_title="Winterproof", page_icon=":material/ac_unit:", layout="wide")
 if "share" in st.query_params:  # an investor's link: that revision only, no controls that edit or save
@@ -21,9 +21,9 @@ if identity() is None and team_mode() and not st.session_state.get("guest"):
     sign_in_page()
     st.stop()
 navigation = st.navigation(navigation_pages(lang(), private=identity() is not None), expanded=True)
-if navigation.url_path == "pitch":  # a clean, full-width view for presenting
-    st.set_page_config(initial_sidebar_state="collapsed")
-sidebar()
+# pitch mode presents full width: the sidebar folds on every visit (a changed setting is what the browser acts on)
+st.set_page_config(initial_sidebar_state="collapsed" if navigation.url_path == "pitch" else "auto")
+slot = sidebar()
 try:
     navigation.run()
 except Exception:  # no traceback ever reaches a user: an incident id on the page, the traceback in the server log
@@ -32,3 +32,5 @@ except Exception:  # no traceback ever reaches a user: an incident id on the pag
     incident = uuid.uuid4().hex[:8]
     logging.getLogger("winterproof").exception("incident %s on %s", incident, navigation.url_path or "/")
     st.error(t("app.incident", lang(), id=incident))
+finally:  # after the page, so that the name, the what-if notice and the downloads include its edits
+    sidebar_footer(slot)

@@ -145,9 +145,9 @@ def _workbook(scenario_json: str, language: str) -> bytes:
     return excel_workbook(scenario, project(scenario), language)
 
 
-def workbook(scenario: Scenario) -> bytes:
-    """The Excel export of the scenario (assumptions, monthly table, metrics in the reader's language), cached."""
-    return _workbook(scenario.model_dump_json(), lang())
+def workbook(scenario: Scenario, language: str) -> bytes:
+    """The Excel export of the scenario (assumptions, monthly table, metrics in ``language``), cached."""
+    return _workbook(scenario.model_dump_json(), language)
 
 
 @st.cache_resource(show_spinner=False)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.model import Scenario, ScenarioError, replace_fields
-from ui.session import lang, update_scenario
+from ui.session import lang, update_scenario, wkey
 
 RATINGS = [1, 2, 3, 4, 5]
 
@@ -30,37 +30,37 @@ class Inputs:
                 help: str | None = None) -> None:
         """A slider in percent for a decimal field (0.05 shows as 5)."""
         shown = round(100 * current, 6)
-        chosen = st.slider(label, low, high, shown, step, key=f"input.{path}", format="%.1f%%", help=help)
+        chosen = st.slider(label, low, high, shown, step, key=wkey(f"input.{path}"), format="%.1f%%", help=help)
         self.record(path, shown, chosen, chosen / 100)
 
     def number(self, label: str, path: str, current: float, low: float, high: float, step: float) -> None:
         """A plain slider for a number field (weights, months)."""
-        chosen = st.slider(label, low, high, current, step, key=f"input.{path}")
+        chosen = st.slider(label, low, high, current, step, key=wkey(f"input.{path}"))
         self.record(path, current, chosen, chosen)
 
     def select(self, label: str, path: str, current: object, options: list, format_func=str) -> None:
-        chosen = st.selectbox(label, options, options.index(current), key=f"input.{path}", format_func=format_func)
+        chosen = st.selectbox(label, options, options.index(current), key=wkey(f"input.{path}"), format_func=format_func)
         self.record(path, current, chosen, chosen)
 
     def whole(self, label: str, path: str, current: int, low: int, high: int) -> None:
         """A number input for a whole number (a seed, a count)."""
-        chosen = st.number_input(label, low, high, current, 1, key=f"input.{path}")
+        chosen = st.number_input(label, low, high, current, 1, key=wkey(f"input.{path}"))
         self.record(path, current, chosen, int(chosen))
 
     def rating(self, label: str, path: str, current: int) -> None:
-        chosen = st.select_slider(label, RATINGS, current, key=f"input.{path}")
+        chosen = st.select_slider(label, RATINGS, current, key=wkey(f"input.{path}"))
         self.record(path, current, chosen, chosen)
 
     def money(self, label: str, path: str, current: float | None, optional: bool = False) -> None:
         """A number input for an amount; with ``optional``, 0 means "not given" (None)."""
         shown = float(current or 0.0)
         chosen = st.number_input(label, min_value=0.0, value=shown, step=max(shown / 20, 1000.0), format="%.0f",
-                                 key=f"input.{path}")
+                                 key=wkey(f"input.{path}"))
         self.record(path, shown, chosen, None if optional and chosen == 0 else chosen)
 
     def choices(self, label: str, path: str, current: list[str], options: list[str]) -> None:
         """A multiselect that also accepts new entries."""
-        chosen = st.multiselect(label, sorted(set(options) | set(current)), current, key=f"input.{path}",
+        chosen = st.multiselect(label, sorted(set(options) | set(current)), current, key=wkey(f"input.{path}"),
                                 accept_new_options=True)
         self.record(path, current, chosen, chosen)
 

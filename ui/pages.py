@@ -30,7 +30,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/build.py", "nav.build", "nav.section.plan", ":material/edit_square:", "build", "build.section"),
-    PageSpec("views/overview.py", "nav.overview", "nav.section.plan", ":material/dashboard:", "", "kpi.runway"),
+    PageSpec("views/overview.py", "nav.overview", "nav.section.plan", ":material/dashboard:", "overview", "kpi.runway"),
     PageSpec("views/funds.py", "nav.funds", "nav.section.plan", ":material/local_fire_department:", "funds",
              "funds.round_delay"),
     PageSpec("views/revenue.py", "nav.revenue", "nav.section.plan", ":material/stacked_line_chart:", "revenue", "kpi.hhi"),
@@ -49,16 +49,22 @@ PAGES: tuple[PageSpec, ...] = (
              "input.runway_target"),
     PageSpec("views/market.py", "nav.market", "nav.section.strategy", ":material/target:", "market", "input.competition"),
 )
-"""The page with an empty url_path (the Overview) is the default one, served at ``/``."""
+HOME = "views/overview.py"
+"""The page ``/`` opens; every page, this one included, also has its own address (a deep link)."""
 
 
 def navigation_pages(lang: str, private: bool = True) -> dict[str, list[st.Page]]:
-    """``st.navigation``'s input: the pages by section, titled in ``lang`` (without the private ones unless ``private``)."""
-    sections: dict[str, list[st.Page]] = {}
+    """``st.navigation``'s input: the pages by section, titled in ``lang`` (without the private ones unless
+    ``private``), and a hidden default page at ``/`` that moves on to :data:`HOME`."""
+    sections: dict[str, list[st.Page]] = {"": [st.Page(_home, title=t("nav.overview", lang), visibility="hidden",
+                                                       default=True)]}
     for spec in PAGES:
         if spec.private and not private:
             continue
-        page = st.Page(spec.file, title=t(spec.title, lang), icon=spec.icon, url_path=spec.url_path or None,
-                       default=not spec.url_path)
+        page = st.Page(spec.file, title=t(spec.title, lang), icon=spec.icon, url_path=spec.url_path)
         sections.setdefault(t(spec.section, lang), []).append(page)
     return sections
+
+
+def _home() -> None:
+    st.switch_page(HOME)

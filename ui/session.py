@@ -8,9 +8,12 @@ Session keys (all of them, for every page):
   (a share link then no longer imposes its own).
 - ``preset``: the sidebar's preset picker; ``upload``: its uploader; ``upload_seen``: the file
   id of the last upload handled; ``upload_errors`` / ``upload_ok``: what the sidebar reports.
-- ``lever.*``: what-if widgets (relative changes, applied on request); ``input.*``: widgets
-  that edit the scenario directly. Both are cleared when a new scenario is loaded, so their
-  defaults follow it.
+- ``lever.*``: what-if widgets (relative changes, applied on request) and page settings;
+  ``input.*``: widgets that edit the scenario directly. Their keys carry ``widgets.gen``
+  (:func:`wkey`), renewed whenever a scenario is loaded or a what-if applied: the browser keeps
+  a widget's old value and sends it again, so a deleted key alone would not reset it.
+- ``levers.kept``: the what-if positions of the Funds and Pitch pages, kept for the session
+  (another page and back) together with the scenario they apply to (see :func:`kept_slider`).
 - ``editor.*`` / ``edit.*``: the Build page's draft and its widgets (see :mod:`ui.editor`), also
   cleared when a new scenario is loaded; ``build.*``: that page's own pickers and buttons.
 - ``pricing.*``, ``library.*``, ``share.*``, ``download.*``: buttons and pickers of those pages.
@@ -18,7 +21,9 @@ Session keys (all of them, for every page):
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -33,6 +38,12 @@ def presets() -> dict[str, Path]:
     return {p.stem: p for p in sorted(SAMPLE_DIR.glob("*.yaml"))}
 
 
+@functools.cache
+def preset_names() -> dict[str, str]:
+    """Preset file stem to its company's name, as the picker shows it."""
+    return {stem: load_scenario(path).company.name for stem, path in presets().items()}
+
+
 def lang() -> str:
     """The reader's language: the one chosen in the sidebar, else the browser's (简体中文 or English)."""
     if "lang" not in st.session_state:
@@ -40,16 +51,64 @@ def lang() -> str:
     return st.session_state["lang"]
 
 
+def wkey(name: str) -> str:
+    """The key of a ``lever.*`` or ``input.*`` widget in the current generation."""
+    return f"{name}@{st.session_state.get('widgets.gen', 0)}"
+
+
+def _renew_widgets(keep: tuple[str, ...] = ()) -> None:
+    """Start a new widget generation (every ``lever.*`` / ``input.*`` widget is rebuilt at its
+    default) and forget the kept what-if positions; ``keep`` names widgets whose value carries over."""
+    ss = st.session_state
+    carried = {name: ss[wkey(name)] for name in keep if wkey(name) in ss}
+    ss["widgets.gen"] = ss.get("widgets.gen", 0) + 1
+    ss.pop("levers.kept", None)
+    for name, value in carried.items():
+        ss[wkey(name)] = value
+
+
 def set_scenario(scenario: Scenario, library: tuple[int, int, str] | None = None) -> None:
-    """Replace the current scenario and reset the widgets that show its values.
+    """Load a new scenario and reset every widget that shows its values.
 
     ``library`` is (scenario id, revision number, name) when it was opened from the library;
     a scenario from anywhere else is not tied to a saved one.
     """
     st.session_state["scenario"] = scenario
     st.session_state["library"] = library
-    for key in [k for k in st.session_state if str(k).startswith(("lever.", "input.", "editor.", "edit."))]:
+    _renew_widgets()
+    for key in [k for k in st.session_state if str(k).startswith(("editor.", "edit."))]:
         del st.session_state[key]
+
+
+def apply_scenario(scenario: Scenario, keep: tuple[str, ...] = ()) -> None:
+    """Make a what-if the current scenario (still linked to its library scenario, so it can be
+    saved as the next revision); every lever reads neutral again. ``keep``: widget names
+    (without generation) whose value carries over, e.g. the pricing lab's chosen stream."""
+    st.session_state["scenario"] = scenario
+    _renew_widgets(keep)
+
+
+def kept_slider(label: str, name: str, low: float, high: float, neutral: float, step: float, **kwargs: Any) -> Any:
+    """A what-if slider whose position is kept for the session, for the scenario it was moved on
+    (another page and back shows it again; a new or applied scenario shows ``neutral``)."""
+    ss = st.session_state
+    scenario = current_scenario()
+    kept = ss.get("levers.kept")
+    if kept is None or kept[0] != scenario:
+        kept = ss["levers.kept"] = (scenario, {})
+    start = min(high, max(low, kept[1].get(name, neutral)))
+    value = st.slider(label, low, high, start, step, key=wkey(name), **kwargs)
+    if value == neutral:
+        kept[1].pop(name, None)
+    else:
+        kept[1][name] = value
+    return value
+
+
+def unapplied() -> list[str]:
+    """The kept what-if levers (``lever.*`` names) moved away from neutral on the current scenario."""
+    kept = st.session_state.get("levers.kept")
+    return sorted(kept[1]) if kept is not None and kept[0] == current_scenario() else []
 
 
 def update_scenario(scenario: Scenario) -> None:

@@ -1,15 +1,20 @@
-"""The shared sidebar: language, preset picker, upload (errors keep the current scenario), downloads."""
+"""The shared sidebar: language, preset picker, upload (errors keep the current scenario); after the page
+has run, the current scenario's name, unapplied what-ifs and downloads (so they include the page's edits)."""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.i18n import LANGUAGES, t
-from core.model import ScenarioError, dumps_scenario, load_scenario
+import re
+from datetime import date
+
+from core.model import Scenario, ScenarioError, dumps_scenario, load_scenario
 from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
-from ui.session import DEFAULT_PRESET, current_scenario, lang, presets, set_scenario
+from ui.session import DEFAULT_PRESET, current_scenario, lang, preset_names, presets, set_scenario, unapplied
 from ui.widgets import plain
 
 
@@ -39,35 +44,56 @@ def _handle_upload() -> None:
     st.session_state["upload_ok"] = upload.name
 
 
-def sidebar() -> None:
-    """Preset picker, uploader (errors keep the current scenario) and download."""
-    scenario = current_scenario()
+def file_stem(scenario: Scenario, today: date | None = None) -> str:
+    """A download's file name without extension: the company's name and today's date (``company-a-2026-11-24``)."""
+    slug = re.sub(r"[^\w]+", "-", scenario.company.name.lower()).strip("-_")[:60] or "scenario"
+    return f"{slug}-{(today or date.today()).isoformat()}"
+
+
+def sidebar() -> DeltaGenerator:
+    """Language, sign-out, preset picker and uploader; returns the slot :func:`sidebar_footer` fills after the page."""
     with st.sidebar:
         language_picker()
         sign_out()
         st.title(t("app.title", lang()))
         st.caption(t("app.tagline", lang()))
-        names = list(presets())
-        st.selectbox(t("sidebar.preset", lang()), names, key="preset", on_change=_load_preset,
-                     index=names.index(DEFAULT_PRESET))
+        names = preset_names()
+        st.selectbox(t("sidebar.preset", lang()), list(names), key="preset", on_change=_load_preset,
+                     index=list(names).index(DEFAULT_PRESET), format_func=names.__getitem__)
         st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="upload",
                          on_change=_handle_upload, max_upload_size=5)
         if "upload_errors" in st.session_state:
             name, error = st.session_state["upload_errors"]
             st.error(t("sidebar.upload_bad", lang(), file=plain(name)) + "\n\n" + "\n".join(f"- `{e}`" for e in error.localized(lang())))
         elif "upload_ok" in st.session_state:
-            st.success(t("sidebar.upload_ok", lang(), name=plain(scenario.company.name),
-                         file=st.session_state["upload_ok"]))
-        scenario = current_scenario()
+            st.success(t("sidebar.upload_ok", lang(), name=plain(current_scenario().company.name),
+                         file=plain(st.session_state["upload_ok"])))
+        return st.container()
+
+
+def sidebar_footer(slot: DeltaGenerator) -> None:
+    """The current scenario (as the page left it), its library link, unapplied what-ifs and its downloads."""
+    scenario = current_scenario()
+    with slot:
         st.caption(t("sidebar.current", lang(), name=plain(scenario.company.name), currency=scenario.company.currency))
         opened = st.session_state.get("library")
         if opened is not None:
             st.caption(t("sidebar.library_open", lang(), name=plain(opened[2]), number=opened[1]))
+        moved = unapplied()
+        on_pitch = sum(name.startswith("lever.pitch.") for name in moved)
+        for page, title, count in (("views/funds.py", "nav.funds", len(moved) - on_pitch),
+                                   ("views/pitch.py", "nav.pitch", on_pitch)):
+            if count:
+                st.warning(t("sidebar.unapplied", lang(), n=count, page=t(title, lang())), icon=":material/tune:")
+                st.page_link(page, label=t(title, lang()), icon=":material/arrow_forward:")
+        stem = file_stem(scenario)
+        st.caption(t("sidebar.download_title", lang()))
         left, middle, right = st.columns(3)
-        left.download_button("YAML", dumps_scenario(scenario), file_name="scenario.yaml", mime="application/x-yaml",
+        left.download_button("YAML", dumps_scenario(scenario), file_name=f"{stem}.yaml", mime="application/x-yaml",
                              key="download.yaml", help=t("sidebar.download", lang()))
-        middle.download_button("JSON", dumps_scenario(scenario, "json"), file_name="scenario.json", mime="application/json",
-                               key="download.json", help=t("sidebar.download", lang()))
-        right.download_button("Excel", workbook(scenario), file_name="winterproof.xlsx", key="download.xlsx",
+        middle.download_button("JSON", dumps_scenario(scenario, "json"), file_name=f"{stem}.json",
+                               mime="application/json", key="download.json", help=t("sidebar.download", lang()))
+        language = lang()
+        right.download_button("Excel", lambda: workbook(scenario, language), file_name=f"{stem}.xlsx", key="download.xlsx",
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               help=t("sidebar.download_excel", lang()))

@@ -8,7 +8,7 @@ from core.present import charts
 from core.present.report import Compared, comparison_table
 from ui.auth import identity
 from ui.cached import projection, risk, scorecard, store, summary
-from ui.session import current_scenario, lang, presets
+from ui.session import current_scenario, lang, presets, wkey
 from ui.widgets import chart
 
 scenario = current_scenario()
@@ -23,7 +23,7 @@ for r in store().list_scenarios(who) if who else []:  # a share-link guest compa
 for name, path in presets().items():
     choices[f"preset:{name}"] = (t("compare.preset", lang(), name=name), lambda path=path: load_scenario(path))
 default = ["current", next(k for k in choices if k.startswith("preset:") and not k.endswith("capital_winter_round_slips"))]
-picked = st.multiselect(t("compare.pick", lang()), list(choices), default, max_selections=4, key="lever.compare",
+picked = st.multiselect(t("compare.pick", lang()), list(choices), default, max_selections=4, key=wkey("lever.compare"),
                         format_func=lambda k: choices[k][0])
 if not 2 <= len(picked) <= 4:
     st.info(t("compare.need_two", lang()))

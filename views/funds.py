@@ -9,7 +9,7 @@ from core.i18n import t
 from core.present import charts
 from core.present.report import headline
 from ui.cached import projection, summary
-from ui.session import current_scenario, lang, set_scenario
+from ui.session import apply_scenario, current_scenario, kept_slider, lang
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()
@@ -20,19 +20,19 @@ st.caption(t("funds.intro", lang()))
 cash_now = scenario.company.starting_cash
 left, right = st.columns(2)
 with left:
-    starting_cash = st.slider(t("funds.starting_cash", lang(), currency=cur), 0.0, max(4 * cash_now, 1e6), cash_now,
-                              step=max(cash_now, 1e6) / 100, key="lever.starting_cash", format="%.0f")
-    headcount = st.slider(t("funds.headcount", lang()), 0.0, 3.0, 1.0, 0.05, key="lever.headcount")
-    cost_per_head = st.slider(t("funds.cost_per_head", lang()), 0.5, 2.0, 1.0, 0.05, key="lever.cost_per_head")
-    growth_points = st.slider(t("funds.growth", lang()), -10.0, 10.0, 0.0, 0.5, key="lever.growth", format="%+.1f")
-    churn = st.slider(t("funds.churn", lang()), 0.0, 3.0, 1.0, 0.05, key="lever.churn")
+    starting_cash = kept_slider(t("funds.starting_cash", lang(), currency=cur), "lever.starting_cash", 0.0,
+                                max(4 * cash_now, 1e6), cash_now, max(cash_now, 1e6) / 100, format="%.0f")
+    headcount = kept_slider(t("funds.headcount", lang()), "lever.headcount", 0.0, 3.0, 1.0, 0.05)
+    cost_per_head = kept_slider(t("funds.cost_per_head", lang()), "lever.cost_per_head", 0.5, 2.0, 1.0, 0.05)
+    growth_points = kept_slider(t("funds.growth", lang()), "lever.growth", -10.0, 10.0, 0.0, 0.5, format="%+.1f")
+    churn = kept_slider(t("funds.churn", lang()), "lever.churn", 0.0, 3.0, 1.0, 0.05)
 with right:
-    price = st.slider(t("funds.price", lang()), 0.25, 3.0, 1.0, 0.05, key="lever.price")
-    inference = st.slider(t("funds.inference", lang()), 0.1, 3.0, 1.0, 0.05, key="lever.inference")
+    price = kept_slider(t("funds.price", lang()), "lever.price", 0.25, 3.0, 1.0, 0.05)
+    inference = kept_slider(t("funds.inference", lang()), "lever.inference", 0.1, 3.0, 1.0, 0.05)
     has_round = next_round_index(scenario) is not None
-    delay = st.slider(t("funds.round_delay", lang()), -12, 24, 0, 1, key="lever.round_delay", disabled=not has_round)
-    amount = st.slider(t("funds.round_amount", lang()), 0.0, 3.0, 1.0, 0.05, key="lever.round_amount",
-                       disabled=not has_round)
+    delay = kept_slider(t("funds.round_delay", lang()), "lever.round_delay", -12, 24, 0, 1, disabled=not has_round)
+    amount = kept_slider(t("funds.round_amount", lang()), "lever.round_amount", 0.0, 3.0, 1.0, 0.05,
+                         disabled=not has_round)
     if not has_round:
         st.caption(t("funds.no_round", lang()))
 
@@ -47,5 +47,6 @@ cards[0] = replace(cards[0], note=t("funds.runway_delta", lang(), delta=s_new.ru
 kpi_cards(cards)
 chart(charts.cash_balance(projection(adjusted), adjusted.funding, compare=projection(scenario), lang=lang()))
 chart(charts.burn_breakdown(projection(adjusted), lang=lang()))
-if st.button(t("funds.apply", lang()), key="funds.apply", on_click=set_scenario, args=(adjusted,)):
+if st.button(t("funds.apply", lang()), key="funds.apply", on_click=apply_scenario, args=(adjusted,),
+             disabled=adjusted == scenario):
     st.success(t("funds.applied", lang()))

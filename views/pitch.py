@@ -7,17 +7,21 @@ from core.i18n import t
 from core.present import charts
 from core.present.report import headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
-from ui.session import current_scenario, lang
+from ui.session import current_scenario, kept_slider, lang
 from ui.widgets import chart, kpi_cards, plain
 
 scenario = current_scenario()
 st.title(t("pitch.title", lang(), name=plain(scenario.company.name)))
 cols = st.columns(4)
 has_round = next_round_index(scenario) is not None
-delay = cols[0].slider(t("pitch.delay", lang()), -12, 24, 0, 1, key="lever.pitch.delay", disabled=not has_round)
-growth = cols[1].slider(t("pitch.growth", lang()), -10.0, 10.0, 0.0, 0.5, key="lever.pitch.growth", format="%+.1f")
-price = cols[2].slider(t("pitch.price", lang()), 0.5, 2.0, 1.0, 0.05, key="lever.pitch.price")
-team = cols[3].slider(t("pitch.team", lang()), 0.5, 2.0, 1.0, 0.05, key="lever.pitch.team")
+with cols[0]:
+    delay = kept_slider(t("pitch.delay", lang()), "lever.pitch.delay", -12, 24, 0, 1, disabled=not has_round)
+with cols[1]:
+    growth = kept_slider(t("pitch.growth", lang()), "lever.pitch.growth", -10.0, 10.0, 0.0, 0.5, format="%+.1f")
+with cols[2]:
+    price = kept_slider(t("pitch.price", lang()), "lever.pitch.price", 0.5, 2.0, 1.0, 0.05)
+with cols[3]:
+    team = kept_slider(t("pitch.team", lang()), "lever.pitch.team", 0.5, 2.0, 1.0, 0.05)
 shown = apply_levers(scenario, Levers(round_delay_months=delay, growth_shift_monthly=growth / 100, price_factor=price,
                                       headcount_factor=team))
 s, card = summary(shown), scorecard(shown)

@@ -22,7 +22,7 @@ from core.present import formatting as fmt
 from core.present.report import price_table, tier_table
 from ui.cached import price_optimum, price_response, survey_analysis, tier_optimum
 from ui.inputs import Inputs
-from ui.session import SAMPLE_DIR, current_scenario, lang, set_scenario
+from ui.session import SAMPLE_DIR, apply_scenario, current_scenario, lang, wkey
 from ui.widgets import chart, plain
 
 scenario = current_scenario()
@@ -34,7 +34,7 @@ if not streams:
     st.info(t("pricing.none", lang()))
     st.stop()
 
-i = st.selectbox(t("pricing.stream", lang()), streams, key="lever.pricing.stream",
+i = st.selectbox(t("pricing.stream", lang()), streams, key=wkey("lever.pricing.stream"),
                  format_func=lambda k: f"{scenario.streams[k].name} ({t(f'kind.{scenario.streams[k].kind}', lang())})")
 stream = scenario.streams[i]
 unit = t(f"pricing.unit.{stream.UNIT}", lang())
@@ -47,23 +47,23 @@ with st.expander(t("pricing.demand", lang()), expanded=True):
     reference = (demand.reference_price if demand and demand.reference_price else price_now)
     models = ["none", "constant_elasticity", "linear", "wtp"]
     model = st.selectbox(t("pricing.model", lang()), models, models.index(demand.model if demand else "none"),
-                         key=f"input.demand.{i}.model", format_func=lambda m: t(f"pricing.model.{m}", lang()))
+                         key=wkey(f"input.demand.{i}.model"), format_func=lambda m: t(f"pricing.model.{m}", lang()))
     chosen = None
     if model != "none":
         shown = demand if demand is not None and demand.model == model else None
         left, right = st.columns(2)
         with left:
             elasticity = st.slider(t("pricing.elasticity", lang()), 0.1, 5.0, shown.elasticity if shown else 1.5, 0.1,
-                                   key=f"input.demand.{i}.elasticity", disabled=model != "constant_elasticity")
+                                   key=wkey(f"input.demand.{i}.elasticity"), disabled=model != "constant_elasticity")
             choke = st.number_input(t("pricing.choke_price", lang(), currency=cur), min_value=reference * 1.01,
                                     value=float(shown.choke_price if shown and shown.choke_price else 3 * reference),
-                                    key=f"input.demand.{i}.choke", disabled=model != "linear")
+                                    key=wkey(f"input.demand.{i}.choke"), disabled=model != "linear")
         with right:
             median = st.number_input(t("pricing.median_wtp", lang(), currency=cur), min_value=reference / 100,
                                      value=float(shown.median_wtp if shown and shown.median_wtp else 1.5 * reference),
-                                     key=f"input.demand.{i}.median", disabled=model != "wtp")
+                                     key=wkey(f"input.demand.{i}.median"), disabled=model != "wtp")
             sigma = st.slider(t("pricing.wtp_sigma", lang()), 0.1, 2.0, shown.wtp_sigma if shown else 0.8, 0.05,
-                              key=f"input.demand.{i}.sigma", disabled=model != "wtp")
+                              key=wkey(f"input.demand.{i}.sigma"), disabled=model != "wtp")
         chosen = demand_value(model, demand.reference_price if demand else None, elasticity=elasticity, choke_price=choke,
                               median_wtp=median, wtp_sigma=sigma)
         st.caption(t("pricing.reference", lang(), price=fmt.price(reference, cur, lang())))
@@ -75,24 +75,24 @@ with st.expander(t("pricing.demand", lang()), expanded=True):
 # --- objective and constraints: exploration, not saved
 left, middle, right = st.columns(3)
 with left:
-    objective = st.selectbox(t("pricing.objective", lang()), OBJECTIVES, key="lever.pricing.objective",
+    objective = st.selectbox(t("pricing.objective", lang()), OBJECTIVES, key=wkey("lever.pricing.objective"),
                              format_func=lambda o: t(f"pricing.objective.{o}", lang()))
 with middle:
-    min_margin = st.slider(t("pricing.min_margin", lang()), 0, 90, 0, 5, key="lever.pricing.min_margin")
+    min_margin = st.slider(t("pricing.min_margin", lang()), 0, 90, 0, 5, key=wkey("lever.pricing.min_margin"))
 with right:
-    min_volume = st.number_input(t("pricing.min_volume", lang(), unit=unit), 0.0, value=0.0, key="lever.pricing.min_volume")
+    min_volume = st.number_input(t("pricing.min_volume", lang(), unit=unit), 0.0, value=0.0, key=wkey("lever.pricing.min_volume"))
 bounds = default_constraints(scenario, i)
 low, high = st.slider(t("pricing.bounds", lang(), currency=cur), float(bounds.low), float(bounds.high),
-                      (float(bounds.low), float(bounds.high)), key=f"lever.pricing.bounds.{i}")
+                      (float(bounds.low), float(bounds.high)), key=wkey(f"lever.pricing.bounds.{i}"))
 
 # --- Van Westendorp (read first: its range can bound the optimiser)
 survey = None
 with st.expander(t("pricing.vw", lang())):
-    source = st.radio(t("pricing.vw_source", lang()), ["sample", "upload"], horizontal=True, key="lever.pricing.vw_source",
+    source = st.radio(t("pricing.vw_source", lang()), ["sample", "upload"], horizontal=True, key=wkey("lever.pricing.vw_source"),
                       format_func=lambda k: t(f"pricing.vw_{k}", lang()))
     data, name = (SAMPLE_DIR / "van_westendorp_survey.csv").read_bytes(), "van_westendorp_survey.csv"
     if source == "upload":
-        upload = st.file_uploader(t("pricing.vw_file", lang()), type=["csv"], key="lever.pricing.vw_file", max_upload_size=1)
+        upload = st.file_uploader(t("pricing.vw_file", lang()), type=["csv"], key=wkey("lever.pricing.vw_file"), max_upload_size=1)
         data, name = (upload.getvalue(), upload.name) if upload is not None else (None, None)
     if data is not None:
         try:
@@ -109,7 +109,7 @@ with st.expander(t("pricing.vw", lang())):
 vw_range = acceptable_range(survey) if survey is not None else None
 overlaps = vw_range is not None and vw_range[0] <= high and vw_range[1] >= low
 if overlaps and st.checkbox(t("pricing.vw_bound", lang(), low=f"{vw_range[0]:,.2f}", high=f"{vw_range[1]:,.2f}"),
-                            key="lever.pricing.vw_bound"):
+                            key=wkey("lever.pricing.vw_bound")):
     low, high = max(low, vw_range[0]), min(high, vw_range[1])
 
 constraints = Constraints(low=low, high=max(low, high), min_gross_margin=min_margin / 100 if min_margin else None,
@@ -137,13 +137,16 @@ st.caption(t("pricing.report", lang(), method=t(f"pricing.method.{result.method}
              status=t("pricing.converged" if result.converged else "pricing.not_converged", lang())))
 
 
-def apply(new_scenario, stream_index: int) -> None:
-    set_scenario(new_scenario)
-    st.session_state["lever.pricing.stream"] = stream_index  # stay on the stream just priced
+PRICING_SETTINGS = ("lever.pricing.stream", "lever.pricing.objective", "lever.pricing.min_margin",
+                    "lever.pricing.min_volume", "lever.pricing.vw_source", "lever.pricing.vw_bound")
+
+
+def apply(new_scenario) -> None:
+    apply_scenario(new_scenario, keep=PRICING_SETTINGS)  # stay on the stream just priced, with the same goal
 
 
 if result.price is not None and st.button(t("pricing.apply", lang()), key="pricing.apply", on_click=apply,
-                                          args=(priced(scenario, i, result.price), i)):
+                                          args=(priced(scenario, i, result.price),)):
     st.success(t("pricing.applied", lang(), price=fmt.price(result.price, cur, lang()), stream=plain(stream.name)))
 
 # --- tiered plans
@@ -155,14 +158,14 @@ with st.expander(t("pricing.tiers", lang())):
         wtp = stream.demand if stream.demand is not None and stream.demand.model == "wtp" else None
         left, middle, right = st.columns(3)
         prospects = left.number_input(t("pricing.prospects", lang()), 1.0, 1e7,
-                                      float(max(1.0, 3 * stream.new_customers_per_month)), key=f"lever.tiers.prospects.{i}")
+                                      float(max(1.0, 3 * stream.new_customers_per_month)), key=wkey(f"lever.tiers.prospects.{i}"))
         median = middle.number_input(t("pricing.median_wtp", lang(), currency=cur), 0.01, 1e9,
-                                     float(wtp.median_wtp if wtp else 1.5 * price_now), key=f"lever.tiers.median.{i}")
+                                     float(wtp.median_wtp if wtp else 1.5 * price_now), key=wkey(f"lever.tiers.median.{i}"))
         sigma = right.slider(t("pricing.wtp_sigma", lang()), 0.1, 2.0, float(wtp.wtp_sigma if wtp else 0.8), 0.05,
-                             key=f"lever.tiers.sigma.{i}")
+                             key=wkey(f"lever.tiers.sigma.{i}"))
         values = st.columns(len(DEFAULT_TIERS))
         tiers = tuple(Tier(d.name, col.slider(t("pricing.tier_value", lang(), plan=d.name), 0.05, 6.0, d.value, 0.05,
-                                              key=f"lever.tiers.value.{d.name}"), d.tokens, d.free)
+                                              key=wkey(f"lever.tiers.value.{d.name}")), d.tokens, d.free)
                       for col, d in zip(values, DEFAULT_TIERS, strict=True))
         tier_objective = "npv" if objective == "npv" else "gross_profit"
         plans = tier_optimum(scenario, i, tiers, median, sigma, prospects, tier_objective)
@@ -172,4 +175,4 @@ with st.expander(t("pricing.tiers", lang())):
                      status=t("pricing.converged" if plans.converged else "pricing.not_converged", lang()),
                      gross=fmt.money(plans.gross_profit, cur, lang()), npv=fmt.money(plans.npv, cur, lang())))
         st.button(t("pricing.tier.apply", lang(), stream=stream.name), key="pricing.apply_tiers", on_click=apply,
-                  args=(apply_tiers(scenario, i, plans), i), help=t("pricing.tier.apply_help", lang()))
+                  args=(apply_tiers(scenario, i, plans),), help=t("pricing.tier.apply_help", lang()))

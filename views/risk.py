@@ -19,7 +19,7 @@ from core.present import charts
 from core.present.report import metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame, tornado_labels
 from ui.cached import projection, risk, risk_stresses, risk_tornado
 from ui.inputs import Inputs
-from ui.session import current_scenario, lang
+from ui.session import current_scenario, lang, wkey
 from ui.widgets import chart, kpi_cards, plain
 
 PATH_CHOICES = [1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]
@@ -43,12 +43,12 @@ with st.expander(t("risk.settings", lang())):
         rr = settings.rounds.get(name, RoundRisk())
         shown = round(100 * rr.probability, 6)
         chosen = st.slider(t("risk.round_probability", lang(), round=plain(name)), 0.0, 100.0, shown, 5.0,
-                           key=f"input.risk.rounds.{k}", format="%.0f%%")
+                           key=wkey(f"input.risk.rounds.{k}"), format="%.0f%%")
         form.record("risk.rounds", shown, chosen, with_round_probability(scenario, name, chosen / 100))
     pairs = growth_churn_pairs(scenario)
     if pairs:
         current = growth_churn_rank(scenario)
-        chosen = st.slider(t("risk.correlation", lang()), -0.9, 0.9, current, 0.1, key="input.risk.correlation",
+        chosen = st.slider(t("risk.correlation", lang()), -0.9, 0.9, current, 0.1, key=wkey("input.risk.correlation"),
                            help=t("risk.correlation_help", lang()))
         form.record("risk.correlations", current, chosen, with_growth_churn_rank(scenario, chosen))
     scenario = form.apply(scenario)
@@ -58,7 +58,7 @@ st.caption(t("risk.intro", lang(), paths=scenario.risk.paths, seed=scenario.risk
 
 @st.fragment
 def results() -> None:
-    stresses = tuple(st.pills(t("risk.stresses", lang()), STRESSES, selection_mode="multi", key="lever.stresses",
+    stresses = tuple(st.pills(t("risk.stresses", lang()), STRESSES, selection_mode="multi", key=wkey("lever.stresses"),
                               format_func=lambda s: t(f"stress.{s}", lang()), help=t("risk.stresses_help", lang())))
     stresses = tuple(s for s in STRESSES if s in stresses)  # a stable order keeps the cache warm
     try:
@@ -77,7 +77,7 @@ def results() -> None:
         chart(charts.runway_histogram(result, lang=lang()))
     with hist_right:
         chart(charts.npv_histogram(result, scenario.company.currency, timing=scenario.settings.cash_flow_timing, lang=lang()))
-    metric = st.selectbox(t("risk.metric", lang()), ["runway", "survival", "npv"], key="lever.metric",
+    metric = st.selectbox(t("risk.metric", lang()), ["runway", "survival", "npv"], key=wkey("lever.metric"),
                           format_func=lambda m: metric_label(m, scenario, lang()), width=320)
     base, bars = risk_tornado(scenario, metric, stresses)
     summary.info(risk_summary(result, base, bars, metric, scenario, stresses, lang()))

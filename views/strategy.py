@@ -8,7 +8,7 @@ from core.present import charts
 from core.present.report import moves_table, pillar_kpis, weakest_table
 from ui.cached import moves, scorecard
 from ui.inputs import Inputs
-from ui.session import current_scenario, lang
+from ui.session import current_scenario, lang, wkey
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()
@@ -26,7 +26,7 @@ with right:
     st.subheader(t("strategy.optional", lang()))
     for key, default in (("data", DataCapability()), ("compliance", Compliance())):
         current = getattr(scenario.strategy, key)
-        on = st.toggle(t(f"strategy.use_{key}", lang()), current is not None, key=f"input.use_{key}")
+        on = st.toggle(t(f"strategy.use_{key}", lang()), current is not None, key=wkey(f"input.use_{key}"))
         if on != (current is not None):
             form.updates[f"strategy.{key}"] = {} if on else None
         if on:

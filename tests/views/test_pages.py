@@ -7,7 +7,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import ui.pages
+from core.analysis.levers import Levers, apply_levers
+from core.analysis.metrics import summarize
+from core.engine.projection import project
 from core.model import load_scenario
+from core.present.report import headline
 from core.storage.store import LOCAL
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -21,6 +25,12 @@ def app(tmp_path, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def w(at, name):
+    """The key of a ``lever.*`` / ``input.*`` widget in the session's current generation (ui.session.wkey)."""
+    gen = at.session_state["widgets.gen"] if "widgets.gen" in at.session_state else 0
+    return f"{name}@{gen}"
 
 
 def metric(at, label):
@@ -49,9 +59,9 @@ def test_overview_shows_the_seed_case_figures(app):
 
 def test_the_overview_edits_the_discount_rate_and_the_cash_flow_timing(app):
     app.selectbox(key="preset").set_value("seed002_nlp_project").run()
-    app.selectbox(key="input.settings.cash_flow_timing").set_value("start").run()
+    app.selectbox(key=w(app, "input.settings.cash_flow_timing")).set_value("start").run()
     assert metric(app, "NPV at 50%/yr, month-start flows") == "-¥1.47M"    # month 0 undiscounted
-    app.slider(key="input.settings.discount_rate_yearly").set_value(0.0).run()
+    app.slider(key=w(app, "input.settings.discount_rate_yearly")).set_value(0.0).run()
     assert metric(app, "NPV at 0%/yr, month-start flows") == "¥1.00M"      # 9M revenue - 8M cost, undiscounted
     assert app.session_state["scenario"].settings.discount_rate_yearly == 0.0
 
@@ -63,18 +73,88 @@ def test_the_overview_edits_the_discount_rate_and_the_cash_flow_timing(app):
 def test_moving_a_funds_slider_changes_the_shown_runway(app, key, value):
     app.switch_page("views/funds.py").run()
     before = metric(app, "Runway")
-    app.slider(key=key).set_value(value).run()
+    app.slider(key=w(app, key)).set_value(value).run()
     assert not app.exception
     assert metric(app, "Runway") != before
 
 
 def test_applying_the_drivers_changes_every_page(app):
     app.switch_page("views/funds.py").run()
-    app.slider(key="lever.round_delay").set_value(-9).run()
+    app.slider(key=w(app, "lever.round_delay")).set_value(-9).run()
     app.button(key="funds.apply").click().run()
     assert app.session_state["scenario"].funding[0].month == 9
     app.switch_page("views/overview.py").run()
     assert metric(app, "Runway") != "14 months"
+
+
+FUNDS_LEVERS = {  # lever name: (position, the same change as Levers)
+    "lever.starting_cash": (9_000_000.0, Levers(starting_cash=9_000_000.0)),
+    "lever.headcount": (0.8, Levers(headcount_factor=0.8)),
+    "lever.cost_per_head": (1.2, Levers(cost_per_head_factor=1.2)),
+    "lever.growth": (2.0, Levers(growth_shift_monthly=0.02)),
+    "lever.churn": (1.5, Levers(churn_factor=1.5)),
+    "lever.price": (1.3, Levers(price_factor=1.3)),
+    "lever.inference": (2.0, Levers(inference_cost_factor=2.0)),
+    "lever.round_delay": (3, Levers(round_delay_months=3)),
+    "lever.round_amount": (0.5, Levers(round_amount_factor=0.5)),
+}
+NEUTRAL = {"lever.headcount": 1.0, "lever.cost_per_head": 1.0, "lever.growth": 0.0, "lever.churn": 1.0,
+           "lever.price": 1.0, "lever.inference": 1.0, "lever.round_delay": 0, "lever.round_amount": 1.0}
+
+
+def runway_card(scenario):
+    """The Runway card as the page should show it, computed from the model directly."""
+    kpi = next(k for k in headline(summarize(project(scenario), scenario.settings), scenario) if k.key == "runway")
+    return kpi.value
+
+
+@pytest.mark.parametrize("name", list(FUNDS_LEVERS))
+def test_after_apply_every_lever_reads_neutral_and_another_lever_acts_on_the_applied_plan(app, name):
+    original = app.session_state["scenario"]
+    position, levers = FUNDS_LEVERS[name]
+    applied = apply_levers(original, levers)
+    app.switch_page("views/funds.py").run()
+    app.slider(key=w(app, name)).set_value(position).run()
+    assert metric(app, "Runway") == runway_card(applied)
+    app.button(key="funds.apply").click().run()
+    assert app.session_state["scenario"] == applied
+    for lever, neutral in {**NEUTRAL, "lever.starting_cash": applied.company.starting_cash}.items():
+        assert app.slider(key=w(app, lever)).value == pytest.approx(neutral), lever
+    assert metric(app, "Runway") == runway_card(applied)
+    other = "lever.price" if name != "lever.price" else "lever.headcount"
+    app.slider(key=w(app, other)).set_value(1.05).run()
+    expected = apply_levers(applied, Levers(price_factor=1.05) if other == "lever.price" else Levers(headcount_factor=1.05))
+    assert metric(app, "Runway") == runway_card(expected)
+    assert not app.exception
+
+
+def test_applying_keeps_the_library_link_so_the_next_revision_can_be_saved(app):
+    original = app.session_state["scenario"]
+    app.switch_page("views/library.py").run()
+    app.button(key="library.save_new").click().run()
+    opened = app.session_state["library"]
+    assert opened is not None
+    app.switch_page("views/funds.py").run()
+    app.slider(key=w(app, "lever.headcount")).set_value(0.8).run()
+    app.button(key="funds.apply").click().run()
+    assert app.session_state["library"] == opened
+    assert app.session_state["scenario"] == apply_levers(original, Levers(headcount_factor=0.8))
+
+
+def test_lever_positions_survive_another_page_and_are_flagged_as_unapplied(app):
+    app.switch_page("views/funds.py").run()
+    app.slider(key=w(app, "lever.headcount")).set_value(0.8).run()
+    app.slider(key=w(app, "lever.price")).set_value(1.3).run()
+    moved = metric(app, "Runway")
+    app.switch_page("views/overview.py").run()
+    assert any("2 what-if change(s) on Funds & runway not applied" in x.value for x in app.sidebar.warning)
+    app.switch_page("views/funds.py").run()
+    assert app.slider(key=w(app, "lever.headcount")).value == pytest.approx(0.8)
+    assert app.slider(key=w(app, "lever.price")).value == pytest.approx(1.3)
+    assert metric(app, "Runway") == moved
+    app.selectbox(key="preset").set_value("company_a_customer_service").run()  # a new scenario: levers start neutral
+    assert app.slider(key=w(app, "lever.headcount")).value == pytest.approx(1.0)
+    assert not app.sidebar.warning
 
 
 def test_revenue_page_shows_concentration_and_a_row_per_stream(app):
@@ -104,7 +184,7 @@ def test_overview_shows_the_survival_score(app):
 def test_a_pillar_input_changes_the_score_and_the_scenario(app, page, widget, key, value, shown):
     app.switch_page(page).run()
     before, scenario = metric(app, shown), app.session_state["scenario"]
-    getattr(app, widget)(key=key).set_value(value).run()
+    getattr(app, widget)(key=w(app, key)).set_value(value).run()
     assert not app.exception and not app.error
     assert metric(app, shown) != before
     assert app.session_state["scenario"] != scenario
@@ -122,7 +202,7 @@ def test_opening_a_pillar_page_does_not_change_the_scenario(app):
 def test_an_invalid_market_size_shows_the_field_and_keeps_the_scenario(app):
     app.switch_page("views/market.py").run()
     scenario = app.session_state["scenario"]
-    app.number_input(key="input.strategy.market.sam_yearly").set_value(9e10).run()
+    app.number_input(key=w(app, "input.strategy.market.sam_yearly")).set_value(9e10).run()
     assert not app.exception
     assert "sam_yearly" in app.error[0].value and "cannot exceed tam_yearly" in app.error[0].value
     assert app.session_state["scenario"] == scenario
@@ -139,9 +219,9 @@ def test_the_strategy_page_lists_weak_factors_and_moves(app):
 def test_switching_on_an_optional_dimension_adds_it_to_the_scores(app):
     app.switch_page("views/strategy.py").run()
     assert not [m for m in app.metric if m.label == "Data capability"]
-    app.toggle(key="input.use_data").set_value(True).run()
+    app.toggle(key=w(app, "input.use_data")).set_value(True).run()
     assert metric(app, "Data capability") == "50 / 100"
-    app.select_slider(key="input.strategy.data.collection").set_value(5).run()
+    app.select_slider(key=w(app, "input.strategy.data.collection")).set_value(5).run()
     assert metric(app, "Data capability") == "67 / 100"
 
 
@@ -154,9 +234,9 @@ def test_the_technology_page_lists_moves_with_their_runway_cost(app):
 
 def test_a_new_preset_resets_the_pillar_inputs(app):
     app.switch_page("views/technology.py").run()
-    app.select_slider(key="input.strategy.model_quality").set_value(1).run()
+    app.select_slider(key=w(app, "input.strategy.model_quality")).set_value(1).run()
     app.selectbox(key="preset").set_value("company_c_analytics_platform").run()
-    assert app.select_slider(key="input.strategy.model_quality").value == 3
+    assert app.select_slider(key=w(app, "input.strategy.model_quality")).value == 3
     assert metric(app, "Technology innovation score") == "76 / 100"
 
 
@@ -178,7 +258,7 @@ def test_the_risk_page_shows_the_odds_the_model_computes(risk_b):
 
 def test_a_stress_toggle_lowers_the_odds_and_fills_the_stress_table(risk_b):
     before = metric(risk_b, "Cash at month 18")
-    risk_b.button_group(key="lever.stresses").set_value(["gpu_50", "delay_6"]).run()
+    risk_b.button_group(key=w(risk_b, "lever.stresses")).set_value(["gpu_50", "delay_6"]).run()
     assert not risk_b.exception
     assert int(metric(risk_b, "Cash at month 18").rstrip("%")) < int(before.rstrip("%"))
     assert risk_b.info[0].value.startswith("Under Round delayed 6 months, GPU cost +50 %, in ")
@@ -188,16 +268,16 @@ def test_a_stress_toggle_lowers_the_odds_and_fills_the_stress_table(risk_b):
 
 def test_the_round_probability_and_seed_are_saved_with_the_scenario(risk_b):
     before = metric(risk_b, "Cash at month 18")
-    risk_b.slider(key="input.risk.rounds.0").set_value(20.0).run()
+    risk_b.slider(key=w(risk_b, "input.risk.rounds.0")).set_value(20.0).run()
     assert risk_b.session_state["scenario"].risk.rounds["Series A"].probability == 0.2
     assert metric(risk_b, "Cash at month 18") != before
-    risk_b.number_input(key="input.risk.seed").set_value(11).run()
+    risk_b.number_input(key=w(risk_b, "input.risk.seed")).set_value(11).run()
     assert risk_b.session_state["scenario"].risk.seed == 11
     assert not risk_b.exception
 
 
 def test_the_tornado_metric_can_be_switched(risk_b):
-    risk_b.selectbox(key="lever.metric").set_value("npv").run()
+    risk_b.selectbox(key=w(risk_b, "lever.metric")).set_value("npv").run()
     assert not risk_b.exception
     assert "the largest driver of the mean NPV is" in risk_b.info[0].value
 
@@ -218,7 +298,7 @@ def test_the_pricing_page_shows_the_optimum_the_model_computes(app):
 def test_a_demand_slider_moves_the_optimal_price_and_is_saved(app):
     app.switch_page("views/pricing.py").run()
     before = optimal_price(app)
-    app.slider(key="input.demand.0.elasticity").set_value(3.0).run()
+    app.slider(key=w(app, "input.demand.0.elasticity")).set_value(3.0).run()
     assert not app.exception
     assert app.session_state["scenario"].streams[0].demand.elasticity == 3.0
     assert optimal_price(app) != before      # c e / (e - 1) falls as elasticity rises
@@ -226,7 +306,7 @@ def test_a_demand_slider_moves_the_optimal_price_and_is_saved(app):
 
 def test_applying_the_optimal_price_changes_the_scenario_every_page_uses(app):
     app.switch_page("views/pricing.py").run()
-    app.selectbox(key="lever.pricing.stream").set_value(1).run()
+    app.selectbox(key=w(app, "lever.pricing.stream")).set_value(1).run()
     optimum = optimal_price(app)
     app.button(key="pricing.apply").click().run()
     team = app.session_state["scenario"].streams[1]
@@ -236,19 +316,19 @@ def test_applying_the_optimal_price_changes_the_scenario_every_page_uses(app):
 
 def test_a_minimum_margin_and_the_survey_range_bound_the_price(app):
     app.switch_page("views/pricing.py").run()
-    app.selectbox(key="lever.pricing.stream").set_value(1).run()
-    app.checkbox(key="lever.pricing.vw_bound").check().run()
+    app.selectbox(key=w(app, "lever.pricing.stream")).set_value(1).run()
+    app.checkbox(key=w(app, "lever.pricing.vw_bound")).check().run()
     low, high = 63.75, 111.67
     price = float(optimal_price(app).lstrip("$"))
     assert low <= price <= high
-    app.slider(key="lever.pricing.min_margin").set_value(90).run()
+    app.slider(key=w(app, "lever.pricing.min_margin")).set_value(90).run()
     assert not app.exception
     assert app.error[0].value.startswith("No price within the bounds meets the constraints")
 
 
 def test_the_tier_optimiser_shows_a_row_per_plan_and_can_apply_them(app):
     app.switch_page("views/pricing.py").run()
-    app.selectbox(key="lever.pricing.stream").set_value(1).run()
+    app.selectbox(key=w(app, "lever.pricing.stream")).set_value(1).run()
     plans = app.dataframe[0].value
     assert list(plans["Plan"]) == ["Free", "Pro", "Enterprise"] and plans.iloc[0, 1] == "$0.00"
     assert abs(plans["Share of prospects (%)"].sum()) <= 100 + 1e-9
@@ -390,7 +470,7 @@ def test_invalid_revoked_and_expired_links_get_the_same_polite_page(app, kind, m
 
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
     app.switch_page("views/compare.py").run()
-    app.multiselect(key="lever.compare").set_value(
+    app.multiselect(key=w(app, "lever.compare")).set_value(
         ["current", "preset:company_b_data_assistant", "preset:seed002_nlp_project"]).run()
     assert not app.exception
     table = app.dataframe[0].value
@@ -405,14 +485,14 @@ def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
 def test_pitch_mode_moves_the_runway_live(app):
     app.switch_page("views/pitch.py").run()
     before = metric(app, "Runway")
-    app.slider(key="lever.pitch.delay").set_value(-9).run()
+    app.slider(key=w(app, "lever.pitch.delay")).set_value(-9).run()
     assert metric(app, "Runway") != before and not app.exception
 
 
 def test_the_growth_churn_correlation_slider_is_saved_with_the_scenario(app):
     app.switch_page("views/risk.py").run()
-    assert app.slider(key="input.risk.correlation").value == -0.4      # the winter preset's setting
-    app.slider(key="input.risk.correlation").set_value(-0.8).run()
+    assert app.slider(key=w(app, "input.risk.correlation")).value == -0.4      # the winter preset's setting
+    app.slider(key=w(app, "input.risk.correlation")).set_value(-0.8).run()
     assert [c.rank for c in app.session_state["scenario"].risk.correlations] == [-0.8] and not app.exception
 
 
