@@ -21,8 +21,8 @@ if identity() is None and team_mode() and not st.session_state.get("guest"):
     sign_in_page()
     st.stop()
 navigation = st.navigation(navigation_pages(lang(), private=identity() is not None), expanded=True)
-# pitch mode presents full width: the sidebar folds on every visit (a changed setting is what the browser acts on)
-st.set_page_config(initial_sidebar_state="collapsed" if navigation.url_path == "pitch" else "auto")
+if navigation.url_path == "pitch":  # a clean, full-width view for presenting (views/pitch.py folds it on later visits)
+    st.set_page_config(initial_sidebar_state="collapsed")
 slot = sidebar()
 try:
     navigation.run()

@@ -93,7 +93,7 @@ def kept_slider(label: str, name: str, low: float, high: float, neutral: float, 
     (another page and back shows it again; a new or applied scenario shows ``neutral``)."""
     ss = st.session_state
     scenario = current_scenario()
-    kept = ss.get("levers.kept")
+    kept: tuple[Scenario, dict[str, float]] | None = ss.get("levers.kept")
     if kept is None or kept[0] != scenario:
         kept = ss["levers.kept"] = (scenario, {})
     start = min(high, max(low, kept[1].get(name, neutral)))

@@ -3,13 +3,13 @@ has run, the current scenario's name, unapplied what-ifs and downloads (so they 
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.i18n import LANGUAGES, t
-import re
-from datetime import date
-
 from core.model import Scenario, ScenarioError, dumps_scenario, load_scenario
 from core.storage.exports import import_scenario
 from ui.auth import sign_out

@@ -17,6 +17,24 @@ def kpi_cards(kpis: list[Kpi], per_row: int = 4) -> None:
                     st.caption(kpi.note)
 
 
+FOLD_SIDEBAR = """<script>
+(() => {
+  const forget = () => Object.keys(localStorage).filter(k => k.startsWith("stSidebarCollapsed-"))
+    .forEach(k => localStorage.removeItem(k));
+  const button = document.querySelector("[data-testid='stSidebarCollapseButton'] button");
+  if (button && document.querySelector("[data-testid='stSidebar']").getBoundingClientRect().width > 0) button.click();
+  forget();
+})();
+</script>"""
+
+
+def fold_sidebar() -> None:
+    """Fold the sidebar now, on every visit. Streamlit's ``initial_sidebar_state`` yields to the reader's last
+    toggle (kept in the browser's localStorage), so it folds only the first time; this forgets that toggle, so
+    the other pages open with the sidebar as usual."""
+    st.html(FOLD_SIDEBAR, unsafe_allow_javascript=True)
+
+
 def chart(fig) -> None:
     st.plotly_chart(fig, width="stretch")
 

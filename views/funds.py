@@ -47,6 +47,13 @@ cards[0] = replace(cards[0], note=t("funds.runway_delta", lang(), delta=s_new.ru
 kpi_cards(cards)
 chart(charts.cash_balance(projection(adjusted), adjusted.funding, compare=projection(scenario), lang=lang()))
 chart(charts.burn_breakdown(projection(adjusted), lang=lang()))
-if st.button(t("funds.apply", lang()), key="funds.apply", on_click=apply_scenario, args=(adjusted,),
-             disabled=adjusted == scenario):
+
+
+def apply(new) -> None:
+    apply_scenario(new)
+    st.session_state["funds.applied"] = True  # the button itself is disabled (nothing left to apply) after the rerun
+
+
+st.button(t("funds.apply", lang()), key="funds.apply", on_click=apply, args=(adjusted,), disabled=adjusted == scenario)
+if st.session_state.pop("funds.applied", False):
     st.success(t("funds.applied", lang()))

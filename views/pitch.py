@@ -8,9 +8,10 @@ from core.present import charts
 from core.present.report import headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
 from ui.session import current_scenario, kept_slider, lang
-from ui.widgets import chart, kpi_cards, plain
+from ui.widgets import chart, fold_sidebar, kpi_cards, plain
 
 scenario = current_scenario()
+fold_sidebar()
 st.title(t("pitch.title", lang(), name=plain(scenario.company.name)))
 cols = st.columns(4)
 has_round = next_round_index(scenario) is not None

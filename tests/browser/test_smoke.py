@@ -68,7 +68,7 @@ def streamlit(log: Path, env: dict[str, str], host: str = "127.0.0.1", port: int
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
-             f"--server.address={host}", "--browser.gatherUsageStats=false", *args],
+             f"--server.address={host}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *args],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env},
         )
     url = f"http://{host}:{port}"

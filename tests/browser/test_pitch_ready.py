@@ -1,0 +1,84 @@
+"""Pitch-ready in Chromium: a what-if applied is applied once (the browser's own slider state included), every
+address is a deep link, and pitch mode folds the sidebar on every visit."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.analysis.levers import Levers, apply_levers
+from core.model import load_scenario
+from tests.browser.test_smoke import ROOT, TIMEOUT_MS, browser, database, new_page, server, settle  # noqa: F401
+from tests.views.test_pages import runway_card
+
+pytestmark = pytest.mark.browser
+WIDTH = "document.querySelector(\"[data-testid='stSidebar']\").getBoundingClientRect().width"
+WINTER = load_scenario(ROOT / "sample_data" / "capital_winter_round_slips.yaml")
+
+
+def slider(page, label: str):
+    return page.get_by_role("slider", name=label)
+
+
+def shown(page, label: str) -> str:
+    """The value a slider shows, as formatted on screen ("0.80")."""
+    return slider(page, label).get_attribute("aria-valuetext") or ""
+
+
+def nudge(page, label: str, key: str, times: int) -> None:
+    """Move a slider by keyboard, ``times`` steps, and wait for the rerun."""
+    thumb = slider(page, label)
+    thumb.focus()
+    for _ in range(times):
+        thumb.press(key)
+    settle(page)
+
+
+def runway(page) -> str:
+    return page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
+        "[data-testid='stMetricValue']").inner_text()
+
+
+def test_apply_then_touch_another_lever_applies_the_first_one_once(server, new_page):  # noqa: F811
+    page = new_page()
+    page.goto(f"{server.url}/funds")
+    page.get_by_text("Round delay").first.wait_for(timeout=TIMEOUT_MS)
+    nudge(page, "Team size", "ArrowLeft", 4)                                # 1.00 → 0.80
+    assert shown(page, "Team size") == "0.80"
+    applied = apply_levers(WINTER, Levers(headcount_factor=0.8))
+    assert runway(page) == runway_card(applied)
+    page.get_by_role("button", name="Apply to the scenario").click()
+    page.get_by_text("Applied: every page now uses").wait_for(timeout=TIMEOUT_MS)
+    settle(page)
+    assert shown(page, "Team size") == "1.00"  # neutral again, in the browser too
+    assert runway(page) == runway_card(applied)
+    nudge(page, "Price", "ArrowRight", 1)                                   # 1.00 → 1.05 on the applied plan
+    assert shown(page, "Team size") == "1.00"
+    assert runway(page) == runway_card(apply_levers(applied, Levers(price_factor=1.05)))
+    page.get_by_role("link", name="Overview", exact=True).click()
+    page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
+    assert runway(page) == runway_card(applied)
+    page.get_by_text("not applied yet").first.wait_for(timeout=TIMEOUT_MS)  # the price nudge waits on Funds
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_every_page_address_is_a_deep_link_and_pitch_folds_the_sidebar_each_visit(server, new_page):  # noqa: F811
+    page = new_page()
+    page.goto(f"{server.url}/overview")
+    page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("Page not found").count() == 0
+    page.goto(server.url)                                                  # / opens the Overview at its own address
+    page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_url("**/overview", timeout=TIMEOUT_MS)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    for _ in range(2):
+        page.get_by_role("link", name="Pitch mode").click()
+        page.get_by_text("Survival").first.wait_for(timeout=TIMEOUT_MS)
+        settle(page)
+        page.wait_for_function(f"{WIDTH} === 0", timeout=TIMEOUT_MS)          # folded
+        page.locator("[data-testid='stExpandSidebarButton']").click()         # the presenter opens it to move on
+        page.wait_for_function(f"{WIDTH} > 0", timeout=TIMEOUT_MS)
+        page.get_by_role("link", name="Overview", exact=True).click()
+        page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
+        settle(page)
+        assert sidebar.bounding_box()["width"] > 0                            # the other pages keep it open
+    assert page.locator("[data-testid='stException']").count() == 0
