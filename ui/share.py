@@ -7,10 +7,11 @@ import streamlit as st
 from core.i18n import t
 from core.model import Scenario, ScenarioError
 from core.present import charts
-from core.present.report import headline, pillar_kpis, risk_kpis, risk_summary
-from ui.cached import projection, risk, risk_tornado, scorecard, store, summary
+from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
+from core.storage.store import StoreError
+from ui.cached import projection, risk, risk_tornado, scorecard, store, summary, workbook
 from ui.session import lang, set_scenario
-from ui.sidebar import language_picker
+from ui.sidebar import file_stem, language_picker
 from ui.widgets import chart, kpi_cards, plain
 
 
@@ -25,13 +26,33 @@ def share_link(token: str) -> str:
     return f"{base}?share={token}"
 
 
+def _passcode_form(error: StoreError) -> None:
+    """Ask for the link's passcode; a wrong one says so and asks again."""
+    language_picker()
+    st.title(t("share.passcode_title", lang()))
+    with st.form("share.passcode_form"):
+        entered = st.text_input(t("share.passcode", lang()), type="password", max_chars=128)
+        if st.form_submit_button(t("share.passcode_open", lang()), type="primary"):
+            st.session_state["share.passcode"] = entered
+            st.rerun()
+    if st.session_state.get("share.passcode") is not None:
+        st.error(error.localized(lang()))
+
+
 def shared_view(token: str) -> None:
-    """Render the revision behind ``token``, or the same polite page for any link that does not work."""
-    opened = store().open_share(token)
+    """Render the revision behind ``token`` (after its passcode, if it has one), or the same polite page for any
+    link that does not work. One open is counted per browser session."""
+    ss = st.session_state
+    try:
+        opened = store().open_share(token, passcode=ss.get("share.passcode"), record=ss.get("share.counted") != token)
+    except StoreError as exc:  # the link asks for a passcode
+        _passcode_form(exc)
+        return
     if opened is None:
         st.title(t("share.invalid_title", lang()))
         st.info(t("share.invalid", lang()))
         return
+    ss["share.counted"] = token
     revision, link = opened
     st.session_state["guest"] = True  # this session saw a share link: it never reaches the library (ui.auth)
     if not st.session_state.get("lang_chosen"):  # the language the link was made in, unless the reader switched
@@ -41,6 +62,11 @@ def shared_view(token: str) -> None:
     st.title(plain(scenario.company.name))
     st.caption(t("share.caption", lang(), name=plain(revision.name), number=revision.number,
                  date=revision.created_at.strftime("%Y-%m-%d"), expires=link.expires_at.strftime("%Y-%m-%d")))
+    if link.label:
+        st.caption(t("share.prepared_for", lang(), label=plain(link.label)))
+    if link.note:
+        with st.container(border=True):
+            st.markdown(f"**{t('library.note', lang())}**  \n" + plain(link.note).replace("\n", "  \n"))
     p = projection(scenario)
     card = scorecard(scenario)
     kpi_cards([*headline(summary(scenario), scenario, lang()), pillar_kpis(card, lang())[0]])
@@ -63,5 +89,14 @@ def shared_view(token: str) -> None:
             st.info(risk_summary(result, base, bars, "runway", scenario, (), lang()))
     if result is not None:
         chart(charts.cash_fan(result, p, lang=lang()))
+    with st.expander(t("share.assumptions", lang()), expanded=True):
+        st.dataframe(assumptions_table(scenario, lang()), hide_index=True, width="stretch")
+    with st.expander(t("share.monthly", lang())):
+        st.dataframe(monthly_table(p, scenario.company.currency, lang()), hide_index=True, width="stretch")
+    if link.downloads:
+        language = lang()
+        st.download_button(t("share.download", lang()), lambda: workbook(scenario, language),
+                           file_name=f"{file_stem(scenario)}.xlsx", key="share.download", icon=":material/download:",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.button(t("share.explore", lang()), key="share.explore", on_click=_explore, args=(scenario,), type="primary",
               help=t("share.explore_help", lang()))

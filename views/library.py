@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
-from core.storage.store import ROLES
+from core.storage.store import NOTE_LENGTH, ROLES, ShareLink, StoreError
 from ui.auth import identity
 from ui.cached import store
 from ui.saving import run, save_controls, workspace_picker
@@ -30,6 +30,10 @@ def open_revision(scenario_id: int, number: int | None = None) -> None:
     revision = db.current(who, scenario_id) if number is None else db.revision(who, scenario_id, number)
     set_scenario(revision.scenario, library=(scenario_id, revision.number, revision.name))
     st.session_state["library.message"] = ("success", t("library.opened", lang(), name=plain(revision.name), number=revision.number))
+
+
+def link_state(link: ShareLink, now: datetime) -> str:
+    return "revoked" if link.revoked_at else "active" if link.active(now) else "expired"
 
 
 # --- save the scenario every page is showing
@@ -98,20 +102,53 @@ with st.expander(t("library.history", lang())):
     right.button(t("library.restore", lang(), number=number), key="library.restore", on_click=run,
                  args=(db.restore, who, sid, number))
 
+with st.expander(t("library.note", lang()), expanded=bool(note := db.note(who, sid))):
+    st.caption(t("library.note_intro", lang()))
+    text = st.text_area(t("library.note", lang()), note, max_chars=NOTE_LENGTH, key=f"library.note.{sid}",
+                        label_visibility="collapsed")
+    st.button(t("library.note_save", lang()), key="library.note_save", on_click=run, args=(db.set_note, who, sid, text),
+              disabled=text.strip() == note)
+
 made = st.session_state.get("library.share_made")  # (scenario id, address, expiry): shown until another link is made
 with st.expander(t("library.share", lang()), expanded=made is not None and made[0] == sid):
     st.caption(t("library.share_intro", lang()))
-    days = st.slider(t("library.share_days", lang()), 1, 90, 30, key="library.share_days")
+    left, right = st.columns(2)
+    label = left.text_input(t("library.share_label", lang()), max_chars=120, key="library.share_label",
+                            placeholder=t("library.share_label_hint", lang()))
+    passcode = right.text_input(t("library.share_passcode", lang()), max_chars=128, type="password",
+                                key="library.share_passcode", help=t("library.share_passcode_help", lang()))
+    left, right = st.columns(2)
+    days = left.slider(t("library.share_days", lang()), 1, 90, 30, key="library.share_days")
+    downloads = right.toggle(t("library.share_downloads", lang()), key="library.share_downloads")
     if st.button(t("library.share_create", lang(), number=current.number), key="library.share_create"):
-        token, link = db.share(who, sid, current.number, days=days, lang=lang())
-        made = st.session_state["library.share_made"] = (sid, share_link(token), link.expires_at.strftime("%Y-%m-%d"))
+        try:
+            token, link = db.share(who, sid, current.number, days=days, lang=lang(), label=label,
+                                   passcode=passcode or None, downloads=downloads)
+        except StoreError as exc:
+            st.error(exc.localized(lang()))
+        else:
+            made = st.session_state["library.share_made"] = (sid, share_link(token), link.expires_at.strftime("%Y-%m-%d"))
     if made is not None and made[0] == sid:  # the one time the address can be seen: it stays through other clicks
         st.success(t("library.share_made", lang(), date=made[2]))
         st.code(made[1], language=None)
-    for link in db.links(who, sid):
-        left, right = st.columns([4, 1])
-        state = "revoked" if link.revoked_at else "active" if link.active(datetime.now(UTC)) else "expired"
-        left.write(t("library.link", lang(), id=link.id, date=link.created_at.strftime("%Y-%m-%d"),
-                     expires=link.expires_at.strftime("%Y-%m-%d"), state=t(f"library.link.{state}", lang())))
-        if link.revoked_at is None:
-            right.button(t("library.revoke", lang()), key=f"library.revoke.{link.id}", on_click=run, args=(db.revoke, who, link.id))
+    links = db.links(who, sid)
+    if links:
+        now = datetime.now(UTC)
+        st.dataframe(pd.DataFrame({
+            t("library.col.recipient", lang()): [x.label or "—" for x in links],
+            t("library.col.state", lang()): [t(f"library.link.{link_state(x, now)}", lang()) for x in links],
+            t("library.col.opens", lang()): [x.opens for x in links],
+            t("library.col.last_opened", lang()): [x.last_opened_at.strftime("%Y-%m-%d %H:%M") if x.last_opened_at
+                                                   else "—" for x in links],
+            t("library.col.made", lang()): [x.created_at.strftime("%Y-%m-%d") for x in links],
+            t("library.col.expires", lang()): [x.expires_at.strftime("%Y-%m-%d") for x in links],
+            t("library.col.protect", lang()): [" · ".join(filter(None, (
+                t("library.link.passcode", lang()) if x.passcode else "",
+                t("library.link.downloads", lang()) if x.downloads else ""))) or "—" for x in links],
+        }), hide_index=True)
+        live = {x.id: x.label or f"#{x.id}" for x in links if x.revoked_at is None}
+        if live:
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            pick = left.selectbox(t("library.revoke_pick", lang()), list(live), format_func=live.__getitem__,
+                                  key="library.revoke_pick")
+            right.button(t("library.revoke", lang()), key="library.revoke", on_click=run, args=(db.revoke, who, pick))

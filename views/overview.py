@@ -4,10 +4,11 @@ import streamlit as st
 
 from core.i18n import t
 from core.present import charts
-from core.present.report import details, headline, pillar_kpis
+from core.present.report import details, headline, monthly_table, pillar_kpis
 from ui.cached import projection, scorecard, summary
 from ui.inputs import Inputs
 from ui.session import current_scenario, lang
+from ui.sidebar import file_stem
 from ui.widgets import chart, kpi_cards, plain
 
 scenario = current_scenario()
@@ -27,7 +28,6 @@ chart(charts.cash_balance(p, scenario.funding, lang=lang()))
 with st.expander(t("overview.more", lang())):
     kpi_cards(details(s, scenario, lang()))
 with st.expander(t("overview.table", lang())):
-    table = p.to_frame()
-    st.dataframe(table, hide_index=True)
-    st.download_button(t("overview.download_csv", lang()), table.to_csv(index=False), file_name="projection.csv",
-                       mime="text/csv")
+    st.dataframe(monthly_table(p, scenario.company.currency, lang()), hide_index=True)
+    st.download_button(t("overview.download_csv", lang()), p.to_frame().to_csv(index=False),
+                       file_name=f"{file_stem(scenario)}-monthly.csv", mime="text/csv")

@@ -15,8 +15,9 @@ from core.analysis.pricing import PriceCurve, PriceResult, TierResult
 from core.analysis.risk import RiskResult, StressRow, TornadoBar
 from core.engine.projection import Projection, month_date
 from core.i18n import STRINGS, t
-from core.model import GROWTH_FIELDS, PRICE_FIELDS, Scenario, parse_path
+from core.model import GROWTH_FIELDS, PRICE_FIELDS, Scenario, field_value, parse_path
 from core.present import formatting as fmt
+from core.present.fields import generic, kind_of, stream_fields
 
 
 @dataclass(frozen=True)
@@ -396,3 +397,79 @@ def price_table(result: PriceResult, currency: str, unit: str, timing: str, lang
     rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
     return pd.DataFrame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
                         index=rows)
+
+
+# --- what an investor reads next: the key assumptions and the monthly table ---------------------------------------
+
+ASSUMPTION_FIELDS = ("company.starting_cash", "company.start_date", "settings.horizon_months",
+                     "settings.discount_rate_yearly", "ai_costs.cost_per_million_tokens", "ai_costs.gpu_price_per_hour",
+                     "ai_costs.cost_decline_yearly", "ai_costs.hosting_per_month", "opex.marketing_per_month",
+                     "opex.general_admin_per_month", "opex.other_per_month", "opex.salary_growth_yearly")
+"""The scenario-wide assumptions the investor view lists (empty optional ones are left out)."""
+
+
+def field_text(path: str, value: object, currency: str, lang: str = "en") -> str:
+    """A field's value as the reader reads it, by its editor kind (money in the reader's units, % and counts).
+
+    >>> field_text("streams[0].churn_monthly", 0.035, "USD"), field_text("company.starting_cash", 3_300_000, "CNY", "zh")
+    ('3.5%', '¥330.00万')
+    """
+    kind = kind_of(path).rstrip("?")
+    if value is None:
+        return "—"
+    if kind == "money":
+        return fmt.price(cast(float, value), currency, lang)
+    if kind == "percent":
+        return fmt.percent(cast(float, value))
+    if kind in ("count", "number"):
+        return f"{cast(float, value):,.{0 if float(cast(float, value)).is_integer() else 2}f}"
+    if kind == "choice":
+        key = f"opt.{generic(path)}.{value}"
+        return t(key, lang) if key in STRINGS[lang] else str(value)
+    return str(value)
+
+
+def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
+    """The key assumptions, one row each (section, item, value): company and settings, every stream's volume,
+    growth, price and churn, the team, other costs and every funding round, formatted for the reader."""
+    data = scenario.model_dump()
+    cur = scenario.company.currency
+    rows: list[tuple[str, str, str]] = []
+
+    def add(section: str, path: str) -> None:
+        value = field_value(data, path)
+        if value is not None or not kind_of(path).endswith("?"):
+            rows.append((section, t(f"edit.{generic(path)}", lang), field_text(path, value, cur, lang)))
+
+    for path in ASSUMPTION_FIELDS:
+        add(t(f"assume.section.{path.split('.')[0]}", lang), path)
+    for i, stream in enumerate(scenario.streams):
+        section = f"{stream.name} ({t(f'kind.{stream.kind}', lang)})"
+        for name in stream_fields(stream.kind):
+            if kind_of(f"streams.{name}") in ("money", "money?", "percent", "count") and name != "unit":
+                add(section, f"streams[{i}].{name}")
+    for role in scenario.opex.team:
+        rows.append((t("assume.section.team", lang), role.role, t("assume.team_row", lang, n=f"{role.headcount:g}",
+                     cost=fmt.money(role.cost_per_head_month, cur, lang), start=role.start_month)))
+    for funding_round in scenario.funding:
+        pre = (t("assume.pre_money", lang, value=fmt.money(funding_round.pre_money_valuation, cur, lang))
+               if funding_round.pre_money_valuation else "")
+        rows.append((t("assume.section.funding", lang), funding_round.name, t(
+            "assume.round", lang, kind=field_text("funding.kind", funding_round.kind, cur, lang),
+            amount=fmt.money(funding_round.amount, cur, lang), month=funding_round.month) + pre))
+    return pd.DataFrame(rows, columns=[t(f"assume.col.{c}", lang) for c in ("section", "item", "value")])
+
+
+MONTHLY_COLUMNS = ("revenue", "cost_of_revenue", "gross_profit", "opex_total", "ebitda", "funding_in", "net_burn", "cash")
+"""The money lines of the readable monthly table, in order (then customers and headcount)."""
+
+
+def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFrame:
+    """The projection month by month as the reader reads it: the month (YYYY-MM), the money lines in the reader's
+    units, customers and headcount, with translated column names (the CSV download keeps the machine names)."""
+    cols: dict[str, list[str]] = {t("table.month", lang): [d.strftime("%Y-%m") for d in p.month_dates()]}
+    for name in MONTHLY_COLUMNS:
+        cols[t(f"table.{name}", lang)] = [fmt.money(v, currency, lang) for v in getattr(p, name)[0]]
+    cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
+    cols[t("table.headcount", lang)] = [f"{v:,.1f}" for v in p.headcount[0]]
+    return pd.DataFrame(cols)

@@ -13,7 +13,10 @@ file at ``WINTERPROOF_DB``, else ``winterproof.db`` in the user's data directory
 with WAL, ``synchronous=FULL``, a 30 s busy timeout and ``BEGIN IMMEDIATE`` for writes.
 
 Share links carry a 256-bit token from :mod:`secrets`; only its SHA-256 is stored and the
-revision is found from the token alone. Links expire (30 days by default) and can be revoked.
+revision is found from the token alone. Links expire (30 days by default) and can be revoked;
+each has a label for its recipient, an optional passcode (stored as a salted scrypt hash), a
+download permission, and counts its opens. A scenario carries the founder's note, which its
+links show as plain text.
 
 Who may do what is decided here, not in pages: every scenario belongs to a workspace, every
 call but :meth:`Store.open_share` takes the acting :class:`Identity`, and a user reaches only
@@ -53,18 +56,21 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from core.i18n import t
+from core.i18n import STRINGS, t
 from core.model import Scenario
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 NAME_LENGTH = 120
+NOTE_LENGTH = 2000
+PASSCODE_LENGTH = (4, 128)
 
 ROLES = ("viewer", "editor", "owner")
 """Workspace roles, each allowed what the ones before it are."""
@@ -87,28 +93,43 @@ scenarios_table = Table(
     Column("id", Integer, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("workspace_id", Integer, ForeignKey("workspaces.id"), index=True),
+    Column("note", Text, nullable=False, server_default=""),
 )
-revisions_table = Table(
-    "revisions", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("scenario_id", Integer, ForeignKey("scenarios.id"), nullable=False, index=True),
-    Column("number", Integer, nullable=False),
-    Column("action", String(16), nullable=False),
-    Column("name", String(NAME_LENGTH), nullable=False),
-    Column("body", Text, nullable=False),
-    Column("deleted", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("scenario_id", "number"),
-)
+def _revision_columns() -> list:
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("scenario_id", Integer, ForeignKey("scenarios.id"), nullable=False, index=True),
+        Column("number", Integer, nullable=False),
+        Column("action", String(16), nullable=False),
+        Column("name", String(NAME_LENGTH), nullable=False),
+        Column("body", Text, nullable=False),
+        Column("deleted", Boolean, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        UniqueConstraint("scenario_id", "number"),
+    ]
+
+
+def _link_columns() -> list:
+    """The share links' columns of version 1."""
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("token_hash", String(64), nullable=False, unique=True),
+        Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
+        Column("lang", String(8), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("expires_at", DateTime(timezone=True), nullable=False),
+        Column("revoked_at", DateTime(timezone=True)),
+    ]
+
+
+revisions_table = Table("revisions", metadata, *_revision_columns())
 links_table = Table(
-    "share_links", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
-    Column("lang", String(8), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
+    "share_links", metadata, *_link_columns(),
+    Column("label", String(NAME_LENGTH), nullable=False, server_default=""),
+    Column("passcode_hash", String(200)),
+    Column("downloads", Boolean, nullable=False, server_default=text("FALSE")),
+    Column("opens", Integer, nullable=False, server_default=text("0")),
+    Column("last_opened_at", DateTime(timezone=True)),
 )
 version_table = Table(
     "schema_version", metadata,
@@ -116,8 +137,10 @@ version_table = Table(
     Column("applied_at", DateTime(timezone=True), nullable=False),
 )
 
-_v1 = MetaData()
+_v1 = MetaData()  # the tables version 1 created, as they were then (later versions add columns)
 Table("scenarios", _v1, Column("id", Integer, primary_key=True), Column("created_at", DateTime(timezone=True), nullable=False))
+Table("revisions", _v1, *_revision_columns())
+Table("share_links", _v1, *_link_columns())
 
 
 def _workspaces(conn: Connection) -> None:
@@ -131,13 +154,28 @@ def _workspaces(conn: Connection) -> None:
         conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('workspaces', 'id'), 1)")
 
 
+def _add_columns(conn: Connection, table: Table, names: tuple[str, ...]) -> None:
+    for name in names:
+        column = table.c[name]
+        ddl = f"ALTER TABLE {table.name} ADD COLUMN {name} {column.type.compile(dialect=conn.dialect)}"
+        if column.server_default is not None:
+            default = column.server_default.arg  # type: ignore[attr-defined]
+            ddl += f" NOT NULL DEFAULT {default.text if hasattr(default, 'text') else repr(default)}"
+        conn.exec_driver_sql(ddl)
+
+
+def _links_for_recipients(conn: Connection) -> None:
+    """Version 3: the founder's note on a scenario; share links with a label, passcode, download permission and opens."""
+    _add_columns(conn, scenarios_table, ("note",))
+    _add_columns(conn, links_table, ("label", "passcode_hash", "downloads", "opens", "last_opened_at"))
+
+
 def _first(conn: Connection) -> None:
     """Version 1: scenarios, revisions and share links."""
     _v1.create_all(conn)
-    metadata.create_all(conn, tables=[revisions_table, links_table])
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
@@ -168,7 +206,8 @@ class StoreError(Exception):
 
     def localized(self, lang: str) -> str:
         """The message in ``lang`` (the English message where the catalogue has no translation)."""
-        return t("library.error.name", lang) if self.code == "name" else str(self)
+        key = f"library.error.{self.code}"
+        return t(key, lang) if key in STRINGS["en"] else str(self)
 
 
 @dataclass(frozen=True)
@@ -211,6 +250,15 @@ class ShareLink:
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
+    label: str = ""
+    passcode: bool = False
+    """Whether opening it asks for a passcode."""
+    downloads: bool = False
+    """Whether the investor may download the numbers."""
+    opens: int = 0
+    last_opened_at: datetime | None = None
+    note: str = ""
+    """The founder's note on the scenario when the link was opened (plain text)."""
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and _aware(self.expires_at) > now
@@ -541,33 +589,53 @@ class Store:
     # --- share links ------------------------------------------------------------
 
     def share(self, who: Identity, scenario_id: int, number: int | None = None, days: int = LINK_DAYS,
-              lang: str = "en") -> tuple[str, ShareLink]:
-        """A new link to one revision (the latest by default): the token, shown once, and the link. Editors only."""
+              lang: str = "en", label: str = "", passcode: str | None = None,
+              downloads: bool = False) -> tuple[str, ShareLink]:
+        """A new link to one revision (the latest by default): the token, shown once, and the link. Editors only.
+
+        ``label`` names the recipient ("Sequoia — partner meeting"); ``passcode`` (4-128 characters), if given,
+        is asked for on opening; ``downloads`` lets the recipient download the numbers."""
         self._checked(who, scenario_id, "editor")
         revision = self.current(who, scenario_id) if number is None else self.revision(who, scenario_id, number)
+        label = " ".join(str(label).split())[:NAME_LENGTH]
+        if passcode is not None and not PASSCODE_LENGTH[0] <= len(passcode) <= PASSCODE_LENGTH[1]:
+            raise StoreError(f"a passcode has {PASSCODE_LENGTH[0]} to {PASSCODE_LENGTH[1]} characters", code="passcode_length")
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = _now()
         expires = now + timedelta(days=days)
         values = {"token_hash": token_hash(token), "revision_id": revision.id, "lang": lang, "created_at": now,
-                  "expires_at": expires, "revoked_at": None}
+                  "expires_at": expires, "revoked_at": None, "label": label, "downloads": bool(downloads),
+                  "passcode_hash": None if passcode is None else _passcode_hash(passcode), "opens": 0}
         link_id = self._write(lambda conn: conn.execute(insert(links_table).values(**values).returning(links_table.c.id))
                               .scalar_one())
-        return token, ShareLink(link_id, revision.id, lang, now, expires, None)
+        return token, ShareLink(link_id, revision.id, lang, now, expires, None, label, passcode is not None,
+                                bool(downloads))
 
-    def open_share(self, token: str, now: datetime | None = None) -> tuple[Revision, ShareLink] | None:
+    def open_share(self, token: str, passcode: str | None = None, now: datetime | None = None,
+                   record: bool = False) -> tuple[Revision, ShareLink] | None:
         """The revision a token shows — the token is the only credential, and it opens nothing else;
-        None for an unknown, tampered, revoked or expired token alike."""
+        None for an unknown, tampered, revoked or expired token alike. A link with a passcode raises
+        :class:`StoreError` (code ``passcode``) until it is given. ``record`` counts one open (once per visit)."""
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(select(links_table, revisions_table.c.scenario_id, revisions_table.c.number)
+            row = conn.execute(select(links_table, revisions_table.c.scenario_id, revisions_table.c.number,
+                                      scenarios_table.c.note)
                                .join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
+                               .join(scenarios_table, scenarios_table.c.id == revisions_table.c.scenario_id)
                                .where(links_table.c.token_hash == token_hash(token))).first()
         if row is None:
             return None
-        link = _link(row)
+        link = _link(row, note=row.note)
         if not link.active(now or _now()):
             return None
+        if row.passcode_hash is not None and (passcode is None or not _passcode_ok(passcode, row.passcode_hash)):
+            raise StoreError("this link asks for a passcode", code="passcode")
+        if record:
+            moment = now or _now()
+            self._write(lambda conn: conn.execute(update(links_table).where(links_table.c.id == link.id)
+                                                  .values(opens=links_table.c.opens + 1, last_opened_at=moment)))
+            link = dataclasses.replace(link, opens=link.opens + 1, last_opened_at=moment)
         return self._revision(row.scenario_id, row.number), link
 
     def revoke(self, who: Identity, link_id: int) -> None:
@@ -591,10 +659,45 @@ class Store:
                                 .where(revisions_table.c.scenario_id == scenario_id).order_by(links_table.c.id.desc())).all()
         return [_link(r) for r in rows]
 
+    # --- the founder's note ------------------------------------------------------------
 
-def _link(row) -> ShareLink:
+    def note(self, who: Identity, scenario_id: int) -> str:
+        """The founder's note on a scenario (plain text, "" when none)."""
+        with self.engine.connect() as conn:
+            self._allow_scenario(conn, who, scenario_id, "viewer")
+            return conn.execute(select(scenarios_table.c.note).where(scenarios_table.c.id == scenario_id)).scalar() or ""
+
+    def set_note(self, who: Identity, scenario_id: int, note: str) -> None:
+        """Replace the note (at most NOTE_LENGTH characters); its links show it from their next opening. Editors only."""
+        note = str(note).strip()
+        if len(note) > NOTE_LENGTH:
+            raise StoreError(f"a note has at most {NOTE_LENGTH} characters", code="note_length")
+
+        def work(conn: Connection) -> None:
+            self._allow_scenario(conn, who, scenario_id, "editor")
+            conn.execute(update(scenarios_table).where(scenarios_table.c.id == scenario_id).values(note=note))
+
+        self._write(work)
+
+
+def _link(row, note: str = "") -> ShareLink:
     return ShareLink(row.id, row.revision_id, row.lang, _aware(row.created_at), _aware(row.expires_at),
-                     None if row.revoked_at is None else _aware(row.revoked_at))
+                     None if row.revoked_at is None else _aware(row.revoked_at), row.label, row.passcode_hash is not None,
+                     bool(row.downloads), row.opens, None if row.last_opened_at is None else _aware(row.last_opened_at),
+                     note)
+
+
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def _passcode_hash(passcode: str) -> str:
+    salt = secrets.token_bytes(16)
+    return f"scrypt${salt.hex()}${hashlib.scrypt(passcode.encode(), salt=salt, **SCRYPT).hex()}"
+
+
+def _passcode_ok(passcode: str, stored: str) -> bool:
+    _, salt, digest = stored.split("$")
+    return secrets.compare_digest(hashlib.scrypt(passcode.encode(), salt=bytes.fromhex(salt), **SCRYPT).hex(), digest)
 
 
 def _clean(name: str) -> str:

@@ -418,6 +418,48 @@ def test_a_share_link_opens_a_read_only_investor_view(app):
     assert saved_store().current(LOCAL, 1).number == 1              # the shared scenario is untouched
 
 
+def test_a_labelled_link_with_a_passcode_a_note_and_downloads_reaches_the_investor(app):
+    scenario = load_scenario("sample_data/company_b_data_assistant.yaml")
+    sid = saved_store().create(LOCAL, "Pitch", scenario).scenario_id
+    app.switch_page("views/library.py").run()
+    app.text_area(key=f"library.note.{sid}").set_value("Bridge closes in March. **Not bold**").run()
+    app.button(key="library.note_save").click().run()
+    app.text_input(key="library.share_label").set_value("Sequoia — partner meeting")
+    app.text_input(key="library.share_passcode").set_value("winter-2026")
+    app.toggle(key="library.share_downloads").set_value(True)
+    app.button(key="library.share_create").click().run()
+    token = app.code[0].value.split("?share=")[1]
+    links = app.dataframe[-1].value
+    assert links.iloc[0]["Recipient"] == "Sequoia — partner meeting" and links.iloc[0]["Opens"] == 0
+    assert links.iloc[0]["Settings"] == "passcode · downloads"
+
+    view = shared_app(token)                                          # the investor: asked for the passcode first
+    assert view.title[0].value == "This link asks for a passcode" and not view.metric
+    view.text_input[0].set_value("wrong")
+    view.button[0].click().run()
+    assert view.error[0].value == "Enter the passcode the founder gave you." and not view.metric
+    view.text_input[0].set_value("winter-2026")
+    view.button[0].click().run()
+    assert not view.exception and view.title[0].value == scenario.company.name
+    assert "Prepared for Sequoia — partner meeting." in [c.value for c in view.caption]
+    assert any("Bridge closes in March. \\*\\*Not bold\\*\\*" in m.value for m in view.markdown)  # plain text
+    assumptions, monthly = view.dataframe[0].value, view.dataframe[1].value
+    assert ("Analyst seats (Subscription)", "Price per customer per month", "$1.50k") in {
+        tuple(r) for r in assumptions.itertuples(index=False)}
+    assert list(monthly.columns[:3]) == ["Month", "Revenue", "Cost of revenue"] and len(monthly) == 60
+    assert monthly.iloc[0]["Month"] == "2026-01"
+    assert [b.label for b in view.get("download_button")] == ["Download the numbers (Excel)"]
+    view.run()                                                        # another rerun of the same visit: one open
+    assert saved_store().links(LOCAL, sid)[0].opens == 1
+
+
+def test_a_link_without_downloads_offers_none(app):
+    token, _ = saved_store().share(LOCAL, saved_store().create(LOCAL, "Pitch", app.session_state["scenario"]).scenario_id)
+    view = shared_app(token)
+    assert not view.exception and not view.get("download_button")
+    assert view.dataframe  # the assumptions are there all the same
+
+
 def test_an_investor_who_explores_a_copy_never_reaches_the_founders_library(app):
     """The blocker of issue 17: share link -> "make a private copy" -> Library showed every founder's scenarios."""
     founder = load_scenario("sample_data/company_a_customer_service.yaml")

@@ -25,6 +25,8 @@ CALLS = {  # every public call that takes an identity, as (method, args after th
     "restore": lambda s, sid, link: (sid, 1),
     "duplicate": lambda s, sid, link: (sid,),
     "share": lambda s, sid, link: (sid,),
+    "note": lambda s, sid, link: (sid,),
+    "set_note": lambda s, sid, link: (sid, "mine now"),
     "revoke": lambda s, sid, link: (link,),
     "create": lambda s, sid, link: ("into B", BASE, s.workspaces(BEN)[0].id),
     "members": lambda s, sid, link: (s.workspaces(BEN)[0].id,),
@@ -114,6 +116,6 @@ def test_scenarios_saved_before_workspaces_stay_with_local_mode(tmp_path):
                                                     body=BASE.model_dump_json(), deleted=False, created_at=_now()))
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 2
+        assert s.schema_version() == 3
         assert [r.name for r in s.list_scenarios(LOCAL)] == ["Old plan"] and s.list_scenarios(ANA) == []
         assert s.workspaces(LOCAL)[0].name == "Local" and s.create(ANA, "New", BASE).scenario_id == 2

@@ -134,10 +134,10 @@ def test_duplicate_copies_the_current_content(store):
 
 def test_the_schema_is_migrated_once_and_a_newer_database_is_refused(url):
     first = Store(url)
-    assert first.schema_version() == 2
+    assert first.schema_version() == 3
     Store(url).close()  # a second start changes nothing
     with first.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3]
     with first.engine.begin() as conn:
         conn.execute(insert(version_table).values(version=99, applied_at=_now()))
     with pytest.raises(StoreError, match="schema version 99"):
@@ -193,6 +193,71 @@ def test_revoked_expired_tampered_and_unknown_tokens_all_open_nothing(store):
     store.revoke(LOCAL, link.id)
     assert store.open_share(token) is None                                            # revoked
     assert store.links(LOCAL, sid)[0].revoked_at is not None
+
+
+def test_a_link_for_a_recipient_counts_its_opens_and_carries_the_founders_note(store):
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    store.set_note(LOCAL, sid, "  Bridge closes in March.\nNumbers in USD.  ")
+    token, link = store.share(LOCAL, sid, label="  Sequoia —   partner meeting ", downloads=True)
+    assert (link.label, link.passcode, link.downloads, link.opens) == ("Sequoia — partner meeting", False, True, 0)
+    assert store.open_share(token)[1].opens == 0                                     # looking is not counting
+    moment = _now()
+    _, opened = store.open_share(token, record=True, now=moment)
+    _, opened = store.open_share(token, record=True)
+    assert opened.opens == 2 and opened.note == "Bridge closes in March.\nNumbers in USD."
+    listed = store.links(LOCAL, sid)[0]
+    assert listed.opens == 2 and listed.last_opened_at >= moment and listed.label == "Sequoia — partner meeting"
+    store.set_note(LOCAL, sid, "")
+    assert store.open_share(token)[1].note == "" and store.note(LOCAL, sid) == ""
+    with pytest.raises(StoreError) as err:
+        store.set_note(LOCAL, sid, "x" * 2001)
+    assert err.value.code == "note_length" and "at most 2000 characters" in str(err.value)
+
+
+def test_a_passcode_is_asked_for_checked_and_stored_only_as_a_salted_hash(store):
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    token, link = store.share(LOCAL, sid, passcode="winter-2026")
+    assert link.passcode
+    for wrong in (None, "", "winter-2025", "WINTER-2026"):
+        with pytest.raises(StoreError) as err:
+            store.open_share(token, passcode=wrong, record=True)
+        assert err.value.code == "passcode" and err.value.localized("zh") == "请输入创始人提供的访问口令。"
+    revision, opened = store.open_share(token, passcode="winter-2026", record=True)
+    assert revision.scenario == BASE and opened.opens == 1                         # wrong tries are not opens
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(links_table.c.passcode_hash)).scalar_one()
+    assert "winter-2026" not in stored and stored.startswith("scrypt$")
+    _, other = store.share(LOCAL, sid, passcode="winter-2026")
+    with store.engine.connect() as conn:
+        assert len(set(conn.execute(select(links_table.c.passcode_hash)).scalars())) == 2  # salted: no two alike
+    for bad in ("abc", "x" * 129):
+        with pytest.raises(StoreError) as err:
+            store.share(LOCAL, sid, passcode=bad)
+        assert err.value.code == "passcode_length"
+    store.revoke(LOCAL, link.id)
+    assert store.open_share(token, passcode="winter-2026") is None                  # revoked: nothing, passcode or not
+
+
+def test_a_version_2_database_keeps_its_links_working_after_the_upgrade(tmp_path):
+    url = f"sqlite:///{tmp_path / 'v2.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        version_table.create(conn)
+        for version in (1, 2):
+            store_module.MIGRATIONS[version](conn)
+            conn.execute(insert(version_table).values(version=version, applied_at=_now()))
+        conn.exec_driver_sql("INSERT INTO scenarios (id, created_at, workspace_id) VALUES (1, '2026-01-01 00:00:00', 1)")
+        conn.exec_driver_sql("INSERT INTO revisions (id, scenario_id, number, action, name, body, deleted, created_at) "
+                             "VALUES (1, 1, 1, 'create', 'Old', ?, 0, '2026-01-01 00:00:00')", (BASE.model_dump_json(),))
+        conn.exec_driver_sql("INSERT INTO share_links (token_hash, revision_id, lang, created_at, expires_at) VALUES "
+                             f"('{token_hash('t' * 43)}', 1, 'en', '2026-01-01 00:00:00', '2999-01-01 00:00:00')")
+    engine.dispose()
+    with Store(url) as s:
+        assert s.schema_version() == 3
+        revision, link = s.open_share("t" * 43, record=True)
+        assert revision.name == "Old" and (link.label, link.passcode, link.downloads, link.opens, link.note) == (
+            "", False, False, 1, "")
+        assert s.note(LOCAL, 1) == ""
 
 
 # --- revisions are never lost: random operation sequences ---------------------------
@@ -501,14 +566,14 @@ def test_an_unknown_revision_is_refused_with_its_numbers(store):
 def test_a_newer_schema_is_refused_with_both_versions(tmp_path):
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with Store(url) as first, first.engine.begin() as conn:
-        conn.execute(insert(version_table).values(version=3, applied_at=_now()))
+        conn.execute(insert(version_table).values(version=4, applied_at=_now()))
     with pytest.raises(StoreError) as err:
         Store(url)
-    assert str(err.value) == "the database has schema version 3; this version of Winterproof knows up to 2"
+    assert str(err.value) == "the database has schema version 4; this version of Winterproof knows up to 3"
     fresh = Store(f"sqlite:///{tmp_path / 'f.db'}")
-    assert fresh.migrate() == 2 and fresh.schema_version() == 2
+    assert fresh.migrate() == 3 and fresh.schema_version() == 3
     with fresh.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3]
         assert set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) >= {
             "scenarios", "revisions", "share_links", "schema_version", "workspaces", "members"}
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
