@@ -227,7 +227,7 @@ def test_a_passcode_is_asked_for_checked_and_stored_only_as_a_salted_hash(store)
     with store.engine.connect() as conn:
         stored = conn.execute(select(links_table.c.passcode_hash)).scalar_one()
     assert "winter-2026" not in stored and stored.startswith("scrypt$")
-    _, other = store.share(LOCAL, sid, passcode="winter-2026")
+    store.share(LOCAL, sid, passcode="winter-2026")
     with store.engine.connect() as conn:
         assert len(set(conn.execute(select(links_table.c.passcode_hash)).scalars())) == 2  # salted: no two alike
     for bad in ("abc", "x" * 129):
