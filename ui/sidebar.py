@@ -3,6 +3,7 @@ has run, the current scenario's name, unapplied what-ifs and downloads (so they 
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -11,6 +12,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core.i18n import LANGUAGES, t
 from core.model import Scenario, ScenarioError, dumps_scenario, load_scenario
+from core.present import onepager
 from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
@@ -97,3 +99,22 @@ def sidebar_footer(slot: DeltaGenerator) -> None:
         right.download_button("Excel", lambda: workbook(scenario, language), file_name=f"{stem}.xlsx", key="download.xlsx",
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               help=t("sidebar.download_excel", lang()))
+        one_pager_buttons(scenario, stem)
+
+
+def _one_pager(scenario: Scenario, language: str, paper: str, fmt: str) -> bytes:
+    return onepager.render(onepager.build(scenario, language, paper), fmt)
+
+
+def one_pager_buttons(scenario: Scenario, stem: str, where: str = "sidebar") -> None:
+    """The one-pager as PDF and PNG, drawn when clicked (about 2 s), on the paper chosen in Pitch mode
+    (``onepager.paper``); ``where`` keeps the keys of two sets of buttons apart."""
+    language, paper = lang(), st.session_state.get("onepager.paper", "a4")
+    if onepager.chromium() is None:
+        st.caption(t("onepager.unavailable", language, error="chromium"))
+        return
+    for col, fmt in zip(st.columns(2), onepager.FORMATS, strict=True):
+        col.download_button(t(f"onepager.{fmt}", language), functools.partial(_one_pager, scenario, language, paper, fmt),
+                            file_name=f"{stem}-one-pager.{fmt}", mime=onepager.FORMATS[fmt],
+                            key=f"{where}.onepager.{fmt}", width="stretch",
+                            icon=":material/picture_as_pdf:" if fmt == "pdf" else ":material/image:")

@@ -5,9 +5,11 @@ import streamlit as st
 from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.i18n import t
 from core.present import charts
+from core.present.onepager import PAPERS
 from core.present.report import headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
 from ui.session import current_scenario, kept_slider, lang
+from ui.sidebar import file_stem, one_pager_buttons
 from ui.widgets import chart, fold_sidebar, kpi_cards, plain
 
 scenario = current_scenario()
@@ -36,3 +38,11 @@ with left:
         chart(charts.revenue_mix(p, lang=lang()))
 with right:
     chart(charts.pillar_radar(card, lang=lang()))
+st.subheader(t("onepager.title", lang()))
+left, right = st.columns([1, 2], vertical_alignment="bottom")
+paper = left.segmented_control(t("onepager.paper", lang()), list(PAPERS), key="pitch.paper",
+                               default=st.session_state.get("onepager.paper", "a4"),
+                               format_func={k: t(f"onepager.paper.{k}", lang()) for k in PAPERS}.get)
+st.session_state["onepager.paper"] = paper or "a4"  # kept for the sidebar's buttons on every page
+with right:
+    one_pager_buttons(scenario, file_stem(scenario), where="pitch")

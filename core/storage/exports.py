@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from core.analysis.metrics import summarize
 from core.engine.projection import Projection
 from core.model import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, loads_scenario, parse_path, parse_scenario, quoted
+from core.present.formatting import SYMBOLS
 from core.present.report import details, headline
 
 MAX_XLSX_BYTES = 5_000_000
@@ -111,6 +112,14 @@ def unflatten(rows: list[tuple[str, object, str]]) -> dict:
 # --- Excel -----------------------------------------------------------------------------
 
 
+COUNT_COLUMNS = ("customers", "new_customers", "churned_customers", "headcount", "tokens")
+MONEY_KPIS = ("cash", "npv", "peak_need")
+KPI_FORMATS = {"runway": "0", "break_even": "0", "payback": "0", "cac_payback": "0.0", "burn_multiple": '0.00"×"',
+               "ltv_cac": '0.00"×"', "gross_margin": "0.0%", "irr": "0.0%", "return_on_cost": "0.0%", "rule_of_40": "0",
+               "hhi": "0.00"}
+"""Spreadsheet number formats of the Metrics sheet's values (money ones take the scenario's currency)."""
+
+
 def excel_workbook(scenario: Scenario, p: Projection, lang: str = "en") -> bytes:
     """Assumptions, the monthly table and the metrics as an .xlsx file."""
     book = openpyxl.Workbook()
@@ -119,16 +128,23 @@ def excel_workbook(scenario: Scenario, p: Projection, lang: str = "en") -> bytes
     sheet.append(["path", "value", "kind", "exact"])
     for path, value, kind in flatten(scenario.model_dump(mode="json")):
         sheet.append([path, escape(value), kind, escape(json.dumps(value)) if kind == "number" else None])
+    money = f'"{SYMBOLS[scenario.company.currency]}"#,##0;-"{SYMBOLS[scenario.company.currency]}"#,##0'
     monthly = book.create_sheet("Monthly")
     frame = p.to_frame()
     monthly.append([escape(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        monthly.append([escape(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+        monthly.append([escape(v) for v in row])
+    for j, name in enumerate(frame.columns, 1):  # dates as dates, money with the currency, counts as whole numbers
+        number_format = "yyyy-mm" if name == "date" else "0" if name == "month" else (
+            "#,##0.00" if name == "cost_per_million_tokens" else "#,##0" if name in COUNT_COLUMNS else money)
+        for (cell,) in monthly.iter_rows(min_row=2, min_col=j, max_col=j):
+            cell.number_format = number_format
     metrics = book.create_sheet("Metrics")
     metrics.append(["metric", "value", "shown", "note"])  # value: a number a spreadsheet can compute with
     summary = summarize(p, scenario.settings)
     for kpi in headline(summary, scenario, lang) + details(summary, scenario, lang):
         metrics.append([escape(kpi.label), kpi.number, escape(kpi.value), escape(kpi.note)])
+        metrics.cell(metrics.max_row, 2).number_format = money if kpi.key in MONEY_KPIS else KPI_FORMATS.get(kpi.key, "General")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -69,6 +69,23 @@ def test_the_workbook_holds_the_monthly_table_and_the_metrics():
     assert all(v[0] is None or isinstance(v[0], int | float) for v in rows.values())
 
 
+def test_the_workbook_formats_money_dates_and_ratios_as_a_spreadsheet_would():
+    book = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))
+    metrics = {row[0].value: row[1] for row in book["Metrics"].iter_rows(min_row=2)}
+    assert metrics["Cash today"].number_format == '"$"#,##0;-"$"#,##0'        # USD scenario
+    assert metrics["Runway"].number_format == "0" and metrics["Gross margin (year 1)"].number_format == "0.0%"
+    assert metrics["Burn multiple"].number_format == '0.00"×"'
+    monthly = book["Monthly"]
+    header = [c.value for c in monthly[1]]
+    first = {name: cell for name, cell in zip(header, monthly[2], strict=True)}
+    assert first["date"].is_date and first["date"].value.strftime("%Y-%m") == "2026-01"
+    assert first["date"].number_format == "yyyy-mm" and first["cash"].number_format.startswith('"$"#,##0')
+    assert first["customers"].number_format == "#,##0" and isinstance(first["cash"].value, float)
+    cny = load_scenario("sample_data/seed002_nlp_project.yaml")
+    book = openpyxl.load_workbook(io.BytesIO(workbook(cny)))
+    assert next(r[1] for r in book["Metrics"].iter_rows(min_row=2) if r[0].value == "Cash today").number_format.startswith('"¥"')
+
+
 @pytest.mark.parametrize("name", ["'quoted", "''twice", "'=not a formula", "=HYPERLINK(1)", "'"])
 def test_names_with_apostrophes_round_trip_through_excel_exactly(name):
     scenario = replace_fields(WINTER, {"company.name": name})

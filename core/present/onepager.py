@@ -1,0 +1,115 @@
+"""The one-pager for a deck: one landscape page (A4 or Letter) with the scenario's name and date, the headline
+KPIs, the cash curve with its rounds, the revenue mix, the pillar radar and the survival odds, in the reader's
+language. Built as one Plotly figure from the same chart functions the pages use, and rendered to PDF or PNG by
+Plotly's static export (kaleido, which drives the system's Chromium)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.analysis.metrics import Summary, summarize
+from core.analysis.pillars import Scorecard, score
+from core.analysis.risk import RiskResult, simulate
+from core.engine.projection import Projection, project
+from core.i18n import t
+from core.model import Scenario, ScenarioError
+from core.present import charts
+from core.present.report import Kpi, headline, pillar_kpis, risk_kpis
+
+PAPERS = {"a4": (1123, 794), "letter": (1056, 816)}
+"""Landscape page sizes in CSS pixels (96 per inch): A4 is 297 × 210 mm, Letter 11 × 8.5 in."""
+FORMATS = {"pdf": "application/pdf", "png": "image/png"}
+HEADLINE = ("cash", "runway", "zero_cash", "default_alive", "burn_multiple")
+FONT = "Liberation Sans, Arial, Noto Sans CJK SC, sans-serif"  # Latin and digits first: they extract as text from the PDF
+
+
+def one_pager_kpis(summary: Summary, scenario: Scenario, card: Scorecard, result: RiskResult | None,
+                   lang: str = "en") -> list[Kpi]:
+    """The cards of the page: cash, runway, zero-cash date, default alive, burn multiple, the survival score and,
+    with a Monte Carlo result, the survival odds."""
+    cards = [k for k in headline(summary, scenario, lang) if k.key in HEADLINE]
+    cards.append(pillar_kpis(card, lang)[0])
+    if result is not None:
+        cards.append(risk_kpis(result, scenario, lang)[0])
+    return cards
+
+
+def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scorecard, result: RiskResult | None, *,
+              lang: str = "en", today: date | None = None, paper: str = "a4") -> go.Figure:
+    """The page as one figure, sized for ``paper`` (a key of :data:`PAPERS`)."""
+    width, height = PAPERS[paper]
+    has_streams = bool(scenario.streams)
+    titles = [t("chart.cash.title", lang, currency=p.currency),
+              t("chart.mix.title", lang, currency=p.currency) if has_streams else "",
+              t("chart.radar.title", lang), t("chart.survival.title", lang) if result is not None else ""]
+    fig = make_subplots(rows=2, cols=2, specs=[[{}, {}], [{"type": "polar"}, {}]], subplot_titles=titles,
+                        vertical_spacing=0.16, horizontal_spacing=0.08, column_widths=[0.55, 0.45])
+    parts: list[tuple[go.Figure, int, int]] = [(charts.cash_balance(p, scenario.funding, lang=lang), 1, 1),
+                                               (charts.pillar_radar(card, lang=lang), 2, 1)]
+    if has_streams:
+        parts.append((charts.revenue_mix(p, lang=lang), 1, 2))
+    if result is not None:
+        month = scenario.risk.survival_month
+        parts.append((charts.survival_curve(result, p, month, lang=lang), 2, 2))
+    for part, row, col in parts:
+        for trace in part.data:
+            trace.showlegend = (row, col) == (1, 2)  # the stream names; the other charts read without a legend
+            fig.add_trace(trace, row=row, col=col)
+    fig.add_shape(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0,  # the zero-cash line
+                  line={"color": "#C73E1D", "width": 1})
+    fig.update_yaxes(title_text=t("chart.cash.y", lang, currency=p.currency), row=1, col=1)
+    if has_streams:
+        fig.update_yaxes(title_text=t("chart.mix.y", lang, currency=p.currency), row=1, col=2)
+    if result is not None:
+        fig.update_yaxes(title_text=t("chart.survival.y", lang), range=[0, 105], row=2, col=2)
+    fig.update_polars(radialaxis={"range": [0, 100], "tickfont": {"size": 8}},  # no pillar name under the title:
+                      angularaxis={"tickfont": {"size": 9}, "rotation": 54})  # 4 or 5 pillars, none at 90°
+    fig.update_annotations(font={"size": 12})
+    for i, kpi in enumerate(one_pager_kpis(summary, scenario, card, result, lang)):
+        x = (i + 0.5) / 7
+        fig.add_annotation(text=kpi.label, x=x, y=1.135, xref="paper", yref="paper", showarrow=False,
+                           font={"size": 10, "color": "#666666"})
+        fig.add_annotation(text=f"<b>{kpi.value}</b>", x=x, y=1.09, xref="paper", yref="paper", showarrow=False,
+                           font={"size": 15})
+    day = (today or date.today()).isoformat()
+    fig.update_layout(
+        template=charts.TEMPLATE, width=width, height=height, font={"family": FONT, "size": 10},
+        title={"text": f"<b>{scenario.company.name}</b>  ·  {t('onepager.subtitle', lang, date=day)}",
+               "x": 0.02, "y": 0.985, "font": {"size": 18}},
+        margin={"l": 50, "r": 30, "t": 150, "b": 60}, hovermode=False,
+        legend={"orientation": "h", "x": 0.56, "y": 0.5, "font": {"size": 9}},
+    )
+    fig.add_annotation(text=t("onepager.footer", lang, date=day), x=0, y=-0.1, xref="paper", yref="paper",
+                       showarrow=False, xanchor="left", font={"size": 8, "color": "#888888"})
+    return fig
+
+
+def render(fig: go.Figure, fmt: str) -> bytes:
+    """The figure as a PDF (one vector page of the figure's size) or a PNG at twice the resolution."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {sorted(FORMATS)}, not {fmt!r}")
+    return fig.to_image(format=fmt, width=fig.layout.width, height=fig.layout.height, scale=2 if fmt == "png" else 1)
+
+
+def build(scenario: Scenario, lang: str = "en", paper: str = "a4", today: date | None = None) -> go.Figure:
+    """The one-pager of a scenario, computed from the model (the same seeded Monte Carlo as the Risk lab; a
+    scenario over the work budget gets a page without survival odds)."""
+    p = project(scenario)
+    try:
+        result: RiskResult | None = simulate(scenario)
+    except ScenarioError:
+        result = None
+    return one_pager(scenario, p, summarize(p, scenario.settings), score(scenario, p), result, lang=lang,
+                     today=today, paper=paper)
+
+
+def chromium() -> str | None:
+    """The browser kaleido will drive (``BROWSER_PATH``, else Chromium or Chrome on the PATH), or None."""
+    return os.environ.get("BROWSER_PATH") or next(
+        (found for name in ("chromium", "chromium-browser", "google-chrome", "chrome") if (found := shutil.which(name))),
+        None)
