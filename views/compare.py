@@ -8,7 +8,7 @@ from core.present import charts
 from core.present.report import Compared, comparison_table
 from ui.auth import identity
 from ui.cached import projection, risk, scorecard, store, summary
-from ui.session import current_scenario, lang, presets, wkey
+from ui.session import current_scenario, lang, preset_names, presets, wkey
 from ui.widgets import chart
 
 scenario = current_scenario()
@@ -21,8 +21,9 @@ for r in store().list_scenarios(who) if who else []:  # a share-link guest compa
     choices[f"saved:{r.scenario_id}"] = (t("compare.saved", lang(), name=r.name),
                                          lambda sid=r.scenario_id: store().current(who, sid).scenario)
 for name, path in presets().items():
-    choices[f"preset:{name}"] = (t("compare.preset", lang(), name=name), lambda path=path: load_scenario(path))
-default = ["current", next(k for k in choices if k.startswith("preset:") and not k.endswith("capital_winter_round_slips"))]
+    choices[f"preset:{name}"] = (t("compare.preset", lang(), name=preset_names()[name]), lambda path=path: load_scenario(path))
+# by default, the scenario on screen against a different one: the first preset that is not the same scenario
+default = ["current", next(f"preset:{name}" for name, path in presets().items() if load_scenario(path) != scenario)]
 picked = st.multiselect(t("compare.pick", lang()), list(choices), default, max_selections=4, key=wkey("lever.compare"),
                         format_func=lambda k: choices[k][0])
 if not 2 <= len(picked) <= 4:
@@ -38,7 +39,10 @@ for key in picked:
     except ScenarioError as exc:  # over the Monte Carlo work budget
         st.warning(f"{label}: " + "; ".join(exc.localized(lang())))
         st.stop()
-st.dataframe(comparison_table(items, lang()), hide_index=True)
+st.dataframe(comparison_table(items, lang()), hide_index=True, width="stretch")
+currencies = sorted({c.scenario.company.currency for c in items})
+if len(currencies) > 1:
+    st.caption(t("compare.currencies", lang(), currencies=", ".join(currencies)))
 chart(charts.compare_cash([(c.label, projection(c.scenario)) for c in items], lang=lang()))
 left, right = st.columns(2)
 with left:

@@ -339,32 +339,60 @@ class Compared:
     risk: RiskResult
 
 
+def _delta(kind: str, value: float, base: float, currency: str | None, lang: str) -> str:
+    """``value - base`` in the row's unit: money (only within one currency), months, points, ×, score."""
+    if not (math.isfinite(value) and math.isfinite(base)):
+        return "—"
+    d = value - base
+    if kind == "money":
+        return "—" if currency is None else ("+" if d > 0 else "") + fmt.money(d, currency, lang)
+    if kind == "share":
+        return t("compare.points", lang, d=f"{100 * d:+.0f}")
+    if kind == "ratio":
+        return f"{d:+.2f}×"
+    if kind == "months":
+        return t("compare.months", lang, d=f"{d:+.0f}")
+    return f"{d:+.0f}"
+
+
 def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
-    """KPIs side by side; for every scenario after the first, its difference from the first."""
-    def row_values(c: Compared) -> dict[str, tuple[float, str]]:
+    """KPIs side by side, one column per scenario; after the first, each value carries its difference from the
+    first in the row's unit ("+9 pp", "+22 months", "Dead → Alive"). Money is never subtracted across currencies,
+    and a runway that outlasts the horizon is a lower bound ("at least +22 months"), never a number."""
+    def rows_of(c: Compared) -> dict[str, tuple[str, float, str]]:
         s, cur, month = c.summary, c.scenario.company.currency, c.scenario.risk.survival_month
         return {
-            t("kpi.cash", lang): (s.cash_now, fmt.money(s.cash_now, cur, lang)),
-            t("kpi.runway", lang): (s.runway_months, t("kpi.runway_value", lang, months=s.runway_months) if s.runs_out
-                                    else t("kpi.runway_full", lang, months=c.scenario.settings.horizon_months)),
-            t("kpi.break_even", lang): (math.nan if s.break_even_month is None else s.break_even_month,
+            t("kpi.cash", lang): ("money", s.cash_now, fmt.money(s.cash_now, cur, lang)),
+            t("kpi.runway", lang): ("runway", s.runway_months, t("kpi.runway_value", lang, months=s.runway_months)
+                                    if s.runs_out else t("kpi.runway_full", lang, months=c.scenario.settings.horizon_months)),
+            t("kpi.break_even", lang): ("months", math.nan if s.break_even_month is None else s.break_even_month,
                                         "—" if s.break_even_month is None else str(s.break_even_month)),
-            t("kpi.default_alive", lang): (float(s.default_alive), t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
-            t("kpi.burn_multiple", lang): (s.burn_multiple, fmt.ratio(s.burn_multiple)),
-            t("kpi.gross_margin", lang): (s.gross_margin, fmt.percent(s.gross_margin)),
-            npv_label(c.scenario, lang): (s.npv, fmt.money(s.npv, cur, lang)),
-            t("score.survival", lang): (c.card.survival, f"{c.card.survival:.0f}"),
-            t("risk.kpi.survival", lang, month=month): (c.risk.survival_at(month), fmt.percent(c.risk.survival_at(month), 0)),
+            t("kpi.default_alive", lang): ("yes_no", float(s.default_alive),
+                                           t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
+            t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),
+            t("kpi.gross_margin", lang): ("share", s.gross_margin, fmt.percent(s.gross_margin)),
+            t("compare.npv", lang): ("money", s.npv, f"{fmt.money(s.npv, cur, lang)} ({npv_label(c.scenario, lang)})"),
+            t("score.survival", lang): ("score", c.card.survival, f"{c.card.survival:.0f}"),
+            t("risk.kpi.survival", lang, month=month): ("share", c.risk.survival_at(month),
+                                                        fmt.percent(c.risk.survival_at(month), 0)),
         }
 
-    rows = [row_values(c) for c in items]
-    table = {t("compare.metric", lang): list(rows[0])}
-    for n, (c, values) in enumerate(zip(items, rows, strict=True)):
-        table[c.label] = [text for _, text in values.values()]
-        if n:
-            table[t("compare.delta", lang, label=c.label)] = [
-                "—" if not (math.isfinite(v) and math.isfinite(b)) else f"{v - b:+,.2f}"
-                for (v, _), (b, _) in zip(values.values(), rows[0].values(), strict=True)]
+    first, base_rows = items[0], rows_of(items[0])
+    table = {t("compare.metric", lang): list(base_rows), first.label: [text for _, _, text in base_rows.values()]}
+    for c in items[1:]:
+        same = c.scenario.company.currency == first.scenario.company.currency
+        cells = []
+        for (kind, value, text), (_, base, base_text) in zip(rows_of(c).values(), base_rows.values(), strict=True):
+            if kind == "yes_no":
+                change = t("compare.same", lang) if value == base else f"{base_text} → {text}"
+            elif kind == "runway" and (not c.summary.runs_out or not first.summary.runs_out):
+                change = ("—" if not first.summary.runs_out else
+                          t("compare.at_least", lang, d=_delta("months", value, base, None, lang)))
+            else:
+                change = _delta("months" if kind == "runway" else kind, value, base,
+                                c.scenario.company.currency if same else None, lang)
+            cells.append(f"{text} ({change})" if change not in ("—", "") else text)
+        table[c.label] = cells
     return pd.DataFrame(table)
 
 

@@ -512,16 +512,22 @@ def test_invalid_revoked_and_expired_links_get_the_same_polite_page(app, kind, m
 
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
     app.switch_page("views/compare.py").run()
+    assert app.multiselect(key=w(app, "lever.compare")).value == ["current", "preset:company_a_customer_service"]
     app.multiselect(key=w(app, "lever.compare")).set_value(
         ["current", "preset:company_b_data_assistant", "preset:seed002_nlp_project"]).run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table.columns) == ["Metric", "On screen: Winter case — Series A slips", "Preset: company_b_data_assistant",
-                                   "Preset: company_b_data_assistant − first", "Preset: seed002_nlp_project",
-                                   "Preset: seed002_nlp_project − first"]
-    runway = table[table["Metric"] == "Runway"].iloc[0]
-    assert runway["On screen: Winter case — Series A slips"] == "14 months"
-    assert runway["Preset: seed002_nlp_project − first"] == "+22.00"           # 36 months against 14
+    first, b, seed = "On screen: Winter case — Series A slips", "Preset: Company B — data assistant", \
+        "Preset: NLP project (seed article 002)"
+    assert list(table.columns) == ["Metric", first, b, seed]             # one column a scenario: three fit at 1366 px
+    row = {m: table[table["Metric"] == m].iloc[0] for m in table["Metric"]}
+    assert row["Runway"][first] == "14 months"
+    assert row["Runway"][seed] == "> 36 months (at least +22 months)"    # capped at its horizon: a bound, not 36 - 14
+    assert row["Default alive?"][seed] == "Alive (Dead → Alive)"
+    assert row["Cash today"][b] == "$3.00M (-$300.00k)"                   # USD against USD: a difference in money
+    assert row["Cash today"][seed] == "¥5.00M"                            # CNY against USD: none, and the page says why
+    assert any("different currencies (CNY, USD)" in c.value for c in app.caption)
+    assert row["Gross margin (year 1)"][b].endswith(" pp)")
 
 
 def test_pitch_mode_moves_the_runway_live(app):
