@@ -12,8 +12,10 @@ from ui.pages import navigation_pages
 from ui.session import lang
 from ui.share import shared_view
 from ui.sidebar import sidebar, sidebar_footer
+from ui.widgets import style
 
 st.set_page_config(page_title="Winterproof", page_icon=":material/ac_unit:", layout="wide")
+style()
 if "share" in st.query_params:  # an investor's link: that revision only, no controls that edit or save
     shared_view(st.query_params["share"])
     st.stop()

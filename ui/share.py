@@ -57,9 +57,11 @@ def shared_view(token: str) -> None:
     st.session_state["guest"] = True  # this session saw a share link: it never reaches the library (ui.auth)
     if not st.session_state.get("lang_chosen"):  # the language the link was made in, unless the reader switched
         st.session_state["lang"] = link.lang
-    language_picker()
     scenario = revision.scenario
-    st.title(plain(scenario.company.name))
+    title, picker = st.columns([5, 1], vertical_alignment="center")
+    title.title(plain(scenario.company.name))
+    with picker:  # small, beside the name, out of the way
+        language_picker(compact=True)
     st.caption(t("share.caption", lang(), name=plain(revision.name), number=revision.number,
                  date=revision.created_at.strftime("%Y-%m-%d"), expires=link.expires_at.strftime("%Y-%m-%d")))
     if link.label:

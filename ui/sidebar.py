@@ -20,10 +20,10 @@ from ui.session import DEFAULT_PRESET, current_scenario, lang, preset_names, pre
 from ui.widgets import plain
 
 
-def language_picker() -> None:
-    """One control that switches every page, chart, table and message."""
+def language_picker(compact: bool = False) -> None:
+    """One control that switches every page, chart, table and message (``compact``: without its label)."""
     current = lang()  # also puts the language into session state, which the widget below reads (no index=)
-    st.selectbox(t("language", current), list(LANGUAGES), key="lang",
+    st.selectbox(t("language", current), list(LANGUAGES), key="lang", label_visibility="collapsed" if compact else "visible",
                  format_func=lambda code: LANGUAGES[code], on_change=lambda: st.session_state.update(lang_chosen=True))
 
 

@@ -7,14 +7,40 @@ import streamlit as st
 from core.present.report import Kpi
 
 
+STYLE = """<style>
+/* KPI values and labels wrap instead of being cut off ("第 21 个月（2…") */
+[data-testid="stMetricValue"] .stMarkdownEllipsis, [data-testid="stMetricValue"] p,
+[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
+/* on a phone, KPI cards in a compact two-column grid rather than one long column */
+@media (max-width: 640px) {
+  div[class*="st-key-kpis-"] [data-testid="stHorizontalBlock"] { flex-direction: row !important; flex-wrap: wrap !important;
+    row-gap: 0.5rem; }
+  div[class*="st-key-kpis-"] [data-testid="stColumn"] { flex: 1 1 40% !important; width: 40% !important;
+    min-width: 40% !important; }
+  div[class*="st-key-kpis-"] [data-testid="stMetricValue"] { font-size: 1.35rem !important; }
+}
+</style>"""
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
+    "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "toggleSpikelines",
+    "hoverClosestCartesian", "hoverCompareCartesian"]}
+"""Plotly's toolbar cut to "download as PNG" and "reset axes": short enough not to cover a chart's title on a phone."""
+
+
+def style() -> None:
+    """The app's few style rules (once per run, from app.py and the share view)."""
+    st.html(STYLE)
+
+
 def kpi_cards(kpis: list[Kpi], per_row: int = 4) -> None:
-    """Metric cards, ``per_row`` to a row, with their note as a caption."""
-    for start in range(0, len(kpis), per_row):
-        for col, kpi in zip(st.columns(per_row), kpis[start : start + per_row], strict=False):
-            with col:
-                st.metric(kpi.label, kpi.value, help=kpi.help or None)
-                if kpi.note:
-                    st.caption(kpi.note)
+    """Metric cards, ``per_row`` to a row (two to a row on a phone), with their note as a caption."""
+    with st.container(key=f"kpis-{per_row}-{'-'.join(k.key for k in kpis)}"):
+        for start in range(0, len(kpis), per_row):
+            for col, kpi in zip(st.columns(per_row), kpis[start : start + per_row], strict=False):
+                with col:
+                    st.metric(kpi.label, kpi.value, help=kpi.help or None)
+                    if kpi.note:
+                        st.caption(kpi.note)
 
 
 FOLD_SIDEBAR = """<script>
@@ -36,7 +62,7 @@ def fold_sidebar() -> None:
 
 
 def chart(fig) -> None:
-    st.plotly_chart(fig, width="stretch")
+    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 
 def plain(text: str) -> str:

@@ -82,3 +82,46 @@ def test_every_page_address_is_a_deep_link_and_pitch_folds_the_sidebar_each_visi
         settle(page)
         assert sidebar.bounding_box()["width"] > 0                            # the other pages keep it open
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_labelled_link_on_a_phone_shows_a_compact_view_with_the_founders_note(server, new_page, database):  # noqa: F811
+    from core.storage.store import LOCAL, Store
+
+    with Store(f"sqlite:///{database}") as db:
+        sid = db.create(LOCAL, "Series A data room", WINTER).scenario_id
+        db.set_note(LOCAL, sid, "Bridge of $1M closes in March.")
+        token, _ = db.share(LOCAL, sid, label="Sequoia — partner meeting", passcode="winter-2026", downloads=True)
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{server.url}/?share={token}")
+    page.get_by_text("This link asks for a passcode").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_label("Passcode", exact=True).fill("winter-2026")
+    page.get_by_role("button", name="Open the scenario").click()
+    page.get_by_text("Prepared for Sequoia — partner meeting.").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Bridge of $1M closes in March.").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Key assumptions").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="Download the numbers (Excel)").wait_for(timeout=TIMEOUT_MS)
+    cards = page.locator("[data-testid='stMetric']")
+    first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+    assert first and second and abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"]  # two to a row
+    assert first["x"] + first["width"] <= 390 and second["x"] + second["width"] <= 390 + 1  # nothing cut off the screen
+    assert page.get_by_text("Deploy").count() == 0 and page.locator("[data-testid='stMainMenu']").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+    with Store(f"sqlite:///{database}") as db:
+        assert db.links(LOCAL, sid)[0].opens == 1
+
+
+def test_the_one_pager_downloads_as_a_one_page_pdf(server, new_page, tmp_path):  # noqa: F811
+    import io
+
+    from pypdf import PdfReader
+
+    page = new_page(accept_downloads=True)
+    page.goto(f"{server.url}/pitch")
+    page.get_by_text("One-pager for the deck").wait_for(timeout=TIMEOUT_MS)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.locator("[data-testid='stMain']").get_by_role("button", name="Download one-pager (PDF)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name.startswith("winter-case-series-a-slips-") and saved.name.endswith("-one-pager.pdf")
+    reader = PdfReader(io.BytesIO(saved.read_bytes()))
+    assert len(reader.pages) == 1 and "Winter case — Series A slips" in reader.pages[0].extract_text()

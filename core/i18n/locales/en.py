@@ -358,7 +358,7 @@ STRINGS: dict[str, str] = {
     'share.explore_help': 'Opens the full app on a copy in your browser session; the shared scenario stays as it is.',
     'share.passcode_title': 'This link asks for a passcode',
     'share.passcode': 'Passcode',
-    'share.passcode_open': 'Open',
+    'share.passcode_open': 'Open the scenario',
     'share.prepared_for': 'Prepared for {label}.',
     'share.assumptions': 'Key assumptions',
     'share.monthly': 'Month by month',

@@ -358,7 +358,7 @@ STRINGS: dict[str, str] = {
     "share.explore_help": "在你的浏览器会话中用副本打开完整应用；分享的情景保持不变。",
     "share.passcode_title": "此链接需要访问口令",
     "share.passcode": "访问口令",
-    "share.passcode_open": "打开",
+    "share.passcode_open": "打开情景",
     "share.prepared_for": "为{label}准备。",
     "share.assumptions": "关键假设",
     "share.monthly": "逐月数据",
