@@ -449,8 +449,8 @@ def drawable_inputs(s):
     return keys
 
 
-def test_every_input_can_be_drawn_per_path_and_each_path_matches_the_reference():
-    s = every_kind(37)
+def every_input_drawn(s):
+    """Three paths drawing every input the engine reads, each inside its field's bounds."""
     factors = np.array([0.6, 1.0, 1.3])
     draws = {}
     for key in drawable_inputs(s):
@@ -463,6 +463,12 @@ def test_every_input_can_be_drawn_per_path_and_each_path_matches_the_reference()
             values = base * factors + (factors - 1) * 0.01      # inputs at 0 move too
         lo, hi = field_bounds(s, key)
         draws[key] = np.clip(values, lo, hi)
+    return draws
+
+
+def test_every_input_can_be_drawn_per_path_and_each_path_matches_the_reference():
+    s = every_kind(37)
+    draws = every_input_drawn(s)
     p = project(s, draws)                       # names every input: none is left unused (KeyError otherwise)
     for i in range(3):
         assert_matches_breakdown(p, s, {k: float(v[i]) for k, v in draws.items()}, path=i)
