@@ -91,7 +91,7 @@ def price_curve(scenario: Scenario, i: int, prices: np.ndarray) -> PriceCurve:
     return PriceCurve(
         prices=prices,
         volume=p.stream_units[:, i, year].mean(axis=1),
-        revenue=p.stream_revenue[:, i, year].mean(axis=1),
+        revenue=p.revenue_by_stream[i][:, year].mean(axis=1),
         gross_profit=gross / YEAR,
         gross_margin=np.divide(gross, revenue, out=np.full_like(gross, np.nan), where=revenue > 0),
         npv=net_present,

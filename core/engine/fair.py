@@ -126,8 +126,8 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
         if t and t % 12 == 0:
             raise_factor *= salary_step
         payroll = heads = 0.0
-        for start, end, count, cost in roles:
-            if start <= t < end:
+        for start, stop, count, cost in roles:
+            if start <= t < stop:
                 heads += count
                 payroll += count * cost * raise_factor
         cost_of_revenue = tokens * mtok_cost + hosting + revenue * support + delivery

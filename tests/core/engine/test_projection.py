@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from core.analysis.metrics import runway_months
-from core.engine.projection import project
+from core.engine.projection import _arrays, _Clock, project
 from core.engine.reference import reference_breakdown, reference_project
 from core.model import field_bounds, load_scenario, parse_scenario
 from tests.scenarios import budget, scenarios, three_path_draws
@@ -473,3 +473,43 @@ def test_every_input_can_be_drawn_per_path_and_each_path_matches_the_reference()
     for i in range(3):
         assert_matches_breakdown(p, s, {k: float(v[i]) for k, v in draws.items()}, path=i)
     assert not np.allclose(p.cash[0], p.cash[2])
+
+
+# --- chunks, broadcast lines and powers ------------------------------------------------------------------------------
+
+
+def test_results_do_not_depend_on_the_chunk_size_and_undrawn_lines_stay_broadcast(monkeypatch):
+    from core.engine import projection
+
+    s = every_kind(37)
+    draws = {k: np.repeat(v, 3) for k, v in every_input_drawn(s).items() if not k.startswith("opex.team")}
+    whole = project(s, draws)
+    monkeypatch.setattr(projection, "CHUNK", 4)     # 9 paths: chunks of 4, 4 and 1
+    chunked = project(s, draws)
+    for (name, a), (other, b) in zip(_arrays(whole), _arrays(chunked), strict=True):
+        assert name == other and a.shape == b.shape, name
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-9, err_msg=name)
+    np.testing.assert_allclose(chunked.stream_revenue, whole.stream_revenue, rtol=1e-12)
+    assert chunked.headcount.strides[0] == 0     # no drawn input reaches it: one broadcast row
+    assert chunked.cash.strides[0] != 0
+
+
+def test_stream_blocks_stack_the_lines_of_each_stream_and_nothing_is_writable():
+    s = every_kind(24)
+    p = project(s, {"streams[1].volume_growth_monthly": np.array([0.0, 0.05])})
+    assert p.stream_revenue.shape == p.stream_units.shape == (2, len(s.streams), 24)
+    for i, (revenue, units) in enumerate(zip(p.revenue_by_stream, p.units_by_stream, strict=True)):
+        np.testing.assert_array_equal(p.stream_revenue[:, i], revenue)
+        np.testing.assert_array_equal(p.stream_units[:, i], units)
+    for name, a in _arrays(p):
+        assert not a.flags.writeable, name
+    assert not project(s).cash.flags.writeable
+
+
+@given(step=st.floats(0.0, 2.0), months=st.integers(1, 130))
+@budget(40)
+def test_powers_by_doubling_are_the_elementwise_powers(step, months):
+    clock = _Clock(3, months)
+    steps = np.array([[step], [1.0], [step / 2]])
+    np.testing.assert_allclose(clock.powers(steps), steps ** clock.t, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(clock.powers(step), step ** clock.t, rtol=1e-12, atol=1e-300)
