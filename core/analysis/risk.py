@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtr, ndtri  # the normal CDF and its inverse, without importing scipy.stats
 
 from core.analysis.metrics import default_alive, runway_months, scenario_npv
 from core.engine.projection import Projection, project
@@ -43,7 +43,7 @@ from core.model import (
     triangular,
 )
 
-Z95 = float(stats.norm.ppf(0.95))
+Z95 = float(ndtri(0.95))
 PERCENTILES = (5, 25, 50, 75, 95)
 STRESSES = ("delay_6", "delay_12", "probability_half", "valuation_30", "growth_30", "churn_50", "gpu_50")
 Metric = Literal["runway", "npv", "survival"]
@@ -73,11 +73,14 @@ def ppf(dist: Distribution, z: np.ndarray) -> np.ndarray:
         return dist.mean + dist.sd * z
     if isinstance(dist, LogNormal):
         return dist.median * np.exp(dist.sigma * z)
-    u = stats.norm.cdf(z)
+    u = ndtr(z)
     width = dist.high - dist.low
     if isinstance(dist, Uniform) or width == 0:
         return dist.low + width * u
-    return stats.triang.ppf(u, (dist.mode - dist.low) / width, loc=dist.low, scale=width)
+    # triangular: F(x) = (x - low)^2 / (width (mode - low)) up to the mode, 1 - (high - x)^2 / (width (high - mode)) after
+    left = u <= (dist.mode - dist.low) / width
+    return np.where(left, dist.low + np.sqrt(u * width * (dist.mode - dist.low)),
+                    dist.high - np.sqrt((1 - u) * width * (dist.high - dist.mode)))
 
 
 # --- which inputs are uncertain ----------------------------------------------
@@ -235,7 +238,7 @@ def engine_draws(scenario: Scenario, inputs: list[Uncertain], z: np.ndarray,
     half = 0.5 if "probability_half" in stresses else 1.0
     for j, u in enumerate(inputs):
         if u.probability is not None:
-            closes[u.key] = (stats.norm.cdf(z[:, j]) < u.probability * half).astype(float)
+            closes[u.key] = (ndtr(z[:, j]) < u.probability * half).astype(float)
         else:
             values[u.key] = input_value(scenario, u, z[:, j])
     values.setdefault("company.starting_cash", np.array(scenario.company.starting_cash))  # sets the paths axis

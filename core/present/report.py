@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import pandas as pd
 
 from core.analysis.metrics import YEAR, Summary, stream_shares
 from core.analysis.pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
@@ -17,6 +16,16 @@ from core.engine.projection import Projection, month_date
 from core.i18n import STRINGS, t
 from core.model import GROWTH_FIELDS, PRICE_FIELDS, Scenario, parse_path
 from core.present import formatting as fmt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _frame(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """``pandas.DataFrame(...)``, importing pandas on first use (~0.2 s of a cold start)."""
+    import pandas as pd
+
+    return pd.DataFrame(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,7 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
 def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
     """One row per stream: kind, first-year revenue, share, revenue in the last month."""
     shares = stream_shares(p.stream_revenue)[0]
-    return pd.DataFrame({
+    return _frame({
         t("table.stream", lang): p.stream_names,
         t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
         t("table.year1", lang, currency=p.currency): p.stream_revenue[0, :, :YEAR].sum(axis=1).round(0),
@@ -169,7 +178,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
 
 def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per factor of a pillar: label, value, 0-100 score, weight, explanation."""
-    return pd.DataFrame({
+    return _frame({
         t("table.factor", lang): [t(f"factor.{f.key}", lang) for f in ps.factors],
         t("table.value", lang): [factor_value(f, currency, lang) for f in ps.factors],
         t("table.subscore", lang): [None if f.score is None else round(f.score) for f in ps.factors],
@@ -181,7 +190,7 @@ def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFra
 def weakest_table(card: Scorecard, currency: str, lang: str = "en", n: int = 5) -> pd.DataFrame:
     """The factors that cost the survival score most, with the points each costs."""
     rows = weakest(card, n)
-    return pd.DataFrame({
+    return _frame({
         t("table.pillar", lang): [t(f"pillar.{w.pillar}", lang) for w in rows],
         t("table.factor", lang): [t(f"factor.{w.factor.key}", lang) for w in rows],
         t("table.value", lang): [factor_value(w.factor, currency, lang) for w in rows],
@@ -199,7 +208,7 @@ def moves_table(effects: list[MoveEffect], pillar: str | None, lang: str = "en")
         columns[label] = [round(e.pillar_deltas[pillar], 1) for e in effects]
     columns[t("table.survival_delta", lang)] = [round(e.survival_delta, 1) for e in effects]
     columns[t("table.runway_delta", lang)] = [round(e.runway_delta, 1) for e in effects]
-    return pd.DataFrame(columns)
+    return _frame(columns)
 
 
 def pillar_kpis(card: Scorecard, lang: str = "en") -> list[Kpi]:
@@ -304,7 +313,7 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
         return t(f"stress.{combo[0]}", lang) if len(combo) == 1 else t("stress.all", lang)
 
     month = scenario.risk.survival_month
-    return pd.DataFrame({
+    return _frame({
         t("table.stress", lang): [name(r.stresses) for r in rows],
         t("table.median_runway", lang): [r.median_runway for r in rows],
         t("table.survival_at", lang, month=month): [round(100 * r.survival, 1) for r in rows],
@@ -315,7 +324,7 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
 
 def rounds_frame(r: RiskResult, lang: str = "en") -> pd.DataFrame:
     """Each planned round: chance it closes, is needed, and is needed before it arrives."""
-    return pd.DataFrame({
+    return _frame({
         t("table.round", lang): [o.name for o in r.rounds],
         t("table.planned_month", lang): [o.planned_month for o in r.rounds],
         t("table.closes", lang): [round(100 * o.closes, 1) for o in r.rounds],
@@ -364,7 +373,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
             table[t("compare.delta", lang, label=c.label)] = [
                 "—" if not (math.isfinite(v) and math.isfinite(b)) else f"{v - b:+,.2f}"
                 for (v, _), (b, _) in zip(values.values(), rows[0].values(), strict=True)]
-    return pd.DataFrame(table)
+    return _frame(table)
 
 
 # --- pricing lab ------------------------------------------------------------------
@@ -372,7 +381,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
 
 def tier_table(result: TierResult, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per plan: its price per month ("not offered" when nobody picks it), share, sign-ups."""
-    return pd.DataFrame({
+    return _frame({
         t("pricing.tier.plan", lang): [tier.name for tier in result.tiers],
         t("pricing.tier.price", lang, currency=currency): [
             fmt.price(float(price), currency, lang) if offered else t("pricing.tier.not_offered", lang)
@@ -394,5 +403,5 @@ def price_table(result: PriceResult, currency: str, unit: str, timing: str, lang
                 fmt.money(c.npv[0], currency, lang), f"{c.runway[0]:.1f}"]
 
     rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
-    return pd.DataFrame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
+    return _frame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
                         index=rows)

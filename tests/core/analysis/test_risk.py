@@ -46,6 +46,9 @@ def test_each_distribution_matches_its_textbook_inverse_cdf():
     expected = np.where(u < (c - a) / (b - a), a + np.sqrt(u * (b - a) * (c - a)), b - np.sqrt((1 - u) * (b - a) * (b - c)))
     np.testing.assert_allclose(ppf(triangular(a, c, b), z), expected)
     np.testing.assert_allclose(ppf(triangular(4.0, 4.0, 4.0), z), 4.0)  # a point
+    for low, mode, high in ((1.0, 2.0, 5.0), (0.0, 0.0, 3.0), (0.0, 3.0, 3.0), (-2.0, 1.0, 1.5)):  # modes at the ends too
+        np.testing.assert_allclose(ppf(triangular(low, mode, high), z),
+                                   stats.triang.ppf(u, (mode - low) / (high - low), loc=low, scale=high - low), rtol=1e-12)
 
 
 @pytest.mark.parametrize(("data", "message"), [
