@@ -81,7 +81,7 @@ class Projection:
     debt_service: np.ndarray
     net_burn: np.ndarray
     funding_in: np.ndarray
-    round_flows: np.ndarray  # (paths, rounds, months): each round's money in minus its debt service
+    flows_by_round: tuple[np.ndarray, ...]  # one (paths, months) per round: its money in minus its debt service
     cash: np.ndarray
     customers: np.ndarray
     new_customers: np.ndarray
@@ -101,6 +101,11 @@ class Projection:
     def stream_units(self) -> np.ndarray:
         """(paths, streams, months): units sold (a subscription: paying customers), built on first use."""
         return _block(self.units_by_stream, self.cash.shape)
+
+    @functools.cached_property
+    def round_flows(self) -> np.ndarray:
+        """(paths, rounds, months): each round's money in minus its debt service, built on first use."""
+        return _block(self.flows_by_round, self.cash.shape)
 
     @property
     def paths(self) -> int:
@@ -255,9 +260,11 @@ def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, clock: _Clo
         lag, months = stream.trial.months, clock.months
         shifted = np.zeros_like(signups)
         shifted[:, lag:] = signups[:, : months - lag]
-        paid_new = inp(f"{pre}.trial.conversion", stream.trial.conversion) * shifted
-        on_trial = np.cumsum(signups, axis=1)
-        on_trial[:, lag:] -= on_trial[:, : months - lag].copy()
+        paid_new = _into(shifted, np.multiply, inp(f"{pre}.trial.conversion", stream.trial.conversion))
+        if lag:  # the sign-ups of the last ``lag`` months (at most 12)
+            on_trial = signups if lag == 1 else signups.copy()
+            for k in range(1, min(lag, months)):
+                on_trial[:, k:] += signups[:, :-k]
     churn = inp(f"{pre}.churn_monthly", stream.churn_monthly)
     retention = 1 - churn
     decay = clock.powers(retention)
@@ -420,8 +427,8 @@ def operating_costs(opex: Opex, inp: _Inputs, payroll_total: Line, one_off: Line
     }
 
 
-def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> tuple[Line, Line, np.ndarray]:
-    """(money in, debt service, each round's money in minus its service (paths, rounds, months)), defined as::
+def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> tuple[Line, Line, list[Line]]:
+    """(money in, debt service, each round's money in minus its service), defined as::
 
         money_in_t = amount                      in the round's (rounded) month
         service_t  = amount rate_yearly / 12     each month after it until the term ends
@@ -443,8 +450,8 @@ def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> tuple
             rate = inp(f"{pre}.interest_rate_yearly", funding_round.interest_rate_yearly)
             service = amount * rate / 12 * outstanding + amount * (t == end)
         services.append(service)
-        flows.append(money_in[-1] - service)
-    return _total(money_in), _total(services), _block(flows, clock.shape)
+        flows.append(money_in[-1] - service if funding_round.kind == "debt" else money_in[-1])
+    return _total(money_in), _total(services), flows
 
 
 def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line) -> np.ndarray:
@@ -477,18 +484,20 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         return _project(scenario, inp)
     first = _project(scenario, inp.part(0, CHUNK))
     joined = {name: _Joined(value, inp.paths) for name, value in _arrays(first)}
+    arrays = {name.partition(".")[0] for name in joined}
+    values = {f.name: getattr(first, f.name) for f in fields(Projection) if f.name not in arrays}
+    del first  # only the joined arrays from here: one chunk's projection at a time
     for start in range(CHUNK, inp.paths, CHUNK):
         for name, value in _arrays(_project(scenario, inp.part(start, start + CHUNK))):
             joined[name].put(start, value)
-    values = {f.name: getattr(first, f.name) for f in fields(Projection)}
-    for name, part in joined.items():
+    for name, part in joined.items():  # _arrays' order: a dict's or a tuple's items in order
         field, _, key = name.partition(".")
-        if isinstance(values[field], dict):
-            values[field] = {**values[field], key: part.result()}
-        elif isinstance(values[field], tuple):
-            values[field] = (*values[field][: int(key)], part.result(), *values[field][int(key) + 1 :])
-        else:
+        if not key:
             values[field] = part.result()
+        elif key.isdigit():
+            values[field] = (*values.get(field, ()), part.result())
+        else:
+            values[field] = {**values.get(field, {}), key: part.result()}
     return Projection(**values)
 
 
@@ -572,7 +581,7 @@ def _project(scenario: Scenario, inp: _Inputs) -> Projection:
         debt_service=full(debt_service),
         net_burn=full(net_burn),
         funding_in=full(funding_in),
-        round_flows=round_flows,
+        flows_by_round=tuple(full(f) for f in round_flows),
         cash=full(cash),
         customers=full(lines.customers),
         new_customers=full(lines.new_customers),

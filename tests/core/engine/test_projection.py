@@ -494,13 +494,16 @@ def test_results_do_not_depend_on_the_chunk_size_and_undrawn_lines_stay_broadcas
     assert chunked.cash.strides[0] != 0
 
 
-def test_stream_blocks_stack_the_lines_of_each_stream_and_nothing_is_writable():
+def test_stream_and_round_blocks_stack_their_lines_and_nothing_is_writable():
     s = every_kind(24)
     p = project(s, {"streams[1].volume_growth_monthly": np.array([0.0, 0.05])})
     assert p.stream_revenue.shape == p.stream_units.shape == (2, len(s.streams), 24)
     for i, (revenue, units) in enumerate(zip(p.revenue_by_stream, p.units_by_stream, strict=True)):
         np.testing.assert_array_equal(p.stream_revenue[:, i], revenue)
         np.testing.assert_array_equal(p.stream_units[:, i], units)
+    assert p.round_flows.shape == (2, len(s.funding), 24)
+    for k, flow in enumerate(p.flows_by_round):
+        np.testing.assert_array_equal(p.round_flows[:, k], flow)
     for name, a in _arrays(p):
         assert not a.flags.writeable, name
     assert not project(s).cash.flags.writeable
