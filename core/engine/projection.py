@@ -199,9 +199,8 @@ class _Clock:
     def powers(self, step: Line) -> np.ndarray:
         """``step ** t`` for every month: (1, months) for one step, else (paths, months) by repeated
         doubling (``x[:, n:2n] = x[:, :n] step^n``), a few multiplications instead of elementwise powers."""
-        step = np.asarray(step, dtype=float)
-        if step.size == 1:
-            return step.reshape(1, 1) ** self.t
+        if not isinstance(step, np.ndarray) or step.size == 1:  # a drawn input is (paths, 1)
+            return np.power(step, self.t)
         out = np.empty((step.shape[0], self.months))
         out[:, :1] = 1.0
         n, factor = 1, step.reshape(-1, 1)
