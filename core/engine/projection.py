@@ -33,8 +33,8 @@ Conventions
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -146,10 +146,6 @@ def month_date(start: date, t: int) -> date:
     return date(start.year + m // 12, m % 12 + 1, 1)
 
 
-CHUNK = 10_000
-"""Paths projected at a time by :func:`project`: bounds the temporaries; results do not depend on it."""
-
-
 class _Inputs:
     """Reads scenario inputs, replaced per path by ``draws`` where given (each (paths, 1))."""
 
@@ -162,13 +158,6 @@ class _Inputs:
         if not all(np.isfinite(v).all() for v in self.draws.values()):
             raise ValueError("draws must be finite")
         self.used: set[str] = set()
-
-    def part(self, start: int, stop: int) -> _Inputs:
-        """The same inputs for paths ``start .. stop-1`` only (already checked)."""
-        part = _Inputs(None)
-        part.draws = {k: v[start:stop] for k, v in self.draws.items()}
-        part.paths = min(stop, self.paths) - start
-        return part
 
     def __call__(self, path: str, value: float) -> Line:
         if path in self.draws:
@@ -474,64 +463,11 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     Returns
     -------
     Projection
-        Arrays shaped (paths, months); paths = 1 without draws. More than :data:`CHUNK` paths are
-        projected :data:`CHUNK` at a time into preallocated arrays; a line no drawn input reaches
-        stays one broadcast row.
+        Arrays shaped (paths, months); paths = 1 without draws. A line no drawn input reaches is a
+        broadcast view of one row. Peak memory is the result's own plus a few lines: no chunks
+        needed (they cost a copy of every line and saved nothing, see BENCHMARKS.md).
     """
     inp = _Inputs(draws)
-    if inp.paths <= CHUNK:
-        return _project(scenario, inp)
-    first = _project(scenario, inp.part(0, CHUNK))
-    joined = {name: _Joined(value, inp.paths) for name, value in _arrays(first)}
-    arrays = {name.partition(".")[0] for name in joined}
-    values = {f.name: getattr(first, f.name) for f in fields(Projection) if f.name not in arrays}
-    del first  # only the joined arrays from here: one chunk's projection at a time
-    for start in range(CHUNK, inp.paths, CHUNK):
-        for name, value in _arrays(_project(scenario, inp.part(start, start + CHUNK))):
-            joined[name].put(start, value)
-    for name, part in joined.items():  # _arrays' order: a dict's or a tuple's items in order
-        field, _, key = name.partition(".")
-        if not key:
-            values[field] = part.result()
-        elif key.isdigit():
-            values[field] = (*values.get(field, ()), part.result())
-        else:
-            values[field] = {**values.get(field, {}), key: part.result()}
-    return Projection(**values)
-
-
-def _arrays(p: Projection) -> Iterator[tuple[str, np.ndarray]]:
-    """Every array of a projection, by field name (``field.key`` in a dict of line items, ``field.i`` in a tuple)."""
-    for f in fields(Projection):
-        value = getattr(p, f.name)
-        if isinstance(value, np.ndarray):
-            yield f.name, value
-        elif isinstance(value, dict):
-            yield from ((f"{f.name}.{k}", v) for k, v in value.items())
-        elif isinstance(value, tuple) and value and isinstance(value[0], np.ndarray):
-            yield from ((f"{f.name}.{i}", v) for i, v in enumerate(value))
-
-
-class _Joined:
-    """One output array filled chunk by chunk; axes the first chunk broadcasts (stride 0) stay broadcast."""
-
-    def __init__(self, first: np.ndarray, paths: int):
-        self.shape = (paths, *first.shape[1:])
-        self.keep = tuple(slice(0, 1) if stride == 0 else slice(None) for stride in first.strides)
-        compact = first[self.keep]
-        self.out = compact if compact.shape[0] == 1 else np.empty((paths, *compact.shape[1:]))
-        self.put(0, first)
-
-    def put(self, start: int, part: np.ndarray) -> None:
-        if self.out.shape[0] > 1:
-            self.out[start : start + part.shape[0]] = part[(slice(None), *self.keep[1:])]
-
-    def result(self) -> np.ndarray:
-        return np.broadcast_to(self.out, self.shape)
-
-
-def _project(scenario: Scenario, inp: _Inputs) -> Projection:
-    """:func:`project` for one chunk of paths."""
     clock = _Clock(inp.paths, scenario.settings.horizon_months)
     lines = revenue_streams(scenario, inp, clock)
     per_mtok = cost_per_million_tokens(scenario.ai_costs, inp, clock)
