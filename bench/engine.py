@@ -49,10 +49,14 @@ def peak_bytes(fn) -> int:
 
 
 def header() -> str:
-    """Machine, interpreter, numpy and the load average (1, 5, 15 min) when the run starts."""
+    """Machine, interpreter, numpy, the load average (1, 5, 15 min) when the run starts, and the yardstick:
+    the fair loop's time for one undrawn path of :func:`all_streams_scenario`, to compare runs across machines."""
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    s = all_streams_scenario()
+    fair = best_of(lambda: fair_project(s), number=200)
     return (f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
-            f"{platform.python_version()}, numpy {np.__version__}; load average {load}")
+            f"{platform.python_version()}, numpy {np.__version__}; load average {load}\n"
+            f"yardstick: the fair loop projects one path of the all-streams scenario in {fair * 1e3:.3f} ms")
 
 
 def fair_seconds_per_path(scenario, draws: dict[str, np.ndarray], samples: int = 300) -> float:
@@ -77,7 +81,7 @@ def main() -> None:
     s = all_streams_scenario()
     draws, big = bench_draws(PATHS), bench_draws(10 * PATHS)
     fair = fair_seconds_per_path(s, draws)
-    fair_one = best_of(lambda: fair_project(s), number=200)
+    fair_one = best_of(lambda: fair_project(s), number=200)  # header()'s yardstick, measured next to the engine
     ref = best_of(lambda: reference_project(s), number=5, repeat=3)
     one = best_of(lambda: project(s), number=200)
     many = best_of(lambda: project(s, draws), number=3)
