@@ -201,14 +201,14 @@ class _Clock:
         return out
 
 
-def _block(lines: Iterable[Line], shape: tuple[int, int]) -> np.ndarray:
-    """Lines (each broadcasting to ``shape`` = (paths, months)) as one (paths, lines, months) block written
-    into one preallocated array (a broadcast (1, lines, months) one when no line depends on the path)."""
+def _block(lines: Iterable[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+    """Lines shaped ``shape`` = (paths, months) as one (paths, lines, months) block written into one
+    preallocated array (a broadcast (1, lines, months) one when every line is a broadcast row)."""
     lines = list(lines)
-    rows = shape[0] if any(np.shape(x)[0] > 1 for x in lines) else 1
+    rows = shape[0] if any(x.strides[0] for x in lines) else 1
     out = np.empty((rows, len(lines), shape[1]))
     for i, line in enumerate(lines):
-        out[:, i] = line
+        out[:, i] = line[:rows]
     return np.broadcast_to(out, (shape[0], len(lines), shape[1]))
 
 

@@ -514,3 +514,10 @@ def test_powers_by_doubling_are_the_elementwise_powers(step, months):
     steps = np.array([[step], [1.0], [step / 2]])
     np.testing.assert_allclose(clock.powers(steps), steps ** clock.t, rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(clock.powers(step), step ** clock.t, rtol=1e-12, atol=1e-300)
+
+
+def test_a_block_of_broadcast_rows_stays_one_broadcast_row():
+    s = every_kind(24)
+    p = project(s, {"company.starting_cash": np.array([1.0, 2.0, 3.0])})     # no stream line varies by path
+    assert p.stream_revenue.shape == (3, len(s.streams), 24) and p.stream_revenue.strides[0] == 0
+    np.testing.assert_array_equal(p.stream_revenue[2], project(s).stream_revenue[0])
