@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.engine import best_of
+from bench.engine import best_of, header
 from core.analysis.pillars import move_effects, score
 from core.engine.projection import project
 from core.model import load_scenario
 
 
 def main() -> None:
+    print(header())
     print(f"{'preset':32} {'project':>9} {'scorecard':>10} {'moves':>8} {'re-runs':>8} {'moves / scorecard':>18}")
     for path in sorted(Path("sample_data").glob("*.yaml")):
         name, s = path.stem, load_scenario(path)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.engine import best_of
+from bench.engine import best_of, header
 from core.analysis.pricing import optimise_price, optimise_tiers, price_curve, price_path
 from core.engine.projection import project
 from core.model import load_scenario
 
 
 def main() -> None:
+    print(header())
     s = load_scenario("sample_data/capital_winter_round_slips.yaml")
     single = best_of(lambda: optimise_price(s, 0, "gross_profit"), number=5)
     r = optimise_price(s, 0, "gross_profit")

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import optimize
 
 from core.analysis.metrics import YEAR, runway_exact, scenario_npv
 from core.engine.projection import project
@@ -91,7 +90,7 @@ def price_curve(scenario: Scenario, i: int, prices: np.ndarray) -> PriceCurve:
     return PriceCurve(
         prices=prices,
         volume=p.stream_units[:, i, year].mean(axis=1),
-        revenue=p.stream_revenue[:, i, year].mean(axis=1),
+        revenue=p.revenue_by_stream[i][:, year].mean(axis=1),
         gross_profit=gross / YEAR,
         gross_margin=np.divide(gross, revenue, out=np.full_like(gross, np.nan), where=revenue > 0),
         npv=net_present,
@@ -182,6 +181,8 @@ def optimise_price(scenario: Scenario, i: int, objective: Objective = "gross_pro
 
     low, high = prices[max(k - 1, 0)], prices[min(k + 1, grid - 1)]
     if high > low:
+        from scipy import optimize  # lazily: ~0.3 s of a cold start
+
         res = optimize.minimize_scalar(loss, bounds=(low, high), method="bounded", options={"xatol": 1e-6 * high})
         refined, evaluations, converged, message = float(res.x), grid + int(res.nfev), bool(res.success), str(res.message)
     else:
@@ -344,6 +345,8 @@ def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT
         candidates += x.shape[1]
         _, _, gross, net = evaluate(x)
         return -(gross if objective == "gross_profit" else net)
+
+    from scipy import optimize  # lazily: ~0.3 s of a cold start
 
     bounds = optimize.Bounds(np.zeros(len(paid)), np.full(len(paid), top))
     # scipy-stubs type the objective as scalar-valued; with vectorized=True it returns one loss per candidate.

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtr, ndtri  # the normal CDF and its inverse, without importing scipy.stats
 
 from core.analysis.metrics import default_alive, runway_months, scenario_npv
 from core.engine.projection import Projection, project
@@ -43,7 +44,7 @@ from core.model import (
     triangular,
 )
 
-Z95 = float(stats.norm.ppf(0.95))
+Z95 = float(ndtri(0.95))
 PERCENTILES = (5, 25, 50, 75, 95)
 STRESSES = ("delay_6", "delay_12", "probability_half", "valuation_30", "growth_30", "churn_50", "gpu_50")
 Metric = Literal["runway", "npv", "survival"]
@@ -73,11 +74,14 @@ def ppf(dist: Distribution, z: np.ndarray) -> np.ndarray:
         return dist.mean + dist.sd * z
     if isinstance(dist, LogNormal):
         return dist.median * np.exp(dist.sigma * z)
-    u = stats.norm.cdf(z)
+    u = ndtr(z)
     width = dist.high - dist.low
     if isinstance(dist, Uniform) or width == 0:
         return dist.low + width * u
-    return stats.triang.ppf(u, (dist.mode - dist.low) / width, loc=dist.low, scale=width)
+    # triangular: F(x) = (x - low)^2 / (width (mode - low)) up to the mode, 1 - (high - x)^2 / (width (high - mode)) after
+    left = u <= (dist.mode - dist.low) / width
+    return np.where(left, dist.low + np.sqrt(u * width * (dist.mode - dist.low)),
+                    dist.high - np.sqrt((1 - u) * width * (dist.high - dist.mode)))
 
 
 # --- which inputs are uncertain ----------------------------------------------
@@ -235,7 +239,7 @@ def engine_draws(scenario: Scenario, inputs: list[Uncertain], z: np.ndarray,
     half = 0.5 if "probability_half" in stresses else 1.0
     for j, u in enumerate(inputs):
         if u.probability is not None:
-            closes[u.key] = (stats.norm.cdf(z[:, j]) < u.probability * half).astype(float)
+            closes[u.key] = (ndtr(z[:, j]) < u.probability * half).astype(float)
         else:
             values[u.key] = input_value(scenario, u, z[:, j])
     values.setdefault("company.starting_cash", np.array(scenario.company.starting_cash))  # sets the paths axis
@@ -301,7 +305,7 @@ def _path_stats(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray])
     """Per-path results of one chunk: cash (paths, months), NPV, default alive, round odds (paths, rounds)."""
     closes, needed, too_late = [], [], []
     for k, funding_round in enumerate(scenario.funding):
-        without = runway_months(p.cash - np.cumsum(p.round_flows[:, k], axis=1))
+        without = runway_months(p.cash - np.cumsum(p.flows_by_round[k], axis=1))
         pre = f"funding[{k}]"
         closed = draws[f"{pre}.amount"] > 0 if f"{pre}.amount" in draws else np.full(p.paths, funding_round.amount > 0)
         month = np.rint(draws.get(f"{pre}.month", np.full(p.paths, funding_round.month)))
@@ -313,12 +317,26 @@ def _path_stats(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray])
             "closes": by_round(closes), "needed": by_round(needed), "too_late": by_round(too_late)}
 
 
-def project_paths(scenario: Scenario, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Project ``draws`` in chunks of :data:`CHUNK` paths and join the per-path results."""
+def _runway_npv(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-path results the tornado and the stress table read: runway (whole months) and NPV."""
+    return {"runway": runway_months(p.cash), "npv": scenario_npv(p.ebitda, scenario.settings)}
+
+
+PathStats = Callable[[Scenario, Projection, dict[str, np.ndarray]], dict[str, np.ndarray]]
+
+
+def project_paths(scenario: Scenario, draws: dict[str, np.ndarray], stats: PathStats = _path_stats) -> dict[str, np.ndarray]:
+    """Project ``draws`` in chunks of :data:`CHUNK` paths and join the per-path ``stats`` of each chunk."""
     paths = len(next(iter(draws.values())))
-    parts = [_path_stats(scenario, project(scenario, chunk), chunk)
+    parts = [stats(scenario, project(scenario, chunk), chunk)
              for chunk in ({k: v[i : i + CHUNK] for k, v in draws.items()} for i in range(0, paths, CHUNK))]
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def survival_curve(runway: np.ndarray, months: int) -> np.ndarray:
+    """The chance (0-1) that cash lasts at least m months, m = 0..months, from each path's whole months of runway."""
+    counts = np.bincount(runway, minlength=months + 1)
+    return 1 - np.concatenate([[0], np.cumsum(counts)[:-1]]) / len(runway)
 
 
 def summarize_paths(scenario: Scenario, stats: dict[str, np.ndarray], seed: int) -> RiskResult:
@@ -326,8 +344,7 @@ def summarize_paths(scenario: Scenario, stats: dict[str, np.ndarray], seed: int)
     cash = stats["cash"]
     paths, months = cash.shape
     runway = runway_months(cash)
-    counts = np.bincount(runway, minlength=months + 1)
-    survival = 1 - np.concatenate([[0], np.cumsum(counts)[:-1]]) / paths
+    survival = survival_curve(runway, months)
     odds = tuple(RoundOdds(funding_round.name, funding_round.month, float(stats["closes"][:, k].mean()),
                            float(stats["needed"][:, k].mean()), float(stats["too_late"][:, k].mean()))
                  for k, funding_round in enumerate(scenario.funding))
@@ -370,6 +387,52 @@ def simulate(scenario: Scenario, stresses: tuple[str, ...] = (), paths: int | No
 # --- stress tests and sensitivity --------------------------------------------------
 
 
+def simulation_inputs(scenario: Scenario) -> Scenario:
+    """The scenario without what no simulation, tornado or stress outcome reads (the strategy section and
+    ``risk.survival_month``, both reset to their defaults): key Monte Carlo caches on its JSON."""
+    return scenario.model_copy(update={"strategy": Scenario.model_fields["strategy"].default,
+                                       "risk": scenario.risk.model_copy(update={
+                                           "survival_month": type(scenario.risk).model_fields["survival_month"].default})})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the tornado and the stress table read of one run, without percentile bands: runway in whole
+    months (mean and median), the mean NPV (currency) and the survival curve (0-1, ``months + 1`` values)."""
+
+    runway_mean: float
+    runway_median: float
+    npv_mean: float
+    survival: np.ndarray
+
+    @classmethod
+    def of(cls, runway: np.ndarray, npv: np.ndarray, survival: np.ndarray) -> Outcome:
+        return cls(float(runway.mean()), float(np.median(runway)), float(npv.mean()), survival)
+
+    def survival_at(self, month: int) -> float:
+        """Probability that cash lasts at least ``month`` months (capped at the horizon)."""
+        return float(self.survival[min(month, len(self.survival) - 1)])
+
+    def metric(self, metric: Metric, month: int) -> float:
+        """Mean runway (months), mean NPV (currency), or the chance in % that cash lasts ``month`` months."""
+        if metric == "runway":
+            return self.runway_mean
+        if metric == "npv":
+            return self.npv_mean
+        return 100 * self.survival_at(month)
+
+
+def _outcome(scenario: Scenario, inputs: list[Uncertain], z: np.ndarray, stresses: tuple[str, ...]) -> Outcome:
+    """One run on normals ``z``: project every path, keep runway and NPV, summarize."""
+    stats = project_paths(scenario, engine_draws(scenario, inputs, z, stresses), _runway_npv)
+    return Outcome.of(stats["runway"], stats["npv"], survival_curve(stats["runway"], scenario.settings.horizon_months))
+
+
+def metric_value(result: RiskResult, metric: Metric, month: int) -> float:
+    """Mean runway (months), mean NPV (currency), or the chance in % that cash lasts ``month`` months."""
+    return Outcome.of(result.runway, result.npv, result.survival).metric(metric, month)
+
+
 @dataclass(frozen=True)
 class StressRow:
     """One stress (or combination) against the base simulation, same draws."""
@@ -381,25 +444,35 @@ class StressRow:
     survival_change: float    # probability points (0-1), against the base
 
 
-def stress_table(scenario: Scenario, stresses: tuple[str, ...], paths: int | None = None) -> list[StressRow]:
-    """The base, each chosen stress alone, and (for two or more) all of them together."""
-    month = scenario.risk.survival_month
+def stress_outcomes(scenario: Scenario, stresses: tuple[str, ...], paths: int | None = None,
+                    base: RiskResult | None = None) -> list[tuple[tuple[str, ...], Outcome]]:
+    """The base, each chosen stress alone, and (for two or more) all of them together, on the same draws.
+
+    ``base``, the unstressed ``simulate(scenario, (), paths)`` when the caller has it, is reused for the
+    base row. Reads neither ``risk.survival_month`` nor the strategy (see :func:`simulation_inputs`).
+    """
+    n = scenario.risk.paths if paths is None else paths
+    check_work(scenario, n)
+    if base is not None and (base.paths, base.seed) != (n, scenario.risk.seed):
+        raise ValueError(f"the base simulation has {base.paths} paths and seed {base.seed}, not {n} and {scenario.risk.seed}")
     combos = [(), *((s,) for s in stresses)] + ([stresses] if len(stresses) > 1 else [])
-    results = [simulate(scenario, combo, paths) for combo in combos]
-    base = results[0]
-    base_runway = float(np.median(base.runway))
-    return [StressRow(combo, float(np.median(r.runway)), r.survival_at(month),
-                      float(np.median(r.runway)) - base_runway, r.survival_at(month) - base.survival_at(month))
-            for combo, r in zip(combos, results, strict=True)]
+    inputs = uncertain_inputs(scenario)
+    z = draw_normals(scenario, inputs, n)
+    return [(combo, Outcome.of(base.runway, base.npv, base.survival) if base is not None and not combo
+             else _outcome(scenario, inputs, z, combo)) for combo in combos]
 
 
-def metric_value(result: RiskResult, metric: Metric, month: int) -> float:
-    """Mean runway (months), mean NPV (currency), or the chance in % that cash lasts ``month`` months."""
-    if metric == "runway":
-        return float(result.runway.mean())
-    if metric == "npv":
-        return float(result.npv.mean())
-    return 100 * result.survival_at(month)
+def stress_rows(outcomes: list[tuple[tuple[str, ...], Outcome]], month: int) -> list[StressRow]:
+    """The stress table at ``month`` (the survival month) from :func:`stress_outcomes`; the first is the base."""
+    base = outcomes[0][1]
+    return [StressRow(combo, o.runway_median, o.survival_at(month), o.runway_median - base.runway_median,
+                      o.survival_at(month) - base.survival_at(month)) for combo, o in outcomes]
+
+
+def stress_table(scenario: Scenario, stresses: tuple[str, ...], paths: int | None = None,
+                 base: RiskResult | None = None) -> list[StressRow]:
+    """The base, each chosen stress alone, and (for two or more) all of them together, at ``risk.survival_month``."""
+    return stress_rows(stress_outcomes(scenario, stresses, paths, base), scenario.risk.survival_month)
 
 
 @dataclass(frozen=True)
@@ -421,33 +494,48 @@ class TornadoBar:
 TORNADO_PATHS = 2000
 
 
+@dataclass(frozen=True)
+class Sensitivity:
+    """The tornado of every metric at once: the run with every input drawn, and each input's two ends
+    as (key, value at the low end, at the high end, outcome at the low end, at the high end)."""
+
+    base: Outcome
+    ends: tuple[tuple[str, float, float, Outcome, Outcome], ...]
+
+    def tornado(self, metric: Metric, month: int) -> tuple[float, list[TornadoBar]]:
+        """The base metric and the bars of ``metric`` (survival at ``month``), largest swing first."""
+        bars = [TornadoBar(key, low, high, at_low.metric(metric, month), at_high.metric(metric, month))
+                for key, low, high, at_low, at_high in self.ends]
+        return self.base.metric(metric, month), sorted(bars, key=lambda b: -b.swing)
+
+
+def sensitivity(scenario: Scenario, paths: int = TORNADO_PATHS, stresses: tuple[str, ...] = ()) -> Sensitivity:
+    """Each input fixed at its low and high end while the others are drawn (common random numbers), all three
+    metrics in one pass (within ``WORK_BUDGET``). Reads neither ``risk.survival_month`` nor the strategy."""
+    inputs = uncertain_inputs(scenario)
+    check_work(scenario, paths, 2 * len(inputs) + 1)
+    z = draw_normals(scenario, inputs, paths)
+    ends = []
+    for j, u in enumerate(inputs):
+        shown: tuple[float, ...]
+        if u.probability is not None:  # low: the round fails (0), high: it closes (1)
+            at, shown = (_CERTAIN, -_CERTAIN), (0.0, 1.0)
+        else:
+            at = (-Z95, Z95)
+            shown = tuple(float(v) for v in input_value(scenario, u, np.array(at)))
+        outcomes = []
+        for end in at:
+            zz = z.copy()
+            zz[:, j] = end
+            outcomes.append(_outcome(scenario, inputs, zz, stresses))
+        ends.append((u.key, shown[0], shown[1], outcomes[0], outcomes[1]))
+    return Sensitivity(_outcome(scenario, inputs, z, stresses), tuple(ends))
+
+
 def tornado(scenario: Scenario, metric: Metric = "runway", paths: int = TORNADO_PATHS,
             stresses: tuple[str, ...] = ()) -> tuple[float, list[TornadoBar]]:
     """Each input fixed at its low and high end while the others are drawn (common random numbers).
 
     Returns the metric with every input drawn and the bars, largest swing first (within ``WORK_BUDGET``).
     """
-    inputs = uncertain_inputs(scenario)
-    check_work(scenario, paths, 2 * len(inputs) + 1)
-    z = draw_normals(scenario, inputs, paths)
-    month = scenario.risk.survival_month
-
-    def run(zz: np.ndarray) -> float:
-        draws = engine_draws(scenario, inputs, zz, stresses)
-        return metric_value(summarize_paths(scenario, project_paths(scenario, draws), scenario.risk.seed), metric, month)
-
-    bars = []
-    for j, u in enumerate(inputs):
-        shown: tuple[float, ...]
-        if u.probability is not None:  # low: the round fails (0), high: it closes (1)
-            ends, shown = (_CERTAIN, -_CERTAIN), (0.0, 1.0)
-        else:
-            ends = (-Z95, Z95)
-            shown = tuple(float(v) for v in input_value(scenario, u, np.array(ends)))
-        metrics = []
-        for end in ends:
-            zz = z.copy()
-            zz[:, j] = end
-            metrics.append(run(zz))
-        bars.append(TornadoBar(u.key, shown[0], shown[1], metrics[0], metrics[1]))
-    return run(z), sorted(bars, key=lambda b: -b.swing)
+    return sensitivity(scenario, paths, stresses).tornado(metric, scenario.risk.survival_month)

@@ -17,11 +17,14 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from core.model import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = ("too_cheap", "cheap", "expensive", "too_expensive")
 MAX_BYTES = 1_000_000
@@ -41,6 +44,8 @@ def read_survey(data: bytes | str) -> Survey:
     Rows whose answers are not ordered too_cheap <= cheap <= expensive <= too_expensive are
     left out and counted, as is usual for this survey.
     """
+    import pandas as pd  # lazily: ~0.2 s of a cold start
+
     raw = data.encode() if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:
         raise ScenarioError([f"(file): {len(raw):,} bytes is over the {MAX_BYTES:,}-byte limit"])

@@ -36,16 +36,22 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from core.model import AICosts, Opex, Round, Scenario, SubscriptionStream
 from core.model.demand import reference_price, volume_factor
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other")
 COST_OF_REVENUE_ITEMS = ("inference", "hosting", "support", "delivery")
 FUNCTIONS = ("rd", "sales", "ga", "ops")
+Line = float | np.ndarray
+"""A line item: money (or units) per month, broadcasting to (paths, months); a float or (1, months) when
+no drawn input reaches it."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,8 @@ class Projection:
     stream_names: tuple[str, ...]
     stream_kinds: tuple[str, ...]
     stream_recurring: tuple[bool, ...]
-    stream_revenue: np.ndarray  # (paths, streams, months)
-    stream_units: np.ndarray  # (paths, streams, months): units sold (a subscription: paying customers)
+    revenue_by_stream: tuple[np.ndarray, ...]  # one (paths, months) per stream
+    units_by_stream: tuple[np.ndarray, ...]  # units sold (a subscription: paying customers)
     revenue: np.ndarray
     cost_of_revenue_items: dict[str, np.ndarray]
     cost_of_revenue: np.ndarray
@@ -75,7 +81,7 @@ class Projection:
     debt_service: np.ndarray
     net_burn: np.ndarray
     funding_in: np.ndarray
-    round_flows: np.ndarray  # (paths, rounds, months): each round's money in minus its debt service
+    flows_by_round: tuple[np.ndarray, ...]  # one (paths, months) per round: its money in minus its debt service
     cash: np.ndarray
     customers: np.ndarray
     new_customers: np.ndarray
@@ -85,6 +91,21 @@ class Projection:
     headcount: np.ndarray
     tokens: np.ndarray
     cost_per_million_tokens: np.ndarray
+
+    @functools.cached_property
+    def stream_revenue(self) -> np.ndarray:
+        """(paths, streams, months), built on first use (Monte Carlo never needs it)."""
+        return _block(self.revenue_by_stream, self.cash.shape)
+
+    @functools.cached_property
+    def stream_units(self) -> np.ndarray:
+        """(paths, streams, months): units sold (a subscription: paying customers), built on first use."""
+        return _block(self.units_by_stream, self.cash.shape)
+
+    @functools.cached_property
+    def round_flows(self) -> np.ndarray:
+        """(paths, rounds, months): each round's money in minus its debt service, built on first use."""
+        return _block(self.flows_by_round, self.cash.shape)
 
     @property
     def paths(self) -> int:
@@ -100,9 +121,11 @@ class Projection:
 
     def to_frame(self, path: int = 0) -> pd.DataFrame:
         """One row per month of one path: every line item, ready to show or export."""
+        import pandas as pd  # lazily: importing pandas costs ~0.4 s of a cold start
+
         cols: dict[str, object] = {"month": np.arange(self.months), "date": self.month_dates()}
-        for name, row in zip(self.stream_names, self.stream_revenue[path], strict=True):
-            cols[f"revenue: {name}"] = row
+        for name, row in zip(self.stream_names, self.revenue_by_stream, strict=True):
+            cols[f"revenue: {name}"] = row[path]
         cols["revenue"] = self.revenue[path]
         for item, arr in self.cost_of_revenue_items.items():
             cols[f"cost of revenue: {item}"] = arr[path]
@@ -124,7 +147,7 @@ def month_date(start: date, t: int) -> date:
 
 
 class _Inputs:
-    """Reads scenario inputs, replaced per path by ``draws`` where given."""
+    """Reads scenario inputs, replaced per path by ``draws`` where given (each (paths, 1))."""
 
     def __init__(self, draws: Mapping[str, np.ndarray] | None):
         self.draws = {k: np.asarray(v, dtype=float).reshape(-1, 1) for k, v in (draws or {}).items()}
@@ -136,15 +159,16 @@ class _Inputs:
             raise ValueError("draws must be finite")
         self.used: set[str] = set()
 
-    def __call__(self, path: str, value: float) -> float | np.ndarray:
+    def __call__(self, path: str, value: float) -> Line:
         if path in self.draws:
             self.used.add(path)
             return self.draws[path]
         return value
 
-    def month(self, path: str, value: int) -> float | np.ndarray:
+    def month(self, path: str, value: int) -> Line:
         """A month input; drawn months are rounded to whole months."""
-        return np.rint(self(path, value))
+        drawn = self(path, value)
+        return np.rint(drawn) if isinstance(drawn, np.ndarray) else value
 
     def check_all_used(self) -> None:
         unknown = sorted(set(self.draws) - self.used)
@@ -152,67 +176,112 @@ class _Inputs:
             raise KeyError(f"draws name inputs this scenario does not have: {', '.join(unknown)}")
 
 
-def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, t: np.ndarray, demand: float | np.ndarray = 1.0):
+class _Clock:
+    """The grid every line item lives on. A line item is an array that broadcasts to ``shape``
+    (paths, months): (1, months) or a float when no drawn input reaches it."""
+
+    def __init__(self, paths: int, months: int):
+        self.paths, self.months, self.shape = paths, months, (paths, months)
+        self.t = np.arange(months, dtype=float)[None, :]  # the month index, (1, months)
+        self.years = np.floor(self.t / 12)  # whole years since month 0
+
+    def powers(self, step: Line) -> np.ndarray:
+        """``step ** t`` for every month: (1, months) for one step, else (paths, months) by repeated
+        doubling (``x[:, n:2n] = x[:, :n] step^n``), a few multiplications instead of elementwise powers."""
+        if not isinstance(step, np.ndarray) or step.size == 1:  # a drawn input is (paths, 1)
+            return np.power(step, self.t)
+        out = np.empty((step.shape[0], self.months))
+        out[:, :1] = 1.0
+        n, factor = 1, step.reshape(-1, 1)
+        while n < self.months:
+            k = min(n, self.months - n)
+            np.multiply(out[:, :k], factor, out=out[:, n : n + k])
+            factor = factor * factor
+            n += k
+        return out
+
+
+def _block(lines: Iterable[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+    """Lines shaped ``shape`` = (paths, months) as one (paths, lines, months) block written into one
+    preallocated array (a broadcast (1, lines, months) one when every line is a broadcast row)."""
+    lines = list(lines)
+    rows = shape[0] if any(x.strides[0] for x in lines) else 1
+    out = np.empty((rows, len(lines), shape[1]))
+    for i, line in enumerate(lines):
+        out[:, i] = line[:rows]
+    return np.broadcast_to(out, (shape[0], len(lines), shape[1]))
+
+
+def _total(items: Iterable[Line]) -> Line:
+    """The sum of line items (0.0 for none), the smallest first: one new array at most, the rest added in place."""
+    ordered = list(items)
+    if len(ordered) > 2:
+        ordered.sort(key=lambda x: getattr(x, "size", 1))
+    elif not ordered:
+        return 0.0
+    total = ordered[0]
+    for n, x in enumerate(ordered[1:]):
+        total = _into(total, np.add, x) if n and isinstance(total, np.ndarray) else total + x
+    return total
+
+
+def _into(a: np.ndarray, op: np.ufunc, b: Line) -> np.ndarray:
+    """``op(a, b)``, written into ``a`` (a new array of the caller's) when ``a`` already has the result's shape."""
+    try:
+        return op(a, b, out=a)
+    except ValueError:  # b has more rows than a
+        return op(a, b)
+
+
+def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, clock: _Clock, demand: Line = 1.0):
     """(paying customers, new paying, on trial, churned) per month; customers at month end.
 
     ``demand`` scales the starting customers and the sign-ups (the price response of the
     stream's demand model).
     """
-    signups = demand * inp(f"{pre}.new_customers_per_month", stream.new_customers_per_month) * (
-        1 + inp(f"{pre}.new_customer_growth_monthly", stream.new_customer_growth_monthly)
-    ) ** t
-    on_trial = 0.0
+    growth = inp(f"{pre}.new_customer_growth_monthly", stream.new_customer_growth_monthly)
+    signups = _into(clock.powers(1 + growth), np.multiply,
+                    demand * inp(f"{pre}.new_customers_per_month", stream.new_customers_per_month))
+    on_trial: Line = 0.0
     paid_new = signups
     if stream.trial is not None:
-        lag = stream.trial.months
-        conversion = inp(f"{pre}.trial.conversion", stream.trial.conversion)
-        shifted = np.zeros(np.broadcast_shapes(np.shape(signups), t.shape))
-        shifted[:, lag:] = (signups * np.ones_like(t))[:, : t.shape[1] - lag]
-        paid_new = conversion * shifted
-        cum = np.cumsum(signups * np.ones_like(t), axis=1)
-        earlier = np.zeros_like(cum)
-        earlier[:, lag:] = cum[:, : cum.shape[1] - lag]
-        on_trial = cum - earlier
-    retention = 1 - inp(f"{pre}.churn_monthly", stream.churn_monthly)
-    decay = retention**t
+        lag, months = stream.trial.months, clock.months
+        shifted = np.zeros_like(signups)
+        shifted[:, lag:] = signups[:, : months - lag]
+        paid_new = _into(shifted, np.multiply, inp(f"{pre}.trial.conversion", stream.trial.conversion))
+        if lag:  # the sign-ups of the last ``lag`` months (at most 12)
+            on_trial = signups if lag == 1 else signups.copy()
+            for k in range(1, min(lag, months)):
+                on_trial[:, k:] += signups[:, :-k]
+    churn = inp(f"{pre}.churn_monthly", stream.churn_monthly)
+    retention = 1 - churn
+    decay = clock.powers(retention)
     # C_t = r^(t+1) C0 + sum_k r^(t-k) new_k; churn <= 0.9 keeps r^-t finite for t < 240.
     start = demand * inp(f"{pre}.starting_customers", stream.starting_customers)
-    customers = decay * (retention * start + np.cumsum(paid_new / decay, axis=1))
-    before = np.concatenate([np.broadcast_to(start, (customers.shape[0], 1)), customers[:, :-1]], axis=1)
-    return customers, paid_new, on_trial, before + paid_new - customers
-
-
-@dataclass(frozen=True)
-class _Clock:
-    """The grid every line item lives on: ``t`` is the month index, shaped (1, months)."""
-
-    paths: int
-    months: int
-
-    @property
-    def t(self) -> np.ndarray:
-        return np.arange(self.months, dtype=float)[None, :]
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return (self.paths, self.months)
-
-    def zeros(self) -> np.ndarray:
-        return np.zeros(self.shape)
+    customers = paid_new / decay
+    np.cumsum(customers, axis=1, out=customers)
+    customers = _into(_into(customers, np.add, retention * start), np.multiply, decay)
+    churned = np.empty_like(customers)  # churn of last month's customers: C_{t-1} + new_t - C_t
+    churned[:, :1] = start
+    churned[:, 1:] = customers[:, :-1]
+    churned *= churn
+    return customers, paid_new, on_trial, churned
 
 
 @dataclass(frozen=True)
 class StreamLines:
-    """Each stream's monthly lines, shaped (paths, streams, months), and their company totals (paths, months)."""
+    """Each stream's monthly revenue and units, and the company totals (line items)."""
 
-    revenue: np.ndarray
-    units: np.ndarray
-    tokens: np.ndarray          # millions of tokens served (paying units and trials)
-    delivery: np.ndarray        # unit costs and delivery shares, in money
-    customers: np.ndarray       # subscription customers at month end
-    new_customers: np.ndarray   # paying sign-ups of the month
-    churned: np.ndarray
-    cac_spend: np.ndarray       # acquisition cost of the month's paying sign-ups
+    revenue: list[np.ndarray]
+    units: list[np.ndarray]
+    total_revenue: Line
+    recurring_revenue: Line
+    tokens: Line          # millions of tokens served (paying units and trials)
+    delivery: Line        # unit costs and delivery shares, in money
+    customers: Line       # subscription customers at month end
+    new_customers: Line   # paying sign-ups of the month
+    churned: Line
+    cac_spend: Line       # acquisition cost of the month's paying sign-ups
 
 
 def revenue_streams(scenario: Scenario, inp: _Inputs, clock: _Clock) -> StreamLines:
@@ -227,45 +296,48 @@ def revenue_streams(scenario: Scenario, inp: _Inputs, clock: _Clock) -> StreamLi
     with each kind's fields in its ``TERMS`` and ``response`` the demand model's
     ``q(price) / q(reference)`` (1 without one).
     """
-    t, shape = clock.t, clock.shape
-    revenues, units = [], []
-    tokens, delivery = clock.zeros(), clock.zeros()
-    customers, new_customers, churned, cac_spend = clock.zeros(), clock.zeros(), clock.zeros(), clock.zeros()
+    revenues, units, tokens, delivery = [], [], [], []
+    customers, new_customers, churned, cac_spend = [], [], [], []
     for i, stream in enumerate(scenario.streams):
         pre = f"streams[{i}]"
 
-        def term(role: str, stream=stream, pre=pre) -> float | np.ndarray:
+        def term(role: str, stream=stream, pre=pre) -> Line:
             fields, factor = stream.TERMS.get(role, ((), 0.0))
             value = factor
             for f in fields:
                 value = value * inp(f"{pre}.{f}", getattr(stream, f))
             return value
 
-        price = term("price") * (1 + term("price_growth")) ** t * (1 - term("price_decline")) ** (t / 12)
-        on_trial: float | np.ndarray = 0.0
-        response: float | np.ndarray = 1.0
+        price = _into(clock.powers((1 + term("price_growth")) * (1 - term("price_decline")) ** (1 / 12)), np.multiply,
+                      term("price"))
+        on_trial: Line = 0.0
+        response: Line = 1.0
         demand = getattr(stream, "demand", None)
         if demand is not None:
             response = volume_factor(demand, inp(f"{pre}.{stream.PRICE}", stream.price_value()), reference_price(stream))
         if isinstance(stream, SubscriptionStream):
-            qty, paid_new, on_trial, lost = _subscribers(stream, pre, inp, t, response)
-            customers = customers + qty
-            churned = churned + lost
-            new_customers = new_customers + paid_new
-            cac_spend = cac_spend + paid_new * inp(f"{pre}.cac_per_customer", stream.cac_per_customer)
+            qty, paid_new, on_trial, lost = _subscribers(stream, pre, inp, clock, response)
+            customers.append(qty)
+            churned.append(lost)
+            new_customers.append(paid_new)
+            cac_spend.append(paid_new * inp(f"{pre}.cac_per_customer", stream.cac_per_customer))
         else:
-            qty = response * term("quantity") * (1 + term("growth")) ** t
+            qty = _into(clock.powers(1 + term("growth")), np.multiply, response * term("quantity"))
         rev = qty * price
-        revenues.append(np.broadcast_to(rev, shape))
-        units.append(np.broadcast_to(qty, shape))
-        tokens = tokens + (qty + on_trial) * term("tokens")
-        delivery = delivery + qty * term("unit_cost") + rev * term("delivery_share")
-    empty = np.zeros((clock.paths, 0, clock.months))
+        revenues.append(rev)
+        units.append(qty)
+        if "tokens" in stream.TERMS:
+            tokens.append(qty * term("tokens") if np.isscalar(on_trial) else _into(qty + on_trial, np.multiply, term("tokens")))
+        if "unit_cost" in stream.TERMS:
+            delivery.append(qty * term("unit_cost"))
+        if "delivery_share" in stream.TERMS:
+            delivery.append(rev * term("delivery_share"))
+    recurring = [r for r, s in zip(revenues, scenario.streams, strict=True) if s.RECURRING]
     return StreamLines(
-        revenue=np.stack(revenues, axis=1) if revenues else empty,
-        units=np.stack(units, axis=1) if units else empty,
-        tokens=tokens, delivery=delivery, customers=customers, new_customers=new_customers, churned=churned,
-        cac_spend=cac_spend,
+        revenue=revenues, units=units, total_revenue=_total(revenues),
+        recurring_revenue=_total(recurring), tokens=_total(tokens), delivery=_total(delivery),
+        customers=_total(customers), new_customers=_total(new_customers),
+        churned=_total(churned), cac_spend=_total(cac_spend),
     )
 
 
@@ -282,11 +354,11 @@ def cost_per_million_tokens(ai: AICosts, inp: _Inputs, clock: _Clock) -> np.ndar
         ) * 1e6
     else:
         per_mtok = inp("ai_costs.cost_per_million_tokens", ai.million_token_cost)
-    return per_mtok * (1 - inp("ai_costs.cost_decline_yearly", ai.cost_decline_yearly)) ** (clock.t / 12)
+    return _into(clock.powers((1 - inp("ai_costs.cost_decline_yearly", ai.cost_decline_yearly)) ** (1 / 12)), np.multiply,
+                 per_mtok)
 
 
-def cost_of_revenue(ai: AICosts, inp: _Inputs, clock: _Clock, lines: StreamLines, revenue: np.ndarray,
-                    per_mtok: np.ndarray) -> dict[str, np.ndarray]:
+def cost_of_revenue(ai: AICosts, inp: _Inputs, lines: StreamLines, per_mtok: np.ndarray) -> dict[str, Line]:
     """The cost of revenue by item (money per month), defined as::
 
         inference = tokens_t c_t
@@ -296,13 +368,13 @@ def cost_of_revenue(ai: AICosts, inp: _Inputs, clock: _Clock, lines: StreamLines
     """
     return {
         "inference": lines.tokens * per_mtok,
-        "hosting": clock.zeros() + inp("ai_costs.hosting_per_month", ai.hosting_per_month),
-        "support": revenue * inp("ai_costs.support_share_of_revenue", ai.support_share_of_revenue),
+        "hosting": inp("ai_costs.hosting_per_month", ai.hosting_per_month),
+        "support": lines.total_revenue * inp("ai_costs.support_share_of_revenue", ai.support_share_of_revenue),
         "delivery": lines.delivery,
     }
 
 
-def payroll(opex: Opex, inp: _Inputs, clock: _Clock) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def payroll(opex: Opex, inp: _Inputs, clock: _Clock) -> tuple[dict[str, Line], Line]:
     """(payroll by function, headcount), defined as::
 
         payroll_t = sum over roles active at t of headcount cost_per_head (1 + salary_growth)^floor(t / 12)
@@ -310,76 +382,72 @@ def payroll(opex: Opex, inp: _Inputs, clock: _Clock) -> tuple[dict[str, np.ndarr
     a role being active from ``start_month`` (drawn months rounded) until before ``end_month``.
     """
     t = clock.t
-    raise_factor = (1 + inp("opex.salary_growth_yearly", opex.salary_growth_yearly)) ** np.floor(t / 12)
-    by_function = {f: clock.zeros() for f in FUNCTIONS}
-    headcount = clock.zeros()
+    raise_factor = (1 + inp("opex.salary_growth_yearly", opex.salary_growth_yearly)) ** clock.years
+    by_function: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
+    headcount: list[Line] = []
     for j, role in enumerate(opex.team):
         pre = f"opex.team[{j}]"
         start = inp.month(f"{pre}.start_month", role.start_month)
-        active = (t >= start) & (t < (np.inf if role.end_month is None else role.end_month))
+        active = t >= start if role.end_month is None else (t >= start) & (t < role.end_month)
         heads = inp(f"{pre}.headcount", role.headcount) * active
-        headcount = headcount + heads
-        by_function[role.function] += heads * inp(f"{pre}.cost_per_head_month", role.cost_per_head_month) * raise_factor
-    return by_function, headcount
+        headcount.append(heads)
+        by_function[role.function].append(heads * inp(f"{pre}.cost_per_head_month", role.cost_per_head_month) * raise_factor)
+    return {f: _total(lines) for f, lines in by_function.items()}, _total(headcount)
 
 
-def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock) -> np.ndarray:
+def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock) -> Line:
     """Training runs, hardware and data purchases: each ``cost`` in its (rounded) ``month``."""
-    one_off = clock.zeros()
-    for j, cost in enumerate(opex.one_off_costs):
-        pre = f"opex.one_off_costs[{j}]"
-        one_off = one_off + inp(f"{pre}.cost", cost.cost) * (clock.t == inp.month(f"{pre}.month", cost.month))
-    return one_off
+    pre = "opex.one_off_costs"
+    return _total(inp(f"{pre}[{j}].cost", c.cost) * (clock.t == inp.month(f"{pre}[{j}].month", c.month))
+                  for j, c in enumerate(opex.one_off_costs))
 
 
-def operating_costs(opex: Opex, inp: _Inputs, clock: _Clock, payroll_total: np.ndarray, one_off: np.ndarray,
-                    cac_spend: np.ndarray) -> dict[str, np.ndarray]:
+def operating_costs(opex: Opex, inp: _Inputs, payroll_total: Line, one_off: Line,
+                    cac_spend: Line) -> dict[str, Line]:
     """Operating costs by category (money per month): payroll, one-offs, sales & marketing
     (``marketing_per_month`` plus the acquisition cost of paying sign-ups), G&A, other."""
     return {
         "payroll": payroll_total,
         "one_off": one_off,
-        "sales_marketing": clock.zeros() + inp("opex.marketing_per_month", opex.marketing_per_month) + cac_spend,
-        "general_admin": clock.zeros() + inp("opex.general_admin_per_month", opex.general_admin_per_month),
-        "other": clock.zeros() + inp("opex.other_per_month", opex.other_per_month),
+        "sales_marketing": inp("opex.marketing_per_month", opex.marketing_per_month) + cac_spend,
+        "general_admin": inp("opex.general_admin_per_month", opex.general_admin_per_month),
+        "other": inp("opex.other_per_month", opex.other_per_month),
     }
 
 
-def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(money in, debt service, each round's money in minus its service (paths, rounds, months)), defined as::
+def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> tuple[Line, Line, list[Line]]:
+    """(money in, debt service, each round's money in minus its service), defined as::
 
         money_in_t = amount                      in the round's (rounded) month
         service_t  = amount rate_yearly / 12     each month after it until the term ends
                    + amount                      in the last month of the term (a bullet repayment)
     """
     t = clock.t
-    funding_in, debt_service, round_flows = clock.zeros(), clock.zeros(), []
+    money_in: list[Line] = []
+    services: list[Line] = []
+    flows = []
     for k, funding_round in enumerate(funding):
         pre = f"funding[{k}]"
         month = inp.month(f"{pre}.month", funding_round.month)
         amount = inp(f"{pre}.amount", funding_round.amount)
-        money_in = amount * (t == month)
-        service: float | np.ndarray = 0.0
+        money_in.append(amount * (t == month))
+        service: Line = 0.0
         if funding_round.kind == "debt":
             end = month + (funding_round.term_months if funding_round.term_months is not None else np.inf)
             outstanding = (t > month) & (t <= end)
             rate = inp(f"{pre}.interest_rate_yearly", funding_round.interest_rate_yearly)
             service = amount * rate / 12 * outstanding + amount * (t == end)
-        funding_in = funding_in + money_in
-        debt_service = debt_service + service
-        round_flows.append(np.broadcast_to(money_in - service, clock.shape))
-    flows = np.stack(round_flows, axis=1) if round_flows else np.zeros((clock.paths, 0, clock.months))
-    return funding_in, debt_service, flows
+        services.append(service)
+        flows.append(money_in[-1] - service if funding_round.kind == "debt" else money_in[-1])
+    return _total(money_in), _total(services), flows
 
 
-def cash_balance(starting_cash: np.ndarray, funding_in: np.ndarray, net_burn: np.ndarray) -> np.ndarray:
+def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line) -> np.ndarray:
     """Month-end cash, defined as ``cash_t = cash_{t-1} + funding_in_t - net_burn_t`` with ``cash_{-1}`` the starting cash."""
-    return starting_cash[:, None] + np.cumsum(funding_in - net_burn, axis=1)
-
-
-def _total(items: Iterable[np.ndarray]) -> np.ndarray:
-    """The sum of line items, added in order."""
-    return functools.reduce(np.add, items)
+    cash = funding_in - net_burn
+    assert isinstance(cash, np.ndarray), "the net burn holds the inference cost, a (1, months) line at least"
+    np.cumsum(cash, axis=1, out=cash)
+    return _into(cash, np.add, starting_cash[:, None])
 
 
 def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -> Projection:
@@ -395,23 +463,22 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     Returns
     -------
     Projection
-        Arrays shaped (paths, months); paths = 1 without draws.
+        Arrays shaped (paths, months); paths = 1 without draws. A line no drawn input reaches is a
+        broadcast view of one row. Peak memory is the result's own plus a few lines: no chunks
+        needed (they cost a copy of every line and saved nothing, see BENCHMARKS.md).
     """
     inp = _Inputs(draws)
     clock = _Clock(inp.paths, scenario.settings.horizon_months)
     lines = revenue_streams(scenario, inp, clock)
-    revenue = lines.revenue.sum(axis=1)
-    recurring = tuple(s.RECURRING for s in scenario.streams)
-    mrr = lines.revenue[:, list(recurring), :].sum(axis=1) if any(recurring) else clock.zeros()
     per_mtok = cost_per_million_tokens(scenario.ai_costs, inp, clock)
-    cor_items = cost_of_revenue(scenario.ai_costs, inp, clock, lines, revenue, per_mtok)
+    cor_items = cost_of_revenue(scenario.ai_costs, inp, lines, per_mtok)
     total_cost_of_revenue = _total(cor_items.values())
     by_function, headcount = payroll(scenario.opex, inp, clock)
-    opex = operating_costs(scenario.opex, inp, clock, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
+    opex = operating_costs(scenario.opex, inp, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
                            lines.cac_spend)
     opex_total = _total(opex.values())
     funding_in, debt_service, round_flows = funding_and_debt(scenario.funding, inp, clock)
-    gross_profit = revenue - total_cost_of_revenue
+    gross_profit = lines.total_revenue - total_cost_of_revenue
     ebitda = gross_profit - opex_total
     net_burn = debt_service - ebitda
     starting_cash = np.broadcast_to(
@@ -421,7 +488,13 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     inp.check_all_used()
 
     def full(a: np.ndarray | float) -> np.ndarray:
-        return np.broadcast_to(a, clock.shape)
+        """The line as a read-only (paths, months) array (a broadcast view when it has fewer rows)."""
+        if not isinstance(a, np.ndarray) and clock.paths == 1:
+            a = np.full(clock.shape, a)
+        if not isinstance(a, np.ndarray) or a.shape != clock.shape:
+            return np.broadcast_to(a, clock.shape)
+        a.flags.writeable = False
+        return a
 
     return Projection(
         currency=scenario.company.currency,
@@ -429,10 +502,10 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         starting_cash=starting_cash,
         stream_names=tuple(s.name for s in scenario.streams),
         stream_kinds=tuple(s.kind for s in scenario.streams),
-        stream_recurring=recurring,
-        stream_revenue=lines.revenue,
-        stream_units=lines.units,
-        revenue=full(revenue),
+        stream_recurring=tuple(s.RECURRING for s in scenario.streams),
+        revenue_by_stream=tuple(full(r) for r in lines.revenue),
+        units_by_stream=tuple(full(u) for u in lines.units),
+        revenue=full(lines.total_revenue),
         cost_of_revenue_items={k: full(v) for k, v in cor_items.items()},
         cost_of_revenue=full(total_cost_of_revenue),
         gross_profit=full(gross_profit),
@@ -443,13 +516,13 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         debt_service=full(debt_service),
         net_burn=full(net_burn),
         funding_in=full(funding_in),
-        round_flows=round_flows,
+        flows_by_round=tuple(full(f) for f in round_flows),
         cash=full(cash),
         customers=full(lines.customers),
         new_customers=full(lines.new_customers),
         churned_customers=full(lines.churned),
-        mrr=full(mrr),
-        arr=full(12 * mrr),
+        mrr=full(lines.recurring_revenue),
+        arr=full(12 * lines.recurring_revenue),
         headcount=full(headcount),
         tokens=full(lines.tokens),
         cost_per_million_tokens=full(per_mtok),

@@ -38,6 +38,22 @@ def _figure(*traces: object) -> go.Figure:
     return go.Figure(data=list(traces), layout={"template": TEMPLATE})
 
 
+def _vline(x: float, line: dict, axis: int = 1, label: str | None = None) -> tuple[dict, list[dict]]:
+    """A vertical reference line at ``x`` over the full height of subplot ``axis`` (1 = the first), and its
+    label at the top, as layout dicts for :func:`_add_lines`."""
+    xref, yref = ("x", "y domain") if axis == 1 else (f"x{axis}", f"y{axis} domain")
+    shape = {"type": "line", "xref": xref, "yref": yref, "x0": x, "x1": x, "y0": 0, "y1": 1, "line": line}
+    notes = [] if label is None else [{"text": label, "textangle": -90, "showarrow": False, "xref": xref, "yref": yref,
+                                       "x": x, "y": 1, "xanchor": "left", "yanchor": "top"}]
+    return shape, notes
+
+
+def _add_lines(fig: go.Figure, lines: list[tuple[dict, list[dict]]]) -> None:
+    """Reference lines from :func:`_vline` in one layout update (each ``add_vline`` costs ~5 ms)."""
+    fig.update_layout(shapes=[*fig.layout.shapes, *(shape for shape, _ in lines)],
+                      annotations=[*fig.layout.annotations, *(note for _, notes in lines for note in notes)])
+
+
 def _layout(fig: go.Figure, title: str, y_title: str, lang: str) -> go.Figure:
     """A chart over months: title, month axis, ``y_title`` (with its unit), one hover for all series."""
     fig.update_layout(title=title, xaxis_title=t("chart.month", lang), yaxis_title=y_title, hovermode="x unified")
@@ -218,9 +234,25 @@ def survival_curve(r: RiskResult, p: Projection, month: int, *, lang: str = "en"
     return fig
 
 
+MAX_BINS = 100
+
+
 def _histogram(values: np.ndarray, title: str, x_title: str, lang: str, size: float | None = None) -> go.Figure:
-    bins = {"size": size} if size else None
-    fig = _figure(go.Histogram(x=values, xbins=bins, marker_color=PALETTE[0]))
+    """Counts per bin, binned here (numpy's "auto" rule, at most :data:`MAX_BINS` bins; bins of ``size`` centred
+    on its multiples when given) and drawn as bars: the browser gets the bins, not every path."""
+    values = values[np.isfinite(values)]
+    if not len(values):
+        edges = np.array([0.0, 1.0])
+    elif size:
+        edges = np.arange(values.min() - size / 2, values.max() + size, size)
+    else:
+        edges = np.histogram_bin_edges(values, bins="auto")
+        if len(edges) > MAX_BINS + 1:
+            edges = np.linspace(edges[0], edges[-1], MAX_BINS + 1)
+    counts, edges = np.histogram(values, bins=edges)
+    fig = _figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges), marker_color=PALETTE[0],
+                         customdata=np.column_stack([edges[:-1], edges[1:]]),
+                         hovertemplate="%{customdata[0]:,.4g} – %{customdata[1]:,.4g}: %{y}<extra></extra>"))
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=t("chart.hist.y", lang), bargap=0.05)
     return fig
 
@@ -247,7 +279,7 @@ def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric
                     name=t(f"chart.tornado.{end}", lang), customdata=values, hovertemplate="%{y}: %{customdata:.3g}")
     fig.update_layout(title=t("chart.tornado.title", lang, metric=metric_title), barmode="overlay",
                       xaxis_title=metric_title, yaxis={"autorange": "reversed"})
-    fig.add_vline(x=base, line={"color": "#555555", "width": 1})
+    _add_lines(fig, [_vline(base, {"color": "#555555", "width": 1})])
     return fig
 
 
@@ -264,20 +296,16 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
     titles = [t(f"chart.price.{k}", lang, unit=unit, timing=t(f"timing.{timing}", lang)) for k in panels]
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1,
                         vertical_spacing=0.16).update_layout(template=TEMPLATE)
+    marks = [(price, {"color": colour, "dash": dash}, label) for price, colour, label, dash in (
+        (today, "#555555", "today", "dash"), (best, PALETTE[4], "optimal", "solid"),
+        (floor if np.isfinite(floor) and floor > 0 else None, PALETTE[2], "floor", "dot")) if price is not None]
     for n, key in enumerate(panels):
-        row, col = n // 2 + 1, n % 2 + 1
-        fig.add_scatter(x=curve.prices, y=getattr(curve, key), row=row, col=col, showlegend=False,
+        fig.add_scatter(x=curve.prices, y=getattr(curve, key), row=n // 2 + 1, col=n % 2 + 1, showlegend=False,
                         line={"color": PALETTE[0], "width": 2}, name=titles[n])
-        for price, colour, label in ((today, "#555555", "today"), (best, PALETTE[4], "optimal")):
-            if price is not None:
-                fig.add_vline(x=price, row=row, col=col, line={"color": colour, "dash": "dash" if label == "today" else "solid"})
-        if np.isfinite(floor) and floor > 0:
-            fig.add_vline(x=floor, row=row, col=col, line={"color": PALETTE[2], "dash": "dot"})
-    for price, colour, label, dash in ((today, "#555555", "today", "dash"), (best, PALETTE[4], "optimal", "solid"),
-                                       (floor if np.isfinite(floor) and floor > 0 else None, PALETTE[2], "floor", "dot")):
-        if price is not None:  # legend entries for the vertical lines
-            fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash},
-                            name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency, lang)}")
+    _add_lines(fig, [_vline(price, line, axis=n + 1) for n in range(len(panels)) for price, line, _ in marks])
+    for price, line, label in marks:  # legend entries for the vertical lines
+        fig.add_scatter(x=[None], y=[None], mode="lines", line=line,
+                        name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency, lang)}")
     fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency))
     fig.update_layout(title=t("chart.price.title", lang, stream=stream, currency=currency), height=620,
                       legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})
@@ -294,11 +322,8 @@ def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
                         line={"color": colour, "dash": dash, "shape": "hv"})
     if result.pmc is not None and result.pme is not None and result.pme >= result.pmc:
         fig.add_vrect(x0=result.pmc, x1=result.pme, fillcolor=PALETTE[4], opacity=0.12, line_width=0)
-    for key in ("pmc", "pme", "opp", "ipp"):
-        value = getattr(result, key)
-        if value is not None:
-            fig.add_vline(x=value, line={"color": "#555555", "width": 1},
-                          annotation_text=f"{key.upper()} {value:,.2f}", annotation_textangle=-90)
+    _add_lines(fig, [_vline(value, {"color": "#555555", "width": 1}, label=f"{key.upper()} {value:,.2f}")
+                     for key in ("pmc", "pme", "opp", "ipp") if (value := getattr(result, key)) is not None])
     fig.update_layout(title=t("chart.vw.title", lang), xaxis_title=t("chart.vw.x", lang), yaxis_title=t("chart.vw.y", lang))
     return fig
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import pandas as pd
 
 from core.analysis.metrics import YEAR, Summary, stream_shares
 from core.analysis.pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
@@ -18,6 +17,16 @@ from core.i18n import STRINGS, t
 from core.model import GROWTH_FIELDS, PRICE_FIELDS, Scenario, field_value, parse_path
 from core.present import formatting as fmt
 from core.present.fields import generic, kind_of, stream_fields
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _frame(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """``pandas.DataFrame(...)``, importing pandas on first use (~0.2 s of a cold start)."""
+    import pandas as pd
+
+    return pd.DataFrame(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
 def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
     """One row per stream: kind, first-year revenue, share, revenue in the last month."""
     shares = stream_shares(p.stream_revenue)[0]
-    return pd.DataFrame({
+    return _frame({
         t("table.stream", lang): p.stream_names,
         t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
         t("table.year1", lang, currency=p.currency): p.stream_revenue[0, :, :YEAR].sum(axis=1).round(0),
@@ -170,7 +179,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
 
 def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per factor of a pillar: label, value, 0-100 score, weight, explanation."""
-    return pd.DataFrame({
+    return _frame({
         t("table.factor", lang): [t(f"factor.{f.key}", lang) for f in ps.factors],
         t("table.value", lang): [factor_value(f, currency, lang) for f in ps.factors],
         t("table.subscore", lang): [None if f.score is None else round(f.score) for f in ps.factors],
@@ -182,7 +191,7 @@ def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFra
 def weakest_table(card: Scorecard, currency: str, lang: str = "en", n: int = 5) -> pd.DataFrame:
     """The factors that cost the survival score most, with the points each costs."""
     rows = weakest(card, n)
-    return pd.DataFrame({
+    return _frame({
         t("table.pillar", lang): [t(f"pillar.{w.pillar}", lang) for w in rows],
         t("table.factor", lang): [t(f"factor.{w.factor.key}", lang) for w in rows],
         t("table.value", lang): [factor_value(w.factor, currency, lang) for w in rows],
@@ -200,7 +209,7 @@ def moves_table(effects: list[MoveEffect], pillar: str | None, lang: str = "en")
         columns[label] = [round(e.pillar_deltas[pillar], 1) for e in effects]
     columns[t("table.survival_delta", lang)] = [round(e.survival_delta, 1) for e in effects]
     columns[t("table.runway_delta", lang)] = [round(e.runway_delta, 1) for e in effects]
-    return pd.DataFrame(columns)
+    return _frame(columns)
 
 
 def pillar_kpis(card: Scorecard, lang: str = "en") -> list[Kpi]:
@@ -305,7 +314,7 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
         return t(f"stress.{combo[0]}", lang) if len(combo) == 1 else t("stress.all", lang)
 
     month = scenario.risk.survival_month
-    return pd.DataFrame({
+    return _frame({
         t("table.stress", lang): [name(r.stresses) for r in rows],
         t("table.median_runway", lang): [r.median_runway for r in rows],
         t("table.survival_at", lang, month=month): [round(100 * r.survival, 1) for r in rows],
@@ -316,7 +325,7 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
 
 def rounds_frame(r: RiskResult, lang: str = "en") -> pd.DataFrame:
     """Each planned round: chance it closes, is needed, and is needed before it arrives."""
-    return pd.DataFrame({
+    return _frame({
         t("table.round", lang): [o.name for o in r.rounds],
         t("table.planned_month", lang): [o.planned_month for o in r.rounds],
         t("table.closes", lang): [round(100 * o.closes, 1) for o in r.rounds],
@@ -393,7 +402,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
                                 c.scenario.company.currency if same else None, lang)
             cells.append(f"{text} ({change})" if change not in ("—", "") else text)
         table[c.label] = cells
-    return pd.DataFrame(table)
+    return _frame(table)
 
 
 # --- pricing lab ------------------------------------------------------------------
@@ -401,7 +410,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
 
 def tier_table(result: TierResult, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per plan: its price per month ("not offered" when nobody picks it), share, sign-ups."""
-    return pd.DataFrame({
+    return _frame({
         t("pricing.tier.plan", lang): [tier.name for tier in result.tiers],
         t("pricing.tier.price", lang, currency=currency): [
             fmt.price(float(price), currency, lang) if offered else t("pricing.tier.not_offered", lang)
@@ -423,7 +432,7 @@ def price_table(result: PriceResult, currency: str, unit: str, timing: str, lang
                 fmt.money(c.npv[0], currency, lang), f"{c.runway[0]:.1f}"]
 
     rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
-    return pd.DataFrame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
+    return _frame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
                         index=rows)
 
 
@@ -485,7 +494,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
         rows.append((t("assume.section.funding", lang), funding_round.name, t(
             "assume.round", lang, kind=field_text("funding.kind", funding_round.kind, cur, lang),
             amount=fmt.money(funding_round.amount, cur, lang), month=funding_round.month) + pre))
-    return pd.DataFrame(rows, columns=[t(f"assume.col.{c}", lang) for c in ("section", "item", "value")])
+    return _frame(rows, columns=[t(f"assume.col.{c}", lang) for c in ("section", "item", "value")])
 
 
 MONTHLY_COLUMNS = ("revenue", "cost_of_revenue", "gross_profit", "opex_total", "ebitda", "funding_in", "net_burn", "cash")
@@ -500,4 +509,4 @@ def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFram
         cols[t(f"table.{name}", lang)] = [fmt.money(v, currency, lang) for v in getattr(p, name)[0]]
     cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
     cols[t("table.headcount", lang)] = [f"{v:,.1f}" for v in p.headcount[0]]
-    return pd.DataFrame(cols)
+    return _frame(cols)

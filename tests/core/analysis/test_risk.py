@@ -46,6 +46,9 @@ def test_each_distribution_matches_its_textbook_inverse_cdf():
     expected = np.where(u < (c - a) / (b - a), a + np.sqrt(u * (b - a) * (c - a)), b - np.sqrt((1 - u) * (b - a) * (b - c)))
     np.testing.assert_allclose(ppf(triangular(a, c, b), z), expected)
     np.testing.assert_allclose(ppf(triangular(4.0, 4.0, 4.0), z), 4.0)  # a point
+    for low, mode, high in ((1.0, 2.0, 5.0), (0.0, 0.0, 3.0), (0.0, 3.0, 3.0), (-2.0, 1.0, 1.5)):  # modes at the ends too
+        np.testing.assert_allclose(ppf(triangular(low, mode, high), z),
+                                   stats.triang.ppf(u, (mode - low) / (high - low), loc=low, scale=high - low), rtol=1e-12)
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -777,3 +780,41 @@ def test_a_request_over_the_work_budget_is_refused_with_the_paths_that_would_fit
     check_work(big, fits)                                           # ... which is allowed
     with pytest.raises(ScenarioError, match=r"risk\.paths"):
         tornado(big)                                                # 2,000 paths, but once per input end
+
+
+# --- one pass for every tornado metric; the stress table's base row; display-only fields ------------------------------
+
+
+def test_one_sensitivity_pass_gives_the_tornado_of_every_metric_and_any_survival_month():
+    s = replace_fields(load_scenario("sample_data/company_b_data_assistant.yaml"), {"risk.survival_month": 12})
+    once = risk.sensitivity(s, paths=300, stresses=("gpu_50",))
+    for metric in ("runway", "npv", "survival"):
+        base, bars = tornado(s, metric, paths=300, stresses=("gpu_50",))
+        again, same = once.tornado(metric, 12)
+        assert again == pytest.approx(base) and [b.key for b in same] == [b.key for b in bars]
+        for a, b in zip(same, bars, strict=True):
+            assert (a.low, a.high) == pytest.approx((b.low, b.high))
+            assert (a.metric_low, a.metric_high) == pytest.approx((b.metric_low, b.metric_high))
+    at30 = tornado(replace_fields(s, {"risk.survival_month": 30}), "survival", paths=300, stresses=("gpu_50",))
+    assert once.tornado("survival", 30)[0] == pytest.approx(at30[0])
+
+
+def test_the_stress_table_reuses_a_base_simulation_it_is_given():
+    s = replace_fields(load_scenario("sample_data/company_b_data_assistant.yaml"), {"risk.paths": 1000})
+    base = simulate(s)
+    given_base = stress_table(s, ("delay_6", "gpu_50"), base=base)
+    for a, b in zip(given_base, stress_table(s, ("delay_6", "gpu_50")), strict=True):
+        assert a.stresses == b.stresses
+        assert (a.median_runway, a.survival, a.runway_change, a.survival_change) == pytest.approx(
+            (b.median_runway, b.survival, b.runway_change, b.survival_change))
+    assert risk.stress_rows(risk.stress_outcomes(s, ("gpu_50",)), 18) == stress_table(s, ("gpu_50",))
+    with pytest.raises(ValueError, match="400 paths and seed 2026, not 1000"):
+        stress_table(s, ("gpu_50",), base=simulate(s, paths=400))
+
+
+def test_simulation_inputs_drop_only_what_no_simulation_reads():
+    s = load_scenario("sample_data/company_b_data_assistant.yaml")
+    shown = replace_fields(s, {"risk.survival_month": 30, "strategy.pillar_weights.market": 7.0})
+    assert risk.simulation_inputs(shown).model_dump_json() == risk.simulation_inputs(s).model_dump_json()
+    assert risk.simulation_inputs(replace_fields(s, {"risk.seed": 9})) != risk.simulation_inputs(s)
+    np.testing.assert_array_equal(simulate(risk.simulation_inputs(shown), paths=300).runway, simulate(shown, paths=300).runway)

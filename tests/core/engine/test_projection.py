@@ -1,3 +1,4 @@
+import dataclasses
 import math
 from datetime import date
 
@@ -7,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from core.analysis.metrics import runway_months
-from core.engine.projection import project
+from core.engine.projection import _Clock, project
 from core.engine.reference import reference_breakdown, reference_project
 from core.model import field_bounds, load_scenario, parse_scenario
 from tests.scenarios import budget, scenarios, three_path_draws
@@ -449,8 +450,8 @@ def drawable_inputs(s):
     return keys
 
 
-def test_every_input_can_be_drawn_per_path_and_each_path_matches_the_reference():
-    s = every_kind(37)
+def every_input_drawn(s):
+    """Three paths drawing every input the engine reads, each inside its field's bounds."""
     factors = np.array([0.6, 1.0, 1.3])
     draws = {}
     for key in drawable_inputs(s):
@@ -463,7 +464,60 @@ def test_every_input_can_be_drawn_per_path_and_each_path_matches_the_reference()
             values = base * factors + (factors - 1) * 0.01      # inputs at 0 move too
         lo, hi = field_bounds(s, key)
         draws[key] = np.clip(values, lo, hi)
+    return draws
+
+
+def test_every_input_can_be_drawn_per_path_and_each_path_matches_the_reference():
+    s = every_kind(37)
+    draws = every_input_drawn(s)
     p = project(s, draws)                       # names every input: none is left unused (KeyError otherwise)
     for i in range(3):
         assert_matches_breakdown(p, s, {k: float(v[i]) for k, v in draws.items()}, path=i)
     assert not np.allclose(p.cash[0], p.cash[2])
+
+
+# --- chunks, broadcast lines and powers ------------------------------------------------------------------------------
+
+
+def test_a_line_no_drawn_input_reaches_is_one_broadcast_row():
+    s = every_kind(37)
+    draws = {k: np.repeat(v, 3) for k, v in every_input_drawn(s).items() if not k.startswith("opex.team")}
+    p = project(s, draws)
+    assert p.headcount.shape == (9, 37) and p.headcount.strides[0] == 0
+    assert p.cash.strides[0] != 0
+    for i in range(9):  # every path still matches the oracle
+        assert_matches_breakdown(p, s, {k: float(v[i]) for k, v in draws.items()}, path=i)
+
+
+def test_stream_and_round_blocks_stack_their_lines_and_nothing_is_writable():
+    s = every_kind(24)
+    p = project(s, {"streams[1].volume_growth_monthly": np.array([0.0, 0.05])})
+    assert p.stream_revenue.shape == p.stream_units.shape == (2, len(s.streams), 24)
+    for i, (revenue, units) in enumerate(zip(p.revenue_by_stream, p.units_by_stream, strict=True)):
+        np.testing.assert_array_equal(p.stream_revenue[:, i], revenue)
+        np.testing.assert_array_equal(p.stream_units[:, i], units)
+    assert p.round_flows.shape == (2, len(s.funding), 24)
+    for k, flow in enumerate(p.flows_by_round):
+        np.testing.assert_array_equal(p.round_flows[:, k], flow)
+    arrays = [(f.name, getattr(p, f.name)) for f in dataclasses.fields(p)]
+    arrays += [(f"{name}.{k}", a) for name, d in arrays if isinstance(d, dict) for k, a in d.items()]
+    arrays += [(f"{name}[{i}]", a) for name, row in arrays if isinstance(row, tuple) for i, a in enumerate(row)]
+    for name, a in arrays:
+        assert not isinstance(a, np.ndarray) or not a.flags.writeable, name
+    assert not project(s).cash.flags.writeable
+
+
+@given(step=st.floats(0.0, 2.0), months=st.integers(1, 130))
+@budget(40)
+def test_powers_by_doubling_are_the_elementwise_powers(step, months):
+    clock = _Clock(3, months)
+    steps = np.array([[step], [1.0], [step / 2]])
+    np.testing.assert_allclose(clock.powers(steps), steps ** clock.t, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(clock.powers(step), step ** clock.t, rtol=1e-12, atol=1e-300)
+
+
+def test_a_block_of_broadcast_rows_stays_one_broadcast_row():
+    s = every_kind(24)
+    p = project(s, {"company.starting_cash": np.array([1.0, 2.0, 3.0])})     # no stream line varies by path
+    assert p.stream_revenue.shape == (3, len(s.streams), 24) and p.stream_revenue.strides[0] == 0
+    np.testing.assert_array_equal(p.stream_revenue[2], project(s).stream_revenue[0])

@@ -121,7 +121,24 @@ def test_risk_charts_show_bands_the_median_the_zero_line_and_odds_in_percent(win
     survival = charts.survival_curve(risk, p, 18)
     assert survival.data[0].y[0] == pytest.approx(100) and tuple(survival.layout.yaxis.range) == (0, 105)
     assert "month-end flows" in charts.npv_histogram(risk, "USD", timing="end").layout.xaxis.title.text
-    assert len(charts.runway_histogram(risk).data[0].x) == risk.paths
+    runway = charts.runway_histogram(risk).data[0]                 # binned here: one bar per month of runway
+    assert runway.type == "bar" and sum(runway.y) == risk.paths
+    lows = np.rint(np.asarray(runway.x)).astype(int)
+    np.testing.assert_array_equal(runway.y, np.bincount(risk.runway)[lows])
+    np.testing.assert_allclose(runway.width, 1.0)
+
+
+def test_histograms_ship_bins_not_paths():
+    big = simulate(replace_fields(WINTER, {"risk.paths": 20_000}))
+    npv = charts.npv_histogram(big, "USD", timing="end")
+    bars = npv.data[0]
+    assert sum(bars.y) == big.paths and len(bars.x) <= charts.MAX_BINS
+    edges = np.asarray(bars.customdata)
+    assert edges[0, 0] == pytest.approx(big.npv.min()) and edges[-1, 1] == pytest.approx(big.npv.max())
+    np.testing.assert_allclose(edges[1:, 0], edges[:-1, 1])                  # adjacent bins
+    assert len(npv.to_json()) < 20_000                                       # not 20,000 samples
+    flat = charts._histogram(np.full(50, 7.0), "t", "x", "en")               # one value: one bin holding all of it
+    assert sum(flat.data[0].y) == 50
 
 
 def test_tornado_has_a_low_and_a_high_bar_per_input_around_the_base():
@@ -140,6 +157,9 @@ def test_price_response_has_four_panels_with_today_and_the_optimum_marked():
     assert len(panels) == 4
     np.testing.assert_allclose(panels[3].y, curve.npv)
     assert len(fig.layout.shapes) == 4 * 3                      # today, optimum and floor in every panel
+    by_panel = {(shape.xref, shape.yref, shape.x0) for shape in fig.layout.shapes}
+    assert by_panel == {(f"x{n}".replace("x1", "x"), f"y{n} domain".replace("y1 ", "y "), price)
+                        for n in range(1, 5) for price in (1.5, 1.15, 0.43)}
     assert {a.text for a in fig.layout.annotations} >= {"NPV (month-end flows)"}
     assert [tr.name for tr in fig.data if tr.x[0] is None] == ["Today: $1.50", "Optimal: $1.15", "Unit cost: $0.43"]
 
@@ -149,6 +169,10 @@ def test_van_westendorp_draws_four_curves_in_percent_and_its_points():
     fig = charts.van_westendorp(result)
     assert len(fig.data) == 4 and max(max(tr.y) for tr in fig.data) <= 100
     assert {a.text.split()[0] for a in fig.layout.annotations} == {"PMC", "PME", "OPP", "IPP"}
+    lines = {s.x0 for s in fig.layout.shapes if s.type == "line"}
+    for note in fig.layout.annotations:                          # each label sits on its line, at the top
+        key = note.text.split()[0].lower()
+        assert note.x == getattr(result, key) in lines and note.y == 1 and note.yref == "y domain"
 
 
 def test_comparison_charts_have_a_series_per_scenario(winter, risk):

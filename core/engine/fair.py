@@ -1,0 +1,142 @@
+"""A fair naive loop: the benchmark yardstick for :func:`core.engine.projection.project`.
+
+What a careful programmer writes without numpy: plain Python floats, every input read once
+per path (hoisted out of the month loop), growth as running products, no per-month dict or
+f-string lookups. :mod:`core.engine.reference` stays the readable oracle for the tests; it
+re-reads every input every month and is several times slower, so it flatters the engine.
+Returns the same monthly totals as :func:`core.engine.reference.reference_project`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from core.engine.reference import _volume_factor
+from core.model import Scenario, SubscriptionStream
+
+FUNCTIONS = ("rd", "sales", "ga", "ops")
+TOTALS = ("revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "net_burn", "funding_in", "cash",
+          "customers", "mrr", "headcount", "tokens", "arr", "gross_profit", "new_customers", "churned_customers",
+          "cost_per_million_tokens")
+
+
+def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> dict[str, list[float]]:
+    """One path; ``draws`` maps field paths to one value. Returns the monthly lists named in :data:`TOTALS`."""
+    d = draws or {}
+    horizon = scenario.settings.horizon_months
+
+    def get(path: str, value: float) -> float:
+        return float(d.get(path, value))
+
+    # per stream: [kind is subscription, units or customers, growth step, price, price step, tokens per unit,
+    # unit cost, delivery share, recurring, signups, signup step, retention, trial lag, conversion, cac]
+    streams = []
+    for i, s in enumerate(scenario.streams):
+        pre = f"streams[{i}]"
+
+        def term(role: str, s=s, pre=pre) -> float:
+            fields, value = s.TERMS.get(role, ((), 0.0))
+            for f in fields:
+                value *= get(f"{pre}.{f}", getattr(s, f))
+            return value
+
+        response = _volume_factor(s, get(f"{pre}.{s.PRICE}", s.price_value())) if s.PRICE else 1.0
+        price_step = (1 + term("price_growth")) * (1 - term("price_decline")) ** (1 / 12)
+        row = [False, response * term("quantity"), 1 + term("growth"), term("price"), price_step, term("tokens"),
+               term("unit_cost"), term("delivery_share"), s.RECURRING, 0.0, 1.0, 1.0, -1, 1.0, 0.0]
+        if isinstance(s, SubscriptionStream):
+            row[0] = True
+            row[1] = response * get(f"{pre}.starting_customers", s.starting_customers)
+            row[9] = response * get(f"{pre}.new_customers_per_month", s.new_customers_per_month)
+            row[10] = 1 + get(f"{pre}.new_customer_growth_monthly", s.new_customer_growth_monthly)
+            row[11] = 1 - get(f"{pre}.churn_monthly", s.churn_monthly)
+            if s.trial is not None:
+                row[12], row[13] = s.trial.months, get(f"{pre}.trial.conversion", s.trial.conversion)
+            row[14] = get(f"{pre}.cac_per_customer", s.cac_per_customer)
+        streams.append(row)
+    signups_seen: list[list[float]] = [[] for _ in streams]
+
+    ai = scenario.ai_costs
+    if ai.gpu_price_per_hour is not None:
+        mtok_cost = get("ai_costs.gpu_price_per_hour", ai.gpu_price_per_hour) / (
+            3600 * get("ai_costs.tokens_per_second", ai.tokens_per_second or 0.0)) * 1e6
+    else:
+        mtok_cost = get("ai_costs.cost_per_million_tokens", ai.million_token_cost)
+    mtok_step = (1 - get("ai_costs.cost_decline_yearly", ai.cost_decline_yearly)) ** (1 / 12)
+    hosting = get("ai_costs.hosting_per_month", ai.hosting_per_month)
+    support = get("ai_costs.support_share_of_revenue", ai.support_share_of_revenue)
+
+    ox = scenario.opex
+    salary_step = 1 + get("opex.salary_growth_yearly", ox.salary_growth_yearly)
+    roles = [(round(get(f"opex.team[{j}].start_month", r.start_month)), math.inf if r.end_month is None else r.end_month,
+              get(f"opex.team[{j}].headcount", r.headcount), get(f"opex.team[{j}].cost_per_head_month", r.cost_per_head_month))
+             for j, r in enumerate(ox.team)]
+    fixed_opex = (get("opex.marketing_per_month", ox.marketing_per_month) + get("opex.general_admin_per_month", ox.general_admin_per_month)
+                  + get("opex.other_per_month", ox.other_per_month))
+    one_off = [0.0] * horizon
+    for j, c in enumerate(ox.one_off_costs):
+        month = round(get(f"opex.one_off_costs[{j}].month", c.month))
+        if 0 <= month < horizon:
+            one_off[month] += get(f"opex.one_off_costs[{j}].cost", c.cost)
+    funding_in, service = [0.0] * horizon, [0.0] * horizon
+    for k, rd in enumerate(scenario.funding):
+        month, amount = round(get(f"funding[{k}].month", rd.month)), get(f"funding[{k}].amount", rd.amount)
+        if 0 <= month < horizon:
+            funding_in[month] += amount
+        if rd.kind == "debt":
+            end = month + rd.term_months if rd.term_months is not None else horizon
+            interest = amount * get(f"funding[{k}].interest_rate_yearly", rd.interest_rate_yearly) / 12
+            for t in range(max(month + 1, 0), min(end + 1, horizon)):
+                service[t] += interest
+            if rd.term_months is not None and 0 <= end < horizon:
+                service[end] += amount
+
+    months: list[tuple[float, ...]] = []
+    cash = get("company.starting_cash", scenario.company.starting_cash)
+    raise_factor = 1.0
+    for t in range(horizon):
+        revenue = recurring = tokens = delivery = cac = customers = new_total = churned = 0.0
+        for row, seen in zip(streams, signups_seen, strict=True):
+            units = row[1]
+            trialing = 0.0
+            if row[0]:
+                signups = row[9]
+                row[9] = signups * row[10]
+                lag = row[12]
+                if lag < 0:
+                    new_paid = signups
+                else:
+                    seen.append(signups)
+                    new_paid = row[13] * seen[t - lag] if t >= lag else 0.0
+                    trialing = sum(seen[max(0, t - lag + 1):]) if lag > 0 else 0.0
+                churned += units * (1 - row[11])
+                units = row[1] = units * row[11] + new_paid
+                new_total += new_paid
+                customers += units
+                cac += new_paid * row[14]
+            else:
+                row[1] = units * row[2]
+            rev = units * row[3]
+            row[3] *= row[4]
+            revenue += rev
+            if row[8]:
+                recurring += rev
+            tokens += (units + trialing) * row[5]
+            delivery += units * row[6] + rev * row[7]
+        if t and t % 12 == 0:
+            raise_factor *= salary_step
+        payroll = heads = 0.0
+        for start, stop, count, cost in roles:
+            if start <= t < stop:
+                heads += count
+                payroll += count * cost * raise_factor
+        cost_of_revenue = tokens * mtok_cost + hosting + revenue * support + delivery
+        opex_total = payroll + one_off[t] + fixed_opex + cac
+        gross_profit = revenue - cost_of_revenue
+        ebitda = gross_profit - opex_total
+        net_burn = service[t] - ebitda
+        cash += funding_in[t] - net_burn
+        months.append((revenue, cost_of_revenue, opex_total, ebitda, service[t], net_burn, funding_in[t], cash, customers,
+                       recurring, heads, tokens, 12 * recurring, gross_profit, new_total, churned, mtok_cost))
+        mtok_cost *= mtok_step
+    return {key: list(column) for key, column in zip(TOTALS, zip(*months, strict=True), strict=True)}
