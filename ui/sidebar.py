@@ -91,9 +91,9 @@ def sidebar_footer(slot: DeltaGenerator) -> None:
         stem = file_stem(scenario)
         st.caption(t("sidebar.download_title", lang()))
         left, middle, right = st.columns(3)
-        left.download_button("YAML", dumps_scenario(scenario), file_name=f"{stem}.yaml", mime="application/x-yaml",
-                             key="download.yaml", help=t("sidebar.download", lang()))
-        middle.download_button("JSON", dumps_scenario(scenario, "json"), file_name=f"{stem}.json",
+        left.download_button("YAML", functools.partial(dumps_scenario, scenario), file_name=f"{stem}.yaml",  # on click
+                             mime="application/x-yaml", key="download.yaml", help=t("sidebar.download", lang()))
+        middle.download_button("JSON", functools.partial(dumps_scenario, scenario, "json"), file_name=f"{stem}.json",
                                mime="application/json", key="download.json", help=t("sidebar.download", lang()))
         language = lang()
         right.download_button("Excel", lambda: workbook(scenario, language), file_name=f"{stem}.xlsx", key="download.xlsx",

@@ -157,6 +157,28 @@ def test_lever_positions_survive_another_page_and_are_flagged_as_unapplied(app):
     assert not app.sidebar.warning
 
 
+def test_display_only_changes_on_the_risk_lab_rerun_no_monte_carlo(app, monkeypatch):
+    import ui.cached
+
+    calls = []
+    for name in ("simulate", "sensitivity", "stress_outcomes"):
+        real = getattr(ui.cached, name)
+        monkeypatch.setattr(ui.cached, name, lambda *a, real=real, name=name, **k: calls.append(name) or real(*a, **k))
+    app.switch_page("views/risk.py").run()
+    first = sorted(calls)
+    assert first == ["sensitivity", "simulate", "stress_outcomes"]     # one of each: the stress base reuses simulate
+    app.slider(key=w(app, "input.risk.survival_month")).set_value(12).run()
+    assert app.session_state["scenario"].risk.survival_month == 12
+    assert metric(app, "Cash at month 12").endswith("%")                # the cards read the new month at once
+    app.selectbox(key=w(app, "lever.metric")).set_value("npv").run()
+    app.switch_page("views/strategy.py").run()
+    app.slider(key=w(app, "input.strategy.pillar_weights.funds")).set_value(5.0).run()
+    app.switch_page("views/risk.py").run()
+    assert sorted(calls) == first and not app.exception                # survival month, metric, weights: cache hits
+    app.slider(key=w(app, "input.risk.correlation")).set_value(-0.8).run()
+    assert sorted(calls) == sorted(first * 2)                          # an input of the simulation: one re-run each
+
+
 def test_revenue_page_shows_concentration_and_a_row_per_stream(app):
     app.switch_page("views/revenue.py").run()
     assert metric(app, "Revenue concentration (HHI)") == "0.62"
