@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test test-explore lint bench browser postgres mutation clean
+.PHONY: run test test-explore lint bench bench-browser browser postgres mutation clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ bench: $(RUNTIME)
 	$(PY) -m bench.risk
 	$(PY) -m bench.pricing
 	$(PY) -m bench.editor
+	$(PY) -m bench.charts
+	$(PY) -m bench.imports
+	$(PY) -m bench.pages
+
+# Slider-to-chart in Chromium (BENCHMARKS.md, "Pages").
+bench-browser: $(DEV) browser
+	$(PY) -m bench.browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
