@@ -157,7 +157,8 @@ def factor_scores(ps: PillarScore, *, lang: str = "en") -> go.Figure:
         textposition="outside", cliponaxis=False,
     ))
     fig.update_layout(title=t("chart.factors.title", lang, pillar=t(f"pillar.{ps.key}", lang)),
-                      xaxis={"title": t("chart.factors.x", lang), "range": [0, 100]},
+                      xaxis={"title": t("chart.factors.x", lang), "range": [0, 112],  # room for the label of a 100
+                             "tickvals": list(range(0, 101, 20))},
                       yaxis={"autorange": "reversed"})
     return fig
 
@@ -175,7 +176,8 @@ def serving_cost(p: Projection, *, lang: str = "en") -> go.Figure:
     fig.add_scatter(x=dates, y=share, name=t("chart.serving.share", lang), line={"color": PALETTE[1], "dash": "dot"},
                     secondary_y=True)
     fig = _layout(fig, t("chart.serving.title", lang, currency=cur), t("chart.serving.per_token", lang, currency=cur), lang)
-    fig.update_yaxes(title_text=t("chart.serving.y2", lang), secondary_y=True, rangemode="tozero")
+    fig.update_yaxes(title_text=t("chart.serving.y2", lang), secondary_y=True, rangemode="tozero", showgrid=False,
+                     ticksuffix="%", nticks=6)  # its own round ticks, without a second grid across the first
     fig.update_yaxes(rangemode="tozero", secondary_y=False)
     return fig
 
@@ -346,12 +348,13 @@ def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go
 def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
     """Year-1 revenue by stream kind, one stacked bar per scenario."""
     fig = _figure()
-    labels = [label for label, _ in items]
+    labels = [label.replace(": ", ":<br>", 1) for label, _ in items]  # two short lines, never tilted into the legend
     kinds = sorted({k for _, p in items for k in p.stream_kinds})
     for n, kind in enumerate(kinds):
         values = [sum(p.stream_revenue[0, i, :YEAR].sum() for i, k in enumerate(p.stream_kinds) if k == kind) for _, p in items]
         fig.add_bar(x=labels, y=values, name=t(f"kind.{kind}", lang), marker_color=PALETTE[n % len(PALETTE)])
-    fig.update_layout(barmode="stack", title=t("chart.compare.revenue", lang), yaxis_title=t("chart.compare.revenue_y", lang))
+    fig.update_layout(barmode="stack", title=t("chart.compare.revenue", lang), yaxis_title=t("chart.compare.revenue_y", lang),
+                      xaxis={"tickangle": 0, "automargin": True})
     return fig
 
 
