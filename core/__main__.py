@@ -1,4 +1,4 @@
-"""Command line: ``python -m core project|score|validate FILE``."""
+"""Command line: ``python -m core project|score|validate FILE`` and ``python -m core actuals SCENARIO ACTUALS``."""
 
 from __future__ import annotations
 
@@ -103,6 +103,57 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_actuals(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from core.analysis.actuals import before_after, filled, recurring_streams, reforecast, trailing, variance
+    from core.present.actuals import fits_table, trailing_kpis, variance_summary
+    from core.storage.actuals_files import read_actuals
+
+    scenario = _load(args.scenario)
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    path = Path(args.actuals)
+    try:
+        actuals = read_actuals(path.name, path.read_bytes(), scenario, today)
+    except FileNotFoundError:
+        print(f"{path}: no such file", file=sys.stderr)
+        return EXIT_INVALID
+    except ScenarioError as exc:
+        print(f"{path}: invalid actuals", file=sys.stderr)
+        for line in exc.errors:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_INVALID
+    cur = scenario.company.currency
+    v = variance(scenario, actuals)
+    print(f"{scenario.company.name}: {len(actuals.months)} months of actuals, {actuals.first:%Y-%m} to {actuals.last:%Y-%m}")
+    print(variance_summary(v, cur).to_string(index=False))
+    gap = v.cash_gap
+    print(f"\nCash gap at {actuals.last:%Y-%m}: " + ("not reported" if gap is None else f"{gap:+,.0f} {cur}")
+          + f"; explained by the reported lines: {v.explained:+,.0f} {cur}")
+    for key, effect in sorted(v.drivers.items(), key=lambda item: -abs(item[1])):
+        print(f"  {key:<32} {effect:+,.0f}")
+    for kpi in trailing_kpis(trailing(filled(v), v.actual_cash if v.actual_cash is not None else v.plan_cash,
+                                      recurring_streams(scenario)),
+                             trailing({k: plan for k, (plan, _) in v.lines.items()}, v.plan_cash,
+                                      recurring_streams(scenario)), cur):
+        print(f"  {kpi.label:<40} {kpi.value}  ({kpi.note})")
+    try:
+        forecast = reforecast(scenario, actuals, recalibrate=args.recalibrate, window=args.window)
+    except ValueError as exc:
+        print(f"\nNo re-forecast: {exc}")
+        return 0
+    before, after = before_after(scenario, forecast)
+    print(f"\nRe-forecast from {forecast.scenario.company.start_date:%Y-%m}, cash {forecast.cash:,.0f} {cur}"
+          + (" (recalibrated)" if args.recalibrate else ""))
+    if forecast.fits:
+        print(fits_table(forecast.fits).to_string(index=False))
+    for label, s in (("plan", before), ("re-forecast", after)):
+        zero = "never" if s.zero_cash_date is None else f"{s.zero_cash_date:%Y-%m}"
+        print(f"  {label:<12} zero cash {zero}, default alive {'yes' if s.default_alive else 'no'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core", description="Winterproof's model from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +168,13 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="check a scenario file; print every error with its field path, exit 2 if invalid")
     v.add_argument("file", help="scenario file (.yaml, .yml or .json)")
     v.set_defaults(func=cmd_validate)
+    a = sub.add_parser("actuals", help="compare monthly actuals (.csv or .xlsx) with the plan and re-forecast from them")
+    a.add_argument("scenario", help="scenario file (.yaml, .yml or .json)")
+    a.add_argument("actuals", help="actuals file (.csv or .xlsx; columns as in the app's template)")
+    a.add_argument("--recalibrate", action="store_true", help="refit each stream's level and growth on the actuals")
+    a.add_argument("--window", type=int, default=6, help="months the recalibration reads (default: 6)")
+    a.add_argument("--today", help="the current date, YYYY-MM-DD (default: today); no actual may come after its month")
+    a.set_defaults(func=cmd_actuals)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -94,3 +94,22 @@ def test_a_company_without_revenue_gets_labels_not_nan(tmp_path, capsys):
     metrics = json.loads(capsys.readouterr().out)["metrics"]
     assert (metrics["burn_multiple"], metrics["burn_multiple_state"]) == (None, "no_arr_added")
     assert metrics["rule_of_40"] is None and metrics["irr"]["status"] == "none"
+
+
+def test_actuals_prints_the_variance_its_drivers_and_the_re_forecast(tmp_path):
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text("month,revenue: Analyst seats,payroll,ending_cash\n2026-01,85000,170000,2820000\n"
+                       "2026-02,90000,171000,2650000\n2026-03,94000,172000,2490000\n")
+    out = run("actuals", "sample_data/company_b_data_assistant.yaml", str(actuals), "--today", "2026-12-02",
+              "--recalibrate")
+    assert out.returncode == 0, out.stderr
+    assert "3 months of actuals, 2026-01 to 2026-03" in out.stdout
+    assert "Revenue: Analyst seats" in out.stdout and "Cash gap at 2026-03:" in out.stdout
+    assert "Re-forecast from 2026-04, cash 2,490,000 USD (recalibrated)" in out.stdout
+
+
+def test_actuals_from_the_future_are_refused_with_the_month_and_exit_2(tmp_path):
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text("month,payroll\n2026-12,1\n2027-01,1\n")
+    out = run("actuals", "sample_data/company_b_data_assistant.yaml", str(actuals), "--today", "2026-12-02")
+    assert out.returncode == 2 and "2027-01: after this month (2026-12)" in out.stderr

@@ -16,7 +16,9 @@ Session keys (all of them, for every page):
   (another page and back) together with the scenario they apply to (see :func:`kept_slider`).
 - ``editor.*`` / ``edit.*``: the Build page's draft and its widgets (see :mod:`ui.editor`), also
   cleared when a new scenario is loaded; ``build.*``: that page's own pickers and buttons.
-- ``pricing.*``, ``library.*``, ``share.*``, ``download.*``: buttons and pickers of those pages.
+- ``actuals``: the actuals imported on the Plan vs actuals page (or read from the library) for the current
+  scenario, dropped when another scenario is loaded.
+- ``pricing.*``, ``library.*``, ``share.*``, ``download.*``, ``actuals.*``: buttons and pickers of those pages.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ def set_scenario(scenario: Scenario, library: tuple[int, int, str] | None = None
     """
     st.session_state["scenario"] = scenario
     st.session_state["library"] = library
+    st.session_state.pop("actuals", None)  # another scenario's actuals (the Plan vs actuals page reloads saved ones)
     _renew_widgets()
     for key in [k for k in st.session_state if str(k).startswith(("editor.", "edit."))]:
         del st.session_state[key]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
+from core.analysis.actuals import filled, recurring_streams, trailing, variance
 from core.i18n import t
-from core.model import Scenario, ScenarioError
+from core.model import Actuals, Scenario, ScenarioError, check_actuals
 from core.present import charts
+from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.storage.store import StoreError
 from ui.cached import projection, risk, risk_tornado, scorecard, store, summary, workbook
@@ -24,6 +28,24 @@ def share_link(token: str) -> str:
     """The full address of a share link on this server."""
     base = (st.context.url or "").split("?")[0]
     return f"{base}?share={token}"
+
+
+def _plan_vs_actual(scenario: Scenario, actuals: Actuals) -> None:
+    """What happened against the plan, read-only: the lines, the cash gap's drivers, the trailing metrics."""
+    try:
+        check_actuals(actuals, scenario, date.today())
+    except ScenarioError:  # actuals of another plan (a re-forecast saved over it): not shown
+        return
+    cur = scenario.company.currency
+    v = variance(scenario, actuals, projection(scenario))
+    with st.expander(t("share.actuals", lang(), first=f"{actuals.first:%Y-%m}", last=f"{actuals.last:%Y-%m}"),
+                     expanded=True):
+        st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
+        chart(cash_waterfall(v, cur, lang()))
+        recurring = recurring_streams(scenario)
+        cash = v.actual_cash if v.actual_cash is not None else v.plan_cash + v.explained
+        kpi_cards(trailing_kpis(trailing(filled(v), cash, recurring),
+                                trailing({k: plan for k, (plan, _) in v.lines.items()}, v.plan_cash, recurring), cur, lang()))
 
 
 def _passcode_form(error: StoreError) -> None:
@@ -91,6 +113,8 @@ def shared_view(token: str) -> None:
             st.info(risk_summary(result, base, bars, "runway", scenario, (), lang()))
     if result is not None:
         chart(charts.cash_fan(result, p, lang=lang()))
+    if link.actuals is not None:
+        _plan_vs_actual(scenario, link.actuals)
     with st.expander(t("share.assumptions", lang()), expanded=True):
         st.dataframe(assumptions_table(scenario, lang()), hide_index=True, width="stretch")
     with st.expander(t("share.monthly", lang())):

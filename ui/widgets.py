@@ -13,11 +13,11 @@ STYLE = """<style>
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
 /* on a phone, KPI cards in a compact two-column grid rather than one long column */
 @media (max-width: 640px) {
-  div[class*="st-key-kpis-"] [data-testid="stHorizontalBlock"] { flex-direction: row !important; flex-wrap: wrap !important;
-    row-gap: 0.5rem; }
-  div[class*="st-key-kpis-"] [data-testid="stColumn"] { flex: 1 1 40% !important; width: 40% !important;
-    min-width: 40% !important; }
-  div[class*="st-key-kpis-"] [data-testid="stMetricValue"] { font-size: 1.35rem !important; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-direction: row !important; flex-wrap: wrap !important; row-gap: 0.5rem; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex: 1 1 40% !important; width: 40% !important; min-width: 40% !important; }
+  [data-testid="stMetricValue"] { font-size: 1.35rem !important; }
 }
 </style>"""
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
@@ -33,13 +33,12 @@ def style() -> None:
 
 def kpi_cards(kpis: list[Kpi], per_row: int = 4) -> None:
     """Metric cards, ``per_row`` to a row (two to a row on a phone), with their note as a caption."""
-    with st.container(key=f"kpis-{per_row}-{'-'.join(k.key for k in kpis)}"):
-        for start in range(0, len(kpis), per_row):
-            for col, kpi in zip(st.columns(per_row), kpis[start : start + per_row], strict=False):
-                with col:
-                    st.metric(kpi.label, kpi.value, help=kpi.help or None)
-                    if kpi.note:
-                        st.caption(kpi.note)
+    for start in range(0, len(kpis), per_row):
+        for col, kpi in zip(st.columns(per_row), kpis[start : start + per_row], strict=False):
+            with col:
+                st.metric(kpi.label, kpi.value, help=kpi.help or None)
+                if kpi.note:
+                    st.caption(kpi.note)
 
 
 FOLD_SIDEBAR = """<script>

@@ -3,6 +3,8 @@
 Everything a founder types in, validated and immutable; the names below are the public ones.
 """
 
+from core.model.actuals import LINES as ACTUAL_LINES
+from core.model.actuals import ActualMonth, Actuals, check_actuals, months_between
 from core.model.base import (
     MAX_ALIASES,
     MAX_FILE_BYTES,
@@ -69,6 +71,7 @@ from core.model.uncertainty import (
 )
 
 __all__ = [
+    "ACTUAL_LINES",
     "DISTRIBUTION_KINDS",
     "FACTORS",
     "GROWTH_FIELDS",
@@ -83,6 +86,8 @@ __all__ = [
     "STREAM_KINDS",
     "UNDO_DEPTH",
     "AICosts",
+    "ActualMonth",
+    "Actuals",
     "AdvertisingStream",
     "Bound",
     "Company",
@@ -130,12 +135,14 @@ __all__ = [
     "Uniform",
     "UsageStream",
     "Weight",
+    "check_actuals",
     "dumps_scenario",
     "field_bounds",
     "field_value",
     "format_errors",
     "load_scenario",
     "loads_scenario",
+    "months_between",
     "new_stream",
     "parse_path",
     "parse_scenario",

@@ -63,9 +63,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.i18n import STRINGS, t
-from core.model import Scenario
+from core.model import Actuals, Scenario
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 NAME_LENGTH = 120
@@ -131,6 +131,15 @@ links_table = Table(
     Column("opens", Integer, nullable=False, server_default=text("0")),
     Column("last_opened_at", DateTime(timezone=True)),
 )
+actuals_table = Table(
+    "actuals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario_id", Integer, ForeignKey("scenarios.id"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("scenario_id", "number"),
+)
 version_table = Table(
     "schema_version", metadata,
     Column("version", Integer, primary_key=True),
@@ -170,12 +179,17 @@ def _links_for_recipients(conn: Connection) -> None:
     _add_columns(conn, links_table, ("label", "passcode_hash", "downloads", "opens", "last_opened_at"))
 
 
+def _actuals(conn: Connection) -> None:
+    """Version 4: a scenario's imported actuals, each import a numbered revision."""
+    metadata.create_all(conn, tables=[actuals_table])
+
+
 def _first(conn: Connection) -> None:
     """Version 1: scenarios, revisions and share links."""
     _v1.create_all(conn)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients, 4: _actuals}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
@@ -259,6 +273,8 @@ class ShareLink:
     last_opened_at: datetime | None = None
     note: str = ""
     """The founder's note on the scenario when the link was opened (plain text)."""
+    actuals: Actuals | None = None
+    """The scenario's latest actuals when the link was opened (the investor sees plan vs actual)."""
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and _aware(self.expires_at) > now
@@ -631,6 +647,8 @@ class Store:
             return None
         if row.passcode_hash is not None and (passcode is None or not _passcode_ok(passcode, row.passcode_hash)):
             raise StoreError("this link asks for a passcode", code="passcode")
+        latest = self._latest_actuals(row.scenario_id)
+        link = dataclasses.replace(link, actuals=None if latest is None else latest[1])
         if record:
             moment = now or _now()
             self._write(lambda conn: conn.execute(update(links_table).where(links_table.c.id == link.id)
@@ -658,6 +676,34 @@ class Store:
             rows = conn.execute(select(links_table).join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
                                 .where(revisions_table.c.scenario_id == scenario_id).order_by(links_table.c.id.desc())).all()
         return [_link(r) for r in rows]
+
+    # --- actuals ------------------------------------------------------------------------
+
+    def save_actuals(self, who: Identity, scenario_id: int, actuals: Actuals) -> int:
+        """Keep a new revision of the scenario's actuals (the earlier ones stay); its number. Editors only."""
+        body = actuals.model_dump_json()
+
+        def work(conn: Connection) -> int:
+            self._allow_scenario(conn, who, scenario_id, "editor")
+            number = (conn.execute(select(func.max(actuals_table.c.number))
+                                   .where(actuals_table.c.scenario_id == scenario_id)).scalar() or 0) + 1
+            conn.execute(insert(actuals_table).values(scenario_id=scenario_id, number=number, body=body, created_at=_now()))
+            return number
+
+        return self._write(work)
+
+    def actuals(self, who: Identity, scenario_id: int) -> tuple[int, Actuals] | None:
+        """The latest actuals of a scenario and their revision number, or None."""
+        with self.engine.connect() as conn:
+            self._allow_scenario(conn, who, scenario_id, "viewer")
+        return self._latest_actuals(scenario_id)
+
+    def _latest_actuals(self, scenario_id: int) -> tuple[int, Actuals] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(actuals_table.c.number, actuals_table.c.body)
+                               .where(actuals_table.c.scenario_id == scenario_id)
+                               .order_by(actuals_table.c.number.desc()).limit(1)).first()
+        return None if row is None else (row.number, Actuals.model_validate_json(row.body))
 
     # --- the founder's note ------------------------------------------------------------
 

@@ -532,6 +532,36 @@ def test_invalid_revoked_and_expired_links_get_the_same_polite_page(app, kind, m
     assert view.title[0].value == "This link does not open a scenario" and not view.metric
 
 
+def test_plan_vs_actuals_reads_the_saved_actuals_shows_the_variance_and_applies_the_re_forecast(app):
+    from core.model import Actuals
+
+    app.switch_page("views/actuals.py").run()
+    assert any(i.value.startswith("No actuals yet") for i in app.info)
+    winter = app.session_state["scenario"]
+    sid = saved_store().create(LOCAL, "Winter", winter).scenario_id
+    rows = [{"month": f"2026-0{m}-01", "payroll": 200_000.0 + 1_000 * m, "ending_cash": 3_000_000.0 - 250_000 * m}
+            for m in range(1, 7)]
+    saved_store().save_actuals(LOCAL, sid, Actuals.model_validate({"months": rows}))
+    app.switch_page("views/library.py").run()
+    app.button(key="library.open").click().run()
+    app.switch_page("views/actuals.py").run()
+    assert not app.exception
+    summary = app.dataframe[0].value
+    assert list(summary["Line"]) == ["Payroll", "Cash at month end"] and summary.iloc[1]["Actual"] == "$1.50M"
+    assert metric(app, "Net burn a month (last 3 months)").startswith("$")
+    app.toggle(key=w(app, "lever.actuals.recalibrate")).set_value(True).run()  # no revenue reported: nothing to fit
+    assert not app.exception
+    app.button(key="actuals.apply").click().run()
+    scenario = app.session_state["scenario"]
+    assert scenario.company.start_date.isoformat() == "2026-07-01" and scenario.company.starting_cash == 1_500_000
+    assert app.session_state["library"][0] == sid                                # still linked: saves as next revision
+    assert any(s.value == "Every page now runs from the re-forecast." for s in app.success)
+    token, _ = saved_store().share(LOCAL, sid)                                   # the investor sees plan vs actual
+    view = shared_app(token)
+    assert not view.exception and any(e.label == "Plan vs actual, 2026-01 to 2026-06" for e in view.expander)
+    assert list(view.dataframe[0].value["Line"]) == ["Payroll", "Cash at month end"]
+
+
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
     app.switch_page("views/compare.py").run()
     assert app.multiselect(key=w(app, "lever.compare")).value == ["current", "preset:company_a_customer_service"]

@@ -7,11 +7,12 @@ import inspect
 import pytest
 from sqlalchemy import create_engine, insert
 
-from core.model import load_scenario
+from core.model import Actuals, load_scenario
 from core.storage.store import LOCAL, MIGRATIONS, Identity, Store, StoreError, _now, revisions_table, version_table
 
 BASE = load_scenario("sample_data/seed002_nlp_project.yaml")
 ANA, BEN = Identity("ana@a.example"), Identity("ben@b.example")
+ACTUALS = Actuals.model_validate({"months": [{"month": "2026-01-01", "payroll": 1.0}]})
 
 CALLS = {  # every public call that takes an identity, as (method, args after the identity) on B's scenario
     "current": lambda s, sid, link: (sid,),
@@ -26,6 +27,8 @@ CALLS = {  # every public call that takes an identity, as (method, args after th
     "duplicate": lambda s, sid, link: (sid,),
     "share": lambda s, sid, link: (sid,),
     "note": lambda s, sid, link: (sid,),
+    "actuals": lambda s, sid, link: (sid,),
+    "save_actuals": lambda s, sid, link: (sid, ACTUALS),
     "set_note": lambda s, sid, link: (sid, "mine now"),
     "revoke": lambda s, sid, link: (link,),
     "create": lambda s, sid, link: ("into B", BASE, s.workspaces(BEN)[0].id),
@@ -116,6 +119,6 @@ def test_scenarios_saved_before_workspaces_stay_with_local_mode(tmp_path):
                                                     body=BASE.model_dump_json(), deleted=False, created_at=_now()))
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 3
+        assert s.schema_version() == 4
         assert [r.name for r in s.list_scenarios(LOCAL)] == ["Old plan"] and s.list_scenarios(ANA) == []
         assert s.workspaces(LOCAL)[0].name == "Local" and s.create(ANA, "New", BASE).scenario_id == 2

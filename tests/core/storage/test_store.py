@@ -134,10 +134,10 @@ def test_duplicate_copies_the_current_content(store):
 
 def test_the_schema_is_migrated_once_and_a_newer_database_is_refused(url):
     first = Store(url)
-    assert first.schema_version() == 3
+    assert first.schema_version() == 4
     Store(url).close()  # a second start changes nothing
     with first.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4]
     with first.engine.begin() as conn:
         conn.execute(insert(version_table).values(version=99, applied_at=_now()))
     with pytest.raises(StoreError, match="schema version 99"):
@@ -238,6 +238,21 @@ def test_a_passcode_is_asked_for_checked_and_stored_only_as_a_salted_hash(store)
     assert store.open_share(token, passcode="winter-2026") is None                  # revoked: nothing, passcode or not
 
 
+def test_actuals_are_kept_as_revisions_and_a_link_shows_the_latest(store):
+    from core.model import Actuals
+
+    sid = store.create(LOCAL, "Pitch", BASE).scenario_id
+    assert store.actuals(LOCAL, sid) is None
+    first = Actuals.model_validate({"months": [{"month": "2026-01-01", "payroll": 100.0}]})
+    second = Actuals.model_validate({"months": [{"month": "2026-01-01", "payroll": 120.0, "ending_cash": 5.0}]})
+    assert store.save_actuals(LOCAL, sid, first) == 1 and store.save_actuals(LOCAL, sid, second) == 2
+    assert store.actuals(LOCAL, sid) == (2, second)
+    token, _ = store.share(LOCAL, sid)
+    assert store.open_share(token)[1].actuals == second
+    with store.engine.connect() as conn:                                        # the first import is still there
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM actuals").scalar() == 2
+
+
 def test_a_version_2_database_keeps_its_links_working_after_the_upgrade(tmp_path):
     url = f"sqlite:///{tmp_path / 'v2.db'}"
     engine = create_engine(url)
@@ -253,7 +268,7 @@ def test_a_version_2_database_keeps_its_links_working_after_the_upgrade(tmp_path
                              f"('{token_hash('t' * 43)}', 1, 'en', '2026-01-01 00:00:00', '2999-01-01 00:00:00')")
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 3
+        assert s.schema_version() == 4
         revision, link = s.open_share("t" * 43, record=True)
         assert revision.name == "Old" and (link.label, link.passcode, link.downloads, link.opens, link.note) == (
             "", False, False, 1, "")
@@ -566,14 +581,14 @@ def test_an_unknown_revision_is_refused_with_its_numbers(store):
 def test_a_newer_schema_is_refused_with_both_versions(tmp_path):
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with Store(url) as first, first.engine.begin() as conn:
-        conn.execute(insert(version_table).values(version=4, applied_at=_now()))
+        conn.execute(insert(version_table).values(version=5, applied_at=_now()))
     with pytest.raises(StoreError) as err:
         Store(url)
-    assert str(err.value) == "the database has schema version 4; this version of Winterproof knows up to 3"
+    assert str(err.value) == "the database has schema version 5; this version of Winterproof knows up to 4"
     fresh = Store(f"sqlite:///{tmp_path / 'f.db'}")
-    assert fresh.migrate() == 3 and fresh.schema_version() == 3
+    assert fresh.migrate() == 4 and fresh.schema_version() == 4
     with fresh.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4]
         assert set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) >= {
             "scenarios", "revisions", "share_links", "schema_version", "workspaces", "members"}
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -1,0 +1,134 @@
+"""Plan vs actuals as a reader sees them: tables in the reader's units and language, the cash-gap waterfall and
+the cash chart of plan, actuals and re-forecast."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.analysis.actuals import Fit, Trailing, Variance
+from core.engine.projection import Projection
+from core.i18n import t
+from core.present import formatting as fmt
+from core.present.charts import PALETTE, TEMPLATE
+from core.present.report import Kpi, _frame
+
+
+def line_label(key: str, lang: str = "en") -> str:
+    """``revenue:Team plan`` → "Revenue: Team plan"; ``payroll`` → "Payroll"."""
+    if key.startswith("revenue:"):
+        return t("actuals.line.revenue", lang, stream=key.split(":", 1)[1])
+    return t(f"actuals.line.{key}", lang)
+
+
+def _pct(actual: float, plan: float) -> str:
+    return "—" if not plan or not math.isfinite(actual) else f"{100 * (actual - plan) / abs(plan):+.1f}%"
+
+
+def _signed(value: float, currency: str, lang: str) -> str:
+    return ("+" if value > 0 else "") + fmt.money(value, currency, lang)
+
+
+def variance_summary(v: Variance, currency: str, lang: str = "en"):
+    """One row per reported line over the reported months: plan, actual, difference and % (ending cash: at the
+    last month)."""
+    rows = []
+    for key, (plan, actual) in v.lines.items():
+        seen = np.isfinite(actual)
+        if not seen.any():
+            continue
+        if key == "ending_cash":
+            p, a = float(plan[seen][-1]), float(actual[seen][-1])
+        else:
+            p, a = float(plan[seen].sum()), float(actual[seen].sum())
+        rows.append((line_label(key, lang), fmt.money(p, currency, lang), fmt.money(a, currency, lang),
+                     _signed(a - p, currency, lang), _pct(a, p), int(seen.sum())))
+    return _frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("line", "plan", "actual", "diff", "pct", "months")])
+
+
+def variance_by_month(v: Variance, currency: str, lang: str = "en"):
+    """Every reported line and month: plan, actual, difference and %."""
+    rows = []
+    for n, month in enumerate(v.months):
+        for key, (plan, actual) in v.lines.items():
+            if math.isfinite(actual[n]):
+                rows.append((f"{month:%Y-%m}", line_label(key, lang), fmt.money(plan[n], currency, lang),
+                             fmt.money(actual[n], currency, lang), _signed(actual[n] - plan[n], currency, lang),
+                             _pct(actual[n], plan[n])))
+    return _frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("month", "line", "plan", "actual", "diff", "pct")])
+
+
+def cash_waterfall(v: Variance, currency: str, lang: str = "en") -> go.Figure:
+    """From the plan's cash to the actual cash at the last reported month: each line's effect, then what the
+    reported lines do not explain (only when the actual cash is reported)."""
+    names = [t("actuals.plan_cash", lang)] + [line_label(k, lang) for k in v.drivers]
+    values = [v.plan_cash, *v.drivers.values()]
+    measures = ["absolute"] + ["relative"] * len(v.drivers)
+    if v.unexplained is not None:
+        names.append(t("actuals.unexplained", lang))
+        values.append(v.unexplained)
+        measures.append("relative")
+    names.append(t("actuals.actual_cash", lang) if v.actual_cash is not None else t("actuals.estimated_cash", lang))
+    values.append(0.0)
+    measures.append("total")
+    fig = go.Figure(go.Waterfall(x=names, y=values, measure=measures, connector={"line": {"color": "#999999"}},
+                                 increasing={"marker": {"color": PALETTE[4]}}, decreasing={"marker": {"color": PALETTE[2]}},
+                                 totals={"marker": {"color": PALETTE[0]}},
+                                 text=[fmt.money(x, currency, lang) if m != "total" else "" for x, m in zip(values, measures,
+                                                                                                          strict=True)]),
+                    layout={"template": TEMPLATE})
+    fig.update_layout(title=t("actuals.waterfall.title", lang, month=f"{v.months[-1]:%Y-%m}", currency=currency),
+                      yaxis_title=t("chart.cash.y", lang, currency=currency), showlegend=False)
+    return fig
+
+
+def cash_chart(plan: Projection, v: Variance, forecast: Projection | None, lang: str = "en") -> go.Figure:
+    """The plan's month-end cash, the reported cash, and the re-forecast from the month after the last one."""
+    fig = go.Figure(layout={"template": TEMPLATE})
+    fig.add_scatter(x=plan.month_dates(), y=plan.cash[0], name=t("actuals.series.plan", lang),
+                    line={"color": "#999999", "dash": "dash"})
+    _, actual = v.lines["ending_cash"]
+    seen = np.isfinite(actual)
+    fig.add_scatter(x=[m for m, s in zip(v.months, seen, strict=True) if s], y=actual[seen], mode="lines+markers",
+                    name=t("actuals.series.actual", lang), line={"color": PALETTE[1], "width": 3})
+    if forecast is not None:
+        fig.add_scatter(x=forecast.month_dates(), y=forecast.cash[0], name=t("actuals.series.forecast", lang),
+                        line={"color": PALETTE[0], "width": 3})
+    fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1})
+    fig.update_layout(title=t("actuals.cash.title", lang, currency=plan.currency), xaxis_title=t("chart.month", lang),
+                      yaxis_title=t("chart.cash.y", lang, currency=plan.currency), hovermode="x unified")
+    return fig
+
+
+def trailing_kpis(on_actuals: Trailing, on_plan: Trailing, currency: str, lang: str = "en") -> list[Kpi]:
+    """Runway, burn multiple and default alive over the last months, on actuals, each with the plan's figure."""
+    def months(x: float) -> str:
+        return t("actuals.runway_none", lang) if math.isinf(x) else t("kpi.runway_value", lang, months=int(x))
+
+    def alive(x: bool) -> str:
+        return t("kpi.alive" if x else "kpi.dead", lang)
+
+    n = on_actuals.months
+    return [
+        Kpi("net_burn", t("actuals.kpi.net_burn", lang, n=n), fmt.money(on_actuals.net_burn, currency, lang),
+            t("actuals.kpi.plan", lang, value=fmt.money(on_plan.net_burn, currency, lang)), number=on_actuals.net_burn),
+        Kpi("runway", t("actuals.kpi.runway", lang, n=n), months(on_actuals.runway),
+            t("actuals.kpi.plan", lang, value=months(on_plan.runway))),
+        Kpi("burn_multiple", t("actuals.kpi.burn_multiple", lang, n=n), fmt.ratio(on_actuals.burn_multiple),
+            t("actuals.kpi.plan", lang, value=fmt.ratio(on_plan.burn_multiple)), t("kpi.burn_help", lang)),
+        Kpi("default_alive", t("actuals.kpi.default_alive", lang, n=n), alive(on_actuals.default_alive),
+            t("actuals.kpi.plan", lang, value=alive(on_plan.default_alive)), t("actuals.kpi.default_alive_help", lang)),
+    ]
+
+
+def fits_table(fits: tuple[Fit, ...], lang: str = "en"):
+    """Each recalibrated stream: planned and fitted revenue growth, actual / plan level, the growth field's
+    planned and new value."""
+    def pct(x: float | None) -> str:
+        return "—" if x is None else fmt.percent(x)
+
+    return _frame([(f.stream, pct(f.planned_growth), pct(f.fitted_growth), f"{f.level:.2f}×",
+                    t(f"edit.streams.{f.field}", lang), pct(f.planned_value), pct(f.new_value)) for f in fits],
+                  columns=[t(f"actuals.fit.{c}", lang) for c in ("stream", "planned", "fitted", "level", "field", "old", "new")])

@@ -1,0 +1,109 @@
+"""Actuals files: the template round trip, the mapping of unknown streams, and every malformed file refused with
+its row and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+
+from core.analysis.actuals import _plan_lines, variance
+from core.engine.projection import project
+from core.model import ScenarioError, load_scenario
+from core.storage.actuals_files import read_actuals, template, unmatched
+
+B = load_scenario("sample_data/company_b_data_assistant.yaml")
+TODAY = date(2026, 12, 2)
+
+
+def filled_template(scenario=B, months: int | None = None) -> str:
+    """The template with every cell set to the plan's own value."""
+    p = project(scenario)
+    lines = _plan_lines(p, p.stream_names)
+    rows = list(csv.reader(io.StringIO(template(scenario, TODAY))))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(rows[0])
+    for t, row in enumerate(rows[1:months + 1 if months else None]):
+        key = {c: c.replace("revenue: ", "revenue:") for c in rows[0][1:]}
+        writer.writerow([row[0], *(f"{lines[key[c]][t]:.6f}" for c in rows[0][1:])])
+    return out.getvalue()
+
+
+def refused(data: str | bytes, name: str = "actuals.csv", mapping=None) -> list[str]:
+    with pytest.raises(ScenarioError) as err:
+        read_actuals(name, data.encode() if isinstance(data, str) else data, B, TODAY, mapping)
+    return err.value.errors
+
+
+def test_the_template_has_every_column_and_a_row_per_month_until_today():
+    rows = list(csv.reader(io.StringIO(template(B, TODAY))))
+    assert rows[0] == ["month", "revenue: Analyst seats", "revenue: Analytics API", "cost_of_revenue", "payroll",
+                       "other_opex", "funding", "ending_cash"]
+    assert [r[0] for r in rows[1:]] == [f"2026-{m:02d}" for m in range(1, 13)]      # Jan to Dec 2026
+
+
+def test_the_template_filled_with_the_plan_reads_back_as_the_plan():
+    actuals = read_actuals("a.csv", filled_template().encode(), B, TODAY)
+    assert len(actuals.months) == 12 and actuals.first == date(2026, 1, 1)
+    v = variance(B, actuals)
+    assert v.cash_gap == pytest.approx(0, abs=1e-3) and all(abs(d) < 1e-3 for d in v.drivers.values())
+
+
+def test_an_excel_file_reads_like_the_csv():
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(filled_template(months=3))):
+        book.active.append([row[0], *(float(x) for x in row[1:])] if row[0] != "month" else row)
+    book.active["A2"] = date(2026, 1, 1)                                   # a real date cell reads as its month
+    buffer = io.BytesIO()
+    book.save(buffer)
+    from_xlsx = read_actuals("a.xlsx", buffer.getvalue(), B, TODAY)
+    assert from_xlsx == read_actuals("a.csv", filled_template(months=3).encode(), B, TODAY)
+
+
+def test_any_subset_of_columns_in_any_order_and_case():
+    actuals = read_actuals("a.csv", b"Ending Cash,MONTH, Payroll \n2800000,2026-01,170000\n2650000,2026-02,171000\n",
+                           B, TODAY)
+    assert [m.payroll for m in actuals.months] == [170000, 171000] and actuals.months[1].ending_cash == 2_650_000
+    assert actuals.months[0].cost_of_revenue is None                       # not reported: read as the plan
+
+
+def test_an_unknown_stream_column_is_refused_until_it_is_mapped_or_left_out():
+    data = "month,revenue: Seats (old name),payroll\n2026-01,85000,170000\n"
+    assert unmatched("a.csv", data.encode(), B) == ["revenue: Seats (old name)"]
+    assert refused(data) == ["column 'revenue: Seats (old name)': no stream of this scenario has that name: map it to "
+                             "one, or leave it out"]
+    mapped = read_actuals("a.csv", data.encode(), B, TODAY, {"revenue: Seats (old name)": "Analyst seats"})
+    assert mapped.months[0].revenue == {"Analyst seats": 85000}
+    left_out = read_actuals("a.csv", data.encode(), B, TODAY, {"revenue: Seats (old name)": None})
+    assert left_out.months[0].revenue == {}
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ("month,payroll\n2026-01,1\n2026-03,2\n", "row 2, month: the months jump from 2026-01 to 2026-03: every month in between is needed"),
+    ("month,payroll\n2026-01,1\n2026-01,2\n", "row 3, month: 2026-01 is already in row 2"),
+    ("month,payroll\n2026-01,ten\n", "row 2, payroll: not a number (got 'ten')"),
+    ("month,payroll\n2026-01,nan\n", "row 2, payroll: not a number (got 'nan')"),
+    ("month,payroll\n2026-01,-5\n", "row 2, payroll:"),
+    ("month,payroll\n2026-13,1\n", "row 2, month: not a month (write YYYY-MM) (got '2026-13')"),
+    ("month,payroll\n2026-12,1\n2027-01,1\n", "2027-01: after this month (2026-12): actuals cannot come from the future"),
+    ("month,payroll\n2025-12,1\n", "2025-12: outside the plan (it starts in 2026-01 and runs 60 months)"),
+    ("month,salary\n2026-01,1\n", "column 'salary': not a column of the template"),
+    ("payroll\n1\n", "(file): there is no month column"),
+    ("month,payroll,payroll\n2026-01,1,2\n", "column 'payroll': this column is there twice"),
+    ("", "(file): the file holds no months"),
+    ("month,payroll\n", "(file): the file holds no months"),
+])
+def test_malformed_files_are_refused_with_their_row_and_column(data, message):
+    assert any(line.startswith(message) for line in refused(data)), refused(data)
+
+
+def test_size_encoding_and_kind_limits_are_those_of_scenario_uploads():
+    assert refused(b"month\n" + b"2026-01\n" * 200_000)[0].startswith("(file): 1,600,006 bytes is over the")
+    assert refused(b"month,payroll\n2026-01,\xff\n") == ["(file): not UTF-8 text"]
+    assert refused("month\n2026-01\n", name="a.txt") == ["(file): 'a.txt' is not .csv or .xlsx"]
+    assert refused(b"not a zip", name="a.xlsx") == ["(file): not an Excel workbook (.xlsx is a zip archive)"]
+    assert refused("month\n" + "2026-01\n" * 300)[0] == "(file): more than 240 months"

@@ -1,0 +1,135 @@
+"""Plan vs actuals: import what really happened, see the variance and its drivers, re-forecast from today."""
+
+from datetime import date
+
+import streamlit as st
+
+from core.analysis.actuals import filled, recurring_streams, reforecast, trailing, variance
+from core.i18n import t
+from core.model import ScenarioError, check_actuals
+from core.present.actuals import (
+    cash_chart,
+    cash_waterfall,
+    fits_table,
+    trailing_kpis,
+    variance_by_month,
+    variance_summary,
+)
+from core.present.report import headline, risk_kpis
+from core.storage.actuals_files import read_actuals, template, unmatched
+from ui.auth import identity
+from ui.cached import projection, risk, store, summary
+from ui.session import apply_scenario, current_scenario, lang, wkey
+from ui.sidebar import file_stem
+from ui.widgets import chart, kpi_cards, plain
+
+SKIP = "\u0000skip"  # the mapping choice "leave this column out" (no stream can be named so)
+
+scenario = current_scenario()
+cur = scenario.company.currency
+today = date.today()
+st.title(t("actuals.title", lang()))
+st.caption(t("actuals.intro", lang()))
+opened = st.session_state.get("library")
+who = identity()
+if st.session_state.pop("actuals.applied", False):
+    st.success(t("actuals.applied", lang()))
+
+# --- import: a template, a file, a mapping of unknown streams; nothing changes until the file is valid
+with st.container(border=True):
+    left, right = st.columns([1, 2])
+    left.download_button(t("actuals.template", lang()), template(scenario, today), file_name=f"{file_stem(scenario)}-actuals.csv",
+                         mime="text/csv", icon=":material/download:", help=t("actuals.template_help", lang()))
+    upload = right.file_uploader(t("actuals.upload", lang()), type=["csv", "xlsx"], key=wkey("lever.actuals.file"),
+                                 max_upload_size=5)
+    right.caption(t("actuals.upload_caption", lang()))
+    if upload is not None:
+        data = upload.getvalue()
+        try:
+            loose = unmatched(upload.name, data, scenario)
+        except ScenarioError as exc:
+            loose = []
+            st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
+                     + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+        mapping: dict[str, str | None] = {}
+        if loose:
+            st.caption(t("actuals.map_intro", lang()))
+            names = [SKIP, *(s.name for s in scenario.streams)]
+            for column in loose:
+                choice = st.selectbox(t("actuals.map", lang(), column=plain(column)), names, key=wkey(f"lever.actuals.map.{column}"),
+                                      format_func=lambda n: t("actuals.map_skip", lang()) if n == SKIP else n)
+                mapping[column] = None if choice == SKIP else choice
+        if st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
+            try:
+                imported = read_actuals(upload.name, data, scenario, today, mapping)
+            except ScenarioError as exc:
+                st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
+                         + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+            else:
+                st.session_state["actuals"] = imported
+                if opened is not None and who is not None:
+                    number = store().save_actuals(who, opened[0], imported)
+                    st.success(t("actuals.saved", lang(), months=len(imported.months), name=plain(opened[2]), number=number))
+                else:
+                    st.success(t("actuals.imported", lang(), months=len(imported.months)))
+
+actuals = st.session_state.get("actuals")
+if actuals is None and opened is not None and who is not None and (kept := store().actuals(who, opened[0])) is not None:
+    actuals = st.session_state["actuals"] = kept[1]
+if actuals is None:
+    st.info(t("actuals.none", lang()))
+    st.stop()
+try:
+    check_actuals(actuals, scenario, today)
+except ScenarioError as exc:
+    st.warning(t("actuals.not_this_plan", lang()) + "\n\n" + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+    st.stop()
+
+# --- variance: each line against the plan, the cash gap and its drivers
+p = projection(scenario)
+v = variance(scenario, actuals, p)
+st.subheader(t("actuals.variance", lang(), first=f"{actuals.first:%Y-%m}", last=f"{actuals.last:%Y-%m}"))
+st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
+with st.expander(t("actuals.by_month", lang())):
+    st.dataframe(variance_by_month(v, cur, lang()), hide_index=True, width="stretch")
+chart(cash_waterfall(v, cur, lang()))
+recurring = recurring_streams(scenario)
+cash_now = v.actual_cash if v.actual_cash is not None else v.plan_cash + v.explained
+kpi_cards(trailing_kpis(trailing(filled(v), cash_now, recurring),
+                        trailing({k: plan for k, (plan, _) in v.lines.items()}, v.plan_cash, recurring), cur, lang()))
+
+# --- the re-forecast from today's real cash
+st.subheader(t("actuals.reforecast", lang()))
+left, right = st.columns(2)
+recalibrate = left.toggle(t("actuals.recalibrate", lang()), key=wkey("lever.actuals.recalibrate"),
+                          help=t("actuals.recalibrate_help", lang()))
+window = right.slider(t("actuals.window", lang()), 3, 12, 6, key=wkey("lever.actuals.window"), disabled=not recalibrate)
+try:
+    forecast = reforecast(scenario, actuals, recalibrate, window)
+except ValueError:
+    st.info(t("actuals.no_reforecast", lang()))
+    st.stop()
+if forecast.fits:
+    st.dataframe(fits_table(forecast.fits, lang()), hide_index=True, width="stretch")
+    st.caption(t("actuals.fit_note", lang()))
+chart(cash_chart(p, v, projection(forecast.scenario), lang()))
+before, after = summary(scenario), summary(forecast.scenario)
+for title, shown, s in ((t("actuals.before", lang()), scenario, before), (t("actuals.after", lang()), forecast.scenario, after)):
+    st.markdown(f"**{title}**")
+    cards = [k for k in headline(s, shown, lang()) if k.key in ("zero_cash", "default_alive", "burn_multiple")]
+    try:
+        cards.append(risk_kpis(risk(shown), shown, lang())[0])
+    except ScenarioError:  # over the Monte Carlo work budget: the odds are left out
+        pass
+    kpi_cards(cards)
+st.caption(t("actuals.reforecast_note", lang(), month=f"{forecast.scenario.company.start_date:%Y-%m}",
+             cash=plain(f"{forecast.cash:,.0f}"), currency=cur))
+
+
+def use_forecast() -> None:
+    apply_scenario(forecast.scenario)
+    st.session_state.pop("actuals", None)  # they describe the months before the re-forecast's start
+    st.session_state["actuals.applied"] = True
+
+
+st.button(t("actuals.apply", lang()), key="actuals.apply", on_click=use_forecast, help=t("actuals.apply_help", lang()))
