@@ -125,3 +125,21 @@ def test_the_one_pager_downloads_as_a_one_page_pdf(server, new_page, tmp_path): 
     assert saved.name.startswith("winter-case-series-a-slips-") and saved.name.endswith("-one-pager.pdf")
     reader = PdfReader(io.BytesIO(saved.read_bytes()))
     assert len(reader.pages) == 1 and "Winter case — Series A slips" in reader.pages[0].extract_text()
+
+
+def test_actuals_uploaded_in_the_browser_show_the_variance_and_a_re_forecast(server, new_page, tmp_path):  # noqa: F811
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text("month,revenue: Team plan,payroll,ending_cash\n2026-01,9000,150000,2900000\n"
+                       "2026-02,9500,151000,2700000\n2026-03,10000,152000,2500000\n")
+    page = new_page()
+    page.goto(f"{server.url}/actuals")
+    page.get_by_text("No actuals yet").wait_for(timeout=TIMEOUT_MS)
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Upload actuals")
+    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(actuals))
+    settle(page)
+    page.get_by_role("button", name="Check and import").click()
+    page.get_by_text("Imported 3 months of actuals").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Plan vs actual, 2026-01 to 2026-03").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("From planned to actual cash at 2026-03").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="Use the re-forecast as the scenario").wait_for(timeout=TIMEOUT_MS)
+    assert page.locator("[data-testid='stException']").count() == 0
