@@ -21,6 +21,7 @@ import numpy as np
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.analysis.financing import FinancingOutcome, Terms, compare
 from core.analysis.metrics import Summary, summarize
 from core.analysis.pillars import MoveEffect, Scorecard, move_effects, score
 from core.analysis.pricing import (
@@ -129,6 +130,16 @@ def risk_tornado(scenario: Scenario, metric: Metric, stresses: tuple[str, ...] =
 def risk_stresses(scenario: Scenario, stresses: tuple[str, ...]) -> list[StressRow]:
     """The stress table at the scenario's survival month (the runs are cached without it)."""
     return stress_rows(_stress_outcomes(_simulation_key(scenario), stresses), scenario.risk.survival_month)
+
+
+@st.cache_data(max_entries=SIMULATIONS, ttl=TTL, show_spinner=False)
+def _financing(scenario_json: str, terms: Terms) -> list[FinancingOutcome]:
+    return compare(Scenario.model_validate_json(scenario_json), terms)
+
+
+def financing(scenario: Scenario, terms: Terms) -> list[FinancingOutcome]:
+    """Every way through the winter, side by side (six projections and simulations), cached."""
+    return _financing(scenario.model_dump_json(), terms)
 
 
 @st.cache_data(max_entries=FIGURES, ttl=TTL, show_spinner=False)

@@ -286,6 +286,8 @@ def _column(path: str, column: str, model: type[BaseModel], currency: str) -> An
         options = options_of(model, column)
         return st.column_config.SelectboxColumn(options=options, required=True, format_func=labeller(f"{path}.{column}", options),
                                                 default=model.model_fields[column].default, **common)
+    if kind == "toggle":
+        return st.column_config.CheckboxColumn(default=model.model_fields[column].default, **common)
     low, high = schema_bounds(model, column)
     if kind in ("whole", "month"):
         return st.column_config.NumberColumn(min_value=max(low, 0), max_value=min(high, 1e6), step=1, format="%d",

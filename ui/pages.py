@@ -36,6 +36,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/revenue.py", "nav.revenue", "nav.section.plan", ":material/stacked_line_chart:", "revenue", "kpi.hhi"),
     PageSpec("views/pricing.py", "nav.pricing", "nav.section.plan", ":material/sell:", "pricing", "pricing.apply"),
     PageSpec("views/risk.py", "nav.risk", "nav.section.plan", ":material/casino:", "risk", "risk.stresses"),
+    PageSpec("views/financing.py", "nav.financing", "nav.section.plan", ":material/account_balance:", "financing",
+             "financing.compare"),
     PageSpec("views/actuals.py", "nav.actuals", "nav.section.plan", ":material/fact_check:", "actuals", "actuals.template"),
     PageSpec("views/library.py", "nav.library", "nav.section.share", ":material/folder_open:", "library", "library.save",
              private=True),

@@ -45,7 +45,8 @@ def _fields(prefix: str, model: type, names: tuple[str, ...], currency: str, fou
 
 def company(data: dict, found: dict) -> None:
     cur = data["company"]["currency"]
-    _fields("company", Company, ("name", "vertical", "stage", "currency", "start_date", "starting_cash"), cur, found)
+    _fields("company", Company, ("name", "vertical", "stage", "currency", "start_date", "starting_cash", "founder_shares",
+                                 "option_pool_shares"), cur, found)
     st.subheader(t("edit.settings", lang()))
     _fields("settings", Settings, ("horizon_months", "discount_rate_yearly", "cash_flow_timing"), cur, found, 3)
 

@@ -33,6 +33,8 @@ class Company(_Model):
     currency: Literal["CNY", "USD", "EUR"] = "USD"
     start_date: date = date(2026, 1, 1)
     starting_cash: Money
+    founder_shares: Annotated[float, Field(gt=0, le=1e12)] = 10_000_000
+    option_pool_shares: Annotated[float, Field(ge=0, le=1e12)] = 0
 
 
 # --- costs -----------------------------------------------------------------
@@ -100,18 +102,42 @@ class Opex(_Model):
 
 
 class Round(_Model):
+    """Money in: a priced equity round (``pre_money_valuation`` sets its price per share), a SAFE or a convertible
+    note (converting at the next priced round at the lower of its cap price and the round's price less its
+    discount; a note's amount accrues simple interest until then), a loan (``debt``) or a grant.
+
+    Equity terms: ``pool_target`` is the option pool as a share of the post-money fully diluted shares, topped up
+    before the money (``pool_timing`` ``pre``: only the existing holders are diluted) or after it (``post``);
+    ``anti_dilution`` protects this round's investors in a later down round (``broad``: broad-based weighted
+    average, ``full``: full ratchet); ``liquidation_multiple`` × the money is paid first at an exit, then
+    ``participating`` investors also share in the rest (SAFE and note holders get the round's terms).
+    """
+
     name: Name
     month: Month
     amount: Money
-    kind: Literal["equity", "debt", "grant"] = "equity"
+    kind: Literal["equity", "safe", "note", "debt", "grant"] = "equity"
     pre_money_valuation: Money | None = None
+    valuation_cap: Money | None = None
+    discount: Annotated[float, Field(ge=0, le=0.9)] = 0
     interest_rate_yearly: Annotated[float, Field(ge=0, le=1)] = 0
     term_months: Annotated[int, Field(ge=1, le=MAX_MONTH)] | None = None
+    pool_target: Annotated[float, Field(ge=0, le=0.5)] = 0
+    pool_timing: Literal["pre", "post"] = "pre"
+    anti_dilution: Literal["none", "broad", "full"] = "none"
+    liquidation_multiple: Annotated[float, Field(ge=0, le=5)] = 1
+    participating: bool = False
 
     @model_validator(mode="after")
-    def _debt_terms_only_for_debt(self) -> Round:
-        if self.kind != "debt" and (self.interest_rate_yearly or self.term_months):
-            raise ValueError("interest_rate_yearly and term_months apply to debt rounds only")
+    def _terms_of_its_kind(self) -> Round:
+        if self.kind not in ("debt", "note") and self.interest_rate_yearly:
+            raise ValueError("interest_rate_yearly applies to debt and convertible notes only")
+        if self.kind != "debt" and self.term_months:
+            raise ValueError("term_months applies to debt rounds only")
+        if self.kind not in ("safe", "note") and (self.valuation_cap is not None or self.discount):
+            raise ValueError("valuation_cap and discount apply to SAFEs and convertible notes only")
+        if self.kind != "equity" and (self.pre_money_valuation is not None or self.pool_target):
+            raise ValueError("pre_money_valuation and pool_target apply to equity rounds only")
         return self
 
 

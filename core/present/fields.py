@@ -21,6 +21,7 @@ SPECIAL_STREAM_FIELDS = ("kind", "name", "trial", "demand")
 FIELDS: dict[str, str] = {
     "company.name": "text", "company.vertical": "text", "company.stage": "choice", "company.currency": "choice",
     "company.start_date": "date", "company.starting_cash": "money",
+    "company.founder_shares": "count", "company.option_pool_shares": "count",
     "settings.horizon_months": "whole", "settings.discount_rate_yearly": "percent", "settings.cash_flow_timing": "choice",
     "streams.name": "text", "streams.unit": "text",
     "streams.starting_customers": "count", "streams.new_customers_per_month": "count",
@@ -50,6 +51,9 @@ FIELDS: dict[str, str] = {
     "opex.one_off_costs.cost": "money",
     "funding.name": "text", "funding.kind": "choice", "funding.month": "month", "funding.amount": "money",
     "funding.pre_money_valuation": "money?", "funding.interest_rate_yearly": "percent", "funding.term_months": "whole?",
+    "funding.valuation_cap": "money?", "funding.discount": "percent", "funding.pool_target": "percent",
+    "funding.pool_timing": "choice", "funding.anti_dilution": "choice", "funding.liquidation_multiple": "number",
+    "funding.participating": "toggle",
     "strategy.model_quality": "rating", "strategy.verticals": "list", "strategy.runway_target_months": "whole",
     "strategy.differentiation.technology": "rating", "strategy.differentiation.user_experience": "rating",
     "strategy.differentiation.service": "rating",
@@ -68,7 +72,8 @@ FIELDS: dict[str, str] = {
 TABLES: dict[str, tuple[str, ...]] = {
     "opex.team": ("role", "function", "headcount", "cost_per_head_month", "start_month", "end_month"),
     "opex.one_off_costs": ("name", "kind", "month", "cost"),
-    "funding": ("name", "kind", "month", "amount", "pre_money_valuation", "interest_rate_yearly", "term_months"),
+    "funding": ("name", "kind", "month", "amount", "pre_money_valuation", "valuation_cap", "discount", "interest_rate_yearly",
+                "term_months", "pool_target", "pool_timing", "anti_dilution", "liquidation_multiple", "participating"),
 }
 """The lists edited as tables, with their columns in order."""
 

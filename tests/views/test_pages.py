@@ -562,6 +562,21 @@ def test_plan_vs_actuals_reads_the_saved_actuals_shows_the_variance_and_applies_
     assert list(view.dataframe[0].value["Line"]) == ["Payroll", "Cash at month end"]
 
 
+def test_winter_financing_shows_the_cap_table_and_every_way_through_side_by_side(app):
+    app.switch_page("views/financing.py").run()
+    assert not app.exception
+    cap, ways, exit_table = (d.value for d in app.dataframe)
+    assert list(cap["Holder"]) == ["Founders", "Series A (slipped from month 9)"]
+    assert list(ways["Way through"]) == ["Do nothing", "Cut the burn", "Bridge SAFE", "Down round", "Venture debt", "Grant"]
+    before = ways.set_index("Way through")
+    app.slider(key=w(app, "lever.financing.down")).set_value(60).run()
+    after = app.dataframe[1].value.set_index("Way through")
+    founders = "Founders after the next priced round"
+    assert float(after.loc["Down round", founders].rstrip("%")) < float(before.loc["Down round", founders].rstrip("%"))
+    assert after.loc["Do nothing", founders] == before.loc["Do nothing", founders]
+    assert exit_table["Holder"].tolist()[0] == "Founders" and not app.exception
+
+
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
     app.switch_page("views/compare.py").run()
     assert app.multiselect(key=w(app, "lever.compare")).value == ["current", "preset:company_a_customer_service"]

@@ -66,7 +66,7 @@ def test_error_names_the_field_path_the_reason_and_the_value():
         ({"opex": {"team": [{"role": "x", "headcount": 1, "cost_per_head_month": 1, "start_month": 5, "end_month": 5}]}},
          "opex.team[0]: end_month (5) must be after start_month (5)"),
         ({"funding": [{"name": "r", "month": 1, "amount": 1, "kind": "equity", "term_months": 12}]},
-         "funding[0]: interest_rate_yearly and term_months apply to debt rounds only"),
+         "funding[0]: term_months applies to debt rounds only"),
         ({"schema_version": 2}, "schema_version: Input should be 1"),
     ],
 )

@@ -1,0 +1,87 @@
+"""The cap table, the exit waterfall and the winter financing comparison as a reader sees them."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from core.analysis.captable import FOUNDERS, POOL, CapTable, Holder, ownership, waterfall
+from core.analysis.financing import FinancingOutcome
+from core.i18n import t
+from core.present import formatting as fmt
+from core.present.charts import PALETTE, TEMPLATE
+from core.present.report import _frame
+
+
+def holder_label(key: str, lang: str = "en") -> str:
+    return t(f"captable.{key}", lang) if key in (FOUNDERS, POOL) else key
+
+
+def _columns(table: CapTable, lang: str) -> list[tuple[str, tuple[Holder, ...]]]:
+    return [(t("captable.today", lang), table.start),
+            *((t("captable.after", lang, name=s.key, month=s.month), s.holders) for s in table.steps)]
+
+
+def cap_table_frame(table: CapTable, lang: str = "en"):
+    """Each holder's fully diluted share today and after every priced round, and its shares at the end."""
+    columns = _columns(table, lang)
+    keys = [h.key for h in table.holders]
+    data: dict[str, list[str]] = {t("captable.holder", lang): [holder_label(k, lang) for k in keys]}
+    for title, holders in columns:
+        share = ownership(holders)
+        data[title] = [fmt.percent(share[k]) if k in share else "—" for k in keys]
+    data[t("captable.shares", lang)] = [f"{h.shares:,.0f}" for h in table.holders]
+    return _frame(data)
+
+
+def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
+    """Stacked bars of the fully diluted ownership (%) today and after each priced round."""
+    columns = _columns(table, lang)
+    fig = go.Figure(layout={"template": TEMPLATE})
+    for n, h in enumerate(table.holders):
+        fig.add_bar(x=[title for title, _ in columns], name=holder_label(h.key, lang),
+                    y=[100 * ownership(holders).get(h.key, 0.0) for _, holders in columns],
+                    marker_color=PALETTE[n % len(PALETTE)])
+    fig.update_layout(barmode="stack", title=t("captable.chart.title", lang), yaxis={"title": "%", "range": [0, 100]})
+    return fig
+
+
+def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: str, lang: str = "en"):
+    """What each holder receives at an exit, with its preference and its share of the exit."""
+    paid = waterfall(holders, exit_value)
+    return _frame({
+        t("captable.holder", lang): [holder_label(h.key, lang) for h in holders],
+        t("captable.preference", lang): [fmt.money(h.multiple * h.invested, currency, lang) + (
+            t("captable.participating", lang) if h.participating else "") if h.preferred else "—" for h in holders],
+        t("captable.proceeds", lang): [fmt.money(paid[h.key], currency, lang) for h in holders],
+        t("captable.of_exit", lang): [fmt.percent(paid[h.key] / exit_value if exit_value else 0) for h in holders],
+    })
+
+
+def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str = "en"):
+    """One row per option: runway, default alive, survival odds, founders' share and proceeds."""
+    month = outcomes[0].scenario.risk.survival_month if outcomes else 18
+    return _frame({
+        t("financing.col.option", lang): [t(f"financing.option.{o.key}", lang) for o in outcomes],
+        t("kpi.runway", lang): [t("kpi.runway_value", lang, months=o.summary.runway_months) if o.summary.runs_out
+                                else t("kpi.runway_full", lang, months=o.scenario.settings.horizon_months) for o in outcomes],
+        t("kpi.default_alive", lang): [t("kpi.alive" if o.summary.default_alive else "kpi.dead", lang) for o in outcomes],
+        t("risk.kpi.survival", lang, month=month): ["—" if o.survival is None else fmt.percent(o.survival, 0)
+                                                     for o in outcomes],
+        t("financing.col.founders", lang): [fmt.percent(o.founders_share) + ("" if o.priced else t("financing.no_round", lang))
+                                            for o in outcomes],
+        t("financing.col.proceeds", lang): [fmt.money(o.founders_proceeds, currency, lang) for o in outcomes],
+    })
+
+
+def comparison_chart(outcomes: list[FinancingOutcome], lang: str = "en") -> go.Figure:
+    """Survival odds against the founders' share after the next round, one marker per option."""
+    fig = go.Figure(layout={"template": TEMPLATE})
+    shown = [o for o in outcomes if o.survival is not None]
+    fig.add_scatter(x=[100 * o.founders_share for o in shown], y=[100 * (o.survival or 0) for o in shown],
+                    mode="markers+text", text=[t(f"financing.option.{o.key}", lang) for o in shown],
+                    textposition="top center", marker={"size": 14, "color": PALETTE[0]}, showlegend=False,
+                    cliponaxis=False)
+    month = outcomes[0].scenario.risk.survival_month if outcomes else 18
+    fig.update_layout(title=t("financing.chart.title", lang), xaxis_title=t("financing.chart.x", lang),
+                      yaxis={"title": t("financing.chart.y", lang, month=month), "range": [-5, 110]})
+    return fig

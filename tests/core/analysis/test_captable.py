@@ -1,0 +1,189 @@
+"""Cap-table arithmetic against hand-computed cases and a public worked example, and the properties that must
+always hold (ownership sums to 100 %, conversions move no cash, the waterfall pays out the exit exactly)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from core.analysis.captable import FOUNDERS, POOL, cap_table, founders_after, ownership, waterfall
+from core.analysis.financing import compare, default_terms, options
+from core.engine.projection import project
+from core.model import ScenarioError, load_scenario, replace_fields
+
+SEED = load_scenario("sample_data/seed002_nlp_project.yaml")
+WINTER = load_scenario("sample_data/capital_winter_round_slips.yaml")
+
+
+def company(rounds, founders=10e6, pool=0.0):
+    return replace_fields(SEED, {"funding": rounds, "company.founder_shares": founders, "company.option_pool_shares": pool})
+
+
+def seed_round(**terms):
+    return {"name": "Seed", "month": 1, "amount": 2e6, "pre_money_valuation": 8e6, **terms}
+
+
+def test_a_seed_round_with_the_pool_topped_up_before_the_money():
+    """$2M at $8M pre with a 10 % post-money pool, founders 8M shares: post-money $10M, investors 20 %, pool 10 %,
+    founders 70 % → 8M / 0.7 = 11.43M shares, $0.875 a share, 2.29M new shares, 1.14M pool shares."""
+    step = cap_table(company([seed_round(pool_target=0.1)], founders=8e6)).steps[0]
+    assert step.price == pytest.approx(0.875) and step.new_shares == pytest.approx(2e6 / 0.875)
+    assert step.pool_added == pytest.approx(8e6 / 0.7 * 0.1)
+    assert step.ownership() == pytest.approx({FOUNDERS: 0.7, POOL: 0.1, "Seed": 0.2})
+
+
+def test_the_pool_topped_up_after_the_money_dilutes_the_new_investors_too():
+    """Same round, pool after: $0.80 a share (8M / 10M... founders' 8M shares at $8M), 2.5M new shares, then the
+    pool is 10 % of 11.11M: founders 72 %, seed 22.5 %, pool 10 %."""
+    step = cap_table(company([seed_round(pool_target=0.1, pool_timing="post")], founders=8e6)).steps[0]
+    assert step.price == pytest.approx(1.0) and step.new_shares == pytest.approx(2e6)
+    assert step.ownership() == pytest.approx({FOUNDERS: 0.72, POOL: 0.1, "Seed": 0.18})
+
+
+SAFE = {"name": "SAFE", "month": 1, "amount": 1e6, "kind": "safe"}
+SERIES_A = {"name": "A", "month": 6, "amount": 4e6, "pre_money_valuation": 12e6}
+
+
+def test_a_safe_converts_at_its_cap():
+    """$1M SAFE capped at $5M, founders 10M shares: cap price $0.50 → 2M shares; the A at $12M pre then prices
+    12M / (10M + 2M) = $1.00 and sells 4M shares: founders 62.5 %, SAFE 12.5 %, A 25 %."""
+    step = cap_table(company([{**SAFE, "valuation_cap": 5e6}, SERIES_A])).steps[0]
+    (c,) = step.conversions
+    assert (c.by, c.price, c.shares) == ("cap", pytest.approx(0.5), pytest.approx(2e6))
+    assert step.price == pytest.approx(1.0)
+    assert step.ownership() == pytest.approx({FOUNDERS: 0.625, "SAFE": 0.125, "A": 0.25})
+
+
+def test_a_safe_converts_at_its_discount():
+    """$1M SAFE at a 20 % discount, no cap: p (10M + 1M / 0.8p) = 12M → 10M p = 10.75M, p = $1.075; the SAFE
+    converts at $0.86 into 1.163M shares, the A buys 3.721M."""
+    step = cap_table(company([{**SAFE, "discount": 0.2}, SERIES_A])).steps[0]
+    (c,) = step.conversions
+    assert step.price == pytest.approx(1.075) and c.by == "discount" and c.price == pytest.approx(0.86)
+    assert c.shares == pytest.approx(1e6 / 0.86) and step.new_shares == pytest.approx(4e6 / 1.075)
+
+
+def test_a_note_converts_with_its_interest_and_a_bridge_without_a_round_stays_unconverted():
+    """A $1M note at 8 % from month 1 converting in month 7: $1.04M at the cap price $0.50 = 2.08M shares."""
+    note = {"name": "Note", "month": 1, "amount": 1e6, "kind": "note", "valuation_cap": 5e6, "interest_rate_yearly": 0.08}
+    (c,) = cap_table(company([note, {**SERIES_A, "month": 7}])).steps[0].conversions
+    assert c.amount == pytest.approx(1.04e6) and c.shares == pytest.approx(2.08e6)
+    alone = cap_table(company([note]))
+    assert alone.steps == () and alone.unconverted == (("Note", 1e6),) and ownership(alone.holders) == {FOUNDERS: 1.0}
+
+
+DOWN = {"name": "A", "month": 12, "amount": 2e6, "pre_money_valuation": 5e6}
+
+
+@pytest.mark.parametrize(("protection", "seed_extra", "founders"), [
+    ("full", 2e6, 0.5),                     # the seed re-priced from $1.00 to $0.50: 2M more shares, 8M / 16M
+    ("broad", 2e6 * (14 / 12 - 1), 8 / (14 + 1 / 3)),  # CP2 = 1 × (10M + 2M) / (10M + 4M) = 0.857
+    ("none", 0.0, 8 / 14),
+])
+def test_a_down_round_with_anti_dilution(protection, seed_extra, founders):
+    """Seed $2M at $8M pre (founders 8M shares: $1.00), then an A of $2M at $5M pre: $0.50 a share, 4M new."""
+    table = cap_table(company([seed_round(anti_dilution=protection), DOWN], founders=8e6))
+    step = table.steps[1]
+    assert step.down and step.price == pytest.approx(0.5) and step.new_shares == pytest.approx(4e6)
+    assert step.anti_dilution.get("Seed", 0.0) == pytest.approx(seed_extra)
+    assert step.ownership()[FOUNDERS] == pytest.approx(founders)
+    unprotected = cap_table(company([seed_round(anti_dilution=protection), DOWN], founders=8e6), anti_dilution=False)
+    assert ownership(unprotected.holders)[FOUNDERS] == pytest.approx(8 / 14)
+
+
+def test_the_public_worked_example_of_anti_dilution():
+    """moneybestpal.com, "Anti-dilution provision" (2023-08): an investor holds 100 of 1,000 shares bought at $10;
+    200 new shares are sold at $5. Full ratchet: the conversion price falls to $5, 200 shares. Weighted average
+    (the NVCA formula CP2 = CP1 (A + B) / (A + C)): 10 × (1,000 + 100) / (1,000 + 200) = $9.1667, 109.09 shares."""
+    for protection, shares in (("full", 200.0), ("broad", 100 * 1200 / 1100)):
+        rounds = [{"name": "Investor", "month": 1, "amount": 1000.0, "pre_money_valuation": 9000.0,
+                   "anti_dilution": protection},
+                  {"name": "New", "month": 2, "amount": 1000.0, "pre_money_valuation": 5000.0}]
+        step = cap_table(company(rounds, founders=900)).steps[1]
+        assert step.price == pytest.approx(5.0) and step.new_shares == pytest.approx(200)
+        investor = next(h for h in step.holders if h.key == "Investor")
+        assert investor.shares == pytest.approx(shares) and investor.price == pytest.approx(1000 / shares)
+
+
+def test_a_two_class_waterfall_by_hand():
+    """Founders 8M shares; seed $2M 1× non-participating at $1.00 (2M shares); A $4M 1× participating at $1.00
+    (4M shares): 14M shares. Exit $3M < $6M of preferences: pro rata, seed $1M, A $2M. Exit $30M: the A takes
+    $4M and shares in the rest; the seed converts (2/14 × ($30M - $4M) = $3.71M > $2M); founders 8/14 × $26M."""
+    table = cap_table(company([seed_round(), {**DOWN, "amount": 4e6, "pre_money_valuation": 10e6, "participating": True}],
+                              founders=8e6))
+    assert waterfall(table.holders, 3e6) == pytest.approx({FOUNDERS: 0.0, "Seed": 1e6, "A": 2e6})
+    paid = waterfall(table.holders, 30e6)
+    assert paid == pytest.approx({FOUNDERS: 8 / 14 * 26e6, "Seed": 2 / 14 * 26e6, "A": 4e6 + 4 / 14 * 26e6})
+    small = waterfall(table.holders, 9e6)  # the seed's 2/14 × $5M = $0.71M is below $2M: it keeps its preference
+    assert small["Seed"] == pytest.approx(2e6) and small[FOUNDERS] == pytest.approx(8 / 12 * 3e6)
+
+
+def test_a_pre_money_below_the_converting_money_is_refused():
+    with pytest.raises(ScenarioError, match="pre-money valuation"):
+        cap_table(company([{**SAFE, "amount": 5e6, "discount": 0.5}, {**SERIES_A, "pre_money_valuation": 1e6}]))
+
+
+rounds = st.lists(st.fixed_dictionaries({
+    "kind": st.sampled_from(["equity", "safe", "note", "debt", "grant"]),
+    "amount": st.floats(1e4, 1e8), "pre": st.floats(1e5, 1e9), "cap": st.one_of(st.none(), st.floats(1e5, 1e9)),
+    "discount": st.floats(0, 0.5), "pool": st.floats(0, 0.3), "timing": st.sampled_from(["pre", "post"]),
+    "protection": st.sampled_from(["none", "broad", "full"]), "multiple": st.floats(0, 3), "participating": st.booleans(),
+}), max_size=6)
+
+
+def as_round(n, r):
+    base = {"name": f"R{n}", "month": 1 + 3 * n, "amount": r["amount"], "kind": r["kind"]}
+    if r["kind"] == "equity":
+        return {**base, "pre_money_valuation": r["pre"], "pool_target": r["pool"], "pool_timing": r["timing"],
+                "anti_dilution": r["protection"], "liquidation_multiple": r["multiple"], "participating": r["participating"]}
+    if r["kind"] in ("safe", "note"):
+        return {**base, "valuation_cap": r["cap"], "discount": r["discount"]}
+    return base
+
+
+@settings(deadline=None)
+@given(rounds=rounds, exit_value=st.floats(0, 1e10))
+@example(rounds=[], exit_value=0.0)
+def test_ownership_sums_to_one_conversions_move_no_cash_and_the_waterfall_pays_the_exit(rounds, exit_value):
+    scenario = company([as_round(n, r) for n, r in enumerate(rounds)], pool=1e6)
+    try:
+        table = cap_table(scenario)
+    except ScenarioError:  # converting money worth more than a pre-money: refused, never a wrong table
+        return
+    for holders in [table.start, *(s.holders for s in table.steps)]:
+        assert sum(ownership(holders).values()) == pytest.approx(1.0)
+        assert all(h.shares >= 0 for h in holders)
+    paid = waterfall(table.holders, exit_value)
+    assert sum(paid.values()) == pytest.approx(exit_value, rel=1e-9, abs=1e-6) and min(paid.values()) >= -1e-6
+    as_equity = replace_fields(scenario, {f"funding[{j}].kind": "equity" for j, r in enumerate(scenario.funding)
+                                          if r.kind in ("safe", "note")} | {
+        f"funding[{j}].valuation_cap": None for j, r in enumerate(scenario.funding) if r.kind in ("safe", "note")} | {
+        f"funding[{j}].discount": 0 for j, r in enumerate(scenario.funding) if r.kind in ("safe", "note")} | {
+        f"funding[{j}].interest_rate_yearly": 0 for j, r in enumerate(scenario.funding) if r.kind == "note"})
+    np.testing.assert_allclose(project(scenario).cash, project(as_equity).cash)  # a SAFE is cash like any equity
+
+
+def test_more_exit_never_pays_the_founders_less():
+    table = cap_table(company([{**SAFE, "valuation_cap": 5e6}, SERIES_A, {**DOWN, "month": 20, "participating": True}]))
+    assert [h.key for h in table.holders] == [FOUNDERS, "SAFE", "A", "A (2)"]            # two rounds named A: two lines
+    proceeds = [waterfall(table.holders, e)[FOUNDERS] for e in np.linspace(0, 1e8, 101)]
+    assert all(b >= a - 1e-6 for a, b in zip(proceeds, proceeds[1:], strict=False))
+
+
+def test_the_financing_comparison_reads_every_option_the_same_way():
+    terms = default_terms(WINTER)
+    found = {o.key: o for o in compare(WINTER, terms)}
+    assert list(found) == ["nothing", "cut", "bridge", "down", "debt", "grant"]
+    assert found["bridge"].summary.runway_months >= found["nothing"].summary.runway_months
+    assert found["debt"].founders_share == pytest.approx(found["nothing"].founders_share)  # debt: no dilution
+    assert found["bridge"].founders_share < found["nothing"].founders_share              # the SAFE converts in the A
+    assert found["down"].founders_share < found["nothing"].founders_share
+    assert found["grant"].founders_proceeds == pytest.approx(found["nothing"].founders_proceeds)
+    assert all(o.survival is None or 0 <= o.survival <= 1 for o in found.values())
+    assert found["nothing"].survival <= found["bridge"].survival                         # the same draws, more cash
+    k = next(i for i, r in enumerate(WINTER.funding) if r.pre_money_valuation)
+    down = options(WINTER, terms)["down"].funding[k].pre_money_valuation
+    assert down == pytest.approx(WINTER.funding[k].pre_money_valuation * 0.7)
+    assert founders_after(cap_table(WINTER), 1) == pytest.approx(found["nothing"].founders_share)

@@ -1,0 +1,80 @@
+"""Winter financing: the cap table round by round, the exit waterfall, and every way through the winter side by side."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from core.analysis.captable import FOUNDERS, cap_table, ownership
+from core.analysis.financing import default_terms
+from core.i18n import t
+from core.model import ScenarioError
+from core.present import formatting as fmt
+from core.present.financing import (
+    cap_table_frame,
+    comparison_chart,
+    comparison_frame,
+    ownership_chart,
+    waterfall_frame,
+)
+from ui.cached import financing
+from ui.session import current_scenario, lang, wkey
+from ui.widgets import chart, plain
+
+scenario = current_scenario()
+cur = scenario.company.currency
+st.title(t("financing.title", lang()))
+st.caption(t("financing.intro", lang()))
+try:
+    table, unprotected = cap_table(scenario), cap_table(scenario, anti_dilution=False)
+except ScenarioError as exc:
+    st.error("\n".join(exc.localized(lang())))
+    st.stop()
+
+# --- who owns the company, round by round
+st.subheader(t("captable.title", lang()))
+if not table.steps:
+    st.info(t("captable.no_round", lang()))
+st.dataframe(cap_table_frame(table, lang()), hide_index=True, width="stretch")
+chart(ownership_chart(table, lang()))
+for step in table.steps:
+    for c in step.conversions:
+        st.caption(t("captable.converted", lang(), name=plain(c.key), round=plain(step.key), amount=fmt.money(c.amount, cur, lang()),
+                     price=fmt.price(c.price, cur, lang()), by=t(f"captable.by.{c.by}", lang())))
+    if step.down:
+        st.warning(t("captable.down", lang(), name=plain(step.key), price=fmt.price(step.price, cur, lang())))
+for name, amount in table.unconverted:
+    st.caption(t("captable.unconverted", lang(), name=plain(name), amount=fmt.money(amount, cur, lang())))
+with_it, without = ownership(table.holders)[FOUNDERS], ownership(unprotected.holders)[FOUNDERS]
+if abs(with_it - without) > 1e-9:
+    st.info(t("captable.protection_cost", lang(), with_it=fmt.percent(with_it), without=fmt.percent(without)))
+
+# --- the comparison, and the exit it reads
+terms = default_terms(scenario)
+st.subheader(t("financing.compare", lang()))
+left, middle, right = st.columns(3)
+with left:
+    cut = st.slider(t("financing.cut", lang()), 5, 50, int(100 * terms.cut), 5, key=wkey("lever.financing.cut"))
+    down = st.slider(t("financing.down", lang()), 5, 80, int(100 * terms.down), 5, key=wkey("lever.financing.down"))
+with middle:
+    bridge = st.slider(t("financing.bridge", lang(), currency=cur), 0.0, max(4 * terms.bridge, 1e5), terms.bridge,
+                       max(terms.bridge, 1e5) / 40, key=wkey("lever.financing.bridge"), format="%.0f")
+    cap = st.slider(t("financing.bridge_cap", lang(), currency=cur), 0.0, max(4 * terms.bridge_cap, 1e6), terms.bridge_cap,
+                    max(terms.bridge_cap, 1e6) / 40, key=wkey("lever.financing.cap"), format="%.0f")
+with right:
+    exit_value = st.slider(t("financing.exit", lang(), currency=cur), 0.0, max(5 * terms.exit_value, 1e6), terms.exit_value,
+                           max(terms.exit_value, 1e6) / 50, key=wkey("lever.financing.exit"), format="%.0f")
+    debt_rate = st.slider(t("financing.debt_rate", lang()), 0, 30, int(100 * terms.debt_rate), 1,
+                          key=wkey("lever.financing.rate"))
+chosen = replace(terms, cut=cut / 100, down=down / 100, bridge=bridge, bridge_cap=max(cap, 1.0), exit_value=exit_value,
+                 debt_rate=debt_rate / 100)
+st.caption(t("financing.sizes", lang(), debt=fmt.money(chosen.debt, cur, lang()), months=chosen.debt_months,
+             grant=fmt.money(chosen.grant, cur, lang())))
+try:
+    outcomes = financing(scenario, chosen)
+except ScenarioError as exc:
+    st.error("\n".join(exc.localized(lang())))
+    st.stop()
+st.dataframe(comparison_frame(outcomes, cur, lang()), hide_index=True, width="stretch")
+chart(comparison_chart(outcomes, lang()))
+st.subheader(t("captable.exit_title", lang(), value=fmt.money(exit_value, cur, lang())))
+st.dataframe(waterfall_frame(table.holders, exit_value, cur, lang()), hide_index=True, width="stretch")
