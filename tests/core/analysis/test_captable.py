@@ -3,6 +3,8 @@ always hold (ownership sums to 100 %, conversions move no cash, the waterfall pa
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -169,7 +171,7 @@ def test_more_exit_never_pays_the_founders_less():
     table = cap_table(company([{**SAFE, "valuation_cap": 5e6}, SERIES_A, {**DOWN, "month": 20, "participating": True}]))
     assert [h.key for h in table.holders] == [FOUNDERS, "SAFE", "A", "A (2)"]            # two rounds named A: two lines
     proceeds = [waterfall(table.holders, e)[FOUNDERS] for e in np.linspace(0, 1e8, 101)]
-    assert all(b >= a - 1e-6 for a, b in zip(proceeds, proceeds[1:], strict=False))
+    assert all(b >= a - 1e-6 for a, b in itertools.pairwise(proceeds))
 
 
 def test_the_financing_comparison_reads_every_option_the_same_way():
