@@ -7,6 +7,7 @@ import streamlit as st
 from core.analysis.actuals import filled, recurring_streams, reforecast, trailing, variance
 from core.i18n import t
 from core.model import ScenarioError, check_actuals
+from core.present import charts
 from core.present.actuals import (
     cash_chart,
     cash_waterfall,
@@ -78,6 +79,7 @@ if actuals is None and opened is not None and who is not None and (kept := store
     actuals = st.session_state["actuals"] = kept[1]
 if actuals is None:
     st.info(t("actuals.none", lang()))
+    chart(charts.cash_balance(projection(scenario), scenario.funding, lang=lang()))  # the plan the actuals will meet
     st.stop()
 try:
     check_actuals(actuals, scenario, today)

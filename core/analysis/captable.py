@@ -229,5 +229,5 @@ def waterfall(holders: tuple[Holder, ...], exit_value: float) -> dict[str, float
     for h in holders:
         common = per_share * h.shares if (not h.preferred or h.participating or h.key in converting) else 0.0
         out[h.key] = common + (prefs.get(h.key, 0.0) if h.key not in converting else 0.0)
-    assert math.isclose(sum(out.values()), exit_value, rel_tol=1e-9), "the waterfall pays out the exit value"
+    assert math.isclose(sum(out.values()), exit_value, rel_tol=1e-9, abs_tol=1e-6), "the waterfall pays out the exit"
     return out
