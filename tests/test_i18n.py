@@ -114,9 +114,9 @@ def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monk
 
 
 def test_money_reads_in_the_readers_units():
-    assert fmt.money(123_456_789, "CNY", "zh") == "¥1.23亿"
-    assert fmt.money(5_600, "CNY", "zh") == "¥5,600" and fmt.money(56_000, "CNY", "zh") == "¥5.60万"
-    assert fmt.money(-1_469_934, "CNY", "zh") == "-¥146.99万"
+    assert fmt.money(123_456_789, "CNY", "zh") == "1.23亿元" and fmt.money(6_000_000, "CNY", "zh") == "600万元"
+    assert fmt.money(5_600, "CNY", "zh") == "5,600元" and fmt.money(56_000, "CNY", "zh") == "5.6万元"
+    assert fmt.money(-1_469_934, "CNY", "zh") == "-146.99万元"
     assert fmt.money(-1_469_934, "CNY", "en") == "-¥1.47M"
     assert fmt.money(2_500_000_000, "USD", "zh") == "$2.50B" and fmt.money(12_345, "EUR", "zh") == "€12.35k"
     assert fmt.percent(0.125) == "12.5%" and fmt.price(1.145, "USD", "zh") == "$1.15"
@@ -126,7 +126,7 @@ def test_seed_002_npv_in_chinese_units_on_the_overview(tmp_path, monkeypatch):
     at = chinese_app(tmp_path, monkeypatch).run()
     at.selectbox(key="preset").set_value("seed002_nlp_project").run()
     # -1,469,934 with month-start flows, one month later at 50 %/yr: / 1.5^(1/12) = -1,421,097
-    assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的净现值（NPV，现金流计于月末）") == "-¥142.11万"
+    assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的净现值（NPV，现金流计于月末）") == "-142.11万元"
 
 
 def test_validation_messages_are_translated_and_keep_the_field_path():

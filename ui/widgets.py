@@ -6,7 +6,6 @@ import streamlit as st
 
 from core.present.report import Kpi
 
-
 STYLE = """<style>
 /* KPI values and labels wrap instead of being cut off ("第 21 个月（2…") */
 [data-testid="stMetricValue"] .stMarkdownEllipsis, [data-testid="stMetricValue"] p,

@@ -440,7 +440,7 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
     """A field's value as the reader reads it, by its editor kind (money in the reader's units, % and counts).
 
     >>> field_text("streams[0].churn_monthly", 0.035, "USD"), field_text("company.starting_cash", 3_300_000, "CNY", "zh")
-    ('3.5%', '¥330.00万')
+    ('3.5%', '330万元')
     """
     kind = kind_of(path).rstrip("?")
     if value is None:

@@ -143,6 +143,7 @@ STRINGS: dict[str, str] = {
     'pillar.moves_help': 'Each change is applied to the scenario and the engine re-run; the columns show what it does to this pillar, the survival score and the runway.',
     'pillar.no_moves': 'None of the modelled changes raises this pillar by half a point or more: its weak factors are ratings you set above, or already at their limit.',
     'pillar.runway_horizon': 'Runway is the whole horizon ({months} months) here, so changes show 0 months.',
+    "input.reads": "= {amount}",
     'input.model_quality': 'Model quality / differentiation (1–5)',
     'input.verticals': 'Application verticals',
     'input.cost_decline': 'Yearly fall of inference cost (%)',
