@@ -17,7 +17,7 @@ from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
 from ui.session import DEFAULT_PRESET, current_scenario, lang, preset_names, presets, set_scenario, unapplied
-from ui.widgets import plain
+from ui.widgets import plain, upload_caption
 
 
 def language_picker(compact: bool = False) -> None:
@@ -64,6 +64,7 @@ def sidebar() -> DeltaGenerator:
                      index=list(names).index(DEFAULT_PRESET), format_func=names.__getitem__)
         st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="upload",
                          on_change=_handle_upload, max_upload_size=5)
+        upload_caption(lang(), 5, ["yaml", "yml", "json", "xlsx"])
         if "upload_errors" in st.session_state:
             name, error = st.session_state["upload_errors"]
             st.error(t("sidebar.upload_bad", lang(), file=plain(name)) + "\n\n" + "\n".join(f"- `{e}`" for e in error.localized(lang())))

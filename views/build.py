@@ -15,7 +15,7 @@ from ui.editor import CURRENCIES, draft, labeller, problems, restart, step, wher
 from ui.saving import save_controls
 from ui.sections import RENDER, SECTIONS
 from ui.session import current_scenario, lang, presets, set_scenario
-from ui.widgets import chart, plain
+from ui.widgets import chart, plain, upload_caption
 
 
 def start_blank() -> None:
@@ -98,6 +98,7 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
     with upload:
         st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="build.start.upload",
                          on_change=start_upload, max_upload_size=5)
+        upload_caption(lang(), 5, ["yaml", "yml", "json", "xlsx"])
     for message in st.session_state.get("build.start_errors", []):
         st.error(plain(message))
 

@@ -23,7 +23,7 @@ from core.present.report import price_table, tier_table
 from ui.cached import price_optimum, price_response, survey_analysis, tier_optimum
 from ui.inputs import Inputs
 from ui.session import SAMPLE_DIR, apply_scenario, current_scenario, lang, wkey
-from ui.widgets import chart, plain
+from ui.widgets import chart, plain, upload_caption
 
 scenario = current_scenario()
 cur = scenario.company.currency
@@ -93,7 +93,14 @@ with st.expander(t("pricing.vw", lang())):
     data, name = (SAMPLE_DIR / "van_westendorp_survey.csv").read_bytes(), "van_westendorp_survey.csv"
     if source == "upload":
         upload = st.file_uploader(t("pricing.vw_file", lang()), type=["csv"], key=wkey("lever.pricing.vw_file"), max_upload_size=1)
+        upload_caption(lang(), 1, ["csv"])
         data, name = (upload.getvalue(), upload.name) if upload is not None else (None, None)
+    currencies = ["USD", "EUR", "CNY"]
+    survey_cur = st.selectbox(t("pricing.vw_currency", lang()), currencies, key=wkey(f"lever.pricing.vw_currency.{source}"),
+                              index=currencies.index("USD" if source == "sample" else cur),  # the sample asked in USD
+                              format_func=lambda c: t(f"opt.company.currency.{c}", lang()), width=320)
+    if survey_cur != cur:
+        st.warning(t("pricing.vw_other_currency", lang(), survey=t(f"currency.{survey_cur}", lang()), currency=cur))
     if data is not None:
         try:
             survey, dropped = survey_analysis(data)
@@ -103,12 +110,13 @@ with st.expander(t("pricing.vw", lang())):
         cols = st.columns(4)
         for col, key in zip(cols, ("pmc", "pme", "opp", "ipp"), strict=True):
             value = getattr(survey, key)
-            col.metric(t(f"pricing.vw.{key}", lang()), "—" if value is None else f"{value:,.2f}")
+            col.metric(t(f"pricing.vw.{key}", lang()), "—" if value is None else fmt.price(value, survey_cur, lang()))
         st.caption(t("pricing.vw_dropped", lang(), used=survey.respondents, dropped=dropped))
-        chart(charts.van_westendorp(survey, lang=lang()))
-vw_range = acceptable_range(survey) if survey is not None else None
+        chart(charts.van_westendorp(survey, survey_cur, lang=lang()))
+vw_range = acceptable_range(survey) if survey is not None and survey_cur == cur else None  # only in the same currency
 overlaps = vw_range is not None and vw_range[0] <= high and vw_range[1] >= low
-if overlaps and st.checkbox(t("pricing.vw_bound", lang(), low=f"{vw_range[0]:,.2f}", high=f"{vw_range[1]:,.2f}"),
+if overlaps and st.checkbox(t("pricing.vw_bound", lang(), low=fmt.price(vw_range[0], cur, lang()),
+                                            high=fmt.price(vw_range[1], cur, lang())),
                             key=wkey("lever.pricing.vw_bound")):
     low, high = max(low, vw_range[0]), min(high, vw_range[1])
 
@@ -138,7 +146,8 @@ st.caption(t("pricing.report", lang(), method=t(f"pricing.method.{result.method}
 
 
 PRICING_SETTINGS = ("lever.pricing.stream", "lever.pricing.objective", "lever.pricing.min_margin",
-                    "lever.pricing.min_volume", "lever.pricing.vw_source", "lever.pricing.vw_bound")
+                    "lever.pricing.min_volume", "lever.pricing.vw_source", "lever.pricing.vw_bound",
+                    "lever.pricing.vw_currency.sample", "lever.pricing.vw_currency.upload")
 
 
 def apply(new_scenario) -> None:

@@ -83,7 +83,8 @@ def results() -> None:
     summary.info(risk_summary(result, base, bars, metric, scenario, stresses, lang()))
     if bars:
         labels = tornado_labels(scenario, bars, lang())
-        chart(charts.tornado_chart(base, bars, labels, metric_label(metric, scenario, lang()), lang=lang()))
+        chart(charts.tornado_chart(base, bars, labels, metric_label(metric, scenario, lang()), lang=lang(),
+                                   currency=scenario.company.currency if metric == "npv" else None))
     st.subheader(t("risk.stresses", lang()))
     if not stresses:
         st.caption(t("risk.no_stress", lang()))
