@@ -100,6 +100,9 @@ def test_a_chinese_page_shows_no_untranslated_catalogue_text(tmp_path, monkeypat
     leaks = [f for f in english_fragments() if f in shown]
     assert leaks == []
     assert re.search(r"[\u4e00-\u9fff]", shown)  # and it is Chinese
+    spec = next(s for s in ui.pages.PAGES if s.file == page)
+    if page != "views/pitch.py":  # Pitch mode's title is the company's name
+        assert chinese.title[0].value.startswith(ZH[spec.title])  # the sidebar's name is the page's title
 
 
 def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monkeypatch):
@@ -110,7 +113,7 @@ def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monk
     assert at.title[0].value.startswith("Overview")
     at.selectbox(key="lang").set_value("zh").run()
     assert at.title[0].value.startswith("总览") and at.sidebar.selectbox[1].label == "预设情景"
-    assert next(m.value for m in at.metric if m.label == "跑道") == "14 个月"
+    assert next(m.value for m in at.metric if m.label == "现金跑道") == "14 个月"
 
 
 def test_money_reads_in_the_readers_units():
@@ -143,7 +146,7 @@ def test_the_excel_export_carries_chinese_labels_and_still_round_trips():
     s = load_scenario("sample_data/company_c_analytics_platform.yaml")
     data = excel_workbook(s, project(s), "zh")
     metrics = [row[0] for row in openpyxl.load_workbook(io.BytesIO(data))["Metrics"].iter_rows(min_row=2, values_only=True)]
-    assert "当前现金" in metrics and "跑道" in metrics
+    assert "当前现金" in metrics and "现金跑道" in metrics
     assert read_excel(data) == s
 
 
@@ -170,3 +173,25 @@ def test_upload_and_library_errors_read_in_chinese(tmp_path, monkeypatch):
     next(w for w in at.text_input if str(w.key).startswith("library.name.")).set_value("   ").run()
     at.button(key="library.save_new").click().run()
     assert at.error[0].value == "情景需要一个名称。"
+
+
+GLOSSARY = [dict(zip(("term", "english", "chinese", "zh_match", "note"), line.split("\t"), strict=False))
+            for line in (ROOT / "docs/glossary.tsv").read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+
+
+def test_every_glossary_term_reads_the_same_in_chinese_wherever_the_english_uses_it():
+    """docs/glossary.tsv: where an English value uses a term, the same key's Chinese value uses its standard form."""
+    assert len(GLOSSARY) >= 20 and all(row["chinese"] and row["zh_match"] for row in GLOSSARY)
+    misses = []
+    for row in GLOSSARY:
+        english, chinese = re.compile(row["english"], re.I | re.M), re.compile(row["zh_match"])
+        for key, text in EN.items():
+            if english.search(re.sub(r"\{[^}]*\}", "", text)) and not chinese.search(ZH[key]):
+                misses.append(f"{row['term']}: {key} = {ZH[key]}")
+    assert misses == []
+
+
+def test_chinese_sentences_use_full_width_punctuation():
+    half = re.compile(r"[\u4e00-\u9fff）][,;:!?(]|[,;:!?)] ?[\u4e00-\u9fff]|[\u4e00-\u9fff]\(")
+    assert [k for k, v in ZH.items() if half.search(re.sub(r"\{[^}]*\}", "", v))] == []
+    assert [k for k, v in ZH.items() if re.search(r"\d %", v)] == [] and [k for k, v in EN.items() if re.search(r"\d %", v)] == []

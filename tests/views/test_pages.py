@@ -261,9 +261,9 @@ def test_a_stress_toggle_lowers_the_odds_and_fills_the_stress_table(risk_b):
     risk_b.button_group(key=w(risk_b, "lever.stresses")).set_value(["gpu_50", "delay_6"]).run()
     assert not risk_b.exception
     assert int(metric(risk_b, "Cash at month 18").rstrip("%")) < int(before.rstrip("%"))
-    assert risk_b.info[0].value.startswith("Under Round delayed 6 months, GPU cost +50 %, in ")
+    assert risk_b.info[0].value.startswith("Under Round delayed 6 months, GPU cost +50%, in ")
     table = risk_b.dataframe[0].value
-    assert list(table["Stress"]) == ["Base simulation", "Round delayed 6 months", "GPU cost +50 %", "All chosen together"]
+    assert list(table["Stress"]) == ["Base simulation", "Round delayed 6 months", "GPU cost +50%", "All chosen together"]
 
 
 def test_the_round_probability_and_seed_are_saved_with_the_scenario(risk_b):
