@@ -93,7 +93,7 @@ def chinese_app(tmp_path, monkeypatch) -> AppTest:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_chinese_page_shows_no_untranslated_catalogue_text(tmp_path, monkeypatch, page):
-    chinese = chinese_app(tmp_path, monkeypatch)
+    chinese = chinese_app(tmp_path, monkeypatch).run()  # a first run registers the pages' own URL paths
     chinese.switch_page(page).run()
     assert not chinese.exception
     shown = "\n".join(shown_texts(chinese))

@@ -11,12 +11,12 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.i18n import LANGUAGES, t
-from core.model import Scenario, ScenarioError, dumps_scenario, load_scenario
+from core.model import Scenario, ScenarioError, dumps_scenario
 from core.present import onepager
 from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
-from ui.session import DEFAULT_PRESET, current_scenario, lang, preset_names, presets, set_scenario, unapplied
+from ui.session import DEFAULT_PRESET, current_scenario, lang, preset, preset_names, set_scenario, unapplied
 from ui.widgets import plain, upload_caption
 
 
@@ -28,7 +28,7 @@ def language_picker(compact: bool = False) -> None:
 
 
 def _load_preset() -> None:
-    set_scenario(load_scenario(presets()[st.session_state["preset"]]))
+    set_scenario(preset(st.session_state["preset"]))
 
 
 def _handle_upload() -> None:

@@ -666,7 +666,7 @@ STRINGS: dict[str, str] = {
     "pricing.tier.apply_help": "现有客户留在当前收入流、不再新增签约；每个有人选择的套餐成为一个订阅收入流，使用其最优价格和签约数。",
     # --- the Build page (scenario editor)
     'nav.build': '搭建模型',
-    'build.title': '搭建模型：你的公司',
+    'build.title': '搭建模型',
     'build.intro': '逐项填写情景的每一个假设。右侧结果随每次修改即时更新；情景一旦有效，其他页面即采用它。',
     'build.start': '从空白公司、预设、方案库或文件开始',
     'build.start.blank': '空白公司',
