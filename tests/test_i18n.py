@@ -130,6 +130,23 @@ def test_seed_002_npv_in_chinese_units_on_the_overview(tmp_path, monkeypatch):
     at.selectbox(key="preset").set_value("seed002_nlp_project").run()
     # -1,469,934 with month-start flows, one month later at 50 %/yr: / 1.5^(1/12) = -1,421,097
     assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的净现值（NPV，现金流计于月末）") == "-142.11万元"
+    note = next(i.value for i in at.info if "100% 年化收益率" in i.value)  # the essay's error, explained
+    assert "重复计入" in note and "收入 900万元，成本 800万元" in note and "单利成本回报率为 12.5%" in note
+    assert "净现值（NPV）为 -142.11万元" in note and at.title[0].value == "总览 — NLP 项目（原文回报率案例）"
+
+
+def test_the_seed_002_note_reads_in_english_and_only_where_asked_for():
+    from core.analysis.metrics import summarize
+    from core.model import load_preset
+    from core.present.report import seed002_note
+
+    s = load_preset(ROOT / "sample_data/seed002_nlp_project.yaml", "en")
+    p = project(s)
+    note = seed002_note(p, summarize(p, s.settings), s, "en")
+    assert note is not None and "counted more than once" in note and "¥9.00M against ¥8.00M of cost" in note
+    assert "12.5% over 3 years (4.2% a year, not compounded)" in note and "is -¥1.42M" in note
+    other = load_scenario(ROOT / "sample_data/company_a_customer_service.yaml")
+    assert seed002_note(project(other), summarize(project(other), other.settings), other, "en") is None
 
 
 def test_validation_messages_are_translated_and_keep_the_field_path():

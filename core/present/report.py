@@ -116,6 +116,22 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
     return rows
 
 
+def seed002_note(p: Projection, summary: Summary, scenario: Scenario, lang: str = "en") -> str | None:
+    """Why seed essay 002's "100 % annualised return" is wrong, with this scenario's correct figures (return on
+    cost over the horizon and per year, IRR, NPV with its rate and timing); None unless the scenario asks for it
+    (``settings.seed002_note``)."""
+    if not scenario.settings.seed002_note:
+        return None
+    cur, irr = scenario.company.currency, summary.irr
+    cost = float(p.cost_of_revenue[0].sum() + p.opex_total[0].sum())  # as return_on_cost counts it
+    return t("overview.seed002", lang, revenue=fmt.money(float(p.revenue[0].sum()), cur, lang), cost=fmt.money(cost, cur, lang),
+             total=fmt.percent(summary.return_on_cost), years=scenario.settings.horizon_months / YEAR,
+             yearly=fmt.percent(summary.return_on_cost_yearly),
+             irr=fmt.percent(irr.rate_yearly) if irr.status in ("ok", "several") else "—",
+             rate=fmt.percent(scenario.settings.discount_rate_yearly, 0), timing=t(f"timing.{summary.cash_flow_timing}", lang),
+             npv=fmt.money(summary.npv, cur, lang))
+
+
 def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
     """One row per stream: kind, first-year revenue, share, revenue in the last month."""
     shares = stream_shares(p.stream_revenue)[0]
