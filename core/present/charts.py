@@ -84,7 +84,7 @@ def money_axis(fig: go.Figure, axis: str, currency: str, lang: str, *, values: S
     if not log and any(tr.type == "bar" for tr in on_axis):
         found = np.append(found, 0.0)  # bars start at zero
     ticks = _ticks(float(found.min()), float(found.max()), log)
-    fig.update_layout({name: {"tickmode": "array", "tickvals": ticks,
+    fig.update_layout({name: {"tickmode": "array", "tickvals": ticks, "automargin": True,
                               "ticktext": [axis_money(v, currency, lang) for v in ticks]}})
     if hover is None:
         return fig
@@ -183,7 +183,9 @@ def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
     fig = _figure(go.Scatterpolar(r=[*scores, scores[0]], theta=[*names, names[0]], fill="toself",
                                     name=t("chart.radar.series", lang), line={"color": PALETTE[0]}))
     fig.update_layout(title=t("chart.radar.title", lang),
-                      polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 80, "r": 80, "t": 90, "b": 50},
+                      polar={"radialaxis": {"range": [0, 100], "angle": 180 / len(names), "tickangle": 180 / len(names),
+                                            "tickfont": {"size": 10}}},  # ticks between two axis names, not on one
+                      margin={"l": 80, "r": 80, "t": 90, "b": 50},
                       showlegend=False)
     return fig
 
@@ -326,7 +328,7 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
     panels = ("volume", "revenue", "gross_profit", "npv")
     titles = [t(f"chart.price.{k}", lang, unit=unit, timing=t(f"timing.{timing}", lang)) for k in panels]
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1,
-                        vertical_spacing=0.16).update_layout(template=TEMPLATE)
+                        vertical_spacing=0.2).update_layout(template=TEMPLATE)
     for n, key in enumerate(panels):
         row, col = n // 2 + 1, n % 2 + 1
         fig.add_scatter(x=curve.prices, y=getattr(curve, key), row=row, col=col, showlegend=False,
@@ -341,7 +343,7 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
         if price is not None:  # legend entries for the vertical lines
             fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash},
                             name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency, lang)}")
-    fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency))
+    fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency), row=2)  # not under the top row: the titles below
     fig.update_layout(title=t("chart.price.title", lang, stream=stream, currency=currency), height=620,
                       legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})
     for axis in ("y2", "y3", "y4", "x", "x2", "x3", "x4"):  # revenue, gross profit and NPV; price on every panel
