@@ -212,3 +212,59 @@ def test_chinese_sentences_use_full_width_punctuation():
     half = re.compile(r"[\u4e00-\u9fff）][,;:!?(]|[,;:!?)] ?[\u4e00-\u9fff]|[\u4e00-\u9fff]\(")
     assert [k for k, v in ZH.items() if half.search(re.sub(r"\{[^}]*\}", "", v))] == []
     assert [k for k, v in ZH.items() if re.search(r"\d %", v)] == [] and [k for k, v in EN.items() if re.search(r"\d %", v)] == []
+
+
+LATIN_ALLOWED = {
+    # abbreviations a Chinese founder reads as they are
+    "AI", "API", "GPU", "NPV", "IRR", "LTV/CAC", "EBITDA", "HHI", "TAM", "SAM", "SOM", "PMC", "PME", "OPP", "IPP", "NLP",
+    "R_CAP", "T_C", "T_R", "token",
+    # names: the product, a method, a round's name as Chinese VCs say it, the language picker, Streamlit's own button
+    "Winterproof", "Van", "Westendorp", "Brent", "Pre-A", "Language", "Upload",
+    # units, currencies and file formats
+    "k", "M", "B", "MB", "CNY", "USD", "EUR", "JSON", "YAML", "YML", "XLSX", "CSV",
+}
+"""Latin-script words a Chinese page may show; a single capital letter is a name too (A 轮, B 公司)."""
+
+
+def latin_words(texts: list[str]) -> set[str]:
+    words = {w.rstrip(":.") for text in texts for w in re.findall(r"[A-Za-z][A-Za-z0-9_/+-]*", text)}
+    return {w for w in words if w not in LATIN_ALLOWED and not re.fullmatch(r"[A-Z]", w)}
+
+
+MONEY_TICK = {"CNY": re.compile(r"-?[\d,.]+(万|亿)?"), "USD": re.compile(r"-?\$[\d,.]+[kMB]?")}
+
+
+def money_axes(at: AppTest) -> list[tuple[str, str, list[str]]]:
+    """(chart title, axis title, tick texts) of every axis of every chart on the page."""
+    out = []
+    for chart in at.get("plotly_chart"):
+        layout = json.loads(chart.proto.spec)["layout"]
+        title = str((layout.get("title") or {}).get("text", ""))
+        for name, axis in layout.items():
+            if re.fullmatch(r"[xy]axis\d*", name) and isinstance(axis, dict):
+                out.append((title, str((axis.get("title") or {}).get("text", "")), [str(x) for x in axis.get("ticktext", [])]))
+    return out
+
+
+@pytest.mark.parametrize("preset", sorted(p.stem for p in (ROOT / "sample_data").glob("*.yaml")))
+def test_a_chinese_page_shows_no_latin_word_beyond_the_allowed_and_money_axes_in_the_readers_units(
+        tmp_path, monkeypatch, preset):
+    """Every page, with every preset, in Chinese: no English word left (the presets' names come from
+    sample_data/zh/), and every axis whose title is in 元 ticks in 万 / 亿 (in $ with k / M / B for a USD company)."""
+    at = chinese_app(tmp_path, monkeypatch).run()
+    at.selectbox(key="preset").set_value(preset).run()
+    found, axes = {}, 0
+    for spec in ui.pages.PAGES:
+        at.switch_page(spec.file).run()
+        assert not at.exception
+        for word in latin_words(shown_texts(at)):
+            found.setdefault(word, spec.file)
+        for chart, title, ticks in money_axes(at):
+            if "元" in title and not re.search(r"元/(美|欧)?元", title):  # one currency (Compare may mix two)
+                assert ticks, (spec.file, chart, title)   # a money axis has its ticks in the reader's units
+                axes += 1
+            named = next((c for word, c in (("美元", "USD"), ("欧元", "EUR"), ("元", "CNY")) if word in title + chart), None)
+            if ticks and named in MONEY_TICK:  # the axis's own currency (a survey may be in another than the company's)
+                assert all(MONEY_TICK[named].fullmatch(x) for x in ticks), (spec.file, chart, title, ticks)
+    assert found == {}
+    assert axes >= 8
