@@ -221,7 +221,7 @@ LATIN_ALLOWED = {
     # names: the product, a method, a round's name as Chinese VCs say it, the language picker, Streamlit's own button
     "Winterproof", "Van", "Westendorp", "Brent", "Pre-A", "Language", "Upload",
     # units, currencies and file formats
-    "k", "M", "B", "MB", "CNY", "USD", "EUR", "JSON", "YAML", "YML", "XLSX", "CSV",
+    "k", "M", "B", "MB", "CNY", "USD", "EUR", "JSON", "YAML", "YML", "XLSX", "CSV", "Excel", "PDF", "PNG",
 }
 """Latin-script words a Chinese page may show; a single capital letter is a name too (A 轮, B 公司)."""
 
