@@ -31,7 +31,7 @@ def workspace_picker(who: Identity) -> Workspace:
     """Pick one of the reader's workspaces (shown only when there is more than one)."""
     mine = store().workspaces(who)
     if len(mine) > 1:
-        names = {w.id: t("library.workspace_role", lang(), name=workspace_name(w), role=t(f"library.role.{w.role}", lang()))
+        names = {w.id: t("join.paren", lang(), a=workspace_name(w), b=t(f"library.role.{w.role}", lang()))
                  for w in mine}  # a selectbox shows text
         st.selectbox(t("library.workspace", lang()), list(names), key="library.workspace",
                      index=[w.id for w in mine].index(workspace(who).id), format_func=lambda i: names[i])

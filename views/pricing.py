@@ -35,7 +35,7 @@ if not streams:
     st.info(t("pricing.none", lang()))
     st.stop()
 
-options = {k: t("pricing.stream_option", lang(), name=scenario.streams[k].name, kind=t(f"kind.{scenario.streams[k].kind}", lang()))
+options = {k: t("join.paren", lang(), a=scenario.streams[k].name, b=t(f"kind.{scenario.streams[k].kind}", lang()))
            for k in streams}
 i = st.selectbox(t("pricing.stream", lang()), streams, key=wkey("lever.pricing.stream"), format_func=options.__getitem__)
 stream = scenario.streams[i]

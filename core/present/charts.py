@@ -342,7 +342,7 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
                                        (floor if np.isfinite(floor) and floor > 0 else None, PALETTE[2], "floor", "dot")):
         if price is not None:  # legend entries for the vertical lines
             fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash},
-                            name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency, lang)}")
+                            name=t("join.colon", lang, a=t(f"chart.price.{label}", lang), b=fmt_price(price, currency, lang)))
     fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency), row=2)  # not under the top row: the titles below
     fig.update_layout(title=t("chart.price.title", lang, stream=stream, currency=currency), height=620,
                       legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})
@@ -379,7 +379,7 @@ def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go
     """Month-end cash of several scenarios on one chart (each in its own currency)."""
     fig = _figure()
     for n, (label, p) in enumerate(items):
-        fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=f"{label} ({p.currency})",
+        fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=t("join.paren", lang, a=label, b=p.currency),
                         line={"color": PALETTE[n % len(PALETTE)], "width": 3})
     fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1}, annotation_text=t("chart.cash.zero", lang))
     currencies = sorted({p.currency for _, p in items})
@@ -409,7 +409,7 @@ def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> 
     for n, (label, card) in enumerate(items):
         fig.add_bar(x=[t(f"pillar.{k}", lang) for k in pillars],
                     y=[card.pillars[k].score if k in card.pillars else None for k in pillars],
-                    name=f"{label}: {card.survival:.0f}", marker_color=PALETTE[n % len(PALETTE)])
+                    name=t("join.colon", lang, a=label, b=f"{card.survival:.0f}"), marker_color=PALETTE[n % len(PALETTE)])
     fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang), yaxis={"range": [0, 100], "title": "0–100"})
     return fig
 

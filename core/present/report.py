@@ -243,11 +243,11 @@ def input_label(scenario: Scenario, key: str, lang: str = "en") -> str:
         t("field.growth", lang) if field in GROWTH_FIELDS else field.replace("_", " "))
     match parts:
         case ["streams", int(i), *_]:
-            return f"{scenario.streams[i].name}: {name}"
+            return t("join.colon", lang, a=scenario.streams[i].name, b=name)
         case ["funding", int(k), *_]:
-            return f"{scenario.funding[k].name}: {name}"
+            return t("join.colon", lang, a=scenario.funding[k].name, b=name)
         case ["opex", "team", int(j), *_]:
-            return f"{scenario.opex.team[j].role}: {name}"
+            return t("join.colon", lang, a=scenario.opex.team[j].role, b=name)
     return name[:1].upper() + name[1:]
 
 
@@ -268,8 +268,8 @@ def input_value_text(key: str, value: float, currency: str, lang: str = "en") ->
 def tornado_labels(scenario: Scenario, bars: list[TornadoBar], lang: str = "en") -> list[str]:
     """Each bar's input and the range it is moved over: ``Series A: delay (months) (0.9 months – 6.5 months)``."""
     cur = scenario.company.currency
-    return [f"{input_label(scenario, b.key, lang)} ({input_value_text(b.key, b.low, cur, lang)} – "
-            f"{input_value_text(b.key, b.high, cur, lang)})" for b in bars]
+    return [t("join.paren", lang, a=input_label(scenario, b.key, lang),
+              b=f"{input_value_text(b.key, b.low, cur, lang)} – {input_value_text(b.key, b.high, cur, lang)}") for b in bars]
 
 
 def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -387,7 +387,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
                                            t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
             t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),
             t("kpi.gross_margin", lang): ("share", s.gross_margin, fmt.percent(s.gross_margin)),
-            t("compare.npv", lang): ("money", s.npv, f"{fmt.money(s.npv, cur, lang)} ({npv_label(c.scenario, lang)})"),
+            t("compare.npv", lang): ("money", s.npv, t("join.paren", lang, a=fmt.money(s.npv, cur, lang), b=npv_label(c.scenario, lang))),
             t("score.survival", lang): ("score", c.card.survival, f"{c.card.survival:.0f}"),
             t("risk.kpi.survival", lang, month=month): ("share", c.risk.survival_at(month),
                                                         fmt.percent(c.risk.survival_at(month), 0)),
@@ -407,7 +407,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
             else:
                 change = _delta("months" if kind == "runway" else kind, value, base,
                                 c.scenario.company.currency if same else None, lang)
-            cells.append(f"{text} ({change})" if change not in ("—", "") else text)
+            cells.append(t("join.paren", lang, a=text, b=change) if change not in ("—", "") else text)
         table[c.label] = cells
     return pd.DataFrame(table)
 
@@ -488,7 +488,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     for path in ASSUMPTION_FIELDS:
         add(t(f"assume.section.{path.split('.')[0]}", lang), path)
     for i, stream in enumerate(scenario.streams):
-        section = f"{stream.name} ({t(f'kind.{stream.kind}', lang)})"
+        section = t("join.paren", lang, a=stream.name, b=t(f"kind.{stream.kind}", lang))
         for name in stream_fields(stream.kind):
             if kind_of(f"streams.{name}") in ("money", "money?", "percent", "count") and name != "unit":
                 add(section, f"streams[{i}].{name}")
