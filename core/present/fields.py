@@ -22,7 +22,7 @@ FIELDS: dict[str, str] = {
     "company.name": "text", "company.vertical": "text", "company.stage": "choice", "company.currency": "choice",
     "company.start_date": "date", "company.starting_cash": "money",
     "settings.horizon_months": "whole", "settings.discount_rate_yearly": "percent", "settings.cash_flow_timing": "choice",
-    "settings.seed002_note": "toggle",
+    "settings.capital_return_note": "toggle",
     "streams.name": "text", "streams.unit": "text",
     "streams.starting_customers": "count", "streams.new_customers_per_month": "count",
     "streams.new_customer_growth_monthly": "percent", "streams.churn_monthly": "percent",

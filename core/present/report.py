@@ -119,8 +119,8 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
 def seed002_note(p: Projection, summary: Summary, scenario: Scenario, lang: str = "en") -> str | None:
     """Why seed essay 002's "100 % annualised return" is wrong, with this scenario's correct figures (return on
     cost over the horizon and per year, IRR, NPV with its rate and timing); None unless the scenario asks for it
-    (``settings.seed002_note``)."""
-    if not scenario.settings.seed002_note:
+    (``settings.capital_return_note``)."""
+    if not scenario.settings.capital_return_note:
         return None
     cur, irr = scenario.company.currency, summary.irr
     cost = float(p.cost_of_revenue[0].sum() + p.opex_total[0].sum())  # as return_on_cost counts it

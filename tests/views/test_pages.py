@@ -212,7 +212,7 @@ def test_the_strategy_page_lists_weak_factors_and_moves(app):
     app.switch_page("views/strategy.py").run()
     weakest, moves = app.dataframe[0].value, app.dataframe[1].value
     assert len(weakest) == 5 and weakest["Survival points lost"].is_monotonic_decreasing
-    assert moves.iloc[0]["Change (engine re-run)"] == "Bridge round worth 6 months of burn"
+    assert moves.iloc[0]["Change"] == "Bridge round worth 6 months of burn"
     assert moves.iloc[0]["Runway (months)"] > 20
 
 
@@ -228,7 +228,7 @@ def test_switching_on_an_optional_dimension_adds_it_to_the_scores(app):
 def test_the_technology_page_lists_moves_with_their_runway_cost(app):
     app.switch_page("views/technology.py").run()
     moves = app.dataframe[0].value
-    vertical = moves[moves["Change (engine re-run)"] == "Open one more vertical (+1 solutions engineer)"].iloc[0]
+    vertical = moves[moves["Change"] == "Open one more vertical (+1 solutions engineer)"].iloc[0]
     assert vertical["Technology innovation (points)"] > 0 > vertical["Runway (months)"]
 
 
