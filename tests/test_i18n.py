@@ -93,13 +93,16 @@ def chinese_app(tmp_path, monkeypatch) -> AppTest:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_chinese_page_shows_no_untranslated_catalogue_text(tmp_path, monkeypatch, page):
-    chinese = chinese_app(tmp_path, monkeypatch)
+    chinese = chinese_app(tmp_path, monkeypatch).run()  # a first run registers the pages' own URL paths
     chinese.switch_page(page).run()
     assert not chinese.exception
     shown = "\n".join(shown_texts(chinese))
     leaks = [f for f in english_fragments() if f in shown]
     assert leaks == []
     assert re.search(r"[\u4e00-\u9fff]", shown)  # and it is Chinese
+    spec = next(s for s in ui.pages.PAGES if s.file == page)
+    if page != "views/pitch.py":  # Pitch mode's title is the company's name
+        assert chinese.title[0].value.startswith(ZH[spec.title])  # the sidebar's name is the page's title
 
 
 def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monkeypatch):
@@ -110,13 +113,13 @@ def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monk
     assert at.title[0].value.startswith("Overview")
     at.selectbox(key="lang").set_value("zh").run()
     assert at.title[0].value.startswith("总览") and at.sidebar.selectbox[1].label == "预设情景"
-    assert next(m.value for m in at.metric if m.label == "跑道") == "14 个月"
+    assert next(m.value for m in at.metric if m.label == "现金跑道") == "14 个月"
 
 
 def test_money_reads_in_the_readers_units():
-    assert fmt.money(123_456_789, "CNY", "zh") == "¥1.23亿"
-    assert fmt.money(5_600, "CNY", "zh") == "¥5,600" and fmt.money(56_000, "CNY", "zh") == "¥5.60万"
-    assert fmt.money(-1_469_934, "CNY", "zh") == "-¥146.99万"
+    assert fmt.money(123_456_789, "CNY", "zh") == "1.23亿元" and fmt.money(6_000_000, "CNY", "zh") == "600万元"
+    assert fmt.money(5_600, "CNY", "zh") == "5,600元" and fmt.money(56_000, "CNY", "zh") == "5.6万元"
+    assert fmt.money(-1_469_934, "CNY", "zh") == "-146.99万元"
     assert fmt.money(-1_469_934, "CNY", "en") == "-¥1.47M"
     assert fmt.money(2_500_000_000, "USD", "zh") == "$2.50B" and fmt.money(12_345, "EUR", "zh") == "€12.35k"
     assert fmt.percent(0.125) == "12.5%" and fmt.price(1.145, "USD", "zh") == "$1.15"
@@ -126,7 +129,24 @@ def test_seed_002_npv_in_chinese_units_on_the_overview(tmp_path, monkeypatch):
     at = chinese_app(tmp_path, monkeypatch).run()
     at.selectbox(key="preset").set_value("seed002_nlp_project").run()
     # -1,469,934 with month-start flows, one month later at 50 %/yr: / 1.5^(1/12) = -1,421,097
-    assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的净现值（NPV，现金流计于月末）") == "-¥142.11万"
+    assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的净现值（NPV，现金流计于月末）") == "-142.11万元"
+    note = next(i.value for i in at.info if "100% 年化收益率" in i.value)  # the essay's error, explained
+    assert "重复计入" in note and "收入 900万元，成本 800万元" in note and "单利成本回报率为 12.5%" in note
+    assert "净现值（NPV）为 -142.11万元" in note and at.title[0].value == "总览 — NLP 项目（原文回报率案例）"
+
+
+def test_the_seed_002_note_reads_in_english_and_only_where_asked_for():
+    from core.analysis.metrics import summarize
+    from core.model import load_preset
+    from core.present.report import seed002_note
+
+    s = load_preset(ROOT / "sample_data/seed002_nlp_project.yaml", "en")
+    p = project(s)
+    note = seed002_note(p, summarize(p, s.settings), s, "en")
+    assert note is not None and "counted more than once" in note and "¥9.00M against ¥8.00M of cost" in note
+    assert "12.5% over 3 years (4.2% a year, not compounded)" in note and "is -¥1.42M" in note
+    other = load_scenario(ROOT / "sample_data/company_a_customer_service.yaml")
+    assert seed002_note(project(other), summarize(project(other), other.settings), other, "en") is None
 
 
 def test_validation_messages_are_translated_and_keep_the_field_path():
@@ -143,7 +163,7 @@ def test_the_excel_export_carries_chinese_labels_and_still_round_trips():
     s = load_scenario("sample_data/company_c_analytics_platform.yaml")
     data = excel_workbook(s, project(s), "zh")
     metrics = [row[0] for row in openpyxl.load_workbook(io.BytesIO(data))["Metrics"].iter_rows(min_row=2, values_only=True)]
-    assert "当前现金" in metrics and "跑道" in metrics
+    assert "当前现金" in metrics and "现金跑道" in metrics
     assert read_excel(data) == s
 
 
@@ -170,3 +190,83 @@ def test_upload_and_library_errors_read_in_chinese(tmp_path, monkeypatch):
     next(w for w in at.text_input if str(w.key).startswith("library.name.")).set_value("   ").run()
     at.button(key="library.save_new").click().run()
     assert at.error[0].value == "情景需要一个名称。"
+
+
+GLOSSARY = [dict(zip(("term", "english", "chinese", "zh_match", "note"), line.split("\t"), strict=False))
+            for line in (ROOT / "docs/glossary.tsv").read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+
+
+def test_every_glossary_term_reads_the_same_in_chinese_wherever_the_english_uses_it():
+    """docs/glossary.tsv: where an English value uses a term, the same key's Chinese value uses its standard form."""
+    assert len(GLOSSARY) >= 20 and all(row["chinese"] and row["zh_match"] for row in GLOSSARY)
+    misses = []
+    for row in GLOSSARY:
+        english, chinese = re.compile(row["english"], re.I | re.M), re.compile(row["zh_match"])
+        for key, text in EN.items():
+            if english.search(re.sub(r"\{[^}]*\}", "", text)) and not chinese.search(ZH[key]):
+                misses.append(f"{row['term']}: {key} = {ZH[key]}")
+    assert misses == []
+
+
+def test_chinese_sentences_use_full_width_punctuation():
+    half = re.compile(r"[\u4e00-\u9fff）][,;:!?(]|[,;:!?)] ?[\u4e00-\u9fff]|[\u4e00-\u9fff]\(")
+    assert [k for k, v in ZH.items() if half.search(re.sub(r"\{[^}]*\}", "", v))] == []
+    assert [k for k, v in ZH.items() if re.search(r"\d %", v)] == [] and [k for k, v in EN.items() if re.search(r"\d %", v)] == []
+
+
+LATIN_ALLOWED = {
+    # abbreviations a Chinese founder reads as they are
+    "AI", "API", "GPU", "NPV", "IRR", "LTV/CAC", "EBITDA", "HHI", "TAM", "SAM", "SOM", "PMC", "PME", "OPP", "IPP", "NLP",
+    "R_CAP", "T_C", "T_R", "token",
+    # names: the product, a method, a round's name as Chinese VCs say it, the language picker, Streamlit's own button
+    "Winterproof", "Van", "Westendorp", "Brent", "Pre-A", "Language", "Upload",
+    # units, currencies and file formats
+    "k", "M", "B", "MB", "CNY", "USD", "EUR", "JSON", "YAML", "YML", "XLSX", "CSV", "Excel", "PDF", "PNG",
+    # a financing instrument Chinese founders name so; an actuals file's column names and month format, as typed
+    "SAFE", "YYYY-MM", "month", "revenue", "cost_of_revenue", "payroll", "other_opex", "funding", "ending_cash",
+}
+"""Latin-script words a Chinese page may show; a single capital letter is a name too (A 轮, B 公司)."""
+
+
+def latin_words(texts: list[str]) -> set[str]:
+    words = {w.rstrip(":.") for text in texts for w in re.findall(r"[A-Za-z][A-Za-z0-9_/+-]*", text)}
+    return {w for w in words if w not in LATIN_ALLOWED and not re.fullmatch(r"[A-Z]", w)}
+
+
+MONEY_TICK = {"CNY": re.compile(r"-?[\d,.]+(万|亿)?"), "USD": re.compile(r"-?\$[\d,.]+[kMB]?")}
+
+
+def money_axes(at: AppTest) -> list[tuple[str, str, list[str]]]:
+    """(chart title, axis title, tick texts) of every axis of every chart on the page."""
+    out = []
+    for chart in at.get("plotly_chart"):
+        layout = json.loads(chart.proto.spec)["layout"]
+        title = str((layout.get("title") or {}).get("text", ""))
+        for name, axis in layout.items():
+            if re.fullmatch(r"[xy]axis\d*", name) and isinstance(axis, dict):
+                out.append((title, str((axis.get("title") or {}).get("text", "")), [str(x) for x in axis.get("ticktext", [])]))
+    return out
+
+
+@pytest.mark.parametrize("preset", sorted(p.stem for p in (ROOT / "sample_data").glob("*.yaml")))
+def test_a_chinese_page_shows_no_latin_word_beyond_the_allowed_and_money_axes_in_the_readers_units(
+        tmp_path, monkeypatch, preset):
+    """Every page, with every preset, in Chinese: no English word left (the presets' names come from
+    sample_data/zh/), and every axis whose title is in 元 ticks in 万 / 亿 (in $ with k / M / B for a USD company)."""
+    at = chinese_app(tmp_path, monkeypatch).run()
+    at.selectbox(key="preset").set_value(preset).run()
+    found, axes = {}, 0
+    for spec in ui.pages.PAGES:
+        at.switch_page(spec.file).run()
+        assert not at.exception
+        for word in latin_words(shown_texts(at)):
+            found.setdefault(word, spec.file)
+        for chart, title, ticks in money_axes(at):
+            if "元" in title and not re.search(r"元/(美|欧)?元", title):  # one currency (Compare may mix two)
+                assert ticks, (spec.file, chart, title)   # a money axis has its ticks in the reader's units
+                axes += 1
+            named = next((c for word, c in (("美元", "USD"), ("欧元", "EUR"), ("元", "CNY")) if word in title + chart), None)
+            if ticks and named in MONEY_TICK:  # the axis's own currency (a survey may be in another than the company's)
+                assert all(MONEY_TICK[named].fullmatch(x) for x in ticks), (spec.file, chart, title, ticks)
+    assert found == {}
+    assert axes >= 8

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from core.i18n import STRINGS, t
 from core.model import Draft, ScenarioError, field_value, parse_path, schema_bounds
+from core.present import formatting as fmt
 from core.present.fields import TABLES, generic, kind_of
 from ui.session import current_scenario, lang, update_scenario
 from ui.widgets import plain
@@ -113,7 +114,7 @@ def label(path: str, currency: str) -> str:
     kind = kind_of(path).rstrip("?")
     text = t(f"edit.{generic(path)}", lang())
     if kind == "money":
-        return text + t("edit.unit.money", lang(), currency=t(f"currency.{currency}", lang()))
+        return text + t("edit.unit.money", lang(), currency=currency)
     if kind == "percent":
         return text + t("edit.unit.percent", lang())
     return text
@@ -209,6 +210,8 @@ def field(path: str, model: type[BaseModel], currency: str, found: dict[str, lis
             shown = None if value is None else float(value) * scale
             st.number_input(value=shown, min_value=low * scale, max_value=min(high, 1e15) * scale,
                             step=_step(base, shown), format=_number_format(shown), **common)
+            if base == "money" and shown:
+                st.caption(t("input.reads", lang(), amount=fmt.price(shown, currency, lang())))
     if optional:
         st.caption(t("edit.optional", lang()))
     show_problems(path, found)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.model import Scenario, ScenarioError, replace_fields
+from core.present import formatting as fmt
 from ui.session import lang, update_scenario, wkey
 
 RATINGS = [1, 2, 3, 4, 5]
@@ -51,11 +52,14 @@ class Inputs:
         chosen = st.select_slider(label, RATINGS, current, key=wkey(f"input.{path}"))
         self.record(path, current, chosen, chosen)
 
-    def money(self, label: str, path: str, current: float | None, optional: bool = False) -> None:
-        """A number input for an amount; with ``optional``, 0 means "not given" (None)."""
+    def money(self, label: str, path: str, current: float | None, currency: str, optional: bool = False) -> None:
+        """A number input for an amount, read back in the reader's units below it; with ``optional``, 0 means
+        "not given" (None)."""
         shown = float(current or 0.0)
         chosen = st.number_input(label, min_value=0.0, value=shown, step=max(shown / 20, 1000.0), format="%.0f",
                                  key=wkey(f"input.{path}"))
+        if chosen:
+            st.caption(t("input.reads", lang(), amount=fmt.money(chosen, currency, lang())))
         self.record(path, shown, chosen, None if optional and chosen == 0 else chosen)
 
     def choices(self, label: str, path: str, current: list[str], options: list[str]) -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.model import Scenario
-from core.storage.store import Identity, StoreError, Workspace
+from core.storage.store import LOCAL_WORKSPACE, Identity, StoreError, Workspace
 from ui.cached import store
 from ui.session import lang
 from ui.widgets import plain
@@ -22,11 +22,17 @@ def workspace(who: Identity) -> Workspace:
     return next((w for w in mine if w.id == chosen), mine[0])
 
 
+def workspace_name(space: Workspace) -> str:
+    """A workspace's name; the one every store starts with in the reader's language."""
+    return t("library.local", lang()) if space.name == LOCAL_WORKSPACE else space.name
+
+
 def workspace_picker(who: Identity) -> Workspace:
     """Pick one of the reader's workspaces (shown only when there is more than one)."""
     mine = store().workspaces(who)
     if len(mine) > 1:
-        names = {w.id: f"{w.name} ({t(f'library.role.{w.role}', lang())})" for w in mine}  # a selectbox shows text
+        names = {w.id: t("join.paren", lang(), a=workspace_name(w), b=t(f"library.role.{w.role}", lang()))
+                 for w in mine}  # a selectbox shows text
         st.selectbox(t("library.workspace", lang()), list(names), key="library.workspace",
                      index=[w.id for w in mine].index(workspace(who).id), format_func=lambda i: names[i])
     return workspace(who)

@@ -48,7 +48,8 @@ def company(data: dict, found: dict) -> None:
     _fields("company", Company, ("name", "vertical", "stage", "currency", "start_date", "starting_cash", "founder_shares",
                                  "option_pool_shares"), cur, found)
     st.subheader(t("edit.settings", lang()))
-    _fields("settings", Settings, ("horizon_months", "discount_rate_yearly", "cash_flow_timing"), cur, found, 3)
+    _fields("settings", Settings, ("horizon_months", "discount_rate_yearly", "cash_flow_timing", "capital_return_note"),
+            cur, found, 3)
 
 
 # --- revenue -------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.model import Scenario, load_scenario
+from core.model import Scenario, load_preset
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DEFAULT_PRESET = "capital_winter_round_slips"
@@ -41,9 +41,18 @@ def presets() -> dict[str, Path]:
 
 
 @functools.cache
+def _preset(stem: str, language: str) -> Scenario:
+    return load_preset(presets()[stem], language)
+
+
+def preset(stem: str) -> Scenario:
+    """The preset ``stem`` in the reader's language (its names from ``sample_data/<lang>/``)."""
+    return _preset(stem, lang())
+
+
 def preset_names() -> dict[str, str]:
-    """Preset file stem to its company's name, as the picker shows it."""
-    return {stem: load_scenario(path).company.name for stem, path in presets().items()}
+    """Preset file stem to its company's name in the reader's language, as the pickers show it."""
+    return {stem: preset(stem).company.name for stem in presets()}
 
 
 def lang() -> str:
@@ -121,5 +130,5 @@ def update_scenario(scenario: Scenario) -> None:
 
 def current_scenario() -> Scenario:
     if "scenario" not in st.session_state:
-        set_scenario(load_scenario(presets()[DEFAULT_PRESET]))
+        set_scenario(preset(DEFAULT_PRESET))
     return st.session_state["scenario"]

@@ -11,13 +11,13 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.i18n import LANGUAGES, t
-from core.model import Scenario, ScenarioError, dumps_scenario, load_scenario
+from core.model import Scenario, ScenarioError, dumps_scenario
 from core.present import onepager
 from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
-from ui.session import DEFAULT_PRESET, current_scenario, lang, preset_names, presets, set_scenario, unapplied
-from ui.widgets import plain
+from ui.session import DEFAULT_PRESET, current_scenario, lang, preset, preset_names, set_scenario, unapplied
+from ui.widgets import plain, upload_caption
 
 
 def language_picker(compact: bool = False) -> None:
@@ -28,7 +28,7 @@ def language_picker(compact: bool = False) -> None:
 
 
 def _load_preset() -> None:
-    set_scenario(load_scenario(presets()[st.session_state["preset"]]))
+    set_scenario(preset(st.session_state["preset"]))
 
 
 def _handle_upload() -> None:
@@ -64,6 +64,7 @@ def sidebar() -> DeltaGenerator:
                      index=list(names).index(DEFAULT_PRESET), format_func=names.__getitem__)
         st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="upload",
                          on_change=_handle_upload, max_upload_size=5)
+        upload_caption(lang(), 5, ["yaml", "yml", "json", "xlsx"])
         if "upload_errors" in st.session_state:
             name, error = st.session_state["upload_errors"]
             st.error(t("sidebar.upload_bad", lang(), file=plain(name)) + "\n\n" + "\n".join(f"- `{e}`" for e in error.localized(lang())))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.i18n import t
 from core.present.report import Kpi
 
 STYLE = """<style>
@@ -69,3 +70,10 @@ def plain(text: str) -> str:
     ``:material/x:``), autolinks (``http:``, e-mail) are escaped."""
     return "".join("\\" + c if c in "\\`*_{}[]<>#!|~$:@" else c for c in text)
 
+
+
+def upload_caption(language: str, limit_mb: int, types: list[str]) -> None:
+    """Under a file uploader, what Streamlit's own untranslatable text ("Upload", "Limit … per file") says, in the
+    reader's language (nothing to add in English)."""
+    if language != "en":
+        st.caption(t("upload.caption", language, limit=limit_mb, types="、".join(x.upper() for x in types)))

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from core.i18n import t
-from core.model import STREAM_KINDS, ScenarioError, load_scenario, read_start, starter_scenario
+from core.model import STREAM_KINDS, ScenarioError, read_start, starter_scenario
 from core.present import charts
 from core.present.report import headline
 from core.storage.exports import import_scenario
@@ -14,8 +14,8 @@ from ui.cached import projection, store, summary
 from ui.editor import CURRENCIES, draft, labeller, problems, restart, step, where
 from ui.saving import save_controls
 from ui.sections import RENDER, SECTIONS
-from ui.session import current_scenario, lang, presets, set_scenario
-from ui.widgets import chart, plain
+from ui.session import current_scenario, lang, preset, preset_names, set_scenario
+from ui.widgets import chart, plain, upload_caption
 
 
 def start_blank() -> None:
@@ -31,7 +31,7 @@ def start_blank() -> None:
 
 
 def start_preset() -> None:
-    set_scenario(load_scenario(presets()[st.session_state["build.start.preset"]]))
+    set_scenario(preset(st.session_state["build.start.preset"]))
 
 
 def start_library() -> None:
@@ -81,7 +81,8 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
                      format_func=labeller("streams.kind", list(STREAM_KINDS)))
         st.form_submit_button(t("build.start.create", lang()), on_click=start_blank, type="primary")
     with preset:
-        st.selectbox(t("build.start.preset_pick", lang()), list(presets()), key="build.start.preset")
+        names = preset_names()
+        st.selectbox(t("build.start.preset_pick", lang()), list(names), key="build.start.preset", format_func=names.__getitem__)
         st.button(t("build.start.open", lang()), key="build.start.preset_go", on_click=start_preset)
     with library:
         who = identity()
@@ -98,6 +99,7 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
     with upload:
         st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="build.start.upload",
                          on_change=start_upload, max_upload_size=5)
+        upload_caption(lang(), 5, ["yaml", "yml", "json", "xlsx"])
     for message in st.session_state.get("build.start_errors", []):
         st.error(plain(message))
 

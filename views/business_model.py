@@ -15,7 +15,8 @@ def inputs(form, scenario):
     with left:
         form.percent(t("input.support_share", lang()), "ai_costs.support_share_of_revenue",
                      scenario.ai_costs.support_share_of_revenue, 0.0, 50.0, 0.5)
-        form.money(t("input.marketing", lang(), currency=cur), "opex.marketing_per_month", scenario.opex.marketing_per_month)
+        form.money(t("input.marketing", lang(), currency=cur), "opex.marketing_per_month", scenario.opex.marketing_per_month,
+                   cur)
     with right:
         for i, stream in enumerate(scenario.streams):
             if stream.kind == "subscription":

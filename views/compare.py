@@ -3,12 +3,12 @@
 import streamlit as st
 
 from core.i18n import t
-from core.model import ScenarioError, load_scenario
+from core.model import ScenarioError
 from core.present import charts
 from core.present.report import Compared, comparison_table
 from ui.auth import identity
 from ui.cached import projection, risk, scorecard, store, summary
-from ui.session import current_scenario, lang, preset_names, presets, wkey
+from ui.session import current_scenario, lang, preset, preset_names, presets, wkey
 from ui.widgets import chart
 
 scenario = current_scenario()
@@ -20,10 +20,10 @@ who = identity()
 for r in store().list_scenarios(who) if who else []:  # a share-link guest compares presets and its copy only
     choices[f"saved:{r.scenario_id}"] = (t("compare.saved", lang(), name=r.name),
                                          lambda sid=r.scenario_id: store().current(who, sid).scenario)
-for name, path in presets().items():
-    choices[f"preset:{name}"] = (t("compare.preset", lang(), name=preset_names()[name]), lambda path=path: load_scenario(path))
+for name, shown in preset_names().items():
+    choices[f"preset:{name}"] = (t("compare.preset", lang(), name=shown), lambda name=name: preset(name))
 # by default, the scenario on screen against a different one: the first preset that is not the same scenario
-default = ["current", next(f"preset:{name}" for name, path in presets().items() if load_scenario(path) != scenario)]
+default = ["current", next(f"preset:{name}" for name in presets() if preset(name) != scenario)]
 picked = st.multiselect(t("compare.pick", lang()), list(choices), default, max_selections=4, key=wkey("lever.compare"),
                         format_func=lambda k: choices[k][0])
 if not 2 <= len(picked) <= 4:

@@ -15,9 +15,10 @@ def inputs(form, scenario):
         form.number(t("input.runway_target", lang()), "strategy.runway_target_months",
                      scenario.strategy.runway_target_months, 6, 48, 1)
     with right:
-        form.money(t("input.starting_cash", lang(), currency=cur), "company.starting_cash", scenario.company.starting_cash)
+        form.money(t("input.starting_cash", lang(), currency=cur), "company.starting_cash", scenario.company.starting_cash,
+                   cur)
         form.money(t("input.general_admin", lang(), currency=cur), "opex.general_admin_per_month",
-                   scenario.opex.general_admin_per_month)
+                   scenario.opex.general_admin_per_month, cur)
 
 
 pillar_page("funds", inputs, lambda scenario, p: [charts.cash_balance(p, scenario.funding, lang=lang()),

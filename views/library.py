@@ -9,7 +9,7 @@ from core.i18n import t
 from core.storage.store import NOTE_LENGTH, ROLES, ShareLink, StoreError
 from ui.auth import identity
 from ui.cached import store
-from ui.saving import run, save_controls, workspace_picker
+from ui.saving import run, save_controls, workspace_name, workspace_picker
 from ui.session import current_scenario, lang, set_scenario
 from ui.share import share_link
 from ui.widgets import plain
@@ -42,7 +42,7 @@ with st.container(border=True):
     save_controls(who, scenario)
 
 # --- who shares this workspace
-with st.expander(t("library.members", lang(), workspace=plain(space.name))):
+with st.expander(t("library.members", lang(), workspace=plain(workspace_name(space)))):
     members = db.members(who, space.id)
     st.dataframe(pd.DataFrame({t("library.col.member", lang()): list(members),
                                t("library.col.role", lang()): [t(f"library.role.{r}", lang()) for r in members.values()]}),

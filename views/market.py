@@ -14,7 +14,7 @@ def inputs(form, scenario):
     for col, size in zip(st.columns(3), ("tam", "sam", "som"), strict=True):
         with col:
             form.money(t(f"input.{size}", lang(), currency=cur), f"strategy.market.{size}_yearly",
-                       getattr(market, f"{size}_yearly"), optional=True)
+                       getattr(market, f"{size}_yearly"), cur, optional=True)
     left, right = st.columns(2)
     with left:
         form.percent(t("input.market_growth", lang()), "strategy.market.growth_yearly", market.growth_yearly, -50.0, 200.0, 5.0)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.present import charts
-from core.present.report import details, headline, monthly_table, pillar_kpis
+from core.present.report import details, headline, monthly_table, pillar_kpis, seed002_note
 from ui.cached import projection, scorecard, summary
 from ui.inputs import Inputs
 from ui.session import current_scenario, lang
@@ -24,6 +24,8 @@ s = summary(scenario)
 
 st.title(f"{t('overview.title', lang())} — {plain(scenario.company.name)}")
 kpi_cards([*headline(s, scenario, lang()), pillar_kpis(scorecard(scenario), lang())[0]])
+if (note := seed002_note(p, s, scenario, lang())) is not None:
+    st.info(note)
 chart(charts.cash_balance(p, scenario.funding, lang=lang()))
 with st.expander(t("overview.more", lang())):
     kpi_cards(details(s, scenario, lang()))

@@ -23,10 +23,11 @@ from core.present.report import price_table, tier_table
 from ui.cached import price_optimum, price_response, survey_analysis, tier_optimum
 from ui.inputs import Inputs
 from ui.session import SAMPLE_DIR, apply_scenario, current_scenario, lang, wkey
-from ui.widgets import chart, plain
+from ui.widgets import chart, plain, upload_caption
 
 scenario = current_scenario()
 cur = scenario.company.currency
+language = lang()  # bound now: a widget may format its options after the run
 st.title(t("pricing.title", lang()))
 st.caption(t("pricing.intro", lang()))
 streams = priced_streams(scenario)
@@ -34,8 +35,9 @@ if not streams:
     st.info(t("pricing.none", lang()))
     st.stop()
 
-i = st.selectbox(t("pricing.stream", lang()), streams, key=wkey("lever.pricing.stream"),
-                 format_func=lambda k: f"{scenario.streams[k].name} ({t(f'kind.{scenario.streams[k].kind}', lang())})")
+options = {k: t("join.paren", lang(), a=scenario.streams[k].name, b=t(f"kind.{scenario.streams[k].kind}", lang()))
+           for k in streams}
+i = st.selectbox(t("pricing.stream", lang()), streams, key=wkey("lever.pricing.stream"), format_func=options.__getitem__)
 stream = scenario.streams[i]
 unit = t(f"pricing.unit.{stream.UNIT}", lang())
 price_now = current_price(scenario, i)
@@ -47,7 +49,7 @@ with st.expander(t("pricing.demand", lang()), expanded=True):
     reference = (demand.reference_price if demand and demand.reference_price else price_now)
     models = ["none", "constant_elasticity", "linear", "wtp"]
     model = st.selectbox(t("pricing.model", lang()), models, models.index(demand.model if demand else "none"),
-                         key=wkey(f"input.demand.{i}.model"), format_func=lambda m: t(f"pricing.model.{m}", lang()))
+                         key=wkey(f"input.demand.{i}.model"), format_func=lambda m: t(f"pricing.model.{m}", language))
     chosen = None
     if model != "none":
         shown = demand if demand is not None and demand.model == model else None
@@ -76,7 +78,7 @@ with st.expander(t("pricing.demand", lang()), expanded=True):
 left, middle, right = st.columns(3)
 with left:
     objective = st.selectbox(t("pricing.objective", lang()), OBJECTIVES, key=wkey("lever.pricing.objective"),
-                             format_func=lambda o: t(f"pricing.objective.{o}", lang()))
+                             format_func=lambda o: t(f"pricing.objective.{o}", language))
 with middle:
     min_margin = st.slider(t("pricing.min_margin", lang()), 0, 90, 0, 5, key=wkey("lever.pricing.min_margin"))
 with right:
@@ -89,11 +91,18 @@ low, high = st.slider(t("pricing.bounds", lang(), currency=cur), float(bounds.lo
 survey = None
 with st.expander(t("pricing.vw", lang())):
     source = st.radio(t("pricing.vw_source", lang()), ["sample", "upload"], horizontal=True, key=wkey("lever.pricing.vw_source"),
-                      format_func=lambda k: t(f"pricing.vw_{k}", lang()))
+                      format_func=lambda k: t(f"pricing.vw_{k}", language))
     data, name = (SAMPLE_DIR / "van_westendorp_survey.csv").read_bytes(), "van_westendorp_survey.csv"
     if source == "upload":
         upload = st.file_uploader(t("pricing.vw_file", lang()), type=["csv"], key=wkey("lever.pricing.vw_file"), max_upload_size=1)
+        upload_caption(lang(), 1, ["csv"])
         data, name = (upload.getvalue(), upload.name) if upload is not None else (None, None)
+    currencies = ["USD", "EUR", "CNY"]
+    survey_cur = st.selectbox(t("pricing.vw_currency", lang()), currencies, key=wkey(f"lever.pricing.vw_currency.{source}"),
+                              index=currencies.index("USD" if source == "sample" else cur),  # the sample asked in USD
+                              format_func=lambda c: t(f"opt.company.currency.{c}", language), width=320)
+    if survey_cur != cur:
+        st.warning(t("pricing.vw_other_currency", lang(), survey=t(f"currency.{survey_cur}", lang()), currency=cur))
     if data is not None:
         try:
             survey, dropped = survey_analysis(data)
@@ -103,12 +112,13 @@ with st.expander(t("pricing.vw", lang())):
         cols = st.columns(4)
         for col, key in zip(cols, ("pmc", "pme", "opp", "ipp"), strict=True):
             value = getattr(survey, key)
-            col.metric(t(f"pricing.vw.{key}", lang()), "—" if value is None else f"{value:,.2f}")
+            col.metric(t(f"pricing.vw.{key}", lang()), "—" if value is None else fmt.price(value, survey_cur, lang()))
         st.caption(t("pricing.vw_dropped", lang(), used=survey.respondents, dropped=dropped))
-        chart(charts.van_westendorp(survey, lang=lang()))
-vw_range = acceptable_range(survey) if survey is not None else None
+        chart(charts.van_westendorp(survey, survey_cur, lang=lang()))
+vw_range = acceptable_range(survey) if survey is not None and survey_cur == cur else None  # only in the same currency
 overlaps = vw_range is not None and vw_range[0] <= high and vw_range[1] >= low
-if overlaps and st.checkbox(t("pricing.vw_bound", lang(), low=f"{vw_range[0]:,.2f}", high=f"{vw_range[1]:,.2f}"),
+if overlaps and st.checkbox(t("pricing.vw_bound", lang(), low=fmt.price(vw_range[0], cur, lang()),
+                                            high=fmt.price(vw_range[1], cur, lang())),
                             key=wkey("lever.pricing.vw_bound")):
     low, high = max(low, vw_range[0]), min(high, vw_range[1])
 
@@ -138,7 +148,8 @@ st.caption(t("pricing.report", lang(), method=t(f"pricing.method.{result.method}
 
 
 PRICING_SETTINGS = ("lever.pricing.stream", "lever.pricing.objective", "lever.pricing.min_margin",
-                    "lever.pricing.min_volume", "lever.pricing.vw_source", "lever.pricing.vw_bound")
+                    "lever.pricing.min_volume", "lever.pricing.vw_source", "lever.pricing.vw_bound",
+                    "lever.pricing.vw_currency.sample", "lever.pricing.vw_currency.upload")
 
 
 def apply(new_scenario) -> None:
@@ -164,8 +175,9 @@ with st.expander(t("pricing.tiers", lang())):
         sigma = right.slider(t("pricing.wtp_sigma", lang()), 0.1, 2.0, float(wtp.wtp_sigma if wtp else 0.8), 0.05,
                              key=wkey(f"lever.tiers.sigma.{i}"))
         values = st.columns(len(DEFAULT_TIERS))
-        tiers = tuple(Tier(d.name, col.slider(t("pricing.tier_value", lang(), plan=d.name), 0.05, 6.0, d.value, 0.05,
-                                              key=wkey(f"lever.tiers.value.{d.name}")), d.tokens, d.free)
+        plan = {d.name: t(f"pricing.plan.{d.name.lower()}", lang()) for d in DEFAULT_TIERS}  # in the reader's language
+        tiers = tuple(Tier(plan[d.name], col.slider(t("pricing.tier_value", lang(), plan=plan[d.name]), 0.05, 6.0, d.value,
+                                                    0.05, key=wkey(f"lever.tiers.value.{d.name}")), d.tokens, d.free)
                       for col, d in zip(values, DEFAULT_TIERS, strict=True))
         tier_objective = "npv" if objective == "npv" else "gross_profit"
         plans = tier_optimum(scenario, i, tiers, median, sigma, prospects, tier_objective)

@@ -58,8 +58,9 @@ st.caption(t("risk.intro", lang(), paths=scenario.risk.paths, seed=scenario.risk
 
 @st.fragment
 def results() -> None:
+    language = lang()  # bound now: a widget may format its options after the run
     stresses = tuple(st.pills(t("risk.stresses", lang()), STRESSES, selection_mode="multi", key=wkey("lever.stresses"),
-                              format_func=lambda s: t(f"stress.{s}", lang()), help=t("risk.stresses_help", lang())))
+                              format_func=lambda s: t(f"stress.{s}", language), help=t("risk.stresses_help", lang())))
     stresses = tuple(s for s in STRESSES if s in stresses)  # a stable order keeps the cache warm
     try:
         check_work(scenario, TORNADO_PATHS, 2 * len(uncertain_inputs(scenario)) + 1)
@@ -78,12 +79,13 @@ def results() -> None:
     with hist_right:
         chart(charts.npv_histogram(result, scenario.company.currency, timing=scenario.settings.cash_flow_timing, lang=lang()))
     metric = st.selectbox(t("risk.metric", lang()), ["runway", "survival", "npv"], key=wkey("lever.metric"),
-                          format_func=lambda m: metric_label(m, scenario, lang()), width=320)
+                          format_func=lambda m: metric_label(m, scenario, language), width=320)
     base, bars = risk_tornado(scenario, metric, stresses)
     summary.info(risk_summary(result, base, bars, metric, scenario, stresses, lang()))
     if bars:
         labels = tornado_labels(scenario, bars, lang())
-        chart(charts.tornado_chart(base, bars, labels, metric_label(metric, scenario, lang()), lang=lang()))
+        chart(charts.tornado_chart(base, bars, labels, metric_label(metric, scenario, lang()), lang=lang(),
+                                   currency=scenario.company.currency if metric == "npv" else None))
     st.subheader(t("risk.stresses", lang()))
     if not stresses:
         st.caption(t("risk.no_stress", lang()))

@@ -24,6 +24,7 @@ from core.model.edit import field_value, replace_fields, set_fields
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of, quoted
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
 from core.model.paths import field_bounds, parse_path, schema_bounds
+from core.model.presets import load_preset
 from core.model.scenario import AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings
 from core.model.starter import PRICE_LEVEL, Start, new_stream, read_start, starter_scenario
 from core.model.strategy import (
@@ -140,6 +141,7 @@ __all__ = [
     "field_bounds",
     "field_value",
     "format_errors",
+    "load_preset",
     "load_scenario",
     "loads_scenario",
     "months_between",

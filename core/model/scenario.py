@@ -146,11 +146,14 @@ class Settings(_Model):
 
     ``cash_flow_timing``: ``end`` (default; as spreadsheets and most finance texts: month
     ``t`` is discounted ``t + 1`` months) or ``start`` (month 0 undiscounted).
+    ``capital_return_note``: the Overview explains why seed essay 002's "100 % annualised return" is
+    wrong and gives the scenario's correct figures (the seed-002 preset sets it; any scenario may).
     """
 
     horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
     discount_rate_yearly: Annotated[float, Field(ge=0, le=3)] = 0.5
     cash_flow_timing: Literal["end", "start"] = "end"
+    capital_return_note: bool = False
 
 
 class Scenario(_Model):

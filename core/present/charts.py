@@ -7,6 +7,8 @@ Every figure states its currency and unit in its title and axis; strings come fr
 from __future__ import annotations
 
 import itertools
+import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -20,7 +22,7 @@ from core.analysis.van_westendorp import PriceSensitivity
 from core.engine.projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
 from core.i18n import t
 from core.model import Market, Round
-from core.present.formatting import money, percent
+from core.present.formatting import axis_money, money, percent
 from core.present.formatting import price as fmt_price
 
 PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
@@ -54,9 +56,60 @@ def _add_lines(fig: go.Figure, lines: list[tuple[dict, list[dict]]]) -> None:
                       annotations=[*fig.layout.annotations, *(note for _, notes in lines for note in notes)])
 
 
-def _layout(fig: go.Figure, title: str, y_title: str, lang: str) -> go.Figure:
-    """A chart over months: title, month axis, ``y_title`` (with its unit), one hover for all series."""
+def _layout(fig: go.Figure, title: str, y_title: str, lang: str, *, dates: bool = True) -> go.Figure:
+    """A chart over months: title, month axis (read "2026年1月" in Chinese), ``y_title`` (with its unit), one hover
+    for all series."""
     fig.update_layout(title=title, xaxis_title=t("chart.month", lang), yaxis_title=y_title, hovermode="x unified")
+    if dates and lang == "zh":
+        fig.update_xaxes(tickformat="%Y年%-m月", hoverformat="%Y年%-m月")
+    return fig
+
+
+def _ticks(low: float, high: float, log: bool) -> list[float]:
+    """Round tick values over ``[low, high]``: about six at 1 / 2 / 5 × 10ⁿ steps, or powers of ten on a log axis."""
+    if log:
+        return [10.0 ** n for n in range(math.floor(math.log10(max(low, 1.0))), math.ceil(math.log10(max(high, 1.0))) + 1)]
+    raw = (high - low) / 6 or abs(high) or 1.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [n * step for n in range(math.floor(low / step) - 1, math.ceil(high / step) + 2)]
+
+
+def money_axis(fig: go.Figure, axis: str, currency: str, lang: str, *, values: Sequence[float] | None = None,
+               hover: Callable[[float, str, str], str] | None = money) -> go.Figure:
+    """Put the money axis ``axis`` ("x", "y", "y2", …) in the reader's units: its ticks read as
+    :func:`~core.present.formatting.axis_money` (万 / 亿 for CNY in Chinese, k / M / B otherwise) and each
+    trace on it hovers with ``hover`` (:func:`~core.present.formatting.money`; ``price`` for unit prices; None
+    keeps the traces' own). ``values`` are the amounts the axis spans when the traces do not say (bars drawn
+    from a base); stacked traces count with their sum.
+    """
+    letter, name = axis[0], f"{axis[0]}axis{axis[1:]}"
+    on_axis = [tr for tr in fig.data if (getattr(tr, f"{letter}axis", None) or letter) == axis
+               and getattr(tr, letter, None) is not None]
+    spans = [np.asarray(getattr(tr, letter), dtype=float) for tr in on_axis]
+    stacked = [v for tr, v in zip(on_axis, spans, strict=True)
+               if (tr.type == "bar" and fig.layout.barmode == "stack") or getattr(tr, "stackgroup", None)]
+    if stacked and len({v.size for v in stacked}) == 1:
+        spans.append(np.nansum(np.clip(stacked, 0, None), axis=0))
+    if values is not None:
+        spans.append(np.asarray(values, dtype=float))
+    found = np.concatenate([v[np.isfinite(v)] for v in spans]) if spans else np.array([])
+    if not found.size:
+        return fig
+    log = fig.layout[name].type == "log"
+    if not log and any(tr.type == "bar" for tr in on_axis):
+        found = np.append(found, 0.0)  # bars start at zero
+    ticks = _ticks(float(found.min()), float(found.max()), log)
+    fig.update_layout({name: {"tickmode": "array", "tickvals": ticks, "automargin": True,
+                              "ticktext": [axis_money(v, currency, lang) for v in ticks]}})
+    if hover is None:
+        return fig
+    for tr in on_axis:
+        if tr.type in ("scatter", "bar") and tr.hoverinfo != "skip" and tr.customdata is None:
+            tr.customdata = [hover(v, currency, lang) if v is not None and np.isfinite(v) else "—"
+                             for v in getattr(tr, letter)]
+            other = "%{y}" if letter == "x" else "%{x}"  # what an unnamed trace's point is (a funnel stage)
+            tr.hovertemplate = f"{tr.name or other}: %{{customdata}}<extra></extra>"
     return fig
 
 
@@ -87,7 +140,8 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
         fig.add_scatter(x=[dates[runway]], y=[p.cash[0, runway]], mode="markers",
                         marker={"symbol": "x", "size": 14, "color": PALETTE[2]},
                         name=t("chart.cash.runs_out", lang))
-    return _layout(fig, t("chart.cash.title", lang, currency=cur), t("chart.cash.y", lang, currency=cur), lang)
+    return money_axis(_layout(fig, t("chart.cash.title", lang, currency=cur), t("chart.cash.y", lang, currency=cur), lang),
+                      "y", cur, lang)
 
 
 def burn_breakdown(p: Projection, *, lang: str = "en") -> go.Figure:
@@ -103,7 +157,8 @@ def burn_breakdown(p: Projection, *, lang: str = "en") -> go.Figure:
     fig.add_scatter(x=dates, y=p.revenue[0], name=t("chart.burn.revenue", lang), line={"color": "black", "width": 2})
     fig.update_layout(barmode="stack")
     cur = p.currency
-    return _layout(fig, t("chart.burn.title", lang, currency=cur), t("chart.burn.y", lang, currency=cur), lang)
+    return money_axis(_layout(fig, t("chart.burn.title", lang, currency=cur), t("chart.burn.y", lang, currency=cur), lang),
+                      "y", cur, lang)
 
 
 def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
@@ -114,7 +169,8 @@ def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
         fig.add_scatter(x=dates, y=p.stream_revenue[0, n], name=name, stackgroup="revenue",
                         line={"color": PALETTE[n % len(PALETTE)]})
     cur = p.currency
-    return _layout(fig, t("chart.mix.title", lang, currency=cur), t("chart.mix.y", lang, currency=cur), lang)
+    return money_axis(_layout(fig, t("chart.mix.title", lang, currency=cur), t("chart.mix.y", lang, currency=cur), lang),
+                      "y", cur, lang)
 
 
 def revenue_share(p: Projection, *, lang: str = "en") -> go.Figure:
@@ -122,7 +178,7 @@ def revenue_share(p: Projection, *, lang: str = "en") -> go.Figure:
     shares = 100 * stream_shares(p.stream_revenue)[0]
     fig = _figure(go.Bar(x=shares, y=list(p.stream_names), orientation="h",
                            text=[f"{s:.1f}%" for s in shares], marker_color=PALETTE[0]))
-    fig = _layout(fig, t("chart.share.title", lang), "", lang)
+    fig = _layout(fig, t("chart.share.title", lang), "", lang, dates=False)
     fig.update_layout(xaxis_title=t("chart.share.x", lang), hovermode="closest")
     return fig
 
@@ -143,7 +199,9 @@ def pillar_radar(card: Scorecard, *, lang: str = "en") -> go.Figure:
     fig = _figure(go.Scatterpolar(r=[*scores, scores[0]], theta=[*names, names[0]], fill="toself",
                                     name=t("chart.radar.series", lang), line={"color": PALETTE[0]}))
     fig.update_layout(title=t("chart.radar.title", lang),
-                      polar={"radialaxis": {"range": [0, 100]}}, margin={"l": 80, "r": 80, "t": 90, "b": 50},
+                      polar={"radialaxis": {"range": [0, 100], "angle": 180 / len(names), "tickangle": 180 / len(names),
+                                            "tickfont": {"size": 10}}},  # ticks between two axis names, not on one
+                      margin={"l": 80, "r": 80, "t": 90, "b": 50},
                       showlegend=False)
     return fig
 
@@ -179,7 +237,7 @@ def serving_cost(p: Projection, *, lang: str = "en") -> go.Figure:
     fig.update_yaxes(title_text=t("chart.serving.y2", lang), secondary_y=True, rangemode="tozero", showgrid=False,
                      ticksuffix="%", nticks=6)  # its own round ticks, without a second grid across the first
     fig.update_yaxes(rangemode="tozero", secondary_y=False)
-    return fig
+    return money_axis(fig, "y", cur, lang, hover=fmt_price)
 
 
 def market_funnel(market: Market, p: Projection, *, lang: str = "en") -> go.Figure | None:
@@ -201,7 +259,7 @@ def market_funnel(market: Market, p: Projection, *, lang: str = "en") -> go.Figu
     fig.update_layout(title=t("chart.funnel.title", lang, currency=p.currency), hovermode="closest",
                       xaxis={"type": "log", "title": t("chart.funnel.x", lang, currency=p.currency)},
                       yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 120, "t": 60, "b": 10})
-    return fig
+    return money_axis(fig, "x", p.currency, lang)
 
 
 # --- risk lab -------------------------------------------------------------------
@@ -219,7 +277,8 @@ def cash_fan(r: RiskResult, p: Projection, *, lang: str = "en") -> go.Figure:
     fig.add_scatter(x=dates, y=band[50], name=t("chart.fan.median", lang), line={"color": PALETTE[0], "width": 3})
     fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1}, annotation_text=t("chart.cash.zero", lang))
     cur = p.currency
-    return _layout(fig, t("chart.fan.title", lang, paths=r.paths, currency=cur), t("chart.cash.y", lang, currency=cur), lang)
+    fig = _layout(fig, t("chart.fan.title", lang, paths=r.paths, currency=cur), t("chart.cash.y", lang, currency=cur), lang)
+    return money_axis(fig, "y", cur, lang)
 
 
 def survival_curve(r: RiskResult, p: Projection, month: int, *, lang: str = "en") -> go.Figure:
@@ -265,24 +324,30 @@ def runway_histogram(r: RiskResult, *, lang: str = "en") -> go.Figure:
 
 def npv_histogram(r: RiskResult, currency: str, *, timing: str, lang: str = "en") -> go.Figure:
     """NPV per simulated path; ``timing`` ("end" / "start") is the cash-flow timing the NPV used."""
-    return _histogram(r.npv, t("chart.npv_hist.title", lang, currency=currency),
-                      t("chart.npv_hist.x", lang, currency=currency, timing=t(f"timing.{timing}", lang)), lang)
+    fig = _histogram(r.npv, t("chart.npv_hist.title", lang, currency=currency),
+                     t("chart.npv_hist.x", lang, currency=currency, timing=t(f"timing.{timing}", lang)), lang)
+    return money_axis(fig, "x", currency, lang)
 
 
 def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric_title: str, *,
-                  lang: str = "en", top: int = 10) -> go.Figure:
-    """Horizontal bars from the base metric to its value with each input at its low and high end."""
+                  currency: str | None = None, lang: str = "en", top: int = 10) -> go.Figure:
+    """Horizontal bars from the base metric to its value with each input at its low and high end;
+    ``currency`` when the metric is money (its axis and hover then read in the reader's units)."""
     shown = bars[:top]
     names = labels[:top]
     fig = _figure()
     for end, colour in (("low", PALETTE[2]), ("high", PALETTE[4])):
         values = [getattr(b, f"metric_{end}") for b in shown]
         fig.add_bar(y=names, x=[v - base for v in values], base=base, orientation="h", marker_color=colour,
-                    name=t(f"chart.tornado.{end}", lang), customdata=values, hovertemplate="%{y}: %{customdata:.3g}")
+                    name=t(f"chart.tornado.{end}", lang), hovertemplate="%{y}: %{customdata}",
+                    customdata=[money(v, currency, lang) if currency else f"{v:.3g}" for v in values])
     fig.update_layout(title=t("chart.tornado.title", lang, metric=metric_title), barmode="overlay",
                       xaxis_title=metric_title, yaxis={"autorange": "reversed"})
     _add_lines(fig, [_vline(base, {"color": "#555555", "width": 1})])
-    return fig
+    if currency is None:
+        return fig
+    return money_axis(fig, "x", currency, lang,
+                      values=[base, *(getattr(b, f"metric_{end}") for b in shown for end in ("low", "high"))])
 
 
 # --- pricing lab ------------------------------------------------------------------
@@ -297,7 +362,7 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
     panels = ("volume", "revenue", "gross_profit", "npv")
     titles = [t(f"chart.price.{k}", lang, unit=unit, timing=t(f"timing.{timing}", lang)) for k in panels]
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1,
-                        vertical_spacing=0.16).update_layout(template=TEMPLATE)
+                        vertical_spacing=0.2).update_layout(template=TEMPLATE)
     marks = [(price, {"color": colour, "dash": dash}, label) for price, colour, label, dash in (
         (today, "#555555", "today", "dash"), (best, PALETTE[4], "optimal", "solid"),
         (floor if np.isfinite(floor) and floor > 0 else None, PALETTE[2], "floor", "dot")) if price is not None]
@@ -307,15 +372,18 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
     _add_lines(fig, [_vline(price, line, axis=n + 1) for n in range(len(panels)) for price, line, _ in marks])
     for price, line, label in marks:  # legend entries for the vertical lines
         fig.add_scatter(x=[None], y=[None], mode="lines", line=line,
-                        name=f"{t(f'chart.price.{label}', lang)}: {fmt_price(price, currency, lang)}")
-    fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency))
+                        name=t("join.colon", lang, a=t(f"chart.price.{label}", lang), b=fmt_price(price, currency, lang)))
+    fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency), row=2)  # not under the top row: the titles below
     fig.update_layout(title=t("chart.price.title", lang, stream=stream, currency=currency), height=620,
                       legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    for axis in ("y2", "y3", "y4", "x", "x2", "x3", "x4"):  # revenue, gross profit and NPV; price on every panel
+        money_axis(fig, axis, currency, lang, hover=fmt_price if axis.startswith("x") else money)
     return fig
 
 
-def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
-    """The four cumulative curves with the acceptable range shaded and the four points marked."""
+def van_westendorp(result: PriceSensitivity, currency: str, *, lang: str = "en") -> go.Figure:
+    """The four cumulative curves with the acceptable range shaded and the four points marked, prices in the
+    survey's ``currency``."""
     fig = _figure()
     styles = {"too_cheap": (PALETTE[1], "dot"), "cheap": (PALETTE[1], "solid"),
               "expensive": (PALETTE[2], "solid"), "too_expensive": (PALETTE[2], "dot")}
@@ -324,10 +392,11 @@ def van_westendorp(result: PriceSensitivity, *, lang: str = "en") -> go.Figure:
                         line={"color": colour, "dash": dash, "shape": "hv"})
     if result.pmc is not None and result.pme is not None and result.pme >= result.pmc:
         fig.add_vrect(x0=result.pmc, x1=result.pme, fillcolor=PALETTE[4], opacity=0.12, line_width=0)
-    _add_lines(fig, [_vline(value, {"color": "#555555", "width": 1}, label=f"{key.upper()} {value:,.2f}")
+    _add_lines(fig, [_vline(value, {"color": "#555555", "width": 1}, label=f"{key.upper()} {fmt_price(value, currency, lang)}")
                      for key in ("pmc", "pme", "opp", "ipp") if (value := getattr(result, key)) is not None])
-    fig.update_layout(title=t("chart.vw.title", lang), xaxis_title=t("chart.vw.x", lang), yaxis_title=t("chart.vw.y", lang))
-    return fig
+    fig.update_layout(title=t("chart.vw.title", lang), xaxis_title=t("chart.vw.x", lang, currency=currency),
+                      yaxis_title=t("chart.vw.y", lang))
+    return money_axis(fig, "x", currency, lang, hover=None)
 
 
 # --- comparison -------------------------------------------------------------------
@@ -337,12 +406,13 @@ def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go
     """Month-end cash of several scenarios on one chart (each in its own currency)."""
     fig = _figure()
     for n, (label, p) in enumerate(items):
-        fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=f"{label} ({p.currency})",
+        fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=t("join.paren", lang, a=label, b=p.currency),
                         line={"color": PALETTE[n % len(PALETTE)], "width": 3})
     fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1}, annotation_text=t("chart.cash.zero", lang))
     currencies = sorted({p.currency for _, p in items})
-    return _layout(fig, t("chart.compare.cash", lang, currency="/".join(currencies)),
-                   t("chart.cash.y", lang, currency="/".join(currencies)), lang)
+    fig = _layout(fig, t("chart.compare.cash", lang, currency="/".join(currencies)),
+                  t("chart.cash.y", lang, currency="/".join(currencies)), lang)
+    return money_axis(fig, "y", currencies[0], lang) if len(currencies) == 1 else fig
 
 
 def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
@@ -355,7 +425,8 @@ def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") ->
         fig.add_bar(x=labels, y=values, name=t(f"kind.{kind}", lang), marker_color=PALETTE[n % len(PALETTE)])
     fig.update_layout(barmode="stack", title=t("chart.compare.revenue", lang), yaxis_title=t("chart.compare.revenue_y", lang),
                       xaxis={"tickangle": 0, "automargin": True})
-    return fig
+    currencies = {p.currency for _, p in items}
+    return money_axis(fig, "y", currencies.pop(), lang) if len(currencies) == 1 else fig
 
 
 def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> go.Figure:
@@ -366,7 +437,7 @@ def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> 
     for n, (label, card) in enumerate(items):
         fig.add_bar(x=[t(f"pillar.{k}", lang) for k in pillars],
                     y=[card.pillars[k].score if k in card.pillars else None for k in pillars],
-                    name=f"{label}: {card.survival:.0f}", marker_color=PALETTE[n % len(PALETTE)])
+                    name=t("join.colon", lang, a=label, b=f"{card.survival:.0f}"), marker_color=PALETTE[n % len(PALETTE)])
     fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang), yaxis={"range": [0, 100], "title": "0–100"})
     return fig
 

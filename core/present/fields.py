@@ -23,6 +23,7 @@ FIELDS: dict[str, str] = {
     "company.start_date": "date", "company.starting_cash": "money",
     "company.founder_shares": "count", "company.option_pool_shares": "count",
     "settings.horizon_months": "whole", "settings.discount_rate_yearly": "percent", "settings.cash_flow_timing": "choice",
+    "settings.capital_return_note": "toggle",
     "streams.name": "text", "streams.unit": "text",
     "streams.starting_customers": "count", "streams.new_customers_per_month": "count",
     "streams.new_customer_growth_monthly": "percent", "streams.churn_monthly": "percent",

@@ -1,8 +1,10 @@
 """How numbers read on screen, in one place: money in the reader's units, prices, percentages.
 
-Money is compact: USD and EUR use k / M / B in every language; CNY uses k / M / B for an
-English reader and 万 (10⁴) / 亿 (10⁸) for a Chinese one. Both languages group thousands with
-commas and use a point for decimals; percentages read the same everywhere.
+Money is compact: USD and EUR use k / M / B in every language; CNY uses ¥ with k / M / B for an
+English reader and, for a Chinese one, the way a Chinese financial statement reads it: 万 (10⁴) /
+亿 (10⁸) with 元 after the number and no trailing zeros ("600万元", "1.23亿元", "5,600元").
+Both languages group thousands with commas and use a point for decimals; percentages read the
+same everywhere. Chart axes use :func:`axis_money` (the unit is in the axis title).
 """
 
 from __future__ import annotations
@@ -14,31 +16,68 @@ SCALES = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
 CHINESE_SCALES = ((1e8, "亿"), (1e4, "万"))
 
 
+def _chinese(currency: str, lang: str) -> bool:
+    """Whether money reads in 万 / 亿 and 元 (CNY for a Chinese reader)."""
+    return currency == "CNY" and lang == "zh"
+
+
+def _trim(text: str) -> str:
+    """Drop trailing decimal zeros: ``"600.00"`` → ``"600"``, ``"1.50"`` → ``"1.5"``."""
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def money(value: float, currency: str, lang: str = "en", digits: int = 2) -> str:
     """Compact money: ``money(1_234_567, "USD") == "$1.23M"``; negatives get a minus sign.
 
     >>> money(-48_500, "CNY"), money(123_456_789, "CNY", "zh"), money(56_000, "CNY", "zh"), money(2_500_000, "USD", "zh")
-    ('-¥48.50k', '¥1.23亿', '¥5.60万', '$2.50M')
+    ('-¥48.50k', '1.23亿元', '5.6万元', '$2.50M')
+    >>> money(6_000_000, "CNY", "zh"), money(-1_469_934, "CNY", "zh"), money(5_600, "CNY", "zh")
+    ('600万元', '-146.99万元', '5,600元')
     """
     if not math.isfinite(value):
         return "—"
     sign = "-" if value < 0 else ""
     size = abs(value)
-    scales = CHINESE_SCALES if currency == "CNY" and lang == "zh" else SCALES
-    for scale, suffix in scales:
+    if _chinese(currency, lang):
+        for scale, suffix in CHINESE_SCALES:
+            if size >= scale:
+                return f"{sign}{_trim(f'{size / scale:,.{digits}f}')}{suffix}元"
+        return f"{sign}{size:,.0f}元"
+    for scale, suffix in SCALES:
         if size >= scale:
             return f"{sign}{SYMBOLS[currency]}{size / scale:,.{digits}f}{suffix}"
     return f"{sign}{SYMBOLS[currency]}{size:,.0f}"
 
 
+def axis_money(value: float, currency: str, lang: str = "en") -> str:
+    """A money tick on a chart axis: short, no trailing zeros, 万 / 亿 without 元 in Chinese CNY.
+
+    >>> axis_money(30_000_000, "CNY", "zh"), axis_money(1.5e8, "CNY", "zh"), axis_money(-2_500, "CNY", "zh")
+    ('3,000万', '1.5亿', '-2,500')
+    >>> axis_money(30_000_000, "CNY"), axis_money(1.25e9, "USD", "zh"), axis_money(0, "EUR"), axis_money(2.5, "USD")
+    ('¥30M', '$1.25B', '€0', '$2.5')
+    """
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    chinese = _chinese(currency, lang)
+    symbol = "" if chinese else SYMBOLS[currency]
+    for scale, suffix in CHINESE_SCALES if chinese else SCALES:
+        if size >= scale:
+            return f"{sign}{symbol}{_trim(f'{size / scale:,.2f}')}{suffix}"
+    return f"{sign}{symbol}{_trim(f'{size:,.2f}')}"
+
+
 def price(value: float, currency: str, lang: str = "en") -> str:
     """A unit price: cents below 1,000 (``price(1.145, "USD") == "$1.15"``), compact above.
 
-    >>> price(99, "CNY"), price(25_000, "USD"), price(25_000, "CNY", "zh")
-    ('¥99.00', '$25.00k', '¥2.50万')
+    >>> price(99, "CNY"), price(25_000, "USD"), price(25_000, "CNY", "zh"), price(1.145, "CNY", "zh")
+    ('¥99.00', '$25.00k', '2.5万元', '1.15元')
     """
     if math.isfinite(value) and abs(value) < 1000:
-        return f"{'-' if value < 0 else ''}{SYMBOLS[currency]}{abs(value):,.2f}"
+        sign = "-" if value < 0 else ""
+        if _chinese(currency, lang):
+            return f"{sign}{_trim(f'{abs(value):,.2f}')}元"
+        return f"{sign}{SYMBOLS[currency]}{abs(value):,.2f}"
     return money(value, currency, lang)
 
 

@@ -125,6 +125,22 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
     return rows
 
 
+def seed002_note(p: Projection, summary: Summary, scenario: Scenario, lang: str = "en") -> str | None:
+    """Why seed essay 002's "100 % annualised return" is wrong, with this scenario's correct figures (return on
+    cost over the horizon and per year, IRR, NPV with its rate and timing); None unless the scenario asks for it
+    (``settings.capital_return_note``)."""
+    if not scenario.settings.capital_return_note:
+        return None
+    cur, irr = scenario.company.currency, summary.irr
+    cost = float(p.cost_of_revenue[0].sum() + p.opex_total[0].sum())  # as return_on_cost counts it
+    return t("overview.seed002", lang, revenue=fmt.money(float(p.revenue[0].sum()), cur, lang), cost=fmt.money(cost, cur, lang),
+             total=fmt.percent(summary.return_on_cost), years=scenario.settings.horizon_months / YEAR,
+             yearly=fmt.percent(summary.return_on_cost_yearly),
+             irr=fmt.percent(irr.rate_yearly) if irr.status in ("ok", "several") else "—",
+             rate=fmt.percent(scenario.settings.discount_rate_yearly, 0), timing=t(f"timing.{summary.cash_flow_timing}", lang),
+             npv=fmt.money(summary.npv, cur, lang))
+
+
 def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
     """One row per stream: kind, first-year revenue, share, revenue in the last month."""
     shares = stream_shares(p.stream_revenue)[0]
@@ -236,11 +252,11 @@ def input_label(scenario: Scenario, key: str, lang: str = "en") -> str:
         t("field.growth", lang) if field in GROWTH_FIELDS else field.replace("_", " "))
     match parts:
         case ["streams", int(i), *_]:
-            return f"{scenario.streams[i].name}: {name}"
+            return t("join.colon", lang, a=scenario.streams[i].name, b=name)
         case ["funding", int(k), *_]:
-            return f"{scenario.funding[k].name}: {name}"
+            return t("join.colon", lang, a=scenario.funding[k].name, b=name)
         case ["opex", "team", int(j), *_]:
-            return f"{scenario.opex.team[j].role}: {name}"
+            return t("join.colon", lang, a=scenario.opex.team[j].role, b=name)
     return name[:1].upper() + name[1:]
 
 
@@ -261,8 +277,8 @@ def input_value_text(key: str, value: float, currency: str, lang: str = "en") ->
 def tornado_labels(scenario: Scenario, bars: list[TornadoBar], lang: str = "en") -> list[str]:
     """Each bar's input and the range it is moved over: ``Series A: delay (months) (0.9 months – 6.5 months)``."""
     cur = scenario.company.currency
-    return [f"{input_label(scenario, b.key, lang)} ({input_value_text(b.key, b.low, cur, lang)} – "
-            f"{input_value_text(b.key, b.high, cur, lang)})" for b in bars]
+    return [t("join.paren", lang, a=input_label(scenario, b.key, lang),
+              b=f"{input_value_text(b.key, b.low, cur, lang)} – {input_value_text(b.key, b.high, cur, lang)}") for b in bars]
 
 
 def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -380,7 +396,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
                                            t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
             t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),
             t("kpi.gross_margin", lang): ("share", s.gross_margin, fmt.percent(s.gross_margin)),
-            t("compare.npv", lang): ("money", s.npv, f"{fmt.money(s.npv, cur, lang)} ({npv_label(c.scenario, lang)})"),
+            t("compare.npv", lang): ("money", s.npv, t("join.paren", lang, a=fmt.money(s.npv, cur, lang), b=npv_label(c.scenario, lang))),
             t("score.survival", lang): ("score", c.card.survival, f"{c.card.survival:.0f}"),
             t("risk.kpi.survival", lang, month=month): ("share", c.risk.survival_at(month),
                                                         fmt.percent(c.risk.survival_at(month), 0)),
@@ -400,7 +416,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
             else:
                 change = _delta("months" if kind == "runway" else kind, value, base,
                                 c.scenario.company.currency if same else None, lang)
-            cells.append(f"{text} ({change})" if change not in ("—", "") else text)
+            cells.append(t("join.paren", lang, a=text, b=change) if change not in ("—", "") else text)
         table[c.label] = cells
     return _frame(table)
 
@@ -449,7 +465,7 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
     """A field's value as the reader reads it, by its editor kind (money in the reader's units, % and counts).
 
     >>> field_text("streams[0].churn_monthly", 0.035, "USD"), field_text("company.starting_cash", 3_300_000, "CNY", "zh")
-    ('3.5%', '¥330.00万')
+    ('3.5%', '330万元')
     """
     kind = kind_of(path).rstrip("?")
     if value is None:
@@ -481,7 +497,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     for path in ASSUMPTION_FIELDS:
         add(t(f"assume.section.{path.split('.')[0]}", lang), path)
     for i, stream in enumerate(scenario.streams):
-        section = f"{stream.name} ({t(f'kind.{stream.kind}', lang)})"
+        section = t("join.paren", lang, a=stream.name, b=t(f"kind.{stream.kind}", lang))
         for name in stream_fields(stream.kind):
             if kind_of(f"streams.{name}") in ("money", "money?", "percent", "count") and name != "unit":
                 add(section, f"streams[{i}].{name}")

@@ -73,6 +73,8 @@ NOTE_LENGTH = 2000
 PASSCODE_LENGTH = (4, 128)
 
 ROLES = ("viewer", "editor", "owner")
+LOCAL_WORKSPACE = "Local"
+"""The name of the workspace a new store starts with (pages show it in the reader's language)."""
 """Workspace roles, each allowed what the ones before it are."""
 
 metadata = MetaData()
@@ -156,7 +158,7 @@ def _workspaces(conn: Connection) -> None:
     """Version 2: workspaces and their members; every scenario saved before joins workspace 1, owned by LOCAL."""
     metadata.create_all(conn, tables=[workspaces_table, members_table])
     conn.exec_driver_sql("ALTER TABLE scenarios ADD COLUMN workspace_id INTEGER REFERENCES workspaces(id)")
-    conn.execute(insert(workspaces_table).values(id=1, name="Local", created_at=_now()))
+    conn.execute(insert(workspaces_table).values(id=1, name=LOCAL_WORKSPACE, created_at=_now()))
     conn.execute(insert(members_table).values(workspace_id=1, user=LOCAL.user, role="owner"))
     conn.execute(update(scenarios_table).values(workspace_id=1))
     if conn.dialect.name == "postgresql":  # the explicit id 1 must not collide with the next generated one

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -338,3 +339,30 @@ def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, 
     assert page.get_by_text("Valid: every page uses this scenario.").count() == 1
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(tmp_path / "build-team.png"))
+
+
+STREAMLIT_CHROME = {"Skip", "to", "main", "content", "per", "file"}
+"""Streamlit's own words: the hidden "Skip to main content" link and the uploader's "… per file" (its "Upload" is in
+the allow-list: the page's Chinese caption under the uploader explains both)."""
+
+
+@pytest.mark.parametrize("path", ["", "pricing", "risk"])
+def test_a_chinese_page_in_chromium_shows_no_english_and_chinese_month_ticks(server, new_page, path, tmp_path):
+    """What Chromium draws (HTML and the charts' SVG) on three pages in Chinese: no Latin-script word beyond the
+    allow-list of tests/test_i18n.py, and month axes as "2026年1月"."""
+    from tests.test_i18n import latin_words
+
+    page = new_page(locale="zh-CN")
+    page.goto(f"{server.url}/{path}")
+    page.locator(".js-plotly-plot:visible").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("预设情景").first.wait_for(timeout=TIMEOUT_MS)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT_MS)
+    svg = page.locator(".js-plotly-plot text").all_text_contents()
+    page.screenshot(path=str(tmp_path / f"{path or 'overview'}-zh.png"), full_page=True)
+    html = page.evaluate("""() => {  // what is on screen, without the icons (their names are ligature words)
+        document.querySelectorAll("[data-testid='stIconMaterial']").forEach(e => { e.style.display = "none"; });
+        return document.body.innerText; }""")
+    assert sorted(latin_words([html, *svg]) - STREAMLIT_CHROME) == []
+    if path != "pricing":  # the pricing charts are over price, not months
+        assert any(re.fullmatch(r"20\d\d年\d{1,2}月", s) for s in svg)
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -234,7 +234,7 @@ def test_the_strategy_page_lists_weak_factors_and_moves(app):
     app.switch_page("views/strategy.py").run()
     weakest, moves = app.dataframe[0].value, app.dataframe[1].value
     assert len(weakest) == 5 and weakest["Survival points lost"].is_monotonic_decreasing
-    assert moves.iloc[0]["Change (engine re-run)"] == "Bridge round worth 6 months of burn"
+    assert moves.iloc[0]["Change"] == "Bridge round worth 6 months of burn"
     assert moves.iloc[0]["Runway (months)"] > 20
 
 
@@ -250,7 +250,7 @@ def test_switching_on_an_optional_dimension_adds_it_to_the_scores(app):
 def test_the_technology_page_lists_moves_with_their_runway_cost(app):
     app.switch_page("views/technology.py").run()
     moves = app.dataframe[0].value
-    vertical = moves[moves["Change (engine re-run)"] == "Open one more vertical (+1 solutions engineer)"].iloc[0]
+    vertical = moves[moves["Change"] == "Open one more vertical (+1 solutions engineer)"].iloc[0]
     assert vertical["Technology innovation (points)"] > 0 > vertical["Runway (months)"]
 
 
@@ -283,9 +283,9 @@ def test_a_stress_toggle_lowers_the_odds_and_fills_the_stress_table(risk_b):
     risk_b.button_group(key=w(risk_b, "lever.stresses")).set_value(["gpu_50", "delay_6"]).run()
     assert not risk_b.exception
     assert int(metric(risk_b, "Cash at month 18").rstrip("%")) < int(before.rstrip("%"))
-    assert risk_b.info[0].value.startswith("Under Round delayed 6 months, GPU cost +50 %, in ")
+    assert risk_b.info[0].value.startswith("Under Round delayed 6 months, GPU cost +50%, in ")
     table = risk_b.dataframe[0].value
-    assert list(table["Stress"]) == ["Base simulation", "Round delayed 6 months", "GPU cost +50 %", "All chosen together"]
+    assert list(table["Stress"]) == ["Base simulation", "Round delayed 6 months", "GPU cost +50%", "All chosen together"]
 
 
 def test_the_round_probability_and_seed_are_saved_with_the_scenario(risk_b):

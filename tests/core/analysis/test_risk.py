@@ -266,10 +266,10 @@ def test_the_summary_names_the_largest_driver_only_when_it_matters():
     assert text.startswith(f"In {share} of 2,000 simulated futures the company still has cash at month 18; "
                            "the largest driver of the mean runway is Series A: delay (months).")
     low, median, high = (f"{np.percentile(r.runway, q):.0f}" for q in (5, 50, 95))
-    assert f"Median runway {median} months (5–95 %: {low}–{high})" in text
+    assert f"Median runway {median} months (5–95%: {low}–{high})" in text
     tiny = [TornadoBar("funding[0].delay", 1, 6, 36.1, 36.0)]
-    assert "no uncertain input moves the mean runway by more than 1 %" in risk_summary(r, 36.0, tiny, "runway", s)
-    assert risk_summary(r, 36.0, big, "runway", s, ("gpu_50",)).startswith(f"Under GPU cost +50 %, in {share} of")
+    assert "no uncertain input moves the mean runway by more than 1%" in risk_summary(r, 36.0, tiny, "runway", s)
+    assert risk_summary(r, 36.0, big, "runway", s, ("gpu_50",)).startswith(f"Under GPU cost +50%, in {share} of")
 
 
 def test_the_growth_churn_correlation_is_set_on_every_subscription_and_removed_at_zero():

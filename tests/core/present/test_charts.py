@@ -167,7 +167,7 @@ def test_price_response_has_four_panels_with_today_and_the_optimum_marked():
 
 def test_van_westendorp_draws_four_curves_in_percent_and_its_points():
     result = analyse(read_survey(Path("sample_data/van_westendorp_survey.csv").read_bytes()))
-    fig = charts.van_westendorp(result)
+    fig = charts.van_westendorp(result, "USD")
     assert len(fig.data) == 4 and max(max(tr.y) for tr in fig.data) <= 100
     assert {a.text.split()[0] for a in fig.layout.annotations} == {"PMC", "PME", "OPP", "IPP"}
     lines = {s.x0 for s in fig.layout.shapes if s.type == "line"}

@@ -89,7 +89,7 @@ def test_an_unknown_stream_column_is_refused_until_it_is_mapped_or_left_out():
     ("month,payroll\n2026-01,nan\n", "row 2, payroll: not a number (got 'nan')"),
     ("month,payroll\n2026-01,-5\n", "row 2, payroll:"),
     ("month,payroll\n2026-13,1\n", "row 2, month: not a month (write YYYY-MM) (got '2026-13')"),
-    ("month,payroll\n2026-12,1\n2027-01,1\n", "2027-01: after this month (2026-12): actuals cannot come from the future"),
+    ("month,payroll\n2026-12,1\n2027-01,1\n", "2027-01: after this month (2026-12): that month has not happened yet"),
     ("month,payroll\n2025-12,1\n", "2025-12: outside the plan (it starts in 2026-01 and runs 60 months)"),
     ("month,salary\n2026-01,1\n", "column 'salary': not a column of the template"),
     ("payroll\n1\n", "(file): there is no month column"),
