@@ -5,6 +5,7 @@ import os
 import uuid
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.i18n import t
 from ui.auth import identity, sign_in_page, team_mode
@@ -28,6 +29,8 @@ if navigation.url_path == "pitch":  # a clean, full-width view for presenting (v
 slot = sidebar()
 try:
     navigation.run()
+except StopException:  # a page that ends early (st.stop) still gets the sidebar's footer below
+    pass
 except Exception:  # no traceback ever reaches a user: an incident id on the page, the traceback in the server log
     if os.environ.get("WINTERPROOF_DEBUG"):  # the test suite sets it, so that a page that fails fails its test
         raise

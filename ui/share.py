@@ -77,8 +77,9 @@ def shared_view(token: str) -> None:
     ss["share.counted"] = token
     revision, link = opened
     st.session_state["guest"] = True  # this session saw a share link: it never reaches the library (ui.auth)
-    if not st.session_state.get("lang_chosen"):  # the language the link was made in, unless the reader switched
-        st.session_state["lang"] = link.lang
+    browser = (st.context.locale or "").lower()
+    if not st.session_state.get("lang_chosen") and not browser.startswith(("zh", "en")):
+        st.session_state["lang"] = link.lang  # the link's language when the reader's browser speaks neither
     scenario = revision.scenario
     title, picker = st.columns([5, 1], vertical_alignment="center")
     title.title(plain(scenario.company.name))

@@ -108,14 +108,17 @@ def _one_pager(scenario: Scenario, language: str, paper: str, fmt: str) -> bytes
 
 
 def one_pager_buttons(scenario: Scenario, stem: str, where: str = "sidebar") -> None:
-    """The one-pager as PDF and PNG, drawn when clicked (about 2 s), on the paper chosen in Pitch mode
-    (``onepager.paper``); ``where`` keeps the keys of two sets of buttons apart."""
+    """The one-pager of ``scenario`` as PDF and PNG, drawn when clicked (about 2 s), on the paper chosen in Pitch
+    mode (``onepager.paper``); ``where`` keeps two sets of buttons apart (the sidebar's have short labels)."""
     language, paper = lang(), st.session_state.get("onepager.paper", "a4")
     if onepager.chromium() is None:
         st.caption(t("onepager.unavailable", language, error="chromium"))
         return
+    if where == "sidebar":
+        st.caption(t("onepager.title", language))
     for col, fmt in zip(st.columns(2), onepager.FORMATS, strict=True):
-        col.download_button(t(f"onepager.{fmt}", language), functools.partial(_one_pager, scenario, language, paper, fmt),
+        label = fmt.upper() if where == "sidebar" else t(f"onepager.{fmt}", language)
+        col.download_button(label, functools.partial(_one_pager, scenario, language, paper, fmt),
                             file_name=f"{stem}-one-pager.{fmt}", mime=onepager.FORMATS[fmt],
                             key=f"{where}.onepager.{fmt}", width="stretch",
                             icon=":material/picture_as_pdf:" if fmt == "pdf" else ":material/image:")

@@ -14,9 +14,11 @@ STYLE = """<style>
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
 /* on a phone, KPI cards in a compact two-column grid rather than one long column */
 @media (max-width: 640px) {
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]):not(
+      :has([data-testid="stColumn"] [data-testid="stHorizontalBlock"], .js-plotly-plot)) {
     flex-direction: row !important; flex-wrap: wrap !important; row-gap: 0.5rem; }
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]):not(
+      :has([data-testid="stColumn"] [data-testid="stHorizontalBlock"], .js-plotly-plot)) > [data-testid="stColumn"] {
     flex: 1 1 40% !important; width: 40% !important; min-width: 40% !important; }
   [data-testid="stMetricValue"] { font-size: 1.35rem !important; }
 }

@@ -118,7 +118,7 @@ chart(cash_chart(p, v, projection(forecast.scenario), lang()))
 before, after = summary(scenario), summary(forecast.scenario)
 for title, shown, s in ((t("actuals.before", lang()), scenario, before), (t("actuals.after", lang()), forecast.scenario, after)):
     st.markdown(f"**{title}**")
-    cards = [k for k in headline(s, shown, lang()) if k.key in ("zero_cash", "default_alive", "burn_multiple")]
+    cards = [k for k in headline(s, shown, lang()) if k.key in ("zero_cash", "default_alive")]  # calendar dates: comparable
     try:
         cards.append(risk_kpis(risk(shown), shown, lang())[0])
     except ScenarioError:  # over the Monte Carlo work budget: the odds are left out

@@ -22,8 +22,11 @@ for r in store().list_scenarios(who) if who else []:  # a share-link guest compa
                                          lambda sid=r.scenario_id: store().current(who, sid).scenario)
 for name, shown in preset_names().items():
     choices[f"preset:{name}"] = (t("compare.preset", lang(), name=shown), lambda name=name: preset(name))
-# by default, the scenario on screen against a different one: the first preset that is not the same scenario
-default = ["current", next(f"preset:{name}" for name in presets() if preset(name) != scenario)]
+# by default, the scenario on screen against a different one, in its currency when a preset is
+others = {name: preset(name) for name in presets()}
+others = {name: other for name, other in others.items() if other != scenario}
+same = [name for name, other in others.items() if other.company.currency == scenario.company.currency]
+default = ["current", f"preset:{(same or list(others))[0]}"]
 picked = st.multiselect(t("compare.pick", lang()), list(choices), default, max_selections=4, key=wkey("lever.compare"),
                         format_func=lambda k: choices[k][0])
 if not 2 <= len(picked) <= 4:

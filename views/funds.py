@@ -35,6 +35,8 @@ with right:
                          disabled=not has_round)
     if not has_round:
         st.caption(t("funds.no_round", lang()))
+    if any(getattr(stream, "demand", None) is not None for stream in scenario.streams):
+        st.caption(t("funds.demand", lang()))  # a higher price sells less here: say so beside the price lever
 
 levers = Levers(starting_cash=starting_cash, headcount_factor=headcount, cost_per_head_factor=cost_per_head,
                 growth_shift_monthly=growth_points / 100, churn_factor=churn, price_factor=price,

@@ -8,7 +8,7 @@ from core.present import charts
 from core.present.onepager import PAPERS
 from core.present.report import headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
-from ui.session import current_scenario, kept_slider, lang
+from ui.session import apply_scenario, current_scenario, kept_slider, lang
 from ui.sidebar import file_stem, one_pager_buttons
 from ui.widgets import chart, fold_sidebar, kpi_cards, plain
 
@@ -44,5 +44,8 @@ paper = left.segmented_control(t("onepager.paper", lang()), list(PAPERS), key="p
                                default=st.session_state.get("onepager.paper", "a4"),
                                format_func={k: t(f"onepager.paper.{k}", lang()) for k in PAPERS}.get)
 st.session_state["onepager.paper"] = paper or "a4"  # kept for the sidebar's buttons on every page
-with right:
-    one_pager_buttons(scenario, file_stem(scenario), where="pitch")
+with right:  # what the audience sees is what they take away: the levers as they stand
+    one_pager_buttons(shown, file_stem(scenario), where="pitch")
+if shown != scenario:
+    st.caption(t("pitch.onepager_levers", lang()))
+    st.button(t("funds.apply", lang()), key="pitch.apply", on_click=apply_scenario, args=(shown,))

@@ -76,11 +76,14 @@ def cash_waterfall(v: Variance, currency: str, lang: str = "en") -> go.Figure:
     fig = go.Figure(go.Waterfall(x=names, y=values, measure=measures, connector={"line": {"color": "#999999"}},
                                  increasing={"marker": {"color": PALETTE[4]}}, decreasing={"marker": {"color": PALETTE[2]}},
                                  totals={"marker": {"color": PALETTE[0]}},
-                                 text=[fmt.money(x, currency, lang) if m != "total" else "" for x, m in zip(values, measures,
-                                                                                                          strict=True)]),
+                                 text=[fmt.money(x, currency, lang) for x in [*values[:-1], float(np.sum(values[:-1]))]]),
                     layout={"template": TEMPLATE})
+    levels = np.cumsum(values[:-1])
+    low, high = float(levels.min()), float(levels.max())
+    pad = max(high - low, abs(high) * 0.02, 1.0) * 0.25
     fig.update_layout(title=t("actuals.waterfall.title", lang, month=f"{v.months[-1]:%Y-%m}", currency=currency),
-                      yaxis_title=t("chart.cash.y", lang, currency=currency), showlegend=False)
+                      yaxis={"title": t("chart.cash.y", lang, currency=currency), "range": [low - pad, high + pad]},
+                      showlegend=False)  # zoomed on the cash levels, so a driver of thousands shows against millions
     return fig
 
 

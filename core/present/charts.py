@@ -403,16 +403,23 @@ def van_westendorp(result: PriceSensitivity, currency: str, *, lang: str = "en")
 
 
 def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
-    """Month-end cash of several scenarios on one chart (each in its own currency)."""
+    """Month-end cash of several scenarios on one chart; a second currency gets its own axis on the right (amounts
+    in two currencies are never drawn on one scale)."""
+    currencies = list(dict.fromkeys(p.currency for _, p in items))
     fig = _figure()
     for n, (label, p) in enumerate(items):
         fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=t("join.paren", lang, a=label, b=p.currency),
-                        line={"color": PALETTE[n % len(PALETTE)], "width": 3})
+                        line={"color": PALETTE[n % len(PALETTE)], "width": 3, "dash": "solid" if p.currency == currencies[0]
+                              else "dot"}, yaxis="y" if p.currency == currencies[0] else "y2")
     fig.add_hline(y=0, line={"color": PALETTE[2], "width": 1}, annotation_text=t("chart.cash.zero", lang))
-    currencies = sorted({p.currency for _, p in items})
     fig = _layout(fig, t("chart.compare.cash", lang, currency="/".join(currencies)),
-                  t("chart.cash.y", lang, currency="/".join(currencies)), lang)
-    return money_axis(fig, "y", currencies[0], lang) if len(currencies) == 1 else fig
+                  t("chart.cash.y", lang, currency=currencies[0]), lang)
+    money_axis(fig, "y", currencies[0], lang)
+    if len(currencies) > 1:
+        fig.update_layout(yaxis2={"title": t("chart.cash.y", lang, currency="/".join(currencies[1:])), "overlaying": "y",
+                                  "side": "right", "showgrid": False})
+        money_axis(fig, "y2", currencies[1], lang)
+    return fig
 
 
 def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:

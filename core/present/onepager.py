@@ -67,8 +67,10 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
         fig.update_yaxes(title_text=t("chart.mix.y", lang, currency=p.currency), row=1, col=2)
     if result is not None:
         fig.update_yaxes(title_text=t("chart.survival.y", lang), range=[0, 105], row=2, col=2)
-    fig.update_polars(radialaxis={"range": [0, 100], "tickfont": {"size": 8}},  # no pillar name under the title:
-                      angularaxis={"tickfont": {"size": 9}, "rotation": 54})  # 4 or 5 pillars, none at 90°
+    fig.update_polars(radialaxis={"range": [0, 100], "showticklabels": False},  # the title says 0-100
+                      angularaxis={"tickfont": {"size": 9}, "rotation": 54})  # 4 or 5 pillars, none at 90° (the title)
+    months = p.month_dates()
+    fig.update_xaxes(range=[months[0], months[-1]], row=2, col=2)  # the same months as the cash chart
     fig.update_annotations(font={"size": 12})
     for i, kpi in enumerate(one_pager_kpis(summary, scenario, card, result, lang)):
         x = (i + 0.5) / 7
@@ -79,10 +81,12 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
     day = (today or date.today()).isoformat()
     fig.update_layout(
         template=charts.TEMPLATE, width=width, height=height, font={"family": FONT, "size": 10},
-        title={"text": f"<b>{scenario.company.name}</b>  ·  {t('onepager.subtitle', lang, date=day)}",
+        title={"text": f"<b>{scenario.company.name}</b>  ·  "
+                       f"{t('onepager.subtitle', lang, date=day, start=f'{scenario.company.start_date:%Y-%m}')}",
                "x": 0.02, "y": 0.985, "font": {"size": 18}},
         margin={"l": 50, "r": 30, "t": 150, "b": 60}, hovermode=False,
-        legend={"orientation": "h", "x": 0.56, "y": 0.5, "font": {"size": 9}},
+        legend={"orientation": "h", "x": 0.57, "y": 0.99, "yanchor": "top", "font": {"size": 9},
+                "bgcolor": "rgba(255,255,255,0.7)"},
     )
     fig.add_annotation(text=t("onepager.footer", lang, date=day), x=0, y=-0.1, xref="paper", yref="paper",
                        showarrow=False, xanchor="left", font={"size": 8, "color": "#888888"})

@@ -122,6 +122,7 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
     streams = {s.name.lower(): s.name for s in scenario.streams}
     mapping = {k.strip(): v for k, v in (mapping or {}).items()}
     columns: dict[int, str] = {}  # position: "month", a line, or "revenue:<stream name>"
+    written_as: dict[str, str] = {}  # the column's name as the file writes it, for the messages
     problems = []
     for j, raw in enumerate(rows[0]):
         key, written = _key(raw), str(raw or "").strip()
@@ -142,12 +143,13 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
             continue
         if key in columns.values():
             problems.append(Problem(f"column {quoted(written)}", "actuals_twice", {}))
-        columns[j] = key
+        columns[j], written_as[key] = key, written
     if "month" not in columns.values():
         problems.append(Problem("(file)", "actuals_no_month", {}))
     if problems:
         raise ScenarioError.of(*problems[:20])
-    months: list[tuple[int, dict[str, Any], Any]] = []
+    start, horizon = scenario.company.start_date.replace(day=1), scenario.settings.horizon_months
+    months: list[tuple[int, dict[str, Any], date]] = []
     seen: dict[date, int] = {}
     for n, row in enumerate(rows[1:], start=2):
         if not any(str(c if c is not None else "").strip() for c in row):
@@ -156,34 +158,37 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
         for j, key in columns.items():
             cell = row[j] if j < len(row) else None
             if key == "month":
-                month = _month(cell)
+                record["month"] = month = _month(cell)
                 if month is None:
                     problems.append(Problem(f"row {n}, month", "actuals_month", {"got": cell}))
                 elif month in seen:
                     problems.append(Problem(f"row {n}, month", "actuals_repeat", {"month": f"{month:%Y-%m}", "row": seen[month]}))
+                elif months_between(today.replace(day=1), month) > 0:
+                    problems.append(Problem(f"row {n}, month", "actuals_future", {"today": f"{today:%Y-%m}"}))
+                elif not 0 <= months_between(start, month) < horizon:
+                    problems.append(Problem(f"row {n}, month", "actuals_outside", {"start": f"{start:%Y-%m}",
+                                                                                   "months": horizon}))
                 else:
                     seen[month] = n
-                record["month"] = month
                 continue
             value = _number(cell)
             if isinstance(value, str):
-                problems.append(Problem(f"row {n}, {key}", "actuals_number", {"got": value}))
+                problems.append(Problem(f"row {n}, {written_as[key]}", "actuals_number", {"got": value}))
             elif value is not None:
                 if key.startswith(REVENUE):
                     record["revenue"][key[len(REVENUE):]] = value
                 else:
                     record[key] = value
-        months.append((n, record, record.get("month")))
-    if problems:
-        raise ScenarioError.of(*problems[:20])
-    if not months:
-        raise ScenarioError.of(Problem("(file)", "actuals_empty", {}))
+        if record["month"] is not None and seen.get(record["month"]) == n:
+            months.append((n, record, record["month"]))
     months.sort(key=lambda item: item[2])
-    for (n, _, before), (_, _, after) in itertools.pairwise(months):
+    for (n, _, before), (_, _, after) in itertools.pairwise(months):  # among the months that are valid
         if months_between(before, after) > 1:
             problems.append(Problem(f"row {n}, month", "actuals_gap", {"after": f"{before:%Y-%m}", "next": f"{after:%Y-%m}"}))
     if problems:
         raise ScenarioError.of(*problems[:20])
+    if not months:
+        raise ScenarioError.of(Problem("(file)", "actuals_empty", {}))
     try:
         actuals = Actuals.model_validate({"months": [record for _, record, _ in months]})
     except ValidationError as exc:

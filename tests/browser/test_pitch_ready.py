@@ -57,7 +57,7 @@ def test_apply_then_touch_another_lever_applies_the_first_one_once(server, new_p
     page.get_by_role("link", name="Overview", exact=True).click()
     page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
     assert runway(page) == runway_card(applied)
-    page.get_by_text("not applied yet").first.wait_for(timeout=TIMEOUT_MS)  # the price nudge waits on Funds
+    page.get_by_text("but not applied").first.wait_for(timeout=TIMEOUT_MS)  # the price nudge waits on Funds
     assert page.locator("[data-testid='stException']").count() == 0
 
 

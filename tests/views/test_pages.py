@@ -147,7 +147,7 @@ def test_lever_positions_survive_another_page_and_are_flagged_as_unapplied(app):
     app.slider(key=w(app, "lever.price")).set_value(1.3).run()
     moved = metric(app, "Runway")
     app.switch_page("views/overview.py").run()
-    assert any("2 what-if change(s) on Funds & runway not applied" in x.value for x in app.sidebar.warning)
+    assert any("Levers moved on Funds & runway but not applied (2)" in x.value for x in app.sidebar.warning)
     app.switch_page("views/funds.py").run()
     assert app.slider(key=w(app, "lever.headcount")).value == pytest.approx(0.8)
     assert app.slider(key=w(app, "lever.price")).value == pytest.approx(1.3)
@@ -169,7 +169,7 @@ def test_display_only_changes_on_the_risk_lab_rerun_no_monte_carlo(app, monkeypa
     assert first == ["sensitivity", "simulate", "stress_outcomes"]     # one of each: the stress base reuses simulate
     app.slider(key=w(app, "input.risk.survival_month")).set_value(12).run()
     assert app.session_state["scenario"].risk.survival_month == 12
-    assert metric(app, "Cash at month 12").endswith("%")                # the cards read the new month at once
+    assert metric(app, "Odds of cash at month 12").endswith("%")                # the cards read the new month at once
     app.selectbox(key=w(app, "lever.metric")).set_value("npv").run()
     app.switch_page("views/strategy.py").run()
     app.slider(key=w(app, "input.strategy.pillar_weights.funds")).set_value(5.0).run()
@@ -272,27 +272,27 @@ def test_the_risk_page_shows_the_odds_the_model_computes(risk_b):
     from core.analysis.risk import simulate
 
     r = simulate(load_scenario("sample_data/company_b_data_assistant.yaml"))
-    assert metric(risk_b, "Cash at month 18") == f"{100 * r.survival_at(18):.0f}%"
+    assert metric(risk_b, "Odds of cash at month 18") == f"{100 * r.survival_at(18):.0f}%"
     assert risk_b.info[0].value.startswith(f"In {100 * r.survival_at(18):.0f}% of 5,000 simulated futures")
     assert "the largest driver of the mean runway is" in risk_b.info[0].value
     assert len(risk_b.dataframe[0].value) == 1 and risk_b.dataframe[1].value.iloc[0]["Round"] == "Series A"
 
 
 def test_a_stress_toggle_lowers_the_odds_and_fills_the_stress_table(risk_b):
-    before = metric(risk_b, "Cash at month 18")
+    before = metric(risk_b, "Odds of cash at month 18")
     risk_b.button_group(key=w(risk_b, "lever.stresses")).set_value(["gpu_50", "delay_6"]).run()
     assert not risk_b.exception
-    assert int(metric(risk_b, "Cash at month 18").rstrip("%")) < int(before.rstrip("%"))
+    assert int(metric(risk_b, "Odds of cash at month 18").rstrip("%")) < int(before.rstrip("%"))
     assert risk_b.info[0].value.startswith("Under Round delayed 6 months, GPU cost +50%, in ")
     table = risk_b.dataframe[0].value
     assert list(table["Stress"]) == ["Base simulation", "Round delayed 6 months", "GPU cost +50%", "All chosen together"]
 
 
 def test_the_round_probability_and_seed_are_saved_with_the_scenario(risk_b):
-    before = metric(risk_b, "Cash at month 18")
+    before = metric(risk_b, "Odds of cash at month 18")
     risk_b.slider(key=w(risk_b, "input.risk.rounds.0")).set_value(20.0).run()
     assert risk_b.session_state["scenario"].risk.rounds["Series A"].probability == 0.2
-    assert metric(risk_b, "Cash at month 18") != before
+    assert metric(risk_b, "Odds of cash at month 18") != before
     risk_b.number_input(key=w(risk_b, "input.risk.seed")).set_value(11).run()
     assert risk_b.session_state["scenario"].risk.seed == 11
     assert not risk_b.exception
@@ -431,7 +431,7 @@ def test_a_share_link_opens_a_read_only_investor_view(app):
     view = shared_app(token)
     assert not view.exception
     assert view.title[0].value == scenario.company.name
-    assert metric(view, "Runway") == "> 60 months" and metric(view, "Cash at month 18") == "93%"
+    assert metric(view, "Runway") == "> 60 months" and metric(view, "Odds of cash at month 18") == "93%"
     keys = {getattr(w, "key", None) for w in [*view.button, *view.text_input, *view.selectbox]}
     assert keys == {"share.explore", "lang"}                # the language, and nothing that saves, edits or switches scenarios
     assert len(view.sidebar.selectbox) == 0 and len(view.sidebar.button) == 0   # no preset picker, no uploads
@@ -459,7 +459,7 @@ def test_a_labelled_link_with_a_passcode_a_note_and_downloads_reaches_the_invest
     assert view.title[0].value == "This link asks for a passcode" and not view.metric
     view.text_input[0].set_value("wrong")
     view.button[0].click().run()
-    assert view.error[0].value == "Enter the passcode the founder gave you." and not view.metric
+    assert view.error[0].value == "That passcode is not right: enter the one the founder gave you." and not view.metric
     view.text_input[0].set_value("winter-2026")
     view.button[0].click().run()
     assert not view.exception and view.title[0].value == scenario.company.name
@@ -555,7 +555,7 @@ def test_plan_vs_actuals_reads_the_saved_actuals_shows_the_variance_and_applies_
     scenario = app.session_state["scenario"]
     assert scenario.company.start_date.isoformat() == "2026-07-01" and scenario.company.starting_cash == 1_500_000
     assert app.session_state["library"][0] == sid                                # still linked: saves as next revision
-    assert any(s.value == "Every page now runs from the re-forecast." for s in app.success)
+    assert any(s.value.startswith("Every page now runs from the re-forecast.") for s in app.success)
     token, _ = saved_store().share(LOCAL, sid)                                   # the investor sees plan vs actual
     view = shared_app(token)
     assert not view.exception and any(e.label == "Plan vs actual, 2026-01 to 2026-06" for e in view.expander)
@@ -579,7 +579,7 @@ def test_winter_financing_shows_the_cap_table_and_every_way_through_side_by_side
 
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
     app.switch_page("views/compare.py").run()
-    assert app.multiselect(key=w(app, "lever.compare")).value == ["current", "preset:company_a_customer_service"]
+    assert app.multiselect(key=w(app, "lever.compare")).value == ["current", "preset:company_b_data_assistant"]  # USD too
     app.multiselect(key=w(app, "lever.compare")).set_value(
         ["current", "preset:company_b_data_assistant", "preset:seed002_nlp_project"]).run()
     assert not app.exception

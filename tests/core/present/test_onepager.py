@@ -69,7 +69,7 @@ def text_of(pdf: bytes) -> str:
 @needs_chromium
 @pytest.mark.parametrize(("lang", "words"), [
     ("en", ["Company B — data assistant", "Runway", "> 60 months", "Default alive?", "Survival score",
-            "Cash at month 18", "93%", "Strategy pillars"]),
+            "Odds of cash at month 18", "93%", "Strategy pillars"]),
     ("zh", ["Company B — data assistant", "跑道", "> 60 个月", "生存评分", "第 18 个月仍有现金", "93%", "战略支柱"]),
 ])
 def test_the_pdf_is_one_a4_landscape_page_with_the_kpis_in_the_readers_language(lang, words):

@@ -89,8 +89,8 @@ def test_an_unknown_stream_column_is_refused_until_it_is_mapped_or_left_out():
     ("month,payroll\n2026-01,nan\n", "row 2, payroll: not a number (got 'nan')"),
     ("month,payroll\n2026-01,-5\n", "row 2, payroll:"),
     ("month,payroll\n2026-13,1\n", "row 2, month: not a month (write YYYY-MM) (got '2026-13')"),
-    ("month,payroll\n2026-12,1\n2027-01,1\n", "2027-01: after this month (2026-12): that month has not happened yet"),
-    ("month,payroll\n2025-12,1\n", "2025-12: outside the plan (it starts in 2026-01 and runs 60 months)"),
+    ("month,payroll\n2026-12,1\n2027-01,1\n", "row 3, month: after this month (2026-12): that month has not happened yet"),
+    ("month,payroll\n2025-12,1\n", "row 2, month: outside the plan (it starts in 2026-01 and runs 60 months)"),
     ("month,salary\n2026-01,1\n", "column 'salary': not a column of the template"),
     ("payroll\n1\n", "(file): there is no month column"),
     ("month,payroll,payroll\n2026-01,1,2\n", "column 'payroll': this column is there twice"),
@@ -99,6 +99,17 @@ def test_an_unknown_stream_column_is_refused_until_it_is_mapped_or_left_out():
 ])
 def test_malformed_files_are_refused_with_their_row_and_column(data, message):
     assert any(line.startswith(message) for line in refused(data)), refused(data)
+
+
+def test_every_problem_of_a_file_is_reported_at_once_with_the_column_as_written():
+    data = ("month,revenue: Analyst seats,payroll\n2026-01,twelve,1\n2026-02,1,1\n2026-02,1,1\n2026-06,1,1\n"
+            "2027-03,1,1\n")
+    assert refused(data) == [
+        "row 2, revenue: Analyst seats: not a number (got 'twelve')",
+        "row 4, month: 2026-02 is already in row 3",
+        "row 6, month: after this month (2026-12): that month has not happened yet",
+        "row 3, month: the months jump from 2026-02 to 2026-06: every month in between is needed",
+    ]
 
 
 def test_size_encoding_and_kind_limits_are_those_of_scenario_uploads():

@@ -221,7 +221,7 @@ def test_a_passcode_is_asked_for_checked_and_stored_only_as_a_salted_hash(store)
     for wrong in (None, "", "winter-2025", "WINTER-2026"):
         with pytest.raises(StoreError) as err:
             store.open_share(token, passcode=wrong, record=True)
-        assert err.value.code == "passcode" and err.value.localized("zh") == "请输入创始人提供的访问口令。"
+        assert err.value.code == "passcode" and err.value.localized("zh") == "访问口令不正确：请输入创始人提供的口令。"
     revision, opened = store.open_share(token, passcode="winter-2026", record=True)
     assert revision.scenario == BASE and opened.opens == 1                         # wrong tries are not opens
     with store.engine.connect() as conn:
