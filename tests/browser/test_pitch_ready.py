@@ -117,7 +117,7 @@ def test_the_one_pager_downloads_as_a_one_page_pdf(server, new_page, tmp_path): 
 
     page = new_page(accept_downloads=True)
     page.goto(f"{server.url}/pitch")
-    page.get_by_text("One-pager for the deck").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("heading", name="One-pager for the deck").wait_for(timeout=TIMEOUT_MS)  # not the sidebar caption
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.locator("[data-testid='stMain']").get_by_role("button", name="Download one-pager (PDF)").click()
     saved = tmp_path / download.value.suggested_filename
