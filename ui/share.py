@@ -7,10 +7,12 @@ from datetime import date
 import streamlit as st
 
 from core.analysis.actuals import filled, recurring_streams, trailing, variance
+from core.analysis.captable import cap_table
 from core.i18n import t
 from core.model import Actuals, Scenario, ScenarioError, check_actuals
 from core.present import charts
 from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
+from core.present.financing import cap_table_frame, ownership_chart
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.storage.store import StoreError
 from ui.cached import projection, risk, risk_tornado, scorecard, store, summary, workbook
@@ -120,6 +122,14 @@ def shared_view(token: str) -> None:
         st.dataframe(assumptions_table(scenario, lang()), hide_index=True, width="stretch")
     with st.expander(t("share.monthly", lang())):
         st.dataframe(monthly_table(p, scenario.company.currency, lang()), hide_index=True, width="stretch")
+    try:
+        table = cap_table(scenario)
+    except ScenarioError:  # a round the cap table cannot price: the rest of the view stands
+        table = None
+    if table is not None and table.steps:
+        with st.expander(t("captable.title", lang())):
+            st.dataframe(cap_table_frame(table, lang()), hide_index=True, width="stretch")
+            chart(ownership_chart(table, lang()))
     if link.downloads:
         language = lang()
         st.download_button(t("share.download", lang()), lambda: workbook(scenario, language),

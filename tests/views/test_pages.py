@@ -471,6 +471,8 @@ def test_a_labelled_link_with_a_passcode_a_note_and_downloads_reaches_the_invest
     assert list(monthly.columns[:3]) == ["Month", "Revenue", "Cost of revenue"] and len(monthly) == 60
     assert monthly.iloc[0]["Month"] == "2026-01"
     assert [b.label for b in view.get("download_button")] == ["Download the numbers (Excel)"]
+    assert any(e.label == "Cap table" for e in view.expander)                    # who owns what, after each round
+    assert list(view.dataframe[2].value["Holder"]) == ["Founders", "Series A"]
     view.run()                                                        # another rerun of the same visit: one open
     assert saved_store().links(LOCAL, sid)[0].opens == 1
 
