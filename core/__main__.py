@@ -107,7 +107,7 @@ def cmd_actuals(args: argparse.Namespace) -> int:
     from datetime import date
     from pathlib import Path
 
-    from core.analysis.actuals import before_after, filled, recurring_streams, reforecast, trailing, variance
+    from core.analysis.actuals import before_after, reforecast, trailing_pair, variance
     from core.present.actuals import fits_table, trailing_kpis, variance_summary
     from core.storage.actuals_files import read_actuals
 
@@ -133,10 +133,7 @@ def cmd_actuals(args: argparse.Namespace) -> int:
           + f"; explained by the reported lines: {v.explained:+,.0f} {cur}")
     for key, effect in sorted(v.drivers.items(), key=lambda item: -abs(item[1])):
         print(f"  {key:<32} {effect:+,.0f}")
-    for kpi in trailing_kpis(trailing(filled(v), v.actual_cash if v.actual_cash is not None else v.plan_cash,
-                                      recurring_streams(scenario)),
-                             trailing({k: plan for k, (plan, _) in v.lines.items()}, v.plan_cash,
-                                      recurring_streams(scenario)), cur):
+    for kpi in trailing_kpis(*trailing_pair(scenario, v), cur):
         print(f"  {kpi.label:<40} {kpi.value}  ({kpi.note})")
     try:
         forecast = reforecast(scenario, actuals, recalibrate=args.recalibrate, window=args.window)

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from core.analysis.actuals import filled, recurring_streams, trailing, variance
+from core.analysis.actuals import trailing_pair, variance
 from core.analysis.captable import cap_table
 from core.i18n import t
 from core.model import Actuals, Scenario, ScenarioError, check_actuals
@@ -44,10 +44,7 @@ def _plan_vs_actual(scenario: Scenario, actuals: Actuals) -> None:
                      expanded=True):
         st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
         chart(cash_waterfall(v, cur, lang()))
-        recurring = recurring_streams(scenario)
-        cash = v.actual_cash if v.actual_cash is not None else v.plan_cash + v.explained
-        kpi_cards(trailing_kpis(trailing(filled(v), cash, recurring),
-                                trailing({k: plan for k, (plan, _) in v.lines.items()}, v.plan_cash, recurring), cur, lang()))
+        kpi_cards(trailing_kpis(*trailing_pair(scenario, v), cur, lang()))
 
 
 def _passcode_form(error: StoreError) -> None:

@@ -31,7 +31,7 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
 
 def style() -> None:
     """The app's few style rules (once per run, from app.py and the share view)."""
-    st.html(STYLE)
+    st.html(STYLE)  # a constant: nothing a user typed reaches raw HTML
 
 
 def kpi_cards(kpis: list[Kpi], per_row: int = 4) -> None:
@@ -59,7 +59,7 @@ def fold_sidebar() -> None:
     """Fold the sidebar now, on every visit. Streamlit's ``initial_sidebar_state`` yields to the reader's last
     toggle (kept in the browser's localStorage), so it folds only the first time; this forgets that toggle, so
     the other pages open with the sidebar as usual."""
-    st.html(FOLD_SIDEBAR, unsafe_allow_javascript=True)
+    st.html(FOLD_SIDEBAR, unsafe_allow_javascript=True)  # a constant script, no user text in it
 
 
 def chart(fig) -> None:

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from core.analysis.actuals import filled, recurring_streams, reforecast, trailing, variance
+from core.analysis.actuals import reforecast, trailing_pair, variance
 from core.i18n import t
 from core.model import ScenarioError, check_actuals
 from core.present import charts
@@ -95,10 +95,7 @@ st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
 with st.expander(t("actuals.by_month", lang())):
     st.dataframe(variance_by_month(v, cur, lang()), hide_index=True, width="stretch")
 chart(cash_waterfall(v, cur, lang()))
-recurring = recurring_streams(scenario)
-cash_now = v.actual_cash if v.actual_cash is not None else v.plan_cash + v.explained
-kpi_cards(trailing_kpis(trailing(filled(v), cash_now, recurring),
-                        trailing({k: plan for k, (plan, _) in v.lines.items()}, v.plan_cash, recurring), cur, lang()))
+kpi_cards(trailing_kpis(*trailing_pair(scenario, v), cur, lang()))
 
 # --- the re-forecast from today's real cash
 st.subheader(t("actuals.reforecast", lang()))

@@ -54,6 +54,11 @@ class Variance:
     def unexplained(self) -> float | None:
         return None if self.cash_gap is None else self.cash_gap - self.explained
 
+    @property
+    def cash_now(self) -> float:
+        """The cash at the last reported month: as reported, else the plan's plus the reported lines' drivers."""
+        return self.actual_cash if self.actual_cash is not None else self.plan_cash + self.explained
+
 
 def _plan_lines(p: Projection, names: tuple[str, ...]) -> dict[str, np.ndarray]:
     payroll = np.broadcast_to(p.opex["payroll"], p.cash.shape)[0]
@@ -139,6 +144,13 @@ def trailing(lines: dict[str, np.ndarray], cash: float, recurring: dict[str, boo
 
 def recurring_streams(scenario: Scenario) -> dict[str, bool]:
     return {s.name: s.RECURRING for s in scenario.streams}
+
+
+def trailing_pair(scenario: Scenario, v: Variance) -> tuple[Trailing, Trailing]:
+    """The trailing metrics on the actuals (unreported lines read as the plan) and on the plan, same months."""
+    recurring = recurring_streams(scenario)
+    return (trailing(filled(v), v.cash_now, recurring),
+            trailing({k: plan for k, (plan, _) in v.lines.items()}, v.plan_cash, recurring))
 
 
 # --- the re-forecast -------------------------------------------------------------------------------------
@@ -269,7 +281,7 @@ def reforecast(scenario: Scenario, actuals: Actuals, recalibrate: bool = False, 
     k = v.index[-1] + 1
     if k >= scenario.settings.horizon_months:
         raise ValueError("the actuals reach the end of the plan's horizon: there is nothing left to re-forecast")
-    cash = v.actual_cash if v.actual_cash is not None else v.plan_cash + v.explained
+    cash = v.cash_now
     updates = _advanced(scenario, p, k)
     updates["company.starting_cash"] = cash - _debt_due(scenario, k)
     fits: list[Fit] = []

@@ -13,7 +13,7 @@ from core.engine.projection import Projection
 from core.i18n import t
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.report import Kpi, _frame
+from core.present.report import Kpi, data_frame
 
 
 def line_label(key: str, lang: str = "en") -> str:
@@ -45,7 +45,7 @@ def variance_summary(v: Variance, currency: str, lang: str = "en"):
             p, a = float(plan[seen].sum()), float(actual[seen].sum())
         rows.append((line_label(key, lang), fmt.money(p, currency, lang), fmt.money(a, currency, lang),
                      _signed(a - p, currency, lang), _pct(a, p), int(seen.sum())))
-    return _frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("line", "plan", "actual", "diff", "pct", "months")])
+    return data_frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("line", "plan", "actual", "diff", "pct", "months")])
 
 
 def variance_by_month(v: Variance, currency: str, lang: str = "en"):
@@ -57,7 +57,7 @@ def variance_by_month(v: Variance, currency: str, lang: str = "en"):
                 rows.append((f"{month:%Y-%m}", line_label(key, lang), fmt.money(plan[n], currency, lang),
                              fmt.money(actual[n], currency, lang), _signed(actual[n] - plan[n], currency, lang),
                              _pct(actual[n], plan[n])))
-    return _frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("month", "line", "plan", "actual", "diff", "pct")])
+    return data_frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("month", "line", "plan", "actual", "diff", "pct")])
 
 
 def cash_waterfall(v: Variance, currency: str, lang: str = "en") -> go.Figure:
@@ -132,6 +132,6 @@ def fits_table(fits: tuple[Fit, ...], lang: str = "en"):
     def pct(x: float | None) -> str:
         return "—" if x is None else fmt.percent(x)
 
-    return _frame([(f.stream, pct(f.planned_growth), pct(f.fitted_growth), f"{f.level:.2f}×",
+    return data_frame([(f.stream, pct(f.planned_growth), pct(f.fitted_growth), f"{f.level:.2f}×",
                     t(f"edit.streams.{f.field}", lang), pct(f.planned_value), pct(f.new_value)) for f in fits],
                   columns=[t(f"actuals.fit.{c}", lang) for c in ("stream", "planned", "fitted", "level", "field", "old", "new")])

@@ -9,7 +9,7 @@ from core.analysis.financing import FinancingOutcome
 from core.i18n import t
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.report import _frame
+from core.present.report import data_frame
 
 
 def holder_label(key: str, lang: str = "en") -> str:
@@ -30,7 +30,7 @@ def cap_table_frame(table: CapTable, lang: str = "en"):
         share = ownership(holders)
         data[title] = [fmt.percent(share[k]) if k in share else "—" for k in keys]
     data[t("captable.shares", lang)] = [f"{h.shares:,.0f}" for h in table.holders]
-    return _frame(data)
+    return data_frame(data)
 
 
 def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
@@ -48,7 +48,7 @@ def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
 def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: str, lang: str = "en"):
     """What each holder receives at an exit, with its preference and its share of the exit."""
     paid = waterfall(holders, exit_value)
-    return _frame({
+    return data_frame({
         t("captable.holder", lang): [holder_label(h.key, lang) for h in holders],
         t("captable.preference", lang): [fmt.money(h.multiple * h.invested, currency, lang) + (
             t("captable.participating", lang) if h.participating else "") if h.preferred else "—" for h in holders],
@@ -60,7 +60,7 @@ def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: st
 def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str = "en"):
     """One row per option: runway, default alive, survival odds, founders' share and proceeds."""
     month = outcomes[0].scenario.risk.survival_month if outcomes else 18
-    return _frame({
+    return data_frame({
         t("financing.col.option", lang): [t(f"financing.option.{o.key}", lang) for o in outcomes],
         t("kpi.runway", lang): [t("kpi.runway_value", lang, months=o.summary.runway_months) if o.summary.runs_out
                                 else t("kpi.runway_full", lang, months=o.scenario.settings.horizon_months) for o in outcomes],

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def _frame(*args: Any, **kwargs: Any) -> pd.DataFrame:
+def data_frame(*args: Any, **kwargs: Any) -> pd.DataFrame:
     """``pandas.DataFrame(...)``, importing pandas on first use (~0.2 s of a cold start)."""
     import pandas as pd
 
@@ -144,7 +144,7 @@ def seed002_note(p: Projection, summary: Summary, scenario: Scenario, lang: str 
 def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
     """One row per stream: kind, first-year revenue, share, revenue in the last month."""
     shares = stream_shares(p.stream_revenue)[0]
-    return _frame({
+    return data_frame({
         t("table.stream", lang): p.stream_names,
         t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
         t("table.year1", lang, currency=p.currency): p.stream_revenue[0, :, :YEAR].sum(axis=1).round(0),
@@ -195,7 +195,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
 
 def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per factor of a pillar: label, value, 0-100 score, weight, explanation."""
-    return _frame({
+    return data_frame({
         t("table.factor", lang): [t(f"factor.{f.key}", lang) for f in ps.factors],
         t("table.value", lang): [factor_value(f, currency, lang) for f in ps.factors],
         t("table.subscore", lang): [None if f.score is None else round(f.score) for f in ps.factors],
@@ -207,7 +207,7 @@ def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFra
 def weakest_table(card: Scorecard, currency: str, lang: str = "en", n: int = 5) -> pd.DataFrame:
     """The factors that cost the survival score most, with the points each costs."""
     rows = weakest(card, n)
-    return _frame({
+    return data_frame({
         t("table.pillar", lang): [t(f"pillar.{w.pillar}", lang) for w in rows],
         t("table.factor", lang): [t(f"factor.{w.factor.key}", lang) for w in rows],
         t("table.value", lang): [factor_value(w.factor, currency, lang) for w in rows],
@@ -225,7 +225,7 @@ def moves_table(effects: list[MoveEffect], pillar: str | None, lang: str = "en")
         columns[label] = [round(e.pillar_deltas[pillar], 1) for e in effects]
     columns[t("table.survival_delta", lang)] = [round(e.survival_delta, 1) for e in effects]
     columns[t("table.runway_delta", lang)] = [round(e.runway_delta, 1) for e in effects]
-    return _frame(columns)
+    return data_frame(columns)
 
 
 def pillar_kpis(card: Scorecard, lang: str = "en") -> list[Kpi]:
@@ -330,7 +330,7 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
         return t(f"stress.{combo[0]}", lang) if len(combo) == 1 else t("stress.all", lang)
 
     month = scenario.risk.survival_month
-    return _frame({
+    return data_frame({
         t("table.stress", lang): [name(r.stresses) for r in rows],
         t("table.median_runway", lang): [r.median_runway for r in rows],
         t("table.survival_at", lang, month=month): [round(100 * r.survival, 1) for r in rows],
@@ -341,7 +341,7 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
 
 def rounds_frame(r: RiskResult, lang: str = "en") -> pd.DataFrame:
     """Each planned round: chance it closes, is needed, and is needed before it arrives."""
-    return _frame({
+    return data_frame({
         t("table.round", lang): [o.name for o in r.rounds],
         t("table.planned_month", lang): [o.planned_month for o in r.rounds],
         t("table.closes", lang): [round(100 * o.closes, 1) for o in r.rounds],
@@ -418,7 +418,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
                                 c.scenario.company.currency if same else None, lang)
             cells.append(t("join.paren", lang, a=text, b=change) if change not in ("—", "") else text)
         table[c.label] = cells
-    return _frame(table)
+    return data_frame(table)
 
 
 # --- pricing lab ------------------------------------------------------------------
@@ -426,7 +426,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
 
 def tier_table(result: TierResult, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per plan: its price per month ("not offered" when nobody picks it), share, sign-ups."""
-    return _frame({
+    return data_frame({
         t("pricing.tier.plan", lang): [tier.name for tier in result.tiers],
         t("pricing.tier.price", lang, currency=currency): [
             fmt.price(float(price), currency, lang) if offered else t("pricing.tier.not_offered", lang)
@@ -448,7 +448,7 @@ def price_table(result: PriceResult, currency: str, unit: str, timing: str, lang
                 fmt.money(c.npv[0], currency, lang), f"{c.runway[0]:.1f}"]
 
     rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
-    return _frame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
+    return data_frame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
                         index=rows)
 
 
@@ -510,7 +510,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
         rows.append((t("assume.section.funding", lang), funding_round.name, t(
             "assume.round", lang, kind=field_text("funding.kind", funding_round.kind, cur, lang),
             amount=fmt.money(funding_round.amount, cur, lang), month=funding_round.month) + pre))
-    return _frame(rows, columns=[t(f"assume.col.{c}", lang) for c in ("section", "item", "value")])
+    return data_frame(rows, columns=[t(f"assume.col.{c}", lang) for c in ("section", "item", "value")])
 
 
 MONTHLY_COLUMNS = ("revenue", "cost_of_revenue", "gross_profit", "opex_total", "ebitda", "funding_in", "net_burn", "cash")
@@ -525,4 +525,4 @@ def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFram
         cols[t(f"table.{name}", lang)] = [fmt.money(v, currency, lang) for v in getattr(p, name)[0]]
     cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
     cols[t("table.headcount", lang)] = [f"{v:,.1f}" for v in p.headcount[0]]
-    return _frame(cols)
+    return data_frame(cols)

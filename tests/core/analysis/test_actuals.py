@@ -97,6 +97,8 @@ def test_unreported_lines_read_as_the_plan():
     lines = filled(v)
     np.testing.assert_allclose(lines["cost_of_revenue"], v.lines["cost_of_revenue"][0])
     assert list(lines["payroll"]) == [1.0, 1.0, 1.0]
+    planned_payroll = np.broadcast_to(project(C).opex["payroll"], project(C).cash.shape)[0, :3].sum()
+    assert v.cash_now == pytest.approx(project(C).cash[0, 2] + planned_payroll - 3.0)  # the plan's cash, 3 payrolls of 1
 
 
 @settings(deadline=None)
