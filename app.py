@@ -9,12 +9,14 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.i18n import t
 from ui.auth import identity, sign_in_page, team_mode
+from ui.memory import keep_freed_heap
 from ui.pages import navigation_pages
 from ui.session import lang
 from ui.share import shared_view
 from ui.sidebar import sidebar, sidebar_footer
 from ui.widgets import style
 
+keep_freed_heap()  # once per process: Monte Carlo runs reuse freed heap instead of faulting it in again
 st.set_page_config(page_title="Winterproof", page_icon=":material/ac_unit:", layout="wide")
 style()
 if "share" in st.query_params:  # an investor's link: that revision only, no controls that edit or save
