@@ -29,6 +29,7 @@ import numpy as np
 import numpy_financial as npf
 
 from core.engine.projection import Projection, month_date
+from core.engine.running import running_total
 from core.model import Settings
 
 BURN_MULTIPLE_GRADES = ((1.0, "amazing"), (1.5, "great"), (2.0, "good"), (3.0, "suspect"))
@@ -102,7 +103,7 @@ def break_even_month(ebitda: np.ndarray) -> np.ndarray:
 
 def cash_without_new_money(p: Projection) -> np.ndarray:
     """Month-end cash if no round closes: starting cash plus cumulative EBITDA."""
-    return p.starting_cash[:, None] + np.cumsum(p.ebitda, axis=1)
+    return p.starting_cash[:, None] + running_total(p.ebitda)
 
 
 def default_alive(p: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,12 +129,12 @@ def default_alive(p: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def peak_funding_need(ebitda: np.ndarray) -> np.ndarray:
     """Deepest point of cumulative free cash flow (the J-curve trough), as a positive amount."""
-    return np.maximum(0.0, -np.cumsum(ebitda, axis=1).min(axis=1))
+    return np.maximum(0.0, -running_total(ebitda).min(axis=1))
 
 
 def payback_month(ebitda: np.ndarray) -> np.ndarray:
     """First month from which cumulative free cash flow stays >= 0; -1 when never."""
-    cum = np.cumsum(ebitda, axis=1)
+    cum = running_total(ebitda)
     negative = cum < 0
     last_negative = np.where(negative.any(axis=1), cum.shape[1] - 1 - negative[:, ::-1].argmax(axis=1), -1)
     return np.where(last_negative + 1 < cum.shape[1], last_negative + 1, -1)

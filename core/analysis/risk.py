@@ -29,6 +29,7 @@ from scipy.special import ndtr, ndtri  # the normal CDF and its inverse, without
 
 from core.analysis.metrics import default_alive, runway_months, scenario_npv
 from core.engine.projection import Projection, project
+from core.engine.running import running_total
 from core.model import (
     Distribution,
     LogNormal,
@@ -305,7 +306,7 @@ def _path_stats(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray])
     """Per-path results of one chunk: cash (paths, months), NPV, default alive, round odds (paths, rounds)."""
     closes, needed, too_late = [], [], []
     for k, funding_round in enumerate(scenario.funding):
-        without = runway_months(p.cash - np.cumsum(p.flows_by_round[k], axis=1))
+        without = runway_months(p.cash - running_total(p.flows_by_round[k]))
         pre = f"funding[{k}]"
         closed = draws[f"{pre}.amount"] > 0 if f"{pre}.amount" in draws else np.full(p.paths, funding_round.amount > 0)
         month = np.rint(draws.get(f"{pre}.month", np.full(p.paths, funding_round.month)))
