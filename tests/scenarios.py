@@ -85,9 +85,24 @@ def roles(draw):
 @st.composite
 def rounds(draw):
     kind = draw(st.sampled_from(["equity", "debt", "grant"]))
-    debt = {"interest_rate_yearly": draw(st.floats(0, 0.2)), "term_months": draw(st.none() | st.integers(1, 60))}
-    return {"name": "round", "month": draw(st.integers(0, 80)), "amount": draw(st.floats(0, 2e7)), "kind": kind,
-            **(debt if kind == "debt" else {})}
+    terms: dict = {}
+    if kind == "debt":
+        terms = {"interest_rate_yearly": draw(st.floats(0, 0.2)), "term_months": draw(st.none() | st.integers(1, 60))}
+        if terms["term_months"] is not None and draw(st.booleans()):
+            terms |= {"repayment": "amortising", "grace_months": draw(st.integers(0, terms["term_months"] - 1))}
+    elif kind == "grant":
+        terms = {"tranches": draw(st.integers(1, 4)), "tranche_every_months": draw(st.integers(1, 12)),
+                 "matching_share": draw(st.sampled_from([0.0, 0.5, 1.0]))}
+    elif draw(st.booleans()):  # a strategic investor
+        terms = {"partner_revenue_per_month": draw(st.floats(0, 1e5)), "partner_months": draw(st.none() | st.integers(1, 40))}
+    return {"name": "round", "month": draw(st.integers(0, 80)), "amount": draw(st.floats(0, 2e7)), "kind": kind, **terms}
+
+
+@st.composite
+def tax(draw):
+    return {"profit_tax_rate": draw(st.sampled_from([0.0, 0.15, 0.25])), "rd_super_deduction": draw(st.floats(0, 2)),
+            "rd_credit_rate": draw(st.sampled_from([0.0, 0.1])), "carry_forward_losses": draw(st.booleans()),
+            "opening_tax_losses": draw(st.floats(0, 1e6))}
 
 
 @st.composite
@@ -135,10 +150,12 @@ def scenario_data(draw):
             "team": draw(st.lists(roles(), max_size=4)),
             "salary_growth_yearly": draw(st.floats(0, 0.2)),
             "one_off_costs": draw(st.lists(st.fixed_dictionaries(
-                {"name": st.just("run"), "month": st.integers(0, 80), "cost": st.floats(0, 1e6)}), max_size=3)),
+                {"name": st.just("run"), "kind": st.sampled_from(["training_run", "hardware", "data", "other"]),
+                 "month": st.integers(0, 80), "cost": st.floats(0, 1e6)}), max_size=3)),
             "marketing_per_month": draw(money), "general_admin_per_month": draw(money), "other_per_month": draw(money),
         },
         "funding": draw(st.lists(rounds(), max_size=3)),
+        "tax": draw(tax()),
         "strategy": draw(strategy()),
     }
 

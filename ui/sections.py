@@ -24,6 +24,7 @@ from core.model import (
     Round,
     Settings,
     Strategy,
+    Tax,
     Trial,
     new_stream,
     stream_class,
@@ -201,8 +202,13 @@ def team(data: dict, found: dict) -> None:
 
 
 def funding(data: dict, found: dict) -> None:
+    cur = data["company"]["currency"]
     st.caption(t("edit.funding.help", lang()))
-    table("funding", Round, data["company"]["currency"], found)
+    table("funding", Round, cur, found)
+    st.subheader(t("edit.tax", lang()))
+    st.caption(t("edit.tax.caption", lang()))
+    _fields("tax", Tax, ("profit_tax_rate", "rd_super_deduction", "rd_credit_rate", "opening_tax_losses",
+                         "carry_forward_losses"), cur, found, 3)
 
 
 def strategy(data: dict, found: dict) -> None:

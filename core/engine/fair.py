@@ -15,7 +15,8 @@ from core.engine.reference import _volume_factor
 from core.model import Scenario, SubscriptionStream
 
 FUNCTIONS = ("rd", "sales", "ga", "ops")
-TOTALS = ("revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "net_burn", "funding_in", "cash",
+TOTALS = ("revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn",
+          "funding_in", "cash",
           "customers", "mrr", "headcount", "tokens", "arr", "gross_profit", "new_customers", "churned_customers",
           "cost_per_million_tokens")
 
@@ -69,27 +70,48 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
     ox = scenario.opex
     salary_step = 1 + get("opex.salary_growth_yearly", ox.salary_growth_yearly)
     roles = [(round(get(f"opex.team[{j}].start_month", r.start_month)), math.inf if r.end_month is None else r.end_month,
-              get(f"opex.team[{j}].headcount", r.headcount), get(f"opex.team[{j}].cost_per_head_month", r.cost_per_head_month))
+              get(f"opex.team[{j}].headcount", r.headcount), get(f"opex.team[{j}].cost_per_head_month", r.cost_per_head_month),
+              r.function == "rd")
              for j, r in enumerate(ox.team)]
     fixed_opex = (get("opex.marketing_per_month", ox.marketing_per_month) + get("opex.general_admin_per_month", ox.general_admin_per_month)
                   + get("opex.other_per_month", ox.other_per_month))
-    one_off = [0.0] * horizon
+    one_off, rd_one_off = [0.0] * horizon, [0.0] * horizon
     for j, c in enumerate(ox.one_off_costs):
         month = round(get(f"opex.one_off_costs[{j}].month", c.month))
         if 0 <= month < horizon:
             one_off[month] += get(f"opex.one_off_costs[{j}].cost", c.cost)
-    funding_in, service = [0.0] * horizon, [0.0] * horizon
+            if c.kind in ("training_run", "data"):
+                rd_one_off[month] += get(f"opex.one_off_costs[{j}].cost", c.cost)
+    funding_in, service, interest = [0.0] * horizon, [0.0] * horizon, [0.0] * horizon
+    matching, partner = [0.0] * horizon, [0.0] * horizon
     for k, rd in enumerate(scenario.funding):
         month, amount = round(get(f"funding[{k}].month", rd.month)), get(f"funding[{k}].amount", rd.amount)
-        if 0 <= month < horizon:
-            funding_in[month] += amount
+        for n in range(rd.tranches):
+            if 0 <= month + n * rd.tranche_every_months < horizon:
+                funding_in[month + n * rd.tranche_every_months] += amount / rd.tranches
+        paying = rd.tranches * rd.tranche_every_months
+        spend = amount * get(f"funding[{k}].matching_share", rd.matching_share) / paying
+        for t in range(max(month, 0), min(month + paying, horizon)) if spend else ():
+            matching[t] += spend
+        income = get(f"funding[{k}].partner_revenue_per_month", rd.partner_revenue_per_month) if amount > 0 else 0.0
+        until = horizon if rd.partner_months is None else min(month + rd.partner_months, horizon)
+        for t in range(max(month, 0), until) if income else ():
+            partner[t] += income
         if rd.kind == "debt":
-            end = month + rd.term_months if rd.term_months is not None else horizon
-            interest = amount * get(f"funding[{k}].interest_rate_yearly", rd.interest_rate_yearly) / 12
-            for t in range(max(month + 1, 0), min(end + 1, horizon)):
-                service[t] += interest
-            if rd.term_months is not None and 0 <= end < horizon:
-                service[end] += amount
+            rate = get(f"funding[{k}].interest_rate_yearly", rd.interest_rate_yearly) / 12
+            length = horizon if rd.term_months is None else rd.term_months
+            grace = rd.grace_months if rd.repayment == "amortising" else length - 1
+            owed, instalment = amount, (0.0 if rd.term_months is None else amount / (length - grace))
+            for t in range(month + 1, min(month + length + 1, horizon)):
+                interest[t] += owed * rate
+                service[t] += owed * rate
+                if t > month + grace:
+                    service[t] += instalment
+                    owed -= instalment
+    tx = scenario.tax
+    tax_rate, carry = get("tax.profit_tax_rate", tx.profit_tax_rate), tx.carry_forward_losses
+    super_deduction, credit_rate = get("tax.rd_super_deduction", tx.rd_super_deduction), get("tax.rd_credit_rate", tx.rd_credit_rate)
+    losses = get("tax.opening_tax_losses", tx.opening_tax_losses)
 
     months: list[tuple[float, ...]] = []
     cash = get("company.starting_cash", scenario.company.starting_cash)
@@ -125,18 +147,30 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
             delivery += units * row[6] + rev * row[7]
         if t and t % 12 == 0:
             raise_factor *= salary_step
-        payroll = heads = 0.0
-        for start, stop, count, cost in roles:
+        payroll = heads = rd_spend = 0.0
+        for start, stop, count, cost, is_rd in roles:
             if start <= t < stop:
                 heads += count
                 payroll += count * cost * raise_factor
+                if is_rd:
+                    rd_spend += count * cost * raise_factor
+        revenue += partner[t]
+        recurring += partner[t]
         cost_of_revenue = tokens * mtok_cost + hosting + revenue * support + delivery
-        opex_total = payroll + one_off[t] + fixed_opex + cac
+        opex_total = payroll + one_off[t] + fixed_opex + cac + matching[t]
         gross_profit = revenue - cost_of_revenue
         ebitda = gross_profit - opex_total
-        net_burn = service[t] - ebitda
+        rd_spend += rd_one_off[t]
+        tax = 0.0
+        if tax_rate:
+            profit = ebitda - interest[t] - super_deduction * rd_spend
+            used = min(losses, max(profit, 0.0)) if carry else 0.0
+            tax = tax_rate * (max(profit, 0.0) - used)
+            losses = losses - used if profit >= 0 else losses - profit
+        credit = credit_rate * rd_spend
+        net_burn = service[t] + tax - credit - ebitda
         cash += funding_in[t] - net_burn
-        months.append((revenue, cost_of_revenue, opex_total, ebitda, service[t], net_burn, funding_in[t], cash, customers,
-                       recurring, heads, tokens, 12 * recurring, gross_profit, new_total, churned, mtok_cost))
+        months.append((revenue, cost_of_revenue, opex_total, ebitda, service[t], tax, credit, net_burn, funding_in[t], cash,
+                       customers, recurring, heads, tokens, 12 * recurring, gross_profit, new_total, churned, mtok_cost))
         mtok_cost *= mtok_step
     return {key: list(column) for key, column in zip(TOTALS, zip(*months, strict=True), strict=True)}

@@ -16,8 +16,9 @@ Conventions
 - Every flow is a total for the month; ``cash[:, t]`` is the balance at the end of
   month ``t``: ``cash[t] = cash[t-1] + funding_in[t] - net_burn[t]`` with
   ``cash[-1] = starting_cash``.
-- ``net_burn = cost_of_revenue + opex + debt_service - revenue``: positive when the
-  company loses cash, before any funding.
+- ``net_burn = cost_of_revenue + opex + debt_service + tax - tax_credit - revenue``: positive
+  when the company loses cash, before any funding. A strategic partner's revenue is a stream of
+  kind ``partner``, after the scenario's own streams.
 - Growth rates ``*_monthly`` compound monthly: ``q_t = q_0 (1 + g)^t``.
   Declines ``*_yearly`` are applied smoothly: ``x_t = x_0 (1 - d)^(t / 12)``.
   Salary growth is a yearly raise: ``(1 + s)^floor(t / 12)``.
@@ -40,13 +41,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.model import AICosts, Opex, Round, Scenario, SubscriptionStream
+from core.model import AICosts, Opex, Round, Scenario, SubscriptionStream, Tax
 from core.model.demand import reference_price, volume_factor
 
 if TYPE_CHECKING:
     import pandas as pd
 
-OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other")
+OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching")
+RD_ONE_OFF_KINDS = ("training_run", "data")
 COST_OF_REVENUE_ITEMS = ("inference", "hosting", "support", "delivery")
 FUNCTIONS = ("rd", "sales", "ga", "ops")
 Line = float | np.ndarray
@@ -79,6 +81,8 @@ class Projection:
     opex_total: np.ndarray
     ebitda: np.ndarray
     debt_service: np.ndarray
+    tax: np.ndarray         # profit tax paid
+    tax_credit: np.ndarray  # R&D credit received
     net_burn: np.ndarray
     funding_in: np.ndarray
     flows_by_round: tuple[np.ndarray, ...]  # one (paths, months) per round: its money in minus its debt service
@@ -133,7 +137,7 @@ class Projection:
         cols["gross_profit"] = self.gross_profit[path]
         for cat, arr in self.opex.items():
             cols[f"opex: {cat}"] = arr[path]
-        for name in ("opex_total", "ebitda", "debt_service", "net_burn", "funding_in", "cash",
+        for name in ("opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn", "funding_in", "cash",
                      "customers", "new_customers", "churned_customers", "mrr", "arr", "headcount", "tokens",
                      "cost_per_million_tokens"):
             cols[name] = getattr(self, name)[path]
@@ -358,18 +362,18 @@ def cost_per_million_tokens(ai: AICosts, inp: _Inputs, clock: _Clock) -> np.ndar
                  per_mtok)
 
 
-def cost_of_revenue(ai: AICosts, inp: _Inputs, lines: StreamLines, per_mtok: np.ndarray) -> dict[str, Line]:
+def cost_of_revenue(ai: AICosts, inp: _Inputs, lines: StreamLines, per_mtok: np.ndarray, revenue: Line) -> dict[str, Line]:
     """The cost of revenue by item (money per month), defined as::
 
         inference = tokens_t c_t
         hosting   = hosting_per_month
-        support   = revenue_t support_share_of_revenue
+        support   = revenue_t support_share_of_revenue     (all revenue, partners' included)
         delivery  = the streams' unit costs and delivery shares
     """
     return {
         "inference": lines.tokens * per_mtok,
         "hosting": inp("ai_costs.hosting_per_month", ai.hosting_per_month),
-        "support": lines.total_revenue * inp("ai_costs.support_share_of_revenue", ai.support_share_of_revenue),
+        "support": revenue * inp("ai_costs.support_share_of_revenue", ai.support_share_of_revenue),
         "delivery": lines.delivery,
     }
 
@@ -395,51 +399,120 @@ def payroll(opex: Opex, inp: _Inputs, clock: _Clock) -> tuple[dict[str, Line], L
     return {f: _total(lines) for f, lines in by_function.items()}, _total(headcount)
 
 
-def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock) -> Line:
-    """Training runs, hardware and data purchases: each ``cost`` in its (rounded) ``month``."""
+def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock, kinds: tuple[str, ...] | None = None) -> Line:
+    """Training runs, hardware and data purchases (of ``kinds`` only, if given): each ``cost`` in its (rounded)
+    ``month``."""
     pre = "opex.one_off_costs"
     return _total(inp(f"{pre}[{j}].cost", c.cost) * (clock.t == inp.month(f"{pre}[{j}].month", c.month))
-                  for j, c in enumerate(opex.one_off_costs))
+                  for j, c in enumerate(opex.one_off_costs) if kinds is None or c.kind in kinds)
 
 
 def operating_costs(opex: Opex, inp: _Inputs, payroll_total: Line, one_off: Line,
-                    cac_spend: Line) -> dict[str, Line]:
+                    cac_spend: Line, matching: Line) -> dict[str, Line]:
     """Operating costs by category (money per month): payroll, one-offs, sales & marketing
-    (``marketing_per_month`` plus the acquisition cost of paying sign-ups), G&A, other."""
+    (``marketing_per_month`` plus the acquisition cost of paying sign-ups), G&A, other, and the spend grants
+    require (``grant_matching``)."""
     return {
         "payroll": payroll_total,
         "one_off": one_off,
         "sales_marketing": inp("opex.marketing_per_month", opex.marketing_per_month) + cac_spend,
         "general_admin": inp("opex.general_admin_per_month", opex.general_admin_per_month),
         "other": inp("opex.other_per_month", opex.other_per_month),
+        "grant_matching": matching,
     }
 
 
-def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> tuple[Line, Line, list[Line]]:
-    """(money in, debt service, each round's money in minus its service), defined as::
+@dataclass(frozen=True)
+class FundingLines:
+    """What the funding rounds do to cash each month (line items, money per month)."""
 
-        money_in_t = amount                      in the round's (rounded) month
-        service_t  = amount rate_yearly / 12     each month after it until the term ends
-                   + amount                      in the last month of the term (a bullet repayment)
+    money_in: Line      # investments, loans drawn and grant tranches
+    interest: Line      # loan interest (tax-deductible)
+    service: Line       # loan interest plus principal repaid
+    matching: Line      # the company's own spend a grant requires
+    partners: list[tuple[int, Line]]  # (round index, its strategic partner's revenue) for rounds that bring one
+    flows: list[Line]   # each round's cash effect: money in − service − matching + partner revenue
+
+
+def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> FundingLines:
+    """The funding lines of every round, defined with ``k = t − month`` (months since the round's rounded month) as::
+
+        money_in_t  = amount / tranches        at k = 0, e, 2e, ... (tranches; e = tranche_every_months)
+        matching_t  = matching_share amount / (tranches e)          for 0 <= k < tranches e   (grants)
+        principal_t = amount / n               for g < k <= term, n = term − g instalments (loans)
+        interest_t  = amount rate / 12 (1 − min(n, max(0, k − 1 − g)) / n)    for 0 < k <= term
+        partner_t   = partner_revenue_per_month  for 0 <= k < partner_months, if the round's amount is > 0
+
+    with ``g = grace_months`` for an amortising loan and ``g = term − 1`` (one instalment at the end) for a bullet
+    loan; a loan without a term pays interest for ever and no principal.
     """
     t = clock.t
     money_in: list[Line] = []
-    services: list[Line] = []
-    flows = []
+    interest: list[Line] = []
+    service: list[Line] = []
+    matching: list[Line] = []
+    partners: list[tuple[int, Line]] = []
+    flows: list[Line] = []
     for k, funding_round in enumerate(funding):
         pre = f"funding[{k}]"
-        month = inp.month(f"{pre}.month", funding_round.month)
+        since = t - inp.month(f"{pre}.month", funding_round.month)
         amount = inp(f"{pre}.amount", funding_round.amount)
-        money_in.append(amount * (t == month))
-        service: Line = 0.0
+        every, tranches = funding_round.tranche_every_months, funding_round.tranches
+        paid = (since >= 0) & (since % every == 0) & (since < tranches * every) if tranches > 1 else since == 0
+        money_in.append(amount / tranches * paid)
+        flow = money_in[-1]
         if funding_round.kind == "debt":
-            end = month + (funding_round.term_months if funding_round.term_months is not None else np.inf)
-            outstanding = (t > month) & (t <= end)
             rate = inp(f"{pre}.interest_rate_yearly", funding_round.interest_rate_yearly)
-            service = amount * rate / 12 * outstanding + amount * (t == end)
-        services.append(service)
-        flows.append(money_in[-1] - service if funding_round.kind == "debt" else money_in[-1])
-    return _total(money_in), _total(services), flows
+            term = funding_round.term_months
+            if term is None:
+                owed: Line = since > 0
+                repaid: Line = 0.0
+            else:
+                grace = funding_round.grace_months if funding_round.repayment == "amortising" else term - 1
+                n = term - grace
+                owed = (1 - np.clip(since - 1 - grace, 0, n) / n) * ((since > 0) & (since <= term))
+                repaid = ((since > grace) & (since <= term)) / n
+            interest.append(amount * rate / 12 * owed)
+            service.append(interest[-1] + amount * repaid)
+            flow = flow - service[-1]
+        if funding_round.matching_share:
+            share = inp(f"{pre}.matching_share", funding_round.matching_share)
+            matching.append(amount * share / (tranches * every) * ((since >= 0) & (since < tranches * every)))
+            flow = flow - matching[-1]
+        if funding_round.partner_revenue_per_month:
+            months = funding_round.partner_months if funding_round.partner_months is not None else np.inf
+            revenue = inp(f"{pre}.partner_revenue_per_month", funding_round.partner_revenue_per_month) * (
+                (since >= 0) & (since < months) & (np.asarray(amount) > 0))
+            partners.append((k, revenue))
+            flow = flow + revenue
+        flows.append(flow)
+    return FundingLines(money_in=_total(money_in), interest=_total(interest), service=_total(service),
+                        matching=_total(matching), partners=partners, flows=flows)
+
+
+def profit_tax(tax: Tax, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: Line) -> tuple[Line, Line]:
+    """(profit tax paid, R&D credit received), money per month, defined as::
+
+        profit_t  = ebitda_t − interest_t − rd_super_deduction rd_spend_t
+        losses_t  = max(0, losses_{t−1} − profit_t)      losses_{−1} = opening_tax_losses (carried forward)
+        taxable_t = max(0, profit_t − losses_{t−1}) = profit_t + losses_t − losses_{t−1}
+        tax_t     = profit_tax_rate taxable_t            credit_t = rd_credit_rate rd_spend_t
+
+    (without carry-forward, ``taxable_t = max(0, profit_t)``). The losses follow Lindley's recursion, in closed form
+    ``losses_t = S_t − min(0, min_{j<=t} S_j)`` with ``S_t = opening − Σ_{j<=t} profit_j``.
+    """
+    rate, credit_rate = inp("tax.profit_tax_rate", tax.profit_tax_rate), inp("tax.rd_credit_rate", tax.rd_credit_rate)
+    credit = credit_rate * rd_spend if np.any(credit_rate) else 0.0
+    if not np.any(rate):
+        return 0.0, credit
+    profit = np.atleast_2d(ebitda - interest - inp("tax.rd_super_deduction", tax.rd_super_deduction) * rd_spend)
+    if not tax.carry_forward_losses:
+        return rate * np.maximum(profit, 0.0), credit
+    opening = np.asarray(inp("tax.opening_tax_losses", tax.opening_tax_losses), dtype=float).reshape(-1, 1)
+    running = opening - np.cumsum(profit, axis=1)
+    losses = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
+    before = np.concatenate([np.broadcast_to(opening, (losses.shape[0], 1)), losses[:, :-1]], axis=1)
+    return rate * np.maximum(profit + losses - before, 0.0), credit
 
 
 def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line) -> np.ndarray:
@@ -470,22 +543,29 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     inp = _Inputs(draws)
     clock = _Clock(inp.paths, scenario.settings.horizon_months)
     lines = revenue_streams(scenario, inp, clock)
+    money = funding_and_debt(scenario.funding, inp, clock)
+    partner_revenue = [revenue for _, revenue in money.partners]
+    total_revenue = _total([lines.total_revenue, *partner_revenue])
     per_mtok = cost_per_million_tokens(scenario.ai_costs, inp, clock)
-    cor_items = cost_of_revenue(scenario.ai_costs, inp, lines, per_mtok)
+    cor_items = cost_of_revenue(scenario.ai_costs, inp, lines, per_mtok, total_revenue)
     total_cost_of_revenue = _total(cor_items.values())
     by_function, headcount = payroll(scenario.opex, inp, clock)
     opex = operating_costs(scenario.opex, inp, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
-                           lines.cac_spend)
+                           lines.cac_spend, money.matching)
     opex_total = _total(opex.values())
-    funding_in, debt_service, round_flows = funding_and_debt(scenario.funding, inp, clock)
-    gross_profit = lines.total_revenue - total_cost_of_revenue
+    gross_profit = total_revenue - total_cost_of_revenue
     ebitda = gross_profit - opex_total
-    net_burn = debt_service - ebitda
+    rd_spend = by_function["rd"] + one_off_costs(scenario.opex, inp, clock, RD_ONE_OFF_KINDS)
+    tax, tax_credit = profit_tax(scenario.tax, inp, ebitda, money.interest, rd_spend)
+    net_burn = money.service + tax - tax_credit - ebitda
     starting_cash = np.broadcast_to(
         np.asarray(inp("company.starting_cash", scenario.company.starting_cash), dtype=float).reshape(-1), (inp.paths,)
     )
-    cash = cash_balance(starting_cash, funding_in, net_burn)
+    cash = cash_balance(starting_cash, money.money_in, net_burn)
     inp.check_all_used()
+    partner_rounds = [scenario.funding[k] for k, _ in money.partners]
+    recurring = _total([lines.recurring_revenue, *partner_revenue])
+    contracts = [np.asarray(r > 0, dtype=float) for r in partner_revenue]  # units: 1 while the partner pays
 
     def full(a: np.ndarray | float) -> np.ndarray:
         """The line as a read-only (paths, months) array (a broadcast view when it has fewer rows)."""
@@ -500,12 +580,12 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         currency=scenario.company.currency,
         start_date=scenario.company.start_date,
         starting_cash=starting_cash,
-        stream_names=tuple(s.name for s in scenario.streams),
-        stream_kinds=tuple(s.kind for s in scenario.streams),
-        stream_recurring=tuple(s.RECURRING for s in scenario.streams),
-        revenue_by_stream=tuple(full(r) for r in lines.revenue),
-        units_by_stream=tuple(full(u) for u in lines.units),
-        revenue=full(lines.total_revenue),
+        stream_names=(*(s.name for s in scenario.streams), *(r.name for r in partner_rounds)),
+        stream_kinds=(*(s.kind for s in scenario.streams), *("partner" for _ in partner_rounds)),
+        stream_recurring=(*(s.RECURRING for s in scenario.streams), *(True for _ in partner_rounds)),
+        revenue_by_stream=tuple(full(r) for r in (*lines.revenue, *partner_revenue)),
+        units_by_stream=tuple(full(u) for u in (*lines.units, *contracts)),
+        revenue=full(total_revenue),
         cost_of_revenue_items={k: full(v) for k, v in cor_items.items()},
         cost_of_revenue=full(total_cost_of_revenue),
         gross_profit=full(gross_profit),
@@ -513,16 +593,18 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         payroll_by_function={k: full(v) for k, v in by_function.items()},
         opex_total=full(opex_total),
         ebitda=full(ebitda),
-        debt_service=full(debt_service),
+        debt_service=full(money.service),
+        tax=full(tax),
+        tax_credit=full(tax_credit),
         net_burn=full(net_burn),
-        funding_in=full(funding_in),
-        flows_by_round=tuple(full(f) for f in round_flows),
+        funding_in=full(money.money_in),
+        flows_by_round=tuple(full(f) for f in money.flows),
         cash=full(cash),
         customers=full(lines.customers),
         new_customers=full(lines.new_customers),
         churned_customers=full(lines.churned),
-        mrr=full(lines.recurring_revenue),
-        arr=full(12 * lines.recurring_revenue),
+        mrr=full(recurring),
+        arr=full(12 * recurring),
         headcount=full(headcount),
         tokens=full(lines.tokens),
         cost_per_million_tokens=full(per_mtok),

@@ -74,16 +74,18 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             signup_history[i] = []
 
     cash = float(d.get("company.starting_cash", scenario.company.starting_cash))
+    tax_losses = _get(scenario.tax, "tax", d, "opening_tax_losses")  # carried forward
+    partners = [rd for rd in scenario.funding if rd.partner_revenue_per_month]
     out: dict[str, list] = {k: [] for k in (
-        "revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "net_burn",
+        "revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn",
         "funding_in", "cash", "customers", "mrr", "headcount", "tokens",
         "arr", "gross_profit", "new_customers", "churned_customers", "cost_per_million_tokens")}
     lines: dict = {
-        "stream_revenue": [[] for _ in scenario.streams],
-        "stream_units": [[] for _ in scenario.streams],
+        "stream_revenue": [[] for _ in (*scenario.streams, *partners)],
+        "stream_units": [[] for _ in (*scenario.streams, *partners)],
         "round_flows": [[] for _ in scenario.funding],
         "cost_of_revenue_items": {k: [] for k in ("inference", "hosting", "support", "delivery")},
-        "opex": {k: [] for k in ("payroll", "one_off", "sales_marketing", "general_admin", "other")},
+        "opex": {k: [] for k in ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching")},
         "payroll_by_function": {k: [] for k in FUNCTIONS},
     }
     for t in range(horizon):
@@ -141,11 +143,54 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             lines["stream_revenue"][i].append(rev)
             lines["stream_units"][i].append(units)
 
+        funding = debt_service = interest = matching = 0.0
+        partner_revenue = []
+        for k, rd in enumerate(scenario.funding):
+            p = f"funding[{k}]"
+            month = round(float(d.get(f"{p}.month", rd.month)))
+            amount = _get(rd, p, d, "amount")
+            since = t - month
+            paying = rd.tranches * rd.tranche_every_months
+            money_in = amount / rd.tranches if 0 <= since < paying and since % rd.tranche_every_months == 0 else 0.0
+            service = flow_extra = 0.0
+            if rd.kind == "debt":
+                rate = _get(rd, p, d, "interest_rate_yearly") / 12
+                term = rd.term_months
+                if term is None:  # interest for ever, no principal
+                    service = amount * rate if since > 0 else 0.0
+                    interest += service
+                else:
+                    grace = rd.grace_months if rd.repayment == "amortising" else term - 1
+                    instalment = amount / (term - grace)
+                    if 0 < since <= term:
+                        owed = amount - instalment * max(0, since - 1 - grace)
+                        interest += owed * rate
+                        service += owed * rate
+                    if grace < since <= term:
+                        service += instalment
+            if rd.matching_share and 0 <= since < paying:
+                spend = amount * _get(rd, p, d, "matching_share") / paying
+                matching += spend
+                flow_extra -= spend
+            if rd.partner_revenue_per_month:
+                months = rd.partner_months if rd.partner_months is not None else math.inf
+                earned = _get(rd, p, d, "partner_revenue_per_month") if 0 <= since < months and amount > 0 else 0.0
+                partner_revenue.append(earned)
+                flow_extra += earned
+            funding += money_in
+            debt_service += service
+            lines["round_flows"][k].append(money_in - service + flow_extra)
+        for n, earned in enumerate(partner_revenue):
+            lines["stream_revenue"][len(scenario.streams) + n].append(earned)
+            lines["stream_units"][len(scenario.streams) + n].append(1.0 if earned > 0 else 0.0)
+        revenue += sum(partner_revenue)
+        recurring += sum(partner_revenue)
+
         mtok_cost = mtok_cost0 * (1 - _get(ai, "ai_costs", d, "cost_decline_yearly")) ** (t / 12)
         items = {
             "inference": tokens * mtok_cost,
             "hosting": _get(ai, "ai_costs", d, "hosting_per_month"),
-            "support": revenue * _get(ai, "ai_costs", d, "support_share_of_revenue"),
+            "support": revenue * _get(ai, "ai_costs", d, "support_share_of_revenue"),  # partners' revenue included
             "delivery": delivery,
         }
         cost_of_revenue = items["inference"] + items["hosting"] + items["support"] + items["delivery"]
@@ -163,43 +208,40 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
                 pay = heads * _get(r, p, d, "cost_per_head_month") * raise_factor
                 payroll += pay
                 by_function[r.function] += pay
-        one_off = 0.0
+        one_off = rd_one_off = 0.0
         for j, one_off_cost in enumerate(ox.one_off_costs):
             p = f"opex.one_off_costs[{j}]"
             if t == round(float(d.get(f"{p}.month", one_off_cost.month))):
                 one_off += _get(one_off_cost, p, d, "cost")
+                if one_off_cost.kind in ("training_run", "data"):  # R&D for tax
+                    rd_one_off += _get(one_off_cost, p, d, "cost")
         categories = {
             "payroll": payroll,
             "one_off": one_off,
             "sales_marketing": _get(ox, "opex", d, "marketing_per_month") + cac,
             "general_admin": _get(ox, "opex", d, "general_admin_per_month"),
             "other": _get(ox, "opex", d, "other_per_month"),
+            "grant_matching": matching,
         }
         opex_total = sum(categories.values())
 
-        funding = debt_service = 0.0
-        for k, rd in enumerate(scenario.funding):
-            p = f"funding[{k}]"
-            month = round(float(d.get(f"{p}.month", rd.month)))
-            amount = _get(rd, p, d, "amount")
-            money_in = amount if t == month else 0.0
-            service = 0.0
-            if rd.kind == "debt":
-                end = month + rd.term_months if rd.term_months is not None else math.inf
-                if month < t <= end:
-                    service += amount * _get(rd, p, d, "interest_rate_yearly") / 12
-                if t == end:
-                    service += amount
-            funding += money_in
-            debt_service += service
-            lines["round_flows"][k].append(money_in - service)
-
         ebitda = revenue - cost_of_revenue - opex_total
-        net_burn = debt_service - ebitda
+        rd_spend = by_function["rd"] + rd_one_off
+        tx = scenario.tax
+        profit = ebitda - interest - _get(tx, "tax", d, "rd_super_deduction") * rd_spend
+        if tx.carry_forward_losses:
+            used = min(tax_losses, max(profit, 0.0))
+            taxable = max(profit, 0.0) - used
+            tax_losses += -used if profit >= 0 else -profit
+        else:
+            taxable = max(profit, 0.0)
+        tax = _get(tx, "tax", d, "profit_tax_rate") * taxable
+        credit = _get(tx, "tax", d, "rd_credit_rate") * rd_spend
+        net_burn = debt_service + tax - credit - ebitda
         cash += funding - net_burn
         for key, value in (
             ("revenue", revenue), ("cost_of_revenue", cost_of_revenue), ("opex_total", opex_total),
-            ("ebitda", ebitda), ("debt_service", debt_service), ("net_burn", net_burn),
+            ("ebitda", ebitda), ("debt_service", debt_service), ("tax", tax), ("tax_credit", credit), ("net_burn", net_burn),
             ("funding_in", funding), ("cash", cash), ("customers", customers_total),
             ("mrr", recurring), ("headcount", heads_total), ("tokens", tokens),
             ("arr", 12 * recurring), ("gross_profit", revenue - cost_of_revenue), ("new_customers", new_total),

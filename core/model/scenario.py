@@ -111,6 +111,14 @@ class Round(_Model):
     ``anti_dilution`` protects this round's investors in a later down round (``broad``: broad-based weighted
     average, ``full``: full ratchet); ``liquidation_multiple`` × the money is paid first at an exit, then
     ``participating`` investors also share in the rest (SAFE and note holders get the round's terms).
+
+    Policy money and partners: a grant is paid in ``tranches`` equal parts, one every ``tranche_every_months``
+    from its month, and may require ``matching_share`` × its amount of the company's own spend, spread evenly over
+    the months it pays for (``tranches`` × ``tranche_every_months``). A loan repays its principal at the end of its
+    term (``bullet``) or in equal monthly parts (``amortising``) after ``grace_months`` of interest only; a
+    subsidised loan is one at its low rate. A strategic investor's round (equity, SAFE or note) can bring
+    ``partner_revenue_per_month`` from its month for ``partner_months`` (None: to the horizon) if the round
+    closes, shown as a revenue stream; ``exclusivity`` notes what the partner gets in return.
     """
 
     name: Name
@@ -127,6 +135,14 @@ class Round(_Model):
     anti_dilution: Literal["none", "broad", "full"] = "none"
     liquidation_multiple: Annotated[float, Field(ge=0, le=5)] = 1
     participating: bool = False
+    tranches: Annotated[int, Field(ge=1, le=24)] = 1
+    tranche_every_months: Annotated[int, Field(ge=1, le=60)] = 12
+    matching_share: Annotated[float, Field(ge=0, le=5)] = 0
+    repayment: Literal["bullet", "amortising"] = "bullet"
+    grace_months: Annotated[int, Field(ge=0, le=MAX_MONTH)] = 0
+    partner_revenue_per_month: Money = 0
+    partner_months: Annotated[int, Field(ge=1, le=MAX_MONTH)] | None = None
+    exclusivity: Annotated[str, Field(max_length=200)] = ""
 
     @model_validator(mode="after")
     def _terms_of_its_kind(self) -> Round:
@@ -138,7 +154,36 @@ class Round(_Model):
             raise ValueError("valuation_cap and discount apply to SAFEs and convertible notes only")
         if self.kind != "equity" and (self.pre_money_valuation is not None or self.pool_target):
             raise ValueError("pre_money_valuation and pool_target apply to equity rounds only")
+        if self.kind != "grant" and (self.tranches > 1 or self.matching_share):
+            raise ValueError("tranches and matching_share apply to grants only")
+        if self.kind != "debt" and (self.repayment != "bullet" or self.grace_months):
+            raise ValueError("repayment and grace_months apply to debt rounds only")
+        if self.repayment == "amortising" and self.term_months is None:
+            raise ValueError("an amortising loan needs term_months")
+        if self.grace_months and (self.repayment != "amortising" or self.grace_months >= (self.term_months or 0)):
+            raise ValueError("grace_months needs an amortising loan and must be shorter than term_months")
+        if self.kind in ("debt", "grant") and (self.partner_revenue_per_month or self.partner_months or self.exclusivity):
+            raise ValueError("partner_revenue_per_month, partner_months and exclusivity apply to investors' rounds only")
         return self
+
+
+class Tax(_Model):
+    """Profit tax and R&D incentives, computed month by month and paid in the month (a simplification of yearly
+    filing).
+
+    Taxable profit = EBITDA − loan interest − ``rd_super_deduction`` × R&D spend, where R&D spend is the R&D team's
+    payroll plus training runs and data purchases. With ``carry_forward_losses``, losses (from
+    ``opening_tax_losses`` on) offset later profits without expiry; tax = ``profit_tax_rate`` × what remains, never
+    below 0. ``rd_credit_rate`` × R&D spend comes back as a cash credit every month (a refundable credit). Rates
+    differ by country and change: check the current rules (China's high-tech enterprise rate is 15 % and its R&D
+    super-deduction 100 % in 2024, as an example only).
+    """
+
+    profit_tax_rate: Annotated[float, Field(ge=0, le=0.6)] = 0
+    rd_super_deduction: Annotated[float, Field(ge=0, le=2)] = 0
+    rd_credit_rate: Annotated[float, Field(ge=0, le=0.5)] = 0
+    carry_forward_losses: bool = True
+    opening_tax_losses: Money = 0
 
 
 class Settings(_Model):
@@ -164,6 +209,7 @@ class Scenario(_Model):
     ai_costs: AICosts = AICosts()
     opex: Opex = Opex()
     funding: Annotated[list[Round], Field(max_length=20)] = []
+    tax: Tax = Tax()
     strategy: Strategy = Strategy()
     risk: Risk = Risk()
 

@@ -54,7 +54,11 @@ FIELDS: dict[str, str] = {
     "funding.pre_money_valuation": "money?", "funding.interest_rate_yearly": "percent", "funding.term_months": "whole?",
     "funding.valuation_cap": "money?", "funding.discount": "percent", "funding.pool_target": "percent",
     "funding.pool_timing": "choice", "funding.anti_dilution": "choice", "funding.liquidation_multiple": "number",
-    "funding.participating": "toggle",
+    "funding.participating": "toggle", "funding.tranches": "whole", "funding.tranche_every_months": "whole",
+    "funding.matching_share": "percent", "funding.repayment": "choice", "funding.grace_months": "whole",
+    "funding.partner_revenue_per_month": "money", "funding.partner_months": "whole?", "funding.exclusivity": "text",
+    "tax.profit_tax_rate": "percent", "tax.rd_super_deduction": "percent", "tax.rd_credit_rate": "percent",
+    "tax.carry_forward_losses": "toggle", "tax.opening_tax_losses": "money",
     "strategy.model_quality": "rating", "strategy.verticals": "list", "strategy.runway_target_months": "whole",
     "strategy.differentiation.technology": "rating", "strategy.differentiation.user_experience": "rating",
     "strategy.differentiation.service": "rating",
@@ -74,7 +78,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "opex.team": ("role", "function", "headcount", "cost_per_head_month", "start_month", "end_month"),
     "opex.one_off_costs": ("name", "kind", "month", "cost"),
     "funding": ("name", "kind", "month", "amount", "pre_money_valuation", "valuation_cap", "discount", "interest_rate_yearly",
-                "term_months", "pool_target", "pool_timing", "anti_dilution", "liquidation_multiple", "participating"),
+                "term_months", "repayment", "grace_months", "tranches", "tranche_every_months", "matching_share",
+                "partner_revenue_per_month", "partner_months", "exclusivity",
+                "pool_target", "pool_timing", "anti_dilution", "liquidation_multiple", "participating"),
 }
 """The lists edited as tables, with their columns in order."""
 

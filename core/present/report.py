@@ -513,15 +513,17 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     return data_frame(rows, columns=[t(f"assume.col.{c}", lang) for c in ("section", "item", "value")])
 
 
-MONTHLY_COLUMNS = ("revenue", "cost_of_revenue", "gross_profit", "opex_total", "ebitda", "funding_in", "net_burn", "cash")
-"""The money lines of the readable monthly table, in order (then customers and headcount)."""
+MONTHLY_COLUMNS = ("revenue", "cost_of_revenue", "gross_profit", "opex_total", "ebitda", "tax", "tax_credit", "funding_in",
+                   "net_burn", "cash")
+"""The money lines of the readable monthly table, in order (then customers and headcount); the tax lines only when
+the scenario has any."""
 
 
 def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFrame:
     """The projection month by month as the reader reads it: the month (YYYY-MM), the money lines in the reader's
     units, customers and headcount, with translated column names (the CSV download keeps the machine names)."""
     cols: dict[str, list[str]] = {t("table.month", lang): [d.strftime("%Y-%m") for d in p.month_dates()]}
-    for name in MONTHLY_COLUMNS:
+    for name in (c for c in MONTHLY_COLUMNS if c not in ("tax", "tax_credit") or getattr(p, c)[0].any()):
         cols[t(f"table.{name}", lang)] = [fmt.money(v, currency, lang) for v in getattr(p, name)[0]]
     cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
     cols[t("table.headcount", lang)] = [f"{v:,.1f}" for v in p.headcount[0]]

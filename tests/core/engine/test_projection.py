@@ -110,10 +110,14 @@ def test_cash_identity_holds_every_month_and_everything_is_finite(scenario):
     previous = np.concatenate([p.starting_cash[:, None], p.cash[:, :-1]], axis=1)
     scale = 1 + np.abs(p.cash).max()
     np.testing.assert_allclose(p.cash - previous, p.funding_in - p.net_burn, atol=1e-6 * scale)
-    np.testing.assert_allclose(p.net_burn, p.cost_of_revenue + p.opex_total + p.debt_service - p.revenue, atol=1e-6 * scale)
+    np.testing.assert_allclose(p.net_burn, p.cost_of_revenue + p.opex_total + p.debt_service + p.tax - p.tax_credit
+                               - p.revenue, atol=1e-6 * scale)
     np.testing.assert_allclose(p.revenue, p.stream_revenue.sum(axis=1), atol=1e-6 * scale)
-    np.testing.assert_allclose(p.round_flows.sum(axis=1), p.funding_in - p.debt_service, atol=1e-6 * scale)
-    for name in ("revenue", "cost_of_revenue", "opex_total", "cash", "customers", "tokens", "headcount"):
+    partners = p.stream_revenue[:, len(scenario.streams):].sum(axis=1)
+    np.testing.assert_allclose(p.round_flows.sum(axis=1), p.funding_in - p.debt_service - p.opex["grant_matching"] + partners,
+                               atol=1e-6 * scale)
+    assert (p.tax >= 0).all() and (p.tax_credit >= 0).all()
+    for name in ("revenue", "cost_of_revenue", "opex_total", "cash", "customers", "tokens", "headcount", "tax", "tax_credit"):
         assert np.isfinite(getattr(p, name)).all(), name
 
 
@@ -253,10 +257,14 @@ def every_kind(horizon):
                            "end_month": 13}],
                  "salary_growth_yearly": 0.08, "marketing_per_month": 3_000, "general_admin_per_month": 1_500,
                  "other_per_month": 700, "one_off_costs": [{"name": "run", "month": 7, "cost": 50_000}]},
-        "funding": [{"name": "Seed", "month": 0, "amount": 100_000},
+        "funding": [{"name": "Seed", "month": 0, "amount": 100_000, "partner_revenue_per_month": 5_000, "partner_months": 20},
                     {"name": "Loan", "month": 4, "amount": 200_000, "kind": "debt", "interest_rate_yearly": 0.1,
-                     "term_months": 9},
-                    {"name": "Grant", "month": 11, "amount": 30_000, "kind": "grant"}],
+                     "term_months": 9, "repayment": "amortising", "grace_months": 3},
+                    {"name": "Grant", "month": 11, "amount": 30_000, "kind": "grant", "tranches": 3,
+                     "tranche_every_months": 4, "matching_share": 0.5},
+                    {"name": "Bank", "month": 2, "amount": 50_000, "kind": "debt", "interest_rate_yearly": 0.05,
+                     "term_months": 6}],
+        "tax": {"profit_tax_rate": 0.25, "rd_super_deduction": 1.0, "rd_credit_rate": 0.1, "opening_tax_losses": 50_000},
     })
 
 
@@ -338,7 +346,8 @@ def test_the_monthly_table_has_every_line_item_of_the_path_asked_for():
         "cost of revenue: inference", "cost of revenue: hosting", "cost of revenue: support", "cost of revenue: delivery",
         "cost_of_revenue", "gross_profit",
         "opex: payroll", "opex: one_off", "opex: sales_marketing", "opex: general_admin", "opex: other",
-        "opex_total", "ebitda", "debt_service", "net_burn", "funding_in", "cash", "customers", "new_customers",
+        "opex: grant_matching", "opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn", "funding_in",
+        "cash", "customers", "new_customers",
         "churned_customers", "mrr", "arr", "headcount", "tokens", "cost_per_million_tokens"]
     assert frame["revenue: API"].iloc[0] == 60 and frame["revenue: Feed"].iloc[0] == 50 and frame["revenue"].iloc[0] == 110
     assert frame["opex: other"].iloc[0] == 5 and frame["arr"].iloc[0] == 12 * 110 and frame["month"].iloc[-1] == 23
@@ -445,8 +454,11 @@ def drawable_inputs(s):
         keys += [f"opex.one_off_costs[{j}].{f}" for f in ("month", "cost")]
     for k, rd in enumerate(s.funding):
         keys += [f"funding[{k}].{f}" for f in ("month", "amount")]
-        if rd.kind == "debt":
-            keys.append(f"funding[{k}].interest_rate_yearly")
+        keys += [f"funding[{k}].{f}" for f in ("interest_rate_yearly",) if rd.kind == "debt"]
+        keys += [f"funding[{k}].{f}" for f in ("matching_share", "partner_revenue_per_month") if getattr(rd, f)]
+    keys += ["tax.profit_tax_rate", "tax.rd_credit_rate"]
+    if s.tax.profit_tax_rate:
+        keys += ["tax.rd_super_deduction"] + (["tax.opening_tax_losses"] if s.tax.carry_forward_losses else [])
     return keys
 
 
@@ -492,7 +504,7 @@ def test_a_line_no_drawn_input_reaches_is_one_broadcast_row():
 def test_stream_and_round_blocks_stack_their_lines_and_nothing_is_writable():
     s = every_kind(24)
     p = project(s, {"streams[1].volume_growth_monthly": np.array([0.0, 0.05])})
-    assert p.stream_revenue.shape == p.stream_units.shape == (2, len(s.streams), 24)
+    assert p.stream_revenue.shape == p.stream_units.shape == (2, len(s.streams) + 1, 24)  # the Seed partner last
     for i, (revenue, units) in enumerate(zip(p.revenue_by_stream, p.units_by_stream, strict=True)):
         np.testing.assert_array_equal(p.stream_revenue[:, i], revenue)
         np.testing.assert_array_equal(p.stream_units[:, i], units)
@@ -519,5 +531,5 @@ def test_powers_by_doubling_are_the_elementwise_powers(step, months):
 def test_a_block_of_broadcast_rows_stays_one_broadcast_row():
     s = every_kind(24)
     p = project(s, {"company.starting_cash": np.array([1.0, 2.0, 3.0])})     # no stream line varies by path
-    assert p.stream_revenue.shape == (3, len(s.streams), 24) and p.stream_revenue.strides[0] == 0
+    assert p.stream_revenue.shape == (3, len(s.streams) + 1, 24) and p.stream_revenue.strides[0] == 0
     np.testing.assert_array_equal(p.stream_revenue[2], project(s).stream_revenue[0])
