@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.engine.running import running_total
 from core.model import AICosts, Opex, Round, Scenario, SubscriptionStream, Tax
 from core.model.demand import reference_price, volume_factor
 
@@ -74,27 +75,56 @@ class Projection:
     units_by_stream: tuple[np.ndarray, ...]  # units sold (a subscription: paying customers)
     revenue: np.ndarray
     cost_of_revenue_items: dict[str, np.ndarray]
-    cost_of_revenue: np.ndarray
-    gross_profit: np.ndarray
     opex: dict[str, np.ndarray]
     payroll_by_function: dict[str, np.ndarray]
-    opex_total: np.ndarray
     ebitda: np.ndarray
     debt_service: np.ndarray
     tax: np.ndarray         # profit tax paid
     tax_credit: np.ndarray  # R&D credit received
-    net_burn: np.ndarray
     funding_in: np.ndarray
     flows_by_round: tuple[np.ndarray, ...]  # one (paths, months) per round: its money in minus its debt service
     cash: np.ndarray
     customers: np.ndarray
     new_customers: np.ndarray
-    churned_customers: np.ndarray
+    churn_by_stream: tuple[tuple[int, Line, Line], ...]  # (stream, churn rate, starting customers) per subscription
     mrr: np.ndarray
-    arr: np.ndarray
     headcount: np.ndarray
     tokens: np.ndarray
     cost_per_million_tokens: np.ndarray
+
+    # Lines that are exact functions of the lines above are built on first use, as the blocks below: Monte Carlo,
+    # the tornado and the pricing search read none of them, and a projection holds fewer (paths, months) arrays.
+
+    @functools.cached_property
+    def cost_of_revenue(self) -> np.ndarray:
+        """The sum of the cost-of-revenue items."""
+        return _frozen(_total(_row(x) for x in self.cost_of_revenue_items.values()), self.cash.shape)
+
+    @functools.cached_property
+    def gross_profit(self) -> np.ndarray:
+        """``revenue - cost_of_revenue``."""
+        return _frozen(_row(self.revenue) - _row(self.cost_of_revenue), self.cash.shape)
+
+    @functools.cached_property
+    def opex_total(self) -> np.ndarray:
+        """The sum of the operating cost categories."""
+        return _frozen(_total(_row(x) for x in self.opex.values()), self.cash.shape)
+
+    @functools.cached_property
+    def net_burn(self) -> np.ndarray:
+        """``debt_service + tax - tax_credit - ebitda``: positive when the company loses cash, before any funding."""
+        return _frozen(_row(self.debt_service) + _row(self.tax) - _row(self.tax_credit) - _row(self.ebitda), self.cash.shape)
+
+    @functools.cached_property
+    def churned_customers(self) -> np.ndarray:
+        """Customers lost in the month: churn times last month's customers (the starting ones in month 0)."""
+        return _frozen(_total(_churned(_row(self.units_by_stream[i]), churn, start) for i, churn, start
+                              in self.churn_by_stream), self.cash.shape)
+
+    @functools.cached_property
+    def arr(self) -> np.ndarray:
+        """``12 mrr``."""
+        return _frozen(12 * _row(self.mrr), self.cash.shape)
 
     @functools.cached_property
     def stream_revenue(self) -> np.ndarray:
@@ -216,6 +246,28 @@ def _block(lines: Iterable[np.ndarray], shape: tuple[int, int]) -> np.ndarray:
     return np.broadcast_to(out, (shape[0], len(lines), shape[1]))
 
 
+def _frozen(a: Line, shape: tuple[int, int]) -> np.ndarray:
+    """The line as a read-only array shaped ``shape`` (a broadcast view when it has fewer rows)."""
+    if not isinstance(a, np.ndarray) or a.shape != shape:
+        return np.broadcast_to(a, shape)
+    a.flags.writeable = False
+    return a
+
+
+def _row(a: np.ndarray) -> np.ndarray:
+    """A stored line as it was computed: its one row when it is a broadcast view of one, else itself."""
+    return a[:1] if a.strides[0] == 0 else a
+
+
+def _churned(customers: np.ndarray, churn: Line, start: Line) -> np.ndarray:
+    """Churn of last month's customers: ``churn C_{t-1}`` with ``C_{-1} = start``."""
+    churned = np.empty(np.broadcast_shapes(customers.shape, np.shape(churn), np.shape(start)))
+    churned[:, :1] = start
+    churned[:, 1:] = customers[:, :-1]
+    churned *= churn
+    return churned
+
+
 def _total(items: Iterable[Line]) -> Line:
     """The sum of line items (0.0 for none), the smallest first: one new array at most, the rest added in place."""
     ordered = list(items)
@@ -238,7 +290,8 @@ def _into(a: np.ndarray, op: np.ufunc, b: Line) -> np.ndarray:
 
 
 def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, clock: _Clock, demand: Line = 1.0):
-    """(paying customers, new paying, on trial, churned) per month; customers at month end.
+    """(paying customers, new paying, on trial, churn rate, starting customers); customers at month end (the
+    churned ones are :func:`_churned` of them).
 
     ``demand`` scales the starting customers and the sign-ups (the price response of the
     stream's demand model).
@@ -263,13 +316,9 @@ def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, clock: _Clo
     # C_t = r^(t+1) C0 + sum_k r^(t-k) new_k; churn <= 0.9 keeps r^-t finite for t < 240.
     start = demand * inp(f"{pre}.starting_customers", stream.starting_customers)
     customers = paid_new / decay
-    np.cumsum(customers, axis=1, out=customers)
+    running_total(customers, out=customers)
     customers = _into(_into(customers, np.add, retention * start), np.multiply, decay)
-    churned = np.empty_like(customers)  # churn of last month's customers: C_{t-1} + new_t - C_t
-    churned[:, :1] = start
-    churned[:, 1:] = customers[:, :-1]
-    churned *= churn
-    return customers, paid_new, on_trial, churned
+    return customers, paid_new, on_trial, churn, start
 
 
 @dataclass(frozen=True)
@@ -284,7 +333,7 @@ class StreamLines:
     delivery: Line        # unit costs and delivery shares, in money
     customers: Line       # subscription customers at month end
     new_customers: Line   # paying sign-ups of the month
-    churned: Line
+    churn: list[tuple[int, Line, Line]]  # (stream, churn rate, starting customers) of each subscription stream
     cac_spend: Line       # acquisition cost of the month's paying sign-ups
 
 
@@ -301,7 +350,7 @@ def revenue_streams(scenario: Scenario, inp: _Inputs, clock: _Clock) -> StreamLi
     ``q(price) / q(reference)`` (1 without one).
     """
     revenues, units, tokens, delivery = [], [], [], []
-    customers, new_customers, churned, cac_spend = [], [], [], []
+    customers, new_customers, churn, cac_spend = [], [], [], []
     for i, stream in enumerate(scenario.streams):
         pre = f"streams[{i}]"
 
@@ -320,9 +369,9 @@ def revenue_streams(scenario: Scenario, inp: _Inputs, clock: _Clock) -> StreamLi
         if demand is not None:
             response = volume_factor(demand, inp(f"{pre}.{stream.PRICE}", stream.price_value()), reference_price(stream))
         if isinstance(stream, SubscriptionStream):
-            qty, paid_new, on_trial, lost = _subscribers(stream, pre, inp, clock, response)
+            qty, paid_new, on_trial, rate, start = _subscribers(stream, pre, inp, clock, response)
             customers.append(qty)
-            churned.append(lost)
+            churn.append((i, rate, start))
             new_customers.append(paid_new)
             cac_spend.append(paid_new * inp(f"{pre}.cac_per_customer", stream.cac_per_customer))
         else:
@@ -341,7 +390,7 @@ def revenue_streams(scenario: Scenario, inp: _Inputs, clock: _Clock) -> StreamLi
         revenue=revenues, units=units, total_revenue=_total(revenues),
         recurring_revenue=_total(recurring), tokens=_total(tokens), delivery=_total(delivery),
         customers=_total(customers), new_customers=_total(new_customers),
-        churned=_total(churned), cac_spend=_total(cac_spend),
+        churn=churn, cac_spend=_total(cac_spend),
     )
 
 
@@ -509,7 +558,7 @@ def profit_tax(tax: Tax, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: L
     if not tax.carry_forward_losses:
         return rate * np.maximum(profit, 0.0), credit
     opening = np.asarray(inp("tax.opening_tax_losses", tax.opening_tax_losses), dtype=float).reshape(-1, 1)
-    running = opening - np.cumsum(profit, axis=1)
+    running = opening - running_total(profit)
     losses = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
     before = np.concatenate([np.broadcast_to(opening, (losses.shape[0], 1)), losses[:, :-1]], axis=1)
     return rate * np.maximum(profit + losses - before, 0.0), credit
@@ -519,7 +568,7 @@ def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line) ->
     """Month-end cash, defined as ``cash_t = cash_{t-1} + funding_in_t - net_burn_t`` with ``cash_{-1}`` the starting cash."""
     cash = funding_in - net_burn
     assert isinstance(cash, np.ndarray), "the net burn holds the inference cost, a (1, months) line at least"
-    np.cumsum(cash, axis=1, out=cash)
+    running_total(cash, out=cash)
     return _into(cash, np.add, starting_cash[:, None])
 
 
@@ -548,20 +597,18 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     total_revenue = _total([lines.total_revenue, *partner_revenue])
     per_mtok = cost_per_million_tokens(scenario.ai_costs, inp, clock)
     cor_items = cost_of_revenue(scenario.ai_costs, inp, lines, per_mtok, total_revenue)
-    total_cost_of_revenue = _total(cor_items.values())
     by_function, headcount = payroll(scenario.opex, inp, clock)
     opex = operating_costs(scenario.opex, inp, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
                            lines.cac_spend, money.matching)
-    opex_total = _total(opex.values())
-    gross_profit = total_revenue - total_cost_of_revenue
-    ebitda = gross_profit - opex_total
+    gross_profit = total_revenue - _total(cor_items.values())
+    assert isinstance(gross_profit, np.ndarray), "the cost of revenue holds the inference cost, a (1, months) line at least"
+    ebitda = _into(gross_profit, np.subtract, _total(opex.values()))  # in place: the totals are built on first use
     rd_spend = by_function["rd"] + one_off_costs(scenario.opex, inp, clock, RD_ONE_OFF_KINDS)
     tax, tax_credit = profit_tax(scenario.tax, inp, ebitda, money.interest, rd_spend)
-    net_burn = money.service + tax - tax_credit - ebitda
     starting_cash = np.broadcast_to(
         np.asarray(inp("company.starting_cash", scenario.company.starting_cash), dtype=float).reshape(-1), (inp.paths,)
     )
-    cash = cash_balance(starting_cash, money.money_in, net_burn)
+    cash = cash_balance(starting_cash, money.money_in, money.service + tax - tax_credit - ebitda)  # the net burn
     inp.check_all_used()
     partner_rounds = [scenario.funding[k] for k, _ in money.partners]
     recurring = _total([lines.recurring_revenue, *partner_revenue])
@@ -569,12 +616,7 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
 
     def full(a: np.ndarray | float) -> np.ndarray:
         """The line as a read-only (paths, months) array (a broadcast view when it has fewer rows)."""
-        if not isinstance(a, np.ndarray) and clock.paths == 1:
-            a = np.full(clock.shape, a)
-        if not isinstance(a, np.ndarray) or a.shape != clock.shape:
-            return np.broadcast_to(a, clock.shape)
-        a.flags.writeable = False
-        return a
+        return _frozen(np.full(clock.shape, a) if not isinstance(a, np.ndarray) and clock.paths == 1 else a, clock.shape)
 
     return Projection(
         currency=scenario.company.currency,
@@ -587,24 +629,19 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         units_by_stream=tuple(full(u) for u in (*lines.units, *contracts)),
         revenue=full(total_revenue),
         cost_of_revenue_items={k: full(v) for k, v in cor_items.items()},
-        cost_of_revenue=full(total_cost_of_revenue),
-        gross_profit=full(gross_profit),
         opex={k: full(v) for k, v in opex.items()},
         payroll_by_function={k: full(v) for k, v in by_function.items()},
-        opex_total=full(opex_total),
         ebitda=full(ebitda),
         debt_service=full(money.service),
         tax=full(tax),
         tax_credit=full(tax_credit),
-        net_burn=full(net_burn),
         funding_in=full(money.money_in),
         flows_by_round=tuple(full(f) for f in money.flows),
         cash=full(cash),
         customers=full(lines.customers),
         new_customers=full(lines.new_customers),
-        churned_customers=full(lines.churned),
+        churn_by_stream=tuple(lines.churn),
         mrr=full(recurring),
-        arr=full(12 * recurring),
         headcount=full(headcount),
         tokens=full(lines.tokens),
         cost_per_million_tokens=full(per_mtok),

@@ -512,6 +512,8 @@ def test_stream_and_round_blocks_stack_their_lines_and_nothing_is_writable():
     for k, flow in enumerate(p.flows_by_round):
         np.testing.assert_array_equal(p.round_flows[:, k], flow)
     arrays = [(f.name, getattr(p, f.name)) for f in dataclasses.fields(p)]
+    arrays += [(name, getattr(p, name)) for name in ("cost_of_revenue", "gross_profit", "opex_total", "net_burn",
+                                                     "churned_customers", "arr")]     # built on first use
     arrays += [(f"{name}.{k}", a) for name, d in arrays if isinstance(d, dict) for k, a in d.items()]
     arrays += [(f"{name}[{i}]", a) for name, row in arrays if isinstance(row, tuple) for i, a in enumerate(row)]
     for name, a in arrays:
