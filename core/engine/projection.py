@@ -460,7 +460,10 @@ def payroll(opex: Opex, inp: _Inputs, clock: _Clock) -> tuple[dict[str, Line], L
     for j, role in enumerate(opex.team):
         pre = f"opex.team[{j}]"
         start = inp.month(f"{pre}.start_month", role.start_month)
-        active = t >= start if role.end_month is None else (t >= start) & (t < role.end_month)
+        if role.end_month is None:  # a float when the role is there from month 0 on: no array to multiply by
+            active: Line = 1.0 if isinstance(start, int | float) and start <= 0 else t >= start
+        else:
+            active = (t >= start) & (t < role.end_month)
         heads = inp(f"{pre}.headcount", role.headcount) * active
         headcount.append(heads)
         by_function[role.function].append(heads * inp(f"{pre}.cost_per_head_month", role.cost_per_head_month) * raise_factor)
