@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.engine.running import running_total
+from core.engine.running import COLUMNS_FROM, running_powers, running_total
 from core.model import AICosts, Opex, Round, Scenario, SubscriptionStream, Tax
 from core.model.demand import reference_price, volume_factor
 
@@ -219,10 +219,13 @@ class _Clock:
         self.t, self.years = _month_index(months)  # the month index and whole years since month 0, (1, months)
 
     def powers(self, step: Line) -> np.ndarray:
-        """``step ** t`` for every month: (1, months) for one step, else (paths, months) by repeated
-        doubling (``x[:, n:2n] = x[:, :n] step^n``), a few multiplications instead of elementwise powers."""
+        """``step ** t`` for every month: (1, months) for one step, else (paths, months) by running products
+        (:func:`~core.engine.running.running_powers`) or, for fewer paths, by repeated doubling
+        (``x[:, n:2n] = x[:, :n] step^n``): a few multiplications instead of elementwise powers."""
         if not isinstance(step, np.ndarray) or step.size == 1:  # a drawn input is (paths, 1)
             return np.power(step, self.t)
+        if step.shape[0] >= COLUMNS_FROM:
+            return running_powers(step, self.months)
         out = np.empty((step.shape[0], self.months))
         out[:, :1] = 1.0
         n, factor = 1, step.reshape(-1, 1)
