@@ -28,11 +28,12 @@ def main() -> None:
     figures = {
         "price response (4 panels, 12 lines)": lambda: charts.price_response(
             curve, 1.5, 1.15, 0.43, stream="API", unit="1M tokens", currency="USD", timing="end"),
-        "Van Westendorp (4 lines)": lambda: charts.van_westendorp(survey),
+        "Van Westendorp (4 lines)": lambda: charts.van_westendorp(survey, "USD"),
         "tornado": lambda: charts.tornado_chart(base, bars, [b.key for b in bars], "months"),
         "runway histogram, 100,000 paths": lambda: charts.runway_histogram(r),
         "NPV histogram, 100,000 paths": lambda: charts.npv_histogram(r, "USD", timing="end"),
-        "cash fan": lambda: charts.cash_fan(r, p),
+        "cash fan (5 traces, the zero line)": lambda: charts.cash_fan(r, p),
+        "survival curve": lambda: charts.survival_curve(r, p, 18),
     }
     for name, build in figures.items():
         seconds = best_of(build, number=3, repeat=3)
