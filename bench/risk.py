@@ -10,12 +10,16 @@ Peak memory is measured in a separate run with tracemalloc (it slows allocation)
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
 import time
 
 from bench.engine import all_streams_scenario, best_of, fair_seconds_per_path, header, peak_bytes
 from core.analysis import risk
 from core.engine.reference import reference_project
 from core.model import replace_fields
+from ui.memory import keep_freed_heap
 
 
 def drawn(scenario) -> dict:
@@ -55,7 +59,28 @@ def main() -> None:
           f"{sens * 1e3:.0f} ms ({2 * inputs + 1} runs; fair loop {fair * 2000 * (2 * inputs + 1) * 1e3:,.0f} ms)")
     print(f"stress table, base + 7 stresses + all together: {stressed * 1e3:.0f} ms, {reused * 1e3:.0f} ms reusing the "
           f"page's base simulation (fair loop {fair * 5000 * 9 * 1e3:,.0f} ms for the 9 runs)")
+    print("the same tornado in a fresh process (these runs above follow 100,000-path ones, after which glibc keeps "
+          "freed heap by itself):")
+    for pad in ("", "--pad"):
+        subprocess.run([sys.executable, "-m", "bench.risk", "--fresh-tornado", *([pad] if pad else [])], check=True)
+
+
+def fresh_tornado(pad: bool) -> None:
+    """The page's tornado in this process as a server starts it: with glibc's defaults, or the heap padding the app
+    sets (``ui.memory``); prints the time and the page faults a run."""
+    if pad:
+        keep_freed_heap()
+    page = replace_fields(all_streams_scenario(), {"risk.paths": 5000})
+    risk.sensitivity(page)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    seconds = best_of(lambda: risk.sensitivity(page), number=1, repeat=3)
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 3
+    print(f"  {'with the heap padding (mallopt M_TOP_PAD)' if pad else 'with glibc defaults':42s} {seconds * 1e3:4.0f} ms, "
+          f"{faults:,.0f} page faults a run")
 
 
 if __name__ == "__main__":
-    main()
+    if "--fresh-tornado" in sys.argv:
+        fresh_tornado("--pad" in sys.argv)
+    else:
+        main()
