@@ -495,7 +495,7 @@ def profit_tax(tax: Tax, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: L
 
         profit_t  = ebitda_t − interest_t − rd_super_deduction rd_spend_t
         losses_t  = max(0, losses_{t−1} − profit_t)      losses_{−1} = opening_tax_losses (carried forward)
-        taxable_t = max(0, profit_t − losses_{t−1}) = profit_t + losses_t − losses_{t−1}
+        taxable_t = max(0, profit_t − losses_{t−1})
         tax_t     = profit_tax_rate taxable_t            credit_t = rd_credit_rate rd_spend_t
 
     (without carry-forward, ``taxable_t = max(0, profit_t)``). The losses follow Lindley's recursion, in closed form
@@ -512,7 +512,7 @@ def profit_tax(tax: Tax, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: L
     running = opening - np.cumsum(profit, axis=1)
     losses = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
     before = np.concatenate([np.broadcast_to(opening, (losses.shape[0], 1)), losses[:, :-1]], axis=1)
-    return rate * np.maximum(profit + losses - before, 0.0), credit
+    return rate * np.maximum(profit - before, 0.0), credit
 
 
 def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line) -> np.ndarray:

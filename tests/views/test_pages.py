@@ -10,7 +10,7 @@ import ui.pages
 from core.analysis.levers import Levers, apply_levers
 from core.analysis.metrics import summarize
 from core.engine.projection import project
-from core.model import load_scenario
+from core.model import load_scenario, replace_fields
 from core.present.report import headline
 from core.storage.store import LOCAL
 
@@ -569,7 +569,9 @@ def test_winter_financing_shows_the_cap_table_and_every_way_through_side_by_side
     assert not app.exception
     cap, ways, exit_table = (d.value for d in app.dataframe)
     assert list(cap["Holder"]) == ["Founders", "Series A (slipped from month 9)"]
-    assert list(ways["Way through"]) == ["Do nothing", "Cut the burn", "Bridge SAFE", "Down round", "Venture debt", "Grant"]
+    assert list(ways["Way through"]) == ["Do nothing", "Cut the burn", "Bridge SAFE", "Down round", "Venture debt",
+                                         "Subsidised loan", "Grant"]
+    assert any("Subsidised loan: the same" in c.value and "3.5% a year, 12 months’ grace" in c.value for c in app.caption)
     before = ways.set_index("Way through")
     app.slider(key=w(app, "lever.financing.down")).set_value(60).run()
     after = app.dataframe[1].value.set_index("Way through")
@@ -577,6 +579,16 @@ def test_winter_financing_shows_the_cap_table_and_every_way_through_side_by_side
     assert float(after.loc["Down round", founders].rstrip("%")) < float(before.loc["Down round", founders].rstrip("%"))
     assert after.loc["Do nothing", founders] == before.loc["Do nothing", founders]
     assert exit_table["Holder"].tolist()[0] == "Founders" and not app.exception
+
+
+def test_winter_financing_names_a_strategic_investors_partner_terms(app):
+    partner = {"name": "BigCo A", "month": 9, "amount": 2e6, "kind": "equity", "pre_money_valuation": 8e6,
+               "partner_revenue_per_month": 40_000, "partner_months": 24, "exclusivity": "no rival cloud for 2 years"}
+    app.session_state["scenario"] = replace_fields(app.session_state["scenario"], {"funding": [partner], "risk.rounds": {}})
+    app.switch_page("views/financing.py").run()
+    assert not app.exception
+    assert any(c.value == "BigCo A is a strategic investor: $40.00k a month from the partner for 24 months, if the round "
+               "closes. In return: no rival cloud for 2 years." for c in app.caption)
 
 
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):

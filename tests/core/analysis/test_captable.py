@@ -178,7 +178,16 @@ def test_more_exit_never_pays_the_founders_less():
 def test_the_financing_comparison_reads_every_option_the_same_way():
     terms = default_terms(WINTER)
     found = {o.key: o for o in compare(WINTER, terms)}
-    assert list(found) == ["nothing", "cut", "bridge", "down", "debt", "grant"]
+    assert list(found) == ["nothing", "cut", "bridge", "down", "debt", "soft_loan", "grant"]
+    assert found["soft_loan"].founders_share == pytest.approx(found["nothing"].founders_share)
+    # the same money at 3.5 % with a year's grace costs less interest than venture debt at 12 %: it lasts longer
+    cash = {k: project(found[k].scenario).cash[0] for k in ("debt", "soft_loan", "nothing")}
+    assert (cash["soft_loan"][:24] >= cash["debt"][:24] - 1e-6).all() and cash["soft_loan"][12] > cash["debt"][12]
+    loan = found["soft_loan"].scenario.funding[-1]
+    assert (loan.repayment, loan.grace_months, loan.term_months, loan.interest_rate_yearly) == ("amortising", 12, 48, 0.035)
+    grant = project(found["grant"].scenario).funding_in[0] - project(WINTER).funding_in[0]
+    np.testing.assert_allclose(grant[[0, 6]], terms.grant / 2)               # two tranches, six months apart
+    np.testing.assert_allclose(np.delete(grant, [0, 6]), 0, atol=1e-6)
     assert found["bridge"].summary.runway_months >= found["nothing"].summary.runway_months
     assert found["debt"].founders_share == pytest.approx(found["nothing"].founders_share)  # debt: no dilution
     assert found["bridge"].founders_share < found["nothing"].founders_share              # the SAFE converts in the A
