@@ -591,6 +591,17 @@ def test_winter_financing_names_a_strategic_investors_partner_terms(app):
                "closes. In return: no rival cloud for 2 years." for c in app.caption)
 
 
+def test_winter_financing_shows_company_a_s_bridge_safe_converting_in_its_pre_a(app):
+    app.selectbox(key="preset").set_value("company_a_customer_service").run()
+    app.switch_page("views/financing.py").run()
+    assert not app.exception
+    cap = app.dataframe[0].value
+    assert list(cap["Holder"]) == ["Founders", "Angel bridge SAFE", "Pre-A"]
+    assert list(cap["After Pre-A (month 15)"]) == ["76.2%", "3.8%", "20.0%"]      # 16/21, 4/105, 1/5 (test_captable)
+    assert "Angel bridge SAFE converts in Pre-A: ¥3.00M at ¥6.00 a share (set by the valuation cap)." in [
+        c.value for c in app.caption]
+
+
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
     app.switch_page("views/compare.py").run()
     assert app.multiselect(key=w(app, "lever.compare")).value == ["current", "preset:company_b_data_assistant"]  # USD too

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from core.analysis.captable import FOUNDERS, POOL, cap_table, founders_after, ownership, waterfall
 from core.analysis.financing import compare, default_terms, options
+from core.analysis.metrics import summarize
 from core.engine.projection import project
 from core.model import ScenarioError, load_scenario, replace_fields
+from core.model.presets import load_preset
 
 SEED = load_scenario("sample_data/seed002_nlp_project.yaml")
 WINTER = load_scenario("sample_data/capital_winter_round_slips.yaml")
@@ -199,3 +201,41 @@ def test_the_financing_comparison_reads_every_option_the_same_way():
     down = options(WINTER, terms)["down"].funding[k].pre_money_valuation
     assert down == pytest.approx(WINTER.funding[k].pre_money_valuation * 0.7)
     assert founders_after(cap_table(WINTER), 1) == pytest.approx(found["nothing"].founders_share)
+
+
+COMPANY_A = "sample_data/company_a_customer_service.yaml"
+
+
+def test_company_a_s_bridge_safe_converts_in_the_pre_a_at_its_cap():
+    """The preset: founders 10M shares, no pool; a ¥3M SAFE in month 8 (cap ¥60M, 20 % discount), then the Pre-A,
+    ¥20M at ¥80M pre in month 15. Cap price 60M / 10M = ¥6.00 a share. With the cap setting it the SAFE takes
+    3M / 6 = 0.5M shares, so the round prices 80M / (10M + 0.5M) = ¥7.619 (160/21) and its discount price is
+    0.8 × 7.619 = ¥6.095 (128/21), above ¥6.00: the cap does set it. The Pre-A buys 20M / (160/21) = 2.625M shares;
+    13.125M in all: founders 10 / 13.125 = 76.19 % (16/21), the SAFE 0.5 / 13.125 = 3.81 % (4/105), the Pre-A 20 %
+    (its ¥20M of a ¥100M post-money). The Chinese copy has the same table under its own names."""
+    for lang, safe, pre_a in (("en", "Angel bridge SAFE", "Pre-A"), ("zh", "天使过桥 SAFE", "Pre-A 轮")):
+        table = cap_table(load_preset(COMPANY_A, lang))
+        (step,) = table.steps
+        (c,) = step.conversions
+        assert (step.key, c.key, c.by) == (pre_a, safe, "cap")
+        assert c.amount == 3e6 and c.price == pytest.approx(6.0) and c.shares == pytest.approx(0.5e6)
+        assert step.price == pytest.approx(160 / 21) and step.price * 0.8 == pytest.approx(128 / 21)
+        assert step.price * 0.8 > c.price                                         # the discount would give less
+        assert step.new_shares == pytest.approx(2.625e6) and table.unconverted == ()
+        assert step.ownership() == pytest.approx({FOUNDERS: 16 / 21, safe: 4 / 105, pre_a: 0.2})
+
+
+def test_company_a_s_bridge_moves_the_cash_of_an_equity_bridge_and_adds_its_amount_from_its_month():
+    """A SAFE is cash like any equity: the preset projects the same as with the bridge as unpriced equity (rtol
+    1e-9), and exactly ¥3M above the preset without it from month 8 on (nothing in the plan reads the balance)."""
+    a = load_scenario(COMPANY_A)
+    k = next(i for i, r in enumerate(a.funding) if r.kind == "safe")
+    as_equity = replace_fields(a, {f"funding[{k}].kind": "equity", f"funding[{k}].valuation_cap": None,
+                                   f"funding[{k}].discount": 0})
+    without = replace_fields(a, {"funding": [r.model_dump() for i, r in enumerate(a.funding) if i != k]})
+    p, equity, bare = project(a), project(as_equity), project(without)
+    np.testing.assert_allclose(p.cash, equity.cash, rtol=1e-9)
+    assert summarize(p, a.settings).runway_months == summarize(equity, a.settings).runway_months
+    months = np.arange(a.settings.horizon_months)
+    np.testing.assert_allclose(p.cash[0], bare.cash[0] + np.where(months >= 8, 3e6, 0.0), rtol=1e-9)
+    assert cap_table(as_equity).steps[0].ownership() == pytest.approx({FOUNDERS: 0.8, "Pre-A": 0.2})  # unpriced: no line
