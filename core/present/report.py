@@ -182,7 +182,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
     ctx = dict(f.context)
     if "modes" in ctx:
         ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in cast(list[str], ctx["modes"])) or t("mode.none", lang)
-    for key in ("needed", "revenue"):
+    for key in ("needed", "revenue", "recruiting"):
         if key in ctx:
             ctx[key] = fmt.money(cast(float, ctx[key]), currency, lang)
     for key in ("growth", "market"):
