@@ -502,8 +502,12 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
             if kind_of(f"streams.{name}") in ("money", "money?", "percent", "count") and name != "unit":
                 add(section, f"streams[{i}].{name}")
     for role in scenario.opex.team:
-        rows.append((t("assume.section.team", lang), role.role, t("assume.team_row", lang, n=f"{role.headcount:g}",
-                     cost=fmt.money(role.cost_per_head_month, cur, lang), start=role.start_month)))
+        row = t("assume.team_row", lang, n=f"{role.headcount:g}", cost=fmt.money(role.cost_per_head_month, cur, lang),
+                start=role.start_month)
+        if role.attrition_monthly > 0:
+            row += t("assume.team_attrition", lang, share=fmt.percent(role.attrition_monthly),
+                     cost=fmt.money(role.replacement_cost, cur, lang), ramp=role.ramp_months)
+        rows.append((t("assume.section.team", lang), role.role, row))
     for funding_round in scenario.funding:
         pre = (t("assume.pre_money", lang, value=fmt.money(funding_round.pre_money_valuation, cur, lang))
                if funding_round.pre_money_valuation else "")

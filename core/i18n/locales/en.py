@@ -562,6 +562,7 @@ STRINGS: dict[str, str] = {
     'assume.section.team': 'Team',
     'assume.section.funding': 'Funding',
     'assume.team_row': '{n} × {cost} a month, from month {start}',
+    'assume.team_attrition': '; {share} leave a month, each replaced for {cost} with {ramp} months of ramp-up',
     'assume.round': '{kind}, {amount} in month {month}',
     'assume.pre_money': ', pre-money {value}',
     'table.month': 'Month',

@@ -562,6 +562,7 @@ STRINGS: dict[str, str] = {
     "assume.section.team": "团队",
     "assume.section.funding": "融资",
     "assume.team_row": "{n} 人 × 每月 {cost}，自第 {start} 个月起",
+    'assume.team_attrition': '；每月离职 {share}，每人补招成本 {cost}，上手期 {ramp} 个月',
     "assume.round": "{kind}，第 {month} 个月到账 {amount}",
     "assume.pre_money": "，投前估值 {value}",
     "table.month": "月份",
