@@ -393,22 +393,26 @@ def _heads(role: Role, pre: str, inp: _Inputs, clock: _Clock) -> np.ndarray:
     return inp(f"{pre}.headcount", role.headcount) * active
 
 
-def payroll(opex: Opex, inp: _Inputs, clock: _Clock) -> tuple[dict[str, Line], Line]:
+def team_heads(opex: Opex, inp: _Inputs, clock: _Clock) -> list[np.ndarray]:
+    """Each role's heads by month (see :func:`_heads`), for :func:`payroll` and :func:`talent` to share."""
+    return [_heads(role, f"opex.team[{j}]", inp, clock) for j, role in enumerate(opex.team)]
+
+
+def payroll(opex: Opex, inp: _Inputs, clock: _Clock,
+            heads: list[np.ndarray] | None = None) -> tuple[dict[str, Line], Line]:
     """(payroll by function, headcount), defined as::
 
         payroll_t = sum over roles active at t of headcount cost_per_head (1 + salary_growth)^floor(t / 12)
 
     a role being active from ``start_month`` (drawn months rounded) until before ``end_month``. Leavers are
-    replaced at once (:func:`talent`), so attrition changes neither.
+    replaced at once (:func:`talent`), so attrition changes neither. ``heads``: :func:`team_heads`, if already known.
     """
     raise_factor = (1 + inp("opex.salary_growth_yearly", opex.salary_growth_yearly)) ** clock.years
     by_function: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
-    headcount: list[Line] = []
-    for j, role in enumerate(opex.team):
-        pre = f"opex.team[{j}]"
-        heads = _heads(role, pre, inp, clock)
-        headcount.append(heads)
-        by_function[role.function].append(heads * inp(f"{pre}.cost_per_head_month", role.cost_per_head_month) * raise_factor)
+    headcount = team_heads(opex, inp, clock) if heads is None else heads
+    for j, (role, role_heads) in enumerate(zip(opex.team, headcount, strict=True)):
+        cost = inp(f"opex.team[{j}].cost_per_head_month", role.cost_per_head_month)
+        by_function[role.function].append(role_heads * cost * raise_factor)
     return {f: _total(lines) for f, lines in by_function.items()}, _total(headcount)
 
 
@@ -422,7 +426,7 @@ class TeamLines:
     recruiting: Line
 
 
-def talent(opex: Opex, inp: _Inputs, clock: _Clock) -> TeamLines:
+def talent(opex: Opex, inp: _Inputs, clock: _Clock, heads: list[np.ndarray] | None = None) -> TeamLines:
     """Attrition, its replacement cost and the capacity lost while replacements ramp up, defined per role as::
 
         leavers_t    = heads_t attrition_monthly                  (replaced at once: heads_t stays)
@@ -430,23 +434,23 @@ def talent(opex: Opex, inp: _Inputs, clock: _Clock) -> TeamLines:
         in_ramp_t    = min(heads_t, sum of leavers_k for t - ramp_months < k <= t)
         ramp_lost_t  = in_ramp_t (1 - RAMP_PRODUCTIVITY)          (FTE; RAMP_PRODUCTIVITY = 0.5)
 
-    with ``heads_t`` as in :func:`payroll` (drawn ``ramp_months`` rounded). A role without attrition adds
-    nothing, so a team without it keeps every line at 0.0.
+    with ``heads_t`` as in :func:`payroll` (``heads``: :func:`team_heads`, if already known; drawn ``ramp_months``
+    rounded). A role without attrition adds nothing, so a team without it keeps every line at 0.0.
     """
     by_function: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
     leavers: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
     ramp_lost: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
     recruiting: list[Line] = []
-    for j, role in enumerate(opex.team):
+    for j, (role, role_heads) in enumerate(zip(opex.team, team_heads(opex, inp, clock) if heads is None else heads,
+                                               strict=True)):
         pre = f"opex.team[{j}]"
-        heads = _heads(role, pre, inp, clock)
-        by_function[role.function].append(heads)
+        by_function[role.function].append(role_heads)
         attrition = inp(f"{pre}.attrition_monthly", role.attrition_monthly)
         cost = inp(f"{pre}.replacement_cost", role.replacement_cost)
         ramp = inp.month(f"{pre}.ramp_months", role.ramp_months)
         if not isinstance(attrition, np.ndarray) and attrition == 0:
             continue
-        left = heads * attrition
+        left = role_heads * attrition
         leavers[role.function].append(left)
         recruiting.append(left * cost)
         longest = min(int(np.max(ramp)), clock.months)
@@ -454,7 +458,7 @@ def talent(opex: Opex, inp: _Inputs, clock: _Clock) -> TeamLines:
             window = np.zeros(np.broadcast_shapes(left.shape, np.shape(ramp)))
             for k in range(longest):  # the leavers of month t - k, still ramping up while k < ramp_months
                 window[:, k:] += left[:, : clock.months - k] * (k < ramp)
-            ramp_lost[role.function].append(_into(np.minimum(window, heads, out=window), np.multiply,
+            ramp_lost[role.function].append(_into(np.minimum(window, role_heads, out=window), np.multiply,
                                                   1 - RAMP_PRODUCTIVITY))
     return TeamLines({f: _total(x) for f, x in by_function.items()}, {f: _total(x) for f, x in leavers.items()},
                      {f: _total(x) for f, x in ramp_lost.items()}, _total(recruiting))
@@ -540,8 +544,9 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     per_mtok = cost_per_million_tokens(scenario.ai_costs, inp, clock)
     cor_items = cost_of_revenue(scenario.ai_costs, inp, lines, per_mtok)
     total_cost_of_revenue = _total(cor_items.values())
-    by_function, headcount = payroll(scenario.opex, inp, clock)
-    team = talent(scenario.opex, inp, clock)
+    heads = team_heads(scenario.opex, inp, clock)
+    by_function, headcount = payroll(scenario.opex, inp, clock, heads)
+    team = talent(scenario.opex, inp, clock, heads)
     opex = operating_costs(scenario.opex, inp, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
                            lines.cac_spend, team.recruiting)
     opex_total = _total(opex.values())

@@ -866,7 +866,7 @@ STRINGS: dict[str, str] = {
     'edit.other_costs': 'Other monthly costs',
     'edit.opex.one_off_costs': 'One-off costs',
     'edit.opex.one_off_costs.help': 'Training runs, hardware, data purchases: each paid once, in its month. Add a row at the bottom of the table; select rows to delete them.',
-    'edit.opex.team.help': 'One row per role: headcount, loaded monthly cost per head, the month they start and (optionally) leave. Add a row at the bottom; select rows to delete them.',
+    'edit.opex.team.help': 'One row per role: headcount, loaded monthly cost per head, the month they start and (optionally) leave; optionally how many leave a month, what replacing one costs, its ramp-up and the options each head is granted. Add a row at the bottom; select rows to delete them.',
     'edit.funding.help': 'Rounds, loans and grants, each received in its month. Debt rounds carry interest and a term; equity rounds may state the pre-money valuation.',
     'edit.differentiation': 'Differentiation against the closest competitors (1–5)',
     'edit.market': 'Market',

@@ -866,7 +866,7 @@ STRINGS: dict[str, str] = {
     'edit.other_costs': '其他月度成本',
     'edit.opex.one_off_costs': '一次性支出',
     'edit.opex.one_off_costs.help': '训练、硬件、数据采购：每项在其所在月份一次性支付。在表格底部添加行；选中行即可删除。',
-    'edit.opex.team.help': '每个岗位一行：人数、每人每月综合成本、入职月份以及（可选）离职月份。在底部添加行；选中行即可删除。',
+    'edit.opex.team.help': '每个岗位一行：人数、每人每月综合成本、入职月份以及（可选）离职月份；还可填写月离职率、每名离职者的补招成本、上手期和每人授予的期权。在底部添加行；选中行即可删除。',
     'edit.funding.help': '股权融资、贷款与补助，各在其所在月份到账。债权融资需填写利率和期限；股权融资可填写投前估值。',
     'edit.differentiation': '相对最接近竞争对手的差异化（1–5）',
     'edit.market': '市场',
