@@ -375,20 +375,26 @@ def weakest(card: Scorecard, n: int = 5) -> list[Weakness]:
 # --- what would move the score ------------------------------------------------
 
 
-def _average_cost_per_head(scenario: Scenario, function: str | None = None) -> float | None:
+def _average_per_head(scenario: Scenario, function: str | None = None,
+                      field: str = "cost_per_head_month") -> float | None:
+    """The head-weighted mean of a role field over ``function``'s roles (all roles for None); None without heads."""
     roles = [r for r in scenario.opex.team if r.headcount > 0 and (function is None or r.function == function)]
     heads = sum(r.headcount for r in roles)
-    return sum(r.headcount * r.cost_per_head_month for r in roles) / heads if heads else None
+    return sum(r.headcount * getattr(r, field) for r in roles) / heads if heads else None
 
 
 def _hire(scenario: Scenario, function: str, role: str, vertical: str | None = None) -> Scenario | None:
-    """One more person in ``function`` from month 0, at that function's (else the team's) average cost."""
-    cost = _average_cost_per_head(scenario, function) or _average_cost_per_head(scenario)
+    """One more person in ``function`` from month 0, at that function's (else the team's) average cost, and its
+    average attrition, replacement cost and ramp-up (a hire leaves as often as the people already there)."""
+    peers = function if _average_per_head(scenario, function) else None  # no heads, or unpaid: the whole team
+    cost = _average_per_head(scenario, peers)
     if cost is None:
         return None
+    talent = {f: _average_per_head(scenario, peers, f) or 0.0 for f in ("attrition_monthly", "replacement_cost", "ramp_months")}
+    talent["ramp_months"] = round(talent["ramp_months"])
 
     updates: dict[str, object] = {f"opex.team[{len(scenario.opex.team)}]": {
-        "role": role, "function": function, "headcount": 1, "cost_per_head_month": cost}}
+        "role": role, "function": function, "headcount": 1, "cost_per_head_month": cost, **talent}}
     if vertical:
         updates["strategy.verticals"] = [*verticals(scenario), vertical]
     return replace_fields(scenario, updates)

@@ -547,15 +547,15 @@ def test_weakest_defaults_to_five_and_weights_points_by_pillar_share(hand):
     assert w["technology.cost_decline"].points_lost == pytest.approx(100 * 0.5 / 4 * 1 / 4)
 
 
-def test_average_cost_per_head_weights_by_headcount_and_skips_empty_roles():
+def test_average_per_head_weights_by_headcount_and_skips_empty_roles():
     s = replace_fields(parse_scenario(HAND), {"opex.team": [
         {"role": "a", "function": "rd", "headcount": 3, "cost_per_head_month": 10_000},
         {"role": "b", "function": "rd", "headcount": 1, "cost_per_head_month": 2_000},
         {"role": "c", "function": "rd", "headcount": 0, "cost_per_head_month": 99_000},
         {"role": "d", "function": "sales", "headcount": 2, "cost_per_head_month": 5_000}]})
-    assert pillars._average_cost_per_head(s, "rd") == pytest.approx(32_000 / 4)
-    assert pillars._average_cost_per_head(s) == pytest.approx(42_000 / 6)
-    assert pillars._average_cost_per_head(s, "ops") is None
+    assert pillars._average_per_head(s, "rd") == pytest.approx(32_000 / 4)
+    assert pillars._average_per_head(s) == pytest.approx(42_000 / 6)
+    assert pillars._average_per_head(s, "ops") is None
     hired = MOVES["new_vertical"](s)   # no ops role: the team's average
     new = hired.opex.team[-1]
     assert (new.role, new.function, new.headcount, new.start_month) == ("Solutions engineer (what-if)", "ops", 1, 0)
@@ -566,6 +566,15 @@ def test_average_cost_per_head_weights_by_headcount_and_skips_empty_roles():
     cut = MOVES["cut_rd"](s)
     assert [r.headcount for r in cut.opex.team] == [2, 1, 0, 2]          # the biggest R&D role loses one
     assert MOVES["hire_rd"](replace_fields(s, {"opex.team": []})) is None
+    assert (rd.attrition_monthly, rd.replacement_cost, rd.ramp_months) == (0, 0, 0)
+    # a hire leaves as often as its peers: R&D 3 heads at 4 % and 1 at 0 %, ramp-ups of 3 and 0 months
+    leaving = replace_fields(s, {"opex.team[0].attrition_monthly": 0.04, "opex.team[0].replacement_cost": 20_000,
+                                 "opex.team[0].ramp_months": 3})
+    rd = MOVES["hire_rd"](leaving).opex.team[-1]
+    assert (rd.attrition_monthly, rd.replacement_cost, rd.ramp_months) == (pytest.approx(0.03), pytest.approx(15_000), 2)
+    attrition = {k: factors(score(x), "technology")["rd_attrition"].value for k, x in (("before", leaving),
+                                                                                       ("after", MOVES["hire_rd"](leaving)))}
+    assert attrition == {"before": pytest.approx(12 * 0.03), "after": pytest.approx(12 * 0.03)}
 
 
 def test_cut_rd_needs_a_whole_person_to_cut():
