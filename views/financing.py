@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.analysis.captable import FOUNDERS, cap_table, ownership
+from core.analysis.captable import FOUNDERS, cap_table, ownership, pool_use
 from core.analysis.financing import DEBT_GRACE, SOFT_GRACE, SOFT_MONTHS, default_terms
 from core.i18n import t
 from core.model import ScenarioError
@@ -14,6 +14,7 @@ from core.present.financing import (
     comparison_chart,
     comparison_frame,
     ownership_chart,
+    pool_notes,
     waterfall_frame,
 )
 from ui.cached import financing
@@ -50,6 +51,11 @@ for r in scenario.funding:
             "financing.partner.horizon", lang())
         st.caption(t("financing.partner", lang(), name=plain(r.name), revenue=fmt.money(r.partner_revenue_per_month, cur, lang()),
                      months=months, terms=plain(r.exclusivity) or t("financing.partner.no_terms", lang())))
+pool_summary, pool_warning = pool_notes(pool_use(scenario, table), lang())
+if pool_summary:
+    st.caption(pool_summary)
+if pool_warning:
+    st.warning(pool_warning)
 with_it, without = ownership(table.holders)[FOUNDERS], ownership(unprotected.holders)[FOUNDERS]
 if abs(with_it - without) > 1e-9:
     st.info(t("captable.protection_cost", lang(), with_it=fmt.percent(with_it), without=fmt.percent(without)))

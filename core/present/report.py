@@ -182,7 +182,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
     ctx = dict(f.context)
     if "modes" in ctx:
         ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in cast(list[str], ctx["modes"])) or t("mode.none", lang)
-    for key in ("needed", "revenue"):
+    for key in ("needed", "revenue", "recruiting"):
         if key in ctx:
             ctx[key] = fmt.money(cast(float, ctx[key]), currency, lang)
     for key in ("growth", "market"):
@@ -502,8 +502,12 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
             if kind_of(f"streams.{name}") in ("money", "money?", "percent", "count") and name != "unit":
                 add(section, f"streams[{i}].{name}")
     for role in scenario.opex.team:
-        rows.append((t("assume.section.team", lang), role.role, t("assume.team_row", lang, n=f"{role.headcount:g}",
-                     cost=fmt.money(role.cost_per_head_month, cur, lang), start=role.start_month)))
+        row = t("assume.team_row", lang, n=f"{role.headcount:g}", cost=fmt.money(role.cost_per_head_month, cur, lang),
+                start=role.start_month)
+        if role.attrition_monthly > 0:
+            row += t("assume.team_attrition", lang, share=fmt.percent(role.attrition_monthly),
+                     cost=fmt.money(role.replacement_cost, cur, lang), ramp=role.ramp_months)
+        rows.append((t("assume.section.team", lang), role.role, row))
     for funding_round in scenario.funding:
         rows.append((t("assume.section.funding", lang), funding_round.name, t(
             "assume.round", lang, kind=field_text("funding.kind", funding_round.kind, cur, lang),

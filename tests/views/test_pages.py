@@ -602,6 +602,19 @@ def test_winter_financing_shows_company_a_s_bridge_safe_converting_in_its_pre_a(
         c.value for c in app.caption]
 
 
+def test_winter_financing_shows_the_option_grants_against_the_pool(app):
+    from core.model import replace_fields
+    winter = app.session_state["scenario"]
+    team = [{**r.model_dump(), "option_grant_shares": 40_000} for r in winter.opex.team]
+    app.session_state["scenario"] = replace_fields(winter, {"opex.team": team, "company.option_pool_shares": 100_000})
+    app.switch_page("views/financing.py").run()
+    assert not app.exception
+    granted = sum(r.headcount for r in winter.opex.team if r.start_month < winter.settings.horizon_months) * 40_000
+    assert any(c.value.startswith(f"Option pool after the last round: 100,000 options; granted to the team: {granted:,.0f}")
+               for c in app.caption)
+    assert any(x.value.startswith("The team's option grants exceed the pool from month 0") for x in app.warning)
+
+
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
     app.switch_page("views/compare.py").run()
     assert app.multiselect(key=w(app, "lever.compare")).value == ["current", "preset:company_b_data_assistant"]  # USD too

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from core.analysis.captable import FOUNDERS, POOL, cap_table, founders_after, ownership, waterfall
+from core.analysis.captable import FOUNDERS, POOL, Grant, cap_table, founders_after, ownership, pool_use, waterfall
 from core.analysis.financing import compare, default_terms, options
 from core.analysis.metrics import summarize
 from core.engine.projection import project
@@ -44,6 +44,31 @@ def test_the_pool_topped_up_after_the_money_dilutes_the_new_investors_too():
     step = cap_table(company([seed_round(pool_target=0.1, pool_timing="post")], founders=8e6)).steps[0]
     assert step.price == pytest.approx(1.0) and step.new_shares == pytest.approx(2e6)
     assert step.ownership() == pytest.approx({FOUNDERS: 0.72, POOL: 0.1, "Seed": 0.18})
+
+
+TEAM = [{"role": "Engineers", "headcount": 2, "cost_per_head_month": 1, "option_grant_shares": 100_000},
+        {"role": "Sales", "function": "sales", "headcount": 3, "cost_per_head_month": 1, "start_month": 1,
+         "option_grant_shares": 50_000},
+        {"role": "Later", "headcount": 1, "cost_per_head_month": 1, "start_month": 100, "option_grant_shares": 1e6}]
+
+
+def test_option_grants_come_from_the_pool_and_a_shortfall_names_its_month():
+    """300k options in the pool; 2 engineers x 100k at month 0 (200k), 3 sales x 50k at month 1 (350k by then); a
+    role starting after the horizon grants nothing. A seed round in month 1 tops the pool up to 10 % of
+    8M / 0.7 = 11.43M shares (1.14M): enough. Without it the pool is 50k short from month 1."""
+    with_seed = replace_fields(company([seed_round(pool_target=0.1)], founders=8e6, pool=300_000), {"opex.team": TEAM})
+    use = pool_use(with_seed)
+    assert use.grants == (Grant("Engineers", 0, 200_000), Grant("Sales", 1, 150_000))
+    assert use.granted == pytest.approx(350_000) and use.pool == pytest.approx(8e6 / 0.7 * 0.1)
+    assert use.unallocated == pytest.approx(8e6 / 0.7 * 0.1 - 350_000) and use.short is None
+    no_round = replace_fields(with_seed, {"funding": []})
+    short = pool_use(no_round)
+    assert short.pool == 300_000 and short.unallocated == pytest.approx(-50_000)
+    assert short.short == (1, pytest.approx(350_000), 300_000)
+    late_round = replace_fields(with_seed, {"funding[0].month": 2})
+    assert pool_use(late_round).short == (1, pytest.approx(350_000), 300_000)     # topped up too late
+    assert pool_use(late_round).unallocated > 0
+    assert pool_use(SEED).grants == () and pool_use(SEED).short is None
 
 
 SAFE = {"name": "SAFE", "month": 1, "amount": 1e6, "kind": "safe"}
