@@ -57,6 +57,10 @@ def yaml_cases() -> dict[str, tuple[str, str]]:
         "role_ends_before_start.yaml": (OK + "opex: {team: [{role: x, headcount: 1, cost_per_head_month: 1, start_month: 5, "
                                              "end_month: 2}]}\n", "opex.team[0]"),
         "debt_terms_on_equity.yaml": (OK + "funding: [{name: x, month: 1, amount: 1, interest_rate_yearly: 0.1}]\n", "funding[0]"),
+        "grace_beyond_term.yaml": (OK + "funding: [{name: x, month: 1, amount: 1, kind: debt, term_months: 6, "
+                                        "repayment: amortising, grace_months: 6}]\n", "funding[0]"),
+        "tranches_on_equity.yaml": (OK + "funding: [{name: x, month: 1, amount: 1, tranches: 3}]\n", "funding[0]"),
+        "tax_rate_above_60.yaml": (OK + "tax: {profit_tax_rate: 0.9}\n", "tax.profit_tax_rate"),
         "gpu_without_throughput.yaml": (OK + "ai_costs: {gpu_price_per_hour: 2}\n", "ai_costs"),
         "gpu_and_token_price.yaml": (OK + "ai_costs: {gpu_price_per_hour: 2, tokens_per_second: 10, "
                                           "cost_per_million_tokens: 1}\n", "ai_costs"),

@@ -79,7 +79,10 @@ def roles(draw):
     end = draw(st.none() | st.integers(start + 1, 80))
     return {"role": "r", "function": draw(st.sampled_from(["rd", "sales", "ga", "ops"])),
             "headcount": draw(st.floats(0, 20)), "cost_per_head_month": draw(st.floats(0, 50000)),
-            "start_month": start, "end_month": end}
+            "start_month": start, "end_month": end,
+            **draw(st.just({}) | st.fixed_dictionaries({    # talent: attrition, its cost and ramp-up, option grants
+                "attrition_monthly": st.floats(0, 0.5), "replacement_cost": st.floats(0, 100_000),
+                "ramp_months": st.integers(0, 12), "option_grant_shares": st.floats(0, 1e5)}))}
 
 
 @st.composite

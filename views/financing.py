@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.analysis.captable import FOUNDERS, cap_table, ownership
-from core.analysis.financing import default_terms
+from core.analysis.captable import FOUNDERS, cap_table, ownership, pool_use
+from core.analysis.financing import DEBT_GRACE, SOFT_GRACE, SOFT_MONTHS, default_terms
 from core.i18n import t
 from core.model import ScenarioError
 from core.present import formatting as fmt
@@ -14,6 +14,7 @@ from core.present.financing import (
     comparison_chart,
     comparison_frame,
     ownership_chart,
+    pool_notes,
     waterfall_frame,
 )
 from ui.cached import financing
@@ -44,6 +45,17 @@ for step in table.steps:
         st.warning(t("captable.down", lang(), name=plain(step.key), price=fmt.price(step.price, cur, lang())))
 for name, amount in table.unconverted:
     st.caption(t("captable.unconverted", lang(), name=plain(name), amount=fmt.money(amount, cur, lang())))
+for r in scenario.funding:
+    if r.partner_revenue_per_month or r.exclusivity:
+        months = t("financing.partner.months", lang(), months=r.partner_months) if r.partner_months else t(
+            "financing.partner.horizon", lang())
+        st.caption(t("financing.partner", lang(), name=plain(r.name), revenue=fmt.money(r.partner_revenue_per_month, cur, lang()),
+                     months=months, terms=plain(r.exclusivity) or t("financing.partner.no_terms", lang())))
+pool_summary, pool_warning = pool_notes(pool_use(scenario, table), lang())
+if pool_summary:
+    st.caption(pool_summary)
+if pool_warning:
+    st.warning(pool_warning)
 with_it, without = ownership(table.holders)[FOUNDERS], ownership(unprotected.holders)[FOUNDERS]
 if abs(with_it - without) > 1e-9:
     st.info(t("captable.protection_cost", lang(), with_it=fmt.percent(with_it), without=fmt.percent(without)))
@@ -65,9 +77,12 @@ with right:
                            max(terms.exit_value, 1e6) / 50, key=wkey("lever.financing.exit"), format="%.0f")
     debt_rate = st.slider(t("financing.debt_rate", lang()), 0, 30, int(100 * terms.debt_rate), 1,
                           key=wkey("lever.financing.rate"))
+    soft_rate = st.slider(t("financing.soft_rate", lang()), 0.0, 10.0, 100 * terms.soft_rate, 0.5,
+                          key=wkey("lever.financing.soft_rate"), format="%.1f")
 chosen = replace(terms, cut=cut / 100, down=down / 100, bridge=bridge, bridge_cap=max(cap, 1.0), exit_value=exit_value,
-                 debt_rate=debt_rate / 100)
+                 debt_rate=debt_rate / 100, soft_rate=soft_rate / 100)
 st.caption(t("financing.sizes", lang(), debt=fmt.money(chosen.debt, cur, lang()), months=chosen.debt_months,
+             grace=DEBT_GRACE, soft_rate=fmt.percent(chosen.soft_rate), soft_grace=SOFT_GRACE, soft_months=SOFT_MONTHS,
              grant=fmt.money(chosen.grant, cur, lang())))
 try:
     outcomes = financing(scenario, chosen)

@@ -17,6 +17,10 @@ Conventions (the usual pre-money term sheet; every figure in shares or the scena
   average, the NVCA model charter's formula) at ``CP2 = CP1 × (A + B) / (A + C)``, where ``A`` is the fully
   diluted shares before the round, ``B`` the shares its money would buy at ``CP1`` and ``C`` the shares it
   issues. A series re-priced keeps its new conversion price for later rounds.
+- Option grants to the team (``opex.team[j].option_grant_shares`` per head, granted when the role starts within the
+  horizon) come out of the pool; they change no ownership (the pool counts, granted or not), but grants beyond the
+  pool then available need a top-up: :func:`pool_use` reports the first month they exceed it. A leaver's unvested
+  options fund the replacement's grant, so attrition grants nothing more.
 - At an exit every investor class has a liquidation preference of ``liquidation_multiple`` × its money,
   all classes pari passu; non-participating ones take the larger of that and converting to common;
   participating ones take both. SAFE and note holders get the terms of the round they convert into.
@@ -207,6 +211,56 @@ def founders_after(table: CapTable, month: int | None = None) -> float:
     steps = [s for s in table.steps if month is None or s.month >= month]
     holders = (steps[0] if month is not None and steps else table.steps[-1] if table.steps else None)
     return ownership(holders.holders if holders is not None else table.start)[FOUNDERS]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Options granted to a role's heads (headcount × option_grant_shares) in its start month."""
+
+    role: str
+    month: int
+    options: float
+
+
+@dataclass(frozen=True)
+class PoolUse:
+    """The option pool against the team's grants (in options, i.e. shares). ``pool`` is the pool after the last
+    priced round; ``short`` the first month the grants made so far exceed the pool then (month, granted, pool)."""
+
+    pool: float
+    grants: tuple[Grant, ...]
+    short: tuple[int, float, float] | None
+
+    @property
+    def granted(self) -> float:
+        return sum(g.options for g in self.grants)
+
+    @property
+    def unallocated(self) -> float:
+        """The pool not granted (negative when the grants exceed it)."""
+        return self.pool - self.granted
+
+
+def pool_at(table: CapTable, month: int) -> float:
+    """The option pool after the last priced round in or before ``month`` (today's pool before any)."""
+    steps = [s for s in table.steps if s.month <= month]
+    holders = steps[-1].holders if steps else table.start
+    return next((h.shares for h in holders if h.key == POOL), 0.0)
+
+
+def pool_use(scenario: Scenario, table: CapTable | None = None) -> PoolUse:
+    """The team's option grants (roles starting within the horizon) against the pool, month by month."""
+    table = cap_table(scenario) if table is None else table
+    horizon = scenario.settings.horizon_months
+    grants = tuple(Grant(r.role, r.start_month, r.headcount * r.option_grant_shares) for r in scenario.opex.team
+                   if r.start_month < horizon and r.headcount * r.option_grant_shares > 0)
+    short = None
+    for month in sorted({g.month for g in grants}):
+        made, pool = sum(g.options for g in grants if g.month <= month), pool_at(table, month)
+        if made > pool * (1 + 1e-12):
+            short = (month, made, pool)
+            break
+    return PoolUse(next((h.shares for h in table.holders if h.key == POOL), 0.0), grants, short)
 
 
 def waterfall(holders: tuple[Holder, ...], exit_value: float) -> dict[str, float]:

@@ -1,10 +1,11 @@
 """The winter financing comparison: the same company under each way through the winter, side by side.
 
-Each option changes the scenario in one way — cut the burn, take a bridge SAFE, accept a down round, borrow,
-or win a grant — and is read the same way: runway, default alive, the chance the cash lasts to the survival
-month (the same seed, so the same random draws), the founders' share after the next priced round and what
-the founders receive at a chosen exit value. The bridge, the loan and the grant arrive in month 0, as money
-in hand (no round risk); the down round re-prices the next priced equity round.
+Each option changes the scenario in one way — cut the burn, take a bridge SAFE, accept a down round, borrow
+venture debt or a subsidised loan, or win a grant — and is read the same way: runway, default alive, the chance
+the cash lasts to the survival month (the same seed, so the same random draws), the founders' share after the
+next priced round and what the founders receive at a chosen exit value. The bridge, the loans and the grant's
+first tranche arrive in month 0, as money in hand (no round risk); the down round re-prices the next priced
+equity round.
 """
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ from core.analysis.risk import simulate
 from core.engine.projection import project
 from core.model import Scenario, ScenarioError, replace_fields
 
-OPTIONS = ("nothing", "cut", "bridge", "down", "debt", "grant")
+OPTIONS = ("nothing", "cut", "bridge", "down", "debt", "soft_loan", "grant")
+DEBT_GRACE, SOFT_GRACE, SOFT_MONTHS = 6, 12, 48
+"""Venture debt: interest only for 6 months, then monthly instalments; a subsidised loan: 12 months' grace in 48."""
+GRANT_TRANCHES, GRANT_EVERY = 2, 6
 
 
 @dataclass(frozen=True)
 class Terms:
     """The options' sizes: ``cut`` the share of team and overhead cut (0-1); a bridge SAFE of ``bridge`` at a
-    ``bridge_cap``; a ``down`` share off the next priced round's pre-money; a loan of ``debt`` at ``debt_rate``
-    a year for ``debt_months``; a ``grant``; ``exit_value`` for the founders' proceeds (money)."""
+    ``bridge_cap``; a ``down`` share off the next priced round's pre-money; venture debt of ``debt`` at
+    ``debt_rate`` a year for ``debt_months``; a subsidised loan of ``debt`` at ``soft_rate``; a ``grant`` (in two
+    tranches six months apart); ``exit_value`` for the founders' proceeds (money)."""
 
     cut: float
     bridge: float
@@ -37,6 +42,7 @@ class Terms:
     debt_months: int
     grant: float
     exit_value: float
+    soft_rate: float = 0.035
 
 
 def next_priced(scenario: Scenario) -> int | None:
@@ -77,9 +83,15 @@ def options(scenario: Scenario, terms: Terms) -> dict[str, Scenario]:
                "valuation_cap": terms.bridge_cap}]}),
            "debt": replace_fields(scenario, {"funding": [*rounds, {
                "name": "Venture debt", "month": 0, "amount": terms.debt, "kind": "debt",
-               "interest_rate_yearly": terms.debt_rate, "term_months": terms.debt_months}]}),
+               "interest_rate_yearly": terms.debt_rate, "term_months": terms.debt_months, "repayment": "amortising",
+               "grace_months": min(DEBT_GRACE, terms.debt_months - 1)}]}),
+           "soft_loan": replace_fields(scenario, {"funding": [*rounds, {
+               "name": "Subsidised loan", "month": 0, "amount": terms.debt, "kind": "debt",
+               "interest_rate_yearly": terms.soft_rate, "term_months": SOFT_MONTHS, "repayment": "amortising",
+               "grace_months": SOFT_GRACE}]}),
            "grant": replace_fields(scenario, {"funding": [*rounds, {
-               "name": "Grant", "month": 0, "amount": terms.grant, "kind": "grant"}]})}
+               "name": "Grant", "month": 0, "amount": terms.grant, "kind": "grant", "tranches": GRANT_TRANCHES,
+               "tranche_every_months": GRANT_EVERY}]})}
     k = next_priced(scenario)
     if k is not None:
         price = float(scenario.funding[k].pre_money_valuation or 0)

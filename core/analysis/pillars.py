@@ -88,6 +88,10 @@ SPECS: dict[str, Spec] = {
     "technology.cost_decline": Spec(Curve((0, 0.3, 0.6, 0.9), (0, 50, 80, 100)), "share", 0.5),
     "technology.verticals": Spec(Curve((0, 1, 2, 3, 4), (0, 30, 60, 80, 100)), "count", 0.5),
     "technology.model_quality": Spec(RATING, "rating", 1.0),
+    # Talent: tech teams lose ~13 % of their people a year (LinkedIn's 2018 figure for software); each
+    # replacement ramps up at half speed (``RAMP_PRODUCTIVITY``), so ramp-ups cost capacity too.
+    "technology.rd_attrition": Spec(Curve((0.05, 0.1, 0.2, 0.35, 0.6), (100, 85, 60, 25, 0)), "share", 0.5),
+    "technology.rd_ramp_loss": Spec(Curve((0, 0.02, 0.05, 0.1, 0.2), (100, 80, 55, 25, 0)), "share", 0.5),
     # Business model: HHI 1/3 (three equal streams) is broad; AI gross margin 50-60 % vs
     # SaaS 60-80 %; LTV:CAC >= 3 is healthy.
     "business_model.diversification": Spec(Curve((0, 0.5, 0.67), (0, 70, 100)), "share", 1.0),
@@ -102,6 +106,8 @@ SPECS: dict[str, Spec] = {
     "funds.default_alive": Spec(Curve((0, 1), (0, 100)), "flag", 1.0),
     "funds.round_dependence": Spec(Curve((0, 0.25, 0.5, 1), (100, 60, 30, 0)), "share", 1.0),
     "funds.fixed_cost_cover": Spec(Curve((0, 0.25, 0.5, 1), (0, 30, 55, 100)), "share", 0.5),
+    # Every leaver costs a replacement (recruiting, onboarding); sales teams run higher than R&D, ~25-35 % a year.
+    "funds.team_attrition": Spec(Curve((0.1, 0.2, 0.3, 0.5), (100, 70, 40, 0)), "share", 0.5),
     # Market: share of the serviceable market won in year one; growth against the market's;
     # differentiation; competition; customer concentration (largest customer's share).
     "market.sam_share": Spec(Curve((0, 0.001, 0.01, 0.05, 0.1), (0, 20, 50, 80, 100)), "share", 1.0),
@@ -191,6 +197,29 @@ def _measured(value: float | None, missing: str = "", **context: object) -> Meas
     return value, ({"missing": missing} if value is None else {}) | context
 
 
+def has_attrition(scenario: Scenario) -> bool:
+    """Whether the founder modelled attrition: some role loses people (else the talent factors have no data)."""
+    return any(r.attrition_monthly > 0 for r in scenario.opex.team)
+
+
+def _yearly_attrition(leavers: np.ndarray, heads: np.ndarray) -> float:
+    """Year-1 leavers ÷ year-1 average heads (0 without heads: nobody to lose)."""
+    head_months = _year1(heads)
+    return _year1(leavers) / (head_months / YEAR) if head_months > 0 else 0.0
+
+
+def _rd_talent(scenario: Scenario, p: Projection) -> dict[str, Measured]:
+    """Year-1 R&D attrition (leavers ÷ average heads) and the share of R&D head-months lost to ramp-ups."""
+    head_months = _year1(p.headcount_by_function["rd"])
+    missing = "attrition" if not has_attrition(scenario) else "rd_team" if head_months <= 0 else ""
+    leavers, lost = p.leavers_by_function["rd"], _year1(p.ramp_lost_by_function["rd"])
+    return {
+        "technology.rd_attrition": _measured(None if missing else _yearly_attrition(leavers, p.headcount_by_function["rd"]),
+                                             missing, leavers=_year1(leavers)),
+        "technology.rd_ramp_loss": _measured(None if missing else lost / head_months, missing, fte=lost / YEAR),
+    }
+
+
 def _technology(scenario: Scenario, p: Projection) -> dict[str, Measured]:
     spend = _year1(p.cost_of_revenue) + _year1(p.opex_total)
     research = _year1(p.payroll_by_function["rd"]) + sum(
@@ -203,6 +232,7 @@ def _technology(scenario: Scenario, p: Projection) -> dict[str, Measured]:
         "technology.cost_decline": _measured(scenario.ai_costs.cost_decline_yearly if serves_tokens else None, "tokens"),
         "technology.verticals": _measured(float(len(verticals(scenario))), names=verticals(scenario)),
         "technology.model_quality": _measured(float(scenario.strategy.model_quality)),
+        **_rd_talent(scenario, p),
     }
 
 
@@ -237,6 +267,8 @@ def _funds(scenario: Scenario, p: Projection) -> dict[str, Measured]:
         "funds.round_dependence": _measured(_share(need, cash + need) or 0.0, needed=need),
         # Gross profit / opex rather than "variable share of costs", which rewarded a dearer cost of revenue.
         "funds.fixed_cost_cover": _measured(_share(gross_profit, _year1(p.opex_total)), "spend"),
+        "funds.team_attrition": _measured(_yearly_attrition(p.leavers, p.headcount) if has_attrition(scenario) else None,
+                                          "attrition", recruiting=_year1(p.opex["recruiting"])),
     }
 
 
@@ -285,7 +317,8 @@ def weighted_mean(scores: list[float], weights: list[float]) -> float:
     """
     if not scores:
         return math.nan
-    return sum(s * w for s, w in zip(scores, _normalised(weights), strict=True))
+    mean = sum(s * w for s, w in zip(scores, _normalised(weights), strict=True))
+    return min(max(mean, min(scores)), max(scores))  # within the scores, whatever the rounding of the shares
 
 
 def _pillar(key: str, scenario: Scenario, p: Projection) -> PillarScore:
@@ -342,20 +375,26 @@ def weakest(card: Scorecard, n: int = 5) -> list[Weakness]:
 # --- what would move the score ------------------------------------------------
 
 
-def _average_cost_per_head(scenario: Scenario, function: str | None = None) -> float | None:
+def _average_per_head(scenario: Scenario, function: str | None = None,
+                      field: str = "cost_per_head_month") -> float | None:
+    """The head-weighted mean of a role field over ``function``'s roles (all roles for None); None without heads."""
     roles = [r for r in scenario.opex.team if r.headcount > 0 and (function is None or r.function == function)]
     heads = sum(r.headcount for r in roles)
-    return sum(r.headcount * r.cost_per_head_month for r in roles) / heads if heads else None
+    return sum(r.headcount * getattr(r, field) for r in roles) / heads if heads else None
 
 
 def _hire(scenario: Scenario, function: str, role: str, vertical: str | None = None) -> Scenario | None:
-    """One more person in ``function`` from month 0, at that function's (else the team's) average cost."""
-    cost = _average_cost_per_head(scenario, function) or _average_cost_per_head(scenario)
+    """One more person in ``function`` from month 0, at that function's (else the team's) average cost, and its
+    average attrition, replacement cost and ramp-up (a hire leaves as often as the people already there)."""
+    peers = function if _average_per_head(scenario, function) else None  # no heads, or unpaid: the whole team
+    cost = _average_per_head(scenario, peers)
     if cost is None:
         return None
+    talent = {f: _average_per_head(scenario, peers, f) or 0.0 for f in ("attrition_monthly", "replacement_cost", "ramp_months")}
+    talent["ramp_months"] = round(talent["ramp_months"])
 
     updates: dict[str, object] = {f"opex.team[{len(scenario.opex.team)}]": {
-        "role": role, "function": function, "headcount": 1, "cost_per_head_month": cost}}
+        "role": role, "function": function, "headcount": 1, "cost_per_head_month": cost, **talent}}
     if vertical:
         updates["strategy.verticals"] = [*verticals(scenario), vertical]
     return replace_fields(scenario, updates)

@@ -93,6 +93,11 @@ def future_rounds(scenario: Scenario) -> list[int]:
     return [k for k, r in enumerate(scenario.funding) if r.month > 0 or r.name in scenario.risk.rounds]
 
 
+def _x_or_over(rate: float, cap: float) -> Range90:
+    """A rate's 90 % range x/1.5 to 1.5x (at most ``cap``)."""
+    return range90(rate / 1.5, min(cap, 1.5 * rate))
+
+
 def default_inputs(scenario: Scenario) -> dict[str, Distribution]:
     """The default uncertainty of a scenario, relative to its own values.
 
@@ -100,6 +105,7 @@ def default_inputs(scenario: Scenario) -> dict[str, Distribution]:
     x/1.5 to 1.5x. Prices realised: 85 % to 105 % of list. Inference cost per token (GPU
     price or cost per 1M tokens): 70 % to 150 %. Its yearly decline: triangular, 20 points
     lower to 10 points higher. Planned hires (start month > 0): 0 to 6 months late, 1 most likely.
+    A role's attrition (when above 0): 90 % range x/1.5 to 1.5x, at most 50 % a month.
     """
     out: dict[str, Distribution] = {}
     for i, stream in enumerate(scenario.streams):
@@ -110,7 +116,7 @@ def default_inputs(scenario: Scenario) -> dict[str, Distribution]:
             if getattr(stream, f) > 0:
                 out[f"{pre}.{f}"] = range90(0.85 * getattr(stream, f), 1.05 * getattr(stream, f))
         if isinstance(stream, SubscriptionStream) and stream.churn_monthly > 0:
-            out[f"{pre}.churn_monthly"] = range90(stream.churn_monthly / 1.5, min(0.9, 1.5 * stream.churn_monthly))
+            out[f"{pre}.churn_monthly"] = _x_or_over(stream.churn_monthly, 0.9)
     ai = scenario.ai_costs
     field = "gpu_price_per_hour" if ai.gpu_price_per_hour is not None else "cost_per_million_tokens"
     if ai.million_token_cost > 0:
@@ -123,6 +129,8 @@ def default_inputs(scenario: Scenario) -> dict[str, Distribution]:
         if role.start_month > 0:
             s = role.start_month
             out[f"opex.team[{j}].start_month"] = triangular(s, s + 1, s + 6)
+        if role.attrition_monthly > 0:
+            out[f"opex.team[{j}].attrition_monthly"] = _x_or_over(role.attrition_monthly, 0.5)
     return out
 
 

@@ -10,15 +10,16 @@ Returns the same monthly totals as :func:`core.engine.reference.reference_projec
 from __future__ import annotations
 
 import math
+from collections import deque
 
 from core.engine.reference import _volume_factor
-from core.model import Scenario, SubscriptionStream
+from core.model import RAMP_PRODUCTIVITY, Scenario, SubscriptionStream
 
 FUNCTIONS = ("rd", "sales", "ga", "ops")
 TOTALS = ("revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn",
           "funding_in", "cash",
           "customers", "mrr", "headcount", "tokens", "arr", "gross_profit", "new_customers", "churned_customers",
-          "cost_per_million_tokens")
+          "cost_per_million_tokens", "leavers", "ramp_fte_lost")
 
 
 def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> dict[str, list[float]]:
@@ -73,6 +74,10 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
               get(f"opex.team[{j}].headcount", r.headcount), get(f"opex.team[{j}].cost_per_head_month", r.cost_per_head_month),
               r.function == "rd")
              for j, r in enumerate(ox.team)]
+    # per role: monthly attrition, replacement cost, ramp months, and the leavers of its last ``ramp`` months
+    turnover = [(get(f"opex.team[{j}].attrition_monthly", r.attrition_monthly),
+                 get(f"opex.team[{j}].replacement_cost", r.replacement_cost),
+                 round(get(f"opex.team[{j}].ramp_months", r.ramp_months)), deque[float]()) for j, r in enumerate(ox.team)]
     fixed_opex = (get("opex.marketing_per_month", ox.marketing_per_month) + get("opex.general_admin_per_month", ox.general_admin_per_month)
                   + get("opex.other_per_month", ox.other_per_month))
     one_off, rd_one_off = [0.0] * horizon, [0.0] * horizon
@@ -147,17 +152,25 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
             delivery += units * row[6] + rev * row[7]
         if t and t % 12 == 0:
             raise_factor *= salary_step
-        payroll = heads = rd_spend = 0.0
-        for start, stop, count, cost, is_rd in roles:
-            if start <= t < stop:
-                heads += count
-                payroll += count * cost * raise_factor
-                if is_rd:
-                    rd_spend += count * cost * raise_factor
+        payroll = heads = rd_spend = leavers = recruiting = ramp_lost = 0.0
+        for (start, stop, count, cost, is_rd), (attrition, replacement, ramp, ramping) in zip(roles, turnover, strict=True):
+            active = count if start <= t < stop else 0.0
+            heads += active
+            payroll += active * cost * raise_factor
+            if is_rd:
+                rd_spend += active * cost * raise_factor
+            left = active * attrition
+            leavers += left
+            recruiting += left * replacement
+            if ramp > 0:
+                ramping.append(left)
+                if len(ramping) > ramp:
+                    ramping.popleft()
+                ramp_lost += min(active, sum(ramping)) * (1 - RAMP_PRODUCTIVITY)
         revenue += partner[t]
         recurring += partner[t]
         cost_of_revenue = tokens * mtok_cost + hosting + revenue * support + delivery
-        opex_total = payroll + one_off[t] + fixed_opex + cac + matching[t]
+        opex_total = payroll + one_off[t] + fixed_opex + cac + matching[t] + recruiting
         gross_profit = revenue - cost_of_revenue
         ebitda = gross_profit - opex_total
         rd_spend += rd_one_off[t]
@@ -171,6 +184,7 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
         net_burn = service[t] + tax - credit - ebitda
         cash += funding_in[t] - net_burn
         months.append((revenue, cost_of_revenue, opex_total, ebitda, service[t], tax, credit, net_burn, funding_in[t], cash,
-                       customers, recurring, heads, tokens, 12 * recurring, gross_profit, new_total, churned, mtok_cost))
+                       customers, recurring, heads, tokens, 12 * recurring, gross_profit, new_total, churned, mtok_cost,
+                       leavers, ramp_lost))
         mtok_cost *= mtok_step
     return {key: list(column) for key, column in zip(TOTALS, zip(*months, strict=True), strict=True)}

@@ -5,7 +5,7 @@ Over 400 lines because each line item is its own function with its formula in it
 ``project(scenario, draws)`` is the one engine: the deterministic view, Monte Carlo,
 pricing and sensitivity all call it. It is written one function per line item, each stating
 its formula — :func:`revenue_streams`, :func:`cost_per_million_tokens`, :func:`cost_of_revenue`,
-:func:`payroll`, :func:`one_off_costs`, :func:`operating_costs`, :func:`funding_and_debt`,
+:func:`payroll`, :func:`talent`, :func:`one_off_costs`, :func:`operating_costs`, :func:`funding_and_debt`,
 :func:`cash_balance` — and the plain-Python oracle uses the same names. ``draws`` replaces any numeric scenario input by
 an array with one value per path, addressed by its field path, e.g.
 ``{"streams[0].churn_monthly": np.array([0.02, 0.05])}`` gives two paths.
@@ -42,13 +42,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.engine.running import COLUMNS_FROM, running_powers, running_total
-from core.model import AICosts, Opex, Round, Scenario, SubscriptionStream, Tax
+from core.model import RAMP_PRODUCTIVITY, AICosts, Opex, Role, Round, Scenario, SubscriptionStream, Tax
 from core.model.demand import reference_price, volume_factor
 
 if TYPE_CHECKING:
     import pandas as pd
 
-OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching")
+OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching", "recruiting")
 RD_ONE_OFF_KINDS = ("training_run", "data")
 COST_OF_REVENUE_ITEMS = ("inference", "hosting", "support", "delivery")
 FUNCTIONS = ("rd", "sales", "ga", "ops")
@@ -91,6 +91,17 @@ class Projection:
     headcount: np.ndarray
     tokens: np.ndarray
     cost_per_million_tokens: np.ndarray
+    # --- talent (see :func:`talent`): heads per month, by function and in total
+    headcount_by_function: dict[str, np.ndarray]
+    leavers_by_function: dict[str, np.ndarray]
+    ramp_lost_by_function: dict[str, np.ndarray]
+    leavers: np.ndarray         # heads leaving (and replaced at once) in the month
+    ramp_fte_lost: np.ndarray   # full-time equivalents lost to replacements ramping up
+
+    @property
+    def effective_headcount(self) -> np.ndarray:
+        """Heads at full productivity: ``headcount - ramp_fte_lost`` (paths, months)."""
+        return self.headcount - self.ramp_fte_lost
 
     # Lines that are exact functions of the lines above are built on first use, as the blocks below: Monte Carlo,
     # the tornado and the pricing search read none of them, and a projection holds fewer (paths, months) arrays.
@@ -169,7 +180,7 @@ class Projection:
             cols[f"opex: {cat}"] = arr[path]
         for name in ("opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn", "funding_in", "cash",
                      "customers", "new_customers", "churned_customers", "mrr", "arr", "headcount", "tokens",
-                     "cost_per_million_tokens"):
+                     "cost_per_million_tokens", "leavers", "ramp_fte_lost"):
             cols[name] = getattr(self, name)[path]
         return pd.DataFrame(cols)
 
@@ -449,28 +460,83 @@ def cost_of_revenue(ai: AICosts, inp: _Inputs, lines: StreamLines, per_mtok: np.
     }
 
 
-def payroll(opex: Opex, inp: _Inputs, clock: _Clock) -> tuple[dict[str, Line], Line]:
+def _heads(role: Role, pre: str, inp: _Inputs, clock: _Clock) -> np.ndarray:
+    """The role's heads by month: ``headcount`` while active, from ``start_month`` (drawn months rounded) until
+    before ``end_month``, else 0."""
+    start = inp.month(f"{pre}.start_month", role.start_month)
+    active = clock.t >= start if role.end_month is None else (clock.t >= start) & (clock.t < role.end_month)
+    return inp(f"{pre}.headcount", role.headcount) * active
+
+
+def team_heads(opex: Opex, inp: _Inputs, clock: _Clock) -> list[np.ndarray]:
+    """Each role's heads by month (see :func:`_heads`), for :func:`payroll` and :func:`talent` to share."""
+    return [_heads(role, f"opex.team[{j}]", inp, clock) for j, role in enumerate(opex.team)]
+
+
+def payroll(opex: Opex, inp: _Inputs, clock: _Clock,
+            heads: list[np.ndarray] | None = None) -> tuple[dict[str, Line], Line]:
     """(payroll by function, headcount), defined as::
 
         payroll_t = sum over roles active at t of headcount cost_per_head (1 + salary_growth)^floor(t / 12)
 
-    a role being active from ``start_month`` (drawn months rounded) until before ``end_month``.
+    a role being active from ``start_month`` (drawn months rounded) until before ``end_month``. Leavers are
+    replaced at once (:func:`talent`), so attrition changes neither. ``heads``: :func:`team_heads`, if already known.
     """
-    t = clock.t
     raise_factor = (1 + inp("opex.salary_growth_yearly", opex.salary_growth_yearly)) ** clock.years
     by_function: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
-    headcount: list[Line] = []
-    for j, role in enumerate(opex.team):
-        pre = f"opex.team[{j}]"
-        start = inp.month(f"{pre}.start_month", role.start_month)
-        if role.end_month is None:  # a float when the role is there from month 0 on: no array to multiply by
-            active: Line = 1.0 if isinstance(start, int | float) and start <= 0 else t >= start
-        else:
-            active = (t >= start) & (t < role.end_month)
-        heads = inp(f"{pre}.headcount", role.headcount) * active
-        headcount.append(heads)
-        by_function[role.function].append(heads * inp(f"{pre}.cost_per_head_month", role.cost_per_head_month) * raise_factor)
+    headcount = team_heads(opex, inp, clock) if heads is None else heads
+    for j, (role, role_heads) in enumerate(zip(opex.team, headcount, strict=True)):
+        cost = inp(f"opex.team[{j}].cost_per_head_month", role.cost_per_head_month)
+        by_function[role.function].append(role_heads * cost * raise_factor)
     return {f: _total(lines) for f, lines in by_function.items()}, _total(headcount)
+
+
+@dataclass(frozen=True)
+class TeamLines:
+    """Heads, leavers and ramp-up losses by function (heads per month), and the recruiting cost (money per month)."""
+
+    headcount: dict[str, Line]
+    leavers: dict[str, Line]
+    ramp_lost: dict[str, Line]
+    recruiting: Line
+
+
+def talent(opex: Opex, inp: _Inputs, clock: _Clock, heads: list[np.ndarray] | None = None) -> TeamLines:
+    """Attrition, its replacement cost and the capacity lost while replacements ramp up, defined per role as::
+
+        leavers_t    = heads_t attrition_monthly                  (replaced at once: heads_t stays)
+        recruiting_t = leavers_t replacement_cost                 (no salary raise)
+        in_ramp_t    = min(heads_t, sum of leavers_k for t - ramp_months < k <= t)
+        ramp_lost_t  = in_ramp_t (1 - RAMP_PRODUCTIVITY)          (FTE; RAMP_PRODUCTIVITY = 0.5)
+
+    with ``heads_t`` as in :func:`payroll` (``heads``: :func:`team_heads`, if already known; drawn ``ramp_months``
+    rounded). A role without attrition adds nothing, so a team without it keeps every line at 0.0.
+    """
+    by_function: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
+    leavers: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
+    ramp_lost: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
+    recruiting: list[Line] = []
+    for j, (role, role_heads) in enumerate(zip(opex.team, team_heads(opex, inp, clock) if heads is None else heads,
+                                               strict=True)):
+        pre = f"opex.team[{j}]"
+        by_function[role.function].append(role_heads)
+        attrition = inp(f"{pre}.attrition_monthly", role.attrition_monthly)
+        cost = inp(f"{pre}.replacement_cost", role.replacement_cost)
+        ramp = inp.month(f"{pre}.ramp_months", role.ramp_months)
+        if not isinstance(attrition, np.ndarray) and attrition == 0:
+            continue
+        left = role_heads * attrition
+        leavers[role.function].append(left)
+        recruiting.append(left * cost)
+        longest = min(int(np.max(ramp)), clock.months)
+        if longest > 0:
+            window = np.zeros(np.broadcast_shapes(left.shape, np.shape(ramp)))
+            for k in range(longest):  # the leavers of month t - k, still ramping up while k < ramp_months
+                window[:, k:] += left[:, : clock.months - k] * (k < ramp)
+            ramp_lost[role.function].append(_into(np.minimum(window, role_heads, out=window), np.multiply,
+                                                  1 - RAMP_PRODUCTIVITY))
+    return TeamLines({f: _total(x) for f, x in by_function.items()}, {f: _total(x) for f, x in leavers.items()},
+                     {f: _total(x) for f, x in ramp_lost.items()}, _total(recruiting))
 
 
 def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock, kinds: tuple[str, ...] | None = None) -> Line:
@@ -482,10 +548,10 @@ def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock, kinds: tuple[str, ...
 
 
 def operating_costs(opex: Opex, inp: _Inputs, payroll_total: Line, one_off: Line,
-                    cac_spend: Line, matching: Line) -> dict[str, Line]:
+                    cac_spend: Line, matching: Line = 0.0, recruiting: Line = 0.0) -> dict[str, Line]:
     """Operating costs by category (money per month): payroll, one-offs, sales & marketing
-    (``marketing_per_month`` plus the acquisition cost of paying sign-ups), G&A, other, and the spend grants
-    require (``grant_matching``)."""
+    (``marketing_per_month`` plus the acquisition cost of paying sign-ups), G&A, other, the spend grants
+    require (``grant_matching``) and recruiting (replacing leavers, :func:`talent`)."""
     return {
         "payroll": payroll_total,
         "one_off": one_off,
@@ -493,6 +559,7 @@ def operating_costs(opex: Opex, inp: _Inputs, payroll_total: Line, one_off: Line
         "general_admin": inp("opex.general_admin_per_month", opex.general_admin_per_month),
         "other": inp("opex.other_per_month", opex.other_per_month),
         "grant_matching": matching,
+        "recruiting": recruiting,
     }
 
 
@@ -569,7 +636,7 @@ def profit_tax(tax: Tax, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: L
 
         profit_t  = ebitda_t − interest_t − rd_super_deduction rd_spend_t
         losses_t  = max(0, losses_{t−1} − profit_t)      losses_{−1} = opening_tax_losses (carried forward)
-        taxable_t = max(0, profit_t − losses_{t−1}) = profit_t + losses_t − losses_{t−1}
+        taxable_t = max(0, profit_t − losses_{t−1})
         tax_t     = profit_tax_rate taxable_t            credit_t = rd_credit_rate rd_spend_t
 
     (without carry-forward, ``taxable_t = max(0, profit_t)``). The losses follow Lindley's recursion, in closed form
@@ -586,7 +653,7 @@ def profit_tax(tax: Tax, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: L
     running = opening - running_total(profit)
     losses = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
     before = np.concatenate([np.broadcast_to(opening, (losses.shape[0], 1)), losses[:, :-1]], axis=1)
-    return rate * np.maximum(profit + losses - before, 0.0), credit
+    return rate * np.maximum(profit - before, 0.0), credit
 
 
 def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line) -> np.ndarray:
@@ -622,9 +689,11 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     total_revenue = _total([lines.total_revenue, *partner_revenue])
     per_mtok = cost_per_million_tokens(scenario.ai_costs, inp, clock)
     cor_items = cost_of_revenue(scenario.ai_costs, inp, lines, per_mtok, total_revenue)
-    by_function, headcount = payroll(scenario.opex, inp, clock)
+    heads = team_heads(scenario.opex, inp, clock)
+    by_function, headcount = payroll(scenario.opex, inp, clock, heads)
+    team = talent(scenario.opex, inp, clock, heads)
     opex = operating_costs(scenario.opex, inp, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
-                           lines.cac_spend, money.matching)
+                           lines.cac_spend, money.matching, team.recruiting)
     gross_profit = total_revenue - _total(cor_items.values())
     assert isinstance(gross_profit, np.ndarray), "the cost of revenue holds the inference cost, a (1, months) line at least"
     ebitda = _into(gross_profit, np.subtract, _total(opex.values()))  # in place: the totals are built on first use
@@ -668,4 +737,10 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         headcount=full(headcount),
         tokens=full(lines.tokens),
         cost_per_million_tokens=full(per_mtok),
+        # talent
+        headcount_by_function={k: full(v) for k, v in team.headcount.items()},
+        leavers_by_function={k: full(v) for k, v in team.leavers.items()},
+        ramp_lost_by_function={k: full(v) for k, v in team.ramp_lost.items()},
+        leavers=full(_total(team.leavers.values())),
+        ramp_fte_lost=full(_total(team.ramp_lost.values())),
     )

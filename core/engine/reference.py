@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from core.model import Scenario
+from core.model import RAMP_PRODUCTIVITY, Scenario
 
 
 def _get(obj, path: str, draws: dict, key: str) -> float:
@@ -49,10 +49,11 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
     """One path: (the monthly totals of :func:`reference_project`, the breakdowns).
 
     The breakdowns: ``stream_revenue``, ``stream_units`` (a subscription: paying customers)
-    and ``round_flows`` (money in minus debt service), each a list (one per stream / round)
-    of monthly lists; ``cost_of_revenue_items`` (inference, hosting, support, delivery),
-    ``opex`` (payroll, one_off, sales_marketing, general_admin, other) and
-    ``payroll_by_function`` (rd, sales, ga, ops), each a dict of monthly lists.
+    and ``round_flows`` (money in minus debt service and matching spend, plus partner revenue), each a list (one
+    per stream / round) of monthly lists; ``cost_of_revenue_items`` (inference, hosting, support, delivery),
+    ``opex`` (payroll, one_off, sales_marketing, general_admin, other, grant_matching, recruiting),
+    ``payroll_by_function``, ``headcount_by_function``, ``leavers_by_function`` and
+    ``ramp_lost_by_function`` (rd, sales, ga, ops), each a dict of monthly lists.
     """
     d = draws or {}
     horizon = scenario.settings.horizon_months
@@ -79,15 +80,21 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
     out: dict[str, list] = {k: [] for k in (
         "revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn",
         "funding_in", "cash", "customers", "mrr", "headcount", "tokens",
-        "arr", "gross_profit", "new_customers", "churned_customers", "cost_per_million_tokens")}
+        "arr", "gross_profit", "new_customers", "churned_customers", "cost_per_million_tokens", "leavers",
+        "ramp_fte_lost")}
     lines: dict = {
         "stream_revenue": [[] for _ in (*scenario.streams, *partners)],
         "stream_units": [[] for _ in (*scenario.streams, *partners)],
         "round_flows": [[] for _ in scenario.funding],
         "cost_of_revenue_items": {k: [] for k in ("inference", "hosting", "support", "delivery")},
-        "opex": {k: [] for k in ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching")},
+        "opex": {k: [] for k in ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching",
+                                 "recruiting")},
         "payroll_by_function": {k: [] for k in FUNCTIONS},
+        "headcount_by_function": {k: [] for k in FUNCTIONS},
+        "leavers_by_function": {k: [] for k in FUNCTIONS},
+        "ramp_lost_by_function": {k: [] for k in FUNCTIONS},
     }
+    left_history: list[list[float]] = [[] for _ in scenario.opex.team]  # each role's leavers, month by month
     for t in range(horizon):
         revenue = recurring = tokens = delivery = cac = customers_total = new_total = churned_total = 0.0
         for i, s in enumerate(scenario.streams):
@@ -197,17 +204,28 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
 
         ox = scenario.opex
         raise_factor = (1 + _get(ox, "opex", d, "salary_growth_yearly")) ** (t // 12)
-        payroll = heads_total = 0.0
+        payroll = heads_total = recruiting = 0.0
         by_function = dict.fromkeys(FUNCTIONS, 0.0)
+        team = {key: dict.fromkeys(FUNCTIONS, 0.0) for key in ("headcount", "leavers", "ramp_lost")}
         for j, r in enumerate(ox.team):
             p = f"opex.team[{j}]"
             start = round(float(d.get(f"{p}.start_month", r.start_month)))
+            heads = 0.0
             if t >= start and (r.end_month is None or t < r.end_month):
                 heads = _get(r, p, d, "headcount")
                 heads_total += heads
                 pay = heads * _get(r, p, d, "cost_per_head_month") * raise_factor
                 payroll += pay
                 by_function[r.function] += pay
+            # talent: leavers replaced at once, each costing replacement_cost, ramping up at half productivity
+            left = heads * _get(r, p, d, "attrition_monthly")
+            left_history[j].append(left)
+            recruiting += left * _get(r, p, d, "replacement_cost")
+            ramp = round(float(d.get(f"{p}.ramp_months", r.ramp_months)))
+            in_ramp = sum(left_history[j][max(0, t - ramp + 1):]) if ramp > 0 else 0.0
+            team["headcount"][r.function] += heads
+            team["leavers"][r.function] += left
+            team["ramp_lost"][r.function] += min(heads, in_ramp) * (1 - RAMP_PRODUCTIVITY)
         one_off = rd_one_off = 0.0
         for j, one_off_cost in enumerate(ox.one_off_costs):
             p = f"opex.one_off_costs[{j}]"
@@ -222,6 +240,7 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             "general_admin": _get(ox, "opex", d, "general_admin_per_month"),
             "other": _get(ox, "opex", d, "other_per_month"),
             "grant_matching": matching,
+            "recruiting": recruiting,
         }
         opex_total = sum(categories.values())
 
@@ -246,9 +265,12 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             ("mrr", recurring), ("headcount", heads_total), ("tokens", tokens),
             ("arr", 12 * recurring), ("gross_profit", revenue - cost_of_revenue), ("new_customers", new_total),
             ("churned_customers", churned_total), ("cost_per_million_tokens", mtok_cost),
+            ("leavers", sum(team["leavers"].values())), ("ramp_fte_lost", sum(team["ramp_lost"].values())),
         ):
             out[key].append(value)
-        for group, values in (("cost_of_revenue_items", items), ("opex", categories), ("payroll_by_function", by_function)):
+        for group, values in (("cost_of_revenue_items", items), ("opex", categories), ("payroll_by_function", by_function),
+                              ("headcount_by_function", team["headcount"]), ("leavers_by_function", team["leavers"]),
+                              ("ramp_lost_by_function", team["ramp_lost"])):
             for key, value in values.items():
                 lines[group][key].append(value)
     return out, lines

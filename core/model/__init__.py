@@ -25,7 +25,7 @@ from core.model.errors import Problem, ScenarioError, format_errors, problems_of
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
 from core.model.paths import field_bounds, parse_path, schema_bounds
 from core.model.presets import load_preset
-from core.model.scenario import AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings, Tax
+from core.model.scenario import RAMP_PRODUCTIVITY, AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings, Tax
 from core.model.starter import PRICE_LEVEL, Start, new_stream, read_start, starter_scenario
 from core.model.strategy import (
     FACTORS,
@@ -82,6 +82,7 @@ __all__ = [
     "PILLARS",
     "PRICE_FIELDS",
     "PRICE_LEVEL",
+    "RAMP_PRODUCTIVITY",
     "SCHEMA_VERSION",
     "STREAM_CLASSES",
     "STREAM_KINDS",

@@ -70,13 +70,33 @@ class AICosts(_Model):
         return self.cost_per_million_tokens or 0.0
 
 
+RAMP_PRODUCTIVITY = 0.5
+"""A replacement's productivity during its ``ramp_months`` (share of a full head): an assumption, not a field."""
+
+
 class Role(_Model):
+    """A role on the team: ``headcount`` people at ``cost_per_head_month`` from ``start_month`` until before ``end_month``.
+
+    Talent (all 0 by default, which leaves the projection as without them):
+
+    - ``attrition_monthly``: the share of the role's heads leaving each month (0-0.5); a leaver is replaced at
+      once, so headcount and payroll stay as planned.
+    - ``replacement_cost``: money per leaver (recruiting fee, interviews, onboarding), paid in the month of leaving.
+    - ``ramp_months``: whole months (0-12) a replacement works at :data:`RAMP_PRODUCTIVITY` (50 %) of a full head.
+    - ``option_grant_shares``: options granted per head from the option pool, when the role starts (a leaver's
+      unvested options fund the replacement's grant, so attrition grants nothing more).
+    """
+
     role: Name
     function: Literal["rd", "sales", "ga", "ops"] = "rd"
     headcount: Annotated[float, Field(ge=0, le=1e4)]
     cost_per_head_month: Money
     start_month: Month = 0
     end_month: Month | None = None
+    attrition_monthly: Annotated[float, Field(ge=0, le=0.5)] = 0
+    replacement_cost: Money = 0
+    ramp_months: Annotated[int, Field(ge=0, le=12)] = 0
+    option_grant_shares: Annotated[float, Field(ge=0, le=1e9)] = 0
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Role:

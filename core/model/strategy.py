@@ -17,9 +17,10 @@ Weight = Annotated[float, Field(ge=0, le=10)]
 PILLARS = ("technology", "business_model", "funds", "market", "data", "compliance")
 FACTORS = (
     "technology.rd_share", "technology.serving_cost", "technology.cost_decline", "technology.verticals",
-    "technology.model_quality", "business_model.diversification", "business_model.recurring_share",
-    "business_model.gross_margin", "business_model.ltv_cac", "business_model.pricing_modes", "funds.runway",
-    "funds.burn_multiple", "funds.default_alive", "funds.round_dependence", "funds.fixed_cost_cover", "market.sam_share",
+    "technology.model_quality", "technology.rd_attrition", "technology.rd_ramp_loss", "business_model.diversification",
+    "business_model.recurring_share", "business_model.gross_margin", "business_model.ltv_cac",
+    "business_model.pricing_modes", "funds.runway", "funds.burn_multiple", "funds.default_alive",
+    "funds.round_dependence", "funds.fixed_cost_cover", "funds.team_attrition", "market.sam_share",
     "market.growth_vs_market", "market.diff_technology", "market.diff_ux", "market.diff_service", "market.competition",
     "market.customer_concentration", "data.collection", "data.labelling", "data.governance", "compliance.privacy",
     "compliance.regulation", "compliance.ethics_review",

@@ -155,17 +155,18 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
 
 
 def burn_breakdown(p: Projection, *, lang: str = "en") -> go.Figure:
-    """Stacked monthly costs by category with revenue as a line on top."""
+    """Stacked monthly costs by category (debt service and profit tax included, an R&D credit below zero) with
+    revenue as a line on top."""
     dates = p.month_dates()
     fig = _figure()
     series = [(item, p.cost_of_revenue_items[item][0]) for item in COST_OF_REVENUE_ITEMS]
     series += [(cat, p.opex[cat][0]) for cat in OPEX_CATEGORIES]
-    series.append(("debt_service", p.debt_service[0]))
+    series += [("debt_service", p.debt_service[0]), ("tax", p.tax[0]), ("tax_credit", -p.tax_credit[0])]
     for n, (key, values) in enumerate(series):
         if values.any():
             fig.add_bar(x=dates, y=values, name=t(f"item.{key}", lang), marker_color=PALETTE[n % len(PALETTE)])
     fig.add_scatter(x=dates, y=p.revenue[0], name=t("chart.burn.revenue", lang), line={"color": "black", "width": 2})
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="relative")  # the R&D credit, negative, below zero
     cur = p.currency
     return money_axis(_layout(fig, t("chart.burn.title", lang, currency=cur), t("chart.burn.y", lang, currency=cur), lang),
                       "y", cur, lang)

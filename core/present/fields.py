@@ -48,6 +48,8 @@ FIELDS: dict[str, str] = {
     "opex.general_admin_per_month": "money", "opex.other_per_month": "money",
     "opex.team.role": "text", "opex.team.function": "choice", "opex.team.headcount": "number",
     "opex.team.cost_per_head_month": "money", "opex.team.start_month": "month", "opex.team.end_month": "month?",
+    "opex.team.attrition_monthly": "percent", "opex.team.replacement_cost": "money", "opex.team.ramp_months": "whole",
+    "opex.team.option_grant_shares": "count",
     "opex.one_off_costs.name": "text", "opex.one_off_costs.kind": "choice", "opex.one_off_costs.month": "month",
     "opex.one_off_costs.cost": "money",
     "funding.name": "text", "funding.kind": "choice", "funding.month": "month", "funding.amount": "money",
@@ -75,7 +77,8 @@ FIELDS: dict[str, str] = {
 }
 
 TABLES: dict[str, tuple[str, ...]] = {
-    "opex.team": ("role", "function", "headcount", "cost_per_head_month", "start_month", "end_month"),
+    "opex.team": ("role", "function", "headcount", "cost_per_head_month", "start_month", "end_month", "attrition_monthly",
+                  "replacement_cost", "ramp_months", "option_grant_shares"),
     "opex.one_off_costs": ("name", "kind", "month", "cost"),
     "funding": ("name", "kind", "month", "amount", "pre_money_valuation", "valuation_cap", "discount", "interest_rate_yearly",
                 "term_months", "repayment", "grace_months", "tranches", "tranche_every_months", "matching_share",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from core.analysis.captable import FOUNDERS, POOL, CapTable, Holder, ownership, waterfall
+from core.analysis.captable import FOUNDERS, POOL, CapTable, Holder, PoolUse, ownership, waterfall
 from core.analysis.financing import FinancingOutcome
 from core.i18n import t
 from core.present import formatting as fmt
@@ -43,6 +43,16 @@ def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
                     marker_color=PALETTE[n % len(PALETTE)])
     fig.update_layout(barmode="stack", title=t("captable.chart.title", lang), yaxis={"title": "%", "range": [0, 100]})
     return fig
+
+
+def pool_notes(use: PoolUse, lang: str = "en") -> tuple[str | None, str | None]:
+    """(the pool against the team's grants, a warning when the grants exceed the pool), None where nothing to say."""
+    summary = None if not use.grants and not use.pool else t(
+        "captable.pool_use", lang, pool=f"{use.pool:,.0f}", granted=f"{use.granted:,.0f}",
+        unallocated=f"{use.unallocated:,.0f}")
+    warning = None if use.short is None else t(
+        "captable.pool_short", lang, month=use.short[0], granted=f"{use.short[1]:,.0f}", pool=f"{use.short[2]:,.0f}")
+    return summary, warning
 
 
 def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: str, lang: str = "en"):

@@ -1,30 +1,38 @@
 """The one-pager for a deck: one landscape page (A4 or Letter) with the scenario's name and date, the headline
 KPIs, the cash curve with its rounds, the revenue mix, the pillar radar and the survival odds, in the reader's
-language. Built as one Plotly figure from the same chart functions the pages use, and rendered to PDF or PNG by
-Plotly's static export (kaleido, which drives the system's Chromium)."""
+language; a scenario with equity, SAFE or note rounds gets a cap-table column (who owns what after the last
+priced round, the founders' share before → after, bridges still unconverted at the horizon). Built as one
+Plotly figure from the same chart functions the pages use, and rendered to PDF or PNG by Plotly's static export
+(kaleido, which drives the system's Chromium)."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import unicodedata
 from datetime import date
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.analysis.captable import FOUNDERS, CapTable, cap_table, ownership
 from core.analysis.metrics import Summary, summarize
 from core.analysis.pillars import Scorecard, score
 from core.analysis.risk import RiskResult, simulate
 from core.engine.projection import Projection, project
 from core.i18n import t
-from core.model import Scenario, ScenarioError
-from core.present import charts
+from core.model import Scenario, ScenarioError, replace_fields
+from core.present import charts, formatting
+from core.present.financing import holder_label
 from core.present.report import Kpi, headline, pillar_kpis, risk_kpis
 
 PAPERS = {"a4": (1123, 794), "letter": (1056, 816)}
 """Landscape page sizes in CSS pixels (96 per inch): A4 is 297 × 210 mm, Letter 11 × 8.5 in."""
 FORMATS = {"pdf": "application/pdf", "png": "image/png"}
 HEADLINE = ("cash", "runway", "zero_cash", "default_alive", "burn_multiple")
+FOUNDERS_LINE = 0.12
+"""How far (paper height) the cap table starts below its column's top: room for the founders' lines."""
 FONT = "Liberation Sans, Arial, Noto Sans CJK SC, sans-serif"  # Latin and digits first: they extract as text from the PDF
 
 
@@ -39,16 +47,82 @@ def one_pager_kpis(summary: Summary, scenario: Scenario, card: Scorecard, result
     return cards
 
 
+def page_cap_table(scenario: Scenario) -> CapTable | None:
+    """The cap table the page shows, through the rounds within the horizon (a bridge whose priced round comes later
+    is unconverted at the horizon): None without an equity, SAFE or note round that moves ownership (a priced
+    round, or a bridge left unconverted), or when a round cannot be priced (the Winter financing page says why)."""
+    horizon = scenario.settings.horizon_months
+    try:
+        table = cap_table(replace_fields(scenario, {"funding": [r.model_dump() for r in scenario.funding
+                                                                 if r.month < horizon]}))
+    except ScenarioError:
+        return None
+    return table if table.steps or table.unconverted else None
+
+
+def cap_table_rows(table: CapTable, currency: str, lang: str = "en") -> tuple[list[str], list[str], list[str]]:
+    """The section's columns: each holder after the last priced round (the money it put in, its fully diluted
+    share), then each SAFE or note unconverted at the horizon (its money, "unconverted")."""
+    share = ownership(table.holders)
+    names = [holder_label(h.key, lang) for h in table.holders]
+    invested = [formatting.money(h.invested, currency, lang) if h.preferred else "—" for h in table.holders]
+    shares = [formatting.percent(share[h.key]) for h in table.holders]
+    for name, amount in table.unconverted:
+        names.append(name)
+        invested.append(formatting.money(amount, currency, lang))
+        shares.append(t("onepager.captable.unconverted", lang))
+    return names, invested, shares
+
+
+def founders_before_after(table: CapTable) -> tuple[float, float]:
+    """The founders' fully diluted share today and after the plan's last priced round."""
+    return ownership(table.start)[FOUNDERS], ownership(table.holders)[FOUNDERS]
+
+
+def _wrapped(text: str, width: int = 24) -> str:
+    """``text`` in lines of at most ``width`` columns (a CJK character takes two), broken at spaces or between CJK
+    characters; a longer word keeps its own line."""
+    tokens = re.findall(r"\s+|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|.", text)
+    lines, line = [], ""
+    for token in tokens:
+        if line.strip() and _columns(line + token) > width and not token.isspace():
+            lines.append(line.rstrip())
+            line = ""
+        line += "" if not line and token.isspace() else token
+    return "<br>".join([*lines, line.rstrip()])
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def founders_note(table: CapTable, lang: str = "en") -> str:
+    """When the founders' "after" is: after the plan's last priced round (its name and month), or no round."""
+    if not table.steps:
+        return t("onepager.captable.no_round", lang)
+    last = table.steps[-1]
+    return t("onepager.captable.founders_note", lang, name=last.key, month=last.month)
+
+
 def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scorecard, result: RiskResult | None, *,
               lang: str = "en", today: date | None = None, paper: str = "a4") -> go.Figure:
     """The page as one figure, sized for ``paper`` (a key of :data:`PAPERS`)."""
     width, height = PAPERS[paper]
     has_streams = bool(scenario.streams)
+    table = page_cap_table(scenario)
     titles = [t("chart.cash.title", lang, currency=p.currency),
               t("chart.mix.title", lang, currency=p.currency) if has_streams else "",
               t("chart.radar.title", lang), t("chart.survival.title", lang) if result is not None else ""]
-    fig = make_subplots(rows=2, cols=2, specs=[[{}, {}], [{"type": "polar"}, {}]], subplot_titles=titles,
-                        vertical_spacing=0.16, horizontal_spacing=0.08, column_widths=[0.55, 0.45])
+    if table is None:
+        fig = make_subplots(rows=2, cols=2, specs=[[{}, {}], [{"type": "polar"}, {}]], subplot_titles=titles,
+                            vertical_spacing=0.16, horizontal_spacing=0.08, column_widths=[0.55, 0.45])
+    else:  # a third column, both rows high, for the cap table (subplot titles run row by row)
+        titles.insert(2, t("captable.title", lang))
+        fig = make_subplots(rows=2, cols=3, specs=[[{}, {}, {"type": "table", "rowspan": 2}],
+                                                   [{"type": "polar"}, {}, None]],
+                            subplot_titles=titles, vertical_spacing=0.16, horizontal_spacing=0.06,
+                            column_widths=[0.41, 0.33, 0.26])
+        _add_cap_table(fig, table, p.currency, lang)
     parts: list[tuple[go.Figure, int, int]] = [(charts.cash_balance(p, scenario.funding, lang=lang), 1, 1),
                                                (charts.pillar_radar(card, lang=lang), 2, 1)]
     if has_streams:
@@ -72,6 +146,8 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
     months = p.month_dates()
     fig.update_xaxes(range=[months[0], months[-1]], row=2, col=2)  # the same months as the cash chart
     fig.update_annotations(font={"size": 12})
+    if table is not None:
+        _cap_table_notes(fig, table, p.currency, lang)
     for i, kpi in enumerate(one_pager_kpis(summary, scenario, card, result, lang)):
         x = (i + 0.5) / 7
         fig.add_annotation(text=kpi.label, x=x, y=1.135, xref="paper", yref="paper", showarrow=False,
@@ -85,12 +161,49 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
                        f"{t('onepager.subtitle', lang, date=day, start=f'{scenario.company.start_date:%Y-%m}')}",
                "x": 0.02, "y": 0.985, "font": {"size": 18}},
         margin={"l": 50, "r": 30, "t": 150, "b": 60}, hovermode=False,
-        legend={"orientation": "h", "x": 0.57, "y": 0.99, "yanchor": "top", "font": {"size": 9},
-                "bgcolor": "rgba(255,255,255,0.7)"},
+        legend={"orientation": "h", "x": fig.layout.xaxis2.domain[0] + 0.02, "y": 0.99, "yanchor": "top",
+                "font": {"size": 9}, "bgcolor": "rgba(255,255,255,0.7)"},  # over the revenue mix
     )
     fig.add_annotation(text=t("onepager.footer", lang, date=day), x=0, y=-0.1, xref="paper", yref="paper",
                        showarrow=False, xanchor="left", font={"size": 8, "color": "#888888"})
     return fig
+
+
+def _add_cap_table(fig: go.Figure, table: CapTable, currency: str, lang: str) -> None:
+    names, invested, shares = cap_table_rows(table, currency, lang)
+    fig.add_trace(go.Table(
+        columnwidth=[2.2, 1.3, 1.1],
+        header={"values": [f"<b>{t(k, lang)}</b>" for k in ("captable.holder", "onepager.captable.invested",
+                                                            "onepager.captable.share")],
+                "align": ["left", "right", "right"], "fill_color": "#EEF1F5", "font": {"size": 9}, "height": 22},
+        cells={"values": [[_wrapped(n) for n in names], invested, shares], "align": ["left", "right", "right"],
+               "fill_color": "white", "line_color": "#DDDDDD", "font": {"size": 9}, "height": 20}),
+        row=1, col=3)
+    domain = fig.data[-1].domain
+    domain.y = (domain.y[0], domain.y[1] - FOUNDERS_LINE)
+
+
+def conversion_notes(table: CapTable, currency: str, lang: str = "en") -> list[str]:
+    """One sentence for each SAFE or note converting in a priced round (the Winter financing page's)."""
+    return [t("captable.converted", lang, name=c.key, round=s.key, amount=formatting.money(c.amount, currency, lang),
+              price=formatting.price(c.price, currency, lang), by=t(f"captable.by.{c.by}", lang))
+            for s in table.steps for c in s.conversions]
+
+
+def _cap_table_notes(fig: go.Figure, table: CapTable, currency: str, lang: str) -> None:
+    """The founders' share before → after the plan's rounds between the column's title and its table; the
+    conversions at the column's foot."""
+    before, after = founders_before_after(table)
+    domain = fig.data[next(i for i, d in enumerate(fig.data) if d.type == "table")].domain
+    founders = t("onepager.captable.founders", lang, before=formatting.percent(before), after=formatting.percent(after))
+    fig.add_annotation(text=f"<b>{founders}</b><br>{_wrapped(founders_note(table, lang), 40)}",
+                       x=domain.x[0], y=domain.y[1] + FOUNDERS_LINE - 0.01, xref="paper", yref="paper",
+                       xanchor="left", yanchor="top", align="left", showarrow=False, font={"size": 11})
+    notes = conversion_notes(table, currency, lang)
+    if notes:
+        fig.add_annotation(text="<br><br>".join(_wrapped(n, 52) for n in notes), x=domain.x[0], y=domain.y[0],
+                           xref="paper", yref="paper", xanchor="left", yanchor="bottom", align="left",
+                           showarrow=False, font={"size": 9, "color": "#444444"})
 
 
 def render(fig: go.Figure, fmt: str) -> bytes:

@@ -14,7 +14,7 @@ from core.analysis.pricing import PriceCurve, PriceResult, TierResult
 from core.analysis.risk import RiskResult, StressRow, TornadoBar
 from core.engine.projection import Projection, month_date
 from core.i18n import STRINGS, t
-from core.model import GROWTH_FIELDS, PRICE_FIELDS, Scenario, field_value, parse_path
+from core.model import GROWTH_FIELDS, PRICE_FIELDS, Round, Scenario, Tax, field_value, parse_path
 from core.present import formatting as fmt
 from core.present.fields import generic, kind_of, stream_fields
 
@@ -182,7 +182,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
     ctx = dict(f.context)
     if "modes" in ctx:
         ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in cast(list[str], ctx["modes"])) or t("mode.none", lang)
-    for key in ("needed", "revenue"):
+    for key in ("needed", "revenue", "recruiting"):
         if key in ctx:
             ctx[key] = fmt.money(cast(float, ctx[key]), currency, lang)
     for key in ("growth", "market"):
@@ -502,15 +502,37 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
             if kind_of(f"streams.{name}") in ("money", "money?", "percent", "count") and name != "unit":
                 add(section, f"streams[{i}].{name}")
     for role in scenario.opex.team:
-        rows.append((t("assume.section.team", lang), role.role, t("assume.team_row", lang, n=f"{role.headcount:g}",
-                     cost=fmt.money(role.cost_per_head_month, cur, lang), start=role.start_month)))
+        row = t("assume.team_row", lang, n=f"{role.headcount:g}", cost=fmt.money(role.cost_per_head_month, cur, lang),
+                start=role.start_month)
+        if role.attrition_monthly > 0:
+            row += t("assume.team_attrition", lang, share=fmt.percent(role.attrition_monthly),
+                     cost=fmt.money(role.replacement_cost, cur, lang), ramp=role.ramp_months)
+        rows.append((t("assume.section.team", lang), role.role, row))
     for funding_round in scenario.funding:
-        pre = (t("assume.pre_money", lang, value=fmt.money(funding_round.pre_money_valuation, cur, lang))
-               if funding_round.pre_money_valuation else "")
         rows.append((t("assume.section.funding", lang), funding_round.name, t(
             "assume.round", lang, kind=field_text("funding.kind", funding_round.kind, cur, lang),
-            amount=fmt.money(funding_round.amount, cur, lang), month=funding_round.month) + pre))
+            amount=fmt.money(funding_round.amount, cur, lang), month=funding_round.month) + round_terms(funding_round, cur, lang)))
+    if scenario.tax != Tax():
+        for name in ("profit_tax_rate", "rd_super_deduction", "rd_credit_rate", "carry_forward_losses", "opening_tax_losses"):
+            add(t("assume.section.tax", lang), f"tax.{name}")
     return data_frame(rows, columns=[t(f"assume.col.{c}", lang) for c in ("section", "item", "value")])
+
+
+def round_terms(r: Round, currency: str, lang: str = "en") -> str:
+    """A round's terms beyond its kind, amount and month, as a clause to append: the pre-money, a loan's rate and
+    repayment, a grant's tranches and matching spend, a strategic partner's revenue and terms."""
+    text = t("assume.pre_money", lang, value=fmt.money(r.pre_money_valuation, currency, lang)) if r.pre_money_valuation else ""
+    if r.kind == "debt" and r.term_months is not None:
+        key = "assume.loan.amortising" if r.repayment == "amortising" else "assume.loan"
+        text += t(key, lang, rate=fmt.percent(r.interest_rate_yearly), months=r.term_months, grace=r.grace_months)
+    if r.tranches > 1:
+        text += t("assume.tranches", lang, n=r.tranches, every=r.tranche_every_months)
+    if r.matching_share:
+        text += t("assume.matching", lang, share=fmt.percent(r.matching_share))
+    if r.partner_revenue_per_month:
+        text += t("assume.partner", lang, revenue=fmt.money(r.partner_revenue_per_month, currency, lang))
+        text += t("assume.partner.months", lang, months=r.partner_months) if r.partner_months else ""
+    return text + (t("assume.exclusivity", lang, terms=r.exclusivity) if r.exclusivity else "")
 
 
 MONTHLY_COLUMNS = ("revenue", "cost_of_revenue", "gross_profit", "opex_total", "ebitda", "tax", "tax_credit", "funding_in",

@@ -10,7 +10,7 @@ import ui.pages
 from core.analysis.levers import Levers, apply_levers
 from core.analysis.metrics import summarize
 from core.engine.projection import project
-from core.model import load_scenario
+from core.model import load_scenario, replace_fields
 from core.present.report import headline
 from core.storage.store import LOCAL
 
@@ -569,7 +569,9 @@ def test_winter_financing_shows_the_cap_table_and_every_way_through_side_by_side
     assert not app.exception
     cap, ways, exit_table = (d.value for d in app.dataframe)
     assert list(cap["Holder"]) == ["Founders", "Series A (slipped from month 9)"]
-    assert list(ways["Way through"]) == ["Do nothing", "Cut the burn", "Bridge SAFE", "Down round", "Venture debt", "Grant"]
+    assert list(ways["Way through"]) == ["Do nothing", "Cut the burn", "Bridge SAFE", "Down round", "Venture debt",
+                                         "Subsidised loan", "Grant"]
+    assert any("Subsidised loan: the same" in c.value and "3.5% a year, 12 months’ grace" in c.value for c in app.caption)
     before = ways.set_index("Way through")
     app.slider(key=w(app, "lever.financing.down")).set_value(60).run()
     after = app.dataframe[1].value.set_index("Way through")
@@ -577,6 +579,40 @@ def test_winter_financing_shows_the_cap_table_and_every_way_through_side_by_side
     assert float(after.loc["Down round", founders].rstrip("%")) < float(before.loc["Down round", founders].rstrip("%"))
     assert after.loc["Do nothing", founders] == before.loc["Do nothing", founders]
     assert exit_table["Holder"].tolist()[0] == "Founders" and not app.exception
+
+
+def test_winter_financing_names_a_strategic_investors_partner_terms(app):
+    partner = {"name": "BigCo A", "month": 9, "amount": 2e6, "kind": "equity", "pre_money_valuation": 8e6,
+               "partner_revenue_per_month": 40_000, "partner_months": 24, "exclusivity": "no rival cloud for 2 years"}
+    app.session_state["scenario"] = replace_fields(app.session_state["scenario"], {"funding": [partner], "risk.rounds": {}})
+    app.switch_page("views/financing.py").run()
+    assert not app.exception
+    assert any(c.value == "BigCo A is a strategic investor: $40.00k a month from the partner for 24 months, if the round "
+               "closes. In return: no rival cloud for 2 years." for c in app.caption)
+
+
+def test_winter_financing_shows_company_a_s_bridge_safe_converting_in_its_pre_a(app):
+    app.selectbox(key="preset").set_value("company_a_customer_service").run()
+    app.switch_page("views/financing.py").run()
+    assert not app.exception
+    cap = app.dataframe[0].value
+    assert list(cap["Holder"]) == ["Founders", "Angel bridge SAFE", "Pre-A"]
+    assert list(cap["After Pre-A (month 15)"]) == ["76.2%", "3.8%", "20.0%"]      # 16/21, 4/105, 1/5 (test_captable)
+    assert "Angel bridge SAFE converts in Pre-A: ¥3.00M at ¥6.00 a share (set by the valuation cap)." in [
+        c.value for c in app.caption]
+
+
+def test_winter_financing_shows_the_option_grants_against_the_pool(app):
+    from core.model import replace_fields
+    winter = app.session_state["scenario"]
+    team = [{**r.model_dump(), "option_grant_shares": 40_000} for r in winter.opex.team]
+    app.session_state["scenario"] = replace_fields(winter, {"opex.team": team, "company.option_pool_shares": 100_000})
+    app.switch_page("views/financing.py").run()
+    assert not app.exception
+    granted = sum(r.headcount for r in winter.opex.team if r.start_month < winter.settings.horizon_months) * 40_000
+    assert any(c.value.startswith(f"Option pool after the last round: 100,000 options; granted to the team: {granted:,.0f}")
+               for c in app.caption)
+    assert any(x.value.startswith("The team's option grants exceed the pool from month 0") for x in app.warning)
 
 
 def test_compare_shows_kpis_with_differences_for_three_scenarios(app):

@@ -10,10 +10,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from core.analysis.captable import FOUNDERS, POOL, cap_table, founders_after, ownership, waterfall
+from core.analysis.captable import FOUNDERS, POOL, Grant, cap_table, founders_after, ownership, pool_use, waterfall
 from core.analysis.financing import compare, default_terms, options
+from core.analysis.metrics import summarize
 from core.engine.projection import project
 from core.model import ScenarioError, load_scenario, replace_fields
+from core.model.presets import load_preset
 
 SEED = load_scenario("sample_data/seed002_nlp_project.yaml")
 WINTER = load_scenario("sample_data/capital_winter_round_slips.yaml")
@@ -42,6 +44,31 @@ def test_the_pool_topped_up_after_the_money_dilutes_the_new_investors_too():
     step = cap_table(company([seed_round(pool_target=0.1, pool_timing="post")], founders=8e6)).steps[0]
     assert step.price == pytest.approx(1.0) and step.new_shares == pytest.approx(2e6)
     assert step.ownership() == pytest.approx({FOUNDERS: 0.72, POOL: 0.1, "Seed": 0.18})
+
+
+TEAM = [{"role": "Engineers", "headcount": 2, "cost_per_head_month": 1, "option_grant_shares": 100_000},
+        {"role": "Sales", "function": "sales", "headcount": 3, "cost_per_head_month": 1, "start_month": 1,
+         "option_grant_shares": 50_000},
+        {"role": "Later", "headcount": 1, "cost_per_head_month": 1, "start_month": 100, "option_grant_shares": 1e6}]
+
+
+def test_option_grants_come_from_the_pool_and_a_shortfall_names_its_month():
+    """300k options in the pool; 2 engineers x 100k at month 0 (200k), 3 sales x 50k at month 1 (350k by then); a
+    role starting after the horizon grants nothing. A seed round in month 1 tops the pool up to 10 % of
+    8M / 0.7 = 11.43M shares (1.14M): enough. Without it the pool is 50k short from month 1."""
+    with_seed = replace_fields(company([seed_round(pool_target=0.1)], founders=8e6, pool=300_000), {"opex.team": TEAM})
+    use = pool_use(with_seed)
+    assert use.grants == (Grant("Engineers", 0, 200_000), Grant("Sales", 1, 150_000))
+    assert use.granted == pytest.approx(350_000) and use.pool == pytest.approx(8e6 / 0.7 * 0.1)
+    assert use.unallocated == pytest.approx(8e6 / 0.7 * 0.1 - 350_000) and use.short is None
+    no_round = replace_fields(with_seed, {"funding": []})
+    short = pool_use(no_round)
+    assert short.pool == 300_000 and short.unallocated == pytest.approx(-50_000)
+    assert short.short == (1, pytest.approx(350_000), 300_000)
+    late_round = replace_fields(with_seed, {"funding[0].month": 2})
+    assert pool_use(late_round).short == (1, pytest.approx(350_000), 300_000)     # topped up too late
+    assert pool_use(late_round).unallocated > 0
+    assert pool_use(SEED).grants == () and pool_use(SEED).short is None
 
 
 SAFE = {"name": "SAFE", "month": 1, "amount": 1e6, "kind": "safe"}
@@ -178,7 +205,16 @@ def test_more_exit_never_pays_the_founders_less():
 def test_the_financing_comparison_reads_every_option_the_same_way():
     terms = default_terms(WINTER)
     found = {o.key: o for o in compare(WINTER, terms)}
-    assert list(found) == ["nothing", "cut", "bridge", "down", "debt", "grant"]
+    assert list(found) == ["nothing", "cut", "bridge", "down", "debt", "soft_loan", "grant"]
+    assert found["soft_loan"].founders_share == pytest.approx(found["nothing"].founders_share)
+    # the same money at 3.5 % with a year's grace costs less interest than venture debt at 12 %: it lasts longer
+    cash = {k: project(found[k].scenario).cash[0] for k in ("debt", "soft_loan", "nothing")}
+    assert (cash["soft_loan"][:24] >= cash["debt"][:24] - 1e-6).all() and cash["soft_loan"][12] > cash["debt"][12]
+    loan = found["soft_loan"].scenario.funding[-1]
+    assert (loan.repayment, loan.grace_months, loan.term_months, loan.interest_rate_yearly) == ("amortising", 12, 48, 0.035)
+    grant = project(found["grant"].scenario).funding_in[0] - project(WINTER).funding_in[0]
+    np.testing.assert_allclose(grant[[0, 6]], terms.grant / 2)               # two tranches, six months apart
+    np.testing.assert_allclose(np.delete(grant, [0, 6]), 0, atol=1e-6)
     assert found["bridge"].summary.runway_months >= found["nothing"].summary.runway_months
     assert found["debt"].founders_share == pytest.approx(found["nothing"].founders_share)  # debt: no dilution
     assert found["bridge"].founders_share < found["nothing"].founders_share              # the SAFE converts in the A
@@ -190,3 +226,41 @@ def test_the_financing_comparison_reads_every_option_the_same_way():
     down = options(WINTER, terms)["down"].funding[k].pre_money_valuation
     assert down == pytest.approx(WINTER.funding[k].pre_money_valuation * 0.7)
     assert founders_after(cap_table(WINTER), 1) == pytest.approx(found["nothing"].founders_share)
+
+
+COMPANY_A = "sample_data/company_a_customer_service.yaml"
+
+
+def test_company_a_s_bridge_safe_converts_in_the_pre_a_at_its_cap():
+    """The preset: founders 10M shares, no pool; a ¥3M SAFE in month 8 (cap ¥60M, 20 % discount), then the Pre-A,
+    ¥20M at ¥80M pre in month 15. Cap price 60M / 10M = ¥6.00 a share. With the cap setting it the SAFE takes
+    3M / 6 = 0.5M shares, so the round prices 80M / (10M + 0.5M) = ¥7.619 (160/21) and its discount price is
+    0.8 × 7.619 = ¥6.095 (128/21), above ¥6.00: the cap does set it. The Pre-A buys 20M / (160/21) = 2.625M shares;
+    13.125M in all: founders 10 / 13.125 = 76.19 % (16/21), the SAFE 0.5 / 13.125 = 3.81 % (4/105), the Pre-A 20 %
+    (its ¥20M of a ¥100M post-money). The Chinese copy has the same table under its own names."""
+    for lang, safe, pre_a in (("en", "Angel bridge SAFE", "Pre-A"), ("zh", "天使过桥 SAFE", "Pre-A 轮")):
+        table = cap_table(load_preset(COMPANY_A, lang))
+        (step,) = table.steps
+        (c,) = step.conversions
+        assert (step.key, c.key, c.by) == (pre_a, safe, "cap")
+        assert c.amount == 3e6 and c.price == pytest.approx(6.0) and c.shares == pytest.approx(0.5e6)
+        assert step.price == pytest.approx(160 / 21) and step.price * 0.8 == pytest.approx(128 / 21)
+        assert step.price * 0.8 > c.price                                         # the discount would give less
+        assert step.new_shares == pytest.approx(2.625e6) and table.unconverted == ()
+        assert step.ownership() == pytest.approx({FOUNDERS: 16 / 21, safe: 4 / 105, pre_a: 0.2})
+
+
+def test_company_a_s_bridge_moves_the_cash_of_an_equity_bridge_and_adds_its_amount_from_its_month():
+    """A SAFE is cash like any equity: the preset projects the same as with the bridge as unpriced equity (rtol
+    1e-9), and exactly ¥3M above the preset without it from month 8 on (nothing in the plan reads the balance)."""
+    a = load_scenario(COMPANY_A)
+    k = next(i for i, r in enumerate(a.funding) if r.kind == "safe")
+    as_equity = replace_fields(a, {f"funding[{k}].kind": "equity", f"funding[{k}].valuation_cap": None,
+                                   f"funding[{k}].discount": 0})
+    without = replace_fields(a, {"funding": [r.model_dump() for i, r in enumerate(a.funding) if i != k]})
+    p, equity, bare = project(a), project(as_equity), project(without)
+    np.testing.assert_allclose(p.cash, equity.cash, rtol=1e-9)
+    assert summarize(p, a.settings).runway_months == summarize(equity, a.settings).runway_months
+    months = np.arange(a.settings.horizon_months)
+    np.testing.assert_allclose(p.cash[0], bare.cash[0] + np.where(months >= 8, 3e6, 0.0), rtol=1e-9)
+    assert cap_table(as_equity).steps[0].ownership() == pytest.approx({FOUNDERS: 0.8, "Pre-A": 0.2})  # unpriced: no line

@@ -340,6 +340,8 @@ DOCUMENTED = {
     "technology.cost_decline": ((0, 0.3, 0.6, 0.9), (0, 50, 80, 100), "share", 0.5),
     "technology.verticals": ((0, 1, 2, 3, 4), (0, 30, 60, 80, 100), "count", 0.5),
     "technology.model_quality": (*RATING_UP, "rating", 1.0),
+    "technology.rd_attrition": ((0.05, 0.1, 0.2, 0.35, 0.6), (100, 85, 60, 25, 0), "share", 0.5),
+    "technology.rd_ramp_loss": ((0, 0.02, 0.05, 0.1, 0.2), (100, 80, 55, 25, 0), "share", 0.5),
     "business_model.diversification": ((0, 0.5, 0.67), (0, 70, 100), "share", 1.0),
     "business_model.recurring_share": ((0, 0.5, 0.8), (0, 50, 100), "share", 1.0),
     "business_model.gross_margin": ((0, 0.3, 0.5, 0.6, 0.8), (0, 20, 55, 70, 100), "share", 1.0),
@@ -350,6 +352,7 @@ DOCUMENTED = {
     "funds.default_alive": ((0, 1), (0, 100), "flag", 1.0),
     "funds.round_dependence": ((0, 0.25, 0.5, 1), (100, 60, 30, 0), "share", 1.0),
     "funds.fixed_cost_cover": ((0, 0.25, 0.5, 1), (0, 30, 55, 100), "share", 0.5),
+    "funds.team_attrition": ((0.1, 0.2, 0.3, 0.5), (100, 70, 40, 0), "share", 0.5),
     "market.sam_share": ((0, 0.001, 0.01, 0.05, 0.1), (0, 20, 50, 80, 100), "share", 1.0),
     "market.growth_vs_market": ((-0.5, -0.2, 0, 0.5, 1), (0, 30, 50, 80, 100), "points", 1.0),
     "market.diff_technology": (*RATING_UP, "rating", 0.5),
@@ -386,9 +389,10 @@ def test_the_readme_table_shows_the_same_thresholds():
         rows.append(line)
     cells = [row.split("|")[3] for row in rows]
     order = ["technology.rd_share", "technology.serving_cost", "technology.cost_decline", "technology.verticals", None,
+             "technology.rd_attrition", "technology.rd_ramp_loss",
              "business_model.diversification", "business_model.recurring_share", "business_model.gross_margin",
              "business_model.ltv_cac", None, "funds.runway", "funds.burn_multiple", None, "funds.round_dependence",
-             "funds.fixed_cost_cover", "market.sam_share", "market.growth_vs_market", None, None,
+             "funds.fixed_cost_cover", "funds.team_attrition", "market.sam_share", "market.growth_vs_market", None, None,
              "market.customer_concentration", None]
     assert len(cells) == len(order)
     for key, cell in zip(order, cells, strict=True):
@@ -468,7 +472,9 @@ def test_factors_without_data_name_what_is_missing():
     assert missing == {"technology.rd_share": "spend", "technology.serving_cost": "revenue", "technology.cost_decline": "tokens",
                        "business_model.diversification": "revenue", "business_model.recurring_share": "revenue",
                        "business_model.gross_margin": "revenue", "business_model.ltv_cac": "ltv_cac",
-                       "funds.fixed_cost_cover": "spend", "market.sam_share": "sam", "market.growth_vs_market": "revenue"}
+                       "funds.fixed_cost_cover": "spend", "market.sam_share": "sam", "market.growth_vs_market": "revenue",
+                       "technology.rd_attrition": "attrition", "technology.rd_ramp_loss": "attrition",
+                       "funds.team_attrition": "attrition"}
     f = factors(card, "funds")
     # no costs: cash lasts, not burning (0 -> 100), default dead (no break-even needs EBITDA >= 0: 0 is break-even)
     assert f["runway"].value == pytest.approx(60 / 18) and f["runway"].context == {"months": 60.0, "target": 18}
@@ -541,15 +547,15 @@ def test_weakest_defaults_to_five_and_weights_points_by_pillar_share(hand):
     assert w["technology.cost_decline"].points_lost == pytest.approx(100 * 0.5 / 4 * 1 / 4)
 
 
-def test_average_cost_per_head_weights_by_headcount_and_skips_empty_roles():
+def test_average_per_head_weights_by_headcount_and_skips_empty_roles():
     s = replace_fields(parse_scenario(HAND), {"opex.team": [
         {"role": "a", "function": "rd", "headcount": 3, "cost_per_head_month": 10_000},
         {"role": "b", "function": "rd", "headcount": 1, "cost_per_head_month": 2_000},
         {"role": "c", "function": "rd", "headcount": 0, "cost_per_head_month": 99_000},
         {"role": "d", "function": "sales", "headcount": 2, "cost_per_head_month": 5_000}]})
-    assert pillars._average_cost_per_head(s, "rd") == pytest.approx(32_000 / 4)
-    assert pillars._average_cost_per_head(s) == pytest.approx(42_000 / 6)
-    assert pillars._average_cost_per_head(s, "ops") is None
+    assert pillars._average_per_head(s, "rd") == pytest.approx(32_000 / 4)
+    assert pillars._average_per_head(s) == pytest.approx(42_000 / 6)
+    assert pillars._average_per_head(s, "ops") is None
     hired = MOVES["new_vertical"](s)   # no ops role: the team's average
     new = hired.opex.team[-1]
     assert (new.role, new.function, new.headcount, new.start_month) == ("Solutions engineer (what-if)", "ops", 1, 0)
@@ -560,6 +566,15 @@ def test_average_cost_per_head_weights_by_headcount_and_skips_empty_roles():
     cut = MOVES["cut_rd"](s)
     assert [r.headcount for r in cut.opex.team] == [2, 1, 0, 2]          # the biggest R&D role loses one
     assert MOVES["hire_rd"](replace_fields(s, {"opex.team": []})) is None
+    assert (rd.attrition_monthly, rd.replacement_cost, rd.ramp_months) == (0, 0, 0)
+    # a hire leaves as often as its peers: R&D 3 heads at 4 % and 1 at 0 %, ramp-ups of 3 and 0 months
+    leaving = replace_fields(s, {"opex.team[0].attrition_monthly": 0.04, "opex.team[0].replacement_cost": 20_000,
+                                 "opex.team[0].ramp_months": 3})
+    rd = MOVES["hire_rd"](leaving).opex.team[-1]
+    assert (rd.attrition_monthly, rd.replacement_cost, rd.ramp_months) == (pytest.approx(0.03), pytest.approx(15_000), 2)
+    attrition = {k: factors(score(x), "technology")["rd_attrition"].value for k, x in (("before", leaving),
+                                                                                       ("after", MOVES["hire_rd"](leaving)))}
+    assert attrition == {"before": pytest.approx(12 * 0.03), "after": pytest.approx(12 * 0.03)}
 
 
 def test_cut_rd_needs_a_whole_person_to_cut():
@@ -645,6 +660,7 @@ def test_the_hand_scorecard_without_a_shared_fixture():
     expected = {
         "technology.rd_share": (0.3, 60), "technology.serving_cost": (0.15, 70), "technology.cost_decline": (0.0, 0),
         "technology.verticals": (2.0, 60), "technology.model_quality": (4.0, 75),
+        "technology.rd_attrition": (None, None), "technology.rd_ramp_loss": (None, None), "funds.team_attrition": (None, None),
         "business_model.diversification": (0.5, 70), "business_model.recurring_share": (1.0, 100),
         "business_model.gross_margin": (0.8, 100), "business_model.ltv_cac": (None, None),
         "business_model.pricing_modes": (2.0, 50),
@@ -730,3 +746,39 @@ def test_ltv_to_cac_is_scored_for_a_subscription_and_churn_down_applies_to_it():
 def test_the_model_knows_every_factor_the_pillars_score():
     from core.model import FACTORS
     assert tuple(SPECS) == FACTORS   # factor_weights are validated against FACTORS, scored by SPECS
+
+
+# --- talent: attrition read by the technology and funds pillars ---------------------------------------------------------
+
+
+def test_attrition_scores_the_rd_team_and_the_recruiting_bill_by_hand():
+    # the ML engineer leaves at 2 % a month (24 % a year), costs 9,000 to replace and ramps up for 3 months at 50 %
+    talent = {"opex.team[0].attrition_monthly": 0.02, "opex.team[0].replacement_cost": 9_000, "opex.team[0].ramp_months": 3}
+    base, card = score(parse_scenario(HAND)), score(replace_fields(parse_scenario(HAND), talent))
+    t, f = factors(card, "technology"), factors(card, "funds")
+    assert t["rd_attrition"].value == pytest.approx(0.24) and t["rd_attrition"].context == {"leavers": pytest.approx(0.24)}
+    assert t["rd_attrition"].score == pytest.approx(60 - (0.04 / 0.15) * 35)              # between 20 % -> 60, 35 % -> 25
+    # in ramp-up: 0.02, 0.04, then 0.06 of a head; half of it lost: (0.01 + 0.02 + 10 x 0.03) / 12 head-months
+    lost = (0.01 + 0.02 + 10 * 0.03) / 12
+    assert t["rd_ramp_loss"].value == pytest.approx(lost) and t["rd_ramp_loss"].score == pytest.approx(80 - (lost - 0.02) / 0.03 * 25)
+    # the whole team: 0.24 leavers a year of 2 heads = 12 %, costing 0.02 x 9,000 = 180 a month to replace
+    assert f["team_attrition"].value == pytest.approx(0.12) and f["team_attrition"].score == pytest.approx(94)
+    assert f["team_attrition"].context == {"recruiting": pytest.approx(12 * 180)}
+    # entering attrition adds factors (it may raise a pillar, as entering a SAM may); more of it never helps
+    assert card.runway_months < base.runway_months
+    worse = score(replace_fields(parse_scenario(HAND), talent | {"opex.team[0].attrition_monthly": 0.04}))
+    assert worse.pillars["technology"].score < card.pillars["technology"].score
+    assert worse.pillars["funds"].score < card.pillars["funds"].score
+    # attrition in sales only: technology has no R&D figure to read unless R&D has one (0 counts then)
+    sales = replace_fields(parse_scenario(HAND), {"opex.team[1].attrition_monthly": 0.05, "opex.team[1].function": "sales"})
+    assert factors(score(sales), "technology")["rd_attrition"].value == 0.0
+    no_rd = replace_fields(sales, {"opex.team[0].function": "ops"})
+    assert factors(score(no_rd), "technology")["rd_attrition"].context["missing"] == "rd_team"
+
+
+def test_the_presets_have_no_attrition_so_their_talent_factors_have_no_data():
+    for name in PRESETS:
+        card = score(load_scenario(f"sample_data/{name}.yaml"))
+        talent = [f for ps in card.pillars.values() for f in ps.factors
+                  if f.key in ("technology.rd_attrition", "technology.rd_ramp_loss", "funds.team_attrition")]
+        assert len(talent) == 3 and all(f.value is None and f.context["missing"] == "attrition" for f in talent), name

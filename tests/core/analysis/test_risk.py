@@ -818,3 +818,22 @@ def test_simulation_inputs_drop_only_what_no_simulation_reads():
     assert risk.simulation_inputs(shown).model_dump_json() == risk.simulation_inputs(s).model_dump_json()
     assert risk.simulation_inputs(replace_fields(s, {"risk.seed": 9})) != risk.simulation_inputs(s)
     np.testing.assert_array_equal(simulate(risk.simulation_inputs(shown), paths=300).runway, simulate(shown, paths=300).runway)
+
+
+def test_a_role_with_attrition_draws_it_and_more_of_it_never_helps():
+    """Attrition 3 % a month: 90 % range 2 % to 4.5 %; capped at 50 %; a role without attrition draws none."""
+    from core.present.report import input_label
+
+    talent = {"opex.team[0].attrition_monthly": 0.03, "opex.team[0].replacement_cost": 50_000}
+    s = replace_fields(B, talent)
+    d = risk.default_inputs(s)
+    assert same_law(d["opex.team[0].attrition_monthly"], "range90", low=0.02, high=0.045)
+    assert not any("attrition" in k for k in risk.default_inputs(B))
+    capped = risk.default_inputs(replace_fields(B, {"opex.team[0].attrition_monthly": 0.4}))
+    assert same_law(capped["opex.team[0].attrition_monthly"], "range90", low=0.4 / 1.5, high=0.5)
+    _, bars = tornado(s, "runway", paths=300)
+    bar = next(b for b in bars if b.key == "opex.team[0].attrition_monthly")
+    assert bar.low == pytest.approx(0.02) and bar.high == pytest.approx(0.045)
+    assert bar.metric_high <= bar.metric_low                          # more people leaving: never more runway
+    assert input_label(s, bar.key) == f"{s.opex.team[0].role}: attrition (per month)"
+    assert input_label(s, bar.key, "zh").endswith("离职率（每月）")

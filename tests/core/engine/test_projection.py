@@ -190,7 +190,8 @@ def test_units_times_the_price_path_is_the_streams_revenue():
 
 # --- every line item against the reference; horizons other than the default -------------------------------------------
 
-LINE_GROUPS = ("cost_of_revenue_items", "opex", "payroll_by_function")
+LINE_GROUPS = ("cost_of_revenue_items", "opex", "payroll_by_function", "headcount_by_function", "leavers_by_function",
+               "ramp_lost_by_function")
 
 
 def assert_matches_breakdown(p, scenario, draws=None, path=0):
@@ -250,8 +251,10 @@ def every_kind(horizon):
         "streams": ALL_KINDS,
         "ai_costs": {"gpu_price_per_hour": 2.5, "tokens_per_second": 400, "cost_decline_yearly": 0.3, "hosting_per_month": 800,
                      "support_share_of_revenue": 0.05},
-        "opex": {"team": [{"role": "eng", "function": "rd", "headcount": 3, "cost_per_head_month": 9_000},
-                          {"role": "ae", "function": "sales", "headcount": 2, "cost_per_head_month": 7_000, "start_month": 5},
+        "opex": {"team": [{"role": "eng", "function": "rd", "headcount": 3, "cost_per_head_month": 9_000,
+                           "attrition_monthly": 0.02, "replacement_cost": 20_000, "ramp_months": 3, "option_grant_shares": 5_000},
+                          {"role": "ae", "function": "sales", "headcount": 2, "cost_per_head_month": 7_000, "start_month": 5,
+                           "attrition_monthly": 0.04, "replacement_cost": 8_000, "ramp_months": 12},
                           {"role": "fin", "function": "ga", "headcount": 1, "cost_per_head_month": 8_000, "end_month": 30},
                           {"role": "sre", "function": "ops", "headcount": 1.5, "cost_per_head_month": 6_000, "start_month": 11,
                            "end_month": 13}],
@@ -346,9 +349,9 @@ def test_the_monthly_table_has_every_line_item_of_the_path_asked_for():
         "cost of revenue: inference", "cost of revenue: hosting", "cost of revenue: support", "cost of revenue: delivery",
         "cost_of_revenue", "gross_profit",
         "opex: payroll", "opex: one_off", "opex: sales_marketing", "opex: general_admin", "opex: other",
-        "opex: grant_matching", "opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn", "funding_in",
-        "cash", "customers", "new_customers",
-        "churned_customers", "mrr", "arr", "headcount", "tokens", "cost_per_million_tokens"]
+        "opex: grant_matching", "opex: recruiting", "opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn",
+        "funding_in", "cash", "customers", "new_customers", "churned_customers", "mrr", "arr", "headcount", "tokens",
+        "cost_per_million_tokens", "leavers", "ramp_fte_lost"]
     assert frame["revenue: API"].iloc[0] == 60 and frame["revenue: Feed"].iloc[0] == 50 and frame["revenue"].iloc[0] == 110
     assert frame["opex: other"].iloc[0] == 5 and frame["arr"].iloc[0] == 12 * 110 and frame["month"].iloc[-1] == 23
     np.testing.assert_allclose(frame["cash"], p.cash[1])
@@ -449,7 +452,8 @@ def drawable_inputs(s):
                 keys.append(f"streams[{i}].trial.conversion")
         keys += [f"streams[{i}].{f}" for f in sorted(fields)]
     for j, _ in enumerate(s.opex.team):
-        keys += [f"opex.team[{j}].{f}" for f in ("start_month", "headcount", "cost_per_head_month")]
+        keys += [f"opex.team[{j}].{f}" for f in ("start_month", "headcount", "cost_per_head_month", "attrition_monthly",
+                                                  "replacement_cost", "ramp_months")]
     for j, _ in enumerate(s.opex.one_off_costs):
         keys += [f"opex.one_off_costs[{j}].{f}" for f in ("month", "cost")]
     for k, rd in enumerate(s.funding):
@@ -468,7 +472,7 @@ def every_input_drawn(s):
     draws = {}
     for key in drawable_inputs(s):
         base = _value_at(s, key)
-        if key.endswith("month") and "per_month" not in key:
+        if key.endswith(("month", "months")) and "per_month" not in key:
             values = base + np.array([-1.0, 0.0, 2.0])
         elif "share" in key or "churn" in key or "decline" in key or "conversion" in key:
             values = np.minimum(base * factors, 0.9)

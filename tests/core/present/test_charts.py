@@ -12,7 +12,7 @@ from core.analysis.risk import simulate, tornado
 from core.analysis.van_westendorp import analyse, read_survey
 from core.engine.projection import project
 from core.i18n import t
-from core.model import load_scenario, replace_fields
+from core.model import load_scenario, parse_scenario, replace_fields
 from core.present import charts
 
 WINTER = replace_fields(load_scenario("sample_data/capital_winter_round_slips.yaml"), {"risk.paths": 1000})
@@ -67,8 +67,20 @@ def test_burn_breakdown_stacks_every_nonzero_cost_line_under_revenue(winter):
     bars = [tr for tr in fig.data if tr.type == "bar"]
     total = sum(np.asarray(tr.y) for tr in bars)
     np.testing.assert_allclose(total, p.cost_of_revenue[0] + p.opex_total[0] + p.debt_service[0])
-    assert fig.layout.barmode == "stack" and "per month" in fig.layout.yaxis.title.text
+    assert fig.layout.barmode == "relative" and "per month" in fig.layout.yaxis.title.text
     np.testing.assert_allclose(next(tr for tr in fig.data if tr.type == "scatter").y, p.revenue[0])
+
+
+def test_burn_breakdown_shows_the_profit_tax_and_the_rd_credit_below_zero():
+    s = parse_scenario({"company": {"name": "Taxed", "starting_cash": 1e5}, "settings": {"horizon_months": 12},
+                        "streams": [{"kind": "usage", "name": "API", "volume_per_month": 1_000, "price_per_unit": 10}],
+                        "opex": {"team": [{"role": "eng", "headcount": 1, "cost_per_head_month": 4_000}]},
+                        "tax": {"profit_tax_rate": 0.25, "rd_credit_rate": 0.1}})
+    p = project(s)
+    bars = {tr.name: np.asarray(tr.y) for tr in charts.burn_breakdown(p).data if tr.type == "bar"}
+    np.testing.assert_allclose(bars["Profit tax"], 0.25 * 6_000)       # 10,000 revenue - 4,000 payroll
+    np.testing.assert_allclose(bars["R&D credit"], -400)
+    np.testing.assert_allclose(sum(bars.values()), p.net_burn[0] + p.revenue[0])
 
 
 def test_revenue_mix_has_a_stacked_area_per_stream_and_shares_add_to_100(winter):

@@ -10,14 +10,19 @@ from datetime import date
 import numpy as np
 import pytest
 
+from core.analysis.captable import FOUNDERS, cap_table, ownership
 from core.analysis.metrics import summarize
 from core.analysis.pillars import score
 from core.analysis.risk import simulate
 from core.engine.projection import project
-from core.model import load_scenario
-from core.present.onepager import PAPERS, build, chromium, one_pager, one_pager_kpis, render
+from core.model import load_scenario, replace_fields
+from core.model.presets import load_preset
+from core.present import formatting as fmt
+from core.present.onepager import PAPERS, build, chromium, one_pager, one_pager_kpis, page_cap_table, render
 
 B = load_scenario("sample_data/company_b_data_assistant.yaml")
+A = "sample_data/company_a_customer_service.yaml"  # a bridge SAFE converting in its Pre-A
+C = load_scenario("sample_data/company_c_analytics_platform.yaml")  # venture debt only: no equity
 DAY = date(2026, 12, 2)
 
 
@@ -44,12 +49,66 @@ def test_the_page_plots_the_models_numbers():
 
 
 def test_a_scenario_without_streams_or_monte_carlo_still_gets_a_page():
-    from core.model import replace_fields
     bare = replace_fields(B, {"streams": []})
     p = project(bare)
     fig = one_pager(bare, p, summarize(p, bare.settings), score(bare, p), None, lang="zh", paper="letter")
     assert (fig.layout.width, fig.layout.height) == PAPERS["letter"]
     assert not any(trace.type == "scatter" and trace.line.shape == "hv" for trace in fig.data)
+
+
+def cap_section(fig):
+    """The cap-table column's cells (holder, invested, share) and the page's annotation texts, or None."""
+    table = next((trace for trace in fig.data if trace.type == "table"), None)
+    texts = [a.text for a in fig.layout.annotations]
+    return (None if table is None else [list(column) for column in table.cells.values]), texts
+
+
+def test_the_cap_table_column_shows_who_owns_what_after_the_last_round_as_cap_table_computes_it():
+    """Company A: founders 16/21, the angel's SAFE 4/105, the Pre-A 1/5 (test_captable derives them by hand)."""
+    for lang, invested in (("en", ["—", "¥3.00M", "¥20.00M"]), ("zh", ["—", "300万元", "2,000万元"])):
+        scenario = load_preset(A, lang)
+        p = project(scenario)
+        fig = one_pager(scenario, p, summarize(p, scenario.settings), score(scenario, p), None, lang=lang, today=DAY)
+        (holders, money, shares), _ = cap_section(fig)
+        table = cap_table(scenario)
+        share = ownership(table.holders)
+        assert shares == [fmt.percent(share[h.key]) for h in table.holders] == ["76.2%", "3.8%", "20.0%"]
+        assert share[FOUNDERS] == pytest.approx(16 / 21) and money == invested
+        assert holders[1:] == ([h.key for h in table.holders[1:]])
+    en = cap_section(build(load_preset(A), "en", today=DAY))[1]
+    assert "<b>Founders: 100.0% → 76.2%</b><br>today → after Pre-A (month 15)" in en
+    assert "Cap table" in en and any(t.startswith("Angel bridge SAFE converts in Pre-A: ¥3.00M at ¥6.00") for t in en)
+    zh = cap_section(build(load_preset(A, "zh"), "zh", today=DAY))[1]
+    assert "<b>创始人持股：100.0% → 76.2%</b><br>目前 → Pre-A 轮 后（第 15 个月）" in zh and "股权结构表" in zh
+
+
+@pytest.mark.parametrize("later", [None, 61])
+def test_a_bridge_that_meets_no_priced_round_within_the_horizon_is_shown_unconverted(later):
+    """Company C (60 months) with a ¥2M SAFE in month 3 and no priced round, or one in month 61 (past the
+    horizon): the founders keep 100 %, the SAFE's row says unconverted."""
+    bridge = {"name": "Bridge", "month": 3, "amount": 2e6, "kind": "safe", "valuation_cap": 3e7}
+    priced = [] if later is None else [{"name": "A", "month": later, "amount": 1e7, "pre_money_valuation": 4e7}]
+    safe = replace_fields(C, {"funding": [*(r.model_dump() for r in C.funding), bridge, *priced]})
+    assert len(cap_table(safe).steps) == len(priced)  # the Winter financing page converts it past the horizon
+    p = project(safe)
+    for lang, unconverted, note in (("en", ["¥2.00M", "unconverted"], "no priced round in the plan"),
+                                    ("zh", ["200万元", "未转股"], "计划期内没有定价融资")):
+        fig = one_pager(safe, p, summarize(p, safe.settings), score(safe, p), None, lang=lang, today=DAY)
+        (holders, money, shares), texts = cap_section(fig)
+        assert holders == [("Founders" if lang == "en" else "创始人"), "Bridge"]
+        assert [money[-1], shares[-1]] == unconverted and shares[0] == "100.0%"
+        assert any(t.endswith(f"100.0% → 100.0%</b><br>{note}") for t in texts)
+
+
+def test_a_scenario_without_equity_has_no_cap_table_column():
+    for scenario in (C, replace_fields(B, {"funding": []}),
+                     replace_fields(B, {"funding[0].pre_money_valuation": None})):  # unpriced equity: no ownership
+        assert page_cap_table(scenario) is None
+        p = project(scenario)
+        fig = one_pager(scenario, p, summarize(p, scenario.settings), score(scenario, p), None, today=DAY)
+        section, texts = cap_section(fig)
+        assert section is None and "Cap table" not in texts and not any("Founders:" in t for t in texts)
+        assert fig.layout.legend.x == pytest.approx(fig.layout.xaxis2.domain[0] + 0.02)
 
 
 needs_chromium = pytest.mark.skipif(chromium() is None and os.environ.get("CI") != "true",
@@ -77,6 +136,24 @@ def test_the_pdf_is_one_a4_landscape_page_with_the_kpis_in_the_readers_language(
     squeezed = text.replace(" ", "")
     missing = [w for w in words if w.replace(" ", "") not in squeezed]
     assert not missing, (missing, text[:800])
+
+
+@needs_chromium
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["Cap table", "Founders: 100.0% → 76.2%", "today → after Pre-A (month 15)", "Holder", "Invested", "Owns",
+            "Angel bridge SAFE", "¥3.00M", "¥20.00M", "76.2%", "3.8%", "20.0%", "at ¥6.00"]),
+    ("zh", ["股权结构表", "创始人持股: 100.0% → 76.2%", "投资额", "持股", "天使过桥 SAFE", "300万元", "2,000万元", "76.2%",
+            "3.8%", "20.0%", "每股 6元"]),
+])
+def test_the_pdf_carries_the_cap_table_in_the_readers_language(lang, words):
+    scenario = load_preset(A, lang)
+    text = text_of(render(build(scenario, lang, today=DAY), "pdf")).replace(" ", "")
+    share = ownership(cap_table(scenario).holders)
+    assert [fmt.percent(v) for v in share.values()] == ["76.2%", "3.8%", "20.0%"]  # what cap_table() says
+    missing = [w for w in words if w.replace(" ", "") not in text]
+    assert not missing, (missing, text[:1500])
+    none = text_of(render(build(C, lang, today=DAY), "pdf"))
+    assert "Cap table" not in none and "股权结构" not in none and "Founders" not in none
 
 
 @needs_chromium

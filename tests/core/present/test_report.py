@@ -1,0 +1,43 @@
+"""The investor view's key assumptions name the policy money and tax terms, in both languages."""
+
+from core.engine.projection import project
+from core.model import parse_scenario
+from core.present.report import assumptions_table, monthly_table
+
+POLICY = parse_scenario({
+    "company": {"name": "Policy", "currency": "CNY", "starting_cash": 5e6},
+    "streams": [{"kind": "usage", "name": "API", "volume_per_month": 1_000, "price_per_unit": 500}],
+    "funding": [
+        {"name": "City loan", "month": 2, "amount": 3e6, "kind": "debt", "interest_rate_yearly": 0.035, "term_months": 48,
+         "repayment": "amortising", "grace_months": 12},
+        {"name": "AI fund", "month": 1, "amount": 1.2e6, "kind": "grant", "tranches": 3, "tranche_every_months": 6,
+         "matching_share": 0.5},
+        {"name": "BigCo", "month": 6, "amount": 2e7, "kind": "equity", "pre_money_valuation": 8e7,
+         "partner_revenue_per_month": 3e5, "partner_months": 24, "exclusivity": "无竞品云合作两年"},
+    ],
+    "tax": {"profit_tax_rate": 0.15, "rd_super_deduction": 1.0},
+})
+
+
+def rows(lang):
+    return {(r[1]): r[2] for r in assumptions_table(POLICY, lang).itertuples(index=False)}
+
+
+def test_each_rounds_terms_and_the_tax_are_in_the_assumptions():
+    en = rows("en")
+    assert en["City loan"] == "Debt, ¥3.00M in month 2, 3.5% a year, interest only for 12 months, then monthly instalments to month 48"
+    assert en["AI fund"] == "Grant, ¥1.20M in month 1, in 3 tranches every 6 months, matching spend 50.0%"
+    assert en["BigCo"] == ("Equity, ¥20.00M in month 6, pre-money ¥80.00M, partner revenue ¥300.00k a month for 24 months "
+                           "(in return: 无竞品云合作两年)")
+    assert en["Profit tax rate"] == "15.0%" and en["R&D super-deduction"] == "100.0%"
+    zh = rows("zh")
+    assert zh["City loan"] == "债权，第 2 个月到账 300万元，年利率 3.5%，前 12 个月只付息，之后按月分期还本至第 48 个月"
+    assert zh["企业所得税率"] == "15.0%"
+
+
+def test_no_tax_rows_without_tax_and_the_monthly_table_shows_tax_only_when_there_is_some():
+    plain = parse_scenario({"company": {"name": "Plain", "starting_cash": 1e5}})
+    assert "Tax" not in set(assumptions_table(plain).iloc[:, 0])
+    assert "Profit tax" not in monthly_table(project(plain), "USD").columns
+    taxed = monthly_table(project(POLICY), "CNY")
+    assert "Profit tax" in taxed.columns and "R&D credit" not in taxed.columns
