@@ -249,7 +249,7 @@ def table(path: str, model: type[BaseModel], currency: str, found: dict[str, lis
     for where_, messages in problems().items():
         if where_ == path or where_.startswith(path + "["):
             for message in messages:
-                st.error(plain(f"{where(where_)}: {message}"), icon=":material/error:")
+                st.error(plain(t("join.colon", lang(), a=where(where_), b=message)), icon=":material/error:")
 
 
 def _shown(path: str, column: str, value: object) -> object:
@@ -275,16 +275,18 @@ def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict
 def _cell(path: str, column: str, value: object) -> object:
     if isinstance(value, float) and math.isnan(value):
         value = None
-    if value == "" and kind_of(f"{path}.{column}").rstrip("?") != "text":
+    kind = kind_of(f"{path}.{column}")
+    if value == "" and kind.rstrip("?") != "text":
         value = None
-    return _to_model(kind_of(f"{path}.{column}"), value)
+    return "" if value is None and kind == "text?" else _to_model(kind, value)
 
 
 def _column(path: str, column: str, model: type[BaseModel], currency: str) -> Any:
+    optional = kind_of(f"{path}.{column}").endswith("?")
     kind = kind_of(f"{path}.{column}").rstrip("?")
     common: dict[str, Any] = {"label": label(f"{path}.{column}", currency), "help": help_text(f"{path}.{column}")}
-    if kind == "text":
-        return st.column_config.TextColumn(max_chars=80, required=True, **common)
+    if kind == "text":  # a name (required) or a note (may stay empty, up to its schema's length)
+        return st.column_config.TextColumn(max_chars=200 if optional else 80, required=not optional, **common)
     if kind == "choice":
         options = options_of(model, column)
         return st.column_config.SelectboxColumn(options=options, required=True, format_func=labeller(f"{path}.{column}", options),

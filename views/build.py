@@ -108,6 +108,9 @@ editor, strip = st.columns([5, 2], gap="large")
 with editor:
     if "build.section" not in st.session_state:  # the page was just entered: its widgets were dropped, rebuild them
         restart()
+    elif st.session_state.get("build.lang", lang()) != lang():  # labels are part of a widget: a new language drops
+        restart()                                                 # the tables' edits, so rebuild from the draft
+    st.session_state["build.lang"] = lang()
     section = st.radio(t("build.section", lang()), SECTIONS, horizontal=True, key="build.section",
                        index=SECTIONS.index(st.session_state.get("build.kept_section", SECTIONS[0])),
                        format_func={k: t(f"edit.section.{k}", lang()) for k in SECTIONS}.get, on_change=show_section)
@@ -120,7 +123,7 @@ with strip, st.container(border=True):
         st.warning(t("build.invalid", lang(), n=sum(map(len, found.values()))))
         for path, messages in found.items():
             for message in messages:
-                st.caption(plain(f"{where(path)}: {message}"))
+                st.caption(plain(t("join.colon", lang(), a=where(path), b=message)))
     else:
         st.success(t("build.valid", lang()))
     s_now, s_opened = summary(scenario), summary(d.opened)

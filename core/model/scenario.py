@@ -18,6 +18,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from core.model.base import MAX_MONTH, SCHEMA_VERSION, DeclineYearly, Money, Month, Name, _Model
 from core.model.paths import field_bounds
@@ -166,24 +167,29 @@ class Round(_Model):
 
     @model_validator(mode="after")
     def _terms_of_its_kind(self) -> Round:
-        if self.kind not in ("debt", "note") and self.interest_rate_yearly:
-            raise ValueError("interest_rate_yearly applies to debt and convertible notes only")
-        if self.kind != "debt" and self.term_months:
-            raise ValueError("term_months applies to debt rounds only")
-        if self.kind not in ("safe", "note") and (self.valuation_cap is not None or self.discount):
-            raise ValueError("valuation_cap and discount apply to SAFEs and convertible notes only")
-        if self.kind != "equity" and (self.pre_money_valuation is not None or self.pool_target):
-            raise ValueError("pre_money_valuation and pool_target apply to equity rounds only")
-        if self.kind != "grant" and (self.tranches > 1 or self.matching_share):
-            raise ValueError("tranches and matching_share apply to grants only")
-        if self.kind != "debt" and (self.repayment != "bullet" or self.grace_months):
-            raise ValueError("repayment and grace_months apply to debt rounds only")
-        if self.repayment == "amortising" and self.term_months is None:
-            raise ValueError("an amortising loan needs term_months")
-        if self.grace_months and (self.repayment != "amortising" or self.grace_months >= (self.term_months or 0)):
-            raise ValueError("grace_months needs an amortising loan and must be shorter than term_months")
-        if self.kind in ("debt", "grant") and (self.partner_revenue_per_month or self.partner_months or self.exclusivity):
-            raise ValueError("partner_revenue_per_month, partner_months and exclusivity apply to investors' rounds only")
+        kind = self.kind
+        for code, wrong, message in (
+            ("round_interest", kind not in ("debt", "note") and self.interest_rate_yearly,
+             "interest_rate_yearly applies to debt and convertible notes only"),
+            ("round_term", kind != "debt" and self.term_months, "term_months applies to debt rounds only"),
+            ("round_cap", kind not in ("safe", "note") and (self.valuation_cap is not None or self.discount),
+             "valuation_cap and discount apply to SAFEs and convertible notes only"),
+            ("round_priced", kind != "equity" and (self.pre_money_valuation is not None or self.pool_target),
+             "pre_money_valuation and pool_target apply to equity rounds only"),
+            ("round_tranches", kind != "grant" and (self.tranches > 1 or self.matching_share),
+             "tranches and matching_share apply to grants only"),
+            ("round_repayment", kind != "debt" and (self.repayment != "bullet" or self.grace_months),
+             "repayment and grace_months apply to debt rounds only"),
+            ("round_amortising_term", self.repayment == "amortising" and self.term_months is None,
+             "an amortising loan needs term_months"),
+            ("round_grace", self.grace_months and (self.repayment != "amortising" or self.grace_months >= (self.term_months or 0)),
+             "grace_months needs an amortising loan and must be shorter than term_months"),
+            ("round_partner", kind in ("debt", "grant") and (self.partner_revenue_per_month or self.partner_months
+                                                             or self.exclusivity),
+             "partner_revenue_per_month, partner_months and exclusivity apply to investors' rounds only"),
+        ):
+            if wrong:  # a catalogue code (error.<code>), so the editor names the columns in the reader's language
+                raise PydanticCustomError(code, message, {"grace": self.grace_months, "term": self.term_months or 0})
         return self
 
 

@@ -5,7 +5,7 @@ its label is the locale key ``edit.<path>`` and its help ``edit.<path>.help``. K
 ``text``, ``choice`` (a Literal), ``date``, ``money`` (the scenario currency), ``percent``
 (a decimal shown ×100), ``count``, ``number`` (a plain quantity), ``month`` (a month index),
 ``whole`` (an integer), ``rating`` (1–5), ``weight``, ``toggle``, ``list`` (of names).
-A kind ending in ``?`` may be left empty (None). Fields not listed here (``risk.inputs``,
+A kind ending in ``?`` may be left empty (None; an empty ``text?`` is ""). Fields not listed here (``risk.inputs``,
 ``risk.rounds``, ``risk.correlations``, ``strategy.factor_weights``) are kept as they are and
 edited in the Risk lab or a file.
 """
@@ -58,7 +58,7 @@ FIELDS: dict[str, str] = {
     "funding.pool_timing": "choice", "funding.anti_dilution": "choice", "funding.liquidation_multiple": "number",
     "funding.participating": "toggle", "funding.tranches": "whole", "funding.tranche_every_months": "whole",
     "funding.matching_share": "percent", "funding.repayment": "choice", "funding.grace_months": "whole",
-    "funding.partner_revenue_per_month": "money", "funding.partner_months": "whole?", "funding.exclusivity": "text",
+    "funding.partner_revenue_per_month": "money", "funding.partner_months": "whole?", "funding.exclusivity": "text?",
     "tax.profit_tax_rate": "percent", "tax.rd_super_deduction": "percent", "tax.rd_credit_rate": "percent",
     "tax.carry_forward_losses": "toggle", "tax.opening_tax_losses": "money",
     "strategy.model_quality": "rating", "strategy.verticals": "list", "strategy.runway_target_months": "whole",

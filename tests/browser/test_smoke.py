@@ -323,6 +323,10 @@ def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, 
     expect(grid.locator("#glide-cell-1-0")).to_have_text("Research engineers", timeout=TIMEOUT_MS)
     rows = grid.locator("tbody tr").count()
     start = {name: strip_metric(page, name) for name in ("Runway", "Burn multiple")}
+    # the whole grid in view first: scrolled to from below, the toolbar floats over the grid's own (wide) scroller
+    grid.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 300)
+    settle(page)
     grid.hover()
     grid.get_by_role("button", name="Add row").click()
     grid.locator(f"#glide-cell-1-{rows}").wait_for(state="attached", timeout=TIMEOUT_MS)

@@ -323,3 +323,28 @@ def test_save_offers_the_name_of_the_scenario_as_edited(build):
     assert build.text_input(key="build.name.Pocket AI").value == "Pocket AI"
     build.button(key="build.save_new").click().run()
     assert build.session_state["library"][2] == "Pocket AI"
+
+
+def test_a_new_loan_row_reaches_the_scenario_without_a_note_and_a_bad_grace_is_named_in_chinese(build):
+    """The walkthrough's trap: a new Funding row with the partner note left empty was held back by the grid (a
+    required text column) and could never become valid. The grid sends the cells the user filled and the checkbox
+    column's default."""
+    section(build, "funding")
+    key = f"edit.{gen(build)}.funding"
+    loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 500_000.0, "interest_rate_yearly": 6.0,
+            "term_months": 24, "repayment": "amortising", "grace_months": 6, "participating": False}
+    build.session_state[key] = {"edited_rows": {}, "added_rows": [loan], "deleted_rows": []}
+    build.run()
+    assert not build.exception and not build.error
+    added = build.session_state["scenario"].funding[-1]
+    assert (added.name, added.repayment, added.grace_months, added.exclusivity) == ("Bank loan", "amortising", 6, "")
+    before = build.session_state["scenario"]
+    build.selectbox(key="lang").set_value("zh").run()           # a new language rebuilt the grid: the row stays
+    section(build, "funding")
+    assert build.session_state["scenario"] == before
+    row = len(before.funding)
+    build.session_state[f"edit.{gen(build)}.funding"] = {
+        "edited_rows": {row - 1: {"grace_months": 24}}, "added_rows": [], "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"] == before                      # refused, nothing lost
+    assert f"融资第 {row} 行：宽限期（24 个月）仅适用于按月分期还本，且须短于期限（24 个月）" in [e.value for e in build.error]
