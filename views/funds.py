@@ -7,7 +7,7 @@ import streamlit as st
 from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.i18n import t
 from core.present import charts
-from core.present.report import headline
+from core.present.report import headline, tax_note
 from ui.cached import projection, summary
 from ui.session import apply_scenario, current_scenario, kept_slider, lang
 from ui.widgets import chart, kpi_cards
@@ -49,6 +49,8 @@ cards[0] = replace(cards[0], note=t("funds.runway_delta", lang(), delta=s_new.ru
 kpi_cards(cards)
 chart(charts.cash_balance(projection(adjusted), adjusted.funding, compare=projection(scenario), lang=lang()))
 chart(charts.burn_breakdown(projection(adjusted), lang=lang()))
+if note := tax_note(projection(adjusted), adjusted, lang()):
+    st.caption(note)
 
 
 def apply(new) -> None:

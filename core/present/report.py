@@ -550,3 +550,15 @@ def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFram
     cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
     cols[t("table.headcount", lang)] = [f"{v:,.1f}" for v in p.headcount[0]]
     return data_frame(cols)
+
+
+def tax_note(p: Projection, scenario: Scenario, lang: str = "en") -> str | None:
+    """What the tax settings cost or bring over the horizon, in a sentence (None without any): the profit tax paid
+    at its rate and super-deduction, and the R&D credit received (path 0)."""
+    tax = scenario.tax
+    if not (tax.profit_tax_rate or tax.rd_credit_rate):
+        return None
+    cur = scenario.company.currency
+    return t("tax.note", lang, paid=fmt.money(float(p.tax[0].sum()), cur, lang), rate=fmt.percent(tax.profit_tax_rate),
+             deduction=fmt.percent(tax.rd_super_deduction), credit=fmt.money(float(p.tax_credit[0].sum()), cur, lang),
+             months=p.months)

@@ -1111,6 +1111,7 @@ STRINGS: dict[str, str] = {
     'edit.funding.interest_rate_yearly.help': 'Debt: paid monthly. Convertible notes: accrues (simple interest) and converts with the principal.',
     'edit.funding.term_months': 'Term (months)',
     'edit.funding.term_months.help': 'Debt only: months until the principal is repaid (interest monthly, the principal at the end).',
+    'tax.note': 'Over the {months} months: {paid} of profit tax (rate {rate}, R&D super-deduction {deduction}, losses carried forward first) and {credit} of R&D credit received. Tax is computed and paid month by month; check the current rules.',
     'edit.tax': 'Tax and R&D incentives',
     'edit.tax.caption': "Computed month by month and paid in the month. Rates differ by country and change every few years: check the current rules. Example: China's high-tech enterprise rate is 15% and R&D costs get a 100% super-deduction (2024).",
     'edit.tax.profit_tax_rate': 'Profit tax rate',

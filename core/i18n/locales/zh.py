@@ -1111,6 +1111,7 @@ STRINGS: dict[str, str] = {
     'edit.funding.interest_rate_yearly.help': '债权：按月付息。可转换票据：按单利计息，连同本金一起转股。',
     'edit.funding.term_months': '期限（月）',
     'edit.funding.term_months.help': '仅适用于债权融资：到期还本的月数（按月付息，到期还本）。',
+    'tax.note': '{months} 个月内：缴纳企业所得税 {paid}（税率 {rate}，研发费用加计扣除 {deduction}，先以亏损抵扣），收到研发抵免 {credit}。按月计算、当月缴纳；请核对现行规定。',
     'edit.tax': '税收与研发优惠',
     'edit.tax.caption': '按月计算、当月缴纳。各国税率不同且常有调整，请核对现行规定。示例：中国高新技术企业所得税率为 15%，研发费用可加计扣除 100%（2024 年）。',
     'edit.tax.profit_tax_rate': '企业所得税率',

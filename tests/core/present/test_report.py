@@ -2,7 +2,7 @@
 
 from core.engine.projection import project
 from core.model import parse_scenario
-from core.present.report import assumptions_table, monthly_table
+from core.present.report import assumptions_table, monthly_table, tax_note
 
 POLICY = parse_scenario({
     "company": {"name": "Policy", "currency": "CNY", "starting_cash": 5e6},
@@ -41,3 +41,16 @@ def test_no_tax_rows_without_tax_and_the_monthly_table_shows_tax_only_when_there
     assert "Profit tax" not in monthly_table(project(plain), "USD").columns
     taxed = monthly_table(project(POLICY), "CNY")
     assert "Profit tax" in taxed.columns and "R&D credit" not in taxed.columns
+
+
+def test_the_tax_note_sums_the_tax_paid_and_the_credit_received():
+    from core.model import load_scenario
+    p = project(POLICY)
+    assert tax_note(p, POLICY) == (f"Over the 60 months: ¥{p.tax[0].sum() / 1e6:.2f}M of profit tax (rate 15.0%, R&D "
+                                   "super-deduction 100.0%, losses carried forward first) and ¥0 of R&D credit received. "
+                                   "Tax is computed and paid month by month; check the current rules.")
+    assert p.tax[0].sum() > 0
+    cny = load_scenario("sample_data/company_b_data_assistant_cny.yaml")
+    assert tax_note(project(cny), cny, "zh").startswith("60 个月内：缴纳企业所得税 0元（税率 15.0%，研发费用加计扣除 100.0%")
+    assert tax_note(project(parse_scenario({"company": {"name": "x", "starting_cash": 1}})), parse_scenario(
+        {"company": {"name": "x", "starting_cash": 1}})) is None
