@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.pages
 from core.engine.projection import project
-from core.i18n import STRINGS
+from core.i18n import STRINGS, t
 from core.model import ScenarioError, load_scenario, parse_scenario
 from core.present import formatting as fmt
 from core.storage.exports import excel_workbook, read_excel
@@ -270,3 +270,11 @@ def test_a_chinese_page_shows_no_latin_word_beyond_the_allowed_and_money_axes_in
                 assert all(MONEY_TICK[named].fullmatch(x) for x in ticks), (spec.file, chart, title, ticks)
     assert found == {}
     assert axes >= 8
+
+
+def test_a_chinese_value_beside_a_chinese_word_takes_no_space_and_a_latin_one_keeps_it():
+    assert t("captable.after", "zh", name="Pre-A 轮", month=15) == "Pre-A 轮后（第 15 个月）"
+    assert t("captable.after", "zh", name="Series A", month=15) == "Series A 后（第 15 个月）"
+    assert t("captable.converted", "zh", name="天使轮", round="A 轮", amount="300万元", price="6元", by="估值上限") == \
+        "天使轮在 A 轮中转股：300万元，每股 6元（由估值上限决定）。"
+    assert t("captable.after", "en", name="Pre-A", month=15) == "After Pre-A (month 15)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from core.i18n.locales import en, zh
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -21,4 +23,22 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     text = STRINGS[lang][key]
     if isinstance(values.get("currency"), str):
         values["currency"] = currency_unit(str(values["currency"]), lang)
+    if lang == "zh" and values:
+        text = _PLACEHOLDER_SPACE.sub(lambda m: _joined(m, values), text)
     return text.format(**values) if values else text
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff（）]")
+_PLACEHOLDER_SPACE = re.compile(r"(?P<before>[\u4e00-\u9fff] )?\{(?P<name>\w+)(?P<spec>[^}]*)\}(?P<after> [\u4e00-\u9fff])?")
+
+
+def _joined(m: re.Match[str], values: dict[str, object]) -> str:
+    """A placeholder of a Chinese template without the space beside it where its value meets a Chinese character
+    (a space stays between Chinese and Latin or digits: "在 Series A 中", but "在 Pre-A 轮中")."""
+    value = str(values.get(m["name"], ""))
+    before, after = m["before"] or "", m["after"] or ""
+    if before and value and _CJK.match(value[0]):
+        before = before[0]
+    if after and value and _CJK.match(value[-1]):
+        after = after[1]
+    return f"{before}{{{m['name']}{m['spec']}}}{after}"

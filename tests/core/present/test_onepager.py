@@ -79,7 +79,7 @@ def test_the_cap_table_column_shows_who_owns_what_after_the_last_round_as_cap_ta
     assert "<b>Founders: 100.0% → 76.2%</b><br>today → after Pre-A (month 15)" in en
     assert "Cap table" in en and any(t.startswith("Angel bridge SAFE converts in Pre-A: ¥3.00M at ¥6.00") for t in en)
     zh = cap_section(build(load_preset(A, "zh"), "zh", today=DAY))[1]
-    assert "<b>创始人持股：100.0% → 76.2%</b><br>目前 → Pre-A 轮 后（第 15 个月）" in zh and "股权结构表" in zh
+    assert "<b>创始人持股：100.0% → 76.2%</b><br>目前 → Pre-A 轮后（第 15 个月）" in zh and "股权结构表" in zh
 
 
 @pytest.mark.parametrize("later", [None, 61])
