@@ -14,6 +14,7 @@ from core.present.financing import (
     comparison_chart,
     comparison_frame,
     ownership_chart,
+    partner_notes,
     pool_notes,
     waterfall_frame,
 )
@@ -45,12 +46,8 @@ for step in table.steps:
         st.warning(t("captable.down", lang(), name=plain(step.key), price=fmt.price(step.price, cur, lang())))
 for name, amount in table.unconverted:
     st.caption(t("captable.unconverted", lang(), name=plain(name), amount=fmt.money(amount, cur, lang())))
-for r in scenario.funding:
-    if r.partner_revenue_per_month or r.exclusivity:
-        months = t("financing.partner.months", lang(), months=r.partner_months) if r.partner_months else t(
-            "financing.partner.horizon", lang())
-        st.caption(t("financing.partner", lang(), name=plain(r.name), revenue=fmt.money(r.partner_revenue_per_month, cur, lang()),
-                     months=months, terms=plain(r.exclusivity) or t("financing.partner.no_terms", lang())))
+for note in partner_notes(scenario, lang()):
+    st.caption(plain(note))
 pool_summary, pool_warning = pool_notes(pool_use(scenario, table), lang())
 if pool_summary:
     st.caption(pool_summary)

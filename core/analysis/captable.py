@@ -241,7 +241,7 @@ class PoolUse:
         return self.pool - self.granted
 
 
-def pool_at(table: CapTable, month: int) -> float:
+def pool_at(table: CapTable, month: float) -> float:
     """The option pool after the last priced round in or before ``month`` (today's pool before any)."""
     steps = [s for s in table.steps if s.month <= month]
     holders = steps[-1].holders if steps else table.start
@@ -260,7 +260,7 @@ def pool_use(scenario: Scenario, table: CapTable | None = None) -> PoolUse:
         if made > pool * (1 + 1e-12):
             short = (month, made, pool)
             break
-    return PoolUse(next((h.shares for h in table.holders if h.key == POOL), 0.0), grants, short)
+    return PoolUse(pool_at(table, math.inf), grants, short)
 
 
 def waterfall(holders: tuple[Holder, ...], exit_value: float) -> dict[str, float]:

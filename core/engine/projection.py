@@ -473,22 +473,20 @@ def team_heads(opex: Opex, inp: _Inputs, clock: _Clock) -> list[np.ndarray]:
     return [_heads(role, f"opex.team[{j}]", inp, clock) for j, role in enumerate(opex.team)]
 
 
-def payroll(opex: Opex, inp: _Inputs, clock: _Clock,
-            heads: list[np.ndarray] | None = None) -> tuple[dict[str, Line], Line]:
+def payroll(opex: Opex, inp: _Inputs, clock: _Clock, heads: list[np.ndarray]) -> tuple[dict[str, Line], Line]:
     """(payroll by function, headcount), defined as::
 
         payroll_t = sum over roles active at t of headcount cost_per_head (1 + salary_growth)^floor(t / 12)
 
     a role being active from ``start_month`` (drawn months rounded) until before ``end_month``. Leavers are
-    replaced at once (:func:`talent`), so attrition changes neither. ``heads``: :func:`team_heads`, if already known.
+    replaced at once (:func:`talent`), so attrition changes neither. ``heads``: :func:`team_heads`.
     """
     raise_factor = (1 + inp("opex.salary_growth_yearly", opex.salary_growth_yearly)) ** clock.years
     by_function: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
-    headcount = team_heads(opex, inp, clock) if heads is None else heads
-    for j, (role, role_heads) in enumerate(zip(opex.team, headcount, strict=True)):
+    for j, (role, role_heads) in enumerate(zip(opex.team, heads, strict=True)):
         cost = inp(f"opex.team[{j}].cost_per_head_month", role.cost_per_head_month)
         by_function[role.function].append(role_heads * cost * raise_factor)
-    return {f: _total(lines) for f, lines in by_function.items()}, _total(headcount)
+    return {f: _total(lines) for f, lines in by_function.items()}, _total(heads)
 
 
 @dataclass(frozen=True)
@@ -501,7 +499,7 @@ class TeamLines:
     recruiting: Line
 
 
-def talent(opex: Opex, inp: _Inputs, clock: _Clock, heads: list[np.ndarray] | None = None) -> TeamLines:
+def talent(opex: Opex, inp: _Inputs, clock: _Clock, heads: list[np.ndarray]) -> TeamLines:
     """Attrition, its replacement cost and the capacity lost while replacements ramp up, defined per role as::
 
         leavers_t    = heads_t attrition_monthly                  (replaced at once: heads_t stays)
@@ -509,15 +507,14 @@ def talent(opex: Opex, inp: _Inputs, clock: _Clock, heads: list[np.ndarray] | No
         in_ramp_t    = min(heads_t, sum of leavers_k for t - ramp_months < k <= t)
         ramp_lost_t  = in_ramp_t (1 - RAMP_PRODUCTIVITY)          (FTE; RAMP_PRODUCTIVITY = 0.5)
 
-    with ``heads_t`` as in :func:`payroll` (``heads``: :func:`team_heads`, if already known; drawn ``ramp_months``
-    rounded). A role without attrition adds nothing, so a team without it keeps every line at 0.0.
+    with ``heads_t`` as in :func:`payroll` (``heads``: :func:`team_heads`; drawn ``ramp_months`` rounded). A role
+    without attrition adds nothing, so a team without it keeps every line at 0.0.
     """
     by_function: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
     leavers: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
     ramp_lost: dict[str, list[Line]] = {f: [] for f in FUNCTIONS}
     recruiting: list[Line] = []
-    for j, (role, role_heads) in enumerate(zip(opex.team, team_heads(opex, inp, clock) if heads is None else heads,
-                                               strict=True)):
+    for j, (role, role_heads) in enumerate(zip(opex.team, heads, strict=True)):
         pre = f"opex.team[{j}]"
         by_function[role.function].append(role_heads)
         attrition = inp(f"{pre}.attrition_monthly", role.attrition_monthly)
@@ -548,7 +545,7 @@ def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock, kinds: tuple[str, ...
 
 
 def operating_costs(opex: Opex, inp: _Inputs, payroll_total: Line, one_off: Line,
-                    cac_spend: Line, matching: Line = 0.0, recruiting: Line = 0.0) -> dict[str, Line]:
+                    cac_spend: Line, matching: Line, recruiting: Line) -> dict[str, Line]:
     """Operating costs by category (money per month): payroll, one-offs, sales & marketing
     (``marketing_per_month`` plus the acquisition cost of paying sign-ups), G&A, other, the spend grants
     require (``grant_matching``) and recruiting (replacing leavers, :func:`talent`)."""

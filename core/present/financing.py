@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from core.analysis.captable import FOUNDERS, POOL, CapTable, Holder, PoolUse, ownership, waterfall
 from core.analysis.financing import FinancingOutcome
 from core.i18n import t
+from core.model import Scenario
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
 from core.present.report import data_frame
@@ -53,6 +54,15 @@ def pool_notes(use: PoolUse, lang: str = "en") -> tuple[str | None, str | None]:
     warning = None if use.short is None else t(
         "captable.pool_short", lang, month=use.short[0], granted=f"{use.short[1]:,.0f}", pool=f"{use.short[2]:,.0f}")
     return summary, warning
+
+
+def partner_notes(scenario: Scenario, lang: str = "en") -> list[str]:
+    """One sentence per strategic investor's round: the partner's revenue, for how long, and what it gets."""
+    cur = scenario.company.currency
+    return [t("financing.partner", lang, name=r.name, revenue=fmt.money(r.partner_revenue_per_month, cur, lang),
+              months=t("financing.partner.months", lang, months=r.partner_months) if r.partner_months
+              else t("financing.partner.horizon", lang), terms=r.exclusivity or t("financing.partner.no_terms", lang))
+            for r in scenario.funding if r.partner_revenue_per_month or r.exclusivity]
 
 
 def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: str, lang: str = "en"):

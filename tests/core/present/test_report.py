@@ -1,5 +1,7 @@
 """The investor view's key assumptions name the policy money and tax terms, in both languages."""
 
+import numpy as np
+
 from core.engine.projection import project
 from core.model import parse_scenario
 from core.present.report import assumptions_table, monthly_table, tax_note
@@ -45,11 +47,16 @@ def test_no_tax_rows_without_tax_and_the_monthly_table_shows_tax_only_when_there
 
 def test_the_tax_note_sums_the_tax_paid_and_the_credit_received():
     from core.model import load_scenario
+    # By hand: every month is profitable, so no losses. 15 % of 60 x 500,000 revenue plus BigCo's 24 x 300,000 of
+    # partner revenue, less the grant's 600,000 of matching spend and the loan's interest: 12 grace months at
+    # 3M x 3.5 % / 12 = 8,750, then 36 instalments of 83,333.33 with interest on what is still owed,
+    # (36 x 3M - 83,333.33 x (0 + ... + 35)) x 3.5 % / 12 = 55.5M x 0.035 / 12 = 161,875: 266,875 in all.
+    # Tax = 0.15 x (30M + 7.2M - 600,000 - 266,875) = 5,449,968.75.
     p = project(POLICY)
-    assert tax_note(p, POLICY) == (f"Over the 60 months: ¥{p.tax[0].sum() / 1e6:.2f}M of profit tax (rate 15.0%, R&D "
-                                   "super-deduction 100.0%, losses carried forward first) and ¥0 of R&D credit received. "
-                                   "Tax is computed and paid month by month; check the current rules.")
-    assert p.tax[0].sum() > 0
+    np.testing.assert_allclose(p.tax[0].sum(), 5_449_968.75, rtol=1e-9)
+    assert tax_note(p, POLICY) == ("Over the 60 months: ¥5.45M of profit tax (rate 15.0%, R&D super-deduction 100.0%, "
+                                   "losses carried forward first) and ¥0 of R&D credit received. Tax is computed and paid "
+                                   "month by month; check the current rules.")
     cny = load_scenario("sample_data/company_b_data_assistant_cny.yaml")
     assert tax_note(project(cny), cny, "zh").startswith("60 个月内：缴纳企业所得税 0元（税率 15.0%，研发费用加计扣除 100.0%")
     assert tax_note(project(parse_scenario({"company": {"name": "x", "starting_cash": 1}})), parse_scenario(
