@@ -301,7 +301,8 @@ def survival_curve(r: RiskResult, p: Projection, month: int, *, lang: str = "en"
                                line={"color": PALETTE[4], "width": 3, "shape": "hv"}))
     if month <= r.months:
         fig.add_scatter(x=[dates[month]], y=[100 * r.survival_at(month)], mode="markers+text",
-                        text=[f"{100 * r.survival_at(month):.0f}%"], textposition="top right",
+                        text=[f"{100 * r.survival_at(month):.0f}%"],
+                        textposition="top right" if r.survival_at(month) < 0.9 else "bottom right",  # clear of the title
                         marker={"size": 12, "color": PALETTE[2]}, name=t("chart.survival.marker", lang, month=month))
     fig = _layout(fig, t("chart.survival.title", lang), t("chart.survival.y", lang), lang)
     fig.update_yaxes(range=[0, 105])

@@ -134,6 +134,8 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
         for trace in part.data:
             trace.showlegend = (row, col) == (1, 2)  # the stream names; the other charts read without a legend
             fig.add_trace(trace, row=row, col=col)
+        if (row, col) in ((1, 1), (1, 2)):  # money in the reader's units (万 / 亿 in Chinese), as on the pages
+            charts.money_axis(fig, fig.data[-1].yaxis, p.currency, lang, hover=None)
     fig.add_shape(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0,  # the zero-cash line
                   line={"color": "#C73E1D", "width": 1})
     fig.update_yaxes(title_text=t("chart.cash.y", lang, currency=p.currency), row=1, col=1)
@@ -151,9 +153,9 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
     for i, kpi in enumerate(one_pager_kpis(summary, scenario, card, result, lang)):
         x = (i + 0.5) / 7
         fig.add_annotation(text=kpi.label, x=x, y=1.135, xref="paper", yref="paper", showarrow=False,
-                           font={"size": 10, "color": "#666666"})
+                           xanchor="center", font={"size": 10, "color": "#666666"})  # "auto" anchors the outer thirds
         fig.add_annotation(text=f"<b>{kpi.value}</b>", x=x, y=1.09, xref="paper", yref="paper", showarrow=False,
-                           font={"size": 15})
+                           xanchor="center", font={"size": 15})
     day = (today or date.today()).isoformat()
     fig.update_layout(
         template=charts.TEMPLATE, width=width, height=height, font={"family": FONT, "size": 10},

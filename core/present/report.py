@@ -66,7 +66,8 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
         Kpi("cash", t("kpi.cash", lang), fmt.money(summary.cash_now, cur, lang), number=summary.cash_now),
         Kpi("runway", t("kpi.runway", lang), runway, number=summary.runway_months),
         Kpi("zero_cash", t("kpi.zero_cash", lang),
-            summary.zero_cash_date.strftime("%Y-%m") if summary.zero_cash_date else t("kpi.never", lang)),
+            summary.zero_cash_date.strftime("%Y-%m") if summary.zero_cash_date else t(
+                "kpi.zero_cash_after", lang, date=month_date(start, horizon - 1).strftime("%Y-%m"))),
         Kpi("break_even", t("kpi.break_even", lang), be, number=summary.break_even_month),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),

@@ -654,7 +654,7 @@ STRINGS: dict[str, str] = {
     'kpi.runway_value': '{months} months',
     'kpi.runway_full': '> {months} months',
     'kpi.zero_cash': 'Zero-cash date',
-    'kpi.never': 'not in the horizon',
+    'kpi.zero_cash_after': 'after {date}',
     'kpi.break_even': 'Break-even month',
     'kpi.break_even_value': 'month {month} ({date})',
     'kpi.default_alive': 'Default alive?',

@@ -654,7 +654,7 @@ STRINGS: dict[str, str] = {
     "kpi.runway_value": "{months} 个月",
     "kpi.runway_full": "> {months} 个月",
     "kpi.zero_cash": "现金归零日期",
-    "kpi.never": "规划期内不会",
+    "kpi.zero_cash_after": "{date} 之后",
     "kpi.break_even": "盈亏平衡月份",
     "kpi.break_even_value": "第 {month} 个月（{date}）",
     "kpi.default_alive": '默认存活？',

@@ -56,6 +56,22 @@ def test_a_scenario_without_streams_or_monte_carlo_still_gets_a_page():
     assert not any(trace.type == "scatter" and trace.line.shape == "hv" for trace in fig.data)
 
 
+def test_money_axes_read_in_the_readers_units_and_a_runway_past_the_horizon_names_the_last_month():
+    """Found on a printed page: the one-pager copied the charts' traces but not their axes, so a Chinese page read
+    "10M"; and "> 60 months" ran into "not in the horizon" beside it."""
+    cny = load_scenario("sample_data/company_b_data_assistant_cny.yaml")
+    p = project(cny)
+    fig = one_pager(cny, p, summarize(p, cny.settings), score(cny, p), None, lang="zh", today=DAY)
+    cash_ticks, mix_ticks = fig.layout.yaxis.ticktext, fig.layout.yaxis2.ticktext
+    assert all(tick == "0" or tick.endswith(("万", "亿")) for tick in cash_ticks + mix_ticks), (cash_ticks, mix_ticks)
+    assert max(fig.layout.yaxis.tickvals) >= p.cash[0].max()  # the ticks span the cash curve
+    p, summary = project(B), summarize(project(B), B.settings)
+    assert summary.zero_cash_date is None  # Company B never runs out within its 60 months (2026-01 to 2030-12)
+    zero_cash = {k.key: k.value for k in one_pager_kpis(summary, B, score(B, p), None)}["zero_cash"]
+    assert zero_cash == "after 2030-12"
+    assert {k.key: k.value for k in one_pager_kpis(summary, B, score(B, p), None, "zh")}["zero_cash"] == "2030-12 之后"
+
+
 def cap_section(fig):
     """The cap-table column's cells (holder, invested, share) and the page's annotation texts, or None."""
     table = next((trace for trace in fig.data if trace.type == "table"), None)
