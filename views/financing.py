@@ -66,12 +66,12 @@ with left:
     down = st.slider(t("financing.down", lang()), 5, 80, int(100 * terms.down), 5, key=wkey("lever.financing.down"))
 with middle:
     bridge = st.slider(t("financing.bridge", lang(), currency=cur), 0.0, max(4 * terms.bridge, 1e5), terms.bridge,
-                       max(terms.bridge, 1e5) / 40, key=wkey("lever.financing.bridge"), format="%.0f")
+                       max(terms.bridge, 1e5) / 40, key=wkey("lever.financing.bridge"), format="localized")
     cap = st.slider(t("financing.bridge_cap", lang(), currency=cur), 0.0, max(4 * terms.bridge_cap, 1e6), terms.bridge_cap,
-                    max(terms.bridge_cap, 1e6) / 40, key=wkey("lever.financing.cap"), format="%.0f")
+                    max(terms.bridge_cap, 1e6) / 40, key=wkey("lever.financing.cap"), format="localized")
 with right:
     exit_value = st.slider(t("financing.exit", lang(), currency=cur), 0.0, max(5 * terms.exit_value, 1e6), terms.exit_value,
-                           max(terms.exit_value, 1e6) / 50, key=wkey("lever.financing.exit"), format="%.0f")
+                           max(terms.exit_value, 1e6) / 50, key=wkey("lever.financing.exit"), format="localized")
     debt_rate = st.slider(t("financing.debt_rate", lang()), 0, 30, int(100 * terms.debt_rate), 1,
                           key=wkey("lever.financing.rate"))
     soft_rate = st.slider(t("financing.soft_rate", lang()), 0.0, 10.0, 100 * terms.soft_rate, 0.5,

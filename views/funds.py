@@ -7,10 +7,10 @@ import streamlit as st
 from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.i18n import t
 from core.present import charts
-from core.present.report import headline, tax_note
+from core.present.report import headline, round_lever_note, tax_note
 from ui.cached import projection, summary
 from ui.session import apply_scenario, current_scenario, kept_slider, lang
-from ui.widgets import chart, kpi_cards
+from ui.widgets import chart, kpi_cards, plain
 
 scenario = current_scenario()
 cur = scenario.company.currency
@@ -21,7 +21,7 @@ cash_now = scenario.company.starting_cash
 left, right = st.columns(2)
 with left:
     starting_cash = kept_slider(t("funds.starting_cash", lang(), currency=cur), "lever.starting_cash", 0.0,
-                                max(4 * cash_now, 1e6), cash_now, max(cash_now, 1e6) / 100, format="%.0f")
+                                max(4 * cash_now, 1e6), cash_now, max(cash_now, 1e6) / 100, format="localized")
     headcount = kept_slider(t("funds.headcount", lang()), "lever.headcount", 0.0, 3.0, 1.0, 0.05)
     cost_per_head = kept_slider(t("funds.cost_per_head", lang()), "lever.cost_per_head", 0.5, 2.0, 1.0, 0.05)
     growth_points = kept_slider(t("funds.growth", lang()), "lever.growth", -10.0, 10.0, 0.0, 0.5, format="%+.1f")
@@ -33,8 +33,7 @@ with right:
     delay = kept_slider(t("funds.round_delay", lang()), "lever.round_delay", -12, 24, 0, 1, disabled=not has_round)
     amount = kept_slider(t("funds.round_amount", lang()), "lever.round_amount", 0.0, 3.0, 1.0, 0.05,
                          disabled=not has_round)
-    if not has_round:
-        st.caption(t("funds.no_round", lang()))
+    st.caption(plain(round_lever_note(scenario, lang())))
     if any(getattr(stream, "demand", None) is not None for stream in scenario.streams):
         st.caption(t("funds.demand", lang()))  # a higher price sells less here: say so beside the price lever
 

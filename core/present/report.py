@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from core.analysis.levers import next_round_index
 from core.analysis.metrics import YEAR, Summary, stream_shares
 from core.analysis.pillars import Factor, MoveEffect, PillarScore, Scorecard, weakest
 from core.analysis.pricing import PriceCurve, PriceResult, TierResult
@@ -76,6 +77,15 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
         Kpi("npv", npv_label(scenario, lang), fmt.money(summary.npv, cur, lang), "", t(f"kpi.npv_help.{summary.cash_flow_timing}", lang),
             summary.npv),
     ]
+
+
+def round_lever_note(scenario: Scenario, lang: str = "en") -> str:
+    """Which round the "next round" levers move (its name and month), or that there is none."""
+    k = next_round_index(scenario)
+    if k is None:
+        return t("funds.no_round", lang)
+    moved = scenario.funding[k]
+    return t("funds.round_moves", lang, name=moved.name, month=moved.month)
 
 
 def _finite(value: float | None) -> float | None:

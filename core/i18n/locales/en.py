@@ -714,6 +714,7 @@ STRINGS: dict[str, str] = {
     'funds.inference': 'Inference cost per 1M tokens (× plan)',
     'funds.round_delay': 'Next round delay (months)',
     'funds.round_amount': 'Next round size (× plan)',
+    'funds.round_moves': 'The round levers move “{name}”, due in month {month}.',
     'funds.no_round': 'This scenario has no funding round to move.',
     'funds.demand': 'Volume answers price in this scenario (a demand model, set in the Pricing lab): a higher price sells less.',
     'funds.apply': 'Apply to the scenario (every page)',

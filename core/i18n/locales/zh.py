@@ -714,6 +714,7 @@ STRINGS: dict[str, str] = {
     "funds.inference": "每百万 token 推理成本（× 计划）",
     "funds.round_delay": "下一轮融资推迟（月）",
     "funds.round_amount": "下一轮融资规模（× 计划）",
+    "funds.round_moves": "融资杠杆调整的是“{name}”，原定第 {month} 个月。",
     "funds.no_round": "该情景没有可调整的融资。",
     "funds.demand": "本情景中销量会随价格变化（需求模型，在定价实验室设置）：价格越高，销量越少。",
     "funds.apply": "应用到情景（所有页面）",

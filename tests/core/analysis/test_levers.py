@@ -1,9 +1,11 @@
 import pytest
 
-from core.analysis.levers import Levers, apply_levers
+from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.analysis.metrics import runway_months
 from core.engine.projection import project
 from core.model import load_scenario
+from core.model.presets import load_preset
+from core.present.report import round_lever_note
 
 WINTER = load_scenario("sample_data/capital_winter_round_slips.yaml")
 
@@ -57,3 +59,20 @@ def test_a_price_lever_moves_volume_through_the_streams_demand_model():
     assert dearer.streams[0].demand.reference_price == 10 and dearer.streams[0].price_per_unit == 20
     assert project(dearer).tokens[0, 0] == pytest.approx(250)       # (20 / 10)^-2 x 1,000 units
     assert apply_levers(dearer, Levers(price_factor=0.5)).streams[0].demand.reference_price == 10  # pinned once
+
+
+def test_the_round_levers_move_the_next_priced_round_not_a_bridge_before_it():
+    """Company A takes a SAFE in month 8 and its Pre-A in month 15: "next round delay" is about the Pre-A (it used to
+    move the SAFE); without a priced round later, the next round of any kind moves (Company C's venture debt)."""
+    a = load_preset("sample_data/company_a_customer_service.yaml")
+    assert [(r.kind, r.month) for r in a.funding if r.month > 0][:2] == [("safe", 8), ("equity", 15)]
+    k = next_round_index(a)
+    assert a.funding[k].kind == "equity" and a.funding[k].month == 15
+    moved = apply_levers(a, Levers(round_delay_months=3, round_amount_factor=0.5))
+    assert [r.month for r in moved.funding] == [r.month + 3 * (i == k) for i, r in enumerate(a.funding)]
+    assert moved.funding[k].amount == pytest.approx(a.funding[k].amount / 2)
+    assert round_lever_note(a) == "The round levers move “Pre-A”, due in month 15."
+    c = load_preset("sample_data/company_c_analytics_platform.yaml")
+    assert [r.kind for r in c.funding] == ["debt"] and next_round_index(c) == 0
+    seed = load_preset("sample_data/seed002_nlp_project.yaml")
+    assert next_round_index(seed) is None and round_lever_note(seed, "zh") == "该情景没有可调整的融资。"
