@@ -94,14 +94,22 @@ def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str 
 
 
 def comparison_chart(outcomes: list[FinancingOutcome], lang: str = "en") -> go.Figure:
-    """Survival odds against the founders' share after the next round, one marker per option."""
+    """Survival odds against the founders' share after the next round: one marker per point, the ways that land on
+    the same point (at the table's precision: 0.1 pp of ownership, 1 pp of odds) sharing it, named in the legend
+    (labels beside the markers ran into each other where ways coincide)."""
     fig = go.Figure(layout={"template": TEMPLATE})
-    shown = [o for o in outcomes if o.survival is not None]
-    fig.add_scatter(x=[100 * o.founders_share for o in shown], y=[100 * (o.survival or 0) for o in shown],
-                    mode="markers+text", text=[t(f"financing.option.{o.key}", lang) for o in shown],
-                    textposition="top center", marker={"size": 14, "color": PALETTE[0]}, showlegend=False,
-                    cliponaxis=False)
+    points: dict[tuple[float, float], list[FinancingOutcome]] = {}
+    for o in outcomes:
+        if o.survival is not None:
+            points.setdefault((round(100 * o.founders_share, 1), round(100 * o.survival)), []).append(o)
+    for i, ((share, odds), ways) in enumerate(sorted(points.items(), key=lambda item: (-item[0][1], -item[0][0]))):
+        name = " · ".join(t(f"financing.option.{o.key}", lang) for o in ways)
+        fig.add_scatter(x=[100 * ways[0].founders_share], y=[100 * (ways[0].survival or 0)], mode="markers", name=name,
+                        marker={"size": 14, "color": PALETTE[i % len(PALETTE)], "line": {"width": 1, "color": "white"}},
+                        cliponaxis=False, hovertemplate=f"{name}<br>%{{x:.1f}}% · %{{y:.0f}}%<extra></extra>")
     month = outcomes[0].scenario.risk.survival_month if outcomes else 18
     fig.update_layout(title=t("financing.chart.title", lang), xaxis_title=t("financing.chart.x", lang),
-                      yaxis={"title": t("financing.chart.y", lang, month=month), "range": [-5, 110]})
+                      yaxis={"title": t("financing.chart.y", lang, month=month), "range": [-5, 110], "automargin": True},
+                      legend={"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0},
+                      margin={"b": 120})
     return fig

@@ -476,7 +476,7 @@ STRINGS: dict[str, str] = {
     'financing.option.grant': 'Grant',
     'financing.chart.title': 'Survival odds against the founders’ ownership',
     'financing.chart.x': 'Founders after the next priced round (%)',
-    'financing.chart.y': 'Cash at month {month} (% of futures)',
+    'financing.chart.y': 'Odds of cash at month {month} (%)',
     'captable.title': 'Cap table',
     'captable.founders': 'Founders',
     'captable.pool': 'Option pool',

@@ -476,7 +476,7 @@ STRINGS: dict[str, str] = {
     'financing.option.grant': '政府补助',
     'financing.chart.title': '生存概率与创始人持股',
     'financing.chart.x': '下一轮定价融资后创始人持股（%）',
-    'financing.chart.y': '第 {month} 个月仍有现金（% 的模拟路径）',
+    'financing.chart.y': '第 {month} 个月仍有现金的概率（%）',
     'captable.title': '股权结构表',
     'captable.founders': '创始人',
     'captable.pool': '期权池',
