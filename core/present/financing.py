@@ -102,7 +102,8 @@ def comparison_chart(outcomes: list[FinancingOutcome], lang: str = "en") -> go.F
     for o in outcomes:
         if o.survival is not None:
             points.setdefault((round(100 * o.founders_share, 1), round(100 * o.survival)), []).append(o)
-    for i, ((share, odds), ways) in enumerate(sorted(points.items(), key=lambda item: (-item[0][1], -item[0][0]))):
+    for i, point in enumerate(sorted(points, key=lambda xy: (-xy[1], -xy[0]))):  # from the best odds down
+        ways = points[point]
         name = " · ".join(t(f"financing.option.{o.key}", lang) for o in ways)
         fig.add_scatter(x=[100 * ways[0].founders_share], y=[100 * (ways[0].survival or 0)], mode="markers", name=name,
                         marker={"size": 14, "color": PALETTE[i % len(PALETTE)], "line": {"width": 1, "color": "white"}},
