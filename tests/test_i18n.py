@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 import ui.pages
 from core.engine.projection import project
 from core.i18n import STRINGS, t
-from core.model import ScenarioError, load_scenario, parse_scenario
+from core.model import ScenarioError, load_preset, load_scenario, parse_scenario, replace_fields
 from core.present import formatting as fmt
 from core.storage.exports import excel_workbook, read_excel
 
@@ -114,6 +114,24 @@ def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monk
     at.selectbox(key="lang").set_value("zh").run()
     assert at.title[0].value.startswith("总览") and at.sidebar.selectbox[1].label == "预设情景"
     assert next(m.value for m in at.metric if m.label == "现金跑道") == "14 个月"
+
+
+def test_switching_the_language_reloads_an_unchanged_preset_in_it_and_keeps_an_edited_one(tmp_path, monkeypatch):
+    """Found in a walkthrough: after 简体中文 the page read "总览 — Winter case — Series A slips", the preset's English
+    names, streams and rounds, although sample_data/zh has them in Chinese."""
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "f.db"))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="lang").set_value("zh").run()
+    chinese = load_preset("sample_data/capital_winter_round_slips.yaml", "zh")
+    assert at.session_state["scenario"] == chinese and chinese.company.name in at.title[0].value
+    assert chinese.company.name != load_preset("sample_data/capital_winter_round_slips.yaml").company.name
+    at.selectbox(key="lang").set_value("en").run()
+    assert at.title[0].value == "Overview — Winter case — Series A slips"
+    edited = replace_fields(at.session_state["scenario"], {"company.starting_cash": 4_000_000})
+    at.session_state["scenario"] = edited
+    at.selectbox(key="lang").set_value("zh").run()
+    assert at.session_state["scenario"] == edited and at.title[0].value.startswith("总览 — Winter case")
 
 
 def test_money_reads_in_the_readers_units():

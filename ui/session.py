@@ -29,6 +29,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.i18n import LANGUAGES
 from core.model import Scenario, load_preset
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -126,6 +127,19 @@ def unapplied() -> list[str]:
 def update_scenario(scenario: Scenario) -> None:
     """Replace the current scenario with an edit made by ``input.`` widgets (kept as they are)."""
     st.session_state["scenario"] = scenario
+
+
+def follow_language() -> None:
+    """After the reader switched language: a preset still as it was loaded (no edit, no what-if applied, not from the
+    library) is reloaded in the new language, so its names, streams and rounds read in it too; anything the reader
+    changed stays as it is."""
+    ss = st.session_state
+    ss["lang_chosen"] = True
+    stem, shown = ss.get("preset", DEFAULT_PRESET), ss.get("scenario")
+    if shown is None or ss.get("library") is not None or stem not in presets():
+        return
+    if any(shown == _preset(stem, other) for other in LANGUAGES if other != ss["lang"]):
+        set_scenario(_preset(stem, ss["lang"]))
 
 
 def current_scenario() -> Scenario:

@@ -16,7 +16,16 @@ from core.present import onepager
 from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
-from ui.session import DEFAULT_PRESET, current_scenario, lang, preset, preset_names, set_scenario, unapplied
+from ui.session import (
+    DEFAULT_PRESET,
+    current_scenario,
+    follow_language,
+    lang,
+    preset,
+    preset_names,
+    set_scenario,
+    unapplied,
+)
 from ui.widgets import plain, upload_caption
 
 
@@ -24,7 +33,7 @@ def language_picker(compact: bool = False) -> None:
     """One control that switches every page, chart, table and message (``compact``: without its label)."""
     current = lang()  # also puts the language into session state, which the widget below reads (no index=)
     st.selectbox(t("language", current), list(LANGUAGES), key="lang", label_visibility="collapsed" if compact else "visible",
-                 format_func=lambda code: LANGUAGES[code], on_change=lambda: st.session_state.update(lang_chosen=True))
+                 format_func=lambda code: LANGUAGES[code], on_change=follow_language)
 
 
 def _load_preset() -> None:
