@@ -134,6 +134,23 @@ def test_switching_the_language_reloads_an_unchanged_preset_in_it_and_keeps_an_e
     assert at.session_state["scenario"] == edited and at.title[0].value.startswith("总览 — Winter case")
 
 
+@pytest.mark.parametrize(("page", "sliders"), [
+    ("views/financing.py", ["lever.financing.bridge", "lever.financing.cap", "lever.financing.exit"]),
+    ("views/funds.py", ["lever.starting_cash"]),
+])
+def test_a_money_slider_reads_in_chinese_units_beside_its_digits(tmp_path, monkeypatch, page, sliders):
+    """A slider's own numbers are digits (21,000,000); the page writes money in 万 / 亿, so each money slider says
+    its amount that way too (found in a walkthrough: "6,573,000" beside "657.3万元")."""
+    at = chinese_app(tmp_path, monkeypatch).run()
+    at.selectbox(key="preset").set_value("company_b_data_assistant_cny").run()
+    at.switch_page(page).run()
+    shown = [c.value for c in at.caption]
+    for name in sliders:
+        value = at.slider(key=f"{name}@{at.session_state['widgets.gen']}").value
+        assert f"即 {fmt.money(value, 'CNY', 'zh')}" in shown, (name, value, shown)
+        assert fmt.money(value, "CNY", "zh").endswith(("万元", "亿元"))
+
+
 def test_money_reads_in_the_readers_units():
     assert fmt.money(123_456_789, "CNY", "zh") == "1.23亿元" and fmt.money(6_000_000, "CNY", "zh") == "600万元"
     assert fmt.money(5_600, "CNY", "zh") == "5,600元" and fmt.money(56_000, "CNY", "zh") == "5.6万元"

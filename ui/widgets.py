@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.i18n import t
+from core.present import formatting as fmt
 from core.present.report import Kpi
 
 STYLE = """<style>
@@ -64,6 +65,13 @@ def fold_sidebar() -> None:
 
 def chart(fig) -> None:
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+
+
+def reads(*amounts: float, currency: str, language: str, price: bool = False) -> None:
+    """Under a slider of money (whose own numbers are plain digits), the amounts as the page writes money: "= $6.57M",
+    "即 657.3万元"; a range as "low – high"; ``price`` for unit prices (cents kept)."""
+    shown = [(fmt.price if price else fmt.money)(a, currency, language) for a in amounts]
+    st.caption(t("input.reads", language, amount=" – ".join(shown)))
 
 
 def plain(text: str) -> str:

@@ -20,7 +20,7 @@ from core.present.financing import (
 )
 from ui.cached import financing
 from ui.session import current_scenario, lang, wkey
-from ui.widgets import chart, plain
+from ui.widgets import chart, plain, reads
 
 scenario = current_scenario()
 cur = scenario.company.currency
@@ -67,11 +67,14 @@ with left:
 with middle:
     bridge = st.slider(t("financing.bridge", lang(), currency=cur), 0.0, max(4 * terms.bridge, 1e5), terms.bridge,
                        max(terms.bridge, 1e5) / 40, key=wkey("lever.financing.bridge"), format="localized")
+    reads(bridge, currency=cur, language=lang())
     cap = st.slider(t("financing.bridge_cap", lang(), currency=cur), 0.0, max(4 * terms.bridge_cap, 1e6), terms.bridge_cap,
                     max(terms.bridge_cap, 1e6) / 40, key=wkey("lever.financing.cap"), format="localized")
+    reads(cap, currency=cur, language=lang())
 with right:
     exit_value = st.slider(t("financing.exit", lang(), currency=cur), 0.0, max(5 * terms.exit_value, 1e6), terms.exit_value,
                            max(terms.exit_value, 1e6) / 50, key=wkey("lever.financing.exit"), format="localized")
+    reads(exit_value, currency=cur, language=lang())
     debt_rate = st.slider(t("financing.debt_rate", lang()), 0, 30, int(100 * terms.debt_rate), 1,
                           key=wkey("lever.financing.rate"))
     soft_rate = st.slider(t("financing.soft_rate", lang()), 0.0, 10.0, 100 * terms.soft_rate, 0.5,

@@ -10,7 +10,7 @@ from core.present import charts
 from core.present.report import headline, round_lever_note, tax_note
 from ui.cached import projection, summary
 from ui.session import apply_scenario, current_scenario, kept_slider, lang
-from ui.widgets import chart, kpi_cards, plain
+from ui.widgets import chart, kpi_cards, plain, reads
 
 scenario = current_scenario()
 cur = scenario.company.currency
@@ -22,6 +22,7 @@ left, right = st.columns(2)
 with left:
     starting_cash = kept_slider(t("funds.starting_cash", lang(), currency=cur), "lever.starting_cash", 0.0,
                                 max(4 * cash_now, 1e6), cash_now, max(cash_now, 1e6) / 100, format="localized")
+    reads(starting_cash, currency=cur, language=lang())
     headcount = kept_slider(t("funds.headcount", lang()), "lever.headcount", 0.0, 3.0, 1.0, 0.05)
     cost_per_head = kept_slider(t("funds.cost_per_head", lang()), "lever.cost_per_head", 0.5, 2.0, 1.0, 0.05)
     growth_points = kept_slider(t("funds.growth", lang()), "lever.growth", -10.0, 10.0, 0.0, 0.5, format="%+.1f")

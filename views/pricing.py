@@ -23,7 +23,7 @@ from core.present.report import price_table, tier_table
 from ui.cached import price_optimum, price_response, survey_analysis, tier_optimum
 from ui.inputs import Inputs
 from ui.session import SAMPLE_DIR, apply_scenario, current_scenario, lang, wkey
-from ui.widgets import chart, plain, upload_caption
+from ui.widgets import chart, plain, reads, upload_caption
 
 scenario = current_scenario()
 cur = scenario.company.currency
@@ -82,10 +82,12 @@ with left:
 with middle:
     min_margin = st.slider(t("pricing.min_margin", lang()), 0, 90, 0, 5, key=wkey("lever.pricing.min_margin"))
 with right:
-    min_volume = st.number_input(t("pricing.min_volume", lang(), unit=unit), 0.0, value=0.0, key=wkey("lever.pricing.min_volume"))
+    min_volume = st.number_input(t("pricing.min_volume", lang(), unit=unit), 0.0, value=0.0, step=1.0, format="%.0f",
+                                 key=wkey("lever.pricing.min_volume"))
 bounds = default_constraints(scenario, i)
 low, high = st.slider(t("pricing.bounds", lang(), currency=cur), float(bounds.low), float(bounds.high),
-                      (float(bounds.low), float(bounds.high)), key=wkey(f"lever.pricing.bounds.{i}"))
+                      (float(bounds.low), float(bounds.high)), key=wkey(f"lever.pricing.bounds.{i}"), format="localized")
+reads(low, high, currency=cur, language=lang(), price=True)
 
 # --- Van Westendorp (read first: its range can bound the optimiser)
 survey = None
