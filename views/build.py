@@ -7,6 +7,7 @@ import streamlit as st
 from core.i18n import t
 from core.model import STREAM_KINDS, ScenarioError, read_start, starter_scenario
 from core.present import charts
+from core.present.financing import loan_notes
 from core.present.report import headline
 from core.storage.exports import import_scenario
 from ui.auth import identity
@@ -126,6 +127,8 @@ with strip, st.container(border=True):
                 st.caption(plain(t("join.colon", lang(), a=where(path), b=message)))
     else:
         st.success(t("build.valid", lang()))
+        for note in loan_notes(scenario, lang()):
+            st.info(plain(note), icon=":material/info:")
     s_now, s_opened = summary(scenario), summary(d.opened)
     cards = {k.key: k for k in headline(s_now, scenario, lang())}
     months = scenario.settings.horizon_months

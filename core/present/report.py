@@ -533,8 +533,9 @@ def round_terms(r: Round, currency: str, lang: str = "en") -> str:
     """A round's terms beyond its kind, amount and month, as a clause to append: the pre-money, a loan's rate and
     repayment, a grant's tranches and matching spend, a strategic partner's revenue and terms."""
     text = t("assume.pre_money", lang, value=fmt.money(r.pre_money_valuation, currency, lang)) if r.pre_money_valuation else ""
-    if r.kind == "debt" and r.term_months is not None:
-        key = "assume.loan.amortising" if r.repayment == "amortising" else "assume.loan"
+    if r.kind == "debt":
+        key = "assume.loan.open" if r.term_months is None else (
+            "assume.loan.amortising" if r.repayment == "amortising" else "assume.loan")
         text += t(key, lang, rate=fmt.percent(r.interest_rate_yearly), months=r.term_months, grace=r.grace_months)
     if r.tranches > 1:
         text += t("assume.tranches", lang, n=r.tranches, every=r.tranche_every_months)

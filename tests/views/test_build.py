@@ -348,3 +348,21 @@ def test_a_new_loan_row_reaches_the_scenario_without_a_note_and_a_bad_grace_is_n
     build.run()
     assert build.session_state["scenario"] == before                      # refused, nothing lost
     assert f"融资第 {row} 行：宽限期（24 个月）仅适用于按月分期还本，且须短于期限（24 个月）" in [e.value for e in build.error]
+
+
+def test_a_loan_without_a_term_is_valid_but_the_strip_says_its_principal_is_never_repaid(build):
+    """Found in a walkthrough: a debt row left at its defaults (no term) read "Valid" and lengthened the runway by
+    22 months, a loan never repaid; the model allows it (an open, interest-only loan), so the page says so."""
+    section(build, "funding")
+    loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 500_000.0, "interest_rate_yearly": 6.0,
+            "participating": False}
+    build.session_state[f"edit.{gen(build)}.funding"] = {"edited_rows": {}, "added_rows": [loan], "deleted_rows": []}
+    build.run()
+    assert not build.exception and build.session_state["scenario"].funding[-1].term_months is None
+    shown = [i.value.replace("\\", "") for i in build.info]  # escaped as Markdown: the name is the user's
+    assert any(text.startswith("“Bank loan” has no term: at 6.0% a year") for text in shown), shown
+    termed = {**loan, "term_months": 24}
+    build.session_state[f"edit.{gen(build)}.funding"] = {"edited_rows": {}, "added_rows": [termed], "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"].funding[-1].term_months == 24
+    assert not any("has no term" in i.value for i in build.info)

@@ -37,3 +37,20 @@ def test_company_as_five_ways_that_all_survive_undiluted_share_one_marker():
     assert len(shared.name.split(" · ")) == 5 and "Bridge SAFE" not in shared.name and "Down round" not in shared.name
     assert shared.x[0] == pytest.approx(100 * 16 / 21, abs=0.05) and shared.y[0] == pytest.approx(100)
     assert len(fig.data) == 3
+
+
+def test_a_loan_without_a_term_is_named_as_never_repaid_in_both_languages():
+    from core.model import replace_fields
+    from core.present.financing import loan_notes
+    from core.present.report import round_terms
+
+    winter = load_preset("sample_data/capital_winter_round_slips.yaml")
+    assert loan_notes(winter) == []
+    rows = [r.model_dump() for r in winter.funding]
+    open_loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 5e5, "interest_rate_yearly": 0.06}
+    s = replace_fields(winter, {"funding": [*rows, open_loan, {**open_loan, "name": "Term loan", "term_months": 24}]})
+    assert loan_notes(s) == ["“Bank loan” has no term: at 6.0% a year it is charged interest to the end of the plan "
+                             "and its principal is never repaid. Set its term (months) to plan the repayment."]
+    assert loan_notes(s, "zh")[0].startswith("“Bank loan”未设期限：按年利率 6.0% 付息至规划期末")
+    assert round_terms(s.funding[-2], "USD") == ", 6.0% a year, interest only, with no term: the principal is not repaid within the plan"
+    assert round_terms(s.funding[-1], "USD") == ", 6.0% a year over 24 months"
