@@ -21,10 +21,13 @@ form = Inputs()
 with right:
     st.subheader(t("strategy.weights", lang()), help=t("strategy.weights_help", lang()))
     weights = scenario.strategy.pillar_weights
-    for key in PILLARS:
+    optional = ("data", "compliance")  # scored only when switched on below (the toggle's value, read before it is drawn)
+    scored = {key: st.session_state.get(wkey(f"input.use_{key}"), getattr(scenario.strategy, key) is not None)
+              for key in optional}
+    for key in (k for k in PILLARS if scored.get(k, True)):  # a weight for a pillar not scored would move nothing
         form.number(t(f"pillar.{key}", lang()), f"strategy.pillar_weights.{key}", getattr(weights, key), 0.0, 5.0, 0.25)
     st.subheader(t("strategy.optional", lang()))
-    for key, default in (("data", DataCapability()), ("compliance", Compliance())):
+    for key, default in zip(optional, (DataCapability(), Compliance()), strict=True):
         current = getattr(scenario.strategy, key)
         on = st.toggle(t(f"strategy.use_{key}", lang()), current is not None, key=wkey(f"input.use_{key}"))
         if on != (current is not None):

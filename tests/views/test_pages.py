@@ -242,8 +242,14 @@ def test_the_strategy_page_lists_weak_factors_and_moves(app):
 def test_switching_on_an_optional_dimension_adds_it_to_the_scores(app):
     app.switch_page("views/strategy.py").run()
     assert not [m for m in app.metric if m.label == "Data capability"]
+    weights = {s.label for s in app.slider}
+    assert "Technology innovation" in weights and "Data capability" not in weights  # no weight that would move nothing
     app.toggle(key=w(app, "input.use_data")).set_value(True).run()
     assert metric(app, "Data capability") == "50 / 100"
+    assert "Data capability" in {s.label for s in app.slider}  # its weight, in the same run as the switch
+    survival = metric(app, "Survival score")
+    app.slider(key=w(app, "input.strategy.pillar_weights.data")).set_value(5.0).run()
+    assert metric(app, "Data capability") == "50 / 100" and metric(app, "Survival score") != survival  # the weight counts
     app.select_slider(key=w(app, "input.strategy.data.collection")).set_value(5).run()
     assert metric(app, "Data capability") == "67 / 100"
 
