@@ -134,14 +134,17 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
                         line={"dash": "dash", "color": "#999999"})
     fig.add_scatter(x=dates, y=p.cash[0], name=t("chart.cash.series", lang), line={"color": PALETTE[0], "width": 3})
     _add_lines(fig, [_hline(0, {"color": "#C73E1D", "width": 1}, t("chart.cash.zero", lang))])
-    events = [r for r in rounds if r.month < p.months]
+    events: dict[int, list[str]] = {}  # month → the names of the rounds in it, one marker a month
+    for r in sorted((r for r in rounds if r.month < p.months), key=lambda r: r.month):
+        events.setdefault(r.month, []).append(r.name)
     if events:
+        months = list(events)
         fig.add_scatter(
-            x=[dates[r.month] for r in events],
-            y=[p.cash[0, r.month] for r in events],
+            x=[dates[m] for m in months],
+            y=[p.cash[0, m] for m in months],
             mode="markers+text",
-            text=[r.name for r in events],
-            textposition="top center",
+            text=[" · ".join(names) for names in events.values()],
+            textposition=_label_sides(months, p.months / 8),
             marker={"symbol": "triangle-up", "size": 14, "color": PALETTE[4]},
             name=t("chart.cash.funding", lang),
         )
@@ -152,6 +155,16 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
                         name=t("chart.cash.runs_out", lang))
     return money_axis(_layout(fig, t("chart.cash.title", lang, currency=cur), t("chart.cash.y", lang, currency=cur), lang),
                       "y", cur, lang)
+
+
+def _label_sides(months: list[int], near: float) -> list[str]:
+    """Above each marker, unless the one before it is nearer than ``near`` months and above: then below, so two
+    rounds a few months apart do not print their names over each other."""
+    sides: list[str] = []
+    for i, month in enumerate(months):
+        crowded = i > 0 and month - months[i - 1] < near and sides[-1] == "top center"
+        sides.append("bottom center" if crowded else "top center")
+    return sides
 
 
 def burn_breakdown(p: Projection, *, lang: str = "en") -> go.Figure:

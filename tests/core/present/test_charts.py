@@ -61,6 +61,22 @@ def test_cash_balance_draws_cash_the_zero_line_each_round_and_the_month_cash_run
     assert any(tr.line.dash == "dash" for tr in fig.data)     # the saved plan to compare against
 
 
+def test_rounds_close_in_time_label_on_both_sides_and_rounds_in_one_month_share_a_marker(winter):
+    """Found in a walkthrough: a loan in month 3 and a grant in month 4 printed "Bank loan" over "Gov grant"."""
+    s, _ = winter
+    extra = [{"name": "Bank loan", "kind": "debt", "month": 3, "amount": 5e5, "term_months": 24},
+             {"name": "Gov grant", "kind": "grant", "month": 4, "amount": 2e5},
+             {"name": "Angel top-up", "kind": "equity", "month": 4, "amount": 1e5}]
+    plan = replace_fields(s, {"funding": [*[r.model_dump() for r in s.funding], *extra]})
+    p = project(plan)
+    rounds = next(tr for tr in charts.cash_balance(p, plan.funding).data if tr.name == t("chart.cash.funding"))
+    by_month = {r.month for r in plan.funding if r.month < p.months}
+    assert len(rounds.x) == len(by_month)  # one marker a month
+    label = dict(zip(rounds.text, rounds.textposition, strict=True))
+    assert label["Bank loan"] == "top center" and label["Gov grant · Angel top-up"] == "bottom center"
+    np.testing.assert_allclose(rounds.y, [p.cash[0, m] for m in sorted(by_month)])
+
+
 def test_burn_breakdown_stacks_every_nonzero_cost_line_under_revenue(winter):
     _, p = winter
     fig = charts.burn_breakdown(p)
