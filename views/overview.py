@@ -12,6 +12,7 @@ from ui.sidebar import file_stem
 from ui.widgets import chart, kpi_cards, plain
 
 scenario = current_scenario()
+st.title(f"{t('overview.title', lang())} — {plain(scenario.company.name)}")
 with st.expander(t("overview.valuation", lang())):
     form = Inputs()
     form.percent(t("overview.discount_rate", lang()), "settings.discount_rate_yearly", scenario.settings.discount_rate_yearly,
@@ -22,7 +23,6 @@ with st.expander(t("overview.valuation", lang())):
 p = projection(scenario)
 s = summary(scenario)
 
-st.title(f"{t('overview.title', lang())} — {plain(scenario.company.name)}")
 kpi_cards([*headline(s, scenario, lang()), pillar_kpis(scorecard(scenario), lang())[0]])
 if (note := seed002_note(p, s, scenario, lang())) is not None:
     st.info(note)

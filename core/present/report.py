@@ -52,9 +52,9 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
     start = scenario.company.start_date
     runway = (t("kpi.runway_value", lang, months=summary.runway_months) if summary.runs_out
               else t("kpi.runway_full", lang, months=horizon))
-    be = ("—" if summary.break_even_month is None else
-          t("kpi.break_even_value", lang, month=summary.break_even_month,
-            date=month_date(start, summary.break_even_month).strftime("%Y-%m")))
+    be, be_note = ("—", "") if summary.break_even_month is None else (  # the date, its month index below it
+        month_date(start, summary.break_even_month).strftime("%Y-%m"),
+        t("kpi.break_even_note", lang, month=summary.break_even_month))
     if summary.default_alive:
         alive_note = ""
     elif summary.break_even_month is None:
@@ -69,7 +69,7 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
         Kpi("zero_cash", t("kpi.zero_cash", lang),
             summary.zero_cash_date.strftime("%Y-%m") if summary.zero_cash_date else t(
                 "kpi.zero_cash_after", lang, date=month_date(start, horizon - 1).strftime("%Y-%m"))),
-        Kpi("break_even", t("kpi.break_even", lang), be, number=summary.break_even_month),
+        Kpi("break_even", t("kpi.break_even", lang), be, be_note, number=summary.break_even_month),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
         Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple), burn_note, t("kpi.burn_help", lang),

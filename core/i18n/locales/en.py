@@ -658,7 +658,7 @@ STRINGS: dict[str, str] = {
     'kpi.zero_cash': 'Zero-cash date',
     'kpi.zero_cash_after': 'after {date}',
     'kpi.break_even': 'Break-even month',
-    'kpi.break_even_value': 'month {month} ({date})',
+    'kpi.break_even_note': 'month {month} of the plan',
     'kpi.default_alive': 'Default alive?',
     'kpi.alive': 'Alive',
     'kpi.dead': 'Dead',

@@ -658,7 +658,7 @@ STRINGS: dict[str, str] = {
     "kpi.zero_cash": "现金归零日期",
     "kpi.zero_cash_after": "{date} 之后",
     "kpi.break_even": "盈亏平衡月份",
-    "kpi.break_even_value": "第 {month} 个月（{date}）",
+    "kpi.break_even_note": "规划第 {month} 个月",
     "kpi.default_alive": '默认存活？',
     "kpi.alive": '默认存活',
     "kpi.dead": '默认死亡',
