@@ -37,11 +37,10 @@ class Levers:
 def next_round_index(scenario: Scenario) -> int | None:
     """Index of the round the round levers move: the next priced (equity) round after month 0, else the first
     round of any kind after month 0 (a bridge, a loan, a grant), else the first; None without rounds."""
-    later = [i for i, r in enumerate(scenario.funding) if r.month > 0]
-    priced = [i for i in later if scenario.funding[i].kind == "equity"]
-    if priced or later:
-        return (priced or later)[0]
-    return 0 if scenario.funding else None
+    rounds = scenario.funding
+    later = sorted((i for i, r in enumerate(rounds) if r.month > 0), key=lambda i: rounds[i].month)  # in time order
+    priced = [i for i in later if rounds[i].kind == "equity"]
+    return (priced or later or [0] if rounds else [None])[0]
 
 
 def _clamp(value: float, low: float, high: float) -> float:

@@ -3,7 +3,7 @@ import pytest
 from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.analysis.metrics import runway_months
 from core.engine.projection import project
-from core.model import load_scenario
+from core.model import load_scenario, replace_fields
 from core.model.presets import load_preset
 from core.present.report import round_lever_note
 
@@ -76,3 +76,13 @@ def test_the_round_levers_move_the_next_priced_round_not_a_bridge_before_it():
     assert [r.kind for r in c.funding] == ["debt"] and next_round_index(c) == 0
     seed = load_preset("sample_data/seed002_nlp_project.yaml")
     assert next_round_index(seed) is None and round_lever_note(seed, "zh") == "该情景没有可调整的融资。"
+
+
+def test_the_next_round_is_the_next_in_time_whatever_the_order_of_the_list():
+    """A file may list its rounds in any order: a Series A in month 20 listed before a Pre-A in month 10 is not next."""
+    rounds = [{"name": "Series A", "month": 20, "amount": 8e6}, {"name": "Pre-A", "month": 10, "amount": 2e6},
+              {"name": "Seed", "month": 0, "amount": 1e6}]
+    s = replace_fields(WINTER, {"funding": rounds, "risk.rounds": {}})
+    assert s.funding[next_round_index(s)].name == "Pre-A"
+    only_now = replace_fields(WINTER, {"funding": rounds[2:], "risk.rounds": {}})
+    assert next_round_index(only_now) == 0  # a round in month 0 only: that one
