@@ -323,12 +323,15 @@ def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, 
     expect(grid.locator("#glide-cell-1-0")).to_have_text("Research engineers", timeout=TIMEOUT_MS)
     rows = grid.locator("tbody tr").count()
     start = {name: strip_metric(page, name) for name in ("Runway", "Burn multiple")}
-    # the whole grid in view first: scrolled to from below, the toolbar floats over the grid's own (wide) scroller
+    # the toolbar shows on hover and floats over the grid's own (wide) scroller, which can take the pointer's click
+    # on a busy machine (the toolbar is still moving in): hover to show it, then press it from the keyboard
     grid.scroll_into_view_if_needed()
-    page.mouse.wheel(0, 300)
     settle(page)
     grid.hover()
-    grid.get_by_role("button", name="Add row").click()
+    add_row = grid.get_by_role("button", name="Add row")
+    add_row.wait_for(state="visible", timeout=TIMEOUT_MS)
+    add_row.focus()
+    page.keyboard.press("Enter")
     grid.locator(f"#glide-cell-1-{rows}").wait_for(state="attached", timeout=TIMEOUT_MS)
     settle(page)
     edit_grid_cell(page, grid, rows, 3, "2")  # Headcount
