@@ -77,6 +77,7 @@ def test_every_page_address_is_a_deep_link_and_pitch_folds_the_sidebar_each_visi
         page.wait_for_function(f"{WIDTH} === 0", timeout=TIMEOUT_MS)          # folded
         page.locator("[data-testid='stExpandSidebarButton']").click()         # the presenter opens it to move on
         page.wait_for_function(f"{WIDTH} > 0", timeout=TIMEOUT_MS)
+        settle(page)                                                          # it has finished sliding in
         page.get_by_role("link", name="Overview", exact=True).click()
         page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
         settle(page)

@@ -175,7 +175,7 @@ def test_an_invalid_survey_upload_on_the_pricing_page_names_the_row(server, new_
     bad.write_text("too_cheap,cheap,expensive,too_expensive\n5,10,20,30\n5,ten,20,30\n")
     page = new_page()
     page.goto(f"{server.url}/pricing")
-    page.get_by_text("Van Westendorp price sensitivity").first.click()
+    open_section(page, page.get_by_text("Van Westendorp price sensitivity").first)
     page.get_by_text("Upload a CSV").first.click()
     page.get_by_text("CSV with columns too_cheap").first.wait_for(timeout=TIMEOUT_MS)
     uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="CSV with columns too_cheap")
@@ -222,6 +222,13 @@ def settle(page) -> None:
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT_MS)
 
 
+def open_section(page, header) -> None:
+    """Open an expander or popover and wait for it to finish moving in: a click on a widget inside it while it
+    animates can press on one spot and release on another, which is no click at all (lost once under load)."""
+    header.click()
+    settle(page)
+
+
 def strip_runway(page) -> str:
     return page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
         "[data-testid='stMetricValue']").inner_text()
@@ -258,7 +265,7 @@ def test_build_a_stream_watch_the_runway_undo_redo_save_and_the_overview_follows
     page.get_by_role("button", name="Redo").click()
     settle(page)
     assert strip_runway(page) == grown
-    page.get_by_role("button", name="Save to library").click()
+    open_section(page, page.get_by_role("button", name="Save to library"))
     page.get_by_role("button", name="Save as a new scenario").click()
     page.get_by_text("Done:").first.wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("link", name="Overview", exact=True).click()

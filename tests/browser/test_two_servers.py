@@ -8,7 +8,7 @@ import time
 import pytest
 
 from core.storage.store import LOCAL, Store
-from tests.browser.test_smoke import TIMEOUT_MS, Pages, browser, settle, streamlit  # noqa: F401
+from tests.browser.test_smoke import TIMEOUT_MS, Pages, browser, open_section, settle, streamlit  # noqa: F401
 from tests.core.storage.test_store import fresh_postgres, postgres_url  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_a_link_made_on_one_server_opens_on_the_other(servers, new_page):
     founder.get_by_role("button", name="Save as a new scenario").click()
     founder.get_by_text("Done:").first.wait_for(timeout=TIMEOUT_MS)
     settle(founder)  # the save's rerun has finished drawing the page: a click now is not on a widget being replaced
-    founder.get_by_text("Share with investors").first.click()
+    open_section(founder, founder.get_by_text("Share with investors").first)
     founder.get_by_role("button", name="Create a link to revision 1").click()
     link = founder.locator("[data-testid='stCode']").first.inner_text(timeout=TIMEOUT_MS).strip()
     investor = new_page()
