@@ -156,8 +156,8 @@ def npv(ebitda: np.ndarray, discount_rate_yearly: float, *, timing: Timing) -> n
     >>> rate = 1.1 ** 12 - 1  # 10 % a month
     >>> npv(np.array([[-100.0, 121.0]]), rate, timing="start").round(6)  # -100 + 121 / 1.1
     array([10.])
-    >>> npv(np.array([[-110.0, 121.0]]), rate, timing="end").round(6)  # -110 / 1.1 + 121 / 1.21
-    array([0.])
+    >>> npv(np.array([[-100.0, 121.0]]), rate, timing="end").round(6)  # -100 / 1.1 + 121 / 1.21 = 100 / 11
+    array([9.090909])
     """
     shift = 1 if timing == "end" else 0
     factors = (1 + monthly_rate(discount_rate_yearly)) ** -(np.arange(ebitda.shape[1]) + shift)
