@@ -173,8 +173,10 @@ def _to_model(kind: str, shown: object) -> object:
     return shown
 
 
-def _changed(path: str, kind: str) -> None:
-    change({path: _to_model(kind, st.session_state[key(path)])})
+def _changed(path: str, kind: str, widget: str) -> None:
+    """A field's edit; dropped when another callback of the same rerun replaced the form (undo, a new scenario)."""
+    if widget == key(path) and widget in st.session_state:
+        change({path: _to_model(kind, st.session_state[widget])})
 
 
 def field(path: str, model: type[BaseModel], currency: str, found: dict[str, list[str]]) -> None:
@@ -182,7 +184,7 @@ def field(path: str, model: type[BaseModel], currency: str, found: dict[str, lis
     kind = kind_of(path)
     name = str(parse_path(path)[-1])
     value = field_value(st.session_state["editor.snap"], path)
-    common: dict[str, Any] = {"key": key(path), "on_change": _changed, "args": (path, kind), "help": help_text(path),
+    common: dict[str, Any] = {"key": key(path), "on_change": _changed, "args": (path, kind, key(path)), "help": help_text(path),
                               "label": label(path, currency)}
     optional = kind.endswith("?")
     base = kind.rstrip("?")

@@ -129,12 +129,29 @@ def update_scenario(scenario: Scenario) -> None:
     st.session_state["scenario"] = scenario
 
 
+def _resend_choices() -> None:
+    """Write every plain value in session state back to itself, so each widget's next run sends the browser its value.
+
+    A select box (or radio) tells the server its choice by the label the browser shows. After a language switch that
+    label is the old language's, which matches no option of the new run: the next rerun would hand the raw label to
+    the widget's callback (the preset picker failed on "Company B — data assistant (CNY)") or quietly reset the choice.
+    A value written through session state is sent with its new label. Buttons (bools), uploads and data editors
+    (objects and dicts), which may not be written, are left alone."""
+    plain = (str, int, float)
+    for name in list(st.session_state.keys()):
+        value = st.session_state[name]
+        if (isinstance(value, plain) and not isinstance(value, bool)) or (
+                isinstance(value, (list, tuple)) and all(isinstance(v, plain) for v in value)):
+            st.session_state[name] = value
+
+
 def follow_language() -> None:
     """After the reader switched language: a preset still as it was loaded (no edit, no what-if applied, not from the
     library) is reloaded in the new language, so its names, streams and rounds read in it too; anything the reader
     changed stays as it is."""
     ss = st.session_state
     ss["lang_chosen"] = True
+    _resend_choices()
     stem, shown = ss.get("preset", DEFAULT_PRESET), ss.get("scenario")
     if shown is None or ss.get("library") is not None or stem not in presets():
         return

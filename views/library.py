@@ -100,7 +100,7 @@ with st.expander(t("library.history", lang())):
     left, right = st.columns(2)
     left.button(t("library.open_revision", lang()), key="library.open_revision", on_click=open_revision, args=(sid, number))
     right.button(t("library.restore", lang(), number=number), key="library.restore", on_click=run,
-                 args=(db.restore, who, sid, number))
+                 args=(db.restore, who, sid, number), disabled=number == current.number)
 
 with st.expander(t("library.note", lang()), expanded=bool(note := db.note(who, sid))):
     st.caption(t("library.note_intro", lang()))

@@ -380,3 +380,32 @@ def test_a_chinese_page_in_chromium_shows_no_english_and_chinese_month_ticks(ser
     if path != "pricing":  # the pricing charts are over price, not months
         assert any(re.fullmatch(r"20\d\d年\d{1,2}月", s) for s in svg)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def pick(page, box: str, option: str) -> None:
+    """Choose ``option`` in the select box labelled ``box`` by typing it, as a reader searching the list would."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text=box).locator("input").click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+def test_a_preset_picked_in_english_survives_the_switch_to_chinese_and_the_next_click(server, new_page, tmp_path):
+    """A select box reports its choice by the label the browser shows; after the switch that label was English, and
+    the next rerun handed "Company B — data assistant (CNY)" to the preset picker's callback, which failed on every
+    page (found in a walkthrough)."""
+    page = new_page(locale="en-US")
+    page.goto(f"{server.url}/overview")
+    page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
+    pick(page, "Scenario preset", "Company B — data assistant (CNY)")
+    page.get_by_text("Current scenario: Company B — data assistant (CNY)").first.wait_for(timeout=TIMEOUT_MS)
+    pick(page, "Language", "中文")
+    page.get_by_text("当前情景：B 公司——智能数据助手（人民币）").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("link", name="资金与现金跑道").click()  # the next rerun sends every widget's value again
+    settle(page)
+    page.get_by_text("当前情景：B 公司——智能数据助手（人民币）").first.wait_for(timeout=TIMEOUT_MS)
+    pick(page, "预设情景", "A 公司")  # the picker still works, in Chinese
+    page.get_by_text("当前情景：A 公司").first.wait_for(timeout=TIMEOUT_MS)
+    page.screenshot(path=str(tmp_path / "language-switch.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "has encountered an error" not in page.locator("body").inner_text()

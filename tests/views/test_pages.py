@@ -382,7 +382,7 @@ def test_saving_twice_makes_two_revisions_and_the_library_lists_it(app):
     app.switch_page("views/library.py").run()
     app.button(key="library.save_new").click().run()
     app.button(key="library.save_revision").click().run()
-    assert app.success[0].value == "Done: “Winter case — Series A slips”, revision 2."
+    assert app.success[0].value == "Done: “Winter case — Series A slips” saved, revision 2."
     saved = next(d.value for d in app.dataframe if "Revision" in d.value.columns)
     assert saved.iloc[0]["Revision"] == 2
     assert [r.number for r in saved_store().history(LOCAL, 1)] == [2, 1]
@@ -406,8 +406,15 @@ def test_open_delete_undelete_and_restore_from_the_library(app):
     app.button(key="library.open").click().run()
     assert app.session_state["scenario"].company.name.startswith("Company C")
     app.selectbox(key="library.revision").set_value(1).run()
+    assert app.button(key="library.restore").disabled is False
     app.button(key="library.restore").click().run()
     assert db.current(LOCAL, first.scenario_id).number == 3 and db.current(LOCAL, first.scenario_id).action == "restore"
+    # the scenario on screen is what the restore made (a save now would not quietly undo it), and it says so
+    assert app.session_state["scenario"] == load_scenario("sample_data/seed002_nlp_project.yaml")
+    assert app.session_state["library"] == (first.scenario_id, 3, "Bear")
+    assert app.success[0].value == "Done: “Bear” restored, revision 3."
+    app.selectbox(key="library.revision").set_value(3).run()
+    assert app.button(key="library.restore").disabled  # the newest revision is not restored onto itself
     app.button(key="library.delete").click().run()
     assert app.info[0].value.startswith("Nothing saved yet")
     app.toggle(key="library.show_deleted").set_value(True).run()

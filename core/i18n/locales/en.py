@@ -511,7 +511,7 @@ STRINGS: dict[str, str] = {
     'library.save_new': 'Save as a new scenario',
     'library.save_revision': 'Save as the next revision of “{name}”',
     'library.conflict': 'Not saved over the latest: {error}. Open the latest to continue from it.',
-    'library.done': 'Done: “{name}”, revision {number}.',
+    'library.done': 'Done: “{name}” {action}, revision {number}.',
     'library.opened': 'Opened “{name}”, revision {number}: every page now shows it.',
     'library.show_deleted': 'Show deleted scenarios',
     'library.empty': 'Nothing saved yet: save the current scenario above.',

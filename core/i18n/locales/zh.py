@@ -511,7 +511,7 @@ STRINGS: dict[str, str] = {
     "library.save_new": "另存为新情景",
     "library.save_revision": "保存为“{name}”的新版本",
     "library.conflict": "未覆盖最新版本：{error}。请打开最新版本后再继续。",
-    "library.done": "完成：“{name}”，第 {number} 版。",
+    "library.done": "完成：“{name}”已{action}，第 {number} 版。",
     "library.opened": "已打开“{name}”第 {number} 版：所有页面都已切换。",
     "library.show_deleted": "显示已删除的情景",
     "library.empty": "尚未保存任何情景：请先在上方保存当前情景。",
