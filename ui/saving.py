@@ -11,7 +11,7 @@ from core.i18n import t
 from core.model import Scenario
 from core.storage.store import LOCAL_WORKSPACE, Identity, StoreError, Workspace
 from ui.cached import store
-from ui.session import lang, set_scenario
+from ui.session import lang, resend_choices, set_scenario
 from ui.widgets import plain
 
 
@@ -53,6 +53,7 @@ def run(action: Callable, *args: object) -> None:
     if result is None:  # revoke, members: nothing to open
         st.session_state["library.message"] = ("success", t("library.updated", lang()))
         return
+    resend_choices()  # a picker showing the old name shows the new one
     st.session_state["library.message"] = ("success", t("library.done", lang(), name=plain(result.name), number=result.number,
                                                         action=t(f"library.action.{result.action}", lang())))
     if action == db.restore and opened and result.scenario_id == opened[0]:  # the screen shows what the restore made,

@@ -129,13 +129,14 @@ def update_scenario(scenario: Scenario) -> None:
     st.session_state["scenario"] = scenario
 
 
-def _resend_choices() -> None:
+def resend_choices() -> None:
     """Write every plain value in session state back to itself, so each widget's next run sends the browser its value.
 
     A select box (or radio) tells the server its choice by the label the browser shows. After a language switch that
     label is the old language's, which matches no option of the new run: the next rerun would hand the raw label to
     the widget's callback (the preset picker failed on "Company B — data assistant (CNY)") or quietly reset the choice.
-    A value written through session state is sent with its new label. Buttons (bools), uploads and data editors
+    A value written through session state is sent with its new label (after a rename too: the Library's picker kept
+    the old name). Buttons (bools), uploads and data editors
     (objects and dicts), which may not be written, are left alone."""
     plain = (str, int, float)
     for name in list(st.session_state.keys()):
@@ -151,7 +152,7 @@ def follow_language() -> None:
     changed stays as it is."""
     ss = st.session_state
     ss["lang_chosen"] = True
-    _resend_choices()
+    resend_choices()
     stem, shown = ss.get("preset", DEFAULT_PRESET), ss.get("scenario")
     if shown is None or ss.get("library") is not None or stem not in presets():
         return

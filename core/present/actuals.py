@@ -122,7 +122,7 @@ def trailing_kpis(on_actuals: Trailing, on_plan: Trailing, currency: str, lang: 
         Kpi("burn_multiple", t("actuals.kpi.burn_multiple", lang, n=n), fmt.ratio(on_actuals.burn_multiple),
             t("actuals.kpi.plan", lang, value=fmt.ratio(on_plan.burn_multiple)), t("kpi.burn_help", lang)),
         Kpi("default_alive", t("actuals.kpi.default_alive", lang, n=n), alive(on_actuals.default_alive),
-            t("actuals.kpi.plan", lang, value=alive(on_plan.default_alive)), t("actuals.kpi.default_alive_help", lang)),
+            t("actuals.kpi.plan_pace", lang, value=alive(on_plan.default_alive)), t("actuals.kpi.default_alive_help", lang)),
     ]
 
 

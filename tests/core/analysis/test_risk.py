@@ -265,11 +265,26 @@ def test_the_summary_names_the_largest_driver_only_when_it_matters():
     text = risk_summary(r, 36.0, big, "runway", s)
     assert text.startswith(f"In {share} of 2,000 simulated futures the company still has cash at month 18; "
                            "the largest driver of the mean runway is Series A: delay (months).")
-    low, median, high = (f"{np.percentile(r.runway, q):.0f}" for q in (5, 50, 95))
-    assert f"Median runway {median} months (5–95%: {low}–{high})" in text
+    low, median, high = (np.percentile(r.runway, q) for q in (5, 50, 95))
+    assert low < r.months <= median <= high  # Company B's median future outlives the 60-month plan: "60+"
+    assert f"Median runway 60+ months (5–95%: {low:.0f}–60+)" in text
     tiny = [TornadoBar("funding[0].delay", 1, 6, 36.1, 36.0)]
     assert "no uncertain input moves the mean runway by more than 1%" in risk_summary(r, 36.0, tiny, "runway", s)
     assert risk_summary(r, 36.0, big, "runway", s, ("gpu_50",)).startswith(f"Under GPU cost +50%, in {share} of")
+
+
+def test_a_runway_at_the_horizon_reads_as_a_lower_bound_in_the_summary_and_the_card():
+    """The investor view showed "> 60 months" on the card and "Median runway 60 months (5–95%: 29–60)" under it."""
+    from core.present.report import risk_kpis, risk_summary
+
+    s = replace_fields(load_scenario("sample_data/company_b_data_assistant.yaml"),
+                       {"risk.paths": 1000, "company.starting_cash": 1e9})
+    r = simulate(s)
+    assert np.percentile(r.runway, 5) >= r.months  # every future outlives the plan
+    text = risk_summary(r, 36.0, [], "runway", s)
+    assert f"Median runway {r.months}+ months (5–95%: {r.months}+–{r.months}+)" in text
+    card = next(k for k in risk_kpis(r, s) if k.key == "median_runway")
+    assert (card.value, card.note) == (f"> {r.months} months", f"5–95%: {r.months}+–{r.months}+ months")
 
 
 def test_the_growth_churn_correlation_is_set_on_every_subscription_and_removed_at_zero():
