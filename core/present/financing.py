@@ -68,8 +68,8 @@ def partner_notes(scenario: Scenario, lang: str = "en") -> list[str]:
 def loan_notes(scenario: Scenario, lang: str = "en") -> list[str]:
     """One sentence per loan without a term: interest is charged to the horizon and the principal never repaid, which
     reads as free money unless it is meant."""
-    return [t("financing.loan.no_term", lang, name=r.name, rate=fmt.percent(r.interest_rate_yearly))
-            for r in scenario.funding if r.kind == "debt" and r.term_months is None]
+    return [t("financing.loan.no_term" if r.interest_rate_yearly else "financing.loan.no_term_free", lang, name=r.name,
+              rate=fmt.percent(r.interest_rate_yearly)) for r in scenario.funding if r.kind == "debt" and r.term_months is None]
 
 
 def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: str, lang: str = "en"):

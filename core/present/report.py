@@ -403,12 +403,14 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
     and a runway that outlasts the horizon is a lower bound ("at least +22 months"), never a number."""
     def rows_of(c: Compared) -> dict[str, tuple[str, float, str]]:
         s, cur, month = c.summary, c.scenario.company.currency, c.scenario.risk.survival_month
+        # break-even as a date, as on the Overview; its difference in calendar months (plans may start apart)
+        even = None if s.break_even_month is None else month_date(c.scenario.company.start_date, s.break_even_month)
         return {
             t("kpi.cash", lang): ("money", s.cash_now, fmt.money(s.cash_now, cur, lang)),
             t("kpi.runway", lang): ("runway", s.runway_months, t("kpi.runway_value", lang, months=s.runway_months)
                                     if s.runs_out else t("kpi.runway_full", lang, months=c.scenario.settings.horizon_months)),
-            t("kpi.break_even", lang): ("months", math.nan if s.break_even_month is None else s.break_even_month,
-                                        "—" if s.break_even_month is None else str(s.break_even_month)),
+            t("kpi.break_even", lang): ("months", math.nan if even is None else 12 * even.year + even.month,
+                                        "—" if even is None else even.strftime("%Y-%m")),
             t("kpi.default_alive", lang): ("yes_no", float(s.default_alive),
                                            t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
             t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),

@@ -174,6 +174,8 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
             value = _number(cell)
             if isinstance(value, str):
                 problems.append(Problem(f"row {n}, {written_as[key]}", "actuals_number", {"got": value}))
+            elif value is not None and value < 0 and key != "ending_cash":  # in the same pass as the text cells
+                problems.append(Problem(f"row {n}, {written_as[key]}", "actuals_negative", {"got": str(cell).strip()}))
             elif value is not None:
                 if key.startswith(REVENUE):
                     record["revenue"][key[len(REVENUE):]] = value

@@ -648,6 +648,8 @@ def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
     assert row["Cash today"][seed] == "¥5.00M"                            # CNY against USD: none, and the page says why
     assert any("different currencies (CNY, USD)" in c.value for c in app.caption)
     assert row["Gross margin (year 1)"][b].endswith(" pp)")
+    # a date, as on the Overview (Company B breaks even in month 29 of a plan from 2026-01); no difference from "never"
+    assert [row["Break-even month"][c] for c in (first, b, seed)] == ["—", "2028-06", "2026-02"]
 
 
 def test_pitch_mode_moves_the_runway_live(app):

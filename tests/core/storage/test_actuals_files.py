@@ -87,7 +87,7 @@ def test_an_unknown_stream_column_is_refused_until_it_is_mapped_or_left_out():
     ("month,payroll\n2026-01,1\n2026-01,2\n", "row 3, month: 2026-01 is already in row 2"),
     ("month,payroll\n2026-01,ten\n", "row 2, payroll: not a number (got 'ten')"),
     ("month,payroll\n2026-01,nan\n", "row 2, payroll: not a number (got 'nan')"),
-    ("month,payroll\n2026-01,-5\n", "row 2, payroll:"),
+    ("month,payroll\n2026-01,-5\n", "row 2, payroll: below 0: revenue, costs and funding are reported as amounts of 0 or more (got '-5')"),
     ("month,payroll\n2026-13,1\n", "row 2, month: not a month (write YYYY-MM) (got '2026-13')"),
     ("month,payroll\n2026-12,1\n2027-01,1\n", "row 3, month: after this month (2026-12): that month has not happened yet"),
     ("month,payroll\n2025-12,1\n", "row 2, month: outside the plan (it starts in 2026-01 and runs 60 months)"),
@@ -102,10 +102,12 @@ def test_malformed_files_are_refused_with_their_row_and_column(data, message):
 
 
 def test_every_problem_of_a_file_is_reported_at_once_with_the_column_as_written():
-    data = ("month,revenue: Analyst seats,payroll\n2026-01,twelve,1\n2026-02,1,1\n2026-02,1,1\n2026-06,1,1\n"
-            "2027-03,1,1\n")
+    data = ("month,revenue: Analyst seats,payroll,ending_cash\n2026-01,twelve,1,-3\n2026-02,-320000,1,1\n2026-02,1,1,1\n"
+            "2026-06,1,1,1\n2027-03,1,1,1\n")  # a negative ending cash is an overdraft, allowed
     assert refused(data) == [
         "row 2, revenue: Analyst seats: not a number (got 'twelve')",
+        "row 3, revenue: Analyst seats: below 0: revenue, costs and funding are reported as amounts of 0 or more "
+        "(got '-320000')",
         "row 4, month: 2026-02 is already in row 3",
         "row 6, month: after this month (2026-12): that month has not happened yet",
         "row 3, month: the months jump from 2026-02 to 2026-06: every month in between is needed",
