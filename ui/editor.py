@@ -184,7 +184,8 @@ def field(path: str, model: type[BaseModel], currency: str, found: dict[str, lis
     kind = kind_of(path)
     name = str(parse_path(path)[-1])
     value = field_value(st.session_state["editor.snap"], path)
-    common: dict[str, Any] = {"key": key(path), "on_change": _changed, "args": (path, kind, key(path)), "help": help_text(path),
+    widget = key(path)
+    common: dict[str, Any] = {"key": widget, "on_change": _changed, "args": (path, kind, widget), "help": help_text(path),
                               "label": label(path, currency)}
     optional = kind.endswith("?")
     base = kind.rstrip("?")

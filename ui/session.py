@@ -136,8 +136,8 @@ def resend_choices() -> None:
     label is the old language's, which matches no option of the new run: the next rerun would hand the raw label to
     the widget's callback (the preset picker failed on "Company B — data assistant (CNY)") or quietly reset the choice.
     A value written through session state is sent with its new label (after a rename too: the Library's picker kept
-    the old name). Buttons (bools), uploads and data editors
-    (objects and dicts), which may not be written, are left alone."""
+    the old name). Buttons (bools), uploads and data editors (objects and dicts), which may not be written, are left
+    alone."""
     plain = (str, int, float)
     for name in list(st.session_state.keys()):
         value = st.session_state[name]

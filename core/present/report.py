@@ -292,23 +292,21 @@ def tornado_labels(scenario: Scenario, bars: list[TornadoBar], lang: str = "en")
               b=f"{input_value_text(b.key, b.low, cur, lang)} – {input_value_text(b.key, b.high, cur, lang)}") for b in bars]
 
 
-def _runway_percentiles(r: RiskResult) -> tuple[str, str, str]:
-    """The 5th, 50th and 95th percentile runways in whole months; one at the horizon reads "60+" (a lower bound)."""
-    return tuple(f"{r.months}+" if x >= r.months else f"{x:.0f}"  # type: ignore[return-value]
-                 for x in (float(np.percentile(r.runway, q)) for q in (5, 50, 95)))
+def _at_least(months: float, horizon: int) -> str:
+    """A runway in whole months; one at the horizon reads "60+" (a lower bound)."""
+    return f"{horizon}+" if months >= horizon else f"{months:.0f}"
 
 
 def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     """Cards of the Risk lab: survival at the summary month, median runway, alive, shortfall."""
     month = scenario.risk.survival_month
-    median = float(np.percentile(r.runway, 50))
+    low, median, high = np.percentile(r.runway, (5, 50, 95))
     runway = (t("risk.horizon_value", lang, months=r.months) if median >= r.months
-              else t("risk.months_value", lang, months=median))
-    low, _, high = _runway_percentiles(r)
+              else t("risk.months_value", lang, months=float(median)))
     return [
         Kpi("survival", t("risk.kpi.survival", lang, month=month), fmt.percent(r.survival_at(month), 0)),
         Kpi("median_runway", t("risk.kpi.median_runway", lang), runway,
-            t("risk.kpi.runway_range", lang, low=low, high=high)),
+            t("risk.kpi.runway_range", lang, low=_at_least(low, r.months), high=_at_least(high, r.months))),
         Kpi("alive", t("risk.kpi.alive", lang), fmt.percent(r.default_alive, 0)),
         Kpi("shortfall", t("risk.kpi.shortfall", lang), fmt.money(r.expected_shortfall, scenario.company.currency, lang),
             help=t("risk.kpi.shortfall_help", lang)),
@@ -334,7 +332,7 @@ def risk_summary(r: RiskResult, base: float, bars: list[TornadoBar], metric: str
     if stresses:
         lead = t("risk.summary_stressed", lang, stresses=", ".join(t(f"stress.{s}", lang) for s in stresses))
         first = lead + first[:1].lower() + first[1:]
-    low, median, high = _runway_percentiles(r)
+    low, median, high = (_at_least(x, r.months) for x in np.percentile(r.runway, (5, 50, 95)))
     second = t("risk.summary_runway", lang, median=median, low=low, high=high, alive=fmt.percent(r.default_alive, 0))
     return f"{first} {second}"
 

@@ -229,6 +229,14 @@ def open_section(page, header) -> None:
     settle(page)
 
 
+def pick(page, box: str, option: str) -> None:
+    """Choose ``option`` in the select box labelled ``box`` by typing it, as a reader searching the list would."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text=box).locator("input").click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
 def strip_runway(page) -> str:
     return page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
         "[data-testid='stMetricValue']").inner_text()
@@ -242,10 +250,7 @@ def test_build_a_stream_watch_the_runway_undo_redo_save_and_the_overview_follows
     start = strip_runway(page)
     page.get_by_text("Revenue", exact=True).first.click()
     settle(page)
-    page.locator("[data-testid='stSelectbox']").filter(has_text="New stream").locator("input").click()
-    page.keyboard.type("Usage-based")
-    page.keyboard.press("Enter")
-    settle(page)
+    pick(page, "New stream", "Usage-based")
     page.get_by_role("button", name="Add stream").click()
     settle(page)
     volume = page.get_by_label("Units sold per month").last
@@ -380,14 +385,6 @@ def test_a_chinese_page_in_chromium_shows_no_english_and_chinese_month_ticks(ser
     if path != "pricing":  # the pricing charts are over price, not months
         assert any(re.fullmatch(r"20\d\d年\d{1,2}月", s) for s in svg)
     assert page.locator("[data-testid='stException']").count() == 0
-
-
-def pick(page, box: str, option: str) -> None:
-    """Choose ``option`` in the select box labelled ``box`` by typing it, as a reader searching the list would."""
-    page.locator("[data-testid='stSelectbox']").filter(has_text=box).locator("input").click()
-    page.keyboard.type(option)
-    page.keyboard.press("Enter")
-    settle(page)
 
 
 def test_a_preset_picked_in_english_survives_the_switch_to_chinese_and_the_next_click(server, new_page, tmp_path):
