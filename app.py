@@ -9,6 +9,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.i18n import t
 from ui.auth import identity, sign_in_page, team_mode
+from ui.editor import enter
 from ui.memory import keep_freed_heap
 from ui.pages import navigation_pages
 from ui.session import lang
@@ -29,6 +30,7 @@ navigation = st.navigation(navigation_pages(lang(), private=identity() is not No
 if navigation.url_path == "pitch":  # a clean, full-width view for presenting (views/pitch.py folds it on later visits)
     st.set_page_config(initial_sidebar_state="collapsed")
 slot = sidebar()
+enter(navigation.url_path)  # another page: its field widgets are rebuilt from the draft
 try:
     navigation.run()
 except StopException:  # a page that ends early (st.stop) still gets the sidebar's footer below

@@ -1,7 +1,7 @@
 """Engine speed: one 60-month projection, 10,000 and 100,000 paths x 60 months, against two yardsticks.
 
 Run with ``make bench`` (or ``python -m bench.engine``). Prints figures; no time limits.
-Yardsticks, one path at a time: the fair naive loop (:mod:`core.engine.fair`: plain floats,
+Yardsticks, one path at a time: the fair naive loop (:mod:`bench.fair`: plain floats,
 inputs hoisted per path) and the readable oracle (:mod:`core.engine.reference`).
 """
 
@@ -14,7 +14,7 @@ import tracemalloc
 
 import numpy as np
 
-from core.engine.fair import fair_project
+from bench.fair import fair_project
 from core.engine.projection import project
 from core.engine.reference import reference_project
 from core.model import load_scenario, parse_scenario

@@ -4,7 +4,7 @@ Run with ``make bench`` (or ``python -m bench.risk``). Prints figures; no time l
 ``simulate`` = draw every default input (19 here) + one vectorised projection + the
 summaries (percentile bands, survival curve, runway, NPV, round odds). Yardsticks, path by
 path on the same drawn inputs (estimated from 300 paths): the fair naive loop
-(:mod:`core.engine.fair`) and the readable oracle (:mod:`core.engine.reference`).
+(:mod:`bench.fair`) and the readable oracle (:mod:`core.engine.reference`).
 Peak memory is measured in a separate run with tracemalloc (it slows allocation).
 """
 

@@ -1,9 +1,11 @@
-"""Core calls cached by the scenario's JSON (``st.cache_data`` with ``max_entries`` and a ``ttl``), and the store.
+"""Core calls cached by the scenario's value (``st.cache_data`` with ``max_entries`` and a ``ttl``), and the store.
 
 Each public function takes a Scenario and returns what a page shows; the cache holds
-summaries, never Monte Carlo matrices beyond one projection. The Monte Carlo caches are keyed on
-:func:`~core.analysis.risk.simulation_inputs` (the scenario without its strategy and survival
-month), so moving the survival month, the tornado's metric or a strategy weight re-runs nothing.
+summaries, never Monte Carlo matrices beyond one projection. A scenario is hashed by its JSON
+(:data:`BY_VALUE`, one dump per call, never validated again: equal scenarios share an entry). The Monte
+Carlo caches are keyed on :func:`~core.analysis.risk.simulation_inputs` (the scenario without its
+strategy and survival month), so moving the survival month, the tornado's metric or a strategy weight
+re-runs nothing.
 
 Sizes: one server is sized for 16 concurrent sessions. A session's working set is a handful of
 scenario variants (the one on screen and the what-ifs it is moving through): 16 per session for
@@ -14,8 +16,9 @@ hour either way.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
@@ -62,135 +65,105 @@ SESSIONS = 16
 TTL = 3600  # seconds
 FIGURES = 16 * SESSIONS
 SIMULATIONS = 4 * SESSIONS
+BY_VALUE: dict[Any, Callable[[Any], Any]] = {Scenario: lambda scenario: scenario.model_dump_json()}
+"""How a cache key reads a scenario: by value (its JSON), not by identity."""
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@st.cache_data(max_entries=FIGURES, ttl=TTL, show_spinner=False)
-def _project(scenario_json: str) -> Projection:
-    return project(Scenario.model_validate_json(scenario_json))
+def _cached(entries: int) -> Callable[[F], F]:
+    """``st.cache_data`` for a core call taking scenarios: ``entries`` at most, an hour each, keyed by value."""
+    return st.cache_data(max_entries=entries, ttl=TTL, show_spinner=False, hash_funcs=BY_VALUE)  # type: ignore[return-value]
 
 
+@_cached(FIGURES)
 def projection(scenario: Scenario) -> Projection:
-    """The deterministic projection, cached by the scenario's JSON."""
-    return _project(scenario.model_dump_json())
+    """The deterministic projection."""
+    return project(scenario)
 
 
 def summary(scenario: Scenario) -> Summary:
     return summarize(projection(scenario), scenario.settings)
 
 
-@st.cache_data(max_entries=FIGURES, ttl=TTL, show_spinner=False)
-def _card(scenario_json: str) -> Scorecard:
-    return score(Scenario.model_validate_json(scenario_json), _project(scenario_json))
-
-
-@st.cache_data(max_entries=SIMULATIONS, ttl=TTL, show_spinner=False)
-def _moves(scenario_json: str) -> list[MoveEffect]:
-    return move_effects(Scenario.model_validate_json(scenario_json), _card(scenario_json))
-
-
+@_cached(FIGURES)
 def scorecard(scenario: Scenario) -> Scorecard:
-    """The pillar scores of the scenario, cached (without the moves: Overview and Pitch need only the card)."""
-    return _card(scenario.model_dump_json())
+    """The pillar scores of the scenario (without the moves: Overview and Pitch need only the card)."""
+    return score(scenario, projection(scenario))
 
 
+@_cached(SIMULATIONS)
 def moves(scenario: Scenario) -> list[MoveEffect]:
-    """The effect of every modelled move (engine re-runs), cached."""
-    return _moves(scenario.model_dump_json())
+    """The effect of every modelled move (engine re-runs)."""
+    return move_effects(scenario, scorecard(scenario))
 
 
-def _simulation_key(scenario: Scenario) -> str:
-    return simulation_inputs(scenario).model_dump_json()
+@_cached(SIMULATIONS)
+def _simulate(inputs: Scenario, stresses: tuple[str, ...]) -> RiskResult:
+    return simulate(inputs, stresses)
 
 
-@st.cache_data(max_entries=SIMULATIONS, ttl=TTL, show_spinner=False)
-def _simulate(key: str, stresses: tuple[str, ...]) -> RiskResult:
-    return simulate(Scenario.model_validate_json(key), stresses)
+@_cached(SIMULATIONS)
+def _sensitivity(inputs: Scenario, stresses: tuple[str, ...]) -> Sensitivity:
+    return sensitivity(inputs, stresses=stresses)
 
 
-@st.cache_data(max_entries=SIMULATIONS, ttl=TTL, show_spinner=False)
-def _sensitivity(key: str, stresses: tuple[str, ...]) -> Sensitivity:
-    return sensitivity(Scenario.model_validate_json(key), stresses=stresses)
-
-
-@st.cache_data(max_entries=SIMULATIONS, ttl=TTL, show_spinner=False)
-def _stress_outcomes(key: str, stresses: tuple[str, ...]) -> list[tuple[tuple[str, ...], Outcome]]:
-    return stress_outcomes(Scenario.model_validate_json(key), stresses, base=_simulate(key, ()))  # the base reused
+@_cached(SIMULATIONS)
+def _stress_outcomes(inputs: Scenario, stresses: tuple[str, ...]) -> list[tuple[tuple[str, ...], Outcome]]:
+    return stress_outcomes(inputs, stresses, base=_simulate(inputs, ()))  # the base reused
 
 
 def risk(scenario: Scenario, stresses: tuple[str, ...] = ()) -> RiskResult:
-    """The Monte Carlo summary of the scenario under ``stresses``, cached."""
-    return _simulate(_simulation_key(scenario), stresses)
+    """The Monte Carlo summary of the scenario under ``stresses``."""
+    return _simulate(simulation_inputs(scenario), stresses)
 
 
 def risk_tornado(scenario: Scenario, metric: Metric, stresses: tuple[str, ...] = ()) -> tuple[float, list[TornadoBar]]:
     """The tornado of ``metric`` under ``stresses`` (all three metrics come from one cached run)."""
-    return _sensitivity(_simulation_key(scenario), stresses).tornado(metric, scenario.risk.survival_month)
+    return _sensitivity(simulation_inputs(scenario), stresses).tornado(metric, scenario.risk.survival_month)
 
 
 def risk_stresses(scenario: Scenario, stresses: tuple[str, ...]) -> list[StressRow]:
     """The stress table at the scenario's survival month (the runs are cached without it)."""
-    return stress_rows(_stress_outcomes(_simulation_key(scenario), stresses), scenario.risk.survival_month)
+    return stress_rows(_stress_outcomes(simulation_inputs(scenario), stresses), scenario.risk.survival_month)
 
 
-@st.cache_data(max_entries=SIMULATIONS, ttl=TTL, show_spinner=False)
-def _financing(scenario_json: str, terms: Terms) -> list[FinancingOutcome]:
-    return compare(Scenario.model_validate_json(scenario_json), terms)
-
-
+@_cached(SIMULATIONS)
 def financing(scenario: Scenario, terms: Terms) -> list[FinancingOutcome]:
-    """Every way through the winter, side by side (six projections and simulations), cached."""
-    return _financing(scenario.model_dump_json(), terms)
+    """Every way through the winter, side by side (six projections and simulations)."""
+    return compare(scenario, terms)
 
 
-@st.cache_data(max_entries=FIGURES, ttl=TTL, show_spinner=False)
-def _optimum(scenario_json: str, i: int, objective: Objective, constraints: tuple) -> PriceResult:
-    return optimise_price(Scenario.model_validate_json(scenario_json), i, objective, Constraints(*constraints))
-
-
+@_cached(FIGURES)
 def price_optimum(scenario: Scenario, i: int, objective: Objective, constraints: Constraints) -> PriceResult:
-    """The optimal price of stream ``i``, cached."""
-    return _optimum(scenario.model_dump_json(), i, objective, dataclasses.astuple(constraints))
+    """The optimal price of stream ``i``."""
+    return optimise_price(scenario, i, objective, constraints)
 
 
-@st.cache_data(max_entries=FIGURES, ttl=TTL, show_spinner=False)
-def _curve(scenario_json: str, i: int, low: float, high: float) -> PriceCurve:
-    return price_curve(Scenario.model_validate_json(scenario_json), i, np.geomspace(low, high, 121))
-
-
+@_cached(FIGURES)
 def price_response(scenario: Scenario, i: int, low: float, high: float) -> PriceCurve:
-    """Stream ``i``'s price curve on 121 log-spaced prices, cached."""
-    return _curve(scenario.model_dump_json(), i, low, high)
+    """Stream ``i``'s price curve on 121 log-spaced prices."""
+    return price_curve(scenario, i, np.geomspace(low, high, 121))
 
 
-@st.cache_data(max_entries=SIMULATIONS, ttl=TTL, show_spinner=False)
-def _tiers(scenario_json: str, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
-           prospects: float, objective: TierObjective) -> TierResult:
-    return optimise_tiers(Scenario.model_validate_json(scenario_json), i, tiers, median_wtp=median_wtp, wtp_sigma=wtp_sigma,
+@_cached(SIMULATIONS)
+def tier_optimum(scenario: Scenario, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
+                 prospects: float, objective: TierObjective) -> TierResult:
+    """Optimal plan prices."""
+    return optimise_tiers(scenario, i, tiers, median_wtp=median_wtp, wtp_sigma=wtp_sigma,
                           prospects_per_month=prospects, objective=objective)
 
 
-def tier_optimum(scenario: Scenario, i: int, tiers: tuple[Tier, ...], median_wtp: float, wtp_sigma: float,
-                 prospects: float, objective: TierObjective) -> TierResult:
-    """Optimal plan prices, cached."""
-    return _tiers(scenario.model_dump_json(), i, tiers, median_wtp, wtp_sigma, prospects, objective)
-
-
-@st.cache_data(max_entries=SESSIONS, ttl=TTL, show_spinner=False)
+@_cached(SESSIONS)
 def survey_analysis(data: bytes) -> tuple[PriceSensitivity, int]:
-    """Van Westendorp analysis of CSV bytes (raises ScenarioError on a bad file), cached."""
+    """Van Westendorp analysis of CSV bytes (raises ScenarioError on a bad file)."""
     survey = read_survey(data)
     return analyse(survey), survey.dropped
 
 
-@st.cache_data(max_entries=SESSIONS, ttl=TTL, show_spinner=False)
-def _workbook(scenario_json: str, language: str) -> bytes:
-    scenario = Scenario.model_validate_json(scenario_json)
-    return excel_workbook(scenario, project(scenario), language)
-
-
+@_cached(SESSIONS)
 def workbook(scenario: Scenario, language: str) -> bytes:
-    """The Excel export of the scenario (assumptions, monthly table, metrics in ``language``), cached."""
-    return _workbook(scenario.model_dump_json(), language)
+    """The Excel export of the scenario (assumptions, monthly table, metrics in ``language``)."""
+    return excel_workbook(scenario, projection(scenario), language)
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,11 +1,17 @@
-"""The scenario editor's state and widgets: one widget per field path, all bound to one draft.
+"""The scenario editor's state and widgets: one widget per field path, all bound to one draft, on every page.
+
+Every page that edits a scenario field draws it with :func:`field` (the Build page's sections, the
+Overview's discount rate, the pillar pages, the Risk lab's settings, the Pricing lab's demand model):
+its kind, bounds and unit come from the schema (:mod:`core.model.fields`), and its edit goes through
+the draft (:func:`change`), so it is validated once, undoable on the Build page, and made the current
+scenario with ``set_scenario(…, "edit")`` when valid.
 
 Session keys: ``editor.draft`` (the :class:`~core.model.Draft`), ``editor.synced`` (the
 scenario the draft last agreed with), ``build.gen`` (a counter in every widget key, never
 reused — not even after a new scenario is loaded, since the browser still holds the old
 widgets' values; it moves when the draft changes under the widgets — undo, redo, discard, a
-list restructured — and whenever the widgets were dropped — another section, another page — so
-each widget is rebuilt at the draft's value), ``editor.snap`` (the draft when the counter last
+list restructured — and whenever the widgets were dropped — another section, another page
+(:func:`enter`) — so each widget is rebuilt at the draft's value), ``editor.snap`` (the draft when the counter last
 moved: the base the tables' edit states apply to) and ``editor.read.<path>`` (what a table
 last read back). Widget keys are ``edit.<gen>.<path>``.
 
@@ -20,20 +26,17 @@ from __future__ import annotations
 
 import copy
 import math
-import typing
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pydantic import BaseModel
 
 from core.i18n import STRINGS, t
-from core.model import Draft, ScenarioError, field_value, parse_path, schema_bounds
+from core.model import SPECS, TABLES, WHOLE, Draft, ScenarioError, field_value, generic, parse_path, spec
 from core.present import formatting as fmt
-from core.present.fields import TABLES, generic, kind_of
-from ui.session import current_scenario, lang, update_scenario
+from ui.session import current_scenario, lang, set_scenario
 from ui.widgets import plain
 
 OPTION_KEYS = {"settings.cash_flow_timing": "timing", "streams.kind": "kind"}
@@ -53,7 +56,7 @@ def draft() -> Draft:
         ss["editor.synced"] = current
         restart()
     elif ss["editor.synced"] != current:
-        ss["editor.draft"].replace(current.model_dump())
+        ss["editor.draft"].follow(current)
         ss["editor.synced"] = current
         restart()
     return ss["editor.draft"]
@@ -67,15 +70,24 @@ def restart() -> None:
     ss["editor.snap"] = copy.deepcopy(ss["editor.draft"].data)
 
 
+def enter(page: str) -> None:
+    """Before a page runs: on another page or in another language, rebuild every field widget from the draft
+    (Streamlit dropped the widgets of the page left, and a widget's label is part of it)."""
+    ss = st.session_state
+    here = (page, lang())
+    if "editor.draft" in ss and ss.get("editor.page") != here:
+        restart()
+    ss["editor.page"] = here
+
+
 def commit(d: Draft) -> None:
     """Make a valid draft the current scenario; an invalid one waits, the scenario untouched."""
     try:
         scenario = d.scenario()
     except ScenarioError:
         return
-    d.data = scenario.model_dump()  # the valid draft in its canonical form (defaults filled in)
     if scenario != current_scenario():
-        update_scenario(scenario)
+        set_scenario(scenario, "edit")
     st.session_state["editor.synced"] = scenario
 
 
@@ -111,7 +123,7 @@ def problems() -> dict[str, list[str]]:
 
 def label(path: str, currency: str) -> str:
     """The field's label in the reader's language, with its unit."""
-    kind = kind_of(path).rstrip("?")
+    kind = spec(path).kind
     text = t(f"edit.{generic(path)}", lang())
     if kind == "money":
         return text + t("edit.unit.money", lang(), currency=currency)
@@ -142,19 +154,23 @@ def option_label(path: str, value: object) -> str:
     return t(f"{base}.{value}", lang())
 
 
-def options_of(model: type[BaseModel], name: str) -> list[str]:
-    """The allowed values of a Literal field."""
-    annotation = model.model_fields[name].annotation
-    return [a for arg in [annotation, *typing.get_args(annotation)] for a in typing.get_args(arg) if isinstance(a, str)] \
-        or list(typing.get_args(annotation))
-
-
 def show_problems(path: str, found: dict[str, list[str]]) -> None:
     for message in found.get(path, []):
         st.error(plain(message), icon=":material/error:")
 
 
-# --- one field --------------------------------------------------------------------------
+def rule_problems() -> None:
+    """The draft's problems that no field shows (a rule across fields, e.g. SAM within TAM), each with its place:
+    below a page's fields."""
+    for path, messages in problems().items():
+        if generic(path) not in SPECS:
+            place = where(path)
+            for message in messages:
+                st.error(plain(message if place == path else t("join.colon", lang(), a=place, b=message)),
+                         icon=":material/error:")
+
+
+# --- one field: the widget every page edits a scenario field with -------------------------
 
 
 def _number_format(value: float | None) -> str:
@@ -162,62 +178,56 @@ def _number_format(value: float | None) -> str:
     return "%.0f" if magnitude >= 100 else "%.2f" if magnitude >= 1 or magnitude == 0 else "%.4f"
 
 
-def _to_model(kind: str, shown: object) -> object:
-    """A widget's value in the scenario's units (percent back to a decimal, integers as int)."""
-    if shown is None:
-        return None
-    if kind.startswith("percent"):
-        return float(shown) / 100  # type: ignore[arg-type]
-    if kind.rstrip("?") in ("whole", "month"):
-        return int(shown)  # type: ignore[call-overload]
-    return shown
-
-
-def _changed(path: str, kind: str, widget: str) -> None:
+def _changed(path: str, widget: str) -> None:
     """A field's edit; dropped when another callback of the same rerun replaced the form (undo, a new scenario)."""
     if widget == key(path) and widget in st.session_state:
-        change({path: _to_model(kind, st.session_state[widget])})
+        change({path: spec(path).model_value(st.session_state[widget])})
 
 
-def field(path: str, model: type[BaseModel], currency: str, found: dict[str, list[str]]) -> None:
-    """The widget of the field at ``path`` (its kind from :mod:`core.present.fields`), at its snapshot value."""
-    kind = kind_of(path)
-    name = str(parse_path(path)[-1])
+def field(path: str, *, label_text: str | None = None, help: str | None = None, slider: bool = False,
+          options: list | None = None, found: dict[str, list[str]] | None = None) -> None:
+    """The widget of the scenario field at ``path``, on any page: its kind, bounds and unit from the schema
+    (:mod:`core.model.fields`), at the draft's value; an edit goes through the draft (:func:`change`) and a
+    problem is shown under it. ``label_text`` and ``help`` replace the editor's; ``slider`` draws a number as a slider
+    over the field's whole valid range; ``options`` adds suggestions to a list of names."""
+    d = draft()
+    f = spec(path)
     value = field_value(st.session_state["editor.snap"], path)
+    currency = d.data["company"]["currency"]
     widget = key(path)
-    common: dict[str, Any] = {"key": widget, "on_change": _changed, "args": (path, kind, widget), "help": help_text(path),
-                              "label": label(path, currency)}
-    optional = kind.endswith("?")
-    base = kind.rstrip("?")
-    if base == "text":
-        st.text_input(value=value or "", max_chars=80, **common)
-    elif base == "choice":
-        options = options_of(model, name)
-        st.selectbox(options=options, index=options.index(value), format_func=labeller(path, options),
+    common: dict[str, Any] = {"key": widget, "on_change": _changed, "args": (path, widget), "help": help or help_text(path),
+                              "label": label_text or label(path, currency)}
+    low, high = f.shown_bounds
+    if f.kind == "text":
+        st.text_input(value=value or "", max_chars=f.max_length, **common)
+    elif f.kind == "choice":
+        st.selectbox(options=list(f.options), index=f.options.index(value), format_func=labeller(path, list(f.options)),
                      **common)
-    elif base == "date":
+    elif f.kind == "date":
         st.date_input(value=value, min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), **common)
-    elif base == "toggle":
+    elif f.kind == "toggle":
         st.toggle(value=bool(value), **common)
-    elif base == "rating":
-        st.select_slider(options=[1, 2, 3, 4, 5], value=value, **common)
-    elif base == "list":
-        st.multiselect(options=list(value), default=list(value), accept_new_options=True, **common)
+    elif f.kind == "rating":
+        st.select_slider(options=list(range(int(low), int(high) + 1)), value=value, **common)
+    elif f.kind == "list":
+        st.multiselect(options=sorted({*(options or []), *value}), default=list(value), accept_new_options=True, **common)
+    elif f.kind in WHOLE:
+        bounds: dict[str, Any] = {"min_value": int(max(low, -2**53)), "max_value": int(min(high, 2**53)),
+                                  "step": int(f.step or 1), "value": value}
+        (st.slider if slider else st.number_input)(**bounds, **common)
     else:
-        low, high = schema_bounds(model, name)
-        if base in ("whole", "month"):
-            st.number_input(value=value, min_value=int(max(low, -2**53)), max_value=int(min(high, 2**53)), step=1,
-                            **common)
+        shown = None if value is None else float(f.shown(value))
+        if slider and f.kind != "money" and math.isfinite(high) and shown is not None:
+            st.slider(min_value=float(low), max_value=float(high), value=shown, step=f.step or _step(f.kind, high - low),
+                      format="%.1f%%" if f.kind == "percent" else None, **common)
         else:
-            scale = 100.0 if base == "percent" else 1.0
-            shown = None if value is None else float(value) * scale
-            st.number_input(value=shown, min_value=low * scale, max_value=min(high, 1e15) * scale,
-                            step=_step(base, shown), format=_number_format(shown), **common)
-            if base == "money" and shown:
+            st.number_input(value=shown, min_value=float(low), max_value=float(min(high, 1e15 * f.scale)),
+                            step=_step(f.kind, shown), format=_number_format(shown), **common)
+            if f.kind == "money" and shown:
                 st.caption(t("input.reads", lang(), amount=fmt.price(shown, currency, lang())))
-    if optional:
+    if f.optional:
         st.caption(t("edit.optional", lang()))
-    show_problems(path, found)
+    show_problems(path, problems() if found is None else found)
 
 
 def labeller(path: str, options: list[str]) -> Callable[[Any], str]:
@@ -226,22 +236,26 @@ def labeller(path: str, options: list[str]) -> Callable[[Any], str]:
     return lambda option: labels[option]
 
 
-def _step(kind: str, shown: float | None) -> float:
+def _step(kind: str, size: float | None) -> float:
+    """A step for a number widget: 0.1 percentage point, else a tenth of the value's order of magnitude."""
     if kind == "percent":
         return 0.1
-    magnitude = abs(shown or 0.0)
+    magnitude = abs(size or 0.0)
     return max(10 ** math.floor(math.log10(magnitude)) / 10, 0.01) if magnitude > 0 else 1.0
 
 
 # --- tables --------------------------------------------------------------------------------
 
 
-def table(path: str, model: type[BaseModel], currency: str, found: dict[str, list[str]]) -> None:
-    """An editable table of the list at ``path`` (columns from ``TABLES``), read back by its edit state."""
+def table(path: str) -> None:
+    """An editable table of the list at ``path`` (columns from ``TABLES``), read back by its edit state; its rows'
+    problems below it (after its edit of this run)."""
     columns = TABLES[generic(path)]
     snapshot = field_value(st.session_state["editor.snap"], path)
-    shown = pd.DataFrame([{c: _shown(path, c, row.get(c)) for c in columns} for row in snapshot], columns=list(columns))
-    config = {c: _column(path, c, model, currency) for c in columns}
+    currency = draft().data["company"]["currency"]
+    shown = pd.DataFrame([{c: spec(f"{path}.{c}").shown(row.get(c)) for c in columns} for row in snapshot],
+                         columns=list(columns))
+    config = {c: _column(f"{path}.{c}", currency) for c in columns}
     st.data_editor(shown, key=key(path), num_rows="dynamic", hide_index=True, column_config=config, width="stretch")
     edits = st.session_state.get(key(path)) or {}
     rows = _rows(path, columns, snapshot, edits)
@@ -255,52 +269,33 @@ def table(path: str, model: type[BaseModel], currency: str, found: dict[str, lis
                 st.error(plain(t("join.colon", lang(), a=where(where_), b=message)), icon=":material/error:")
 
 
-def _shown(path: str, column: str, value: object) -> object:
-    if value is not None and kind_of(f"{path}.{column}").startswith("percent"):
-        return float(value) * 100  # type: ignore[arg-type]
-    return value
-
-
 def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict) -> list[dict]:
     """The table's rows in the scenario's units: the snapshot with its edited cells, new rows, deletions."""
     rows = [dict(r) for r in snapshot]
     for position, cells in (edits.get("edited_rows") or {}).items():
         for column, value in cells.items():
             if column in columns:
-                rows[int(position)][column] = _cell(path, column, value)
+                rows[int(position)][column] = spec(f"{path}.{column}").model_value(value)
     for added in edits.get("added_rows") or []:
-        new = {c: _cell(path, c, added.get(c)) for c in columns}
-        rows.append({c: v for c, v in new.items() if v is not None or kind_of(f"{path}.{c}").endswith("?")})
+        new = {c: spec(f"{path}.{c}").model_value(added.get(c)) for c in columns}
+        rows.append({c: v for c, v in new.items() if v is not None or spec(f"{path}.{c}").optional})
     deleted = {int(i) for i in edits.get("deleted_rows") or []}
     return [r for i, r in enumerate(rows) if i not in deleted]
 
 
-def _cell(path: str, column: str, value: object) -> object:
-    if isinstance(value, float) and math.isnan(value):
-        value = None
-    kind = kind_of(f"{path}.{column}")
-    if value == "" and kind.rstrip("?") != "text":
-        value = None
-    return "" if value is None and kind == "text?" else _to_model(kind, value)
-
-
-def _column(path: str, column: str, model: type[BaseModel], currency: str) -> Any:
-    optional = kind_of(f"{path}.{column}").endswith("?")
-    kind = kind_of(f"{path}.{column}").rstrip("?")
-    common: dict[str, Any] = {"label": label(f"{path}.{column}", currency), "help": help_text(f"{path}.{column}")}
-    if kind == "text":  # a name (required) or a note (may stay empty, up to its schema's length)
-        return st.column_config.TextColumn(max_chars=200 if optional else 80, required=not optional, **common)
-    if kind == "choice":
-        options = options_of(model, column)
-        return st.column_config.SelectboxColumn(options=options, required=True, format_func=labeller(f"{path}.{column}", options),
-                                                default=model.model_fields[column].default, **common)
-    if kind == "toggle":
-        return st.column_config.CheckboxColumn(default=model.model_fields[column].default, **common)
-    low, high = schema_bounds(model, column)
-    if kind in ("whole", "month"):
+def _column(path: str, currency: str) -> Any:
+    f = spec(path)
+    common: dict[str, Any] = {"label": label(path, currency), "help": help_text(path)}
+    if f.kind == "text":  # a name (required) or a note (may stay empty, up to its schema's length)
+        return st.column_config.TextColumn(max_chars=f.max_length, required=f.required, **common)
+    if f.kind == "choice":
+        return st.column_config.SelectboxColumn(options=list(f.options), required=True,
+                                                format_func=labeller(path, list(f.options)), default=f.default, **common)
+    if f.kind == "toggle":
+        return st.column_config.CheckboxColumn(default=f.default, **common)
+    low, high = f.shown_bounds
+    if f.kind in WHOLE:
         return st.column_config.NumberColumn(min_value=max(low, 0), max_value=min(high, 1e6), step=1, format="%d",
                                              **common)
-    scale = 100.0 if kind == "percent" else 1.0
-    return st.column_config.NumberColumn(min_value=low * scale, max_value=min(high, 1e15) * scale,
-                                         format="%.2f" if kind == "percent" else "localized", **common)
-
+    return st.column_config.NumberColumn(min_value=low, max_value=min(high, 1e15 * f.scale),
+                                         format="%.2f" if f.kind == "percent" else "localized", **common)

@@ -14,7 +14,7 @@ from core.model import Scenario
 from core.present import charts
 from core.present.report import factor_table, moves_table
 from ui.cached import moves, projection, scorecard
-from ui.inputs import Inputs
+from ui.editor import rule_problems
 from ui.session import current_scenario, lang
 from ui.widgets import chart
 
@@ -29,17 +29,16 @@ def score_metrics(key: str, scenario: Scenario) -> None:
                  help=t("score.survival_help", lang()))
 
 
-def pillar_page(key: str, inputs: Callable[[Inputs, Scenario], None],
+def pillar_page(key: str, inputs: Callable[[Scenario], None],
                 figures: Callable[[Scenario, Projection], list[go.Figure | None]]) -> None:
-    """Render the page of pillar ``key``: ``inputs`` draws its widgets, ``figures`` its charts."""
+    """Render the page of pillar ``key``: ``inputs`` draws its field widgets (:func:`ui.editor.field`), ``figures`` its charts."""
     scenario = current_scenario()
     st.title(t(f"pillar.{key}", lang()))
     st.caption(t(f"pillar.{key}.intro", lang()))
     scores = st.container()
     with st.expander(t("pillar.inputs", lang()), expanded=True):
-        form = Inputs()
-        inputs(form, scenario)
-        scenario = form.apply(scenario)
+        inputs(scenario)
+        rule_problems()
     with scores:
         score_metrics(key, scenario)
 

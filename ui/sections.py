@@ -10,26 +10,15 @@ from core.i18n import t
 from core.model import (
     STREAM_KINDS,
     AICosts,
-    Company,
     Compliance,
     DataCapability,
-    Demand,
-    Differentiation,
-    Market,
-    OneOffCost,
-    Opex,
     PillarWeights,
-    Risk,
-    Role,
-    Round,
-    Settings,
-    Strategy,
-    Tax,
     Trial,
+    new_demand,
     new_stream,
     stream_class,
+    stream_fields,
 )
-from core.present.fields import stream_fields
 from ui.editor import change, draft, field, labeller, show_problems, table
 from ui.session import lang
 from ui.widgets import plain
@@ -37,20 +26,18 @@ from ui.widgets import plain
 SECTIONS = ("company", "revenue", "costs", "team", "funding", "strategy", "risk")
 
 
-def _fields(prefix: str, model: type, names: tuple[str, ...], currency: str, found: dict, columns: int = 2) -> None:
+def _fields(prefix: str, names: tuple[str, ...], found: dict, columns: int = 2) -> None:
     cols = st.columns(columns)
     for n, name in enumerate(names):
         with cols[n % columns]:
-            field(f"{prefix}.{name}", model, currency, found)
+            field(f"{prefix}.{name}", found=found)
 
 
 def company(data: dict, found: dict) -> None:
-    cur = data["company"]["currency"]
-    _fields("company", Company, ("name", "vertical", "stage", "currency", "start_date", "starting_cash", "founder_shares",
-                                 "option_pool_shares"), cur, found)
+    _fields("company", ("name", "vertical", "stage", "currency", "start_date", "starting_cash", "founder_shares",
+                                 "option_pool_shares"), found)
     st.subheader(t("edit.settings", lang()))
-    _fields("settings", Settings, ("horizon_months", "discount_rate_yearly", "cash_flow_timing", "capital_return_note"),
-            cur, found, 3)
+    _fields("settings", ("horizon_months", "discount_rate_yearly", "cash_flow_timing", "capital_return_note"), found, 3)
 
 
 # --- revenue -------------------------------------------------------------------------------
@@ -100,14 +87,24 @@ def _set_demand(i: int, key: str) -> None:
     model = st.session_state[key]
     stream = draft().data["streams"][i]
     cls = stream_class(stream["kind"])
-    price = float(stream[cls.PRICE]) if cls.PRICE else 1.0
-    value = None if model == "none" else Demand(model=model, choke_price=max(3 * price, 1.0) if model == "linear" else None,
-                                                median_wtp=max(1.5 * price, 1.0) if model == "wtp" else None).model_dump()
-    change({f"streams[{i}].demand": value}, rebuild=True)
+    change({f"streams[{i}].demand": new_demand(model, float(stream[cls.PRICE]) if cls.PRICE else 0.0)}, rebuild=True)
+
+
+def demand(i: int, found: dict) -> None:
+    """Stream ``i``'s demand model (how its volume answers its price): on the Build page and in the Pricing lab."""
+    value = draft().data["streams"][i].get("demand")
+    models = ["none", "constant_elasticity", "linear", "wtp"]
+    demand_key = f"edit.{st.session_state['build.gen']}.streams[{i}].demand_model"
+    st.selectbox(t("edit.streams.demand.model", lang()), models, index=models.index(value["model"] if value else "none"),
+                 key=demand_key, format_func=labeller("streams.demand.model", list(models)), on_change=_set_demand,
+                 args=(i, demand_key), help=t("edit.streams.demand.model.help", lang()))
+    if value is not None:
+        extra = {"constant_elasticity": ("elasticity",), "linear": ("choke_price",),
+                 "wtp": ("median_wtp", "wtp_sigma")}[value["model"]]
+        _fields(f"streams[{i}].demand", (*extra, "reference_price"), found, 3)
 
 
 def revenue(data: dict, found: dict) -> None:
-    cur = data["company"]["currency"]
     gen = st.session_state["build.gen"]
     streams = data["streams"]
     if not streams:
@@ -130,26 +127,16 @@ def revenue(data: dict, found: dict) -> None:
             top[3].button(t("edit.duplicate", lang()), key=f"edit.{gen}.dup.{i}", on_click=_duplicate, args=(i,),
                           disabled=len(streams) >= 20)
             top[4].button(t("edit.remove", lang()), key=f"edit.{gen}.remove.{i}", on_click=_remove, args=(i,))
-            _fields(f"streams[{i}]", cls, ("name", *stream_fields(stream["kind"])), cur, found, 3)
+            _fields(f"streams[{i}]", ("name", *stream_fields(stream["kind"])), found, 3)
             show_problems(f"streams[{i}]", found)
             if "trial" in cls.model_fields:
                 trial_key = f"edit.{gen}.streams[{i}].has_trial"
                 st.toggle(t("edit.streams.trial", lang()), stream.get("trial") is not None, key=trial_key,
                           on_change=_set_trial, args=(i, trial_key), help=t("edit.streams.trial.help", lang()))
                 if stream.get("trial") is not None:
-                    _fields(f"streams[{i}].trial", Trial, ("months", "conversion"), cur, found)
+                    _fields(f"streams[{i}].trial", ("months", "conversion"), found)
             if "demand" in cls.model_fields:
-                demand = stream.get("demand")
-                models = ["none", "constant_elasticity", "linear", "wtp"]
-                demand_key = f"edit.{gen}.streams[{i}].demand_model"
-                st.selectbox(t("edit.streams.demand.model", lang()), models,
-                             index=models.index(demand["model"] if demand else "none"), key=demand_key,
-                             format_func=labeller("streams.demand.model", list(models)),
-                             on_change=_set_demand, args=(i, demand_key), help=t("edit.streams.demand.model.help", lang()))
-                if demand is not None:
-                    extra = {"constant_elasticity": ("elasticity",), "linear": ("choke_price",),
-                             "wtp": ("median_wtp", "wtp_sigma")}[demand["model"]]
-                    _fields(f"streams[{i}].demand", Demand, (*extra, "reference_price"), cur, found, 3)
+                demand(i, found)
     left, right = st.columns([3, 1])
     left.selectbox(t("edit.new_stream", lang()), list(STREAM_KINDS), key="build.new_kind",
                    format_func=labeller("streams.kind", list(STREAM_KINDS)))
@@ -174,7 +161,6 @@ def _set_inference(key: str) -> None:
 
 
 def costs(data: dict, found: dict) -> None:
-    cur = data["company"]["currency"]
     gen = st.session_state["build.gen"]
     st.subheader(t("edit.ai_costs", lang()))
     ai = data["ai_costs"]
@@ -184,60 +170,64 @@ def costs(data: dict, found: dict) -> None:
              horizontal=True, format_func={m: t(f"edit.ai_costs.mode.{m}", lang()) for m in ("tokens", "gpu")}.get,
              on_change=_set_inference, args=(mode_key,))
     priced = ("gpu_price_per_hour", "tokens_per_second") if mode == "gpu" else ("cost_per_million_tokens",)
-    _fields("ai_costs", AICosts, (*priced, "cost_decline_yearly", "hosting_per_month", "support_share_of_revenue"), cur,
-            found, 3)
+    _fields("ai_costs", (*priced, "cost_decline_yearly", "hosting_per_month", "support_share_of_revenue"), found, 3)
     show_problems("ai_costs", found)
     st.subheader(t("edit.other_costs", lang()))
-    _fields("opex", Opex, ("marketing_per_month", "general_admin_per_month", "other_per_month"), cur, found, 3)
+    _fields("opex", ("marketing_per_month", "general_admin_per_month", "other_per_month"), found, 3)
     st.subheader(t("edit.opex.one_off_costs", lang()))
     st.caption(t("edit.opex.one_off_costs.help", lang()))
-    table("opex.one_off_costs", OneOffCost, cur, found)
+    table("opex.one_off_costs")
 
 
 def team(data: dict, found: dict) -> None:
-    cur = data["company"]["currency"]
     st.caption(t("edit.opex.team.help", lang()))
-    table("opex.team", Role, cur, found)
-    _fields("opex", Opex, ("salary_growth_yearly",), cur, found, 3)
+    table("opex.team")
+    _fields("opex", ("salary_growth_yearly",), found, 3)
 
 
 def funding(data: dict, found: dict) -> None:
-    cur = data["company"]["currency"]
     st.caption(t("edit.funding.help", lang()))
-    table("funding", Round, cur, found)
+    table("funding")
     st.subheader(t("edit.tax", lang()))
     st.caption(t("edit.tax.caption", lang()))
-    _fields("tax", Tax, ("profit_tax_rate", "rd_super_deduction", "rd_credit_rate", "opening_tax_losses",
-                         "carry_forward_losses"), cur, found, 3)
+    _fields("tax", ("profit_tax_rate", "rd_super_deduction", "rd_credit_rate", "opening_tax_losses",
+                         "carry_forward_losses"), found, 3)
 
 
 def strategy(data: dict, found: dict) -> None:
-    cur = data["company"]["currency"]
-    _fields("strategy", Strategy, ("model_quality", "runway_target_months", "verticals"), cur, found, 3)
+    _fields("strategy", ("model_quality", "runway_target_months", "verticals"), found, 3)
     st.subheader(t("edit.differentiation", lang()))
-    _fields("strategy.differentiation", Differentiation, ("technology", "user_experience", "service"), cur, found, 3)
+    _fields("strategy.differentiation", ("technology", "user_experience", "service"), found, 3)
     st.subheader(t("edit.market", lang()))
-    _fields("strategy.market", Market, ("tam_yearly", "sam_yearly", "som_yearly", "growth_yearly", "competition",
-                                        "top_customer_share"), cur, found, 3)
+    _fields("strategy.market", ("tam_yearly", "sam_yearly", "som_yearly", "growth_yearly", "competition",
+                                        "top_customer_share"), found, 3)
     show_problems("strategy.market", found)
-    gen = st.session_state["build.gen"]
-    for part, model in (("data", DataCapability), ("compliance", Compliance)):
-        key = f"edit.{gen}.strategy.has_{part}"
-        st.toggle(t(f"edit.strategy.{part}", lang()), data["strategy"][part] is not None, key=key,
-                  on_change=_set_optional, args=(f"strategy.{part}", model, key), help=t(f"edit.strategy.{part}.help", lang()))
-        if data["strategy"][part] is not None:
-            _fields(f"strategy.{part}", model, tuple(model.model_fields), cur, found, 3)
+    for part in OPTIONAL_PILLARS:
+        if optional_pillar(part, t(f"edit.strategy.{part}", lang())):
+            _fields(f"strategy.{part}", tuple(OPTIONAL_PILLARS[part].model_fields), found, 3)
     st.subheader(t("edit.pillar_weights", lang()))
-    _fields("strategy.pillar_weights", PillarWeights, tuple(PillarWeights.model_fields), cur, found, 3)
+    _fields("strategy.pillar_weights", tuple(PillarWeights.model_fields), found, 3)
 
 
-def _set_optional(path: str, model: type, key: str) -> None:
-    change({path: model().model_dump() if st.session_state[key] else None}, rebuild=True)
+OPTIONAL_PILLARS: dict[str, type[DataCapability | Compliance]] = {"data": DataCapability, "compliance": Compliance}
+
+
+def optional_pillar(part: str, label: str) -> bool:
+    """The switch of an optional pillar's ratings (``strategy.data`` / ``strategy.compliance``), on the Build and
+    Strategy pages; True when it is on."""
+    on = draft().data["strategy"][part] is not None
+    key = f"edit.{st.session_state['build.gen']}.strategy.has_{part}"
+    st.toggle(label, on, key=key, on_change=_set_optional, args=(part, key), help=t(f"edit.strategy.{part}.help", lang()))
+    return on
+
+
+def _set_optional(part: str, key: str) -> None:
+    change({f"strategy.{part}": OPTIONAL_PILLARS[part]().model_dump() if st.session_state[key] else None}, rebuild=True)
 
 
 def risk(data: dict, found: dict) -> None:
     st.caption(t("edit.risk.intro", lang()))
-    _fields("risk", Risk, ("seed", "paths", "survival_month", "default_inputs"), data["company"]["currency"], found)
+    _fields("risk", ("seed", "paths", "survival_month", "default_inputs"), found)
 
 
 RENDER = {"company": company, "revenue": revenue, "costs": costs, "team": team, "funding": funding,

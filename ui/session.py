@@ -9,9 +9,10 @@ Session keys (all of them, for every page):
 - ``preset``: the sidebar's preset picker; ``upload``: its uploader; ``upload_seen``: the file
   id of the last upload handled; ``upload_errors`` / ``upload_ok``: what the sidebar reports.
 - ``lever.*``: what-if widgets (relative changes, applied on request) and page settings;
-  ``input.*``: widgets that edit the scenario directly. Their keys carry ``widgets.gen``
-  (:func:`wkey`), renewed whenever a scenario is loaded or a what-if applied: the browser keeps
-  a widget's old value and sends it again, so a deleted key alone would not reset it.
+  ``input.*``: field widgets that edit the scenario directly (:mod:`ui.fields`). Their keys carry
+  ``widgets.gen`` (:func:`wkey`), renewed whenever a scenario is loaded or a what-if applied (see
+  :func:`set_scenario`): the browser keeps a widget's old value and sends it again, so a deleted key
+  alone would not reset it; ``input.error.*``: a field edit refused, shown at its widget.
 - ``levers.kept``: the what-if positions of the Funds and Pitch pages, kept for the session
   (another page and back) together with the scenario they apply to (see :func:`kept_slider`).
 - ``editor.*`` / ``edit.*``: the Build page's draft and its widgets (see :mod:`ui.editor`), also
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -79,26 +80,36 @@ def _renew_widgets(keep: tuple[str, ...] = ()) -> None:
         ss[wkey(name)] = value
 
 
-def set_scenario(scenario: Scenario, library: tuple[int, int, str] | None = None) -> None:
-    """Load a new scenario and reset every widget that shows its values.
+Change = Literal["open", "apply", "edit"]
 
-    ``library`` is (scenario id, revision number, name) when it was opened from the library;
-    a scenario from anywhere else is not tied to a saved one.
+
+def set_scenario(scenario: Scenario, change: Change = "open", *, library: tuple[int, int, str] | None = None,
+                 keep: tuple[str, ...] = ()) -> None:
+    """Make ``scenario`` the current one: the one setter of the session. What each ``change`` does:
+
+    ============ ====================================== ================================= ==========================
+    change       library link                           Build page's draft and undo       ``lever.*`` / ``input.*``
+    ============ ====================================== ================================= ==========================
+    ``open``     ``library`` (id, revision, name), or   cleared (a new draft, no undo);   a new generation; kept
+                 None for a scenario not from the       the actuals of the last one are   levers forgotten
+                 library                                dropped
+    ``apply``    kept (save makes the next revision)    follows it, undoable              a new generation, but
+                 a what-if applied                                                        ``keep`` carries over
+    ``edit``     kept                                   follows it, undoable (Build's     kept as they are (they
+                 a field edited on any page                                               show the edit)
+    ============ ====================================== ================================= ==========================
+
+    Every page edit reaches here through :func:`ui.fields.edit` (``replace_fields``) or the Build page's draft.
     """
-    st.session_state["scenario"] = scenario
-    st.session_state["library"] = library
-    st.session_state.pop("actuals", None)  # another scenario's actuals (the Plan vs actuals page reloads saved ones)
-    _renew_widgets()
-    for key in [k for k in st.session_state if str(k).startswith(("editor.", "edit."))]:
-        del st.session_state[key]
-
-
-def apply_scenario(scenario: Scenario, keep: tuple[str, ...] = ()) -> None:
-    """Make a what-if the current scenario (still linked to its library scenario, so it can be
-    saved as the next revision); every lever reads neutral again. ``keep``: widget names
-    (without generation) whose value carries over, e.g. the pricing lab's chosen stream."""
-    st.session_state["scenario"] = scenario
-    _renew_widgets(keep)
+    ss = st.session_state
+    ss["scenario"] = scenario
+    if change == "open":
+        ss["library"] = library
+        ss.pop("actuals", None)  # another scenario's actuals (the Plan vs actuals page reloads saved ones)
+        for key in [k for k in ss if str(k).startswith(("editor.", "edit."))]:
+            del ss[key]
+    if change != "edit":
+        _renew_widgets(keep)
 
 
 def kept_slider(label: str, name: str, low: float, high: float, neutral: float, step: float, **kwargs: Any) -> Any:
@@ -122,11 +133,6 @@ def unapplied() -> list[str]:
     """The kept what-if levers (``lever.*`` names) moved away from neutral on the current scenario."""
     kept = st.session_state.get("levers.kept")
     return sorted(kept[1]) if kept is not None and kept[0] == current_scenario() else []
-
-
-def update_scenario(scenario: Scenario) -> None:
-    """Replace the current scenario with an edit made by ``input.`` widgets (kept as they are)."""
-    st.session_state["scenario"] = scenario
 
 
 def resend_choices() -> None:

@@ -20,7 +20,7 @@ from core.present.report import headline, risk_kpis
 from core.storage.actuals_files import read_actuals, template, unmatched
 from ui.auth import identity
 from ui.cached import projection, risk, store, summary
-from ui.session import apply_scenario, current_scenario, lang, wkey
+from ui.session import current_scenario, lang, set_scenario, wkey
 from ui.sidebar import file_stem
 from ui.widgets import chart, kpi_cards, plain
 
@@ -126,7 +126,7 @@ st.caption(t("actuals.reforecast_note", lang(), month=f"{forecast.scenario.compa
 
 
 def use_forecast() -> None:
-    apply_scenario(forecast.scenario)
+    set_scenario(forecast.scenario, "apply")
     st.session_state.pop("actuals", None)  # they describe the months before the re-forecast's start
     st.session_state["actuals.applied"] = True
 

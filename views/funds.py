@@ -9,7 +9,7 @@ from core.i18n import t
 from core.present import charts
 from core.present.report import headline, round_lever_note, tax_note
 from ui.cached import projection, summary
-from ui.session import apply_scenario, current_scenario, kept_slider, lang
+from ui.session import current_scenario, kept_slider, lang, set_scenario
 from ui.widgets import chart, kpi_cards, plain, reads
 
 scenario = current_scenario()
@@ -54,7 +54,7 @@ if note := tax_note(projection(adjusted), adjusted, lang()):
 
 
 def apply(new) -> None:
-    apply_scenario(new)
+    set_scenario(new, "apply")
     st.session_state["funds.applied"] = True  # the button itself is disabled (nothing left to apply) after the rerun
 
 

@@ -4,21 +4,19 @@ import streamlit as st
 
 from core.i18n import t
 from core.present import charts
+from ui.editor import field
 from ui.pillar import pillar_page
 from ui.session import lang
 
 
-def inputs(form, scenario):
+def inputs(scenario):
     cur = scenario.company.currency
     left, right = st.columns(2)
     with left:
-        form.number(t("input.runway_target", lang()), "strategy.runway_target_months",
-                     scenario.strategy.runway_target_months, 6, 48, 1)
+        field("strategy.runway_target_months", label_text=t("input.runway_target", lang()), slider=True)
     with right:
-        form.money(t("input.starting_cash", lang(), currency=cur), "company.starting_cash", scenario.company.starting_cash,
-                   cur)
-        form.money(t("input.general_admin", lang(), currency=cur), "opex.general_admin_per_month",
-                   scenario.opex.general_admin_per_month, cur)
+        field("company.starting_cash", label_text=t("input.starting_cash", lang(), currency=cur))
+        field("opex.general_admin_per_month", label_text=t("input.general_admin", lang(), currency=cur))
 
 
 pillar_page("funds", inputs, lambda scenario, p: [charts.cash_balance(p, scenario.funding, lang=lang()),

@@ -6,7 +6,7 @@ from core.i18n import t
 from core.present import charts
 from core.present.report import details, headline, monthly_table, pillar_kpis, seed002_note
 from ui.cached import projection, scorecard, summary
-from ui.inputs import Inputs
+from ui.editor import field, rule_problems
 from ui.session import current_scenario, lang
 from ui.sidebar import file_stem
 from ui.widgets import chart, kpi_cards, plain
@@ -14,12 +14,10 @@ from ui.widgets import chart, kpi_cards, plain
 scenario = current_scenario()
 st.title(f"{t('overview.title', lang())} — {plain(scenario.company.name)}")
 with st.expander(t("overview.valuation", lang())):
-    form = Inputs()
-    form.percent(t("overview.discount_rate", lang()), "settings.discount_rate_yearly", scenario.settings.discount_rate_yearly,
-                 0.0, 150.0, 1.0, help=t("overview.discount_rate_help", lang()))
-    form.select(t("overview.timing", lang()), "settings.cash_flow_timing", scenario.settings.cash_flow_timing,
-                ["end", "start"], format_func={k: t(f"timing.{k}", lang()) for k in ("end", "start")}.get)
-    scenario = form.apply(scenario)
+    field("settings.discount_rate_yearly", label_text=t("overview.discount_rate", lang()), slider=True,
+          help=t("overview.discount_rate_help", lang()))
+    field("settings.cash_flow_timing", label_text=t("overview.timing", lang()))
+    rule_problems()
 p = projection(scenario)
 s = summary(scenario)
 

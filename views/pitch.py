@@ -8,7 +8,7 @@ from core.present import charts
 from core.present.onepager import PAPERS
 from core.present.report import headline, pillar_kpis
 from ui.cached import projection, scorecard, summary
-from ui.session import apply_scenario, current_scenario, kept_slider, lang
+from ui.session import current_scenario, kept_slider, lang, set_scenario
 from ui.sidebar import file_stem, one_pager_buttons
 from ui.widgets import chart, fold_sidebar, kpi_cards, plain
 
@@ -48,4 +48,4 @@ with right:  # what the audience sees is what they take away: the levers as they
     one_pager_buttons(shown, file_stem(scenario), where="pitch")
 if shown != scenario:
     st.caption(t("pitch.onepager_levers", lang()))
-    st.button(t("funds.apply", lang()), key="pitch.apply", on_click=apply_scenario, args=(shown,))
+    st.button(t("funds.apply", lang()), key="pitch.apply", on_click=set_scenario, args=(shown, "apply"))

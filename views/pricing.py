@@ -10,7 +10,6 @@ from core.analysis.pricing import (
     apply_tiers,
     current_price,
     default_constraints,
-    demand_value,
     priced_streams,
 )
 from core.analysis.pricing import with_price as priced
@@ -21,8 +20,9 @@ from core.present import charts
 from core.present import formatting as fmt
 from core.present.report import price_table, tier_table
 from ui.cached import price_optimum, price_response, survey_analysis, tier_optimum
-from ui.inputs import Inputs
-from ui.session import SAMPLE_DIR, apply_scenario, current_scenario, lang, wkey
+from ui.editor import problems, rule_problems
+from ui.sections import demand
+from ui.session import SAMPLE_DIR, current_scenario, lang, set_scenario, wkey
 from ui.widgets import chart, plain, reads, upload_caption
 
 scenario = current_scenario()
@@ -42,37 +42,13 @@ stream = scenario.streams[i]
 unit = t(f"pricing.unit.{stream.UNIT}", lang())
 price_now = current_price(scenario, i)
 
-# --- the demand model: part of the scenario, so every page sees volume answer price
+# --- the demand model: part of the scenario, so every page sees volume answer price (the Build page's section)
 with st.expander(t("pricing.demand", lang()), expanded=True):
-    form = Inputs()
-    demand = stream.demand
-    reference = (demand.reference_price if demand and demand.reference_price else price_now)
-    models = ["none", "constant_elasticity", "linear", "wtp"]
-    model = st.selectbox(t("pricing.model", lang()), models, models.index(demand.model if demand else "none"),
-                         key=wkey(f"input.demand.{i}.model"), format_func=lambda m: t(f"pricing.model.{m}", language))
-    chosen = None
-    if model != "none":
-        shown = demand if demand is not None and demand.model == model else None
-        left, right = st.columns(2)
-        with left:
-            elasticity = st.slider(t("pricing.elasticity", lang()), 0.1, 5.0, shown.elasticity if shown else 1.5, 0.1,
-                                   key=wkey(f"input.demand.{i}.elasticity"), disabled=model != "constant_elasticity")
-            choke = st.number_input(t("pricing.choke_price", lang(), currency=cur), min_value=reference * 1.01,
-                                    value=float(shown.choke_price if shown and shown.choke_price else 3 * reference),
-                                    key=wkey(f"input.demand.{i}.choke"), disabled=model != "linear")
-        with right:
-            median = st.number_input(t("pricing.median_wtp", lang(), currency=cur), min_value=reference / 100,
-                                     value=float(shown.median_wtp if shown and shown.median_wtp else 1.5 * reference),
-                                     key=wkey(f"input.demand.{i}.median"), disabled=model != "wtp")
-            sigma = st.slider(t("pricing.wtp_sigma", lang()), 0.1, 2.0, shown.wtp_sigma if shown else 0.8, 0.05,
-                              key=wkey(f"input.demand.{i}.sigma"), disabled=model != "wtp")
-        chosen = demand_value(model, demand.reference_price if demand else None, elasticity=elasticity, choke_price=choke,
-                              median_wtp=median, wtp_sigma=sigma)
-        st.caption(t("pricing.reference", lang(), price=fmt.price(reference, cur, lang())))
-    current = None if demand is None else demand.model_dump()
-    form.record(f"streams[{i}].demand", current, chosen, chosen)
-    scenario = form.apply(scenario)
-    stream = scenario.streams[i]
+    demand(i, problems())
+    rule_problems()
+    demand_now = stream.demand
+    st.caption(t("pricing.reference", lang(), price=fmt.price(
+        demand_now.reference_price if demand_now and demand_now.reference_price else price_now, cur, lang())))
 
 # --- objective and constraints: exploration, not saved
 left, middle, right = st.columns(3)
@@ -155,7 +131,7 @@ PRICING_SETTINGS = ("lever.pricing.stream", "lever.pricing.objective", "lever.pr
 
 
 def apply(new_scenario) -> None:
-    apply_scenario(new_scenario, keep=PRICING_SETTINGS)  # stay on the stream just priced, with the same goal
+    set_scenario(new_scenario, "apply", keep=PRICING_SETTINGS)  # stay on the stream just priced, with the same goal
 
 
 if result.price is not None and st.button(t("pricing.apply", lang()), key="pricing.apply", on_click=apply,

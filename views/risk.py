@@ -18,40 +18,42 @@ from core.model import RoundRisk, ScenarioError
 from core.present import charts
 from core.present.report import metric_label, risk_kpis, risk_summary, rounds_frame, stress_frame, tornado_labels
 from ui.cached import projection, risk, risk_stresses, risk_tornado
-from ui.inputs import Inputs
+from ui.editor import change, field, rule_problems
 from ui.session import current_scenario, lang, wkey
 from ui.widgets import chart, kpi_cards, plain
-
-PATH_CHOICES = [1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]
 
 scenario = current_scenario()
 st.title(t("risk.title", lang()))
 
+
+def _set_round_probability(name: str, widget: str) -> None:
+    change({"risk.rounds": with_round_probability(current_scenario(), name, st.session_state[widget] / 100)})
+
+
+def _set_growth_churn_rank(widget: str) -> None:
+    change({"risk.correlations": with_growth_churn_rank(current_scenario(), st.session_state[widget])})
+
+
 with st.expander(t("risk.settings", lang())):
-    form = Inputs()
     settings = scenario.risk
     left, middle, right = st.columns(3)
     with left:
-        form.select(t("risk.paths", lang()), "risk.paths", settings.paths,
-                    sorted({*PATH_CHOICES, settings.paths}), format_func=lambda n: f"{n:,}")
+        field("risk.paths", label_text=t("risk.paths", lang()))
     with middle:
-        form.whole(t("risk.seed", lang()), "risk.seed", settings.seed, 0, 2**32 - 1)
+        field("risk.seed", label_text=t("risk.seed", lang()))
     with right:
-        form.number(t("risk.survival_month", lang()), "risk.survival_month", settings.survival_month, 1, 120, 1)
+        field("risk.survival_month", label_text=t("risk.survival_month", lang()), slider=True)
     for k in future_rounds(scenario):
         name = scenario.funding[k].name
-        rr = settings.rounds.get(name, RoundRisk())
-        shown = round(100 * rr.probability, 6)
-        chosen = st.slider(t("risk.round_probability", lang(), round=plain(name)), 0.0, 100.0, shown, 5.0,
-                           key=wkey(f"input.risk.rounds.{k}"), format="%.0f%%")
-        form.record("risk.rounds", shown, chosen, with_round_probability(scenario, name, chosen / 100))
-    pairs = growth_churn_pairs(scenario)
-    if pairs:
-        current = growth_churn_rank(scenario)
-        chosen = st.slider(t("risk.correlation", lang()), -0.9, 0.9, current, 0.1, key=wkey("input.risk.correlation"),
-                           help=t("risk.correlation_help", lang()))
-        form.record("risk.correlations", current, chosen, with_growth_churn_rank(scenario, chosen))
-    scenario = form.apply(scenario)
+        widget = wkey(f"input.risk.rounds.{k}")
+        st.slider(t("risk.round_probability", lang(), round=plain(name)), 0.0, 100.0,
+                  round(100 * settings.rounds.get(name, RoundRisk()).probability, 6), 5.0, key=widget, format="%.0f%%",
+                  on_change=_set_round_probability, args=(name, widget))
+    if growth_churn_pairs(scenario):
+        widget = wkey("input.risk.correlation")
+        st.slider(t("risk.correlation", lang()), -0.9, 0.9, growth_churn_rank(scenario), 0.1, key=widget,
+                  help=t("risk.correlation_help", lang()), on_change=_set_growth_churn_rank, args=(widget,))
+    rule_problems()
 
 st.caption(t("risk.intro", lang(), paths=scenario.risk.paths, seed=scenario.risk.seed))
 

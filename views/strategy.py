@@ -3,12 +3,13 @@
 import streamlit as st
 
 from core.i18n import t
-from core.model import PILLARS, Compliance, DataCapability
+from core.model import PILLARS
 from core.present import charts
 from core.present.report import moves_table, pillar_kpis, weakest_table
 from ui.cached import moves, scorecard
-from ui.inputs import Inputs
-from ui.session import current_scenario, lang, wkey
+from ui.editor import draft, field, rule_problems
+from ui.sections import OPTIONAL_PILLARS, optional_pillar
+from ui.session import current_scenario, lang
 from ui.widgets import chart, kpi_cards
 
 scenario = current_scenario()
@@ -16,26 +17,18 @@ st.title(t("strategy.title", lang()))
 st.caption(t("strategy.intro", lang()))
 cards = st.container()
 left, right = st.columns([3, 2])
-
-form = Inputs()
 with right:
     st.subheader(t("strategy.weights", lang()), help=t("strategy.weights_help", lang()))
-    weights = scenario.strategy.pillar_weights
-    optional = ("data", "compliance")  # scored only when switched on below (the toggle's value, read before it is drawn)
-    scored = {key: st.session_state.get(wkey(f"input.use_{key}"), getattr(scenario.strategy, key) is not None)
-              for key in optional}
+    scored = {part: draft().data["strategy"][part] is not None for part in OPTIONAL_PILLARS}
     for key in (k for k in PILLARS if scored.get(k, True)):  # a weight for a pillar not scored would move nothing
-        form.number(t(f"pillar.{key}", lang()), f"strategy.pillar_weights.{key}", getattr(weights, key), 0.0, 5.0, 0.25)
+        field(f"strategy.pillar_weights.{key}", label_text=t(f"pillar.{key}", lang()), slider=True)
     st.subheader(t("strategy.optional", lang()))
-    for key, default in zip(optional, (DataCapability(), Compliance()), strict=True):
-        current = getattr(scenario.strategy, key)
-        on = st.toggle(t(f"strategy.use_{key}", lang()), current is not None, key=wkey(f"input.use_{key}"))
-        if on != (current is not None):
-            form.updates[f"strategy.{key}"] = {} if on else None
-        if on:
-            for name, value in (current or default).model_dump().items():
-                form.rating(t("input.rating", lang(), name=t(f"factor.{key}.{name}", lang())), f"strategy.{key}.{name}", value)
-scenario = form.apply(scenario)
+    for part in OPTIONAL_PILLARS:
+        if optional_pillar(part, t(f"strategy.use_{part}", lang())):
+            for name in OPTIONAL_PILLARS[part].model_fields:
+                field(f"strategy.{part}.{name}",
+                      label_text=t("input.rating", lang(), name=t(f"factor.{part}.{name}", lang())))
+    rule_problems()
 card = scorecard(scenario)
 
 with cards:

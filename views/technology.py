@@ -5,6 +5,7 @@ import streamlit as st
 from core.analysis.pillars import verticals
 from core.i18n import t
 from core.present import charts
+from ui.editor import field
 from ui.pillar import pillar_page
 from ui.session import lang
 
@@ -12,14 +13,13 @@ COMMON_VERTICALS = ["finance", "healthcare", "education", "retail", "e-commerce"
                     "legal", "customer service", "developer tools", "public sector", "media"]
 
 
-def inputs(form, scenario):
+def inputs(scenario):
     left, right = st.columns(2)
     with left:
-        form.rating(t("input.model_quality", lang()), "strategy.model_quality", scenario.strategy.model_quality)
-        form.percent(t("input.cost_decline", lang()), "ai_costs.cost_decline_yearly",
-                     scenario.ai_costs.cost_decline_yearly, 0.0, 95.0, 5.0)
+        field("strategy.model_quality", label_text=t("input.model_quality", lang()))
+        field("ai_costs.cost_decline_yearly", label_text=t("input.cost_decline", lang()), slider=True)
     with right:
-        form.choices(t("input.verticals", lang()), "strategy.verticals", verticals(scenario), COMMON_VERTICALS)
+        field("strategy.verticals", label_text=t("input.verticals", lang()), options=[*COMMON_VERTICALS, *verticals(scenario)])
 
 
 pillar_page("technology", inputs, lambda scenario, p: [charts.serving_cost(p, lang=lang())])

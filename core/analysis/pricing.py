@@ -192,21 +192,6 @@ def optimise_price(scenario: Scenario, i: int, objective: Objective = "gross_pro
     return PriceResult(objective, best_price, today, best, "grid_brent", evaluations, converged, message, floor)
 
 
-def demand_value(model: str, reference_price: float | None, *, elasticity: float, choke_price: float,
-                 median_wtp: float, wtp_sigma: float) -> dict | None:
-    """The ``demand`` field for a stream from the Pricing lab's inputs; None for ``model="none"``.
-
-    Only the chosen model's own parameters are kept (the others are left at their defaults).
-
-    >>> demand_value("linear", None, elasticity=1.5, choke_price=30.0, median_wtp=15.0, wtp_sigma=0.8)["choke_price"]
-    30.0
-    """
-    if model == "none":
-        return None
-    return {"model": model, "elasticity": elasticity, "wtp_sigma": wtp_sigma, "reference_price": reference_price,
-            "choke_price": choke_price if model == "linear" else None, "median_wtp": median_wtp if model == "wtp" else None}
-
-
 def with_price(scenario: Scenario, i: int, price: float) -> Scenario:
     """The scenario with stream ``i`` at ``price``; its demand's reference price is pinned
     first so that volume answers the change."""

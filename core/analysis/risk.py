@@ -42,6 +42,7 @@ from core.model import (
     SubscriptionStream,
     Uniform,
     field_bounds,
+    replace_fields,
     triangular,
 )
 
@@ -399,9 +400,8 @@ def simulate(scenario: Scenario, stresses: tuple[str, ...] = (), paths: int | No
 def simulation_inputs(scenario: Scenario) -> Scenario:
     """The scenario without what no simulation, tornado or stress outcome reads (the strategy section and
     ``risk.survival_month``, both reset to their defaults): key Monte Carlo caches on its JSON."""
-    return scenario.model_copy(update={"strategy": Scenario.model_fields["strategy"].default,
-                                       "risk": scenario.risk.model_copy(update={
-                                           "survival_month": type(scenario.risk).model_fields["survival_month"].default})})
+    return replace_fields(scenario, {"strategy": Scenario.model_fields["strategy"].default.model_dump(),
+                                     "risk.survival_month": type(scenario.risk).model_fields["survival_month"].default})
 
 
 @dataclass(frozen=True)

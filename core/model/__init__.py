@@ -6,13 +6,21 @@ Everything a founder types in, validated and immutable; the names below are the 
 from core.model.actuals import LINES as ACTUAL_LINES
 from core.model.actuals import ActualMonth, Actuals, check_actuals, months_between
 from core.model.base import (
+    COUNT,
+    KEPT,
     MAX_ALIASES,
     MAX_FILE_BYTES,
     MAX_MONTH,
+    MONEY,
+    MONTH,
+    PERCENT,
+    RATING,
     SCHEMA_VERSION,
+    WEIGHT,
     Count,
     DeclineYearly,
     GrowthMonthly,
+    Input,
     MillionTokens,
     Money,
     Month,
@@ -20,13 +28,14 @@ from core.model.base import (
     Share,
 )
 from core.model.draft import UNDO_DEPTH, Draft
-from core.model.edit import field_value, replace_fields, set_fields
+from core.model.edit import Revision, check, field_value, replace_fields, revise, set_fields, value_at
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of, quoted
+from core.model.fields import SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, generic, spec, stream_fields
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
-from core.model.paths import field_bounds, parse_path, schema_bounds
+from core.model.paths import field_bounds, parse_path
 from core.model.presets import load_preset
 from core.model.scenario import RAMP_PRODUCTIVITY, AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings, Tax
-from core.model.starter import PRICE_LEVEL, Start, new_stream, read_start, starter_scenario
+from core.model.starter import PRICE_LEVEL, Start, new_demand, new_stream, read_start, starter_scenario
 from core.model.strategy import (
     FACTORS,
     PILLARS,
@@ -73,20 +82,31 @@ from core.model.uncertainty import (
 
 __all__ = [
     "ACTUAL_LINES",
+    "COUNT",
     "DISTRIBUTION_KINDS",
     "FACTORS",
     "GROWTH_FIELDS",
+    "KEPT",
     "MAX_ALIASES",
     "MAX_FILE_BYTES",
     "MAX_MONTH",
+    "MONEY",
+    "MONTH",
+    "PERCENT",
     "PILLARS",
     "PRICE_FIELDS",
     "PRICE_LEVEL",
     "RAMP_PRODUCTIVITY",
+    "RATING",
     "SCHEMA_VERSION",
+    "SPECIAL_STREAM_FIELDS",
+    "SPECS",
     "STREAM_CLASSES",
     "STREAM_KINDS",
+    "TABLES",
     "UNDO_DEPTH",
+    "WEIGHT",
+    "WHOLE",
     "AICosts",
     "ActualMonth",
     "Actuals",
@@ -103,7 +123,9 @@ __all__ = [
     "Differentiation",
     "Distribution",
     "Draft",
+    "FieldSpec",
     "GrowthMonthly",
+    "Input",
     "LogNormal",
     "Market",
     "MillionTokens",
@@ -119,6 +141,7 @@ __all__ = [
     "ProjectStream",
     "Range90",
     "Rating",
+    "Revision",
     "Risk",
     "Role",
     "Round",
@@ -138,15 +161,18 @@ __all__ = [
     "Uniform",
     "UsageStream",
     "Weight",
+    "check",
     "check_actuals",
     "dumps_scenario",
     "field_bounds",
     "field_value",
     "format_errors",
+    "generic",
     "load_preset",
     "load_scenario",
     "loads_scenario",
     "months_between",
+    "new_demand",
     "new_stream",
     "parse_path",
     "parse_scenario",
@@ -154,9 +180,12 @@ __all__ = [
     "quoted",
     "read_start",
     "replace_fields",
-    "schema_bounds",
+    "revise",
     "set_fields",
+    "spec",
     "starter_scenario",
     "stream_class",
+    "stream_fields",
     "triangular",
+    "value_at",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,12 +12,32 @@ MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 50
 MAX_MONTH = 240
 
-Money = Annotated[float, Field(ge=0, le=1e13)]
-Count = Annotated[float, Field(ge=0, le=1e10)]
-Share = Annotated[float, Field(ge=0, le=1)]
-GrowthMonthly = Annotated[float, Field(ge=-0.5, le=0.5)]
-DeclineYearly = Annotated[float, Field(ge=0, le=0.99)]
-Month = Annotated[int, Field(ge=0, le=MAX_MONTH)]
+
+
+@dataclass(frozen=True)
+class Input:
+    """How a number field is read and edited, beside its bounds (``Annotated[float, Field(...), PERCENT]``).
+
+    ``kind``: ``money`` (the scenario currency), ``percent`` (a decimal shown ×100), ``count`` (whole things
+    counted, may be fractional on average), ``month`` (a month index), ``rating`` (1-5), ``weight``; a field
+    without one is a ``number`` (float) or ``whole`` (int). ``step``: a slider's step in the shown unit, if
+    set. ``KEPT`` marks a field the editor leaves as it is (edited in the Risk lab or a file).
+    :mod:`core.model.fields` reads these.
+    """
+
+    kind: str
+    step: float | None = None
+
+
+MONEY, PERCENT, COUNT, MONTH = Input("money"), Input("percent"), Input("count"), Input("month")
+RATING, WEIGHT, KEPT = Input("rating"), Input("weight", step=0.25), Input("kept")
+
+Money = Annotated[float, Field(ge=0, le=1e13), MONEY]
+Count = Annotated[float, Field(ge=0, le=1e10), COUNT]
+Share = Annotated[float, Field(ge=0, le=1), PERCENT]
+GrowthMonthly = Annotated[float, Field(ge=-0.5, le=0.5), PERCENT]
+DeclineYearly = Annotated[float, Field(ge=0, le=0.99), PERCENT]
+Month = Annotated[int, Field(ge=0, le=MAX_MONTH), MONTH]
 MillionTokens = Annotated[float, Field(ge=0, le=1e6)]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
 

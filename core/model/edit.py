@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from core.model.errors import ScenarioError
 from core.model.files import parse_scenario
 from core.model.paths import field_bounds, parse_path
 from core.model.scenario import Scenario
@@ -18,6 +20,21 @@ def field_value(data: Any, path: str) -> Any:
     'API'
     """
     return _node(data, parse_path(path), path)
+
+
+def value_at(scenario: Scenario, path: str) -> Any:
+    """The value at ``path`` in a scenario (without dumping it); KeyError when there is none.
+
+    >>> value_at(parse_scenario({"company": {"name": "Acme", "starting_cash": 1000}}), "company.starting_cash")
+    1000.0
+    """
+    node: Any = scenario
+    try:
+        for part in parse_path(path):
+            node = node[part] if isinstance(part, int) else getattr(node, part)
+    except (AttributeError, IndexError, TypeError):
+        raise KeyError(path) from None
+    return node
 
 
 def _node(data: Any, parts: list[str | int], path: str) -> Any:
@@ -52,13 +69,37 @@ def set_fields(data: dict, updates: Mapping[str, object]) -> dict:
     return data
 
 
+@dataclass(frozen=True)
+class Revision:
+    """Plain scenario data after an edit, validated once: ``scenario`` when it is valid, else ``error``."""
+
+    data: dict
+    scenario: Scenario | None
+    error: ScenarioError | None
+
+
+def check(data: dict) -> Revision:
+    """Validate plain scenario data once: its scenario, or every problem with its path."""
+    try:
+        return Revision(data, parse_scenario(data), None)
+    except ScenarioError as exc:
+        return Revision(data, None, exc)
+
+
+def revise(data: dict, updates: Mapping[str, object]) -> Revision:
+    """The one edit: ``data`` with fields replaced by path (as :func:`set_fields`), validated once.
+
+    Every edit goes through here: :func:`replace_fields` (pages, levers, the pricing lab's "apply", pillar
+    moves) and the Build page's :class:`~core.model.Draft`, which keeps an invalid result to show its problems.
+    KeyError when a path does not lead to a field's parent.
+    """
+    return check(set_fields(data, updates))
+
+
 def replace_fields(scenario: Scenario, updates: Mapping[str, object], *, clamp: bool = False) -> Scenario:
-    """The one way to change a scenario: a validated copy with fields replaced by path.
+    """A validated copy of ``scenario`` with fields replaced by path (:func:`revise` on a scenario).
 
-    ``updates`` as in :func:`set_fields`, e.g. ``{"strategy.model_quality": 4,
-    "streams[1].price_per_unit": 12}``. Levers, the pricing lab's "apply", tiers, pillar
-    moves, page inputs and the editor all edit through here.
-
+    ``updates`` as in :func:`set_fields`, e.g. ``{"strategy.model_quality": 4, "streams[1].price_per_unit": 12}``.
     With ``clamp``, a number is first brought inside its field's bounds: relative moves (levers,
     pillar moves) of a value that validates then never fail (a price at its 1e13 bound, +10 %).
 
@@ -71,7 +112,11 @@ def replace_fields(scenario: Scenario, updates: Mapping[str, object], *, clamp: 
     """
     if clamp:
         updates = {path: _within(scenario, path, value) for path, value in updates.items()}
-    return parse_scenario(set_fields(scenario.model_dump(), updates))
+    result = revise(scenario.model_dump(), updates)
+    if result.error is not None:
+        raise result.error
+    assert result.scenario is not None
+    return result.scenario
 
 
 def _within(scenario: Scenario, path: str, value: object) -> object:

@@ -41,15 +41,11 @@ def field_bounds(scenario: Scenario, path: str) -> tuple[float, float]:
         raise KeyError(path) from None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise KeyError(path)
-    return _bounds_of(info)
+    return bounds_of(info)
 
 
-def schema_bounds(model: type, name: str) -> tuple[float, float]:
-    """The (low, high) bounds a model's field allows (±inf where it sets none), without an instance."""
-    return _bounds_of(model.model_fields[name])  # type: ignore[attr-defined]
-
-
-def _bounds_of(info: object) -> tuple[float, float]:
+def bounds_of(info: object) -> tuple[float, float]:
+    """The (low, high) bounds a pydantic field allows (±inf where it sets none)."""
     low, high = -math.inf, math.inf
     for meta in _constraints(info):
         if (v := getattr(meta, "ge", None)) is not None:

@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from core.model.base import MAX_MONTH, SCHEMA_VERSION, DeclineYearly, Money, Month, Name, _Model
+from core.model.base import COUNT, MAX_MONTH, MONEY, PERCENT, SCHEMA_VERSION, DeclineYearly, Money, Month, Name, _Model
 from core.model.paths import field_bounds
 from core.model.strategy import Strategy
 from core.model.streams import Stream
@@ -34,8 +34,8 @@ class Company(_Model):
     currency: Literal["CNY", "USD", "EUR"] = "USD"
     start_date: date = date(2026, 1, 1)
     starting_cash: Money
-    founder_shares: Annotated[float, Field(gt=0, le=1e12)] = 10_000_000
-    option_pool_shares: Annotated[float, Field(ge=0, le=1e12)] = 0
+    founder_shares: Annotated[float, Field(gt=0, le=1e12), COUNT] = 10_000_000
+    option_pool_shares: Annotated[float, Field(ge=0, le=1e12), COUNT] = 0
 
 
 # --- costs -----------------------------------------------------------------
@@ -47,12 +47,12 @@ class AICosts(_Model):
     From a GPU: cost per 1M tokens = gpu_price_per_hour / (3600 * tokens_per_second) * 1e6.
     """
 
-    cost_per_million_tokens: Annotated[float, Field(ge=0, le=1e6)] | None = None
-    gpu_price_per_hour: Annotated[float, Field(ge=0, le=1e5)] | None = None
+    cost_per_million_tokens: Annotated[float, Field(ge=0, le=1e6), MONEY] | None = None
+    gpu_price_per_hour: Annotated[float, Field(ge=0, le=1e5), MONEY] | None = None
     tokens_per_second: Annotated[float, Field(gt=0, le=1e7)] | None = None
     cost_decline_yearly: DeclineYearly = 0
     hosting_per_month: Money = 0
-    support_share_of_revenue: Annotated[float, Field(ge=0, le=0.5)] = 0
+    support_share_of_revenue: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
 
     @model_validator(mode="after")
     def _one_inference_price(self) -> AICosts:
@@ -94,10 +94,10 @@ class Role(_Model):
     cost_per_head_month: Money
     start_month: Month = 0
     end_month: Month | None = None
-    attrition_monthly: Annotated[float, Field(ge=0, le=0.5)] = 0
+    attrition_monthly: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
     replacement_cost: Money = 0
     ramp_months: Annotated[int, Field(ge=0, le=12)] = 0
-    option_grant_shares: Annotated[float, Field(ge=0, le=1e9)] = 0
+    option_grant_shares: Annotated[float, Field(ge=0, le=1e9), COUNT] = 0
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Role:
@@ -115,7 +115,7 @@ class OneOffCost(_Model):
 
 class Opex(_Model):
     team: Annotated[list[Role], Field(max_length=50)] = []
-    salary_growth_yearly: Annotated[float, Field(ge=0, le=0.5)] = 0
+    salary_growth_yearly: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
     one_off_costs: Annotated[list[OneOffCost], Field(max_length=50)] = []
     marketing_per_month: Money = 0
     general_admin_per_month: Money = 0
@@ -143,27 +143,27 @@ class Round(_Model):
     """
 
     name: Name
+    kind: Literal["equity", "safe", "note", "debt", "grant"] = "equity"
     month: Month
     amount: Money
-    kind: Literal["equity", "safe", "note", "debt", "grant"] = "equity"
     pre_money_valuation: Money | None = None
     valuation_cap: Money | None = None
-    discount: Annotated[float, Field(ge=0, le=0.9)] = 0
-    interest_rate_yearly: Annotated[float, Field(ge=0, le=1)] = 0
+    discount: Annotated[float, Field(ge=0, le=0.9), PERCENT] = 0
+    interest_rate_yearly: Annotated[float, Field(ge=0, le=1), PERCENT] = 0
     term_months: Annotated[int, Field(ge=1, le=MAX_MONTH)] | None = None
-    pool_target: Annotated[float, Field(ge=0, le=0.5)] = 0
+    repayment: Literal["bullet", "amortising"] = "bullet"
+    grace_months: Annotated[int, Field(ge=0, le=MAX_MONTH)] = 0
+    tranches: Annotated[int, Field(ge=1, le=24)] = 1
+    tranche_every_months: Annotated[int, Field(ge=1, le=60)] = 12
+    matching_share: Annotated[float, Field(ge=0, le=5), PERCENT] = 0
+    partner_revenue_per_month: Money = 0
+    partner_months: Annotated[int, Field(ge=1, le=MAX_MONTH)] | None = None
+    exclusivity: Annotated[str, Field(max_length=200)] = ""
+    pool_target: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
     pool_timing: Literal["pre", "post"] = "pre"
     anti_dilution: Literal["none", "broad", "full"] = "none"
     liquidation_multiple: Annotated[float, Field(ge=0, le=5)] = 1
     participating: bool = False
-    tranches: Annotated[int, Field(ge=1, le=24)] = 1
-    tranche_every_months: Annotated[int, Field(ge=1, le=60)] = 12
-    matching_share: Annotated[float, Field(ge=0, le=5)] = 0
-    repayment: Literal["bullet", "amortising"] = "bullet"
-    grace_months: Annotated[int, Field(ge=0, le=MAX_MONTH)] = 0
-    partner_revenue_per_month: Money = 0
-    partner_months: Annotated[int, Field(ge=1, le=MAX_MONTH)] | None = None
-    exclusivity: Annotated[str, Field(max_length=200)] = ""
 
     @model_validator(mode="after")
     def _terms_of_its_kind(self) -> Round:
@@ -205,9 +205,9 @@ class Tax(_Model):
     super-deduction 100 % in 2024, as an example only).
     """
 
-    profit_tax_rate: Annotated[float, Field(ge=0, le=0.6)] = 0
-    rd_super_deduction: Annotated[float, Field(ge=0, le=2)] = 0
-    rd_credit_rate: Annotated[float, Field(ge=0, le=0.5)] = 0
+    profit_tax_rate: Annotated[float, Field(ge=0, le=0.6), PERCENT] = 0
+    rd_super_deduction: Annotated[float, Field(ge=0, le=2), PERCENT] = 0
+    rd_credit_rate: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
     carry_forward_losses: bool = True
     opening_tax_losses: Money = 0
 
@@ -222,7 +222,7 @@ class Settings(_Model):
     """
 
     horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
-    discount_rate_yearly: Annotated[float, Field(ge=0, le=3)] = 0.5
+    discount_rate_yearly: Annotated[float, Field(ge=0, le=3), PERCENT] = 0.5
     cash_flow_timing: Literal["end", "start"] = "end"
     capital_return_note: bool = False
 

@@ -15,7 +15,7 @@ from core.model.base import Money, Name, _Model
 from core.model.errors import ScenarioError, format_errors, problems_of
 from core.model.files import parse_scenario
 from core.model.scenario import Company, Scenario
-from core.model.streams import stream_class
+from core.model.streams import Demand, stream_class
 
 PRICE_LEVEL = {"USD": 1.0, "CNY": 7.0, "EUR": 0.9}
 """How many units of the currency buy what 1 USD buys in these defaults (a round figure, not a rate)."""
@@ -91,3 +91,17 @@ def read_start(data: dict[str, object]) -> Start:
         return Start.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(format_errors(exc), problems_of(exc)) from None
+
+
+def new_demand(model: str, price: float) -> dict | None:
+    """A demand model to start from for a stream priced ``price`` (None for ``"none"``): a linear demand chokes at
+    3 × the price, willingness to pay has its median at 1.5 × the price (1 when the price is 0), at any magnitude.
+
+    >>> new_demand("linear", 0.004)["choke_price"], new_demand("wtp", 20.0)["median_wtp"], new_demand("none", 5.0)
+    (0.012, 30.0, None)
+    """
+    if model == "none":
+        return None
+    reference = price if price > 0 else 1.0
+    return Demand(model=model, choke_price=3 * reference if model == "linear" else None,
+                  median_wtp=1.5 * reference if model == "wtp" else None).model_dump()

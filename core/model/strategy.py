@@ -7,13 +7,13 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from core.model.base import Money, Name, Share, _Model
+from core.model.base import PERCENT, RATING, WEIGHT, Money, Name, Share, _Model
 
 # --- strategy inputs (the pillars' data the projection does not have) ----------
 
-Rating = Annotated[int, Field(ge=1, le=5)]
+Rating = Annotated[int, Field(ge=1, le=5), RATING]
 """A founder's 1-5 rating: 1 weak, 3 on par with competitors, 5 clearly the best."""
-Weight = Annotated[float, Field(ge=0, le=10)]
+Weight = Annotated[float, Field(ge=0, le=10), WEIGHT]
 PILLARS = ("technology", "business_model", "funds", "market", "data", "compliance")
 FACTORS = (
     "technology.rd_share", "technology.serving_cost", "technology.cost_decline", "technology.verticals",
@@ -47,7 +47,7 @@ class Market(_Model):
     tam_yearly: Money | None = None
     sam_yearly: Money | None = None
     som_yearly: Money | None = None
-    growth_yearly: Annotated[float, Field(ge=-0.5, le=5)] = 0.3
+    growth_yearly: Annotated[float, Field(ge=-0.5, le=5), PERCENT] = 0.3
     competition: Rating = 3
     top_customer_share: Share = 0.2
 

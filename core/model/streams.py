@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from core.model.base import Count, DeclineYearly, GrowthMonthly, MillionTokens, Money, Name, Share, _Model
+from core.model.base import COUNT, MONEY, PERCENT, Count, DeclineYearly, GrowthMonthly, MillionTokens, Money, Name, Share, _Model
 
 # --- revenue streams -------------------------------------------------------
 # Every stream kind maps onto one monthly "driver" quantity q_t = q_0 (1 + g)^t
@@ -31,10 +31,10 @@ class Demand(_Model):
 
     model: Literal["constant_elasticity", "linear", "wtp"]
     elasticity: Annotated[float, Field(ge=0.05, le=10)] = 1.5
-    choke_price: Annotated[float, Field(gt=0, le=1e13)] | None = None
-    median_wtp: Annotated[float, Field(gt=0, le=1e13)] | None = None
+    choke_price: Annotated[float, Field(gt=0, le=1e13), MONEY] | None = None
+    median_wtp: Annotated[float, Field(gt=0, le=1e13), MONEY] | None = None
     wtp_sigma: Annotated[float, Field(ge=0.05, le=3)] = 0.8
-    reference_price: Annotated[float, Field(gt=0, le=1e13)] | None = None
+    reference_price: Annotated[float, Field(gt=0, le=1e13), MONEY] | None = None
 
     @model_validator(mode="after")
     def _parameters_of_its_model(self) -> Demand:
@@ -97,9 +97,9 @@ class SubscriptionStream(_Stream):
     starting_customers: Count = 0
     new_customers_per_month: Count = 0
     new_customer_growth_monthly: GrowthMonthly = 0
-    churn_monthly: Annotated[float, Field(ge=0, le=0.9)] = 0.03
+    churn_monthly: Annotated[float, Field(ge=0, le=0.9), PERCENT] = 0.03
     price_per_month: Money
-    expansion_monthly: Annotated[float, Field(ge=-0.1, le=0.1)] = 0
+    expansion_monthly: Annotated[float, Field(ge=-0.1, le=0.1), PERCENT] = 0
     trial: Trial | None = None
     mtok_per_customer_month: MillionTokens = 0
     cac_per_customer: Money = 0
@@ -147,7 +147,7 @@ class ProjectStream(_Stream):
     """Enterprise / custom analysis projects, recognised evenly over each quarter."""
 
     kind: Literal["projects"] = "projects"
-    deals_per_quarter: Annotated[float, Field(ge=0, le=1e5)]
+    deals_per_quarter: Annotated[float, Field(ge=0, le=1e5), COUNT]
     deals_growth_monthly: GrowthMonthly = 0
     deal_size: Money
     delivery_cost_share: Share = 0.3

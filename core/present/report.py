@@ -15,9 +15,8 @@ from core.analysis.pricing import PriceCurve, PriceResult, TierResult
 from core.analysis.risk import RiskResult, StressRow, TornadoBar
 from core.engine.projection import Projection, month_date
 from core.i18n import STRINGS, t
-from core.model import GROWTH_FIELDS, PRICE_FIELDS, Round, Scenario, Tax, field_value, parse_path
+from core.model import GROWTH_FIELDS, PRICE_FIELDS, Round, Scenario, Tax, field_value, generic, parse_path, spec, stream_fields
 from core.present import formatting as fmt
-from core.present.fields import generic, kind_of, stream_fields
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -484,7 +483,7 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
     >>> field_text("streams[0].churn_monthly", 0.035, "USD"), field_text("company.starting_cash", 3_300_000, "CNY", "zh")
     ('3.5%', '330万元')
     """
-    kind = kind_of(path).rstrip("?")
+    kind = spec(path).kind
     if value is None:
         return "—"
     if kind == "money":
@@ -508,7 +507,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
 
     def add(section: str, path: str) -> None:
         value = field_value(data, path)
-        if value is not None or not kind_of(path).endswith("?"):
+        if value is not None or not spec(path).optional:
             rows.append((section, t(f"edit.{generic(path)}", lang), field_text(path, value, cur, lang)))
 
     for path in ASSUMPTION_FIELDS:
@@ -516,7 +515,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     for i, stream in enumerate(scenario.streams):
         section = t("join.paren", lang, a=stream.name, b=t(f"kind.{stream.kind}", lang))
         for name in stream_fields(stream.kind):
-            if kind_of(f"streams.{name}") in ("money", "money?", "percent", "count") and name != "unit":
+            if spec(f"streams.{name}").kind in ("money", "percent", "count"):
                 add(section, f"streams[{i}].{name}")
     for role in scenario.opex.team:
         row = t("assume.team_row", lang, n=f"{role.headcount:g}", cost=fmt.money(role.cost_per_head_month, cur, lang),

@@ -12,8 +12,7 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from core.engine.projection import project
-from core.model import UNDO_DEPTH, Scenario, field_value, load_scenario
-from core.present.fields import FIELDS, TABLES, generic, kind_of, stream_fields
+from core.model import SPECS, TABLES, UNDO_DEPTH, Scenario, field_value, generic, load_scenario, spec, stream_fields
 from core.storage.exports import flatten
 from tests.scenarios import budget, scenarios
 from tests.views.test_pages import APP
@@ -35,7 +34,7 @@ def gen(at) -> int:
 
 def widget(at, path: str):
     """The editor's widget for ``path`` (its kind says which element type it is)."""
-    kind = kind_of(path).rstrip("?")
+    kind = spec(path).kind
     finder = {"text": at.text_input, "choice": at.selectbox, "date": at.date_input, "toggle": at.toggle,
               "rating": at.select_slider, "list": at.multiselect}.get(kind, at.number_input)
     return finder(key=f"edit.{gen(at)}.{path}")
@@ -44,8 +43,7 @@ def widget(at, path: str):
 def set_field(at, path: str, value) -> None:
     """Move the widget of ``path`` to ``value`` (in the scenario's units) if it shows something else."""
     w = widget(at, path)
-    kind = kind_of(path).rstrip("?")
-    shown = value * 100 if kind == "percent" and value is not None else value
+    shown = spec(path).shown(value)
     if w.value != shown:
         w.set_value(shown).run()
         assert not at.exception, path
@@ -59,8 +57,7 @@ def set_table(at, path: str, rows: list[dict]) -> None:
     """Replace every row of the table at ``path`` by ``rows``, as a user deleting and adding rows would."""
     columns = TABLES[path]
     old = len(field_value(at.session_state["editor.snap"], path))
-    added = [{c: (r[c] * 100 if r[c] is not None and kind_of(f"{path}.{c}").startswith("percent") else r[c])
-              for c in columns} for r in rows]
+    added = [{c: spec(f"{path}.{c}").shown(r[c]) for c in columns} for r in rows]
     at.session_state[f"edit.{gen(at)}.{path}"] = {"edited_rows": {}, "added_rows": added,
                                                   "deleted_rows": list(range(old))}
     at.run()
@@ -69,7 +66,7 @@ def set_table(at, path: str, rows: list[dict]) -> None:
 
 def fields_of(prefix: str, data: dict) -> list[tuple[str, object]]:
     """(path, value) of every editor field under ``prefix`` of plain scenario data."""
-    return [(f"{prefix}.{k}", v) for k, v in data.items() if generic(f"{prefix}.{k}") in FIELDS]
+    return [(f"{prefix}.{k}", v) for k, v in data.items() if generic(f"{prefix}.{k}") in SPECS]
 
 
 def build_from_blank(at, target: Scenario) -> None:
@@ -99,7 +96,7 @@ def build_from_blank(at, target: Scenario) -> None:
         if stream.get("demand") is not None:
             at.selectbox(key=f"edit.{gen(at)}.streams[{i}].demand_model").set_value(stream["demand"]["model"]).run()
             for path, value in fields_of(f"streams[{i}].demand", stream["demand"]):
-                if path.endswith(".model") or (value is None and not kind_of(path).endswith("?")):
+                if path.endswith(".model") or (value is None and not spec(path).optional):
                     continue
                 try:
                     widget(at, path)

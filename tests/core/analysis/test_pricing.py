@@ -434,20 +434,6 @@ def test_the_tier_search_is_seeded_bounded_and_counts_every_candidate():
     assert gross.gross_profit >= npv.gross_profit and npv.npv >= gross.npv
 
 
-def test_demand_value_keeps_only_the_chosen_models_parameters():
-    args = {"elasticity": 1.5, "choke_price": 30.0, "median_wtp": 15.0, "wtp_sigma": 0.8}
-    assert pricing.demand_value("none", 5.0, **args) is None
-    assert pricing.demand_value("linear", None, **args) == {"model": "linear", "elasticity": 1.5, "wtp_sigma": 0.8,
-                                                           "reference_price": None, "choke_price": 30.0, "median_wtp": None}
-    assert pricing.demand_value("wtp", 4.0, **args) == {"model": "wtp", "elasticity": 1.5, "wtp_sigma": 0.8,
-                                                       "reference_price": 4.0, "choke_price": None, "median_wtp": 15.0}
-    assert pricing.demand_value("constant_elasticity", 2.0, **args) == {
-        "model": "constant_elasticity", "elasticity": 1.5, "wtp_sigma": 0.8, "reference_price": 2.0, "choke_price": None,
-        "median_wtp": None}
-    s = api(pricing.demand_value("linear", None, **args))                   # a stream takes it as its demand
-    assert s.streams[0].demand.model == "linear" and s.streams[0].demand.choke_price == 30.0
-
-
 def test_a_curve_of_tiny_revenue_still_has_a_margin_and_constraints_keep_the_bounds():
     c = price_curve(flat(), 0, np.array([0.001]))            # revenue 0.1 a month
     assert c.revenue[0] == pytest.approx(0.1) and c.gross_margin[0] == pytest.approx((0.1 - 700) / 0.1)

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bench.fair import fair_project
 from core.analysis.metrics import runway_months
-from core.engine.fair import fair_project
 from core.engine.projection import project
 from core.engine.reference import reference_breakdown
 from core.model import parse_scenario

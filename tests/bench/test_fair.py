@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.engine.fair import TOTALS, fair_project
+from bench.fair import TOTALS, fair_project
 from core.engine.reference import reference_project
 from tests.core.engine.test_projection import every_input_drawn, every_kind
 from tests.scenarios import budget, scenarios, three_path_draws

@@ -1,0 +1,95 @@
+"""Field metadata read off the schema: every field a founder edits has a kind, its schema's bounds and its labels."""
+
+import math
+import typing
+
+import pytest
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from core.i18n import STRINGS
+from core.model import SPECIAL_STREAM_FIELDS, SPECS, STREAM_CLASSES, TABLES, Scenario, generic, spec, stream_fields
+
+KEPT = {"schema_version", "risk.inputs", "risk.rounds", "risk.correlations", "strategy.factor_weights"}
+
+
+def leaves(model: type[BaseModel], prefix: str = "") -> set[str]:
+    """Generic paths of every field below ``model`` that holds a value rather than a model or a list of models."""
+    out = set()
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        nested = [a for arg in [info.annotation, *typing.get_args(info.annotation)]
+                  for a in [arg, *typing.get_args(arg)] if isinstance(a, type) and issubclass(a, BaseModel)]
+        if path in KEPT:
+            continue
+        if nested and path != "streams":
+            for sub in nested:
+                out |= leaves(sub, path + ".")
+        elif path != "streams":
+            out.add(path)
+    return out
+
+
+def owner(path: str) -> tuple[type[BaseModel], str]:
+    """The model class that declares the field at a generic path, and the field's name (an independent walk)."""
+    parts = path.split(".")
+    model: type[BaseModel] = Scenario
+    if parts[0] == "streams":
+        parts = parts[1:]
+        model = next(c for c in STREAM_CLASSES if parts[0] in c.model_fields)
+    for part in parts[:-1]:
+        annotation = model.model_fields[part].annotation
+        model = next(a for arg in [annotation, *typing.get_args(annotation)] for a in [arg, *typing.get_args(arg)]
+                     if isinstance(a, type) and issubclass(a, BaseModel))
+    return model, parts[-1]
+
+
+def test_every_field_of_the_schema_has_a_spec_and_nothing_else_does():
+    expected = leaves(Scenario) - set(TABLES) - {"streams"}
+    for cls in STREAM_CLASSES:
+        expected |= {f"streams.{p}" for p in leaves(cls) if p != "kind"}
+    expected -= {"streams.trial", "streams.demand"}
+    assert expected - set(SPECS) == set()
+    assert set(SPECS) - expected == set()
+
+
+def test_every_table_column_is_a_field_and_every_field_has_a_label_and_help_in_both_languages():
+    assert set(TABLES) == {"opex.team", "opex.one_off_costs", "funding"}
+    for table, columns in TABLES.items():
+        assert all(f"{table}.{c}" in SPECS for c in columns)
+    for lang in ("en", "zh"):
+        assert [p for p in SPECS if f"edit.{p}" not in STRINGS[lang] or f"edit.{p}.help" not in STRINGS[lang]] == []
+
+
+@pytest.mark.parametrize("path", sorted(p for p, s in SPECS.items() if math.isfinite(s.low) or math.isfinite(s.high)))
+def test_a_numeric_fields_bounds_are_exactly_what_pydantic_accepts(path):
+    f = SPECS[path]
+    model, name = owner(path)
+    adapter = TypeAdapter(model.model_fields[name].rebuild_annotation())
+    number = int if f.kind in ("whole", "month", "rating") else float
+    for inside in (f.low, f.high):
+        if math.isfinite(inside):
+            adapter.validate_python(number(math.ceil(inside) if number is int else inside))
+    step = 1 if number is int else 1e-9 * max(1.0, abs(f.high), abs(f.low))
+    for outside in (f.low - step, f.high + step):
+        if math.isfinite(outside):
+            with pytest.raises(ValidationError):
+                adapter.validate_python(number(outside))
+    assert f.optional == (type(None) in typing.get_args(model.model_fields[name].annotation))
+
+
+def test_kinds_and_units_come_from_the_types():
+    assert generic("streams[3].trial.months") == "streams.trial.months"
+    assert spec("opex.team[2].end_month").kind == "month" and spec("opex.team[2].end_month").optional
+    churn = spec("streams[0].churn_monthly")
+    assert (churn.kind, churn.low, churn.high, churn.shown_bounds) == ("percent", 0, 0.9, (0, 90.0))
+    assert churn.shown(0.035) == pytest.approx(3.5) and churn.model_value(3.5) == pytest.approx(0.035)
+    assert spec("funding[0].exclusivity").max_length == 200 and not spec("funding[0].exclusivity").required
+    assert spec("funding[0].name").required and spec("funding[0].kind").options == ("equity", "safe", "note", "debt", "grant")
+    assert spec("risk.paths").step == 1000 and spec("risk.paths").model_value(20000.0) == 20000
+    assert spec("strategy.pillar_weights.data").kind == "weight" and spec("strategy.model_quality").kind == "rating"
+    assert spec("ai_costs.tokens_per_second").kind == "number" and spec("ai_costs.tokens_per_second").low > 0
+    assert spec("streams.demand.choke_price").model_value(None) is None
+    assert stream_fields("subscription")[0] == "starting_customers"
+    assert not set(SPECIAL_STREAM_FIELDS) & set(stream_fields("usage"))
+    with pytest.raises(KeyError):
+        spec("risk.correlations")
