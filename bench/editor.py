@@ -46,7 +46,9 @@ def cash(at, n: int) -> None:
 
 
 def price(at, n: int) -> None:
-    at.number_input(key=f"edit.{at.session_state['build.gen']}.streams[0].price_per_unit").set_value(1.0 + n / 100)
+    """The first stream's price, whatever its kind (the largest preset's is a subscription)."""
+    field = at.session_state["scenario"].streams[0].PRICE
+    at.number_input(key=f"edit.{at.session_state['build.gen']}.streams[0].{field}").set_value(100.0 + n / 100)
 
 
 def headcount(at, n: int) -> None:

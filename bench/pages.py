@@ -25,23 +25,29 @@ TARGET_MS = 150
 
 
 def key(at: AppTest, name: str) -> str:
+    """A ``lever.*`` / ``input.*`` widget's key (ui.session.wkey)."""
     return f"{name}@{at.session_state['widgets.gen'] if 'widgets.gen' in at.session_state else 0}"
+
+
+def field(at: AppTest, path: str) -> str:
+    """A scenario field widget's key on any page (ui.editor.key)."""
+    return f"edit.{at.session_state['build.gen']}.{path}"
 
 
 CHANGES: dict[str, Callable[[AppTest, int], None]] = {  # page file: one input change, the n-th time
     "views/funds.py": lambda at, n: at.slider(key=key(at, "lever.headcount")).set_value(0.5 + 0.05 * (n % 20)),
     "views/pitch.py": lambda at, n: at.slider(key=key(at, "lever.pitch.growth")).set_value(-5 + 0.5 * (n % 20)),
-    "views/risk.py": lambda at, n: at.slider(key=key(at, "input.risk.survival_month")).set_value(6 + n % 20),
+    "views/risk.py": lambda at, n: at.slider(key=field(at, "risk.survival_month")).set_value(6 + n % 20),
     "views/pricing.py": lambda at, n: at.slider(key=key(at, "lever.pricing.min_margin")).set_value(5 * (n % 10)),
-    "views/overview.py": lambda at, n: at.slider(key=key(at, "input.settings.discount_rate_yearly")).set_value(
+    "views/overview.py": lambda at, n: at.slider(key=field(at, "settings.discount_rate_yearly")).set_value(
         30.0 + n % 20),
-    "views/strategy.py": lambda at, n: at.slider(key=key(at, "input.strategy.pillar_weights.funds")).set_value(
+    "views/strategy.py": lambda at, n: at.slider(key=field(at, "strategy.pillar_weights.funds")).set_value(
         1.0 + n % 5),
-    "views/technology.py": lambda at, n: at.select_slider(key=key(at, "input.strategy.model_quality")).set_value(
+    "views/technology.py": lambda at, n: at.select_slider(key=field(at, "strategy.model_quality")).set_value(
         1 + n % 5),
-    "views/market.py": lambda at, n: at.select_slider(key=key(at, "input.strategy.market.competition")).set_value(
+    "views/market.py": lambda at, n: at.select_slider(key=field(at, "strategy.market.competition")).set_value(
         1 + n % 5),
-    "views/funds_pillar.py": lambda at, n: at.slider(key=key(at, "input.strategy.runway_target_months")).set_value(
+    "views/funds_pillar.py": lambda at, n: at.slider(key=field(at, "strategy.runway_target_months")).set_value(
         6 + n % 12),
 }
 
@@ -49,8 +55,8 @@ CHANGES: dict[str, Callable[[AppTest, int], None]] = {  # page file: one input c
 HEAVY: dict[str, tuple[str, Callable[[AppTest, int], None]]] = {  # an input that re-runs the expensive part
     "views/risk.py": ("growth-churn correlation: a new Monte Carlo, tornado and stress table", lambda at, n: at.slider(
         key=key(at, "input.risk.correlation")).set_value(round(-0.9 + 0.1 * (n % 19), 1))),
-    "views/pricing.py": ("elasticity: a new optimum and price curve", lambda at, n: at.slider(
-        key=key(at, "input.demand.0.elasticity")).set_value(round(0.5 + 0.1 * (n % 30), 1))),
+    "views/pricing.py": ("elasticity: a new optimum and price curve", lambda at, n: at.number_input(
+        key=field(at, "streams[0].demand.elasticity")).set_value(round(0.5 + 0.1 * (n % 30), 1))),
 }
 
 

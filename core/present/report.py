@@ -15,7 +15,7 @@ from core.analysis.pricing import PriceCurve, PriceResult, TierResult
 from core.analysis.risk import RiskResult, StressRow, TornadoBar
 from core.engine.projection import Projection, month_date
 from core.i18n import STRINGS, t
-from core.model import GROWTH_FIELDS, PRICE_FIELDS, Round, Scenario, Tax, field_value, generic, parse_path, spec, stream_fields
+from core.model import GROWTH_FIELDS, Round, Scenario, Tax, field_value, generic, parse_path, spec, stream_fields
 from core.present import formatting as fmt
 
 if TYPE_CHECKING:
@@ -248,7 +248,8 @@ def pillar_kpis(card: Scorecard, lang: str = "en") -> list[Kpi]:
 
 # --- risk lab -------------------------------------------------------------------
 
-_MONEY_FIELDS = {*PRICE_FIELDS, "gpu_price_per_hour", "cost_per_million_tokens", "starting_cash", "amount"}
+ROUND_INPUTS = {"closes": "closes", "delay": "month", "haircut": "percent"}
+"""The kinds of a funding round's uncertain inputs (``funding[k].delay`` …), which are not scenario fields."""
 
 
 def input_label(scenario: Scenario, key: str, lang: str = "en") -> str:
@@ -271,15 +272,23 @@ def input_label(scenario: Scenario, key: str, lang: str = "en") -> str:
 
 
 def input_value_text(key: str, value: float, currency: str, lang: str = "en") -> str:
-    """An input's value in its unit: a rate as %, money with its currency, months, closes/fails."""
-    field = key.rsplit(".", 1)[-1]
-    if field == "closes":
+    """An input's value in its field's unit (:mod:`core.model.fields`): money with its currency, a rate as %,
+    months, closes/fails.
+
+    >>> input_value_text("streams[0].churn_monthly", 0.05, "USD"), input_value_text("funding[1].delay", 3, "USD")
+    ('5.0%', '3.0 months')
+    """
+    try:
+        kind = spec(key).kind
+    except KeyError:
+        kind = ROUND_INPUTS.get(key.rsplit(".", 1)[-1], "number")
+    if kind == "closes":
         return t("field.closes" if value else "field.fails", lang)
-    if field in _MONEY_FIELDS:
+    if kind == "money":
         return fmt.price(value, currency, lang)
-    if field.endswith(("_monthly", "_yearly")) or field == "haircut":
+    if kind == "percent":
         return fmt.percent(value)
-    if field in ("delay", "start_month", "month"):
+    if kind == "month":
         return t("kpi.months_short", lang, months=value)
     return f"{value:,.4g}"
 
