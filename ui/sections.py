@@ -12,8 +12,8 @@ from core.model import (
     AICosts,
     Compliance,
     DataCapability,
-    PillarWeights,
     Trial,
+    fields_under,
     new_demand,
     new_stream,
     stream_class,
@@ -24,6 +24,10 @@ from ui.session import lang
 from ui.widgets import plain
 
 SECTIONS = ("company", "revenue", "costs", "team", "funding", "strategy", "risk")
+INFERENCE = ("cost_per_million_tokens", "gpu_price_per_hour", "tokens_per_second")
+"""How inference is priced: per 1M tokens, or from a GPU (the costs section shows one or the other)."""
+TEAM_FIELDS = ("salary_growth_yearly",)
+"""The operating-cost fields shown with the team; every other one is with the costs."""
 
 
 def _fields(prefix: str, names: tuple[str, ...], found: dict, columns: int = 2) -> None:
@@ -34,10 +38,9 @@ def _fields(prefix: str, names: tuple[str, ...], found: dict, columns: int = 2) 
 
 
 def company(data: dict, found: dict) -> None:
-    _fields("company", ("name", "vertical", "stage", "currency", "start_date", "starting_cash", "founder_shares",
-                                 "option_pool_shares"), found)
+    _fields("company", fields_under("company"), found)
     st.subheader(t("edit.settings", lang()))
-    _fields("settings", ("horizon_months", "discount_rate_yearly", "cash_flow_timing", "capital_return_note"), found, 3)
+    _fields("settings", fields_under("settings"), found, 3)
 
 
 # --- revenue -------------------------------------------------------------------------------
@@ -134,7 +137,7 @@ def revenue(data: dict, found: dict) -> None:
                 st.toggle(t("edit.streams.trial", lang()), stream.get("trial") is not None, key=trial_key,
                           on_change=_set_trial, args=(i, trial_key), help=t("edit.streams.trial.help", lang()))
                 if stream.get("trial") is not None:
-                    _fields(f"streams[{i}].trial", ("months", "conversion"), found)
+                    _fields(f"streams[{i}].trial", fields_under("streams.trial"), found)
             if "demand" in cls.model_fields:
                 demand(i, found)
     left, right = st.columns([3, 1])
@@ -170,10 +173,10 @@ def costs(data: dict, found: dict) -> None:
              horizontal=True, format_func={m: t(f"edit.ai_costs.mode.{m}", lang()) for m in ("tokens", "gpu")}.get,
              on_change=_set_inference, args=(mode_key,))
     priced = ("gpu_price_per_hour", "tokens_per_second") if mode == "gpu" else ("cost_per_million_tokens",)
-    _fields("ai_costs", (*priced, "cost_decline_yearly", "hosting_per_month", "support_share_of_revenue"), found, 3)
+    _fields("ai_costs", tuple(f for f in fields_under("ai_costs") if f in priced or f not in INFERENCE), found, 3)
     show_problems("ai_costs", found)
     st.subheader(t("edit.other_costs", lang()))
-    _fields("opex", ("marketing_per_month", "general_admin_per_month", "other_per_month"), found, 3)
+    _fields("opex", tuple(f for f in fields_under("opex") if f not in TEAM_FIELDS), found, 3)
     st.subheader(t("edit.opex.one_off_costs", lang()))
     st.caption(t("edit.opex.one_off_costs.help", lang()))
     table("opex.one_off_costs")
@@ -182,7 +185,7 @@ def costs(data: dict, found: dict) -> None:
 def team(data: dict, found: dict) -> None:
     st.caption(t("edit.opex.team.help", lang()))
     table("opex.team")
-    _fields("opex", ("salary_growth_yearly",), found, 3)
+    _fields("opex", TEAM_FIELDS, found, 3)
 
 
 def funding(data: dict, found: dict) -> None:
@@ -190,23 +193,21 @@ def funding(data: dict, found: dict) -> None:
     table("funding")
     st.subheader(t("edit.tax", lang()))
     st.caption(t("edit.tax.caption", lang()))
-    _fields("tax", ("profit_tax_rate", "rd_super_deduction", "rd_credit_rate", "opening_tax_losses",
-                         "carry_forward_losses"), found, 3)
+    _fields("tax", fields_under("tax"), found, 3)
 
 
 def strategy(data: dict, found: dict) -> None:
-    _fields("strategy", ("model_quality", "runway_target_months", "verticals"), found, 3)
+    _fields("strategy", fields_under("strategy"), found, 3)
     st.subheader(t("edit.differentiation", lang()))
-    _fields("strategy.differentiation", ("technology", "user_experience", "service"), found, 3)
+    _fields("strategy.differentiation", fields_under("strategy.differentiation"), found, 3)
     st.subheader(t("edit.market", lang()))
-    _fields("strategy.market", ("tam_yearly", "sam_yearly", "som_yearly", "growth_yearly", "competition",
-                                        "top_customer_share"), found, 3)
+    _fields("strategy.market", fields_under("strategy.market"), found, 3)
     show_problems("strategy.market", found)
     for part in OPTIONAL_PILLARS:
         if optional_pillar(part, t(f"edit.strategy.{part}", lang())):
-            _fields(f"strategy.{part}", tuple(OPTIONAL_PILLARS[part].model_fields), found, 3)
+            _fields(f"strategy.{part}", fields_under(f"strategy.{part}"), found, 3)
     st.subheader(t("edit.pillar_weights", lang()))
-    _fields("strategy.pillar_weights", tuple(PillarWeights.model_fields), found, 3)
+    _fields("strategy.pillar_weights", fields_under("strategy.pillar_weights"), found, 3)
 
 
 OPTIONAL_PILLARS: dict[str, type[DataCapability | Compliance]] = {"data": DataCapability, "compliance": Compliance}
@@ -227,7 +228,7 @@ def _set_optional(part: str, key: str) -> None:
 
 def risk(data: dict, found: dict) -> None:
     st.caption(t("edit.risk.intro", lang()))
-    _fields("risk", ("seed", "paths", "survival_month", "default_inputs"), found)
+    _fields("risk", fields_under("risk"), found)
 
 
 RENDER = {"company": company, "revenue": revenue, "costs": costs, "team": team, "funding": funding,

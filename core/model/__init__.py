@@ -30,7 +30,7 @@ from core.model.base import (
 from core.model.draft import UNDO_DEPTH, Draft
 from core.model.edit import Revision, check, field_value, replace_fields, revise, set_fields, value_at
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of, quoted
-from core.model.fields import SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, generic, spec, stream_fields
+from core.model.fields import SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, fields_under, generic, spec, stream_fields
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
 from core.model.paths import field_bounds, parse_path
 from core.model.presets import load_preset
@@ -166,6 +166,7 @@ __all__ = [
     "dumps_scenario",
     "field_bounds",
     "field_value",
+    "fields_under",
     "format_errors",
     "generic",
     "load_preset",

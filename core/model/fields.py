@@ -179,6 +179,16 @@ def spec(path: str) -> FieldSpec:
     return SPECS[generic(path)]
 
 
+def fields_under(prefix: str) -> tuple[str, ...]:
+    """The names of the fields directly under a generic path, in the schema's order (``"tax"`` → profit_tax_rate, …):
+    what a section of the editor shows.
+
+    >>> fields_under("settings")
+    ('horizon_months', 'discount_rate_yearly', 'cash_flow_timing', 'capital_return_note')
+    """
+    return tuple(p[len(prefix) + 1:] for p in SPECS if p.startswith(prefix + ".") and "." not in p[len(prefix) + 1:])
+
+
 def stream_fields(kind: str) -> tuple[str, ...]:
     """The fields of a stream of ``kind`` in the editor, in the class's order (name, trial and demand apart)."""
     cls = stream_class(kind)

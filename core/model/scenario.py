@@ -208,8 +208,8 @@ class Tax(_Model):
     profit_tax_rate: Annotated[float, Field(ge=0, le=0.6), PERCENT] = 0
     rd_super_deduction: Annotated[float, Field(ge=0, le=2), PERCENT] = 0
     rd_credit_rate: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
-    carry_forward_losses: bool = True
     opening_tax_losses: Money = 0
+    carry_forward_losses: bool = True
 
 
 class Settings(_Model):

@@ -98,8 +98,8 @@ class Strategy(_Model):
     """
 
     model_quality: Rating = 3
-    verticals: Annotated[list[Name], Field(max_length=20)] = []
     runway_target_months: Annotated[int, Field(ge=6, le=48)] = 18
+    verticals: Annotated[list[Name], Field(max_length=20)] = []
     differentiation: Differentiation = Differentiation()
     market: Market = Market()
     data: DataCapability | None = None

@@ -108,8 +108,8 @@ class Risk(_Model):
 
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 2026
     paths: Annotated[int, Field(ge=1000, le=100_000), Input("whole", step=1000)] = 5000
+    survival_month: Annotated[int, Field(ge=1, le=120)] = 18
     default_inputs: bool = True
     inputs: Annotated[dict[str, Distribution], Field(max_length=60)] = {}
     rounds: Annotated[dict[str, RoundRisk], Field(max_length=20)] = {}
     correlations: Annotated[list[Correlation], Field(max_length=30), KEPT] = []
-    survival_month: Annotated[int, Field(ge=1, le=120)] = 18
