@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from core.model import STREAM_CLASSES, parse_scenario
+from core.model import SPECS, STREAM_CLASSES, WHOLE, fields_under, parse_scenario, stream_fields
 
 EXPLORE_FACTOR = 25 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1
 
@@ -18,36 +18,47 @@ def budget(examples: int) -> settings:
     return settings(max_examples=examples * EXPLORE_FACTOR)
 
 
+def value(path: str, low: float | None = None, high: float | None = None) -> st.SearchStrategy:
+    """Values of the field at generic ``path`` over its schema bounds (:mod:`core.model.fields`), narrowed to a
+    realistic [``low``, ``high``] that must lie inside them (a schema that narrows a field fails here, not later)."""
+    f = SPECS[path]
+    lo, hi = (f.low if low is None else low), (f.high if high is None else high)
+    assert f.low <= lo <= hi <= f.high, (path, (lo, hi), (f.low, f.high))
+    return st.integers(int(lo), int(hi)) if f.kind in WHOLE else st.floats(lo, hi)
+
+
 money = st.floats(0, 1e6, allow_nan=False)
 share = st.floats(0, 1)
-growth = st.floats(-0.1, 0.15)
-count = st.floats(0, 500)
 
-STREAMS = {
-    "subscription": st.fixed_dictionaries({
-        "starting_customers": count, "new_customers_per_month": count, "new_customer_growth_monthly": growth,
-        "churn_monthly": st.floats(0, 0.9), "price_per_month": st.floats(0, 5000), "expansion_monthly": st.floats(-0.05, 0.05),
-        "mtok_per_customer_month": st.floats(0, 500), "cac_per_customer": st.floats(0, 5000),
-        "trial": st.none() | st.fixed_dictionaries({"months": st.integers(0, 4), "conversion": share}),
-    }),
-    "usage": st.fixed_dictionaries({
-        "volume_per_month": st.floats(0, 1e5), "volume_growth_monthly": growth, "price_per_unit": st.floats(0, 20),
-        "price_decline_yearly": st.floats(0, 0.9), "mtok_per_unit": st.floats(0, 5),
-    }),
-    "projects": st.fixed_dictionaries({
-        "deals_per_quarter": st.floats(0, 30), "deals_growth_monthly": growth, "deal_size": money, "delivery_cost_share": share,
-    }),
-    "data": st.fixed_dictionaries({
-        "contracts": count, "contracts_growth_monthly": growth, "fee_per_contract_month": money, "delivery_cost_share": share,
-    }),
-    "advertising": st.fixed_dictionaries({
-        "monthly_active_users": st.floats(0, 1e6), "mau_growth_monthly": growth, "impressions_per_user_month": st.floats(0, 200),
-        "cpm": st.floats(0, 30), "mtok_per_user_month": st.floats(0, 1),
-    }),
-    "product_sales": st.fixed_dictionaries({
-        "units_per_month": count, "units_growth_monthly": growth, "price_per_unit": money, "cost_per_unit": money,
-    }),
+REALISTIC = {"money": (0, 1e6), "count": (0, 500), "number": (0, 500)}
+"""A stream field's realistic range by its kind (percent: its schema's range; growth: GROWTH), unless CURATED says."""
+GROWTH = (-0.1, 0.15)
+CURATED = {
+    "subscription.price_per_month": (0, 5000), "subscription.expansion_monthly": (-0.05, 0.05),
+    "subscription.cac_per_customer": (0, 5000), "usage.volume_per_month": (0, 1e5), "usage.price_per_unit": (0, 20),
+    "usage.price_decline_yearly": (0, 0.9), "usage.mtok_per_unit": (0, 5), "projects.deals_per_quarter": (0, 30),
+    "advertising.monthly_active_users": (0, 1e6), "advertising.impressions_per_user_month": (0, 200),
+    "advertising.cpm": (0, 30), "advertising.mtok_per_user_month": (0, 1),
 }
+
+
+def stream_values(cls) -> st.SearchStrategy:
+    """Every number of a stream kind, read off its class: a new field is drawn with no change here."""
+    kind = cls.model_fields["kind"].default
+    fields = {}
+    for name in stream_fields(kind):
+        f = SPECS[f"streams.{name}"]
+        if f.kind in ("text", "choice", "toggle", "date", "list"):
+            continue
+        bounds = CURATED.get(f"{kind}.{name}") or (GROWTH if name == cls.GROWTH else REALISTIC.get(f.kind, (None, None)))
+        fields[name] = value(f"streams.{name}", *bounds)
+    if "trial" in cls.model_fields:
+        fields["trial"] = st.none() | st.fixed_dictionaries({"months": value("streams.trial.months", 0, 4),
+                                                             "conversion": value("streams.trial.conversion")})
+    return st.fixed_dictionaries(fields)
+
+
+STREAMS = {c.model_fields["kind"].default: stream_values(c) for c in STREAM_CLASSES}
 
 
 PRICE = {c.model_fields["kind"].default: c.PRICE for c in STREAM_CLASSES if c.PRICE}   # the company-set prices
@@ -78,11 +89,14 @@ def roles(draw):
     start = draw(st.integers(0, 30))
     end = draw(st.none() | st.integers(start + 1, 80))
     return {"role": "r", "function": draw(st.sampled_from(["rd", "sales", "ga", "ops"])),
-            "headcount": draw(st.floats(0, 20)), "cost_per_head_month": draw(st.floats(0, 50000)),
+            "headcount": draw(value("opex.team.headcount", 0, 20)),
+            "cost_per_head_month": draw(value("opex.team.cost_per_head_month", 0, 50000)),
             "start_month": start, "end_month": end,
             **draw(st.just({}) | st.fixed_dictionaries({    # talent: attrition, its cost and ramp-up, option grants
-                "attrition_monthly": st.floats(0, 0.5), "replacement_cost": st.floats(0, 100_000),
-                "ramp_months": st.integers(0, 12), "option_grant_shares": st.floats(0, 1e5)}))}
+                "attrition_monthly": value("opex.team.attrition_monthly"),
+                "replacement_cost": value("opex.team.replacement_cost", 0, 100_000),
+                "ramp_months": value("opex.team.ramp_months"),
+                "option_grant_shares": value("opex.team.option_grant_shares", 0, 1e5)}))}
 
 
 @st.composite
@@ -90,34 +104,40 @@ def rounds(draw):
     kind = draw(st.sampled_from(["equity", "debt", "grant"]))
     terms: dict = {}
     if kind == "debt":
-        terms = {"interest_rate_yearly": draw(st.floats(0, 0.2)), "term_months": draw(st.none() | st.integers(1, 60))}
+        terms = {"interest_rate_yearly": draw(value("funding.interest_rate_yearly", 0, 0.2)),
+                 "term_months": draw(st.none() | st.integers(1, 60))}
         if terms["term_months"] is not None and draw(st.booleans()):
             terms |= {"repayment": "amortising", "grace_months": draw(st.integers(0, terms["term_months"] - 1))}
     elif kind == "grant":
-        terms = {"tranches": draw(st.integers(1, 4)), "tranche_every_months": draw(st.integers(1, 12)),
+        terms = {"tranches": draw(value("funding.tranches", 1, 4)),
+                 "tranche_every_months": draw(value("funding.tranche_every_months", 1, 12)),
                  "matching_share": draw(st.sampled_from([0.0, 0.5, 1.0]))}
     elif draw(st.booleans()):  # a strategic investor
-        terms = {"partner_revenue_per_month": draw(st.floats(0, 1e5)), "partner_months": draw(st.none() | st.integers(1, 40))}
-    return {"name": "round", "month": draw(st.integers(0, 80)), "amount": draw(st.floats(0, 2e7)), "kind": kind, **terms}
+        terms = {"partner_revenue_per_month": draw(value("funding.partner_revenue_per_month", 0, 1e5)),
+                 "partner_months": draw(st.none() | st.integers(1, 40))}
+    return {"name": "round", "month": draw(value("funding.month", 0, 80)), "amount": draw(value("funding.amount", 0, 2e7)),
+            "kind": kind, **terms}
 
 
 @st.composite
 def tax(draw):
-    return {"profit_tax_rate": draw(st.sampled_from([0.0, 0.15, 0.25])), "rd_super_deduction": draw(st.floats(0, 2)),
+    return {"profit_tax_rate": draw(st.sampled_from([0.0, 0.15, 0.25])), "rd_super_deduction": draw(value("tax.rd_super_deduction")),
             "rd_credit_rate": draw(st.sampled_from([0.0, 0.1])), "carry_forward_losses": draw(st.booleans()),
-            "opening_tax_losses": draw(st.floats(0, 1e6))}
+            "opening_tax_losses": draw(value("tax.opening_tax_losses", 0, 1e6))}
 
 
 @st.composite
 def ai_costs(draw):
-    base = {"cost_decline_yearly": draw(st.floats(0, 0.9)), "hosting_per_month": draw(st.floats(0, 50000)),
-            "support_share_of_revenue": draw(st.floats(0, 0.5))}
+    base = {"cost_decline_yearly": draw(value("ai_costs.cost_decline_yearly", 0, 0.9)),
+            "hosting_per_month": draw(value("ai_costs.hosting_per_month", 0, 50000)),
+            "support_share_of_revenue": draw(value("ai_costs.support_share_of_revenue"))}
     if draw(st.booleans()):
-        return {**base, "gpu_price_per_hour": draw(st.floats(0, 10)), "tokens_per_second": draw(st.floats(10, 5000))}
-    return {**base, "cost_per_million_tokens": draw(st.floats(0, 20))}
+        return {**base, "gpu_price_per_hour": draw(value("ai_costs.gpu_price_per_hour", 0, 10)),
+                "tokens_per_second": draw(value("ai_costs.tokens_per_second", 10, 5000))}
+    return {**base, "cost_per_million_tokens": draw(value("ai_costs.cost_per_million_tokens", 0, 20))}
 
 
-rating = st.integers(1, 5)
+rating = value("strategy.model_quality")
 
 
 @st.composite
@@ -129,14 +149,14 @@ def strategy(draw):
     return {
         "model_quality": draw(rating),
         "verticals": draw(st.lists(st.sampled_from(["finance", "health", "retail", "legal", "media"]), max_size=5, unique=True)),
-        "runway_target_months": draw(st.integers(6, 48)),
+        "runway_target_months": draw(value("strategy.runway_target_months")),
         "differentiation": {"technology": draw(rating), "user_experience": draw(rating), "service": draw(rating)},
-        "market": {"tam_yearly": tam, "sam_yearly": sam, "som_yearly": som, "growth_yearly": draw(st.floats(-0.5, 5)),
+        "market": {"tam_yearly": tam, "sam_yearly": sam, "som_yearly": som, "growth_yearly": draw(value("strategy.market.growth_yearly")),
                    "competition": draw(rating), "top_customer_share": draw(share)},
         "data": draw(st.none() | st.fixed_dictionaries(ratings)),
         "compliance": draw(st.none() | st.fixed_dictionaries({"privacy": rating, "regulation": rating, "ethics_review": rating})),
-        "pillar_weights": draw(st.fixed_dictionaries({k: st.floats(0, 10) for k in
-                                                      ("technology", "business_model", "funds", "market", "data", "compliance")})),
+        "pillar_weights": draw(st.fixed_dictionaries({k: value(f"strategy.pillar_weights.{k}") for k in
+                                                      fields_under("strategy.pillar_weights")})),
     }
 
 
@@ -144,17 +164,19 @@ def strategy(draw):
 def scenario_data(draw):
     return {
         "company": {"name": "Random Co", "currency": draw(st.sampled_from(["USD", "CNY", "EUR"])),
-                    "starting_cash": draw(st.floats(0, 1e7))},
-        "settings": {"horizon_months": draw(st.integers(12, 72)), "discount_rate_yearly": draw(st.floats(0, 1)),
+                    "starting_cash": draw(value("company.starting_cash", 0, 1e7))},
+        "settings": {"horizon_months": draw(value("settings.horizon_months", 12, 72)),
+                     "discount_rate_yearly": draw(value("settings.discount_rate_yearly", 0, 1)),
                      "cash_flow_timing": draw(st.sampled_from(["end", "start"]))},
         "streams": draw(st.lists(streams(), max_size=5)),
         "ai_costs": draw(ai_costs()),
         "opex": {
             "team": draw(st.lists(roles(), max_size=4)),
-            "salary_growth_yearly": draw(st.floats(0, 0.2)),
+            "salary_growth_yearly": draw(value("opex.salary_growth_yearly", 0, 0.2)),
             "one_off_costs": draw(st.lists(st.fixed_dictionaries(
                 {"name": st.just("run"), "kind": st.sampled_from(["training_run", "hardware", "data", "other"]),
-                 "month": st.integers(0, 80), "cost": st.floats(0, 1e6)}), max_size=3)),
+                 "month": value("opex.one_off_costs.month", 0, 80), "cost": value("opex.one_off_costs.cost", 0, 1e6)}),
+                max_size=3)),
             "marketing_per_month": draw(money), "general_admin_per_month": draw(money), "other_per_month": draw(money),
         },
         "funding": draw(st.lists(rounds(), max_size=3)),
