@@ -55,7 +55,7 @@ def draft() -> Draft:
         ss["editor.draft"] = Draft(current)
         ss["editor.synced"] = current
         restart()
-    elif ss["editor.synced"] != current:
+    elif ss["editor.synced"] is not current and ss["editor.synced"] != current:  # most reruns: the very same object
         ss["editor.draft"].follow(current)
         ss["editor.synced"] = current
         restart()

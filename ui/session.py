@@ -9,14 +9,14 @@ Session keys (all of them, for every page):
 - ``preset``: the sidebar's preset picker; ``upload``: its uploader; ``upload_seen``: the file
   id of the last upload handled; ``upload_errors`` / ``upload_ok``: what the sidebar reports.
 - ``lever.*``: what-if widgets (relative changes, applied on request) and page settings;
-  ``input.*``: field widgets that edit the scenario directly (:mod:`ui.fields`). Their keys carry
-  ``widgets.gen`` (:func:`wkey`), renewed whenever a scenario is loaded or a what-if applied (see
-  :func:`set_scenario`): the browser keeps a widget's old value and sends it again, so a deleted key
-  alone would not reset it; ``input.error.*``: a field edit refused, shown at its widget.
+  ``input.*``: a page's own controls that edit the scenario (the Risk lab's round odds and correlation).
+  Their keys carry ``widgets.gen`` (:func:`wkey`), renewed whenever a scenario is loaded or a what-if
+  applied (see :func:`set_scenario`): the browser keeps a widget's old value and sends it again, so a
+  deleted key alone would not reset it. A scenario field's widget on any page is the editor's (below).
 - ``levers.kept``: the what-if positions of the Funds and Pitch pages, kept for the session
   (another page and back) together with the scenario they apply to (see :func:`kept_slider`).
-- ``editor.*`` / ``edit.*``: the Build page's draft and its widgets (see :mod:`ui.editor`), also
-  cleared when a new scenario is loaded; ``build.*``: that page's own pickers and buttons.
+- ``editor.*`` / ``edit.*``: the editor's draft and the field widgets of every page (see :mod:`ui.editor`),
+  cleared when a new scenario is loaded; ``build.*``: the Build page's own pickers and buttons.
 - ``actuals``: the actuals imported on the Plan vs actuals page (or read from the library) for the current
   scenario, dropped when another scenario is loaded.
 - ``pricing.*``, ``library.*``, ``share.*``, ``download.*``, ``actuals.*``: buttons and pickers of those pages.
@@ -99,7 +99,8 @@ def set_scenario(scenario: Scenario, change: Change = "open", *, library: tuple[
                  a field edited on any page                                               show the edit)
     ============ ====================================== ================================= ==========================
 
-    Every page edit reaches here through :func:`ui.fields.edit` (``replace_fields``) or the Build page's draft.
+    A field edited on any page reaches here as ``edit`` through the editor's draft (:func:`ui.editor.change`,
+    validated once by :func:`core.model.revise`).
     """
     ss = st.session_state
     ss["scenario"] = scenario
