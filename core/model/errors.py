@@ -48,12 +48,13 @@ class ScenarioError(ValueError):
         return [_line(p, lang) for p in self.problems]
 
     def by_field(self, lang: str) -> dict[str, list[str]]:
-        """The problems in ``lang`` grouped by field path, without the path (to show beside the field)."""
+        """The problems in ``lang`` grouped by field path, without the path, to show beside the field's widget: bounds
+    and the value given in the unit the widget shows (a percent field's ``0.9`` reads ``90%``)."""
         if self.problems is None:
             return {"(file)": self.errors}
         grouped: dict[str, list[str]] = {}
         for p in self.problems:
-            grouped.setdefault(p.path, []).append(_message(p, lang))
+            grouped.setdefault(p.path, []).append(_message(p, lang, as_shown=True))
         return grouped
 
 
@@ -61,16 +62,33 @@ def _line(problem: Problem, lang: str) -> str:
     return f"{problem.path}: {_message(problem, lang)}"
 
 
-def _message(problem: Problem, lang: str) -> str:
+def _message(problem: Problem, lang: str, as_shown: bool = False) -> str:
     key = f"error.{problem.code}"
-    values = dict(problem.values)
+    values = _as_shown(problem.path, dict(problem.values)) if as_shown else dict(problem.values)
     got = values.pop("got", None)
     try:
         text = t(key, lang, **values)
     except KeyError:  # a code or value the catalogue does not know: the validator's own words
         text = t("error.generic", lang, msg=values.get("msg", problem.code))
-    shown = "" if got in (None, "") or isinstance(got, dict | list) else t("error.got", lang, value=quoted(got))
+    shown = "" if got in (None, "") or isinstance(got, dict | list) else t(
+        "error.got", lang, value=got if isinstance(got, Percent) else quoted(got))
     return f"{text}{shown}"
+
+
+class Percent(str):
+    """A decimal written as the percentage a widget shows."""
+
+
+def _as_shown(path: str, values: dict[str, object]) -> dict[str, object]:
+    """A problem's numbers in the unit its field's widget shows: a percent field's bounds and value ×100 with %."""
+    from core.model.fields import spec  # the schema's field metadata (it imports the schema, which imports this)
+
+    try:
+        percent = spec(path).kind == "percent"
+    except KeyError:  # not a field a widget shows
+        return values
+    return {k: Percent(f"{v * 100:g}%") if percent and k in ("ge", "gt", "le", "lt", "got") and isinstance(v, int | float)
+            and not isinstance(v, bool) else v for k, v in values.items()}
 
 
 def quoted(value: object, limit: int = 80) -> str:

@@ -7,7 +7,19 @@ import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from core.i18n import STRINGS
-from core.model import SPECIAL_STREAM_FIELDS, SPECS, STREAM_CLASSES, TABLES, Scenario, generic, spec, stream_fields
+from core.model import (
+    SPECIAL_STREAM_FIELDS,
+    SPECS,
+    STREAM_CLASSES,
+    TABLES,
+    Scenario,
+    ScenarioError,
+    generic,
+    load_scenario,
+    replace_fields,
+    spec,
+    stream_fields,
+)
 
 KEPT = {"schema_version", "risk.inputs", "risk.rounds", "risk.correlations", "strategy.factor_weights"}
 
@@ -93,3 +105,13 @@ def test_kinds_and_units_come_from_the_types():
     assert not set(SPECIAL_STREAM_FIELDS) & set(stream_fields("usage"))
     with pytest.raises(KeyError):
         spec("risk.correlations")
+
+
+def test_a_problem_beside_its_widget_reads_in_the_widgets_unit_and_a_files_in_the_files():
+    s = load_scenario("sample_data/company_a_customer_service.yaml")
+    with pytest.raises(ScenarioError) as caught:
+        replace_fields(s, {"streams[0].churn_monthly": 1.4, "company.starting_cash": -5})
+    assert caught.value.by_field("en")["streams[0].churn_monthly"] == ["Input should be less than or equal to 90% (got 140%)"]
+    assert caught.value.by_field("zh")["streams[0].churn_monthly"] == ["应小于或等于 90%（当前值 140%）"]
+    assert caught.value.by_field("en")["company.starting_cash"] == ["Input should be greater than or equal to 0.0 (got -5)"]
+    assert "streams[0].churn_monthly: Input should be less than or equal to 0.9 (got 1.4)" in caught.value.localized("en")
