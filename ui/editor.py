@@ -34,7 +34,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import STRINGS, t
-from core.model import SPECS, TABLES, WHOLE, Draft, ScenarioError, field_value, generic, parse_path, spec
+from core.model import SPECS, TABLES, WHOLE, Draft, ScenarioError, field_value, generic, parse_path, revise, spec
 from core.present import formatting as fmt
 from ui.session import current_scenario, lang, set_scenario
 from ui.widgets import plain
@@ -42,6 +42,8 @@ from ui.widgets import plain
 OPTION_KEYS = {"settings.cash_flow_timing": "timing", "streams.kind": "kind"}
 """Choice fields whose options already have catalogue keys elsewhere (else ``opt.<path>.<value>``)."""
 CURRENCIES = ("CNY", "USD", "EUR")
+BUILD = "build"
+"""The Build page's address: there an invalid draft holds every edit until it is valid (undo stays exact)."""
 
 
 # --- state -------------------------------------------------------------------------------
@@ -78,14 +80,22 @@ def enter(page: str) -> None:
     if "editor.draft" in ss and ss.get("editor.page") != here:
         restart()
     ss["editor.page"] = here
+    ss["editor.drawn"] = set()  # the field paths this run draws (for rule_problems)
 
 
-def commit(d: Draft) -> None:
-    """Make a valid draft the current scenario; an invalid one waits, the scenario untouched."""
+def commit(d: Draft, updates: Mapping[str, object] | None = None) -> None:
+    """Make a valid draft the current scenario; an invalid one waits, the scenario untouched. Outside the Build page,
+    an edit (``updates``) that is valid on its own still reaches the scenario while the draft waits on a problem
+    elsewhere (a SAM above the TAM left on Market positioning does not freeze the Overview's discount rate)."""
     try:
         scenario = d.scenario()
     except ScenarioError:
-        return
+        if updates is None or st.session_state.get("editor.page", (BUILD,))[0] == BUILD:
+            return
+        live = revise(current_scenario().model_dump(), updates)
+        if live.scenario is None:
+            return
+        scenario = live.scenario
     if scenario != current_scenario():
         set_scenario(scenario, "edit")
     st.session_state["editor.synced"] = scenario
@@ -97,7 +107,7 @@ def change(updates: Mapping[str, object], rebuild: bool = False) -> None:
     if d.edit(updates):
         if rebuild:
             restart()
-        commit(d)
+        commit(d, updates)
 
 
 def step(action: str) -> None:
@@ -159,15 +169,23 @@ def show_problems(path: str, found: dict[str, list[str]]) -> None:
         st.error(plain(message), icon=":material/error:")
 
 
-def rule_problems() -> None:
-    """The draft's problems that no field shows (a rule across fields, e.g. SAM within TAM), each with its place:
-    below a page's fields."""
+def rule_problems(*also: str) -> None:
+    """Below a page's fields: the draft's problems that no field shows (a rule across fields, e.g. SAM within TAM)
+    about the fields this page drew or the paths in ``also``, each with its place; and how many problems wait
+    elsewhere (this page then shows the scenario without those edits)."""
+    drawn = {*st.session_state.get("editor.drawn", ()), *also}
+    elsewhere = 0
     for path, messages in problems().items():
+        if not any(d == path or d.startswith((path + ".", path + "[")) for d in drawn):
+            elsewhere += len(messages)
+            continue
         if generic(path) not in SPECS:
             place = where(path)
             for message in messages:
                 st.error(plain(message if place == path else t("join.colon", lang(), a=place, b=message)),
                          icon=":material/error:")
+    if elsewhere:
+        st.caption(t("edit.problems_elsewhere", lang(), n=elsewhere))
 
 
 # --- one field: the widget every page edits a scenario field with -------------------------
@@ -185,15 +203,17 @@ def _changed(path: str, widget: str) -> None:
 
 
 def field(path: str, *, label_text: str | None = None, help: str | None = None, slider: bool = False,
-          options: list | None = None, found: dict[str, list[str]] | None = None) -> None:
+          options: list | None = None, required: bool = False, found: dict[str, list[str]] | None = None) -> None:
     """The widget of the scenario field at ``path``, on any page: its kind, bounds and unit from the schema
     (:mod:`core.model.fields`), at the draft's value; an edit goes through the draft (:func:`change`) and a
     problem is shown under it. ``label_text`` and ``help`` replace the editor's; ``slider`` draws a number as a slider
-    over the field's whole valid range; ``options`` adds suggestions to a list of names."""
+    over the field's whole valid range; ``options`` adds suggestions to a list of names; ``required``: a field the
+    schema lets be empty that this choice needs (a linear demand's choke price) is not called optional."""
     d = draft()
     f = spec(path)
     value = field_value(st.session_state["editor.snap"], path)
     currency = d.data["company"]["currency"]
+    st.session_state.setdefault("editor.drawn", set()).add(path)
     widget = key(path)
     common: dict[str, Any] = {"key": widget, "on_change": _changed, "args": (path, widget), "help": help or help_text(path),
                               "label": label_text or label(path, currency)}
@@ -222,10 +242,10 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
                       format="%.1f%%" if f.kind == "percent" else None, **common)
         else:
             st.number_input(value=shown, min_value=float(low), max_value=float(min(high, 1e15 * f.scale)),
-                            step=_step(f.kind, shown), format=_number_format(shown), **common)
+                            step=f.step or _step(f.kind, shown), format=_number_format(shown), **common)
             if f.kind == "money" and shown:
                 st.caption(t("input.reads", lang(), amount=fmt.price(shown, currency, lang())))
-    if f.optional:
+    if f.optional and not required:
         st.caption(t("edit.optional", lang()))
     show_problems(path, problems() if found is None else found)
 

@@ -30,11 +30,11 @@ TEAM_FIELDS = ("salary_growth_yearly",)
 """The operating-cost fields shown with the team; every other one is with the costs."""
 
 
-def _fields(prefix: str, names: tuple[str, ...], found: dict, columns: int = 2) -> None:
+def _fields(prefix: str, names: tuple[str, ...], found: dict, columns: int = 2, required: tuple[str, ...] = ()) -> None:
     cols = st.columns(columns)
     for n, name in enumerate(names):
         with cols[n % columns]:
-            field(f"{prefix}.{name}", found=found)
+            field(f"{prefix}.{name}", found=found, required=name in required)
 
 
 def company(data: dict, found: dict) -> None:
@@ -104,7 +104,7 @@ def demand(i: int, found: dict) -> None:
     if value is not None:
         extra = {"constant_elasticity": ("elasticity",), "linear": ("choke_price",),
                  "wtp": ("median_wtp", "wtp_sigma")}[value["model"]]
-        _fields(f"streams[{i}].demand", (*extra, "reference_price"), found, 3)
+        _fields(f"streams[{i}].demand", (*extra, "reference_price"), found, 3, required=extra)
 
 
 def revenue(data: dict, found: dict) -> None:

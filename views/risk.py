@@ -53,7 +53,7 @@ with st.expander(t("risk.settings", lang())):
         widget = wkey("input.risk.correlation")
         st.slider(t("risk.correlation", lang()), -0.9, 0.9, growth_churn_rank(scenario), 0.1, key=widget,
                   help=t("risk.correlation_help", lang()), on_change=_set_growth_churn_rank, args=(widget,))
-    rule_problems()
+    rule_problems("risk.rounds", "risk.correlations")
 
 st.caption(t("risk.intro", lang(), paths=scenario.risk.paths, seed=scenario.risk.seed))
 

@@ -58,9 +58,10 @@ class AICosts(_Model):
     def _one_inference_price(self) -> AICosts:
         gpu = self.gpu_price_per_hour is not None or self.tokens_per_second is not None
         if gpu and self.cost_per_million_tokens is not None:
-            raise ValueError("give cost_per_million_tokens or gpu_price_per_hour with tokens_per_second, not both")
+            raise PydanticCustomError("inference_both",
+                                      "give cost_per_million_tokens or gpu_price_per_hour with tokens_per_second, not both")
         if gpu and (self.gpu_price_per_hour is None or self.tokens_per_second is None):
-            raise ValueError("gpu_price_per_hour and tokens_per_second go together")
+            raise PydanticCustomError("inference_gpu", "gpu_price_per_hour and tokens_per_second go together")
         return self
 
     @property
@@ -102,7 +103,8 @@ class Role(_Model):
     @model_validator(mode="after")
     def _ends_after_start(self) -> Role:
         if self.end_month is not None and self.end_month <= self.start_month:
-            raise ValueError(f"end_month ({self.end_month}) must be after start_month ({self.start_month})")
+            raise PydanticCustomError("role_end", "end_month ({end}) must be after start_month ({start})",
+                                      {"end": self.end_month, "start": self.start_month})
         return self
 
 

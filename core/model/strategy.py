@@ -6,6 +6,7 @@ import itertools
 from typing import Annotated
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from core.model.base import PERCENT, RATING, WEIGHT, Money, Name, Share, _Model
 
@@ -56,8 +57,9 @@ class Market(_Model):
         sizes = [(n, v) for n, v in (("tam_yearly", self.tam_yearly), ("sam_yearly", self.sam_yearly),
                                      ("som_yearly", self.som_yearly)) if v is not None]
         for (outer, big), (inner, small) in itertools.pairwise(sizes):
-            if small > big:
-                raise ValueError(f"{inner} ({small:,.0f}) cannot exceed {outer} ({big:,.0f})")
+            if small > big:  # a catalogue code (error.market_<inner>_over_<outer>), so a page names the fields
+                raise PydanticCustomError(f"market_{inner[:3]}_over_{outer[:3]}", f"{inner} ({{small}}) cannot exceed {outer} ({{big}})",
+                                          {"small": f"{small:,.0f}", "big": f"{big:,.0f}"})
         return self
 
 

@@ -6,6 +6,7 @@ import math
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from core.model.base import COUNT, MONEY, PERCENT, Count, DeclineYearly, GrowthMonthly, MillionTokens, Money, Name, Share, _Model
 
@@ -39,9 +40,9 @@ class Demand(_Model):
     @model_validator(mode="after")
     def _parameters_of_its_model(self) -> Demand:
         if self.model == "linear" and self.choke_price is None:
-            raise ValueError("a linear demand needs choke_price (the price at which nobody buys)")
+            raise PydanticCustomError("demand_choke", "a linear demand needs choke_price (the price at which nobody buys)")
         if self.model == "wtp" and self.median_wtp is None:
-            raise ValueError("a wtp demand needs median_wtp")
+            raise PydanticCustomError("demand_median", "a wtp demand needs median_wtp")
         return self
 
 
@@ -74,12 +75,13 @@ class _Stream(_Model):
         if demand is None:
             return self
         reference = demand.reference_price or self.price_value()
-        if reference <= 0:
-            raise ValueError(f"demand needs a positive reference price ({self.PRICE} is 0)")
+        if reference <= 0:  # catalogue codes (error.demand_*), so a page says it in the reader's words
+            raise PydanticCustomError("demand_reference", f"demand needs a positive reference price ({self.PRICE} is 0)")
         if demand.model == "linear" and demand.choke_price <= reference:
-            raise ValueError(f"demand.choke_price ({demand.choke_price:g}) must be above the reference price ({reference:g})")
+            raise PydanticCustomError("demand_choke_low", "demand.choke_price ({choke}) must be above the reference price ({reference})",
+                                      {"choke": f"{demand.choke_price:g}", "reference": f"{reference:g}"})
         if demand.model == "wtp" and reference > demand.median_wtp * math.exp(8 * demand.wtp_sigma):
-            raise ValueError("demand: almost nobody would pay the reference price; raise median_wtp")
+            raise PydanticCustomError("demand_nobody", "demand: almost nobody would pay the reference price; raise median_wtp")
         return self
 
 

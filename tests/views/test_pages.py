@@ -233,8 +233,28 @@ def test_an_invalid_market_size_shows_the_field_and_keeps_the_scenario(app):
     app.number_input(key=field_key(app, "strategy.market.sam_yearly")).set_value(9e10).run()
     assert not app.exception
     shown = app.error[0].value.replace("\\", "")                       # as the page reads (markdown escapes)
-    assert "sam_yearly" in shown and "cannot exceed tam_yearly" in shown
+    assert shown == "The serviceable market (SAM, 90,000,000,000) cannot exceed the total market (TAM, 20,000,000,000)"
     assert app.session_state["scenario"] == scenario
+
+
+def test_a_problem_left_on_one_page_does_not_freeze_the_others_and_is_pointed_to_there(app):
+    app.session_state["lang"] = "zh"
+    app.switch_page("views/market.py").run()
+    app.number_input(key=field_key(app, "strategy.market.sam_yearly")).set_value(9e10).run()
+    assert "可服务市场规模（SAM，90,000,000,000）不能超过总体市场规模（TAM，20,000,000,000）" in app.error[0].value
+    app.switch_page("views/overview.py").run()
+    assert not app.error                                             # not this page's problem: only a note
+    assert any("另有 1 处修改尚未通过校验" in c.value for c in app.caption)
+    app.slider(key=field_key(app, "settings.discount_rate_yearly")).set_value(20.0).run()
+    live = app.session_state["scenario"]
+    assert live.settings.discount_rate_yearly == pytest.approx(0.2)      # the valid edit reached the scenario
+    assert live.strategy.market.sam_yearly != 9e10                        # the invalid one did not
+    app.switch_page("views/market.py").run()
+    assert app.number_input(key=field_key(app, "strategy.market.sam_yearly")).value == 9e10   # still there to fix
+    app.number_input(key=field_key(app, "strategy.market.sam_yearly")).set_value(1e10).run()
+    fixed = app.session_state["scenario"]
+    assert fixed.strategy.market.sam_yearly == 1e10 and fixed.settings.discount_rate_yearly == pytest.approx(0.2)
+    assert not app.error
 
 
 def test_the_strategy_page_lists_weak_factors_and_moves(app):
