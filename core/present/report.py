@@ -258,9 +258,10 @@ def input_label(scenario: Scenario, key: str, lang: str = "en") -> str:
         parts = parse_path(key)
     except KeyError:
         return key
-    field = str(parts[-1])
-    name = t(f"field.{field}", lang) if f"field.{field}" in STRINGS[lang] else (
-        t("field.growth", lang) if field in GROWTH_FIELDS else field.replace("_", " "))
+    field, label = str(parts[-1]), f"edit.{generic(key)}"
+    name = t(f"field.{field}", lang) if f"field.{field}" in STRINGS[lang] else (  # a tornado's short name, else the
+        t("field.growth", lang) if field in GROWTH_FIELDS else                   # field's label in the editor
+        t(label, lang) if label in STRINGS[lang] else field.replace("_", " "))
     match parts:
         case ["streams", int(i), *_]:
             return t("join.colon", lang, a=scenario.streams[i].name, b=name)

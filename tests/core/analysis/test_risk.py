@@ -852,3 +852,22 @@ def test_a_role_with_attrition_draws_it_and_more_of_it_never_helps():
     assert bar.metric_high <= bar.metric_low                          # more people leaving: never more runway
     assert input_label(s, bar.key) == f"{s.opex.team[0].role}: attrition (per month)"
     assert input_label(s, bar.key, "zh").endswith("离职率（每月）")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_uncertain_input_of_every_preset_is_named_in_the_readers_words(lang):
+    """A tornado bar names its field by a catalogue label (a short ``field.*`` one, else the editor's), never by its
+    raw name: a new field needs no label of its own for the Risk lab."""
+    from pathlib import Path
+
+    from core.analysis.risk import uncertain_inputs
+    from core.i18n import STRINGS
+    from core.present.report import input_label
+
+    names = [v for k, v in STRINGS[lang].items() if k.startswith(("field.", "edit.")) and not k.endswith(".help")]
+
+    for preset in sorted(Path("sample_data").glob("*.yaml")):
+        s = load_scenario(preset)
+        for u in uncertain_inputs(s):
+            label = input_label(s, u.key, lang)
+            assert any(label.lower().endswith(name.lower()) for name in names), (preset.stem, u.key, label)
