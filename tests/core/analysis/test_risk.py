@@ -855,19 +855,24 @@ def test_a_role_with_attrition_draws_it_and_more_of_it_never_helps():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_uncertain_input_of_every_preset_is_named_in_the_readers_words(lang):
+def test_every_numeric_field_a_tornado_may_name_reads_in_the_readers_words(lang):
     """A tornado bar names its field by a catalogue label (a short ``field.*`` one, else the editor's), never by its
-    raw name: a new field needs no label of its own for the Risk lab."""
+    raw name: a new field needs no label of its own for the Risk lab. Every numeric field of every preset, and the
+    rounds' own inputs."""
     from pathlib import Path
 
     from core.analysis.risk import uncertain_inputs
     from core.i18n import STRINGS
+    from core.model import SPECS, generic
     from core.present.report import input_label
+    from core.storage.exports import flatten
 
     names = [v for k, v in STRINGS[lang].items() if k.startswith(("field.", "edit.")) and not k.endswith(".help")]
-
     for preset in sorted(Path("sample_data").glob("*.yaml")):
         s = load_scenario(preset)
-        for u in uncertain_inputs(s):
-            label = input_label(s, u.key, lang)
-            assert any(label.lower().endswith(name.lower()) for name in names), (preset.stem, u.key, label)
+        keys = {u.key for u in uncertain_inputs(s)} | {
+            path for path, value, _ in flatten(s.model_dump(mode="json"))
+            if isinstance(value, int | float) and not isinstance(value, bool) and generic(path) in SPECS}
+        for key in sorted(keys):
+            label = input_label(s, key, lang)
+            assert any(label.lower().endswith(name.lower()) for name in names), (preset.stem, key, label)
