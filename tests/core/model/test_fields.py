@@ -4,6 +4,8 @@ import math
 import typing
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from core.i18n import STRINGS
@@ -12,14 +14,19 @@ from core.model import (
     SPECS,
     STREAM_CLASSES,
     TABLES,
+    WHOLE,
     Scenario,
     ScenarioError,
     generic,
     load_scenario,
     replace_fields,
+    revise,
     spec,
     stream_fields,
 )
+from core.storage.exports import flatten
+from tests.core.engine.test_projection import every_kind
+from tests.scenarios import budget
 
 KEPT = {"schema_version", "risk.inputs", "risk.rounds", "risk.correlations", "strategy.factor_weights"}
 
@@ -115,3 +122,20 @@ def test_a_problem_beside_its_widget_reads_in_the_widgets_unit_and_a_files_in_th
     assert caught.value.by_field("zh")["streams[0].churn_monthly"] == ["应小于或等于 90%（当前值 140%）"]
     assert caught.value.by_field("en")["company.starting_cash"] == ["Input should be greater than or equal to 0.0 (got -5)"]
     assert "streams[0].churn_monthly: Input should be less than or equal to 0.9 (got 1.4)" in caught.value.localized("en")
+
+
+@given(data=st.data())
+@budget(60)
+def test_a_value_inside_its_bounds_goes_through_a_widget_and_an_edit_unchanged(data):
+    """Any in-bounds value of any numeric field of a scenario with every kind of field: shown by its widget and read
+    back, it is the same value, and the one edit function takes it without a problem at that field."""
+    s = every_kind(24)
+    paths = [p for p, v, _ in flatten(s.model_dump(mode="json"))
+             if generic(p) in SPECS and isinstance(v, int | float) and not isinstance(v, bool)]
+    path = data.draw(st.sampled_from(paths))
+    f = spec(path)
+    low, high = max(f.low, -1e12), min(f.high, 1e12)
+    value = data.draw(st.integers(math.ceil(low), int(high)) if f.kind in WHOLE else st.floats(low, high))
+    assert f.model_value(f.shown(value)) == pytest.approx(value, rel=1e-12, abs=1e-12)
+    result = revise(s.model_dump(), {path: f.model_value(f.shown(value))})
+    assert result.error is None or path not in result.error.by_field("en"), result.error
