@@ -28,7 +28,7 @@ from core.model.base import (
     Share,
 )
 from core.model.draft import UNDO_DEPTH, Draft
-from core.model.edit import Revision, check, field_value, replace_fields, revise, set_fields, value_at
+from core.model.edit import Revision, check, field_value, replace_fields, revise, set_fields
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of, quoted
 from core.model.fields import SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, fields_under, generic, spec, stream_fields
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
@@ -50,7 +50,6 @@ from core.model.strategy import (
 )
 from core.model.streams import (
     GROWTH_FIELDS,
-    PRICE_FIELDS,
     STREAM_CLASSES,
     STREAM_KINDS,
     AdvertisingStream,
@@ -94,7 +93,6 @@ __all__ = [
     "MONTH",
     "PERCENT",
     "PILLARS",
-    "PRICE_FIELDS",
     "PRICE_LEVEL",
     "RAMP_PRODUCTIVITY",
     "RATING",
@@ -188,5 +186,4 @@ __all__ = [
     "stream_class",
     "stream_fields",
     "triangular",
-    "value_at",
 ]

@@ -22,21 +22,6 @@ def field_value(data: Any, path: str) -> Any:
     return _node(data, parse_path(path), path)
 
 
-def value_at(scenario: Scenario, path: str) -> Any:
-    """The value at ``path`` in a scenario (without dumping it); KeyError when there is none.
-
-    >>> value_at(parse_scenario({"company": {"name": "Acme", "starting_cash": 1000}}), "company.starting_cash")
-    1000.0
-    """
-    node: Any = scenario
-    try:
-        for part in parse_path(path):
-            node = node[part] if isinstance(part, int) else getattr(node, part)
-    except (AttributeError, IndexError, TypeError):
-        raise KeyError(path) from None
-    return node
-
-
 def _node(data: Any, parts: list[str | int], path: str) -> Any:
     try:
         for part in parts:

@@ -235,7 +235,6 @@ class ProductSalesStream(_Stream):
 
 STREAM_CLASSES = (SubscriptionStream, UsageStream, ProjectStream, DataStream, AdvertisingStream, ProductSalesStream)
 GROWTH_FIELDS = tuple(c.GROWTH for c in STREAM_CLASSES)
-PRICE_FIELDS = tuple(dict.fromkeys(f for c in STREAM_CLASSES for f in c.PRICES))
 
 Stream = Annotated[
     SubscriptionStream

@@ -8,7 +8,6 @@ from core.i18n import STRINGS
 from core.model import (
     GROWTH_FIELDS,
     MAX_FILE_BYTES,
-    PRICE_FIELDS,
     STREAM_CLASSES,
     ScenarioError,
     dumps_scenario,
@@ -138,7 +137,7 @@ def test_each_stream_kind_states_its_roles_on_its_class(cls):
     assert f"pricing.unit.{cls.UNIT}" in STRINGS["en"] and f"kind.{fields['kind'].default}" in STRINGS["zh"]
     if "quantity" in cls.TERMS:   # the engine's terms name the same fields (a subscription counts customers itself)
         assert cls.TERMS["quantity"][0] == (cls.VOLUME,) and cls.TERMS["growth"][0] == (cls.GROWTH,)
-    assert cls.GROWTH in GROWTH_FIELDS and set(cls.PRICES) <= set(PRICE_FIELDS)
+    assert cls.GROWTH in GROWTH_FIELDS
 
 
 def test_replace_fields_edits_by_path_appends_one_past_the_end_and_names_bad_paths():
