@@ -8,11 +8,13 @@ from core.model import (
     STREAM_KINDS,
     UNDO_DEPTH,
     Draft,
+    Scenario,
     ScenarioError,
     Start,
     new_stream,
     read_start,
     replace_fields,
+    revise,
     set_fields,
     starter_scenario,
 )
@@ -77,3 +79,52 @@ def test_bad_answers_name_their_field():
         read_start({"name": "", "starting_cash": -1, "monthly_costs": float("nan")})
     fields = caught.value.by_field("zh")
     assert {"name", "starting_cash", "monthly_costs"} <= set(fields)
+
+
+def test_set_fields_replaces_a_list_element_in_place_and_names_a_path_it_cannot_follow():
+    data = {"opex": {"team": [{"role": "a"}, {"role": "b"}, {"role": "c"}]}, "company": {"name": "x"}}
+    assert set_fields(data, {"opex.team[1]": {"role": "B"}})["opex"]["team"] == [{"role": "a"}, {"role": "B"}, {"role": "c"}]
+    for path in ("opex.team[4]", "company[0]", "opex.team.role", "nowhere.name"):
+        with pytest.raises(KeyError) as caught:
+            set_fields(data, {path: 1})
+        assert caught.value.args == (path,)
+
+
+def test_revise_keeps_the_edited_data_and_replace_fields_can_clamp_into_the_bounds(draft):
+    s = draft.opened
+    result = revise(s.model_dump(), {"company.starting_cash": 7.0})
+    assert result.error is None and result.data["company"]["starting_cash"] == 7.0 == result.scenario.company.starting_cash
+    assert replace_fields(s, {"company.starting_cash": -5.0}, clamp=True).company.starting_cash == 0.0
+    assert replace_fields(s, {"settings.discount_rate_yearly": 9.0}, clamp=True).settings.discount_rate_yearly == 3.0
+    with pytest.raises(ScenarioError):
+        replace_fields(s, {"company.starting_cash": -5.0})
+
+
+def test_undo_and_redo_walk_the_history_both_ways_and_say_when_there_is_nothing(draft):
+    assert not draft.undo() and not draft.redo()
+    opened = draft.opened.model_dump()
+    draft.edit({"company.starting_cash": 1.0})
+    draft.edit({"company.starting_cash": 2.0})
+    assert draft.undo() and draft.data["company"]["starting_cash"] == 1.0
+    assert draft.redo() and draft.data["company"]["starting_cash"] == 2.0 and draft.redo_stack == []
+    assert not draft.redo()
+    assert draft.undo() and draft.undo() and draft.data == opened and not draft.undo()
+    assert draft.redo() and draft.redo() and draft.scenario().company.starting_cash == 2.0
+    assert draft.discard() and draft.data == opened and not draft.follow(draft.opened)
+
+
+def test_each_state_of_the_draft_is_validated_once(draft, monkeypatch):
+    calls = []
+    original = Scenario.model_validate
+    monkeypatch.setattr(Scenario, "model_validate", classmethod(lambda cls, *a, **k: calls.append(1) or original(*a, **k)))
+    draft.scenario(), draft.problems()
+    assert calls == []                                              # opened valid: known without a validation
+    draft.edit({"company.starting_cash": 3.0})
+    draft.scenario(), draft.problems(), draft.scenario()
+    assert len(calls) == 1                                          # the edit's one validation, reused
+    draft.undo()
+    draft.scenario(), draft.problems()
+    assert len(calls) == 2                                          # a state from the history: validated when asked, once
+    draft.follow(draft.opened)
+    draft.scenario()
+    assert len(calls) == 2                                          # a scenario followed is valid already

@@ -2,6 +2,7 @@
 
 import math
 import typing
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -17,6 +18,7 @@ from core.model import (
     WHOLE,
     Scenario,
     ScenarioError,
+    fields_under,
     generic,
     load_scenario,
     replace_fields,
@@ -139,3 +141,26 @@ def test_a_value_inside_its_bounds_goes_through_a_widget_and_an_edit_unchanged(d
     assert f.model_value(f.shown(value)) == pytest.approx(value, rel=1e-12, abs=1e-12)
     result = revise(s.model_dump(), {path: f.model_value(f.shown(value))})
     assert result.error is None or path not in result.error.by_field("en"), result.error
+
+
+def test_a_widgets_value_comes_back_in_the_models_terms_whatever_the_kind():
+    name, cash, churn, months, currency = (spec(p) for p in ("company.name", "company.starting_cash", "streams.churn_monthly",
+                                                             "settings.horizon_months", "company.currency"))
+    assert name.shown("Acme") == "Acme" and name.model_value("Acme") == "Acme"
+    assert name.model_value(None) == "" and name.model_value("") == ""              # a required text: empty, not None
+    assert months.shown(36) == 36 and isinstance(months.shown(36), int) and months.model_value(36.0) == 36
+    assert churn.shown(None) is None and churn.model_value(None) is None
+    assert cash.model_value(float("nan")) is None and cash.model_value("") is None   # an emptied number is no number
+    assert currency.model_value("CNY") == "CNY"
+    assert spec("company.start_date").model_value(date(2027, 3, 1)) == date(2027, 3, 1)
+
+
+def test_every_kind_and_default_and_path_is_read_off_the_types():
+    assert [spec(p).kind for p in ("company.currency", "risk.default_inputs", "company.start_date", "strategy.verticals",
+                                   "company.name", "opex.team.end_month", "strategy.model_quality")] == \
+        ["choice", "toggle", "date", "list", "text", "month", "rating"]
+    assert spec("company.name").default is None and spec("company.currency").default == "USD"   # required: no default
+    assert spec("streams[0].churn_monthly").path == "streams.churn_monthly"
+    assert fields_under("settings") == ("horizon_months", "discount_rate_yearly", "cash_flow_timing", "capital_return_note")
+    assert fields_under("opex") == ("salary_growth_yearly", "marketing_per_month", "general_admin_per_month", "other_per_month")
+    assert fields_under("streams.trial") == ("months", "conversion")
