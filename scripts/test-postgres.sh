@@ -1,7 +1,7 @@
 #!/bin/sh
 # Start the machine's PostgreSQL server and create the storage tests' role and admin database.
 # Needs root and Debian's postgresql packages (pg_ctlcluster); otherwise it says so and the
-# PostgreSQL half of tests/core/test_store.py skips (it fails instead under CI=true).
+# PostgreSQL half of tests/core/storage/test_store.py skips (it fails instead under CI=true).
 # Each test run creates its own database, winterproof_test_<pid>_<random>, and drops it at the end;
 # the role is SUPERUSER so that it may. Running this again changes nothing, except that it drops
 # such databases left by a run that was killed (its pid no longer runs on this machine).

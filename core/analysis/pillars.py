@@ -6,7 +6,7 @@ documented model that a reader checks against the README's table in one place.
 A pillar's score (0-100) is the weighted mean of its factors' sub-scores. A factor is a
 value measured on the projection where the scenario has the data, or read from
 ``scenario.strategy`` where it does not, mapped to 0-100 by a documented monotone
-piecewise-linear :class:`Curve` whose thresholds come from the field (DOMAIN.md). A
+piecewise-linear :class:`Curve` whose thresholds come from the field (the README's table under "Strategy scores"). A
 factor without data (no revenue yet, no market size) is shown but left out of the mean.
 
 The survival score is the weighted mean of the pillar scores (``strategy.pillar_weights``);

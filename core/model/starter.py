@@ -38,7 +38,7 @@ _STREAMS: dict[str, dict[str, object]] = {  # USD amounts, scaled by PRICE_LEVEL
 _MONEY = {"price_per_month", "cac_per_customer", "price_per_unit", "deal_size", "fee_per_contract_month", "cpm",
           "cost_per_unit"}
 ENGINEER = {"USD": 12_000, "CNY": 40_000, "EUR": 9_000}
-"""Loaded monthly cost of one engineer in the defaults (Beijing/Shanghai for CNY; DOMAIN.md)."""
+"""Loaded monthly cost of one engineer in the defaults (Beijing/Shanghai for CNY, as the Company A preset notes)."""
 TOKEN_USD = 0.5
 """Inference cost per 1M tokens in the defaults (USD; a served open model on rented GPUs)."""
 

@@ -25,7 +25,7 @@ def seed002():
 
 def test_seed_002_correct_figures_next_to_the_articles_wrong_one(seed002):
     s, p = seed002
-    # The article (shared/seeds/002): R_CAP = T_R / (C0 + T_C), T_C = sum(C0 + C1) over the
+    # The article (seed article 002; the README's "seed-002 case"): R_CAP = T_R / (C0 + T_C), T_C = sum(C0 + C1) over the
     # years with C0 = 600 in its code -> 900 / (600 + 300) = 1.0, called "100 % annualised return".
     T, C0, C1, R = 3, 500.0, 100.0, 300.0
     article = (R * T) / (600 + C1 * T)

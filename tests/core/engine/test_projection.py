@@ -381,7 +381,8 @@ def test_names_kinds_and_recurrence_of_the_streams():
     assert p.currency == "USD" and p.start_date == date(2026, 1, 1)
     np.testing.assert_allclose(p.mrr[0], p.stream_revenue[0, [0, 1, 3]].sum(axis=0))
     only_projects = project(make(streams=[ALL_KINDS[2]]))
-    np.testing.assert_array_equal(only_projects.mrr, 0) and np.testing.assert_array_equal(only_projects.arr, 0)
+    np.testing.assert_array_equal(only_projects.mrr, 0)
+    np.testing.assert_array_equal(only_projects.arr, 0)
 
 
 def test_a_gpu_hour_prices_a_million_tokens_by_throughput():
