@@ -83,6 +83,9 @@ def generic(path: str) -> str:
     return re.sub(r"\[\d+\]", "", path)
 
 
+_UnionType = type(int | None)
+
+
 def _args(annotation: Any) -> list[Any]:
     """The types an annotation allows, with their Annotated metadata unwrapped (``X | None`` → [X, None])."""
     if typing.get_origin(annotation) in (typing.Union, _UnionType):
@@ -90,9 +93,6 @@ def _args(annotation: Any) -> list[Any]:
     if typing.get_origin(annotation) is typing.Annotated:
         return _args(typing.get_args(annotation)[0])
     return [annotation]
-
-
-_UnionType = type(int | None)
 
 
 def _markers(info: FieldInfo) -> list[Input]:
@@ -113,8 +113,6 @@ def _spec(path: str, info: FieldInfo) -> FieldSpec | None:
     optional = type(None) in types
     value_type = next(a for a in types if a is not type(None))
     markers = _markers(info)
-    if markers and markers[0].kind == "kept":
-        return None
     common: dict[str, Any] = {"path": path, "optional": optional,
                               "default": None if info.is_required() else info.default}
     if typing.get_origin(value_type) is Literal:
@@ -138,7 +136,7 @@ def _spec(path: str, info: FieldInfo) -> FieldSpec | None:
     raise TypeError(f"{path}: no input kind for {info.annotation!r}")
 
 
-def _walk(model: type[BaseModel], prefix: str, specs: dict[str, FieldSpec], tables: dict[str, tuple[str, ...]]) -> None:
+def _walk(model: type[BaseModel], prefix: str, specs: dict[str, FieldSpec], tables: list[str]) -> None:
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         if path == "streams":
@@ -146,8 +144,8 @@ def _walk(model: type[BaseModel], prefix: str, specs: dict[str, FieldSpec], tabl
                 _walk(cls, "streams.", specs, tables)
             continue
         types = _args(info.annotation)
-        if any(typing.get_origin(t) is dict for t in types):
-            continue  # a map by name (risk.inputs, risk.rounds, factor weights): kept as it is
+        if any(typing.get_origin(t) is dict for t in types) or any(m.kind == "kept" for m in _markers(info)):
+            continue  # a map by name (risk.inputs, risk.rounds, factor weights) or a field marked KEPT
         nested = _models(types) or _models([a for t in types for a in typing.get_args(t)])
         if not nested:
             if (spec := _spec(path, info)) is not None:
@@ -155,23 +153,21 @@ def _walk(model: type[BaseModel], prefix: str, specs: dict[str, FieldSpec], tabl
                     raise TypeError(f"{path}: two stream kinds disagree on this field")
                 specs[path] = spec
             continue
-        if any(m.kind == "kept" for m in _markers(info)):
-            continue
         if typing.get_origin(next(t for t in types if t is not type(None))) is list:
-            tables[path] = tuple(n for n in nested[0].model_fields if _spec(f"{path}.{n}", nested[0].model_fields[n]))
+            tables.append(path)
         for sub in nested:
             _walk(sub, path + ".", specs, tables)
 
 
-def _read_schema() -> tuple[dict[str, FieldSpec], dict[str, tuple[str, ...]]]:
+def _read_schema() -> tuple[dict[str, FieldSpec], list[str]]:
     specs: dict[str, FieldSpec] = {}
-    tables: dict[str, tuple[str, ...]] = {}
+    tables: list[str] = []
     _walk(Scenario, "", specs, tables)
     return specs, tables
 
 
-SPECS, TABLES = _read_schema()
-"""Every editable field by generic path, and the lists edited as tables with their columns in order."""
+SPECS, _TABLE_PATHS = _read_schema()
+"""Every editable field by generic path."""
 
 
 def spec(path: str) -> FieldSpec:
@@ -187,6 +183,10 @@ def fields_under(prefix: str) -> tuple[str, ...]:
     ('horizon_months', 'discount_rate_yearly', 'cash_flow_timing', 'capital_return_note')
     """
     return tuple(p[len(prefix) + 1:] for p in SPECS if p.startswith(prefix + ".") and "." not in p[len(prefix) + 1:])
+
+
+TABLES = {path: fields_under(path) for path in _TABLE_PATHS}
+"""The lists edited as tables, with their columns in order."""
 
 
 def stream_fields(kind: str) -> tuple[str, ...]:

@@ -172,7 +172,6 @@ STRINGS: dict[str, str] = {
     'input.diff_service': 'Service quality vs competitors (1–5)',
     'input.top_customer': "Largest customer's share of revenue (%)",
     'input.rating': '{name} (1–5)',
-    'input.invalid': 'Not applied — {error}',
     'chart.radar.title': 'Strategy pillars (score 0–100)',
     'chart.radar.series': 'This scenario',
     'chart.factors.title': '{pillar}: factor scores (0–100)',

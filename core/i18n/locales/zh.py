@@ -172,7 +172,6 @@ STRINGS: dict[str, str] = {
     "input.diff_service": "服务质量（相对竞争对手，1–5）",
     "input.top_customer": "最大客户收入占比（%）",
     "input.rating": "{name}（1–5）",
-    "input.invalid": "未生效——{error}",
     "chart.radar.title": "战略支柱（得分 0–100）",
     "chart.radar.series": "当前情景",
     "chart.factors.title": "{pillar}：各因素得分（0–100）",
