@@ -15,6 +15,7 @@ from ui.pages import navigation_pages
 from ui.session import lang
 from ui.share import shared_view
 from ui.sidebar import sidebar, sidebar_footer
+from ui.unsaved import banners, keep, recover
 from ui.widgets import style
 
 keep_freed_heap()  # once per process: Monte Carlo runs reuse freed heap instead of faulting it in again
@@ -29,9 +30,11 @@ if identity() is None and team_mode() and not st.session_state.get("guest"):
 navigation = st.navigation(navigation_pages(lang(), private=identity() is not None), expanded=True)
 if navigation.url_path == "pitch":  # a clean, full-width view for presenting (views/pitch.py folds it on later visits)
     st.set_page_config(initial_sidebar_state="collapsed")
+recover()  # a reload gives back the tab's unsaved work
 slot = sidebar()
 enter(navigation.url_path)  # another page: its field widgets are rebuilt from the draft
 try:
+    banners(navigation.url_path)
     navigation.run()
 except StopException:  # a page that ends early (st.stop) still gets the sidebar's footer below
     pass
@@ -43,3 +46,4 @@ except Exception:  # no traceback ever reaches a user: an incident id on the pag
     st.error(t("app.incident", lang(), id=incident))
 finally:  # after the page, so that the name, the what-if notice and the downloads include its edits
     sidebar_footer(slot)
+    keep()  # the tab's unsaved work, as the page left it

@@ -112,7 +112,7 @@ def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monk
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert at.title[0].value.startswith("Overview")
     at.selectbox(key="lang").set_value("zh").run()
-    assert at.title[0].value.startswith("总览") and at.sidebar.selectbox[1].label == "预设情景"
+    assert at.title[0].value.startswith("总览") and at.sidebar.selectbox[1].label == "打开预设情景"
     assert next(m.value for m in at.metric if m.label == "现金跑道") == "14 个月"
 
 

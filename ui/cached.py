@@ -57,7 +57,7 @@ from core.engine.projection import Projection, project
 from core.i18n import t
 from core.model import Scenario
 from core.storage.exports import excel_workbook
-from core.storage.store import Store, StoreError
+from core.storage.store import Store, StoreError, default_url
 from ui.session import lang
 
 LOG = logging.getLogger(__name__)
@@ -167,8 +167,8 @@ def workbook(scenario: Scenario, language: str) -> bytes:
 
 
 @st.cache_resource(show_spinner=False)
-def _store() -> Store:
-    return Store()
+def _store(url: str) -> Store:
+    return Store(url)
 
 
 def store() -> Store:
@@ -178,7 +178,7 @@ def store() -> Store:
     message; the driver's own error (user, host, port) goes to the server log only.
     """
     try:
-        return _store()
+        return _store(default_url())  # one per database: a test (or an admin) pointing elsewhere gets its own
     except StoreError as exc:  # e.g. a database from a newer version
         st.error(t("store.refused", lang(), reason=str(exc)))
     except SQLAlchemyError:

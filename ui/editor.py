@@ -192,8 +192,11 @@ def rule_problems(*also: str) -> None:
 
 
 def _number_format(value: float | None) -> str:
+    """A number widget's format: every significant digit of the value (up to six; a price of $0.0000015 reads so),
+    and cents below 100."""
     magnitude = abs(value or 0.0)
-    return "%.0f" if magnitude >= 100 else "%.2f" if magnitude >= 1 or magnitude == 0 else "%.4f"
+    decimals = len(fmt.significant(magnitude, 6).partition(".")[2])
+    return f"%.{max(decimals, 0 if magnitude >= 100 else 2)}f"
 
 
 def _changed(path: str, widget: str) -> None:
@@ -241,8 +244,10 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
             st.slider(min_value=float(low), max_value=float(high), value=shown, step=f.step or _step(f.kind, high - low),
                       format="%.1f%%" if f.kind == "percent" else None, **common)
         else:
+            now = field_value(d.data, path)  # the format and step follow the value typed since (same widget: same key)
+            typed = None if now is None else float(f.shown(now))
             st.number_input(value=shown, min_value=float(low), max_value=float(min(high, 1e15 * f.scale)),
-                            step=f.step or _step(f.kind, shown), format=_number_format(shown), **common)
+                            step=f.step or _step(f.kind, typed), format=_number_format(typed), **common)
             if f.kind == "money" and shown:
                 st.caption(t("input.reads", lang(), amount=fmt.price(shown, currency, lang())))
     if f.optional and not required:
@@ -261,7 +266,7 @@ def _step(kind: str, size: float | None) -> float:
     if kind == "percent":
         return 0.1
     magnitude = abs(size or 0.0)
-    return max(10 ** math.floor(math.log10(magnitude)) / 10, 0.01) if magnitude > 0 else 1.0
+    return 10 ** math.floor(math.log10(magnitude)) / 10 if magnitude > 0 else 1.0
 
 
 # --- tables --------------------------------------------------------------------------------

@@ -60,6 +60,8 @@ def run(action: Callable, *args: object) -> None:
         set_scenario(result.scenario, library=(result.scenario_id, result.number, result.name))  # so a save keeps it
     elif action in (db.save, db.create) or (opened and result.scenario_id == opened[0]):
         st.session_state["library"] = (result.scenario_id, result.number, result.name)
+    if action in (db.save, db.create):  # what is on screen is saved: nothing unsaved from here on
+        st.session_state["origin"] = result.scenario
 
 
 def save_controls(who: Identity, scenario: Scenario, prefix: str = "library") -> None:

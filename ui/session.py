@@ -6,6 +6,8 @@ Session keys (all of them, for every page):
 - ``library``: (scenario id, revision number, name) of the saved scenario it came from, or None.
 - ``lang``: the reader's language ("en" / "zh"); ``lang_chosen``: True once the reader picked it
   (a share link then no longer imposes its own).
+- ``origin`` / ``origin.source``: the scenario as opened or last saved, and where it came from (:mod:`ui.unsaved`
+  keeps unsaved work from there on, and asks before it is replaced); ``unsaved.*``: that module's state.
 - ``preset``: the sidebar's preset picker; ``upload``: its uploader; ``upload_seen``: the file
   id of the last upload handled; ``upload_errors`` / ``upload_ok``: what the sidebar reports.
 - ``lever.*``: what-if widgets (relative changes, applied on request) and page settings;
@@ -81,10 +83,13 @@ def _renew_widgets(keep: tuple[str, ...] = ()) -> None:
 
 
 Change = Literal["open", "apply", "edit"]
+Source = tuple[str, ...] | None
+"""Where an opened scenario came from: ``("preset", stem)``, ``("file", name)``, ``("blank",)``, ``("copy",)`` (of a
+shared revision), or None (the library link says it, or nothing does)."""
 
 
 def set_scenario(scenario: Scenario, change: Change = "open", *, library: tuple[int, int, str] | None = None,
-                 keep: tuple[str, ...] = ()) -> None:
+                 source: Source = None, keep: tuple[str, ...] = ()) -> None:
     """Make ``scenario`` the current one: the one setter of the session. What each ``change`` does:
 
     ============ ====================================== ================================= ==========================
@@ -99,6 +104,9 @@ def set_scenario(scenario: Scenario, change: Change = "open", *, library: tuple[
                  a field edited on any page                                               show the edit)
     ============ ====================================== ================================= ==========================
 
+    ``open`` also makes ``scenario`` the *origin* that unsaved changes are measured from, with its ``source``
+    (:mod:`ui.unsaved`; a founder's open goes through :func:`ui.unsaved.open_scenario`, which asks first).
+
     A field edited on any page reaches here as ``edit`` through the editor's draft (:func:`ui.editor.change`,
     validated once by :func:`core.model.revise`).
     """
@@ -106,6 +114,7 @@ def set_scenario(scenario: Scenario, change: Change = "open", *, library: tuple[
     ss["scenario"] = scenario
     if change == "open":
         ss["library"] = library
+        ss["origin"], ss["origin.source"] = scenario, source
         ss.pop("actuals", None)  # another scenario's actuals (the Plan vs actuals page reloads saved ones)
         for key in [k for k in ss if str(k).startswith(("editor.", "edit."))]:
             del ss[key]
@@ -160,14 +169,15 @@ def follow_language() -> None:
     ss = st.session_state
     ss["lang_chosen"] = True
     resend_choices()
-    stem, shown = ss.get("preset", DEFAULT_PRESET), ss.get("scenario")
-    if shown is None or ss.get("library") is not None or stem not in presets():
+    source: tuple[str, ...] = ss.get("origin.source") or ()
+    shown = ss.get("scenario")
+    if shown is None or ss.get("library") is not None or source[:1] != ("preset",) or source[1] not in presets():
         return
-    if any(shown == _preset(stem, other) for other in LANGUAGES if other != ss["lang"]):
-        set_scenario(_preset(stem, ss["lang"]))
+    if any(shown == _preset(source[1], other) for other in LANGUAGES if other != ss["lang"]):
+        set_scenario(_preset(source[1], ss["lang"]), source=source)
 
 
 def current_scenario() -> Scenario:
     if "scenario" not in st.session_state:
-        set_scenario(preset(DEFAULT_PRESET))
+        set_scenario(preset(DEFAULT_PRESET), source=("preset", DEFAULT_PRESET))
     return st.session_state["scenario"]

@@ -22,7 +22,7 @@ from ui.widgets import chart, kpi_cards, plain
 
 
 def _explore(scenario: Scenario) -> None:
-    set_scenario(scenario)  # a copy in this session only; the shared revision is never touched
+    set_scenario(scenario, source=("copy",))  # a copy in this session only; the shared revision is never touched
     st.query_params.clear()
 
 

@@ -16,16 +16,8 @@ from core.present import onepager
 from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
-from ui.session import (
-    DEFAULT_PRESET,
-    current_scenario,
-    follow_language,
-    lang,
-    preset,
-    preset_names,
-    set_scenario,
-    unapplied,
-)
+from ui.session import current_scenario, follow_language, lang, preset, preset_names, unapplied
+from ui.unsaved import open_scenario, status
 from ui.widgets import plain, upload_caption
 
 
@@ -37,7 +29,10 @@ def language_picker(compact: bool = False) -> None:
 
 
 def _load_preset() -> None:
-    set_scenario(preset(st.session_state["preset"]))
+    stem = st.session_state["preset"]
+    if stem is not None:
+        open_scenario(preset(stem), ("preset", stem))
+    st.session_state["preset"] = None  # the picker opens a preset; it does not say what is on screen (the footer does)
 
 
 def _handle_upload() -> None:
@@ -51,8 +46,8 @@ def _handle_upload() -> None:
         st.session_state["upload_errors"] = (upload.name, exc)
         return
     st.session_state.pop("upload_errors", None)
-    set_scenario(scenario)
-    st.session_state["upload_ok"] = upload.name
+    if open_scenario(scenario, ("file", upload.name)):
+        st.session_state["upload_ok"] = upload.name
 
 
 def file_stem(scenario: Scenario, today: date | None = None) -> str:
@@ -69,8 +64,8 @@ def sidebar() -> DeltaGenerator:
         st.title(t("app.title", lang()))
         st.caption(t("app.tagline", lang()))
         names = preset_names()
-        st.selectbox(t("sidebar.preset", lang()), list(names), key="preset", on_change=_load_preset,
-                     index=list(names).index(DEFAULT_PRESET), format_func=names.__getitem__)
+        st.selectbox(t("sidebar.preset", lang()), list(names), key="preset", on_change=_load_preset, index=None,
+                     placeholder=t("sidebar.preset_pick", lang()), format_func=names.__getitem__)
         st.file_uploader(t("sidebar.upload", lang()), type=["yaml", "yml", "json", "xlsx"], key="upload",
                          on_change=_handle_upload, max_upload_size=5)
         upload_caption(lang(), 5, ["yaml", "yml", "json", "xlsx"])
@@ -88,9 +83,7 @@ def sidebar_footer(slot: DeltaGenerator) -> None:
     scenario = current_scenario()
     with slot:
         st.caption(t("sidebar.current", lang(), name=plain(scenario.company.name), currency=scenario.company.currency))
-        opened = st.session_state.get("library")
-        if opened is not None:
-            st.caption(t("sidebar.library_open", lang(), name=plain(opened[2]), number=opened[1]))
+        st.caption(status())
         moved = unapplied()
         on_pitch = sum(name.startswith("lever.pitch.") for name in moved)
         for page, title, count in (("views/funds.py", "nav.funds", len(moved) - on_pitch),

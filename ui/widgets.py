@@ -67,10 +67,10 @@ def chart(fig) -> None:
     st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 
-def reads(*amounts: float, currency: str, language: str, price: bool = False) -> None:
+def reads(*amounts: float, currency: str, language: str) -> None:
     """Under a slider of money (whose own numbers are plain digits), the amounts as the page writes money: "= $6.57M",
-    "即 657.3万元"; a range as "low – high"; ``price`` for unit prices (cents kept)."""
-    shown = [(fmt.price if price else fmt.money)(a, currency, language) for a in amounts]
+    "即 657.3万元"; a range as "low – high"."""
+    shown = [fmt.money(a, currency, language) for a in amounts]
     st.caption(t("input.reads", language, amount=" – ".join(shown)))
 
 

@@ -15,7 +15,8 @@ from ui.cached import projection, store, summary
 from ui.editor import CURRENCIES, draft, labeller, problems, restart, step, where
 from ui.saving import save_controls
 from ui.sections import RENDER, SECTIONS
-from ui.session import current_scenario, lang, preset, preset_names, set_scenario
+from ui.session import current_scenario, lang, preset, preset_names
+from ui.unsaved import open_scenario
 from ui.widgets import chart, plain, upload_caption
 
 
@@ -28,11 +29,12 @@ def start_blank() -> None:
         ss["build.start_errors"] = exc.localized(lang())
         return
     ss.pop("build.start_errors", None)
-    set_scenario(starter_scenario(start, t(f"kind.{start.earning}", lang()), t("edit.starter_team", lang())))
+    open_scenario(starter_scenario(start, t(f"kind.{start.earning}", lang()), t("edit.starter_team", lang())), ("blank",))
 
 
 def start_preset() -> None:
-    set_scenario(preset(st.session_state["build.start.preset"]))
+    stem = st.session_state["build.start.preset"]
+    open_scenario(preset(stem), ("preset", stem))
 
 
 def start_library() -> None:
@@ -40,7 +42,7 @@ def start_library() -> None:
     if who is None:
         return
     revision = store().current(who, sid)
-    set_scenario(revision.scenario, library=(sid, revision.number, revision.name))
+    open_scenario(revision.scenario, None, library=(sid, revision.number, revision.name))
 
 
 def start_upload() -> None:
@@ -53,7 +55,7 @@ def start_upload() -> None:
         st.session_state["build.start_errors"] = exc.localized(lang())
         return
     st.session_state.pop("build.start_errors", None)
-    set_scenario(scenario)
+    open_scenario(scenario, ("file", upload.name))
 
 
 def show_section() -> None:

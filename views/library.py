@@ -10,8 +10,9 @@ from core.storage.store import NOTE_LENGTH, ROLES, ShareLink, StoreError
 from ui.auth import identity
 from ui.cached import store
 from ui.saving import run, save_controls, workspace_name, workspace_picker
-from ui.session import current_scenario, lang, set_scenario
+from ui.session import current_scenario, lang
 from ui.share import share_link
+from ui.unsaved import open_scenario
 from ui.widgets import plain
 
 scenario = current_scenario()
@@ -28,8 +29,9 @@ opened = st.session_state.get("library")
 
 def open_revision(scenario_id: int, number: int | None = None) -> None:
     revision = db.current(who, scenario_id) if number is None else db.revision(who, scenario_id, number)
-    set_scenario(revision.scenario, library=(scenario_id, revision.number, revision.name))
-    st.session_state["library.message"] = ("success", t("library.opened", lang(), name=plain(revision.name), number=revision.number))
+    if open_scenario(revision.scenario, None, library=(scenario_id, revision.number, revision.name)):
+        st.session_state["library.message"] = ("success", t("library.opened", lang(), name=plain(revision.name),
+                                                            number=revision.number))
 
 
 def link_state(link: ShareLink, now: datetime) -> str:

@@ -10,6 +10,7 @@ from core.analysis.pricing import (
     apply_tiers,
     current_price,
     default_constraints,
+    price_steps,
     priced_streams,
 )
 from core.analysis.pricing import with_price as priced
@@ -23,7 +24,7 @@ from ui.cached import price_optimum, price_response, survey_analysis, tier_optim
 from ui.editor import problems, rule_problems
 from ui.sections import demand
 from ui.session import SAMPLE_DIR, current_scenario, lang, set_scenario, wkey
-from ui.widgets import chart, plain, reads, upload_caption
+from ui.widgets import chart, plain, upload_caption
 
 scenario = current_scenario()
 cur = scenario.company.currency
@@ -61,9 +62,10 @@ with right:
     min_volume = st.number_input(t("pricing.min_volume", lang(), unit=unit), 0.0, value=0.0, step=1.0, format="%.0f",
                                  key=wkey("lever.pricing.min_volume"))
 bounds = default_constraints(scenario, i)
-low, high = st.slider(t("pricing.bounds", lang(), currency=cur), float(bounds.low), float(bounds.high),
-                      (float(bounds.low), float(bounds.high)), key=wkey(f"lever.pricing.bounds.{i}"), format="localized")
-reads(low, high, currency=cur, language=lang(), price=True)
+steps = price_steps(bounds)  # log-spaced: the slider works at any magnitude; new steps when today's price moves
+low, high = st.select_slider(t("pricing.bounds", lang(), currency=cur), steps, (steps[0], steps[-1]),
+                             format_func=lambda p: fmt.price(p, cur, language),
+                             key=wkey(f"lever.pricing.bounds.{i}.{price_now:.6g}"))
 
 # --- Van Westendorp (read first: its range can bound the optimiser)
 survey = None

@@ -151,6 +151,18 @@ def default_constraints(scenario: Scenario, i: int) -> Constraints:
     return Constraints(low=min(low, 5 * price), high=5 * price)
 
 
+def price_steps(bounds: Constraints, count: int = 41) -> list[float]:
+    """The prices a bounds slider offers: ``count`` log-spaced steps from ``bounds.low`` to ``bounds.high`` (both
+    kept exactly), the others rounded to three significant digits, so a slider works at any magnitude (a token
+    at ¥0.0000015 as a seat at ¥1,500).
+
+    >>> price_steps(Constraints(low=0.0004, high=0.02), 5)
+    [0.0004, 0.00106, 0.00283, 0.00752, 0.02]
+    """
+    inner = [float(f"{p:.3g}") for p in np.geomspace(bounds.low, bounds.high, count)[1:-1]]
+    return sorted({bounds.low, *inner, bounds.high})
+
+
 def optimise_price(scenario: Scenario, i: int, objective: Objective = "gross_profit",
                    constraints: Constraints | None = None, grid: int = 61) -> PriceResult:
     """The price of stream ``i`` that maximises ``objective`` within ``constraints``.

@@ -22,7 +22,7 @@ from core.analysis.van_westendorp import PriceSensitivity
 from core.engine.projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
 from core.i18n import t
 from core.model import Market, Round
-from core.present.formatting import axis_money, money, percent
+from core.present.formatting import axis_money, money, percent, quantity
 from core.present.formatting import price as fmt_price
 
 PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
@@ -405,6 +405,10 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
                       legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})
     for axis in ("y2", "y3", "y4", "x", "x2", "x3", "x4"):  # revenue, gross profit and NPV; price on every panel
         money_axis(fig, axis, currency, lang, hover=fmt_price if axis.startswith("x") else money)
+    volume = fig.data[0]  # its hover: three significant digits ("3.16M", "0.002"), not Plotly's "3.162855M"
+    volume.customdata = [[fmt_price(p, currency, lang), quantity(v)] for p, v in zip(curve.prices, curve.volume, strict=True)]
+    volume.hovertemplate = "%{customdata[0]}: %{customdata[1]}<extra></extra>"
+    fig.update_yaxes(tickformat="~s", row=1, col=1)
     return fig
 
 

@@ -56,6 +56,8 @@ def axis_money(value: float, currency: str, lang: str = "en") -> str:
     ('3,000万', '1.5亿', '-2,500')
     >>> axis_money(30_000_000, "CNY"), axis_money(1.25e9, "USD", "zh"), axis_money(0, "EUR"), axis_money(2.5, "USD")
     ('¥30M', '$1.25B', '€0', '$2.5')
+    >>> axis_money(0.0035000000000000005, "USD"), axis_money(0.5, "USD"), axis_money(1.5e-6, "CNY", "zh")
+    ('$0.0035', '$0.5', '0.0000015')
     """
     sign = "-" if value < 0 else ""
     size = abs(value)
@@ -64,21 +66,57 @@ def axis_money(value: float, currency: str, lang: str = "en") -> str:
     for scale, suffix in CHINESE_SCALES if chinese else SCALES:
         if size >= scale:
             return f"{sign}{symbol}{_trim(f'{size / scale:,.2f}')}{suffix}"
-    return f"{sign}{symbol}{_trim(f'{size:,.2f}')}"
+    return f"{sign}{symbol}{_trim(f'{size:,.2f}') if size >= 1 else significant(size, 4)}"
+
+
+def significant(size: float, digits: int = 3, least: int = 0) -> str:
+    """``size`` (≥ 0) to ``digits`` significant digits with at least ``least`` decimals, thousands grouped, the
+    zeros after the last significant digit dropped: a price of a fraction of a cent keeps its digits.
+
+    >>> significant(0.004, 3, 2), significant(0.00025), significant(0.0000015), significant(0.5, 3, 2), significant(1234.5)
+    ('0.004', '0.00025', '0.0000015', '0.50', '1,234')
+    """
+    decimals = least if size == 0 or size >= 10 ** (digits - 1) else max(least, digits - 1 - math.floor(math.log10(size)))
+    whole, _, fraction = f"{size:,.{decimals}f}".partition(".")
+    fraction = fraction.rstrip("0").ljust(least, "0")
+    return f"{whole}.{fraction}" if fraction else whole
 
 
 def price(value: float, currency: str, lang: str = "en") -> str:
-    """A unit price: cents below 1,000 (``price(1.145, "USD") == "$1.15"``), compact above.
+    """A unit price: cents from 1 to 1,000 (``price(1.145, "USD") == "$1.15"``), compact above, and below 1 at
+    least cents with three significant digits (a token or an API call costs a fraction of a cent).
 
     >>> price(99, "CNY"), price(25_000, "USD"), price(25_000, "CNY", "zh"), price(1.145, "CNY", "zh")
     ('¥99.00', '$25.00k', '2.5万元', '1.15元')
+    >>> price(0.004, "USD"), price(-0.00025, "USD"), price(0.0000015, "CNY"), price(0.0000015, "CNY", "zh"), price(0.5, "EUR")
+    ('$0.004', '-$0.00025', '¥0.0000015', '0.0000015元', '€0.50')
+    >>> price(0, "USD"), price(0, "CNY", "zh")
+    ('$0', '0元')
     """
     if math.isfinite(value) and abs(value) < 1000:
         sign = "-" if value < 0 else ""
+        size = abs(value)
+        digits = f"{size:,.2f}" if size >= 1 else significant(size, 3, 2) if size else "0"
         if _chinese(currency, lang):
-            return f"{sign}{_trim(f'{abs(value):,.2f}')}元"
-        return f"{sign}{SYMBOLS[currency]}{abs(value):,.2f}"
+            return f"{sign}{_trim(digits) if size >= 1 else digits}元"
+        return f"{sign}{SYMBOLS[currency]}{digits}"
     return money(value, currency, lang)
+
+
+def quantity(value: float) -> str:
+    """A volume or a per-unit amount (calls, tokens, seats): three significant digits, k / M / B above 1,000.
+
+    >>> quantity(3_162_855), quantity(0.002), quantity(12.5), quantity(60), quantity(-1_500), quantity(float("nan"))
+    ('3.16M', '0.002', '12.5', '60', '-1.5k', '—')
+    """
+    if not math.isfinite(value):
+        return "—"
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    for scale, suffix in SCALES:
+        if size >= scale:
+            return f"{sign}{significant(size / scale)}{suffix}"
+    return f"{sign}{significant(size)}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:

@@ -469,7 +469,7 @@ def price_table(result: PriceResult, currency: str, unit: str, timing: str, lang
     def column(c: PriceCurve | None) -> list[str]:
         if c is None:
             return ["—"] * len(PRICE_ROWS)
-        return [fmt.price(c.prices[0], currency, lang), f"{c.volume[0]:,.1f}", fmt.money(c.revenue[0], currency, lang),
+        return [fmt.price(c.prices[0], currency, lang), fmt.quantity(c.volume[0]), fmt.money(c.revenue[0], currency, lang),
                 fmt.money(c.gross_profit[0], currency, lang), fmt.percent(c.gross_margin[0]),
                 fmt.money(c.npv[0], currency, lang), f"{c.runway[0]:.1f}"]
 
@@ -501,7 +501,8 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
     if kind == "percent":
         return fmt.percent(cast(float, value))
     if kind in ("count", "number"):
-        return f"{cast(float, value):,.{0 if float(cast(float, value)).is_integer() else 2}f}"
+        number = float(cast(float, value))
+        return fmt.significant(number, 3) if 0 < number < 1 else f"{number:,.{0 if number.is_integer() else 2}f}"
     if kind == "choice":
         key = f"opt.{generic(path)}.{value}"
         return t(key, lang) if key in STRINGS[lang] else str(value)

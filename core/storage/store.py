@@ -24,6 +24,10 @@ the scenarios, revisions and links of workspaces they are a member of — as a `
 (list, open, history), an ``editor`` (also save, rename, delete, restore, duplicate, share,
 revoke) or an ``owner`` (also members). A scenario of another workspace answers exactly as
 one that does not exist. Local mode acts as :data:`LOCAL`, the owner of workspace 1.
+
+Unsaved work (a browser tab's current scenario and editor draft, as the page's own JSON) is kept
+per tab under a random token the tab's address carries, for the user who kept it only, until it is
+saved or discarded; it is the one thing here that is replaced in place, and it goes after 30 days.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -65,11 +70,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from core.i18n import STRINGS, t
 from core.model import Actuals, Scenario
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 NAME_LENGTH = 120
 NOTE_LENGTH = 2000
+DRAFT_BYTES = 2_000_000
+DRAFT_DAYS = 30
 PASSCODE_LENGTH = (4, 128)
 
 ROLES = ("viewer", "editor", "owner")
@@ -142,6 +149,13 @@ actuals_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("scenario_id", "number"),
 )
+drafts_table = Table(
+    "drafts", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user", String(320), nullable=False, index=True),
+    Column("body", Text, nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+)
 version_table = Table(
     "schema_version", metadata,
     Column("version", Integer, primary_key=True),
@@ -186,12 +200,18 @@ def _actuals(conn: Connection) -> None:
     metadata.create_all(conn, tables=[actuals_table])
 
 
+def _drafts(conn: Connection) -> None:
+    """Version 5: the unsaved work of each browser tab, kept until saved or discarded."""
+    metadata.create_all(conn, tables=[drafts_table])
+
+
 def _first(conn: Connection) -> None:
     """Version 1: scenarios, revisions and share links."""
     _v1.create_all(conn)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients, 4: _actuals}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients, 4: _actuals,
+                                                       5: _drafts}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
@@ -256,6 +276,15 @@ class ConflictError(StoreError):
         detail = t("library.conflict_detail", lang, latest=self.latest.number, name=self.latest.name, base=self.base,
                    copy=self.copy.name)
         return t("library.conflict", lang, error=detail)
+
+
+@dataclass(frozen=True)
+class KeptDraft:
+    """Unsaved work kept for a browser tab: ``body`` is the page's own JSON, ``saved_at`` when it was last kept."""
+
+    token: str
+    body: str
+    saved_at: datetime
 
 
 @dataclass(frozen=True)
@@ -726,6 +755,57 @@ class Store:
             conn.execute(update(scenarios_table).where(scenarios_table.c.id == scenario_id).values(note=note))
 
         self._write(work)
+
+
+    # --- unsaved work ----------------------------------------------------------------------
+
+    def keep_draft(self, who: Identity, token: str, body: str) -> None:
+        """Keep ``body`` (at most DRAFT_BYTES) as the unsaved work of the tab holding ``token``, for ``who`` only;
+        drafts of ``who`` untouched for DRAFT_DAYS go."""
+        if len(body.encode()) > DRAFT_BYTES:
+            raise StoreError(f"unsaved work is kept up to {DRAFT_BYTES:,} bytes", code="draft_size")
+        now, key = _now(), token_hash(token)
+
+        def work(conn: Connection) -> None:
+            owner = conn.execute(select(drafts_table.c.user).where(drafts_table.c.token_hash == key)).scalar()
+            if owner is not None and owner != who.user:
+                raise StoreError("no unsaved work with this token", code="not_found")
+            conn.execute(delete(drafts_table).where(drafts_table.c.token_hash == key))
+            conn.execute(delete(drafts_table).where(drafts_table.c.user == who.user,
+                                                    drafts_table.c.saved_at < now - timedelta(days=DRAFT_DAYS)))
+            conn.execute(insert(drafts_table).values(token_hash=key, user=who.user, body=body, saved_at=now))
+
+        self._write(work)
+
+    def kept_draft(self, who: Identity, token: str) -> KeptDraft | None:
+        """The unsaved work kept under ``token`` if ``who`` kept it, else None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(drafts_table).where(drafts_table.c.token_hash == token_hash(token),
+                                                          drafts_table.c.user == who.user)).first()
+        return None if row is None else KeptDraft(token, row.body, _aware(row.saved_at))
+
+    def other_drafts(self, who: Identity, token: str) -> list[tuple[str, datetime]]:
+        """The keys (token hashes) and times of ``who``'s unsaved work in other tabs, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(drafts_table.c.token_hash, drafts_table.c.saved_at)
+                                .where(drafts_table.c.user == who.user, drafts_table.c.token_hash != token_hash(token))
+                                .order_by(drafts_table.c.saved_at.desc())).all()
+        return [(r.token_hash, _aware(r.saved_at)) for r in rows]
+
+    def take_draft(self, who: Identity, key: str) -> str | None:
+        """The body of ``who``'s unsaved work with key (token hash) ``key``, removed from the store; None if gone."""
+        def work(conn: Connection) -> str | None:
+            where = (drafts_table.c.token_hash == key, drafts_table.c.user == who.user)
+            body = conn.execute(select(drafts_table.c.body).where(*where)).scalar()
+            conn.execute(delete(drafts_table).where(*where))
+            return body
+
+        return self._write(work)
+
+    def drop_draft(self, who: Identity, token: str) -> None:
+        """Forget the unsaved work kept under ``token`` (saved, or discarded)."""
+        self._write(lambda conn: conn.execute(delete(drafts_table).where(drafts_table.c.token_hash == token_hash(token),
+                                                                         drafts_table.c.user == who.user)))
 
 
 def _link(row, note: str = "") -> ShareLink:

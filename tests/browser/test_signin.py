@@ -52,7 +52,7 @@ def new_page(browser, team_server, tmp_path):  # noqa: F811
 def sign_in(page, url: str, user: str) -> None:
     page.goto(url)
     page.get_by_text("Sign in to Winterproof").first.wait_for(timeout=TIMEOUT_MS)
-    assert page.get_by_text("Scenario preset").count() == 0      # nothing but the way in
+    assert page.get_by_text("Open a preset").count() == 0      # nothing but the way in
     page.get_by_role("button", name="Sign in").click()
     page.locator("input[name=sub]").fill(user)                   # the test provider's own form
     page.get_by_role("button", name="Authorize").click()
@@ -78,4 +78,4 @@ def test_two_signed_in_users_each_see_only_their_own_workspace(team_server, new_
     ben.get_by_role("button", name="End session").click()        # the provider confirms the sign-out
     ben.goto(url)
     ben.get_by_text("Sign in to Winterproof").first.wait_for(timeout=TIMEOUT_MS)
-    assert ben.get_by_text("Scenario preset").count() == 0
+    assert ben.get_by_text("Open a preset").count() == 0

@@ -150,9 +150,9 @@ def test_each_page_renders_in_chromium_without_exception(server, new_page, path,
     page.get_by_text(marker).first.wait_for(timeout=TIMEOUT_MS)
     if path != "library":  # every other page draws at least one chart
         page.locator(".js-plotly-plot:visible").first.wait_for(timeout=TIMEOUT_MS)
-    page.get_by_text("Scenario preset").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Open a preset").first.wait_for(timeout=TIMEOUT_MS)
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.get_by_text("Scenario preset").count() == 1  # the shared sidebar ran: app.py, not the page alone
+    assert page.get_by_text("Open a preset").count() == 1  # the shared sidebar ran: app.py, not the page alone
     assert page.get_by_text("Page not found").count() == 0  # the deep link is a real page
     page.screenshot(path=str(tmp_path / f"{path or 'overview'}.png"))
 
@@ -196,7 +196,7 @@ def test_a_share_link_opens_in_a_fresh_browser_with_no_saving_controls(server, n
     page.goto(f"{server.url}/?share={token}")
     page.get_by_text("Make a private copy to explore").first.wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text(scenario.company.name).count() >= 1
-    assert page.get_by_text("Scenario preset").count() == 0 and page.get_by_text("Save as a new scenario").count() == 0
+    assert page.get_by_text("Open a preset").count() == 0 and page.get_by_text("Save as a new scenario").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
     page.goto(f"{server.url}/?share={token[:-2]}xx")
     page.get_by_text("This link does not open a scenario").wait_for(timeout=TIMEOUT_MS)
@@ -394,15 +394,36 @@ def test_a_preset_picked_in_english_survives_the_switch_to_chinese_and_the_next_
     page = new_page(locale="en-US")
     page.goto(f"{server.url}/overview")
     page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
-    pick(page, "Scenario preset", "Company B — data assistant (CNY)")
+    pick(page, "Open a preset", "Company B — data assistant (CNY)")
     page.get_by_text("Current scenario: Company B — data assistant (CNY)").first.wait_for(timeout=TIMEOUT_MS)
     pick(page, "Language", "中文")
     page.get_by_text("当前情景：B 公司——智能数据助手（人民币）").first.wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("link", name="资金与现金跑道").click()  # the next rerun sends every widget's value again
     settle(page)
     page.get_by_text("当前情景：B 公司——智能数据助手（人民币）").first.wait_for(timeout=TIMEOUT_MS)
-    pick(page, "预设情景", "A 公司")  # the picker still works, in Chinese
+    pick(page, "打开预设情景", "A 公司")  # the picker still works, in Chinese
     page.get_by_text("当前情景：A 公司").first.wait_for(timeout=TIMEOUT_MS)
     page.screenshot(path=str(tmp_path / "language-switch.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     assert "has encountered an error" not in page.locator("body").inner_text()
+
+
+def test_a_reload_after_editing_on_build_gives_the_work_back(server, new_page, tmp_path):
+    """F5 after an edit used to return to the demo preset: the tab's address now carries its unsaved work's token."""
+    page = new_page()
+    page.goto(f"{server.url}/build")
+    page.get_by_text("Section").first.wait_for(timeout=TIMEOUT_MS)
+    cash = page.get_by_label("Cash in the bank").first
+    cash.fill("7654321")
+    cash.press("Enter")
+    settle(page)
+    page.get_by_text("unsaved changes").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("link", name="Overview", exact=True).click()    # another page: the address keeps the token
+    page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
+    settle(page)
+    assert "draft=" in page.url
+    page.reload()
+    page.get_by_text("is back, as it was at").first.wait_for(timeout=TIMEOUT_MS)
+    assert strip_metric(page, "Cash today") == "$7.65M"
+    page.screenshot(path=str(tmp_path / "reload.png"))
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -291,6 +291,8 @@ def test_a_new_preset_resets_the_pillar_inputs(app):
     app.switch_page("views/technology.py").run()
     app.select_slider(key=field_key(app, "strategy.model_quality")).set_value(1).run()
     app.selectbox(key="preset").set_value("company_c_analytics_platform").run()
+    assert app.session_state["scenario"].strategy.model_quality == 1      # asked first: the edit is not saved
+    app.button(key="unsaved.confirm").click().run()
     assert app.select_slider(key=field_key(app, "strategy.model_quality")).value == 3
     assert metric(app, "Technology innovation score") == "76 / 100"
 
@@ -385,7 +387,7 @@ def test_the_tier_optimiser_shows_a_row_per_plan_and_can_apply_them(app):
     app.switch_page("views/pricing.py").run()
     app.selectbox(key=w(app, "lever.pricing.stream")).set_value(1).run()
     plans = app.dataframe[0].value
-    assert list(plans["Plan"]) == ["Free", "Pro", "Enterprise"] and plans.iloc[0, 1] == "$0.00"
+    assert list(plans["Plan"]) == ["Free", "Pro", "Enterprise"] and plans.iloc[0, 1] == "$0"
     assert abs(plans["Share of prospects (%)"].sum()) <= 100 + 1e-9
     picked = int((plans["Share of prospects (%)"] > 0).sum())
     assert list(plans.iloc[:, 1] == "not offered (nobody picks it)") == list(plans["Share of prospects (%)"] == 0)

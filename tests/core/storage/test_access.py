@@ -37,6 +37,8 @@ CALLS = {  # every public call that takes an identity, as (method, args after th
 }
 OPEN = {"workspaces", "create_workspace", "list_scenarios", "open_share", "close", "migrate", "schema_version"}
 """Calls that name no other workspace's object: they only ever see the caller's own (or, open_share, the token's)."""
+PERSONAL = {"keep_draft", "kept_draft", "other_drafts", "take_draft", "drop_draft"}
+"""Calls on a user's own unsaved work: another user's is as if it did not exist (below)."""
 
 
 @pytest.fixture
@@ -55,7 +57,19 @@ def bens(store):
 
 def test_the_table_names_every_public_call_of_the_store():
     public = {n for n, _ in inspect.getmembers(Store, inspect.isfunction) if not n.startswith("_")}
-    assert public == set(CALLS) | OPEN
+    assert public == set(CALLS) | OPEN | PERSONAL
+
+
+def test_a_users_unsaved_work_is_out_of_reach_of_another_user(store):
+    store.keep_draft(BEN, "ben-tab", '{"mine": 1}')
+    with pytest.raises(StoreError) as refused:
+        store.keep_draft(ANA, "ben-tab", '{"hers": 1}')                 # a token she learnt does not let her write
+    assert refused.value.code == "not_found"
+    key = store.other_drafts(BEN, "another-tab")[0][0]
+    assert store.kept_draft(ANA, "ben-tab") is None and store.other_drafts(ANA, "x") == []
+    assert store.take_draft(ANA, key) is None
+    store.drop_draft(ANA, "ben-tab")
+    assert store.kept_draft(BEN, "ben-tab").body == '{"mine": 1}'
 
 
 @pytest.mark.parametrize("call", sorted(CALLS))
@@ -119,6 +133,6 @@ def test_scenarios_saved_before_workspaces_stay_with_local_mode(tmp_path):
                                                     body=BASE.model_dump_json(), deleted=False, created_at=_now()))
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 4
+        assert s.schema_version() == 5
         assert [r.name for r in s.list_scenarios(LOCAL)] == ["Old plan"] and s.list_scenarios(ANA) == []
         assert s.workspaces(LOCAL)[0].name == "Local" and s.create(ANA, "New", BASE).scenario_id == 2

@@ -8,18 +8,19 @@ import re
 import signal
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-from sqlalchemy import create_engine, insert, make_url, select, text
+from sqlalchemy import create_engine, insert, make_url, select, text, update
 
 from core.model import load_scenario, replace_fields
 from core.storage.store import (
     LOCAL,
     ConflictError,
+    Identity,
     Store,
     StoreError,
     _now,
@@ -134,10 +135,10 @@ def test_duplicate_copies_the_current_content(store):
 
 def test_the_schema_is_migrated_once_and_a_newer_database_is_refused(url):
     first = Store(url)
-    assert first.schema_version() == 4
+    assert first.schema_version() == 5
     Store(url).close()  # a second start changes nothing
     with first.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5]
     with first.engine.begin() as conn:
         conn.execute(insert(version_table).values(version=99, applied_at=_now()))
     with pytest.raises(StoreError, match="schema version 99"):
@@ -268,7 +269,7 @@ def test_a_version_2_database_keeps_its_links_working_after_the_upgrade(tmp_path
                              f"('{token_hash('t' * 43)}', 1, 'en', '2026-01-01 00:00:00', '2999-01-01 00:00:00')")
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 4
+        assert s.schema_version() == 5
         revision, link = s.open_share("t" * 43, record=True)
         assert revision.name == "Old" and (link.label, link.passcode, link.downloads, link.opens, link.note) == (
             "", False, False, 1, "")
@@ -419,7 +420,6 @@ def test_a_writer_killed_mid_save_leaves_an_intact_database(store, url, delay):
 
 # --- edges: a link at its exact expiry instant, retries, names, orders, messages ----------------------------------------
 
-from datetime import UTC, datetime  # noqa: E402
 
 from sqlalchemy.exc import IntegrityError, OperationalError  # noqa: E402
 
@@ -581,16 +581,16 @@ def test_an_unknown_revision_is_refused_with_its_numbers(store):
 def test_a_newer_schema_is_refused_with_both_versions(tmp_path):
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with Store(url) as first, first.engine.begin() as conn:
-        conn.execute(insert(version_table).values(version=5, applied_at=_now()))
+        conn.execute(insert(version_table).values(version=6, applied_at=_now()))
     with pytest.raises(StoreError) as err:
         Store(url)
-    assert str(err.value) == "the database has schema version 5; this version of Winterproof knows up to 4"
+    assert str(err.value) == "the database has schema version 6; this version of Winterproof knows up to 5"
     fresh = Store(f"sqlite:///{tmp_path / 'f.db'}")
-    assert fresh.migrate() == 4 and fresh.schema_version() == 4
+    assert fresh.migrate() == 5 and fresh.schema_version() == 5
     with fresh.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5]
         assert set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) >= {
-            "scenarios", "revisions", "share_links", "schema_version", "workspaces", "members"}
+            "scenarios", "revisions", "share_links", "schema_version", "workspaces", "members", "drafts"}
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     fresh.close()
 
@@ -751,3 +751,26 @@ def test_an_unversioned_database_has_schema_version_0(tmp_path):
 
 def test_a_name_cut_at_120_characters_does_not_end_in_a_space():
     assert _clean("x" * 119 + " yz") == "x" * 119
+
+
+def test_unsaved_work_is_kept_per_tab_replaced_in_place_offered_to_other_tabs_and_taken_once(tmp_path):
+    from core.storage.store import DRAFT_BYTES, DRAFT_DAYS, drafts_table
+    who = Identity("ana@a.example")
+    with Store(f"sqlite:///{tmp_path / 'd.db'}") as s:
+        assert s.kept_draft(who, "tab-1") is None
+        s.keep_draft(who, "tab-1", '{"v": 1}')
+        s.keep_draft(who, "tab-1", '{"v": 2}')                           # the same tab: replaced, not added
+        s.keep_draft(who, "tab-2", '{"v": 3}')
+        assert s.kept_draft(who, "tab-1").body == '{"v": 2}'
+        others = s.other_drafts(who, "tab-3")                             # a new tab sees both, newest first
+        assert len(others) == 2 and others[0][1] >= others[1][1] and s.other_drafts(who, "tab-1")[0][0] == others[0][0]
+        assert s.take_draft(who, others[0][0]) == '{"v": 3}' and s.take_draft(who, others[0][0]) is None
+        s.drop_draft(who, "tab-1")
+        assert s.kept_draft(who, "tab-1") is None and s.other_drafts(who, "tab-9") == []
+        with pytest.raises(StoreError, match="2,000,000 bytes"):
+            s.keep_draft(who, "tab-1", "x" * (DRAFT_BYTES + 1))
+        s.keep_draft(who, "old", "{}")                                    # untouched for DRAFT_DAYS: gone at the next keep
+        with s.engine.begin() as conn:
+            conn.execute(update(drafts_table).values(saved_at=datetime.now(UTC) - timedelta(days=DRAFT_DAYS + 1)))
+        s.keep_draft(who, "new", "{}")
+        assert s.kept_draft(who, "old") is None and s.kept_draft(who, "new") is not None
