@@ -59,16 +59,19 @@ def test_the_template_offers_only_the_plan_months_that_have_ended(start, today, 
     assert [r[0] for r in list(csv.reader(io.StringIO(template(scenario, today))))[1:]] == [f"{m:%Y-%m}" for m in months]
 
 
-@pytest.mark.parametrize("today", [date(2026, 1, 31), date(2026, 2, 1), date(2026, 7, 15), date(2030, 12, 31), date(2031, 1, 1),
-                                   date(2033, 3, 3)])
+@pytest.mark.parametrize("today", [date(2025, 12, 7), date(2026, 1, 31), date(2026, 2, 1), date(2026, 7, 15),
+                                   date(2030, 12, 31), date(2031, 1, 1), date(2033, 3, 3)])
 def test_the_template_and_the_upload_agree_on_which_months_can_be_entered(today):
     offered = entry_months(B, today)
-    rows = [f"{m:%Y-%m},1" for m in offered]
-    if offered:  # every offered month is accepted
-        assert [m.month for m in read_actuals("a.csv", ("month,payroll\n" + "\n".join(rows)).encode(), B, today).months] == offered
-    nxt = date(2026, 1, 1) if not offered else month_after(offered[-1])  # and the next one refused, the whole file with it
+    for lang in ("en", "zh"):           # the template uploaded as it was downloaded: its months, or none to upload
+        if offered:
+            assert [m.month for m in read_actuals("a.csv", template(B, today, lang).encode(), B, today).months] == offered
+        else:
+            assert template(B, today, lang).count("\n") == 1
+    nxt = month_after(offered[-1]) if offered else date(2026, 1, 1)     # the next month is refused, the file with it
+    rows = "".join(f"{m:%Y-%m},1\n" for m in [*offered, nxt])
     with pytest.raises(ScenarioError):
-        read_actuals("a.csv", ("month,payroll\n" + "\n".join([*rows, f"{nxt:%Y-%m},1"])).encode(), B, today)
+        read_actuals("a.csv", f"month,payroll\n{rows}".encode(), B, today)
 
 
 def test_the_template_filled_with_the_plan_reads_back_as_the_plan():
