@@ -17,7 +17,7 @@ from core.present.actuals import (
 )
 from core.present.report import headline, risk_kpis
 from core.storage.actuals_files import entry_months, read_actuals, template, unmatched
-from core.storage.store import ROLES
+from core.storage.store import ROLES, StoreError
 from ui import clock
 from ui.auth import identity
 from ui.cached import projection, risk, store, summary
@@ -40,54 +40,67 @@ if done := st.session_state.pop("actuals.done", None):
     st.success(done)
 
 # --- import: a template, a file, a mapping of unknown streams; nothing changes until the file is valid
-with st.container(border=True):
+
+
+def import_file() -> None:
+    """The template of the months that have ended, the upload, the mapping of unknown streams, the import."""
     left, right = st.columns([1, 2])
-    if entry_months(scenario, today):
-        left.download_button(t("actuals.template", lang()), template(scenario, today, lang()),
-                             file_name=f"{file_stem(scenario)}-actuals.csv", mime="text/csv", icon=":material/download:",
-                             help=t("actuals.template_help", lang()))
-    else:  # the plan's first month has not ended: no month to enter yet
-        first, _ = plan_months(scenario)
-        left.info(t("actuals.not_yet", lang(), start=t("date.month", lang(), when=first),
-                    day=t("date.day", lang(), when=month_after(first))))
+    left.download_button(t("actuals.template", lang()), template(scenario, today, lang()),
+                         file_name=f"{file_stem(scenario)}-actuals.csv", mime="text/csv", icon=":material/download:",
+                         help=t("actuals.template_help", lang()))
     upload = right.file_uploader(t("actuals.upload", lang()), type=["csv", "xlsx"], key=wkey("lever.actuals.file"),
                                  max_upload_size=5)
     right.caption(t("actuals.upload_caption", lang()))
-    if upload is not None:
-        data = upload.getvalue()
-        try:
-            loose = unmatched(upload.name, data, scenario)
-        except ScenarioError as exc:
-            loose = []
-            st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
-                     + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
-        mapping: dict[str, str | None] = {}
-        if loose:
-            st.caption(t("actuals.map_intro", lang()))
-            names = [SKIP, *(s.name for s in scenario.streams)]
-            for column in loose:
-                choice = st.selectbox(t("actuals.map", lang(), column=plain(column)), names, key=wkey(f"lever.actuals.map.{column}"),
-                                      format_func=lambda n: t("actuals.map_skip", lang()) if n == SKIP else n)
-                mapping[column] = None if choice == SKIP else choice
-        if st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
-            try:
-                imported = read_actuals(upload.name, data, scenario, today, mapping, lang())
-            except ScenarioError as exc:
-                st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
-                         + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
-            else:
-                st.session_state["actuals"] = imported
-                if opened is not None and who is not None:
-                    number = store().save_actuals(who, opened[0], imported)
-                    st.success(t("actuals.saved", lang(), months=len(imported.months), name=plain(opened[2]), number=number))
-                else:
-                    st.success(t("actuals.imported", lang(), months=len(imported.months)))
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        loose = unmatched(upload.name, data, scenario)
+    except ScenarioError as exc:
+        loose = []
+        st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
+                 + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+    mapping: dict[str, str | None] = {}
+    if loose:
+        st.caption(t("actuals.map_intro", lang()))
+        names = [SKIP, *(s.name for s in scenario.streams)]
+        for column in loose:
+            choice = st.selectbox(t("actuals.map", lang(), column=plain(column)), names, key=wkey(f"lever.actuals.map.{column}"),
+                                  format_func=lambda n: t("actuals.map_skip", lang()) if n == SKIP else n)
+            mapping[column] = None if choice == SKIP else choice
+    if not st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
+        return
+    try:
+        imported = read_actuals(upload.name, data, scenario, today, mapping, lang())
+        number = store().save_actuals(who, opened[0], imported) if opened is not None and who is not None else None
+    except ScenarioError as exc:
+        st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
+                 + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+    except StoreError as exc:  # a viewer of the workspace: not theirs to change
+        st.error(exc.localized(lang()))
+    else:
+        st.session_state["actuals"] = imported
+        if number is not None:
+            st.success(t("actuals.saved", lang(), months=len(imported.months), name=plain(opened[2]), number=number))
+        else:
+            st.success(t("actuals.imported", lang(), months=len(imported.months)))
+
+
+offered = entry_months(scenario, today)
+with st.container(border=True):
+    if offered:
+        import_file()
+    else:  # the plan's first month has not ended: no month to enter yet
+        first, _ = plan_months(scenario)
+        st.info(t("actuals.not_yet", lang(), start=t("date.month", lang(), when=first),
+                  day=t("date.day", lang(), when=month_after(first))))
 
 actuals = st.session_state.get("actuals")
 if actuals is None and opened is not None and who is not None and (kept := store().actuals(who, opened[0])) is not None:
     actuals = st.session_state["actuals"] = kept[1]
 if actuals is None:
-    st.info(t("actuals.none", lang()))
+    if offered:
+        st.info(t("actuals.none", lang()))
     chart(charts.cash_balance(projection(scenario), scenario.funding, lang=lang()))  # the plan the actuals will meet
     st.stop()
 stored = opened is not None and who is not None  # the actuals are the library's (else this session's)
