@@ -11,6 +11,7 @@ from core.present.actuals import (
     cash_waterfall,
     fits_table,
     misfit_lines,
+    month_span,
     trailing_kpis,
     variance_by_month,
     variance_summary,
@@ -109,12 +110,12 @@ stored = opened is not None and who is not None  # the actuals are the library's
 def keep(kept: Actuals) -> None:
     """Put realigned actuals in place of the stored ones (a new actuals revision in the library)."""
     st.session_state["actuals"] = kept
-    span = {"months": len(kept.months), "first": f"{kept.first:%Y-%m}", "last": f"{kept.last:%Y-%m}"}
+    months = month_span(kept.first, kept.last, lang())
     if stored:
         number = store().save_actuals(who, opened[0], kept)
-        st.session_state["actuals.done"] = t("actuals.realigned_saved", lang(), name=plain(opened[2]), number=number, **span)
+        st.session_state["actuals.done"] = t("actuals.realigned_saved", lang(), months=months, name=plain(opened[2]), number=number)
     else:
-        st.session_state["actuals.done"] = t("actuals.realigned", lang(), **span)
+        st.session_state["actuals.done"] = t("actuals.realigned", lang(), months=months)
 
 
 def remove() -> None:
@@ -134,10 +135,10 @@ if wrong := misfit(actuals, scenario):  # kept with the scenario before its mont
     if kept is None:
         st.info(t("actuals.realign_none", lang()))
     else:
-        st.caption(t("actuals.realign_help", lang(), first=f"{kept.first:%Y-%m}", last=f"{kept.last:%Y-%m}"))
+        st.caption(t("actuals.realign_help", lang(), months=month_span(kept.first, kept.last, lang())))
     left, right = st.columns(2)
     if kept is not None:
-        left.button(t("actuals.realign", lang(), months=len(kept.months)), key="actuals.realign", type="primary",
+        left.button(t("actuals.realign", lang(), months=month_span(kept.first, kept.last, lang())), key="actuals.realign", type="primary",
                     on_click=keep, args=(kept,))
     right.button(t("actuals.remove" if stored else "actuals.remove_session", lang()), key="actuals.remove", on_click=remove,
                  help=t("actuals.remove_help" if stored else "actuals.remove_session_help", lang()))

@@ -139,10 +139,10 @@ def fits_table(fits: tuple[Fit, ...], lang: str = "en"):
                   columns=[t(f"actuals.fit.{c}", lang) for c in ("stream", "planned", "fitted", "level", "field", "old", "new")])
 
 
-def _span(months: tuple[date, ...], lang: str) -> str:
-    """Consecutive months as ``2026-01`` or ``2026-01 to 2026-03``."""
-    first, last = f"{months[0]:%Y-%m}", f"{months[-1]:%Y-%m}"
-    return first if first == last else t("actuals.misfit.range", lang, first=first, last=last)
+def month_span(first: date, last: date, lang: str = "en") -> str:
+    """The months from ``first`` to ``last`` as ``2026-01`` or ``2026-01 to 2026-03``."""
+    a, b = f"{first:%Y-%m}", f"{last:%Y-%m}"
+    return a if a == b else t("actuals.misfit.range", lang, first=a, last=b)
 
 
 def misfit_lines(wrong: Misfit, scenario: Scenario, lang: str = "en") -> list[str]:
@@ -151,9 +151,9 @@ def misfit_lines(wrong: Misfit, scenario: Scenario, lang: str = "en") -> list[st
     first, last = plan_months(scenario)
     lines = []
     if wrong.before:
-        lines.append(t("actuals.misfit.before", lang, months=_span(wrong.before, lang), first=f"{first:%Y-%m}"))
+        lines.append(t("actuals.misfit.before", lang, months=month_span(wrong.before[0], wrong.before[-1], lang), first=f"{first:%Y-%m}"))
     if wrong.after:
-        lines.append(t("actuals.misfit.after", lang, months=_span(wrong.after, lang), last=f"{last:%Y-%m}",
+        lines.append(t("actuals.misfit.after", lang, months=month_span(wrong.after[0], wrong.after[-1], lang), last=f"{last:%Y-%m}",
                        horizon=scenario.settings.horizon_months))
     if wrong.streams:
         lines.append(t("actuals.misfit.streams", lang, streams=t("join.list", lang).join(wrong.streams)))

@@ -67,12 +67,12 @@ def test_stored_actuals_before_a_moved_start_are_explained_kept_until_chosen_the
     warning = app.warning[0].value
     assert "Nothing has been removed" in warning and "- 2026-01 to 2026-02: before the plan’s first month (2026-03)" in warning
     assert db().actuals(LOCAL, sid) == (1, HALF_YEAR)                      # nothing changes until the founder chooses
-    assert app.button(key="actuals.realign").label == "Keep the 4 months that fit"
+    assert app.button(key="actuals.realign").label == "Keep the months that fit (2026-03 to 2026-06)"
     assert app.button(key="actuals.remove").label == "Remove the stored actuals"
     assert any("so 2026-03 to 2026-06 are kept" in c.value for c in app.caption)  # the choice, explained
     app.button(key="actuals.realign").click().run()
     assert not app.exception and not app.warning
-    assert app.success[0].value.startswith("Kept 4 months of actuals, 2026-03 to 2026-06, and saved them with “Winter” "
+    assert app.success[0].value.startswith("Kept the actuals of 2026-03 to 2026-06 and saved them with “Winter” "
                                            "(actuals revision 2")
     number, kept = db().actuals(LOCAL, sid)
     assert number == 2 and [(m.month.month, m.payroll) for m in kept.months] == [(3, 3000), (4, 4000), (5, 5000), (6, 6000)]
@@ -118,3 +118,17 @@ def test_a_share_link_to_a_plan_the_actuals_no_longer_fit_shows_the_plan_without
     view.run()
     assert not view.exception and view.metric and not [e for e in view.expander if e.label.startswith("Plan vs actual")]
     assert not [b for b in view.button if b.key in ("actuals.realign", "actuals.remove")]
+
+
+def test_actuals_of_this_session_only_that_no_longer_fit_are_realigned_or_forgotten_in_the_session(app):
+    app.switch_page("views/actuals.py").run()                             # the default plan: 2026-01, 36 months
+    app.session_state["actuals"] = Actuals.model_validate(
+        {"months": [{"month": date(2025, m, 1), "payroll": 1.0} for m in range(11, 13)]
+         + [{"month": date(2026, 1, 1), "payroll": 7.0}]})                # as if the plan's start had moved since
+    app.run()
+    assert "- 2025-11 to 2025-12: before the plan’s first month (2026-01)" in app.warning[0].value
+    assert app.button(key="actuals.remove").label == "Remove these actuals"
+    app.button(key="actuals.realign").click().run()
+    assert app.success[0].value == "Kept the actuals of 2026-01."
+    assert [(m.month, m.payroll) for m in app.session_state["actuals"].months] == [(date(2026, 1, 1), 7.0)]
+    assert db().list_scenarios(LOCAL) == []                               # nothing went to the library
