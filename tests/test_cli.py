@@ -110,6 +110,6 @@ def test_actuals_prints_the_variance_its_drivers_and_the_re_forecast(tmp_path):
 
 def test_actuals_from_the_future_are_refused_with_the_month_and_exit_2(tmp_path):
     actuals = tmp_path / "actuals.csv"
-    actuals.write_text("month,payroll\n2026-12,1\n2027-01,1\n")
+    actuals.write_text("month,payroll\n2026-11,1\n2026-12,1\n")
     out = run("actuals", "sample_data/company_b_data_assistant.yaml", str(actuals), "--today", "2026-12-02")
-    assert out.returncode == 2 and "row 3, month: after this month (2026-12)" in out.stderr
+    assert out.returncode == 2 and "row 3, month: 2026-12 has not ended yet" in out.stderr

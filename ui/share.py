@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from core.analysis.actuals import trailing_pair, variance
 from core.analysis.captable import cap_table
 from core.i18n import t
-from core.model import Actuals, Scenario, ScenarioError, check_actuals
+from core.model import Actuals, Scenario, ScenarioError, misfit
 from core.present import charts
 from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
@@ -34,10 +32,8 @@ def share_link(token: str) -> str:
 
 def _plan_vs_actual(scenario: Scenario, actuals: Actuals) -> None:
     """What happened against the plan, read-only: the lines, the cash gap's drivers, the trailing metrics."""
-    try:
-        check_actuals(actuals, scenario, date.today())
-    except ScenarioError:  # actuals of another plan (a re-forecast saved over it): not shown
-        return
+    if misfit(actuals, scenario):  # actuals of another plan (a re-forecast saved over it): not shown, and no
+        return                     # action on them: a link is read-only
     cur = scenario.company.currency
     v = variance(scenario, actuals, projection(scenario))
     with st.expander(t("share.actuals", lang(), first=f"{actuals.first:%Y-%m}", last=f"{actuals.last:%Y-%m}"),

@@ -1,23 +1,25 @@
 """Plan vs actuals: import what really happened, see the variance and its drivers, re-forecast from today."""
 
-from datetime import date
-
 import streamlit as st
 
 from core.analysis.actuals import reforecast, trailing_pair, variance
 from core.i18n import t
-from core.model import ScenarioError, check_actuals
+from core.model import Actuals, ScenarioError, misfit, month_after, plan_months, realigned
 from core.present import charts
 from core.present.actuals import (
     cash_chart,
     cash_waterfall,
     fits_table,
+    misfit_lines,
+    month_span,
     trailing_kpis,
     variance_by_month,
     variance_summary,
 )
 from core.present.report import headline, risk_kpis
-from core.storage.actuals_files import read_actuals, template, unmatched
+from core.storage.actuals_files import entry_months, read_actuals, template, unmatched
+from core.storage.store import ROLES, StoreError
+from ui import clock
 from ui.auth import identity
 from ui.cached import projection, risk, store, summary
 from ui.session import current_scenario, lang, set_scenario, wkey
@@ -28,63 +30,118 @@ SKIP = "\u0000skip"  # the mapping choice "leave this column out" (no stream can
 
 scenario = current_scenario()
 cur = scenario.company.currency
-today = date.today()
+today = clock.today()
 st.title(t("actuals.title", lang()))
 st.caption(t("actuals.intro", lang()))
 opened = st.session_state.get("library")
 who = identity()
 if st.session_state.pop("actuals.applied", False):
     st.success(t("actuals.applied", lang()))
+if done := st.session_state.pop("actuals.done", None):
+    st.success(done)
 
 # --- import: a template, a file, a mapping of unknown streams; nothing changes until the file is valid
-with st.container(border=True):
+
+
+def import_file() -> None:
+    """The template of the months that have ended, the upload, the mapping of unknown streams, the import."""
     left, right = st.columns([1, 2])
-    left.download_button(t("actuals.template", lang()), template(scenario, today), file_name=f"{file_stem(scenario)}-actuals.csv",
-                         mime="text/csv", icon=":material/download:", help=t("actuals.template_help", lang()))
+    left.download_button(t("actuals.template", lang()), template(scenario, today, lang()),
+                         file_name=f"{file_stem(scenario)}-actuals.csv", mime="text/csv", icon=":material/download:",
+                         help=t("actuals.template_help", lang()))
     upload = right.file_uploader(t("actuals.upload", lang()), type=["csv", "xlsx"], key=wkey("lever.actuals.file"),
                                  max_upload_size=5)
     right.caption(t("actuals.upload_caption", lang()))
-    if upload is not None:
-        data = upload.getvalue()
-        try:
-            loose = unmatched(upload.name, data, scenario)
-        except ScenarioError as exc:
-            loose = []
-            st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
-                     + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
-        mapping: dict[str, str | None] = {}
-        if loose:
-            st.caption(t("actuals.map_intro", lang()))
-            names = [SKIP, *(s.name for s in scenario.streams)]
-            for column in loose:
-                choice = st.selectbox(t("actuals.map", lang(), column=plain(column)), names, key=wkey(f"lever.actuals.map.{column}"),
-                                      format_func=lambda n: t("actuals.map_skip", lang()) if n == SKIP else n)
-                mapping[column] = None if choice == SKIP else choice
-        if st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
-            try:
-                imported = read_actuals(upload.name, data, scenario, today, mapping)
-            except ScenarioError as exc:
-                st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
-                         + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
-            else:
-                st.session_state["actuals"] = imported
-                if opened is not None and who is not None:
-                    number = store().save_actuals(who, opened[0], imported)
-                    st.success(t("actuals.saved", lang(), months=len(imported.months), name=plain(opened[2]), number=number))
-                else:
-                    st.success(t("actuals.imported", lang(), months=len(imported.months)))
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        loose = unmatched(upload.name, data, scenario)
+    except ScenarioError as exc:
+        loose = []
+        st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
+                 + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+    mapping: dict[str, str | None] = {}
+    if loose:
+        st.caption(t("actuals.map_intro", lang()))
+        names = [SKIP, *(s.name for s in scenario.streams)]
+        for column in loose:
+            choice = st.selectbox(t("actuals.map", lang(), column=plain(column)), names, key=wkey(f"lever.actuals.map.{column}"),
+                                  format_func=lambda n: t("actuals.map_skip", lang()) if n == SKIP else n)
+            mapping[column] = None if choice == SKIP else choice
+    if not st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
+        return
+    try:
+        imported = read_actuals(upload.name, data, scenario, today, mapping, lang())
+        number = store().save_actuals(who, opened[0], imported) if opened is not None and who is not None else None
+    except ScenarioError as exc:
+        st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
+                 + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+    except StoreError as exc:  # a viewer of the workspace: not theirs to change
+        st.error(exc.localized(lang()))
+    else:
+        st.session_state["actuals"] = imported
+        if number is not None:
+            st.success(t("actuals.saved", lang(), months=len(imported.months), name=plain(opened[2]), number=number))
+        else:
+            st.success(t("actuals.imported", lang(), months=len(imported.months)))
+
+
+offered = entry_months(scenario, today)
+with st.container(border=True):
+    if offered:
+        import_file()
+    else:  # the plan's first month has not ended: no month to enter yet
+        first, _ = plan_months(scenario)
+        st.info(t("actuals.not_yet", lang(), start=t("date.month", lang(), when=first),
+                  day=t("date.day", lang(), when=month_after(first))))
 
 actuals = st.session_state.get("actuals")
 if actuals is None and opened is not None and who is not None and (kept := store().actuals(who, opened[0])) is not None:
     actuals = st.session_state["actuals"] = kept[1]
 if actuals is None:
-    st.info(t("actuals.none", lang()))
+    if offered:
+        st.info(t("actuals.none", lang()))
     chart(charts.cash_balance(projection(scenario), scenario.funding, lang=lang()))  # the plan the actuals will meet
     st.stop()
-try:
-    check_actuals(actuals, scenario, today)
-except ScenarioError as exc:
-    st.warning(t("actuals.not_this_plan", lang()) + "\n\n" + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+stored = opened is not None and who is not None  # the actuals are the library's (else this session's)
+
+
+def keep(kept: Actuals) -> None:
+    """Put realigned actuals in place of the stored ones (a new actuals revision in the library)."""
+    st.session_state["actuals"] = kept
+    months = month_span(kept.first, kept.last, lang())
+    if stored:
+        number = store().save_actuals(who, opened[0], kept)
+        st.session_state["actuals.done"] = t("actuals.realigned_saved", lang(), months=months, name=plain(opened[2]), number=number)
+    else:
+        st.session_state["actuals.done"] = t("actuals.realigned", lang(), months=months)
+
+
+def remove() -> None:
+    """Leave the scenario without actuals (a tombstone revision in the library)."""
+    if stored:
+        store().remove_actuals(who, opened[0])
+    st.session_state.pop("actuals", None)
+    st.session_state["actuals.done"] = t("actuals.removed", lang())
+
+
+if wrong := misfit(actuals, scenario):  # kept with the scenario before its months or streams changed
+    st.warning(t("actuals.misfit", lang()) + "\n\n" + "\n".join(f"- {line}" for line in misfit_lines(wrong, scenario, lang())))
+    if stored and ROLES.index(store().role(who, opened[0])) < ROLES.index("editor"):
+        st.caption(t("actuals.readonly", lang()))
+        st.stop()
+    kept = realigned(actuals, scenario)
+    if kept is None:
+        st.info(t("actuals.realign_none", lang()))
+    else:
+        st.caption(t("actuals.realign_help", lang(), months=month_span(kept.first, kept.last, lang())))
+    left, right = st.columns(2)
+    if kept is not None:
+        left.button(t("actuals.realign", lang(), months=month_span(kept.first, kept.last, lang())), key="actuals.realign", type="primary",
+                    on_click=keep, args=(kept,))
+    right.button(t("actuals.remove" if stored else "actuals.remove_session", lang()), key="actuals.remove", on_click=remove,
+                 help=t("actuals.remove_help" if stored else "actuals.remove_session_help", lang()))
     st.stop()
 
 # --- variance: each line against the plan, the cash gap and its drivers

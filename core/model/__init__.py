@@ -4,7 +4,18 @@ Everything a founder types in, validated and immutable; the names below are the 
 """
 
 from core.model.actuals import LINES as ACTUAL_LINES
-from core.model.actuals import ActualMonth, Actuals, check_actuals, months_between
+from core.model.actuals import (
+    ActualMonth,
+    Actuals,
+    Misfit,
+    check_actuals,
+    misfit,
+    month_after,
+    months_between,
+    passed,
+    plan_months,
+    realigned,
+)
 from core.model.base import (
     COUNT,
     KEPT,
@@ -127,6 +138,7 @@ __all__ = [
     "LogNormal",
     "Market",
     "MillionTokens",
+    "Misfit",
     "Money",
     "Month",
     "Name",
@@ -170,14 +182,19 @@ __all__ = [
     "load_preset",
     "load_scenario",
     "loads_scenario",
+    "misfit",
+    "month_after",
     "months_between",
     "new_demand",
     "new_stream",
     "parse_path",
     "parse_scenario",
+    "passed",
+    "plan_months",
     "problems_of",
     "quoted",
     "read_start",
+    "realigned",
     "replace_fields",
     "revise",
     "set_fields",

@@ -3,12 +3,14 @@
 Every line is optional (None: not reported, read as the plan); money in the scenario's currency per
 month, ``ending_cash`` the balance at the month's end. Months are the first day of a calendar month,
 consecutive, with no gaps or repeats; :func:`check_actuals` ties them to a scenario (its streams, its
-months, nothing after the current month).
+months, only months that have ended). Actuals kept with a scenario whose months or streams changed since are
+described by :func:`misfit` and brought into it by :func:`realigned`.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -64,18 +66,68 @@ def months_between(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
 
-def check_actuals(actuals: Actuals, scenario: Scenario, today: date) -> None:
-    """Refuse actuals that do not fit the scenario: a month before its start or past its horizon, a month
-    after ``today``'s, or revenue of a stream it does not have (ScenarioError naming the month or stream)."""
+def month_after(month: date, n: int = 1) -> date:
+    """The first day of the month ``n`` months after ``month``'s: ``month_after(date(2026, 12, 9))`` is 2027-01-01."""
+    k = month.year * 12 + month.month - 1 + n
+    return date(k // 12, k % 12 + 1, 1)
+
+
+def passed(month: date, today: date) -> bool:
+    """Whether ``month``'s calendar month has ended by ``today``: 2026-11 has on 2026-12-01, 2026-12 has not."""
+    return months_between(month, today) >= 1
+
+
+def plan_months(scenario: Scenario) -> tuple[date, date]:
+    """The plan's first and last month (first days of their months)."""
+    start = scenario.company.start_date.replace(day=1)
+    return start, month_after(start, scenario.settings.horizon_months - 1)
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """What of some actuals a scenario has no place for: the months before its first month, those after its last,
+    and the revenue streams it does not have (by name). Empty (falsy) when the actuals fit."""
+
+    before: tuple[date, ...]
+    after: tuple[date, ...]
+    streams: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.before or self.after or self.streams)
+
+
+def misfit(actuals: Actuals, scenario: Scenario) -> Misfit:
+    """The months and streams of ``actuals`` outside ``scenario``'s months and streams."""
+    first, last = plan_months(scenario)
     names = {s.name for s in scenario.streams}
+    return Misfit(tuple(m.month for m in actuals.months if m.month < first),
+                  tuple(m.month for m in actuals.months if m.month > last),
+                  tuple(dict.fromkeys(n for m in actuals.months for n in m.revenue if n not in names)))
+
+
+def realigned(actuals: Actuals, scenario: Scenario) -> Actuals | None:
+    """The actuals kept on their calendar months: the months inside the plan, without the revenue of streams it
+    does not have (None when no month is inside). A month's figures stay that month's: they happened then."""
+    first, last = plan_months(scenario)
+    names = {s.name for s in scenario.streams}
+    kept = [m.model_copy(update={"revenue": {n: v for n, v in m.revenue.items() if n in names}})
+            for m in actuals.months if first <= m.month <= last]
+    return Actuals(months=kept) if kept else None
+
+
+def check_actuals(actuals: Actuals, scenario: Scenario, today: date) -> None:
+    """Refuse actuals that do not fit the scenario: a month before its start or past its horizon, a month that has
+    not ended by ``today``, or revenue of a stream it does not have (ScenarioError naming the month or stream)."""
+    names = {s.name for s in scenario.streams}
+    first, _ = plan_months(scenario)
     problems = []
     for m in actuals.months:
-        index = months_between(scenario.company.start_date.replace(day=1), m.month)
+        index = months_between(first, m.month)
         if index < 0 or index >= scenario.settings.horizon_months:
             problems.append(Problem(f"{m.month:%Y-%m}", "actuals_outside", {
-                "start": f"{scenario.company.start_date:%Y-%m}", "months": scenario.settings.horizon_months}))
-        if months_between(today.replace(day=1), m.month) > 0:
-            problems.append(Problem(f"{m.month:%Y-%m}", "actuals_future", {"today": f"{today:%Y-%m}"}))
+                "start": f"{first:%Y-%m}", "months": scenario.settings.horizon_months}))
+        if not passed(m.month, today):
+            problems.append(Problem(f"{m.month:%Y-%m}", "actuals_future", {"month": f"{m.month:%Y-%m}"}))
         problems += [Problem(f"{m.month:%Y-%m}", "actuals_stream", {"stream": name}) for name in m.revenue
                      if name not in names]
     if problems:

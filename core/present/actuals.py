@@ -4,6 +4,7 @@ the cash chart of plan, actuals and re-forecast."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,6 +12,7 @@ import plotly.graph_objects as go
 from core.analysis.actuals import Fit, Trailing, Variance
 from core.engine.projection import Projection
 from core.i18n import t
+from core.model import Misfit, Scenario, plan_months
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
 from core.present.report import Kpi, data_frame
@@ -135,3 +137,24 @@ def fits_table(fits: tuple[Fit, ...], lang: str = "en"):
     return data_frame([(f.stream, pct(f.planned_growth), pct(f.fitted_growth), f"{f.level:.2f}×",
                     t(f"edit.streams.{f.field}", lang), pct(f.planned_value), pct(f.new_value)) for f in fits],
                   columns=[t(f"actuals.fit.{c}", lang) for c in ("stream", "planned", "fitted", "level", "field", "old", "new")])
+
+
+def month_span(first: date, last: date, lang: str = "en") -> str:
+    """The months from ``first`` to ``last`` as ``2026-01`` or ``2026-01 to 2026-03``."""
+    a, b = f"{first:%Y-%m}", f"{last:%Y-%m}"
+    return a if a == b else t("actuals.misfit.range", lang, first=a, last=b)
+
+
+def misfit_lines(wrong: Misfit, scenario: Scenario, lang: str = "en") -> list[str]:
+    """What of some actuals ``scenario`` has no place for, one line per reason: the months before its first month,
+    after its last, and the streams it does not have."""
+    first, last = plan_months(scenario)
+    lines = []
+    if wrong.before:
+        lines.append(t("actuals.misfit.before", lang, months=month_span(wrong.before[0], wrong.before[-1], lang), first=f"{first:%Y-%m}"))
+    if wrong.after:
+        lines.append(t("actuals.misfit.after", lang, months=month_span(wrong.after[0], wrong.after[-1], lang), last=f"{last:%Y-%m}",
+                       horizon=scenario.settings.horizon_months))
+    if wrong.streams:
+        lines.append(t("actuals.misfit.streams", lang, streams=t("join.list", lang).join(wrong.streams)))
+    return lines

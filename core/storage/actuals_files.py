@@ -2,7 +2,9 @@
 
 Columns (any subset, in any order; names are matched without regard to case or spaces): ``month``
 (``YYYY-MM`` or a date; required), ``revenue: <stream name>`` for each stream, ``cost_of_revenue``,
-``payroll``, ``other_opex``, ``funding``, ``ending_cash``. A revenue column whose stream the scenario
+``payroll``, ``other_opex``, ``funding``, ``ending_cash`` — or their Chinese headers (``月份``,
+``收入：<收入流名称>`` with a full-width or ASCII colon, ``营业成本``, ``工资``, ``其他费用``, ``融资``,
+``期末现金``), whatever the reader's language. Only months that have ended are actuals. A revenue column whose stream the scenario
 does not have is refused until it is mapped to one of its streams (or left out) with ``mapping``; an
 empty cell is "not reported". Every problem names its row and column; the size limits are those of
 scenario uploads (1 MB of CSV, the workbook checks of :mod:`core.storage.exports`).
@@ -20,7 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.engine.projection import month_date
+from core.i18n import STRINGS, t
 from core.model import (
     ACTUAL_LINES,
     MAX_FILE_BYTES,
@@ -29,7 +31,10 @@ from core.model import (
     Scenario,
     ScenarioError,
     check_actuals,
+    month_after,
     months_between,
+    passed,
+    plan_months,
     problems_of,
     quoted,
 )
@@ -38,23 +43,56 @@ from core.storage.exports import _check_zip
 REVENUE = "revenue:"
 MAX_ROWS = 240
 MONTH = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ T].*)?\s*$")
+COLUMNS = ("month", *ACTUAL_LINES)
+"""The template's columns besides revenue, by key."""
+
+
+def _normal(name: object) -> str:
+    """A header as matched: spaces collapsed and ends stripped, lower case, a full-width colon as ``:``."""
+    return re.sub(r"\s+", " ", str(name or "")).strip().lower().replace("：", ":")
+
+
+REVENUE_PREFIXES = {_normal(t("actuals.header.revenue", lang, stream="")) for lang in STRINGS}
+"""``revenue:`` and ``收入:``: a revenue column's header before its stream's name, as matched."""
+ALIASES = {_normal(t(f"actuals.header.{key}", lang)).replace(" ", "_"): key for lang in STRINGS for key in COLUMNS}
+"""Every language's header of each column, as matched (``月份`` → ``month``)."""
 
 
 def _key(name: object) -> str:
-    text = re.sub(r"\s+", " ", str(name or "")).strip().lower()
-    return REVENUE + text.split(":", 1)[1].strip() if text.startswith(REVENUE) else text.replace(" ", "_")
+    """A header's column: ``month`` or a line, ``revenue:<stream as written, lower case>``, or the header as matched
+    when it is neither."""
+    text = _normal(name)
+    for prefix in REVENUE_PREFIXES:
+        if text.startswith(prefix):
+            return REVENUE + text[len(prefix):].strip()
+    return ALIASES.get(text.replace(" ", "_"), text.replace(" ", "_"))
 
 
-def template(scenario: Scenario, today: date) -> str:
-    """A CSV with every column and one empty row per month from the plan's start to ``today``'s month
-    (at most the horizon): the file to fill in."""
-    start = scenario.company.start_date.replace(day=1)
-    elapsed = (today.year - start.year) * 12 + today.month - start.month + 1
-    months = [month_date(start, t) for t in range(max(1, min(elapsed, scenario.settings.horizon_months)))]
+def header(key: str, lang: str = "en") -> str:
+    """A column's header in ``lang``: ``header("revenue:Seats", "zh")`` is "收入：Seats", ``header("payroll")``
+    "payroll"."""
+    if key.startswith(REVENUE):
+        return t("actuals.header.revenue", lang, stream=key[len(REVENUE):])
+    return t(f"actuals.header.{key}", lang)
+
+
+def entry_months(scenario: Scenario, today: date) -> list[date]:
+    """The plan's months that have ended by ``today`` (at most its horizon): those actuals can be entered for."""
+    first, last = plan_months(scenario)
+    months, month = [], first
+    while month <= last and passed(month, today):
+        months.append(month)
+        month = month_after(month)
+    return months
+
+
+def template(scenario: Scenario, today: date, lang: str = "en") -> str:
+    """A CSV with every column, headed in ``lang``, and one empty row per month that has ended by ``today``
+    (:func:`entry_months`): the file to fill in."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["month", *(f"revenue: {s.name}" for s in scenario.streams), *ACTUAL_LINES])
-    writer.writerows([[f"{m:%Y-%m}"] for m in months])
+    writer.writerow([header(key, lang) for key in ("month", *(REVENUE + s.name for s in scenario.streams), *ACTUAL_LINES)])
+    writer.writerows([[f"{m:%Y-%m}"] for m in entry_months(scenario, today)])
     return out.getvalue()
 
 
@@ -111,9 +149,10 @@ def _number(value: object) -> float | str | None:
 
 
 def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
-                 mapping: dict[str, str | None] | None = None) -> Actuals:
+                 mapping: dict[str, str | None] | None = None, lang: str = "en") -> Actuals:
     """The actuals of a file for ``scenario``; ``mapping`` sends an unmatched revenue column (as written) to a
-    stream's name, or None to leave it out. ScenarioError lists every problem with its row and column."""
+    stream's name, or None to leave it out. ScenarioError lists every problem with its row and its column (named
+    in ``lang``, or as written when it is not one of the template's)."""
     rows = _rows(name, data)
     if not rows or not any(str(c or "").strip() for c in rows[0]):
         raise ScenarioError.of(Problem("(file)", "actuals_empty", {}))
@@ -122,7 +161,6 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
     streams = {s.name.lower(): s.name for s in scenario.streams}
     mapping = {k.strip(): v for k, v in (mapping or {}).items()}
     columns: dict[int, str] = {}  # position: "month", a line, or "revenue:<stream name>"
-    written_as: dict[str, str] = {}  # the column's name as the file writes it, for the messages
     problems = []
     for j, raw in enumerate(rows[0]):
         key, written = _key(raw), str(raw or "").strip()
@@ -135,20 +173,20 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
                     continue
                 stream = mapping[written]
             if stream is None:
-                problems.append(Problem(f"column {quoted(written)}", "actuals_unmatched", {}))
+                problems.append(Problem(_column(written, lang), "actuals_unmatched", {}))
                 continue
             key = REVENUE + stream
         elif key not in ("month", *ACTUAL_LINES):
-            problems.append(Problem(f"column {quoted(written)}", "actuals_column", {}))
+            problems.append(Problem(_column(written, lang), "actuals_column", {}))
             continue
         if key in columns.values():
-            problems.append(Problem(f"column {quoted(written)}", "actuals_twice", {}))
-        columns[j], written_as[key] = key, written
+            problems.append(Problem(_column(written, lang), "actuals_twice", {}))
+        columns[j] = key
     if "month" not in columns.values():
         problems.append(Problem("(file)", "actuals_no_month", {}))
     if problems:
         raise ScenarioError.of(*problems[:20])
-    start, horizon = scenario.company.start_date.replace(day=1), scenario.settings.horizon_months
+    (start, _), horizon = plan_months(scenario), scenario.settings.horizon_months
     months: list[tuple[int, dict[str, Any], date]] = []
     seen: dict[date, int] = {}
     for n, row in enumerate(rows[1:], start=2):
@@ -157,25 +195,26 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
         record: dict[str, Any] = {"revenue": {}}
         for j, key in columns.items():
             cell = row[j] if j < len(row) else None
+            where = _cell(n, key, lang)
             if key == "month":
                 record["month"] = month = _month(cell)
                 if month is None:
-                    problems.append(Problem(f"row {n}, month", "actuals_month", {"got": cell}))
+                    problems.append(Problem(where, "actuals_month", {"got": cell}))
                 elif month in seen:
-                    problems.append(Problem(f"row {n}, month", "actuals_repeat", {"month": f"{month:%Y-%m}", "row": seen[month]}))
-                elif months_between(today.replace(day=1), month) > 0:
-                    problems.append(Problem(f"row {n}, month", "actuals_future", {"today": f"{today:%Y-%m}"}))
+                    problems.append(Problem(where, "actuals_repeat", {"month": f"{month:%Y-%m}", "row": seen[month]}))
+                elif not passed(month, today):
+                    problems.append(Problem(where, "actuals_future", {"month": f"{month:%Y-%m}"}))
                 elif not 0 <= months_between(start, month) < horizon:
-                    problems.append(Problem(f"row {n}, month", "actuals_outside", {"start": f"{start:%Y-%m}",
+                    problems.append(Problem(where, "actuals_outside", {"start": f"{start:%Y-%m}",
                                                                                    "months": horizon}))
                 else:
                     seen[month] = n
                 continue
             value = _number(cell)
             if isinstance(value, str):
-                problems.append(Problem(f"row {n}, {written_as[key]}", "actuals_number", {"got": value}))
+                problems.append(Problem(where, "actuals_number", {"got": value}))
             elif value is not None and value < 0 and key != "ending_cash":  # in the same pass as the text cells
-                problems.append(Problem(f"row {n}, {written_as[key]}", "actuals_negative", {"got": str(cell).strip()}))
+                problems.append(Problem(where, "actuals_negative", {"got": str(cell).strip()}))
             elif value is not None:
                 if key.startswith(REVENUE):
                     record["revenue"][key[len(REVENUE):]] = value
@@ -186,7 +225,7 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
     months.sort(key=lambda item: item[2])
     for (n, _, before), (_, _, after) in itertools.pairwise(months):  # among the months that are valid
         if months_between(before, after) > 1:
-            problems.append(Problem(f"row {n}, month", "actuals_gap", {"after": f"{before:%Y-%m}", "next": f"{after:%Y-%m}"}))
+            problems.append(Problem(_cell(n, "month", lang), "actuals_gap", {"after": f"{before:%Y-%m}", "next": f"{after:%Y-%m}"}))
     if problems:
         raise ScenarioError.of(*problems[:20])
     if not months:
@@ -195,15 +234,30 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
         actuals = Actuals.model_validate({"months": [record for _, record, _ in months]})
     except ValidationError as exc:
         rows_of = [n for n, _, _ in months]
-        raise ScenarioError.of(*[_row_problem(p, rows_of) for p in problems_of(exc)][:20]) from None
+        raise ScenarioError.of(*[_row_problem(p, rows_of, lang) for p in problems_of(exc)][:20]) from None
     check_actuals(actuals, scenario, today)
     return actuals
 
 
-def _row_problem(problem: Problem, rows: list[int]) -> Problem:
-    """``months[3].payroll`` → ``row 5, payroll`` (the file's own row)."""
+def _column(written: str, lang: str) -> str:
+    """Where a problem of a whole column is: ``column 'salary'``, the column as the file writes it."""
+    return t("actuals.at.column", lang, column=quoted(written))
+
+
+def _cell(row: int, key: str, lang: str) -> str:
+    """Where a problem of a cell is: ``row 5, payroll`` (``第 5 行，工资``), the column by its header in ``lang``
+    (a key that is not a column as it is, no key: the row alone)."""
+    if not key:
+        return t("actuals.at.row", lang, row=row)
+    known = key in COLUMNS or key.startswith(REVENUE)
+    return t("actuals.at.cell", lang, row=row, column=header(key, lang) if known else key)
+
+
+def _row_problem(problem: Problem, rows: list[int], lang: str) -> Problem:
+    """``months[3].payroll`` → ``row 5, payroll`` (the file's own row, the column in ``lang``)."""
     match = re.match(r"months\[(\d+)\]\.?(.*)", problem.path)
     if not match:
         return problem
-    where = f"row {rows[int(match[1])]}" + (f", {match[2]}" if match[2] else "")
-    return Problem(where, problem.code, problem.values)
+    field = match[2]
+    key = REVENUE + field.split(".", 1)[1] if field.startswith("revenue.") else field
+    return Problem(_cell(rows[int(match[1])], key, lang), problem.code, problem.values)

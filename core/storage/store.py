@@ -4,7 +4,8 @@ Over 400 lines on purpose: the transaction, locking and retry rules of both back
 be read together with the operations that rely on them.
 
 Nothing a founder saves is ever overwritten: every save, rename, delete (a tombstone),
-undelete and restore appends a revision; a scenario's current state is its latest
+undelete and restore appends a revision (and so does every import of actuals, and their
+removal: a tombstone); a scenario's current state is its latest
 revision. Saving on top of a revision that is no longer the latest (two tabs) is refused
 with :class:`ConflictError`, and the refused version is kept as a new scenario.
 
@@ -73,6 +74,8 @@ from core.model import Actuals, Scenario
 SCHEMA_VERSION = 5
 TOKEN_BYTES = 32
 LINK_DAYS = 30
+REMOVED = ""
+"""The body of an actuals revision that removes them (a tombstone)."""
 NAME_LENGTH = 120
 NOTE_LENGTH = 2000
 DRAFT_BYTES = 2_000_000
@@ -712,8 +715,9 @@ class Store:
 
     def save_actuals(self, who: Identity, scenario_id: int, actuals: Actuals) -> int:
         """Keep a new revision of the scenario's actuals (the earlier ones stay); its number. Editors only."""
-        body = actuals.model_dump_json()
+        return self._append_actuals(who, scenario_id, actuals.model_dump_json())
 
+    def _append_actuals(self, who: Identity, scenario_id: int, body: str) -> int:
         def work(conn: Connection) -> int:
             self._allow_scenario(conn, who, scenario_id, "editor")
             number = (conn.execute(select(func.max(actuals_table.c.number))
@@ -729,12 +733,24 @@ class Store:
             self._allow_scenario(conn, who, scenario_id, "viewer")
         return self._latest_actuals(scenario_id)
 
+    def remove_actuals(self, who: Identity, scenario_id: int) -> int:
+        """Leave the scenario without actuals: a tombstone revision (the earlier ones stay); its number. Editors
+        only."""
+        return self._append_actuals(who, scenario_id, REMOVED)
+
+    def role(self, who: Identity, scenario_id: int) -> str:
+        """What ``who`` is in the scenario's workspace: ``viewer``, ``editor`` or ``owner`` (a non-member learns
+        nothing: StoreError ``not_found``)."""
+        with self.engine.connect() as conn:
+            workspace = self._allow_scenario(conn, who, scenario_id, "viewer")
+            return str(self._role(conn, who, workspace))
+
     def _latest_actuals(self, scenario_id: int) -> tuple[int, Actuals] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(actuals_table.c.number, actuals_table.c.body)
                                .where(actuals_table.c.scenario_id == scenario_id)
                                .order_by(actuals_table.c.number.desc()).limit(1)).first()
-        return None if row is None else (row.number, Actuals.model_validate_json(row.body))
+        return None if row is None or row.body == REMOVED else (row.number, Actuals.model_validate_json(row.body))
 
     # --- the founder's note ------------------------------------------------------------
 

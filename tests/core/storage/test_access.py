@@ -29,6 +29,8 @@ CALLS = {  # every public call that takes an identity, as (method, args after th
     "note": lambda s, sid, link: (sid,),
     "actuals": lambda s, sid, link: (sid,),
     "save_actuals": lambda s, sid, link: (sid, ACTUALS),
+    "remove_actuals": lambda s, sid, link: (sid,),
+    "role": lambda s, sid, link: (sid,),
     "set_note": lambda s, sid, link: (sid, "mine now"),
     "revoke": lambda s, sid, link: (link,),
     "create": lambda s, sid, link: ("into B", BASE, s.workspaces(BEN)[0].id),

@@ -254,6 +254,29 @@ def test_actuals_are_kept_as_revisions_and_a_link_shows_the_latest(store):
         assert conn.exec_driver_sql("SELECT COUNT(*) FROM actuals").scalar() == 2
 
 
+def test_removing_actuals_is_a_tombstone_revision_and_only_an_editor_may_do_it(store):
+    from core.model import Actuals
+    from core.storage.store import Identity
+
+    ana, vic = Identity("ana@a.example"), Identity("vic@a.example")
+    space = store.workspaces(ana)[0].id
+    store.set_member(ana, space, vic.user, "viewer")
+    sid = store.create(ana, "Pitch", BASE, space).scenario_id
+    kept = Actuals.model_validate({"months": [{"month": "2026-01-01", "payroll": 100.0}]})
+    store.save_actuals(ana, sid, kept)
+    assert (store.role(ana, sid), store.role(vic, sid)) == ("owner", "viewer")
+    assert store.actuals(vic, sid) == (1, kept)                                 # a viewer reads them
+    with pytest.raises(StoreError) as refused:
+        store.remove_actuals(vic, sid)
+    assert refused.value.code == "forbidden" and store.actuals(ana, sid) == (1, kept)
+    assert store.remove_actuals(ana, sid) == 2
+    token, _ = store.share(ana, sid)
+    assert store.actuals(ana, sid) is None and store.open_share(token)[1].actuals is None
+    assert store.save_actuals(ana, sid, kept) == 3 and store.actuals(vic, sid) == (3, kept)  # a new import after it
+    with store.engine.connect() as conn:                                        # nothing was deleted
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM actuals").scalar() == 3
+
+
 def test_a_version_2_database_keeps_its_links_working_after_the_upgrade(tmp_path):
     url = f"sqlite:///{tmp_path / 'v2.db'}"
     engine = create_engine(url)
