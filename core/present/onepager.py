@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import unicodedata
 from datetime import date
 
 import plotly.graph_objects as go
@@ -85,15 +84,11 @@ def _wrapped(text: str, width: int = 24) -> str:
     tokens = re.findall(r"\s+|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|.", text)
     lines, line = [], ""
     for token in tokens:
-        if line.strip() and _columns(line + token) > width and not token.isspace():
+        if line.strip() and formatting.text_width(line + token) > width and not token.isspace():
             lines.append(line.rstrip())
             line = ""
         line += "" if not line and token.isspace() else token
     return "<br>".join([*lines, line.rstrip()])
-
-
-def _columns(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def founders_note(table: CapTable, lang: str = "en") -> str:

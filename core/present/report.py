@@ -579,6 +579,22 @@ def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFram
     return data_frame(cols)
 
 
+FRAME_LABELS = {"month": "export.col.month", "date": "table.month", "debt_service": "item.debt_service"}
+"""Columns of :meth:`Projection.to_frame` labelled by a key of another name."""
+
+
+def frame_label(name: str, lang: str = "en") -> str:
+    """The reader's label of a column of :meth:`Projection.to_frame` (the Excel export's headers).
+
+    >>> frame_label("revenue: API calls"), frame_label("cost of revenue: inference", "zh"), frame_label("cost_of_revenue")
+    ('Revenue: API calls', '推理（营业成本）', 'Cost of revenue')
+    """
+    prefix, _, rest = name.partition(": ")
+    if rest:  # "revenue: <stream>", "cost of revenue: <item>", "opex: <category>"
+        return t("export.col.revenue_of", lang, name=rest) if prefix == "revenue" else t(f"item.{rest}", lang)
+    return t(FRAME_LABELS.get(name) or next(k for k in (f"table.{name}", f"export.col.{name}") if k in STRINGS[lang]), lang)
+
+
 def tax_note(p: Projection, scenario: Scenario, lang: str = "en") -> str | None:
     """What the tax settings cost or bring over the horizon, in a sentence (None without any): the profit tax paid
     at its rate and super-deduction, and the R&D credit received (path 0)."""
