@@ -78,6 +78,32 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
     ]
 
 
+def pitch_kpis(p: Projection, summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
+    """What an investor asks next (the one-pager's second row): MRR and ARR today → at the end of year 1, the
+    gross margin, the ask and the team today."""
+    cur = scenario.company.currency
+    end = min(YEAR, p.months) - 1
+    recurring = [Kpi(key, t(f"kpi.{key}_year1", lang), f"{fmt.money(row[0, 0], cur, lang)} → {fmt.money(row[0, end], cur, lang)}",
+                     number=float(row[0, end])) for key, row in (("mrr", p.mrr), ("arr", p.arr))]
+    margin = next(k for k in details(summary, scenario, lang) if k.key == "gross_margin")
+    heads = float(p.headcount[0, 0])
+    team = Kpi("team", t("kpi.team", lang), t("kpi.team_value", lang, n=f"{heads:,g}"), number=heads)
+    return [*recurring, margin, ask_kpi(scenario, lang), team]
+
+
+def ask_kpi(scenario: Scenario, lang: str = "en") -> Kpi:
+    """The ask: the next priced (equity) round, the one the round levers move — its name, amount and calendar
+    month; a dash without one."""
+    k = next_round_index(scenario)
+    if k is None or scenario.funding[k].kind != "equity":
+        return Kpi("ask", t("kpi.ask", lang), "—", t("kpi.ask_none", lang))
+    ask = scenario.funding[k]
+    month = month_date(scenario.company.start_date, ask.month).strftime("%Y-%m")
+    return Kpi("ask", t("kpi.ask", lang), t("kpi.ask_value", lang, name=ask.name, month=month,
+                                            amount=fmt.money(ask.amount, scenario.company.currency, lang)),
+               number=ask.amount)
+
+
 def round_lever_note(scenario: Scenario, lang: str = "en") -> str:
     """Which round the "next round" levers move (its name and month), or that there is none."""
     k = next_round_index(scenario)

@@ -1285,4 +1285,12 @@ STRINGS: dict[str, str] = {
     'export.field.strategy.factor_weights': 'Weights of the pillar factors',
     'export.field.streams': 'Revenue streams',
     'export.field.streams.demand': 'Demand curve',
+    'kpi.mrr_year1': 'MRR: today → end of year 1',
+    'kpi.arr_year1': 'ARR: today → end of year 1',
+    'kpi.ask': 'The ask (next priced round)',
+    'kpi.ask_value': '{name}: {amount} in {month}',
+    'kpi.ask_none': 'no priced round in the plan',
+    'kpi.team': 'Team today',
+    'kpi.team_value': '{n} people',
+    'onepager.pdf_title': '{company} — one-pager',
 }

@@ -1285,4 +1285,12 @@ STRINGS: dict[str, str] = {
     'export.field.strategy.factor_weights': '支柱因素权重',
     'export.field.streams': '收入来源',
     'export.field.streams.demand': '需求曲线',
+    'kpi.mrr_year1': 'MRR：目前 → 第一年末',
+    'kpi.arr_year1': 'ARR：目前 → 第一年末',
+    'kpi.ask': '本轮融资（下一轮定价融资）',
+    'kpi.ask_value': '{name}：{amount}，{month}',
+    'kpi.ask_none': '计划中没有定价融资',
+    'kpi.team': '当前团队',
+    'kpi.team_value': '{n} 人',
+    'onepager.pdf_title': '{company} — 路演一页纸',
 }
