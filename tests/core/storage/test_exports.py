@@ -91,6 +91,8 @@ def test_the_workbook_formats_money_dates_and_ratios_as_a_spreadsheet_would():
     assert first["Month"].number_format == "yyyy-mm" and first["Cash at month end"].number_format == '"$"#,##0;-"$"#,##0'
     assert first["Customers"].number_format == "#,##0" and isinstance(first["Cash at month end"].value, float)
     assert first["Headcount"].number_format == "#,##0.0" and first["Leavers (replaced)"].number_format == "#,##0.0"
+    inference = first["Inference cost per 1M tokens"]   # $3 per GPU-hour at 2,000 tokens/s (7.2M an hour): $0.4167 per 1M
+    assert inference.value == pytest.approx(3 / 7.2) and inference.number_format == '"$"#,##0.0000;-"$"#,##0.0000'
     cny = load_scenario("sample_data/seed002_nlp_project.yaml")
     assert sheet_rows(workbook(cny), "Metrics")["Cash today"][0].number_format.startswith('"¥"')
     assert sheet_rows(excel_workbook(cny, project(cny), "zh"), "Metrics")["现金跑道"][0].number_format == '0" 个月"'
