@@ -104,7 +104,7 @@ def excel_cases() -> dict[str, tuple[bytes, str]]:
         return out.getvalue()
 
     def cell(path: str, value: object, kind: str):
-        return lambda sheet: sheet.append([path, value, kind])
+        return lambda sheet: sheet.append([path, "", value, kind])  # path, label, value, kind
 
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
@@ -117,6 +117,7 @@ def excel_cases() -> dict[str, tuple[bytes, str]]:
         "zip_bomb.xlsx": (bomb.getvalue(), "(file)"),
         "not_a_zip.xlsx": (b"PK\x03\x04 not really", "(file)"),
         "no_assumptions.xlsx": (edited(lambda s: setattr(s, "title", "Sheet")), "(file)"),
+        "no_path_column.xlsx": (edited(lambda s: s.delete_cols(1)), "(file)"),
     }
 
 

@@ -10,6 +10,7 @@ same everywhere. Chart axes use :func:`axis_money` (the unit is in the axis titl
 from __future__ import annotations
 
 import math
+import unicodedata
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥"}
 SCALES = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -131,3 +132,12 @@ def ratio(value: float | None, digits: int = 2) -> str:
     if value is None or math.isnan(value):
         return "—"
     return "∞" if math.isinf(value) else f"{value:.{digits}f}×"
+
+
+def text_width(text: str) -> int:
+    """How many columns ``text`` takes in a fixed-width layout: a wide (CJK) character two, any other one.
+
+    >>> text_width("Cash"), text_width("现金 B")
+    (4, 6)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,17 +1,21 @@
 """The one-pager for a deck: one landscape page (A4 or Letter) with the scenario's name and date, the headline
-KPIs, the cash curve with its rounds, the revenue mix, the pillar radar and the survival odds, in the reader's
+KPIs, what an investor asks next (MRR and ARR, gross margin, the ask, the team), the cash curve with its rounds,
+the revenue mix, the pillar radar (with its scale) and the survival odds, in the reader's
 language; a scenario with equity, SAFE or note rounds gets a cap-table column (who owns what after the last
 priced round, the founders' share before → after, bridges still unconverted at the horizon). Built as one
 Plotly figure from the same chart functions the pages use, and rendered to PDF or PNG by Plotly's static export
-(kaleido, which drives the system's Chromium)."""
+(kaleido, which drives the system's Chromium). The PDF is then given its title ("<company> — one-pager"; kaleido's
+page is called "Kaleido-fier") and a text layer that reads CJK ideographs rather than radicals (pypdf)."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import unicodedata
 from datetime import date
+from typing import Any, cast
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -25,7 +29,7 @@ from core.i18n import t
 from core.model import Scenario, ScenarioError, replace_fields
 from core.present import charts, formatting
 from core.present.financing import holder_label
-from core.present.report import Kpi, headline, pillar_kpis, risk_kpis
+from core.present.report import Kpi, headline, pillar_kpis, pitch_kpis, risk_kpis
 
 PAPERS = {"a4": (1123, 794), "letter": (1056, 816)}
 """Landscape page sizes in CSS pixels (96 per inch): A4 is 297 × 210 mm, Letter 11 × 8.5 in."""
@@ -34,6 +38,12 @@ HEADLINE = ("cash", "runway", "zero_cash", "default_alive", "burn_multiple")
 FOUNDERS_LINE = 0.12
 """How far (paper height) the cap table starts below its column's top: room for the founders' lines."""
 FONT = "Liberation Sans, Arial, Noto Sans CJK SC, sans-serif"  # Latin and digits first: they extract as text from the PDF
+MARGIN = {"l": 50, "r": 30, "t": 200, "b": 60}
+CARD_ROWS = (((138, 112), 7, 15), ((74, 48), 5, 13))
+"""Each row of cards: its labels' and values' heights above the charts (pixels), its slots across, its values' size."""
+RADICALS = (0x2E80, 0x2FDF)
+"""CJK radicals (the supplement and Kangxi). Noto Sans CJK draws 金 and the radical ⾦ with one glyph, and Chromium's
+PDF names each glyph by its lowest code point: the text layer read 资⾦ for 资金."""
 
 
 def one_pager_kpis(summary: Summary, scenario: Scenario, card: Scorecard, result: RiskResult | None,
@@ -85,15 +95,11 @@ def _wrapped(text: str, width: int = 24) -> str:
     tokens = re.findall(r"\s+|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|.", text)
     lines, line = [], ""
     for token in tokens:
-        if line.strip() and _columns(line + token) > width and not token.isspace():
+        if line.strip() and formatting.text_width(line + token) > width and not token.isspace():
             lines.append(line.rstrip())
             line = ""
         line += "" if not line and token.isspace() else token
     return "<br>".join([*lines, line.rstrip()])
-
-
-def _columns(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def founders_note(table: CapTable, lang: str = "en") -> str:
@@ -143,26 +149,31 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
         fig.update_yaxes(title_text=t("chart.mix.y", lang, currency=p.currency), row=1, col=2)
     if result is not None:
         fig.update_yaxes(title_text=t("chart.survival.y", lang), range=[0, 105], row=2, col=2)
-    fig.update_polars(radialaxis={"range": [0, 100], "showticklabels": False},  # the title says 0-100
+    fig.update_polars(radialaxis={"range": [0, 100], "tickvals": [0, 25, 50, 75, 100], "showticklabels": True,
+                                  "tickfont": {"size": 8, "color": "#888888"}, "angle": 18},  # between two pillars (54° apart)
                       angularaxis={"tickfont": {"size": 9}, "rotation": 54})  # 4 or 5 pillars, none at 90° (the title)
     months = p.month_dates()
     fig.update_xaxes(range=[months[0], months[-1]], row=2, col=2)  # the same months as the cash chart
     fig.update_annotations(font={"size": 12})
     if table is not None:
         _cap_table_notes(fig, table, p.currency, lang)
-    for i, kpi in enumerate(one_pager_kpis(summary, scenario, card, result, lang)):
-        x = (i + 0.5) / 7
-        fig.add_annotation(text=kpi.label, x=x, y=1.135, xref="paper", yref="paper", showarrow=False,
-                           xanchor="center", font={"size": 10, "color": "#666666"})  # "auto" anchors the outer thirds
-        fig.add_annotation(text=f"<b>{kpi.value}</b>", x=x, y=1.09, xref="paper", yref="paper", showarrow=False,
-                           xanchor="center", font={"size": 15})
+    charts_height = height - MARGIN["t"] - MARGIN["b"]
+    rows = (one_pager_kpis(summary, scenario, card, result, lang), pitch_kpis(p, summary, scenario, lang))
+    for ((above_label, above_value), slots, size), kpis in zip(CARD_ROWS, rows, strict=True):
+        for i, kpi in enumerate(kpis):
+            x = (i + 0.5) / slots
+            fig.add_annotation(text=kpi.label, x=x, y=1 + above_label / charts_height, xref="paper", yref="paper",
+                               showarrow=False, xanchor="center", font={"size": 10, "color": "#666666"})  # "auto" anchors the outer thirds
+            fig.add_annotation(text=f"<b>{kpi.value}</b>", x=x, y=1 + above_value / charts_height, xref="paper",
+                               yref="paper", showarrow=False, xanchor="center", font={"size": size})
     day = (today or date.today()).isoformat()
     fig.update_layout(
         template=charts.TEMPLATE, width=width, height=height, font={"family": FONT, "size": 10},
         title={"text": f"<b>{scenario.company.name}</b>  ·  "
                        f"{t('onepager.subtitle', lang, date=day, start=f'{scenario.company.start_date:%Y-%m}')}",
                "x": 0.02, "y": 0.985, "font": {"size": 18}},
-        margin={"l": 50, "r": 30, "t": 150, "b": 60}, hovermode=False,
+        meta={"pdf_title": t("onepager.pdf_title", lang, company=scenario.company.name)},
+        margin=MARGIN, hovermode=False,
         legend={"orientation": "h", "x": fig.layout.xaxis2.domain[0] + 0.02, "y": 0.99, "yanchor": "top",
                 "font": {"size": 9}, "bgcolor": "rgba(255,255,255,0.7)"},  # over the revenue mix
     )
@@ -209,10 +220,73 @@ def _cap_table_notes(fig: go.Figure, table: CapTable, currency: str, lang: str) 
 
 
 def render(fig: go.Figure, fmt: str) -> bytes:
-    """The figure as a PDF (one vector page of the figure's size) or a PNG at twice the resolution."""
+    """The page as a PDF (one vector page of the figure's size, titled, its text searchable) or a PNG at twice the
+    resolution."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {sorted(FORMATS)}, not {fmt!r}")
-    return fig.to_image(format=fmt, width=fig.layout.width, height=fig.layout.height, scale=2 if fmt == "png" else 1)
+    image = fig.to_image(format=fmt, width=fig.layout.width, height=fig.layout.height, scale=2 if fmt == "png" else 1)
+    return searchable(image, fig.layout.meta["pdf_title"]) if fmt == "pdf" else image
+
+
+def searchable(pdf: bytes, title: str) -> bytes:
+    """Chromium's PDF with ``title`` as its document title and every font's ToUnicode map naming ideographs, not
+    radicals (:data:`RADICALS`), so that its text is found and copied as written."""
+    from pypdf import PdfWriter  # on first use: only the PDF needs it
+    from pypdf.generic import DictionaryObject, StreamObject
+
+    def dictionary(obj: Any) -> DictionaryObject:
+        return cast(DictionaryObject, obj.get_object())
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    for page in writer.pages:
+        for font in dictionary(dictionary(page["/Resources"])["/Font"]).values():
+            if "/ToUnicode" in dictionary(font):
+                stream = cast(StreamObject, dictionary(font)["/ToUnicode"].get_object())
+                stream.set_data(ideographs_cmap(stream.get_data()))
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def ideograph(text: str) -> str:
+    """``text`` with each CJK radical as the ideograph it stands for; any other character as it is.
+
+    >>> ideograph("资⾦ ⼈（%）")
+    '资金 人（%）'
+    """
+    return "".join(unicodedata.normalize("NFKC", ch) if RADICALS[0] <= ord(ch) <= RADICALS[1] else ch for ch in text)
+
+
+_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+def ideographs_cmap(cmap: bytes) -> bytes:
+    r"""A ToUnicode CMap with :func:`ideograph` applied to what each code names; one that names no radical is
+    returned as it is (so is one with a range given as an array, which Chromium does not write), another is
+    rewritten as single-code entries (bfchar).
+
+    >>> ideographs_cmap(b"endcodespacerange\n1 beginbfchar\n<AD> <2FA6>\nendbfchar\n1 beginbfrange\n<01> <02> <4EBA>\n"
+    ...                 b"endbfrange\nendcmap\nend")
+    b'endcodespacerange\n3 beginbfchar\n<AD> <91D1>\n<01> <4EBA>\n<02> <4EBB>\nendbfchar\nendcmap\nend'
+    """
+    head, _, rest = cmap.partition(b"endcodespacerange")
+    body, _, tail = rest.partition(b"endcmap")
+    names: dict[bytes, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", body, re.S):
+        names |= {code: bytes.fromhex(name.decode()).decode("utf-16-be") for code, name in _PAIR.findall(block)}
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", body, re.S):
+        for low, high, first in _RANGE.findall(block):
+            start = bytes.fromhex(first.decode()).decode("utf-16-be")
+            names |= {f"{code:0{len(low)}X}".encode(): start[:-1] + chr(ord(start[-1]) + code - int(low, 16))
+                      for code in range(int(low, 16), int(high, 16) + 1)}
+    if b"[" in body or all(ideograph(name) == name for name in names.values()):
+        return cmap
+    entries = [b"<%s> <%s>\n" % (code, ideograph(name).encode("utf-16-be").hex().upper().encode()) for code, name in names.items()]
+    sections = b"".join(b"%d beginbfchar\n%sendbfchar\n" % (len(entries[i:i + 100]), b"".join(entries[i:i + 100]))
+                        for i in range(0, len(entries), 100))
+    return head + b"endcodespacerange\n" + sections + b"endcmap" + tail
 
 
 def build(scenario: Scenario, lang: str = "en", paper: str = "a4", today: date | None = None) -> go.Figure:

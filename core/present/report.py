@@ -78,6 +78,32 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
     ]
 
 
+def pitch_kpis(p: Projection, summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
+    """What an investor asks next (the one-pager's second row): MRR and ARR today → at the end of year 1, the
+    gross margin, the ask and the team today."""
+    cur = scenario.company.currency
+    end = min(YEAR, p.months) - 1
+    recurring = [Kpi(key, t(f"kpi.{key}_year1", lang), f"{fmt.money(row[0, 0], cur, lang)} → {fmt.money(row[0, end], cur, lang)}",
+                     number=float(row[0, end])) for key, row in (("mrr", p.mrr), ("arr", p.arr))]
+    margin = next(k for k in details(summary, scenario, lang) if k.key == "gross_margin")
+    heads = float(p.headcount[0, 0])
+    team = Kpi("team", t("kpi.team", lang), t("kpi.team_value", lang, n=f"{heads:,g}"), number=heads)
+    return [*recurring, margin, ask_kpi(scenario, lang), team]
+
+
+def ask_kpi(scenario: Scenario, lang: str = "en") -> Kpi:
+    """The ask: the next priced (equity) round, the one the round levers move — its name, amount and calendar
+    month; a dash without one."""
+    k = next_round_index(scenario)
+    if k is None or scenario.funding[k].kind != "equity":
+        return Kpi("ask", t("kpi.ask", lang), "—", t("kpi.ask_none", lang))
+    ask = scenario.funding[k]
+    month = month_date(scenario.company.start_date, ask.month).strftime("%Y-%m")
+    return Kpi("ask", t("kpi.ask", lang), t("kpi.ask_value", lang, name=ask.name, month=month,
+                                            amount=fmt.money(ask.amount, scenario.company.currency, lang)),
+               number=ask.amount)
+
+
 def round_lever_note(scenario: Scenario, lang: str = "en") -> str:
     """Which round the "next round" levers move (its name and month), or that there is none."""
     k = next_round_index(scenario)
@@ -578,6 +604,22 @@ def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFram
     cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
     cols[t("table.headcount", lang)] = [f"{v:,.1f}" for v in p.headcount[0]]
     return data_frame(cols)
+
+
+FRAME_LABELS = {"month": "export.col.month", "date": "table.month", "debt_service": "item.debt_service"}
+"""Columns of :meth:`Projection.to_frame` labelled by a key of another name."""
+
+
+def frame_label(name: str, lang: str = "en") -> str:
+    """The reader's label of a column of :meth:`Projection.to_frame` (the Excel export's headers).
+
+    >>> frame_label("revenue: API calls"), frame_label("cost of revenue: inference", "zh"), frame_label("cost_of_revenue")
+    ('Revenue: API calls', '推理（营业成本）', 'Cost of revenue')
+    """
+    prefix, _, rest = name.partition(": ")
+    if rest:  # "revenue: <stream>", "cost of revenue: <item>", "opex: <category>"
+        return t("export.col.revenue_of", lang, name=rest) if prefix == "revenue" else t(f"item.{rest}", lang)
+    return t(FRAME_LABELS.get(name) or next(k for k in (f"table.{name}", f"export.col.{name}") if k in STRINGS[lang]), lang)
 
 
 def tax_note(p: Projection, scenario: Scenario, lang: str = "en") -> str | None:

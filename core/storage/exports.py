@@ -1,9 +1,12 @@
 """Exports and imports: scenario as YAML/JSON/Excel, the projection as CSV/Excel.
 
-The Excel workbook has three sheets: ``Assumptions`` (every scenario field as a path, a
-value, its kind and, for numbers, the exact value in text, since spreadsheets keep about 15
-digits — reading it back gives the same scenario unless a value was edited), ``Monthly`` (the monthly
-table) and ``Metrics`` (the headline figures). Text cells that start with ``= + - @`` (or a
+The Excel workbook, headed in the reader's language, has three sheets, each with its header row (and label
+columns) frozen and its columns as wide as their contents: ``Assumptions`` (every scenario field as a path, its
+label, its value as a number cell in the field's format, its kind and, where a spreadsheet would round the value
+(it keeps 15 significant digits), the exact value in text — reading it back gives the same scenario unless a
+value was edited), ``Monthly`` (the monthly table) and ``Metrics`` (the headline figures). Numbers are number
+cells with a spreadsheet format: money with the currency's symbol and thousands separators, shares as %, prices
+and per-unit costs with the decimals they need ($0.004). Text cells that start with ``= + - @`` (or a
 tab / carriage return) are prefixed with ``'`` so a spreadsheet never runs them as formulas.
 
 Imports go through the scenario's own validation; Excel files are size-checked as zip
@@ -15,18 +18,25 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import math
 import re
 import zipfile
+from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 import openpyxl
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.analysis.metrics import summarize
 from core.engine.projection import Projection
-from core.model import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, loads_scenario, parse_path, parse_scenario, quoted
+from core.i18n import LANGUAGES, STRINGS, t
+from core.model import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, generic, loads_scenario, parse_path, parse_scenario, quoted, spec
+from core.present import formatting
 from core.present.formatting import SYMBOLS
-from core.present.report import details, headline
+from core.present.report import details, frame_label, headline
 
 MAX_XLSX_BYTES = 5_000_000
 MAX_XLSX_UNZIPPED = 50_000_000
@@ -112,39 +122,192 @@ def unflatten(rows: list[tuple[str, object, str]]) -> dict:
 # --- Excel -----------------------------------------------------------------------------
 
 
-COUNT_COLUMNS = ("customers", "new_customers", "churned_customers", "headcount", "tokens")
+ASSUMPTION_COLUMNS = ("path", "label", "value", "kind", "exact")
+"""The Assumptions sheet's columns, headed ``export.assumptions.<column>`` in the reader's language; the importer
+finds them by header in either language, or by these names (files written before the label column)."""
+COUNT_COLUMNS = ("customers", "new_customers", "churned_customers")
+TENTHS_COLUMNS = ("headcount", "leavers", "ramp_fte_lost", "tokens")
+"""Monthly columns in tenths: heads (part-time and ramping ones count in part) and millions of tokens."""
+PRICE_COLUMNS = ("cost_per_million_tokens",)
 MONEY_KPIS = ("cash", "npv", "peak_need")
-KPI_FORMATS = {"runway": "0", "break_even": "0", "payback": "0", "cac_payback": "0.0", "burn_multiple": '0.00"×"',
-               "ltv_cac": '0.00"×"', "gross_margin": "0.0%", "irr": "0.0%", "return_on_cost": "0.0%", "rule_of_40": "0",
-               "hhi": "0.00"}
-"""Spreadsheet number formats of the Metrics sheet's values (money ones take the scenario's currency)."""
+MONTHS_KPIS = ("runway", "cac_payback")
+KPI_FORMATS = {"break_even": "0", "payback": "0", "burn_multiple": '0.00"×"', "ltv_cac": '0.00"×"', "gross_margin": "0.0%",
+               "irr": "0.0%", "return_on_cost": "0.0%", "rule_of_40": "0", "hhi": "0.00"}
+"""Spreadsheet number formats of the Metrics sheet's values (money ones take the scenario's currency, months the
+reader's word for them)."""
+FROZEN = {"Assumptions": "C2", "Monthly": "C2", "Metrics": "B2"}
+"""Where each sheet's panes freeze: below the header, right of its label columns."""
+WIDTHS = (8, 60)
+"""A column's width in characters at least and at most."""
+
+
+def decimals(value: float, least: int = 0, significant: int = 6) -> int:
+    """Decimal places that show ``value`` as written, to at most ``significant`` significant digits, and at least
+    ``least`` (at most 30, a spreadsheet's limit).
+
+    >>> decimals(0.004), decimals(0.0000015), decimals(12.5, least=2), decimals(2_000_000.0), decimals(1 / 3)
+    (3, 7, 2, 0, 6)
+    """
+    if not math.isfinite(value) or value == 0:
+        return least
+    written = max(0, -int(Decimal(repr(float(value))).normalize().as_tuple().exponent))
+    return min(30, max(least, min(written, significant - 1 - math.floor(math.log10(abs(value))))))
+
+
+def _places(number: str, places: int) -> str:
+    return number + ("." + "0" * places if places else "")
+
+
+def money_format(symbol: str, places: int = 0) -> str:
+    """A money cell's format: the currency symbol, thousands separators, ``places`` decimals.
+
+    >>> money_format("$"), money_format("¥", 3)
+    ('"$"#,##0;-"$"#,##0', '"¥"#,##0.000;-"¥"#,##0.000')
+    """
+    number = _places("#,##0", places)
+    return f'"{symbol}"{number};-"{symbol}"{number}'
+
+
+def price_format(value: float, symbol: str, significant: int = 6) -> str:
+    """A price's or per-unit cost's format: cents at least, and the digits a smaller price needs ($0.004,
+    $0.0000015)."""
+    return money_format(symbol, decimals(value, 2, significant))
+
+
+def value_format(value: object, kind: str | None, symbol: str) -> str:
+    """An Assumptions value's format by its field's kind: money in the currency (whole amounts without cents, a
+    price with the decimals it needs), a share as a percentage, other numbers with thousands separators; each
+    shows the value as written.
+
+    >>> value_format(2_000_000, "money", "$"), value_format(0.004, "money", "$"), value_format(0.035, "percent", "$")
+    ('"$"#,##0;-"$"#,##0', '"$"#,##0.000;-"$"#,##0.000', '0.0%')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "General"
+    if kind == "money":
+        return price_format(value, symbol) if value % 1 else money_format(symbol)
+    if kind == "percent":
+        return _places("0", max(0, decimals(value) - 2)) + "%"
+    return _places("#,##0", decimals(value))
+
+
+def _kind(path: str) -> str | None:
+    try:
+        return spec(path).kind
+    except KeyError:
+        return None
+
+
+def field_label(path: str, lang: str = "en") -> str:
+    """A field path's label in the reader's language: the editor's ``edit.<generic path>``, or for a field the
+    editor keeps as it is (a map, a list left empty) ``export.field.<generic path>``; a path under a map (a round
+    named ``seed``) takes the map's label.
+
+    >>> field_label("streams[2].churn_monthly"), field_label("risk.inputs", "zh"), field_label("risk.rounds.seed.probability")
+    ('Churn per month', '不确定输入（分布）', 'Odds and delays of the rounds')
+    """
+    parts = generic(path).split(".")
+    heads = (".".join(parts[:n]) for n in range(len(parts), 0, -1))
+    keys = (key for head in heads for key in (f"edit.{head}", f"export.field.{head}"))
+    return t(next(key for key in keys if key in STRINGS[lang]), lang)
+
+
+def _exact(value: object, kind: str) -> str | None:
+    """The value as JSON where a spreadsheet, which keeps 15 significant digits, would round it."""
+    if kind != "number" or not isinstance(value, int | float) or float(f"{value:.15g}") == value:
+        return None
+    return json.dumps(value)
+
+
+def _header(sheet: Any, labels: list[str]) -> None:
+    sheet.append([escape(label) for label in labels])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+
+
+def _assumptions(sheet: Any, scenario: Scenario, lang: str) -> None:
+    """Every field: its path, its label, its value as a number cell in the field's format, its kind and, where a
+    spreadsheet would round it, the exact value."""
+    symbol = SYMBOLS[scenario.company.currency]
+    _header(sheet, [t(f"export.assumptions.{c}", lang) for c in ASSUMPTION_COLUMNS])
+    for path, value, kind in flatten(scenario.model_dump(mode="json")):
+        sheet.append([path, field_label(path, lang), escape(value), kind, _exact(value, kind)])
+        sheet.cell(sheet.max_row, 3).number_format = value_format(value, _kind(path), symbol)
+
+
+def _frame_format(name: str, symbol: str) -> str:
+    """A Monthly column's format (prices take theirs cell by cell)."""
+    if name in ("month", *COUNT_COLUMNS):
+        return "#,##0"
+    if name in TENTHS_COLUMNS:
+        return "#,##0.0"
+    return "yyyy-mm" if name == "date" else money_format(symbol)
+
+
+def _monthly(sheet: Any, p: Projection, symbol: str, lang: str) -> None:
+    """The monthly table: numbers and dates as cells of their kind, headed by their labels."""
+    frame = p.to_frame()
+    _header(sheet, [frame_label(str(c), lang) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        sheet.append(list(row))
+    for j, name in enumerate(frame.columns, 1):
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
+            cell.number_format = price_format(cell.value, symbol, 4) if name in PRICE_COLUMNS else _frame_format(name, symbol)
+
+
+def _metrics(sheet: Any, scenario: Scenario, p: Projection, symbol: str, lang: str) -> None:
+    """The headline and secondary figures: each a number a spreadsheet computes with (text only for what is not
+    a number: a date, alive or dead), and its note."""
+    _header(sheet, [t(f"export.metrics.{c}", lang) for c in ("metric", "value", "note")])
+    months = f'0" {t("export.unit.months", lang)}"'
+    summary = summarize(p, scenario.settings)
+    for kpi in headline(summary, scenario, lang) + details(summary, scenario, lang):
+        sheet.append([escape(kpi.label), kpi.number if kpi.number is not None else escape(kpi.value), escape(kpi.note)])
+        sheet.cell(sheet.max_row, 2).number_format = (money_format(symbol) if kpi.key in MONEY_KPIS else months
+                                                      if kpi.key in MONTHS_KPIS else KPI_FORMATS.get(kpi.key, "General"))
+
+
+def shown_width(value: object, number_format: str) -> int:
+    """About how many characters a cell shows: its text (a CJK character counts two), or its number with the
+    separators, symbol and decimals of its format.
+
+    >>> shown_width("现金", "General"), shown_width(-1234567.0, '"$"#,##0;-"$"#,##0'), shown_width(0.004, "0.000")
+    (4, 11, 5)
+    """
+    if isinstance(value, str):
+        return formatting.text_width(value)
+    if isinstance(value, date):
+        return 8
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    first = number_format.split(";")[0]
+    places = len(first.split(".")[1].split('"')[0].rstrip("%")) if "." in first else 0
+    literal = sum(len(part) for part in first.split('"')[1::2])
+    digits = f"{abs(value):,.{places}f}" if math.isfinite(value) else "#NUM!"
+    return len(digits) + literal + (value < 0) + first.count("%")
+
+
+def fit_columns(sheet: Any) -> None:
+    """Each column as wide as its header and its widest value (bold headers a little wider), within
+    :data:`WIDTHS`."""
+    for column in sheet.iter_cols():
+        header, *cells = column
+        widest = max([round(1.2 * shown_width(header.value, "General")),
+                      *(shown_width(c.value, c.number_format) for c in cells)])
+        sheet.column_dimensions[get_column_letter(header.column)].width = min(WIDTHS[1], max(WIDTHS[0], widest + 2))
 
 
 def excel_workbook(scenario: Scenario, p: Projection, lang: str = "en") -> bytes:
-    """Assumptions, the monthly table and the metrics as an .xlsx file."""
+    """Assumptions, the monthly table and the metrics as an .xlsx file, headed in ``lang``."""
     book = openpyxl.Workbook()
-    sheet = book.worksheets[0]
-    sheet.title = "Assumptions"
-    sheet.append(["path", "value", "kind", "exact"])
-    for path, value, kind in flatten(scenario.model_dump(mode="json")):
-        sheet.append([path, escape(value), kind, escape(json.dumps(value)) if kind == "number" else None])
-    money = f'"{SYMBOLS[scenario.company.currency]}"#,##0;-"{SYMBOLS[scenario.company.currency]}"#,##0'
-    monthly = book.create_sheet("Monthly")
-    frame = p.to_frame()
-    monthly.append([escape(str(c)) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        monthly.append([escape(v) for v in row])
-    for j, name in enumerate(frame.columns, 1):  # dates as dates, money with the currency, counts as whole numbers
-        number_format = "yyyy-mm" if name == "date" else "0" if name == "month" else (
-            "#,##0.00" if name == "cost_per_million_tokens" else "#,##0" if name in COUNT_COLUMNS else money)
-        for (cell,) in monthly.iter_rows(min_row=2, min_col=j, max_col=j):
-            cell.number_format = number_format
-    metrics = book.create_sheet("Metrics")
-    metrics.append(["metric", "value", "shown", "note"])  # value: a number a spreadsheet can compute with
-    summary = summarize(p, scenario.settings)
-    for kpi in headline(summary, scenario, lang) + details(summary, scenario, lang):
-        metrics.append([escape(kpi.label), kpi.number, escape(kpi.value), escape(kpi.note)])
-        metrics.cell(metrics.max_row, 2).number_format = money if kpi.key in MONEY_KPIS else KPI_FORMATS.get(kpi.key, "General")
+    symbol = SYMBOLS[scenario.company.currency]
+    book.worksheets[0].title = "Assumptions"
+    _assumptions(book.worksheets[0], scenario, lang)
+    _monthly(book.create_sheet("Monthly"), p, symbol, lang)
+    _metrics(book.create_sheet("Metrics"), scenario, p, symbol, lang)
+    for sheet in book.worksheets:
+        fit_columns(sheet)
+        sheet.freeze_panes = FROZEN[sheet.title]
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -167,7 +330,7 @@ def _check_zip(data: bytes) -> None:
 
 
 def read_excel(data: bytes) -> Scenario:
-    """The scenario of a workbook's Assumptions sheet (as written by :func:`excel_workbook`)."""
+    """The scenario of a workbook's Assumptions sheet (as written by :func:`excel_workbook`, in either language)."""
     _check_zip(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -175,13 +338,34 @@ def read_excel(data: bytes) -> Scenario:
         raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
     if "Assumptions" not in book.sheetnames:
         raise ScenarioError.of(Problem("(file)", "no_assumptions", {}))
-    rows = list(itertools.islice(book["Assumptions"].iter_rows(min_row=2, max_col=4, values_only=True), MAX_SHEET_ROWS + 1))
-    book.close()
+    try:
+        lines = book["Assumptions"].iter_rows(values_only=True)
+        where = assumption_columns(next(lines, ()))
+        rows = list(itertools.islice(lines, MAX_SHEET_ROWS + 1))
+    finally:
+        book.close()
     if len(rows) > MAX_SHEET_ROWS:
         raise ScenarioError.of(Problem("(file)", "sheet_rows", {"limit": MAX_SHEET_ROWS}))
-    return parse_scenario(unflatten([(str(path or ""), _number(unescape(value), exact) if kind == "number" else unescape(value),
-                                      str(kind or "")) for path, value, kind, exact in (r + (None,) * (4 - len(r)) for r in rows)
-                                     if path is not None]))
+    cells = [{c: row[i] if i < len(row) else None for c, i in where.items()} for row in rows]
+    return parse_scenario(unflatten([
+        (str(cell["path"]), _number(unescape(cell["value"]), cell.get("exact")) if cell["kind"] == "number"
+         else unescape(cell["value"]), str(cell["kind"] or "")) for cell in cells if cell["path"] is not None]))
+
+
+def assumption_columns(header: tuple[object, ...]) -> dict[str, int]:
+    """Where each column of an Assumptions sheet is, found by its header in any language or by its name; a
+    ScenarioError names the path, value or kind column it lacks.
+
+    >>> assumption_columns(("path", "value", "kind", "exact")), assumption_columns(("字段路径", "字段", "数值", "类型"))
+    ({'path': 0, 'value': 1, 'kind': 2, 'exact': 3}, {'path': 0, 'label': 1, 'value': 2, 'kind': 3})
+    """
+    names = {t(f"export.assumptions.{c}", lang): c for lang in LANGUAGES for c in ASSUMPTION_COLUMNS}
+    names |= {c: c for c in ASSUMPTION_COLUMNS}
+    where = {names[h]: i for i, h in enumerate(header) if isinstance(h, str) and h in names}
+    missing = [t(f"export.assumptions.{c}") for c in ("path", "value", "kind") if c not in where]
+    if missing:
+        raise ScenarioError.of(Problem("(file)", "sheet_columns", {"columns": ", ".join(missing)}))
+    return where
 
 
 def _number(value: object, exact: object) -> object:

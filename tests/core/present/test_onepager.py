@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
-import unicodedata
 from datetime import date
 
 import numpy as np
@@ -18,7 +18,8 @@ from core.engine.projection import project
 from core.model import load_scenario, replace_fields
 from core.model.presets import load_preset
 from core.present import formatting as fmt
-from core.present.onepager import PAPERS, build, chromium, one_pager, one_pager_kpis, page_cap_table, render
+from core.present.onepager import PAPERS, RADICALS, build, chromium, ideographs_cmap, one_pager, one_pager_kpis, page_cap_table, render
+from core.present.report import pitch_kpis
 
 B = load_scenario("sample_data/company_b_data_assistant.yaml")
 A = "sample_data/company_a_customer_service.yaml"  # a bridge SAFE converting in its Pre-A
@@ -42,10 +43,67 @@ def test_the_page_plots_the_models_numbers():
     survival = next(trace for trace in fig.data if trace.type == "scatter" and trace.line.shape == "hv")
     np.testing.assert_allclose(survival.y, 100 * result.survival)
     texts = [a.text for a in fig.layout.annotations]
-    for kpi in one_pager_kpis(summary, B, card, result):
+    for kpi in one_pager_kpis(summary, B, card, result) + pitch_kpis(p, summary, B):
         assert kpi.label in texts and f"<b>{kpi.value}</b>" in texts
     assert (fig.layout.width, fig.layout.height) == PAPERS["a4"]
     assert "Company B" in fig.layout.title.text and "2026-12-02" in fig.layout.title.text
+
+
+def cards(fig):
+    """The page's cards, label → value."""
+    texts = [a.text for a in fig.layout.annotations]
+    return {label: value.removeprefix("<b>").removesuffix("</b>") for label, value in itertools.pairwise(texts)
+            if value.startswith("<b>")}
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", {"MRR: today → end of year 1": "$127.75k → {mrr}", "ARR: today → end of year 1": "$1.53M → {arr}",
+            "The ask (next priced round)": "Series A: $8.00M in 2027-03", "Team today": "12 people"}),
+    ("zh", {"MRR：目前 → 第一年末": "$127.75k → {mrr}", "ARR：目前 → 第一年末": "$1.53M → {arr}",
+            "本轮融资（下一轮定价融资）": "Series A：$8.00M，2027-03", "当前团队": "12 人"}),
+])
+def test_the_page_answers_what_an_investor_asks_next(lang, expected):
+    """Company B: MRR in month 0 is 60 seats less 2.5 % churn at $1,500 (87,750) and 20,000 API units at $2 (40,000):
+    $127.75k, ARR 12 times that; the Series A is $8M in month 14 of a plan starting 2026-01; 6 + 4 + 2 heads work in
+    month 0 (sales start in month 3)."""
+    p, summary, card, result = parts()
+    year_end = {"mrr": fmt.money(p.mrr[0, 11], "USD"), "arr": fmt.money(12 * p.mrr[0, 11], "USD")}
+    shown = cards(one_pager(B, p, summary, card, result, lang=lang, today=DAY))
+    assert {label: shown[label] for label in expected} == {k: v.format(**year_end) for k, v in expected.items()}
+    margin = "Gross margin (year 1)" if lang == "en" else "毛利率（第一年）"
+    assert shown[margin] == fmt.percent(summary.gross_margin) == "65.3%"
+    assert p.mrr[0, 0] == pytest.approx(58.5 * 1500 + 20_000 * 2) and p.headcount[0, 0] == 12
+
+
+def test_the_ask_is_the_next_priced_round_and_a_dash_without_one():
+    """Company A raises a SAFE before its Pre-A: the ask is the Pre-A (month 15 of 2026-01); Company C has only
+    venture debt."""
+    a = load_preset(A)
+    p = project(a)
+    assert cards(one_pager(a, p, summarize(p, a.settings), score(a, p), None, today=DAY))[
+        "The ask (next priced round)"] == "Pre-A: ¥20.00M in 2027-04"
+    ask = next(k for k in pitch_kpis(project(C), summarize(project(C), C.settings), C) if k.key == "ask")
+    assert (ask.value, ask.note, ask.number) == ("—", "no priced round in the plan", None)
+
+
+def test_the_radar_reads_its_scale():
+    p, summary, card, result = parts()
+    axis = one_pager(B, p, summary, card, result, today=DAY).layout.polar.radialaxis
+    assert axis.showticklabels and tuple(axis.range) == (0, 100) and tuple(axis.tickvals) == (0, 25, 50, 75, 100)
+
+
+def test_prices_on_the_page_read_as_formatting_price_writes_them(monkeypatch):
+    """The conversion price of Company A's SAFE (¥6.00 a share) goes through formatting.price."""
+    monkeypatch.setattr(fmt, "price", lambda value, currency, lang="en": f"<price {value:g} {currency}>")
+    texts = [a.text.replace("<br>", " ") for a in build(load_preset(A), "en", today=DAY).layout.annotations]
+    assert any("at <price 6 CNY>" in text for text in texts), texts
+
+
+def test_a_cmap_naming_radicals_names_ideographs_and_one_without_is_kept():
+    kangxi = b"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n1 beginbfchar\n<AD> <2FA6>\nendbfchar\nendcmap\nend"
+    assert b"<AD> <91D1>" in ideographs_cmap(kangxi)                               # ⾦ (U+2FA6) → 金 (U+91D1)
+    plain = kangxi.replace(b"<2FA6>", b"<6253>")                                     # 打
+    assert ideographs_cmap(plain) == plain
 
 
 def test_a_scenario_without_streams_or_monte_carlo_still_gets_a_page():
@@ -132,13 +190,32 @@ needs_chromium = pytest.mark.skipif(chromium() is None and os.environ.get("CI") 
 
 
 def text_of(pdf: bytes) -> str:
+    """The page's text as a reader copies it: never a CJK radical where an ideograph was written."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert float(box.width) == pytest.approx(842, abs=3) and float(box.height) == pytest.approx(595, abs=3)  # A4 across
-    return unicodedata.normalize("NFKC", reader.pages[0].extract_text())  # CJK fonts map some glyphs to radicals
+    text = reader.pages[0].extract_text()
+    assert not [ch for ch in text if RADICALS[0] <= ord(ch) <= RADICALS[1]], text
+    return text
+
+
+@needs_chromium
+@pytest.mark.parametrize(("lang", "title"), [("en", "Company B — data assistant — one-pager"),
+                                             ("zh", "Company B — data assistant — 路演一页纸")])
+def test_the_pdf_is_titled_after_the_company_and_its_chinese_text_is_found_as_written(lang, title):
+    """Found by a founder: the PDF was titled "Kaleido-fier", and 资金 copied as 资⾦ (the Kangxi radical U+2FA6)."""
+    from pypdf import PdfReader
+
+    pdf = render(build(B, lang, today=DAY), "pdf")
+    assert PdfReader(io.BytesIO(pdf)).metadata.title == title
+    text = text_of(pdf)
+    words = ["Company B — data assistant", "MRR", "12 people"] if lang == "en" else [
+        "Company B — data assistant", "资金管理", "现金跑道", "月末现金", "生存评分", "当前团队", "12 人"]
+    assert not [w for w in words if w.replace(" ", "") not in text.replace(" ", "")], text
+    assert lang == "en" or "金" in text
 
 
 @needs_chromium
@@ -158,7 +235,7 @@ def test_the_pdf_is_one_a4_landscape_page_with_the_kpis_in_the_readers_language(
 @pytest.mark.parametrize(("lang", "words"), [
     ("en", ["Cap table", "Founders: 100.0% → 76.2%", "today → after Pre-A (month 15)", "Holder", "Invested", "Owns",
             "Angel bridge SAFE", "¥3.00M", "¥20.00M", "76.2%", "3.8%", "20.0%", "at ¥6.00"]),
-    ("zh", ["股权结构表", "创始人持股: 100.0% → 76.2%", "投资额", "持股", "天使过桥 SAFE", "300万元", "2,000万元", "76.2%",
+    ("zh", ["股权结构表", "创始人持股：100.0% → 76.2%", "投资额", "持股", "天使过桥 SAFE", "300万元", "2,000万元", "76.2%",
             "3.8%", "20.0%", "每股 6元"]),
 ])
 def test_the_pdf_carries_the_cap_table_in_the_readers_language(lang, words):

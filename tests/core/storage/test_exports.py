@@ -11,7 +11,8 @@ from hypothesis import example, given
 from core.analysis.metrics import summarize
 from core.engine.projection import project
 from core.model import ScenarioError, dumps_scenario, load_scenario, parse_scenario, replace_fields
-from core.storage.exports import excel_workbook, import_scenario, read_excel
+from core.present.formatting import text_width
+from core.storage.exports import escape, excel_workbook, flatten, import_scenario, read_excel
 from tests.scenarios import budget, scenarios
 
 WINTER = load_scenario("sample_data/capital_winter_round_slips.yaml")
@@ -57,33 +58,145 @@ def test_formula_like_text_is_escaped_in_every_sheet_and_restored_on_import():
     assert read_excel(data) == hostile
 
 
-def test_the_workbook_holds_the_monthly_table_and_the_metrics():
+def sheet_rows(data, sheet):
+    """A sheet's rows below its header, by their first cell, as cells."""
+    return {row[0].value: row[1:] for row in openpyxl.load_workbook(io.BytesIO(data))[sheet].iter_rows(min_row=2)}
+
+
+def test_the_metrics_are_number_cells_without_formatted_text_beside_them():
+    """Found by a founder: a text cell "'-$102.73k" sat beside the NPV number."""
     book = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))
     assert book.sheetnames == ["Assumptions", "Monthly", "Metrics"]
     assert book["Monthly"].max_row == WINTER.settings.horizon_months + 1
+    assert [c.value for c in book["Metrics"][1]] == ["Metric", "Value", "Note"]
     rows = {row[0]: row[1:] for row in book["Metrics"].iter_rows(min_row=2, values_only=True)}
-    assert rows["Runway"][:2] == (14, "14 months")                       # a number, and the text shown on screen
+    assert rows["Runway"][0] == 14 and rows["Cash today"][0] == 3_300_000   # 14 months (as on the Overview), the YAML's cash
     npv = next(v for k, v in rows.items() if k.startswith("NPV"))
     summary = summarize(project(WINTER), WINTER.settings)
     assert summary.npv < 0 and npv[0] == pytest.approx(summary.npv, rel=1e-12)   # negative: a number, not "'-$…" text
-    assert all(v[0] is None or isinstance(v[0], int | float) for v in rows.values())
+    text = {k: v[0] for k, v in rows.items() if isinstance(v[0], str)}   # only what is not a number: a date, alive, none
+    assert text == {"Zero-cash date": "2027-03", "Break-even month": "—", "Default alive?": "Dead", "IRR (yearly)": "—",
+                    "Payback month": "—"}, text
 
 
 def test_the_workbook_formats_money_dates_and_ratios_as_a_spreadsheet_would():
-    book = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))
-    metrics = {row[0].value: row[1] for row in book["Metrics"].iter_rows(min_row=2)}
+    metrics = {k: v[0] for k, v in sheet_rows(workbook(WINTER), "Metrics").items()}
     assert metrics["Cash today"].number_format == '"$"#,##0;-"$"#,##0'        # USD scenario
-    assert metrics["Runway"].number_format == "0" and metrics["Gross margin (year 1)"].number_format == "0.0%"
+    assert metrics["Runway"].number_format == '0" months"' and metrics["Gross margin (year 1)"].number_format == "0.0%"
     assert metrics["Burn multiple"].number_format == '0.00"×"'
-    monthly = book["Monthly"]
+    monthly = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))["Monthly"]
     header = [c.value for c in monthly[1]]
     first = {name: cell for name, cell in zip(header, monthly[2], strict=True)}
-    assert first["date"].is_date and first["date"].value.strftime("%Y-%m") == "2026-01"
-    assert first["date"].number_format == "yyyy-mm" and first["cash"].number_format.startswith('"$"#,##0')
-    assert first["customers"].number_format == "#,##0" and isinstance(first["cash"].value, float)
+    assert first["Month"].is_date and first["Month"].value.strftime("%Y-%m") == "2026-01"
+    assert first["Month"].number_format == "yyyy-mm" and first["Cash at month end"].number_format == '"$"#,##0;-"$"#,##0'
+    assert first["Customers"].number_format == "#,##0" and isinstance(first["Cash at month end"].value, float)
+    assert first["Headcount"].number_format == "#,##0.0" and first["Leavers (replaced)"].number_format == "#,##0.0"
+    inference = first["Inference cost per 1M tokens"]   # $3 per GPU-hour at 2,000 tokens/s (7.2M an hour): $0.4167 per 1M
+    assert inference.value == pytest.approx(3 / 7.2) and inference.number_format == '"$"#,##0.0000;-"$"#,##0.0000'
     cny = load_scenario("sample_data/seed002_nlp_project.yaml")
-    book = openpyxl.load_workbook(io.BytesIO(workbook(cny)))
-    assert next(r[1] for r in book["Metrics"].iter_rows(min_row=2) if r[0].value == "Cash today").number_format.startswith('"¥"')
+    assert sheet_rows(workbook(cny), "Metrics")["Cash today"][0].number_format.startswith('"¥"')
+    assert sheet_rows(excel_workbook(cny, project(cny), "zh"), "Metrics")["现金跑道"][0].number_format == '0" 个月"'
+
+
+def test_assumption_values_are_number_cells_in_their_fields_format_with_their_label_beside_the_path():
+    """Money in the currency (cents only where the amount has them), shares as %, counts with separators."""
+    for lang, cash, churn in (("en", "Cash in the bank", "Churn per month"), ("zh", "期初现金", "月流失率")):
+        rows = sheet_rows(excel_workbook(WINTER, project(WINTER), lang), "Assumptions")
+        label, value, kind, exact = rows["company.starting_cash"]
+        assert (label.value, value.value, kind.value, exact.value) == (cash, 3_300_000, "number", None)
+        assert value.number_format == '"$"#,##0;-"$"#,##0'
+        label, value = rows["streams[1].churn_monthly"][:2]
+        assert (label.value, value.value, value.number_format) == (churn, 0.04, "0%")
+    rows = sheet_rows(workbook(WINTER), "Assumptions")
+    assert rows["streams[0].price_per_unit"][1].number_format == '"$"#,##0.00;-"$"#,##0.00'   # $1.50
+    assert rows["company.founder_shares"][1].number_format == "#,##0"
+    assert rows["risk.inputs"][0].value == "Uncertain inputs (distributions)"
+
+
+@pytest.mark.parametrize(("price", "cell_format"), [(0.004, '"$"#,##0.000;-"$"#,##0.000'),
+                                                   (0.0000015, '"$"#,##0.0000000;-"$"#,##0.0000000')])
+def test_sub_cent_prices_read_as_such_and_survive_the_round_trip_exactly(price, cell_format):
+    """Found by a founder: a price of 0.004 read $0.00. A spreadsheet that saves 15 digits keeps these exactly too."""
+    scenario = replace_fields(WINTER, {"streams[0].price_per_unit": price})
+    data = workbook(scenario)
+    value, kind, exact = sheet_rows(data, "Assumptions")["streams[0].price_per_unit"][1:]
+    assert (value.value, value.number_format, kind.value, exact.value) == (price, cell_format, "number", None)
+    assert read_excel(data) == scenario and read_excel(saved_by_a_spreadsheet(data)) == scenario
+    for fmt in ("yaml", "json"):
+        assert import_scenario(f"plan.{fmt}", dumps_scenario(scenario, fmt).encode()) == scenario
+
+
+def saved_by_a_spreadsheet(data: bytes) -> bytes:
+    """The workbook as a spreadsheet saves it: every number to 15 significant digits."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for row in book["Assumptions"].iter_rows(min_row=2):
+        if isinstance(row[2].value, float):
+            row[2].value = float(f"{row[2].value:.15g}")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_value_a_spreadsheet_would_round_keeps_its_exact_value_beside_it():
+    scenario = replace_fields(WINTER, {"streams[1].churn_monthly": 0.1 + 0.2})   # 0.30000000000000004: 17 digits
+    data = workbook(scenario)
+    assert sheet_rows(data, "Assumptions")["streams[1].churn_monthly"][3].value == "0.30000000000000004"
+    assert read_excel(saved_by_a_spreadsheet(data)) == scenario
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_header_is_a_label_in_the_readers_language(lang):
+    """Found by a founder: headers mixed "revenue: API calls" with "cost_of_revenue"."""
+    book = openpyxl.load_workbook(io.BytesIO(excel_workbook(WINTER, project(WINTER), lang)))
+    headers = {sheet.title: [c.value for c in sheet[1]] for sheet in book.worksheets}
+    assert all(h and "_" not in h and h[0] == h[0].upper() for row in headers.values() for h in row), headers
+    expected = {"en": ["Revenue: Developer API", "Revenue: Team plan", "Revenue", "Inference (cost of revenue)",
+                       "Cost of revenue", "Payroll", "Operating costs", "Debt service", "Cash at month end"],
+                "zh": ["收入：Developer API", "收入：Team plan", "收入", "推理（营业成本）", "营业成本", "薪酬", "运营费用",
+                       "还本付息", "月末现金"]}[lang]
+    assert [h for h in headers["Monthly"] if h in expected] == expected
+    assert headers["Assumptions"] == {"en": ["Field path", "Field", "Value", "Type",
+                                             "Exact value (where a spreadsheet would round it)"],
+                                      "zh": ["字段路径", "字段", "数值", "类型", "精确值（表格软件会舍入时）"]}[lang]
+
+
+def test_every_sheet_freezes_its_header_and_label_columns_and_fits_its_columns():
+    """Found by a founder: no frozen header, columns narrower than their headers."""
+    for lang in ("en", "zh"):
+        book = openpyxl.load_workbook(io.BytesIO(excel_workbook(WINTER, project(WINTER), lang)))
+        assert [s.freeze_panes for s in book.worksheets] == ["C2", "C2", "B2"]  # path and label, month and date, metric
+        for sheet in book.worksheets:
+            for header in sheet[1]:
+                width = sheet.column_dimensions[header.column_letter].width
+                assert text_width(header.value) <= width <= 60, (sheet.title, header.value, width)
+    metrics = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))["Metrics"]
+    longest = max(len(c.value) for (c,) in metrics.iter_rows(min_col=1, max_col=1))
+    assert metrics.column_dimensions["A"].width >= longest == len("NPV at 60%/yr, month-end flows")
+    assert metrics.column_dimensions["B"].width >= len("-$4,054,084")                  # the NPV as the cell shows it
+
+
+def legacy(scenario) -> bytes:
+    """The Assumptions sheet as exported before the label column: path, value, kind, exact."""
+    book = openpyxl.Workbook()
+    book.active.title = "Assumptions"
+    book.active.append(["path", "value", "kind", "exact"])
+    for path, value, kind in flatten(scenario.model_dump(mode="json")):
+        book.active.append([path, escape(value), kind, json.dumps(value) if kind == "number" else None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_workbooks_in_either_language_and_those_exported_before_the_label_column_import():
+    assert read_excel(excel_workbook(WINTER, project(WINTER), "zh")) == WINTER
+    assert read_excel(legacy(WINTER)) == WINTER
+    book = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))
+    book["Assumptions"].move_range("B1:B400", cols=10)                 # columns are found by header, wherever they are
+    book["Assumptions"].delete_cols(3)                                   # …and one that is gone is named
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ScenarioError, match="the Assumptions sheet has no Value column"):
+        read_excel(out.getvalue())
 
 
 @pytest.mark.parametrize("name", ["'quoted", "''twice", "'=not a formula", "=HYPERLINK(1)", "'"])
@@ -101,7 +214,7 @@ def zip_bomb() -> bytes:
 
 def edited(path: str, value: object) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))
-    book["Assumptions"].append([path, value, "number"])
+    book["Assumptions"].append([path, "", value, "number"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
