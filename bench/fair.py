@@ -31,7 +31,7 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
         return float(d.get(path, value))
 
     # per stream: [kind is subscription, units or customers, growth step, price, price step, tokens per unit,
-    # unit cost, delivery share, recurring, signups, signup step, retention, trial lag, conversion, cac]
+    # unit cost, delivery share, recurring, signups, signup step, retention, trial months (whole, part), conversion, cac]
     streams = []
     for i, s in enumerate(scenario.streams):
         pre = f"streams[{i}]"
@@ -45,7 +45,7 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
         response = _volume_factor(s, get(f"{pre}.{s.PRICE}", s.price_value())) if s.PRICE else 1.0
         price_step = (1 + term("price_growth")) * (1 - term("price_decline")) ** (1 / 12)
         row = [False, response * term("quantity"), 1 + term("growth"), term("price"), price_step, term("tokens"),
-               term("unit_cost"), term("delivery_share"), s.RECURRING, 0.0, 1.0, 1.0, -1, 1.0, 0.0]
+               term("unit_cost"), term("delivery_share"), s.RECURRING, 0.0, 1.0, 1.0, None, 1.0, 0.0]
         if isinstance(s, SubscriptionStream):
             row[0] = True
             row[1] = response * get(f"{pre}.starting_customers", s.starting_customers)
@@ -53,7 +53,7 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
             row[10] = 1 + get(f"{pre}.new_customer_growth_monthly", s.new_customer_growth_monthly)
             row[11] = 1 - get(f"{pre}.churn_monthly", s.churn_monthly)
             if s.trial is not None:
-                row[12], row[13] = s.trial.months, get(f"{pre}.trial.conversion", s.trial.conversion)
+                row[12], row[13] = s.trial.lag, get(f"{pre}.trial.conversion", s.trial.conversion)
             row[14] = get(f"{pre}.cac_per_customer", s.cac_per_customer)
         streams.append(row)
     signups_seen: list[list[float]] = [[] for _ in streams]
@@ -129,13 +129,16 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
             if row[0]:
                 signups = row[9]
                 row[9] = signups * row[10]
-                lag = row[12]
-                if lag < 0:
+                if row[12] is None:
                     new_paid = signups
                 else:
+                    (k, f), early = row[12], 0.0
                     seen.append(signups)
-                    new_paid = row[13] * seen[t - lag] if t >= lag else 0.0
-                    trialing = sum(seen[max(0, t - lag + 1):]) if lag > 0 else 0.0
+                    if t >= k:
+                        early = seen[t - k]
+                    late = seen[t - k - 1] if t > k else 0.0
+                    new_paid = row[13] * ((1 - f) * early + f * late)
+                    trialing = sum(seen[max(0, t - k + 1):]) + f * early
                 churned += units * (1 - row[11])
                 units = row[1] = units * row[11] + new_paid
                 new_total += new_paid

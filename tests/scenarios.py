@@ -53,7 +53,7 @@ def stream_values(cls) -> st.SearchStrategy:
         bounds = CURATED.get(f"{kind}.{name}") or (GROWTH if name == cls.GROWTH else REALISTIC.get(f.kind, (None, None)))
         fields[name] = value(f"streams.{name}", *bounds)
     if "trial" in cls.model_fields:
-        fields["trial"] = st.none() | st.fixed_dictionaries({"months": value("streams.trial.months", 0, 4),
+        fields["trial"] = st.none() | st.fixed_dictionaries({"days": value("streams.trial.days", 0, 120),
                                                              "conversion": value("streams.trial.conversion")})
     return st.fixed_dictionaries(fields)
 

@@ -19,6 +19,7 @@ from core.model import (
     stream_class,
     stream_fields,
 )
+from core.present.report import trial_note
 from ui.editor import change, draft, field, labeller, show_problems, table
 from ui.session import lang
 from ui.widgets import plain
@@ -138,6 +139,10 @@ def revenue(data: dict, found: dict) -> None:
                           on_change=_set_trial, args=(i, trial_key), help=t("edit.streams.trial.help", lang()))
                 if stream.get("trial") is not None:
                     _fields(f"streams[{i}].trial", fields_under("streams.trial"), found)
+                    shown = (stream.get("new_customers_per_month"), stream["trial"].get("days"),
+                             stream["trial"].get("conversion"))
+                    if all(isinstance(v, int | float) for v in shown):  # a field being retyped reads None
+                        st.caption(trial_note(*shown, lang()))
             if "demand" in cls.model_fields:
                 demand(i, found)
     left, right = st.columns([3, 1])

@@ -5,8 +5,9 @@ from datetime import date
 import streamlit as st
 
 from core.i18n import t
-from core.model import STREAM_KINDS, ScenarioError, read_start, starter_scenario
+from core.model import STREAM_KINDS, ScenarioError, read_start, start_split, starter_scenario
 from core.present import charts
+from core.present import formatting as fmt
 from core.present.financing import loan_notes
 from core.present.report import headline
 from core.storage.exports import import_scenario
@@ -19,12 +20,19 @@ from ui.session import current_scenario, lang, preset, preset_names
 from ui.unsaved import open_scenario
 from ui.widgets import chart, plain, upload_caption
 
+START = ("name", "currency", "starting_cash", "monthly_costs", "payroll_share", "earning")
+
+
+def answers() -> dict:
+    """The blank start's answers as the model reads them (the team's share in %)."""
+    given = {k: st.session_state[f"build.start.{k}"] for k in START}
+    return {**given, "payroll_share": given["payroll_share"] / 100, "start_date": date.today().replace(day=1)}
+
 
 def start_blank() -> None:
     ss = st.session_state
-    answers = {k: ss[f"build.start.{k}"] for k in ("name", "currency", "starting_cash", "monthly_costs", "earning")}
     try:
-        start = read_start({**answers, "start_date": date.today().replace(day=1)})
+        start = read_start(answers())
     except ScenarioError as exc:
         ss["build.start_errors"] = exc.localized(lang())
         return
@@ -70,7 +78,7 @@ st.caption(t("build.intro", lang()))
 
 with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.redo_stack):
     blank, preset, library, upload = st.tabs([t(f"build.start.{k}", lang()) for k in ("blank", "preset", "library", "upload")])
-    with blank, st.form("build.start.form", border=False):
+    with blank:  # no form: the split below follows each answer as it is typed
         left, right = st.columns(2)
         left.text_input(t("edit.company.name", lang()), t("build.start.default_name", lang()), max_chars=80,
                         key="build.start.name")
@@ -80,9 +88,18 @@ with st.expander(t("build.start", lang()), expanded=not d.undo_stack and not d.r
                           format="%.0f", key="build.start.starting_cash", help=t("edit.company.starting_cash.help", lang()))
         right.number_input(t("build.start.costs", lang()), min_value=0.0, max_value=1e12, value=60_000.0, step=10_000.0,
                            format="%.0f", key="build.start.monthly_costs", help=t("build.start.costs.help", lang()))
-        st.selectbox(t("build.start.earning", lang()), list(STREAM_KINDS), key="build.start.earning",
-                     format_func=labeller("streams.kind", list(STREAM_KINDS)))
-        st.form_submit_button(t("build.start.create", lang()), on_click=start_blank, type="primary")
+        left.slider(t("build.start.payroll_share", lang()), 0, 100, 70, 5, key="build.start.payroll_share", format="%d%%",
+                    help=t("build.start.payroll_share.help", lang()))
+        right.selectbox(t("build.start.earning", lang()), list(STREAM_KINDS), key="build.start.earning",
+                        format_func=labeller("streams.kind", list(STREAM_KINDS)))
+        try:
+            headcount, per_head, general = start_split(read_start(answers()))
+            currency = st.session_state["build.start.currency"]
+            st.caption(t("build.start.split", lang(), headcount=f"{headcount:g}", per_head=fmt.money(per_head, currency, lang()),
+                         team=fmt.money(headcount * per_head, currency, lang()), general=fmt.money(general, currency, lang())))
+        except ScenarioError:
+            pass  # the name is empty: Create says so
+        st.button(t("build.start.create", lang()), key="build.start.create", on_click=start_blank, type="primary")
     with preset:
         names = preset_names()
         st.selectbox(t("build.start.preset_pick", lang()), list(names), key="build.start.preset", format_func=names.__getitem__)

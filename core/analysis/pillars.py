@@ -171,7 +171,7 @@ def verticals(scenario: Scenario) -> list[str]:
 def pricing_modes(scenario: Scenario) -> list[str]:
     """Distinct ways of charging in use: each stream kind, plus ``trial`` for a free trial."""
     modes: set[str] = {s.kind for s in scenario.streams}
-    if any(isinstance(s, SubscriptionStream) and s.trial is not None and s.trial.months > 0 for s in scenario.streams):
+    if any(isinstance(s, SubscriptionStream) and s.trial is not None and s.trial.days > 0 for s in scenario.streams):
         modes.add("trial")
     return sorted(modes)
 

@@ -24,7 +24,8 @@ Conventions
   Salary growth is a yearly raise: ``(1 + s)^floor(t / 12)``.
 - Subscription customers at the end of month t: ``C_t = C_{t-1} (1 - churn) + new_t``
   with ``C_{-1}`` the starting customers; month t bills ``C_t`` customers.
-  With a trial of ``L`` months, sign-ups of month ``t - L`` convert in month ``t``;
+  With a trial of ``L = k + f`` months (its days / 30), sign-ups of month ``t - k`` convert in month ``t``
+  save a share ``f`` of them, who convert a month later (sign-ups spread evenly over their month);
   customers on trial consume inference but pay nothing.
 - A stream with a ``demand`` model sells ``q(price) / q(reference price)`` times its
   quantities (a subscription: its starting customers and sign-ups), so a drawn or
@@ -322,6 +323,14 @@ def _into(a: np.ndarray, op: np.ufunc, b: Line) -> np.ndarray:
         return op(a, b)
 
 
+def _delayed(line: np.ndarray, months: int, weight: float) -> np.ndarray:
+    """``weight`` × ``line`` (paths, months) ``months`` months later, zero before."""
+    out = np.zeros_like(line)
+    if weight and months < line.shape[1]:
+        np.multiply(line[:, : line.shape[1] - months], weight, out=out[:, months:])
+    return out
+
+
 def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, clock: _Clock, demand: Line = 1.0):
     """(paying customers, new paying, on trial, churn rate, starting customers); customers at month end (the
     churned ones are :func:`_churned` of them).
@@ -334,15 +343,12 @@ def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, clock: _Clo
                     demand * inp(f"{pre}.new_customers_per_month", stream.new_customers_per_month))
     on_trial: Line = 0.0
     paid_new = signups
-    if stream.trial is not None:
-        lag, months = stream.trial.months, clock.months
-        shifted = np.zeros_like(signups)
-        shifted[:, lag:] = signups[:, : months - lag]
-        paid_new = _into(shifted, np.multiply, inp(f"{pre}.trial.conversion", stream.trial.conversion))
-        if lag:  # the sign-ups of the last ``lag`` months (at most 12)
-            on_trial = signups if lag == 1 else signups.copy()
-            for k in range(1, min(lag, months)):
-                on_trial[:, k:] += signups[:, :-k]
+    if stream.trial is not None:  # sign-ups spread over their month: ``part`` of a cohort ends its trial a month later
+        whole, part = stream.trial.lag
+        converting = _delayed(signups, whole, 1 - part) + _delayed(signups, whole + 1, part)
+        paid_new = _into(converting, np.multiply, inp(f"{pre}.trial.conversion", stream.trial.conversion))
+        if whole or part:  # at month end: the cohorts of the last ``whole`` months and ``part`` of the one before
+            on_trial = sum((_delayed(signups, k, 1.0) for k in range(whole)), _delayed(signups, whole, part))
     churn = inp(f"{pre}.churn_monthly", stream.churn_monthly)
     retention = 1 - churn
     decay = clock.powers(retention)

@@ -108,10 +108,12 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
                 if s.trial is None:
                     new_paid = signups
                 else:
-                    lag = s.trial.months
+                    months = s.trial.days / 30  # k whole months, and f of the cohort k months back still trying
+                    k, f = math.floor(months), months - math.floor(months)
                     conv = float(d.get(f"{p}.trial.conversion", s.trial.conversion))
-                    new_paid = conv * signup_history[i][t - lag] if t >= lag else 0.0
-                    trialing = sum(signup_history[i][max(0, t - lag + 1): t + 1]) if lag > 0 else 0.0
+                    seen = signup_history[i]
+                    new_paid = conv * ((1 - f) * (seen[t - k] if t >= k else 0.0) + f * (seen[t - k - 1] if t > k else 0.0))
+                    trialing = sum(seen[max(0, t - k + 1): t + 1]) + (f * seen[t - k] if t >= k else 0.0)
                 c = subs_customers[i] * (1 - g("churn_monthly")) + new_paid
                 churned_total += subs_customers[i] * g("churn_monthly")
                 new_total += new_paid

@@ -46,7 +46,7 @@ from core.model.files import dumps_scenario, load_scenario, loads_scenario, pars
 from core.model.paths import field_bounds, parse_path
 from core.model.presets import load_preset
 from core.model.scenario import RAMP_PRODUCTIVITY, AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings, Tax
-from core.model.starter import PRICE_LEVEL, Start, new_demand, new_stream, read_start, starter_scenario
+from core.model.starter import PRICE_LEVEL, Start, new_demand, new_stream, read_start, start_split, starter_scenario
 from core.model.strategy import (
     FACTORS,
     PILLARS,
@@ -199,6 +199,7 @@ __all__ = [
     "revise",
     "set_fields",
     "spec",
+    "start_split",
     "starter_scenario",
     "stream_class",
     "stream_fields",

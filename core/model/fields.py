@@ -79,7 +79,7 @@ class FieldSpec:
 
 
 def generic(path: str) -> str:
-    """The path without list indices: ``streams[2].trial.months`` → ``streams.trial.months``."""
+    """The path without list indices: ``streams[2].trial.days`` → ``streams.trial.days``."""
     return re.sub(r"\[\d+\]", "", path)
 
 

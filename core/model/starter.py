@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError
 
-from core.model.base import Money, Name, _Model
+from core.model.base import Money, Name, Share, _Model
 from core.model.errors import ScenarioError, format_errors, problems_of
 from core.model.files import parse_scenario
 from core.model.scenario import Company, Scenario
@@ -21,7 +21,8 @@ PRICE_LEVEL = {"USD": 1.0, "CNY": 7.0, "EUR": 0.9}
 """How many units of the currency buy what 1 USD buys in these defaults (a round figure, not a rate)."""
 
 PAYROLL_SHARE = 0.7
-"""Share of an early AI company's monthly costs that is its team; the rest is general costs."""
+"""Share of an early AI company's monthly costs that is its team, unless the founder says otherwise; the rest is
+general costs."""
 
 _STREAMS: dict[str, dict[str, object]] = {  # USD amounts, scaled by PRICE_LEVEL
     "subscription": {"starting_customers": 10, "new_customers_per_month": 5, "new_customer_growth_monthly": 0.03,
@@ -58,22 +59,35 @@ class Start(_Model):
     currency: Literal["CNY", "USD", "EUR"] = "USD"
     starting_cash: Money
     monthly_costs: Annotated[float, Field(ge=0, le=1e12)]
+    payroll_share: Share = PAYROLL_SHARE
     earning: Literal["subscription", "usage", "projects", "data", "advertising", "product_sales"] = "subscription"
     start_date: date = date(2026, 1, 1)
 
 
+def start_split(start: Start) -> tuple[float, float, float]:
+    """How the start divides its monthly costs: (headcount in half posts, cost per head, general costs a month); the
+    team takes ``payroll_share`` of the costs at the default engineer cost (``ENGINEER``), general costs the rest.
+
+    >>> start_split(Start(name="Acme", starting_cash=1e6, monthly_costs=60_000))
+    (3.5, 12000.0, 18000.0)
+    >>> start_split(Start(name="Acme", starting_cash=1e6, monthly_costs=60_000, payroll_share=1.0))
+    (5.0, 12000.0, 0.0)
+    """
+    per_head = float(ENGINEER[start.currency])
+    headcount = round(start.monthly_costs * start.payroll_share / per_head * 2) / 2
+    return headcount, per_head, max(start.monthly_costs - headcount * per_head, 0.0)
+
+
 def starter_scenario(start: Start, stream_name: str, team_name: str) -> Scenario:
-    """A sensible first scenario: one stream of the chosen kind, a team costing ``PAYROLL_SHARE`` of
-    the monthly costs at the default engineer cost (``ENGINEER``), the rest as general costs, served at the
-    default token cost.
+    """A sensible first scenario: one stream of the chosen kind, the team and general costs of :func:`start_split`,
+    served at the default token cost.
 
     >>> s = starter_scenario(Start(name="Acme", starting_cash=1e6, monthly_costs=60_000), "Plan", "Team")
     >>> s.opex.team[0].headcount, s.opex.general_admin_per_month
     (3.5, 18000.0)
     """
     level = PRICE_LEVEL[start.currency]
-    per_head = float(ENGINEER[start.currency])
-    headcount = round(start.monthly_costs * PAYROLL_SHARE / per_head * 2) / 2  # in half posts
+    headcount, per_head, general = start_split(start)
     company = Company(name=start.name, currency=start.currency, starting_cash=start.starting_cash,
                       start_date=start.start_date)
     return parse_scenario({
@@ -81,7 +95,7 @@ def starter_scenario(start: Start, stream_name: str, team_name: str) -> Scenario
         "streams": [new_stream(start.earning, start.currency, stream_name)],
         "ai_costs": {"cost_per_million_tokens": TOKEN_USD * level},
         "opex": {"team": [{"role": team_name, "function": "rd", "headcount": headcount, "cost_per_head_month": per_head}],
-                 "general_admin_per_month": max(start.monthly_costs - headcount * per_head, 0.0)},
+                 "general_admin_per_month": general},
     })
 
 

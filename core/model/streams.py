@@ -85,11 +85,33 @@ class _Stream(_Model):
         return self
 
 
-class Trial(_Model):
-    """Free trial before paying: sign-ups trial for ``months`` then a share converts."""
+TRIAL_MONTH_DAYS = 30
+"""Days in a month of trial: a 30-day trial is a month's, a 14-day one 14/30 of a month."""
 
-    months: Annotated[int, Field(ge=0, le=12)] = 1
+
+class Trial(_Model):
+    """Free trial before paying: sign-ups try the product for ``days``, then the share ``conversion`` pays.
+
+    A file that gives the trial in ``months`` (as before, or 0.5) is read as 30 days a month.
+    """
+
+    days: Annotated[int, Field(ge=0, le=365)] = 14
     conversion: Share = 0.2
+
+    @model_validator(mode="before")
+    @classmethod
+    def _months_in_days(cls, data: object) -> object:
+        if isinstance(data, dict) and "months" in data and "days" not in data:
+            months = data["months"]
+            days = round(TRIAL_MONTH_DAYS * months) if isinstance(months, int | float) and math.isfinite(months) else months
+            return {**{k: v for k, v in data.items() if k != "months"}, "days": days}
+        return data
+
+    @property
+    def lag(self) -> tuple[int, float]:
+        """The trial in months: whole months and the fraction of one more (14 days: ``(0, 0.467)``)."""
+        whole, part = divmod(self.days / TRIAL_MONTH_DAYS, 1)
+        return int(whole), part
 
 
 class SubscriptionStream(_Stream):

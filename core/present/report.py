@@ -632,3 +632,15 @@ def tax_note(p: Projection, scenario: Scenario, lang: str = "en") -> str | None:
     return t("tax.note", lang, paid=fmt.money(float(p.tax[0].sum()), cur, lang), rate=fmt.percent(tax.profit_tax_rate),
              deduction=fmt.percent(tax.rd_super_deduction), credit=fmt.money(float(p.tax_credit[0].sum()), cur, lang),
              months=p.months)
+
+
+def trial_note(signups: float, days: int, conversion: float, lang: str = "en") -> str:
+    """What a free trial does to a month's sign-ups, said where the trial is set (nothing added silently).
+
+    >>> trial_note(60, 14, 0.2)
+    '60 sign-ups a month become 12 paying customers: 20.0% convert after a 14-day trial, the other 48 leave.'
+    """
+    paying = signups * conversion
+    return t("edit.streams.trial.note", lang, signups=fmt.quantity(signups), paying=fmt.quantity(paying),
+             conversion=fmt.percent(conversion), days=days, leaving=fmt.quantity(signups - paying))
+

@@ -427,3 +427,48 @@ def test_a_reload_after_editing_on_build_gives_the_work_back(server, new_page, t
     assert strip_metric(page, "Cash today") == "$7.65M"
     page.screenshot(path=str(tmp_path / "reload.png"))
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_founder_pricing_below_a_cent_from_a_blank_start_reads_the_digits_on_every_page(server, new_page, tmp_path):
+    """An API call at $0.004 (0.002 M tokens a call) and tokens at $0.0000015, typed from the blank start: no page
+    shows "$0.00" for them, and each page opened at the tab's address (a reload) finds the work again."""
+    from urllib.parse import parse_qs, urlparse
+
+    from tests.sub_cent import rounded_away
+
+    page = new_page()
+    page.goto(f"{server.url}/build")
+    page.get_by_text("Section").first.wait_for(timeout=TIMEOUT_MS)
+    name = page.get_by_label("Company name").first
+    name.fill("Tiny Prices AI")
+    name.press("Enter")
+    settle(page)
+    pick(page, "Main way of earning money", "Usage-based API")
+    page.get_by_role("button", name="Create my first scenario").click()
+    settle(page)
+    page.get_by_text("Revenue", exact=True).first.click()
+    settle(page)
+    for label, value in (("Price per unit", "0.004"), ("Tokens per unit (millions)", "0.002")):
+        box = page.get_by_label(label).first
+        box.fill(value)
+        box.press("Enter")
+        settle(page)
+    pick(page, "New stream", "Usage-based")
+    page.get_by_role("button", name="Add stream").click()
+    settle(page)
+    box = page.get_by_label("Price per unit").last
+    box.fill("0.0000015")
+    box.press("Enter")
+    settle(page)
+    assert page.get_by_label("Price per unit").last.input_value() == "0.0000015"
+    token = parse_qs(urlparse(page.url).query)["draft"][0]
+    for path, marker in PAGES.items():
+        page.goto(f"{server.url}/{path}?draft={token}")
+        page.get_by_text(marker).first.wait_for(timeout=TIMEOUT_MS)
+        settle(page)
+        text = page.locator("[data-testid='stMain']").inner_text()
+        assert "Tiny Prices AI" in text or path in ("build", "library", "actuals", "pricing"), path
+        assert not rounded_away(text), (path, rounded_away(text)[:3])
+        if path == "pricing":
+            assert "$0.004" in text
+    page.screenshot(path=str(tmp_path / "sub-cent.png"), full_page=True)

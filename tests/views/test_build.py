@@ -76,7 +76,7 @@ def build_from_blank(at, target: Scenario) -> None:
     at.selectbox(key="build.start.currency").set_value(target.company.currency)
     at.number_input(key="build.start.starting_cash").set_value(target.company.starting_cash)
     at.selectbox(key="build.start.earning").set_value(target.streams[0].kind)
-    at.button[0].click()  # the form's submit button comes first on the page
+    at.button(key="build.start.create").click()
     at.run()
     assert at.session_state["scenario"].company.name == target.company.name
     section(at, "company")
@@ -224,16 +224,22 @@ def test_a_bad_table_cell_is_refused_with_its_row_and_the_scenario_kept(build):
 
 def test_the_guided_start_makes_a_valid_first_scenario_and_reports_bad_answers(build):
     build.number_input(key="build.start.monthly_costs").set_value(300_000.0)
-    build.selectbox(key="build.start.earning").set_value("usage")
-    build.button[0].click().run()
+    build.selectbox(key="build.start.earning").set_value("usage").run()
+    split = next(c.value for c in build.caption if c.value.startswith("This creates"))
+    assert split.startswith("This creates a team of 17.5 at $12.00k a month each ($210.00k a month) and $90.00k")
+    build.slider(key="build.start.payroll_share").set_value(40).run()    # the founder's own split, seen before creating
+    assert any(c.value.startswith("This creates a team of 10 at $12.00k a month each ($120.00k a month) and $180.00k")
+               for c in build.caption)
+    build.button(key="build.start.create").click().run()
     scenario = build.session_state["scenario"]
+    assert scenario.opex.team[0].headcount == 10 and scenario.opex.general_admin_per_month == 180_000
     assert scenario.streams[0].kind == "usage" and scenario.opex.team
     assert sum(r.headcount * r.cost_per_head_month for r in scenario.opex.team) + \
         scenario.opex.general_admin_per_month == pytest.approx(300_000)
     assert build.session_state["library"] is None
     build.text_input(key="build.start.name").set_value(" ")
     build.text_input(key="build.start.name").set_value("")
-    build.button[0].click().run()
+    build.button(key="build.start.create").click().run()
     assert build.session_state["scenario"] == scenario
     assert any("name" in e.value for e in build.error)
 
@@ -289,7 +295,7 @@ def test_the_strip_shows_the_runway_change_since_the_scenario_was_opened(build):
 def test_a_new_start_is_not_overwritten_by_the_widgets_of_the_scenario_before(build):
     build.text_input(key="build.start.name").set_value("Lumen AI")
     build.number_input(key="build.start.starting_cash").set_value(2_500_000.0)
-    build.button[0].click().run()
+    build.button(key="build.start.create").click().run()
     for name in ("revenue", "company", "team"):  # the next clicks used to write the old preset's values back
         section(build, name)
     scenario = build.session_state["scenario"]
@@ -363,3 +369,14 @@ def test_a_loan_without_a_term_is_valid_but_the_strip_says_its_principal_is_neve
     build.run()
     assert build.session_state["scenario"].funding[-1].term_months == 24
     assert not any("has no term" in i.value for i in build.info)
+
+
+def test_a_trial_is_set_in_days_and_says_what_it_does_to_the_sign_ups(build):
+    section(build, "revenue")
+    i = next(i for i, s in enumerate(build.session_state["scenario"].streams) if getattr(s, "trial", None) is not None)
+    widget(build, f"streams[{i}].new_customers_per_month").set_value(60.0).run()
+    widget(build, f"streams[{i}].trial.conversion").set_value(20.0).run()
+    widget(build, f"streams[{i}].trial.days").set_value(14).run()
+    assert build.session_state["scenario"].streams[i].trial.days == 14
+    assert any(c.value == "60 sign-ups a month become 12 paying customers: 20.0% convert after a 14-day trial, "
+                          "the other 48 leave." for c in build.caption)

@@ -100,7 +100,7 @@ def test_opening_another_scenario_over_unsaved_work_asks_first(db, how):
     if how == "preset":
         at.selectbox(key="preset").set_value("seed002_nlp_project").run()
     else:
-        at.button[0].click().run()                                          # the blank start's "Create"
+        at.button(key="build.start.create").click().run()
     assert "has changes that are not saved" in at.warning[0].value
     assert at.session_state["scenario"].company.starting_cash == 7_000_000.0
     at.button(key="unsaved.cancel").click().run()                           # keep editing
@@ -109,7 +109,7 @@ def test_opening_another_scenario_over_unsaved_work_asks_first(db, how):
         assert at.selectbox(key="preset").value is None                     # the picker claims nothing
         at.selectbox(key="preset").set_value("seed002_nlp_project").run()
     else:
-        at.button[0].click().run()
+        at.button(key="build.start.create").click().run()
     at.button(key="unsaved.confirm").click().run()
     assert at.session_state["scenario"].company.starting_cash != 7_000_000.0
     assert status(at).endswith("no unsaved changes")

@@ -417,6 +417,29 @@ def test_trial_users_are_counted_for_the_months_of_their_trial_and_a_zero_month_
     np.testing.assert_allclose(zero.tokens[0, :3], [5, 10, 15])
 
 
+def test_a_trial_in_days_converts_the_share_of_each_cohort_whose_trial_has_ended_by_month_end():
+    """Sign-ups spread evenly over their month: with a 14-day trial, those of the first 16 days pay in the same
+    month (16/30) and the rest in the next (14/30); a 45-day trial moves half a cohort one month, half two."""
+    base = {"kind": "subscription", "name": "s", "new_customers_per_month": 30, "churn_monthly": 0, "price_per_month": 1,
+            "mtok_per_customer_month": 1}
+    fortnight = project(make(streams=[{**base, "trial": {"days": 14, "conversion": 0.5}}],
+                             ai_costs={"cost_per_million_tokens": 1}))
+    np.testing.assert_allclose(fortnight.new_customers[0, :3], [8, 15, 15])              # 0.5 × 16; 0.5 × (16 + 14)
+    np.testing.assert_allclose(fortnight.tokens[0, :3], [8 + 14, 23 + 14, 38 + 14])      # payers + 14 still trying
+    six_weeks = project(make(streams=[{**base, "trial": {"days": 45, "conversion": 1.0}}],
+                             ai_costs={"cost_per_million_tokens": 1}))
+    np.testing.assert_allclose(six_weeks.new_customers[0, :4], [0, 15, 30, 30])
+    np.testing.assert_allclose(six_weeks.tokens[0, :4], [30, 15 + 45, 45 + 45, 75 + 45])  # payers + 1.5 cohorts trying
+
+
+def test_a_trial_given_in_months_is_read_as_30_days_a_month_so_older_files_project_the_same():
+    from core.model.streams import Trial
+    assert Trial.model_validate({"months": 1}).days == 30 and Trial.model_validate({"months": 0.5}).days == 15
+    assert Trial.model_validate({"months": 2, "conversion": 0.4}) == Trial(days=60, conversion=0.4)
+    with pytest.raises(ValueError, match="days"):
+        Trial.model_validate({"months": "soon"})
+
+
 def test_salary_raises_come_each_twelve_months_and_roles_end_before_their_end_month():
     s = make(settings={"horizon_months": 37},
              opex={"team": [{"role": "a", "function": "sales", "headcount": 2, "cost_per_head_month": 100},

@@ -99,7 +99,7 @@ def test_a_numeric_fields_bounds_are_exactly_what_pydantic_accepts(path):
 
 
 def test_kinds_and_units_come_from_the_types():
-    assert generic("streams[3].trial.months") == "streams.trial.months"
+    assert generic("streams[3].trial.days") == "streams.trial.days"
     assert spec("opex.team[2].end_month").kind == "month" and spec("opex.team[2].end_month").optional
     churn = spec("streams[0].churn_monthly")
     assert (churn.kind, churn.low, churn.high, churn.shown_bounds) == ("percent", 0, 0.9, (0, 90.0))
@@ -163,4 +163,4 @@ def test_every_kind_and_default_and_path_is_read_off_the_types():
     assert spec("streams[0].churn_monthly").path == "streams.churn_monthly"
     assert fields_under("settings") == ("horizon_months", "discount_rate_yearly", "cash_flow_timing", "capital_return_note")
     assert fields_under("opex") == ("salary_growth_yearly", "marketing_per_month", "general_admin_per_month", "other_per_month")
-    assert fields_under("streams.trial") == ("months", "conversion")
+    assert fields_under("streams.trial") == ("days", "conversion")
