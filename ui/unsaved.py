@@ -10,7 +10,7 @@ unsaved work asks first (:func:`open_scenario`).
 Session keys: ``origin`` (the scenario as opened or last saved) and ``origin.source`` (where it came from, see
 :func:`~ui.session.set_scenario`), ``unsaved.token``, ``unsaved.kept`` (the body last kept, or None),
 ``unsaved.pending`` (a scenario waiting for the founder's answer), ``unsaved.offer`` (another tab's work on
-offer), ``unsaved.restored`` (when the work given back was kept).
+offer), ``unsaved.restored`` (when the work given back was kept, and the page that says so).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _give_back(body: str, saved_at: datetime | None) -> None:
         st.session_state["editor.draft"] = Draft(scenario, data=data["editing"])
         st.session_state["editor.synced"] = scenario
         restart()
-    st.session_state["unsaved.restored"] = saved_at
+    st.session_state["unsaved.restored"] = (saved_at, None)  # said on the first page shown, until the founder leaves it
 
 
 def recover() -> None:
@@ -156,10 +156,13 @@ def banners(page: str) -> None:
                          on_click=lambda: ss.pop("unsaved.pending", None))
     if ss.pop("unsaved.broken", False):
         st.warning(t("unsaved.broken", lang()))
-    restored = ss.pop("unsaved.restored", None)
-    if restored is not None:
-        st.info(t("unsaved.restored", lang(), name=plain(current_scenario().company.name), when=_when(restored)),
+    saved_at, shown_on = ss.get("unsaved.restored") or (None, None)
+    if saved_at is not None and shown_on in (None, page):  # a browser may run a page twice as it loads: said in both
+        ss["unsaved.restored"] = (saved_at, page)
+        st.info(t("unsaved.restored", lang(), name=plain(current_scenario().company.name), when=_when(saved_at)),
                 icon=":material/history:")
+    elif saved_at is not None:
+        del ss["unsaved.restored"]
     if "unsaved.offer" in ss and "unsaved.pending" not in ss:
         _, saved_at = ss["unsaved.offer"]
         with st.container(border=True):

@@ -413,7 +413,7 @@ def test_a_reload_after_editing_on_build_gives_the_work_back(server, new_page, t
     page = new_page()
     page.goto(f"{server.url}/build")
     page.get_by_text("Section").first.wait_for(timeout=TIMEOUT_MS)
-    cash = page.get_by_label("Cash in the bank").first
+    cash = page.locator("input[aria-label^='Cash in the bank']").last  # the Company section's, not the blank start's
     cash.fill("7654321")
     cash.press("Enter")
     settle(page)
@@ -449,18 +449,18 @@ def test_a_founder_pricing_below_a_cent_from_a_blank_start_reads_the_digits_on_e
     page.get_by_text("Revenue", exact=True).first.click()
     settle(page)
     for label, value in (("Price per unit", "0.004"), ("Tokens per unit (millions)", "0.002")):
-        box = page.get_by_label(label).first
+        box = page.locator(f"input[aria-label^='{label}']").first
         box.fill(value)
         box.press("Enter")
         settle(page)
     pick(page, "New stream", "Usage-based")
     page.get_by_role("button", name="Add stream").click()
     settle(page)
-    box = page.get_by_label("Price per unit").last
+    box = page.locator("input[aria-label^='Price per unit']").last
     box.fill("0.0000015")
     box.press("Enter")
     settle(page)
-    assert page.get_by_label("Price per unit").last.input_value() == "0.0000015"
+    assert page.locator("input[aria-label^='Price per unit']").last.input_value() == "0.0000015"
     token = parse_qs(urlparse(page.url).query)["draft"][0]
     for path, marker in PAGES.items():
         page.goto(f"{server.url}/{path}?draft={token}")
