@@ -34,8 +34,9 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import STRINGS, t
-from core.model import SPECS, TABLES, WHOLE, Draft, ScenarioError, field_value, generic, parse_path, revise, spec
+from core.model import FIRST, MAX_MONTH, SPECS, TABLES, WHOLE, Draft, ScenarioError, field_value, generic, parse_path, revise, spec
 from core.present import formatting as fmt
+from core.present.months import month_label, month_labels
 from ui.session import current_scenario, lang, set_scenario
 from ui.widgets import plain
 
@@ -56,17 +57,22 @@ def draft() -> Draft:
     if "editor.draft" not in ss:
         ss["editor.draft"] = Draft(current)
         ss["editor.synced"] = current
-        restart()
+        _rebuild()
     elif ss["editor.synced"] is not current and ss["editor.synced"] != current:  # most reruns: the very same object
         ss["editor.draft"].follow(current)
         ss["editor.synced"] = current
-        restart()
+        _rebuild()
     return ss["editor.draft"]
 
 
 def restart() -> None:
-    """Rebuild every widget from the draft (after undo, redo, discard, a restructured list, or when
-    the widgets were dropped because another section or page was shown)."""
+    """Rebuild every widget from the draft (after a restructured list, or when the widgets are dropped because another
+    section, page or set of columns is shown), keeping first what was typed into a table and not yet read."""
+    _read_tables()
+    _rebuild()
+
+
+def _rebuild() -> None:
     ss = st.session_state
     ss["build.gen"] = ss.get("build.gen", -1) + 1
     ss["editor.snap"] = copy.deepcopy(ss["editor.draft"].data)
@@ -111,10 +117,11 @@ def change(updates: Mapping[str, object], rebuild: bool = False) -> None:
 
 
 def step(action: str) -> None:
-    """``undo``, ``redo`` or ``discard``, as a button callback."""
+    """``undo``, ``redo`` or ``discard``, as a button callback (after what was just typed into a table)."""
+    _read_tables()
     d = draft()
     if getattr(d, action)():
-        restart()
+        _rebuild()
         commit(d)
 
 
@@ -231,6 +238,11 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
         st.select_slider(options=list(range(int(low), int(high) + 1)), value=value, **common)
     elif f.kind == "list":
         st.multiselect(options=sorted({*(options or []), *value}), default=list(value), accept_new_options=True, **common)
+    elif f.kind == "month":
+        months = month_picker(path, d.data["company"]["start_date"])
+        common["help"] += " " + t("edit.month.count", lang(), start=month_label(d.data["company"]["start_date"], 0, lang()))
+        st.selectbox(options=list(months), index=None if value is None else list(months).index(value),
+                     format_func=months.__getitem__, **common)
     elif f.kind in WHOLE:
         bounds: dict[str, Any] = {"min_value": int(max(low, -2**53)), "max_value": int(min(high, 2**53)),
                                   "step": int(f.step or 1), "value": value}
@@ -248,6 +260,12 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
     if f.optional and not required:
         st.caption(t("edit.optional", lang()))
     show_problems(path, problems() if found is None else found)
+
+
+def month_picker(path: str, start: date) -> dict[int, str]:
+    """A month field's choices: every month index its schema allows, by the calendar month the reader sees."""
+    low, high = spec(path).shown_bounds
+    return month_labels(start, int(low), int(min(high, MAX_MONTH)), lang())
 
 
 def labeller(path: str, options: list[str]) -> Callable[[Any], str]:
@@ -268,25 +286,54 @@ def _step(kind: str, size: float | None) -> float:
 
 
 def table(path: str) -> None:
-    """An editable table of the list at ``path`` (columns from ``TABLES``), read back by its edit state; its rows'
-    problems below it (after its edit of this run)."""
-    columns = TABLES[generic(path)]
+    """An editable table of the list at ``path``, read back by its edit state; its rows' problems below it (after its
+    edit of this run). It shows the columns a founder fills first (``FIRST``); a toggle adds the others (``TABLES``).
+    Month columns pick calendar months (:func:`month_picker`)."""
+    columns, first = TABLES[generic(path)], FIRST[generic(path)]
     snapshot = field_value(st.session_state["editor.snap"], path)
-    currency = draft().data["company"]["currency"]
-    shown = pd.DataFrame([{c: spec(f"{path}.{c}").shown(row.get(c)) for c in columns} for row in snapshot],
-                         columns=list(columns))
-    config = {c: _column(f"{path}.{c}", currency) for c in columns}
-    st.data_editor(shown, key=key(path), num_rows="dynamic", hide_index=True, column_config=config, width="stretch")
-    edits = st.session_state.get(key(path)) or {}
-    rows = _rows(path, columns, snapshot, edits)
-    read = f"editor.read.{key(path)}"  # compared with the last read, not the draft (which the draft fills in)
-    if rows != st.session_state.get(read, snapshot):
-        st.session_state[read] = rows
-        change({path: rows})
+    data = draft().data
+    every = len(first) == len(columns) or st.toggle(
+        t("edit.more_columns", lang()), key=f"build.all_columns.{path}", on_change=restart,
+        help=t("edit.more_columns.help", lang(), names=t("join.list", lang()).join(
+            t(f"edit.{generic(path)}.{c}", lang()) for c in columns if c not in first)))
+    config = {c: _column(f"{path}.{c}", data["company"]["currency"], data["company"]["start_date"]) for c in columns}
+    st.data_editor(_frame(path, columns, snapshot), key=key(path), num_rows="dynamic", hide_index=True,
+                   column_config=config, column_order=columns if every else first, width="stretch")
+    _read_table(path)
     for where_, messages in problems().items():
         if where_ == path or where_.startswith(path + "["):
             for message in messages:
                 st.error(plain(t("join.colon", lang(), a=where(where_), b=message)), icon=":material/error:")
+
+
+def _frame(path: str, columns: tuple[str, ...], rows: list[dict]) -> pd.DataFrame:
+    """The rows as the table shows them (percent ×100; a month column holds whole month indexes or <NA>, the values
+    of its picker's options)."""
+    frame = pd.DataFrame([{c: spec(f"{path}.{c}").shown(row.get(c)) for c in columns} for row in rows],
+                         columns=list(columns))
+    return frame.astype({c: "Int64" for c in columns if spec(f"{path}.{c}").kind == "month"})
+
+
+def _read_table(path: str) -> None:
+    """Apply the table's edit state (over the snapshot it was drawn from) to the draft, unless it was read already."""
+    widget = key(path)
+    snapshot = field_value(st.session_state["editor.snap"], path)
+    rows = _rows(path, TABLES[generic(path)], snapshot, st.session_state.get(widget) or {})
+    read = f"editor.read.{widget}"  # compared with the last read, not the draft (which the draft fills in)
+    if rows != st.session_state.get(read, snapshot):
+        st.session_state[read] = rows
+        change({path: rows})
+
+
+def _read_tables() -> None:
+    """Before the widgets are rebuilt: the edits typed into a table that no run has read yet (the reader typed, then at
+    once switched section, page or the table's columns) reach the draft instead of being dropped with the table."""
+    ss = st.session_state
+    if "build.gen" not in ss or "editor.snap" not in ss:
+        return
+    prefix = f"edit.{ss['build.gen']}."
+    for name in [k for k in ss if str(k).startswith(prefix) and str(k)[len(prefix):] in TABLES]:
+        _read_table(name[len(prefix):])
 
 
 def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict) -> list[dict]:
@@ -303,9 +350,14 @@ def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict
     return [r for i, r in enumerate(rows) if i not in deleted]
 
 
-def _column(path: str, currency: str) -> Any:
+def _column(path: str, currency: str, start: date) -> Any:
     f = spec(path)
     common: dict[str, Any] = {"label": label(path, currency), "help": help_text(path)}
+    if f.kind == "month":
+        months = month_picker(path, start)
+        common["help"] += " " + t("edit.month.count", lang(), start=month_label(start, 0, lang()))
+        return st.column_config.SelectboxColumn(options=list(months), format_func=lambda m: months[int(m)],
+                                                required=not f.optional, default=f.default, **common)
     if f.kind == "text":  # a name (required) or a note (may stay empty, up to its schema's length)
         return st.column_config.TextColumn(max_chars=f.max_length, required=f.required, **common)
     if f.kind == "choice":
