@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -87,6 +88,8 @@ def enter(page: str) -> None:
         restart()
     ss["editor.page"] = here
     ss["editor.drawn"] = set()  # the field paths this run draws (for rule_problems)
+    if "editor.draft" in ss:
+        _late_table_edits()
 
 
 def commit(d: Draft, updates: Mapping[str, object] | None = None) -> None:
@@ -297,9 +300,12 @@ def table(path: str) -> None:
         help=t("edit.more_columns.help", lang(), names=t("join.list", lang()).join(
             t(f"edit.{generic(path)}.{c}", lang()) for c in columns if c not in first)))
     config = {c: _column(f"{path}.{c}", data["company"]["currency"], data["company"]["start_date"]) for c in columns}
-    st.data_editor(_frame(path, columns, snapshot), key=key(path), num_rows="dynamic", hide_index=True,
+    widget = key(path)
+    st.session_state.setdefault("editor.tables", {}).setdefault(
+        widget, _TableRead(path, st.session_state["build.gen"], snapshot, snapshot, field_value(data, path)))
+    st.data_editor(_frame(path, columns, snapshot), key=widget, num_rows="dynamic", hide_index=True,
                    column_config=config, column_order=columns if every else first, width="stretch")
-    _read_table(path)
+    _read_table(widget)
     for where_, messages in problems().items():
         if where_ == path or where_.startswith(path + "["):
             for message in messages:
@@ -314,26 +320,54 @@ def _frame(path: str, columns: tuple[str, ...], rows: list[dict]) -> pd.DataFram
     return frame.astype({c: "Int64" for c in columns if spec(f"{path}.{c}").kind == "month"})
 
 
-def _read_table(path: str) -> None:
-    """Apply the table's edit state (over the snapshot it was drawn from) to the draft, unless it was read already."""
-    widget = key(path)
-    snapshot = field_value(st.session_state["editor.snap"], path)
-    rows = _rows(path, TABLES[generic(path)], snapshot, st.session_state.get(widget) or {})
-    read = f"editor.read.{widget}"  # compared with the last read, not the draft (which the draft fills in)
-    if rows != st.session_state.get(read, snapshot):
-        st.session_state[read] = rows
-        change({path: rows})
+@dataclass
+class _TableRead:
+    """What a table widget was drawn from and what was last read from it: its list's ``path``, the widget generation,
+    the ``base`` rows its edit state applies to, the ``rows`` last read, and the draft's list just after."""
+
+    path: str
+    gen: int
+    base: list[dict]
+    rows: list[dict]
+    after: Any
+
+
+def _read_table(widget: str) -> bool:
+    """Apply a table's edit state (over the rows it was drawn from) to the draft, unless it was read already; True
+    when it changed the draft."""
+    ss = st.session_state
+    read: _TableRead = ss["editor.tables"][widget]
+    rows = _rows(read.path, TABLES[generic(read.path)], read.base, ss.get(widget) or {})
+    if rows == read.rows:  # compared with the last read, not the draft (which the draft fills in)
+        return False
+    read.rows = rows
+    change({read.path: rows})
+    read.after = field_value(draft().data, read.path)
+    return True
 
 
 def _read_tables() -> None:
-    """Before the widgets are rebuilt: the edits typed into a table that no run has read yet (the reader typed, then at
-    once switched section, page or the table's columns) reach the draft instead of being dropped with the table."""
+    """Before the widgets are rebuilt: what was typed into this generation's tables and not read yet (the reader typed,
+    then at once switched section, page or the table's columns) reaches the draft instead of being dropped."""
     ss = st.session_state
-    if "build.gen" not in ss or "editor.snap" not in ss:
-        return
-    prefix = f"edit.{ss['build.gen']}."
-    for name in [k for k in ss if str(k).startswith(prefix) and str(k)[len(prefix):] in TABLES]:
-        _read_table(name[len(prefix):])
+    for widget, read in list(ss.get("editor.tables", {}).items()):
+        if read.gen == ss["build.gen"] and widget in ss:
+            _read_table(widget)
+
+
+def _late_table_edits() -> None:
+    """A table sends its edits 150 ms after the last one (Streamlit debounces them), so an edit typed just before a
+    click that rebuilt the widgets (another section, the table's columns, undo) arrives for a table no longer drawn.
+    It reaches the draft if nothing else changed that list since the table was last read, and the widgets are rebuilt
+    to show it; older reads are forgotten."""
+    ss = st.session_state
+    tables: dict[str, _TableRead] = ss.get("editor.tables", {})
+    late = [w for w, read in tables.items() if read.gen < ss["build.gen"] and w in ss
+            and field_value(draft().data, read.path) == read.after]
+    if sum(_read_table(widget) for widget in late):
+        _rebuild()
+    for widget in [w for w, read in tables.items() if read.gen < ss["build.gen"] - 2]:
+        del tables[widget]
 
 
 def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict) -> list[dict]:
