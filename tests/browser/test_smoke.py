@@ -352,15 +352,15 @@ def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, 
     page.keyboard.press("Enter")
     grid.locator(f"#glide-cell-1-{rows}").wait_for(state="attached", timeout=TIMEOUT_MS)
     settle(page)
-    edit_grid_cell(page, grid, rows, 3, "2")  # Headcount
-    edit_grid_cell(page, grid, rows, 4, "16000")  # Cost per head per month (USD)
+    edit_grid_cell(page, grid, rows, 2, "2")  # Headcount
+    edit_grid_cell(page, grid, rows, 3, "16000")  # Cost per head per month (USD)
     edit_grid_cell(page, grid, rows, 1, "Applied scientists")  # Role, required: the row reaches the server now
     expect(page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
         "[data-testid='stMetricValue']")).not_to_have_text(start["Runway"], timeout=TIMEOUT_MS)
     hired = {name: strip_metric(page, name) for name in ("Runway", "Burn multiple")}
     assert int(hired["Runway"].split()[0]) < int(start["Runway"].split()[0]), (start, hired)
     assert hired["Burn multiple"] != start["Burn multiple"], (start, hired)
-    expect(grid.locator("#glide-cell-3-0")).to_have_text("7")  # the existing rows are untouched
+    expect(grid.locator("#glide-cell-2-0")).to_have_text("7")  # the existing rows are untouched
     assert page.get_by_text("Valid: every page uses this scenario.").count() == 1
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(tmp_path / "build-team.png"))
