@@ -12,8 +12,9 @@ reused — not even after a new scenario is loaded, since the browser still hold
 widgets' values; it moves when the draft changes under the widgets — undo, redo, discard, a
 list restructured — and whenever the widgets were dropped — another section, another page
 (:func:`enter`) — so each widget is rebuilt at the draft's value), ``editor.snap`` (the draft when the counter last
-moved: the base the tables' edit states apply to) and ``editor.read.<path>`` (what a table
-last read back). Widget keys are ``edit.<gen>.<path>``.
+moved: the base the tables' edit states apply to) and ``editor.tables`` (each table widget's base rows and what
+was last read back from it, kept two generations: a table sends its edits 150 ms late). Widget keys are
+``edit.<gen>.<path>``; ``build.all_columns.<path>`` shows a table's every column.
 
 A field widget writes its value into the draft from its ``on_change`` callback; a table is
 read from its edit state (``edited_rows`` / ``added_rows`` / ``deleted_rows``) over the snapshot,
@@ -242,8 +243,8 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
     elif f.kind == "list":
         st.multiselect(options=sorted({*(options or []), *value}), default=list(value), accept_new_options=True, **common)
     elif f.kind == "month":
-        months = month_picker(path, d.data["company"]["start_date"])
-        common["help"] += " " + t("edit.month.count", lang(), start=month_label(d.data["company"]["start_date"], 0, lang()))
+        months, hint = month_picker(path, d.data["company"]["start_date"])
+        common["help"] += " " + hint
         st.selectbox(options=list(months), index=None if value is None else list(months).index(value),
                      format_func=months.__getitem__, **common)
     elif f.kind in WHOLE:
@@ -265,10 +266,12 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
     show_problems(path, problems() if found is None else found)
 
 
-def month_picker(path: str, start: date) -> dict[int, str]:
-    """A month field's choices: every month index its schema allows, by the calendar month the reader sees."""
+def month_picker(path: str, start: date) -> tuple[dict[int, str], str]:
+    """A month field's choices (every month index its schema allows, by the calendar month the reader sees) and the
+    hint that says how the plan counts them (month 0 is the month of ``start``)."""
     low, high = spec(path).shown_bounds
-    return month_labels(start, int(low), int(min(high, MAX_MONTH)), lang())
+    return (month_labels(start, int(low), int(min(high, MAX_MONTH)), lang()),
+            t("edit.month.count", lang(), start=month_label(start, 0, lang())))
 
 
 def labeller(path: str, options: list[str]) -> Callable[[Any], str]:
@@ -304,7 +307,7 @@ def table(path: str) -> None:
     st.session_state.setdefault("editor.tables", {}).setdefault(
         widget, _TableRead(path, st.session_state["build.gen"], snapshot, snapshot, field_value(data, path)))
     st.data_editor(_frame(path, columns, snapshot), key=widget, num_rows="dynamic", hide_index=True,
-                   column_config=config, column_order=columns if every else first, width="stretch")
+                   column_config=config, column_order=columns if every else first, width="stretch", placeholder="—")
     _read_table(widget)
     for where_, messages in problems().items():
         if where_ == path or where_.startswith(path + "["):
@@ -388,8 +391,8 @@ def _column(path: str, currency: str, start: date) -> Any:
     f = spec(path)
     common: dict[str, Any] = {"label": label(path, currency), "help": help_text(path)}
     if f.kind == "month":
-        months = month_picker(path, start)
-        common["help"] += " " + t("edit.month.count", lang(), start=month_label(start, 0, lang()))
+        months, hint = month_picker(path, start)
+        common["help"] += " " + hint
         return st.column_config.SelectboxColumn(options=list(months), format_func=lambda m: months[int(m)],
                                                 required=not f.optional, default=f.default, **common)
     if f.kind == "text":  # a name (required) or a note (may stay empty, up to its schema's length)
