@@ -361,13 +361,14 @@ def _read_tables() -> None:
 def _late_table_edits() -> None:
     """A table sends its edits 150 ms after the last one (Streamlit debounces them), so an edit typed just before a
     click that rebuilt the widgets (another section, the table's columns, undo) arrives for a table no longer drawn.
-    It reaches the draft if nothing else changed that list since the table was last read, and the widgets are rebuilt
-    to show it; older reads are forgotten."""
+    It reaches the draft if nothing else changed that list since the table was last read; if the list's table is
+    drawn again (with other columns), the widgets are rebuilt to show it. Older reads are forgotten."""
     ss = st.session_state
     tables: dict[str, _TableRead] = ss.get("editor.tables", {})
     late = [w for w, read in tables.items() if read.gen < ss["build.gen"] and w in ss
             and field_value(draft().data, read.path) == read.after]
-    if sum(_read_table(widget) for widget in late):
+    changed = {tables[w].path for w in late if _read_table(w)}
+    if any(read.gen == ss["build.gen"] and read.path in changed for read in tables.values()):
         _rebuild()
     for widget in [w for w, read in tables.items() if read.gen < ss["build.gen"] - 2]:
         del tables[widget]

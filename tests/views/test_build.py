@@ -430,9 +430,11 @@ def test_a_table_edit_that_arrives_after_another_section_is_shown_is_kept_once(b
     build.session_state[table] = {"edited_rows": {}, "added_rows": [new], "deleted_rows": []}
     build.run()  # the new row is read
     section(build, "company")  # the click; then the table's last edit (its start month) arrives late
+    company = gen(build)
     build.session_state[table] = {"edited_rows": {0: {"headcount": 8.0}}, "added_rows": [{**new, "start_month": 6}],
                                   "deleted_rows": []}
     build.run()
+    assert gen(build) == company  # the section's widgets, which the reader may be typing in, are kept
     team = build.session_state["scenario"].opex.team
     assert [r.role for r in team] == [*roles, "Sales lead"]  # one new row, not two
     assert (team[0].headcount, team[-1].start_month) == (8.0, 6)
@@ -467,3 +469,15 @@ def test_a_table_edit_sent_with_the_click_on_undo_is_the_edit_undone(build):
     assert (team[0].headcount, team[1].headcount) == (8.0, 3.0)
     build.button(key="build.redo").click().run()
     assert build.session_state["scenario"].opex.team[1].headcount == 5.0
+
+
+def test_a_late_table_edit_shows_in_the_same_table_drawn_with_every_column(build):
+    section(build, "team")
+    table = f"edit.{gen(build)}.opex.team"
+    build.toggle(key="build.all_columns.opex.team").set_value(True).run()  # the click went first
+    build.session_state[table] = {"edited_rows": {1: {"cost_per_head_month": 16_500.0}}, "added_rows": [],
+                                  "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"].opex.team[1].cost_per_head_month == 16_500.0
+    assert field_value(build.session_state["editor.snap"], "opex.team[1].cost_per_head_month") == 16_500.0
+    assert grid(build)[0] == list(TABLES["opex.team"])  # rebuilt with it, still with every column
