@@ -317,56 +317,6 @@ def test_edits_survive_another_section_and_another_page(build):
     assert build.session_state["scenario"].company.starting_cash == 3_000_000.0
 
 
-def test_save_offers_the_name_of_the_scenario_as_edited(build):
-    build.text_input(key=f"edit.{gen(build)}.company.name").set_value("Pocket AI").run()
-    assert build.text_input(key="build.name.Pocket AI").value == "Pocket AI"
-    build.button(key="build.save_new").click().run()
-    assert build.session_state["library"][2] == "Pocket AI"
-
-
-def test_a_new_loan_row_reaches_the_scenario_without_a_note_and_a_bad_grace_is_named_in_chinese(build):
-    """The walkthrough's trap: a new Funding row with the partner note left empty was held back by the grid (a
-    required text column) and could never become valid. The grid sends the cells the user filled and the checkbox
-    column's default."""
-    section(build, "funding")
-    key = f"edit.{gen(build)}.funding"
-    loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 500_000.0, "interest_rate_yearly": 6.0,
-            "term_months": 24, "repayment": "amortising", "grace_months": 6, "participating": False}
-    build.session_state[key] = {"edited_rows": {}, "added_rows": [loan], "deleted_rows": []}
-    build.run()
-    assert not build.exception and not build.error
-    added = build.session_state["scenario"].funding[-1]
-    assert (added.name, added.repayment, added.grace_months, added.exclusivity) == ("Bank loan", "amortising", 6, "")
-    before = build.session_state["scenario"]
-    build.selectbox(key="lang").set_value("zh").run()           # a new language rebuilt the grid: the row stays
-    section(build, "funding")
-    assert build.session_state["scenario"] == before
-    row = len(before.funding)
-    build.session_state[f"edit.{gen(build)}.funding"] = {
-        "edited_rows": {row - 1: {"grace_months": 24}}, "added_rows": [], "deleted_rows": []}
-    build.run()
-    assert build.session_state["scenario"] == before                      # refused, nothing lost
-    assert f"融资第 {row} 行：宽限期（24 个月）仅适用于按月分期还本，且须短于期限（24 个月）" in [e.value for e in build.error]
-
-
-def test_a_loan_without_a_term_is_valid_but_the_strip_says_its_principal_is_never_repaid(build):
-    """Found in a walkthrough: a debt row left at its defaults (no term) read "Valid" and lengthened the runway by
-    22 months, a loan never repaid; the model allows it (an open, interest-only loan), so the page says so."""
-    section(build, "funding")
-    loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 500_000.0, "interest_rate_yearly": 6.0,
-            "participating": False}
-    build.session_state[f"edit.{gen(build)}.funding"] = {"edited_rows": {}, "added_rows": [loan], "deleted_rows": []}
-    build.run()
-    assert not build.exception and build.session_state["scenario"].funding[-1].term_months is None
-    shown = [i.value.replace("\\", "") for i in build.info]  # escaped as Markdown: the name is the user's
-    assert any(text.startswith("“Bank loan” has no term: at 6.0% a year") for text in shown), shown
-    termed = {**loan, "term_months": 24}
-    build.session_state[f"edit.{gen(build)}.funding"] = {"edited_rows": {}, "added_rows": [termed], "deleted_rows": []}
-    build.run()
-    assert build.session_state["scenario"].funding[-1].term_months == 24
-    assert not any("has no term" in i.value for i in build.info)
-
-
 def grid(at) -> tuple[list[str], dict]:
     """The section's one table: the columns it shows, and each column's settings by field name."""
     (editor,) = at.dataframe
@@ -481,3 +431,54 @@ def test_a_late_table_edit_shows_in_the_same_table_drawn_with_every_column(build
     assert build.session_state["scenario"].opex.team[1].cost_per_head_month == 16_500.0
     assert field_value(build.session_state["editor.snap"], "opex.team[1].cost_per_head_month") == 16_500.0
     assert grid(build)[0] == list(TABLES["opex.team"])  # rebuilt with it, still with every column
+
+
+def test_save_offers_the_name_of_the_scenario_as_edited(build):
+    build.text_input(key=f"edit.{gen(build)}.company.name").set_value("Pocket AI").run()
+    assert build.text_input(key="build.name.Pocket AI").value == "Pocket AI"
+    build.button(key="build.save_new").click().run()
+    assert build.session_state["library"][2] == "Pocket AI"
+
+
+def test_a_new_loan_row_reaches_the_scenario_without_a_note_and_a_bad_grace_is_named_in_chinese(build):
+    """The walkthrough's trap: a new Funding row with the partner note left empty was held back by the grid (a
+    required text column) and could never become valid. The grid sends the cells the user filled and the checkbox
+    column's default."""
+    section(build, "funding")
+    key = f"edit.{gen(build)}.funding"
+    loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 500_000.0, "interest_rate_yearly": 6.0,
+            "term_months": 24, "repayment": "amortising", "grace_months": 6, "participating": False}
+    build.session_state[key] = {"edited_rows": {}, "added_rows": [loan], "deleted_rows": []}
+    build.run()
+    assert not build.exception and not build.error
+    added = build.session_state["scenario"].funding[-1]
+    assert (added.name, added.repayment, added.grace_months, added.exclusivity) == ("Bank loan", "amortising", 6, "")
+    before = build.session_state["scenario"]
+    build.selectbox(key="lang").set_value("zh").run()           # a new language rebuilt the grid: the row stays
+    section(build, "funding")
+    assert build.session_state["scenario"] == before
+    row = len(before.funding)
+    build.session_state[f"edit.{gen(build)}.funding"] = {
+        "edited_rows": {row - 1: {"grace_months": 24}}, "added_rows": [], "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"] == before                      # refused, nothing lost
+    assert f"融资第 {row} 行：宽限期（24 个月）仅适用于按月分期还本，且须短于期限（24 个月）" in [e.value for e in build.error]
+
+
+def test_a_loan_without_a_term_is_valid_but_the_strip_says_its_principal_is_never_repaid(build):
+    """Found in a walkthrough: a debt row left at its defaults (no term) read "Valid" and lengthened the runway by
+    22 months, a loan never repaid; the model allows it (an open, interest-only loan), so the page says so."""
+    section(build, "funding")
+    loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 500_000.0, "interest_rate_yearly": 6.0,
+            "participating": False}
+    build.session_state[f"edit.{gen(build)}.funding"] = {"edited_rows": {}, "added_rows": [loan], "deleted_rows": []}
+    build.run()
+    assert not build.exception and build.session_state["scenario"].funding[-1].term_months is None
+    shown = [i.value.replace("\\", "") for i in build.info]  # escaped as Markdown: the name is the user's
+    assert any(text.startswith("“Bank loan” has no term: at 6.0% a year") for text in shown), shown
+    termed = {**loan, "term_months": 24}
+    build.session_state[f"edit.{gen(build)}.funding"] = {"edited_rows": {}, "added_rows": [termed], "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"].funding[-1].term_months == 24
+    assert not any("has no term" in i.value for i in build.info)
+
