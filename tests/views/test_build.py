@@ -481,4 +481,3 @@ def test_a_loan_without_a_term_is_valid_but_the_strip_says_its_principal_is_neve
     build.run()
     assert build.session_state["scenario"].funding[-1].term_months == 24
     assert not any("has no term" in i.value for i in build.info)
-
