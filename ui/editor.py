@@ -12,8 +12,9 @@ reused — not even after a new scenario is loaded, since the browser still hold
 widgets' values; it moves when the draft changes under the widgets — undo, redo, discard, a
 list restructured — and whenever the widgets were dropped — another section, another page
 (:func:`enter`) — so each widget is rebuilt at the draft's value), ``editor.snap`` (the draft when the counter last
-moved: the base the tables' edit states apply to) and ``editor.read.<path>`` (what a table
-last read back). Widget keys are ``edit.<gen>.<path>``.
+moved: the base the tables' edit states apply to) and ``editor.tables`` (each table widget's base rows and what
+was last read back from it, kept two generations: a table sends its edits 150 ms late). Widget keys are
+``edit.<gen>.<path>``; ``build.all_columns.<path>`` shows a table's every column.
 
 A field widget writes its value into the draft from its ``on_change`` callback; a table is
 read from its edit state (``edited_rows`` / ``added_rows`` / ``deleted_rows``) over the snapshot,
@@ -27,6 +28,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -34,8 +36,9 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import STRINGS, t
-from core.model import SPECS, TABLES, WHOLE, Draft, ScenarioError, field_value, generic, parse_path, revise, spec
+from core.model import FIRST, MAX_MONTH, SPECS, TABLES, WHOLE, Draft, ScenarioError, field_value, generic, parse_path, revise, spec
 from core.present import formatting as fmt
+from core.present.months import month_label, month_labels
 from ui.session import current_scenario, lang, set_scenario
 from ui.widgets import plain
 
@@ -56,17 +59,22 @@ def draft() -> Draft:
     if "editor.draft" not in ss:
         ss["editor.draft"] = Draft(current)
         ss["editor.synced"] = current
-        restart()
+        _rebuild()
     elif ss["editor.synced"] is not current and ss["editor.synced"] != current:  # most reruns: the very same object
         ss["editor.draft"].follow(current)
         ss["editor.synced"] = current
-        restart()
+        _rebuild()
     return ss["editor.draft"]
 
 
 def restart() -> None:
-    """Rebuild every widget from the draft (after undo, redo, discard, a restructured list, or when
-    the widgets were dropped because another section or page was shown)."""
+    """Rebuild every widget from the draft (after a restructured list, or when the widgets are dropped because another
+    section, page or set of columns is shown), keeping first what was typed into a table and not yet read."""
+    _read_tables()
+    _rebuild()
+
+
+def _rebuild() -> None:
     ss = st.session_state
     ss["build.gen"] = ss.get("build.gen", -1) + 1
     ss["editor.snap"] = copy.deepcopy(ss["editor.draft"].data)
@@ -81,6 +89,8 @@ def enter(page: str) -> None:
         restart()
     ss["editor.page"] = here
     ss["editor.drawn"] = set()  # the field paths this run draws (for rule_problems)
+    if "editor.draft" in ss:
+        _late_table_edits()
 
 
 def commit(d: Draft, updates: Mapping[str, object] | None = None) -> None:
@@ -111,10 +121,11 @@ def change(updates: Mapping[str, object], rebuild: bool = False) -> None:
 
 
 def step(action: str) -> None:
-    """``undo``, ``redo`` or ``discard``, as a button callback."""
+    """``undo``, ``redo`` or ``discard``, as a button callback (after what was just typed into a table)."""
+    _read_tables()
     d = draft()
     if getattr(d, action)():
-        restart()
+        _rebuild()
         commit(d)
 
 
@@ -234,6 +245,11 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
         st.select_slider(options=list(range(int(low), int(high) + 1)), value=value, **common)
     elif f.kind == "list":
         st.multiselect(options=sorted({*(options or []), *value}), default=list(value), accept_new_options=True, **common)
+    elif f.kind == "month":
+        months, hint = month_picker(path, d.data["company"]["start_date"])
+        common["help"] += " " + hint
+        st.selectbox(options=list(months), index=None if value is None else list(months).index(value),
+                     format_func=months.__getitem__, **common)
     elif f.kind in WHOLE:
         bounds: dict[str, Any] = {"min_value": int(max(low, -2**53)), "max_value": int(min(high, 2**53)),
                                   "step": int(f.step or 1), "value": value}
@@ -255,6 +271,14 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
     show_problems(path, problems() if found is None else found)
 
 
+def month_picker(path: str, start: date) -> tuple[dict[int, str], str]:
+    """A month field's choices (every month index its schema allows, by the calendar month the reader sees) and the
+    hint that says how the plan counts them (month 0 is the month of ``start``)."""
+    low, high = spec(path).shown_bounds
+    return (month_labels(start, int(low), int(min(high, MAX_MONTH)), lang()),
+            t("edit.month.count", lang(), start=month_label(start, 0, lang())))
+
+
 def labeller(path: str, options: list[str]) -> Callable[[Any], str]:
     """The format function of a choice: each option's label in the reader's language."""
     labels = {o: option_label(path, o) for o in options}
@@ -273,25 +297,86 @@ def _step(kind: str, size: float | None) -> float:
 
 
 def table(path: str) -> None:
-    """An editable table of the list at ``path`` (columns from ``TABLES``), read back by its edit state; its rows'
-    problems below it (after its edit of this run)."""
-    columns = TABLES[generic(path)]
+    """An editable table of the list at ``path``, read back by its edit state; its rows' problems below it (after its
+    edit of this run). It shows the columns a founder fills first (``FIRST``); a toggle adds the others (``TABLES``).
+    Month columns pick calendar months (:func:`month_picker`)."""
+    columns, first = TABLES[generic(path)], FIRST[generic(path)]
     snapshot = field_value(st.session_state["editor.snap"], path)
-    currency = draft().data["company"]["currency"]
-    shown = pd.DataFrame([{c: spec(f"{path}.{c}").shown(row.get(c)) for c in columns} for row in snapshot],
-                         columns=list(columns))
-    config = {c: _column(f"{path}.{c}", currency) for c in columns}
-    st.data_editor(shown, key=key(path), num_rows="dynamic", hide_index=True, column_config=config, width="stretch")
-    edits = st.session_state.get(key(path)) or {}
-    rows = _rows(path, columns, snapshot, edits)
-    read = f"editor.read.{key(path)}"  # compared with the last read, not the draft (which the draft fills in)
-    if rows != st.session_state.get(read, snapshot):
-        st.session_state[read] = rows
-        change({path: rows})
+    data = draft().data
+    every = len(first) == len(columns) or st.toggle(
+        t("edit.more_columns", lang()), key=f"build.all_columns.{path}", on_change=restart,
+        help=t("edit.more_columns.help", lang(), names=t("join.list", lang()).join(
+            t(f"edit.{generic(path)}.{c}", lang()) for c in columns if c not in first)))
+    config = {c: _column(f"{path}.{c}", data["company"]["currency"], data["company"]["start_date"]) for c in columns}
+    widget = key(path)
+    st.session_state.setdefault("editor.tables", {}).setdefault(
+        widget, _TableRead(path, st.session_state["build.gen"], snapshot, snapshot, field_value(data, path)))
+    st.data_editor(_frame(path, columns, snapshot), key=widget, num_rows="dynamic", hide_index=True,
+                   column_config=config, column_order=columns if every else first, width="stretch", placeholder="—")
+    _read_table(widget)
     for where_, messages in problems().items():
         if where_ == path or where_.startswith(path + "["):
             for message in messages:
                 st.error(plain(t("join.colon", lang(), a=where(where_), b=message)), icon=":material/error:")
+
+
+def _frame(path: str, columns: tuple[str, ...], rows: list[dict]) -> pd.DataFrame:
+    """The rows as the table shows them (percent ×100; a month column holds whole month indexes or <NA>, the values
+    of its picker's options)."""
+    frame = pd.DataFrame([{c: spec(f"{path}.{c}").shown(row.get(c)) for c in columns} for row in rows],
+                         columns=list(columns))
+    return frame.astype({c: "Int64" for c in columns if spec(f"{path}.{c}").kind == "month"})
+
+
+@dataclass
+class _TableRead:
+    """What a table widget was drawn from and what was last read from it: its list's ``path``, the widget generation,
+    the ``base`` rows its edit state applies to, the ``rows`` last read, and the draft's list just after."""
+
+    path: str
+    gen: int
+    base: list[dict]
+    rows: list[dict]
+    after: Any
+
+
+def _read_table(widget: str) -> bool:
+    """Apply a table's edit state (over the rows it was drawn from) to the draft, unless it was read already; True
+    when it changed the draft."""
+    ss = st.session_state
+    read: _TableRead = ss["editor.tables"][widget]
+    rows = _rows(read.path, TABLES[generic(read.path)], read.base, ss.get(widget) or {})
+    if rows == read.rows:  # compared with the last read, not the draft (which the draft fills in)
+        return False
+    read.rows = rows
+    change({read.path: rows})
+    read.after = field_value(draft().data, read.path)
+    return True
+
+
+def _read_tables() -> None:
+    """Before the widgets are rebuilt: what was typed into this generation's tables and not read yet (the reader typed,
+    then at once switched section, page or the table's columns) reaches the draft instead of being dropped."""
+    ss = st.session_state
+    for widget, read in list(ss.get("editor.tables", {}).items()):
+        if read.gen == ss["build.gen"] and widget in ss:
+            _read_table(widget)
+
+
+def _late_table_edits() -> None:
+    """A table sends its edits 150 ms after the last one (Streamlit debounces them), so an edit typed just before a
+    click that rebuilt the widgets (another section, the table's columns, undo) arrives for a table no longer drawn.
+    It reaches the draft if nothing else changed that list since the table was last read; if the list's table is
+    drawn again (with other columns), the widgets are rebuilt to show it. Older reads are forgotten."""
+    ss = st.session_state
+    tables: dict[str, _TableRead] = ss.get("editor.tables", {})
+    late = [w for w, read in tables.items() if read.gen < ss["build.gen"] and w in ss
+            and field_value(draft().data, read.path) == read.after]
+    changed = {tables[w].path for w in late if _read_table(w)}
+    if any(read.gen == ss["build.gen"] and read.path in changed for read in tables.values()):
+        _rebuild()
+    for widget in [w for w, read in tables.items() if read.gen < ss["build.gen"] - 2]:
+        del tables[widget]
 
 
 def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict) -> list[dict]:
@@ -308,9 +393,14 @@ def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict
     return [r for i, r in enumerate(rows) if i not in deleted]
 
 
-def _column(path: str, currency: str) -> Any:
+def _column(path: str, currency: str, start: date) -> Any:
     f = spec(path)
     common: dict[str, Any] = {"label": label(path, currency), "help": help_text(path)}
+    if f.kind == "month":
+        months, hint = month_picker(path, start)
+        common["help"] += " " + hint
+        return st.column_config.SelectboxColumn(options=list(months), format_func=lambda m: months[int(m)],
+                                                required=not f.optional, default=f.default, **common)
     if f.kind == "text":  # a name (required) or a note (may stay empty, up to its schema's length)
         return st.column_config.TextColumn(max_chars=f.max_length, required=f.required, **common)
     if f.kind == "choice":

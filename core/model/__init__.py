@@ -41,7 +41,7 @@ from core.model.base import (
 from core.model.draft import UNDO_DEPTH, Draft
 from core.model.edit import Revision, check, field_value, replace_fields, revise, set_fields
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of, quoted
-from core.model.fields import SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, fields_under, generic, spec, stream_fields
+from core.model.fields import FIRST, SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, fields_under, generic, spec, stream_fields
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
 from core.model.paths import field_bounds, parse_path
 from core.model.presets import load_preset
@@ -95,6 +95,7 @@ __all__ = [
     "COUNT",
     "DISTRIBUTION_KINDS",
     "FACTORS",
+    "FIRST",
     "GROWTH_FIELDS",
     "KEPT",
     "MAX_ALIASES",

@@ -185,8 +185,30 @@ def fields_under(prefix: str) -> tuple[str, ...]:
     return tuple(p[len(prefix) + 1:] for p in SPECS if p.startswith(prefix + ".") and "." not in p[len(prefix) + 1:])
 
 
-TABLES = {path: fields_under(path) for path in _TABLE_PATHS}
-"""The lists edited as tables, with their columns in order."""
+FIRST = {
+    "opex.team": ("role", "headcount", "cost_per_head_month", "start_month"),
+    "opex.one_off_costs": ("name", "cost", "month", "kind"),
+    "funding": ("name", "amount", "month", "kind"),
+}
+"""The columns of each table a founder fills first, in that order: the table shows them without scrolling (at 1366 px);
+the rest (a role's function, end month, attrition and grants; a round's valuation, SAFE and debt terms,
+anti-dilution…) follow in the schema's order when asked for."""
+
+
+def _columns(path: str) -> tuple[str, ...]:
+    """A table's columns: its :data:`FIRST` ones, then every other field of its rows in the schema's order."""
+    fields = fields_under(path)
+    if unknown := set(FIRST[path]) - set(fields):
+        raise TypeError(f"{path}: FIRST names {sorted(unknown)}, which its rows do not have")
+    return (*FIRST[path], *(f for f in fields if f not in FIRST[path]))
+
+
+TABLES = {path: _columns(path) for path in _TABLE_PATHS}
+"""The lists edited as tables, with their columns in order (the ones a founder fills first, then the others).
+
+>>> TABLES["opex.one_off_costs"]
+('name', 'cost', 'month', 'kind')
+"""
 
 
 def stream_fields(kind: str) -> tuple[str, ...]:

@@ -285,16 +285,15 @@ def strip_metric(page, name: str) -> str:
         "[data-testid='stMetricValue']").inner_text()
 
 
-def edit_grid_cell(page, grid, row: int, column: int, value: str) -> None:
-    """Type ``value`` into one cell of an `st.data_editor` and wait for the rerun it starts.
+def open_grid_cell(page, grid, row: int, column: int) -> None:
+    """Open the editor of one cell of an `st.data_editor`, whatever the page is doing meanwhile.
 
     The grid is a Glide Data Grid drawn on a canvas, but Glide keeps an accessible table of the visible cells
     (`td#glide-cell-{column}-{row}`, column 0 being the row markers) whose `aria-selected` follows the selection.
     So, as Streamlit's own e2e tests do (e2e_playwright/shared/dataframe_utils.py), click a cell at a fixed spot,
     here the first body row's first column, then move with the arrow keys, and check the selection in that table
     before pressing Enter, which opens the cell's overlay editor in Glide's `#portal`. Every step waits for the
-    element it needs, and each edit starts only once the previous rerun is over, so no keystroke lands in a
-    grid that is being redrawn."""
+    element it needs."""
     overlay = page.locator("#portal .gdg-clip-region")
     selected = grid.locator("td[aria-selected='true']")
     for attempt in range(3):
@@ -316,6 +315,13 @@ def edit_grid_cell(page, grid, row: int, column: int, value: str) -> None:
             settle(page)
     page.keyboard.press("Enter")
     overlay.wait_for(timeout=TIMEOUT_MS)
+
+
+def edit_grid_cell(page, grid, row: int, column: int, value: str) -> None:
+    """Type ``value`` into one cell of an `st.data_editor` and wait for the rerun it starts, so no keystroke lands
+    in a grid that is being redrawn."""
+    overlay = page.locator("#portal .gdg-clip-region")
+    open_grid_cell(page, grid, row, column)
     overlay.locator(".gdg-input").fill(value)
     page.keyboard.press("Enter")
     overlay.wait_for(state="hidden", timeout=TIMEOUT_MS)
@@ -346,15 +352,15 @@ def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, 
     page.keyboard.press("Enter")
     grid.locator(f"#glide-cell-1-{rows}").wait_for(state="attached", timeout=TIMEOUT_MS)
     settle(page)
-    edit_grid_cell(page, grid, rows, 3, "2")  # Headcount
-    edit_grid_cell(page, grid, rows, 4, "16000")  # Cost per head per month (USD)
+    edit_grid_cell(page, grid, rows, 2, "2")  # Headcount
+    edit_grid_cell(page, grid, rows, 3, "16000")  # Cost per head per month (USD)
     edit_grid_cell(page, grid, rows, 1, "Applied scientists")  # Role, required: the row reaches the server now
     expect(page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
         "[data-testid='stMetricValue']")).not_to_have_text(start["Runway"], timeout=TIMEOUT_MS)
     hired = {name: strip_metric(page, name) for name in ("Runway", "Burn multiple")}
     assert int(hired["Runway"].split()[0]) < int(start["Runway"].split()[0]), (start, hired)
     assert hired["Burn multiple"] != start["Burn multiple"], (start, hired)
-    expect(grid.locator("#glide-cell-3-0")).to_have_text("7")  # the existing rows are untouched
+    expect(grid.locator("#glide-cell-2-0")).to_have_text("7")  # the existing rows are untouched
     assert page.get_by_text("Valid: every page uses this scenario.").count() == 1
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(tmp_path / "build-team.png"))

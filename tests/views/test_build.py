@@ -4,6 +4,8 @@ equals the preset it copies, month by month; bad input never reaches the current
 from __future__ import annotations
 
 import dataclasses
+import json
+from datetime import date
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from core.engine.projection import project
-from core.model import SPECS, TABLES, UNDO_DEPTH, Scenario, field_value, generic, load_scenario, spec, stream_fields
+from core.model import FIRST, SPECS, TABLES, UNDO_DEPTH, Scenario, field_value, generic, load_scenario, spec, stream_fields
 from core.storage.exports import flatten
 from tests.scenarios import budget, scenarios
 from tests.views.test_pages import APP
@@ -319,6 +321,122 @@ def test_edits_survive_another_section_and_another_page(build):
     section(build, "team")
     assert build.session_state["scenario"].opex.team[0].headcount == 8.0    # the table edit is still there
     assert build.session_state["scenario"].company.starting_cash == 3_000_000.0
+
+
+def grid(at) -> tuple[list[str], dict]:
+    """The section's one table: the columns it shows, and each column's settings by field name."""
+    (editor,) = at.dataframe
+    return list(editor.proto.column_order), json.loads(editor.proto.columns)
+
+
+def test_a_table_shows_the_columns_filled_first_and_the_others_on_request(build):
+    section(build, "team")
+    assert grid(build)[0] == ["role", "headcount", "cost_per_head_month", "start_month"]
+    before = gen(build)
+    build.toggle(key="build.all_columns.opex.team").set_value(True).run()
+    assert gen(build) == before + 1  # another set of columns is another widget: rebuilt from the draft
+    assert grid(build)[0] == list(TABLES["opex.team"])
+    section(build, "costs")  # four columns, all of them filled first: no toggle
+    assert grid(build)[0] == list(FIRST["opex.one_off_costs"]) == list(TABLES["opex.one_off_costs"])
+    assert not [t for t in build.toggle if t.key == "build.all_columns.opex.one_off_costs"]
+
+
+@pytest.mark.parametrize(("lang", "first", "april", "january"), [("en", "2026-01", "2026-04", "2028-01"),
+                                                                 ("zh", "2026年1月", "2026年4月", "2028年1月")])
+def test_a_month_column_picks_calendar_months_and_keeps_the_index(build, lang, first, april, january):
+    """The preset starts in 2026-01: month 3 is April 2026; from 2027-11, month 2 is January 2028."""
+    build.selectbox(key="lang").set_value(lang).run()
+    section(build, "funding")
+    months = grid(build)[1]["month"]
+    options = {o["value"]: o["label"] for o in months["type_config"]["options"]}
+    assert list(options) == list(range(241)) and (options[0], options[3]) == (first, april)
+    assert first in months["help"] and months["required"]  # the index is only a hint
+    build.session_state[f"edit.{gen(build)}.funding"] = {"edited_rows": {0: {"month": 3}}, "added_rows": [],
+                                                         "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"].funding[0].month == 3
+    section(build, "company")
+    build.date_input(key=f"edit.{gen(build)}.company.start_date").set_value(date(2027, 11, 1)).run()
+    section(build, "team")
+    team = grid(build)[1]
+    assert {o["value"]: o["label"] for o in team["start_month"]["type_config"]["options"]}[2] == january
+    assert not team["end_month"]["required"]  # a role that stays has no end month
+
+
+def test_a_table_edit_sent_with_the_click_on_another_section_is_kept(build):
+    section(build, "team")
+    roles = [r.role for r in build.session_state["scenario"].opex.team]
+    build.session_state[f"edit.{gen(build)}.opex.team"] = {
+        "edited_rows": {0: {"headcount": 8.0}}, "deleted_rows": [],
+        "added_rows": [{"role": "Sales lead", "headcount": 2.0, "cost_per_head_month": 9000.0, "start_month": 6}]}
+    section(build, "company")  # the same rerun: the section's callback rebuilds the widgets first
+    team = build.session_state["scenario"].opex.team
+    assert [r.role for r in team] == [*roles, "Sales lead"]
+    assert (team[0].headcount, team[-1].start_month) == (8.0, 6)
+
+
+def test_a_table_edit_that_arrives_after_another_section_is_shown_is_kept_once(build):
+    """Streamlit sends a table's edits 150 ms after the last one: a click on another section within that time reaches
+    the server first, and the table's edits come with the next rerun, for a table no longer drawn. They are applied to
+    the rows they were typed on, so a row read before is not added twice."""
+    section(build, "team")
+    table = f"edit.{gen(build)}.opex.team"
+    roles = [r.role for r in build.session_state["scenario"].opex.team]
+    new = {"role": "Sales lead", "headcount": 2.0, "cost_per_head_month": 9000.0}
+    build.session_state[table] = {"edited_rows": {}, "added_rows": [new], "deleted_rows": []}
+    build.run()  # the new row is read
+    section(build, "company")  # the click; then the table's last edit (its start month) arrives late
+    company = gen(build)
+    build.session_state[table] = {"edited_rows": {0: {"headcount": 8.0}}, "added_rows": [{**new, "start_month": 6}],
+                                  "deleted_rows": []}
+    build.run()
+    assert gen(build) == company  # the section's widgets, which the reader may be typing in, are kept
+    team = build.session_state["scenario"].opex.team
+    assert [r.role for r in team] == [*roles, "Sales lead"]  # one new row, not two
+    assert (team[0].headcount, team[-1].start_month) == (8.0, 6)
+    build.run()  # sent again: nothing changes
+    assert build.session_state["scenario"].opex.team == team
+    section(build, "team")
+    assert len(field_value(build.session_state["editor.snap"], "opex.team")) == len(roles) + 1  # the grid shows it
+
+
+def test_a_late_table_edit_does_not_overwrite_a_later_change_of_its_list(build):
+    section(build, "team")
+    table = f"edit.{gen(build)}.opex.team"
+    build.session_state[table] = {"edited_rows": {0: {"headcount": 8.0}}, "added_rows": [], "deleted_rows": []}
+    build.run()
+    build.button(key="build.undo").click().run()  # undo rebuilt the widgets; the old table then sends an edit
+    undone = build.session_state["scenario"]
+    build.session_state[table] = {"edited_rows": {0: {"headcount": 8.0}, 1: {"headcount": 5.0}}, "added_rows": [],
+                                  "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"] == undone  # the undo stands
+
+
+def test_a_table_edit_sent_with_the_click_on_undo_is_the_edit_undone(build):
+    section(build, "team")
+    table = f"edit.{gen(build)}.opex.team"
+    build.session_state[table] = {"edited_rows": {0: {"headcount": 8.0}}, "added_rows": [], "deleted_rows": []}
+    build.run()
+    build.session_state[table] = {"edited_rows": {0: {"headcount": 8.0}, 1: {"headcount": 5.0}}, "added_rows": [],
+                                  "deleted_rows": []}
+    build.button(key="build.undo").click().run()  # the same rerun: the second edit is read, then undone
+    team = build.session_state["scenario"].opex.team
+    assert (team[0].headcount, team[1].headcount) == (8.0, 3.0)
+    build.button(key="build.redo").click().run()
+    assert build.session_state["scenario"].opex.team[1].headcount == 5.0
+
+
+def test_a_late_table_edit_shows_in_the_same_table_drawn_with_every_column(build):
+    section(build, "team")
+    table = f"edit.{gen(build)}.opex.team"
+    build.toggle(key="build.all_columns.opex.team").set_value(True).run()  # the click went first
+    build.session_state[table] = {"edited_rows": {1: {"cost_per_head_month": 16_500.0}}, "added_rows": [],
+                                  "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"].opex.team[1].cost_per_head_month == 16_500.0
+    assert field_value(build.session_state["editor.snap"], "opex.team[1].cost_per_head_month") == 16_500.0
+    assert grid(build)[0] == list(TABLES["opex.team"])  # rebuilt with it, still with every column
 
 
 def test_save_offers_the_name_of_the_scenario_as_edited(build):

@@ -145,3 +145,21 @@ def test_an_edit_on_the_build_page_validates_the_scenario_once(app, monkeypatch)
     field_widgets(app)["settings.discount_rate_yearly"].set_value(20.0).run()
     assert calls == ["model_validate"] * 3              # a page's edit the same way
 
+
+
+def _one_month_field() -> None:
+    from ui.editor import enter, field
+
+    enter("months")
+    field("funding[0].month")
+
+
+def test_a_single_month_field_picks_a_calendar_month_and_keeps_its_index(tmp_path, monkeypatch):
+    """No page draws a month field on its own today; one that does picks calendar months, as the tables do: the preset
+    starts in 2026-01, so its round at month 18 arrives in 2027-07."""
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "app.db"))
+    at = AppTest.from_function(_one_month_field, default_timeout=60).run()
+    box = at.selectbox(key=f"edit.{at.session_state['build.gen']}.funding[0].month")
+    assert (box.value, box.options[0], box.options[18], len(box.options)) == (18, "2026-01", "2027-07", 241)
+    box.set_value(20).run()
+    assert at.session_state["scenario"].funding[0].month == 20

@@ -11,6 +11,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from core.i18n import STRINGS
 from core.model import (
+    FIRST,
     SPECIAL_STREAM_FIELDS,
     SPECS,
     STREAM_CLASSES,
@@ -18,6 +19,7 @@ from core.model import (
     WHOLE,
     Scenario,
     ScenarioError,
+    fields,
     fields_under,
     generic,
     load_scenario,
@@ -79,6 +81,23 @@ def test_every_table_column_is_a_field_and_every_field_has_a_label_and_help_in_b
         assert all(f"{table}.{c}" in SPECS for c in columns)
     for lang in ("en", "zh"):
         assert [p for p in SPECS if f"edit.{p}" not in STRINGS[lang] or f"edit.{p}.help" not in STRINGS[lang]] == []
+
+
+def test_a_tables_columns_are_its_rows_fields_once_each_those_filled_first_leading():
+    for table, columns in TABLES.items():
+        assert sorted(columns) == sorted(fields_under(table))
+        first, rest = columns[:len(FIRST[table])], columns[len(FIRST[table]):]
+        assert first == FIRST[table]
+        assert list(rest) == [f for f in fields_under(table) if f in rest]  # the others in the schema's order
+    assert TABLES["opex.team"][:4] == ("role", "headcount", "cost_per_head_month", "start_month")
+    assert TABLES["funding"][:4] == ("name", "amount", "month", "kind")
+    assert {"anti_dilution", "valuation_cap", "interest_rate_yearly"}.isdisjoint(FIRST["funding"])
+
+
+def test_a_first_column_the_rows_do_not_have_is_refused(monkeypatch):
+    monkeypatch.setitem(fields.FIRST, "funding", ("name", "valuation"))
+    with pytest.raises(TypeError, match="valuation"):
+        fields._columns("funding")
 
 
 @pytest.mark.parametrize("path", sorted(p for p, s in SPECS.items() if math.isfinite(s.low) or math.isfinite(s.high)))
