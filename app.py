@@ -13,7 +13,7 @@ from ui.editor import enter
 from ui.memory import keep_freed_heap
 from ui.pages import navigation_pages
 from ui.session import lang
-from ui.share import shared_view
+from ui.share import forget_made_link, shared_view
 from ui.sidebar import sidebar, sidebar_footer
 from ui.widgets import style
 
@@ -31,6 +31,7 @@ if navigation.url_path == "pitch":  # a clean, full-width view for presenting (v
     st.set_page_config(initial_sidebar_state="collapsed")
 slot = sidebar()
 enter(navigation.url_path)  # another page: its field widgets are rebuilt from the draft
+forget_made_link(navigation.url_path)  # a one-time share address is not shown again on a later visit
 try:
     navigation.run()
 except StopException:  # a page that ends early (st.stop) still gets the sidebar's footer below

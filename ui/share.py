@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from datetime import date
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -15,10 +18,11 @@ from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.storage.store import StoreError
+from ui.auth import team_mode
 from ui.cached import projection, risk, risk_tornado, scorecard, store, summary, workbook
 from ui.session import lang, set_scenario
 from ui.sidebar import file_stem, language_picker
-from ui.widgets import chart, kpi_cards, plain
+from ui.widgets import chart, kpi_cards, plain, table
 
 
 def _explore(scenario: Scenario) -> None:
@@ -26,14 +30,62 @@ def _explore(scenario: Scenario) -> None:
     st.query_params.clear()
 
 
-def share_link(token: str) -> str:
-    """The full address of a share link on this server."""
-    base = (st.context.url or "").split("?")[0]
+PUBLIC_URL = "WINTERPROOF_PUBLIC_URL"
+"""The environment variable with the address investors reach this server at (``https://plan.example.com``)."""
+
+
+def link_address(token: str, here: str, public: str | None = None) -> str:
+    """A share link's full address: on the ``public`` address when one is configured, else on the page the
+    founder is on (``here``, the browser's address).
+
+    >>> link_address("tok", "http://127.0.0.1:8501/library?x=1"), link_address("tok", "http://x/library", "https://p.example/")
+    ('http://127.0.0.1:8501/library?share=tok', 'https://p.example/?share=tok')
+    """
+    base = f"{public.rstrip('/')}/" if public else here.split("?")[0]
     return f"{base}?share={token}"
 
 
-def _plan_vs_actual(scenario: Scenario, actuals: Actuals) -> None:
-    """What happened against the plan, read-only: the lines, the cash gap's drivers, the trailing metrics."""
+def this_machine_only(address: str) -> bool:
+    """Whether an address names this computer (localhost, 127.x, ::1), which no investor's browser reaches.
+
+    >>> this_machine_only("http://127.0.0.1:8501/?share=t"), this_machine_only("http://localhost/"), this_machine_only("https://p.example/")
+    (True, True, False)
+    """
+    host = urlsplit(address).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name
+        return False
+
+
+def share_link(token: str) -> str:
+    """The full address of a share link: on ``WINTERPROOF_PUBLIC_URL`` when set, else on this server's address."""
+    return link_address(token, st.context.url or "", os.environ.get(PUBLIC_URL) or None)
+
+
+MADE = "library.share_made"
+"""Session key of the link the Library just made: (scenario id, address, expiry date), shown on that visit only."""
+
+
+def forget_made_link(page: str) -> None:
+    """On another page, forget the link the Library made: its address is shown once, on the visit that made it."""
+    ss = st.session_state
+    if ss.get("library.share_page") != page:
+        ss.pop(MADE, None)
+    ss["library.share_page"] = page
+
+
+def local_link_note(address: str) -> str | None:
+    """What to tell the founder next to a link investors cannot open (local mode, or an address of this machine):
+    where it works and how to make it reachable; None for a link on a public address in team mode."""
+    if team_mode() and not this_machine_only(address):
+        return None
+    return t("library.share_local", lang(), host=urlsplit(address).netloc, variable=PUBLIC_URL)
+
+
+def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> None:
+    """What happened against the plan, read-only: the lines, the cash gap's drivers, the trailing metrics; the table
+    exportable only when the link allows ``downloads``."""
     try:
         check_actuals(actuals, scenario, date.today())
     except ScenarioError:  # actuals of another plan (a re-forecast saved over it): not shown
@@ -42,7 +94,7 @@ def _plan_vs_actual(scenario: Scenario, actuals: Actuals) -> None:
     v = variance(scenario, actuals, projection(scenario))
     with st.expander(t("share.actuals", lang(), first=f"{actuals.first:%Y-%m}", last=f"{actuals.last:%Y-%m}"),
                      expanded=True):
-        st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
+        table(variance_summary(v, cur, lang()), downloads)
         chart(cash_waterfall(v, cur, lang()))
         kpi_cards(trailing_kpis(*trailing_pair(scenario, v), cur, lang()))
 
@@ -114,19 +166,19 @@ def shared_view(token: str) -> None:
     if result is not None:
         chart(charts.cash_fan(result, p, lang=lang()))
     if link.actuals is not None:
-        _plan_vs_actual(scenario, link.actuals)
+        _plan_vs_actual(scenario, link.actuals, link.downloads)
     with st.expander(t("share.assumptions", lang()), expanded=True):
-        st.dataframe(assumptions_table(scenario, lang()), hide_index=True, width="stretch")
+        table(assumptions_table(scenario, lang()), link.downloads)
     with st.expander(t("share.monthly", lang())):
-        st.dataframe(monthly_table(p, scenario.company.currency, lang()), hide_index=True, width="stretch")
+        table(monthly_table(p, scenario.company.currency, lang()), link.downloads)
     try:
-        table = cap_table(scenario)
+        owners = cap_table(scenario)
     except ScenarioError:  # a round the cap table cannot price: the rest of the view stands
-        table = None
-    if table is not None and table.steps:
+        owners = None
+    if owners is not None and owners.steps:
         with st.expander(t("captable.title", lang())):
-            st.dataframe(cap_table_frame(table, lang()), hide_index=True, width="stretch")
-            chart(ownership_chart(table, lang()))
+            table(cap_table_frame(owners, lang()), link.downloads)
+            chart(ownership_chart(owners, lang()))
     if link.downloads:
         language = lang()
         st.download_button(t("share.download", lang()), lambda: workbook(scenario, language),

@@ -13,7 +13,7 @@ from core.engine.projection import Projection
 from core.i18n import t
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.report import Kpi, data_frame
+from core.present.report import Kpi, data_frame, runway_text
 
 
 def line_label(key: str, lang: str = "en") -> str:
@@ -108,7 +108,7 @@ def cash_chart(plan: Projection, v: Variance, forecast: Projection | None, lang:
 def trailing_kpis(on_actuals: Trailing, on_plan: Trailing, currency: str, lang: str = "en") -> list[Kpi]:
     """Runway, burn multiple and default alive over the last months, on actuals, each with the plan's figure."""
     def months(x: float) -> str:
-        return t("actuals.runway_none", lang) if math.isinf(x) else t("kpi.runway_value", lang, months=int(x))
+        return t("actuals.runway_none", lang) if math.isinf(x) else runway_text(x, math.inf, lang)
 
     def alive(x: bool) -> str:
         return t("kpi.alive" if x else "kpi.dead", lang)
