@@ -486,7 +486,8 @@ def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") ->
 
 
 def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> go.Figure:
-    """Pillar scores (0-100) side by side."""
+    """Pillar scores (0-100) side by side, as horizontal bars: the pillars' names level beside them, never tilted
+    into the legend below."""
     fig = _figure()
     pillars = [k for k in ("technology", "business_model", "funds", "market", "data", "compliance")
                if any(k in card.pillars for _, card in items)]
@@ -494,9 +495,9 @@ def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> 
         fig.add_bar(y=[t(f"pillar.{k}", lang) for k in pillars],
                     x=[card.pillars[k].score if k in card.pillars else None for k in pillars], orientation="h",
                     name=t("join.colon", lang, a=label, b=f"{card.survival:.0f}"), marker_color=PALETTE[n % len(PALETTE)])
-    fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang), xaxis={"range": [0, 100], "title": "0–100"},
-                      yaxis={"autorange": "reversed", "automargin": True})  # names level beside the bars, never tilted
-    return fig                                                              # under the legend
+    return fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang),
+                             xaxis={"range": [0, 100], "title": "0–100", "tickvals": list(range(0, 101, 25))},
+                             yaxis={"autorange": "reversed", "automargin": True})  # the pillars top down, in order
 
 
 def compare_survival(items: list[tuple[str, RiskResult]], *, lang: str = "en") -> go.Figure:

@@ -457,6 +457,28 @@ def test_creating_a_share_link_shows_it_once(app):
     assert saved_store().open_share(link.split("?share=")[1]) is not None
     app.button(key="library.save_new").click().run()      # another click: the one-time address is still there
     assert [c.value for c in app.code] == [link]
+    app.switch_page("views/overview.py").run()             # found in a walkthrough: away and back, it was shown again
+    app.switch_page("views/library.py").run()
+    assert not app.code and not app.success
+
+
+def test_a_link_made_in_local_mode_says_it_opens_on_this_computer_only(app):
+    """Found in a walkthrough: the Share panel handed out http://127.0.0.1:…/library?share=… without a word."""
+    saved_store().create(LOCAL, "Pitch", load_scenario("sample_data/company_b_data_assistant.yaml"))
+    app.switch_page("views/library.py").run()
+    app.button(key="library.share_create").click().run()
+    note = app.warning[0].value
+    assert "opens on this computer only" in note and "team mode" in note and "`WINTERPROOF_PUBLIC_URL`" in note
+
+
+def test_a_configured_public_address_makes_the_links(app, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_PUBLIC_URL", "https://plan.example.com/")
+    saved_store().create(LOCAL, "Pitch", load_scenario("sample_data/company_b_data_assistant.yaml"))
+    app.switch_page("views/library.py").run()
+    app.button(key="library.share_create").click().run()
+    link = app.code[0].value
+    assert link.startswith("https://plan.example.com/?share=")
+    assert saved_store().open_share(link.removeprefix("https://plan.example.com/?share=")) is not None
 
 
 def shared_app(token):
