@@ -62,7 +62,7 @@ def test_the_workbook_holds_the_monthly_table_and_the_metrics():
     assert book.sheetnames == ["Assumptions", "Monthly", "Metrics"]
     assert book["Monthly"].max_row == WINTER.settings.horizon_months + 1
     rows = {row[0]: row[1:] for row in book["Metrics"].iter_rows(min_row=2, values_only=True)}
-    assert rows["Runway"][:2] == (14, "14 months")                       # a number, and the text shown on screen
+    assert rows["Runway"][:2] == (14, "14.0 months")                      # a number, and the text shown on screen
     npv = next(v for k, v in rows.items() if k.startswith("NPV"))
     summary = summarize(project(WINTER), WINTER.settings)
     assert summary.npv < 0 and npv[0] == pytest.approx(summary.npv, rel=1e-12)   # negative: a number, not "'-$…" text
