@@ -14,6 +14,7 @@ from core.analysis.captable import cap_table
 from core.i18n import t
 from core.model import Actuals, Scenario, ScenarioError, check_actuals
 from core.present import charts
+from core.present import formatting as fmt
 from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
@@ -92,7 +93,7 @@ def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> No
         return
     cur = scenario.company.currency
     v = variance(scenario, actuals, projection(scenario))
-    with st.expander(t("share.actuals", lang(), first=f"{actuals.first:%Y-%m}", last=f"{actuals.last:%Y-%m}"),
+    with st.expander(t("share.actuals", lang(), first=fmt.month(actuals.first, lang()), last=fmt.month(actuals.last, lang())),
                      expanded=True):
         table(variance_summary(v, cur, lang()), downloads)
         chart(cash_waterfall(v, cur, lang()))

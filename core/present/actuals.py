@@ -81,7 +81,7 @@ def cash_waterfall(v: Variance, currency: str, lang: str = "en") -> go.Figure:
     levels = np.cumsum(values[:-1])
     low, high = float(levels.min()), float(levels.max())
     pad = max(high - low, abs(high) * 0.02, 1.0) * 0.25
-    fig.update_layout(title=t("actuals.waterfall.title", lang, month=f"{v.months[-1]:%Y-%m}", currency=currency),
+    fig.update_layout(title=t("actuals.waterfall.title", lang, month=fmt.month(v.months[-1], lang), currency=currency),
                       yaxis={"title": t("chart.cash.y", lang, currency=currency), "range": [low - pad, high + pad]},
                       showlegend=False)  # zoomed on the cash levels, so a driver of thousands shows against millions
     return fig
