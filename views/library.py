@@ -32,6 +32,11 @@ def open_revision(scenario_id: int, number: int | None = None) -> None:
     st.session_state["library.message"] = ("success", t("library.opened", lang(), name=plain(revision.name), number=revision.number))
 
 
+def save_note(scenario_id: int) -> None:
+    """The note form's submit: the text as the form sent it, with the click."""
+    run(db.set_note, who, scenario_id, st.session_state[f"library.note.{scenario_id}"])
+
+
 def member_name(user: str) -> str:
     """A member as the table names them; local mode's one user in the reader's language."""
     return t("library.local_member", lang()) if user == LOCAL.user else user
@@ -106,10 +111,6 @@ with st.expander(t("library.history", lang())):
     left.button(t("library.open_revision", lang()), key="library.open_revision", on_click=open_revision, args=(sid, number))
     right.button(t("library.restore", lang(), number=number), key="library.restore", on_click=run,
                  args=(db.restore, who, sid, number), disabled=number == current.number)
-
-def save_note(scenario_id: int) -> None:
-    run(db.set_note, who, scenario_id, st.session_state[f"library.note.{scenario_id}"])
-
 
 with st.expander(t("library.note", lang()), expanded=bool(note := db.note(who, sid))):
     st.caption(t("library.note_intro", lang()))

@@ -277,8 +277,8 @@ def serving_cost(p: Projection, *, lang: str = "en") -> go.Figure:
                      range=[0, _top(top, shares)], tickmode="array", tickvals=shares,  # its own round ticks (plotly
                      ticktext=[f"{v:g}%" for v in shares])  # would otherwise sync them to the first axis: "44.2%")
     money_axis(fig, "y", cur, lang, hover=fmt_price)
-    return fig.update_yaxes(range=[0, _top(float(p.cost_per_million_tokens[0].max()), fig.layout.yaxis.tickvals)],
-                            secondary_y=False)
+    cost = float(np.nanmax(p.cost_per_million_tokens[0], initial=0.0))
+    return fig.update_yaxes(range=[0, _top(cost, fig.layout.yaxis.tickvals or ())], secondary_y=False)
 
 
 def _top(high: float, ticks: Sequence[float]) -> float:

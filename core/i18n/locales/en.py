@@ -1251,7 +1251,7 @@ STRINGS: dict[str, str] = {
     'error.role_end': 'The end month ({end}) must be after the start month ({start})',
     'edit.problems_elsewhere': '{n} edit(s) elsewhere are not valid yet (the Build page lists them): this page shows the scenario without them.',
     'app.incident': 'Something went wrong on this page; nothing was saved or changed. If it happens again, quote incident {id}.',
-    'library.share_local': 'This address opens on this computer only ({host}): Winterproof is running in local mode, which no investor\'s browser can reach. To share the plan, deploy Winterproof in team mode on a server (README, "Deploy": deploy/README.md) and set `{variable}` to its public address; links are then made on that address.',
+    'library.share_local': 'This address opens on this computer only ({host}): Winterproof is running in local mode, which no investor\'s browser can reach. To share the plan, deploy Winterproof in team mode on a server (deploy/README.md) and set `{variable}` to its public address; links are then made on that address.',
     'library.local_member': 'You (local mode)',
     'opt.strategy.verticals.finance': 'finance',
     'opt.strategy.verticals.healthcare': 'healthcare',

@@ -1251,7 +1251,7 @@ STRINGS: dict[str, str] = {
     'error.role_end': '离职月份（{end}）须晚于入职月份（{start}）',
     'edit.problems_elsewhere': '另有 {n} 处修改尚未通过校验（“搭建模型”页列出了它们），本页显示的情景不含这些修改。',
     'app.incident': '此页面出现错误，未保存或更改任何内容。如再次发生，请提供事件编号 {id}。',
-    'library.share_local': '这个地址只能在本机打开（{host}）：Winterproof 正以本地模式运行，投资人的浏览器无法访问。如需分享，请将 Winterproof 以团队模式部署到服务器（见 README 的部署说明：deploy/README.md），并将 `{variable}` 设为服务器的公网地址，此后生成的链接都使用该地址。',
+    'library.share_local': '这个地址只能在本机打开（{host}）：Winterproof 正以本地模式运行，投资人的浏览器无法访问。如需分享，请将 Winterproof 以团队模式部署到服务器（见 deploy/README.md），并将 `{variable}` 设为服务器的公网地址，此后生成的链接都使用该地址。',
     'library.local_member': '你（本地模式）',
     'opt.strategy.verticals.finance': '金融',
     'opt.strategy.verticals.healthcare': '医疗',
