@@ -13,6 +13,7 @@ from core.engine.projection import project
 from core.model import load_scenario, replace_fields
 from core.present.report import headline
 from core.storage.store import LOCAL
+from ui.share import link_address, this_machine_only
 from ui.widgets import plain
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -469,6 +470,19 @@ def test_a_link_made_in_local_mode_says_it_opens_on_this_computer_only(app):
     app.button(key="library.share_create").click().run()
     note = app.warning[0].value
     assert "opens on this computer only" in note and "team mode" in note and "`WINTERPROOF_PUBLIC_URL`" in note
+
+
+@pytest.mark.parametrize(("here", "public", "address", "local"), [
+    ("http://127.0.0.1:8501/library?x=1", None, "http://127.0.0.1:8501/library?share=tok", True),
+    ("http://localhost:8501/library", None, "http://localhost:8501/library?share=tok", True),
+    ("http://[::1]:8501/library", None, "http://[::1]:8501/library?share=tok", True),
+    ("http://127.0.0.1:8501/library", "https://plan.example.com/", "https://plan.example.com/?share=tok", False),
+    ("https://plan.example.com/library", "https://plan.example.com/base", "https://plan.example.com/base/?share=tok", False),
+    ("http://192.168.1.20:8501/library", None, "http://192.168.1.20:8501/library?share=tok", False),
+])
+def test_a_link_is_made_on_the_public_address_when_set_and_knows_when_it_is_this_machines(here, public, address, local):
+    assert link_address("tok", here, public) == address
+    assert this_machine_only(address) is local
 
 
 def test_a_configured_public_address_makes_the_links(app, monkeypatch):
