@@ -10,10 +10,11 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from core.i18n import t
 from ui.auth import identity, sign_in_page, team_mode
 from ui.editor import enter
+from ui.links import forget_made_link
 from ui.memory import keep_freed_heap
 from ui.pages import navigation_pages
 from ui.session import lang
-from ui.share import forget_made_link, shared_view
+from ui.share import shared_view
 from ui.sidebar import sidebar, sidebar_footer
 from ui.widgets import style
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-import os
 from datetime import date
-from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -14,12 +11,10 @@ from core.analysis.captable import cap_table
 from core.i18n import t
 from core.model import Actuals, Scenario, ScenarioError, check_actuals
 from core.present import charts
-from core.present import formatting as fmt
 from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
-from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
+from core.present.report import assumptions_table, headline, month_text, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.storage.store import StoreError
-from ui.auth import team_mode
 from ui.cached import projection, risk, risk_tornado, scorecard, store, summary, workbook
 from ui.session import lang, set_scenario
 from ui.sidebar import file_stem, language_picker
@@ -31,51 +26,6 @@ def _explore(scenario: Scenario) -> None:
     st.query_params.clear()
 
 
-PUBLIC_URL = "WINTERPROOF_PUBLIC_URL"
-"""The environment variable with the address investors reach this server at (``https://plan.example.com``)."""
-
-
-def link_address(token: str, here: str, public: str | None = None) -> str:
-    """A share link's full address: on the ``public`` address when one is configured, else on the page the
-    founder is on (``here``, the browser's address)."""
-    base = f"{public.rstrip('/')}/" if public else here.split("?")[0]
-    return f"{base}?share={token}"
-
-
-def this_machine_only(address: str) -> bool:
-    """Whether an address names this computer (localhost, 127.x, ::1), which no investor's browser reaches."""
-    host = urlsplit(address).hostname or ""
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name
-        return False
-
-
-def share_link(token: str) -> str:
-    """The full address of a share link: on ``WINTERPROOF_PUBLIC_URL`` when set, else on this server's address."""
-    return link_address(token, st.context.url or "", os.environ.get(PUBLIC_URL) or None)
-
-
-MADE = "library.share_made"
-"""Session key of the link the Library just made: (scenario id, address, expiry date), shown on that visit only."""
-
-
-def forget_made_link(page: str) -> None:
-    """On another page, forget the link the Library made: its address is shown once, on the visit that made it."""
-    ss = st.session_state
-    if ss.get("library.share_page") != page:
-        ss.pop(MADE, None)
-    ss["library.share_page"] = page
-
-
-def local_link_note(address: str) -> str | None:
-    """What to tell the founder next to a link investors cannot open (local mode, or an address of this machine):
-    where it works and how to make it reachable; None for a link on a public address in team mode."""
-    if team_mode() and not this_machine_only(address):
-        return None
-    return t("library.share_local", lang(), host=urlsplit(address).netloc, variable=PUBLIC_URL)
-
-
 def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> None:
     """What happened against the plan, read-only: the lines, the cash gap's drivers, the trailing metrics; the table
     exportable only when the link allows ``downloads``."""
@@ -85,7 +35,7 @@ def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> No
         return
     cur = scenario.company.currency
     v = variance(scenario, actuals, projection(scenario))
-    with st.expander(t("share.actuals", lang(), first=fmt.month(actuals.first, lang()), last=fmt.month(actuals.last, lang())),
+    with st.expander(t("share.actuals", lang(), first=month_text(actuals.first, lang()), last=month_text(actuals.last, lang())),
                      expanded=True):
         table(variance_summary(v, cur, lang()), downloads)
         chart(cash_waterfall(v, cur, lang()))

@@ -8,7 +8,6 @@ from core.analysis.actuals import reforecast, trailing_pair, variance
 from core.i18n import t
 from core.model import ScenarioError, check_actuals
 from core.present import charts
-from core.present import formatting as fmt
 from core.present.actuals import (
     cash_chart,
     cash_waterfall,
@@ -17,7 +16,7 @@ from core.present.actuals import (
     variance_by_month,
     variance_summary,
 )
-from core.present.report import headline, risk_kpis
+from core.present.report import headline, month_text, risk_kpis
 from core.storage.actuals_files import read_actuals, template, unmatched
 from ui.auth import identity
 from ui.cached import projection, risk, store, summary
@@ -91,7 +90,7 @@ except ScenarioError as exc:
 # --- variance: each line against the plan, the cash gap and its drivers
 p = projection(scenario)
 v = variance(scenario, actuals, p)
-st.subheader(t("actuals.variance", lang(), first=fmt.month(actuals.first, lang()), last=fmt.month(actuals.last, lang())))
+st.subheader(t("actuals.variance", lang(), first=month_text(actuals.first, lang()), last=month_text(actuals.last, lang())))
 st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
 with st.expander(t("actuals.by_month", lang())):
     st.dataframe(variance_by_month(v, cur, lang()), hide_index=True, width="stretch")
@@ -122,7 +121,7 @@ for title, shown, s in ((t("actuals.before", lang()), scenario, before), (t("act
     except ScenarioError:  # over the Monte Carlo work budget: the odds are left out
         pass
     kpi_cards(cards)
-st.caption(t("actuals.reforecast_note", lang(), month=fmt.month(forecast.scenario.company.start_date, lang()),
+st.caption(t("actuals.reforecast_note", lang(), month=month_text(forecast.scenario.company.start_date, lang()),
              cash=plain(f"{forecast.cash:,.0f}"), currency=cur))
 
 

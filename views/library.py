@@ -9,9 +9,9 @@ from core.i18n import t
 from core.storage.store import LOCAL, NOTE_LENGTH, ROLES, ShareLink, StoreError
 from ui.auth import identity
 from ui.cached import store
+from ui.links import MADE, local_link_note, share_link
 from ui.saving import run, save_controls, workspace_name, workspace_picker
 from ui.session import current_scenario, lang, set_scenario
-from ui.share import MADE, local_link_note, share_link
 from ui.widgets import plain
 
 scenario = current_scenario()

@@ -13,7 +13,7 @@ from core.engine.projection import Projection
 from core.i18n import t
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.report import Kpi, data_frame, runway_text
+from core.present.report import Kpi, data_frame, month_text, runway_text
 
 
 def line_label(key: str, lang: str = "en") -> str:
@@ -81,7 +81,7 @@ def cash_waterfall(v: Variance, currency: str, lang: str = "en") -> go.Figure:
     levels = np.cumsum(values[:-1])
     low, high = float(levels.min()), float(levels.max())
     pad = max(high - low, abs(high) * 0.02, 1.0) * 0.25
-    fig.update_layout(title=t("actuals.waterfall.title", lang, month=fmt.month(v.months[-1], lang), currency=currency),
+    fig.update_layout(title=t("actuals.waterfall.title", lang, month=month_text(v.months[-1], lang), currency=currency),
                       yaxis={"title": t("chart.cash.y", lang, currency=currency), "range": [low - pad, high + pad]},
                       showlegend=False)  # zoomed on the cash levels, so a driver of thousands shows against millions
     return fig

@@ -10,7 +10,6 @@ same everywhere. Chart axes use :func:`axis_money` (the unit is in the axis titl
 from __future__ import annotations
 
 import math
-from datetime import date
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥"}
 SCALES = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -94,12 +93,3 @@ def ratio(value: float | None, digits: int = 2) -> str:
     if value is None or math.isnan(value):
         return "—"
     return "∞" if math.isinf(value) else f"{value:.{digits}f}×"
-
-
-def month(day: date, lang: str = "en") -> str:
-    """A calendar month as a sentence or a card writes it: ``2027-03`` in English, ``2027年3月`` in Chinese.
-
-    >>> month(date(2031, 12, 1)), month(date(2031, 12, 1), "zh"), month(date(2027, 3, 1), "zh")
-    ('2031-12', '2031年12月', '2027年3月')
-    """
-    return f"{day.year}年{day.month}月" if lang == "zh" else f"{day:%Y-%m}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -44,6 +45,15 @@ class Kpi:
     spreadsheets; None where the card is not a number (a date, alive/dead, undefined)."""
 
 
+def month_text(day: date, lang: str = "en") -> str:
+    """A calendar month as a card or a sentence writes it: ``2027-03`` in English, ``2027年3月`` in Chinese.
+
+    >>> month_text(date(2031, 12, 1)), month_text(date(2031, 12, 1), "zh"), month_text(date(2027, 3, 1), "zh")
+    ('2031-12', '2031年12月', '2027年3月')
+    """
+    return f"{day.year}年{day.month}月" if lang == "zh" else f"{day:%Y-%m}"
+
+
 def runway_text(months: float, horizon: float, lang: str = "en") -> str:
     """A runway as every page writes it: one decimal with its unit, or a lower bound when cash outlasts the
     ``horizon`` (months).
@@ -63,7 +73,7 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
     start = scenario.company.start_date
     runway = runway_text(summary.runway_months, horizon, lang)
     be, be_note = ("—", "") if summary.break_even_month is None else (  # the date, its month index below it
-        fmt.month(month_date(start, summary.break_even_month), lang),
+        month_text(month_date(start, summary.break_even_month), lang),
         t("kpi.break_even_note", lang, month=summary.break_even_month))
     if summary.default_alive:
         alive_note = ""
@@ -77,8 +87,8 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
         Kpi("cash", t("kpi.cash", lang), fmt.money(summary.cash_now, cur, lang), number=summary.cash_now),
         Kpi("runway", t("kpi.runway", lang), runway, number=summary.runway_months),
         Kpi("zero_cash", t("kpi.zero_cash", lang),
-            fmt.month(summary.zero_cash_date, lang) if summary.zero_cash_date else t(
-                "kpi.zero_cash_after", lang, date=fmt.month(month_date(start, horizon - 1), lang))),
+            month_text(summary.zero_cash_date, lang) if summary.zero_cash_date else t(
+                "kpi.zero_cash_after", lang, date=month_text(month_date(start, horizon - 1), lang))),
         Kpi("break_even", t("kpi.break_even", lang), be, be_note, number=summary.break_even_month),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
@@ -437,7 +447,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
             t("kpi.runway", lang): ("runway", s.runway_months,
                                     runway_text(s.runway_months, c.scenario.settings.horizon_months, lang)),
             t("kpi.break_even", lang): ("months", math.nan if even is None else 12 * even.year + even.month,
-                                        "—" if even is None else fmt.month(even, lang)),
+                                        "—" if even is None else month_text(even, lang)),
             t("kpi.default_alive", lang): ("yes_no", float(s.default_alive),
                                            t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
             t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),

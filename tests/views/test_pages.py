@@ -13,7 +13,7 @@ from core.engine.projection import project
 from core.model import load_scenario, replace_fields
 from core.present.report import headline
 from core.storage.store import LOCAL
-from ui.share import link_address, this_machine_only
+from ui.links import link_address, this_machine_only
 from ui.widgets import plain
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
