@@ -10,6 +10,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from core.i18n import t
 from ui.auth import identity, sign_in_page, team_mode
 from ui.editor import enter
+from ui.links import forget_made_link
 from ui.memory import keep_freed_heap
 from ui.pages import navigation_pages
 from ui.session import lang
@@ -33,6 +34,7 @@ if navigation.url_path == "pitch":  # a clean, full-width view for presenting (v
 recover()  # a reload gives back the tab's unsaved work
 slot = sidebar()
 enter(navigation.url_path)  # another page: its field widgets are rebuilt from the draft
+forget_made_link(navigation.url_path)  # a one-time share address is not shown again on a later visit
 try:
     banners(navigation.url_path)
     navigation.run()

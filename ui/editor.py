@@ -175,6 +175,11 @@ def option_label(path: str, value: object) -> str:
     return t(f"{base}.{value}", lang())
 
 
+def suggestion_label(path: str, name: str) -> str:
+    """A name in a list field (an application area) in the reader's language when the catalogue has it, else as typed."""
+    return STRINGS[lang()].get(f"{OPTION_KEYS.get(generic(path), f'opt.{generic(path)}')}.{name}", name)
+
+
 def show_problems(path: str, found: dict[str, list[str]]) -> None:
     for message in found.get(path, []):
         st.error(plain(message), icon=":material/error:")
@@ -244,7 +249,8 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
     elif f.kind == "rating":
         st.select_slider(options=list(range(int(low), int(high) + 1)), value=value, **common)
     elif f.kind == "list":
-        st.multiselect(options=sorted({*(options or []), *value}), default=list(value), accept_new_options=True, **common)
+        st.multiselect(options=sorted({*(options or []), *value}), default=list(value), accept_new_options=True,
+                       format_func=lambda name: suggestion_label(path, name), **common)
     elif f.kind == "month":
         months, hint = month_picker(path, d.data["company"]["start_date"])
         common["help"] += " " + hint

@@ -11,12 +11,13 @@ from core.model import Actuals, Scenario, ScenarioError, misfit
 from core.present import charts
 from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
+from core.present.months import month_text
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.storage.store import StoreError
 from ui.cached import projection, risk, risk_tornado, scorecard, store, summary, workbook
 from ui.session import lang, set_scenario
 from ui.sidebar import file_stem, language_picker
-from ui.widgets import chart, kpi_cards, plain
+from ui.widgets import chart, kpi_cards, plain, table
 
 
 def _explore(scenario: Scenario) -> None:
@@ -24,21 +25,16 @@ def _explore(scenario: Scenario) -> None:
     st.query_params.clear()
 
 
-def share_link(token: str) -> str:
-    """The full address of a share link on this server."""
-    base = (st.context.url or "").split("?")[0]
-    return f"{base}?share={token}"
-
-
-def _plan_vs_actual(scenario: Scenario, actuals: Actuals) -> None:
-    """What happened against the plan, read-only: the lines, the cash gap's drivers, the trailing metrics."""
+def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> None:
+    """What happened against the plan, read-only: the lines, the cash gap's drivers, the trailing metrics; the table
+    exportable only when the link allows ``downloads``."""
     if misfit(actuals, scenario):  # actuals of another plan (a re-forecast saved over it): not shown, and no
         return                     # action on them: a link is read-only
     cur = scenario.company.currency
     v = variance(scenario, actuals, projection(scenario))
-    with st.expander(t("share.actuals", lang(), first=f"{actuals.first:%Y-%m}", last=f"{actuals.last:%Y-%m}"),
+    with st.expander(t("share.actuals", lang(), first=month_text(actuals.first, lang()), last=month_text(actuals.last, lang())),
                      expanded=True):
-        st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
+        table(variance_summary(v, cur, lang()), downloads)
         chart(cash_waterfall(v, cur, lang()))
         kpi_cards(trailing_kpis(*trailing_pair(scenario, v), cur, lang()))
 
@@ -110,19 +106,19 @@ def shared_view(token: str) -> None:
     if result is not None:
         chart(charts.cash_fan(result, p, lang=lang()))
     if link.actuals is not None:
-        _plan_vs_actual(scenario, link.actuals)
+        _plan_vs_actual(scenario, link.actuals, link.downloads)
     with st.expander(t("share.assumptions", lang()), expanded=True):
-        st.dataframe(assumptions_table(scenario, lang()), hide_index=True, width="stretch")
+        table(assumptions_table(scenario, lang()), link.downloads)
     with st.expander(t("share.monthly", lang())):
-        st.dataframe(monthly_table(p, scenario.company.currency, lang()), hide_index=True, width="stretch")
+        table(monthly_table(p, scenario.company.currency, lang()), link.downloads)
     try:
-        table = cap_table(scenario)
+        owners = cap_table(scenario)
     except ScenarioError:  # a round the cap table cannot price: the rest of the view stands
-        table = None
-    if table is not None and table.steps:
+        owners = None
+    if owners is not None and owners.steps:
         with st.expander(t("captable.title", lang())):
-            st.dataframe(cap_table_frame(table, lang()), hide_index=True, width="stretch")
-            chart(ownership_chart(table, lang()))
+            table(cap_table_frame(owners, lang()), link.downloads)
+            chart(ownership_chart(owners, lang()))
     if link.downloads:
         language = lang()
         st.download_button(t("share.download", lang()), lambda: workbook(scenario, language),

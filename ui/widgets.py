@@ -13,6 +13,10 @@ STYLE = """<style>
 [data-testid="stMetricValue"] .stMarkdownEllipsis, [data-testid="stMetricValue"] p,
 [data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }
+/* a date on a card stays on one line where it fits ("2031年12月之后", never "2031年12月之" / "后") */
+[data-testid="stMetricValue"] .stMarkdownEllipsis, [data-testid="stMetricValue"] p { word-break: keep-all; }
+/* the Build page's narrow strip: values one size down, so that a date fits its width */
+.st-key-build_strip [data-testid="stMetricValue"] { font-size: 1.5rem !important; }
 /* on a phone, KPI cards in a compact two-column grid rather than one long column */
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]):not(
@@ -61,6 +65,15 @@ def fold_sidebar() -> None:
     toggle (kept in the browser's localStorage), so it folds only the first time; this forgets that toggle, so
     the other pages open with the sidebar as usual."""
     st.html(FOLD_SIDEBAR, unsafe_allow_javascript=True)  # a constant script, no user text in it
+
+
+def table(frame, exportable: bool = True) -> None:
+    """A table without its index, full width: interactive (sort, search, Streamlit's "Download as CSV") when
+    ``exportable``, else static, with no toolbar to copy or download it from (a share link without downloads)."""
+    if exportable:
+        st.dataframe(frame, hide_index=True, width="stretch")
+    else:
+        st.table(frame, hide_index=True)
 
 
 def chart(fig) -> None:

@@ -16,6 +16,7 @@ from core.present.actuals import (
     variance_by_month,
     variance_summary,
 )
+from core.present.months import month_text
 from core.present.report import headline, risk_kpis
 from core.storage.actuals_files import entry_months, read_actuals, template, unmatched
 from core.storage.store import ROLES, StoreError
@@ -147,7 +148,7 @@ if wrong := misfit(actuals, scenario):  # kept with the scenario before its mont
 # --- variance: each line against the plan, the cash gap and its drivers
 p = projection(scenario)
 v = variance(scenario, actuals, p)
-st.subheader(t("actuals.variance", lang(), first=f"{actuals.first:%Y-%m}", last=f"{actuals.last:%Y-%m}"))
+st.subheader(t("actuals.variance", lang(), first=month_text(actuals.first, lang()), last=month_text(actuals.last, lang())))
 st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
 with st.expander(t("actuals.by_month", lang())):
     st.dataframe(variance_by_month(v, cur, lang()), hide_index=True, width="stretch")
@@ -178,7 +179,7 @@ for title, shown, s in ((t("actuals.before", lang()), scenario, before), (t("act
     except ScenarioError:  # over the Monte Carlo work budget: the odds are left out
         pass
     kpi_cards(cards)
-st.caption(t("actuals.reforecast_note", lang(), month=f"{forecast.scenario.company.start_date:%Y-%m}",
+st.caption(t("actuals.reforecast_note", lang(), month=month_text(forecast.scenario.company.start_date, lang()),
              cash=plain(f"{forecast.cash:,.0f}"), currency=cur))
 
 

@@ -137,7 +137,7 @@ with editor:
     RENDER[section](d.data, problems())
 
 found = problems()  # after the section: a table edited in this run is counted
-with strip, st.container(border=True):
+with strip, st.container(border=True, key="build_strip"):
     scenario = current_scenario()
     if found:
         st.warning(t("build.invalid", lang(), n=sum(map(len, found.values()))))
@@ -158,10 +158,7 @@ with strip, st.container(border=True):
     st.metric(cards["default_alive"].label, cards["default_alive"].value, help=cards["default_alive"].help)
     st.metric(cards["burn_multiple"].label, cards["burn_multiple"].value, help=cards["burn_multiple"].help)
     fig = charts.cash_balance(projection(scenario), scenario.funding, compare=projection(d.opened), lang=lang())
-    fig.update_layout(height=260, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      title_font_size=13)  # a narrow column: the whole title, and a few level year ticks
-    fig.update_xaxes(nticks=4, tickangle=0)
-    chart(fig)
+    chart(charts.narrow(fig, months, lang()))
 
 with toolbar:
     tools = st.columns(4)

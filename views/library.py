@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
-from core.storage.store import NOTE_LENGTH, ROLES, ShareLink, StoreError
+from core.storage.store import LOCAL, NOTE_LENGTH, ROLES, ShareLink, StoreError
 from ui.auth import identity
 from ui.cached import store
+from ui.links import MADE, local_link_note, share_link
 from ui.saving import run, save_controls, workspace_name, workspace_picker
 from ui.session import current_scenario, lang
-from ui.share import share_link
 from ui.unsaved import open_scenario
 from ui.widgets import plain
 
@@ -34,6 +34,16 @@ def open_revision(scenario_id: int, number: int | None = None) -> None:
                                                             number=revision.number))
 
 
+def save_note(scenario_id: int) -> None:
+    """The note form's submit: the text as the form sent it, with the click."""
+    run(db.set_note, who, scenario_id, st.session_state[f"library.note.{scenario_id}"])
+
+
+def member_name(user: str) -> str:
+    """A member as the table names them; local mode's one user in the reader's language."""
+    return t("library.local_member", lang()) if user == LOCAL.user else user
+
+
 def link_state(link: ShareLink, now: datetime) -> str:
     return "revoked" if link.revoked_at else "active" if link.active(now) else "expired"
 
@@ -46,7 +56,7 @@ with st.container(border=True):
 # --- who shares this workspace
 with st.expander(t("library.members", lang(), workspace=plain(workspace_name(space)))):
     members = db.members(who, space.id)
-    st.dataframe(pd.DataFrame({t("library.col.member", lang()): list(members),
+    st.dataframe(pd.DataFrame({t("library.col.member", lang()): [member_name(m) for m in members],
                                t("library.col.role", lang()): [t(f"library.role.{r}", lang()) for r in members.values()]}),
                  hide_index=True)
     if space.role == "owner":
@@ -71,7 +81,7 @@ st.dataframe(pd.DataFrame({
     t("library.col.revision", lang()): [r.number for r in saved],
     t("library.col.changed", lang()): [r.created_at.strftime("%Y-%m-%d %H:%M") for r in saved],
     t("library.col.last", lang()): [t(f"library.action.{r.action}", lang()) for r in saved],
-    t("library.col.deleted", lang()): [r.deleted for r in saved],
+    t("library.col.deleted", lang()): [t("unit.yes" if r.deleted else "unit.no", lang()) for r in saved],
 }), hide_index=True)
 
 ids = [r.scenario_id for r in saved]
@@ -106,12 +116,12 @@ with st.expander(t("library.history", lang())):
 
 with st.expander(t("library.note", lang()), expanded=bool(note := db.note(who, sid))):
     st.caption(t("library.note_intro", lang()))
-    text = st.text_area(t("library.note", lang()), note, max_chars=NOTE_LENGTH, key=f"library.note.{sid}",
-                        label_visibility="collapsed")
-    st.button(t("library.note_save", lang()), key="library.note_save", on_click=run, args=(db.set_note, who, sid, text),
-              disabled=text.strip() == note)
+    with st.form(f"library.note_form.{sid}", border=False):  # the text reaches the server with the click: one click saves
+        st.text_area(t("library.note", lang()), note, max_chars=NOTE_LENGTH, key=f"library.note.{sid}",
+                     label_visibility="collapsed")
+        st.form_submit_button(t("library.note_save", lang()), key="library.note_save", on_click=save_note, args=(sid,))
 
-made = st.session_state.get("library.share_made")  # (scenario id, address, expiry): shown until another link is made
+made = st.session_state.get(MADE)  # (scenario id, address, expiry): shown on this visit only (ui.share.forget_made_link)
 with st.expander(t("library.share", lang()), expanded=made is not None and made[0] == sid):
     st.caption(t("library.share_intro", lang()))
     left, right = st.columns(2)
@@ -129,10 +139,12 @@ with st.expander(t("library.share", lang()), expanded=made is not None and made[
         except StoreError as exc:
             st.error(exc.localized(lang()))
         else:
-            made = st.session_state["library.share_made"] = (sid, share_link(token), link.expires_at.strftime("%Y-%m-%d"))
-    if made is not None and made[0] == sid:  # the one time the address can be seen: it stays through other clicks
+            made = st.session_state[MADE] = (sid, share_link(token), link.expires_at.strftime("%Y-%m-%d"))
+    if made is not None and made[0] == sid:  # the one visit the address can be seen: it stays through other clicks
         st.success(t("library.share_made", lang(), date=made[2]))
         st.code(made[1], language=None)
+        if (where := local_link_note(made[1])) is not None:
+            st.warning(where, icon=":material/lan:")
     links = db.links(who, sid)
     if links:
         now = datetime.now(UTC)

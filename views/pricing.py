@@ -122,7 +122,7 @@ chart(charts.price_response(curve, price_now, result.price, result.break_even_pr
                             currency=cur, timing=scenario.settings.cash_flow_timing, lang=lang()))
 
 
-st.table(price_table(result, cur, unit, scenario.settings.cash_flow_timing, lang()))
+st.table(price_table(result, cur, unit, scenario.settings.cash_flow_timing, scenario.settings.horizon_months, lang()))
 st.caption(t("pricing.report", lang(), method=t(f"pricing.method.{result.method}", lang()), evaluations=result.evaluations,
              status=t("pricing.converged" if result.converged else "pricing.not_converged", lang())))
 

@@ -15,7 +15,8 @@ from core.i18n import t
 from core.model import Misfit, Scenario, plan_months
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.report import Kpi, data_frame
+from core.present.months import month_text
+from core.present.report import Kpi, data_frame, runway_text
 
 
 def line_label(key: str, lang: str = "en") -> str:
@@ -83,7 +84,7 @@ def cash_waterfall(v: Variance, currency: str, lang: str = "en") -> go.Figure:
     levels = np.cumsum(values[:-1])
     low, high = float(levels.min()), float(levels.max())
     pad = max(high - low, abs(high) * 0.02, 1.0) * 0.25
-    fig.update_layout(title=t("actuals.waterfall.title", lang, month=f"{v.months[-1]:%Y-%m}", currency=currency),
+    fig.update_layout(title=t("actuals.waterfall.title", lang, month=month_text(v.months[-1], lang), currency=currency),
                       yaxis={"title": t("chart.cash.y", lang, currency=currency), "range": [low - pad, high + pad]},
                       showlegend=False)  # zoomed on the cash levels, so a driver of thousands shows against millions
     return fig
@@ -110,7 +111,7 @@ def cash_chart(plan: Projection, v: Variance, forecast: Projection | None, lang:
 def trailing_kpis(on_actuals: Trailing, on_plan: Trailing, currency: str, lang: str = "en") -> list[Kpi]:
     """Runway, burn multiple and default alive over the last months, on actuals, each with the plan's figure."""
     def months(x: float) -> str:
-        return t("actuals.runway_none", lang) if math.isinf(x) else t("kpi.runway_value", lang, months=int(x))
+        return t("actuals.runway_none", lang) if math.isinf(x) else runway_text(x, math.inf, lang)
 
     def alive(x: bool) -> str:
         return t("kpi.alive" if x else "kpi.dead", lang)

@@ -157,6 +157,19 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
                       "y", cur, lang)
 
 
+NARROW_TICKS = 4
+"""At most this many year ticks on a chart in a narrow column (the Build page's cash strip)."""
+
+
+def narrow(fig: go.Figure, months: int, lang: str = "en") -> go.Figure:
+    """A chart over ``months`` months fitted to a narrow column: short, no legend, a small title, and level year ticks
+    ("2027", "2027年"), one every year or every few years so that at most :data:`NARROW_TICKS` fit."""
+    years = max(1, math.ceil(months / 12 / NARROW_TICKS))
+    fig.update_layout(height=260, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10}, title_font_size=13)
+    return fig.update_xaxes(dtick=f"M{12 * years}", tickformat="%Y年" if lang == "zh" else "%Y", tickangle=0,
+                            hoverformat="%Y年%-m月" if lang == "zh" else "%b %Y")  # the hover still names the month
+
+
 def _label_sides(months: list[int], near: float) -> list[str]:
     """Above each marker, unless the one before it is nearer than ``near`` months and above: then below, so two
     rounds a few months apart do not print their names over each other."""
@@ -258,10 +271,19 @@ def serving_cost(p: Projection, *, lang: str = "en") -> go.Figure:
     fig.add_scatter(x=dates, y=share, name=t("chart.serving.share", lang), line={"color": PALETTE[1], "dash": "dot"},
                     secondary_y=True)
     fig = _layout(fig, t("chart.serving.title", lang, currency=cur), t("chart.serving.per_token", lang, currency=cur), lang)
-    fig.update_yaxes(title_text=t("chart.serving.y2", lang), secondary_y=True, rangemode="tozero", showgrid=False,
-                     ticksuffix="%", nticks=6)  # its own round ticks, without a second grid across the first
-    fig.update_yaxes(rangemode="tozero", secondary_y=False)
-    return money_axis(fig, "y", cur, lang, hover=fmt_price)
+    top = float(np.nanmax(share, initial=0.0))
+    shares = [v for v in _ticks(0.0, top, False) if v >= 0]
+    fig.update_yaxes(title_text=t("chart.serving.y2", lang), secondary_y=True, showgrid=False, automargin=True,
+                     range=[0, _top(top, shares)], tickmode="array", tickvals=shares,  # its own round ticks (plotly
+                     ticktext=[f"{v:g}%" for v in shares])  # would otherwise sync them to the first axis: "44.2%")
+    money_axis(fig, "y", cur, lang, hover=fmt_price)
+    cost = float(np.nanmax(p.cost_per_million_tokens[0], initial=0.0))
+    return fig.update_yaxes(range=[0, _top(cost, fig.layout.yaxis.tickvals or ())], secondary_y=False)
+
+
+def _top(high: float, ticks: Sequence[float]) -> float:
+    """The top of an axis from zero: the first tick at or above ``high`` (a flat zero line gets one step above it)."""
+    return next((v for v in ticks if v >= high and v > 0), high or 1.0)
 
 
 def market_funnel(market: Market, p: Projection, *, lang: str = "en") -> go.Figure | None:
@@ -468,16 +490,18 @@ def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") ->
 
 
 def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> go.Figure:
-    """Pillar scores (0-100) side by side."""
+    """Pillar scores (0-100) side by side, as horizontal bars: the pillars' names level beside them, never tilted
+    into the legend below."""
     fig = _figure()
     pillars = [k for k in ("technology", "business_model", "funds", "market", "data", "compliance")
                if any(k in card.pillars for _, card in items)]
     for n, (label, card) in enumerate(items):
-        fig.add_bar(x=[t(f"pillar.{k}", lang) for k in pillars],
-                    y=[card.pillars[k].score if k in card.pillars else None for k in pillars],
+        fig.add_bar(y=[t(f"pillar.{k}", lang) for k in pillars],
+                    x=[card.pillars[k].score if k in card.pillars else None for k in pillars], orientation="h",
                     name=t("join.colon", lang, a=label, b=f"{card.survival:.0f}"), marker_color=PALETTE[n % len(PALETTE)])
-    fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang), yaxis={"range": [0, 100], "title": "0–100"})
-    return fig
+    return fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang),
+                             xaxis={"range": [0, 100], "title": "0–100", "tickvals": list(range(0, 101, 25))},
+                             yaxis={"autorange": "reversed", "automargin": True})  # the pillars top down, in order
 
 
 def compare_survival(items: list[tuple[str, RiskResult]], *, lang: str = "en") -> go.Figure:

@@ -10,7 +10,7 @@ from core.i18n import t
 from core.model import Scenario
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.report import data_frame
+from core.present.report import data_frame, runway_text
 
 
 def holder_label(key: str, lang: str = "en") -> str:
@@ -89,8 +89,8 @@ def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str 
     month = outcomes[0].scenario.risk.survival_month if outcomes else 18
     return data_frame({
         t("financing.col.option", lang): [t(f"financing.option.{o.key}", lang) for o in outcomes],
-        t("kpi.runway", lang): [t("kpi.runway_value", lang, months=o.summary.runway_months) if o.summary.runs_out
-                                else t("kpi.runway_full", lang, months=o.scenario.settings.horizon_months) for o in outcomes],
+        t("kpi.runway", lang): [runway_text(o.summary.runway_months, o.scenario.settings.horizon_months, lang)
+                                for o in outcomes],
         t("kpi.default_alive", lang): [t("kpi.alive" if o.summary.default_alive else "kpi.dead", lang) for o in outcomes],
         t("risk.kpi.survival", lang, month=month): ["—" if o.survival is None else fmt.percent(o.survival, 0)
                                                      for o in outcomes],

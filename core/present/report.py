@@ -17,6 +17,7 @@ from core.engine.projection import Projection, month_date
 from core.i18n import STRINGS, t
 from core.model import GROWTH_FIELDS, Round, Scenario, Tax, field_value, generic, parse_path, spec, stream_fields
 from core.present import formatting as fmt
+from core.present.months import month_label, month_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,15 +45,26 @@ class Kpi:
     spreadsheets; None where the card is not a number (a date, alive/dead, undefined)."""
 
 
+def runway_text(months: float, horizon: float, lang: str = "en") -> str:
+    """A runway as every page writes it: one decimal with its unit, or a lower bound when cash outlasts the
+    ``horizon`` (months).
+
+    >>> runway_text(14, 60), runway_text(7.25, 60, "zh"), runway_text(60, 60), runway_text(60.0, 60, "zh")
+    ('14.0 months', '7.2 个月', '> 60 months', '超过 60 个月')
+    """
+    if months >= horizon:
+        return t("kpi.runway_full", lang, months=horizon)
+    return t("kpi.runway_value", lang, months=f"{months:.1f}")
+
+
 def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     """The KPI cards of the Overview, in order."""
     cur = scenario.company.currency
     horizon = scenario.settings.horizon_months
     start = scenario.company.start_date
-    runway = (t("kpi.runway_value", lang, months=summary.runway_months) if summary.runs_out
-              else t("kpi.runway_full", lang, months=horizon))
+    runway = runway_text(summary.runway_months, horizon, lang)
     be, be_note = ("—", "") if summary.break_even_month is None else (  # the date, its month index below it
-        month_date(start, summary.break_even_month).strftime("%Y-%m"),
+        month_text(month_date(start, summary.break_even_month), lang),
         t("kpi.break_even_note", lang, month=summary.break_even_month))
     if summary.default_alive:
         alive_note = ""
@@ -66,8 +78,8 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
         Kpi("cash", t("kpi.cash", lang), fmt.money(summary.cash_now, cur, lang), number=summary.cash_now),
         Kpi("runway", t("kpi.runway", lang), runway, number=summary.runway_months),
         Kpi("zero_cash", t("kpi.zero_cash", lang),
-            summary.zero_cash_date.strftime("%Y-%m") if summary.zero_cash_date else t(
-                "kpi.zero_cash_after", lang, date=month_date(start, horizon - 1).strftime("%Y-%m"))),
+            month_text(summary.zero_cash_date, lang) if summary.zero_cash_date else t(
+                "kpi.zero_cash_after", lang, date=month_text(month_date(start, horizon - 1), lang))),
         Kpi("break_even", t("kpi.break_even", lang), be, be_note, number=summary.break_even_month),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
@@ -98,7 +110,7 @@ def ask_kpi(scenario: Scenario, lang: str = "en") -> Kpi:
     if k is None or scenario.funding[k].kind != "equity":
         return Kpi("ask", t("kpi.ask", lang), "—", t("kpi.ask_none", lang))
     ask = scenario.funding[k]
-    month = month_date(scenario.company.start_date, ask.month).strftime("%Y-%m")
+    month = month_label(scenario.company.start_date, ask.month, lang)
     return Kpi("ask", t("kpi.ask", lang), t("kpi.ask_value", lang, name=ask.name, month=month,
                                             amount=fmt.money(ask.amount, scenario.company.currency, lang)),
                number=ask.amount)
@@ -178,14 +190,15 @@ def seed002_note(p: Projection, summary: Summary, scenario: Scenario, lang: str 
 
 
 def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
-    """One row per stream: kind, first-year revenue, share, revenue in the last month."""
+    """One row per stream: kind, first-year revenue, share, revenue in the last month (amounts in whole units of the
+    currency, thousands grouped: "1,234,567")."""
     shares = stream_shares(p.stream_revenue)[0]
     return data_frame({
         t("table.stream", lang): p.stream_names,
         t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
-        t("table.year1", lang, currency=p.currency): p.stream_revenue[0, :, :YEAR].sum(axis=1).round(0),
-        t("table.share", lang): (100 * shares).round(1),
-        t("table.last_month", lang, currency=p.currency): p.stream_revenue[0, :, -1].round(0),
+        t("table.year1", lang, currency=p.currency): [f"{v:,.0f}" for v in p.stream_revenue[0, :, :YEAR].sum(axis=1)],
+        t("table.share", lang): [fmt.percent(v) for v in shares],
+        t("table.last_month", lang, currency=p.currency): [f"{v:,.0f}" for v in p.stream_revenue[0, :, -1]],
     })
 
 
@@ -229,12 +242,21 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
     return t(f"factor.{f.key}.why", lang, **(ctx | {"value": factor_value(f, currency, lang)}))
 
 
+def score_text(score: float | None) -> str:
+    """A 0-100 score as the tables write it: a whole number, or a dash when there is no data.
+
+    >>> score_text(99.96), score_text(42.4), score_text(None)
+    ('100', '42', '—')
+    """
+    return "—" if score is None else f"{score:.0f}"
+
+
 def factor_table(ps: PillarScore, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per factor of a pillar: label, value, 0-100 score, weight, explanation."""
     return data_frame({
         t("table.factor", lang): [t(f"factor.{f.key}", lang) for f in ps.factors],
         t("table.value", lang): [factor_value(f, currency, lang) for f in ps.factors],
-        t("table.subscore", lang): [None if f.score is None else round(f.score) for f in ps.factors],
+        t("table.subscore", lang): [score_text(f.score) for f in ps.factors],
         t("table.weight", lang): [f"{f.weight:g}" for f in ps.factors],
         t("table.why", lang): [factor_why(f, currency, lang) for f in ps.factors],
     })
@@ -247,7 +269,7 @@ def weakest_table(card: Scorecard, currency: str, lang: str = "en", n: int = 5) 
         t("table.pillar", lang): [t(f"pillar.{w.pillar}", lang) for w in rows],
         t("table.factor", lang): [t(f"factor.{w.factor.key}", lang) for w in rows],
         t("table.value", lang): [factor_value(w.factor, currency, lang) for w in rows],
-        t("table.subscore", lang): [None if w.factor.score is None else round(w.factor.score) for w in rows],
+        t("table.subscore", lang): [score_text(w.factor.score) for w in rows],
         t("table.points_lost", lang): [round(w.points_lost, 1) for w in rows],
         t("table.why", lang): [factor_why(w.factor, currency, lang) for w in rows],
     })
@@ -336,8 +358,7 @@ def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     """Cards of the Risk lab: survival at the summary month, median runway, alive, shortfall."""
     month = scenario.risk.survival_month
     low, median, high = np.percentile(r.runway, (5, 50, 95))
-    runway = (t("risk.horizon_value", lang, months=r.months) if median >= r.months
-              else t("risk.months_value", lang, months=float(median)))
+    runway = runway_text(float(median), r.months, lang)
     return [
         Kpi("survival", t("risk.kpi.survival", lang, month=month), fmt.percent(r.survival_at(month), 0)),
         Kpi("median_runway", t("risk.kpi.median_runway", lang), runway,
@@ -382,7 +403,7 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
     month = scenario.risk.survival_month
     return data_frame({
         t("table.stress", lang): [name(r.stresses) for r in rows],
-        t("table.median_runway", lang): [r.median_runway for r in rows],
+        t("table.median_runway", lang): [runway_text(r.median_runway, scenario.settings.horizon_months, lang) for r in rows],
         t("table.survival_at", lang, month=month): [round(100 * r.survival, 1) for r in rows],
         t("table.runway_change", lang): [r.runway_change for r in rows],
         t("table.survival_change", lang): [round(100 * r.survival_change, 1) for r in rows],
@@ -440,10 +461,10 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
         even = None if s.break_even_month is None else month_date(c.scenario.company.start_date, s.break_even_month)
         return {
             t("kpi.cash", lang): ("money", s.cash_now, fmt.money(s.cash_now, cur, lang)),
-            t("kpi.runway", lang): ("runway", s.runway_months, t("kpi.runway_value", lang, months=s.runway_months)
-                                    if s.runs_out else t("kpi.runway_full", lang, months=c.scenario.settings.horizon_months)),
+            t("kpi.runway", lang): ("runway", s.runway_months,
+                                    runway_text(s.runway_months, c.scenario.settings.horizon_months, lang)),
             t("kpi.break_even", lang): ("months", math.nan if even is None else 12 * even.year + even.month,
-                                        "—" if even is None else even.strftime("%Y-%m")),
+                                        "—" if even is None else month_text(even, lang)),
             t("kpi.default_alive", lang): ("yes_no", float(s.default_alive),
                                            t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
             t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),
@@ -490,14 +511,15 @@ def tier_table(result: TierResult, currency: str, lang: str = "en") -> pd.DataFr
 PRICE_ROWS = ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv", "runway")
 
 
-def price_table(result: PriceResult, currency: str, unit: str, timing: str, lang: str = "en") -> pd.DataFrame:
-    """Today's price against the optimum: price, volume, revenue, gross profit and margin, NPV, runway."""
+def price_table(result: PriceResult, currency: str, unit: str, timing: str, horizon: int, lang: str = "en") -> pd.DataFrame:
+    """Today's price against the optimum: price, volume, revenue, gross profit and margin, NPV, runway (which the
+    ``horizon``, in months, bounds)."""
     def column(c: PriceCurve | None) -> list[str]:
         if c is None:
             return ["—"] * len(PRICE_ROWS)
         return [fmt.price(c.prices[0], currency, lang), fmt.quantity(c.volume[0]), fmt.money(c.revenue[0], currency, lang),
                 fmt.money(c.gross_profit[0], currency, lang), fmt.percent(c.gross_margin[0]),
-                fmt.money(c.npv[0], currency, lang), f"{c.runway[0]:.1f}"]
+                fmt.money(c.npv[0], currency, lang), runway_text(float(c.runway[0]), horizon, lang)]
 
     rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
     return data_frame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},

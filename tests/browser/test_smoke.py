@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import shutil
@@ -237,6 +238,49 @@ def pick(page, box: str, option: str) -> None:
     settle(page)
 
 
+def test_the_chinese_build_strip_keeps_its_date_on_one_line_and_its_year_ticks_apart(server, new_page, tmp_path):
+    """Found in a walkthrough: the cash strip's month ticks overlapped ("2028年1月030年1月") and "2031-12 之后" broke
+    across two lines."""
+    page = new_page(locale="zh-CN")
+    page.goto(f"{server.url}/build")
+    page.get_by_text("预设情景").first.wait_for(timeout=TIMEOUT_MS)
+    settle(page)
+    pick(page, "预设情景", "B 公司——智能数据助手（人民币）")  # cash lasts its 60 months: 2026年1月 to 2030年12月
+    page.get_by_text("2030年12月之后").first.wait_for(timeout=TIMEOUT_MS)
+    strip = page.locator(".st-key-build_strip")
+    strip.locator(".js-plotly-plot .xtick text").first.wait_for(timeout=TIMEOUT_MS)
+    strip.screenshot(path=str(tmp_path / "strip-zh.png"))
+    value = strip.locator("[data-testid='stMetricValue']").filter(has_text="之后")
+    height, size = value.evaluate("e => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).fontSize)]")
+    assert height < 2 * size  # one line (two would be at least twice the type's size)
+    ticks = strip.locator(".js-plotly-plot .xtick text")
+    assert ticks.all_text_contents() == ["2026年", "2028年", "2030年"]
+    boxes = sorted((b["x"], b["x"] + b["width"]) for b in (t.bounding_box() for t in ticks.all()) if b)
+    assert all(right < next_left for (_, right), (next_left, _) in itertools.pairwise(boxes))  # apart
+
+
+def test_the_founders_note_saves_with_one_click(server, new_page, database):
+    """Found in a walkthrough: the first click on "Save the note" after typing only took the text (the button was
+    still disabled from before the typing); a second click saved it."""
+    from core.storage.store import LOCAL, Store
+
+    page = new_page()
+    page.goto(f"{server.url}/library")
+    page.get_by_text("Save as a new scenario").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="Save as a new scenario").click()
+    settle(page)
+    page.get_by_text("Done: ").first.wait_for(timeout=TIMEOUT_MS)
+    open_section(page, page.get_by_text("Founder's note").first)
+    note = page.locator("[data-testid='stTextArea'] textarea").last
+    note.fill("Bridge closes in March.")
+    page.get_by_role("button", name="Save the note").click()  # one click, straight from the text box
+    settle(page)
+    page.get_by_text("Done.").first.wait_for(timeout=TIMEOUT_MS)
+    with Store(f"sqlite:///{database}") as db:  # what the library holds, not what the box shows
+        assert "Bridge closes in March." in [db.note(LOCAL, r.scenario_id) for r in db.list_scenarios(LOCAL)]
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 def strip_runway(page) -> str:
     return page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
         "[data-testid='stMetricValue']").inner_text()
@@ -358,7 +402,7 @@ def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, 
     expect(page.locator("[data-testid='stMetric']").filter(has_text="Runway").first.locator(
         "[data-testid='stMetricValue']")).not_to_have_text(start["Runway"], timeout=TIMEOUT_MS)
     hired = {name: strip_metric(page, name) for name in ("Runway", "Burn multiple")}
-    assert int(hired["Runway"].split()[0]) < int(start["Runway"].split()[0]), (start, hired)
+    assert float(hired["Runway"].split()[0]) < float(start["Runway"].split()[0]), (start, hired)
     assert hired["Burn multiple"] != start["Burn multiple"], (start, hired)
     expect(grid.locator("#glide-cell-2-0")).to_have_text("7")  # the existing rows are untouched
     assert page.get_by_text("Valid: every page uses this scenario.").count() == 1

@@ -287,7 +287,7 @@ def test_the_strip_shows_the_runway_change_since_the_scenario_was_opened(build):
     runway = next(m for m in build.metric if m.label == "Runway")
     # By hand: month 0 pays the 5M servers, earns 250k (3 deals of 250k a quarter) and spends 83.3k, so with 5M
     # the cash never runs out in the 36 months; with 1M it ends month 0 at -3.83M: 0 months, 36 fewer.
-    assert runway.value == "0 months"
+    assert runway.value == "0.0 months"
     assert runway.delta == "-36 months since opened"
 
 

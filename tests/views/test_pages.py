@@ -13,6 +13,7 @@ from core.engine.projection import project
 from core.model import load_scenario, replace_fields
 from core.present.report import headline
 from core.storage.store import LOCAL
+from ui.links import link_address, this_machine_only
 from ui.widgets import plain
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -459,6 +460,41 @@ def test_creating_a_share_link_shows_it_once(app):
     assert saved_store().open_share(link.split("?share=")[1]) is not None
     app.button(key="library.save_new").click().run()      # another click: the one-time address is still there
     assert [c.value for c in app.code] == [link]
+    app.switch_page("views/overview.py").run()             # found in a walkthrough: away and back, it was shown again
+    app.switch_page("views/library.py").run()
+    assert not app.code and not app.success
+
+
+def test_a_link_made_in_local_mode_says_it_opens_on_this_computer_only(app):
+    """Found in a walkthrough: the Share panel handed out http://127.0.0.1:…/library?share=… without a word."""
+    saved_store().create(LOCAL, "Pitch", load_scenario("sample_data/company_b_data_assistant.yaml"))
+    app.switch_page("views/library.py").run()
+    app.button(key="library.share_create").click().run()
+    note = app.warning[0].value
+    assert "opens on this computer only" in note and "team mode" in note and "`WINTERPROOF_PUBLIC_URL`" in note
+
+
+@pytest.mark.parametrize(("here", "public", "address", "local"), [
+    ("http://127.0.0.1:8501/library?x=1", None, "http://127.0.0.1:8501/library?share=tok", True),
+    ("http://localhost:8501/library", None, "http://localhost:8501/library?share=tok", True),
+    ("http://[::1]:8501/library", None, "http://[::1]:8501/library?share=tok", True),
+    ("http://127.0.0.1:8501/library", "https://plan.example.com/", "https://plan.example.com/?share=tok", False),
+    ("https://plan.example.com/library", "https://plan.example.com/base", "https://plan.example.com/base/?share=tok", False),
+    ("http://192.168.1.20:8501/library", None, "http://192.168.1.20:8501/library?share=tok", False),
+])
+def test_a_link_is_made_on_the_public_address_when_set_and_knows_when_it_is_this_machines(here, public, address, local):
+    assert link_address("tok", here, public) == address
+    assert this_machine_only(address) is local
+
+
+def test_a_configured_public_address_makes_the_links(app, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_PUBLIC_URL", "https://plan.example.com/")
+    saved_store().create(LOCAL, "Pitch", load_scenario("sample_data/company_b_data_assistant.yaml"))
+    app.switch_page("views/library.py").run()
+    app.button(key="library.share_create").click().run()
+    link = app.code[0].value
+    assert link.startswith("https://plan.example.com/?share=")
+    assert saved_store().open_share(link.removeprefix("https://plan.example.com/?share=")) is not None
 
 
 def shared_app(token):
@@ -486,8 +522,8 @@ def test_a_labelled_link_with_a_passcode_a_note_and_downloads_reaches_the_invest
     scenario = load_scenario("sample_data/company_b_data_assistant.yaml")
     sid = saved_store().create(LOCAL, "Pitch", scenario).scenario_id
     app.switch_page("views/library.py").run()
-    app.text_area(key=f"library.note.{sid}").set_value("Bridge closes in March. **Not bold**").run()
-    app.button(key="library.note_save").click().run()
+    app.text_area(key=f"library.note.{sid}").set_value("Bridge closes in March. **Not bold**")
+    app.button(key="library.note_save").click().run()  # a form: the text goes with the one click that saves it
     app.text_input(key="library.share_label").set_value("Sequoia — partner meeting")
     app.text_input(key="library.share_passcode").set_value("winter-2026")
     app.toggle(key="library.share_downloads").set_value(True)
@@ -523,7 +559,11 @@ def test_a_link_without_downloads_offers_none(app):
     token, _ = saved_store().share(LOCAL, saved_store().create(LOCAL, "Pitch", app.session_state["scenario"]).scenario_id)
     view = shared_app(token)
     assert not view.exception and not view.get("download_button")
-    assert view.dataframe  # the assumptions are there all the same
+    # Found in a walkthrough: the tables still offered Streamlit's "Download as CSV". A static table has no toolbar.
+    assert not view.dataframe
+    assumptions, monthly = view.table[0].value, view.table[1].value  # the assumptions and the months all the same
+    months = app.session_state["scenario"].settings.horizon_months
+    assert "Cash in the bank" in set(assumptions["Assumption"]) and len(monthly) == months
 
 
 def test_an_investor_who_explores_a_copy_never_reaches_the_founders_library(app):
@@ -603,7 +643,7 @@ def test_plan_vs_actuals_reads_the_saved_actuals_shows_the_variance_and_applies_
     token, _ = saved_store().share(LOCAL, sid)                                   # the investor sees plan vs actual
     view = shared_app(token)
     assert not view.exception and any(e.label == "Plan vs actual, 2026-01 to 2026-06" for e in view.expander)
-    assert list(view.dataframe[0].value["Line"]) == ["Payroll", "Cash at month end"]
+    assert list(view.table[0].value["Line"]) == ["Payroll", "Cash at month end"]  # static: the link has no downloads
 
 
 def test_winter_financing_shows_the_cap_table_and_every_way_through_side_by_side(app):
@@ -669,7 +709,7 @@ def test_compare_shows_kpis_with_differences_for_three_scenarios(app):
         "Preset: NLP project (seed article 002)"
     assert list(table.columns) == ["Metric", first, b, seed]             # one column a scenario: three fit at 1366 px
     row = {m: table[table["Metric"] == m].iloc[0] for m in table["Metric"]}
-    assert row["Runway"][first] == "14 months"
+    assert row["Runway"][first] == "14.0 months"
     assert row["Runway"][seed] == "> 36 months (at least +22 months)"    # capped at its horizon: a bound, not 36 - 14
     assert row["Default alive?"][seed] == "Alive (Dead → Alive)"
     assert row["Cash today"][b] == "$3.00M (-$300.00k)"                   # USD against USD: a difference in money

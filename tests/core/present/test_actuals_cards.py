@@ -19,4 +19,4 @@ def test_the_trailing_default_alive_card_says_it_is_at_the_trailing_pace(lang, l
     card = next(k for k in trailing_kpis(on_actuals, on_plan, "USD", lang) if k.key == "default_alive")
     assert (card.label, card.note) == (label, note)
     runway = next(k for k in trailing_kpis(on_actuals, on_plan, "USD", lang) if k.key == "runway")
-    assert runway.value == {"en": "12 months", "zh": "12 个月"}[lang]
+    assert runway.value == {"en": "12.0 months", "zh": "12.0 个月"}[lang]

@@ -131,6 +131,64 @@ def test_serving_cost_shows_cost_per_token_and_share_of_revenue(winter):
     assert "%" in fig.layout.yaxis2.title.text and "USD" in fig.layout.yaxis.title.text
 
 
+def shown_ticks(axis) -> list[str]:
+    """The labels of the ticks inside an axis's range (those a reader sees)."""
+    low, high = axis.range
+    return [text for value, text in zip(axis.tickvals, axis.ticktext, strict=True) if low <= value <= high]
+
+
+def test_serving_cost_labels_both_axes_with_round_ticks_over_the_curves(winter):
+    """Found in a walkthrough: the serving-cost chart's axes read no usable values ("44.2%, 33.1%", synced to the
+    other axis's grid; a flat zero line with no scale)."""
+    _, p = winter  # cost per 1M tokens from $0.42 down to $0.06; serving at most 44.2% of revenue
+    fig = charts.serving_cost(p)
+    assert tuple(fig.layout.yaxis.range) == (0, pytest.approx(0.5))  # steps of $0.1 (0.36 / 6 rounds up to 0.1)
+    assert shown_ticks(fig.layout.yaxis) == ["$0", "$0.1", "$0.2", "$0.3", "$0.4", "$0.5"]
+    assert tuple(fig.layout.yaxis2.range) == (0, 50) and fig.layout.yaxis2.tickmode == "array"  # steps of 10%
+    assert shown_ticks(fig.layout.yaxis2) == ["0%", "10%", "20%", "30%", "40%", "50%"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("preset", sorted(p.stem for p in Path("sample_data").glob("*.yaml")))
+def test_serving_cost_axes_span_their_curves_with_distinct_labels_for_every_preset(preset, lang):
+    p = project(load_scenario(f"sample_data/{preset}.yaml"))
+    fig = charts.serving_cost(p, lang=lang)
+    for axis, curve in ((fig.layout.yaxis, fig.data[0].y), (fig.layout.yaxis2, fig.data[1].y)):
+        top = np.nanmax(np.asarray(curve, dtype=float), initial=0.0)
+        assert axis.range[0] == 0 and axis.range[1] >= top    # the curve inside, from zero
+        labels = shown_ticks(axis)
+        assert len(labels) >= 2 and len(set(labels)) == len(labels), labels  # a scale, each tick its own value
+    assert all(label.endswith("%") for label in shown_ticks(fig.layout.yaxis2))
+
+
+@pytest.mark.parametrize(("months", "lang", "ticks", "shown"), [
+    (60, "zh", 3, "%Y年"),   # 2026-01 … 2030-12: every second year, 2026年 2028年 2030年
+    (36, "en", 3, "%Y"),     # 2026-01 … 2028-12: every year
+    (120, "en", 3, "%Y"),    # 2026-01 … 2035-12: every third year, 2027 2030 2033 (dtick counts from 2000)
+])
+def test_a_narrow_chart_has_at_most_four_level_year_ticks(months, lang, ticks, shown):
+    """Found on a Chinese Build page: the cash strip's month ticks overlapped ("2028年1月030年1月")."""
+    s = replace_fields(WINTER, {"settings.horizon_months": months})
+    p = project(s)
+    fig = charts.narrow(charts.cash_balance(p, s.funding, lang=lang), months, lang)
+    step = int(fig.layout.xaxis.dtick[1:]) // 12  # years between ticks; plotly counts them from 2000-01
+    first, last = p.month_dates()[0], p.month_dates()[-1]
+    years = [y for y in range(first.year, last.year + 1) if (y - 2000) % step == 0]
+    assert len(years) == ticks <= charts.NARROW_TICKS
+    assert fig.layout.xaxis.tickformat == shown and fig.layout.xaxis.tickangle == 0 and not fig.layout.showlegend
+    assert fig.layout.xaxis.hoverformat == {"en": "%b %Y", "zh": "%Y年%-m月"}[lang]  # the hover names the month
+
+
+def test_compare_pillars_names_the_pillars_level_beside_their_bars(winter):
+    """Found in a walkthrough: tilted pillar names under the bars ran into the legend."""
+    s, p = winter
+    fig = charts.compare_pillars([("Winter", score(s, p)), ("B", score(B, project(B)))], lang="zh")
+    names = [t(f"pillar.{k}", "zh") for k in ("technology", "business_model", "funds", "market", "data")]
+    assert all(tr.orientation == "h" and list(tr.y) == names for tr in fig.data)
+    assert fig.layout.yaxis.automargin and fig.layout.yaxis.autorange == "reversed"  # in order, top down
+    assert fig.layout.template.layout.legend.orientation == "h" and fig.layout.xaxis.tickangle is None  # scores below
+
+
 def test_market_funnel_is_log_scaled_and_absent_without_a_market(winter):
     s, p = winter
     fig = charts.market_funnel(s.strategy.market, p)
@@ -212,6 +270,6 @@ def test_comparison_charts_have_a_series_per_scenario(winter, risk):
     revenue = charts.compare_revenue([("Winter", p), ("B", pb)])
     assert sum(sum(tr.y) for tr in revenue.data) == pytest.approx(p.revenue[0, :12].sum() + pb.revenue[0, :12].sum())
     pillars = charts.compare_pillars([("Winter", score(s, p)), ("B", score(B, pb))])
-    assert len(pillars.data) == 2 and tuple(pillars.layout.yaxis.range) == (0, 100)
+    assert len(pillars.data) == 2 and tuple(pillars.layout.xaxis.range) == (0, 100)
     survival = charts.compare_survival([("Winter", risk)])
     np.testing.assert_allclose(survival.data[0].y, 100 * risk.survival)
