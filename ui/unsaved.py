@@ -148,7 +148,7 @@ def banners(page: str) -> None:
         scenario = ss["unsaved.pending"][0]
         with st.container(border=True):
             st.warning(t("unsaved.ask", lang(), current=plain(current_scenario().company.name),
-                         new=plain(scenario.company.name)), icon=":material/warning:")
+                         new=plain(scenario.company.name)))
             left, right = st.columns(2)
             left.button(t("unsaved.discard_and_open", lang(), new=plain(scenario.company.name)), key="unsaved.confirm",
                         on_click=_confirm)
@@ -159,14 +159,13 @@ def banners(page: str) -> None:
     saved_at, shown_on = ss.get("unsaved.restored") or (None, None)
     if saved_at is not None and shown_on in (None, page):  # a browser may run a page twice as it loads: said in both
         ss["unsaved.restored"] = (saved_at, page)
-        st.info(t("unsaved.restored", lang(), name=plain(current_scenario().company.name), when=_when(saved_at)),
-                icon=":material/history:")
+        st.info(t("unsaved.restored", lang(), name=plain(current_scenario().company.name), when=_when(saved_at)))
     elif saved_at is not None:
         del ss["unsaved.restored"]
     if "unsaved.offer" in ss and "unsaved.pending" not in ss:
         _, saved_at = ss["unsaved.offer"]
         with st.container(border=True):
-            st.info(t("unsaved.offer", lang(), when=_when(saved_at)), icon=":material/history:")
+            st.info(t("unsaved.offer", lang(), when=_when(saved_at)))
             left, right = st.columns(2)
             left.button(t("unsaved.restore", lang()), key="unsaved.take", type="primary", on_click=_take_offer)
             right.button(t("unsaved.drop", lang()), key="unsaved.drop", on_click=_drop_offer)

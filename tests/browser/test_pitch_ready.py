@@ -3,6 +3,8 @@ address is a deep link, and pitch mode folds the sidebar on every visit."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.analysis.levers import Levers, apply_levers
@@ -68,7 +70,7 @@ def test_every_page_address_is_a_deep_link_and_pitch_folds_the_sidebar_each_visi
     assert page.get_by_text("Page not found").count() == 0
     page.goto(server.url)                                                  # / opens the Overview at its own address
     page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_url("**/overview", timeout=TIMEOUT_MS)
+    page.wait_for_url(re.compile(r"/overview(\?draft=[\w-]+)?$"), timeout=TIMEOUT_MS)  # with the tab's token for unsaved work
     sidebar = page.locator("[data-testid='stSidebar']")
     for _ in range(2):
         page.get_by_role("link", name="Pitch mode").click()

@@ -42,7 +42,7 @@ def test_the_tornado_reads_a_sub_cent_price_range():
 
 def test_the_pricing_table_and_chart_read_sub_cent_prices_and_volumes_in_significant_digits():
     result = optimise_price(SUB_CENT, 0)
-    table = price_table(result, "USD", "calls", "end")
+    table = price_table(result, "USD", "calls", "end", SUB_CENT.settings.horizon_months)
     assert table.iloc[0, 0] == "$0.004"                                   # today's price
     assert table.iloc[1, 0] == "3.98M"       # year 1's average: 3M × (1.05¹² − 1) / 0.05 / 12 = 3,979,278 calls
     bounds = default_constraints(SUB_CENT, 0)
