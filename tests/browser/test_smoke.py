@@ -373,6 +373,27 @@ def edit_grid_cell(page, grid, row: int, column: int, value: str) -> None:
     expect(grid.locator(f"#glide-cell-{column}-{row}")).to_have_text(value, timeout=TIMEOUT_MS)
 
 
+def add_row(page, grid) -> int:
+    """Press the grid's "Add row"; the new row's position. The toolbar shows on hover and floats over the grid's own
+    (wide) scroller, which can take the pointer's click on a busy machine (the toolbar is still moving in): hover to
+    show it, then press it from the keyboard."""
+    rows = grid.locator("tbody tr").count()
+    grid.hover()
+    button = grid.get_by_role("button", name="Add row")
+    button.wait_for(state="visible", timeout=TIMEOUT_MS)
+    button.focus()
+    page.keyboard.press("Enter")
+    grid.locator(f"#glide-cell-1-{rows}").wait_for(state="attached", timeout=TIMEOUT_MS)
+    return rows
+
+
+def type_into(page, box, value: str) -> None:
+    """Type ``value`` into a text or number input, press Enter, and wait for the rerun it starts."""
+    box.fill(value)
+    box.press("Enter")
+    settle(page)
+
+
 def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, tmp_path):
     """A new row in the team table (the canvas grid), typed cell by cell: two applied scientists at 16,000 a month."""
     page = new_page()
@@ -383,18 +404,10 @@ def test_build_two_hires_in_the_team_table_shorten_the_runway(server, new_page, 
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.locator("#glide-cell-1-0").wait_for(state="attached", timeout=TIMEOUT_MS)
     expect(grid.locator("#glide-cell-1-0")).to_have_text("Research engineers", timeout=TIMEOUT_MS)
-    rows = grid.locator("tbody tr").count()
     start = {name: strip_metric(page, name) for name in ("Runway", "Burn multiple")}
-    # the toolbar shows on hover and floats over the grid's own (wide) scroller, which can take the pointer's click
-    # on a busy machine (the toolbar is still moving in): hover to show it, then press it from the keyboard
     grid.scroll_into_view_if_needed()
     settle(page)
-    grid.hover()
-    add_row = grid.get_by_role("button", name="Add row")
-    add_row.wait_for(state="visible", timeout=TIMEOUT_MS)
-    add_row.focus()
-    page.keyboard.press("Enter")
-    grid.locator(f"#glide-cell-1-{rows}").wait_for(state="attached", timeout=TIMEOUT_MS)
+    rows = add_row(page, grid)
     settle(page)
     edit_grid_cell(page, grid, rows, 2, "2")  # Headcount
     edit_grid_cell(page, grid, rows, 3, "16000")  # Cost per head per month (USD)
@@ -463,10 +476,7 @@ def test_a_reload_after_editing_on_build_gives_the_work_back(server, new_page, t
     page = new_page()
     page.goto(f"{server.url}/build")
     page.get_by_text("Section").first.wait_for(timeout=TIMEOUT_MS)
-    cash = page.locator("input[aria-label^='Cash in the bank']").last  # the Company section's, not the blank start's
-    cash.fill("7654321")
-    cash.press("Enter")
-    settle(page)
+    type_into(page, page.locator("input[aria-label^='Cash in the bank']").last, "7654321")  # Company's, not the start's
     page.get_by_text("unsaved changes").first.wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("link", name="Overview", exact=True).click()    # another page: the address keeps the token
     page.get_by_text("Default alive?").first.wait_for(timeout=TIMEOUT_MS)
@@ -489,27 +499,18 @@ def test_a_founder_pricing_below_a_cent_from_a_blank_start_reads_the_digits_on_e
     page = new_page()
     page.goto(f"{server.url}/build")
     page.get_by_text("Section").first.wait_for(timeout=TIMEOUT_MS)
-    name = page.get_by_label("Company name").first
-    name.fill("Tiny Prices AI")
-    name.press("Enter")
-    settle(page)
+    type_into(page, page.get_by_label("Company name").first, "Tiny Prices AI")
     pick(page, "Main way of earning money", "Usage-based API")
     page.get_by_role("button", name="Create my first scenario").click()
     settle(page)
     page.get_by_text("Revenue", exact=True).first.click()
     settle(page)
     for label, value in (("Price per unit", "0.004"), ("Tokens per unit (millions)", "0.002")):
-        box = page.locator(f"input[aria-label^='{label}']").first
-        box.fill(value)
-        box.press("Enter")
-        settle(page)
+        type_into(page, page.locator(f"input[aria-label^='{label}']").first, value)
     pick(page, "New stream", "Usage-based")
     page.get_by_role("button", name="Add stream").click()
     settle(page)
-    box = page.locator("input[aria-label^='Price per unit']").last
-    box.fill("0.0000015")
-    box.press("Enter")
-    settle(page)
+    type_into(page, page.locator("input[aria-label^='Price per unit']").last, "0.0000015")
     assert page.locator("input[aria-label^='Price per unit']").last.input_value() == "0.0000015"
     token = parse_qs(urlparse(page.url).query)["draft"][0]
     for path, marker in PAGES.items():

@@ -20,13 +20,21 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = [spec.file for spec in ui.pages.PAGES]  # every page of the navigation, from its one list
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
+def fresh_app(tmp_path, monkeypatch, timeout: float = 60, scenario=None) -> AppTest:
+    """A new session on a database of its own (caches cleared), showing ``scenario`` if given, after its first run."""
     monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "app.db"))
     monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
-    return AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if scenario is not None:
+        at.session_state["scenario"] = scenario
+    return at.run()
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return fresh_app(tmp_path, monkeypatch)
 
 
 def w(at, name):

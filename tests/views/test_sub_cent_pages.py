@@ -2,12 +2,10 @@
 
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 import ui.pages
 from tests.sub_cent import SUB_CENT, rounded_away
-from tests.views.test_pages import APP, field_key
+from tests.views.test_pages import field_key, fresh_app
 
 PAGES = [spec.file for spec in ui.pages.PAGES]
 
@@ -24,12 +22,7 @@ def shown_text(at) -> str:
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "app.db"))
-    monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["scenario"] = SUB_CENT
-    return at.run()
+    return fresh_app(tmp_path, monkeypatch, timeout=90, scenario=SUB_CENT)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -7,12 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from core.analysis.pillars import score
 from core.engine.projection import project
-from tests.test_i18n import APP, PAGES, chinese_app
+from tests.test_i18n import PAGES, chinese_app
+from tests.views.test_pages import fresh_app
 
 RAW = re.compile(r"(?<![A-Za-z])(nan|NaN|None|True|False)(?![A-Za-z])")
 """A value Python or pandas wrote for a reader: a missing number, a missing value, a yes / no."""
@@ -79,11 +78,7 @@ def test_the_chinese_library_writes_yes_no_and_the_local_user_in_chinese(tmp_pat
 
 @pytest.fixture
 def english(tmp_path, monkeypatch):
-    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "en.db"))
-    monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return AppTest.from_file(APP, default_timeout=90).run()
+    return fresh_app(tmp_path, monkeypatch, timeout=90)
 
 
 @pytest.mark.parametrize("page", ["views/technology.py", "views/business_model.py", "views/market.py"])
