@@ -323,12 +323,11 @@ def _into(a: np.ndarray, op: np.ufunc, b: Line) -> np.ndarray:
         return op(a, b)
 
 
-def _delayed(line: np.ndarray, months: int, weight: float) -> np.ndarray:
-    """``weight`` × ``line`` (paths, months) ``months`` months later, zero before."""
-    out = np.zeros_like(line)
-    if weight and months < line.shape[1]:
-        np.multiply(line[:, : line.shape[1] - months], weight, out=out[:, months:])
-    return out
+def _add_delayed(out: np.ndarray, line: np.ndarray, months: int, weight: float) -> None:
+    """Add ``weight`` × ``line`` (paths, months) to ``out``, ``months`` months later, in place."""
+    size = line.shape[1]
+    if weight and months < size:
+        out[:, months:] += line[:, : size - months] if weight == 1 else weight * line[:, : size - months]
 
 
 def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, clock: _Clock, demand: Line = 1.0):
@@ -345,10 +344,17 @@ def _subscribers(stream: SubscriptionStream, pre: str, inp: _Inputs, clock: _Clo
     paid_new = signups
     if stream.trial is not None:  # sign-ups spread over their month: ``part`` of a cohort ends its trial a month later
         whole, part = stream.trial.lag
-        converting = _delayed(signups, whole, 1 - part) + _delayed(signups, whole + 1, part)
+        converting = np.zeros_like(signups)
+        _add_delayed(converting, signups, whole, 1 - part)
+        _add_delayed(converting, signups, whole + 1, part)
         paid_new = _into(converting, np.multiply, inp(f"{pre}.trial.conversion", stream.trial.conversion))
-        if whole or part:  # at month end: the cohorts of the last ``whole`` months and ``part`` of the one before
-            on_trial = sum((_delayed(signups, k, 1.0) for k in range(whole)), _delayed(signups, whole, part))
+        if (whole, part) == (1, 0):  # a month's trial: at month end, that month's sign-ups
+            on_trial = signups
+        elif whole or part:  # the cohorts of the last ``whole`` months and ``part`` of the one before
+            on_trial = np.zeros_like(signups)
+            for k in range(whole):
+                _add_delayed(on_trial, signups, k, 1.0)
+            _add_delayed(on_trial, signups, whole, part)
     churn = inp(f"{pre}.churn_monthly", stream.churn_monthly)
     retention = 1 - churn
     decay = clock.powers(retention)
