@@ -270,8 +270,8 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
             typed = None if now is None else float(f.shown(now))
             st.number_input(value=shown, min_value=float(low), max_value=float(min(high, 1e15 * f.scale)),
                             step=f.step or _step(f.kind, typed), format=_number_format(typed), **common)
-            if f.kind == "money" and shown:
-                st.caption(t("input.reads", lang(), amount=fmt.price(shown, currency, lang())))
+            if f.kind == "money" and typed:
+                st.caption(t("input.reads", lang(), amount=fmt.price(typed, currency, lang())))
     if f.optional and not required:
         st.caption(t("edit.optional", lang()))
     show_problems(path, problems() if found is None else found)

@@ -10,7 +10,7 @@ unsaved work asks first (:func:`open_scenario`).
 Session keys: ``origin`` (the scenario as opened or last saved) and ``origin.source`` (where it came from, see
 :func:`~ui.session.set_scenario`), ``unsaved.token``, ``unsaved.kept`` (the body last kept, or None),
 ``unsaved.pending`` (a scenario waiting for the founder's answer), ``unsaved.offer`` (another tab's work on
-offer), ``unsaved.restored`` (when the work given back was kept, and the page that says so).
+offer), ``unsaved.restored`` (when the work given back was kept, the page that says so, and the scenario given back).
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def _give_back(body: str, saved_at: datetime | None) -> None:
         st.session_state["editor.draft"] = Draft(scenario, data=data["editing"])
         st.session_state["editor.synced"] = scenario
         restart()
-    st.session_state["unsaved.restored"] = (saved_at, None)  # said on the first page shown, until the founder leaves it
+    st.session_state["unsaved.restored"] = (saved_at, None, scenario)  # said on the first page shown, until the
+    # founder leaves it or changes the work
 
 
 def recover() -> None:
@@ -156,9 +157,9 @@ def banners(page: str) -> None:
                          on_click=lambda: ss.pop("unsaved.pending", None))
     if ss.pop("unsaved.broken", False):
         st.warning(t("unsaved.broken", lang()))
-    saved_at, shown_on = ss.get("unsaved.restored") or (None, None)
-    if saved_at is not None and shown_on in (None, page):  # a browser may run a page twice as it loads: said in both
-        ss["unsaved.restored"] = (saved_at, page)
+    saved_at, shown_on, given = ss.get("unsaved.restored") or (None, None, None)
+    if saved_at is not None and shown_on in (None, page) and current_scenario() is given:  # a browser may run a page
+        ss["unsaved.restored"] = (saved_at, page, given)                                    # twice as it loads
         st.info(t("unsaved.restored", lang(), name=plain(current_scenario().company.name), when=_when(saved_at)))
     elif saved_at is not None:
         del ss["unsaved.restored"]

@@ -36,8 +36,8 @@ if not streams:
     st.info(t("pricing.none", lang()))
     st.stop()
 
-options = {k: t("join.paren", lang(), a=scenario.streams[k].name, b=t(f"kind.{scenario.streams[k].kind}", lang()))
-           for k in streams}
+options = {k: f"{k + 1}. " + t("join.paren", lang(), a=scenario.streams[k].name,  # numbered: two streams may share
+                                 b=t(f"kind.{scenario.streams[k].kind}", lang())) for k in streams}  # a name
 i = st.selectbox(t("pricing.stream", lang()), streams, key=wkey("lever.pricing.stream"), format_func=options.__getitem__)
 stream = scenario.streams[i]
 unit = t(f"pricing.unit.{stream.UNIT}", lang())

@@ -144,11 +144,15 @@ class PriceResult:
 
 
 def default_constraints(scenario: Scenario, i: int) -> Constraints:
-    """From a tenth to five times today's price, floored at the break-even price when finite."""
-    price = current_price(scenario, i)
+    """From a tenth to five times today's price, floored at the break-even price when it lies below five times
+    today's; a stream priced further below what a unit costs to serve searches up to twice that cost. A free stream
+    counts from the break-even price (1 when there is none)."""
     floor = break_even_price(scenario, i)
-    low = max(0.1 * price, floor if np.isfinite(floor) else 0.0, 1e-6)
-    return Constraints(low=min(low, 5 * price), high=5 * price)
+    costs = bool(np.isfinite(floor) and floor > 0)
+    price = current_price(scenario, i) or (floor if costs else 1.0)
+    if costs and floor >= 5 * price:
+        return Constraints(low=0.1 * price, high=2 * floor)
+    return Constraints(low=max(0.1 * price, floor if costs else 0.0), high=5 * price)
 
 
 def price_steps(bounds: Constraints, count: int = 41) -> list[float]:

@@ -110,8 +110,9 @@ def money_axis(fig: go.Figure, axis: str, currency: str, lang: str, *, values: S
     if not log and any(tr.type == "bar" for tr in on_axis):
         found = np.append(found, 0.0)  # bars start at zero
     ticks = _ticks(float(found.min()), float(found.max()), log)
-    fig.update_layout({name: {"tickmode": "array", "tickvals": ticks, "automargin": True,
-                              "ticktext": [axis_money(v, currency, lang) for v in ticks]}})
+    texts = next(texts for digits in range(2, 7)  # as many decimals as it takes for no two ticks to read the same
+                 if len(set(texts := [axis_money(v, currency, lang, digits) for v in ticks])) == len(ticks) or digits == 6)
+    fig.update_layout({name: {"tickmode": "array", "tickvals": ticks, "automargin": True, "ticktext": texts}})
     if hover is None:
         return fig
     for tr in on_axis:
@@ -269,6 +270,7 @@ def serving_cost(p: Projection, *, lang: str = "en") -> go.Figure:
     fig.add_scatter(x=dates, y=p.cost_per_million_tokens[0], name=t("chart.serving.per_token", lang, currency=cur),
                     line={"color": PALETTE[0], "width": 3}, secondary_y=False)
     fig.add_scatter(x=dates, y=share, name=t("chart.serving.share", lang), line={"color": PALETTE[1], "dash": "dot"},
+                    hovertemplate=f"{t('chart.serving.share', lang)}: %{{y:.1f}}%<extra></extra>",
                     secondary_y=True)
     fig = _layout(fig, t("chart.serving.title", lang, currency=cur), t("chart.serving.per_token", lang, currency=cur), lang)
     top = float(np.nanmax(share, initial=0.0))

@@ -50,13 +50,16 @@ def money(value: float, currency: str, lang: str = "en", digits: int = 2) -> str
     return f"{sign}{SYMBOLS[currency]}{size:,.0f}"
 
 
-def axis_money(value: float, currency: str, lang: str = "en") -> str:
-    """A money tick on a chart axis: short, no trailing zeros, 万 / 亿 without 元 in Chinese CNY.
+def axis_money(value: float, currency: str, lang: str = "en", digits: int = 2) -> str:
+    """A money tick on a chart axis: short (``digits`` decimals once scaled, ``digits + 2`` significant ones below 1),
+    no trailing zeros, 万 / 亿 without 元 in Chinese CNY.
 
     >>> axis_money(30_000_000, "CNY", "zh"), axis_money(1.5e8, "CNY", "zh"), axis_money(-2_500, "CNY", "zh")
     ('3,000万', '1.5亿', '-2,500')
     >>> axis_money(30_000_000, "CNY"), axis_money(1.25e9, "USD", "zh"), axis_money(0, "EUR"), axis_money(2.5, "USD")
     ('¥30M', '$1.25B', '€0', '$2.5')
+    >>> axis_money(-1_785_000, "USD"), axis_money(-1_785_000, "USD", digits=3)
+    ('-$1.78M', '-$1.785M')
     >>> axis_money(0.0035000000000000005, "USD"), axis_money(0.5, "USD"), axis_money(1.5e-6, "CNY", "zh")
     ('$0.0035', '$0.5', '0.0000015')
     """
@@ -66,8 +69,8 @@ def axis_money(value: float, currency: str, lang: str = "en") -> str:
     symbol = "" if chinese else SYMBOLS[currency]
     for scale, suffix in CHINESE_SCALES if chinese else SCALES:
         if size >= scale:
-            return f"{sign}{symbol}{_trim(f'{size / scale:,.2f}')}{suffix}"
-    return f"{sign}{symbol}{_trim(f'{size:,.2f}') if size >= 1 else significant(size, 4)}"
+            return f"{sign}{symbol}{_trim(f'{size / scale:,.{digits}f}')}{suffix}"
+    return f"{sign}{symbol}{_trim(f'{size:,.{digits}f}') if size >= 1 else significant(size, digits + 2)}"
 
 
 def significant(size: float, digits: int = 3, least: int = 0) -> str:

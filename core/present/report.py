@@ -620,7 +620,7 @@ the scenario has any."""
 def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFrame:
     """The projection month by month as the reader reads it: the month (YYYY-MM), the money lines in the reader's
     units, customers and headcount, with translated column names (the CSV download keeps the machine names)."""
-    cols: dict[str, list[str]] = {t("table.month", lang): [d.strftime("%Y-%m") for d in p.month_dates()]}
+    cols: dict[str, list[str]] = {t("table.month", lang): [month_text(d, lang) for d in p.month_dates()]}
     for name in (c for c in MONTHLY_COLUMNS if c not in ("tax", "tax_credit") or getattr(p, c)[0].any()):
         cols[t(f"table.{name}", lang)] = [fmt.money(v, currency, lang) for v in getattr(p, name)[0]]
     cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
@@ -660,7 +660,7 @@ def trial_note(signups: float, days: int, conversion: float, lang: str = "en") -
     """What a free trial does to a month's sign-ups, said where the trial is set (nothing added silently).
 
     >>> trial_note(60, 14, 0.2)
-    '60 sign-ups a month become 12 paying customers: 20.0% convert after a 14-day trial, the other 48 leave.'
+    'Paying customers from 60 sign-ups a month: 12 (20.0% convert after a 14-day trial; 48 leave).'
     """
     paying = signups * conversion
     return t("edit.streams.trial.note", lang, signups=fmt.quantity(signups), paying=fmt.quantity(paying),

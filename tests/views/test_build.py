@@ -496,5 +496,5 @@ def test_a_trial_is_set_in_days_and_says_what_it_does_to_the_sign_ups(build):
     widget(build, f"streams[{i}].trial.conversion").set_value(20.0).run()
     widget(build, f"streams[{i}].trial.days").set_value(14).run()
     assert build.session_state["scenario"].streams[i].trial.days == 14
-    assert any(c.value == "60 sign-ups a month become 12 paying customers: 20.0% convert after a 14-day trial, "
-                          "the other 48 leave." for c in build.caption)
+    assert any(c.value == "Paying customers from 60 sign-ups a month: 12 (20.0% convert after a 14-day trial; "
+                          "48 leave)." for c in build.caption)

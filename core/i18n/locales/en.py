@@ -1038,7 +1038,7 @@ STRINGS: dict[str, str] = {
     'edit.streams.mtok_per_customer_month.help': 'Inference volume one customer uses in a month.',
     'edit.streams.cac_per_customer': 'Acquisition cost per customer (CAC)',
     'edit.streams.cac_per_customer.help': 'Sales and marketing spent to win one customer.',
-    'edit.streams.trial.note': '{signups} sign-ups a month become {paying} paying customers: {conversion} convert after a {days}-day trial, the other {leaving} leave.',
+    'edit.streams.trial.note': 'Paying customers from {signups} sign-ups a month: {paying} ({conversion} convert after a {days}-day trial; {leaving} leave).',
     'edit.streams.trial.days': 'Trial length (days)',
     'edit.streams.trial.days.help': 'Days a sign-up tries the product before paying or leaving (7, 14 and 30 are common; 30 days count as a month).',
     'edit.streams.trial.conversion': 'Trial conversion',

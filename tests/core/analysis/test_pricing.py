@@ -282,10 +282,10 @@ def test_default_constraints_run_from_a_tenth_to_five_times_the_price_above_the_
     assert pricing.default_constraints(s, 0) == Constraints(low=2.0, high=50.0)
     cheap_floor = flat(price=100.0)
     assert pricing.default_constraints(cheap_floor, 0) == Constraints(low=pytest.approx(10.0), high=500.0)
-    above = flat(price=0.3)                                 # floor 2 > 5 x 0.3: the range collapses to one price
-    assert pricing.default_constraints(above, 0) == Constraints(low=1.5, high=1.5)
-    tiny = flat(price=1e-6)
-    assert pricing.default_constraints(tiny, 0).low == pytest.approx(5e-6)
+    above = flat(price=0.3)                                 # floor 2 > 5 x 0.3: up to twice the floor, from today's
+    assert pricing.default_constraints(above, 0) == Constraints(low=pytest.approx(0.03), high=4.0)
+    tiny = flat(price=1e-6)                                 # a token-sized price under the same floor: not one point
+    assert pricing.default_constraints(tiny, 0) == Constraints(low=pytest.approx(1e-7), high=4.0)
     free_floor = parse_scenario({"company": {"name": "x", "starting_cash": 1},
                                  "streams": [{"kind": "data", "name": "d", "contracts": 1, "fee_per_contract_month": 10,
                                               "delivery_cost_share": 1.0}]})
@@ -293,7 +293,7 @@ def test_default_constraints_run_from_a_tenth_to_five_times_the_price_above_the_
     assert pricing.default_constraints(free_floor, 0) == Constraints(low=pytest.approx(1.0), high=50.0)
     zero = parse_scenario({"company": {"name": "x", "starting_cash": 1},
                            "streams": [{"kind": "projects", "name": "d", "deals_per_quarter": 1, "deal_size": 1e-8}]})
-    assert pricing.default_constraints(zero, 0).low == pytest.approx(5e-8)
+    assert pricing.default_constraints(zero, 0) == Constraints(low=pytest.approx(1e-9), high=pytest.approx(5e-8))
 
 
 def test_the_optimiser_reports_what_it_did():
