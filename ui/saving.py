@@ -12,7 +12,7 @@ from core.model import Scenario
 from core.storage.store import LOCAL_WORKSPACE, Identity, StoreError, Workspace
 from ui.cached import store
 from ui.session import lang, resend_choices, set_scenario
-from ui.widgets import plain
+from ui.widgets import plain, seeded
 
 
 def workspace(who: Identity) -> Workspace:
@@ -70,8 +70,8 @@ def save_controls(who: Identity, scenario: Scenario, prefix: str = "library") ->
     db = store()
     opened = st.session_state.get("library")
     # the key follows the company's name, so the box offers the scenario's current name, not the first one it saw
-    name = st.text_input(t("library.name", lang()), scenario.company.name, max_chars=120,
-                         key=f"{prefix}.name.{scenario.company.name}")
+    key = f"{prefix}.name.{scenario.company.name}"
+    name = st.text_input(t("library.name", lang()), max_chars=120, key=key, **seeded(key, scenario.company.name))
     left, right = st.columns(2)
     left.button(t("library.save_new", lang()), key=f"{prefix}.save_new", on_click=run,
                 args=(db.create, who, name, scenario, workspace(who).id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from core.i18n import t
@@ -85,6 +87,12 @@ def reads(*amounts: float, currency: str, language: str) -> None:
     "即 657.3万元"; a range as "low – high"."""
     shown = [fmt.money(a, currency, language) for a in amounts]
     st.caption(t("input.reads", language, amount=" – ".join(shown)))
+
+
+def seeded(key: str, value: Any) -> dict[str, Any]:
+    """A widget's starting ``value``, unless the session already holds one for ``key`` (written back by
+    :func:`ui.session.resend_choices`): Streamlit warns when a widget gets both."""
+    return {} if key in st.session_state else {"value": value}
 
 
 def plain(text: str) -> str:

@@ -13,7 +13,7 @@ from ui.links import MADE, local_link_note, share_link
 from ui.saving import run, save_controls, workspace_name, workspace_picker
 from ui.session import current_scenario, lang
 from ui.unsaved import open_scenario
-from ui.widgets import plain
+from ui.widgets import plain, seeded
 
 scenario = current_scenario()
 db = store()
@@ -97,7 +97,8 @@ if current.deleted:
 else:
     cols[2].button(t("library.delete", lang()), key="library.delete", on_click=run, args=(db.delete, who, sid))
 with cols[3].popover(t("library.rename", lang())):
-    new_name = st.text_input(t("library.name", lang()), current.name, max_chars=120, key=f"library.new_name.{sid}")
+    renamed = f"library.new_name.{sid}"
+    new_name = st.text_input(t("library.name", lang()), max_chars=120, key=renamed, **seeded(renamed, current.name))
     st.button(t("library.rename", lang()), key="library.rename_go", on_click=run, args=(db.rename, who, sid, new_name))
 
 with st.expander(t("library.history", lang())):
