@@ -207,12 +207,12 @@ def rule_problems(*also: str) -> None:
 # --- one field: the widget every page edits a scenario field with -------------------------
 
 
-def _number_format(value: float | None) -> str:
+def _number_format(value: float | None, kind: str) -> str:
     """A number widget's format: every significant digit of the value (up to six; a price of $0.0000015 reads so),
-    and cents below 100."""
+    and cents for money below 100 (10 customers read "10", $10 "10.00")."""
     magnitude = abs(value or 0.0)
     decimals = len(fmt.significant(magnitude, 6).partition(".")[2])
-    return f"%.{max(decimals, 0 if magnitude >= 100 else 2)}f"
+    return f"%.{max(decimals, 2 if kind == 'money' and magnitude < 100 else 0)}f"
 
 
 def _changed(path: str, widget: str) -> None:
@@ -269,7 +269,7 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
             now = field_value(d.data, path)  # the format and step follow the value typed since (same widget: same key)
             typed = None if now is None else float(f.shown(now))
             st.number_input(value=shown, min_value=float(low), max_value=float(min(high, 1e15 * f.scale)),
-                            step=f.step or _step(f.kind, typed), format=_number_format(typed), **common)
+                            step=f.step or _step(f.kind, typed), format=_number_format(typed, f.kind), **common)
             if f.kind == "money" and typed:
                 st.caption(t("input.reads", lang(), amount=fmt.price(typed, currency, lang())))
     if f.optional and not required:

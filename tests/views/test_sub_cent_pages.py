@@ -47,7 +47,8 @@ def test_the_pricing_lab_shows_todays_price_and_its_bounds_slider_moves_at_a_sub
 
 
 @pytest.mark.parametrize(("path", "shown"), [("streams[0].price_per_unit", "0.004"), ("streams[1].price_per_unit", "0.0000015"),
-                                             ("streams[0].mtok_per_unit", "0.002"), ("ai_costs.cost_per_million_tokens", "0.30")])
+                                             ("streams[0].mtok_per_unit", "0.002"), ("ai_costs.cost_per_million_tokens", "0.30"),
+                                             ("streams[0].volume_per_month", "3000000")])
 def test_the_build_field_of_a_sub_cent_amount_shows_its_digits(app, path, shown):
     app.switch_page("views/build.py").run()
     section = "revenue" if path.startswith("streams") else "costs"
