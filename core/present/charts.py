@@ -163,9 +163,13 @@ NARROW_TICKS = 4
 
 
 def narrow(fig: go.Figure, months: int, lang: str = "en") -> go.Figure:
-    """A chart over ``months`` months fitted to a narrow column: short, no legend, a small title, and level year ticks
-    ("2027", "2027年"), one every year or every few years so that at most :data:`NARROW_TICKS` fit."""
+    """A chart over ``months`` months fitted to a narrow column: short, no legend, a small title, markers without
+    their names (they would overlap and be cut at the edges; the hover names them), and level year ticks ("2027",
+    "2027年"), one every year or every few years so that at most :data:`NARROW_TICKS` fit."""
     years = max(1, math.ceil(months / 12 / NARROW_TICKS))
+    for trace in fig.data:
+        if trace.mode and "text" in trace.mode:
+            trace.mode = "+".join(part for part in trace.mode.split("+") if part != "text") or "markers"
     fig.update_layout(height=260, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10}, title_font_size=13)
     return fig.update_xaxes(dtick=f"M{12 * years}", tickformat="%Y年" if lang == "zh" else "%Y", tickangle=0,
                             hoverformat="%Y年%-m月" if lang == "zh" else "%b %Y")  # the hover still names the month

@@ -177,6 +177,8 @@ def test_a_narrow_chart_has_at_most_four_level_year_ticks(months, lang, ticks, s
     assert len(years) == ticks <= charts.NARROW_TICKS
     assert fig.layout.xaxis.tickformat == shown and fig.layout.xaxis.tickangle == 0 and not fig.layout.showlegend
     assert fig.layout.xaxis.hoverformat == {"en": "%b %Y", "zh": "%Y年%-m月"}[lang]  # the hover names the month
+    marked = [tr for tr in charts.cash_balance(p, s.funding, lang=lang).data if tr.mode and "text" in tr.mode]
+    assert marked and not [tr for tr in fig.data if tr.mode and "text" in tr.mode]   # round names only in the hover
 
 
 def test_compare_pillars_names_the_pillars_level_beside_their_bars(winter):
