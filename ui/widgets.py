@@ -78,8 +78,9 @@ def table(frame, exportable: bool = True) -> None:
         st.table(frame, hide_index=True)
 
 
-def chart(fig) -> None:
-    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
+def chart(fig, toolbar: bool = True) -> None:
+    """A Plotly figure across its column; ``toolbar=False`` for a narrow one, whose title the toolbar would cover."""
+    st.plotly_chart(fig, width="stretch", config=CHART_CONFIG if toolbar else {**CHART_CONFIG, "displayModeBar": False})
 
 
 def reads(*amounts: float, currency: str, language: str) -> None:

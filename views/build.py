@@ -158,7 +158,7 @@ with strip, st.container(border=True, key="build_strip"):
     st.metric(cards["default_alive"].label, cards["default_alive"].value, help=cards["default_alive"].help)
     st.metric(cards["burn_multiple"].label, cards["burn_multiple"].value, help=cards["burn_multiple"].help)
     fig = charts.cash_balance(projection(scenario), scenario.funding, compare=projection(d.opened), lang=lang())
-    chart(charts.narrow(fig, months, lang()))
+    chart(charts.narrow(fig, months, lang()), toolbar=False)
 
 with toolbar:
     tools = st.columns(4)

@@ -498,3 +498,12 @@ def test_a_trial_is_set_in_days_and_says_what_it_does_to_the_sign_ups(build):
     assert build.session_state["scenario"].streams[i].trial.days == 14
     assert any(c.value == "Paying customers from 60 sign-ups a month: 12 (20.0% convert after a 14-day trial; "
                           "48 leave)." for c in build.caption)
+
+
+def test_the_strips_narrow_chart_has_no_toolbar_over_its_title(build):
+    """Found in a walkthrough: in the narrow column Plotly's toolbar covered the title's unit ("（美元）")."""
+    import json
+
+    charts = build.get("plotly_chart")
+    assert len(charts) == 1
+    assert json.loads(charts[0].proto.config)["displayModeBar"] is False

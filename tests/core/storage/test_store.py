@@ -776,10 +776,10 @@ def test_a_name_cut_at_120_characters_does_not_end_in_a_space():
     assert _clean("x" * 119 + " yz") == "x" * 119
 
 
-def test_unsaved_work_is_kept_per_tab_replaced_in_place_offered_to_other_tabs_and_taken_once(tmp_path):
+def test_unsaved_work_is_kept_per_tab_replaced_in_place_offered_to_other_tabs_and_taken_once(url):
     from core.storage.store import DRAFT_BYTES, DRAFT_DAYS, drafts_table
     who = Identity("ana@a.example")
-    with Store(f"sqlite:///{tmp_path / 'd.db'}") as s:
+    with Store(url) as s:
         assert s.kept_draft(who, "tab-1") is None
         s.keep_draft(who, "tab-1", '{"v": 1}')
         s.keep_draft(who, "tab-1", '{"v": 2}')                           # the same tab: replaced, not added
