@@ -192,7 +192,8 @@ def rule_problems(*also: str) -> None:
     drawn = {*st.session_state.get("editor.drawn", ()), *also}
     elsewhere = 0
     for path, messages in problems().items():
-        if not any(d == path or d.startswith((path + ".", path + "[")) for d in drawn):
+        if not any(d == path or d.startswith((path + ".", path + "[")) or path.startswith((d + ".", d + "["))
+                   for d in drawn):
             elsewhere += len(messages)
             continue
         if generic(path) not in SPECS:

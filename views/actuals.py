@@ -1,5 +1,7 @@
 """Plan vs actuals: import what really happened, see the variance and its drivers, re-forecast from today."""
 
+import dataclasses
+
 import streamlit as st
 
 from core.analysis.actuals import reforecast, trailing_pair, variance
@@ -128,7 +130,8 @@ def remove() -> None:
 
 
 if wrong := misfit(actuals, scenario):  # kept with the scenario before its months or streams changed
-    st.warning(t("actuals.misfit", lang()) + "\n\n" + "\n".join(f"- {line}" for line in misfit_lines(wrong, scenario, lang())))
+    named = dataclasses.replace(wrong, streams=tuple(plain(s) for s in wrong.streams))  # names typed or from a file
+    st.warning(t("actuals.misfit", lang()) + "\n\n" + "\n".join(f"- {line}" for line in misfit_lines(named, scenario, lang())))
     if stored and ROLES.index(store().role(who, opened[0])) < ROLES.index("editor"):
         st.caption(t("actuals.readonly", lang()))
         st.stop()

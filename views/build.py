@@ -1,6 +1,5 @@
 """Build: model your own company field by field, with live results, undo/redo, and save to the library."""
 
-from datetime import date
 
 import streamlit as st
 
@@ -11,6 +10,7 @@ from core.present import formatting as fmt
 from core.present.financing import loan_notes
 from core.present.report import headline
 from core.storage.exports import import_scenario
+from ui import clock
 from ui.auth import identity
 from ui.cached import projection, store, summary
 from ui.editor import CURRENCIES, draft, labeller, problems, restart, step, where
@@ -26,7 +26,7 @@ START = ("name", "currency", "starting_cash", "monthly_costs", "payroll_share", 
 def answers() -> dict:
     """The blank start's answers as the model reads them (the team's share in %)."""
     given = {k: st.session_state[f"build.start.{k}"] for k in START}
-    return {**given, "payroll_share": given["payroll_share"] / 100, "start_date": date.today().replace(day=1)}
+    return {**given, "payroll_share": given["payroll_share"] / 100, "start_date": clock.today().replace(day=1)}
 
 
 def start_blank() -> None:

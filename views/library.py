@@ -122,7 +122,7 @@ with st.expander(t("library.note", lang()), expanded=bool(note := db.note(who, s
                      label_visibility="collapsed")
         st.form_submit_button(t("library.note_save", lang()), key="library.note_save", on_click=save_note, args=(sid,))
 
-made = st.session_state.get(MADE)  # (scenario id, address, expiry): shown on this visit only (ui.share.forget_made_link)
+made = st.session_state.get(MADE)  # (scenario id, address, expiry): shown on this visit only (ui.links.forget_made_link)
 with st.expander(t("library.share", lang()), expanded=made is not None and made[0] == sid):
     st.caption(t("library.share_intro", lang()))
     left, right = st.columns(2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from core.model import RAMP_PRODUCTIVITY, Scenario
+from core.model.streams import TRIAL_MONTH_DAYS
 
 
 def _get(obj, path: str, draws: dict, key: str) -> float:
@@ -108,7 +109,7 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
                 if s.trial is None:
                     new_paid = signups
                 else:
-                    months = s.trial.days / 30  # k whole months, and f of the cohort k months back still trying
+                    months = s.trial.days / TRIAL_MONTH_DAYS  # k whole months, and f of the cohort k months back still trying
                     k, f = math.floor(months), months - math.floor(months)
                     conv = float(d.get(f"{p}.trial.conversion", s.trial.conversion))
                     seen = signup_history[i]

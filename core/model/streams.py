@@ -95,7 +95,7 @@ class Trial(_Model):
     A file that gives the trial in ``months`` (as before, or 0.5) is read as 30 days a month.
     """
 
-    days: Annotated[int, Field(ge=0, le=365)] = 14
+    days: Annotated[int, Field(ge=0, le=365)] = TRIAL_MONTH_DAYS  # a month, as a trial without its length always was
     conversion: Share = 0.2
 
     @model_validator(mode="before")

@@ -141,8 +141,8 @@ def fits_table(fits: tuple[Fit, ...], lang: str = "en"):
 
 
 def month_span(first: date, last: date, lang: str = "en") -> str:
-    """The months from ``first`` to ``last`` as ``2026-01`` or ``2026-01 to 2026-03``."""
-    a, b = f"{first:%Y-%m}", f"{last:%Y-%m}"
+    """The months from ``first`` to ``last`` as ``2026-01`` or ``2026-01 to 2026-03`` (``2026年1月`` in Chinese)."""
+    a, b = month_text(first, lang), month_text(last, lang)
     return a if a == b else t("actuals.misfit.range", lang, first=a, last=b)
 
 
@@ -152,9 +152,10 @@ def misfit_lines(wrong: Misfit, scenario: Scenario, lang: str = "en") -> list[st
     first, last = plan_months(scenario)
     lines = []
     if wrong.before:
-        lines.append(t("actuals.misfit.before", lang, months=month_span(wrong.before[0], wrong.before[-1], lang), first=f"{first:%Y-%m}"))
+        lines.append(t("actuals.misfit.before", lang, months=month_span(wrong.before[0], wrong.before[-1], lang),
+                       first=month_text(first, lang)))
     if wrong.after:
-        lines.append(t("actuals.misfit.after", lang, months=month_span(wrong.after[0], wrong.after[-1], lang), last=f"{last:%Y-%m}",
+        lines.append(t("actuals.misfit.after", lang, months=month_span(wrong.after[0], wrong.after[-1], lang), last=month_text(last, lang),
                        horizon=scenario.settings.horizon_months))
     if wrong.streams:
         lines.append(t("actuals.misfit.streams", lang, streams=t("join.list", lang).join(wrong.streams)))

@@ -225,7 +225,7 @@ def render(fig: go.Figure, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {sorted(FORMATS)}, not {fmt!r}")
     image = fig.to_image(format=fmt, width=fig.layout.width, height=fig.layout.height, scale=2 if fmt == "png" else 1)
-    return searchable(image, fig.layout.meta["pdf_title"]) if fmt == "pdf" else image
+    return searchable(image, (fig.layout.meta or {}).get("pdf_title", "")) if fmt == "pdf" else image
 
 
 def searchable(pdf: bytes, title: str) -> bytes:

@@ -52,6 +52,8 @@ def runway_text(months: float, horizon: float, lang: str = "en") -> str:
     >>> runway_text(14, 60), runway_text(7.25, 60, "zh"), runway_text(60, 60), runway_text(60.0, 60, "zh")
     ('14.0 months', '7.2 个月', '> 60 months', '超过 60 个月')
     """
+    if math.isnan(months):
+        return "—"
     if months >= horizon:
         return t("kpi.runway_full", lang, months=horizon)
     return t("kpi.runway_value", lang, months=f"{months:.1f}")

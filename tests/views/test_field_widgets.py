@@ -158,6 +158,7 @@ def test_a_single_month_field_picks_a_calendar_month_and_keeps_its_index(tmp_pat
     """No page draws a month field on its own today; one that does picks calendar months, as the tables do: the preset
     starts in 2026-01, so its round at month 18 arrives in 2027-07."""
     monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "app.db"))
+    monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
     at = AppTest.from_function(_one_month_field, default_timeout=60).run()
     box = at.selectbox(key=f"edit.{at.session_state['build.gen']}.funding[0].month")
     assert (box.value, box.options[0], box.options[18], len(box.options)) == (18, "2026-01", "2027-07", 241)

@@ -55,7 +55,14 @@ def test_the_build_field_of_a_sub_cent_amount_shows_its_digits(app, path, shown)
     app.radio(key="build.section").set_value(section).run()
     widget = app.number_input(key=field_key(app, path))
     assert widget.format % widget.value == shown
-    widget.set_value(0.0045).run() if path == "streams[0].price_per_unit" else None
-    if path == "streams[0].price_per_unit":
-        assert app.session_state["scenario"].streams[0].price_per_unit == pytest.approx(0.0045)
-        assert app.number_input(key=field_key(app, path)).format % 0.0045 == "0.0045"
+
+
+def test_a_sub_cent_price_typed_with_more_digits_keeps_them_and_reads_back_as_typed(app):
+    app.switch_page("views/build.py").run()
+    app.radio(key="build.section").set_value("revenue").run()
+    path = "streams[0].price_per_unit"
+    assert "= $0.004" in [c.value for c in app.caption]
+    app.number_input(key=field_key(app, path)).set_value(0.0045).run()
+    assert app.session_state["scenario"].streams[0].price_per_unit == pytest.approx(0.0045)
+    assert app.number_input(key=field_key(app, path)).format % 0.0045 == "0.0045"
+    assert "= $0.0045" in [c.value for c in app.caption]                   # the read-back follows the value typed

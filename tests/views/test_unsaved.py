@@ -37,7 +37,8 @@ def edit_cash(at, amount: float) -> None:
 
 
 def status(at) -> str:
-    return at.sidebar.caption[2].value
+    """The sidebar's line saying where the scenario came from and whether it has unsaved changes."""
+    return next(c.value for c in at.sidebar.caption if c.value.endswith("unsaved changes"))
 
 
 def test_a_reload_gives_back_the_edits_the_library_link_and_says_so(db):

@@ -454,7 +454,7 @@ STRINGS: dict[str, str] = {
     "actuals.misfit.before": "{months}：早于计划的第一个月（{first}）",
     "actuals.misfit.after": "{months}：晚于计划的最后一个月（{last}；计划共 {horizon} 个月）",
     "actuals.misfit.streams": "{streams} 的收入：已不是本情景的收入流",
-    "actuals.misfit.range": "{first} 至 {last}",
+    "actuals.misfit.range": "{first}至{last}",
     "actuals.realign": "保留仍在计划内的月份（{months}）",
     "actuals.realign_help": "每个月的数据仍留在其实际发生的自然月，因此保留 {months}，并与计划的同一月份对比；上面列出的月份和收入流不再保留。若改为整体平移到计划新的第一个月，就会拿 3 月的工资去对比 1 月的计划。",
     "actuals.realign_none": "这些月份都已不在计划范围内；每个月的数据属于其实际发生的月份，因此在本计划中没有可保留的月份：请删除这些数据，或把计划的开始月份、期限改回去。",

@@ -785,8 +785,11 @@ def test_unsaved_work_is_kept_per_tab_replaced_in_place_offered_to_other_tabs_an
         s.keep_draft(who, "tab-1", '{"v": 2}')                           # the same tab: replaced, not added
         s.keep_draft(who, "tab-2", '{"v": 3}')
         assert s.kept_draft(who, "tab-1").body == '{"v": 2}'
+        with s.engine.begin() as conn:                                    # tab-1 an hour older (two writes can share a
+            conn.execute(update(drafts_table).where(drafts_table.c.token_hash == token_hash("tab-1"))  # clock tick)
+                         .values(saved_at=datetime.now(UTC) - timedelta(hours=1)))
         others = s.other_drafts(who, "tab-3")                             # a new tab sees both, newest first
-        assert len(others) == 2 and others[0][1] >= others[1][1] and s.other_drafts(who, "tab-1")[0][0] == others[0][0]
+        assert len(others) == 2 and others[0][1] > others[1][1] and s.other_drafts(who, "tab-1")[0][0] == others[0][0]
         assert s.take_draft(who, others[0][0]) == '{"v": 3}' and s.take_draft(who, others[0][0]) is None
         s.drop_draft(who, "tab-1")
         assert s.kept_draft(who, "tab-1") is None and s.other_drafts(who, "tab-9") == []
