@@ -42,14 +42,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.engine import books
+from core.engine.books import Timing, uses_timing
 from core.engine.running import COLUMNS_FROM, running_powers, running_total
-from core.model import RAMP_PRODUCTIVITY, AICosts, Opex, Role, Round, Scenario, SubscriptionStream, Tax
+from core.model import RAMP_PRODUCTIVITY, AICosts, Opex, Role, Round, Scenario, SubscriptionStream
 from core.model.demand import reference_price, volume_factor
 
 if TYPE_CHECKING:
     import pandas as pd
 
-OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching", "recruiting")
+OPEX_CATEGORIES = ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching", "recruiting",
+                   "bad_debt", "vat_surcharges")
+ROUND_KINDS = ("equity", "safe", "note", "debt", "grant")
 RD_ONE_OFF_KINDS = ("training_run", "data")
 COST_OF_REVENUE_ITEMS = ("inference", "hosting", "support", "delivery")
 FUNCTIONS = ("rd", "sales", "ga", "ops")
@@ -80,9 +84,13 @@ class Projection:
     payroll_by_function: dict[str, np.ndarray]
     ebitda: np.ndarray
     debt_service: np.ndarray
+    interest: np.ndarray    # loan interest, part of the debt service
     tax: np.ndarray         # profit tax paid
+    tax_expense: np.ndarray  # profit tax in the P&L (the yearly rules accrue it before it is paid)
     tax_credit: np.ndarray  # R&D credit received
+    working_capital: np.ndarray  # cash tied up by billing, payment and VAT timing (0 when all is paid as it falls)
     funding_in: np.ndarray
+    funding_by_kind: dict[str, np.ndarray]  # money in by kind of round (equity, safe, note, debt, grant)
     flows_by_round: tuple[np.ndarray, ...]  # one (paths, months) per round: its money in minus its debt service
     cash: np.ndarray
     customers: np.ndarray
@@ -98,6 +106,7 @@ class Projection:
     ramp_lost_by_function: dict[str, np.ndarray]
     leavers: np.ndarray         # heads leaving (and replaced at once) in the month
     ramp_fte_lost: np.ndarray   # full-time equivalents lost to replacements ramping up
+    timing: Timing | None = None  # when cash moves (:mod:`core.engine.books`); None when all is paid as it falls
 
     @property
     def effective_headcount(self) -> np.ndarray:
@@ -124,8 +133,16 @@ class Projection:
 
     @functools.cached_property
     def net_burn(self) -> np.ndarray:
-        """``debt_service + tax - tax_credit - ebitda``: positive when the company loses cash, before any funding."""
-        return _frozen(_row(self.debt_service) + _row(self.tax) - _row(self.tax_credit) - _row(self.ebitda), self.cash.shape)
+        """``debt_service + tax - tax_credit - ebitda + working_capital``: the cash the company loses in the month,
+        before any funding (positive when it loses)."""
+        return _frozen(_row(self.debt_service) + _row(self.tax) - _row(self.tax_credit) - _row(self.ebitda)
+                       + _row(self.working_capital), self.cash.shape)
+
+    @functools.cached_property
+    def net_income(self) -> np.ndarray:
+        """``ebitda - interest - tax_expense + tax_credit``: the P&L's bottom line."""
+        return _frozen(_row(self.ebitda) - _row(self.interest) - _row(self.tax_expense) + _row(self.tax_credit),
+                       self.cash.shape)
 
     @functools.cached_property
     def churned_customers(self) -> np.ndarray:
@@ -179,7 +196,8 @@ class Projection:
         cols["gross_profit"] = self.gross_profit[path]
         for cat, arr in self.opex.items():
             cols[f"opex: {cat}"] = arr[path]
-        for name in ("opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn", "funding_in", "cash",
+        for name in ("opex_total", "ebitda", "debt_service", "interest", "tax_expense", "tax", "tax_credit",
+                     "net_income", "working_capital", "net_burn", "funding_in", "cash",
                      "customers", "new_customers", "churned_customers", "mrr", "arr", "headcount", "tokens",
                      "cost_per_million_tokens", "leavers", "ramp_fte_lost"):
             cols[name] = getattr(self, name)[path]
@@ -548,12 +566,14 @@ def talent(opex: Opex, inp: _Inputs, clock: _Clock, heads: list[np.ndarray]) -> 
                      {f: _total(x) for f, x in ramp_lost.items()}, _total(recruiting))
 
 
-def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock, kinds: tuple[str, ...] | None = None) -> Line:
-    """Training runs, hardware and data purchases (of ``kinds`` only, if given): each ``cost`` in its (rounded)
-    ``month``."""
+def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock, kinds: tuple[str, ...] | None = None,
+                  index: int | None = None) -> Line:
+    """Training runs, hardware and data purchases (of ``kinds`` only, or the one at ``index``, if given): each
+    ``cost`` in its (rounded) ``month``."""
     pre = "opex.one_off_costs"
     return _total(inp(f"{pre}[{j}].cost", c.cost) * (clock.t == inp.month(f"{pre}[{j}].month", c.month))
-                  for j, c in enumerate(opex.one_off_costs) if kinds is None or c.kind in kinds)
+                  for j, c in enumerate(opex.one_off_costs)
+                  if (kinds is None or c.kind in kinds) and index in (None, j))
 
 
 def operating_costs(opex: Opex, inp: _Inputs, payroll_total: Line, one_off: Line,
@@ -579,6 +599,7 @@ class FundingLines:
     money_in: Line      # investments, loans drawn and grant tranches
     interest: Line      # loan interest (tax-deductible)
     service: Line       # loan interest plus principal repaid
+    by_kind: dict[str, Line]  # money in by kind of round (equity, safe, note, debt, grant)
     matching: Line      # the company's own spend a grant requires
     partners: list[tuple[int, Line]]  # (round index, its strategic partner's revenue) for rounds that bring one
     flows: list[Line]   # each round's cash effect: money in − service − matching + partner revenue
@@ -589,12 +610,15 @@ def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> Fundi
 
         money_in_t  = amount / tranches        at k = 0, e, 2e, ... (tranches; e = tranche_every_months)
         matching_t  = matching_share amount / (tranches e)          for 0 <= k < tranches e   (grants)
-        principal_t = amount / n               for g < k <= term, n = term − g instalments (loans)
-        interest_t  = amount rate / 12 (1 − min(n, max(0, k − 1 − g)) / n)    for 0 < k <= term
+        owed(j)     = 1 − j / n                 (equal principal)
+                    = ((1 + r)^n − (1 + r)^j) / ((1 + r)^n − 1)    (annuity; r = rate / 12 > 0)
+        interest_t  = amount r owed(j_{k−1})    for 0 < k <= term, j_k = min(n, max(0, k − g)) instalments paid
+        principal_t = amount (owed(j_{k−1}) − owed(j_k))           (loans; n = term − g instalments)
         partner_t   = partner_revenue_per_month  for 0 <= k < partner_months, if the round's amount is > 0
 
-    with ``g = grace_months`` for an amortising loan and ``g = term − 1`` (one instalment at the end) for a bullet
-    loan; a loan without a term pays interest for ever and no principal.
+    with ``g = grace_months`` for an amortising or annuity loan and ``g = term − 1`` (one instalment at the end) for
+    a bullet loan; a loan without a term pays interest for ever and no principal. An annuity's payment
+    ``interest_t + principal_t`` is ``numpy_financial.pmt(r, n, −amount)`` every month after the grace.
     """
     t = clock.t
     money_in: list[Line] = []
@@ -603,6 +627,7 @@ def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> Fundi
     matching: list[Line] = []
     partners: list[tuple[int, Line]] = []
     flows: list[Line] = []
+    by_kind: dict[str, list[Line]] = {kind: [] for kind in ROUND_KINDS}
     for k, funding_round in enumerate(funding):
         pre = f"funding[{k}]"
         since = t - inp.month(f"{pre}.month", funding_round.month)
@@ -610,20 +635,22 @@ def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> Fundi
         every, tranches = funding_round.tranche_every_months, funding_round.tranches
         paid = (since >= 0) & (since % every == 0) & (since < tranches * every) if tranches > 1 else since == 0
         money_in.append(amount / tranches * paid)
+        by_kind[funding_round.kind].append(money_in[-1])
         flow = money_in[-1]
         if funding_round.kind == "debt":
-            rate = inp(f"{pre}.interest_rate_yearly", funding_round.interest_rate_yearly)
+            rate = inp(f"{pre}.interest_rate_yearly", funding_round.interest_rate_yearly) / 12
             term = funding_round.term_months
             if term is None:
-                owed: Line = since > 0
-                repaid: Line = 0.0
+                interest.append(amount * rate * (since > 0))
+                service.append(interest[-1])
             else:
-                grace = funding_round.grace_months if funding_round.repayment == "amortising" else term - 1
+                grace = term - 1 if funding_round.repayment == "bullet" else funding_round.grace_months
                 n = term - grace
-                owed = (1 - np.clip(since - 1 - grace, 0, n) / n) * ((since > 0) & (since <= term))
-                repaid = ((since > grace) & (since <= term)) / n
-            interest.append(amount * rate / 12 * owed)
-            service.append(interest[-1] + amount * repaid)
+                alive = (since > 0) & (since <= term)
+                owed_before = _owed(np.clip(since - 1 - grace, 0, n), n, rate, funding_round.repayment)
+                owed_after = _owed(np.clip(since - grace, 0, n), n, rate, funding_round.repayment)
+                interest.append(amount * rate * owed_before * alive)
+                service.append(interest[-1] + amount * (owed_before - owed_after) * alive)
             flow = flow - service[-1]
         if funding_round.matching_share:
             share = inp(f"{pre}.matching_share", funding_round.matching_share)
@@ -637,32 +664,54 @@ def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> Fundi
             flow = flow + revenue
         flows.append(flow)
     return FundingLines(money_in=_total(money_in), interest=_total(interest), service=_total(service),
+                        by_kind={kind: _total(lines) for kind, lines in by_kind.items()},
                         matching=_total(matching), partners=partners, flows=flows)
 
 
-def profit_tax(tax: Tax, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: Line) -> tuple[Line, Line]:
-    """(profit tax paid, R&D credit received), money per month, defined as::
+def _owed(paid: np.ndarray, n: int, rate: Line, repayment: str) -> Line:
+    """The share of a loan's principal still owed after ``paid`` of its ``n`` instalments (see
+    :func:`funding_and_debt`)."""
+    if repayment != "annuity":
+        return 1 - paid / n
+    growth = 1 + np.asarray(rate, dtype=float)
+    whole = growth**n - 1
+    level = np.where(whole > 0, (growth**n - growth**paid) / np.where(whole > 0, whole, 1.0), 1 - paid / n)
+    return level if np.ndim(level) else float(level)
+
+
+def profit_tax(scenario: Scenario, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: Line,
+               headcount: Line) -> tuple[Line, Line, Line]:
+    """(profit tax expensed, profit tax paid, R&D credit received), money per month, defined with ``rule``
+    ``simple`` as::
 
         profit_t  = ebitda_t − interest_t − rd_super_deduction rd_spend_t
         losses_t  = max(0, losses_{t−1} − profit_t)      losses_{−1} = opening_tax_losses (carried forward)
         taxable_t = max(0, profit_t − losses_{t−1})
         tax_t     = profit_tax_rate taxable_t            credit_t = rd_credit_rate rd_spend_t
 
-    (without carry-forward, ``taxable_t = max(0, profit_t)``). The losses follow Lindley's recursion, in closed form
-    ``losses_t = S_t − min(0, min_{j<=t} S_j)`` with ``S_t = opening − Σ_{j<=t} profit_j``.
+    (without carry-forward, ``taxable_t = max(0, profit_t)``), expensed and paid in the month. The losses follow
+    Lindley's recursion, in closed form ``losses_t = S_t − min(0, min_{j<=t} S_j)`` with
+    ``S_t = opening − Σ_{j<=t} profit_j``. The yearly rules (``china``, ``us``) are :func:`core.engine.books.filed_tax`
+    on the same ``profit_t``.
     """
+    tax = scenario.tax
     rate, credit_rate = inp("tax.profit_tax_rate", tax.profit_tax_rate), inp("tax.rd_credit_rate", tax.rd_credit_rate)
     credit = credit_rate * rd_spend if _nonzero(credit_rate) else 0.0
     if not _nonzero(rate):
-        return 0.0, credit
+        return 0.0, 0.0, credit
     profit = np.atleast_2d(ebitda - interest - inp("tax.rd_super_deduction", tax.rd_super_deduction) * rd_spend)
-    if not tax.carry_forward_losses:
-        return rate * np.maximum(profit, 0.0), credit
     opening = np.asarray(inp("tax.opening_tax_losses", tax.opening_tax_losses), dtype=float).reshape(-1, 1)
+    if tax.rule != "simple":
+        expense, paid = books.filed_tax(tax, rate, profit, opening, headcount, scenario.company.start_date)
+        return expense, paid, credit
+    if not tax.carry_forward_losses:
+        paid = rate * np.maximum(profit, 0.0)
+        return paid, paid, credit
     running = opening - running_total(profit)
     losses = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
     before = np.concatenate([np.broadcast_to(opening, (losses.shape[0], 1)), losses[:, :-1]], axis=1)
-    return rate * np.maximum(profit - before, 0.0), credit
+    paid = rate * np.maximum(profit - before, 0.0)
+    return paid, paid, credit
 
 
 def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line) -> np.ndarray:
@@ -703,15 +752,28 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     team = talent(scenario.opex, inp, clock, heads)
     opex = operating_costs(scenario.opex, inp, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
                            lines.cac_spend, money.matching, team.recruiting)
+    timing = None
+    if uses_timing(scenario):
+        timing = books.timing(scenario, lines.revenue, _total(partner_revenue), cor_items,
+                              {k: v for k, v in opex.items() if k not in ("payroll", "one_off")},
+                              [(one_off_costs(scenario.opex, inp, clock, index=j), c.instalments)
+                               for j, c in enumerate(scenario.opex.one_off_costs)])
+        opex |= {"bad_debt": timing.bad_debt, "vat_surcharges": timing.surcharges}
+    else:
+        opex |= {"bad_debt": 0.0, "vat_surcharges": 0.0}
     gross_profit = total_revenue - _total(cor_items.values())
     assert isinstance(gross_profit, np.ndarray), "the cost of revenue holds the inference cost, a (1, months) line at least"
     ebitda = _into(gross_profit, np.subtract, _total(opex.values()))  # in place: the totals are built on first use
     rd_spend = by_function["rd"] + one_off_costs(scenario.opex, inp, clock, RD_ONE_OFF_KINDS)
-    tax, tax_credit = profit_tax(scenario.tax, inp, ebitda, money.interest, rd_spend)
+    tax_expense, tax, tax_credit = profit_tax(scenario, inp, ebitda, money.interest, rd_spend, headcount)
+    working_capital: Line = 0.0
+    if timing is not None:  # cash tied up: earned but not collected, incurred but not paid, VAT paid
+        working_capital = (total_revenue - timing.collected - timing.bad_debt + timing.paid - timing.incurred
+                           + timing.input_vat + timing.vat_paid)
     starting_cash = np.broadcast_to(
         np.asarray(inp("company.starting_cash", scenario.company.starting_cash), dtype=float).reshape(-1), (inp.paths,)
     )
-    cash = cash_balance(starting_cash, money.money_in, money.service + tax - tax_credit - ebitda)  # the net burn
+    cash = cash_balance(starting_cash, money.money_in, money.service + tax - tax_credit - ebitda + working_capital)
     inp.check_all_used()
     partner_rounds = [scenario.funding[k] for k, _ in money.partners]
     recurring = _total([lines.recurring_revenue, *partner_revenue])
@@ -734,9 +796,13 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         payroll_by_function={k: full(v) for k, v in by_function.items()},
         ebitda=full(ebitda),
         debt_service=full(money.service),
+        interest=full(money.interest),
         tax=full(tax),
+        tax_expense=full(tax_expense),
         tax_credit=full(tax_credit),
+        working_capital=full(working_capital),
         funding_in=full(money.money_in),
+        funding_by_kind={k: full(v) for k, v in money.by_kind.items()},
         flows_by_round=tuple(full(f) for f in money.flows),
         cash=full(cash),
         customers=full(lines.customers),
@@ -752,4 +818,5 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         ramp_lost_by_function={k: full(v) for k, v in team.ramp_lost.items()},
         leavers=full(_total(team.leavers.values())),
         ramp_fte_lost=full(_total(team.ramp_lost.values())),
+        timing=timing,
     )

@@ -41,11 +41,11 @@ from core.model.base import (
 from core.model.draft import UNDO_DEPTH, Draft
 from core.model.edit import Revision, check, field_value, replace_fields, revise, set_fields
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of, quoted
-from core.model.fields import FIRST, SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, fields_under, generic, spec, stream_fields
+from core.model.fields import BILLING_FIELDS, FIRST, SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, fields_under, generic, spec, stream_fields
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
 from core.model.paths import field_bounds, parse_path
 from core.model.presets import load_preset
-from core.model.scenario import RAMP_PRODUCTIVITY, AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings, Tax
+from core.model.scenario import RAMP_PRODUCTIVITY, AICosts, Company, OneOffCost, Opex, Role, Round, Scenario, Settings, Tax, Vat
 from core.model.starter import PRICE_LEVEL, Start, new_demand, new_stream, read_start, start_split, starter_scenario
 from core.model.strategy import (
     FACTORS,
@@ -95,6 +95,7 @@ __all__ = [
     "COUNT",
     "DISTRIBUTION_KINDS",
     "FACTORS",
+    "BILLING_FIELDS",
     "FIRST",
     "GROWTH_FIELDS",
     "KEPT",
@@ -166,6 +167,7 @@ __all__ = [
     "Stream",
     "SubscriptionStream",
     "Tax",
+    "Vat",
     "Terms",
     "Trial",
     "Triangular",

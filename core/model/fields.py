@@ -34,6 +34,8 @@ from core.model.streams import STREAM_CLASSES, stream_class
 
 SPECIAL_STREAM_FIELDS = ("kind", "name", "trial", "demand")
 """A stream's fields the editor shows apart from its numbers (its kind, its name, its trial and demand sections)."""
+BILLING_FIELDS = ("billing", "payment_days", "bad_debt_share", "upfront_share", "upfront_months", "vat_rate")
+"""Every stream's billing and collection fields, shown in their own part of the stream."""
 SCALE = {"percent": 100.0}
 """Shown value ÷ model value by kind (a decimal 0.05 shows as 5 %)."""
 WHOLE = ("whole", "month", "rating")
@@ -212,6 +214,7 @@ TABLES = {path: _columns(path) for path in _TABLE_PATHS}
 
 
 def stream_fields(kind: str) -> tuple[str, ...]:
-    """The fields of a stream of ``kind`` in the editor, in the class's order (name, trial and demand apart)."""
+    """The fields of a stream of ``kind`` in the editor, in the class's order (name, trial, demand and billing
+    apart)."""
     cls = stream_class(kind)
-    return tuple(f for f in cls.model_fields if f not in SPECIAL_STREAM_FIELDS)
+    return tuple(f for f in cls.model_fields if f not in SPECIAL_STREAM_FIELDS + BILLING_FIELDS)

@@ -45,6 +45,8 @@ class AICosts(_Model):
     """Cost of revenue. Inference is priced per 1M tokens, given directly or from a GPU.
 
     From a GPU: cost per 1M tokens = gpu_price_per_hour / (3600 * tokens_per_second) * 1e6.
+    The bills (inference, hosting, support, delivery) are paid ``payment_days`` after their month; inference and
+    hosting (GPU and cloud) carry input VAT at ``vat_rate``.
     """
 
     cost_per_million_tokens: Annotated[float, Field(ge=0, le=1e6), MONEY] | None = None
@@ -53,6 +55,8 @@ class AICosts(_Model):
     cost_decline_yearly: DeclineYearly = 0
     hosting_per_month: Money = 0
     support_share_of_revenue: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
+    payment_days: Annotated[int, Field(ge=0, le=365)] = 0
+    vat_rate: Annotated[float, Field(ge=0, le=0.25), PERCENT] = 0
 
     @model_validator(mode="after")
     def _one_inference_price(self) -> AICosts:
@@ -113,15 +117,24 @@ class OneOffCost(_Model):
     kind: Literal["training_run", "hardware", "data", "other"] = "training_run"
     month: Month
     cost: Money
+    instalments: Annotated[int, Field(ge=1, le=36)] = 1
+    vat_rate: Annotated[float, Field(ge=0, le=0.25), PERCENT] = 0
 
 
 class Opex(_Model):
+    """Operating costs beside the team: marketing, G&A and other (money per month), paid ``payment_days`` after
+    their month with input VAT at ``vat_rate`` (as recruiting, grant matching and acquisition spend are; payroll
+    is paid in its month). A one-off cost is an expense of its month, paid in ``instalments`` equal monthly parts
+    from that month, with its own input VAT (hardware: 13 % in China)."""
+
     team: Annotated[list[Role], Field(max_length=50)] = []
     salary_growth_yearly: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
     one_off_costs: Annotated[list[OneOffCost], Field(max_length=50)] = []
     marketing_per_month: Money = 0
     general_admin_per_month: Money = 0
     other_per_month: Money = 0
+    payment_days: Annotated[int, Field(ge=0, le=365)] = 0
+    vat_rate: Annotated[float, Field(ge=0, le=0.25), PERCENT] = 0
 
 
 class Round(_Model):
@@ -138,8 +151,9 @@ class Round(_Model):
     Policy money and partners: a grant is paid in ``tranches`` equal parts, one every ``tranche_every_months``
     from its month, and may require ``matching_share`` × its amount of the company's own spend, spread evenly over
     the months it pays for (``tranches`` × ``tranche_every_months``). A loan repays its principal at the end of its
-    term (``bullet``) or in equal monthly parts (``amortising``) after ``grace_months`` of interest only; a
-    subsidised loan is one at its low rate. A strategic investor's round (equity, SAFE or note) can bring
+    term (``bullet``), in equal principal parts (``amortising``: falling payments) or in level payments
+    (``annuity``: ``numpy_financial.pmt``), after ``grace_months`` of interest only; a subsidised loan is one at
+    its low rate. A strategic investor's round (equity, SAFE or note) can bring
     ``partner_revenue_per_month`` from its month for ``partner_months`` (None: to the horizon) if the round
     closes, shown as a revenue stream; ``exclusivity`` notes what the partner gets in return.
     """
@@ -153,7 +167,7 @@ class Round(_Model):
     discount: Annotated[float, Field(ge=0, le=0.9), PERCENT] = 0
     interest_rate_yearly: Annotated[float, Field(ge=0, le=1), PERCENT] = 0
     term_months: Annotated[int, Field(ge=1, le=MAX_MONTH)] | None = None
-    repayment: Literal["bullet", "amortising"] = "bullet"
+    repayment: Literal["bullet", "amortising", "annuity"] = "bullet"
     grace_months: Annotated[int, Field(ge=0, le=MAX_MONTH)] = 0
     tranches: Annotated[int, Field(ge=1, le=24)] = 1
     tranche_every_months: Annotated[int, Field(ge=1, le=60)] = 12
@@ -182,9 +196,9 @@ class Round(_Model):
              "tranches and matching_share apply to grants only"),
             ("round_repayment", kind != "debt" and (self.repayment != "bullet" or self.grace_months),
              "repayment and grace_months apply to debt rounds only"),
-            ("round_amortising_term", self.repayment == "amortising" and self.term_months is None,
+            ("round_amortising_term", self.repayment != "bullet" and self.term_months is None,
              "an amortising loan needs term_months"),
-            ("round_grace", self.grace_months and (self.repayment != "amortising" or self.grace_months >= (self.term_months or 0)),
+            ("round_grace", self.grace_months and (self.repayment == "bullet" or self.grace_months >= (self.term_months or 0)),
              "grace_months needs an amortising loan and must be shorter than term_months"),
             ("round_partner", kind in ("debt", "grant") and (self.partner_revenue_per_month or self.partner_months
                                                              or self.exclusivity),
@@ -196,15 +210,26 @@ class Round(_Model):
 
 
 class Tax(_Model):
-    """Profit tax and R&D incentives, computed month by month and paid in the month (a simplification of yearly
-    filing).
+    """Profit tax and R&D incentives.
 
     Taxable profit = EBITDA − loan interest − ``rd_super_deduction`` × R&D spend, where R&D spend is the R&D team's
-    payroll plus training runs and data purchases. With ``carry_forward_losses``, losses (from
-    ``opening_tax_losses`` on) offset later profits without expiry; tax = ``profit_tax_rate`` × what remains, never
-    below 0. ``rd_credit_rate`` × R&D spend comes back as a cash credit every month (a refundable credit). Rates
-    differ by country and change: check the current rules (China's high-tech enterprise rate is 15 % and its R&D
-    super-deduction 100 % in 2024, as an example only).
+    payroll plus training runs and data purchases. ``rd_credit_rate`` × R&D spend comes back as a cash credit every
+    month (a refundable credit). ``rule`` says how the tax is filed:
+
+    - ``simple``: month by month, paid in the month; with ``carry_forward_losses``, losses (from
+      ``opening_tax_losses`` on) offset later profits without expiry; tax = ``profit_tax_rate`` × what remains.
+    - ``china`` (enterprise income tax): on the calendar year, prepaid in the month after each quarter on the
+      year-to-date profit, settled the following May; a year's loss offsets the next ``loss_years`` years' profit
+      (5; 10 for high-tech enterprises and technology SMEs), oldest first, then expires; a
+      ``small_low_profit`` enterprise pays 5 % while the year's taxable income stays within 3,000,000 and the team
+      within 300 (above it the whole year pays ``profit_tax_rate``).
+    - ``us`` (C corporation): on the calendar year, estimates paid in April, June, September and December on the
+      year-to-date profit, settled the following April; losses never expire but offset at most 80 % of a year's
+      taxable income.
+
+    The yearly rules always carry losses forward (``opening_tax_losses`` count as last year's) and start their
+    first tax year at the start month. Rates differ by country and change: check the current rules (China: 25 %,
+    15 % for a high-tech enterprise and an R&D super-deduction of 100 % in 2024; US federal 21 %, as examples only).
     """
 
     profit_tax_rate: Annotated[float, Field(ge=0, le=0.6), PERCENT] = 0
@@ -212,6 +237,23 @@ class Tax(_Model):
     rd_credit_rate: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
     opening_tax_losses: Money = 0
     carry_forward_losses: bool = True
+    rule: Literal["simple", "china", "us"] = "simple"
+    loss_years: Annotated[int, Field(ge=1, le=20)] = 5
+    small_low_profit: bool = False
+
+
+class Vat(_Model):
+    """Value-added tax: output VAT on what is billed (each stream's ``vat_rate``) less input VAT on costs that
+    carry it (GPU and cloud, operating costs, one-offs), paid in the month after each ``filing`` period
+    (``monthly`` or ``quarterly``); a period's excess input VAT is carried forward as a credit. A
+    ``small_scale`` taxpayer (China: 1 % or 3 % of sales) credits no input VAT: enter its costs as paid.
+    ``surcharge_rate`` × VAT paid is paid with it (China's urban construction and education surcharges: about
+    12 %), an expense. Revenue and costs stay net of VAT in the P&L; cash moves gross.
+    """
+
+    filing: Literal["monthly", "quarterly"] = "monthly"
+    small_scale: bool = False
+    surcharge_rate: Annotated[float, Field(ge=0, le=0.2), PERCENT] = 0
 
 
 class Settings(_Model):
@@ -238,6 +280,7 @@ class Scenario(_Model):
     opex: Opex = Opex()
     funding: Annotated[list[Round], Field(max_length=20)] = []
     tax: Tax = Tax()
+    vat: Vat = Vat()
     strategy: Strategy = Strategy()
     risk: Risk = Risk()
 

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from core.model.base import COUNT, MONEY, PERCENT, Count, DeclineYearly, GrowthMonthly, MillionTokens, Money, Name, Share, _Model
+from core.model.base import COUNT, MONEY, MONTH, PERCENT, Count, DeclineYearly, GrowthMonthly, MillionTokens, Money, Name, Share, _Model
 
 # --- revenue streams -------------------------------------------------------
 # Every stream kind maps onto one monthly "driver" quantity q_t = q_0 (1 + g)^t
@@ -54,9 +54,21 @@ class _Stream(_Model):
     fields a price change scales (the price, or the market's rate); ``UNIT``: what one unit
     is (a ``pricing.unit.*`` locale key); ``RECURRING``: counts in MRR/ARR; ``TERMS``: the
     engine's factors by role (see :mod:`core.engine.projection`).
+
+    Billing and collection (the defaults change nothing: billed and paid in the month earned, no VAT):
+    ``billing`` ``monthly`` bills each month's revenue, ``annual`` a twelfth of the customers twelve months ahead
+    each month (deferred revenue); of either, the ``upfront_share`` is billed ``upfront_months`` ahead instead (a
+    project's deposit at signing). Customers pay ``payment_days`` after the bill, gross of ``vat_rate`` (output VAT);
+    ``bad_debt_share`` of what falls due is never paid and written off.
     """
 
     name: Name
+    billing: Literal["monthly", "annual"] = "monthly"
+    payment_days: Annotated[int, Field(ge=0, le=365)] = 0
+    bad_debt_share: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
+    upfront_share: Share = 0
+    upfront_months: Annotated[int, Field(ge=0, le=24), MONTH] = 0
+    vat_rate: Annotated[float, Field(ge=0, le=0.25), PERCENT] = 0
     TERMS: ClassVar[Terms] = {}
     RECURRING: ClassVar[bool] = False
     PRICE: ClassVar[str | None] = None  # the field the company sets; None when the market sets it
