@@ -102,8 +102,9 @@ def break_even_month(ebitda: np.ndarray) -> np.ndarray:
 
 
 def cash_without_new_money(p: Projection) -> np.ndarray:
-    """Month-end cash if no round closes: starting cash plus cumulative EBITDA."""
-    return p.starting_cash[:, None] + running_total(p.ebitda)
+    """Month-end cash if no round closes: starting cash plus the cumulative cash from operations (EBITDA after
+    the timing of bills, payments, VAT and profit tax: :attr:`Projection.operating_cash`)."""
+    return p.starting_cash[:, None] + running_total(p.operating_cash)
 
 
 def default_alive(p: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -127,26 +128,27 @@ def default_alive(p: Projection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (be >= 0) & (capital_needed == 0), be, capital_needed
 
 
-def peak_funding_need(ebitda: np.ndarray) -> np.ndarray:
-    """Deepest point of cumulative free cash flow (the J-curve trough), as a positive amount."""
-    return np.maximum(0.0, -running_total(ebitda).min(axis=1))
+def peak_funding_need(flows: np.ndarray) -> np.ndarray:
+    """Deepest point of cumulative free cash flow (``flows``: :attr:`Projection.operating_cash`; the J-curve
+    trough), as a positive amount."""
+    return np.maximum(0.0, -running_total(flows).min(axis=1))
 
 
-def payback_month(ebitda: np.ndarray) -> np.ndarray:
-    """First month from which cumulative free cash flow stays >= 0; -1 when never."""
-    cum = running_total(ebitda)
+def payback_month(flows: np.ndarray) -> np.ndarray:
+    """First month from which cumulative free cash flow (``flows``) stays >= 0; -1 when never."""
+    cum = running_total(flows)
     negative = cum < 0
     last_negative = np.where(negative.any(axis=1), cum.shape[1] - 1 - negative[:, ::-1].argmax(axis=1), -1)
     return np.where(last_negative + 1 < cum.shape[1], last_negative + 1, -1)
 
 
-def npv(ebitda: np.ndarray, discount_rate_yearly: float, *, timing: Timing) -> np.ndarray:
+def npv(flows: np.ndarray, discount_rate_yearly: float, *, timing: Timing) -> np.ndarray:
     """Net present value at the start of month 0 of monthly free cash flows, per path.
 
     Parameters
     ----------
-    ebitda : ndarray, shape (paths, months)
-        Monthly free cash flow, in the scenario's currency.
+    flows : ndarray, shape (paths, months)
+        Monthly free cash flow (:attr:`Projection.operating_cash`), in the scenario's currency.
     discount_rate_yearly : float
         Yearly discount rate (a decimal), applied monthly.
     timing : "end" or "start"
@@ -160,13 +162,13 @@ def npv(ebitda: np.ndarray, discount_rate_yearly: float, *, timing: Timing) -> n
     array([9.090909])
     """
     shift = 1 if timing == "end" else 0
-    factors = (1 + monthly_rate(discount_rate_yearly)) ** -(np.arange(ebitda.shape[1]) + shift)
-    return ebitda @ factors
+    factors = (1 + monthly_rate(discount_rate_yearly)) ** -(np.arange(flows.shape[1]) + shift)
+    return flows @ factors
 
 
-def scenario_npv(ebitda: np.ndarray, settings: Settings) -> np.ndarray:
+def scenario_npv(flows: np.ndarray, settings: Settings) -> np.ndarray:
     """:func:`npv` at the scenario's discount rate and cash-flow timing."""
-    return npv(ebitda, settings.discount_rate_yearly, timing=settings.cash_flow_timing)
+    return npv(flows, settings.discount_rate_yearly, timing=settings.cash_flow_timing)
 
 
 IrrStatus = Literal["ok", "several", "borrowing", "not_meaningful", "none"]
@@ -422,7 +424,7 @@ def summarize(p: Projection, settings: Settings, path: int = 0) -> Summary:
     runway = int(runway_months(p.cash)[path])
     alive, be, needed = default_alive(p)
     bm = float(burn_multiple(p)[path])
-    payback = int(payback_month(p.ebitda)[path])
+    payback = int(payback_month(p.operating_cash)[path])
     roc, roc_yearly = return_on_cost(p, path)
     return Summary(
         cash_now=float(p.starting_cash[path]),
@@ -437,11 +439,11 @@ def summarize(p: Projection, settings: Settings, path: int = 0) -> Summary:
         burn_multiple_state=burn_multiple_state(bm),
         burn_multiple_grade=burn_multiple_grade(bm),
         gross_margin=float(gross_margin(p)[path]),
-        npv=float(scenario_npv(p.ebitda[path : path + 1], settings)[0]),
+        npv=float(scenario_npv(p.operating_cash[path : path + 1], settings)[0]),
         cash_flow_timing=settings.cash_flow_timing,
-        irr=irr(p.ebitda[path]),
+        irr=irr(p.operating_cash[path]),
         payback_month=None if payback < 0 else payback,
-        peak_funding_need=float(peak_funding_need(p.ebitda)[path]),
+        peak_funding_need=float(peak_funding_need(p.operating_cash)[path]),
         herfindahl=float(herfindahl(p.stream_revenue)[path]),
         rule_of_40=float(rule_of_40(p)[path]),
         return_on_cost=roc,

@@ -85,7 +85,7 @@ def price_curve(scenario: Scenario, i: int, prices: np.ndarray) -> PriceCurve:
     gross = p.gross_profit[:, year].sum(axis=1)
     runway = runway_exact(p.cash, p.starting_cash)
     end_cash = np.tanh(p.cash[:, -1] / (abs(scenario.company.starting_cash) + 1.0))
-    net_present = scenario_npv(p.ebitda, scenario.settings)
+    net_present = scenario_npv(p.operating_cash, scenario.settings)
     sam = scenario.strategy.market.sam_yearly
     return PriceCurve(
         prices=prices,
@@ -337,7 +337,7 @@ def optimise_tiers(scenario: Scenario, i: int, tiers: tuple[Tier, ...] = DEFAULT
             draws[f"streams[{first + j}].new_customers_per_month"] = prospects_per_month * shares[:, j]
         p = project(split, draws)
         gross = p.gross_profit[:, :YEAR].mean(axis=1)
-        return prices, shares, gross, scenario_npv(p.ebitda, split.settings)
+        return prices, shares, gross, scenario_npv(p.operating_cash, split.settings)
 
     candidates = 0
 

@@ -323,13 +323,13 @@ def _path_stats(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray])
         needed.append(without < p.months)
         too_late.append(needed[-1] & (~closed | (month > without)))
     by_round = lambda a: np.stack(a, axis=1) if a else np.zeros((p.paths, 0), dtype=bool)  # noqa: E731
-    return {"cash": p.cash, "npv": scenario_npv(p.ebitda, scenario.settings), "alive": default_alive(p)[0],
+    return {"cash": p.cash, "npv": scenario_npv(p.operating_cash, scenario.settings), "alive": default_alive(p)[0],
             "closes": by_round(closes), "needed": by_round(needed), "too_late": by_round(too_late)}
 
 
 def _runway_npv(scenario: Scenario, p: Projection, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per-path results the tornado and the stress table read: runway (whole months) and NPV."""
-    return {"runway": runway_months(p.cash), "npv": scenario_npv(p.ebitda, scenario.settings)}
+    return {"runway": runway_months(p.cash), "npv": scenario_npv(p.operating_cash, scenario.settings)}
 
 
 PathStats = Callable[[Scenario, Projection, dict[str, np.ndarray]], dict[str, np.ndarray]]

@@ -139,6 +139,14 @@ class Projection:
                        + _row(self.working_capital), self.cash.shape)
 
     @functools.cached_property
+    def operating_cash(self) -> np.ndarray:
+        """``ebitda - working_capital - tax + tax_credit``: the cash operations bring in, after the timing of bills,
+        payments, VAT and profit tax, before any funding and debt service (EBITDA when all is paid as it falls and
+        there is no tax)."""
+        return _frozen(_row(self.ebitda) - _row(self.working_capital) - _row(self.tax) + _row(self.tax_credit),
+                       self.cash.shape)
+
+    @functools.cached_property
     def net_income(self) -> np.ndarray:
         """``ebitda - interest - tax_expense + tax_credit``: the P&L's bottom line."""
         return _frozen(_row(self.ebitda) - _row(self.interest) - _row(self.tax_expense) + _row(self.tax_credit),

@@ -78,10 +78,11 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
         "grade.no_arr_added", lang)
     return [
         Kpi("cash", t("kpi.cash", lang), fmt.money(summary.cash_now, cur, lang), number=summary.cash_now),
-        Kpi("runway", t("kpi.runway", lang), runway, number=summary.runway_months),
+        Kpi("runway", t("kpi.runway", lang), runway, help=t("kpi.runway_help", lang), number=summary.runway_months),
         Kpi("zero_cash", t("kpi.zero_cash", lang),
             month_text(summary.zero_cash_date, lang) if summary.zero_cash_date else t(
-                "kpi.zero_cash_after", lang, date=month_text(month_date(start, horizon - 1), lang))),
+                "kpi.zero_cash_after", lang, date=month_text(month_date(start, horizon - 1), lang)),
+            help=t("kpi.runway_help", lang)),
         Kpi("break_even", t("kpi.break_even", lang), be, be_note, number=summary.break_even_month),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
