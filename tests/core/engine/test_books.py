@@ -59,8 +59,8 @@ def test_growing_annual_plan_bills_the_mean_of_the_next_twelve_months():
     assert p.timing.billed[0, 5] == pytest.approx(sum(1_000 * 1.1**m for m in range(5, 17)) / 12)
     assert p.timing.billed[0, 20] == pytest.approx((sum(1_000 * 1.1**m for m in range(20, 24))
                                                     + 8 * 1_000 * 1.1**23) / 12)
-    # Deferred at the end of month t: each later month m is prepaid by the cohorts billed in t+1−12+… ≤ t,
-    # (t + 12 − m) of its twelve: Σ_{m=t+1}^{t+11} R_m (t + 12 − m) / 12.
+    # Deferred at the end of month t: a later month m's revenue is prepaid by the cohorts billed in months
+    # m − 11 … t, (t + 12 − m) twelfths of it: Σ_{m=t+1}^{t+11} R_m (t + 12 − m) / 12 (before the start, t = −1).
     assert p.timing.opening["deferred_revenue"][0, 0] == pytest.approx(
         sum(1_000 * 1.1**m * (11 - m) for m in range(11)) / 12)
     assert statements(s, p).balance["deferred_revenue"][5] == pytest.approx(
@@ -139,6 +139,13 @@ def test_bad_debt_is_written_off_as_an_expense():
     assert p.cash[0, 11] == pytest.approx(START_CASH + 12 * 9_500)
 
 
+def test_bad_debt_is_written_off_when_it_falls_due():
+    p = project(make(ramp(payment_days=30, bad_debt_share=0.05)))
+    # revenue 0, 0, 0, 1,000, 2,000, … falls due a month later; 5 % of it is never paid
+    assert p.opex["bad_debt"][0, 3:6] == pytest.approx([0, 50, 100])
+    assert p.timing.collected[0, 3:6] == pytest.approx([0, 950, 1_900])
+
+
 # --- VAT ------------------------------------------------------------------------------------------
 
 
@@ -166,6 +173,21 @@ def test_quarter_of_vat_carries_the_input_credit():
     # cash: customers pay 106,000 a month; January pays Q4's VAT and its surcharges
     assert p.cash[0, 0] == pytest.approx(START_CASH + 106_000 - 18_000 - 2_160)
     assert p.cash[0, 1] == pytest.approx(START_CASH + 2 * 106_000 - 18_000 - 2_160 - 226_000)
+
+
+@pytest.mark.parametrize(("start", "opening", "first_payment"), [
+    ("2026-02-01", 6_000, 2),    # January's 6,000 is owed at the start; Q1 is paid in April, month 2
+    ("2026-03-01", 12_000, 1),   # January and February's; April is month 1
+    ("2026-04-01", 18_000, 0),   # Q1 is owed in full and paid in April, month 0
+])
+def test_quarter_started_part_way_owes_its_months_so_far(start, opening, first_payment):
+    s = make(data(100_000, vat_rate=0.06), vat={"filing": "quarterly"},
+             company={"name": "Hand", "starting_cash": START_CASH, "start_date": start})
+    p = project(s)
+    assert p.timing.opening["vat_payable"][0, 0] == pytest.approx(opening)
+    paid = np.zeros(24)
+    paid[first_payment::3] = 18_000
+    assert p.timing.vat_paid[0] == pytest.approx(paid)
 
 
 def test_monthly_vat_carries_the_credit_month_to_month():
@@ -203,6 +225,8 @@ def test_china_loss_offsets_five_years_then_expires():
     assert p.tax[0, 3] == pytest.approx(75_000)
     assert p.tax[0, 16] == pytest.approx(-75_000)
     assert p.tax_expense[0, :6] == pytest.approx([25_000, 25_000, 25_000, 25_000, -100_000, 0])
+    prepaid = statements(s, p).balance["tax_prepaid"]
+    assert prepaid[[3, 4, 15, 16]] == pytest.approx([0, 75_000, 75_000, 0], abs=1e-6)
     for year in range(1, 6):  # 2027–2031: offset in full
         assert yearly(p.tax_expense[0], year) == pytest.approx(0, abs=1e-6)
     # 2032: year-to-date tax 25,000 a month to 250,000 in October; November's one-off brings it to 125,000,
@@ -221,6 +245,16 @@ def test_china_loss_of_the_first_year_still_offsets_year_six():
     p = project(s)
     assert yearly(p.tax_expense[0], 5) == pytest.approx(0, abs=1e-6)
     assert yearly(p.tax_expense[0], 6) == pytest.approx(0.25 * 1_200_000)
+
+
+def test_china_first_tax_year_starts_with_the_plan():
+    # starting in July: 2026 is July–December (600,000 of profit, 150,000 of tax): October prepays July–September
+    # (75,000), January the rest (75,000), May 2027 settles nothing; 2027 prepays 75,000 a quarter from April.
+    s = make(data(100_000), tax={"profit_tax_rate": 0.25, "rule": "china"},
+             company={"name": "Hand", "starting_cash": START_CASH, "start_date": "2026-07-01"})
+    paid = np.zeros(24)
+    paid[[3, 6, 9, 12, 15, 18, 21]] = 75_000
+    assert project(s).tax[0] == pytest.approx(paid)
 
 
 def small_low_profit(monthly_profit: float, heads: int = 0) -> Scenario:
@@ -244,6 +278,9 @@ def test_small_low_profit_cliff_taxes_the_whole_year_at_the_normal_rate():
     assert p.tax_expense[0, 11] == pytest.approx(637_000)
     # prepaid 39,000 in April, July and October (5 % of 780,000 a quarter), 663,000 in January
     assert p.tax[0, [3, 6, 9, 12, 16]] == pytest.approx([39_000, 39_000, 39_000, 663_000, 0])
+    # owed at the end of 2026: 780,000 − 117,000 prepaid; after January: 2027's first month, 5 % × 260,000
+    tax_payable = statements(small_low_profit(260_000), p).balance["tax_payable"]
+    assert tax_payable[[11, 12]] == pytest.approx([663_000, 13_000])
 
 
 def test_small_low_profit_lost_above_three_hundred_heads():
@@ -343,7 +380,7 @@ def test_three_statements_by_hand():
     # cash: January 106,000 + 12,720 − 10,600 − 18,360 = 89,760; February 118,720 − 10,600 − 113,000 = −4,880
     assert b["cash"][[0, 1]] == pytest.approx([START_CASH + 89_760, START_CASH + 89_760 - 4_880])
     assert st.cash_flow["net_change"][:2] == pytest.approx([89_760, -4_880])
-    assert np.abs(st.imbalance()) == pytest.approx(np.zeros(12), abs=1e-6 * b["total_assets"].max())
+    assert st.imbalance() == pytest.approx(np.zeros(12), abs=1e-6 * b["total_assets"].max())
 
 
 # --- the presets without issue 28's settings ---------------------------------------------------------
