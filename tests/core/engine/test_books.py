@@ -90,13 +90,14 @@ def test_sixty_day_receivable_collects_two_months_later():
     assert p.revenue[0, :7] == pytest.approx([0, 0, 0, 1_000, 2_000, 3_000, 4_000])
     # months 3..6 collect the revenue of months 1..4
     assert p.timing.collected[0, 3:7] == pytest.approx([0, 0, 1_000, 2_000])
-    assert p.cash[0, 6] == pytest.approx(START_CASH + 1_000 + 2_000)
+    assert p.cash[0, 3:7] == pytest.approx([1_000_000, 1_000_000, 1_001_000, 1_003_000])
 
 
 def test_forty_five_day_receivable_collects_half_of_the_month_before():
     p = project(make(ramp(payment_days=45)))
     # 45 days = 1 month + 15/30: cash_t = ½ G_{t−1} + ½ G_{t−2}
     assert p.timing.collected[0, 3:7] == pytest.approx([0, 500, 1_500, 2_500])
+    assert p.cash[0, 3:7] == pytest.approx([1_000_000, 1_000_500, 1_002_000, 1_004_500])
 
 
 def test_opening_receivable_of_a_steady_stream_with_vat():
