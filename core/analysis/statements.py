@@ -73,23 +73,20 @@ def _converting(scenario: Scenario) -> list[tuple[int, int | None]]:
 def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
     """The three statements of ``path`` of the projection ``p`` of ``scenario`` (its deterministic path: 0)."""
     months = p.months
-    row = lambda x: np.broadcast_to(np.asarray(x, dtype=float), p.cash.shape)[path].astype(float)  # noqa: E731
+    def row(x: np.ndarray | float) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), p.cash.shape)[path].astype(float)
+
     zero = np.zeros(months)
     revenue = row(p.revenue)
     timing = p.timing
-    if timing is None:
-        billed, output_vat, collected, bad = revenue, zero, revenue, zero
-        incurred = paid = input_vat = vat_paid = zero
-        opening = {"receivables": 0.0, "deferred_revenue": 0.0, "payables": 0.0, "vat_payable": 0.0}
-    else:
-        def line(x: np.ndarray) -> np.ndarray:
-            return x[path if x.shape[0] > 1 else 0]
-
-        billed, output_vat, collected, bad = (line(timing.billed), line(timing.output_vat), line(timing.collected),
-                                              line(timing.bad_debt))
-        incurred, paid, input_vat, vat_paid = (line(timing.incurred), line(timing.paid), line(timing.input_vat),
-                                               line(timing.vat_paid))
-        opening = {k: float(v[path if v.shape[0] > 1 else 0, 0]) for k, v in timing.opening.items()}
+    opening = {"receivables": 0.0, "deferred_revenue": 0.0, "payables": 0.0, "vat_payable": 0.0}
+    timed = dict.fromkeys(("revenue", "billed", "output_vat", "collected", "bad_debt", "incurred", "paid",
+                           "input_vat", "vat_paid"), zero)
+    if timing is not None:  # the timed parts; everything else is paid as it falls
+        timed = {k: row(v) for k, v in timing.lines().items()}
+        opening = {k: float(np.broadcast_to(v, (p.paths, 1))[path, 0]) for k, v in timing.opening.items()}
+    billed, output_vat, collected, bad = timed["billed"], timed["output_vat"], timed["collected"], timed["bad_debt"]
+    incurred, paid, input_vat, vat_paid = timed["incurred"], timed["paid"], timed["input_vat"], timed["vat_paid"]
 
     pnl: dict[str, np.ndarray] = {"revenue": revenue, "cost_of_revenue": row(p.cost_of_revenue),
                                   "gross_profit": row(p.gross_profit)}
@@ -111,7 +108,7 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
         "vat_receivable": np.maximum(-vat, 0.0),
         "tax_prepaid": np.maximum(-tax_owed, 0.0),
         "payables": opening["payables"] + np.cumsum(incurred - paid),
-        "deferred_revenue": opening["deferred_revenue"] + np.cumsum(billed - revenue),
+        "deferred_revenue": opening["deferred_revenue"] + np.cumsum(billed - timed["revenue"]),
         "vat_payable": np.maximum(vat, 0.0),
         "tax_payable": np.maximum(tax_owed, 0.0),
         "loans": np.cumsum(kinds["debt"] - principal),

@@ -23,6 +23,7 @@ when it is paid, as line items on the same (paths, months) grid, so the cash fol
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -57,151 +58,318 @@ def uses_timing(scenario: Scenario) -> bool:
     return bool(streams or costs)
 
 
+Line = np.ndarray | float
+"""A line item as the engine keeps it: a float, a (1, months) row or (paths, months)."""
+
+
+@dataclass(frozen=True)
+class StreamTerms:
+    """A timed stream (any billing, payment days, bad debt or VAT set): its revenue (money per month) and its terms
+    (the stream's fields of the same names)."""
+
+    revenue: np.ndarray
+    billing: str
+    upfront_share: float
+    upfront_months: int
+    vat_rate: float
+    bad_debt_share: float
+    payment_days: int
+
+    def billed(self) -> np.ndarray:
+        """Its bills, net of VAT (money per month)."""
+        return billed(self.revenue, self.billing, self.upfront_share, self.upfront_months)[0]
+
+
+@dataclass(frozen=True)
+class CostTerms:
+    """A timed cost (payment days, instalments or input VAT set): its lines (money per month, net of VAT), the part
+    of them carrying input VAT at ``vat_rate``, and when it is paid: ``payment_days`` after, or in
+    ``instalments`` equal monthly parts from its month."""
+
+    lines: tuple[Line, ...]
+    taxed: tuple[Line, ...]
+    vat_rate: float
+    payment_days: int = 0
+    instalments: int = 1
+
+
 @dataclass(frozen=True)
 class Timing:
-    """The cash timing of the month's lines (money per month, (rows, months)) and the opening balances ((rows, 1)).
+    """When the timed lines are paid, for the cash ((paths, months) or broadcasting lines, money per month):
+    ``working_capital`` — the cash tied up in the month, earned and not collected, incurred and not paid, VAT
+    collected and not yet paid — and the expenses ``bad_debt`` (written off, gross) and ``surcharges`` (paid with
+    the VAT); ``vat_paid`` (net, to the tax office). Everything not timed is paid as it falls and adds nothing.
 
-    ``billed`` and ``output_vat``: billed to customers, net, and its VAT; ``collected``: cash from customers, gross;
-    ``bad_debt``: written off, gross (an expense); ``incurred``: costs other than payroll, gross of input VAT, as
-    they fall (one-offs in their month); ``paid``: cash to suppliers, gross; ``input_vat``: VAT credited on costs;
-    ``vat_paid``: net VAT paid to the tax office; ``surcharges``: paid with it (an expense). ``opening``:
-    receivables, deferred revenue, payables and VAT payable (a credit is negative) at the start.
+    ``streams`` and ``costs`` keep the terms, so the statements' lines (:meth:`lines`) are built on demand;
+    ``opening``: receivables, deferred revenue, payables and VAT payable (a credit is negative) at the start,
+    (rows, 1) or floats.
     """
 
-    billed: np.ndarray
-    output_vat: np.ndarray
-    collected: np.ndarray
-    bad_debt: np.ndarray
-    incurred: np.ndarray
-    paid: np.ndarray
-    input_vat: np.ndarray
-    vat_paid: np.ndarray
-    surcharges: np.ndarray
-    opening: dict[str, np.ndarray]
+    working_capital: Line
+    bad_debt: Line
+    vat_paid: Line
+    surcharges: Line
+    streams: tuple[StreamTerms, ...]
+    costs: tuple[CostTerms, ...]
+    opening: dict[str, Line]
+
+    def lines(self) -> dict[str, Line]:
+        """The timed lines for the statements (money per month), each by its rule in the module's docstring:
+        ``revenue``, ``billed`` (net), ``output_vat``, ``collected`` and ``bad_debt`` (gross) of the timed streams;
+        ``incurred`` and ``paid`` (gross) and ``input_vat`` of the timed costs; ``vat_paid``."""
+        out: dict[str, Line] = dict.fromkeys(("revenue", "billed", "output_vat", "collected", "bad_debt", "incurred",
+                                              "paid", "input_vat"), 0.0)
+        for s in self.streams:
+            bills = s.billed()
+            due = delayed((1 + s.vat_rate) * bills, s.payment_days)
+            out["revenue"] = out["revenue"] + s.revenue
+            out["billed"] = out["billed"] + bills
+            out["output_vat"] = out["output_vat"] + s.vat_rate * bills
+            out["collected"] = out["collected"] + (1 - s.bad_debt_share) * due
+            out["bad_debt"] = out["bad_debt"] + s.bad_debt_share * due
+        for c in self.costs:
+            vat = c.vat_rate * sum(c.taxed, 0.0)
+            gross = np.atleast_2d(sum(c.lines, 0.0) + vat)
+            paid = delayed(gross, c.payment_days) if c.instalments == 1 else _instalments(gross, c.instalments)
+            out["incurred"] = out["incurred"] + gross
+            out["paid"] = out["paid"] + paid
+            out["input_vat"] = out["input_vat"] + vat
+        return out | {"vat_paid": self.vat_paid}
 
 
-def _rows(*lines: np.ndarray | float) -> int:
-    return max(np.shape(x)[0] if np.ndim(x) == 2 else 1 for x in lines)
+def _timed(stream) -> bool:
+    return bool(stream.billing != "monthly" or stream.payment_days or stream.bad_debt_share
+                or (stream.upfront_share and stream.upfront_months) or stream.vat_rate)
 
 
-def _grid(x: np.ndarray | float, rows: int, months: int) -> np.ndarray:
-    return np.array(np.broadcast_to(x, (rows, months)), dtype=float)
-
-
-def _extended(x: np.ndarray, before: int, after: int) -> np.ndarray:
-    """``x`` with ``before`` copies of its first month in front and ``after`` copies of its last behind."""
-    return np.concatenate([np.repeat(x[:, :1], before, axis=1), x, np.repeat(x[:, -1:], after, axis=1)], axis=1)
-
-
-def delayed(x: np.ndarray, days: int) -> np.ndarray:
+def delayed(x: Line, days: int) -> Line:
     """``x`` paid ``days`` later: ``(1 − f) x_{t−k} + f x_{t−k−1}`` with ``k = days // 30``, ``f = days % 30 / 30``
-    and the months before the start at month 0's value."""
-    if not days:
+    and the months before the start at month 0's value (a new array; ``x`` itself when ``days`` is 0)."""
+    if not days or not isinstance(x, np.ndarray):
         return x
-    k, rest = divmod(days, DAYS_PER_MONTH)
-    f = rest / DAYS_PER_MONTH
+    out = np.zeros(x.shape)
+    _add_delayed(out, x, days)
+    return out
+
+
+def _instalments(x: np.ndarray, parts: int) -> np.ndarray:
+    """``x`` paid in ``parts`` equal monthly parts from its month."""
+    out = np.zeros(x.shape)
     months = x.shape[1]
-    ext = _extended(x, k + 1, 0)
-    return (1 - f) * ext[:, 1 : 1 + months] + f * ext[:, :months]
+    for k in range(min(parts, months)):
+        out[:, k:] += x[:, : months - k] / parts
+    return out
 
 
-def billed(revenue: np.ndarray, billing: str, upfront: float, lead: int) -> tuple[np.ndarray, np.ndarray]:
-    """(billed net of VAT by month, deferred revenue at the start (rows, 1)) of one stream's revenue."""
-    months = revenue.shape[1]
-    rows = revenue.shape[0]
+def _add_delayed(out: np.ndarray, x: Line, days: int, weight: float = 1.0, scratch: np.ndarray | None = None) -> None:
+    """``out += weight × x`` paid ``days`` later (see :func:`delayed`), in place; ``scratch`` (of ``x``'s shape)
+    spares a new array for the weighting. A constant stays itself."""
+    if not isinstance(x, np.ndarray):
+        out += weight * x
+        return
+    k, rest = divmod(days, DAYS_PER_MONTH)
+    for lag, share in ((k, 1 - rest / DAYS_PER_MONTH), (k + 1, rest / DAYS_PER_MONTH)):
+        if share:
+            part = x if weight * share == 1 else np.multiply(
+                x, weight * share, out=scratch if scratch is not None and scratch.shape == x.shape else None)
+            _add_shifted(out, part, lag)
+
+
+def _add_shifted(out: np.ndarray, x: np.ndarray, lag: int) -> None:
+    """``out[:, t] += x[:, t − lag]``, the months before the start at month 0's value. Done on the flat arrays (a
+    slice of every row costs numpy a loop per row, ~7x the time), then the first ``lag`` months of each row put
+    right column by column."""
+    months = out.shape[1]
+    if lag >= months:
+        out += x[:, :1]
+        return
+    if lag == 0:
+        out += x
+        return
+    if x.shape[0] != out.shape[0]:  # one row for every path: shift the row, then add it
+        row = np.empty((x.shape[0], months))
+        row[:, lag:] = x[:, : months - lag]
+        row[:, :lag] = x[:, :1]
+        out += row
+        return
+    flat = out.reshape(-1)
+    flat[lag:] += x.reshape(-1)[:-lag]  # row r's first months get row r − 1's last ones: taken back below
+    for j in range(lag):
+        out[1:, j] -= x[:-1, months - lag + j]
+        out[:, j] += x[:, 0]
+
+
+_POOL = threading.local()
+POOLED_ELEMENTS = 2_000_000
+"""The largest scratch array (elements: paths × months) a thread keeps for its next projection (16 MB)."""
+
+
+def _scratch(name: str, shape: tuple[int, int]) -> np.ndarray:
+    """A scratch array of ``shape`` (contents undefined), kept per thread up to :data:`POOLED_ELEMENTS`: memory used
+    again costs no page faults, which cost a new (10,000 × 60) array ~1.5 ms, ten times adding two."""
+    kept = getattr(_POOL, name, None)
+    if kept is not None and kept.shape == shape:
+        return kept
+    array = np.empty(shape)
+    if array.size <= POOLED_ELEMENTS:
+        setattr(_POOL, name, array)
+    return array
+
+
+def billed(revenue: np.ndarray, billing: str, upfront: float, lead: int,
+           pooled: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(billed net of VAT by month, deferred revenue at the start (rows, 1)) of one stream's revenue; into a
+    thread's scratch array when ``pooled`` (valid until the next call)."""
+    months, rows = revenue.shape[1], revenue.shape[0]
     bills, opening = revenue, np.zeros((rows, 1))
-    if billing == "annual":
-        ahead = running_total(_extended(revenue, 0, 11))
-        ahead = np.concatenate([np.zeros((rows, 1)), ahead], axis=1)
-        bills = (ahead[:, 12 : 12 + months] - ahead[:, :months]) / 12
+    if billing == "annual":  # the sum of months t .. t + 11 is C_{t+11} − C_{t−1}, C the running revenue
+        running = _scratch("running", revenue.shape) if pooled else np.empty(revenue.shape)
+        np.copyto(running, revenue)
+        running_total(running, out=running)
+        bills = _scratch("annual", revenue.shape) if pooled else np.empty(revenue.shape)
+        _shift_ahead(bills, running, 11, revenue[:, -1])
+        flat = bills.reshape(-1)
+        flat[1:] -= running.reshape(-1)[:-1]
+        bills[1:, 0] += running[:-1, -1]  # month 0 subtracts nothing (C_{−1} = 0)
+        bills /= 12
         opening = (revenue[:, :11] @ (np.arange(11, 0, -1) / 12.0)).reshape(-1, 1)
     if upfront and lead:
-        ext = _extended(revenue, 0, lead)
-        bills = (1 - upfront) * bills + upfront * ext[:, lead : lead + months]
-        opening = (1 - upfront) * opening + upfront * ext[:, :lead].sum(axis=1, keepdims=True)
+        later = _scratch("upfront", revenue.shape) if pooled else np.empty(revenue.shape)
+        _shift_ahead(later, revenue, lead, 0.0)
+        opening = (1 - upfront) * opening + upfront * (revenue[:, :lead].sum(axis=1, keepdims=True)
+                                                       + max(lead - months, 0) * revenue[:, -1:])
+        later *= upfront
+        later += (1 - upfront) * bills
+        bills = later
     return bills, opening
 
 
-def _carried(net: np.ndarray) -> np.ndarray:
-    """What each period pays of a running net tax owed, excess credits carried forward: ``max(0, net_p − credit)``
-    with ``credit_p = max(0, credit_{p−1} − net_p)`` (Lindley's recursion, as for tax losses, in closed form)."""
-    running = -np.cumsum(net, axis=1)
-    credit = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
-    before = np.concatenate([np.zeros((net.shape[0], 1)), credit[:, :-1]], axis=1)
-    return np.maximum(net - before, 0.0)
+def _shift_ahead(out: np.ndarray, x: np.ndarray, lead: int, growth: np.ndarray | float) -> None:
+    """``out[:, t] = x[:, t + lead]``, past the horizon ``x``'s last month plus ``growth`` for each month beyond
+    (a running total goes on growing by the last month's revenue; revenue itself stays)."""
+    months = x.shape[1]
+    lead_in = min(lead, months)
+    flat = out.reshape(-1)
+    flat[: flat.size - lead_in] = x.reshape(-1)[lead_in:]  # the last ``lead`` months of each row: set below
+    for t in range(max(months - lead, 0), months):
+        beyond = t + lead - (months - 1)
+        out[:, t] = x[:, -1] + beyond * growth
 
 
 def vat_payments(net: np.ndarray, quarterly: bool, start: date) -> tuple[np.ndarray, np.ndarray]:
     """(VAT paid by month, VAT payable at the start (rows, 1)) for the month's net VAT (output − input).
 
-    The periods are months or calendar quarters; each pays the month after it ends. The months before the start
-    ran at month 0's net, from the start of the period paid in month 0 on."""
+    The periods are months or calendar quarters; each pays the month after it ends ``max(0, net_p − credit)``,
+    carrying ``credit_p = max(0, credit − net_p)`` (a Lindley recursion, as the tax losses). The months before the
+    start ran at month 0's net, from the start of the period paid in month 0 on."""
     months = net.shape[1]
-    offset = (start.month - 1) % 3 if quarterly else 0
-    before = (3 + offset if offset == 0 else offset) if quarterly else 1
-    ext = _extended(net, before, 0)
     size = 3 if quarterly else 1
-    ends = np.arange(size - 1, ext.shape[1], size)  # each period's last month on the extended grid
-    sums = np.add.reduceat(ext, np.arange(0, ext.shape[1], size), axis=1)[:, : len(ends)]
-    pay = _carried(sums)
-    paid = np.zeros((net.shape[0], months + before + 1))
-    paid[:, ends + 1] = pay
-    owed_before = ext[:, :before].sum(axis=1, keepdims=True) - paid[:, :before].sum(axis=1, keepdims=True)
-    return paid[:, before : before + months], owed_before
+    offset = (start.month - 1) % size
+    before = offset or size
+    paid = np.zeros(net.shape)
+    credit = np.zeros(net.shape[0])
+    for first in range(-before, months, size):
+        last = first + size - 1
+        if last >= months:
+            break
+        period = net[:, max(first, 0)] * (min(last, -1) - first + 1) if first < 0 else net[:, first].copy()
+        for t in range(max(first, 0) + (first >= 0), last + 1):
+            period += net[:, t]
+        period -= credit
+        credit = np.maximum(-period, 0.0)
+        if last + 1 < months:
+            np.maximum(period, 0.0, out=paid[:, last + 1])
+    return paid, before * net[:, :1]
 
 
-def timing(scenario: Scenario, revenue_by_stream: Sequence[np.ndarray], partner_revenue: np.ndarray | float,
-           cost_of_revenue: dict[str, np.ndarray | float], opex: dict[str, np.ndarray | float],
-           one_offs: Sequence[tuple[np.ndarray | float, int]]) -> Timing:
-    """The cash timing of one projection's lines (see the module's conventions).
+def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenue: dict[str, Line],
+           opex: dict[str, Line], one_offs: Sequence[tuple[Line, int]], months: int) -> Timing:
+    """The cash timing of one projection's lines (see the module's conventions), ``months`` long.
 
-    ``opex`` are the operating costs other than payroll and one-offs (sales & marketing, G&A, other, recruiting,
-    grant matching); ``one_offs`` each one-off cost's line (its cost in its month) and its instalments, in the
-    scenario's order.
+    ``revenue_by_stream``: the scenario's streams' revenue (a partner pays as it falls, without VAT); ``opex``: the
+    operating costs other than payroll and one-offs (sales & marketing, G&A, other, recruiting, grant matching);
+    ``one_offs``: each one-off cost's line (its cost in its month) and its instalments, in the scenario's order.
+    Written for Monte Carlo: every line is added into the working capital and the VAT in place, one pass each.
     """
-    months = scenario.settings.horizon_months
-    rows = _rows(*revenue_by_stream, partner_revenue, *cost_of_revenue.values(), *opex.values(),
-                 *(c for c, _ in one_offs))
-    zero = np.zeros((rows, months))
-    bills, vat_out, collected, bad_debt = zero.copy(), zero.copy(), zero.copy(), zero.copy()
-    receivable, deferred = np.zeros((rows, 1)), np.zeros((rows, 1))
-    for stream, revenue in zip(scenario.streams, revenue_by_stream, strict=False):
-        net, opening = billed(_grid(revenue, rows, months), stream.billing, stream.upfront_share, stream.upfront_months)
-        gross = (1 + stream.vat_rate) * net
-        due = delayed(gross, stream.payment_days)
-        bills += net
-        vat_out += stream.vat_rate * net
-        collected += (1 - stream.bad_debt_share) * due
-        bad_debt += stream.bad_debt_share * due
-        deferred += opening
-        receivable += gross[:, :1] * stream.payment_days / DAYS_PER_MONTH
-    bills += partner_revenue  # a partner pays in the month it owes, without VAT
-    collected += partner_revenue
+    lines = [*revenue_by_stream, *cost_of_revenue.values(), *opex.values(), *(c for c, _ in one_offs)]
+    rows = max((x.shape[0] for x in lines if isinstance(x, np.ndarray)), default=1)
+    working = np.zeros((rows, months))
+    vat, scratch = _scratch("vat", (rows, months)), _scratch("weighted", (rows, months))
+    vat.fill(0.0)
+    bad: Line = 0.0
+    opening: dict[str, Line] = dict.fromkeys(("receivables", "deferred_revenue", "payables", "vat_payable"), 0.0)
+    streams = []
+    for stream, line in zip(scenario.streams, revenue_by_stream, strict=False):
+        if not _timed(stream):
+            continue
+        revenue = line if isinstance(line, np.ndarray) else np.full((1, months), float(line))
+        bills, deferred = billed(revenue, stream.billing, stream.upfront_share, stream.upfront_months, pooled=True)
+        gross, days = 1 + stream.vat_rate, stream.payment_days
+        working += revenue                                       # earned ...
+        _add_delayed(working, bills, days, -gross, scratch)      # ... less what falls due, collected or written off
+        if stream.vat_rate:
+            _add_delayed(vat, bills, 0, stream.vat_rate, scratch)
+        if stream.bad_debt_share:
+            if not isinstance(bad, np.ndarray):
+                bad = np.zeros((bills.shape[0], months))
+            _add_delayed(bad, bills, days, gross * stream.bad_debt_share, scratch)
+        streams.append(StreamTerms(revenue, stream.billing, stream.upfront_share, stream.upfront_months,
+                                   stream.vat_rate, stream.bad_debt_share, days))
+        opening["deferred_revenue"] = opening["deferred_revenue"] + deferred
+        opening["receivables"] = opening["receivables"] + gross * bills[:, :1] * days / DAYS_PER_MONTH
+    costs = _cost_terms(scenario, cost_of_revenue, opex, one_offs)
+    for c in costs:  # paid (gross) less incurred (net): what is still owed, and the VAT credited
+        for x in c.lines:
+            if c.instalments > 1:
+                _add_instalments(working, x, c.instalments, 1 + c.vat_rate)
+            elif c.payment_days:
+                _add_delayed(working, x, c.payment_days, 1.0, scratch)
+            if c.instalments > 1 or c.payment_days:
+                _add_delayed(working, x, 0, -1.0, scratch)
+        for x in c.taxed:
+            if c.instalments == 1:
+                _add_delayed(working, x, c.payment_days, c.vat_rate, scratch)
+            _add_delayed(vat, x, 0, -c.vat_rate, scratch)
+        gross_first = _first(c.lines) + c.vat_rate * _first(c.taxed)
+        opening["payables"] = opening["payables"] + gross_first * c.payment_days / DAYS_PER_MONTH
+    vat_paid: Line = 0.0
+    if any(s.vat_rate for s in streams) or any(c.vat_rate for c in costs):
+        vat_paid, opening["vat_payable"] = vat_payments(vat, scenario.vat.filing == "quarterly",
+                                                        scenario.company.start_date)
+        working += vat_paid
+    return Timing(working_capital=working, bad_debt=bad, vat_paid=vat_paid,
+                  surcharges=scenario.vat.surcharge_rate * vat_paid if scenario.vat.surcharge_rate else 0.0,
+                  streams=tuple(streams), costs=costs, opening=opening)
 
+
+def _first(lines: Sequence[Line]) -> Line:
+    """Month 0 of the sum of lines ((rows, 1) or a float)."""
+    return sum((x[:, :1] if isinstance(x, np.ndarray) else x for x in lines), 0.0)
+
+
+def _add_instalments(out: np.ndarray, x: Line, parts: int, weight: float) -> None:
+    """``out += weight × x`` paid in ``parts`` equal monthly parts from its month, in place."""
+    for k in range(parts):
+        _add_delayed(out, x, k * DAYS_PER_MONTH, weight / parts)
+
+
+def _cost_terms(scenario: Scenario, cost_of_revenue: dict[str, Line], opex: dict[str, Line],
+                one_offs: Sequence[tuple[Line, int]]) -> tuple[CostTerms, ...]:
+    """The timed costs: the cost of revenue (its GPU and cloud bills carrying VAT), the other operating costs (marketing,
+    G&A and other carrying it) and each one-off with instalments or VAT."""
     ai, ox = scenario.ai_costs, scenario.opex
     credited = 0.0 if scenario.vat.small_scale else 1.0  # a small-scale taxpayer's costs are entered as paid
-    vat_in = zero.copy()
-    cor = _grid(sum(cost_of_revenue.values()), rows, months)
-    cor_vat = credited * ai.vat_rate * _grid(cost_of_revenue["inference"] + cost_of_revenue["hosting"], rows, months)
-    other = _grid(sum(opex.values()), rows, months)
-    other_vat = credited * ox.vat_rate * _grid(opex["sales_marketing"] + opex["general_admin"] + opex["other"], rows,
-                                               months)
-    incurred = cor + cor_vat + other + other_vat
-    paid = delayed(cor + cor_vat, ai.payment_days) + delayed(other + other_vat, ox.payment_days)
-    payable = ((cor + cor_vat)[:, :1] * ai.payment_days + (other + other_vat)[:, :1] * ox.payment_days) / DAYS_PER_MONTH
-    vat_in += cor_vat + other_vat
-    for cost, (line, parts) in zip(ox.one_off_costs, one_offs, strict=True):
+    terms = []
+    for costs, taxed, rate, days in (
+            (cost_of_revenue, ("inference", "hosting"), credited * ai.vat_rate, ai.payment_days),
+            (opex, ("sales_marketing", "general_admin", "other"), credited * ox.vat_rate, ox.payment_days)):
+        if rate or days:
+            terms.append(CostTerms(tuple(costs.values()), tuple(costs[k] for k in taxed) if rate else (), rate, days))
+    for cost, (line, instalments) in zip(ox.one_off_costs, one_offs, strict=True):
         rate = credited * cost.vat_rate
-        line = _grid(line, rows, months) * (1 + rate)
-        vat_in += rate / (1 + rate) * line
-        incurred += line
-        for k in range(parts):
-            paid[:, k:] += line[:, : months - k] / parts
-    vat_paid, vat_owed = vat_payments(vat_out - vat_in, scenario.vat.filing == "quarterly", scenario.company.start_date)
-    return Timing(billed=bills, output_vat=vat_out, collected=collected, bad_debt=bad_debt, incurred=incurred,
-                  paid=paid, input_vat=vat_in, vat_paid=vat_paid, surcharges=scenario.vat.surcharge_rate * vat_paid,
-                  opening={"receivables": receivable, "deferred_revenue": deferred, "payables": payable,
-                           "vat_payable": vat_owed})
+        if instalments > 1 or rate:
+            terms.append(CostTerms((line,), (line,) if rate else (), rate, 0, instalments))
+    return tuple(terms)
 
 
 # --- profit tax as filed ----------------------------------------------------------------------
@@ -229,40 +397,35 @@ def filed_tax(tax: Tax, rate: np.ndarray | float, profit: np.ndarray, opening_lo
     first = start.month - 1  # calendar month index of month 0
     year_of = (first + np.arange(months)) // 12
     years = int(year_of[-1]) + 1
-    rate_row = np.broadcast_to(np.asarray(rate, dtype=float).reshape(-1, 1), (rows, 1))[:, 0]
-    heads = np.broadcast_to(headcount, (rows, months))
-    pool: list[tuple[np.ndarray, float]] = [
-        (np.broadcast_to(np.asarray(opening_losses, dtype=float).reshape(-1), (rows,)).copy(), -1.0)]
+    starts = np.flatnonzero(np.diff(year_of, prepend=-1))  # each year's first month
+    ends = np.append(starts[1:], months) - 1
+    running = running_total(np.array(profit, dtype=float))
+    to_date = running - np.concatenate([np.zeros((rows, 1)), running[:, starts[1:] - 1]], axis=1)[:, year_of]
+    totals = to_date[:, ends]  # (rows, years)
     life = tax.loss_years if tax.rule == "china" else np.inf
     limit = US_LOSS_LIMIT if tax.rule == "us" else 1.0
-    accrued = np.zeros((rows, months))
-    year_tax = np.zeros((rows, years))
-    for y in range(years):
-        cols = np.flatnonzero(year_of == y)
+    pool: list[tuple[np.ndarray, float]] = [
+        (np.broadcast_to(np.asarray(opening_losses, dtype=float).reshape(-1), (rows,)).copy(), -1.0)]
+    available = np.empty((rows, years))
+    for y in range(years):  # losses available at each year's start: oldest used first, expiring after ``life``
         pool = [(a, born) for a, born in pool if y - born <= life]
-        available = sum((a for a, _ in pool), np.zeros(rows))
-        to_date = np.cumsum(profit[:, cols], axis=1)
-        small = tax.rule == "china" and tax.small_low_profit
-        small_heads = heads[:, cols].max(axis=1) <= SMALL_LOW_PROFIT_HEADS if small else np.zeros(rows, bool)
-
-        def owed(so_far: np.ndarray, available=available, small_heads=small_heads) -> np.ndarray:
-            gain = np.maximum(so_far, 0.0)
-            taxable = gain - np.minimum(available[:, None], limit * gain)
-            low = small_heads[:, None] & (taxable <= SMALL_LOW_PROFIT_LIMIT)
-            return np.where(low, SMALL_LOW_PROFIT_RATE, rate_row[:, None]) * taxable
-
-        accrued[:, cols] = owed(to_date)
-        year_tax[:, y] = accrued[:, cols[-1]]
-        total = to_date[:, -1]
-        used = np.minimum(available, limit * np.maximum(total, 0.0))
-        for i, (amount, _) in enumerate(pool):  # oldest first
+        available[:, y] = sum((a for a, _ in pool), np.zeros(rows))
+        used = np.minimum(available[:, y], limit * np.maximum(totals[:, y], 0.0))
+        for i, (amount, born) in enumerate(pool):
             take = np.minimum(amount, used)
-            pool[i] = (amount - take, pool[i][1])
+            pool[i] = (amount - take, born)
             used = used - take
-        pool.append((np.maximum(-total, 0.0), float(y)))
+        pool.append((np.maximum(-totals[:, y], 0.0), float(y)))
+    gain = np.maximum(to_date, 0.0)
+    taxable = gain - np.minimum(available[:, year_of], limit * gain)
+    accrued = np.asarray(rate, dtype=float).reshape(-1, 1) * taxable
+    if tax.rule == "china" and tax.small_low_profit:
+        heads = np.broadcast_to(headcount, (rows, months))
+        small = np.maximum.reduceat(heads, starts, axis=1)[:, year_of] <= SMALL_LOW_PROFIT_HEADS
+        accrued = np.where(small & (taxable <= SMALL_LOW_PROFIT_LIMIT), SMALL_LOW_PROFIT_RATE * taxable, accrued)
+    year_tax = accrued[:, ends]
     expense = np.diff(accrued, axis=1, prepend=0.0)
-    year_start = np.flatnonzero(np.diff(year_of, prepend=-1))
-    expense[:, year_start] = accrued[:, year_start]
+    expense[:, starts] = accrued[:, starts]
     paid = np.zeros((rows, months))
     prepay, (settle_month, settle_offset) = FILING[tax.rule]
 

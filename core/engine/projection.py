@@ -762,22 +762,16 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
                            lines.cac_spend, money.matching, team.recruiting)
     timing = None
     if uses_timing(scenario):
-        timing = books.timing(scenario, lines.revenue, _total(partner_revenue), cor_items,
-                              {k: v for k, v in opex.items() if k not in ("payroll", "one_off")},
+        timing = books.timing(scenario, lines.revenue, cor_items, {k: v for k, v in opex.items() if k not in ("payroll", "one_off")},
                               [(one_off_costs(scenario.opex, inp, clock, index=j), c.instalments)
-                               for j, c in enumerate(scenario.opex.one_off_costs)])
-        opex |= {"bad_debt": timing.bad_debt, "vat_surcharges": timing.surcharges}
-    else:
-        opex |= {"bad_debt": 0.0, "vat_surcharges": 0.0}
+                               for j, c in enumerate(scenario.opex.one_off_costs)], clock.months)
+    opex |= {"bad_debt": timing.bad_debt if timing else 0.0, "vat_surcharges": timing.surcharges if timing else 0.0}
     gross_profit = total_revenue - _total(cor_items.values())
     assert isinstance(gross_profit, np.ndarray), "the cost of revenue holds the inference cost, a (1, months) line at least"
     ebitda = _into(gross_profit, np.subtract, _total(opex.values()))  # in place: the totals are built on first use
     rd_spend = by_function["rd"] + one_off_costs(scenario.opex, inp, clock, RD_ONE_OFF_KINDS)
     tax_expense, tax, tax_credit = profit_tax(scenario, inp, ebitda, money.interest, rd_spend, headcount)
-    working_capital: Line = 0.0
-    if timing is not None:  # cash tied up: earned but not collected, incurred but not paid, VAT paid
-        working_capital = (total_revenue - timing.collected - timing.bad_debt + timing.paid - timing.incurred
-                           + timing.input_vat + timing.vat_paid)
+    working_capital = timing.working_capital if timing else 0.0  # cash tied up by when bills and VAT are paid
     starting_cash = np.broadcast_to(
         np.asarray(inp("company.starting_cash", scenario.company.starting_cash), dtype=float).reshape(-1), (inp.paths,)
     )

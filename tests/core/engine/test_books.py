@@ -15,6 +15,11 @@ from core.model import BILLING_FIELDS, Scenario, load_preset, replace_fields
 START_CASH = 1_000_000
 
 
+def _lines(p):
+    """The projection's timed lines for the statements, each as (1 or paths, months)."""
+    return {k: np.atleast_2d(v) for k, v in p.timing.lines().items()}
+
+
 def make(*streams: dict, horizon: int = 24, **parts: object) -> Scenario:
     """A company starting in January 2026 with 1,000,000 of cash and only what the case gives it."""
     return Scenario.model_validate({"company": {"name": "Hand", "currency": "USD", "starting_cash": START_CASH},
@@ -39,7 +44,7 @@ def test_constant_annual_plan_collects_each_month_and_defers_five_and_a_half_mon
     s = make(data(r, billing="annual"))
     p = project(s)
     # A twelfth of the customers renew each month and pay 12 months ahead: 12 × (r / 12) = r a month in cash.
-    assert p.timing.collected[0] == pytest.approx(np.full(24, r))
+    assert _lines(p)["collected"][0] == pytest.approx(np.full(24, r))
     assert p.cash[0, 11] == pytest.approx(START_CASH + 12 * r)
     # The 11 earlier cohorts have (11 + 10 + … + 1) / 12 = 66 / 12 = 5.5 months of revenue still to earn.
     assert p.timing.opening["deferred_revenue"][0, 0] == pytest.approx(66_000)
@@ -54,10 +59,10 @@ def test_growing_annual_plan_bills_the_mean_of_the_next_twelve_months():
     revenue = [1_000 * 1.1**t for t in range(24)]
     assert p.revenue[0] == pytest.approx(revenue)
     # billed_t = (R_t + … + R_{t+11}) / 12; past the horizon (month 23) revenue stays at month 23's.
-    assert p.timing.billed[0, 0] == pytest.approx(sum(1_000 * 1.1**m for m in range(12)) / 12)  # 1,782.02
-    assert p.timing.billed[0, 0] == pytest.approx(1_782.0236)
-    assert p.timing.billed[0, 5] == pytest.approx(sum(1_000 * 1.1**m for m in range(5, 17)) / 12)
-    assert p.timing.billed[0, 20] == pytest.approx((sum(1_000 * 1.1**m for m in range(20, 24))
+    assert _lines(p)["billed"][0, 0] == pytest.approx(sum(1_000 * 1.1**m for m in range(12)) / 12)  # 1,782.02
+    assert _lines(p)["billed"][0, 0] == pytest.approx(1_782.0236)
+    assert _lines(p)["billed"][0, 5] == pytest.approx(sum(1_000 * 1.1**m for m in range(5, 17)) / 12)
+    assert _lines(p)["billed"][0, 20] == pytest.approx((sum(1_000 * 1.1**m for m in range(20, 24))
                                                     + 8 * 1_000 * 1.1**23) / 12)
     # Deferred at the end of month t: a later month m's revenue is prepaid by the cohorts billed in months
     # m − 11 … t, (t + 12 − m) twelfths of it: Σ_{m=t+1}^{t+11} R_m (t + 12 − m) / 12 (before the start, t = −1).
@@ -72,7 +77,7 @@ def test_a_deposit_billed_ahead_of_delivery():
     s = make({"kind": "projects", "name": "proj", "deals_per_quarter": 3, "deal_size": 30_000, "delivery_cost_share": 0,
               "upfront_share": 0.4, "upfront_months": 2})
     p = project(s)
-    assert p.timing.billed[0, :3] == pytest.approx([30_000] * 3)  # 0.6 × 30,000 + 0.4 × 30,000
+    assert _lines(p)["billed"][0, :3] == pytest.approx([30_000] * 3)  # 0.6 × 30,000 + 0.4 × 30,000
     assert p.timing.opening["deferred_revenue"][0, 0] == pytest.approx(2 * 0.4 * 30_000)  # months 0 and 1's deposits
 
 
@@ -89,14 +94,14 @@ def test_sixty_day_receivable_collects_two_months_later():
     p = project(make(ramp(payment_days=60)))
     assert p.revenue[0, :7] == pytest.approx([0, 0, 0, 1_000, 2_000, 3_000, 4_000])
     # months 3..6 collect the revenue of months 1..4
-    assert p.timing.collected[0, 3:7] == pytest.approx([0, 0, 1_000, 2_000])
+    assert _lines(p)["collected"][0, 3:7] == pytest.approx([0, 0, 1_000, 2_000])
     assert p.cash[0, 3:7] == pytest.approx([1_000_000, 1_000_000, 1_001_000, 1_003_000])
 
 
 def test_forty_five_day_receivable_collects_half_of_the_month_before():
     p = project(make(ramp(payment_days=45)))
     # 45 days = 1 month + 15/30: cash_t = ½ G_{t−1} + ½ G_{t−2}
-    assert p.timing.collected[0, 3:7] == pytest.approx([0, 500, 1_500, 2_500])
+    assert _lines(p)["collected"][0, 3:7] == pytest.approx([0, 500, 1_500, 2_500])
     assert p.cash[0, 3:7] == pytest.approx([1_000_000, 1_000_500, 1_002_000, 1_004_500])
 
 
@@ -104,7 +109,7 @@ def test_opening_receivable_of_a_steady_stream_with_vat():
     p = project(make(data(10_000, payment_days=45, vat_rate=0.06)))
     # Customers owe 10,600 a month, gross; 45 days of it are open at the start: 1.5 × 10,600.
     assert p.timing.opening["receivables"][0, 0] == pytest.approx(15_900)
-    assert p.timing.collected[0] == pytest.approx(np.full(24, 10_600))
+    assert _lines(p)["collected"][0] == pytest.approx(np.full(24, 10_600))
 
 
 # --- paying suppliers --------------------------------------------------------------------------
@@ -119,7 +124,7 @@ def test_thirty_day_gpu_bill_is_paid_a_month_later():
     assert p.cost_of_revenue_items["inference"][0] == pytest.approx(inference)
     # the month before the start ran at month 0's 500; each bill is paid the month after
     assert p.timing.opening["payables"][0, 0] == pytest.approx(500)
-    assert p.timing.paid[0] == pytest.approx([500, *inference[:-1]])
+    assert _lines(p)["paid"][0] == pytest.approx([500, *inference[:-1]])
     # the P&L still has the cost in its month; cash pays last month's: month 0 keeps 2,000 − 500
     assert p.cash[0, 0] == pytest.approx(START_CASH + 2_000 - 500)
     assert p.cash[0, 1] == pytest.approx(START_CASH + 2_000 - 500 + 2_200 - 500)
@@ -128,14 +133,14 @@ def test_thirty_day_gpu_bill_is_paid_a_month_later():
 def test_one_off_paid_in_instalments_is_expensed_in_its_month():
     p = project(make(opex={"one_off_costs": [one_off(2, 90_000, instalments=3)]}))
     assert p.opex["one_off"][0, 1:6] == pytest.approx([0, 90_000, 0, 0, 0])
-    assert p.timing.paid[0, 1:6] == pytest.approx([0, 30_000, 30_000, 30_000, 0])
+    assert _lines(p)["paid"][0, 1:6] == pytest.approx([0, 30_000, 30_000, 30_000, 0])
     assert p.cash[0, [1, 2, 3, 4]] == pytest.approx([1_000_000, 970_000, 940_000, 910_000])
 
 
 def test_bad_debt_is_written_off_as_an_expense():
     p = project(make(data(10_000, bad_debt_share=0.05)))
     assert p.opex["bad_debt"][0] == pytest.approx(np.full(24, 500))
-    assert p.timing.collected[0] == pytest.approx(np.full(24, 9_500))
+    assert _lines(p)["collected"][0] == pytest.approx(np.full(24, 9_500))
     assert p.ebitda[0] == pytest.approx(np.full(24, 9_500))
     assert p.cash[0, 11] == pytest.approx(START_CASH + 12 * 9_500)
 
@@ -144,7 +149,7 @@ def test_bad_debt_is_written_off_when_it_falls_due():
     p = project(make(ramp(payment_days=30, bad_debt_share=0.05)))
     # revenue 0, 0, 0, 1,000, 2,000, … falls due a month later; 5 % of it is never paid
     assert p.opex["bad_debt"][0, 3:6] == pytest.approx([0, 50, 100])
-    assert p.timing.collected[0, 3:6] == pytest.approx([0, 950, 1_900])
+    assert _lines(p)["collected"][0, 3:6] == pytest.approx([0, 950, 1_900])
 
 
 # --- VAT ------------------------------------------------------------------------------------------
@@ -170,7 +175,7 @@ def test_quarter_of_vat_carries_the_input_credit():
     assert p.opex["vat_surcharges"][0].sum() == pytest.approx(0.12 * vat_paid.sum())
     # the server is expensed net and paid gross: 200,000 + 26,000
     assert p.opex["one_off"][0, 1] == pytest.approx(200_000)
-    assert p.timing.paid[0, 1] == pytest.approx(226_000)
+    assert _lines(p)["paid"][0, 1] == pytest.approx(226_000)
     # cash: customers pay 106,000 a month; January pays Q4's VAT and its surcharges
     assert p.cash[0, 0] == pytest.approx(START_CASH + 106_000 - 18_000 - 2_160)
     assert p.cash[0, 1] == pytest.approx(START_CASH + 2 * 106_000 - 18_000 - 2_160 - 226_000)
@@ -203,8 +208,9 @@ def test_small_scale_taxpayer_credits_no_input_vat():
     # 3 % of 100,000 = 3,000 a month, 9,000 a quarter; the server's VAT is neither credited nor added
     assert p.timing.vat_paid[0, [0, 3, 6, 9]] == pytest.approx([9_000, 9_000, 9_000, 9_000])
     assert p.timing.vat_paid[0].sum() == pytest.approx(8 * 9_000)
-    assert p.timing.paid[0, 1] == pytest.approx(200_000)
-    assert p.timing.input_vat[0] == pytest.approx(np.zeros(24))
+    assert p.opex["one_off"][0, 1] == pytest.approx(200_000)  # the server as paid, VAT included: nothing to time
+    assert p.timing.costs == ()
+    assert not np.any(_lines(p)["input_vat"])
 
 
 # --- profit tax as filed ----------------------------------------------------------------------------
