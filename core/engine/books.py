@@ -95,22 +95,20 @@ class CostTerms:
 
 @dataclass(frozen=True)
 class Timing:
-    """When the timed lines are paid, for the cash ((paths, months) or broadcasting lines, money per month):
-    ``working_capital`` — the cash tied up in the month, earned and not collected, incurred and not paid, VAT
-    collected and not yet paid — and the expenses ``bad_debt`` (written off, gross) and ``surcharges`` (paid with
-    the VAT); ``vat_paid`` (net, to the tax office). Everything not timed is paid as it falls and adds nothing.
+    """What the timed lines add to the P&L ((paths, months) or broadcasting lines, money per month): the expenses
+    ``bad_debt`` (written off, gross) and ``surcharges`` (paid with the VAT). Everything not timed is paid as it
+    falls and adds nothing.
 
     ``streams`` and ``costs`` keep the terms, so the statements' lines (:meth:`lines`) are built on demand;
     ``opening``: receivables, deferred revenue, payables and VAT payable (a credit is negative) at the start,
     (rows, 1) or floats.
     """
 
-    working_capital: Line
     bad_debt: Line
-    vat_paid: Line
     surcharges: Line
     streams: tuple[StreamTerms, ...]
     costs: tuple[CostTerms, ...]
+    filing: tuple[bool, date]  # VAT filed quarterly?, the start date
     opening: dict[str, Line]
 
     def lines(self) -> dict[str, Line]:
@@ -134,7 +132,9 @@ class Timing:
             out["incurred"] = out["incurred"] + gross
             out["paid"] = out["paid"] + paid
             out["input_vat"] = out["input_vat"] + vat
-        return out | {"vat_paid": self.vat_paid}
+        net = out["output_vat"] - out["input_vat"]
+        paid_vat = vat_payments(np.atleast_2d(net), *self.filing)[0] if isinstance(net, np.ndarray) else 0.0
+        return out | {"vat_paid": paid_vat}
 
 
 def _timed(stream) -> bool:
@@ -256,7 +256,8 @@ def _shift_ahead(out: np.ndarray, x: np.ndarray, lead: int, growth: np.ndarray |
         out[:, t] = x[:, -1] + beyond * growth
 
 
-def vat_payments(net: np.ndarray, quarterly: bool, start: date) -> tuple[np.ndarray, np.ndarray]:
+def vat_payments(net: np.ndarray, quarterly: bool, start: date,
+                 out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(VAT paid by month, VAT payable at the start (rows, 1)) for the month's net VAT (output − input).
 
     The periods are months or calendar quarters; each pays the month after it ends ``max(0, net_p − credit)``,
@@ -266,7 +267,8 @@ def vat_payments(net: np.ndarray, quarterly: bool, start: date) -> tuple[np.ndar
     size = 3 if quarterly else 1
     offset = (start.month - 1) % size
     before = offset or size
-    paid = np.zeros(net.shape)
+    paid = np.zeros(net.shape) if out is None else out
+    paid.fill(0.0)
     credit = np.zeros(net.shape[0])
     for first in range(-before, months, size):
         last = first + size - 1
@@ -283,8 +285,10 @@ def vat_payments(net: np.ndarray, quarterly: bool, start: date) -> tuple[np.ndar
 
 
 def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenue: dict[str, Line],
-           opex: dict[str, Line], one_offs: Sequence[tuple[Line, int]], months: int) -> Timing:
-    """The cash timing of one projection's lines (see the module's conventions), ``months`` long.
+           opex: dict[str, Line], one_offs: Sequence[tuple[Line, int]], months: int) -> tuple[Timing, np.ndarray]:
+    """The cash timing of one projection's lines (see the module's conventions), ``months`` long, and the working
+    capital: the cash tied up in each month, earned and not collected, incurred and not paid, VAT collected and not
+    yet paid (money per month; a scratch array of the thread's, valid until its next projection).
 
     ``revenue_by_stream``: the scenario's streams' revenue (a partner pays as it falls, without VAT); ``opex``: the
     operating costs other than payroll and one-offs (sales & marketing, G&A, other, recruiting, grant matching);
@@ -293,8 +297,8 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
     """
     lines = [*revenue_by_stream, *cost_of_revenue.values(), *opex.values(), *(c for c, _ in one_offs)]
     rows = max((x.shape[0] for x in lines if isinstance(x, np.ndarray)), default=1)
-    working = np.zeros((rows, months))
-    vat, scratch = _scratch("vat", (rows, months)), _scratch("weighted", (rows, months))
+    working, vat, scratch = (_scratch(name, (rows, months)) for name in ("working", "vat", "weighted"))
+    working.fill(0.0)
     vat.fill(0.0)
     bad: Line = 0.0
     opening: dict[str, Line] = dict.fromkeys(("receivables", "deferred_revenue", "payables", "vat_payable"), 0.0)
@@ -333,13 +337,12 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
         gross_first = _first(c.lines) + c.vat_rate * _first(c.taxed)
         opening["payables"] = opening["payables"] + gross_first * c.payment_days / DAYS_PER_MONTH
     vat_paid: Line = 0.0
+    filing = (scenario.vat.filing == "quarterly", scenario.company.start_date)
     if any(s.vat_rate for s in streams) or any(c.vat_rate for c in costs):
-        vat_paid, opening["vat_payable"] = vat_payments(vat, scenario.vat.filing == "quarterly",
-                                                        scenario.company.start_date)
+        vat_paid, opening["vat_payable"] = vat_payments(vat, *filing, out=_scratch("vat_paid", (rows, months)))
         working += vat_paid
-    return Timing(working_capital=working, bad_debt=bad, vat_paid=vat_paid,
-                  surcharges=scenario.vat.surcharge_rate * vat_paid if scenario.vat.surcharge_rate else 0.0,
-                  streams=tuple(streams), costs=costs, opening=opening)
+    return Timing(bad_debt=bad, surcharges=scenario.vat.surcharge_rate * vat_paid if scenario.vat.surcharge_rate else 0.0,
+                  streams=tuple(streams), costs=costs, filing=filing, opening=opening), working
 
 
 def _first(lines: Sequence[Line]) -> Line:

@@ -88,7 +88,6 @@ class Projection:
     tax: np.ndarray         # profit tax paid
     tax_expense: np.ndarray  # profit tax in the P&L (the yearly rules accrue it before it is paid)
     tax_credit: np.ndarray  # R&D credit received
-    working_capital: np.ndarray  # cash tied up by billing, payment and VAT timing (0 when all is paid as it falls)
     funding_in: np.ndarray
     funding_by_kind: dict[str, np.ndarray]  # money in by kind of round (equity, safe, note, debt, grant)
     flows_by_round: tuple[np.ndarray, ...]  # one (paths, months) per round: its money in minus its debt service
@@ -137,6 +136,17 @@ class Projection:
         before any funding (positive when it loses)."""
         return _frozen(_row(self.debt_service) + _row(self.tax) - _row(self.tax_credit) - _row(self.ebitda)
                        + _row(self.working_capital), self.cash.shape)
+
+    @functools.cached_property
+    def working_capital(self) -> np.ndarray:
+        """The cash tied up in the month by when bills, suppliers and VAT are paid (:mod:`core.engine.books`): what
+        the cash identity leaves, ``cash_{t−1} − cash_t + funding_in − debt_service − tax + tax_credit + ebitda``;
+        0 when all is paid as it falls (the engine adds it into the cash without keeping it)."""
+        if self.timing is None:
+            return _frozen(0.0, self.cash.shape)
+        before = np.concatenate([self.starting_cash[:, None], self.cash[:, :-1]], axis=1)
+        return _frozen(before - self.cash + _row(self.funding_in) - _row(self.debt_service) - _row(self.tax)
+                       + _row(self.tax_credit) + _row(self.ebitda), self.cash.shape)
 
     @functools.cached_property
     def operating_cash(self) -> np.ndarray:
@@ -760,21 +770,24 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
     team = talent(scenario.opex, inp, clock, heads)
     opex = operating_costs(scenario.opex, inp, _total(by_function.values()), one_off_costs(scenario.opex, inp, clock),
                            lines.cac_spend, money.matching, team.recruiting)
-    timing = None
+    timing: books.Timing | None = None
+    working_capital: Line = 0.0
     if uses_timing(scenario):
-        timing = books.timing(scenario, lines.revenue, cor_items, {k: v for k, v in opex.items() if k not in ("payroll", "one_off")},
-                              [(one_off_costs(scenario.opex, inp, clock, index=j), c.instalments)
-                               for j, c in enumerate(scenario.opex.one_off_costs)], clock.months)
+        timed_opex = {k: v for k, v in opex.items() if k not in ("payroll", "one_off")}
+        one_offs = [(one_off_costs(scenario.opex, inp, clock, index=j), c.instalments)
+                    for j, c in enumerate(scenario.opex.one_off_costs)]
+        timing, working_capital = books.timing(scenario, lines.revenue, cor_items, timed_opex, one_offs, clock.months)
     opex |= {"bad_debt": timing.bad_debt if timing else 0.0, "vat_surcharges": timing.surcharges if timing else 0.0}
     gross_profit = total_revenue - _total(cor_items.values())
     assert isinstance(gross_profit, np.ndarray), "the cost of revenue holds the inference cost, a (1, months) line at least"
     ebitda = _into(gross_profit, np.subtract, _total(opex.values()))  # in place: the totals are built on first use
     rd_spend = by_function["rd"] + one_off_costs(scenario.opex, inp, clock, RD_ONE_OFF_KINDS)
     tax_expense, tax, tax_credit = profit_tax(scenario, inp, ebitda, money.interest, rd_spend, headcount)
-    working_capital = timing.working_capital if timing else 0.0  # cash tied up by when bills and VAT are paid
     starting_cash = np.broadcast_to(
         np.asarray(inp("company.starting_cash", scenario.company.starting_cash), dtype=float).reshape(-1), (inp.paths,)
     )
+    # the working capital (cash tied up by when bills and VAT are paid) is a scratch array of the thread's: added into
+    # the cash and not kept (Projection.working_capital rebuilds it)
     cash = cash_balance(starting_cash, money.money_in, money.service + tax - tax_credit - ebitda + working_capital)
     inp.check_all_used()
     partner_rounds = [scenario.funding[k] for k, _ in money.partners]
@@ -802,7 +815,6 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         tax=full(tax),
         tax_expense=full(tax_expense),
         tax_credit=full(tax_credit),
-        working_capital=full(working_capital),
         funding_in=full(money.money_in),
         funding_by_kind={k: full(v) for k, v in money.by_kind.items()},
         flows_by_round=tuple(full(f) for f in money.flows),

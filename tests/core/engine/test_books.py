@@ -168,7 +168,7 @@ def test_quarter_of_vat_carries_the_input_credit():
     # Q1: 18,000 − 26,000 = −8,000 → 0 in April, 8,000 carried; Q2: 18,000 − 8,000 = 10,000 in July.
     vat_paid = np.zeros(24)
     vat_paid[[0, 3, 6, 9, 12, 15, 18, 21]] = [18_000, 0, 10_000, 18_000, 18_000, 18_000, 18_000, 18_000]
-    assert p.timing.vat_paid[0] == pytest.approx(vat_paid)
+    assert _lines(p)["vat_paid"][0] == pytest.approx(vat_paid)
     assert p.timing.opening["vat_payable"][0, 0] == pytest.approx(18_000)
     # surcharges: 12 % of the VAT paid, paid and expensed with it
     assert p.opex["vat_surcharges"][0, [0, 3, 6, 9]] == pytest.approx([2_160, 0, 1_200, 2_160])
@@ -193,21 +193,21 @@ def test_quarter_started_part_way_owes_its_months_so_far(start, opening, first_p
     assert p.timing.opening["vat_payable"][0, 0] == pytest.approx(opening)
     paid = np.zeros(24)
     paid[first_payment::3] = 18_000
-    assert p.timing.vat_paid[0] == pytest.approx(paid)
+    assert _lines(p)["vat_paid"][0] == pytest.approx(paid)
 
 
 def test_monthly_vat_carries_the_credit_month_to_month():
     p = project(vat_case("monthly"))
     # paid the month after: Dec 6,000 (at month 0's rate), Jan 6,000, Feb −20,000 → credit 20,000, used by
     # Mar–May (14,000, 8,000, 2,000 left), June pays 6,000 − 2,000 = 4,000, then 6,000 a month.
-    assert p.timing.vat_paid[0, :9] == pytest.approx([6_000, 6_000, 0, 0, 0, 0, 4_000, 6_000, 6_000])
+    assert _lines(p)["vat_paid"][0, :9] == pytest.approx([6_000, 6_000, 0, 0, 0, 0, 4_000, 6_000, 6_000])
 
 
 def test_small_scale_taxpayer_credits_no_input_vat():
     p = project(vat_case("quarterly", small_scale=True, stream_rate=0.03))
     # 3 % of 100,000 = 3,000 a month, 9,000 a quarter; the server's VAT is neither credited nor added
-    assert p.timing.vat_paid[0, [0, 3, 6, 9]] == pytest.approx([9_000, 9_000, 9_000, 9_000])
-    assert p.timing.vat_paid[0].sum() == pytest.approx(8 * 9_000)
+    assert _lines(p)["vat_paid"][0, [0, 3, 6, 9]] == pytest.approx([9_000, 9_000, 9_000, 9_000])
+    assert _lines(p)["vat_paid"][0].sum() == pytest.approx(8 * 9_000)
     assert p.opex["one_off"][0, 1] == pytest.approx(200_000)  # the server as paid, VAT included: nothing to time
     assert p.timing.costs == ()
     assert not np.any(_lines(p)["input_vat"])
