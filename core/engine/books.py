@@ -402,33 +402,44 @@ def filed_tax(tax: Tax, rate: np.ndarray | float, profit: np.ndarray, opening_lo
     years = int(year_of[-1]) + 1
     starts = np.flatnonzero(np.diff(year_of, prepend=-1))  # each year's first month
     ends = np.append(starts[1:], months) - 1
-    running = running_total(np.array(profit, dtype=float))
-    to_date = running - np.concatenate([np.zeros((rows, 1)), running[:, starts[1:] - 1]], axis=1)[:, year_of]
-    totals = to_date[:, ends]  # (rows, years)
+    # months by rows (each month a contiguous row): a year is a block of rows, a month's gather a row copy
+    to_date = np.ascontiguousarray(profit.T)
+    for start_row, end_row in zip(starts, ends, strict=True):
+        np.cumsum(to_date[start_row : end_row + 1], axis=0, out=to_date[start_row : end_row + 1])
+    totals = to_date[ends]  # (years, rows)
     life = tax.loss_years if tax.rule == "china" else np.inf
     limit = US_LOSS_LIMIT if tax.rule == "us" else 1.0
     pool: list[tuple[np.ndarray, float]] = [
         (np.broadcast_to(np.asarray(opening_losses, dtype=float).reshape(-1), (rows,)).copy(), -1.0)]
-    available = np.empty((rows, years))
+    available = np.empty((years, rows))
     for y in range(years):  # losses available at each year's start: oldest used first, expiring after ``life``
         pool = [(a, born) for a, born in pool if y - born <= life]
-        available[:, y] = sum((a for a, _ in pool), np.zeros(rows))
-        used = np.minimum(available[:, y], limit * np.maximum(totals[:, y], 0.0))
+        available[y] = sum((a for a, _ in pool), np.zeros(rows))
+        used = np.minimum(available[y], limit * np.maximum(totals[y], 0.0))
         for i, (amount, born) in enumerate(pool):
             take = np.minimum(amount, used)
             pool[i] = (amount - take, born)
             used = used - take
-        pool.append((np.maximum(-totals[:, y], 0.0), float(y)))
-    gain = np.maximum(to_date, 0.0)
-    taxable = gain - np.minimum(available[:, year_of], limit * gain)
-    accrued = np.asarray(rate, dtype=float).reshape(-1, 1) * taxable
+        pool.append((np.maximum(-totals[y], 0.0), float(y)))
+    taxable = np.maximum(to_date, 0.0, out=to_date)  # the gain to date, then less the losses it may use
+    usable = _scratch("tax", taxable.shape)
+    for y, (start_row, end_row) in enumerate(zip(starts, ends, strict=True)):
+        block = usable[start_row : end_row + 1]
+        np.multiply(taxable[start_row : end_row + 1], limit, out=block)
+        np.minimum(block, available[y], out=block)
+    taxable -= usable
+    accrued = np.multiply(taxable, np.asarray(rate, dtype=float).reshape(1, -1), out=usable)
     if tax.rule == "china" and tax.small_low_profit:
-        heads = np.broadcast_to(headcount, (rows, months))
-        small = np.maximum.reduceat(heads, starts, axis=1)[:, year_of] <= SMALL_LOW_PROFIT_HEADS
+        heads = np.broadcast_to(np.asarray(headcount, dtype=float), (rows, months)).T
+        small = np.maximum.reduceat(heads, starts, axis=0)[year_of] <= SMALL_LOW_PROFIT_HEADS
         accrued = np.where(small & (taxable <= SMALL_LOW_PROFIT_LIMIT), SMALL_LOW_PROFIT_RATE * taxable, accrued)
-    year_tax = accrued[:, ends]
-    expense = np.diff(accrued, axis=1, prepend=0.0)
-    expense[:, starts] = accrued[:, starts]
+    year_tax = accrued[ends]
+    by_path = _scratch("accrued", (rows, months))  # the tax to date, back in (rows, months)
+    np.copyto(by_path, accrued.T)
+    expense = by_path.copy()  # its change month to month, the year's first month its own
+    expense.reshape(-1)[1:] -= by_path.reshape(-1)[:-1]
+    for year_start in starts:
+        expense[:, year_start] = by_path[:, year_start]
     paid = np.zeros((rows, months))
     prepay, (settle_month, settle_offset) = FILING[tax.rule]
 
@@ -441,10 +452,10 @@ def filed_tax(tax: Tax, rate: np.ndarray | float, profit: np.ndarray, opening_lo
             t, upto = month_index(y + offset, pay_month), month_index(y, through)
             if upto < 0 or t >= months or year_of[min(upto, months - 1)] != y:
                 continue
-            amount = np.maximum(accrued[:, min(upto, months - 1)] - so_far, 0.0)
+            amount = np.maximum(accrued[min(upto, months - 1)] - so_far, 0.0)
             paid[:, t] += amount
             so_far = so_far + amount
         t = month_index(y + settle_offset, settle_month)
         if 0 <= t < months:
-            paid[:, t] += year_tax[:, y] - so_far
+            paid[:, t] += year_tax[y] - so_far
     return expense, paid
