@@ -58,6 +58,7 @@ mutation: $(DEV)
 
 bench: $(RUNTIME)
 	$(PY) -m bench.engine
+	$(PY) -m bench.books
 	$(PY) -m bench.pillars
 	$(PY) -m bench.risk
 	$(PY) -m bench.pricing
