@@ -319,10 +319,10 @@ def test_a_company_that_never_breaks_even_needs_its_whole_horizons_burn(horizon)
 def test_capital_needed_counts_the_break_even_month_and_not_after():
     # cash 100; EBITDA -60, -60 (cash 40, -20), then break-even with -0 ... and a late loss after break-even
     ebitda = np.array([[-60.0, -60.0, 10.0, -500.0]])
-    p = type("P", (), {"ebitda": ebitda, "starting_cash": np.array([100.0]), "months": 4})
+    p = type("P", (), {"ebitda": ebitda, "operating_cash": ebitda, "starting_cash": np.array([100.0]), "months": 4})
     alive, be, needed = metrics.default_alive(p)
     assert (bool(alive[0]), int(be[0]), float(needed[0])) == (False, 2, pytest.approx(20))   # month 3's loss is after
-    p.ebitda = np.array([[-60.0, -40.0, 0.0, -500.0]])                                         # cash 40, 0, 0
+    p.ebitda = p.operating_cash = np.array([[-60.0, -40.0, 0.0, -500.0]])                     # cash 40, 0, 0
     alive, be, needed = metrics.default_alive(p)
     assert (bool(alive[0]), int(be[0]), float(needed[0])) == (True, 2, 0.0)
 
@@ -721,7 +721,8 @@ def test_the_summary_of_the_second_path_is_that_paths():
 
 
 def test_default_alive_stops_at_a_break_even_in_month_0():
-    fake = type("P", (), {"ebitda": np.array([[5.0, -100.0, -100.0]]), "starting_cash": np.array([0.0]), "months": 3})
+    flows = np.array([[5.0, -100.0, -100.0]])
+    fake = type("P", (), {"ebitda": flows, "operating_cash": flows, "starting_cash": np.array([0.0]), "months": 3})
     alive, be, needed = metrics.default_alive(fake)
     assert (bool(alive[0]), int(be[0]), float(needed[0])) == (True, 0, 0.0)
 
