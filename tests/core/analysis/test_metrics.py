@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from core.analysis import metrics
 from core.analysis.metrics import burn_multiple_grade, summarize
 from core.engine.projection import project
-from core.model import Settings, load_scenario, parse_scenario
+from core.model import Settings, load_preset, load_scenario, parse_scenario, replace_fields
 from core.present.report import irr_kpi
 from tests.scenarios import budget, scenarios, three_path_draws
 
@@ -747,3 +747,18 @@ def test_payback_of_acquisition_needs_a_positive_margin_and_under_one_new_custom
     assert thin.cac_payback_months == pytest.approx(100)
     half = metrics.unit_economics(project(scenario_of(24, streams=[{**base, "new_customers_per_month": 0.05}])))
     assert half.cac == pytest.approx(50)                    # 0.6 new customers in year 1 (below 1) still have a CAC
+
+
+def test_npv_runway_and_default_alive_count_cash_when_it_moves():
+    # the same company paid 90 days later: the same P&L, less cash early on
+    base = load_preset("sample_data/company_c_analytics_platform.yaml")
+    late = replace_fields(base, {f"streams[{i}].payment_days": 90 for i in range(len(base.streams))})
+    p, q = project(base), project(late)
+    np.testing.assert_allclose(q.ebitda, p.ebitda)
+    a, b = summarize(p, base.settings), summarize(q, late.settings)
+    # the flows: EBITDA less the cash tied up (three months' revenue growth held as receivables)
+    flows = q.ebitda[0] - q.working_capital[0] - q.tax[0] + q.tax_credit[0]
+    assert b.npv == pytest.approx(float(metrics.npv(flows[None], late.settings.discount_rate_yearly,
+                                                    timing=late.settings.cash_flow_timing)[0]))
+    assert b.npv < a.npv and b.peak_funding_need >= a.peak_funding_need
+    assert (q.cash[0] <= p.cash[0] + 1e-6).all() and q.working_capital[0].sum() > 0
