@@ -1,0 +1,68 @@
+"""The Statements page through AppTest: every preset in both languages, the period switch, the balance check and
+the timing lines."""
+
+from pathlib import Path
+
+import pytest
+
+from core.model import load_scenario, replace_fields
+from tests.views.test_pages import fresh_app, w
+
+PAGE = "views/statements.py"
+PRESETS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "sample_data").glob("*.yaml"))
+
+
+def statements_page(tmp_path, monkeypatch, scenario=None, lang="en"):
+    at = fresh_app(tmp_path, monkeypatch, scenario=scenario)
+    if lang != "en":
+        at.session_state["lang"] = lang
+        at.run()
+    return at.switch_page(PAGE).run()
+
+
+def first_column(frame):
+    return list(frame.value.iloc[:, 0])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("preset", PRESETS)
+def test_the_page_renders_every_preset_with_three_statements_that_balance(tmp_path, monkeypatch, preset, lang):
+    at = statements_page(tmp_path, monkeypatch, load_scenario(f"sample_data/{preset}.yaml"), lang)
+    assert not at.exception
+    assert [s.value for s in at.subheader] == {"en": ["Profit and loss", "Balance sheet", "Cash-flow statement"],
+                                               "zh": ["利润表", "资产负债表", "现金流量表"]}[lang]
+    assert len(at.dataframe) == 3 and len(at.get("plotly_chart")) == 1
+    assert at.success[0].value.startswith({"en": "Balanced:", "zh": "已平衡："}[lang]) and not at.error
+    check = {"en": "Check: assets − liabilities − equity", "zh": "勾稽校验：资产 − 负债 − 所有者权益"}[lang]
+    assert first_column(at.dataframe[1])[-1] == check
+    assert len(at.code) == 3                                                   # the three tax rules' formulas
+
+
+def test_switching_the_period_regroups_every_statement(tmp_path, monkeypatch):
+    scenario = load_scenario("sample_data/capital_winter_round_slips.yaml")        # 36 months from 2026-01
+    at = statements_page(tmp_path, monkeypatch, scenario)
+    assert list(at.dataframe[0].value.columns[1:3]) == ["2026-01", "2026-02"] and len(at.dataframe[0].value.columns) == 37
+    revenue = [first_column(f).index("Revenue") for f in at.dataframe[:1]][0]
+    monthly = at.dataframe[0].value
+    at.radio(key=w(at, "input.statement.period")).set_value("quarter").run()
+    assert not at.exception
+    assert [list(f.value.columns[1:3]) for f in at.dataframe] == [["2026 Q1", "2026 Q2"]] * 3
+    at.radio(key=w(at, "input.statement.period")).set_value("year").run()
+    assert [list(f.value.columns[1:]) for f in at.dataframe] == [["2026", "2027", "2028"]] * 3
+    assert at.dataframe[0].value.iloc[revenue, 1] != monthly.iloc[revenue, 1]          # a year's revenue, not a month's
+
+
+def test_a_scenario_with_timings_shows_receivables_and_deferred_revenue_and_says_so(tmp_path, monkeypatch):
+    plain = load_scenario("sample_data/capital_winter_round_slips.yaml")
+    at = statements_page(tmp_path, monkeypatch, plain)
+    assert "Accounts receivable" not in first_column(at.dataframe[1])
+    assert any(c.value.startswith("This scenario sets no billing") for c in at.caption)
+    timed = replace_fields(plain, {"streams[0].payment_days": 60, "streams[1].billing": "annual"})
+    at = statements_page(tmp_path, monkeypatch, timed, "zh")
+    balance = first_column(at.dataframe[1])
+    assert {"应收账款", "合同负债（预收账款）"} <= set(balance)
+    flows = first_column(at.dataframe[2])
+    assert {"应收账款的减少（增加以“−”号填列）", "合同负债的增加"} <= set(flows)
+    caption = next(c.value for c in at.caption if c.value.startswith("本情景的收付款时间设定"))
+    assert "客户回款账期：Developer API 60 天" in caption and "按年预收：Team plan" in caption
+    assert at.success[0].value.startswith("已平衡：")
