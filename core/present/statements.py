@@ -70,13 +70,14 @@ def period_labels(s: Statements, period: str, lang: str = "en") -> list[str]:
 
 
 def lines(s: Statements, statement: str, period: str = "month") -> pd.DataFrame:
-    """A statement's numbers (money, a row per line, a column per period as :func:`table`), without the lines that
-    are zero in every period unless :data:`KEPT`; the balance sheet ends with ``check``, total assets less
-    liabilities and equity."""
+    """A statement's numbers (money, a row per line, a column per period as :func:`table`; less than :data:`ZERO`
+    reads 0), without the lines that are zero in every period unless :data:`KEPT`; the balance sheet ends with
+    ``check``, total assets less liabilities and equity."""
     frame = table(s, statement, period)
     if statement == "balance":
         frame.loc["check"] = frame.loc["total_assets"] - frame.loc["liabilities_and_equity"]
-    shown = [k for k in frame.index if k in KEPT[statement] or bool((frame.loc[k].abs() >= ZERO).any())]
+    frame = frame.where(frame.abs() >= ZERO, 0.0)
+    shown = [k for k in frame.index if k in KEPT[statement] or bool((frame.loc[k] != 0).any())]
     return frame.loc[shown]
 
 
@@ -89,10 +90,10 @@ def statement_frame(s: Statements, statement: str, period: str, currency: str, l
 
 def _readable(numbers: pd.DataFrame, names: list[str], periods: list[str], currency: str, lang: str) -> pd.DataFrame:
     """``numbers`` (money, a row per line) with the lines' ``names`` first and the ``periods`` as column names, the
-    money in the reader's units (less than :data:`ZERO` reads as 0, not -0)."""
+    money in the reader's units."""
     columns = {t("statement.col.line", lang): names}
     for name, key in zip(periods, numbers.columns, strict=True):
-        columns[name] = [fmt.money(v if abs(v) >= ZERO else 0.0, currency, lang) for v in numbers[key]]
+        columns[name] = [fmt.money(v, currency, lang) for v in numbers[key]]
     return data_frame(columns)
 
 
@@ -167,7 +168,7 @@ def tax_formula(rule: str, lang: str = "en") -> str:
 
 def summary_lines(s: Statements) -> pd.DataFrame:
     """The investor's summary by year (money): :data:`SUMMARY`'s lines, a column per calendar year of the plan."""
-    frames = {statement: table(s, statement, "year") for statement in dict.fromkeys(st for st, _ in SUMMARY)}
+    frames = {statement: lines(s, statement, "year") for statement in dict.fromkeys(st for st, _ in SUMMARY)}
     rows = [frames[statement].loc[line] for statement, line in SUMMARY]
     return data_frame(rows, index=[f"{st}.{line}" for st, line in SUMMARY])
 
