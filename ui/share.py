@@ -13,8 +13,9 @@ from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
 from core.present.months import month_text
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
+from core.present.statements import summary_frame
 from core.storage.store import StoreError
-from ui.cached import projection, risk, risk_tornado, scorecard, store, summary, workbook
+from ui.cached import projection, risk, risk_tornado, scorecard, statements, store, summary, workbook
 from ui.session import lang, set_scenario
 from ui.sidebar import file_stem, language_picker
 from ui.widgets import chart, kpi_cards, plain, table
@@ -105,6 +106,9 @@ def shared_view(token: str) -> None:
             st.info(risk_summary(result, base, bars, "runway", scenario, (), lang()))
     if result is not None:
         chart(charts.cash_fan(result, p, lang=lang()))
+    st.subheader(t("statement.summary.title", lang()))
+    table(summary_frame(statements(scenario), scenario.company.currency, lang()), link.downloads)
+    st.caption(t("statement.summary.caption", lang()))
     if link.actuals is not None:
         _plan_vs_actual(scenario, link.actuals, link.downloads)
     with st.expander(t("share.assumptions", lang()), expanded=True):

@@ -8,7 +8,8 @@ import pytest
 from core.engine.projection import project
 from core.model import load_scenario, replace_fields
 from core.present.formatting import money
-from tests.views.test_pages import fresh_app, w
+from core.storage.store import LOCAL
+from tests.views.test_pages import fresh_app, saved_store, shared_app, w
 
 PAGE = "views/statements.py"
 PRESETS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "sample_data").glob("*.yaml"))
@@ -68,3 +69,28 @@ def test_a_scenario_with_timings_shows_receivables_and_deferred_revenue_and_says
     caption = next(c.value for c in at.caption if c.value.startswith("本情景的收付款时间设定"))
     assert "客户回款账期：Developer API 60 天" in caption and "按年预收：Team plan" in caption
     assert at.success[0].value.startswith("已平衡：")
+
+
+@pytest.mark.parametrize(("lang", "title", "cash"), [("en", "Profit and cash by year", "Cash at the end of the period"),
+                                                     ("zh", "年度利润与现金", "期末现金余额")])
+def test_the_investor_view_sums_up_profit_and_cash_by_year(tmp_path, monkeypatch, lang, title, cash):
+    scenario = load_scenario("sample_data/capital_winter_round_slips.yaml")        # 2026 to 2028, in USD
+    at = fresh_app(tmp_path, monkeypatch, scenario=scenario)
+    at.session_state["lang"] = lang
+    at.run().switch_page("views/pitch.py").run()
+    assert not at.exception and title in [s.value for s in at.subheader]
+    frame = next(f.value for f in at.dataframe if cash in list(f.value.iloc[:, 0]))
+    p = project(scenario)
+    assert len(frame) == 6 and list(frame.iloc[-1, 1:]) == [money(float(p.cash[0, 12 * y + 11]), "USD", lang)
+                                                            for y in range(3)]
+    assert list(frame.iloc[0, 1:]) == [money(float(p.revenue[0, 12 * y:12 * y + 12].sum()), "USD", lang) for y in range(3)]
+
+
+def test_a_share_links_read_only_view_shows_profit_and_cash_by_year(tmp_path, monkeypatch):
+    scenario = load_scenario("sample_data/company_b_data_assistant.yaml")
+    fresh_app(tmp_path, monkeypatch)
+    token, _ = saved_store().share(LOCAL, saved_store().create(LOCAL, "For investors", scenario).scenario_id)
+    view = shared_app(token)
+    assert not view.exception and "Profit and cash by year" in [s.value for s in view.subheader]
+    frame = next(f.value for f in view.table if "Cash at the end of the period" in list(f.value.iloc[:, 0]))  # static
+    assert list(frame.columns) == ["Line", "2026", "2027", "2028", "2029", "2030"] and len(frame) == 6
