@@ -106,9 +106,6 @@ def shared_view(token: str) -> None:
             st.info(risk_summary(result, base, bars, "runway", scenario, (), lang()))
     if result is not None:
         chart(charts.cash_fan(result, p, lang=lang()))
-    st.subheader(t("statement.summary.title", lang()))
-    table(summary_frame(statements(scenario), scenario.company.currency, lang()), link.downloads)
-    st.caption(t("statement.summary.caption", lang()))
     if link.actuals is not None:
         _plan_vs_actual(scenario, link.actuals, link.downloads)
     with st.expander(t("share.assumptions", lang()), expanded=True):
@@ -123,6 +120,9 @@ def shared_view(token: str) -> None:
         with st.expander(t("captable.title", lang())):
             table(cap_table_frame(owners, lang()), link.downloads)
             chart(ownership_chart(owners, lang()))
+    st.subheader(t("statement.summary.title", lang()))
+    table(summary_frame(statements(scenario), scenario.company.currency, lang()), link.downloads)
+    st.caption(t("statement.summary.caption", lang()))
     if link.downloads:
         language = lang()
         st.download_button(t("share.download", lang()), lambda: workbook(scenario, language),

@@ -16,11 +16,11 @@ from core.present.statements import (
 )
 from ui.cached import statements
 from ui.session import current_scenario, lang, wkey
-from ui.widgets import chart
+from ui.widgets import chart, plain
 
 scenario = current_scenario()
 cur = scenario.company.currency
-st.title(t("statement.title", lang()))
+st.title(f"{t('nav.statements', lang())} — {plain(scenario.company.name)}")
 st.caption(t("statement.intro", lang()))
 st.caption(timing_caption(scenario, lang()))
 books = statements(scenario)

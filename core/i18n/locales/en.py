@@ -628,7 +628,6 @@ STRINGS: dict[str, str] = {
     'table.net_income': 'Net income',
     'table.working_capital': 'Cash tied up (timing)',
     'nav.statements': 'Statements',
-    'statement.title': 'Statements: profit and loss, balance sheet, cash flow',
     'statement.intro': 'The profit and loss, the balance sheet and the cash-flow statement of the plan (its expected path), built from the same lines as runway and cash. Lines that are zero in every period are left out; totals always show.',
     'statement.period': 'Period',
     'statement.period.month': 'Month',

@@ -628,7 +628,6 @@ STRINGS: dict[str, str] = {
     "table.net_income": "净利润",
     "table.working_capital": "营运资金占用",
     'nav.statements': '财务报表',
-    'statement.title': '财务报表：利润表、资产负债表、现金流量表',
     'statement.intro': '计划（期望路径）的利润表、资产负债表和现金流量表，与跑道和现金余额出自同一组明细。各期均为零的项目不列示，合计项始终列示。',
     'statement.period': '期间',
     'statement.period.month': '月度',
