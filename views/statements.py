@@ -29,7 +29,8 @@ period = st.radio(t("statement.period", lang()), PERIODS, horizontal=True, key=w
                   format_func=names.__getitem__)
 for statement in STATEMENTS:
     st.subheader(t(f"statement.{statement}", lang()))
-    st.dataframe(statement_frame(books, statement, period, cur, lang()), hide_index=True)
+    st.dataframe(statement_frame(books, statement, period, cur, lang()), hide_index=True,
+                 column_config={t("statement.col.line", lang()): st.column_config.TextColumn(pinned=True)})
     if statement == "balance":
         (st.success if balanced(books) else st.error)(balance_note(books, cur, lang()))
 chart(charts.income_and_cash(books, cur, lang=lang()))

@@ -1,6 +1,7 @@
 """The statements as the reader sees them: every line labelled, zero lines hidden but totals kept, periods summed or
 taken at their end, the balance check, the timings and the tax rules in words."""
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -10,6 +11,7 @@ from core.analysis.statements import statements
 from core.engine.projection import project
 from core.i18n import STRINGS
 from core.model import parse_scenario, replace_fields
+from core.present.charts import income_and_cash
 from core.present.statements import (
     KEPT,
     STATEMENTS,
@@ -134,3 +136,13 @@ def test_the_investors_summary_is_the_statements_lines_by_calendar_year():
     assert list(frame["项目"]) == ["营业收入", "毛利", "息税折旧摊销前利润（EBITDA）", "净利润", "经营活动产生的现金流量净额",
                                   "期末现金余额"]
     assert list(frame["2027年"]) == ["12万元", "12万元", "7.2万元", "7.2万元", "7.2万元", "24.4万元"]
+
+
+def test_the_chart_sets_net_income_against_operating_cash_by_month_with_its_unit():
+    s = books(LATE)
+    fig = income_and_cash(s, "CNY", lang="zh")
+    income, operating = fig.data
+    assert fig.layout.title.text == "月度净利润与经营活动现金流量（元）" and fig.layout.yaxis.title.text == "每月（元）"
+    assert list(income.y) == pytest.approx([6_000] * 24)                       # 10,000 − 4,000 every month
+    assert list(operating.y) == pytest.approx([6_000] * 24)                    # receivables flat at 20,000
+    assert all(re.fullmatch(r"-?[\d,.]+(万|亿)?", tick) for tick in fig.layout.yaxis.ticktext)  # 元 is in the title
