@@ -259,6 +259,8 @@ LATIN_ALLOWED = {
     "k", "M", "B", "MB", "CNY", "USD", "EUR", "JSON", "YAML", "YML", "XLSX", "CSV", "Excel", "PDF", "PNG",
     # a financing instrument Chinese founders name so; an actuals file's column names and month format, as typed
     "SAFE", "YYYY-MM", "month", "revenue", "cost_of_revenue", "payroll", "other_opex", "funding", "ending_cash",
+    # a tax formula's functions and its month and year indexes (the Statements page)
+    "max", "min", "t", "y",
 }
 """Latin-script words a Chinese page may show; a single capital letter is a name too (A 轮, B 公司)."""
 

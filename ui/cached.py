@@ -52,6 +52,8 @@ from core.analysis.risk import (
     stress_outcomes,
     stress_rows,
 )
+from core.analysis.statements import Statements
+from core.analysis.statements import statements as statements_of
 from core.analysis.van_westendorp import PriceSensitivity, analyse, read_survey
 from core.engine.projection import Projection, project
 from core.i18n import t
@@ -83,6 +85,11 @@ def projection(scenario: Scenario) -> Projection:
 
 def summary(scenario: Scenario) -> Summary:
     return summarize(projection(scenario), scenario.settings)
+
+
+def statements(scenario: Scenario) -> Statements:
+    """The three statements of the deterministic projection."""
+    return statements_of(scenario, projection(scenario))
 
 
 @_cached(FIGURES)

@@ -38,6 +38,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/risk.py", "nav.risk", "nav.section.plan", ":material/casino:", "risk", "risk.stresses"),
     PageSpec("views/financing.py", "nav.financing", "nav.section.plan", ":material/account_balance:", "financing",
              "financing.compare"),
+    PageSpec("views/statements.py", "nav.statements", "nav.section.plan", ":material/request_quote:", "statements",
+             "statement.balance"),
     PageSpec("views/actuals.py", "nav.actuals", "nav.section.plan", ":material/fact_check:", "actuals", "actuals.intro"),
     PageSpec("views/library.py", "nav.library", "nav.section.share", ":material/folder_open:", "library", "library.save",
              private=True),

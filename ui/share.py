@@ -13,8 +13,9 @@ from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
 from core.present.months import month_text
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
+from core.present.statements import summary_frame
 from core.storage.store import StoreError
-from ui.cached import projection, risk, risk_tornado, scorecard, store, summary, workbook
+from ui.cached import projection, risk, risk_tornado, scorecard, statements, store, summary, workbook
 from ui.session import lang, set_scenario
 from ui.sidebar import file_stem, language_picker
 from ui.widgets import chart, kpi_cards, plain, table
@@ -119,6 +120,9 @@ def shared_view(token: str) -> None:
         with st.expander(t("captable.title", lang())):
             table(cap_table_frame(owners, lang()), link.downloads)
             chart(ownership_chart(owners, lang()))
+    st.subheader(t("statement.summary.title", lang()))
+    table(summary_frame(statements(scenario), scenario.company.currency, lang()), link.downloads)
+    st.caption(t("statement.summary.caption", lang()))
     if link.downloads:
         language = lang()
         st.download_button(t("share.download", lang()), lambda: workbook(scenario, language),

@@ -1,4 +1,5 @@
-"""Pitch mode: big numbers, the cash curve, the revenue mix and the pillars, and four sliders to move live."""
+"""Pitch mode: big numbers, the cash curve, the revenue mix and the pillars, profit and cash by year, and four sliders to
+move live."""
 
 import streamlit as st
 
@@ -7,7 +8,8 @@ from core.i18n import t
 from core.present import charts
 from core.present.onepager import PAPERS
 from core.present.report import headline, pillar_kpis
-from ui.cached import projection, scorecard, summary
+from core.present.statements import summary_frame
+from ui.cached import projection, scorecard, statements, summary
 from ui.session import current_scenario, kept_slider, lang, set_scenario
 from ui.sidebar import file_stem, one_pager_buttons
 from ui.widgets import chart, fold_sidebar, kpi_cards, plain
@@ -38,6 +40,9 @@ with left:
         chart(charts.revenue_mix(p, lang=lang()))
 with right:
     chart(charts.pillar_radar(card, lang=lang()))
+st.subheader(t("statement.summary.title", lang()))
+st.dataframe(summary_frame(statements(shown), shown.company.currency, lang()), hide_index=True)
+st.caption(t("statement.summary.caption", lang()))
 st.subheader(t("onepager.title", lang()))
 left, right = st.columns([1, 2], vertical_alignment="bottom")
 paper = left.segmented_control(t("onepager.paper", lang()), list(PAPERS), key="pitch.paper",

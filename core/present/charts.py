@@ -18,6 +18,7 @@ from core.analysis.metrics import YEAR, runway_months, stream_shares
 from core.analysis.pillars import PillarScore, Scorecard
 from core.analysis.pricing import PriceCurve
 from core.analysis.risk import PERCENTILES, RiskResult, TornadoBar
+from core.analysis.statements import Statements
 from core.analysis.van_westendorp import PriceSensitivity
 from core.engine.projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
 from core.i18n import t
@@ -519,3 +520,14 @@ def compare_survival(items: list[tuple[str, RiskResult]], *, lang: str = "en") -
     fig.update_layout(title=t("chart.survival.title", lang), xaxis_title=t("chart.compare.months", lang),
                       yaxis={"range": [0, 105], "title": t("chart.survival.y", lang)})
     return fig
+
+
+def income_and_cash(s: Statements, currency: str, *, lang: str = "en") -> go.Figure:
+    """Net income (bars) against the cash operations bring in (a line), money per month: the gap is what billing,
+    payment days, VAT and tax as filed move."""
+    fig = _figure()
+    fig.add_bar(x=list(s.dates), y=s.pnl["net_income"], name=t("statement.pnl.net_income", lang), marker_color=PALETTE[0])
+    fig.add_scatter(x=list(s.dates), y=s.cash_flow["operating"], name=t("statement.cash_flow.operating", lang),
+                    line={"color": PALETTE[1], "width": 3})
+    return money_axis(_layout(fig, t("statement.chart.title", lang, currency=currency),
+                              t("statement.chart.y", lang, currency=currency), lang), "y", currency, lang)

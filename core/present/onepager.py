@@ -1,8 +1,9 @@
 """The one-pager for a deck: one landscape page (A4 or Letter) with the scenario's name and date, the headline
 KPIs, what an investor asks next (MRR and ARR, gross margin, the ask, the team), the cash curve with its rounds,
-the revenue mix, the pillar radar (with its scale) and the survival odds, in the reader's
-language; a scenario with equity, SAFE or note rounds gets a cap-table column (who owns what after the last
-priced round, the founders' share before → after, bridges still unconverted at the horizon). Built as one
+the revenue mix, the pillar radar (with its scale), the survival odds and profit and cash by year (revenue, gross
+profit, EBITDA, net income, operating cash flow, cash at year end), in the reader's language; a scenario with
+equity, SAFE or note rounds gets a cap-table column (who owns what after the last priced round, the founders' share
+before → after, bridges still unconverted at the horizon). Built as one
 Plotly figure from the same chart functions the pages use, and rendered to PDF or PNG by Plotly's static export
 (kaleido, which drives the system's Chromium). The PDF is then given its title ("<company> — one-pager"; kaleido's
 page is called "Kaleido-fier") and a text layer that reads CJK ideographs rather than radicals (pypdf)."""
@@ -24,17 +25,23 @@ from core.analysis.captable import FOUNDERS, CapTable, cap_table, ownership
 from core.analysis.metrics import Summary, summarize
 from core.analysis.pillars import Scorecard, score
 from core.analysis.risk import RiskResult, simulate
+from core.analysis.statements import Statements, statements
 from core.engine.projection import Projection, project
 from core.i18n import t
 from core.model import Scenario, ScenarioError, replace_fields
 from core.present import charts, formatting
 from core.present.financing import holder_label
 from core.present.report import Kpi, headline, pillar_kpis, pitch_kpis, risk_kpis
+from core.present.statements import summary_frame
 
 PAPERS = {"a4": (1123, 794), "letter": (1056, 816)}
 """Landscape page sizes in CSS pixels (96 per inch): A4 is 297 × 210 mm, Letter 11 × 8.5 in."""
 FORMATS = {"pdf": "application/pdf", "png": "image/png"}
 HEADLINE = ("cash", "runway", "zero_cash", "default_alive", "burn_multiple")
+CAP_TABLE, YEARLY = "cap table", "profit and cash by year"
+"""The names of the page's two tables (traces)."""
+ROW_HEIGHTS = (0.36, 0.36, 0.28)
+"""The charts' two rows and the yearly profit-and-cash table's, as shares of the charts' height."""
 FOUNDERS_LINE = 0.12
 """How far (paper height) the cap table starts below its column's top: room for the founders' lines."""
 FONT = "Liberation Sans, Arial, Noto Sans CJK SC, sans-serif"  # Latin and digits first: they extract as text from the PDF
@@ -118,17 +125,20 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
     table = page_cap_table(scenario)
     titles = [t("chart.cash.title", lang, currency=p.currency),
               t("chart.mix.title", lang, currency=p.currency) if has_streams else "",
-              t("chart.radar.title", lang), t("chart.survival.title", lang) if result is not None else ""]
+              t("chart.radar.title", lang), t("chart.survival.title", lang) if result is not None else "",
+              t("statement.summary.title", lang)]
+    grid = {"subplot_titles": titles, "vertical_spacing": 0.08, "row_heights": ROW_HEIGHTS}
     if table is None:
-        fig = make_subplots(rows=2, cols=2, specs=[[{}, {}], [{"type": "polar"}, {}]], subplot_titles=titles,
-                            vertical_spacing=0.16, horizontal_spacing=0.08, column_widths=[0.55, 0.45])
-    else:  # a third column, both rows high, for the cap table (subplot titles run row by row)
+        fig = make_subplots(rows=3, cols=2, specs=[[{}, {}], [{"type": "polar"}, {}], [{"type": "table", "colspan": 2}, None]],
+                            horizontal_spacing=0.08, column_widths=[0.55, 0.45], **grid)
+    else:  # a third column, two rows high, for the cap table (subplot titles run row by row)
         titles.insert(2, t("captable.title", lang))
-        fig = make_subplots(rows=2, cols=3, specs=[[{}, {}, {"type": "table", "rowspan": 2}],
-                                                   [{"type": "polar"}, {}, None]],
-                            subplot_titles=titles, vertical_spacing=0.16, horizontal_spacing=0.06,
-                            column_widths=[0.41, 0.33, 0.26])
+        fig = make_subplots(rows=3, cols=3, specs=[[{}, {}, {"type": "table", "rowspan": 2}],
+                                                   [{"type": "polar"}, {}, None],
+                                                   [{"type": "table", "colspan": 3}, None, None]],
+                            horizontal_spacing=0.06, column_widths=[0.41, 0.33, 0.26], **grid)
         _add_cap_table(fig, table, p.currency, lang)
+    _add_yearly_table(fig, statements(scenario, p), p.currency, lang)
     parts: list[tuple[go.Figure, int, int]] = [(charts.cash_balance(p, scenario.funding, lang=lang), 1, 1),
                                                (charts.pillar_radar(card, lang=lang), 2, 1)]
     if has_streams:
@@ -185,7 +195,7 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
 def _add_cap_table(fig: go.Figure, table: CapTable, currency: str, lang: str) -> None:
     names, invested, shares = cap_table_rows(table, currency, lang)
     fig.add_trace(go.Table(
-        columnwidth=[2.2, 1.3, 1.1],
+        name=CAP_TABLE, columnwidth=[2.2, 1.3, 1.1],
         header={"values": [f"<b>{t(k, lang)}</b>" for k in ("captable.holder", "onepager.captable.invested",
                                                             "onepager.captable.share")],
                 "align": ["left", "right", "right"], "fill_color": "#EEF1F5", "font": {"size": 9}, "height": 22},
@@ -194,6 +204,18 @@ def _add_cap_table(fig: go.Figure, table: CapTable, currency: str, lang: str) ->
         row=1, col=3)
     domain = fig.data[-1].domain
     domain.y = (domain.y[0], domain.y[1] - FOUNDERS_LINE)
+
+
+def _add_yearly_table(fig: go.Figure, s: Statements, currency: str, lang: str) -> None:
+    """Profit and cash by calendar year across the page's foot (:func:`core.present.statements.summary_frame`)."""
+    frame = summary_frame(s, currency, lang)
+    fig.add_trace(go.Table(
+        name=YEARLY, columnwidth=[3.2, *([1.0] * (len(frame.columns) - 1))],
+        header={"values": [f"<b>{c}</b>" for c in frame.columns], "align": ["left", "right"], "fill_color": "#EEF1F5",
+                "font": {"size": 9}, "height": 18},
+        cells={"values": [list(frame[c]) for c in frame.columns], "align": ["left", "right"], "fill_color": "white",
+               "line_color": "#DDDDDD", "font": {"size": 9}, "height": 16}),
+        row=3, col=1)
 
 
 def conversion_notes(table: CapTable, currency: str, lang: str = "en") -> list[str]:
@@ -207,7 +229,7 @@ def _cap_table_notes(fig: go.Figure, table: CapTable, currency: str, lang: str) 
     """The founders' share before → after the plan's rounds between the column's title and its table; the
     conversions at the column's foot."""
     before, after = founders_before_after(table)
-    domain = fig.data[next(i for i, d in enumerate(fig.data) if d.type == "table")].domain
+    domain = next(d for d in fig.data if d.name == CAP_TABLE).domain
     founders = t("onepager.captable.founders", lang, before=formatting.percent(before), after=formatting.percent(after))
     fig.add_annotation(text=f"<b>{founders}</b><br>{_wrapped(founders_note(table, lang), 40)}",
                        x=domain.x[0], y=domain.y[1] + FOUNDERS_LINE - 0.01, xref="paper", yref="paper",

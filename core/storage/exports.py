@@ -1,10 +1,12 @@
 """Exports and imports: scenario as YAML/JSON/Excel, the projection as CSV/Excel.
 
-The Excel workbook, headed in the reader's language, has three sheets, each with its header row (and label
+The Excel workbook, headed in the reader's language, has six sheets, each with its header row (and label
 columns) frozen and its columns as wide as their contents: ``Assumptions`` (every scenario field as a path, its
 label, its value as a number cell in the field's format, its kind and, where a spreadsheet would round the value
 (it keeps 15 significant digits), the exact value in text — reading it back gives the same scenario unless a
-value was edited), ``Monthly`` (the monthly table) and ``Metrics`` (the headline figures). Numbers are number
+value was edited), ``Monthly`` (the monthly table), ``Metrics`` (the headline figures) and the three statements
+month by month (``P&L``, ``Balance sheet``, ``Cash flow``: a row per line as the Statements page shows it, a column
+per month). Numbers are number
 cells with a spreadsheet format: money with the currency's symbol and thousands separators, shares as %, prices
 and per-unit costs with the decimals they need ($0.004). Text cells that start with ``= + - @`` (or a
 tab / carriage return) are prefixed with ``'`` so a spreadsheet never runs them as formulas.
@@ -31,12 +33,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.analysis.metrics import summarize
+from core.analysis.statements import Statements, statements
 from core.engine.projection import Projection
 from core.i18n import LANGUAGES, STRINGS, t
 from core.model import MAX_FILE_BYTES, Problem, Scenario, ScenarioError, generic, loads_scenario, parse_path, parse_scenario, quoted, spec
 from core.present import formatting
 from core.present.formatting import SYMBOLS
 from core.present.report import details, frame_label, headline
+from core.present.statements import label, lines, period_labels
 
 MAX_XLSX_BYTES = 5_000_000
 MAX_XLSX_UNZIPPED = 50_000_000
@@ -135,7 +139,8 @@ KPI_FORMATS = {"break_even": "0", "payback": "0", "burn_multiple": '0.00"×"', "
                "irr": "0.0%", "return_on_cost": "0.0%", "rule_of_40": "0", "hhi": "0.00"}
 """Spreadsheet number formats of the Metrics sheet's values (money ones take the scenario's currency, months the
 reader's word for them)."""
-FROZEN = {"Assumptions": "C2", "Monthly": "C2", "Metrics": "B2"}
+STATEMENT_SHEETS = {"pnl": "P&L", "balance": "Balance sheet", "cash_flow": "Cash flow"}
+FROZEN = {"Assumptions": "C2", "Monthly": "C2", "Metrics": "B2", **dict.fromkeys(STATEMENT_SHEETS.values(), "B2")}
 """Where each sheet's panes freeze: below the header, right of its label columns."""
 WIDTHS = (8, 60)
 """A column's width in characters at least and at most."""
@@ -267,6 +272,17 @@ def _metrics(sheet: Any, scenario: Scenario, p: Projection, symbol: str, lang: s
                                                       if kpi.key in MONTHS_KPIS else KPI_FORMATS.get(kpi.key, "General"))
 
 
+def _statement(sheet: Any, s: Statements, statement: str, symbol: str, lang: str) -> None:
+    """One statement by month: its lines' labels, then a money cell per month."""
+    numbers = lines(s, statement)
+    _header(sheet, [t("statement.col.line", lang), *period_labels(s, "month", lang)])
+    for key, values in numbers.iterrows():
+        sheet.append([escape(label(statement, str(key), lang)), *(float(v) for v in values)])
+    for row in sheet.iter_rows(min_row=2, min_col=2):
+        for cell in row:
+            cell.number_format = money_format(symbol)
+
+
 def shown_width(value: object, number_format: str) -> int:
     """About how many characters a cell shows: its text (a CJK character counts two), or its number with the
     separators, symbol and decimals of its format.
@@ -298,13 +314,16 @@ def fit_columns(sheet: Any) -> None:
 
 
 def excel_workbook(scenario: Scenario, p: Projection, lang: str = "en") -> bytes:
-    """Assumptions, the monthly table and the metrics as an .xlsx file, headed in ``lang``."""
+    """Assumptions, the monthly table, the metrics and the three statements as an .xlsx file, headed in ``lang``."""
     book = openpyxl.Workbook()
     symbol = SYMBOLS[scenario.company.currency]
     book.worksheets[0].title = "Assumptions"
     _assumptions(book.worksheets[0], scenario, lang)
     _monthly(book.create_sheet("Monthly"), p, symbol, lang)
     _metrics(book.create_sheet("Metrics"), scenario, p, symbol, lang)
+    books = statements(scenario, p)
+    for statement, title in STATEMENT_SHEETS.items():
+        _statement(book.create_sheet(title), books, statement, symbol, lang)
     for sheet in book.worksheets:
         fit_columns(sheet)
         sheet.freeze_panes = FROZEN[sheet.title]

@@ -18,7 +18,19 @@ from core.engine.projection import project
 from core.model import load_scenario, replace_fields
 from core.model.presets import load_preset
 from core.present import formatting as fmt
-from core.present.onepager import PAPERS, RADICALS, build, chromium, ideographs_cmap, one_pager, one_pager_kpis, page_cap_table, render
+from core.present.onepager import (
+    CAP_TABLE,
+    PAPERS,
+    RADICALS,
+    YEARLY,
+    build,
+    chromium,
+    ideographs_cmap,
+    one_pager,
+    one_pager_kpis,
+    page_cap_table,
+    render,
+)
 from core.present.report import pitch_kpis
 
 B = load_scenario("sample_data/company_b_data_assistant.yaml")
@@ -132,7 +144,7 @@ def test_money_axes_read_in_the_readers_units_and_a_runway_past_the_horizon_name
 
 def cap_section(fig):
     """The cap-table column's cells (holder, invested, share) and the page's annotation texts, or None."""
-    table = next((trace for trace in fig.data if trace.type == "table"), None)
+    table = next((trace for trace in fig.data if trace.name == CAP_TABLE), None)
     texts = [a.text for a in fig.layout.annotations]
     return (None if table is None else [list(column) for column in table.cells.values]), texts
 
@@ -172,6 +184,23 @@ def test_a_bridge_that_meets_no_priced_round_within_the_horizon_is_shown_unconve
         assert holders == [("Founders" if lang == "en" else "创始人"), "Bridge"]
         assert [money[-1], shares[-1]] == unconverted and shares[0] == "100.0%"
         assert any(t.endswith(f"100.0% → 100.0%</b><br>{note}") for t in texts)
+
+
+@pytest.mark.parametrize(("lang", "header", "cash"), [
+    ("en", ["<b>Line</b>", "<b>2026</b>", "<b>2027</b>", "<b>2028</b>", "<b>2029</b>", "<b>2030</b>"], "Cash at the end of the period"),
+    ("zh", ["<b>项目</b>", "<b>2026年</b>", "<b>2027年</b>", "<b>2028年</b>", "<b>2029年</b>", "<b>2030年</b>"], "期末现金余额")])
+def test_the_page_sums_up_profit_and_cash_by_calendar_year(lang, header, cash):
+    """Company B (USD, 60 months from 2026-01): each year's revenue is the sum of its twelve months, its cash the
+    cash at December."""
+    p, summary, card, _ = parts()
+    fig = one_pager(B, p, summary, card, None, lang=lang, today=DAY)
+    table = next(trace for trace in fig.data if trace.name == YEARLY)
+    assert list(table.header.values) == header
+    lines, *years = (list(column) for column in table.cells.values)
+    assert len(lines) == 6 and lines[-1] == cash
+    assert [year[0] for year in years] == [fmt.money(float(p.revenue[0, 12 * y:12 * y + 12].sum()), "USD", lang)
+                                           for y in range(5)]
+    assert [year[-1] for year in years] == [fmt.money(float(p.cash[0, 12 * y + 11]), "USD", lang) for y in range(5)]
 
 
 def test_a_scenario_without_equity_has_no_cap_table_column():

@@ -40,6 +40,27 @@ def test_the_excel_workbook_round_trips_the_scenario_exactly(scenario):
     assert read_excel(workbook(scenario)) == scenario
 
 
+EVERY_TIMING = replace_fields(WINTER, {
+    "streams[0].billing": "annual", "streams[0].payment_days": 45, "streams[0].bad_debt_share": 0.02,
+    "streams[0].upfront_share": 0.3, "streams[0].upfront_months": 2, "streams[0].vat_rate": 0.06,
+    "streams[1].payment_days": 90, "ai_costs.payment_days": 30, "ai_costs.vat_rate": 0.06, "opex.payment_days": 15,
+    "opex.vat_rate": 0.13, "opex.one_off_costs[0].instalments": 3, "opex.one_off_costs[0].vat_rate": 0.13,
+    "tax.profit_tax_rate": 0.25, "tax.rule": "china", "tax.loss_years": 10, "tax.small_low_profit": True,
+    "vat.filing": "quarterly", "vat.small_scale": True, "vat.surcharge_rate": 0.12,
+    "funding": [*(r.model_dump() for r in WINTER.funding),
+                {"name": "Bank loan", "month": 3, "amount": 500_000, "kind": "debt", "interest_rate_yearly": 0.08,
+                 "term_months": 24, "repayment": "annuity"}]})
+"""Every billing, payment, VAT and tax-filing field away from its default."""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_billing_payment_vat_and_tax_field_round_trips_through_the_assumptions_sheet(lang):
+    rows = sheet_rows(excel_workbook(EVERY_TIMING, project(EVERY_TIMING), lang), "Assumptions")
+    assert rows["vat.surcharge_rate"][1].value == 0.12 and rows["streams[0].billing"][1].value == "annual"
+    assert rows["funding[1].repayment"][1].value == "annuity" and rows["tax.small_low_profit"][1].value is True
+    assert read_excel(excel_workbook(EVERY_TIMING, project(EVERY_TIMING), lang)) == EVERY_TIMING
+
+
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_yaml_and_json_exports_round_trip_through_the_importer(fmt):
     assert import_scenario(f"plan.{fmt}", dumps_scenario(WINTER, fmt).encode()) == WINTER
@@ -66,7 +87,7 @@ def sheet_rows(data, sheet):
 def test_the_metrics_are_number_cells_without_formatted_text_beside_them():
     """Found by a founder: a text cell "'-$102.73k" sat beside the NPV number."""
     book = openpyxl.load_workbook(io.BytesIO(workbook(WINTER)))
-    assert book.sheetnames == ["Assumptions", "Monthly", "Metrics"]
+    assert book.sheetnames == ["Assumptions", "Monthly", "Metrics", "P&L", "Balance sheet", "Cash flow"]
     assert book["Monthly"].max_row == WINTER.settings.horizon_months + 1
     assert [c.value for c in book["Metrics"][1]] == ["Metric", "Value", "Note"]
     rows = {row[0]: row[1:] for row in book["Metrics"].iter_rows(min_row=2, values_only=True)}
@@ -164,7 +185,7 @@ def test_every_sheet_freezes_its_header_and_label_columns_and_fits_its_columns()
     """Found by a founder: no frozen header, columns narrower than their headers."""
     for lang in ("en", "zh"):
         book = openpyxl.load_workbook(io.BytesIO(excel_workbook(WINTER, project(WINTER), lang)))
-        assert [s.freeze_panes for s in book.worksheets] == ["C2", "C2", "B2"]  # path and label, month and date, metric
+        assert [s.freeze_panes for s in book.worksheets] == ["C2", "C2", "B2", "B2", "B2", "B2"]  # …, metric, line
         for sheet in book.worksheets:
             for header in sheet[1]:
                 width = sheet.column_dimensions[header.column_letter].width
@@ -173,6 +194,32 @@ def test_every_sheet_freezes_its_header_and_label_columns_and_fits_its_columns()
     longest = max(len(c.value) for (c,) in metrics.iter_rows(min_col=1, max_col=1))
     assert metrics.column_dimensions["A"].width >= longest == len("NPV at 60%/yr, month-end flows")
     assert metrics.column_dimensions["B"].width >= len("-$4,054,084")                  # the NPV as the cell shows it
+
+
+FLAT = parse_scenario({"company": {"name": "Flat", "starting_cash": 100_000, "start_date": "2026-01-01"},
+                       "settings": {"horizon_months": 12},
+                       "streams": [{"kind": "usage", "name": "API", "volume_per_month": 1000, "price_per_unit": 10,
+                                    "payment_days": 30}],
+                       "opex": {"other_per_month": 4000}})
+"""10,000 of revenue a month paid 30 days later, 4,000 of costs: 6,000 of cash a month, 10,000 always owed."""
+
+
+@pytest.mark.parametrize(("lang", "first", "owed"), [("en", ["Line", "2026-01", "2026-02"], "Accounts receivable"),
+                                                     ("zh", ["项目", "2026年1月", "2026年2月"], "应收账款")])
+def test_the_three_statements_are_sheets_of_money_cells_by_month_with_their_lines_labelled(lang, first, owed):
+    data = excel_workbook(FLAT, project(FLAT), lang)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for title in ("P&L", "Balance sheet", "Cash flow"):
+        header = [c.value for c in book[title][1]]
+        assert header[:3] == first and len(header) == 13 and book[title].freeze_panes == "B2"
+    balance = sheet_rows(data, "Balance sheet")
+    assert [c.value for c in balance[owed]] == pytest.approx([10_000] * 12)
+    cash = balance[{"en": "Cash", "zh": "货币资金"}[lang]]
+    assert [c.value for c in cash] == pytest.approx([100_000 + 6_000 * m for m in range(1, 13)])
+    assert all(c.number_format == '"$"#,##0;-"$"#,##0' for row in balance.values() for c in row)
+    assert [c.value for c in sheet_rows(data, "P&L")[{"en": "Revenue", "zh": "营业收入"}[lang]]] == [10_000] * 12
+    assert [c.value for c in balance[{"en": "Check: assets − liabilities − equity",
+                                      "zh": "勾稽校验：资产 − 负债 − 所有者权益"}[lang]]] == [0] * 12
 
 
 def legacy(scenario) -> bytes:

@@ -1,0 +1,41 @@
+"""Statements: the profit and loss, the balance sheet and the cash-flow statement by month, quarter or year."""
+
+import streamlit as st
+
+from core.analysis.statements import PERIODS
+from core.i18n import t
+from core.present import charts
+from core.present.statements import (
+    STATEMENTS,
+    TAX_RULES,
+    balance_note,
+    balanced,
+    statement_frame,
+    tax_formula,
+    timing_caption,
+)
+from ui.cached import statements
+from ui.session import current_scenario, lang, wkey
+from ui.widgets import chart, plain
+
+scenario = current_scenario()
+cur = scenario.company.currency
+st.title(f"{t('nav.statements', lang())} — {plain(scenario.company.name)}")
+st.caption(t("statement.intro", lang()))
+st.caption(timing_caption(scenario, lang()))
+books = statements(scenario)
+names = {k: t(f"statement.period.{k}", lang()) for k in PERIODS}
+period = st.radio(t("statement.period", lang()), PERIODS, horizontal=True, key=wkey("input.statement.period"),
+                  format_func=names.__getitem__)
+for statement in STATEMENTS:
+    st.subheader(t(f"statement.{statement}", lang()))
+    st.dataframe(statement_frame(books, statement, period, cur, lang()), hide_index=True,
+                 column_config={t("statement.col.line", lang()): st.column_config.TextColumn(pinned=True)})
+    if statement == "balance":
+        (st.success if balanced(books) else st.error)(balance_note(books, cur, lang()))
+chart(charts.income_and_cash(books, cur, lang=lang()))
+with st.expander(t("statement.tax.title", lang())):
+    for rule in TAX_RULES:
+        name = t(f"opt.tax.rule.{rule}", lang())
+        st.markdown(f"**{t('statement.tax.yours', lang(), rule=name) if rule == scenario.tax.rule else name}**")
+        st.code(tax_formula(rule, lang()), language=None, wrap_lines=True)
