@@ -1181,7 +1181,7 @@ STRINGS: dict[str, str] = {
     'edit.funding.term_months.help': 'Debt only: months until the last of the principal is repaid (interest monthly).',
     'tax.note': 'Over the {months} months: {paid} of profit tax (rate {rate}, R&D super-deduction {deduction}, losses carried forward first) and {credit} of R&D credit received. Tax is computed and paid month by month; check the current rules.',
     'edit.tax': 'Tax and R&D incentives',
-    'edit.tax.caption': "Profit tax as the rule you file under computes it: Simple, month by month and paid in the month; China's enterprise income tax and a US C corporation on the calendar year, prepaid each quarter and settled the next year, with the loss rules of each. The P&L shows the tax of the year as it accrues; the cash pays it when filed. Rates differ by country and change: check the current rules (China: 25%, 15% for a high-tech enterprise, R&D super-deduction 100%, 2024).",
+    'edit.tax.caption': "Profit tax is computed as it is filed. Simple: month by month, paid in the month. China's enterprise income tax and a US C corporation: on the calendar year, prepaid each quarter and settled the next year, each with its own loss rules. The P&L shows the year's tax as it accrues; the cash pays it when filed. Rates differ by country and change: check the current rules (China, 2024: 25%, 15% for a high-tech enterprise, R&D super-deduction 100%).",
     'edit.tax.profit_tax_rate': 'Profit tax rate',
     'edit.tax.profit_tax_rate.help': 'Share of taxable profit paid as tax (China: 25%, 15% for high-tech enterprises; check current rules). 0: no tax.',
     'edit.tax.rd_super_deduction': 'R&D super-deduction',
