@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.model import (
+    BILLING_FIELDS,
     STREAM_KINDS,
     AICosts,
     Compliance,
@@ -16,6 +17,7 @@ from core.model import (
     fields_under,
     new_demand,
     new_stream,
+    spec,
     stream_class,
     stream_fields,
 )
@@ -29,6 +31,8 @@ INFERENCE = ("cost_per_million_tokens", "gpu_price_per_hour", "tokens_per_second
 """How inference is priced: per 1M tokens, or from a GPU (the costs section shows one or the other)."""
 TEAM_FIELDS = ("salary_growth_yearly",)
 """The operating-cost fields shown with the team; every other one is with the costs."""
+TAX_RULE_FIELDS = {"simple": ("carry_forward_losses",), "china": ("loss_years", "small_low_profit"), "us": ()}
+"""The tax fields only one filing rule reads, by rule (the others are hidden, and kept, under another rule)."""
 
 
 def _fields(prefix: str, names: tuple[str, ...], found: dict, columns: int = 2, required: tuple[str, ...] = ()) -> None:
@@ -94,6 +98,21 @@ def _set_demand(i: int, key: str) -> None:
     change({f"streams[{i}].demand": new_demand(model, float(stream[cls.PRICE]) if cls.PRICE else 0.0)}, rebuild=True)
 
 
+def _set_billing(i: int, key: str) -> None:
+    """Billing and collection switched off: the stream is billed and paid in the month it earns, without VAT."""
+    if not st.session_state[key]:
+        change({f"streams[{i}].{name}": spec(f"streams.{name}").default for name in BILLING_FIELDS}, rebuild=True)
+
+
+def billing(i: int, stream: dict, found: dict) -> None:
+    """Stream ``i``'s billing and collection, behind a switch that is on when any of them is not its default."""
+    key = f"edit.{st.session_state['build.gen']}.streams[{i}].has_billing"
+    custom = any(stream[name] != spec(f"streams.{name}").default for name in BILLING_FIELDS)
+    if st.toggle(t("edit.streams.billing_section", lang()), custom, key=key, on_change=_set_billing, args=(i, key),
+                 help=t("edit.streams.billing_section.help", lang())):
+        _fields(f"streams[{i}]", BILLING_FIELDS, found, 3)
+
+
 def demand(i: int, found: dict) -> None:
     """Stream ``i``'s demand model (how its volume answers its price): on the Build page and in the Pricing lab."""
     value = draft().data["streams"][i].get("demand")
@@ -133,6 +152,7 @@ def revenue(data: dict, found: dict) -> None:
             top[4].button(t("edit.remove", lang()), key=f"edit.{gen}.remove.{i}", on_click=_remove, args=(i,))
             _fields(f"streams[{i}]", ("name", *stream_fields(stream["kind"])), found, 3)
             show_problems(f"streams[{i}]", found)
+            billing(i, stream, found)
             if "trial" in cls.model_fields:
                 trial_key = f"edit.{gen}.streams[{i}].has_trial"
                 st.toggle(t("edit.streams.trial", lang()), stream.get("trial") is not None, key=trial_key,
@@ -198,7 +218,17 @@ def funding(data: dict, found: dict) -> None:
     table("funding")
     st.subheader(t("edit.tax", lang()))
     st.caption(t("edit.tax.caption", lang()))
-    _fields("tax", fields_under("tax"), found, 3)
+    _fields("tax", tax_fields(data["tax"]["rule"]), found, 3)
+    st.subheader(t("edit.vat", lang()))
+    st.caption(t("edit.vat.caption", lang()))
+    _fields("vat", fields_under("vat"), found, 3)
+
+
+def tax_fields(rule: str) -> tuple[str, ...]:
+    """The tax fields shown under a filing ``rule``: the rule first, then the others in the schema's order, without
+    those only another rule reads."""
+    others = {f for r, names in TAX_RULE_FIELDS.items() if r != rule for f in names}
+    return ("rule", *(f for f in fields_under("tax") if f != "rule" and f not in others))
 
 
 def strategy(data: dict, found: dict) -> None:

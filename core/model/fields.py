@@ -193,8 +193,8 @@ FIRST = {
     "funding": ("name", "amount", "month", "kind"),
 }
 """The columns of each table a founder fills first, in that order: the table shows them without scrolling (at 1366 px);
-the rest (a role's function, end month, attrition and grants; a round's valuation, SAFE and debt terms,
-anti-dilution…) follow in the schema's order when asked for."""
+the rest (a role's function, end month, attrition and grants; a one-off's instalments and input VAT; a round's
+valuation, SAFE and debt terms, anti-dilution…) follow in the schema's order when asked for."""
 
 
 def _columns(path: str) -> tuple[str, ...]:
@@ -209,7 +209,7 @@ TABLES = {path: _columns(path) for path in _TABLE_PATHS}
 """The lists edited as tables, with their columns in order (the ones a founder fills first, then the others).
 
 >>> TABLES["opex.one_off_costs"]
-('name', 'cost', 'month', 'kind')
+('name', 'cost', 'month', 'kind', 'instalments', 'vat_rate')
 """
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from core.model.base import COUNT, MONEY, MONTH, PERCENT, Count, DeclineYearly, GrowthMonthly, MillionTokens, Money, Name, Share, _Model
+from core.model.base import COUNT, MONEY, PERCENT, Count, DeclineYearly, GrowthMonthly, MillionTokens, Money, Name, Share, _Model
 
 # --- revenue streams -------------------------------------------------------
 # Every stream kind maps onto one monthly "driver" quantity q_t = q_0 (1 + g)^t
@@ -67,7 +67,7 @@ class _Stream(_Model):
     payment_days: Annotated[int, Field(ge=0, le=365)] = 0
     bad_debt_share: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
     upfront_share: Share = 0
-    upfront_months: Annotated[int, Field(ge=0, le=24), MONTH] = 0
+    upfront_months: Annotated[int, Field(ge=0, le=24)] = 0
     vat_rate: Annotated[float, Field(ge=0, le=0.25), PERCENT] = 0
     TERMS: ClassVar[Terms] = {}
     RECURRING: ClassVar[bool] = False

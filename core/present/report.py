@@ -602,7 +602,7 @@ def round_terms(r: Round, currency: str, lang: str = "en") -> str:
     text = t("assume.pre_money", lang, value=fmt.money(r.pre_money_valuation, currency, lang)) if r.pre_money_valuation else ""
     if r.kind == "debt":
         key = "assume.loan.open" if r.term_months is None else (
-            "assume.loan.amortising" if r.repayment == "amortising" else "assume.loan")
+            "assume.loan" if r.repayment == "bullet" else f"assume.loan.{r.repayment}")
         text += t(key, lang, rate=fmt.percent(r.interest_rate_yearly), months=r.term_months, grace=r.grace_months)
     if r.tranches > 1:
         text += t("assume.tranches", lang, n=r.tranches, every=r.tranche_every_months)

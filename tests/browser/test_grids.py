@@ -127,7 +127,8 @@ def test_edits_typed_fast_into_every_grid_reach_the_scenario_exactly(server, new
          "end_month": None},
     ]
     assert saved["opex"]["one_off_costs"] == [
-        {"name": "Base-model fine-tune", "kind": "training_run", "month": 4, "cost": 300000}]
+        {"name": "Base-model fine-tune", "kind": "training_run", "month": 4, "cost": 300000, "instalments": 1,
+         "vat_rate": 0}]  # the columns behind "All columns" keep their defaults
     assert [{k: r[k] for k in ("name", "kind", "month", "amount", "pre_money_valuation")} for r in saved["funding"]] == [
         {"name": "Series A (slipped from month 9)", "kind": "equity", "month": 20, "amount": 12000000,
          "pre_money_valuation": 28000000},

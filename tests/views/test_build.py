@@ -14,20 +14,24 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from core.engine.projection import project
-from core.model import FIRST, SPECS, TABLES, UNDO_DEPTH, Scenario, field_value, generic, load_scenario, spec, stream_fields
+from core.model import (
+    BILLING_FIELDS,
+    SPECS,
+    TABLES,
+    UNDO_DEPTH,
+    Scenario,
+    field_value,
+    generic,
+    load_scenario,
+    spec,
+    stream_fields,
+)
 from core.storage.exports import flatten
 from tests.scenarios import budget, scenarios
 from tests.views.test_pages import APP
+from ui.sections import TEAM_FIELDS, tax_fields
 
 PRESETS = "sample_data/{}.yaml"
-
-
-@pytest.fixture
-def build(tmp_path, monkeypatch):
-    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "app.db"))
-    monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page("views/build.py").run()
 
 
 def gen(at) -> int:
@@ -91,6 +95,10 @@ def build_from_blank(at, target: Scenario) -> None:
     for i, stream in enumerate(data["streams"]):
         for name in ("name", *stream_fields(stream["kind"])):
             set_field(at, f"streams[{i}].{name}", stream[name])
+        if any(stream[name] != spec(f"streams.{name}").default for name in BILLING_FIELDS):
+            at.toggle(key=f"edit.{gen(at)}.streams[{i}].has_billing").set_value(True).run()
+            for name in BILLING_FIELDS:
+                set_field(at, f"streams[{i}].{name}", stream[name])
         if "trial" in stream and stream["trial"] is not None:
             at.toggle(key=f"edit.{gen(at)}.streams[{i}].has_trial").set_value(True).run()
             for path, value in fields_of(f"streams[{i}].trial", stream["trial"]):
@@ -112,14 +120,20 @@ def build_from_blank(at, target: Scenario) -> None:
     for path, value in fields_of("ai_costs", ai):
         if value is not None or (path.endswith("cost_per_million_tokens") and not gpu):
             set_field(at, path, value)
-    for name in ("marketing_per_month", "general_admin_per_month", "other_per_month"):
-        set_field(at, f"opex.{name}", data["opex"][name])
+    for path, value in fields_of("opex", data["opex"]):
+        if path.removeprefix("opex.") not in TEAM_FIELDS:
+            set_field(at, path, value)
     set_table(at, "opex.one_off_costs", data["opex"]["one_off_costs"])
     section(at, "team")
     set_table(at, "opex.team", data["opex"]["team"])
     set_field(at, "opex.salary_growth_yearly", data["opex"]["salary_growth_yearly"])
     section(at, "funding")
     set_table(at, "funding", data["funding"])
+    set_field(at, "tax.rule", data["tax"]["rule"])
+    for name in tax_fields(data["tax"]["rule"]):
+        set_field(at, f"tax.{name}", data["tax"][name])
+    for path, value in fields_of("vat", data["vat"]):
+        set_field(at, path, value)
     section(at, "strategy")
     strategy = data["strategy"]
     for path, value in fields_of("strategy", strategy):
@@ -139,9 +153,10 @@ def build_from_blank(at, target: Scenario) -> None:
 
 
 @pytest.mark.parametrize("preset", ["company_a_customer_service", "capital_winter_round_slips",
-                                    "company_c_analytics_platform"])
+                                    "company_c_analytics_platform", "company_b_data_assistant_cny"])
 def test_a_preset_built_from_a_blank_start_projects_the_same_every_month(build, preset):
-    """Company A (GPU pricing, trial, two streams); the winter case (demand model, trial); Company C (debt round)."""
+    """Company A (GPU pricing, trial, two streams, an annual plan); the winter case (demand model, trial); Company C
+    (debt round, projects paid at 75 days with a deposit); Company B in CNY (VAT on sales and costs, China's tax)."""
     target = load_scenario(PRESETS.format(preset))
     build_from_blank(build, target)
     assert not build.session_state["editor.draft"].problems()
@@ -336,9 +351,10 @@ def test_a_table_shows_the_columns_filled_first_and_the_others_on_request(build)
     build.toggle(key="build.all_columns.opex.team").set_value(True).run()
     assert gen(build) == before + 1  # another set of columns is another widget: rebuilt from the draft
     assert grid(build)[0] == list(TABLES["opex.team"])
-    section(build, "costs")  # four columns, all of them filled first: no toggle
-    assert grid(build)[0] == list(FIRST["opex.one_off_costs"]) == list(TABLES["opex.one_off_costs"])
-    assert not [t for t in build.toggle if t.key == "build.all_columns.opex.one_off_costs"]
+    section(build, "costs")  # a one-off's instalments and input VAT on request
+    assert grid(build)[0] == ["name", "cost", "month", "kind"]
+    build.toggle(key="build.all_columns.opex.one_off_costs").set_value(True).run()
+    assert grid(build)[0] == ["name", "cost", "month", "kind", "instalments", "vat_rate"]
 
 
 @pytest.mark.parametrize(("lang", "first", "april", "january"), [("en", "2026-01", "2026-04", "2028-01"),
@@ -468,7 +484,7 @@ def test_a_new_loan_row_reaches_the_scenario_without_a_note_and_a_bad_grace_is_n
         "edited_rows": {row - 1: {"grace_months": 24}}, "added_rows": [], "deleted_rows": []}
     build.run()
     assert build.session_state["scenario"] == before                      # refused, nothing lost
-    assert f"融资第 {row} 行：宽限期（24 个月）仅适用于按月分期还本，且须短于期限（24 个月）" in [e.value for e in build.error]
+    assert f"融资第 {row} 行：宽限期（24 个月）仅适用于等额本金或等额本息贷款，且须短于期限（24 个月）" in [e.value for e in build.error]
 
 
 def test_a_loan_without_a_term_is_valid_but_the_strip_says_its_principal_is_never_repaid(build):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from core.engine.projection import project
-from core.model import parse_scenario
+from core.model import parse_scenario, replace_fields
 from core.present.report import assumptions_table, monthly_table, tax_note
 
 POLICY = parse_scenario({
@@ -35,6 +35,15 @@ def test_each_rounds_terms_and_the_tax_are_in_the_assumptions():
     zh = rows("zh")
     assert zh["City loan"] == "债权，第 2 个月到账 300万元，年利率 3.5%，前 12 个月只付息，之后按月分期还本至第 48 个月"
     assert zh["企业所得税率"] == "15.0%"
+
+
+def test_an_annuity_loan_is_named_as_level_payments_in_the_assumptions():
+    annuity = replace_fields(POLICY, {"funding[0].repayment": "annuity"})
+    assert POLICY.funding[0].name == "City loan"
+    en, zh = ({r[1]: r[2] for r in assumptions_table(annuity, lang).itertuples(index=False)} for lang in ("en", "zh"))
+    assert en["City loan"] == ("Debt, ¥3.00M in month 2, 3.5% a year, interest only for 12 months, then level monthly "
+                               "payments to month 48")
+    assert zh["City loan"] == "债权，第 2 个月到账 300万元，年利率 3.5%，前 12 个月只付息，之后等额本息按月还款至第 48 个月"
 
 
 def test_no_tax_rows_without_tax_and_the_monthly_table_shows_tax_only_when_there_is_some():
