@@ -654,9 +654,10 @@ def tax_note(p: Projection, scenario: Scenario, lang: str = "en") -> str | None:
     if not (tax.profit_tax_rate or tax.rd_credit_rate):
         return None
     cur = scenario.company.currency
+    filed = t(f"tax.filed.{tax.rule}", lang, years=tax.loss_years, expense=fmt.money(float(p.tax_expense[0].sum()), cur, lang))
     return t("tax.note", lang, paid=fmt.money(float(p.tax[0].sum()), cur, lang), rate=fmt.percent(tax.profit_tax_rate),
              deduction=fmt.percent(tax.rd_super_deduction), credit=fmt.money(float(p.tax_credit[0].sum()), cur, lang),
-             months=p.months)
+             months=p.months, filed=filed)
 
 
 def trial_note(signups: float, days: int, conversion: float, lang: str = "en") -> str:

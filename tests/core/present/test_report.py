@@ -70,3 +70,17 @@ def test_the_tax_note_sums_the_tax_paid_and_the_credit_received():
     assert tax_note(project(cny), cny, "zh").startswith("60 个月内：缴纳企业所得税 0元（税率 15.0%，研发费用加计扣除 100.0%")
     assert tax_note(project(parse_scenario({"company": {"name": "x", "starting_cash": 1}})), parse_scenario(
         {"company": {"name": "x", "starting_cash": 1}})) is None
+
+
+def test_the_tax_note_says_how_the_tax_is_filed():
+    from core.model import replace_fields
+    china = replace_fields(POLICY, {"tax.rule": "china", "tax.loss_years": 10})
+    p = project(china)
+    note = tax_note(p, china)
+    # the same taxable profit as the simple rule, filed by the year: what is paid within the plan is less than the
+    # expense (the last year settles after it), and the note says both
+    assert "prepaid each quarter on the year to date and settled the following May, losses expiring after 10 years" in note
+    assert p.tax[0].sum() < p.tax_expense[0].sum()
+    assert "按季就年度累计利润预缴，次年 5 月汇算清缴" in tax_note(p, china, "zh")
+    us = replace_fields(POLICY, {"tax.rule": "us"})
+    assert "settled the following April, losses offsetting at most 80%" in tax_note(project(us), us)
