@@ -115,7 +115,7 @@ def billed(revenue: np.ndarray, billing: str, upfront: float, lead: int) -> tupl
         ahead = np.concatenate([np.zeros((rows, 1)), ahead], axis=1)
         bills = (ahead[:, 12 : 12 + months] - ahead[:, :months]) / 12
         opening = (revenue[:, :11] @ (np.arange(11, 0, -1) / 12.0)).reshape(-1, 1)
-    if upfront and lead:
+    if upfront:  # with no lead too: an annual plan's upfront share is then billed as it is earned
         ext = _extended(revenue, 0, lead)
         bills = (1 - upfront) * bills + upfront * ext[:, lead : lead + months]
         opening = (1 - upfront) * opening + upfront * ext[:, :lead].sum(axis=1, keepdims=True)
