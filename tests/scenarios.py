@@ -9,8 +9,7 @@ import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from core.model import (BILLING_FIELDS, SPECS, STREAM_CLASSES, WHOLE, fields_under, parse_scenario, replace_fields,
-                        stream_fields)
+from core.model import BILLING_FIELDS, SPECS, STREAM_CLASSES, WHOLE, fields_under, parse_scenario, replace_fields, stream_fields
 
 EXPLORE_FACTOR = 25 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1
 
@@ -243,5 +242,5 @@ def scenarios(timing: bool | None = None):
     plain = scenario_data().map(parse_scenario)
     if timing is False:
         return plain
-    timed_ = plain.flatmap(lambda s: timing_updates(s).map(lambda updates: replace_fields(s, updates)))
-    return timed_ if timing else plain | timed_
+    switched = plain.flatmap(lambda s: timing_updates(s).map(lambda updates: replace_fields(s, updates)))
+    return switched if timing else plain | switched

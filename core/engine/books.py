@@ -96,10 +96,10 @@ def _extended(x: np.ndarray, before: int, after: int) -> np.ndarray:
 def delayed(x: np.ndarray, days: int) -> np.ndarray:
     """``x`` paid ``days`` later: ``(1 − f) x_{t−k} + f x_{t−k−1}`` with ``k = days // 30``, ``f = days % 30 / 30``
     and the months before the start at month 0's value."""
-    k, f = divmod(days, DAYS_PER_MONTH)
     if not days:
         return x
-    f /= DAYS_PER_MONTH
+    k, part = divmod(days, DAYS_PER_MONTH)
+    f = part / DAYS_PER_MONTH
     months = x.shape[1]
     ext = _extended(x, k + 1, 0)
     return (1 - f) * ext[:, 1 : 1 + months] + f * ext[:, :months]

@@ -41,7 +41,19 @@ from core.model.base import (
 from core.model.draft import UNDO_DEPTH, Draft
 from core.model.edit import Revision, check, field_value, replace_fields, revise, set_fields
 from core.model.errors import Problem, ScenarioError, format_errors, problems_of, quoted
-from core.model.fields import BILLING_FIELDS, FIRST, SPECIAL_STREAM_FIELDS, SPECS, TABLES, WHOLE, FieldSpec, fields_under, generic, spec, stream_fields
+from core.model.fields import (
+    BILLING_FIELDS,
+    FIRST,
+    SPECIAL_STREAM_FIELDS,
+    SPECS,
+    TABLES,
+    WHOLE,
+    FieldSpec,
+    fields_under,
+    generic,
+    spec,
+    stream_fields,
+)
 from core.model.files import dumps_scenario, load_scenario, loads_scenario, parse_scenario
 from core.model.paths import field_bounds, parse_path
 from core.model.presets import load_preset
@@ -92,10 +104,10 @@ from core.model.uncertainty import (
 
 __all__ = [
     "ACTUAL_LINES",
+    "BILLING_FIELDS",
     "COUNT",
     "DISTRIBUTION_KINDS",
     "FACTORS",
-    "BILLING_FIELDS",
     "FIRST",
     "GROWTH_FIELDS",
     "KEPT",
@@ -167,12 +179,12 @@ __all__ = [
     "Stream",
     "SubscriptionStream",
     "Tax",
-    "Vat",
     "Terms",
     "Trial",
     "Triangular",
     "Uniform",
     "UsageStream",
+    "Vat",
     "Weight",
     "check",
     "check_actuals",
