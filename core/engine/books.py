@@ -225,7 +225,9 @@ def filed_tax(tax: Tax, rate: np.ndarray | float, profit: np.ndarray, opening_lo
     the prepayments (:data:`FILING`) pay that tax to date less what the year has paid, never below 0, and the
     settlement the rest (a refund when negative). Payments after the horizon are not made within it.
     """
-    rows, months = profit.shape
+    months = profit.shape[1]
+    rows = max(profit.shape[0], np.size(rate), np.size(opening_losses), np.shape(np.atleast_2d(headcount))[0])
+    profit = np.broadcast_to(profit, (rows, months))  # a drawn rate, losses or team gives a row per path
     first = start.month - 1  # calendar month index of month 0
     year_of = (first + np.arange(months)) // 12
     years = int(year_of[-1]) + 1
@@ -248,7 +250,7 @@ def filed_tax(tax: Tax, rate: np.ndarray | float, profit: np.ndarray, opening_lo
         def owed(so_far: np.ndarray, available=available, small_heads=small_heads) -> np.ndarray:
             gain = np.maximum(so_far, 0.0)
             taxable = gain - np.minimum(available[:, None], limit * gain)
-            low = small_heads[:, None] & (taxable <= SMALL_LOW_PROFIT_LIMIT)
+            low = small_heads[:, None] & (taxable <= SMALL_LOW_PROFIT_LIMIT) & (rate_row[:, None] > 0)  # 0: no tax
             return np.where(low, SMALL_LOW_PROFIT_RATE, rate_row[:, None]) * taxable
 
         accrued[:, cols] = owed(to_date)

@@ -158,3 +158,16 @@ def test_an_annuity_pays_its_level_payment_after_its_grace_even_at_a_tiny_rate(r
     np.testing.assert_allclose(p.debt_service[0, 4:10], level, rtol=1e-12)
     np.testing.assert_allclose((p.debt_service - p.interest)[0].sum(), 12_000, rtol=1e-12)
     assert_matches_breakdown(p, s)
+
+
+@pytest.mark.parametrize("rule", ["china", "us"])
+def test_a_drawn_tax_rate_is_filed_path_by_path_and_a_zero_rate_taxes_nothing(rule):
+    """10,000 of profit a month; China's small low-profit rate is 5 % (500 a month), the US pays the rate drawn. A
+    rate drawn per path once broke the yearly rules, and a path at 0 paid the small low-profit 5 % beside another."""
+    s = make(streams=[EARNER], tax={"profit_tax_rate": 0.25, "rule": rule, "small_low_profit": rule == "china"})
+    p = project(s, {"tax.profit_tax_rate": np.array([0.0, 0.21])})
+    np.testing.assert_allclose(p.tax_expense[0], 0)
+    np.testing.assert_allclose(p.tax[0], 0)
+    np.testing.assert_allclose(p.tax_expense[1], 500 if rule == "china" else 2_100)
+    for i, rate in enumerate((0.0, 0.21)):
+        assert_matches_breakdown(p, s, {"tax.profit_tax_rate": rate}, path=i)

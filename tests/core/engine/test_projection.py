@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from core.analysis.metrics import runway_months
 from core.engine.projection import _Clock, project
 from core.engine.reference import reference_breakdown, reference_project
-from core.model import field_bounds, load_scenario, parse_scenario
+from core.model import field_bounds, load_scenario, parse_scenario, replace_fields
 from tests.scenarios import budget, scenarios, three_path_draws
 
 BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 10_000}, "settings": {"horizon_months": 24}}
@@ -591,3 +591,35 @@ def test_an_annual_plans_upfront_share_without_a_lead_is_billed_as_it_is_earned(
     assert p.timing is not None and p.timing.billed[0, 0] == pytest.approx(0.5 * year_ahead + 0.5 * 100)
     assert p.working_capital[0, 0] == pytest.approx(-0.5 * (year_ahead - 100))      # cash billed ahead of revenue
     assert_matches_breakdown(p, s)
+
+
+def when_money_moves(s, rule):
+    """``s`` with every timing setting on (books' conventions): each stream billed its own way, paid late, with VAT
+    and bad debt; costs paid late with input VAT; one-offs in instalments; quarterly VAT with surcharges; the tax
+    filed under ``rule``, from a July start; the bank loan an annuity."""
+    updates = {"company.start_date": date(2026, 7, 1), "ai_costs.payment_days": 30, "ai_costs.vat_rate": 0.13,
+               "opex.payment_days": 45, "opex.vat_rate": 0.06, "opex.one_off_costs[0].instalments": 4,
+               "opex.one_off_costs[0].vat_rate": 0.13, "vat.filing": "quarterly", "vat.surcharge_rate": 0.12,
+               "tax.rule": rule, "tax.loss_years": 2, "tax.small_low_profit": rule == "china",
+               "funding[3].repayment": "annuity", "funding[3].grace_months": 2}
+    for i, (billing, days, upfront, lead) in enumerate([("annual", 0, 0.0, 0), ("monthly", 75, 0.2, 1),
+                                                        ("monthly", 90, 0.3, 3), ("annual", 30, 0.5, 0),
+                                                        ("monthly", 14, 0.0, 0), ("monthly", 60, 1.0, 2)]):
+        updates |= {f"streams[{i}].billing": billing, f"streams[{i}].payment_days": days,
+                    f"streams[{i}].upfront_share": upfront, f"streams[{i}].upfront_months": lead,
+                    f"streams[{i}].vat_rate": 0.06 if i % 2 else 0.13, f"streams[{i}].bad_debt_share": 0.01 * i}
+    return replace_fields(s, updates)
+
+
+@pytest.mark.parametrize("rule", ["simple", "china", "us"])
+@pytest.mark.parametrize("horizon", [12, 37, 120])
+def test_when_money_moves_every_input_drawn_per_path_matches_the_reference(horizon, rule):
+    s = when_money_moves(every_kind(horizon), rule)
+    draws = every_input_drawn(s)
+    p = project(s, draws)
+    assert p.timing is not None
+    for i in range(3):
+        assert_matches_breakdown(p, s, {k: float(v[i]) for k, v in draws.items()}, path=i)
+    assert np.abs(p.working_capital).max() > 1_000 and p.opex["bad_debt"].max() > 0 and p.opex["vat_surcharges"].max() > 0
+    if rule != "simple" and horizon == 120:                 # profitable in its later years
+        assert not np.allclose(p.tax, p.tax_expense)        # the yearly rules pay later than they expense
