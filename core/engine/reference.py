@@ -77,10 +77,27 @@ def _paid_later(amounts: list[float], days: int) -> list[float]:
     return [(1 - f) * owed(t - k) + f * owed(t - k - 1) for t in range(len(amounts))]
 
 
-def _vat_paid(net: list[float], quarterly: bool, start: date) -> list[float]:
-    """VAT paid each month on the month's net VAT (output − input): summed over each month or calendar quarter,
-    less the credit carried from earlier periods, paid the month after the period when positive. The months
-    before the start ran at month 0's net, from the start of the period holding the month before the start."""
+def _unpaid_at_start(monthly: float, days: int) -> float:
+    """What a steady ``monthly`` amount, each paid ``days`` later (:func:`_paid_later`), leaves unpaid at the start:
+    the parts of the payments from month 0 on that come from months before it."""
+    k, f = days // DAYS_PER_MONTH, days % DAYS_PER_MONTH / DAYS_PER_MONTH
+    return monthly * sum((1 - f) * (t - k < 0) + f * (t - k - 1 < 0) for t in range(k + 2))
+
+
+def _deferred_at_start(revenue: list[float], billing: str, upfront: float, lead: int) -> float:
+    """What the bills before the start (:func:`_billed`) cover of the revenue from month 0 on: an annual bill of
+    month ``s < 0`` a twelfth of each month to ``s + 11``, the upfront share of month ``s`` the revenue of
+    ``s + lead``."""
+    last = len(revenue) - 1
+    ahead = sum(revenue[min(j, last)] / 12 for s in range(-11, 0) for j in range(s + 12)) if billing == "annual" else 0.0
+    return (1 - upfront) * ahead + upfront * sum(revenue[min(j, last)] for j in range(lead))
+
+
+def _vat_paid(net: list[float], quarterly: bool, start: date) -> tuple[list[float], float]:
+    """(VAT paid each month, VAT owed at the start) on the month's net VAT (output − input): summed over each month
+    or calendar quarter, less the credit carried from earlier periods, paid the month after the period when
+    positive. The months before the start ran at month 0's net, from the start of the period holding the month
+    before the start; what they owe is paid from month 0 on (a credit when negative)."""
     size = 3 if quarterly else 1
 
     def period(t: int) -> int:
@@ -96,9 +113,9 @@ def _vat_paid(net: list[float], quarterly: bool, start: date) -> list[float]:
         if period(t + 1) != period(t):  # the period's last month: filed, paid next month
             pay, credit = max(0.0, owed - credit), max(0.0, credit - owed)
             owed = 0.0
-            if 0 <= t + 1 < len(net):
+            if t + 1 < len(net):
                 paid[t + 1] += pay
-    return paid
+    return paid, -first * net[0]
 
 
 def _simple_tax(tax: Tax, rate: float, profit: list[float], losses: float) -> list[float]:
@@ -177,7 +194,8 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
     per stream / round) of monthly lists; ``cost_of_revenue_items`` (inference, hosting, support, delivery),
     ``opex`` (payroll, one_off, sales_marketing, general_admin, other, grant_matching, recruiting, bad_debt,
     vat_surcharges), ``payroll_by_function``, ``headcount_by_function``, ``leavers_by_function`` and
-    ``ramp_lost_by_function`` (rd, sales, ga, ops), each a dict of monthly lists.
+    ``ramp_lost_by_function`` (rd, sales, ga, ops), each a dict of monthly lists; ``opening``: the receivables,
+    deferred revenue, payables and VAT payable (a credit when negative) at the start.
     """
     d = draws or {}
     horizon = scenario.settings.horizon_months
@@ -388,7 +406,7 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             for key, value in values.items():
                 lines[group][key].append(value)
 
-    collected, bad_debt, paid, vat_paid = _cash_timing(scenario, d, lines, partner_revenue)
+    collected, bad_debt, paid, vat_paid, lines["opening"] = _cash_timing(scenario, d, lines, partner_revenue)
     surcharges = [scenario.vat.surcharge_rate * v for v in vat_paid]
     lines["opex"] |= {"bad_debt": bad_debt, "vat_surcharges": surcharges}
     span = range(horizon)
@@ -410,17 +428,22 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
     return out, lines
 
 
-def _cash_timing(scenario: Scenario, d: dict, lines: dict,
-                 partner_revenue: list[float]) -> tuple[list[float], list[float], list[float], list[float]]:
-    """(collected from customers, written off, paid to suppliers, VAT paid) each month: each stream billed as
+def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list[float],
+                 ) -> tuple[list[float], list[float], list[float], list[float], dict[str, float]]:
+    """(collected from customers, written off, paid to suppliers, VAT paid) each month, and the balances at the start
+    the months before it leave (receivables, deferred revenue, payables, VAT payable): each stream billed as
     :func:`_billed`, owed gross of its VAT and paid ``payment_days`` later less its bad debt (a partner pays in the
     month, without VAT); the cost of revenue and opex other than payroll and one-offs paid gross of their input VAT
     after their payment days; each one-off gross of its VAT in equal instalments from its month."""
     months = len(partner_revenue)
     collected, bad_debt, output_vat = list(partner_revenue), [0.0] * months, [0.0] * months
+    opening = dict.fromkeys(("receivables", "deferred_revenue", "payables", "vat_payable"), 0.0)
     for stream, revenue in zip(scenario.streams, lines["stream_revenue"], strict=False):
         billed = _billed(revenue, stream.billing, stream.upfront_share, stream.upfront_months)
         due = _paid_later([(1 + stream.vat_rate) * b for b in billed], stream.payment_days)
+        opening["receivables"] += _unpaid_at_start((1 + stream.vat_rate) * billed[0], stream.payment_days)
+        opening["deferred_revenue"] += _deferred_at_start(revenue, stream.billing, stream.upfront_share,
+                                                          stream.upfront_months)
         for t in range(months):
             output_vat[t] += stream.vat_rate * billed[t]
             collected[t] += (1 - stream.bad_debt_share) * due[t]
@@ -430,10 +453,11 @@ def _cash_timing(scenario: Scenario, d: dict, lines: dict,
     cor, opex = lines["cost_of_revenue_items"], lines["opex"]
     cor_vat = [credited * ai.vat_rate * (cor["inference"][t] + cor["hosting"][t]) for t in range(months)]
     opex_vat = [credited * ox.vat_rate * sum(opex[k][t] for k in WITH_INPUT_VAT) for t in range(months)]
-    cor_paid = _paid_later([sum(item[t] for item in cor.values()) + cor_vat[t] for t in range(months)],
-                           ai.payment_days)
-    opex_paid = _paid_later([sum(opex[k][t] for k in PAID_LATER) + opex_vat[t] for t in range(months)],
-                            ox.payment_days)
+    cor_bills = [sum(item[t] for item in cor.values()) + cor_vat[t] for t in range(months)]
+    opex_bills = [sum(opex[k][t] for k in PAID_LATER) + opex_vat[t] for t in range(months)]
+    cor_paid, opex_paid = _paid_later(cor_bills, ai.payment_days), _paid_later(opex_bills, ox.payment_days)
+    opening["payables"] = (_unpaid_at_start(cor_bills[0], ai.payment_days)
+                           + _unpaid_at_start(opex_bills[0], ox.payment_days))
     paid = [a + b for a, b in zip(cor_paid, opex_paid, strict=True)]
     input_vat = [a + b for a, b in zip(cor_vat, opex_vat, strict=True)]
     for j, one_off in enumerate(ox.one_off_costs):
@@ -445,7 +469,8 @@ def _cash_timing(scenario: Scenario, d: dict, lines: dict,
         for k in range(month, min(month + one_off.instalments, months)):
             paid[k] += (1 + rate) * cost / one_off.instalments
     net = [o - i for o, i in zip(output_vat, input_vat, strict=True)]
-    return collected, bad_debt, paid, _vat_paid(net, scenario.vat.filing == "quarterly", scenario.company.start_date)
+    vat_paid, opening["vat_payable"] = _vat_paid(net, scenario.vat.filing == "quarterly", scenario.company.start_date)
+    return collected, bad_debt, paid, vat_paid, opening
 
 
 def _profit_tax(scenario: Scenario, d: dict, out: dict,
