@@ -115,7 +115,7 @@ def rounds(draw):
                  "term_months": draw(st.none() | st.integers(1, 60))}
         if terms["term_months"] is not None and draw(st.booleans()):
             terms |= {"repayment": draw(value("funding.repayment", options=("amortising", "annuity"))),
-                  "grace_months": draw(st.integers(0, terms["term_months"] - 1))}
+                      "grace_months": draw(st.integers(0, terms["term_months"] - 1))}
     elif kind == "grant":
         terms = {"tranches": draw(value("funding.tranches", 1, 4)),
                  "tranche_every_months": draw(value("funding.tranche_every_months", 1, 12)),
@@ -216,6 +216,7 @@ TIMING = {
 
 
 def timed(path: str) -> st.SearchStrategy:
+    """Values of a timing field at generic ``path``, over its realistic range in ``TIMING``."""
     return value(path, *TIMING.get(path, (None, None)))
 
 
@@ -223,7 +224,7 @@ def timed(path: str) -> st.SearchStrategy:
 def timing_updates(draw, scenario) -> dict:
     """Field-path updates that switch on when money moves in ``scenario`` (:mod:`core.engine.books`): every stream's
     billing fields (read off ``BILLING_FIELDS``), payment days and input VAT of costs, one-offs in instalments, VAT
-    filing, the profit tax's rule, and a start month other than January (calendar quarters and years)."""
+    filing, the profit tax's rule, and the start month (calendar quarters and years)."""
     updates: dict = {"company.start_date": date(2026, draw(st.integers(1, 12)), 1)}
     for i, _ in enumerate(scenario.streams):
         updates |= {f"streams[{i}].{f}": draw(timed(f"streams.{f}")) for f in BILLING_FIELDS}
