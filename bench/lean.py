@@ -125,7 +125,7 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
             for t in range(horizon):
                 bills.append(window / 12)
                 window += ahead[t + 12] - ahead[t] if t + 12 < len(ahead) else ahead[-1] - ahead[t]
-        if s.upfront_share and s.upfront_months:
+        if s.upfront_share:
             u, lead = s.upfront_share, s.upfront_months
             bills = [(1 - u) * bills[t] + u * rev[min(t + lead, horizon - 1)] for t in range(horizon)]
         due = _delayed([(1 + s.vat_rate) * b for b in bills], s.payment_days)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from core.model import SPECS, STREAM_CLASSES, WHOLE, fields_under, parse_scenario, stream_fields
+from core.model import BILLING_FIELDS, SPECS, STREAM_CLASSES, WHOLE, fields_under, parse_scenario, replace_fields, stream_fields
 
 EXPLORE_FACTOR = 25 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 1
 
@@ -18,10 +19,16 @@ def budget(examples: int) -> settings:
     return settings(max_examples=examples * EXPLORE_FACTOR)
 
 
-def value(path: str, low: float | None = None, high: float | None = None) -> st.SearchStrategy:
+def value(path: str, low: float | None = None, high: float | None = None, options: tuple = ()) -> st.SearchStrategy:
     """Values of the field at generic ``path`` over its schema bounds (:mod:`core.model.fields`), narrowed to a
-    realistic [``low``, ``high``] that must lie inside them (a schema that narrows a field fails here, not later)."""
+    realistic [``low``, ``high``] that must lie inside them (a schema that narrows a field fails here, not later);
+    a choice's ``options`` (all of its own by default, else a subset of them), a toggle's True or False."""
     f = SPECS[path]
+    if f.kind == "choice":
+        assert set(options) <= set(f.options), (path, options, f.options)
+        return st.sampled_from(options or f.options)
+    if f.kind == "toggle":
+        return st.booleans()
     lo, hi = (f.low if low is None else low), (f.high if high is None else high)
     assert f.low <= lo <= hi <= f.high, (path, (lo, hi), (f.low, f.high))
     return st.integers(int(lo), int(hi)) if f.kind in WHOLE else st.floats(lo, hi)
@@ -107,7 +114,8 @@ def rounds(draw):
         terms = {"interest_rate_yearly": draw(value("funding.interest_rate_yearly", 0, 0.2)),
                  "term_months": draw(st.none() | st.integers(1, 60))}
         if terms["term_months"] is not None and draw(st.booleans()):
-            terms |= {"repayment": "amortising", "grace_months": draw(st.integers(0, terms["term_months"] - 1))}
+            terms |= {"repayment": draw(value("funding.repayment", options=("amortising", "annuity"))),
+                      "grace_months": draw(st.integers(0, terms["term_months"] - 1))}
     elif kind == "grant":
         terms = {"tranches": draw(value("funding.tranches", 1, 4)),
                  "tranche_every_months": draw(value("funding.tranche_every_months", 1, 12)),
@@ -199,5 +207,41 @@ def three_path_draws(scenario, data) -> dict:
     return draws
 
 
-def scenarios():
-    return scenario_data().map(parse_scenario)
+TIMING = {
+    "streams.payment_days": (0, 120), "streams.bad_debt_share": (0, 0.1), "streams.upfront_months": (0, 12),
+    "ai_costs.payment_days": (0, 120), "opex.payment_days": (0, 120), "opex.one_off_costs.instalments": (1, 12),
+    "tax.loss_years": (1, 10),
+}
+"""Realistic ranges of the billing, payment and tax-filing fields (the others over their schema's range)."""
+
+
+def timed(path: str) -> st.SearchStrategy:
+    """Values of a timing field at generic ``path``, over its realistic range in ``TIMING``."""
+    return value(path, *TIMING.get(path, (None, None)))
+
+
+@st.composite
+def timing_updates(draw, scenario) -> dict:
+    """Field-path updates that switch on when money moves in ``scenario`` (:mod:`core.engine.books`): every stream's
+    billing fields (read off ``BILLING_FIELDS``), payment days and input VAT of costs, one-offs in instalments, VAT
+    filing, the profit tax's rule, and the start month (calendar quarters and years)."""
+    updates: dict = {"company.start_date": date(2026, draw(st.integers(1, 12)), 1)}
+    for i, _ in enumerate(scenario.streams):
+        updates |= {f"streams[{i}].{f}": draw(timed(f"streams.{f}")) for f in BILLING_FIELDS}
+    for part in ("ai_costs", "opex"):
+        updates |= {f"{part}.{f}": draw(timed(f"{part}.{f}")) for f in ("payment_days", "vat_rate")}
+    for j, _ in enumerate(scenario.opex.one_off_costs):
+        updates |= {f"opex.one_off_costs[{j}].{f}": draw(timed(f"opex.one_off_costs.{f}")) for f in ("instalments",
+                                                                                                   "vat_rate")}
+    updates |= {f"vat.{f}": draw(timed(f"vat.{f}")) for f in fields_under("vat")}
+    updates |= {f"tax.{f}": draw(timed(f"tax.{f}")) for f in ("rule", "loss_years", "small_low_profit")}
+    return updates
+
+
+def scenarios(timing: bool | None = None):
+    """Random valid scenarios; with ``timing`` (None: either) :func:`timing_updates` switched on."""
+    plain = scenario_data().map(parse_scenario)
+    if timing is False:
+        return plain
+    switched = plain.flatmap(lambda s: timing_updates(s).map(lambda updates: replace_fields(s, updates)))
+    return switched if timing else plain | switched

@@ -139,7 +139,7 @@ class Timing:
 
 def _timed(stream) -> bool:
     return bool(stream.billing != "monthly" or stream.payment_days or stream.bad_debt_share
-                or (stream.upfront_share and stream.upfront_months) or stream.vat_rate)
+                or stream.upfront_share or stream.vat_rate)
 
 
 def delayed(x: Line, days: int) -> Line:
@@ -233,7 +233,7 @@ def billed(revenue: np.ndarray, billing: str, upfront: float, lead: int,
         bills[1:, 0] += running[:-1, -1]  # month 0 subtracts nothing (C_{−1} = 0)
         bills /= 12
         opening = (revenue[:, :11] @ (np.arange(11, 0, -1) / 12.0)).reshape(-1, 1)
-    if upfront and lead:
+    if upfront:  # with no lead too: an annual plan's upfront share is then billed as it is earned
         later = _scratch("upfront", revenue.shape) if pooled else np.empty(revenue.shape)
         _shift_ahead(later, revenue, lead, 0.0)
         opening = (1 - upfront) * opening + upfront * (revenue[:, :lead].sum(axis=1, keepdims=True)
@@ -396,7 +396,9 @@ def filed_tax(tax: Tax, rate: np.ndarray | float, profit: np.ndarray, opening_lo
     the prepayments (:data:`FILING`) pay that tax to date less what the year has paid, never below 0, and the
     settlement the rest (a refund when negative). Payments after the horizon are not made within it.
     """
-    rows, months = profit.shape
+    months = profit.shape[1]
+    rows = max(profit.shape[0], np.size(rate), np.size(opening_losses), np.shape(np.atleast_2d(headcount))[0])
+    profit = np.broadcast_to(profit, (rows, months))  # a drawn rate, losses or team gives a row per path
     first = start.month - 1  # calendar month index of month 0
     year_of = (first + np.arange(months)) // 12
     years = int(year_of[-1]) + 1
@@ -432,6 +434,7 @@ def filed_tax(tax: Tax, rate: np.ndarray | float, profit: np.ndarray, opening_lo
     if tax.rule == "china" and tax.small_low_profit:
         heads = np.broadcast_to(np.asarray(headcount, dtype=float), (rows, months)).T
         small = np.maximum.reduceat(heads, starts, axis=0)[year_of] <= SMALL_LOW_PROFIT_HEADS
+        small &= np.asarray(rate, dtype=float).reshape(1, -1) > 0  # a rate of 0: no tax, the small rate included
         accrued = np.where(small & (taxable <= SMALL_LOW_PROFIT_LIMIT), SMALL_LOW_PROFIT_RATE * taxable, accrued)
     year_tax = accrued[ends]
     by_path = _scratch("accrued", (rows, months))  # the tax to date, back in (rows, months)

@@ -691,9 +691,9 @@ def _owed(paid: np.ndarray, n: int, rate: Line, repayment: str) -> Line:
     :func:`funding_and_debt`)."""
     if repayment != "annuity":
         return 1 - paid / n
-    growth = 1 + np.asarray(rate, dtype=float)
-    whole = growth**n - 1
-    level = np.where(whole > 0, (growth**n - growth**paid) / np.where(whole > 0, whole, 1.0), 1 - paid / n)
+    log_growth = np.log1p(np.asarray(rate, dtype=float))  # (1 + r)^x − 1 as expm1(x log1p(r)): exact for a tiny r
+    whole = np.expm1(n * log_growth)
+    level = np.where(whole > 0, (whole - np.expm1(paid * log_growth)) / np.where(whole > 0, whole, 1.0), 1 - paid / n)
     return level if np.ndim(level) else float(level)
 
 

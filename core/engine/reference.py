@@ -1,15 +1,19 @@
 """A slow, obvious, month-by-month reference of the engine, in plain Python floats.
 
 Written independently of :mod:`core.engine.projection` (no shared helpers, no numpy) and
-following its documented conventions, so the tests can use it as an oracle and the
-benchmark can report the speed-up of the vectorised engine over it.
+following its documented conventions (and those of :mod:`core.engine.books` for when money moves), so the
+tests can use it as an oracle and the benchmark can report the speed-up of the vectorised engine over it.
+
+The P&L lines are one pass over the months; billing, collection, paying and VAT a second (annual billing reads
+revenue a year ahead); the profit tax a third (the yearly rules settle a year later); cash the last.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 
-from core.model import RAMP_PRODUCTIVITY, Scenario
+from core.model import RAMP_PRODUCTIVITY, Scenario, Tax
 from core.model.streams import TRIAL_MONTH_DAYS
 
 
@@ -36,6 +40,142 @@ def _volume_factor(stream, price: float) -> float:
 
 
 FUNCTIONS = ("rd", "sales", "ga", "ops")
+DAYS_PER_MONTH = 30
+OPEX = ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching", "recruiting", "bad_debt",
+        "vat_surcharges")
+PAID_LATER = ("sales_marketing", "general_admin", "other", "grant_matching", "recruiting")  # opex.payment_days
+WITH_INPUT_VAT = ("sales_marketing", "general_admin", "other")                            # at opex.vat_rate
+FILING = {"china": ((4, 7, 10, 1), 5), "us": ((4, 6, 9, 12), 4)}
+"""Each yearly rule's prepayment months (on the year-to-date tax to the month before) and settlement month (of
+the year before)."""
+
+
+def _billed(revenue: list[float], billing: str, upfront: float, lead: int) -> list[float]:
+    """Billed each month (net of VAT): ``(1 − upfront) M_t + upfront R_{t+lead}`` with ``M_t = R_t`` (monthly) or
+    ``(R_t + … + R_{t+11}) / 12`` (annual); revenue past the horizon at its last month's."""
+    last = len(revenue) - 1
+
+    def earned(t: int) -> float:
+        return revenue[min(t, last)]
+
+    out = []
+    for t in range(len(revenue)):
+        month = sum(earned(t + j) for j in range(12)) / 12 if billing == "annual" else earned(t)
+        out.append((1 - upfront) * month + upfront * earned(t + lead))
+    return out
+
+
+def _paid_later(amounts: list[float], days: int) -> list[float]:
+    """What falls due each month of ``amounts`` owed ``days`` later: ``1 − f`` of the amount of ``k`` months back and
+    ``f`` of ``k + 1`` months back (``k = days // 30``, ``f = days % 30 / 30``), the months before the start at
+    month 0's."""
+    k, f = days // DAYS_PER_MONTH, days % DAYS_PER_MONTH / DAYS_PER_MONTH
+
+    def owed(t: int) -> float:
+        return amounts[max(t, 0)]
+
+    return [(1 - f) * owed(t - k) + f * owed(t - k - 1) for t in range(len(amounts))]
+
+
+def _unpaid_at_start(monthly: float, days: int) -> float:
+    """What a steady ``monthly`` amount, each paid ``days`` later (:func:`_paid_later`), leaves unpaid at the start:
+    the parts of the payments from month 0 on that come from months before it."""
+    k, f = days // DAYS_PER_MONTH, days % DAYS_PER_MONTH / DAYS_PER_MONTH
+    return monthly * sum((1 - f) * (t - k < 0) + f * (t - k - 1 < 0) for t in range(k + 2))
+
+
+def _deferred_at_start(revenue: list[float], billing: str, upfront: float, lead: int) -> float:
+    """What the bills before the start (:func:`_billed`) cover of the revenue from month 0 on: an annual bill of
+    month ``s < 0`` a twelfth of each month to ``s + 11``, the upfront share of month ``s`` the revenue of
+    ``s + lead``."""
+    last = len(revenue) - 1
+    ahead = sum(revenue[min(j, last)] / 12 for s in range(-11, 0) for j in range(s + 12)) if billing == "annual" else 0.0
+    return (1 - upfront) * ahead + upfront * sum(revenue[min(j, last)] for j in range(lead))
+
+
+def _vat_paid(net: list[float], quarterly: bool, start: date) -> tuple[list[float], float]:
+    """(VAT paid each month, VAT owed at the start) on the month's net VAT (output − input): summed over each month
+    or calendar quarter, less the credit carried from earlier periods, paid the month after the period when
+    positive. The months before the start ran at month 0's net, from the start of the period holding the month
+    before the start; what they owe is paid from month 0 on (a credit when negative)."""
+    size = 3 if quarterly else 1
+
+    def period(t: int) -> int:
+        return (start.month - 1 + t) // size
+
+    first = -1
+    while period(first - 1) == period(-1):
+        first -= 1
+    paid = [0.0] * len(net)
+    owed = credit = 0.0
+    for t in range(first, len(net)):
+        owed += net[max(t, 0)]
+        if period(t + 1) != period(t):  # the period's last month: filed, paid next month
+            pay, credit = max(0.0, owed - credit), max(0.0, credit - owed)
+            owed = 0.0
+            if t + 1 < len(net):
+                paid[t + 1] += pay
+    return paid, -first * net[0]
+
+
+def _simple_tax(tax: Tax, rate: float, profit: list[float], losses: float) -> list[float]:
+    """Profit tax of each month, paid in the month: ``rate`` × the profit left after the losses carried forward."""
+    out = []
+    for p in profit:
+        if tax.carry_forward_losses:
+            used = min(losses, max(p, 0.0))
+            taxable = max(p, 0.0) - used
+            losses += -used if p >= 0 else -p
+        else:
+            taxable = max(p, 0.0)
+        out.append(rate * taxable)
+    return out
+
+
+def _filed_tax(tax: Tax, rate: float, profit: list[float], losses: float, heads: list[float],
+               start: date) -> tuple[list[float], list[float]]:
+    """(tax expense, tax paid) each month under a yearly rule, as :func:`core.engine.books.filed_tax` states it:
+    the tax on each calendar year's profit to date after its losses (china: 5 years, oldest first, small
+    low-profit 5 %; us: 80 % of the profit at most), prepaid on the year to date and settled a year later."""
+    months = len(profit)
+    year = [(start.month - 1 + t) // 12 for t in range(months)]
+    life = tax.loss_years if tax.rule == "china" else math.inf
+    limit = 0.8 if tax.rule == "us" else 1.0
+    pool = [[losses, -1]]  # [amount left, year of the loss]
+    accrued, year_tax = [0.0] * months, {}
+    for y in sorted(set(year)):
+        in_year = [t for t in range(months) if year[t] == y]
+        pool = [loss for loss in pool if y - loss[1] <= life]
+        available = sum(amount for amount, _ in pool)
+        small = tax.rule == "china" and tax.small_low_profit and max(heads[t] for t in in_year) <= 300
+        so_far = 0.0
+        for t in in_year:
+            so_far += profit[t]
+            gain = max(so_far, 0.0)
+            taxable = gain - min(available, limit * gain)
+            accrued[t] = (0.05 if small and taxable <= 3_000_000 else rate) * taxable
+        year_tax[y] = accrued[in_year[-1]]
+        use = min(available, limit * max(so_far, 0.0))
+        for loss in pool:  # oldest first
+            take = min(loss[0], use)
+            loss[0] -= take
+            use -= take
+        pool.append([max(-so_far, 0.0), y])
+    expense = [accrued[t] - (accrued[t - 1] if t and year[t - 1] == year[t] else 0.0) for t in range(months)]
+    prepay_months, settle_month = FILING[tax.rule]
+    paid, prepaid = [0.0] * months, dict.fromkeys(year_tax, 0.0)
+    for t in range(1, months):
+        calendar_month = (start.month - 1 + t) % 12 + 1
+        if calendar_month in prepay_months:  # on the tax to date of the month before
+            y = year[t - 1]
+            amount = max(accrued[t - 1] - prepaid[y], 0.0)
+            paid[t] += amount
+            prepaid[y] += amount
+        if calendar_month == settle_month and year[t] - 1 in year_tax:
+            paid[t] += year_tax[year[t] - 1] - prepaid[year[t] - 1]
+    return expense, paid
+
+
 
 
 def reference_project(scenario: Scenario, draws: dict[str, float] | None = None) -> dict[str, list[float]]:
@@ -52,9 +192,10 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
     The breakdowns: ``stream_revenue``, ``stream_units`` (a subscription: paying customers)
     and ``round_flows`` (money in minus debt service and matching spend, plus partner revenue), each a list (one
     per stream / round) of monthly lists; ``cost_of_revenue_items`` (inference, hosting, support, delivery),
-    ``opex`` (payroll, one_off, sales_marketing, general_admin, other, grant_matching, recruiting),
-    ``payroll_by_function``, ``headcount_by_function``, ``leavers_by_function`` and
-    ``ramp_lost_by_function`` (rd, sales, ga, ops), each a dict of monthly lists.
+    ``opex`` (payroll, one_off, sales_marketing, general_admin, other, grant_matching, recruiting, bad_debt,
+    vat_surcharges), ``payroll_by_function``, ``headcount_by_function``, ``leavers_by_function`` and
+    ``ramp_lost_by_function`` (rd, sales, ga, ops), each a dict of monthly lists; ``opening``: the receivables,
+    deferred revenue, payables and VAT payable (a credit when negative) at the start.
     """
     d = draws or {}
     horizon = scenario.settings.horizon_months
@@ -75,12 +216,12 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             subs_customers[i] = _volume_factor(s, price) * _get(s, f"streams[{i}]", d, "starting_customers")
             signup_history[i] = []
 
-    cash = float(d.get("company.starting_cash", scenario.company.starting_cash))
-    tax_losses = _get(scenario.tax, "tax", d, "opening_tax_losses")  # carried forward
+    loans = [_get(rd, f"funding[{k}]", d, "amount") for k, rd in enumerate(scenario.funding)]  # principal owed
     partners = [rd for rd in scenario.funding if rd.partner_revenue_per_month]
     out: dict[str, list] = {k: [] for k in (
-        "revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "tax", "tax_credit", "net_burn",
-        "funding_in", "cash", "customers", "mrr", "headcount", "tokens",
+        "revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", "interest", "tax", "tax_expense",
+        "tax_credit", "working_capital", "net_income", "net_burn", "funding_in", "cash", "customers", "mrr",
+        "headcount", "tokens",
         "arr", "gross_profit", "new_customers", "churned_customers", "cost_per_million_tokens", "leavers",
         "ramp_fte_lost")}
     lines: dict = {
@@ -88,14 +229,14 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
         "stream_units": [[] for _ in (*scenario.streams, *partners)],
         "round_flows": [[] for _ in scenario.funding],
         "cost_of_revenue_items": {k: [] for k in ("inference", "hosting", "support", "delivery")},
-        "opex": {k: [] for k in ("payroll", "one_off", "sales_marketing", "general_admin", "other", "grant_matching",
-                                 "recruiting")},
+        "opex": {k: [] for k in OPEX},
         "payroll_by_function": {k: [] for k in FUNCTIONS},
         "headcount_by_function": {k: [] for k in FUNCTIONS},
         "leavers_by_function": {k: [] for k in FUNCTIONS},
         "ramp_lost_by_function": {k: [] for k in FUNCTIONS},
     }
     left_history: list[list[float]] = [[] for _ in scenario.opex.team]  # each role's leavers, month by month
+    partner_revenue, rd_spend = [], []  # the partners' revenue and the R&D spend of each month
     for t in range(horizon):
         revenue = recurring = tokens = delivery = cac = customers_total = new_total = churned_total = 0.0
         for i, s in enumerate(scenario.streams):
@@ -154,7 +295,7 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             lines["stream_units"][i].append(units)
 
         funding = debt_service = interest = matching = 0.0
-        partner_revenue = []
+        partners_paying = []
         for k, rd in enumerate(scenario.funding):
             p = f"funding[{k}]"
             month = round(float(d.get(f"{p}.month", rd.month)))
@@ -169,15 +310,18 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
                 if term is None:  # interest for ever, no principal
                     service = amount * rate if since > 0 else 0.0
                     interest += service
-                else:
-                    grace = rd.grace_months if rd.repayment == "amortising" else term - 1
-                    instalment = amount / (term - grace)
-                    if 0 < since <= term:
-                        owed = amount - instalment * max(0, since - 1 - grace)
-                        interest += owed * rate
-                        service += owed * rate
-                    if grace < since <= term:
-                        service += instalment
+                elif 0 < since <= term:  # interest on what is owed; after the grace, instalments
+                    grace = term - 1 if rd.repayment == "bullet" else rd.grace_months
+                    n = term - grace
+                    owed_interest = loans[k] * rate
+                    principal = 0.0
+                    if since > grace:
+                        level = rd.repayment == "annuity" and rate > 0  # numpy_financial.pmt(rate, n, -amount)
+                        payment = amount * rate / -math.expm1(-n * math.log1p(rate)) if level else 0.0
+                        principal = payment - owed_interest if level else amount / n
+                    loans[k] -= principal
+                    interest += owed_interest
+                    service += owed_interest + principal
             if rd.matching_share and 0 <= since < paying:
                 spend = amount * _get(rd, p, d, "matching_share") / paying
                 matching += spend
@@ -185,16 +329,17 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             if rd.partner_revenue_per_month:
                 months = rd.partner_months if rd.partner_months is not None else math.inf
                 earned = _get(rd, p, d, "partner_revenue_per_month") if 0 <= since < months and amount > 0 else 0.0
-                partner_revenue.append(earned)
+                partners_paying.append(earned)
                 flow_extra += earned
             funding += money_in
             debt_service += service
             lines["round_flows"][k].append(money_in - service + flow_extra)
-        for n, earned in enumerate(partner_revenue):
+        for n, earned in enumerate(partners_paying):
             lines["stream_revenue"][len(scenario.streams) + n].append(earned)
             lines["stream_units"][len(scenario.streams) + n].append(1.0 if earned > 0 else 0.0)
-        revenue += sum(partner_revenue)
-        recurring += sum(partner_revenue)
+        revenue += sum(partners_paying)
+        recurring += sum(partners_paying)
+        partner_revenue.append(sum(partners_paying))
 
         mtok_cost = mtok_cost0 * (1 - _get(ai, "ai_costs", d, "cost_decline_yearly")) ** (t / 12)
         items = {
@@ -245,28 +390,12 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             "grant_matching": matching,
             "recruiting": recruiting,
         }
-        opex_total = sum(categories.values())
-
-        ebitda = revenue - cost_of_revenue - opex_total
-        rd_spend = by_function["rd"] + rd_one_off
-        tx = scenario.tax
-        profit = ebitda - interest - _get(tx, "tax", d, "rd_super_deduction") * rd_spend
-        if tx.carry_forward_losses:
-            used = min(tax_losses, max(profit, 0.0))
-            taxable = max(profit, 0.0) - used
-            tax_losses += -used if profit >= 0 else -profit
-        else:
-            taxable = max(profit, 0.0)
-        tax = _get(tx, "tax", d, "profit_tax_rate") * taxable
-        credit = _get(tx, "tax", d, "rd_credit_rate") * rd_spend
-        net_burn = debt_service + tax - credit - ebitda
-        cash += funding - net_burn
+        rd_spend.append(by_function["rd"] + rd_one_off)
         for key, value in (
-            ("revenue", revenue), ("cost_of_revenue", cost_of_revenue), ("opex_total", opex_total),
-            ("ebitda", ebitda), ("debt_service", debt_service), ("tax", tax), ("tax_credit", credit), ("net_burn", net_burn),
-            ("funding_in", funding), ("cash", cash), ("customers", customers_total),
-            ("mrr", recurring), ("headcount", heads_total), ("tokens", tokens),
-            ("arr", 12 * recurring), ("gross_profit", revenue - cost_of_revenue), ("new_customers", new_total),
+            ("revenue", revenue), ("cost_of_revenue", cost_of_revenue), ("gross_profit", revenue - cost_of_revenue),
+            ("debt_service", debt_service), ("interest", interest), ("funding_in", funding),
+            ("customers", customers_total), ("mrr", recurring), ("headcount", heads_total), ("tokens", tokens),
+            ("arr", 12 * recurring), ("new_customers", new_total),
             ("churned_customers", churned_total), ("cost_per_million_tokens", mtok_cost),
             ("leavers", sum(team["leavers"].values())), ("ramp_fte_lost", sum(team["ramp_lost"].values())),
         ):
@@ -276,4 +405,89 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
                               ("ramp_lost_by_function", team["ramp_lost"])):
             for key, value in values.items():
                 lines[group][key].append(value)
+
+    collected, bad_debt, paid, vat_paid, lines["opening"] = _cash_timing(scenario, d, lines, partner_revenue)
+    surcharges = [scenario.vat.surcharge_rate * v for v in vat_paid]
+    lines["opex"] |= {"bad_debt": bad_debt, "vat_surcharges": surcharges}
+    span = range(horizon)
+    out["opex_total"] = [sum(lines["opex"][k][t] for k in OPEX) for t in span]
+    out["ebitda"] = [out["gross_profit"][t] - out["opex_total"][t] for t in span]
+    out["tax_expense"], out["tax"], out["tax_credit"] = _profit_tax(scenario, d, out, rd_spend)
+    out["net_income"] = [out["ebitda"][t] - out["interest"][t] - out["tax_expense"][t] + out["tax_credit"][t]
+                         for t in span]
+    cash = float(d.get("company.starting_cash", scenario.company.starting_cash))
+    for t in span:  # what moves the bank account: money in, customers, suppliers, staff, the tax office, lenders
+        change = (out["funding_in"][t] + collected[t] - paid[t] - lines["opex"]["payroll"][t] - vat_paid[t]
+                  - surcharges[t] - out["debt_service"][t] - out["tax"][t] + out["tax_credit"][t])
+        cash += change
+        net_burn = out["funding_in"][t] - change
+        out["cash"].append(cash)
+        out["net_burn"].append(net_burn)
+        out["working_capital"].append(net_burn - (out["debt_service"][t] + out["tax"][t] - out["tax_credit"][t]
+                                                  - out["ebitda"][t]))
     return out, lines
+
+
+def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list[float],
+                 ) -> tuple[list[float], list[float], list[float], list[float], dict[str, float]]:
+    """(collected from customers, written off, paid to suppliers, VAT paid) each month, and the balances at the start
+    the months before it leave (receivables, deferred revenue, payables, VAT payable): each stream billed as
+    :func:`_billed`, owed gross of its VAT and paid ``payment_days`` later less its bad debt (a partner pays in the
+    month, without VAT); the cost of revenue and opex other than payroll and one-offs paid gross of their input VAT
+    after their payment days; each one-off gross of its VAT in equal instalments from its month."""
+    months = len(partner_revenue)
+    collected, bad_debt, output_vat = list(partner_revenue), [0.0] * months, [0.0] * months
+    opening = dict.fromkeys(("receivables", "deferred_revenue", "payables", "vat_payable"), 0.0)
+    for stream, revenue in zip(scenario.streams, lines["stream_revenue"], strict=False):
+        billed = _billed(revenue, stream.billing, stream.upfront_share, stream.upfront_months)
+        due = _paid_later([(1 + stream.vat_rate) * b for b in billed], stream.payment_days)
+        opening["receivables"] += _unpaid_at_start((1 + stream.vat_rate) * billed[0], stream.payment_days)
+        opening["deferred_revenue"] += _deferred_at_start(revenue, stream.billing, stream.upfront_share,
+                                                          stream.upfront_months)
+        for t in range(months):
+            output_vat[t] += stream.vat_rate * billed[t]
+            collected[t] += (1 - stream.bad_debt_share) * due[t]
+            bad_debt[t] += stream.bad_debt_share * due[t]
+    credited = 0.0 if scenario.vat.small_scale else 1.0  # a small-scale taxpayer credits no input VAT
+    ai, ox = scenario.ai_costs, scenario.opex
+    cor, opex = lines["cost_of_revenue_items"], lines["opex"]
+    cor_vat = [credited * ai.vat_rate * (cor["inference"][t] + cor["hosting"][t]) for t in range(months)]
+    opex_vat = [credited * ox.vat_rate * sum(opex[k][t] for k in WITH_INPUT_VAT) for t in range(months)]
+    cor_bills = [sum(item[t] for item in cor.values()) + cor_vat[t] for t in range(months)]
+    opex_bills = [sum(opex[k][t] for k in PAID_LATER) + opex_vat[t] for t in range(months)]
+    cor_paid, opex_paid = _paid_later(cor_bills, ai.payment_days), _paid_later(opex_bills, ox.payment_days)
+    opening["payables"] = (_unpaid_at_start(cor_bills[0], ai.payment_days)
+                           + _unpaid_at_start(opex_bills[0], ox.payment_days))
+    paid = [a + b for a, b in zip(cor_paid, opex_paid, strict=True)]
+    input_vat = [a + b for a, b in zip(cor_vat, opex_vat, strict=True)]
+    for j, one_off in enumerate(ox.one_off_costs):
+        p = f"opex.one_off_costs[{j}]"
+        month = round(float(d.get(f"{p}.month", one_off.month)))
+        cost, rate = _get(one_off, p, d, "cost"), credited * one_off.vat_rate
+        if month < months:
+            input_vat[month] += rate * cost
+        for k in range(month, min(month + one_off.instalments, months)):
+            paid[k] += (1 + rate) * cost / one_off.instalments
+    net = [o - i for o, i in zip(output_vat, input_vat, strict=True)]
+    vat_paid, opening["vat_payable"] = _vat_paid(net, scenario.vat.filing == "quarterly", scenario.company.start_date)
+    return collected, bad_debt, paid, vat_paid, opening
+
+
+def _profit_tax(scenario: Scenario, d: dict, out: dict,
+                rd_spend: list[float]) -> tuple[list[float], list[float], list[float]]:
+    """(tax expense, tax paid, R&D credit) each month, on the profit ``ebitda − interest − rd_super_deduction ×
+    R&D spend``; a zero rate taxes nothing (the small low-profit rate included)."""
+    tax = scenario.tax
+    rate = _get(tax, "tax", d, "profit_tax_rate")
+    credit = [_get(tax, "tax", d, "rd_credit_rate") * r for r in rd_spend]
+    deduction = _get(tax, "tax", d, "rd_super_deduction")
+    profit = [e - i - deduction * r for e, i, r in zip(out["ebitda"], out["interest"], rd_spend, strict=True)]
+    losses = _get(tax, "tax", d, "opening_tax_losses")
+    if not rate:
+        nothing = [0.0] * len(profit)
+        return nothing, nothing, credit
+    if tax.rule == "simple":
+        paid = _simple_tax(tax, rate, profit, losses)
+        return paid, paid, credit
+    expense, paid = _filed_tax(tax, rate, profit, losses, out["headcount"], scenario.company.start_date)
+    return expense, paid, credit

@@ -2,11 +2,14 @@
 profit tax with loss carry-forward and R&D incentives: each by hand, and the tax's properties."""
 
 import numpy as np
+import numpy_financial as npf
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.engine.projection import _Inputs, profit_tax, project
-from core.model import Tax, parse_scenario
+from core.model import parse_scenario
+from tests.core.engine.test_projection import assert_matches_breakdown
 from tests.scenarios import budget
 
 BASE = {"company": {"name": "Hand", "currency": "USD", "starting_cash": 100_000}, "settings": {"horizon_months": 24}}
@@ -129,7 +132,9 @@ def loop_tax(profit: list[float], rate: float, opening: float) -> tuple[list[flo
 @example(profit=[5.0, -5.0, 5.0], rate=0.25, opening=0.0)
 @budget(200)
 def test_tax_never_exceeds_the_profit_and_the_losses_carried_never_go_negative(profit, rate, opening):
-    tax, _ = profit_tax(Tax(profit_tax_rate=rate, opening_tax_losses=opening), _Inputs(None), np.array([profit]), 0.0, 0.0)
+    scenario = make(tax={"profit_tax_rate": rate, "opening_tax_losses": opening})
+    expense, tax, _ = profit_tax(scenario, _Inputs(None), np.array([profit]), 0.0, 0.0, 0.0)
+    np.testing.assert_array_equal(expense, tax)                 # the simple rule expenses the tax it pays
     expected, losses_left = loop_tax(profit, rate, opening)
     scale = 1 + max(abs(x) for x in [*profit, opening])
     np.testing.assert_allclose(tax[0], expected, atol=1e-9 * scale)
@@ -137,3 +142,32 @@ def test_tax_never_exceeds_the_profit_and_the_losses_carried_never_go_negative(p
     assert losses_left >= 0
     # what was taxed is what was earned less the losses used up: sum(taxable) = sum(profit) + losses_left - opening
     np.testing.assert_allclose(tax[0].sum() / rate, sum(profit) + losses_left - opening, atol=1e-6 * scale * len(profit))
+
+
+@pytest.mark.parametrize(("rate", "level"), [
+    (0.12, npf.pmt(0.01, 6, -12_000)),
+    (1e-9, 2_000 * (1 + 7 / 2 * 1e-9 / 12)),  # pmt ≈ A / n (1 + (n + 1) r / 2); numpy_financial loses it to rounding
+])
+def test_an_annuity_pays_its_level_payment_after_its_grace_even_at_a_tiny_rate(rate, level):
+    """12,000 over 8 months, 2 of grace: interest only, then 6 level payments ``pmt(r / 12, 6, −12,000)`` that repay
+    the principal (a rate of 1e-9 once lost the payment to rounding in (1 + r)^n − 1)."""
+    s = make(funding=[{"name": "L", "month": 1, "amount": 12_000, "kind": "debt", "interest_rate_yearly": rate,
+                       "term_months": 8, "repayment": "annuity", "grace_months": 2}])
+    p = project(s)
+    np.testing.assert_allclose(p.debt_service[0, 2:4], 12_000 * rate / 12, rtol=1e-12)
+    np.testing.assert_allclose(p.debt_service[0, 4:10], level, rtol=1e-12)
+    np.testing.assert_allclose((p.debt_service - p.interest)[0].sum(), 12_000, rtol=1e-12)
+    assert_matches_breakdown(p, s)
+
+
+@pytest.mark.parametrize("rule", ["china", "us"])
+def test_a_drawn_tax_rate_is_filed_path_by_path_and_a_zero_rate_taxes_nothing(rule):
+    """10,000 of profit a month; China's small low-profit rate is 5 % (500 a month), the US pays the rate drawn. A
+    rate drawn per path once broke the yearly rules, and a path at 0 paid the small low-profit 5 % beside another."""
+    s = make(streams=[EARNER], tax={"profit_tax_rate": 0.25, "rule": rule, "small_low_profit": rule == "china"})
+    p = project(s, {"tax.profit_tax_rate": np.array([0.0, 0.21])})
+    np.testing.assert_allclose(p.tax_expense[0], 0)
+    np.testing.assert_allclose(p.tax[0], 0)
+    np.testing.assert_allclose(p.tax_expense[1], 500 if rule == "china" else 2_100)
+    for i, rate in enumerate((0.0, 0.21)):
+        assert_matches_breakdown(p, s, {"tax.profit_tax_rate": rate}, path=i)
