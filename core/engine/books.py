@@ -163,8 +163,8 @@ def _instalments(x: np.ndarray, parts: int) -> np.ndarray:
 
 def _add_delayed(out: np.ndarray, x: Line, days: int, weight: float = 1.0, scratch: np.ndarray | None = None) -> None:
     """``out += weight × x`` paid ``days`` later (see :func:`delayed`), in place; ``scratch`` (of ``x``'s shape)
-    spares a new array for the weighting. A constant stays itself."""
-    if not isinstance(x, np.ndarray):
+    spares a new array for the weighting. A constant (a float, or one per path) stays itself."""
+    if not isinstance(x, np.ndarray) or x.shape[1] == 1:
         out += weight * x
         return
     k, rest = divmod(days, DAYS_PER_MONTH)
@@ -175,28 +175,30 @@ def _add_delayed(out: np.ndarray, x: Line, days: int, weight: float = 1.0, scrat
             _add_shifted(out, part, lag)
 
 
-def _add_shifted(out: np.ndarray, x: np.ndarray, lag: int) -> None:
-    """``out[:, t] += x[:, t − lag]``, the months before the start at month 0's value. Done on the flat arrays (a
-    slice of every row costs numpy a loop per row, ~7x the time), then the first ``lag`` months of each row put
-    right column by column."""
+def _add_shifted(out: np.ndarray, x: np.ndarray, lag: int, steady: bool = True) -> None:
+    """``out[:, t] += x[:, t − lag]``, the months before the start at month 0's value (``steady``) or nothing. Done
+    on the flat arrays (a slice of every row costs numpy a loop per row, ~7x the time), then the first ``lag``
+    months of each row put right column by column."""
     months = out.shape[1]
-    if lag >= months:
-        out += x[:, :1]
-        return
     if lag == 0:
         out += x
+        return
+    if lag >= months:
+        if steady:
+            out += x[:, :1]
         return
     if x.shape[0] != out.shape[0]:  # one row for every path: shift the row, then add it
         row = np.empty((x.shape[0], months))
         row[:, lag:] = x[:, : months - lag]
-        row[:, :lag] = x[:, :1]
+        row[:, :lag] = x[:, :1] if steady else 0.0
         out += row
         return
     flat = out.reshape(-1)
     flat[lag:] += x.reshape(-1)[:-lag]  # row r's first months get row r − 1's last ones: taken back below
     for j in range(lag):
         out[1:, j] -= x[:-1, months - lag + j]
-        out[:, j] += x[:, 0]
+        if steady:
+            out[:, j] += x[:, 0]
 
 
 _POOL = threading.local()
@@ -301,7 +303,7 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
     working.fill(0.0)
     vat.fill(0.0)
     bad: Line = 0.0
-    opening: dict[str, Line] = dict.fromkeys(("receivables", "deferred_revenue", "payables", "vat_payable"), 0.0)
+    opening: dict[str, Line] = {k: np.zeros((1, 1)) for k in ("receivables", "deferred_revenue", "payables", "vat_payable")}
     streams = []
     for stream, line in zip(scenario.streams, revenue_by_stream, strict=False):
         if not _timed(stream):
@@ -314,8 +316,8 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
         if stream.vat_rate:
             _add_delayed(vat, bills, 0, stream.vat_rate, scratch)
         if stream.bad_debt_share:
-            if not isinstance(bad, np.ndarray):
-                bad = np.zeros((bills.shape[0], months))
+            if not isinstance(bad, np.ndarray) or bad.shape[0] < bills.shape[0]:  # a row, or one per path
+                bad = bad + np.zeros((bills.shape[0], months))
             _add_delayed(bad, bills, days, gross * stream.bad_debt_share, scratch)
         streams.append(StreamTerms(revenue, stream.billing, stream.upfront_share, stream.upfront_months,
                                    stream.vat_rate, stream.bad_debt_share, days))
@@ -351,9 +353,11 @@ def _first(lines: Sequence[Line]) -> Line:
 
 
 def _add_instalments(out: np.ndarray, x: Line, parts: int, weight: float) -> None:
-    """``out += weight × x`` paid in ``parts`` equal monthly parts from its month, in place."""
+    """``out += weight × x`` paid in ``parts`` equal monthly parts from its month, in place (a one-off: nothing
+    before the start)."""
+    share = np.broadcast_to(x, (np.shape(x)[0] if np.ndim(x) == 2 else 1, out.shape[1])) * (weight / parts)
     for k in range(parts):
-        _add_delayed(out, x, k * DAYS_PER_MONTH, weight / parts)
+        _add_shifted(out, share, k, steady=False)
 
 
 def _cost_terms(scenario: Scenario, cost_of_revenue: dict[str, Line], opex: dict[str, Line],
@@ -405,7 +409,7 @@ def filed_tax(tax: Tax, rate: np.ndarray | float, profit: np.ndarray, opening_lo
     starts = np.flatnonzero(np.diff(year_of, prepend=-1))  # each year's first month
     ends = np.append(starts[1:], months) - 1
     # months by rows (each month a contiguous row): a year is a block of rows, a month's gather a row copy
-    to_date = np.ascontiguousarray(profit.T)
+    to_date = np.array(profit.T, order="C")  # a copy: the profit stays as it is
     for start_row, end_row in zip(starts, ends, strict=True):
         np.cumsum(to_date[start_row : end_row + 1], axis=0, out=to_date[start_row : end_row + 1])
     totals = to_date[ends]  # (years, rows)
