@@ -219,6 +219,8 @@ def funding(data: dict, found: dict) -> None:
     st.subheader(t("edit.tax", lang()))
     st.caption(t("edit.tax.caption", lang()))
     _fields("tax", tax_fields(data["tax"]["rule"]), found, 3)
+    if data["tax"]["rule"] != "simple" and not data["tax"]["profit_tax_rate"]:
+        st.warning(t("statement.timing.tax_zero", lang(), rule=t(f"opt.tax.rule.{data['tax']['rule']}", lang())))
     st.subheader(t("edit.vat", lang()))
     st.caption(t("edit.vat.caption", lang()))
     _fields("vat", fields_under("vat"), found, 3)

@@ -10,6 +10,7 @@ from core.present.statements import (
     TAX_RULES,
     balance_note,
     balanced,
+    opening_note,
     statement_frame,
     tax_formula,
     timing_caption,
@@ -24,13 +25,16 @@ st.title(f"{t('nav.statements', lang())} — {plain(scenario.company.name)}")
 st.caption(t("statement.intro", lang()))
 st.caption(timing_caption(scenario, lang()))
 books = statements(scenario)
+if note := opening_note(books, cur, lang()):
+    st.caption(note)
 names = {k: t(f"statement.period.{k}", lang()) for k in PERIODS}
 period = st.radio(t("statement.period", lang()), PERIODS, horizontal=True, key=wkey("input.statement.period"),
                   format_func=names.__getitem__)
 for statement in STATEMENTS:
     st.subheader(t(f"statement.{statement}", lang()))
-    st.dataframe(statement_frame(books, statement, period, cur, lang()), hide_index=True,
-                 column_config={t("statement.col.line", lang()): st.column_config.TextColumn(pinned=True)})
+    frame = statement_frame(books, statement, period, cur, lang())
+    st.dataframe(frame, hide_index=True, height=35 * (len(frame) + 1) + 3,  # every line, the bottom line included
+                 column_config={t("statement.col.line", lang()): st.column_config.TextColumn(pinned=True, width="large")})
     if statement == "balance":
         (st.success if balanced(books) else st.error)(balance_note(books, cur, lang()))
 chart(charts.income_and_cash(books, cur, lang=lang()))

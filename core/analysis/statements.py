@@ -122,15 +122,18 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
         "capital": np.cumsum(kinds["equity"] + kinds["grant"] + safes + notes),
         "retained_earnings": np.cumsum(pnl["net_income"]),
     }
-    balance["total_assets"] = sum((balance[k] for k in ASSETS), zero)
-    balance["total_liabilities"] = sum((balance[k] for k in LIABILITIES), zero)
-    balance["total_equity"] = sum((balance[k] for k in EQUITY), zero)
-    balance["liabilities_and_equity"] = balance["total_liabilities"] + balance["total_equity"]
+    totals = {f"total_{part}": sum((balance[k] for k in keys), zero)
+              for part, keys in (("assets", ASSETS), ("liabilities", LIABILITIES), ("equity", EQUITY))}
+    balance = {**{k: balance[k] for k in ASSETS}, "total_assets": totals["total_assets"],  # each part, then its total
+               **{k: balance[k] for k in LIABILITIES}, "total_liabilities": totals["total_liabilities"],
+               **{k: balance[k] for k in EQUITY}, "total_equity": totals["total_equity"],
+               "liabilities_and_equity": totals["total_liabilities"] + totals["total_equity"]}
 
     def change(x: np.ndarray, start: float) -> np.ndarray:
         return np.diff(x, prepend=start)
 
     cash_flow = {
+        "cash_start": np.concatenate([[cash0], cash[:-1]]),
         "net_income": pnl["net_income"],
         "receivables": -change(receivables, opening["receivables"]),
         "deferred_revenue": change(balance["deferred_revenue"], opening["deferred_revenue"]),
@@ -138,13 +141,14 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
         "vat": change(vat, opening["vat_payable"]),
         "tax": change(tax_owed, 0.0),
     }
-    cash_flow["operating"] = sum((cash_flow[k] for k in tuple(cash_flow)), zero)
+    cash_flow["operating"] = sum((cash_flow[k] for k in tuple(cash_flow) if k != "cash_start"), zero)
     cash_flow["investing"] = zero
     cash_flow |= {"equity_in": kinds["equity"] + kinds["safe"] + kinds["note"], "grants_in": kinds["grant"],
                   "loans_in": kinds["debt"], "loans_repaid": -principal}
     cash_flow["financing"] = cash_flow["equity_in"] + cash_flow["grants_in"] + cash_flow["loans_in"] + cash_flow["loans_repaid"]
     cash_flow["net_change"] = cash_flow["operating"] + cash_flow["investing"] + cash_flow["financing"]
     cash_flow["cash_end"] = cash
+    cash_flow["cash_low"] = cash
     return Statements(tuple(p.month_dates()), pnl, balance, cash_flow,
                       {"cash": cash0, **opening, "opening_equity": opening_equity})
 
@@ -169,7 +173,8 @@ def period_of(day: date, period: str) -> str:
 
 def table(s: Statements, statement: str, period: str = "month") -> pd.DataFrame:
     """One statement as a table, a row per line and a column per period: flows summed over the period,
-    balances (and the cash-flow statement's ``cash_end``) at its last month."""
+    balances (and the cash-flow statement's ``cash_end``) at its last month, ``cash_start`` at its first and
+    ``cash_low`` (the lowest month-end cash) its least."""
     import pandas as pd
 
     lines = getattr(s, statement)
@@ -180,6 +185,10 @@ def table(s: Statements, statement: str, period: str = "month") -> pd.DataFrame:
     for name, values in lines.items():
         if statement == "balance" or name == "cash_end":
             out[name] = [values[last[c]] for c in columns]
+        elif name == "cash_start":
+            out[name] = [values[keys.index(c)] for c in columns]
+        elif name == "cash_low":
+            out[name] = [min(v for v, k in zip(values, keys, strict=True) if k == c) for c in columns]
         else:
             out[name] = [float(sum(v for v, k in zip(values, keys, strict=True) if k == c)) for c in columns]
     return pd.DataFrame.from_dict(out, orient="index", columns=columns)

@@ -15,7 +15,20 @@ from core.analysis.pricing import PriceCurve, PriceResult, TierResult
 from core.analysis.risk import RiskResult, StressRow, TornadoBar
 from core.engine.projection import Projection, month_date
 from core.i18n import STRINGS, t
-from core.model import GROWTH_FIELDS, Round, Scenario, Tax, field_value, generic, parse_path, spec, stream_fields
+from core.model import (
+    BILLING_FIELDS,
+    GROWTH_FIELDS,
+    SPECS,
+    Round,
+    Scenario,
+    Tax,
+    Vat,
+    field_value,
+    generic,
+    parse_path,
+    spec,
+    stream_fields,
+)
 from core.present import formatting as fmt
 from core.present.months import month_label, month_text
 
@@ -557,6 +570,8 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
     if kind == "choice":
         key = f"opt.{generic(path)}.{value}"
         return t(key, lang) if key in STRINGS[lang] else str(value)
+    if kind == "toggle":
+        return t("unit.yes" if value else "unit.no", lang)
     return str(value)
 
 
@@ -579,6 +594,9 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
         for name in stream_fields(stream.kind):
             if spec(f"streams.{name}").kind in ("money", "percent", "count"):
                 add(section, f"streams[{i}].{name}")
+        for name in BILLING_FIELDS:  # its billing and collection terms, where set
+            if getattr(stream, name) != SPECS[f"streams.{name}"].default:
+                add(section, f"streams[{i}].{name}")
     for role in scenario.opex.team:
         row = t("assume.team_row", lang, n=f"{role.headcount:g}", cost=fmt.money(role.cost_per_head_month, cur, lang),
                 start=role.start_month)
@@ -590,9 +608,17 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
         rows.append((t("assume.section.funding", lang), funding_round.name, t(
             "assume.round", lang, kind=field_text("funding.kind", funding_round.kind, cur, lang),
             amount=fmt.money(funding_round.amount, cur, lang), month=funding_round.month) + round_terms(funding_round, cur, lang)))
-    if scenario.tax != Tax():
-        for name in ("profit_tax_rate", "rd_super_deduction", "rd_credit_rate", "carry_forward_losses", "opening_tax_losses"):
+    for path in ("ai_costs.payment_days", "ai_costs.vat_rate", "opex.payment_days", "opex.vat_rate"):
+        if field_value(data, path) != SPECS[path].default:
+            add(t(f"assume.section.{path.split('.')[0]}", lang), path)
+    tax = scenario.tax
+    if tax != Tax():
+        rule = {"simple": ("carry_forward_losses",), "china": ("loss_years", "small_low_profit"), "us": ()}[tax.rule]
+        for name in ("rule", "profit_tax_rate", "rd_super_deduction", "rd_credit_rate", *rule, "opening_tax_losses"):
             add(t("assume.section.tax", lang), f"tax.{name}")
+    if scenario.vat != Vat():
+        for name in ("filing", "small_scale", "surcharge_rate"):
+            add(t("edit.vat", lang), f"vat.{name}")
     return data_frame(rows, columns=[t(f"assume.col.{c}", lang) for c in ("section", "item", "value")])
 
 

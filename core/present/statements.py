@@ -27,7 +27,7 @@ STATEMENTS = ("pnl", "balance", "cash_flow")
 KEPT = {
     "pnl": ("revenue", "gross_profit", "opex_total", "ebitda", "net_income"),
     "balance": ("cash", "total_assets", "total_liabilities", "total_equity", "liabilities_and_equity", "check"),
-    "cash_flow": ("net_income", "operating", "investing", "financing", "net_change", "cash_end"),
+    "cash_flow": ("cash_start", "net_income", "operating", "investing", "financing", "net_change", "cash_end", "cash_low"),
 }
 """The lines shown even when zero in every period: the totals (and revenue, cash and the balance check)."""
 ZERO = 0.005
@@ -35,7 +35,7 @@ ZERO = 0.005
 BALANCED = 1e-6
 """The largest imbalance, as a share of total assets (at least 1), the books may show and still balance."""
 SUMMARY = (("pnl", "revenue"), ("pnl", "gross_profit"), ("pnl", "ebitda"), ("pnl", "net_income"),
-           ("cash_flow", "operating"), ("cash_flow", "cash_end"))
+           ("cash_flow", "operating"), ("cash_flow", "cash_end"), ("cash_flow", "cash_low"))
 """The investor's yearly P&L and cash summary: (statement, line)."""
 TAX_RULES = ("simple", "china", "us")
 
@@ -147,7 +147,18 @@ def timing_phrases(scenario: Scenario, lang: str = "en") -> list[str]:
     if scenario.tax.profit_tax_rate:
         out.append(t("statement.timing.tax", lang, rule=t(f"opt.tax.rule.{scenario.tax.rule}", lang),
                      rate=fmt.percent(scenario.tax.profit_tax_rate)))
+    elif scenario.tax.rule != "simple":
+        out.append(t("statement.timing.tax_zero", lang, rule=t(f"opt.tax.rule.{scenario.tax.rule}", lang)))
     return out
+
+
+def opening_note(s: Statements, currency: str, lang: str = "en") -> str | None:
+    """What the balance sheet holds at the start because the months before it are taken to have run on the same
+    terms at month 0's rate (None when nothing): receivables, deferred revenue, payables and VAT."""
+    parts = [t("statement.opening.item", lang, name=label("balance", key, lang), amount=fmt.money(abs(value), currency, lang))
+             for key, value in ((k, s.opening[k]) for k in ("receivables", "deferred_revenue", "payables", "vat_payable"))
+             if abs(value) >= ZERO]
+    return t("statement.opening", lang, items=t("statement.timing.sep", lang).join(parts)) if parts else None
 
 
 def timing_caption(scenario: Scenario, lang: str = "en") -> str:

@@ -81,8 +81,10 @@ def test_the_investor_view_sums_up_profit_and_cash_by_year(tmp_path, monkeypatch
     assert not at.exception and title in [s.value for s in at.subheader]
     frame = next(f.value for f in at.dataframe if cash in list(f.value.iloc[:, 0]))
     p = project(scenario)
-    assert len(frame) == 6 and list(frame.iloc[-1, 1:]) == [money(float(p.cash[0, 12 * y + 11]), "USD", lang)
+    assert len(frame) == 7 and list(frame.iloc[-2, 1:]) == [money(float(p.cash[0, 12 * y + 11]), "USD", lang)
                                                             for y in range(3)]
+    # the lowest month-end cash of each year last: a cash-out inside a year shows
+    assert list(frame.iloc[-1, 1:]) == [money(float(p.cash[0, 12 * y:12 * y + 12].min()), "USD", lang) for y in range(3)]
     assert list(frame.iloc[0, 1:]) == [money(float(p.revenue[0, 12 * y:12 * y + 12].sum()), "USD", lang) for y in range(3)]
 
 
@@ -93,4 +95,4 @@ def test_a_share_links_read_only_view_shows_profit_and_cash_by_year(tmp_path, mo
     view = shared_app(token)
     assert not view.exception and "Profit and cash by year" in [s.value for s in view.subheader]
     frame = next(f.value for f in view.table if "Cash at the end of the period" in list(f.value.iloc[:, 0]))  # static
-    assert list(frame.columns) == ["Line", "2026", "2027", "2028", "2029", "2030"] and len(frame) == 6
+    assert list(frame.columns) == ["Line", "2026", "2027", "2028", "2029", "2030"] and len(frame) == 7

@@ -197,10 +197,12 @@ def test_the_page_sums_up_profit_and_cash_by_calendar_year(lang, header, cash):
     table = next(trace for trace in fig.data if trace.name == YEARLY)
     assert list(table.header.values) == header
     lines, *years = (list(column) for column in table.cells.values)
-    assert len(lines) == 6 and lines[-1] == cash
+    assert len(lines) == 7 and lines[-2] == cash
     assert [year[0] for year in years] == [fmt.money(float(p.revenue[0, 12 * y:12 * y + 12].sum()), "USD", lang)
                                            for y in range(5)]
-    assert [year[-1] for year in years] == [fmt.money(float(p.cash[0, 12 * y + 11]), "USD", lang) for y in range(5)]
+    assert [year[-2] for year in years] == [fmt.money(float(p.cash[0, 12 * y + 11]), "USD", lang) for y in range(5)]
+    assert [year[-1] for year in years] == [fmt.money(float(p.cash[0, 12 * y:12 * y + 12].min()), "USD", lang)
+                                           for y in range(5)]
 
 
 def test_a_scenario_without_equity_has_no_cap_table_column():

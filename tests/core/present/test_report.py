@@ -84,3 +84,16 @@ def test_the_tax_note_says_how_the_tax_is_filed():
     assert "按季就年度累计利润预缴，次年 5 月汇算清缴" in tax_note(p, china, "zh")
     us = replace_fields(POLICY, {"tax.rule": "us"})
     assert "settled the following April, losses offsetting at most 80%" in tax_note(project(us), us)
+
+
+def test_the_key_assumptions_list_the_terms_of_cash_and_how_the_tax_is_filed():
+    from core.model import load_preset
+    cny = load_preset("sample_data/company_b_data_assistant_cny.yaml")
+    table = assumptions_table(cny)
+    items = dict(zip(table.iloc[:, 1], table.iloc[:, 2], strict=False))
+    assert items["Filed as"] == "China enterprise income tax" and items["Losses expire after (years)"] == "10"
+    assert items["VAT filed"] == "Monthly" and items["Surcharges on VAT"] == "12.0%"
+    assert "Carry losses forward" not in items  # the simple rule's switch; the yearly rules always carry
+    assert items["VAT on sales"] == "6.0%"
+    zh = assumptions_table(cny, "zh")
+    assert "中国企业所得税" in list(zh.iloc[:, 2])

@@ -20,6 +20,7 @@ from core.present.statements import (
     balanced,
     label,
     lines,
+    opening_note,
     period_labels,
     statement_frame,
     summary_frame,
@@ -133,9 +134,10 @@ def test_the_investors_summary_is_the_statements_lines_by_calendar_year():
     assert list(numbers.loc["cash_flow.cash_end"]) == pytest.approx([172_000, 244_000])  # 100,000 + 72,000 a year
     assert list(numbers.loc["cash_flow.operating"]) == pytest.approx(list(numbers.loc["pnl.net_income"]))  # receivables flat
     frame = summary_frame(s, "CNY", "zh")
+    assert list(numbers.loc["cash_flow.cash_low"]) == pytest.approx([106_000, 178_000])  # January's, 6,000 a month on
     assert list(frame["项目"]) == ["营业收入", "毛利", "息税折旧摊销前利润（EBITDA）", "净利润", "经营活动产生的现金流量净额",
-                                  "期末现金余额"]
-    assert list(frame["2027年"]) == ["12万元", "12万元", "7.2万元", "7.2万元", "7.2万元", "24.4万元"]
+                                  "期末现金余额", "期内最低月末现金"]
+    assert list(frame["2027年"]) == ["12万元", "12万元", "7.2万元", "7.2万元", "7.2万元", "24.4万元", "17.8万元"]
 
 
 def test_the_chart_sets_net_income_against_operating_cash_by_month_with_its_unit():
@@ -146,3 +148,32 @@ def test_the_chart_sets_net_income_against_operating_cash_by_month_with_its_unit
     assert list(income.y) == pytest.approx([6_000] * 24)                       # 10,000 − 4,000 every month
     assert list(operating.y) == pytest.approx([6_000] * 24)                    # receivables flat at 20,000
     assert all(re.fullmatch(r"-?[\d,.]+(万|亿)?", tick) for tick in fig.layout.yaxis.ticktext)  # 元 is in the title
+
+
+def test_the_balance_sheet_reads_assets_liabilities_equity_each_with_its_total():
+    order = list(books(TIMED).balance)
+    assert order == ["cash", "receivables", "vat_receivable", "tax_prepaid", "total_assets", "payables",
+                     "deferred_revenue", "vat_payable", "tax_payable", "loans", "notes", "safes", "total_liabilities",
+                     "opening_equity", "capital", "retained_earnings", "total_equity", "liabilities_and_equity"]
+
+
+def test_the_cash_flow_statement_opens_with_the_cash_at_the_start_and_shows_the_lowest():
+    year = lines(books(LATE), "cash_flow", "year")
+    # cash 100,000 at the start, then 6,000 a month: 172,000 at the end of 2026, 106,000 its lowest (January's)
+    assert list(year.loc["cash_start"]) == pytest.approx([100_000, 172_000])
+    assert list(year.loc["cash_end"]) == pytest.approx([172_000, 244_000])
+    assert list(year.loc["cash_low"]) == pytest.approx([106_000, 178_000])
+
+
+def test_the_opening_balances_are_said_where_the_terms_are_taken_to_have_run_before_the_start():
+    # 60 days at 10,000 a month: 20,000 owed at the start, in the net assets at the start
+    note = opening_note(books(LATE), "USD")
+    assert note.startswith("At the start the books hold, as if these terms had run before it at month 0's rate: "
+                           "Accounts receivable $20.00k")
+    assert opening_note(books(FLAT), "USD") is None
+    assert "期初" in opening_note(books(LATE), "CNY", "zh")
+
+
+def test_a_yearly_rule_at_a_rate_of_0_says_no_tax_is_computed():
+    zero = replace_fields(FLAT, {"tax.rule": "us"})
+    assert timing_phrases(zero)[-1].startswith("profit tax filed under US C corporation but at a rate of 0")
