@@ -26,7 +26,10 @@ from core.model import Market, Round
 from core.present.formatting import axis_money, money, percent, quantity
 from core.present.formatting import price as fmt_price
 
-PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B")
+PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B",
+           "#A23B72", "#5DA9E9", "#7A542E", "#B5BD89", "#0B3954", "#F2545B", "#9C9C9C", "#4F6D7A")
+"""Sixteen colours: the cost chart's lines (four costs of revenue, nine operating costs, debt, tax and credit) each
+its own."""
 TEMPLATE = go.layout.Template(layout={
     "colorway": PALETTE,
     "font": {"family": "Inter, 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif"},  # CJK glyphs in Chinese
