@@ -5,8 +5,8 @@ when it is paid, as line items on the same (paths, months) grid, so the cash fol
 
 - **Billing** (per stream, net of VAT): ``monthly`` bills ``M_t = R_t``; ``annual`` bills a twelfth of the
   customers twelve months ahead, ``M_t = (R_t + … + R_{t+11}) / 12``; of that, the ``upfront_share`` ``u`` is
-  billed ``L`` = ``upfront_months`` ahead of its revenue: ``B_t = (1 − u) M_t + u R_{t+L}``. Revenue past the horizon stays at its last
-  month's. Deferred revenue is what is billed and not yet earned.
+  billed ``L`` = ``upfront_months`` ahead of its revenue: ``B_t = (1 − u) M_t + u R_{t+L}``. Revenue past the
+  horizon stays at its last month's. Deferred revenue is what is billed and not yet earned.
 - **Collection**: customers owe ``(1 + vat_rate) B_t`` and pay it ``payment_days`` later (``D`` days:
   ``k = D // 30`` whole months and ``f = D % 30 / 30`` of the next, ``due_t = (1 − f) G_{t−k} + f G_{t−k−1}``);
   ``bad_debt_share`` of what falls due is written off (an expense) instead.
@@ -19,6 +19,11 @@ when it is paid, as line items on the same (paths, months) grid, so the cash fol
 - **Opening balances**: the months before the start ran at month 0's rate, so the company starts with the
   receivables, payables, deferred revenue and VAT that rate leaves (in the starting cash's balance sheet).
 - **Profit tax as filed** (:func:`filed_tax`): yearly rules with prepayments, settlement and losses that expire.
+
+Written for Monte Carlo (``bench/books.py``): :func:`timing` adds every timed line into one working-capital array
+and one VAT array in place, shifting months on the flat arrays (:func:`_add_shifted`), with a thread's scratch
+arrays for what it does not keep (:func:`_scratch`); the statements' lines are built from the stored terms only when
+asked (:meth:`Timing.lines`).
 """
 
 from __future__ import annotations
