@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri  # the normal CDF and its inverse, without importing scipy.stats
 
 from core.analysis.metrics import default_alive, runway_months, scenario_npv
-from core.engine.projection import Projection, project
+from core.engine.projection import Projection, drawable_inputs, project
 from core.engine.running import running_total
 from core.model import (
     Distribution,
@@ -241,6 +241,10 @@ def input_value(scenario: Scenario, u: Uncertain, z: np.ndarray) -> np.ndarray:
 def engine_draws(scenario: Scenario, inputs: list[Uncertain], z: np.ndarray,
                  stresses: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """The per-path values :func:`project` takes, from normals ``z`` (paths, inputs)."""
+    if scenario.risk.inputs:  # a file may name any numeric field; the engine draws only those it reads
+        drawable = drawable_inputs(scenario)
+        if fixed := [path for path in scenario.risk.inputs if path not in drawable]:
+            raise ScenarioError.of(*(Problem("risk.inputs", "not_drawable", {"path": path}) for path in fixed))
     unknown = sorted(set(stresses) - set(STRESSES))
     if unknown:
         raise ValueError(f"unknown stress {unknown[0]!r}; known: {', '.join(STRESSES)}")

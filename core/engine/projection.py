@@ -240,8 +240,10 @@ class _Inputs:
         if not all(np.isfinite(v).all() for v in self.draws.values()):
             raise ValueError("draws must be finite")
         self.used: set[str] = set()
+        self.read: set[str] = set()  # every input asked for: what draws may replace
 
     def __call__(self, path: str, value: float) -> Line:
+        self.read.add(path)
         if path in self.draws:
             self.used.add(path)
             return self.draws[path]
@@ -757,7 +759,18 @@ def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -
         broadcast view of one row. Peak memory is the result's own plus a few lines: no chunks
         needed (they cost a copy of every line and saved nothing, see BENCHMARKS.md).
     """
-    inp = _Inputs(draws)
+    return _project(scenario, _Inputs(draws))
+
+
+def drawable_inputs(scenario: Scenario) -> frozenset[str]:
+    """The field paths ``draws`` may replace for this scenario: the numeric inputs a projection reads (a loan's rate,
+    not an equity round's; a price, not a payment term)."""
+    inp = _Inputs(None)
+    _project(scenario, inp)
+    return frozenset(inp.read)
+
+
+def _project(scenario: Scenario, inp: _Inputs) -> Projection:
     clock = _Clock(inp.paths, scenario.settings.horizon_months)
     lines = revenue_streams(scenario, inp, clock)
     money = funding_and_debt(scenario.funding, inp, clock)

@@ -788,3 +788,16 @@ def test_an_unexpected_error_shows_an_incident_id_and_logs_the_traceback(app, mo
     incident = error.value.rsplit(" ", 1)[-1].rstrip(".")
     assert len(incident) == 8 and "/srv/secrets" not in error.value
     assert any(incident in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_a_term_of_the_plan_drawn_in_a_file_is_explained_on_the_risk_page_and_in_the_investor_view(tmp_path, monkeypatch):
+    s = replace_fields(load_scenario("sample_data/company_b_data_assistant.yaml"),
+                       {"risk.inputs": {"streams[1].payment_days": {"kind": "uniform", "low": 0, "high": 90}}})
+    at = fresh_app(tmp_path, monkeypatch, scenario=s)
+    at.switch_page("views/risk.py").run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["risk.inputs: streams[1].payment_days is a term of the plan, not a "
+                                             "forecast the simulation can draw: draw a volume, a growth rate, a "
+                                             "price, churn or a cost instead"]
+    at.switch_page("views/pitch.py").run()
+    assert not at.exception

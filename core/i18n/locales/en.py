@@ -1456,6 +1456,7 @@ STRINGS: dict[str, str] = {
     'store.unreachable': 'The scenario library cannot be reached right now; nothing was changed. Try again in a minute (the details are in the server log).',
     'store.refused': 'The scenario library cannot be opened: {reason}.',
     'error.work_budget': 'this simulation would project {work:,} path-months (the limit is {limit:,}): use at most {paths:,} paths, fewer months or fewer streams',
+    'error.not_drawable': '{path} is a term of the plan, not a forecast the simulation can draw: draw a volume, a growth rate, a price, churn or a cost instead',
     'error.round_interest': 'Interest per year applies to debt and convertible notes only',
     'error.round_term': 'Term (months) applies to debt only',
     'error.round_cap': 'Valuation cap and discount apply to SAFEs and convertible notes only',

@@ -1456,6 +1456,7 @@ STRINGS: dict[str, str] = {
     'store.unreachable': '目前无法连接方案库，未做任何更改。请稍后再试（详情见服务器日志）。',
     'store.refused': '无法打开方案库：{reason}。',
     'error.work_budget': '此模拟需计算 {work:,} 个路径-月（上限 {limit:,}）：请将模拟路径数减至 {paths:,} 以内，或缩短预测期、减少收入来源',
+    'error.not_drawable': '{path} 是计划的条款而非预测，模拟无法对其抽样：请改为对数量、增长率、价格、流失率或成本抽样',
     'error.round_interest': '年利率仅适用于债权和可转换票据',
     'error.round_term': '期限（月）仅适用于债权',
     'error.round_cap': '估值上限与折扣仅适用于 SAFE 和可转换票据',

@@ -1,6 +1,7 @@
 """Risk lab: distributions, analytic ruin, zero variance, common random numbers, stresses, tornado."""
 
 import math
+import re
 import zlib
 
 import numpy as np
@@ -876,3 +877,25 @@ def test_every_numeric_field_a_tornado_may_name_reads_in_the_readers_words(lang)
         for key in sorted(keys):
             label = input_label(s, key, lang)
             assert any(label.lower().endswith(name.lower()) for name in names), (preset.stem, key, label)
+
+
+def test_a_term_of_the_plan_named_as_uncertain_is_refused_by_name_and_every_forecast_can_be_drawn():
+    from core.engine.projection import drawable_inputs
+    from tests.core.engine.test_projection import every_kind, when_money_moves
+
+    s = when_money_moves(every_kind(24), "china")
+    drawable = drawable_inputs(s)
+    for path in sorted(drawable):  # each one the engine reads can be drawn on its own, per path
+        project(s, {path: np.full(2, float(project_value(s, path)))})
+    assert "streams[0].churn_monthly" in drawable and "funding[3].interest_rate_yearly" in drawable  # the loan's
+    assert "funding[0].interest_rate_yearly" not in drawable  # an equity round has no rate to draw
+    for term in ("streams[0].payment_days", "funding[0].tranches", "settings.horizon_months", "vat.surcharge_rate"):
+        uncertain = replace_fields(s, {"risk.inputs": {term: {"kind": "uniform", "low": 0, "high": 1}}})
+        with pytest.raises(ScenarioError, match=rf"{re.escape(term)} is a term of the plan, not a forecast") as exc:
+            simulate(uncertain, paths=100)
+        assert exc.value.localized("zh")[0].endswith("是计划的条款而非预测，模拟无法对其抽样：请改为对数量、增长率、价格、流失率或成本抽样")
+
+
+def project_value(s, path):
+    from core.model import field_value
+    return field_value(s.model_dump(), path)
