@@ -15,10 +15,10 @@ from core.model import Scenario, SubscriptionStream
 USED = ("subscription", "usage", "projects", "data", "advertising", "product_sales")
 
 
-def _delayed(x: list[float], days: int) -> list[float]:
+def _delayed(x: list[float], days: int, before: bool = True) -> list[float]:
     k, rest = divmod(days, 30)
     f = rest / 30
-    first = x[0]
+    first = x[0] if before else 0.0
     return [(1 - f) * (x[t - k] if t >= k else first) + f * (x[t - k - 1] if t > k else first) for t in range(len(x))]
 
 
@@ -115,6 +115,7 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
 
     # --- when it is paid ------------------------------------------------------------------------------------------
     working, vat, bad = [0.0] * horizon, [0.0] * horizon, [0.0] * horizon
+    in_place = scenario.settings.terms_before_start  # the payment terms and VAT ran before the start
     for s, st in zip(scenario.streams, streams, strict=True):
         rev = st["revenue"]
         bills = rev
@@ -128,7 +129,7 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
         if s.upfront_share:
             u, lead = s.upfront_share, s.upfront_months
             bills = [(1 - u) * bills[t] + u * rev[min(t + lead, horizon - 1)] for t in range(horizon)]
-        due = _delayed([(1 + s.vat_rate) * b for b in bills], s.payment_days)
+        due = _delayed([(1 + s.vat_rate) * b for b in bills], s.payment_days, in_place)
         for t in range(horizon):
             working[t] += rev[t] - due[t]
             vat[t] += s.vat_rate * bills[t]
@@ -139,14 +140,14 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
         gross = [x * (1 + rate) if taxed is not None else x for x in lines]
         if taxed is None and rate:  # hosting carries VAT, support and delivery do not
             gross = [x + rate * hosting for x in gross]
-        paid = _delayed(gross, days)
+        paid = _delayed(gross, days, in_place)
         for t in range(horizon):
             working[t] += paid[t] - lines[t]
             vat[t] -= gross[t] - lines[t]
-    fixed_paid = fixed * (1 + ox.vat_rate)  # a constant is paid the same every month
-    for t in range(horizon):
-        working[t] += fixed_paid - fixed
-        vat[t] -= fixed_paid - fixed
+    fixed_paid = _delayed([fixed * (1 + ox.vat_rate)] * horizon, ox.payment_days, in_place)  # paid the same each month,
+    for t in range(horizon):                                                                # once the terms run
+        working[t] += fixed_paid[t] - fixed
+        vat[t] -= fixed * ox.vat_rate
     quarterly = scenario.vat.filing == "quarterly"
     size = 3 if quarterly else 1
     before = (scenario.company.start_date.month - 1) % size or size
@@ -154,7 +155,7 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
     for first in range(-before, horizon, size):
         if first + size > horizon:
             break
-        period = sum(vat[max(t, 0)] for t in range(first, first + size)) - credit
+        period = sum(vat[t] if t >= 0 else vat[0] * in_place for t in range(first, first + size)) - credit
         credit = max(-period, 0.0)
         if first + size < horizon:
             vat_paid[first + size] = max(period, 0.0)

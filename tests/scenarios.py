@@ -235,6 +235,7 @@ def timing_updates(draw, scenario) -> dict:
                                                                                                    "vat_rate")}
     updates |= {f"vat.{f}": draw(timed(f"vat.{f}")) for f in fields_under("vat")}
     updates |= {f"tax.{f}": draw(timed(f"tax.{f}")) for f in ("rule", "loss_years", "small_low_profit")}
+    updates["settings.terms_before_start"] = draw(st.booleans())
     return updates
 
 

@@ -17,7 +17,8 @@ when it is paid, as line items on the same (paths, months) grid, so the cash fol
   (month or calendar quarter) with the credit carried from earlier periods, paid the month after the period when
   positive (a Lindley recursion, as the tax losses); ``surcharge_rate`` × the VAT paid is paid and expensed with it.
 - **Opening balances**: the months before the start ran at month 0's rate, so the company starts with the
-  receivables, payables, deferred revenue and VAT that rate leaves (in the starting cash's balance sheet).
+  receivables, payables, deferred revenue and VAT that rate leaves (in the starting cash's balance sheet); with
+  ``settings.terms_before_start`` off the payment terms and VAT are new from month 0: nothing is owed at the start.
 - **Profit tax as filed** (:func:`filed_tax`): yearly rules with prepayments, settlement and losses that expire.
 
 Written for Monte Carlo (``bench/books.py``): :func:`timing` adds every timed line into one working-capital array
@@ -113,7 +114,8 @@ class Timing:
     surcharges: Line
     streams: tuple[StreamTerms, ...]
     costs: tuple[CostTerms, ...]
-    filing: tuple[bool, date]  # VAT filed quarterly?, the start date
+    filing: tuple[bool, date, bool]  # VAT filed quarterly?, the start date, terms in place before it?
+    months: int
     opening: dict[str, Line]
 
     def lines(self) -> dict[str, Line]:
@@ -124,7 +126,7 @@ class Timing:
                                               "paid", "input_vat"), 0.0)
         for s in self.streams:
             bills = s.billed()
-            due = delayed((1 + s.vat_rate) * bills, s.payment_days)
+            due = delayed((1 + s.vat_rate) * bills, s.payment_days, steady=self.filing[2])
             out["revenue"] = out["revenue"] + s.revenue
             out["billed"] = out["billed"] + bills
             out["output_vat"] = out["output_vat"] + s.vat_rate * bills
@@ -133,7 +135,9 @@ class Timing:
         for c in self.costs:
             vat = c.vat_rate * sum(c.taxed, 0.0)
             gross = np.atleast_2d(sum(c.lines, 0.0) + vat)
-            paid = delayed(gross, c.payment_days) if c.instalments == 1 else _instalments(gross, c.instalments)
+            gross = np.broadcast_to(gross, (gross.shape[0], self.months))  # a constant cost, month by month
+            paid = (delayed(gross, c.payment_days, steady=self.filing[2]) if c.instalments == 1
+                    else _instalments(gross, c.instalments))
             out["incurred"] = out["incurred"] + gross
             out["paid"] = out["paid"] + paid
             out["input_vat"] = out["input_vat"] + vat
@@ -147,13 +151,14 @@ def _timed(stream) -> bool:
                 or stream.upfront_share or stream.vat_rate)
 
 
-def delayed(x: Line, days: int) -> Line:
+def delayed(x: Line, days: int, steady: bool = True) -> Line:
     """``x`` paid ``days`` later: ``(1 − f) x_{t−k} + f x_{t−k−1}`` with ``k = days // 30``, ``f = days % 30 / 30``
-    and the months before the start at month 0's value (a new array; ``x`` itself when ``days`` is 0)."""
+    and the months before the start at month 0's value (``steady``) or nothing (a new array; ``x`` itself when
+    ``days`` is 0)."""
     if not days or not isinstance(x, np.ndarray):
         return x
     out = np.zeros(x.shape)
-    _add_delayed(out, x, days)
+    _add_delayed(out, x, days, steady=steady)
     return out
 
 
@@ -166,18 +171,21 @@ def _instalments(x: np.ndarray, parts: int) -> np.ndarray:
     return out
 
 
-def _add_delayed(out: np.ndarray, x: Line, days: int, weight: float = 1.0, scratch: np.ndarray | None = None) -> None:
+def _add_delayed(out: np.ndarray, x: Line, days: int, weight: float = 1.0, scratch: np.ndarray | None = None,
+                 steady: bool = True) -> None:
     """``out += weight × x`` paid ``days`` later (see :func:`delayed`), in place; ``scratch`` (of ``x``'s shape)
-    spares a new array for the weighting. A constant (a float, or one per path) stays itself."""
+    spares a new array for the weighting. A constant (a float, or one per path) stays itself when ``steady``."""
     if not isinstance(x, np.ndarray) or x.shape[1] == 1:
-        out += weight * x
-        return
+        if steady or not days:
+            out += weight * x
+            return
+        x = np.broadcast_to(x, (np.shape(x)[0] if np.ndim(x) == 2 else 1, out.shape[1]))
     k, rest = divmod(days, DAYS_PER_MONTH)
     for lag, share in ((k, 1 - rest / DAYS_PER_MONTH), (k + 1, rest / DAYS_PER_MONTH)):
         if share:
             part = x if weight * share == 1 else np.multiply(
                 x, weight * share, out=scratch if scratch is not None and scratch.shape == x.shape else None)
-            _add_shifted(out, part, lag)
+            _add_shifted(out, part, lag, steady)
 
 
 def _add_shifted(out: np.ndarray, x: np.ndarray, lag: int, steady: bool = True) -> None:
@@ -263,13 +271,13 @@ def _shift_ahead(out: np.ndarray, x: np.ndarray, lead: int, growth: np.ndarray |
         out[:, t] = x[:, -1] + beyond * growth
 
 
-def vat_payments(net: np.ndarray, quarterly: bool, start: date,
+def vat_payments(net: np.ndarray, quarterly: bool, start: date, steady: bool = True,
                  out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(VAT paid by month, VAT payable at the start (rows, 1)) for the month's net VAT (output − input).
 
     The periods are months or calendar quarters; each pays the month after it ends ``max(0, net_p − credit)``,
     carrying ``credit_p = max(0, credit − net_p)`` (a Lindley recursion, as the tax losses). The months before the
-    start ran at month 0's net, from the start of the period paid in month 0 on."""
+    start ran at month 0's net (``steady``; else nothing), from the start of the period paid in month 0 on."""
     months = net.shape[1]
     size = 3 if quarterly else 1
     offset = (start.month - 1) % size
@@ -281,14 +289,14 @@ def vat_payments(net: np.ndarray, quarterly: bool, start: date,
         last = first + size - 1
         if last >= months:
             break
-        period = net[:, max(first, 0)] * (min(last, -1) - first + 1) if first < 0 else net[:, first].copy()
+        period = net[:, max(first, 0)] * (min(last, -1) - first + 1) * steady if first < 0 else net[:, first].copy()
         for t in range(max(first, 0) + (first >= 0), last + 1):
             period += net[:, t]
         period -= credit
         credit = np.maximum(-period, 0.0)
         if last + 1 < months:
             np.maximum(period, 0.0, out=paid[:, last + 1])
-    return paid, before * net[:, :1]
+    return paid, before * net[:, :1] * steady
 
 
 def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenue: dict[str, Line],
@@ -304,6 +312,7 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
     """
     lines = [*revenue_by_stream, *cost_of_revenue.values(), *opex.values(), *(c for c, _ in one_offs)]
     rows = max((x.shape[0] for x in lines if isinstance(x, np.ndarray)), default=1)
+    steady = scenario.settings.terms_before_start  # the terms ran before the start: what they leave is owed at it
     working, vat, scratch = (_scratch(name, (rows, months)) for name in ("working", "vat", "weighted"))
     working.fill(0.0)
     vat.fill(0.0)
@@ -317,39 +326,39 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
         bills, deferred = billed(revenue, stream.billing, stream.upfront_share, stream.upfront_months, pooled=True)
         gross, days = 1 + stream.vat_rate, stream.payment_days
         working += revenue                                       # earned ...
-        _add_delayed(working, bills, days, -gross, scratch)      # ... less what falls due, collected or written off
+        _add_delayed(working, bills, days, -gross, scratch, steady)  # ... less what falls due, collected or written off
         if stream.vat_rate:
             _add_delayed(vat, bills, 0, stream.vat_rate, scratch)
         if stream.bad_debt_share:
             if not isinstance(bad, np.ndarray) or bad.shape[0] < bills.shape[0]:  # a row, or one per path
                 bad = bad + np.zeros((bills.shape[0], months))
-            _add_delayed(bad, bills, days, gross * stream.bad_debt_share, scratch)
+            _add_delayed(bad, bills, days, gross * stream.bad_debt_share, scratch, steady)
         streams.append(StreamTerms(revenue, stream.billing, stream.upfront_share, stream.upfront_months,
                                    stream.vat_rate, stream.bad_debt_share, days))
         opening["deferred_revenue"] = opening["deferred_revenue"] + deferred
-        opening["receivables"] = opening["receivables"] + gross * bills[:, :1] * days / DAYS_PER_MONTH
+        opening["receivables"] = opening["receivables"] + gross * bills[:, :1] * days / DAYS_PER_MONTH * steady
     costs = _cost_terms(scenario, cost_of_revenue, opex, one_offs)
     for c in costs:  # paid (gross) less incurred (net): what is still owed, and the VAT credited
         for x in c.lines:
             if c.instalments > 1:
                 _add_instalments(working, x, c.instalments, 1 + c.vat_rate)
             elif c.payment_days:
-                _add_delayed(working, x, c.payment_days, 1.0, scratch)
+                _add_delayed(working, x, c.payment_days, 1.0, scratch, steady)
             if c.instalments > 1 or c.payment_days:
                 _add_delayed(working, x, 0, -1.0, scratch)
         for x in c.taxed:
             if c.instalments == 1:
-                _add_delayed(working, x, c.payment_days, c.vat_rate, scratch)
+                _add_delayed(working, x, c.payment_days, c.vat_rate, scratch, steady)
             _add_delayed(vat, x, 0, -c.vat_rate, scratch)
         gross_first = _first(c.lines) + c.vat_rate * _first(c.taxed)
-        opening["payables"] = opening["payables"] + gross_first * c.payment_days / DAYS_PER_MONTH
+        opening["payables"] = opening["payables"] + gross_first * c.payment_days / DAYS_PER_MONTH * steady
     vat_paid: Line = 0.0
-    filing = (scenario.vat.filing == "quarterly", scenario.company.start_date)
+    filing = (scenario.vat.filing == "quarterly", scenario.company.start_date, steady)
     if any(s.vat_rate for s in streams) or any(c.vat_rate for c in costs):
         vat_paid, opening["vat_payable"] = vat_payments(vat, *filing, out=_scratch("vat_paid", (rows, months)))
         working += vat_paid
     return Timing(bad_debt=bad, surcharges=scenario.vat.surcharge_rate * vat_paid if scenario.vat.surcharge_rate else 0.0,
-                  streams=tuple(streams), costs=costs, filing=filing, opening=opening), working
+                  streams=tuple(streams), costs=costs, filing=filing, months=months, opening=opening), working
 
 
 def _first(lines: Sequence[Line]) -> Line:

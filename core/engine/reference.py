@@ -65,14 +65,14 @@ def _billed(revenue: list[float], billing: str, upfront: float, lead: int) -> li
     return out
 
 
-def _paid_later(amounts: list[float], days: int) -> list[float]:
+def _paid_later(amounts: list[float], days: int, before: bool = True) -> list[float]:
     """What falls due each month of ``amounts`` owed ``days`` later: ``1 − f`` of the amount of ``k`` months back and
     ``f`` of ``k + 1`` months back (``k = days // 30``, ``f = days % 30 / 30``), the months before the start at
-    month 0's."""
+    month 0's (``before``: the terms ran before it) or nothing."""
     k, f = days // DAYS_PER_MONTH, days % DAYS_PER_MONTH / DAYS_PER_MONTH
 
     def owed(t: int) -> float:
-        return amounts[max(t, 0)]
+        return amounts[t] if t >= 0 else amounts[0] * before
 
     return [(1 - f) * owed(t - k) + f * owed(t - k - 1) for t in range(len(amounts))]
 
@@ -93,11 +93,11 @@ def _deferred_at_start(revenue: list[float], billing: str, upfront: float, lead:
     return (1 - upfront) * ahead + upfront * sum(revenue[min(j, last)] for j in range(lead))
 
 
-def _vat_paid(net: list[float], quarterly: bool, start: date) -> tuple[list[float], float]:
+def _vat_paid(net: list[float], quarterly: bool, start: date, before: bool = True) -> tuple[list[float], float]:
     """(VAT paid each month, VAT owed at the start) on the month's net VAT (output − input): summed over each month
     or calendar quarter, less the credit carried from earlier periods, paid the month after the period when
     positive. The months before the start ran at month 0's net, from the start of the period holding the month
-    before the start; what they owe is paid from month 0 on (a credit when negative)."""
+    before the start (none unless ``before``); what they owe is paid from month 0 on (a credit when negative)."""
     size = 3 if quarterly else 1
 
     def period(t: int) -> int:
@@ -109,13 +109,13 @@ def _vat_paid(net: list[float], quarterly: bool, start: date) -> tuple[list[floa
     paid = [0.0] * len(net)
     owed = credit = 0.0
     for t in range(first, len(net)):
-        owed += net[max(t, 0)]
+        owed += net[t] if t >= 0 else net[0] * before
         if period(t + 1) != period(t):  # the period's last month: filed, paid next month
             pay, credit = max(0.0, owed - credit), max(0.0, credit - owed)
             owed = 0.0
             if t + 1 < len(net):
                 paid[t + 1] += pay
-    return paid, -first * net[0]
+    return paid, -first * net[0] * before
 
 
 def _simple_tax(tax: Tax, rate: float, profit: list[float], losses: float) -> list[float]:
@@ -436,12 +436,13 @@ def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list
     month, without VAT); the cost of revenue and opex other than payroll and one-offs paid gross of their input VAT
     after their payment days; each one-off gross of its VAT in equal instalments from its month."""
     months = len(partner_revenue)
+    before = scenario.settings.terms_before_start  # the payment terms and VAT ran before the start
     collected, bad_debt, output_vat = list(partner_revenue), [0.0] * months, [0.0] * months
     opening = dict.fromkeys(("receivables", "deferred_revenue", "payables", "vat_payable"), 0.0)
     for stream, revenue in zip(scenario.streams, lines["stream_revenue"], strict=False):
         billed = _billed(revenue, stream.billing, stream.upfront_share, stream.upfront_months)
-        due = _paid_later([(1 + stream.vat_rate) * b for b in billed], stream.payment_days)
-        opening["receivables"] += _unpaid_at_start((1 + stream.vat_rate) * billed[0], stream.payment_days)
+        due = _paid_later([(1 + stream.vat_rate) * b for b in billed], stream.payment_days, before)
+        opening["receivables"] += _unpaid_at_start((1 + stream.vat_rate) * billed[0], stream.payment_days) * before
         opening["deferred_revenue"] += _deferred_at_start(revenue, stream.billing, stream.upfront_share,
                                                           stream.upfront_months)
         for t in range(months):
@@ -455,9 +456,10 @@ def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list
     opex_vat = [credited * ox.vat_rate * sum(opex[k][t] for k in WITH_INPUT_VAT) for t in range(months)]
     cor_bills = [sum(item[t] for item in cor.values()) + cor_vat[t] for t in range(months)]
     opex_bills = [sum(opex[k][t] for k in PAID_LATER) + opex_vat[t] for t in range(months)]
-    cor_paid, opex_paid = _paid_later(cor_bills, ai.payment_days), _paid_later(opex_bills, ox.payment_days)
+    cor_paid = _paid_later(cor_bills, ai.payment_days, before)
+    opex_paid = _paid_later(opex_bills, ox.payment_days, before)
     opening["payables"] = (_unpaid_at_start(cor_bills[0], ai.payment_days)
-                           + _unpaid_at_start(opex_bills[0], ox.payment_days))
+                           + _unpaid_at_start(opex_bills[0], ox.payment_days)) * before
     paid = [a + b for a, b in zip(cor_paid, opex_paid, strict=True)]
     input_vat = [a + b for a, b in zip(cor_vat, opex_vat, strict=True)]
     for j, one_off in enumerate(ox.one_off_costs):
@@ -469,7 +471,8 @@ def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list
         for k in range(month, min(month + one_off.instalments, months)):
             paid[k] += (1 + rate) * cost / one_off.instalments
     net = [o - i for o, i in zip(output_vat, input_vat, strict=True)]
-    vat_paid, opening["vat_payable"] = _vat_paid(net, scenario.vat.filing == "quarterly", scenario.company.start_date)
+    vat_paid, opening["vat_payable"] = _vat_paid(net, scenario.vat.filing == "quarterly", scenario.company.start_date,
+                                                 before)
     return collected, bad_debt, paid, vat_paid, opening
 
 

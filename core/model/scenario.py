@@ -263,12 +263,16 @@ class Settings(_Model):
     ``t`` is discounted ``t + 1`` months) or ``start`` (month 0 undiscounted).
     ``capital_return_note``: the Overview explains why seed essay 002's "100 % annualised return" is
     wrong and gives the scenario's correct figures (the seed-002 preset sets it; any scenario may).
+    ``terms_before_start``: the payment days and VAT were already in place before month 0 (the company starts with
+    the receivables, payables and VAT they leave at month 0's rate); off, they are new from month 0 and nothing is
+    owed at the start (annual plans and deposits run as before either way).
     """
 
     horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
     discount_rate_yearly: Annotated[float, Field(ge=0, le=3), PERCENT] = 0.5
     cash_flow_timing: Literal["end", "start"] = "end"
     capital_return_note: bool = False
+    terms_before_start: bool = True
 
 
 class Scenario(_Model):

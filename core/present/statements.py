@@ -144,6 +144,8 @@ def timing_phrases(scenario: Scenario, lang: str = "en") -> list[str]:
         out.append(t("statement.timing.vat", lang, filing=t(f"statement.timing.vat_filing.{scenario.vat.filing}", lang),
                      rates=sep.join(t("statement.timing.share_of", lang, name=s.name, share=fmt.percent(s.vat_rate))
                                     for s in streams if s.vat_rate) or "—"))
+    if out and not scenario.settings.terms_before_start:
+        out.append(t("statement.timing.new_terms", lang))
     if scenario.tax.profit_tax_rate:
         out.append(t("statement.timing.tax", lang, rule=t(f"opt.tax.rule.{scenario.tax.rule}", lang),
                      rate=fmt.percent(scenario.tax.profit_tax_rate)))

@@ -112,6 +112,21 @@ def test_opening_receivable_of_a_steady_stream_with_vat():
     assert _lines(p)["collected"][0] == pytest.approx(np.full(24, 10_600))
 
 
+def test_terms_new_from_the_first_month_leave_nothing_owed_at_the_start_and_open_the_whole_gap():
+    # The same steady stream on 45-day terms that start only now: nothing was owed before, so months 0 and 1 collect
+    # 0 and 0.5 × 10,600, then 10,600 a month; VAT filed monthly pays 600 from month 1, nothing in month 0.
+    s = make(data(10_000, payment_days=45, vat_rate=0.06), settings={"horizon_months": 24, "terms_before_start": False})
+    p = project(s)
+    assert p.timing.opening["receivables"][0, 0] == 0 and p.timing.opening["vat_payable"][0, 0] == 0
+    assert _lines(p)["collected"][0, :3] == pytest.approx([0, 5_300, 10_600])
+    assert _lines(p)["vat_paid"][0, :3] == pytest.approx([0, 600, 600])
+    # cash: 1,000,000 + collected − VAT paid (no costs): 1,000,000, 1,004,700, 1,014,700
+    assert p.cash[0, :3] == pytest.approx([1_000_000, 1_004_700, 1_014_700])
+    steady = project(make(data(10_000, payment_days=45, vat_rate=0.06)))
+    # what the terms left at the start, never there: the receivable 15,900 less the VAT of month −1 (600) owed on it
+    assert steady.cash[0, 2] - p.cash[0, 2] == pytest.approx(15_900 - 600)
+
+
 # --- paying suppliers --------------------------------------------------------------------------
 
 
