@@ -182,7 +182,7 @@ def fields_under(prefix: str) -> tuple[str, ...]:
     what a section of the editor shows.
 
     >>> fields_under("settings")
-    ('horizon_months', 'discount_rate_yearly', 'cash_flow_timing', 'capital_return_note')
+    ('horizon_months', 'discount_rate_yearly', 'cash_flow_timing', 'capital_return_note', 'terms_before_start')
     """
     return tuple(p[len(prefix) + 1:] for p in SPECS if p.startswith(prefix + ".") and "." not in p[len(prefix) + 1:])
 

@@ -180,7 +180,8 @@ def test_every_kind_and_default_and_path_is_read_off_the_types():
         ["choice", "toggle", "date", "list", "text", "month", "rating"]
     assert spec("company.name").default is None and spec("company.currency").default == "USD"   # required: no default
     assert spec("streams[0].churn_monthly").path == "streams.churn_monthly"
-    assert fields_under("settings") == ("horizon_months", "discount_rate_yearly", "cash_flow_timing", "capital_return_note")
+    assert fields_under("settings") == ("horizon_months", "discount_rate_yearly", "cash_flow_timing", "capital_return_note",
+                                        "terms_before_start")
     assert fields_under("opex") == ("salary_growth_yearly", "marketing_per_month", "general_admin_per_month", "other_per_month",
                                     "payment_days", "vat_rate")
     assert fields_under("streams.trial") == ("days", "conversion")
