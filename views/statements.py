@@ -37,7 +37,7 @@ for statement in STATEMENTS:
                  column_config={t("statement.col.line", lang()): st.column_config.TextColumn(pinned=True, width="large")})
     if statement == "balance":
         (st.success if balanced(books) else st.error)(balance_note(books, cur, lang()))
-chart(charts.income_and_cash(books, cur, lang=lang()))
+chart(charts.income_and_cash(books, cur, period, lang=lang()))
 with st.expander(t("statement.tax.title", lang())):
     for rule in TAX_RULES:
         name = t(f"opt.tax.rule.{rule}", lang())

@@ -18,7 +18,7 @@ from core.analysis.metrics import YEAR, runway_months, stream_shares
 from core.analysis.pillars import PillarScore, Scorecard
 from core.analysis.pricing import PriceCurve
 from core.analysis.risk import PERCENTILES, RiskResult, TornadoBar
-from core.analysis.statements import Statements
+from core.analysis.statements import Statements, table
 from core.analysis.van_westendorp import PriceSensitivity
 from core.engine.projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
 from core.i18n import t
@@ -525,12 +525,14 @@ def compare_survival(items: list[tuple[str, RiskResult]], *, lang: str = "en") -
     return fig
 
 
-def income_and_cash(s: Statements, currency: str, *, lang: str = "en") -> go.Figure:
-    """Net income (bars) against the cash operations bring in (a line), money per month: the gap is what billing,
-    payment days, VAT and tax as filed move."""
+def income_and_cash(s: Statements, currency: str, period: str = "month", *, lang: str = "en") -> go.Figure:
+    """Net income (bars) against the cash operations bring in (a line), money per ``period`` (month, quarter or
+    year, as the statements above it): the gap is what billing, payment days, VAT and tax as filed move."""
     fig = _figure()
-    fig.add_bar(x=list(s.dates), y=s.pnl["net_income"], name=t("statement.pnl.net_income", lang), marker_color=PALETTE[0])
-    fig.add_scatter(x=list(s.dates), y=s.cash_flow["operating"], name=t("statement.cash_flow.operating", lang),
+    income, operating = table(s, "pnl", period).loc["net_income"], table(s, "cash_flow", period).loc["operating"]
+    x = list(s.dates) if period == "month" else list(income.index)  # quarters and years by name ("2026 Q1", "2026")
+    fig.add_bar(x=x, y=list(income), name=t("statement.pnl.net_income", lang), marker_color=PALETTE[0])
+    fig.add_scatter(x=x, y=list(operating), name=t("statement.cash_flow.operating", lang),
                     line={"color": PALETTE[1], "width": 3})
-    return money_axis(_layout(fig, t("statement.chart.title", lang, currency=currency),
-                              t("statement.chart.y", lang, currency=currency), lang), "y", currency, lang)
+    return money_axis(_layout(fig, t(f"statement.chart.title.{period}", lang, currency=currency),
+                              t(f"statement.chart.y.{period}", lang, currency=currency), lang), "y", currency, lang)

@@ -150,6 +150,16 @@ def test_the_chart_sets_net_income_against_operating_cash_by_month_with_its_unit
     assert all(re.fullmatch(r"-?[\d,.]+(万|亿)?", tick) for tick in fig.layout.yaxis.ticktext)  # 元 is in the title
 
 
+def test_the_chart_follows_the_period_of_the_statements():
+    fig = income_and_cash(books(LATE), "USD", "quarter")
+    income, operating = fig.data
+    assert list(income.x) == ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4", "2027 Q1", "2027 Q2", "2027 Q3", "2027 Q4"]
+    assert list(income.y) == pytest.approx([18_000] * 8) and list(operating.y) == pytest.approx([18_000] * 8)
+    assert fig.layout.title.text == "Net income and operating cash flow by quarter (USD)"
+    year = income_and_cash(books(LATE), "CNY", "year", lang="zh")
+    assert year.layout.title.text == "年度净利润与经营活动现金流量（元）" and list(year.data[0].y) == pytest.approx([72_000] * 2)
+
+
 def test_the_balance_sheet_reads_assets_liabilities_equity_each_with_its_total():
     order = list(books(TIMED).balance)
     assert order == ["cash", "receivables", "vat_receivable", "tax_prepaid", "total_assets", "payables",
