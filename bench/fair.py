@@ -22,6 +22,15 @@ TOTALS = ("revenue", "cost_of_revenue", "opex_total", "ebitda", "debt_service", 
           "cost_per_million_tokens", "leavers", "ramp_fte_lost")
 
 
+def stream_term(stream, pre: str, get, role: str) -> float:
+    """The product of a stream's fields playing ``role`` (its ``TERMS``), each read through ``get`` (drawn or as
+    written), times the role's constant; 0 when the kind has no such role."""
+    fields, value = stream.TERMS.get(role, ((), 0.0))
+    for f in fields:
+        value *= get(f"{pre}.{f}", getattr(stream, f))
+    return value
+
+
 def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> dict[str, list[float]]:
     """One path; ``draws`` maps field paths to one value. Returns the monthly lists named in :data:`TOTALS`."""
     d = draws or {}
@@ -37,10 +46,7 @@ def fair_project(scenario: Scenario, draws: dict[str, float] | None = None) -> d
         pre = f"streams[{i}]"
 
         def term(role: str, s=s, pre=pre) -> float:
-            fields, value = s.TERMS.get(role, ((), 0.0))
-            for f in fields:
-                value *= get(f"{pre}.{f}", getattr(s, f))
-            return value
+            return stream_term(s, pre, get, role)
 
         response = _volume_factor(s, get(f"{pre}.{s.PRICE}", s.price_value())) if s.PRICE else 1.0
         price_step = (1 + term("price_growth")) * (1 - term("price_decline")) ** (1 / 12)

@@ -9,6 +9,9 @@ engine. Returns month-end cash; ``tests/bench`` checks it against the engine.
 
 from __future__ import annotations
 
+import functools
+
+from bench.fair import stream_term
 from core.engine.books import FILING, SMALL_LOW_PROFIT_HEADS, SMALL_LOW_PROFIT_LIMIT, SMALL_LOW_PROFIT_RATE, US_LOSS_LIMIT
 from core.model import Scenario, SubscriptionStream
 
@@ -22,24 +25,19 @@ def _delayed(x: list[float], days: int, before: bool = True) -> list[float]:
     return [(1 - f) * (x[t - k] if t >= k else first) + f * (x[t - k - 1] if t > k else first) for t in range(len(x))]
 
 
+def _drawn(draws: dict[str, float], path: str, value: float) -> float:
+    return float(draws.get(path, value))
+
+
 def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> list[float]:
     """One path's month-end cash; ``draws`` maps field paths to one value (the benchmark's drawn inputs)."""
-    d = draws or {}
     horizon = scenario.settings.horizon_months
-
-    def get(path: str, value: float) -> float:
-        return float(d.get(path, value))
-
+    get = functools.partial(_drawn, draws or {})
     streams = []
     for i, s in enumerate(scenario.streams):
         pre = f"streams[{i}]"
         assert s.kind in USED and getattr(s, "demand", None) is None, "the lean loop has no demand models"
-
-        def term(role: str, s=s, pre=pre) -> float:
-            fields, value = s.TERMS.get(role, ((), 0.0))
-            for f in fields:
-                value *= get(f"{pre}.{f}", getattr(s, f))
-            return value
+        term = functools.partial(stream_term, s, pre, get)
 
         sub = isinstance(s, SubscriptionStream)
         streams.append({
