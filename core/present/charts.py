@@ -534,5 +534,8 @@ def income_and_cash(s: Statements, currency: str, period: str = "month", *, lang
     fig.add_bar(x=x, y=list(income), name=t("statement.pnl.net_income", lang), marker_color=PALETTE[0])
     fig.add_scatter(x=x, y=list(operating), name=t("statement.cash_flow.operating", lang),
                     line={"color": PALETTE[1], "width": 3})
-    return money_axis(_layout(fig, t(f"statement.chart.title.{period}", lang, currency=currency),
-                              t(f"statement.chart.y.{period}", lang, currency=currency), lang), "y", currency, lang)
+    fig = money_axis(_layout(fig, t(f"statement.chart.title.{period}", lang, currency=currency),
+                             t(f"statement.chart.y.{period}", lang, currency=currency), lang), "y", currency, lang)
+    if period != "month":  # "2026" and "2026 Q1" are names, not numbers on a scale
+        fig.update_xaxes(type="category", title_text=t(f"statement.period.{period}", lang))
+    return fig

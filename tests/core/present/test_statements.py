@@ -156,6 +156,7 @@ def test_the_chart_follows_the_period_of_the_statements():
     assert list(income.x) == ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4", "2027 Q1", "2027 Q2", "2027 Q3", "2027 Q4"]
     assert list(income.y) == pytest.approx([18_000] * 8) and list(operating.y) == pytest.approx([18_000] * 8)
     assert fig.layout.title.text == "Net income and operating cash flow by quarter (USD)"
+    assert fig.layout.xaxis.type == "category" and fig.layout.xaxis.title.text == "Quarter"
     year = income_and_cash(books(LATE), "CNY", "year", lang="zh")
     assert year.layout.title.text == "年度净利润与经营活动现金流量（元）" and list(year.data[0].y) == pytest.approx([72_000] * 2)
 
