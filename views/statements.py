@@ -25,7 +25,7 @@ st.title(f"{t('nav.statements', lang())} — {plain(scenario.company.name)}")
 st.caption(t("statement.intro", lang()))
 st.caption(timing_caption(scenario, lang()))
 books = statements(scenario)
-if note := opening_note(books, cur, lang()):
+if note := opening_note(books, cur, lang(), scenario.settings.history_months):
     st.caption(note)
 names = {k: t(f"statement.period.{k}", lang()) for k in PERIODS}
 period = st.radio(t("statement.period", lang()), PERIODS, horizontal=True, key=wkey("input.statement.period"),

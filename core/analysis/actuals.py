@@ -17,7 +17,7 @@ import numpy as np
 
 from core.analysis.metrics import Summary, summarize
 from core.engine.projection import Projection, month_date, project
-from core.model import ActualMonth, Actuals, Scenario, SubscriptionStream, months_between, replace_fields
+from core.model import ActualMonth, Actuals, Distribution, LogNormal, Scenario, SubscriptionStream, months_between, replace_fields
 
 TRAILING = 3
 """Months of actuals the trailing burn multiple, runway and default-alive read."""
@@ -173,7 +173,7 @@ class Fit:
 @dataclass(frozen=True)
 class Reforecast:
     """The scenario restarted after the last reported month, from its real cash, ``elapsed`` months after the
-    plan's start; ``fits`` when recalibrated."""
+    plan's start (:func:`_restarted`: what those months leave owed carries on); ``fits`` when recalibrated."""
 
     scenario: Scenario
     elapsed: int
@@ -181,93 +181,39 @@ class Reforecast:
     fits: tuple[Fit, ...]
 
 
-def _terms(stream, role: str) -> tuple[str, ...]:
-    fields, _ = stream.TERMS.get(role, ((), 1.0))
-    return fields
+MONTH_FIELDS = ("month", "start_month", "end_month")
+"""The fields that name a month of the plan (a round's or one-off's, a role's start and end)."""
 
 
-def _advanced(scenario: Scenario, p: Projection, k: int) -> dict[str, object]:
-    """Updates that move every input ``k`` months on, so month 0 of the new scenario is month ``k`` of the plan:
-    volumes and prices grown, subscribers as the plan has them, costs declined, roles, one-offs and rounds moved
-    (past ones dropped; a loan still outstanding carried as a loan at month 0 with its remaining term)."""
-    updates: dict[str, object] = {"company.start_date": month_date(scenario.company.start_date, k),
-                                  "settings.horizon_months": max(HORIZON_FLOOR, scenario.settings.horizon_months - k)}
-    for i, stream in enumerate(scenario.streams):
-        pre = f"streams[{i}]"
-        price_growth = sum(getattr(stream, f) for f in _terms(stream, "price_growth"))
-        decline = sum(getattr(stream, f) for f in _terms(stream, "price_decline"))
-        price_factor = (1 + price_growth) ** k * (1 - decline) ** (k / 12)
-        price_field = stream.PRICE or _terms(stream, "price")[-1]
-        updates[f"{pre}.{price_field}"] = getattr(stream, price_field) * price_factor
-        demand = getattr(stream, "demand", None)
-        if demand is not None and demand.reference_price is not None:  # the same distance to it
-            updates[f"{pre}.demand.reference_price"] = demand.reference_price * price_factor
-        if isinstance(stream, SubscriptionStream):
-            updates[f"{pre}.starting_customers"] = float(p.stream_units[0, i, k - 1])
-            updates[f"{pre}.new_customers_per_month"] = (stream.new_customers_per_month
-                                                         * (1 + stream.new_customer_growth_monthly) ** k)
-        else:
-            volume = stream.VOLUME
-            updates[f"{pre}.{volume}"] = getattr(stream, volume) * (1 + getattr(stream, stream.GROWTH)) ** k
-    ai = scenario.ai_costs
-    decline = (1 - ai.cost_decline_yearly) ** (k / 12)
-    for name in ("cost_per_million_tokens", "gpu_price_per_hour"):
-        if getattr(ai, name) is not None:
-            updates[f"ai_costs.{name}"] = getattr(ai, name) * decline
-    raise_factor = (1 + scenario.opex.salary_growth_yearly) ** (k // 12)
-    kept: dict[str, dict[int, int]] = {"opex.team": {}, "opex.one_off_costs": {}, "funding": {}}
-    team: list[dict[str, object]] = []
-    for j, role in enumerate(scenario.opex.team):
-        if role.end_month is None or role.end_month > k:
-            kept["opex.team"][j] = len(team)
-            team.append({**role.model_dump(), "start_month": max(0, role.start_month - k),
-                         "end_month": None if role.end_month is None else role.end_month - k,
-                         "cost_per_head_month": role.cost_per_head_month * raise_factor})
-    one_offs: list[dict[str, object]] = []
-    for j, cost in enumerate(scenario.opex.one_off_costs):
-        if cost.month >= k:
-            kept["opex.one_off_costs"][j] = len(one_offs)
-            one_offs.append({**cost.model_dump(), "month": cost.month - k})
-    rounds: list[dict[str, object]] = []
-    for j, r in enumerate(scenario.funding):
-        end = math.inf if r.term_months is None else r.month + r.term_months
-        if r.month >= k:
-            kept["funding"][j] = len(rounds)
-            rounds.append({**r.model_dump(), "month": r.month - k})
-        elif r.kind == "debt" and end > k:  # still owed: a loan at month 0 for the rest of its term
-            rounds.append({**r.model_dump(), "month": 0, "name": f"{r.name} (outstanding)"[-80:],
-                           "term_months": None if r.term_months is None else int(end - k)})
-    updates.update({"opex.team": team, "opex.one_off_costs": one_offs, "funding": rounds})
-    names = {r["name"] for r in rounds}
+def _restarted(scenario: Scenario, k: int) -> dict[str, object]:
+    """Updates that restart the scenario ``k`` months on: month 0 becomes month ``k``, the months before it history
+    (``settings.history_months``), so every stream, cost, loan, grant, partner, tax loss, trial and raise carries on
+    as the plan has it. Every month named moves ``k`` earlier (before the start when it has passed), with the
+    distributions the Risk lab draws for those months; a round that has closed is no longer at risk."""
+    updates: dict[str, object] = {
+        "company.start_date": month_date(scenario.company.start_date, k),
+        "settings.history_months": scenario.settings.history_months + k,
+        "settings.horizon_months": max(HORIZON_FLOOR, scenario.settings.horizon_months - k)}
+    for prefix, items in (("opex.team", scenario.opex.team), ("opex.one_off_costs", scenario.opex.one_off_costs),
+                          ("funding", scenario.funding)):
+        for j, item in enumerate(items):
+            for name in MONTH_FIELDS:
+                if getattr(item, name, None) is not None:
+                    updates[f"{prefix}[{j}].{name}"] = getattr(item, name) - k
     risk = scenario.risk
-    updates["risk.rounds"] = {name: rr.model_dump() for name, rr in risk.rounds.items() if name in names}
-    updates["risk.inputs"] = {new: d.model_dump() for path, d in risk.inputs.items()
-                              if (new := _moved(path, kept)) is not None}
-    updates["risk.correlations"] = [{**c.model_dump(), "a": a, "b": b} for c in risk.correlations
-                                    if (a := _moved(c.a, kept)) is not None and (b := _moved(c.b, kept)) is not None]
+    updates["risk.rounds"] = {r.name: risk.rounds[r.name].model_dump() for r in scenario.funding
+                              if r.name in risk.rounds and r.month >= k}
+    updates["risk.inputs"] = {path: (_moved(d, -k) if path.rsplit(".", 1)[-1] in MONTH_FIELDS else d).model_dump()
+                              for path, d in risk.inputs.items()}
     return updates
 
 
-def _moved(path: str, kept: dict[str, dict[int, int]]) -> str | None:
-    """A field path after list items were dropped (``funding[2].amount`` → ``funding[0].amount``), None if its
-    item is gone."""
-    for prefix, positions in kept.items():
-        if path.startswith(prefix + "["):
-            j = int(path[len(prefix) + 1:path.index("]")])
-            return None if j not in positions else f"{prefix}[{positions[j]}]{path[path.index(']') + 1:]}"
-    return path
-
-
-def _debt_due(scenario: Scenario, k: int) -> float:
-    """What the loans taken before month ``k`` cost in month ``k`` beyond what the re-forecast charges: the
-    principal of a carried loan (the engine pays it in at month 0) and month ``k``'s interest (a loan pays none
-    in its own month), and a bullet due in month ``k`` itself. Taken off the starting cash."""
-    total = 0.0
-    for r in scenario.funding:
-        end = math.inf if r.term_months is None else r.month + r.term_months
-        if r.month < k <= end and r.kind == "debt":
-            total += r.amount * r.interest_rate_yearly / 12 + r.amount  # carried: paid in again; due now: repaid
-    return total
+def _moved(d: Distribution, months: int) -> Distribution:
+    """A distribution of a month, ``months`` later (its location and bounds moved; a lognormal's median scaled so)."""
+    fields = {"low", "high", "mode", "mean"} & set(type(d).model_fields)
+    if isinstance(d, LogNormal):
+        return d.model_copy(update={"median": max(d.median + months, 1e-9)})
+    return d.model_copy(update={f: getattr(d, f) + months for f in fields})
 
 
 def reforecast(scenario: Scenario, actuals: Actuals, recalibrate: bool = False, window: int = 6) -> Reforecast:
@@ -282,8 +228,12 @@ def reforecast(scenario: Scenario, actuals: Actuals, recalibrate: bool = False, 
     if k >= scenario.settings.horizon_months:
         raise ValueError("the actuals reach the end of the plan's horizon: there is nothing left to re-forecast")
     cash = v.cash_now
-    updates = _advanced(scenario, p, k)
-    updates["company.starting_cash"] = cash - _debt_due(scenario, k)
+    if cash < 0:
+        raise ValueError(f"the cash at the end of {v.months[-1]:%Y-%m} is negative ({cash:,.0f}): a re-forecast "
+                         "starts from the cash the company has")
+    updates = _restarted(scenario, k)
+    updates["company.starting_cash"] = cash
+    total = scenario.settings.history_months + k  # months from a stream's first month to the restart
     fits: list[Fit] = []
     if recalibrate:
         for i, stream in enumerate(scenario.streams):
@@ -298,10 +248,14 @@ def reforecast(scenario: Scenario, actuals: Actuals, recalibrate: bool = False, 
             old = float(getattr(stream, field))
             new = old if g_plan is None or g_fit is None else (1 + old) * (1 + g_fit) / (1 + g_plan) - 1
             updates[f"{pre}.{field}"] = new
-            volumes = ("starting_customers", "new_customers_per_month") if isinstance(stream, SubscriptionStream) \
-                else (stream.VOLUME,)
-            for name in volumes:
-                updates[f"{pre}.{name}"] = float(updates[f"{pre}.{name}"]) * level  # type: ignore[arg-type]
+            # the volume at the restart scaled by ``level``, then growing at the new rate: at the stream's first
+            # month (the history's), level ((1 + old) / (1 + new))^total of it
+            catch_up = level * ((1 + old) / (1 + new)) ** total
+            if isinstance(stream, SubscriptionStream):
+                updates[f"{pre}.starting_customers"] = stream.starting_customers * level
+                updates[f"{pre}.new_customers_per_month"] = stream.new_customers_per_month * catch_up
+            else:
+                updates[f"{pre}.{stream.VOLUME}"] = getattr(stream, stream.VOLUME) * catch_up
             fits.append(Fit(stream.name, g_plan, g_fit, level, field, old, new))
     return Reforecast(replace_fields(scenario, updates, clamp=True), k, float(cash), tuple(fits))
 

@@ -13,6 +13,9 @@ running total, so the balance sheet balancing is a check of the engine, not a de
 - equity ``=`` the net assets at the start ``+`` equity, converted SAFEs and notes and grants received ``+`` the
   net income since the start.
 
+A re-forecast starts with what its history leaves (``settings.history_months``): the engine's balances at the start
+(:attr:`Projection.opening`, the timing's), and the SAFEs and notes of rounds before the start not yet converted.
+
 Cash is the engine's. Hardware is expensed, so there is no investing flow and no fixed asset.
 """
 
@@ -76,6 +79,9 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
     def row(x: np.ndarray | float) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=float), p.cash.shape)[path].astype(float)
 
+    def at_start(x: np.ndarray | float) -> float:
+        return float(np.broadcast_to(np.asarray(x, dtype=float), (p.paths, 1))[path, 0])
+
     zero = np.zeros(months)
     revenue = row(p.revenue)
     timing = p.timing
@@ -84,7 +90,9 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
                            "input_vat", "vat_paid"), zero)
     if timing is not None:  # the timed parts; everything else is paid as it falls
         timed = {k: row(v) for k, v in timing.lines().items()}
-        opening = {k: float(np.broadcast_to(v, (p.paths, 1))[path, 0]) for k, v in timing.opening.items()}
+        opening = {k: at_start(v) for k, v in timing.opening.items()}
+    opening |= {k: at_start(p.opening.get(k, 0.0)) for k in ("tax_payable", "loans")}
+    opening |= {"notes": _outstanding(scenario, "note"), "safes": _outstanding(scenario, "safe")}
     billed, output_vat, collected, bad = timed["billed"], timed["output_vat"], timed["collected"], timed["bad_debt"]
     incurred, paid, input_vat, vat_paid = timed["incurred"], timed["paid"], timed["input_vat"], timed["vat_paid"]
 
@@ -99,7 +107,7 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
     principal = row(p.debt_service) - row(p.interest)
     receivables = opening["receivables"] + np.cumsum(billed + output_vat - collected - bad)
     vat = opening["vat_payable"] + np.cumsum(output_vat - input_vat - vat_paid)
-    tax_owed = np.cumsum(row(p.tax_expense) - row(p.tax))
+    tax_owed = opening["tax_payable"] + np.cumsum(row(p.tax_expense) - row(p.tax))
     cash = row(p.cash)
     cash0 = float(p.starting_cash[path])
     balance = {
@@ -111,12 +119,12 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
         "deferred_revenue": opening["deferred_revenue"] + np.cumsum(billed - timed["revenue"]),
         "vat_payable": np.maximum(vat, 0.0),
         "tax_payable": np.maximum(tax_owed, 0.0),
-        "loans": np.cumsum(kinds["debt"] - principal),
-        "notes": np.cumsum(kinds["note"] - notes),
-        "safes": np.cumsum(kinds["safe"] - safes),
+        "loans": opening["loans"] + np.cumsum(kinds["debt"] - principal),
+        "notes": opening["notes"] + np.cumsum(kinds["note"] - notes),
+        "safes": opening["safes"] + np.cumsum(kinds["safe"] - safes),
     }
     opening_equity = (cash0 + opening["receivables"] - opening["payables"] - opening["deferred_revenue"]
-                      - opening["vat_payable"])
+                      - sum(opening[k] for k in ("vat_payable", "tax_payable", "loans", "notes", "safes")))
     balance |= {
         "opening_equity": np.full(months, opening_equity),
         "capital": np.cumsum(kinds["equity"] + kinds["grant"] + safes + notes),
@@ -139,7 +147,7 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
         "deferred_revenue": change(balance["deferred_revenue"], opening["deferred_revenue"]),
         "payables": change(balance["payables"], opening["payables"]),
         "vat": change(vat, opening["vat_payable"]),
-        "tax": change(tax_owed, 0.0),
+        "tax": change(tax_owed, opening["tax_payable"]),
     }
     cash_flow["operating"] = sum((cash_flow[k] for k in tuple(cash_flow) if k != "cash_start"), zero)
     cash_flow["investing"] = zero
@@ -154,12 +162,19 @@ def statements(scenario: Scenario, p: Projection, path: int = 0) -> Statements:
 
 
 def _converted(scenario: Scenario, kind: str, months: int) -> np.ndarray:
-    """The amounts of the SAFEs (or notes) converting, in their month of conversion."""
+    """The amounts of the SAFEs (or notes) converting, in their month of conversion (within the months shown)."""
     out = np.zeros(months)
     for k, month in _converting(scenario):
-        if scenario.funding[k].kind == kind and month is not None and month < months:
+        if scenario.funding[k].kind == kind and month is not None and 0 <= month < months:
             out[month] += scenario.funding[k].amount
     return out
+
+
+def _outstanding(scenario: Scenario, kind: str) -> float:
+    """The SAFEs (or notes) of rounds before the start not converted by it (a re-forecast's history)."""
+    return float(sum(scenario.funding[k].amount for k, month in _converting(scenario)
+                     if scenario.funding[k].kind == kind and scenario.funding[k].month < 0
+                     and (month is None or month >= 0)))
 
 
 def period_of(day: date, period: str) -> str:

@@ -5,8 +5,8 @@ when it is paid, as line items on the same (paths, months) grid, so the cash fol
 
 - **Billing** (per stream, net of VAT): ``monthly`` bills ``M_t = R_t``; ``annual`` bills a twelfth of the
   customers twelve months ahead, ``M_t = (R_t + … + R_{t+11}) / 12``; of that, the ``upfront_share`` ``u`` is
-  billed ``L`` = ``upfront_months`` ahead of its revenue: ``B_t = (1 − u) M_t + u R_{t+L}``. Revenue past the
-  horizon stays at its last month's. Deferred revenue is what is billed and not yet earned.
+  billed ``L`` = ``upfront_months`` ahead of its revenue: ``B_t = (1 − u) M_t + u R_{t+L}``. The engine projects the
+  months past the horizon the bills read (:func:`lookahead`). Deferred revenue is what is billed and not yet earned.
 - **Collection**: customers owe ``(1 + vat_rate) B_t`` and pay it ``payment_days`` later (``D`` days:
   ``k = D // 30`` whole months and ``f = D % 30 / 30`` of the next, ``due_t = (1 − f) G_{t−k} + f G_{t−k−1}``);
   ``bad_debt_share`` of what falls due is written off (an expense) instead.
@@ -19,6 +19,8 @@ when it is paid, as line items on the same (paths, months) grid, so the cash fol
 - **Opening balances**: the months before the start ran at month 0's rate, so the company starts with the
   receivables, payables, deferred revenue and VAT that rate leaves (in the starting cash's balance sheet); with
   ``settings.terms_before_start`` off the payment terms and VAT are new from month 0: nothing is owed at the start.
+- **History** (``settings.history_months``, a re-forecast): the lines run from the first month already run; the
+  balances at the start are what those months leave (:attr:`Timing.opening`), and the lines shown start there.
 - **Profit tax as filed** (:func:`filed_tax`): yearly rules with prepayments, settlement and losses that expire.
 
 Written for Monte Carlo (``bench/books.py``): :func:`timing` adds every timed line into one working-capital array
@@ -29,6 +31,7 @@ asked (:meth:`Timing.lines`).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,6 +69,13 @@ def uses_timing(scenario: Scenario) -> bool:
 
 Line = np.ndarray | float
 """A line item as the engine keeps it: a float, a (1, months) row or (paths, months)."""
+
+
+def lookahead(scenario: Scenario) -> int:
+    """Months past the horizon whose revenue the last months' bills read: 11 for an annual plan, ``upfront_months``
+    for deposits (0 without either)."""
+    return max((max(11 * (s.billing == "annual"), s.upfront_months * bool(s.upfront_share)) for s in scenario.streams),
+               default=0)
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,8 @@ class Timing:
 
     ``streams`` and ``costs`` keep the terms, so the statements' lines (:meth:`lines`) are built on demand;
     ``opening``: receivables, deferred revenue, payables and VAT payable (a credit is negative) at the start,
-    (rows, 1) or floats.
+    (rows, 1) or floats. The lines run ``months`` from the first month projected; ``window`` (first, count) are the
+    months shown (those after a re-forecast's history, before the months the bills read ahead).
     """
 
     bad_debt: Line
@@ -117,11 +128,35 @@ class Timing:
     filing: tuple[bool, date, bool]  # VAT filed quarterly?, the start date, terms in place before it?
     months: int
     opening: dict[str, Line]
+    window: tuple[int, int]
 
     def lines(self) -> dict[str, Line]:
-        """The timed lines for the statements (money per month), each by its rule in the module's docstring:
-        ``revenue``, ``billed`` (net), ``output_vat``, ``collected`` and ``bad_debt`` (gross) of the timed streams;
-        ``incurred`` and ``paid`` (gross) and ``input_vat`` of the timed costs; ``vat_paid``."""
+        """The timed lines for the statements (money per month) over the months shown, each by its rule in the
+        module's docstring: ``revenue``, ``billed`` (net), ``output_vat``, ``collected`` and ``bad_debt`` (gross) of
+        the timed streams; ``incurred`` and ``paid`` (gross) and ``input_vat`` of the timed costs; ``vat_paid``."""
+        first, count = self.window
+        return {k: v[:, first:first + count] if isinstance(v, np.ndarray) and v.shape[1] > 1 else v
+                for k, v in self._lines().items()}
+
+    def history(self) -> Timing:
+        """Itself with ``opening`` the balances at the first month shown: those at the first month projected plus
+        the months before (the flows of :meth:`lines` that make the statements' balances)."""
+        first = self.window[0]
+        if not first:
+            return self
+        x = self._lines()
+
+        def before(line: Line) -> Line:
+            if isinstance(line, np.ndarray) and line.shape[1] > 1:
+                return line[:, :first].sum(axis=1, keepdims=True)
+            return line * first
+
+        flows = {"receivables": x["billed"] + x["output_vat"] - x["collected"] - x["bad_debt"],
+                 "deferred_revenue": x["billed"] - x["revenue"], "payables": x["incurred"] - x["paid"],
+                 "vat_payable": x["output_vat"] - x["input_vat"] - x["vat_paid"]}
+        return dataclasses.replace(self, opening={k: self.opening[k] + before(v) for k, v in flows.items()})
+
+    def _lines(self) -> dict[str, Line]:
         out: dict[str, Line] = dict.fromkeys(("revenue", "billed", "output_vat", "collected", "bad_debt", "incurred",
                                               "paid", "input_vat"), 0.0)
         for s in self.streams:
@@ -300,8 +335,10 @@ def vat_payments(net: np.ndarray, quarterly: bool, start: date, steady: bool = T
 
 
 def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenue: dict[str, Line],
-           opex: dict[str, Line], one_offs: Sequence[tuple[Line, int]], months: int) -> tuple[Timing, np.ndarray]:
-    """The cash timing of one projection's lines (see the module's conventions), ``months`` long, and the working
+           opex: dict[str, Line], one_offs: Sequence[tuple[Line, int]], months: int, start: date,
+           window: tuple[int, int]) -> tuple[Timing, np.ndarray]:
+    """The cash timing of one projection's lines (see the module's conventions), ``months`` long from ``start`` (the
+    first month projected; ``window``: the months shown, see :class:`Timing`), and the working
     capital: the cash tied up in each month, earned and not collected, incurred and not paid, VAT collected and not
     yet paid (money per month; a scratch array of the thread's, valid until its next projection).
 
@@ -353,12 +390,13 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
         gross_first = _first(c.lines) + c.vat_rate * _first(c.taxed)
         opening["payables"] = opening["payables"] + gross_first * c.payment_days / DAYS_PER_MONTH * steady
     vat_paid: Line = 0.0
-    filing = (scenario.vat.filing == "quarterly", scenario.company.start_date, steady)
+    filing = (scenario.vat.filing == "quarterly", start, steady)
     if any(s.vat_rate for s in streams) or any(c.vat_rate for c in costs):
         vat_paid, opening["vat_payable"] = vat_payments(vat, *filing, out=_scratch("vat_paid", (rows, months)))
         working += vat_paid
     return Timing(bad_debt=bad, surcharges=scenario.vat.surcharge_rate * vat_paid if scenario.vat.surcharge_rate else 0.0,
-                  streams=tuple(streams), costs=costs, filing=filing, months=months, opening=opening), working
+                  streams=tuple(streams), costs=costs, filing=filing, months=months, opening=opening,
+                  window=window).history(), working
 
 
 def _first(lines: Sequence[Line]) -> Line:

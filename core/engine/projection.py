@@ -34,6 +34,7 @@ Conventions
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -106,6 +107,9 @@ class Projection:
     leavers: np.ndarray         # heads leaving (and replaced at once) in the month
     ramp_fte_lost: np.ndarray   # full-time equivalents lost to replacements ramping up
     timing: Timing | None = None  # when cash moves (:mod:`core.engine.books`); None when all is paid as it falls
+    opening: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    """Balances at the start that a re-forecast's history leaves, (rows, 1): ``tax_payable`` (prepaid when negative)
+    and ``loans`` (principal owed); 0 without history."""
 
     @property
     def effective_headcount(self) -> np.ndarray:
@@ -262,11 +266,16 @@ class _Inputs:
 
 class _Clock:
     """The grid every line item lives on. A line item is an array that broadcasts to ``shape``
-    (paths, months): (1, months) or a float when no drawn input reaches it."""
+    (paths, months): (1, months) or a float when no drawn input reaches it. The grid's first month is the scenario's
+    month ``-origin`` (a re-forecast's history): :meth:`at` places a scenario month on it."""
 
-    def __init__(self, paths: int, months: int):
-        self.paths, self.months, self.shape = paths, months, (paths, months)
+    def __init__(self, paths: int, months: int, origin: int = 0):
+        self.paths, self.months, self.shape, self.origin = paths, months, (paths, months), origin
         self.t, self.years = _month_index(months)  # the month index and whole years since month 0, (1, months)
+
+    def at(self, month: Line) -> Line:
+        """The grid index of a scenario month (month 0 is the start)."""
+        return month + self.origin
 
     def powers(self, step: Line) -> np.ndarray:
         """``step ** t`` for every month: (1, months) for one step, else (paths, months) by running products
@@ -513,8 +522,8 @@ def cost_of_revenue(ai: AICosts, inp: _Inputs, lines: StreamLines, per_mtok: np.
 def _heads(role: Role, pre: str, inp: _Inputs, clock: _Clock) -> np.ndarray:
     """The role's heads by month: ``headcount`` while active, from ``start_month`` (drawn months rounded) until
     before ``end_month``, else 0."""
-    start = inp.month(f"{pre}.start_month", role.start_month)
-    active = clock.t >= start if role.end_month is None else (clock.t >= start) & (clock.t < role.end_month)
+    start = clock.at(inp.month(f"{pre}.start_month", role.start_month))
+    active = clock.t >= start if role.end_month is None else (clock.t >= start) & (clock.t < clock.at(role.end_month))
     return inp(f"{pre}.headcount", role.headcount) * active
 
 
@@ -591,7 +600,7 @@ def one_off_costs(opex: Opex, inp: _Inputs, clock: _Clock, kinds: tuple[str, ...
     """Training runs, hardware and data purchases (of ``kinds`` only, or the one at ``index``, if given): each
     ``cost`` in its (rounded) ``month``."""
     pre = "opex.one_off_costs"
-    return _total(inp(f"{pre}[{j}].cost", c.cost) * (clock.t == inp.month(f"{pre}[{j}].month", c.month))
+    return _total(inp(f"{pre}[{j}].cost", c.cost) * (clock.t == clock.at(inp.month(f"{pre}[{j}].month", c.month)))
                   for j, c in enumerate(opex.one_off_costs)
                   if (kinds is None or c.kind in kinds) and index in (None, j))
 
@@ -650,7 +659,7 @@ def funding_and_debt(funding: list[Round], inp: _Inputs, clock: _Clock) -> Fundi
     by_kind: dict[str, list[Line]] = {kind: [] for kind in ROUND_KINDS}
     for k, funding_round in enumerate(funding):
         pre = f"funding[{k}]"
-        since = t - inp.month(f"{pre}.month", funding_round.month)
+        since = t - clock.at(inp.month(f"{pre}.month", funding_round.month))
         amount = inp(f"{pre}.amount", funding_round.amount)
         every, tranches = funding_round.tranche_every_months, funding_round.tranches
         paid = (since >= 0) & (since % every == 0) & (since < tranches * every) if tranches > 1 else since == 0
@@ -700,7 +709,7 @@ def _owed(paid: np.ndarray, n: int, rate: Line, repayment: str) -> Line:
 
 
 def profit_tax(scenario: Scenario, inp: _Inputs, ebitda: Line, interest: Line, rd_spend: Line,
-               headcount: Line) -> tuple[Line, Line, Line]:
+               headcount: Line, start: date | None = None) -> tuple[Line, Line, Line]:
     """(profit tax expensed, profit tax paid, R&D credit received), money per month, defined with ``rule``
     ``simple`` as::
 
@@ -712,7 +721,7 @@ def profit_tax(scenario: Scenario, inp: _Inputs, ebitda: Line, interest: Line, r
     (without carry-forward, ``taxable_t = max(0, profit_t)``), expensed and paid in the month. The losses follow
     Lindley's recursion, in closed form ``losses_t = S_t − min(0, min_{j<=t} S_j)`` with
     ``S_t = opening − Σ_{j<=t} profit_j``. The yearly rules (``china``, ``us``) are :func:`core.engine.books.filed_tax`
-    on the same ``profit_t``.
+    on the same ``profit_t``, its calendar from ``start`` (the first month projected; the scenario's start if None).
     """
     tax = scenario.tax
     rate, credit_rate = inp("tax.profit_tax_rate", tax.profit_tax_rate), inp("tax.rd_credit_rate", tax.rd_credit_rate)
@@ -722,7 +731,7 @@ def profit_tax(scenario: Scenario, inp: _Inputs, ebitda: Line, interest: Line, r
     profit = np.atleast_2d(ebitda - interest - inp("tax.rd_super_deduction", tax.rd_super_deduction) * rd_spend)
     opening = np.asarray(inp("tax.opening_tax_losses", tax.opening_tax_losses), dtype=float).reshape(-1, 1)
     if tax.rule != "simple":
-        expense, paid = books.filed_tax(tax, rate, profit, opening, headcount, scenario.company.start_date)
+        expense, paid = books.filed_tax(tax, rate, profit, opening, headcount, start or scenario.company.start_date)
         return expense, paid, credit
     if not tax.carry_forward_losses:
         paid = rate * np.maximum(profit, 0.0)
@@ -734,12 +743,31 @@ def profit_tax(scenario: Scenario, inp: _Inputs, ebitda: Line, interest: Line, r
     return paid, paid, credit
 
 
-def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line) -> np.ndarray:
-    """Month-end cash, defined as ``cash_t = cash_{t-1} + funding_in_t - net_burn_t`` with ``cash_{-1}`` the starting cash."""
+def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line,
+                 window: tuple[int, int] | None = None) -> np.ndarray:
+    """Month-end cash, defined as ``cash_t = cash_{t-1} + funding_in_t - net_burn_t`` with ``cash_{-1}`` the starting cash,
+    over the ``window`` (first month, months) of the lines (all of them if None)."""
     cash = funding_in - net_burn
     assert isinstance(cash, np.ndarray), "the net burn holds the inference cost, a (1, months) line at least"
+    if window is not None and window != (0, cash.shape[1]):
+        cash = np.array(cash[:, window[0]:window[0] + window[1]])
     running_total(cash, out=cash)
     return _into(cash, np.add, starting_cash[:, None])
+
+
+def _window(line: Line, first: int, months: int) -> Line:
+    """The ``months`` months of a line from its month ``first`` (a constant stays itself)."""
+    return line[:, first:first + months] if isinstance(line, np.ndarray) and line.shape[1] > 1 else line
+
+
+def _before(line: Line, months: int) -> np.ndarray:
+    """The sum of a line over its first ``months`` months, (rows, 1)."""
+    if not isinstance(line, np.ndarray) or line.shape[1] == 1:
+        total = np.array(line * months, dtype=float).reshape(-1, 1)
+    else:
+        total = line[:, :months].sum(axis=1, keepdims=True)
+    total.flags.writeable = False
+    return total
 
 
 def project(scenario: Scenario, draws: Mapping[str, np.ndarray] | None = None) -> Projection:
@@ -771,7 +799,12 @@ def drawable_inputs(scenario: Scenario) -> frozenset[str]:
 
 
 def _project(scenario: Scenario, inp: _Inputs) -> Projection:
-    clock = _Clock(inp.paths, scenario.settings.horizon_months)
+    # the grid: a re-forecast's history, the horizon, then the months the last bills read ahead; the result shows
+    # the horizon only
+    first, horizon = scenario.settings.history_months, scenario.settings.horizon_months
+    timed = uses_timing(scenario)
+    clock = _Clock(inp.paths, first + horizon + (books.lookahead(scenario) if timed else 0), first)
+    begins = month_date(scenario.company.start_date, -first)  # the first month projected
     lines = revenue_streams(scenario, inp, clock)
     money = funding_and_debt(scenario.funding, inp, clock)
     partner_revenue = [revenue for _, revenue in money.partners]
@@ -785,29 +818,38 @@ def _project(scenario: Scenario, inp: _Inputs) -> Projection:
                            lines.cac_spend, money.matching, team.recruiting)
     timing: books.Timing | None = None
     working_capital: Line = 0.0
-    if uses_timing(scenario):
+    if timed:
         timed_opex = {k: v for k, v in opex.items() if k not in ("payroll", "one_off")}
         one_offs = [(one_off_costs(scenario.opex, inp, clock, index=j), c.instalments)
                     for j, c in enumerate(scenario.opex.one_off_costs)]
-        timing, working_capital = books.timing(scenario, lines.revenue, cor_items, timed_opex, one_offs, clock.months)
+        timing, working_capital = books.timing(scenario, lines.revenue, cor_items, timed_opex, one_offs, clock.months,
+                                               begins, (first, horizon))
     opex |= {"bad_debt": timing.bad_debt if timing else 0.0, "vat_surcharges": timing.surcharges if timing else 0.0}
     gross_profit = total_revenue - _total(cor_items.values())
     assert isinstance(gross_profit, np.ndarray), "the cost of revenue holds the inference cost, a (1, months) line at least"
     ebitda = _into(gross_profit, np.subtract, _total(opex.values()))  # in place: the totals are built on first use
     rd_spend = by_function["rd"] + one_off_costs(scenario.opex, inp, clock, RD_ONE_OFF_KINDS)
-    tax_expense, tax, tax_credit = profit_tax(scenario, inp, ebitda, money.interest, rd_spend, headcount)
+    tax_expense, tax, tax_credit = profit_tax(scenario, inp, ebitda, money.interest, rd_spend, headcount, begins)
     starting_cash = np.broadcast_to(
         np.asarray(inp("company.starting_cash", scenario.company.starting_cash), dtype=float).reshape(-1), (inp.paths,)
     )
     # the working capital (cash tied up by when bills and VAT are paid) is a scratch array of the thread's: added into
     # the cash and not kept (Projection.working_capital rebuilds it)
-    cash = cash_balance(starting_cash, money.money_in, money.service + tax - tax_credit - ebitda + working_capital)
+    cash = cash_balance(starting_cash, money.money_in, money.service + tax - tax_credit - ebitda + working_capital,
+                        (first, horizon))
     inp.check_all_used()
     partner_rounds = [scenario.funding[k] for k, _ in money.partners]
     recurring = _total([lines.recurring_revenue, *partner_revenue])
     contracts = [np.asarray(r > 0, dtype=float) for r in partner_revenue]  # units: 1 while the partner pays
 
-    full = functools.partial(_frozen, shape=clock.shape)  # each line read-only, shaped (paths, months)
+    shown = (clock.paths, horizon)
+
+    def full(line: Line) -> np.ndarray:  # each line over the months shown, read-only, shaped (paths, months)
+        return _frozen(_window(line, first, horizon) if clock.months != horizon else line, shown)
+
+    churn = [(i, rate, lines.units[i][:, first - 1:first] if first else start) for i, rate, start in lines.churn]
+    opening = {"tax_payable": _before(tax_expense - tax, first), "loans": _before(money.by_kind["debt"] - money.service
+                                                                                + money.interest, first)}
 
     return Projection(
         currency=scenario.company.currency,
@@ -831,10 +873,10 @@ def _project(scenario: Scenario, inp: _Inputs) -> Projection:
         funding_in=full(money.money_in),
         funding_by_kind={k: full(v) for k, v in money.by_kind.items()},
         flows_by_round=tuple(full(f) for f in money.flows),
-        cash=full(cash),
+        cash=_frozen(cash, shown),  # already over the months shown
         customers=full(lines.customers),
         new_customers=full(lines.new_customers),
-        churn_by_stream=tuple(lines.churn),
+        churn_by_stream=tuple(churn),
         mrr=full(recurring),
         headcount=full(headcount),
         tokens=full(lines.tokens),
@@ -846,4 +888,5 @@ def _project(scenario: Scenario, inp: _Inputs) -> Projection:
         leavers=full(_total(team.leavers.values())),
         ramp_fte_lost=full(_total(team.ramp_lost.values())),
         timing=timing,
+        opening=opening,
     )

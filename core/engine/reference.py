@@ -195,10 +195,21 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
     ``opex`` (payroll, one_off, sales_marketing, general_admin, other, grant_matching, recruiting, bad_debt,
     vat_surcharges), ``payroll_by_function``, ``headcount_by_function``, ``leavers_by_function`` and
     ``ramp_lost_by_function`` (rd, sales, ga, ops), each a dict of monthly lists; ``opening``: the receivables,
-    deferred revenue, payables and VAT payable (a credit when negative) at the start.
+    deferred revenue, payables and VAT payable (a credit when negative), the tax payable and the loans owed at the start.
+
+    A re-forecast's history (``settings.history_months`` = h) is projected first, every month the scenario names
+    moved h later, and so are the months past the horizon an annual plan or a deposit bills ahead; the lists hold the
+    horizon only, the balances at its start being what the months before leave.
     """
     d = draws or {}
-    horizon = scenario.settings.horizon_months
+    first = scenario.settings.history_months
+    ahead = 0
+    for s in scenario.streams:
+        if s.billing == "annual":
+            ahead = max(ahead, 11)
+        if s.upfront_share:
+            ahead = max(ahead, s.upfront_months)
+    horizon = first + scenario.settings.horizon_months + ahead  # every month projected
     ai = scenario.ai_costs
     if ai.gpu_price_per_hour is not None:
         gpu = _get(ai, "ai_costs", d, "gpu_price_per_hour")
@@ -236,7 +247,7 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
         "ramp_lost_by_function": {k: [] for k in FUNCTIONS},
     }
     left_history: list[list[float]] = [[] for _ in scenario.opex.team]  # each role's leavers, month by month
-    partner_revenue, rd_spend = [], []  # the partners' revenue and the R&D spend of each month
+    partner_revenue, rd_spend, owed = [], [], []  # the partners' revenue, the R&D spend, the change in loans owed
     for t in range(horizon):
         revenue = recurring = tokens = delivery = cac = customers_total = new_total = churned_total = 0.0
         for i, s in enumerate(scenario.streams):
@@ -294,11 +305,11 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             lines["stream_revenue"][i].append(rev)
             lines["stream_units"][i].append(units)
 
-        funding = debt_service = interest = matching = 0.0
+        funding = debt_service = interest = matching = borrowed = 0.0
         partners_paying = []
         for k, rd in enumerate(scenario.funding):
             p = f"funding[{k}]"
-            month = round(float(d.get(f"{p}.month", rd.month)))
+            month = round(float(d.get(f"{p}.month", rd.month))) + first
             amount = _get(rd, p, d, "amount")
             since = t - month
             paying = rd.tranches * rd.tranche_every_months
@@ -333,6 +344,7 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
                 flow_extra += earned
             funding += money_in
             debt_service += service
+            borrowed += (money_in - service) if rd.kind == "debt" else 0.0
             lines["round_flows"][k].append(money_in - service + flow_extra)
         for n, earned in enumerate(partners_paying):
             lines["stream_revenue"][len(scenario.streams) + n].append(earned)
@@ -357,9 +369,9 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
         team = {key: dict.fromkeys(FUNCTIONS, 0.0) for key in ("headcount", "leavers", "ramp_lost")}
         for j, r in enumerate(ox.team):
             p = f"opex.team[{j}]"
-            start = round(float(d.get(f"{p}.start_month", r.start_month)))
+            start = round(float(d.get(f"{p}.start_month", r.start_month))) + first
             heads = 0.0
-            if t >= start and (r.end_month is None or t < r.end_month):
+            if t >= start and (r.end_month is None or t < r.end_month + first):
                 heads = _get(r, p, d, "headcount")
                 heads_total += heads
                 pay = heads * _get(r, p, d, "cost_per_head_month") * raise_factor
@@ -377,7 +389,7 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
         one_off = rd_one_off = 0.0
         for j, one_off_cost in enumerate(ox.one_off_costs):
             p = f"opex.one_off_costs[{j}]"
-            if t == round(float(d.get(f"{p}.month", one_off_cost.month))):
+            if t == round(float(d.get(f"{p}.month", one_off_cost.month))) + first:
                 one_off += _get(one_off_cost, p, d, "cost")
                 if one_off_cost.kind in ("training_run", "data"):  # R&D for tax
                     rd_one_off += _get(one_off_cost, p, d, "cost")
@@ -391,6 +403,7 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             "recruiting": recruiting,
         }
         rd_spend.append(by_function["rd"] + rd_one_off)
+        owed.append(borrowed + interest)  # drawn less principal repaid
         for key, value in (
             ("revenue", revenue), ("cost_of_revenue", cost_of_revenue), ("gross_profit", revenue - cost_of_revenue),
             ("debt_service", debt_service), ("interest", interest), ("funding_in", funding),
@@ -406,15 +419,30 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
             for key, value in values.items():
                 lines[group][key].append(value)
 
-    collected, bad_debt, paid, vat_paid, lines["opening"] = _cash_timing(scenario, d, lines, partner_revenue)
+    begins = _month(scenario.company.start_date, -first)
+    collected, bad_debt, paid, vat_paid, lines["opening"] = _cash_timing(scenario, d, lines, partner_revenue, first,
+                                                                          begins)
     surcharges = [scenario.vat.surcharge_rate * v for v in vat_paid]
     lines["opex"] |= {"bad_debt": bad_debt, "vat_surcharges": surcharges}
     span = range(horizon)
     out["opex_total"] = [sum(lines["opex"][k][t] for k in OPEX) for t in span]
     out["ebitda"] = [out["gross_profit"][t] - out["opex_total"][t] for t in span]
-    out["tax_expense"], out["tax"], out["tax_credit"] = _profit_tax(scenario, d, out, rd_spend)
+    out["tax_expense"], out["tax"], out["tax_credit"] = _profit_tax(scenario, d, out, rd_spend, begins)
     out["net_income"] = [out["ebitda"][t] - out["interest"][t] - out["tax_expense"][t] + out["tax_credit"][t]
                          for t in span]
+    lines["opening"]["tax_payable"] = sum(out["tax_expense"][t] - out["tax"][t] for t in range(first))
+    lines["opening"]["loans"] = sum(owed[:first])
+    shown = slice(first, first + scenario.settings.horizon_months)
+    groups: list[dict[str, list]] = [out, *(lines[g] for g in ("cost_of_revenue_items", "opex", "payroll_by_function",
+                                                                "headcount_by_function", "leavers_by_function",
+                                                                "ramp_lost_by_function"))]
+    for series in groups:
+        for item in series:
+            series[item] = series[item][shown]
+    for block in ("stream_revenue", "stream_units", "round_flows"):
+        lines[block] = [values[shown] for values in lines[block]]
+    collected, paid, vat_paid, surcharges = collected[shown], paid[shown], vat_paid[shown], surcharges[shown]
+    span = range(scenario.settings.horizon_months)
     cash = float(d.get("company.starting_cash", scenario.company.starting_cash))
     for t in span:  # what moves the bank account: money in, customers, suppliers, staff, the tax office, lenders
         change = (out["funding_in"][t] + collected[t] - paid[t] - lines["opex"]["payroll"][t] - vat_paid[t]
@@ -428,10 +456,17 @@ def reference_breakdown(scenario: Scenario, draws: dict[str, float] | None = Non
     return out, lines
 
 
-def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list[float],
+def _month(start: date, n: int) -> date:
+    """The first day of the month ``n`` months after ``start``'s (before it when negative)."""
+    k = start.year * 12 + start.month - 1 + n
+    return date(k // 12, k % 12 + 1, 1)
+
+
+def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list[float], first: int, begins: date,
                  ) -> tuple[list[float], list[float], list[float], list[float], dict[str, float]]:
-    """(collected from customers, written off, paid to suppliers, VAT paid) each month, and the balances at the start
-    the months before it leave (receivables, deferred revenue, payables, VAT payable): each stream billed as
+    """(collected from customers, written off, paid to suppliers, VAT paid) each month from ``begins`` (the first
+    month projected), and the balances at month ``first`` (the start, after a re-forecast's history) that the months
+    before leave (receivables, deferred revenue, payables, VAT payable): each stream billed as
     :func:`_billed`, owed gross of its VAT and paid ``payment_days`` later less its bad debt (a partner pays in the
     month, without VAT); the cost of revenue and opex other than payroll and one-offs paid gross of their input VAT
     after their payment days; each one-off gross of its VAT in equal instalments from its month."""
@@ -449,6 +484,9 @@ def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list
             output_vat[t] += stream.vat_rate * billed[t]
             collected[t] += (1 - stream.bad_debt_share) * due[t]
             bad_debt[t] += stream.bad_debt_share * due[t]
+        for t in range(first):  # the history: billed (gross) less what fell due; billed less what was earned
+            opening["receivables"] += (1 + stream.vat_rate) * billed[t] - due[t]
+            opening["deferred_revenue"] += billed[t] - revenue[t]
     credited = 0.0 if scenario.vat.small_scale else 1.0  # a small-scale taxpayer credits no input VAT
     ai, ox = scenario.ai_costs, scenario.opex
     cor, opex = lines["cost_of_revenue_items"], lines["opex"]
@@ -462,24 +500,27 @@ def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list
                            + _unpaid_at_start(opex_bills[0], ox.payment_days)) * before
     paid = [a + b for a, b in zip(cor_paid, opex_paid, strict=True)]
     input_vat = [a + b for a, b in zip(cor_vat, opex_vat, strict=True)]
+    incurred = [a + b for a, b in zip(cor_bills, opex_bills, strict=True)]
     for j, one_off in enumerate(ox.one_off_costs):
         p = f"opex.one_off_costs[{j}]"
-        month = round(float(d.get(f"{p}.month", one_off.month)))
+        month = round(float(d.get(f"{p}.month", one_off.month))) + first
         cost, rate = _get(one_off, p, d, "cost"), credited * one_off.vat_rate
-        if month < months:
+        if 0 <= month < months:
             input_vat[month] += rate * cost
-        for k in range(month, min(month + one_off.instalments, months)):
+            incurred[month] += (1 + rate) * cost
+        for k in range(max(month, 0), min(month + one_off.instalments, months)):
             paid[k] += (1 + rate) * cost / one_off.instalments
     net = [o - i for o, i in zip(output_vat, input_vat, strict=True)]
-    vat_paid, opening["vat_payable"] = _vat_paid(net, scenario.vat.filing == "quarterly", scenario.company.start_date,
-                                                 before)
+    vat_paid, opening["vat_payable"] = _vat_paid(net, scenario.vat.filing == "quarterly", begins, before)
+    opening["payables"] += sum(incurred[t] - paid[t] for t in range(first))
+    opening["vat_payable"] += sum(net[t] - vat_paid[t] for t in range(first))
     return collected, bad_debt, paid, vat_paid, opening
 
 
-def _profit_tax(scenario: Scenario, d: dict, out: dict,
-                rd_spend: list[float]) -> tuple[list[float], list[float], list[float]]:
-    """(tax expense, tax paid, R&D credit) each month, on the profit ``ebitda − interest − rd_super_deduction ×
-    R&D spend``; a zero rate taxes nothing (the small low-profit rate included)."""
+def _profit_tax(scenario: Scenario, d: dict, out: dict, rd_spend: list[float],
+                begins: date) -> tuple[list[float], list[float], list[float]]:
+    """(tax expense, tax paid, R&D credit) each month from ``begins``, on the profit ``ebitda − interest −
+    rd_super_deduction × R&D spend``; a zero rate taxes nothing (the small low-profit rate included)."""
     tax = scenario.tax
     rate = _get(tax, "tax", d, "profit_tax_rate")
     credit = [_get(tax, "tax", d, "rd_credit_rate") * r for r in rd_spend]
@@ -492,5 +533,5 @@ def _profit_tax(scenario: Scenario, d: dict, out: dict,
     if tax.rule == "simple":
         paid = _simple_tax(tax, rate, profit, losses)
         return paid, paid, credit
-    expense, paid = _filed_tax(tax, rate, profit, losses, out["headcount"], scenario.company.start_date)
+    expense, paid = _filed_tax(tax, rate, profit, losses, out["headcount"], begins)
     return expense, paid, credit

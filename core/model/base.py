@@ -38,6 +38,9 @@ Share = Annotated[float, Field(ge=0, le=1), PERCENT]
 GrowthMonthly = Annotated[float, Field(ge=-0.5, le=0.5), PERCENT]
 DeclineYearly = Annotated[float, Field(ge=0, le=0.99), PERCENT]
 Month = Annotated[int, Field(ge=0, le=MAX_MONTH), MONTH]
+PlanMonth = Annotated[int, Field(ge=-MAX_MONTH, le=MAX_MONTH), MONTH]
+"""When something happens, counted from the start: negative before it (a re-forecast's rounds, roles and one-offs of the
+months already run, down to ``-settings.history_months``)."""
 MillionTokens = Annotated[float, Field(ge=0, le=1e6)]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
 

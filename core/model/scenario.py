@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from core.model.base import COUNT, MAX_MONTH, MONEY, PERCENT, SCHEMA_VERSION, DeclineYearly, Money, Month, Name, _Model
+from core.model.base import COUNT, KEPT, MAX_MONTH, MONEY, PERCENT, SCHEMA_VERSION, DeclineYearly, Money, Name, PlanMonth, _Model
 from core.model.paths import field_bounds
 from core.model.strategy import Strategy
 from core.model.streams import Stream
@@ -97,8 +97,8 @@ class Role(_Model):
     function: Literal["rd", "sales", "ga", "ops"] = "rd"
     headcount: Annotated[float, Field(ge=0, le=1e4)]
     cost_per_head_month: Money
-    start_month: Month = 0
-    end_month: Month | None = None
+    start_month: PlanMonth = 0
+    end_month: PlanMonth | None = None
     attrition_monthly: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
     replacement_cost: Money = 0
     ramp_months: Annotated[int, Field(ge=0, le=12)] = 0
@@ -115,7 +115,7 @@ class Role(_Model):
 class OneOffCost(_Model):
     name: Name
     kind: Literal["training_run", "hardware", "data", "other"] = "training_run"
-    month: Month
+    month: PlanMonth
     cost: Money
     instalments: Annotated[int, Field(ge=1, le=36)] = 1
     vat_rate: Annotated[float, Field(ge=0, le=0.25), PERCENT] = 0
@@ -160,7 +160,7 @@ class Round(_Model):
 
     name: Name
     kind: Literal["equity", "safe", "note", "debt", "grant"] = "equity"
-    month: Month
+    month: PlanMonth
     amount: Money
     pre_money_valuation: Money | None = None
     valuation_cap: Money | None = None
@@ -266,6 +266,11 @@ class Settings(_Model):
     ``terms_before_start``: the payment days and VAT were already in place before month 0 (the company starts with
     the receivables, payables and VAT they leave at month 0's rate); off, they are new from month 0 and nothing is
     owed at the start (annual plans and deposits run as before either way).
+    ``history_months``: the plan already ran this many months before the start (a re-forecast restarted from its last
+    actual month): the engine projects them too, so what they leave owed (receivables, payables, VAT, tax and its
+    losses, loans, grant tranches, partners, customers on trial, salary anniversaries) carries into the start, and
+    shows the months from the start, from ``company.starting_cash``. Streams and costs are as at the first of those
+    months; rounds, roles and one-offs may fall in them (negative months).
     """
 
     horizon_months: Annotated[int, Field(ge=12, le=120)] = 60
@@ -273,6 +278,7 @@ class Settings(_Model):
     cash_flow_timing: Literal["end", "start"] = "end"
     capital_return_note: bool = False
     terms_before_start: bool = True
+    history_months: Annotated[int, Field(ge=0, le=MAX_MONTH), KEPT] = 0
 
 
 class Scenario(_Model):
@@ -287,6 +293,19 @@ class Scenario(_Model):
     vat: Vat = Vat()
     strategy: Strategy = Strategy()
     risk: Risk = Risk()
+
+    @model_validator(mode="after")
+    def _months_within_history(self) -> Scenario:
+        first = -self.settings.history_months
+        items = [("funding", r.month) for r in self.funding] + [("opex.one_off_costs", c.month)
+                                                                 for c in self.opex.one_off_costs]
+        items += [("opex.team", m) for r in self.opex.team for m in (r.start_month, r.end_month) if m is not None]
+        for where, month in items:
+            if month < first:
+                raise PydanticCustomError("before_history", "{where}: month {month} is before the plan's first month "
+                                          "({first}; months before the start are those of settings.history_months)",
+                                          {"where": where, "month": month, "first": first})
+        return self
 
     @model_validator(mode="after")
     def _risk_refers_to_this_scenario(self) -> Scenario:

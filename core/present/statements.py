@@ -154,13 +154,19 @@ def timing_phrases(scenario: Scenario, lang: str = "en") -> list[str]:
     return out
 
 
-def opening_note(s: Statements, currency: str, lang: str = "en") -> str | None:
-    """What the balance sheet holds at the start because the months before it are taken to have run on the same
-    terms at month 0's rate (None when nothing): receivables, deferred revenue, payables and VAT."""
+def opening_note(s: Statements, currency: str, lang: str = "en", history: int = 0) -> str | None:
+    """What the balance sheet holds at the start (None when nothing): the receivables, deferred revenue, payables and
+    VAT left by the months before it, taken to have run on the same terms at month 0's rate; after a re-forecast's
+    ``history`` months, what those months left, its tax, loans, notes and SAFEs too."""
+    keys = ("receivables", "deferred_revenue", "payables", "vat_payable")
+    keys += ("tax_payable", "loans", "notes", "safes") if history else ()
     parts = [t("statement.opening.item", lang, name=label("balance", key, lang), amount=fmt.money(abs(value), currency, lang))
-             for key, value in ((k, s.opening[k]) for k in ("receivables", "deferred_revenue", "payables", "vat_payable"))
-             if abs(value) >= ZERO]
-    return t("statement.opening", lang, items=t("statement.timing.sep", lang).join(parts)) if parts else None
+             for key, value in ((k, s.opening[k]) for k in keys) if abs(value) >= ZERO]
+    if not parts:
+        return None
+    items = t("statement.timing.sep", lang).join(parts)
+    return t("statement.opening.history", lang, months=history, items=items) if history else t("statement.opening",
+                                                                                                lang, items=items)
 
 
 def timing_caption(scenario: Scenario, lang: str = "en") -> str:

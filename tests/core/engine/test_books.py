@@ -58,12 +58,13 @@ def test_growing_annual_plan_bills_the_mean_of_the_next_twelve_months():
     p = project(s)
     revenue = [1_000 * 1.1**t for t in range(24)]
     assert p.revenue[0] == pytest.approx(revenue)
-    # billed_t = (R_t + … + R_{t+11}) / 12; past the horizon (month 23) revenue stays at month 23's.
+    # billed_t = (R_t + … + R_{t+11}) / 12; past the horizon (month 23) the revenue the model projects (not held flat:
+    # 8,571 in month 20 would understate the bills by 29 %).
     assert _lines(p)["billed"][0, 0] == pytest.approx(sum(1_000 * 1.1**m for m in range(12)) / 12)  # 1,782.02
     assert _lines(p)["billed"][0, 0] == pytest.approx(1_782.0236)
     assert _lines(p)["billed"][0, 5] == pytest.approx(sum(1_000 * 1.1**m for m in range(5, 17)) / 12)
-    assert _lines(p)["billed"][0, 20] == pytest.approx((sum(1_000 * 1.1**m for m in range(20, 24))
-                                                    + 8 * 1_000 * 1.1**23) / 12)
+    assert _lines(p)["billed"][0, 20] == pytest.approx(sum(1_000 * 1.1**m for m in range(20, 32)) / 12)  # 11,988.56
+    assert _lines(p)["billed"][0, 20] == pytest.approx(11_988.564)
     # Deferred at the end of month t: a later month m's revenue is prepaid by the cohorts billed in months
     # m − 11 … t, (t + 12 − m) twelfths of it: Σ_{m=t+1}^{t+11} R_m (t + 12 − m) / 12 (before the start, t = −1).
     assert p.timing.opening["deferred_revenue"][0, 0] == pytest.approx(

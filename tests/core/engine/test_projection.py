@@ -220,8 +220,9 @@ def assert_matches_breakdown(p, scenario, draws=None, path=0):
         assert list(engine) == list(lines[group]), group        # the same items, in the documented order
         for item, values in lines[group].items():
             np.testing.assert_allclose(engine[item][path], values, rtol=1e-9, atol=atol, err_msg=f"{group}.{item}")
-    for key, value in lines["opening"].items():                 # balances at the start (all 0 without timing)
-        row = p.timing.opening[key] if p.timing is not None else np.zeros((1, 1))
+    for key, value in lines["opening"].items():  # balances at the start (all 0 without timing and history)
+        kept = p.opening if key in p.opening else p.timing.opening if p.timing is not None else {}
+        row = kept.get(key, np.zeros((1, 1)))
         assert row[min(path, row.shape[0] - 1), 0] == pytest.approx(value, rel=1e-9, abs=atol), key
 
 

@@ -32,7 +32,8 @@ from core.storage.exports import flatten
 from tests.core.engine.test_projection import every_kind
 from tests.scenarios import budget
 
-KEPT = {"schema_version", "risk.inputs", "risk.rounds", "risk.correlations", "strategy.factor_weights"}
+KEPT = {"schema_version", "risk.inputs", "risk.rounds", "risk.correlations", "strategy.factor_weights",
+        "settings.history_months"}  # set by a re-forecast, not edited
 
 
 def leaves(model: type[BaseModel], prefix: str = "") -> set[str]:

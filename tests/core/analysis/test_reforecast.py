@@ -1,0 +1,200 @@
+"""Issue 29: a re-forecast restarted from the state at the last actual month. Actuals equal to the plan must give the
+plan back, month by month, for every preset and every restart, and for each thing still owed at the restart (a loan
+part repaid, a grant's later tranches and matching spend, a partner's revenue, tax losses, customers on trial, salary
+anniversaries, receivables and payables, SAFEs); the hand cases are worked out here from the rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from core.analysis.actuals import _plan_lines, reforecast
+from core.analysis.statements import statements
+from core.engine.projection import month_date, project
+from core.model import Actuals, Scenario, load_scenario, replace_fields
+from tests.core.engine.test_projection import assert_matches_breakdown
+from tests.scenarios import budget, scenarios
+
+PRESETS = sorted(Path("sample_data").glob("*.yaml"))
+RESTARTS = (1, 7, 12, 24, 35)
+"""Months of actuals before each restart (the issue's)."""
+LINES = ("cost_of_revenue", "payroll", "other_opex", "funding", "ending_cash")
+COMPARED = ("cash", "revenue", "cost_of_revenue", "opex_total", "ebitda", "interest", "debt_service", "tax",
+            "tax_expense", "tax_credit", "funding_in", "working_capital", "customers", "headcount", "net_income")
+
+
+def as_reported(scenario: Scenario, months: int) -> Actuals:
+    """The plan's own lines for its first ``months`` months, as if they had happened."""
+    p = project(scenario)
+    lines = _plan_lines(p, p.stream_names)
+    return Actuals.model_validate({"months": [
+        {"month": month_date(scenario.company.start_date, t),
+         "revenue": {n: float(lines[f"revenue:{n}"][t]) for n in p.stream_names},
+         **{key: float(lines[key][t]) for key in LINES}} for t in range(months)]})
+
+
+def assert_same_as_the_plan(scenario: Scenario, months: int) -> Scenario:
+    """Restart after ``months`` months of actuals equal to the plan and check every line against the plan's, to 1e-6
+    of the plan's largest cash (the re-forecast's months that the plan has); the restarted scenario."""
+    plan = project(scenario)
+    forecast = reforecast(scenario, as_reported(scenario, months))
+    new = project(forecast.scenario)
+    assert forecast.elapsed == months and new.start_date == month_date(scenario.company.start_date, months)
+    n = min(new.months, plan.months - months)
+    scale = max(1.0, float(np.abs(plan.cash).max()))
+    for name in COMPARED:
+        np.testing.assert_allclose(getattr(new, name)[0, :n], getattr(plan, name)[0, months:months + n], rtol=1e-9,
+                                   atol=1e-6 * scale, err_msg=f"{name} after {months} months")
+    return forecast.scenario
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
+def test_actuals_equal_to_the_plan_give_the_plan_back_for_every_preset_and_restart(path):
+    scenario = load_scenario(path)
+    for months in RESTARTS:
+        if months < scenario.settings.horizon_months:
+            assert_same_as_the_plan(scenario, months)
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
+def test_a_re_forecast_starts_with_the_plans_balance_sheet_and_its_books_balance(path):
+    """The balance sheet at the restart is the plan's at the last actual month, line by line, and balances after."""
+    scenario = load_scenario(path)
+    months = 13
+    plan = statements(scenario, project(scenario))
+    restarted = reforecast(scenario, as_reported(scenario, months)).scenario
+    new = statements(restarted, project(restarted))
+    scale = max(1.0, float(np.abs(plan.balance["total_assets"]).max()))
+    for key in ("receivables", "deferred_revenue", "payables", "loans", "notes", "safes"):
+        assert new.opening[key] == pytest.approx(plan.balance[key][months - 1], abs=1e-6 * scale), key
+    assert new.opening["vat_payable"] == pytest.approx(plan.balance["vat_payable"][months - 1]
+                                                       - plan.balance["vat_receivable"][months - 1], abs=1e-6 * scale)
+    assert new.opening["tax_payable"] == pytest.approx(plan.balance["tax_payable"][months - 1]
+                                                       - plan.balance["tax_prepaid"][months - 1], abs=1e-6 * scale)
+    np.testing.assert_allclose(new.imbalance(), 0.0, atol=1e-6 * scale)
+    for key in ("receivables", "payables", "loans", "safes", "tax_payable", "total_assets"):
+        np.testing.assert_allclose(new.balance[key][:12], plan.balance[key][months:months + 12], rtol=1e-9,
+                                   atol=1e-6 * scale, err_msg=key)
+
+
+@given(scenario=scenarios(), data=st.data())
+@budget(40)
+def test_a_random_re_forecast_gives_the_plan_back_and_the_oracle_agrees(scenario, data):
+    """Any scenario (loans, grants, partners, tax rules, trials, raises, payment days, VAT), any restart: the plan
+    back; and the oracle (which projects the history by plain recursion) agrees with the engine on every line."""
+    months = data.draw(st.integers(1, scenario.settings.horizon_months - 1), label="months")
+    # a re-forecast starts from cash the company has, within the model's bounds (10 trillion)
+    assume(0 <= project(scenario).cash[0, months - 1] <= 1e13)
+    restarted = assert_same_as_the_plan(scenario, months)
+    assert_matches_breakdown(project(restarted), restarted)
+
+
+# --- the issue's cases, by hand -------------------------------------------------------------------
+
+
+def bare(*funding: dict, horizon: int = 48, **parts: object) -> Scenario:
+    """A company of 2,400,000 in cash with no revenue and no costs but what the case gives it, from January 2026."""
+    return Scenario.model_validate({"company": {"name": "Hand", "currency": "USD", "starting_cash": 2_400_000,
+                                                "start_date": "2026-01-01"},
+                                    "settings": {"horizon_months": horizon}, "funding": list(funding), **parts})
+
+
+def test_a_loan_part_repaid_is_repaid_once():
+    """1,000,000 at 6 % over 36 months, 6 of them interest only (5,000 a month), then 30 equal instalments of 33,333
+    with interest on what is owed: 30,000 + 5,000 × Σ_{j<30} (1 − j/30) = 30,000 + 77,500 of interest, so the cash
+    ends at 2,400,000 − 107,500 = 2,292,500, restarted after month 24 or not (it was 1,688,500: repaid twice)."""
+    loan = {"name": "Bank", "kind": "debt", "month": 0, "amount": 1_000_000, "interest_rate_yearly": 0.06,
+            "term_months": 36, "repayment": "amortising", "grace_months": 6}
+    s = bare(loan)
+    assert project(s).cash[0, -1] == pytest.approx(2_292_500)
+    restarted = assert_same_as_the_plan(s, 24)
+    p = project(restarted)
+    assert p.cash[0, -1] == pytest.approx(2_292_500)
+    # instalments from month 7: 17 of 30 paid in months 7–23, 13 left, 433,333 owed; month 24 pays one and the interest
+    assert p.opening["loans"][0, 0] == pytest.approx(1_000_000 * 13 / 30)
+    assert p.debt_service[0, 0] == pytest.approx(1_000_000 / 30 + 1_000_000 * 13 / 30 * 0.005)
+
+
+def test_a_grace_longer_than_what_is_left_of_the_term_restarts():
+    """A 12-month loan with 9 months of grace, restarted after month 8: the re-forecast no longer fails."""
+    loan = {"name": "Bank", "kind": "debt", "month": 0, "amount": 600_000, "interest_rate_yearly": 0.12,
+            "term_months": 12, "repayment": "annuity", "grace_months": 9}
+    restarted = assert_same_as_the_plan(bare(loan, horizon=24), 8)
+    assert project(restarted).opening["loans"][0, 0] == pytest.approx(600_000)
+
+
+def test_a_grants_later_tranche_and_its_matching_spend_carry_on():
+    """600,000 in two tranches a year apart: 3,000,000 at the end (it was 2,700,000, the second tranche dropped);
+    with 50 % matching the company spends 300,000 over the 24 months: 2,700,000."""
+    grant = {"name": "Grant", "kind": "grant", "month": 0, "amount": 600_000, "tranches": 2, "tranche_every_months": 12}
+    restarted = assert_same_as_the_plan(bare(grant, horizon=36), 3)
+    assert project(restarted).cash[0, -1] == pytest.approx(3_000_000)
+    matched = bare({**grant, "matching_share": 0.5}, horizon=36)
+    restarted = assert_same_as_the_plan(matched, 3)
+    assert project(restarted).cash[0, -1] == pytest.approx(2_700_000)
+    assert project(restarted).opex["grant_matching"][0, 0] == pytest.approx(300_000 / 24)
+
+
+def test_a_partners_revenue_from_a_round_before_the_restart_carries_on():
+    """A 1,000,000 round bringing 30,000 a month for 24 months: 4,120,000 at the end (it was 3,550,000)."""
+    partner = {"name": "Strategic", "kind": "equity", "month": 0, "amount": 1_000_000, "pre_money_valuation": 9_000_000,
+               "partner_revenue_per_month": 30_000, "partner_months": 24}
+    s = bare(partner, horizon=36, ai_costs={"support_share_of_revenue": 0})
+    assert project(s).cash[0, -1] == pytest.approx(4_120_000)
+    restarted = assert_same_as_the_plan(s, 6)
+    p = project(restarted)
+    assert p.cash[0, -1] == pytest.approx(4_120_000)
+    assert p.revenue[0, :19].tolist() == pytest.approx([30_000] * 18 + [0])
+
+
+def test_tax_losses_carried_forward_are_carried():
+    """20,000 of revenue and 10,000 of costs a month, a 60,000 one-off in month 0: a 50,000 loss, used 10,000 a month
+    over months 1–5, so 25 % tax (2,500 a month) from month 6. Restarted after month 3 the 20,000 still to use is
+    carried: nothing to pay until its month 3 (not 7,500 more)."""
+    s = bare(horizon=24, streams=[{"kind": "data", "name": "Data", "contracts": 1, "fee_per_contract_month": 20_000,
+                                   "delivery_cost_share": 0}],
+             opex={"other_per_month": 10_000, "one_off_costs": [{"name": "Run", "kind": "hardware", "month": 0,
+                                                                 "cost": 60_000}]},
+             ai_costs={"support_share_of_revenue": 0}, tax={"profit_tax_rate": 0.25})
+    assert project(s).tax[0, :8].tolist() == pytest.approx([0] * 6 + [2_500] * 2)
+    p = project(assert_same_as_the_plan(s, 3))
+    assert p.tax[0, :5].tolist() == pytest.approx([0, 0, 0, 2_500, 2_500])
+
+
+def test_customers_on_trial_and_a_raise_anniversary_carry_on():
+    """Sign-ups of 100 a month on a 45-day trial converting half, 5 % churn; a team of 10 at 10,000 with 10 % raises a
+    year: restarted after month 7, the trials started in months 6 and 7 convert in months 0–1 of the re-forecast,
+    and the raise lands in its month 5 (the plan's 12), 100,000 → 110,000."""
+    s = bare(horizon=36, streams=[{"kind": "subscription", "name": "SaaS", "price_per_month": 100,
+                                   "new_customers_per_month": 100, "churn_monthly": 0.05, "mtok_per_customer_month": 0,
+                                   "trial": {"days": 45, "conversion": 0.5}}],
+             opex={"salary_growth_yearly": 0.1, "team": [{"role": "Eng", "headcount": 10, "cost_per_head_month": 10_000}]},
+             ai_costs={"support_share_of_revenue": 0})
+    p = project(assert_same_as_the_plan(s, 7))
+    assert p.opex["payroll"][0, 4:6].tolist() == pytest.approx([100_000, 110_000])
+    assert p.new_customers[0, 0] == pytest.approx(50)  # 45 days: half of month 6's cohort and half of month 5's
+
+
+def test_a_safe_before_the_restart_is_owed_until_the_round_converts_it():
+    """A 500,000 SAFE in month 2 converting at the priced round of month 20: at the restart after month 6 the balance
+    sheet holds it; it converts in the re-forecast's month 14."""
+    safe = {"name": "SAFE", "kind": "safe", "month": 2, "amount": 500_000, "valuation_cap": 8_000_000}
+    round_a = {"name": "A", "kind": "equity", "month": 20, "amount": 3_000_000, "pre_money_valuation": 12_000_000}
+    restarted = assert_same_as_the_plan(bare(safe, round_a, horizon=36), 6)
+    books = statements(restarted, project(restarted))
+    assert books.opening["safes"] == pytest.approx(500_000)
+    assert books.balance["safes"][13] == pytest.approx(500_000) and books.balance["safes"][14] == pytest.approx(0)
+    np.testing.assert_allclose(books.imbalance(), 0.0, atol=1e-6)
+
+
+def test_a_month_before_the_history_is_refused():
+    s = bare(horizon=24)
+    with pytest.raises(ValueError, match="before the plan"):
+        replace_fields(s, {"funding": [{"name": "Old", "kind": "equity", "month": -1, "amount": 1}]})
+    restarted = replace_fields(s, {"settings.history_months": 3,
+                                   "funding": [{"name": "Old", "kind": "equity", "month": -3, "amount": 1}]})
+    assert restarted.funding[0].month == -3
