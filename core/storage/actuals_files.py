@@ -133,14 +133,16 @@ def _xlsx_rows(data: bytes, max_rows: int, max_cols: int) -> list[list[Any]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            if not book.worksheets:  # chart sheets only
-                raise ScenarioError.of(Problem("(file)", "xlsx_no_sheet", {}))
-            return [list(row) for row in book.worksheets[0].iter_rows(max_row=max_rows, max_col=max_cols, values_only=True)]
+            sheets = book.worksheets  # chart sheets are not among them
+            rows = [list(r) for r in sheets[0].iter_rows(max_row=max_rows, max_col=max_cols, values_only=True)] if sheets else None
         finally:
             book.close()
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile) as exc:
-        # SyntaxError: malformed XML (ElementTree's ParseError)
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, AttributeError, SyntaxError,
+            zipfile.BadZipFile) as exc:  # SyntaxError: malformed XML; AttributeError: openpyxl on a part it does not expect
         raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
+    if rows is None:
+        raise ScenarioError.of(Problem("(file)", "xlsx_no_sheet", {}))
+    return rows
 
 
 def is_template(name: str, data: bytes) -> bool:

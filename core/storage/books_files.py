@@ -186,16 +186,17 @@ def _where(row: int, column: str, lang: str) -> str:
 
 
 def _header(rows: list[list[object]]) -> tuple[int, dict[int, date], int | None]:
-    """The header row's index, the months by column, and the column of the accounts' names."""
-    title = " ".join(_normal(c) for row in rows[:HEADER_ROWS] for c in row if isinstance(c, str))
-    match = TITLE_YEAR.search(title)
-    year = int(match[1]) if match else None
+    """The header row's index, the months by column, and the column of the accounts' names; ``1月`` takes the year
+    of the title rows above."""
     for i, row in enumerate(rows[:HEADER_ROWS]):
-        months = {j: m for j, c in enumerate(row) if (m := header_month(c, year)) is not None}
-        if months:
-            first = min(months)
-            names = [j for j in range(first) if not _normal(row[j]).lower().startswith(LINE_NUMBER)]
-            return i, months, names[0] if names else None
+        if not any(header_month(c) or CN_MONTH.match(_normal(c)) for c in row):
+            continue
+        match = TITLE_YEAR.search(" ".join(_normal(c) for above in rows[:i + 1] for c in above if isinstance(c, str)))
+        months = {j: m for j, c in enumerate(row) if (m := header_month(c, int(match[1]) if match else None)) is not None}
+        if not months:
+            raise ScenarioError.of(Problem("(file)", "books_no_year", {}))
+        names = [j for j in range(min(months)) if not _normal(row[j]).lower().startswith(LINE_NUMBER)]
+        return i, months, names[0] if names else None
     raise ScenarioError.of(Problem("(file)", "books_no_months", {}))
 
 
@@ -220,28 +221,32 @@ def read_books(name: str, data: bytes, lang: str = "en") -> Books:
     if len(rows) > MAX_BOOK_ROWS:
         raise ScenarioError.of(Problem("(file)", "books_rows", {"limit": MAX_BOOK_ROWS}))
     at, months, label = _header(rows)
-    written = {j: _normal(rows[at][j]) for j in months}
     columns, first = _month_columns(rows, at, months)
-    problems = _month_problems(written, months, lang)
+    written = {j: _normal(rows[at][start]) for j in columns for start in [max(k for k in months if k <= j)]}
+    problems = _month_problems(written, columns, lang)
     order = sorted(columns, key=lambda j: columns[j])
-    accounts, section = [], ""
+    accounts: list[Account] = []
+    sections: list[str] = []  # the sections open at a row, outermost first
     for n, row in enumerate(rows[first:], start=first + 1):
         name_cell = _normal(row[label]) if label is not None and label < len(row) else ""
-        if not name_cell or is_total(name_cell) or _normal(name_cell).startswith("其中"):
-            continue
+        if is_total(name_cell):  # "Total for Payroll Expenses" closes that section
+            closed = re.sub(r"^total (for )?", "", _label(name_cell))
+            sections = next((sections[:k] for k, s in enumerate(sections) if s.lower() == closed), sections)
+        if not name_cell or is_total(name_cell) or name_cell.startswith("其中") or name_cell.endswith((":", "：")):
+            continue  # a total, a breakdown of the line above, a heading or signature line ("制表人：")
         cells = [amount(row[j]) if j < len(row) else None for j in order]
-        problems += [Problem(_where(n, written.get(j, _normal(rows[at][j])), lang), "actuals_number", {"got": c})
+        problems += [Problem(_where(n, written[j], lang), "actuals_number", {"got": c})
                      for j, c in zip(order, cells, strict=True) if isinstance(c, str)]
         if all(c is None for c in cells):  # a section header
-            section = name_cell
+            sections.append(name_cell)
             continue
-        accounts.append(Account(name_cell, section, n, tuple(c if isinstance(c, float) else 0.0 for c in cells)))
+        accounts.append(Account(name_cell, sections[-1] if sections else "", n,
+                                tuple(c if isinstance(c, float) else 0.0 for c in cells)))
     if problems:
         raise ScenarioError.of(*problems[:20])
     if not accounts:
         raise ScenarioError.of(Problem("(file)", "books_no_accounts", {}))
-    return Books(tuple(columns[j] for j in order), tuple(written.get(j, "") or _normal(rows[at][j]) for j in order),
-                 tuple(accounts))
+    return Books(tuple(columns[j] for j in order), tuple(written[j] for j in order), tuple(accounts))
 
 
 def _month_problems(written: dict[int, str], months: dict[int, date], lang: str) -> list[Problem]:
@@ -276,8 +281,9 @@ def _stream(name: str, streams: list[str]) -> str:
 
 
 def suggest(account: Account, scenario: Scenario) -> str:
-    """A line for an account from its name, else its section's (keyword rules in both languages, :data:`RULES`);
-    revenue goes to the stream whose name matches best; ``skip`` when neither says.
+    """A line for an account from its name, else its section's (keyword rules in both languages, :data:`RULES`; a
+    revenue word in a cost section's account, "Software subscriptions", is the section's); revenue goes to the
+    stream whose name matches best; ``skip`` when neither says.
 
     >>> from core.model import load_scenario
     >>> b = load_scenario("sample_data/company_b_data_assistant.yaml")
@@ -285,7 +291,8 @@ def suggest(account: Account, scenario: Scenario) -> str:
     ...  ("应付职工薪酬", "管理费用"), ("Rent", "Expenses"), ("Consulting", "Income"), ("所得税费用", ""), ("Misc", ""))]
     ['revenue:Analytics API', 'cost_of_revenue', 'payroll', 'other_opex', 'revenue:Analyst seats', 'tax', 'skip']
     """
-    line = _rule(account.name) or _rule(account.section) or "skip"
+    named, section = _rule(account.name), _rule(account.section)
+    line = section if named == "revenue" and section not in (None, "revenue") else named or section or "skip"
     if line == "revenue":
         streams = [s.name for s in scenario.streams]
         return REVENUE + _stream(account.name, streams) if streams else "skip"
@@ -384,7 +391,7 @@ def books_actuals(books: Books, mapping: Mapping[str, str], scenario: Scenario, 
         for record, value, column in zip(records, values, books.columns, strict=True):
             if value < -1e-9:
                 problems.append(Problem(t("books.at.line", lang, line=line_text(key, lang), column=column),
-                                        "books_negative", {"got": f"{value:,.2f}"}))
+                                        "books_negative", {"sum": f"{value:,.2f}"}))
             elif key.startswith(REVENUE):
                 record["revenue"][key[len(REVENUE):]] = max(value, 0.0)
             else:
@@ -407,18 +414,18 @@ def parse_mapping(mapping: object) -> dict[str, str]:
 # --- the balance sheet of the last month ------------------------------------------------------------------------
 
 BALANCE = (
-    ("ending_cash", ("货币资金", "现金及现金等价物", "cash and cash equivalents", "total bank", "bank accounts", "cash at bank",
-                     "cash")),
+    ("ending_cash", ("货币资金", "现金及现金等价物", "cash and cash equivalents", "bank accounts", "cash at bank", "bank")),
     ("receivables", ("应收账款", "accounts receivable", "trade receivables", "trade debtors", "debtors")),
     ("payables", ("应付账款", "accounts payable", "trade payables", "trade creditors", "creditors")),
 )
-END_HEADER = ("期末余额", "期末数", "期末金额", "本期期末", "total", "balance")
+END_HEADER = ("期末余额", "期末数", "期末金额", "本期期末")
 
 
 def read_balance(name: str, data: bytes, lang: str = "en") -> dict[str, float]:
     """Cash, receivables and payables at the end of the period of a balance sheet export (资产负债表 / Balance
-    Sheet), by the actuals' keys: each the first row whose name says it, read in the first end-of-period column to
-    its right (a ``期末余额`` or date column; a 资产负债表 has two such sides)."""
+    Sheet), by the actuals' keys: each the first row whose name says it and that has an amount (QuickBooks' "Total
+    Bank Accounts" for the cash), read in the first end-of-period column to its right (a ``期末余额`` or date
+    column; a 资产负债表 has two such sides)."""
     rows = sheet_rows(name, data, MAX_BOOK_ROWS + 1, MAX_BOOK_COLUMNS)
     at = next((i for i, row in enumerate(rows[:HEADER_ROWS]) if any(_is_end(c) for c in row)), None)
     if at is None:
@@ -445,15 +452,16 @@ def read_balance(name: str, data: bytes, lang: str = "en") -> dict[str, float]:
 
 
 def _is_end(cell: object) -> bool:
+    """Whether a header cell heads the end of the period: ``期末余额``, ``Total``, a date."""
     text = _normal(cell).lower()
-    return text.startswith(END_HEADER) or header_month(cell) is not None or bool(re.match(r"^(as of )?\w+ \d{1,2}, \d{4}$", text))
+    return text == "total" or text.startswith(END_HEADER) or header_month(cell) is not None
 
 
 def _balance_key(cell: object) -> str | None:
-    label = _label(cell)
-    if not label or is_total(label) or label.startswith("其中"):
+    label = re.sub(r"^total (for )?", "", _label(cell))  # QuickBooks' "Total Bank Accounts" is the cash
+    if not label or label.startswith("其中"):
         return None
-    return next((key for key, words in BALANCE if any(label == w or label.startswith(w) for w in words)), None)
+    return next((key for key, words in BALANCE if any(label.startswith(w) for w in words)), None)
 
 
 def with_balance(actuals: Actuals, balance: Mapping[str, float]) -> Actuals:
