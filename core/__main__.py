@@ -184,7 +184,7 @@ def _read_actuals(args: argparse.Namespace, scenario, today):
         books = read_books(path.name, data)
         given = _read_mapping(args.mapping) if args.mapping else None
         mapping = mapping_for(books, scenario, given)
-        actuals = books_actuals(books, mapping, scenario, today, given)
+        actuals = books_actuals(books, mapping, scenario, today)
         print(f"Mapping used ({'from ' + args.mapping if given else 'suggested from the account names'}; "
               f"accounts -> lines):")
         for name, line in mapping.items():

@@ -116,7 +116,7 @@ def import_books(name: str, data: bytes, file_id: str, kept: dict[str, str]) -> 
         return
     st.caption(t("books.found", lang(), file=plain(name), accounts=len(books.names), months=len(books.months),
                  first=month_text(books.months[0], lang()), last=month_text(books.months[-1], lang())))
-    start = mapping_for(books, scenario, kept)
+    start = mapping_for(books, scenario, remembered=kept)
     if any(n in kept for n in books.names):
         st.info(t("books.remembered", lang()))
     else:

@@ -304,15 +304,17 @@ def valid_lines(scenario: Scenario) -> list[str]:
     return [REVENUE + s.name for s in scenario.streams] + list(LINES)
 
 
-def mapping_for(books: Books, scenario: Scenario, *given: Mapping[str, str] | None) -> dict[str, str]:
-    """Each account's line: from the first of ``given`` (the founder's choice, then the remembered mapping) that
-    names it with a line ``scenario`` has, else :func:`suggest`."""
+def mapping_for(books: Books, scenario: Scenario, chosen: Mapping[str, str] | None = None,
+                remembered: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each account's line: the ``chosen`` one (a saved mapping file: as written, :func:`books_actuals` refuses a line
+    the scenario lacks), else the ``remembered`` one if the scenario still has that line, else :func:`suggest`."""
     lines = set(valid_lines(scenario))
+    chosen, remembered = chosen or {}, remembered or {}
     found: dict[str, str] = {}
     for account in books.accounts:
         if account.name not in found:
-            chosen = (m.get(account.name) for m in given if m)
-            found[account.name] = next((c for c in chosen if c in lines), None) or suggest(account, scenario)
+            kept = remembered.get(account.name)
+            found[account.name] = chosen.get(account.name) or (kept if kept in lines else None) or suggest(account, scenario)
     return found
 
 
