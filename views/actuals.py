@@ -134,9 +134,19 @@ def import_books(name: str, data: bytes, file_id: str, kept: dict[str, str]) -> 
     sheet = st.file_uploader(t("books.balance", lang()), type=["csv", "xlsx"], key=wkey("lever.actuals.balance"),
                              max_upload_size=5, help=t("books.balance_help", lang()))
 
+    balance: dict[str, float] = {}
+    if sheet is not None:
+        try:
+            balance = read_balance(sheet.name, sheet.getvalue(), lang())
+        except ScenarioError as exc:
+            show_problems(sheet.name, exc)
+            return
+        st.caption(t("books.balance_read", lang(), month=month_text(books.months[-1], lang()), values=t("books.balance_sep", lang()).join(
+            f"{t(f'actuals.header.{key}', lang())} {value:,.2f}" for key, value in balance.items())))
+
     def read() -> Actuals:
         imported = books_actuals(books, mapping, scenario, today, kept, lang())
-        return imported if sheet is None else with_balance(imported, read_balance(sheet.name, sheet.getvalue(), lang()))
+        return with_balance(imported, balance) if balance else imported
 
     if st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
         save(name, read)

@@ -434,6 +434,7 @@ STRINGS: dict[str, str] = {
     'books.balance': 'Balance sheet of the last month (optional)',
     'books.balance_help': 'Its cash, receivables and payables become those of the last month imported.',
     'books.balance_read': 'From the balance sheet, for {month}: {values}.',
+    'books.balance_sep': '; ',
     'error.books_no_months': 'no header row of months (such as Jan 2026, 31 Jan 2026, 2026-01, 2026年1月): not a profit and loss by month',
     'error.books_no_year': 'the months are written without their year (1月, 2月…), and no year is in the title rows above them',
     'error.books_rows': 'more than {limit} rows',
