@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from core.i18n import t
 from core.model import Actuals, Problem, Scenario, ScenarioError, check_actuals, months_between, passed, plan_months, problems_of
-from core.storage.actuals_files import sheet_rows
+from core.storage.actuals_files import REVENUE, sheet_rows
 
 MAX_BOOK_ROWS = 2_000
 MAX_BOOK_COLUMNS = 120
@@ -41,7 +41,6 @@ CARRIED = ("cost_of_revenue", "payroll", "other_opex", "one_off", "funding")
 NOT_USED = ("tax", "financing", "skip")
 LINES = (*CARRIED, *NOT_USED)
 """The lines an account may be mapped to besides ``revenue:<stream>``."""
-REVENUE = "revenue:"
 ONE_OFF_AS = "other_opex"
 """The actuals' line a one-off cost is read as."""
 
@@ -172,7 +171,7 @@ def amount(cell: object) -> float | str | None:
         return str(cell)
     if isinstance(cell, int | float):
         return float(cell) if math.isfinite(cell) else str(cell)
-    text = re.sub(r"[\s,$¥￥€£]|US|RMB|CNY|USD", "", str(cell))
+    text = re.sub(r"USD|RMB|CNY|US|[\s,$¥￥€£]", "", str(cell)).replace("－", "-")  # a full-width minus too
     sign = -1.0 if text.startswith("(") and text.endswith(")") else 1.0
     try:
         number = sign * float(text.strip("()"))
@@ -401,7 +400,10 @@ def books_actuals(books: Books, mapping: Mapping[str, str], scenario: Scenario, 
     if problems:
         raise ScenarioError.of(*problems[:20])
     kept = {**(remembered or {}), **{name: mapping[name] for name in books.names}}
-    actuals = Actuals.model_validate({"months": records, "mapping": kept})
+    try:
+        actuals = Actuals.model_validate({"months": records, "mapping": kept})
+    except ValidationError as exc:  # an account's name over 200 characters, over 1,000 accounts, a sum over the bounds
+        raise ScenarioError.of(*problems_of(exc)[:20]) from None
     check_actuals(actuals, scenario, today)
     return actuals
 

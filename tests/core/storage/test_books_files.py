@@ -250,3 +250,20 @@ def test_a_saved_mapping_file_must_be_account_line_pairs():
     for bad in (["Rent"], {"Rent": 3}, None):
         with pytest.raises(ScenarioError):
             parse_mapping(bad)
+
+
+def test_an_account_name_too_long_to_keep_is_refused_with_a_message_not_an_exception():
+    rows = samples.quickbooks_rows()
+    assert rows[20][0] == "Rent"
+    rows[20][0] = "R" * 300
+    books = read_books("qb.csv", samples._csv(rows))
+    with pytest.raises(ScenarioError) as err:
+        books_actuals(books, mapping_for(books, B), B, TODAY)
+    assert any("200" in line for line in err.value.errors)
+
+
+def test_amounts_as_accounting_software_writes_them():
+    from core.storage.books_files import amount
+
+    assert [amount(c) for c in ("USD 1,200.50", "－300.00", "(1,234.56)", "￥8,000", 12, "")] == [
+        1200.5, -300.0, -1234.56, 8000.0, 12.0, None]
