@@ -267,3 +267,11 @@ def test_amounts_as_accounting_software_writes_them():
 
     assert [amount(c) for c in ("USD 1,200.50", "－300.00", "(1,234.56)", "￥8,000", 12, "")] == [
         1200.5, -300.0, -1234.56, 8000.0, 12.0, None]
+
+
+def test_realigned_actuals_keep_their_mapping():
+    from core.model import realigned, replace_fields
+
+    actuals = imported("qb.csv", samples.quickbooks_csv())
+    kept = realigned(actuals, replace_fields(B, {"company.start_date": date(2026, 2, 1)}))
+    assert [m.month.month for m in kept.months] == [2, 3] and kept.mapping == actuals.mapping
