@@ -1,4 +1,5 @@
-"""Command line: ``python -m core project|score|validate FILE`` and ``python -m core actuals SCENARIO ACTUALS``."""
+"""Command line: ``python -m core project|score|validate FILE`` and ``python -m core actuals SCENARIO ACTUALS`` (the
+template or a P&L export; ``--mapping``, ``--save-mapping``, ``--balance``)."""
 
 from __future__ import annotations
 
@@ -109,15 +110,13 @@ def cmd_actuals(args: argparse.Namespace) -> int:
 
     from core.analysis.actuals import before_after, reforecast, trailing_pair, variance
     from core.present.actuals import fits_table, trailing_kpis, variance_summary
-    from core.storage.actuals_files import read_actuals
-
     scenario = _load(args.scenario)
     today = date.fromisoformat(args.today) if args.today else date.today()
     path = Path(args.actuals)
     try:
-        actuals = read_actuals(path.name, path.read_bytes(), scenario, today)
-    except FileNotFoundError:
-        print(f"{path}: no such file", file=sys.stderr)
+        actuals = _read_actuals(args, scenario, today)
+    except FileNotFoundError as exc:
+        print(f"{exc.filename}: no such file", file=sys.stderr)
         return EXIT_INVALID
     except ScenarioError as exc:
         print(f"{path}: invalid actuals", file=sys.stderr)
@@ -151,6 +150,57 @@ def cmd_actuals(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_mapping(path: str) -> dict[str, str]:
+    """A saved mapping of accounts to lines, JSON or YAML (by its extension)."""
+    from pathlib import Path
+
+    import yaml
+
+    from core.model import Problem
+    from core.storage.books_files import parse_mapping
+
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) if path.lower().endswith((".yaml", ".yml")) else json.loads(text)
+    except (yaml.YAMLError, json.JSONDecodeError):
+        raise ScenarioError.of(Problem("(mapping)", "books_mapping_file", {})) from None
+    return parse_mapping(data)
+
+
+def _read_actuals(args: argparse.Namespace, scenario, today):
+    """The actuals of ``args.actuals``: our template, or a P&L export read through ``--mapping`` (else the suggested
+    lines; the mapping used is printed, and written to ``--save-mapping``); ``--balance`` sets the last month's cash,
+    receivables and payables."""
+    from pathlib import Path
+
+    from core.storage.actuals_files import is_template, read_actuals
+    from core.storage.books_files import books_actuals, mapping_for, read_balance, read_books, with_balance
+
+    path = Path(args.actuals)
+    data = path.read_bytes()
+    if is_template(path.name, data):
+        actuals = read_actuals(path.name, data, scenario, today)
+    else:
+        books = read_books(path.name, data)
+        given = _read_mapping(args.mapping) if args.mapping else None
+        mapping = mapping_for(books, scenario, given)
+        actuals = books_actuals(books, mapping, scenario, today)
+        print(f"Mapping used ({'from ' + args.mapping if given else 'suggested from the account names'}; "
+              f"accounts -> lines):")
+        for name, line in mapping.items():
+            print(f"  {name:<40} {line}" + ("" if given is None or name in given else "   (suggested: not in the mapping file)"))
+        if args.save_mapping:
+            Path(args.save_mapping).write_text(json.dumps(mapping, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            print(f"Saved to {args.save_mapping}: edit it and pass it with --mapping next month.")
+        elif not given:
+            print("Save it with --save-mapping PATH, edit the lines, and pass it with --mapping PATH next time.")
+        print()
+    if args.balance:
+        balance = Path(args.balance)
+        actuals = with_balance(actuals, read_balance(balance.name, balance.read_bytes()))
+    return actuals
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core", description="Winterproof's model from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -167,7 +217,14 @@ def main(argv: list[str] | None = None) -> int:
     v.set_defaults(func=cmd_validate)
     a = sub.add_parser("actuals", help="compare monthly actuals (.csv or .xlsx) with the plan and re-forecast from them")
     a.add_argument("scenario", help="scenario file (.yaml, .yml or .json)")
-    a.add_argument("actuals", help="actuals file (.csv or .xlsx; columns as in the app's template)")
+    a.add_argument("actuals", help="actuals file (.csv or .xlsx): the app's template, or a profit and loss by month "
+                                   "exported from QuickBooks, Xero, Kingdee or Yonyou (利润表)")
+    a.add_argument("--mapping", help="saved mapping of a P&L's accounts to lines (.json, .yaml): "
+                                     "{account: revenue:<stream> | cost_of_revenue | payroll | other_opex | one_off | "
+                                     "funding | tax | financing | skip}; accounts it lacks get the suggested line")
+    a.add_argument("--save-mapping", help="write the mapping used (JSON) to this file, to edit and pass with --mapping")
+    a.add_argument("--balance", help="balance sheet export (.csv, .xlsx) of the last month: its cash, receivables and "
+                                     "payables become that month's")
     a.add_argument("--recalibrate", action="store_true", help="refit each stream's level and growth on the actuals")
     a.add_argument("--window", type=int, default=6, help="months the recalibration reads (default: 6)")
     a.add_argument("--today", help="the current date, YYYY-MM-DD (default: today); no actual may come after its month")

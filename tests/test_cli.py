@@ -113,3 +113,45 @@ def test_actuals_from_the_future_are_refused_with_the_month_and_exit_2(tmp_path)
     actuals.write_text("month,payroll\n2026-11,1\n2026-12,1\n")
     out = run("actuals", "sample_data/company_b_data_assistant.yaml", str(actuals), "--today", "2026-12-02")
     assert out.returncode == 2 and "row 3, month: 2026-12 has not ended yet" in out.stderr
+
+
+def test_actuals_from_a_quickbooks_export_use_the_suggested_mapping_print_it_and_save_it(tmp_path, capsys):
+    from tests.core.storage import books_samples
+
+    export, saved = tmp_path / "pl.csv", tmp_path / "mapping.json"
+    export.write_bytes(books_samples.quickbooks_csv())
+    assert main(["actuals", "sample_data/company_b_data_assistant.yaml", str(export), "--today", "2026-12-02",
+                 "--save-mapping", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "Mapping used (suggested from the account names; accounts -> lines):" in out
+    assert "Salaries & wages                         payroll" in out and f"Saved to {saved}" in out
+    assert "3 months of actuals, 2026-01 to 2026-03" in out
+    assert "Payroll $510.00k  $47.20k" in out                     # 15,500 + 15,600 + 16,100
+    assert json.loads(saved.read_text(encoding="utf-8"))["Office move (one-off)"] == "one_off"
+
+
+def test_actuals_from_an_export_with_a_saved_yaml_mapping_and_a_balance_sheet(tmp_path, capsys):
+    from tests.core.storage import books_samples
+
+    export, mapping, balance = tmp_path / "pl.xlsx", tmp_path / "m.yaml", tmp_path / "bs.xlsx"
+    export.write_bytes(books_samples.quickbooks_xlsx())
+    mapping.write_text("Rent: payroll\nInterest earned: skip\n", encoding="utf-8")
+    balance.write_bytes(books_samples.kingdee_balance_xlsx())
+    assert main(["actuals", "sample_data/company_b_data_assistant.yaml", str(export), "--today", "2026-12-02",
+                 "--mapping", str(mapping), "--balance", str(balance)]) == 0
+    out = capsys.readouterr().out
+    assert "Rent                                     payroll\n" in out               # from the file
+    assert "Salaries & wages                         payroll   (suggested: not in the mapping file)" in out
+    assert "Payroll $510.00k  $62.20k" in out                     # 47,200 + rent 3 x 5,000
+    assert "Re-forecast from 2026-04, cash 2,450,000 USD" in out   # the 货币资金 of March, 2,450,000.50
+
+
+def test_a_mapping_to_a_line_the_scenario_lacks_is_refused_with_the_account_and_exit_2(tmp_path):
+    from tests.core.storage import books_samples
+
+    export, mapping = tmp_path / "pl.csv", tmp_path / "m.json"
+    export.write_bytes(books_samples.yonyou_csv())
+    mapping.write_text(json.dumps({"销售费用": "marketing"}, ensure_ascii=False), encoding="utf-8")
+    out = run("actuals", "sample_data/company_b_data_assistant.yaml", str(export), "--today", "2026-12-02",
+              "--mapping", str(mapping))
+    assert out.returncode == 2 and "account '销售费用': “marketing” is not a line of this scenario" in out.stderr

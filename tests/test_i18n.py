@@ -255,6 +255,8 @@ LATIN_ALLOWED = {
     "R_CAP", "T_C", "T_R", "token",
     # names: the product, a method, a round's name as Chinese VCs say it, the language picker, Streamlit's own button
     "Winterproof", "Van", "Westendorp", "Brent", "Pre-A", "Language", "Upload",
+    # the accounting software whose exports the Actuals page reads, and their text encodings
+    "QuickBooks", "Xero", "UTF-8", "GBK",
     # units, currencies and file formats
     "k", "M", "B", "MB", "CNY", "USD", "EUR", "JSON", "YAML", "YML", "XLSX", "CSV", "Excel", "PDF", "PNG",
     # a financing instrument Chinese founders name so; an actuals file's column names and month format, as typed

@@ -1,6 +1,7 @@
 """Plan vs actuals: import what really happened, see the variance and its drivers, re-forecast from today."""
 
 import dataclasses
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -20,7 +21,19 @@ from core.present.actuals import (
 )
 from core.present.months import month_text
 from core.present.report import headline, risk_kpis
-from core.storage.actuals_files import entry_months, read_actuals, template, unmatched
+from core.storage.actuals_files import entry_months, is_template, read_actuals, template, unmatched
+from core.storage.books_files import (
+    books_actuals,
+    chosen_mapping,
+    line_text,
+    mapping_for,
+    mapping_table,
+    preview,
+    read_balance,
+    read_books,
+    valid_lines,
+    with_balance,
+)
 from core.storage.store import ROLES, StoreError
 from ui import clock
 from ui.auth import identity
@@ -46,8 +59,101 @@ if done := st.session_state.pop("actuals.done", None):
 # --- import: a template, a file, a mapping of unknown streams; nothing changes until the file is valid
 
 
+def show_problems(name: str, exc: ScenarioError) -> None:
+    st.error(t("actuals.invalid", lang(), file=plain(name)) + "\n\n" + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
+
+
+def remembered() -> dict[str, str]:
+    """The accounts' lines of the last import of books (the library's actuals, else this session's)."""
+    kept = store().actuals(who, opened[0]) if opened is not None and who is not None else None
+    previous = kept[1] if kept is not None else st.session_state.get("actuals")
+    return dict(previous.mapping) if previous is not None else {}
+
+
+def save(name: str, make: Callable[[], Actuals]) -> None:
+    """Import the actuals ``make`` reads (nothing changes when it refuses them), and keep them in the library."""
+    try:
+        imported = make()
+        number = store().save_actuals(who, opened[0], imported) if opened is not None and who is not None else None
+    except ScenarioError as exc:
+        show_problems(name, exc)
+    except StoreError as exc:  # a viewer of the workspace: not theirs to change
+        st.error(exc.localized(lang()))
+    else:
+        st.session_state["actuals"] = imported
+        if number is not None:
+            st.success(t("actuals.saved", lang(), months=len(imported.months), name=plain(opened[2]), number=number))
+        else:
+            st.success(t("actuals.imported", lang(), months=len(imported.months)))
+
+
+def import_template(name: str, data: bytes, kept: dict[str, str]) -> None:
+    """Our template: the mapping of unknown revenue columns, the import (the books' mapping stays remembered)."""
+    try:
+        loose = unmatched(name, data, scenario)
+    except ScenarioError as exc:
+        loose = []
+        show_problems(name, exc)
+    mapping: dict[str, str | None] = {}
+    if loose:
+        st.caption(t("actuals.map_intro", lang()))
+        names = [SKIP, *(s.name for s in scenario.streams)]
+        for column in loose:
+            choice = st.selectbox(t("actuals.map", lang(), column=plain(column)), names, key=wkey(f"lever.actuals.map.{column}"),
+                                  format_func=lambda n: t("actuals.map_skip", lang()) if n == SKIP else n)
+            mapping[column] = None if choice == SKIP else choice
+    if st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
+        save(name, lambda: read_actuals(name, data, scenario, today, mapping, lang()).model_copy(update={"mapping": kept}))
+
+
+def import_books(name: str, data: bytes, file_id: str, kept: dict[str, str]) -> None:
+    """A P&L export: each account's line (the remembered or suggested one, in a table to change), the totals the
+    import reads by line and month, an optional balance sheet of the last month, the import."""
+    try:
+        books = read_books(name, data, lang())
+    except ScenarioError as exc:
+        show_problems(name, exc)
+        return
+    st.caption(t("books.found", lang(), file=plain(name), accounts=len(books.names), months=len(books.months),
+                 first=month_text(books.months[0], lang()), last=month_text(books.months[-1], lang())))
+    start = mapping_for(books, scenario, remembered=kept)
+    if any(n in kept for n in books.names):
+        st.info(t("books.remembered", lang()))
+    else:
+        st.caption(t("books.map_intro", lang()))
+    line = t("books.col.line", lang())
+    edited = st.data_editor(mapping_table(books, start, lang()), hide_index=True, width="stretch",
+                            key=wkey(f"lever.actuals.books.{file_id}"),
+                            disabled=[t("books.col.account", lang()), t("books.col.section", lang())],
+                            column_config={line: st.column_config.SelectboxColumn(
+                                options=[line_text(v, lang()) for v in valid_lines(scenario)], required=True)})
+    mapping = chosen_mapping(books, list(edited[line]), scenario, lang())
+    st.markdown(f"**{t('books.preview', lang())}**")
+    st.dataframe(preview(books, mapping, lang()), hide_index=True, width="stretch")
+    st.caption(t("books.not_used", lang()))
+    sheet = st.file_uploader(t("books.balance", lang()), type=["csv", "xlsx"], key=wkey("lever.actuals.balance"),
+                             max_upload_size=5, help=t("books.balance_help", lang()))
+
+    balance: dict[str, float] = {}
+    if sheet is not None:
+        try:
+            balance = read_balance(sheet.name, sheet.getvalue(), lang())
+        except ScenarioError as exc:
+            show_problems(sheet.name, exc)
+            return
+        st.caption(t("books.balance_read", lang(), month=month_text(books.months[-1], lang()), values=t("books.balance_sep", lang()).join(
+            f"{t(f'actuals.header.{key}', lang())} {value:,.2f}" for key, value in balance.items())))
+
+    def read() -> Actuals:
+        imported = books_actuals(books, mapping, scenario, today, kept, lang())
+        return with_balance(imported, balance) if balance else imported
+
+    if st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
+        save(name, read)
+
+
 def import_file() -> None:
-    """The template of the months that have ended, the upload, the mapping of unknown streams, the import."""
+    """The template of the months that have ended, the upload (the template or a P&L export), the import."""
     left, right = st.columns([1, 2])
     left.download_button(t("actuals.template", lang()), template(scenario, today, lang()),
                          file_name=f"{file_stem(scenario)}-actuals.csv", mime="text/csv", icon=":material/download:",
@@ -59,35 +165,14 @@ def import_file() -> None:
         return
     data = upload.getvalue()
     try:
-        loose = unmatched(upload.name, data, scenario)
+        ours = is_template(upload.name, data)
     except ScenarioError as exc:
-        loose = []
-        st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
-                 + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
-    mapping: dict[str, str | None] = {}
-    if loose:
-        st.caption(t("actuals.map_intro", lang()))
-        names = [SKIP, *(s.name for s in scenario.streams)]
-        for column in loose:
-            choice = st.selectbox(t("actuals.map", lang(), column=plain(column)), names, key=wkey(f"lever.actuals.map.{column}"),
-                                  format_func=lambda n: t("actuals.map_skip", lang()) if n == SKIP else n)
-            mapping[column] = None if choice == SKIP else choice
-    if not st.button(t("actuals.import", lang()), key="actuals.import", type="primary"):
+        show_problems(upload.name, exc)
         return
-    try:
-        imported = read_actuals(upload.name, data, scenario, today, mapping, lang())
-        number = store().save_actuals(who, opened[0], imported) if opened is not None and who is not None else None
-    except ScenarioError as exc:
-        st.error(t("actuals.invalid", lang(), file=plain(upload.name)) + "\n\n"
-                 + "\n".join(f"- `{e}`" for e in exc.localized(lang())))
-    except StoreError as exc:  # a viewer of the workspace: not theirs to change
-        st.error(exc.localized(lang()))
+    if ours:
+        import_template(upload.name, data, remembered())
     else:
-        st.session_state["actuals"] = imported
-        if number is not None:
-            st.success(t("actuals.saved", lang(), months=len(imported.months), name=plain(opened[2]), number=number))
-        else:
-            st.success(t("actuals.imported", lang(), months=len(imported.months)))
+        import_books(upload.name, data, upload.file_id, remembered())
 
 
 offered = entry_months(scenario, today)

@@ -20,8 +20,10 @@ from core.model.base import MAX_MONTH, Money, Name, _Model
 from core.model.errors import Problem, ScenarioError
 from core.model.scenario import Scenario
 
-LINES = ("cost_of_revenue", "payroll", "other_opex", "funding", "ending_cash")
+LINES = ("cost_of_revenue", "payroll", "other_opex", "funding", "ending_cash", "receivables", "payables")
 """The company lines of a month besides revenue by stream, in the order of the template."""
+Account = Annotated[str, Field(min_length=1, max_length=200)]
+"""An account of the founder's books, by its name as the accounting software writes it."""
 Cash = Annotated[float, Field(ge=-1e15, le=1e15, allow_inf_nan=False)]
 
 
@@ -33,6 +35,10 @@ class ActualMonth(_Model):
     other_opex: Money | None = None
     funding: Money | None = None
     ending_cash: Cash | None = None
+    receivables: Money | None = None
+    """Owed by customers at the month's end, gross of VAT."""
+    payables: Money | None = None
+    """Owed to suppliers at the month's end, gross of VAT."""
 
     @model_validator(mode="after")
     def _first_of_month(self) -> ActualMonth:
@@ -43,6 +49,9 @@ class ActualMonth(_Model):
 
 class Actuals(_Model):
     months: Annotated[list[ActualMonth], Field(min_length=1, max_length=MAX_MONTH)]
+    mapping: Annotated[dict[Account, str], Field(max_length=1000)] = {}
+    """The model line each account of the books was read as (``revenue:<stream>``, ``payroll``, ``skip``…), kept
+    so that the next import of the same books needs no mapping; empty for actuals from the template alone."""
 
     @model_validator(mode="after")
     def _consecutive(self) -> Actuals:
@@ -112,7 +121,7 @@ def realigned(actuals: Actuals, scenario: Scenario) -> Actuals | None:
     names = {s.name for s in scenario.streams}
     kept = [m.model_copy(update={"revenue": {n: v for n, v in m.revenue.items() if n in names}})
             for m in actuals.months if first <= m.month <= last]
-    return Actuals(months=kept) if kept else None
+    return Actuals(months=kept, mapping=actuals.mapping) if kept else None
 
 
 def check_actuals(actuals: Actuals, scenario: Scenario, today: date) -> None:

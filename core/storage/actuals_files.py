@@ -17,6 +17,7 @@ import io
 import itertools
 import math
 import re
+import zipfile
 from datetime import date, datetime
 from typing import Any
 
@@ -96,28 +97,63 @@ def template(scenario: Scenario, today: date, lang: str = "en") -> str:
     return out.getvalue()
 
 
-def _rows(name: str, data: bytes) -> list[list[Any]]:
+def sheet_rows(name: str, data: bytes, max_rows: int = MAX_ROWS + 2, max_cols: int = 60) -> list[list[Any]]:
+    """The cells of a .csv (UTF-8, with or without BOM, or GBK) or of an .xlsx's first worksheet, row by row (at most
+    ``max_rows`` of ``max_cols``), after the size checks of scenario uploads; a ScenarioError says why a file cannot
+    be read (never an exception of a parser)."""
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix == "xlsx":
-        import openpyxl
-
-        _check_zip(data)
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return [list(row) for row in book.worksheets[0].iter_rows(max_row=MAX_ROWS + 2, max_col=60, values_only=True)]
+        return _xlsx_rows(data, max_rows, max_cols)
     if suffix != "csv":
         raise ScenarioError.of(Problem("(file)", "actuals_extension", {"name": quoted(name)}))
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError.of(Problem("(file)", "too_large", {"size": len(data), "limit": MAX_FILE_BYTES}))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError.of(Problem("(file)", "not_utf8", {})) from None
-    return [list(row) for row in csv.reader(io.StringIO(text))][: MAX_ROWS + 2]
+        return [list(row) for row in itertools.islice(csv.reader(io.StringIO(_text(data))), max_rows)]
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+        raise ScenarioError.of(Problem("(file)", "csv_unreadable", {"reason": str(exc)})) from None
+
+
+def _text(data: bytes) -> str:
+    """A CSV's text: UTF-8 (a BOM dropped), else GBK as Chinese accounting software writes it (read as GB 18030,
+    its superset)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ScenarioError.of(Problem("(file)", "not_text", {}))
+
+
+def _xlsx_rows(data: bytes, max_rows: int, max_cols: int) -> list[list[Any]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    _check_zip(data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheets = book.worksheets  # chart sheets are not among them
+            rows = [list(r) for r in sheets[0].iter_rows(max_row=max_rows, max_col=max_cols, values_only=True)] if sheets else None
+        finally:
+            book.close()
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, AttributeError, SyntaxError,
+            zipfile.BadZipFile) as exc:  # SyntaxError: malformed XML; AttributeError: openpyxl on a part it does not expect
+        raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
+    if rows is None:
+        raise ScenarioError.of(Problem("(file)", "xlsx_no_sheet", {}))
+    return rows
+
+
+def is_template(name: str, data: bytes) -> bool:
+    """Whether a file is this template (its first row has the month column) rather than an accounting export."""
+    rows = sheet_rows(name, data, 1)
+    return bool(rows) and "month" in {_key(c) for c in rows[0]}
 
 
 def unmatched(name: str, data: bytes, scenario: Scenario) -> list[str]:
     """The revenue columns of a file that name no stream of the scenario (to be mapped), as written."""
-    rows = _rows(name, data)
+    rows = sheet_rows(name, data)
     streams = {s.name.lower(): s.name for s in scenario.streams}
     header = rows[0] if rows else []
     return [str(h).strip() for h in header if _key(h).startswith(REVENUE) and _key(h)[len(REVENUE):] not in streams]
@@ -153,7 +189,7 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
     """The actuals of a file for ``scenario``; ``mapping`` sends an unmatched revenue column (as written) to a
     stream's name, or None to leave it out. ScenarioError lists every problem with its row and its column (named
     in ``lang``, or as written when it is not one of the template's)."""
-    rows = _rows(name, data)
+    rows = sheet_rows(name, data)
     if not rows or not any(str(c or "").strip() for c in rows[0]):
         raise ScenarioError.of(Problem("(file)", "actuals_empty", {}))
     if len(rows) > MAX_ROWS + 1:

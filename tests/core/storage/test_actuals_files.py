@@ -29,7 +29,7 @@ def filled_template(scenario=B, months: int | None = None) -> str:
     writer.writerow(rows[0])
     for t, row in enumerate(rows[1:months + 1 if months else None]):
         key = {c: c.replace("revenue: ", "revenue:") for c in rows[0][1:]}
-        writer.writerow([row[0], *(f"{lines[key[c]][t]:.6f}" for c in rows[0][1:])])
+        writer.writerow([row[0], *(f"{lines[key[c]][t]:.6f}" if key[c] in lines else "" for c in rows[0][1:])])
     return out.getvalue()
 
 
@@ -42,7 +42,7 @@ def refused(data: str | bytes, name: str = "actuals.csv", mapping=None) -> list[
 def test_the_template_has_every_column_and_a_row_per_month_that_has_ended():
     rows = list(csv.reader(io.StringIO(template(B, TODAY))))
     assert rows[0] == ["month", "revenue: Analyst seats", "revenue: Analytics API", "cost_of_revenue", "payroll",
-                       "other_opex", "funding", "ending_cash"]
+                       "other_opex", "funding", "ending_cash", "receivables", "payables"]
     assert [r[0] for r in rows[1:]] == [f"2026-{m:02d}" for m in range(1, 12)]      # Jan to Nov 2026: Dec runs on
 
 
@@ -84,7 +84,7 @@ def test_the_template_filled_with_the_plan_reads_back_as_the_plan():
 def test_an_excel_file_reads_like_the_csv():
     book = openpyxl.Workbook()
     for row in csv.reader(io.StringIO(filled_template(months=3))):
-        book.active.append([row[0], *(float(x) for x in row[1:])] if row[0] != "month" else row)
+        book.active.append([row[0], *(float(x) if x else None for x in row[1:])] if row[0] != "month" else row)
     book.active["A2"] = date(2026, 1, 1)                                   # a real date cell reads as its month
     buffer = io.BytesIO()
     book.save(buffer)
@@ -144,13 +144,14 @@ def test_every_problem_of_a_file_is_reported_at_once_with_the_column_as_written(
 
 def test_size_encoding_and_kind_limits_are_those_of_scenario_uploads():
     assert refused(b"month\n" + b"2026-01\n" * 200_000)[0].startswith("(file): 1,600,006 bytes is over the")
-    assert refused(b"month,payroll\n2026-01,\xff\n") == ["(file): not UTF-8 text"]
+    assert refused(b"month,payroll\n2026-01,\xff\n") == ["(file): not UTF-8 or GBK text"]
     assert refused("month\n2026-01\n", name="a.txt") == ["(file): 'a.txt' is not .csv or .xlsx"]
     assert refused(b"not a zip", name="a.xlsx") == ["(file): not an Excel workbook (.xlsx is a zip archive)"]
     assert refused("month\n" + "2026-01\n" * 300)[0] == "(file): more than 240 months"
 
 
-ZH_HEADER = ["月份", "收入：Analyst seats", "收入：Analytics API", "营业成本", "工资", "其他费用", "融资", "期末现金"]
+ZH_HEADER = ["月份", "收入：Analyst seats", "收入：Analytics API", "营业成本", "工资", "其他费用", "融资", "期末现金", "应收账款",
+             "应付账款"]
 
 
 def test_a_chinese_page_s_template_has_the_chinese_headers_and_reads_back_as_the_english_one():
@@ -184,6 +185,6 @@ def test_a_problem_names_the_column_in_the_reader_s_language_whatever_the_file_s
 def test_a_column_of_no_template_is_named_as_the_file_writes_it():
     with pytest.raises(ScenarioError) as err:
         read_actuals("a.csv", "月份,薪水\n2026-01,1\n".encode(), B, TODAY, lang="zh")
-    assert err.value.localized("zh") == ["列 '薪水': 不是模板中的列（月份、收入：<收入流名称>、营业成本、工资、其他费用、融资、期末现金，"
-                                         "或对应的英文列名 month、revenue: <收入流名称>、cost_of_revenue、payroll、other_opex、funding、"
-                                         "ending_cash）"]
+    assert err.value.localized("zh") == ["列 '薪水': 不是模板中的列（月份、收入：<收入流名称>、营业成本、工资、其他费用、融资、期末现金、"
+                                         "应收账款、应付账款，或对应的英文列名 month、revenue: <收入流名称>、cost_of_revenue、payroll、"
+                                         "other_opex、funding、ending_cash、receivables、payables）"]
