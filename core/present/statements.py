@@ -158,7 +158,7 @@ def opening_note(s: Statements, currency: str, lang: str = "en", history: int = 
     """What the balance sheet holds at the start (None when nothing): the receivables, deferred revenue, payables and
     VAT left by the months before it, taken to have run on the same terms at month 0's rate; after a re-forecast's
     ``history`` months, what those months left, its tax, loans, notes and SAFEs too."""
-    keys = ("receivables", "deferred_revenue", "payables", "vat_payable")
+    keys: tuple[str, ...] = ("receivables", "deferred_revenue", "payables", "vat_payable")
     keys += ("tax_payable", "loans", "notes", "safes") if history else ()
     parts = [t("statement.opening.item", lang, name=label("balance", key, lang), amount=fmt.money(abs(value), currency, lang))
              for key, value in ((k, s.opening[k]) for k in keys) if abs(value) >= ZERO]
