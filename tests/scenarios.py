@@ -224,7 +224,8 @@ def timed(path: str) -> st.SearchStrategy:
 def timing_updates(draw, scenario) -> dict:
     """Field-path updates that switch on when money moves in ``scenario`` (:mod:`core.engine.books`): every stream's
     billing fields (read off ``BILLING_FIELDS``), payment days and input VAT of costs, one-offs in instalments, VAT
-    filing, the profit tax's rule, and the start month (calendar quarters and years)."""
+    filing, the profit tax's rule, the start month (calendar quarters and years), and receivables and payables as
+    reported."""
     updates: dict = {"company.start_date": date(2026, draw(st.integers(1, 12)), 1)}
     for i, _ in enumerate(scenario.streams):
         updates |= {f"streams[{i}].{f}": draw(timed(f"streams.{f}")) for f in BILLING_FIELDS}
@@ -236,6 +237,8 @@ def timing_updates(draw, scenario) -> dict:
     updates |= {f"vat.{f}": draw(timed(f"vat.{f}")) for f in fields_under("vat")}
     updates |= {f"tax.{f}": draw(timed(f"tax.{f}")) for f in ("rule", "loss_years", "small_low_profit")}
     updates["settings.terms_before_start"] = draw(st.booleans())
+    for balance in ("receivables", "payables"):  # as the books report them, or as the terms leave them
+        updates[f"company.{balance}"] = draw(st.none() | value(f"company.{balance}", 0, 1e6))
     return updates
 
 

@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core.analysis.actuals import reforecast, trailing_pair, variance
+from core.analysis.actuals import NoReforecast, reforecast, trailing_pair, variance
+from core.analysis.statements import statements
 from core.i18n import t
 from core.model import Actuals, ScenarioError, misfit, month_after, plan_months, realigned
 from core.present import charts
@@ -21,6 +22,7 @@ from core.present.actuals import (
 )
 from core.present.months import month_text
 from core.present.report import headline, risk_kpis
+from core.present.statements import opening_note
 from core.storage.actuals_files import entry_months, is_template, read_actuals, template, unmatched
 from core.storage.books_files import (
     books_actuals,
@@ -251,8 +253,8 @@ recalibrate = left.toggle(t("actuals.recalibrate", lang()), key=wkey("lever.actu
 window = right.slider(t("actuals.window", lang()), 3, 12, 6, key=wkey("lever.actuals.window"), disabled=not recalibrate)
 try:
     forecast = reforecast(scenario, actuals, recalibrate, window)
-except ValueError:
-    st.info(t("actuals.no_reforecast", lang()))
+except NoReforecast as why:
+    st.info(t(f"actuals.no_reforecast.{why.reason}", lang(), **why.params))
     st.stop()
 if forecast.fits:
     st.dataframe(fits_table(forecast.fits, lang()), hide_index=True, width="stretch")
@@ -269,6 +271,9 @@ for title, shown, s in ((t("actuals.before", lang()), scenario, before), (t("act
     kpi_cards(cards)
 st.caption(t("actuals.reforecast_note", lang(), month=month_text(forecast.scenario.company.start_date, lang()),
              cash=plain(f"{forecast.cash:,.0f}"), currency=cur))
+restarted = forecast.scenario
+if note := opening_note(statements(restarted, projection(restarted)), cur, lang(), restarted.settings.history_months):
+    st.caption(note)
 
 
 def use_forecast() -> None:

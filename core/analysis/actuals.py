@@ -216,23 +216,35 @@ def _moved(d: Distribution, months: int) -> Distribution:
     return d.model_copy(update={f: getattr(d, f) + months for f in fields})
 
 
+class NoReforecast(ValueError):
+    """Why there is no re-forecast: ``reason`` ``end`` (the actuals reach the horizon) or ``negative_cash``, with
+    ``params`` for its message."""
+
+    def __init__(self, reason: str, message: str, **params: str):
+        super().__init__(message)
+        self.reason, self.params = reason, params
+
+
 def reforecast(scenario: Scenario, actuals: Actuals, recalibrate: bool = False, window: int = 6) -> Reforecast:
     """The plan from the month after the last reported one, starting from its real ending cash (or the plan's
-    cash plus the reported lines' drivers when the cash is not reported). With ``recalibrate``, each stream's
-    revenue level (actual / plan over the last ``window`` months) scales its volume, and the growth of its
-    actual revenue replaces the planned growth of its volume (prices keep their planned path: revenue alone
-    cannot tell volume from price, nor churn from sign-ups)."""
+    cash plus the reported lines' drivers when the cash is not reported) and the last month's receivables and payables
+    as reported (else as the plan leaves them), carrying on everything the months before leave owed
+    (:func:`_restarted`); :class:`NoReforecast` when there is nothing left of the plan or the cash is negative.
+    With ``recalibrate``, each stream's revenue level (actual / plan over the last ``window`` months) scales its
+    volume, and the growth of its actual revenue replaces the planned growth of its volume (prices keep their planned
+    path: revenue alone cannot tell volume from price, nor churn from sign-ups)."""
     p = project(scenario)
     v = variance(scenario, actuals, p)
     k = v.index[-1] + 1
     if k >= scenario.settings.horizon_months:
-        raise ValueError("the actuals reach the end of the plan's horizon: there is nothing left to re-forecast")
+        raise NoReforecast("end", "the actuals reach the end of the plan's horizon: there is nothing left to re-forecast")
     cash = v.cash_now
     if cash < 0:
-        raise ValueError(f"the cash at the end of {v.months[-1]:%Y-%m} is negative ({cash:,.0f}): a re-forecast "
-                         "starts from the cash the company has")
+        raise NoReforecast("negative_cash", f"the cash at the end of {v.months[-1]:%Y-%m} is negative ({cash:,.0f}): "
+                           "a re-forecast starts from the cash the company has", month=f"{v.months[-1]:%Y-%m}")
     updates = _restarted(scenario, k)
-    updates["company.starting_cash"] = cash
+    last = actuals.months[-1]  # the balances as the books report them, else as the plan leaves them
+    updates |= {"company.starting_cash": cash, "company.receivables": last.receivables, "company.payables": last.payables}
     total = scenario.settings.history_months + k  # months from a stream's first month to the restart
     fits: list[Fit] = []
     if recalibrate:

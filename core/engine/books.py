@@ -19,6 +19,8 @@ when it is paid, as line items on the same (paths, months) grid, so the cash fol
 - **Opening balances**: the months before the start ran at month 0's rate, so the company starts with the
   receivables, payables, deferred revenue and VAT that rate leaves (in the starting cash's balance sheet); with
   ``settings.terms_before_start`` off the payment terms and VAT are new from month 0: nothing is owed at the start.
+- **As reported**: ``company.receivables`` and ``payables`` replace the opening ones; the difference is collected
+  (paid) in the first month shown.
 - **History** (``settings.history_months``, a re-forecast): the lines run from the first month already run; the
   balances at the start are what those months leave (:attr:`Timing.opening`), and the lines shown start there.
 - **Profit tax as filed** (:func:`filed_tax`): yearly rules with prepayments, settlement and losses that expire.
@@ -64,7 +66,8 @@ def uses_timing(scenario: Scenario) -> bool:
                   for s in scenario.streams)
     costs = (scenario.ai_costs.payment_days or scenario.ai_costs.vat_rate or scenario.opex.payment_days
              or scenario.opex.vat_rate or any(c.instalments > 1 or c.vat_rate for c in scenario.opex.one_off_costs))
-    return bool(streams or costs)
+    reported = scenario.company.receivables is not None or scenario.company.payables is not None
+    return bool(streams or costs or reported)
 
 
 Line = np.ndarray | float
@@ -129,6 +132,8 @@ class Timing:
     months: int
     opening: dict[str, Line]
     window: tuple[int, int]
+    settled: dict[str, Line] = dataclasses.field(default_factory=dict)
+    """Reported less computed receivables and payables at the start (rows, 1): collected and paid in its month."""
 
     def lines(self) -> dict[str, Line]:
         """The timed lines for the statements (money per month) over the months shown, each by its rule in the
@@ -176,6 +181,12 @@ class Timing:
             out["incurred"] = out["incurred"] + gross
             out["paid"] = out["paid"] + paid
             out["input_vat"] = out["input_vat"] + vat
+        first = self.window[0]
+        for key, line in (("receivables", "collected"), ("payables", "paid")):
+            if key in self.settled:
+                at_start = np.zeros((np.shape(self.settled[key])[0], self.months))
+                at_start[:, first] = np.ravel(self.settled[key])
+                out[line] = out[line] + at_start
         net = out["output_vat"] - out["input_vat"]
         paid_vat = vat_payments(np.atleast_2d(net), *self.filing)[0] if isinstance(net, np.ndarray) else 0.0
         return out | {"vat_paid": paid_vat}
@@ -394,9 +405,27 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
     if any(s.vat_rate for s in streams) or any(c.vat_rate for c in costs):
         vat_paid, opening["vat_payable"] = vat_payments(vat, *filing, out=_scratch("vat_paid", (rows, months)))
         working += vat_paid
-    return Timing(bad_debt=bad, surcharges=scenario.vat.surcharge_rate * vat_paid if scenario.vat.surcharge_rate else 0.0,
+    kept = Timing(bad_debt=bad, surcharges=scenario.vat.surcharge_rate * vat_paid if scenario.vat.surcharge_rate else 0.0,
                   streams=tuple(streams), costs=costs, filing=filing, months=months, opening=opening,
-                  window=window).history(), working
+                  window=window).history()
+    return _as_reported(kept, scenario, working)
+
+
+def _as_reported(kept: Timing, scenario: Scenario, working: np.ndarray) -> tuple[Timing, np.ndarray]:
+    """The timing with the company's reported receivables and payables at the start: the difference from those
+    computed is collected (paid) in the first month shown, in place in the working capital (whose rows the computed
+    balances' broadcast to)."""
+    reported = {"receivables": scenario.company.receivables, "payables": scenario.company.payables}
+    settled: dict[str, Line] = {k: np.asarray(v - kept.opening[k], dtype=float).reshape(-1, 1)
+                                for k, v in reported.items() if v is not None}
+    if not settled:
+        return kept, working
+    first = kept.window[0]
+    for key, sign in (("receivables", -1.0), ("payables", 1.0)):
+        if key in settled:
+            working[:, first] += sign * np.ravel(settled[key])
+    opening: dict[str, Line] = kept.opening | {k: np.full((1, 1), v) for k, v in reported.items() if v is not None}
+    return dataclasses.replace(kept, opening=opening, settled=settled), working
 
 
 def _first(lines: Sequence[Line]) -> Line:

@@ -514,6 +514,13 @@ def _cash_timing(scenario: Scenario, d: dict, lines: dict, partner_revenue: list
     vat_paid, opening["vat_payable"] = _vat_paid(net, scenario.vat.filing == "quarterly", begins, before)
     opening["payables"] += sum(incurred[t] - paid[t] for t in range(first))
     opening["vat_payable"] += sum(net[t] - vat_paid[t] for t in range(first))
+    company = scenario.company  # balances as reported: the difference is collected (paid) in the month shown first
+    if company.receivables is not None:
+        collected[first] += company.receivables - opening["receivables"]
+        opening["receivables"] = company.receivables
+    if company.payables is not None:
+        paid[first] += company.payables - opening["payables"]
+        opening["payables"] = company.payables
     return collected, bad_debt, paid, vat_paid, opening
 
 

@@ -28,12 +28,18 @@ from core.model.uncertainty import Risk
 
 
 class Company(_Model):
+    """The company today. ``receivables`` and ``payables`` (gross of VAT, money) are those at the start as the books
+    report them; None: what the payment terms and any re-forecast history leave (:mod:`core.engine.books`). A
+    difference from that is collected (or paid) in month 0."""
+
     name: Name
     vertical: Annotated[str, Field(max_length=80)] = ""
     stage: Literal["pre-seed", "seed", "series-a", "series-b", "growth"] = "seed"
     currency: Literal["CNY", "USD", "EUR"] = "USD"
     start_date: date = date(2026, 1, 1)
     starting_cash: Money
+    receivables: Money | None = None
+    payables: Money | None = None
     founder_shares: Annotated[float, Field(gt=0, le=1e12), COUNT] = 10_000_000
     option_pool_shares: Annotated[float, Field(ge=0, le=1e12), COUNT] = 0
 

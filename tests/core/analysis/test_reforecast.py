@@ -198,3 +198,23 @@ def test_a_month_before_the_history_is_refused():
     restarted = replace_fields(s, {"settings.history_months": 3,
                                    "funding": [{"name": "Old", "kind": "equity", "month": -3, "amount": 1}]})
     assert restarted.funding[0].month == -3
+
+
+def test_receivables_and_payables_as_the_books_report_them():
+    """10,000 a month collected at 60 days leaves 20,000 owed; costs of 4,000 paid at 30 days leave 4,000. The books
+    report 35,000 and 1,000 at the restart after month 5: the 15,000 more is collected and the 3,000 less paid in its
+    first month, so the cash runs 18,000 above the plan from then; the balance sheet opens with the reported ones."""
+    s = bare(horizon=24, streams=[{"kind": "data", "name": "Data", "contracts": 1, "fee_per_contract_month": 10_000,
+                                   "delivery_cost_share": 0, "payment_days": 60}],
+             opex={"other_per_month": 4_000, "payment_days": 30}, ai_costs={"support_share_of_revenue": 0})
+    actuals = as_reported(s, 5)
+    last = actuals.months[-1].model_copy(update={"receivables": 35_000.0, "payables": 1_000.0})
+    actuals = Actuals(months=[*actuals.months[:-1], last])
+    restarted = reforecast(s, actuals).scenario
+    assert (restarted.company.receivables, restarted.company.payables) == (35_000, 1_000)
+    plan, new = project(s), project(restarted)
+    np.testing.assert_allclose(new.cash[0, :19] - plan.cash[0, 5:], 18_000, atol=1e-6)
+    books = statements(restarted, new)
+    assert (books.opening["receivables"], books.opening["payables"]) == (pytest.approx(35_000), pytest.approx(1_000))
+    assert books.balance["receivables"][0] == pytest.approx(20_000) and books.balance["payables"][0] == pytest.approx(4_000)
+    np.testing.assert_allclose(books.imbalance(), 0.0, atol=1e-6)
