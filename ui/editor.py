@@ -253,7 +253,7 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
         st.multiselect(options=sorted({*(options or []), *value}), default=list(value), accept_new_options=True,
                        format_func=lambda name: suggestion_label(path, name), **common)
     elif f.kind == "month":
-        months, hint = month_picker(path, d.data["company"]["start_date"])
+        months, hint = month_picker(path, d.data["company"]["start_date"], _history(d.data))
         common["help"] += " " + hint
         st.selectbox(options=list(months), index=None if value is None else list(months).index(value),
                      format_func=months.__getitem__, **common)
@@ -278,11 +278,17 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
     show_problems(path, problems() if found is None else found)
 
 
-def month_picker(path: str, start: date) -> tuple[dict[int, str], str]:
-    """A month field's choices (every month index its schema allows, by the calendar month the reader sees) and the
-    hint that says how the plan counts them (month 0 is the month of ``start``)."""
+def _history(data: dict[str, Any]) -> int:
+    """The months a re-forecast's plan ran before its start (``settings.history_months``; 0 for a plan)."""
+    return int((data.get("settings") or {}).get("history_months") or 0)
+
+
+def month_picker(path: str, start: date, history: int = 0) -> tuple[dict[int, str], str]:
+    """A month field's choices (every month index its schema allows from the plan's first month, ``history`` months
+    before the start for a re-forecast, by the calendar month the reader sees) and the hint that says how the plan
+    counts them (month 0 is the month of ``start``)."""
     low, high = spec(path).shown_bounds
-    return (month_labels(start, int(low), int(min(high, MAX_MONTH)), lang()),
+    return (month_labels(start, int(max(low, -history)), int(min(high, MAX_MONTH)), lang()),
             t("edit.month.count", lang(), start=month_label(start, 0, lang())))
 
 
@@ -314,7 +320,8 @@ def table(path: str) -> None:
         t("edit.more_columns", lang()), key=f"build.all_columns.{path}", on_change=restart,
         help=t("edit.more_columns.help", lang(), names=t("join.list", lang()).join(
             t(f"edit.{generic(path)}.{c}", lang()) for c in columns if c not in first)))
-    config = {c: _column(f"{path}.{c}", data["company"]["currency"], data["company"]["start_date"]) for c in columns}
+    config = {c: _column(f"{path}.{c}", data["company"]["currency"], data["company"]["start_date"], _history(data))
+              for c in columns}
     widget = key(path)
     st.session_state.setdefault("editor.tables", {}).setdefault(
         widget, _TableRead(path, st.session_state["build.gen"], snapshot, snapshot, field_value(data, path)))
@@ -400,11 +407,11 @@ def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict
     return [r for i, r in enumerate(rows) if i not in deleted]
 
 
-def _column(path: str, currency: str, start: date) -> Any:
+def _column(path: str, currency: str, start: date, history: int = 0) -> Any:
     f = spec(path)
     common: dict[str, Any] = {"label": label(path, currency), "help": help_text(path)}
     if f.kind == "month":
-        months, hint = month_picker(path, start)
+        months, hint = month_picker(path, start, history)
         common["help"] += " " + hint
         return st.column_config.SelectboxColumn(options=list(months), format_func=lambda m: months[int(m)],
                                                 required=not f.optional, default=f.default, **common)

@@ -140,7 +140,7 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
     fig.add_scatter(x=dates, y=p.cash[0], name=t("chart.cash.series", lang), line={"color": PALETTE[0], "width": 3})
     _add_lines(fig, [_hline(0, {"color": "#C73E1D", "width": 1}, t("chart.cash.zero", lang))])
     events: dict[int, list[str]] = {}  # month → the names of the rounds in it, one marker a month
-    for r in sorted((r for r in rounds if r.month < p.months), key=lambda r: r.month):
+    for r in sorted((r for r in rounds if 0 <= r.month < p.months), key=lambda r: r.month):
         events.setdefault(r.month, []).append(r.name)
     if events:
         months = list(events)

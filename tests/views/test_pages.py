@@ -59,6 +59,22 @@ def test_every_page_loads_without_exception(app, page):
     assert app.title
 
 
+def test_every_page_loads_a_re_forecast_with_rounds_roles_and_one_offs_before_its_start(tmp_path, monkeypatch):
+    """A re-forecast applied as the scenario has a history: its past rounds, roles and one-offs fall in negative
+    months. Every page shows it, and Build's month pickers offer those months by their calendar names."""
+    from core.analysis.actuals import reforecast
+    from tests.core.analysis.test_reforecast import as_reported
+
+    plan = load_scenario("sample_data/company_c_analytics_platform.yaml")
+    restarted = reforecast(plan, as_reported(plan, 7)).scenario
+    assert min(r.month for r in restarted.funding) < 0 and restarted.settings.history_months == 7
+    at = fresh_app(tmp_path, monkeypatch, scenario=restarted)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert at.session_state["scenario"] == restarted, page  # showing it changes nothing
+
+
 @pytest.mark.parametrize("preset", ["seed002_nlp_project", "company_c_analytics_platform"])
 def test_picking_a_preset_changes_the_overview(app, preset):
     app.selectbox(key="preset").set_value(preset).run()
