@@ -73,7 +73,9 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
     # --- the month's P&L lines ------------------------------------------------------------------------------------
     inference, other_cor, cac_spend, payroll, rd_spend = ([0.0] * horizon for _ in range(5))
     raise_factor, salary_step = 1.0, 1 + ox.salary_growth_yearly
-    for t in range(horizon):
+    ahead = max((max(11 * (s.billing == "annual"), s.upfront_months * bool(s.upfront_share)) for s in scenario.streams),
+                default=0)  # the revenue the last months' bills read past the horizon
+    for t in range(horizon + ahead):
         tokens = delivery = revenue = cac = 0.0
         for st in streams:
             trialing = 0.0
@@ -99,6 +101,8 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
             revenue += rev
             tokens += (units + trialing) * st["tokens"]
             delivery += units * st["unit_cost"] + rev * st["share"]
+        if t >= horizon:
+            continue
         if t and t % 12 == 0:
             raise_factor *= salary_step
         for start, count, cost, is_rd in roles:
@@ -118,15 +122,14 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
         rev = st["revenue"]
         bills = rev
         if s.billing == "annual":
-            ahead = rev + [rev[-1]] * 11
-            window = sum(ahead[:12])
+            window = sum(rev[:12])
             bills = []
             for t in range(horizon):
                 bills.append(window / 12)
-                window += ahead[t + 12] - ahead[t] if t + 12 < len(ahead) else ahead[-1] - ahead[t]
+                window += rev[t + 12] - rev[t] if t + 12 < len(rev) else 0.0
         if s.upfront_share:
             u, lead = s.upfront_share, s.upfront_months
-            bills = [(1 - u) * bills[t] + u * rev[min(t + lead, horizon - 1)] for t in range(horizon)]
+            bills = [(1 - u) * bills[t] + u * rev[t + lead] for t in range(horizon)]
         due = _delayed([(1 + s.vat_rate) * b for b in bills], s.payment_days, in_place)
         for t in range(horizon):
             working[t] += rev[t] - due[t]
