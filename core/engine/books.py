@@ -34,6 +34,7 @@ asked (:meth:`Timing.lines`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,10 +119,12 @@ class Timing:
     ``bad_debt`` (written off, gross) and ``surcharges`` (paid with the VAT). Everything not timed is paid as it
     falls and adds nothing.
 
-    ``streams`` and ``costs`` keep the terms, so the statements' lines (:meth:`lines`) are built on demand;
-    ``opening``: receivables, deferred revenue, payables and VAT payable (a credit is negative) at the start,
-    (rows, 1) or floats. The lines run ``months`` from the first month projected; ``window`` (first, count) are the
-    months shown (those after a re-forecast's history, before the months the bills read ahead).
+    ``streams`` and ``costs`` keep the terms, so the statements' lines (:meth:`lines`) and the balances at the start
+    (:attr:`opening`) are built on demand; ``before``: the balances at the first month projected. The lines run
+    ``months`` from the first month projected; ``window`` (first, count) are the months shown (those after a
+    re-forecast's history, before the months the bills read ahead). ``reported``: the company's receivables and
+    payables at the start as its books report them, ``settled`` the difference from those computed, collected and
+    paid in the first month shown ((rows, 1)).
     """
 
     bad_debt: Line
@@ -130,10 +133,16 @@ class Timing:
     costs: tuple[CostTerms, ...]
     filing: tuple[bool, date, bool]  # VAT filed quarterly?, the start date, terms in place before it?
     months: int
-    opening: dict[str, Line]
+    before: dict[str, Line]
     window: tuple[int, int]
+    reported: dict[str, float] = dataclasses.field(default_factory=dict)
     settled: dict[str, Line] = dataclasses.field(default_factory=dict)
-    """Reported less computed receivables and payables at the start (rows, 1): collected and paid in its month."""
+
+    @functools.cached_property
+    def opening(self) -> dict[str, Line]:
+        """Receivables, deferred revenue, payables and VAT payable (a credit is negative) at the start, (rows, 1) or
+        floats: as reported, else as computed (:meth:`computed_opening`)."""
+        return self.computed_opening() | {k: np.full((1, 1), v) for k, v in self.reported.items()}
 
     def lines(self) -> dict[str, Line]:
         """The timed lines for the statements (money per month) over the months shown, each by its rule in the
@@ -143,12 +152,12 @@ class Timing:
         return {k: v[:, first:first + count] if isinstance(v, np.ndarray) and v.shape[1] > 1 else v
                 for k, v in self._lines().items()}
 
-    def history(self) -> Timing:
-        """Itself with ``opening`` the balances at the first month shown: those at the first month projected plus
-        the months before (the flows of :meth:`lines` that make the statements' balances)."""
+    def computed_opening(self) -> dict[str, Line]:
+        """The balances at the first month shown: those at the first month projected plus the months before (the
+        flows of :meth:`lines` that make the statements' balances)."""
         first = self.window[0]
         if not first:
-            return self
+            return self.before
         x = self._lines()
 
         def before(line: Line) -> Line:
@@ -159,7 +168,7 @@ class Timing:
         flows = {"receivables": x["billed"] + x["output_vat"] - x["collected"] - x["bad_debt"],
                  "deferred_revenue": x["billed"] - x["revenue"], "payables": x["incurred"] - x["paid"],
                  "vat_payable": x["output_vat"] - x["input_vat"] - x["vat_paid"]}
-        return dataclasses.replace(self, opening={k: self.opening[k] + before(v) for k, v in flows.items()})
+        return {k: self.before[k] + before(v) for k, v in flows.items()}
 
     def _lines(self) -> dict[str, Line]:
         out: dict[str, Line] = dict.fromkeys(("revenue", "billed", "output_vat", "collected", "bad_debt", "incurred",
@@ -406,8 +415,8 @@ def timing(scenario: Scenario, revenue_by_stream: Sequence[Line], cost_of_revenu
         vat_paid, opening["vat_payable"] = vat_payments(vat, *filing, out=_scratch("vat_paid", (rows, months)))
         working += vat_paid
     kept = Timing(bad_debt=bad, surcharges=scenario.vat.surcharge_rate * vat_paid if scenario.vat.surcharge_rate else 0.0,
-                  streams=tuple(streams), costs=costs, filing=filing, months=months, opening=opening,
-                  window=window).history()
+                  streams=tuple(streams), costs=costs, filing=filing, months=months, before=opening,
+                  window=window)
     return _as_reported(kept, scenario, working)
 
 
@@ -416,16 +425,17 @@ def _as_reported(kept: Timing, scenario: Scenario, working: np.ndarray) -> tuple
     computed is collected (paid) in the first month shown, in place in the working capital (whose rows the computed
     balances' broadcast to)."""
     reported = {"receivables": scenario.company.receivables, "payables": scenario.company.payables}
-    settled: dict[str, Line] = {k: np.asarray(v - kept.opening[k], dtype=float).reshape(-1, 1)
-                                for k, v in reported.items() if v is not None}
-    if not settled:
+    if all(v is None for v in reported.values()):
         return kept, working
+    computed = kept.computed_opening()
+    settled: dict[str, Line] = {k: np.asarray(v - computed[k], dtype=float).reshape(-1, 1)
+                                for k, v in reported.items() if v is not None}
     first = kept.window[0]
     for key, sign in (("receivables", -1.0), ("payables", 1.0)):
         if key in settled:
             working[:, first] += sign * np.ravel(settled[key])
-    opening: dict[str, Line] = kept.opening | {k: np.full((1, 1), v) for k, v in reported.items() if v is not None}
-    return dataclasses.replace(kept, opening=opening, settled=settled), working
+    return dataclasses.replace(kept, reported={k: v for k, v in reported.items() if v is not None},
+                               settled=settled), working
 
 
 def _first(lines: Sequence[Line]) -> Line:

@@ -109,7 +109,7 @@ class Projection:
     timing: Timing | None = None  # when cash moves (:mod:`core.engine.books`); None when all is paid as it falls
     opening: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
     """Balances at the start that a re-forecast's history leaves, (rows, 1): ``tax_payable`` (prepaid when negative)
-    and ``loans`` (principal owed); 0 without history."""
+    and ``loans`` (principal owed); empty without history."""
 
     @property
     def effective_headcount(self) -> np.ndarray:
@@ -749,9 +749,12 @@ def cash_balance(starting_cash: np.ndarray, funding_in: Line, net_burn: Line,
     over the ``window`` (first month, months) of the lines (all of them if None)."""
     cash = funding_in - net_burn
     assert isinstance(cash, np.ndarray), "the net burn holds the inference cost, a (1, months) line at least"
+    running_total(cash, out=cash)  # in place over all the lines' months (a copy of the window would cost more)
     if window is not None and window != (0, cash.shape[1]):
-        cash = np.array(cash[:, window[0]:window[0] + window[1]])
-    running_total(cash, out=cash)
+        first, months = window
+        if first:  # from the window's first month: less the running total before it
+            cash[:, first:first + months] -= cash[:, first - 1:first]
+        cash = cash[:, first:first + months]
     return _into(cash, np.add, starting_cash[:, None])
 
 
@@ -848,8 +851,8 @@ def _project(scenario: Scenario, inp: _Inputs) -> Projection:
         return _frozen(_window(line, first, horizon) if clock.months != horizon else line, shown)
 
     churn = [(i, rate, lines.units[i][:, first - 1:first] if first else start) for i, rate, start in lines.churn]
-    opening = {"tax_payable": _before(tax_expense - tax, first), "loans": _before(money.by_kind["debt"] - money.service
-                                                                                + money.interest, first)}
+    opening = {"tax_payable": _before(tax_expense - tax, first),  # what a re-forecast's history leaves owed
+               "loans": _before(money.by_kind["debt"] - money.service + money.interest, first)} if first else {}
 
     return Projection(
         currency=scenario.company.currency,
