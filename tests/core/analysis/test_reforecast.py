@@ -85,12 +85,16 @@ def test_a_re_forecast_starts_with_the_plans_balance_sheet_and_its_books_balance
 @budget(40)
 def test_a_random_re_forecast_gives_the_plan_back_and_the_oracle_agrees(scenario, data):
     """Any scenario (loans, grants, partners, tax rules, trials, raises, payment days, VAT), any restart: the plan
-    back; and the oracle (which projects the history by plain recursion) agrees with the engine on every line."""
+    back; the oracle (which projects the history by plain recursion) agrees with the engine on every line; the books
+    balance."""
     months = data.draw(st.integers(1, scenario.settings.horizon_months - 1), label="months")
     # a re-forecast starts from cash the company has, within the model's bounds (10 trillion)
     assume(0 <= project(scenario).cash[0, months - 1] <= 1e13)
     restarted = assert_same_as_the_plan(scenario, months)
-    assert_matches_breakdown(project(restarted), restarted)
+    p = project(restarted)
+    assert_matches_breakdown(p, restarted)
+    books = statements(restarted, p)  # its books open with what the history leaves, and balance
+    np.testing.assert_allclose(books.imbalance(), 0.0, atol=1e-6 * max(1.0, float(np.abs(books.balance["total_assets"]).max())))
 
 
 # --- the issue's cases, by hand -------------------------------------------------------------------
