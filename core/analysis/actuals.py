@@ -209,7 +209,7 @@ def _restarted(scenario: Scenario, k: int) -> dict[str, object]:
 
 
 def _moved(d: Distribution, months: int) -> Distribution:
-    """A distribution of a month, ``months`` later (its location and bounds moved; a lognormal's median scaled so)."""
+    """A distribution of a month, ``months`` later (its location and bounds moved; a lognormal's median too, kept above 0)."""
     fields = {"low", "high", "mode", "mean"} & set(type(d).model_fields)
     if isinstance(d, LogNormal):
         return d.model_copy(update={"median": max(d.median + months, 1e-9)})

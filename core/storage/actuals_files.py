@@ -168,20 +168,26 @@ def _month(value: object) -> date | None:
     return None
 
 
-def _number(value: object) -> float | str | None:
-    """A cell as a number, None when empty, or the text it holds when it is not a finite number."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def amount(cell: object) -> float | str | None:
+    """An amount cell as a number (``(1,234.56)`` and ``-1,234.56`` are -1234.56; ``$``, ``¥`` and spaces are
+    dropped), None when blank, or its text when it is not a finite number.
+
+    >>> amount("(1,234.56)"), amount("$1,234.56"), amount("-¥12"), amount(""), amount("n/a"), amount(float("nan"))
+    (-1234.56, 1234.56, -12.0, None, 'n/a', 'nan')
+    """
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else str(value)
-    text = str(value).strip().replace(",", "")
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, int | float):
+        return float(cell) if math.isfinite(cell) else str(cell)
+    text = re.sub(r"USD|RMB|CNY|US|[\s,$¥￥€£]", "", str(cell)).replace("－", "-")  # a full-width minus too
+    sign = -1.0 if text.startswith("(") and text.endswith(")") else 1.0
     try:
-        number = float(text)
+        number = sign * float(text.strip("()"))
     except ValueError:
-        return str(value)
-    return number if math.isfinite(number) else str(value)
+        return str(cell).strip()
+    return number if math.isfinite(number) else str(cell).strip()
 
 
 def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
@@ -246,7 +252,7 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
                 else:
                     seen[month] = n
                 continue
-            value = _number(cell)
+            value = amount(cell)
             if isinstance(value, str):
                 problems.append(Problem(where, "actuals_number", {"got": value}))
             elif value is not None and value < 0 and key != "ending_cash":  # in the same pass as the text cells

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from core.i18n import t
 from core.model import Actuals, Problem, Scenario, ScenarioError, check_actuals, months_between, passed, plan_months, problems_of
-from core.storage.actuals_files import REVENUE, sheet_rows
+from core.storage.actuals_files import REVENUE, amount, sheet_rows
 
 MAX_BOOK_ROWS = 2_000
 MAX_BOOK_COLUMNS = 120
@@ -156,28 +156,6 @@ def header_month(cell: object, year: int | None = None) -> date | None:
     if match and year is not None and 1 <= int(match[1]) <= 12:
         return date(year, int(match[1]), 1)
     return None
-
-
-def amount(cell: object) -> float | str | None:
-    """An amount cell as a number (``(1,234.56)`` and ``-1,234.56`` are -1234.56; ``$``, ``¥`` and spaces are
-    dropped), None when blank, or its text when it is not a finite number.
-
-    >>> amount("(1,234.56)"), amount("$1,234.56"), amount("-¥12"), amount(""), amount("n/a"), amount(float("nan"))
-    (-1234.56, 1234.56, -12.0, None, 'n/a', 'nan')
-    """
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return None
-    if isinstance(cell, bool):
-        return str(cell)
-    if isinstance(cell, int | float):
-        return float(cell) if math.isfinite(cell) else str(cell)
-    text = re.sub(r"USD|RMB|CNY|US|[\s,$¥￥€£]", "", str(cell)).replace("－", "-")  # a full-width minus too
-    sign = -1.0 if text.startswith("(") and text.endswith(")") else 1.0
-    try:
-        number = sign * float(text.strip("()"))
-    except ValueError:
-        return str(cell).strip()
-    return number if math.isfinite(number) else str(cell).strip()
 
 
 def _where(row: int, column: str, lang: str) -> str:
