@@ -36,11 +36,13 @@ class Levers:
 
 def next_round_index(scenario: Scenario) -> int | None:
     """Index of the round the round levers move: the next priced (equity) round after month 0, else the first
-    round of any kind after month 0 (a bridge, a loan, a grant), else the first; None without rounds."""
+    round of any kind after month 0 (a bridge, a loan, a grant), else the first in month 0; None without one (a
+    re-forecast's rounds before its start have closed: never moved)."""
     rounds = scenario.funding
     later = sorted((i for i, r in enumerate(rounds) if r.month > 0), key=lambda i: rounds[i].month)  # in time order
     priced = [i for i in later if rounds[i].kind == "equity"]
-    return (priced or later or [0] if rounds else [None])[0]
+    now = [i for i, r in enumerate(rounds) if r.month == 0]
+    return (priced or later or now or [None])[0]
 
 
 def _clamp(value: float, low: float, high: float) -> float:

@@ -342,9 +342,14 @@ def chosen_mapping(books: Books, lines: list[object], scenario: Scenario, lang: 
     return {name: by_text.get(str(text), suggested[name]) for name, text in zip(books.names, lines, strict=True)}
 
 
+PNL_LINES = ("cost_of_revenue", "payroll", "other_opex")
+"""The actuals' cost lines a profit and loss reports in full."""
+
+
 def books_actuals(books: Books, mapping: Mapping[str, str], scenario: Scenario, today: date,
                   remembered: Mapping[str, str] | None = None, lang: str = "en") -> Actuals:
-    """The actuals the books give through ``mapping`` (every account's line, :func:`mapping_for`), keeping the
+    """The actuals the books give through ``mapping`` (every account's line, :func:`mapping_for`; a stream or cost
+    line without an account is 0, the books holding the whole company), keeping the
     mapping (over the ``remembered`` one, so accounts absent this month keep their line). ScenarioError lists every
     problem: an account without a line or with one the scenario lacks, a month outside the plan or not ended, a line
     below 0 in a month."""
@@ -361,7 +366,10 @@ def books_actuals(books: Books, mapping: Mapping[str, str], scenario: Scenario, 
         elif not 0 <= months_between(start, month) < scenario.settings.horizon_months:
             problems.append(Problem(where, "actuals_outside", {"start": f"{start:%Y-%m}",
                                                                "months": scenario.settings.horizon_months}))
-    records: list[dict] = [{"month": m, "revenue": {}} for m in books.months]
+    # a profit and loss holds the whole company: a stream or cost line no account is mapped to had nothing that month
+    # (not "not reported", which would read the plan's); funding and cash are not in it
+    records: list[dict] = [{"month": m, "revenue": dict.fromkeys((s.name for s in scenario.streams), 0.0),
+                            **dict.fromkeys(PNL_LINES, 0.0)} for m in books.months]
     carried: dict[str, list[float]] = {}
     for line, values in line_totals(books, mapping).items():
         if (key := _actual_line(line)) is not None:

@@ -66,7 +66,9 @@ def test_a_chinese_export_on_the_chinese_page_and_its_problems_named_by_row_and_
     app.button(key="actuals.import").click().run()
     march = db().actuals(LOCAL, sid)[1].months[-1]
     assert (march.ending_cash, march.receivables, march.payables, march.revenue) == (2_450_000.5, 118_000, 41_250,
-                                                                                    {"Analyst seats": 106_500.25})
+                                                                                    {"Analyst seats": 106_500.25,
+                                                                                     "Analytics API": 0.0})
+    assert march.payroll == 0  # a 利润表 has no payroll line (salaries sit in 销售/管理/研发费用): 0, not the plan's
     rows = books_samples.quickbooks_rows()
     rows[6][2] = "n/a"
     upload(app, "bad.csv", books_samples._csv(rows))

@@ -424,7 +424,7 @@ STRINGS: dict[str, str] = {
     'books.col.section': 'Section',
     'books.col.line': 'Line',
     'books.preview': 'What the import will read, by line and month',
-    'books.not_used': 'Lines marked “not used” are left out of the actuals: they carry no income tax, interest or non-cash items. A one-off cost is read as other operating costs.',
+    'books.not_used': 'Lines marked “not used” are left out of the actuals: they carry no income tax, interest or non-cash items. A one-off cost is read as other operating costs. A revenue stream, cost of revenue, payroll or other operating costs that no account goes to reads 0 that month (the books hold the whole company; in a 利润表 salaries sit inside selling, admin and R&D expenses), not the plan’s figure.',
     'books.line.one_off': 'One-off cost (read as other operating costs)',
     'books.line.tax': 'Income tax (not used)',
     'books.line.financing': 'Interest and financing (not used)',

@@ -13,6 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from core.analysis.actuals import _plan_lines, reforecast
+from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.analysis.statements import statements
 from core.engine.projection import month_date, project
 from core.model import Actuals, Scenario, load_scenario, replace_fields
@@ -222,3 +223,14 @@ def test_receivables_and_payables_as_the_books_report_them():
     assert (books.opening["receivables"], books.opening["payables"]) == (pytest.approx(35_000), pytest.approx(1_000))
     assert books.balance["receivables"][0] == pytest.approx(20_000) and books.balance["payables"][0] == pytest.approx(4_000)
     np.testing.assert_allclose(books.imbalance(), 0.0, atol=1e-6)
+
+
+def test_the_levers_never_move_a_round_the_re_forecast_has_left_behind():
+    """Company C restarted after 7 months: its venture debt (month 3) has closed; neutral levers change nothing and
+    the round levers have no round to move (they used to move the loan to month 0 and count its 5M again)."""
+    plan = load_scenario("sample_data/company_c_analytics_platform.yaml")
+    restarted = reforecast(plan, as_reported(plan, 7)).scenario
+    assert next_round_index(restarted) is None or restarted.funding[next_round_index(restarted)].month >= 0
+    np.testing.assert_allclose(project(apply_levers(restarted, Levers())).cash, project(restarted).cash, rtol=1e-12)
+    delayed = apply_levers(restarted, Levers(round_delay_months=3, round_amount_factor=0.5))
+    assert [r.month for r in delayed.funding if r.month < 0] == [r.month for r in restarted.funding if r.month < 0]

@@ -63,11 +63,12 @@ CHINESE = [
     ("减：所得税费用", (None, None, 1_000)),
     ("四、净利润（净亏损以“－”号填列）", "total"),
 ]
-CHINESE_TEMPLATE = (  # other_opex = 税金及附加 + 销售 + 管理 + 研发 + 营业外支出: 600 + 8,000 + 15,500 + 30,000 = 54,100
-    "月份,收入：Analyst seats,营业成本,其他费用\n"
-    "2026-01,97000,13000,54100\n"
-    "2026-02,101500,13700,56720\n"
-    "2026-03,106500.25,14400,56740\n")
+CHINESE_TEMPLATE = (  # other_opex = 税金及附加 + 销售 + 管理 + 研发 + 营业外支出: 600 + 8,000 + 15,500 + 30,000 = 54,100;
+    # the API stream and payroll have no account: 0 (a profit and loss holds the whole company)
+    "月份,收入：Analyst seats,收入：Analytics API,营业成本,工资,其他费用\n"
+    "2026-01,97000,0,13000,0,54100\n"
+    "2026-02,101500,0,13700,0,56720\n"
+    "2026-03,106500.25,0,14400,0,56740\n")
 
 
 def _total(rows, k: int, upto: int) -> float:

@@ -69,6 +69,14 @@ def test_each_export_imports_to_the_same_actuals_as_the_template_with_the_same_f
     assert set(theirs.mapping) == set(read_books(name, make()).names) and ours.mapping == {}  # kept for next month
 
 
+def test_a_line_no_account_goes_to_reads_zero_not_the_plan():
+    """The 利润表 has one revenue line and no payroll line: the API stream and payroll read 0 (not reported would read
+    the plan's, counting its revenue on top of the books' and its payroll on top of the expenses holding it)."""
+    january = imported("yonyou.csv", samples.yonyou_csv()).months[0]
+    assert january.revenue == {"Analyst seats": pytest.approx(97_000), "Analytics API": 0.0}
+    assert january.payroll == 0 and january.funding is None and january.ending_cash is None
+
+
 def test_hand_checked_sums_two_payroll_accounts_a_discount_and_a_one_off():
     january, february = imported("qb.csv", samples.quickbooks_csv()).months[:2]
     assert january.payroll == pytest.approx(15_500)                  # salaries 12,000 + benefits 3,500
