@@ -11,6 +11,7 @@ from core.i18n import t
 from core.model import Actuals, ScenarioError, misfit, month_after, plan_months, realigned
 from core.present import charts
 from core.present.actuals import (
+    balance_read,
     cash_chart,
     cash_waterfall,
     fits_table,
@@ -143,8 +144,7 @@ def import_books(name: str, data: bytes, file_id: str, kept: dict[str, str]) -> 
         except ScenarioError as exc:
             show_problems(sheet.name, exc)
             return
-        st.caption(t("books.balance_read", lang(), month=month_text(books.months[-1], lang()), values=t("books.balance_sep", lang()).join(
-            f"{t(f'actuals.header.{key}', lang())} {value:,.2f}" for key, value in balance.items())))
+        st.caption(balance_read(balance, books.months[-1], scenario.company.currency, lang()))
 
     def read() -> Actuals:
         imported = books_actuals(books, mapping, scenario, today, kept, lang())

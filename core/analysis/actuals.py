@@ -96,10 +96,12 @@ def filled(v: Variance) -> dict[str, np.ndarray]:
 
 
 def fitted_growth(values: np.ndarray) -> float | None:
-    """The monthly growth rate of a least-squares fit of log(values) over their months (None below 3 positive
-    values). ``fitted_growth(100 * 1.05 ** np.arange(6))`` is 0.05."""
-    t = np.flatnonzero(np.isfinite(values) & (values > 0))
-    if len(t) < 3:
+    """The monthly growth rate of a least-squares fit of log(values) over their months (NaN: not reported), None below
+    3 values or when one is 0 or less (lumpy revenue: a fit of its positive months alone reads the gaps as growth).
+    ``fitted_growth(100 * 1.05 ** np.arange(6))`` is 0.05."""
+    seen = np.isfinite(values)
+    t = np.flatnonzero(seen)
+    if len(t) < 3 or (values[seen] <= 0).any():
         return None
     slope = np.polyfit(t, np.log(values[t]), 1)[0]
     return float(math.expm1(slope))

@@ -42,7 +42,8 @@ def next_round_index(scenario: Scenario) -> int | None:
     later = sorted((i for i, r in enumerate(rounds) if r.month > 0), key=lambda i: rounds[i].month)  # in time order
     priced = [i for i in later if rounds[i].kind == "equity"]
     now = [i for i, r in enumerate(rounds) if r.month == 0]
-    return (priced or later or now or [None])[0]
+    found = priced or later or now
+    return found[0] if found else None
 
 
 def _clamp(value: float, low: float, high: float) -> float:

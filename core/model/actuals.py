@@ -124,17 +124,27 @@ def realigned(actuals: Actuals, scenario: Scenario) -> Actuals | None:
     return Actuals(months=kept, mapping=actuals.mapping) if kept else None
 
 
+def outside_problem(where: str, month: date, scenario: Scenario) -> Problem | None:
+    """The problem of a month of actuals outside the plan (None inside): before its start or past its horizon; before a
+    re-forecast's start, one of the months it restarted after (``actuals_history``: they belong to the plan it came
+    from)."""
+    first, _ = plan_months(scenario)
+    index, horizon = months_between(first, month), scenario.settings.horizon_months
+    if 0 <= index < horizon:
+        return None
+    if -scenario.settings.history_months <= index < 0:
+        return Problem(where, "actuals_history", {"start": f"{first:%Y-%m}", "months": scenario.settings.history_months})
+    return Problem(where, "actuals_outside", {"start": f"{first:%Y-%m}", "months": horizon})
+
+
 def check_actuals(actuals: Actuals, scenario: Scenario, today: date) -> None:
     """Refuse actuals that do not fit the scenario: a month before its start or past its horizon, a month that has
     not ended by ``today``, or revenue of a stream it does not have (ScenarioError naming the month or stream)."""
     names = {s.name for s in scenario.streams}
-    first, _ = plan_months(scenario)
     problems = []
     for m in actuals.months:
-        index = months_between(first, m.month)
-        if index < 0 or index >= scenario.settings.horizon_months:
-            problems.append(Problem(f"{m.month:%Y-%m}", "actuals_outside", {
-                "start": f"{first:%Y-%m}", "months": scenario.settings.horizon_months}))
+        if (outside := outside_problem(f"{m.month:%Y-%m}", m.month, scenario)) is not None:
+            problems.append(outside)
         if not passed(m.month, today):
             problems.append(Problem(f"{m.month:%Y-%m}", "actuals_future", {"month": f"{m.month:%Y-%m}"}))
         problems += [Problem(f"{m.month:%Y-%m}", "actuals_stream", {"stream": name}) for name in m.revenue

@@ -17,6 +17,7 @@ from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
 from core.present.months import month_text
 from core.present.report import Kpi, data_frame, runway_text
+from core.present.statements import label
 
 
 def line_label(key: str, lang: str = "en") -> str:
@@ -160,3 +161,14 @@ def misfit_lines(wrong: Misfit, scenario: Scenario, lang: str = "en") -> list[st
     if wrong.streams:
         lines.append(t("actuals.misfit.streams", lang, streams=t("join.list", lang).join(wrong.streams)))
     return lines
+
+
+def balance_read(balance: dict[str, float], month: date, currency: str, lang: str = "en") -> str:
+    """What a balance sheet gave for the last month, each line by its balance-sheet label and amount.
+
+    >>> balance_read({"ending_cash": 2_450_000.5, "receivables": 118_000}, date(2026, 3, 1), "USD")
+    'From the balance sheet, for 2026-03: Cash $2.45M; Accounts receivable $118.00k.'
+    """
+    names = {"ending_cash": "cash"}
+    return t("books.balance_read", lang, month=month_text(month, lang), values=t("books.balance_sep", lang).join(
+        f"{label('balance', names.get(key, key), lang)} {fmt.money(value, currency, lang)}" for key, value in balance.items()))

@@ -34,6 +34,7 @@ from core.model import (
     check_actuals,
     month_after,
     months_between,
+    outside_problem,
     passed,
     plan_months,
     problems_of,
@@ -228,7 +229,6 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
         problems.append(Problem("(file)", "actuals_no_month", {}))
     if problems:
         raise ScenarioError.of(*problems[:20])
-    (start, _), horizon = plan_months(scenario), scenario.settings.horizon_months
     months: list[tuple[int, dict[str, Any], date]] = []
     seen: dict[date, int] = {}
     for n, row in enumerate(rows[1:], start=2):
@@ -246,9 +246,8 @@ def read_actuals(name: str, data: bytes, scenario: Scenario, today: date,
                     problems.append(Problem(where, "actuals_repeat", {"month": f"{month:%Y-%m}", "row": seen[month]}))
                 elif not passed(month, today):
                     problems.append(Problem(where, "actuals_future", {"month": f"{month:%Y-%m}"}))
-                elif not 0 <= months_between(start, month) < horizon:
-                    problems.append(Problem(where, "actuals_outside", {"start": f"{start:%Y-%m}",
-                                                                                   "months": horizon}))
+                elif (outside := outside_problem(where, month, scenario)) is not None:
+                    problems.append(outside)
                 else:
                     seen[month] = n
                 continue

@@ -30,7 +30,17 @@ import pandas as pd
 from pydantic import ValidationError
 
 from core.i18n import t
-from core.model import Actuals, Problem, Scenario, ScenarioError, check_actuals, months_between, passed, plan_months, problems_of
+from core.model import (
+    Actuals,
+    Problem,
+    Scenario,
+    ScenarioError,
+    check_actuals,
+    months_between,
+    outside_problem,
+    passed,
+    problems_of,
+)
 from core.storage.actuals_files import REVENUE, amount, sheet_rows
 
 MAX_BOOK_ROWS = 2_000
@@ -358,14 +368,12 @@ def books_actuals(books: Books, mapping: Mapping[str, str], scenario: Scenario, 
                 for name in books.names if mapping.get(name) not in lines]
     if problems:
         raise ScenarioError.of(*problems[:20])
-    start, _ = plan_months(scenario)
     for month, column in zip(books.months, books.columns, strict=True):
         where = t("actuals.at.column", lang, column=f"'{column}'")
         if not passed(month, today):
             problems.append(Problem(where, "actuals_future", {"month": f"{month:%Y-%m}"}))
-        elif not 0 <= months_between(start, month) < scenario.settings.horizon_months:
-            problems.append(Problem(where, "actuals_outside", {"start": f"{start:%Y-%m}",
-                                                               "months": scenario.settings.horizon_months}))
+        elif (outside := outside_problem(where, month, scenario)) is not None:
+            problems.append(outside)
     # a profit and loss holds the whole company: a stream or cost line no account is mapped to had nothing that month
     # (not "not reported", which would read the plan's); funding and cash are not in it
     records: list[dict] = [{"month": m, "revenue": dict.fromkeys((s.name for s in scenario.streams), 0.0),

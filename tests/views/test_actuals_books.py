@@ -62,7 +62,7 @@ def test_a_chinese_export_on_the_chinese_page_and_its_problems_named_by_row_and_
     sheet = next(u for u in app.file_uploader if "actuals.balance" in str(u.key))   # March's 资产负债表, optional
     sheet.set_value(("资产负债表.xlsx", books_samples.kingdee_balance_xlsx(), "application/octet-stream"))
     app.run()
-    assert "资产负债表 2026年3月数据：期末现金 2,450,000.50；应收账款 118,000.00；应付账款 41,250.00。" in [c.value for c in app.caption]
+    assert "资产负债表 2026年3月数据：货币资金 $2.45M；应收账款 $118.00k；应付账款 $41.25k。" in [c.value for c in app.caption]
     app.button(key="actuals.import").click().run()
     march = db().actuals(LOCAL, sid)[1].months[-1]
     assert (march.ending_cash, march.receivables, march.payables, march.revenue) == (2_450_000.5, 118_000, 41_250,

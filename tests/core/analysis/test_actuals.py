@@ -114,7 +114,9 @@ def test_the_fitted_growth_recovers_a_known_rate_through_noise(growth, noise, se
     values = 50_000 * (1 + growth) ** t * np.exp(rng.normal(0, noise, 12))
     fitted = fitted_growth(values)
     assert fitted is not None and abs(fitted - growth) <= 0.01 + 2 * noise
-    assert fitted_growth(np.array([1.0, math.nan, 0.0, 2.0])) is None                  # fewer than 3 positive months
+    assert fitted_growth(np.array([1.0, math.nan, 0.0, 2.0])) is None                  # a month without revenue
+    assert fitted_growth(np.array([100.0, 0.0, 120.0, 0.0, 150.0, 130.0])) is None  # lumpy: no growth to fit (was +6.7 %)
+    assert fitted_growth(np.array([1.0, math.nan, 2.0])) is None                     # fewer than 3 months
 
 
 def test_trailing_metrics_by_hand():

@@ -234,3 +234,17 @@ def test_the_levers_never_move_a_round_the_re_forecast_has_left_behind():
     np.testing.assert_allclose(project(apply_levers(restarted, Levers())).cash, project(restarted).cash, rtol=1e-12)
     delayed = apply_levers(restarted, Levers(round_delay_months=3, round_amount_factor=0.5))
     assert [r.month for r in delayed.funding if r.month < 0] == [r.month for r in restarted.funding if r.month < 0]
+
+
+def test_actuals_of_the_months_a_re_forecast_restarted_after_are_refused_saying_so():
+    """After "Use the re-forecast", importing the same file again names the months as the plan's it came from."""
+    from datetime import date
+
+    from core.model import ScenarioError, check_actuals
+
+    plan = load_scenario("sample_data/company_c_analytics_platform.yaml")
+    actuals = as_reported(plan, 7)
+    restarted = reforecast(plan, actuals).scenario
+    with pytest.raises(ScenarioError) as refused:
+        check_actuals(actuals, restarted, date(2027, 1, 1))
+    assert {p.code for p in refused.value.problems} == {"actuals_history"}
