@@ -205,7 +205,7 @@ def has_attrition(scenario: Scenario) -> bool:
 def _yearly_attrition(leavers: np.ndarray, heads: np.ndarray) -> float:
     """Year-1 leavers ÷ year-1 average heads (0 without heads: nobody to lose)."""
     head_months = _year1(heads)
-    return _year1(leavers) / (head_months / YEAR) if head_months > 0 else 0.0
+    return YEAR * _year1(leavers) / head_months if head_months > 0 else 0.0  # not ÷ (head_months / 12): it underflows
 
 
 def _rd_talent(scenario: Scenario, p: Projection) -> dict[str, Measured]:

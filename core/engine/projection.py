@@ -149,8 +149,12 @@ class Projection:
         if self.timing is None:
             return _frozen(0.0, self.cash.shape)
         before = np.concatenate([self.starting_cash[:, None], self.cash[:, :-1]], axis=1)
-        return _frozen(before - self.cash + _row(self.funding_in) - _row(self.debt_service) - _row(self.tax)
-                       + _row(self.tax_credit) + _row(self.ebitda), self.cash.shape)
+        out = (before - self.cash + _row(self.funding_in) - _row(self.debt_service) - _row(self.tax)
+               + _row(self.tax_credit) + _row(self.ebitda))
+        # below the float resolution of the cash it was taken from, it is 0 (5.8e-11 in a month of 500,000 would turn
+        # the operating cash negative, and a payback month with it)
+        out[np.abs(out) <= 16 * np.finfo(float).eps * (np.abs(before) + np.abs(self.cash))] = 0.0
+        return _frozen(out, self.cash.shape)
 
     @functools.cached_property
     def operating_cash(self) -> np.ndarray:

@@ -762,3 +762,17 @@ def test_npv_runway_and_default_alive_count_cash_when_it_moves():
                                                     timing=late.settings.cash_flow_timing)[0]))
     assert b.npv < a.npv and b.peak_funding_need >= a.peak_funding_need
     assert (q.cash[0] <= p.cash[0] + 1e-6).all() and q.working_capital[0].sum() > 0
+
+
+def test_the_working_capital_rebuilt_from_the_cash_is_0_when_nothing_is_owed_whatever_the_cash():
+    """100,000 a month collected at 30 days, terms new at the start: month 0 ties up 100,000, later months nothing. The
+    working capital comes back from the cash identity, where 500,000 of starting cash left 5.8e-11 of float noise
+    in it: the operating cash of month 0 read below 0 and the payback month 1 instead of 0 on that path alone."""
+    s = parse_scenario({**BASE, "settings": {"horizon_months": 12, "terms_before_start": False},
+                        "streams": [{"kind": "data", "name": "d", "contracts": 1, "fee_per_contract_month": 131_521.95309238,
+                                     "delivery_cost_share": 0, "payment_days": 30}]})
+    batch = project(s, {"company.starting_cash": np.array([0.0, 500_000.0, 2_000_000.0])})
+    assert (batch.working_capital[:, 1:] == 0).all()
+    for i in range(3):
+        alone = project(s, {"company.starting_cash": batch.starting_cash[i:i + 1]})
+        assert summarize(batch, s.settings, i).payback_month == summarize(alone, s.settings).payback_month == 0
