@@ -138,8 +138,8 @@ class Projection:
     def net_burn(self) -> np.ndarray:
         """``debt_service + tax - tax_credit - ebitda + working_capital``: the cash the company loses in the month,
         before any funding (positive when it loses)."""
-        return _frozen(_row(self.debt_service) + _row(self.tax) - _row(self.tax_credit) - _row(self.ebitda)
-                       + _row(self.working_capital), self.cash.shape)
+        return self._from_cash(_row(self.debt_service) + _row(self.tax) - _row(self.tax_credit) - _row(self.ebitda)
+                               + _row(self.working_capital))
 
     @functools.cached_property
     def working_capital(self) -> np.ndarray:
@@ -149,10 +149,17 @@ class Projection:
         if self.timing is None:
             return _frozen(0.0, self.cash.shape)
         before = np.concatenate([self.starting_cash[:, None], self.cash[:, :-1]], axis=1)
-        out = (before - self.cash + _row(self.funding_in) - _row(self.debt_service) - _row(self.tax)
-               + _row(self.tax_credit) + _row(self.ebitda))
-        # below the float resolution of the cash it was taken from, it is 0 (5.8e-11 in a month of 500,000 would turn
-        # the operating cash negative, and a payback month with it)
+        return self._from_cash(before - self.cash + _row(self.funding_in) - _row(self.debt_service) - _row(self.tax)
+                               + _row(self.tax_credit) + _row(self.ebitda))
+
+    def _from_cash(self, line: Line) -> np.ndarray:
+        """A line that reads the working capital, which comes back from the cash: 0 where it is within the cash's
+        float resolution (16 ulp of the month's cash before and after), which differencing the cash cannot resolve
+        (5.8e-11 of operating cash in a month of 500,000 would read as a loss, and move a payback month)."""
+        if self.timing is None:
+            return _frozen(line, self.cash.shape)
+        out = np.array(np.broadcast_to(line, self.cash.shape))
+        before = np.concatenate([self.starting_cash[:, None], self.cash[:, :-1]], axis=1)
         out[np.abs(out) <= 16 * np.finfo(float).eps * (np.abs(before) + np.abs(self.cash))] = 0.0
         return _frozen(out, self.cash.shape)
 
@@ -161,8 +168,7 @@ class Projection:
         """``ebitda - working_capital - tax + tax_credit``: the cash operations bring in, after the timing of bills,
         payments, VAT and profit tax, before any funding and debt service (EBITDA when all is paid as it falls and
         there is no tax)."""
-        return _frozen(_row(self.ebitda) - _row(self.working_capital) - _row(self.tax) + _row(self.tax_credit),
-                       self.cash.shape)
+        return self._from_cash(_row(self.ebitda) - _row(self.working_capital) - _row(self.tax) + _row(self.tax_credit))
 
     @functools.cached_property
     def net_income(self) -> np.ndarray:

@@ -552,6 +552,18 @@ def test_summary_fields_of_a_growing_company_by_hand():
     assert (summary.return_on_cost, summary.return_on_cost_yearly) == (pytest.approx(total), pytest.approx(total / 3))
 
 
+def _knife_edge(p, path: int) -> bool:
+    """Whether a month's cash, EBITDA or operating cash (or their running totals) is within float noise of 0 without
+    being 0: its sign, and the whole months read from it (runway, payback, break-even), then depend on the order in
+    which a batch and a single projection add their lines (7e-12 of cash after 32,770 a month in and out)."""
+    for line in (p.cash[path], p.ebitda[path], p.operating_cash[path]):
+        for values in (line, np.cumsum(line)):
+            noise = 1e-9 * max(1.0, float(np.abs(values).max()))
+            if ((values != 0) & (np.abs(values) < noise)).any():
+                return True
+    return False
+
+
 @given(scenario=scenarios(), data=st.data())
 @budget(30)
 def test_every_path_of_a_batch_gets_the_metrics_of_its_own_projection(scenario, data):
@@ -562,6 +574,7 @@ def test_every_path_of_a_batch_gets_the_metrics_of_its_own_projection(scenario, 
     batch = project(scenario, draws)
     for i in range(3):
         one = project(scenario, {k: v[i : i + 1] for k, v in draws.items()})
+        assume(not _knife_edge(batch, i) and not _knife_edge(one, 0))
         pairs = [
             (metrics.runway_months(batch.cash)[i], metrics.runway_months(one.cash)[0]),
             (metrics.runway_exact(batch.cash, batch.starting_cash)[i], metrics.runway_exact(one.cash, one.starting_cash)[0]),

@@ -209,7 +209,8 @@ def test_a_change_that_lengthens_the_runway_never_lowers_the_funds_score(scenari
     base, after = project(scenario), project(changed)
     scale = 1e-9 * (1 + np.abs(base.cash).max())
     assume((after.cash >= base.cash - scale).all())                    # more cash (or as much) every month
-    assert runway_exact(after.cash, after.starting_cash)[0] >= runway_exact(base.cash, base.starting_cash)[0] - 1e-9
+    # within 1e-7 months (the cash may be lower by the float noise the assumption allows: 1.4e-9 months was found)
+    assert runway_exact(after.cash, after.starting_cash)[0] >= runway_exact(base.cash, base.starting_cash)[0] - 1e-7
     assert score(changed, after).pillars["funds"].score >= score(scenario, base).pillars["funds"].score - 1e-6
 
 
