@@ -13,6 +13,7 @@ from core.present import charts
 from core.present.actuals import (
     balance_read,
     cash_chart,
+    cash_on,
     cash_waterfall,
     fits_table,
     misfit_lines,
@@ -264,6 +265,7 @@ before, after = summary(scenario), summary(forecast.scenario)
 for title, shown, s in ((t("actuals.before", lang()), scenario, before), (t("actuals.after", lang()), forecast.scenario, after)):
     st.markdown(f"**{title}**")
     cards = [k for k in headline(s, shown, lang()) if k.key in ("zero_cash", "default_alive")]  # calendar dates: comparable
+    cards.append(cash_on(projection(shown), plan_months(scenario)[1], lang()))  # the plan's last month, in both
     try:
         cards.append(risk_kpis(risk(shown), shown, lang())[0])
     except ScenarioError:  # over the Monte Carlo work budget: the odds are left out

@@ -172,3 +172,18 @@ def balance_read(balance: dict[str, float], month: date, currency: str, lang: st
     names = {"ending_cash": "cash"}
     return t("books.balance_read", lang, month=month_text(month, lang), values=t("books.balance_sep", lang).join(
         f"{label('balance', names.get(key, key), lang)} {fmt.money(value, currency, lang)}" for key, value in balance.items()))
+
+
+def cash_on(p: Projection, day: date, lang: str = "en") -> Kpi:
+    """The month-end cash of a projection in the calendar month of ``day`` (a plan and its re-forecast compare on the
+    same date; "—" when the projection does not reach it).
+
+    >>> from core.engine.projection import project
+    >>> from core.model import load_scenario
+    >>> p = project(load_scenario("sample_data/seed002_nlp_project.yaml"))
+    >>> cash_on(p, date(2026, 12, 1)).value == fmt.money(float(p.cash[0, 11]), p.currency)
+    True
+    """
+    index = (day.year - p.start_date.year) * 12 + day.month - p.start_date.month
+    value = fmt.money(float(p.cash[0, index]), p.currency, lang) if 0 <= index < p.months else "—"
+    return Kpi("cash_on", t("actuals.kpi.cash_on", lang, month=month_text(day, lang)), value)

@@ -657,6 +657,10 @@ def test_plan_vs_actuals_reads_the_saved_actuals_shows_the_variance_and_applies_
     summary = app.dataframe[0].value
     assert list(summary["Line"]) == ["Payroll", "Cash at month end"] and summary.iloc[1]["Actual"] == "$1.50M"
     assert metric(app, "Net burn a month (last 3 months)").startswith("$")
+    from core.present import formatting as fmt  # the plan's and the re-forecast's cash on the plan's last month
+
+    ends = [m.value for m in app.metric if m.label.startswith("Cash at the end of")]
+    assert ends[0] == fmt.money(float(project(winter).cash[0, -1]), "USD") and ends[1] != ends[0] and len(ends) == 2
     app.toggle(key=w(app, "lever.actuals.recalibrate")).set_value(True).run()  # no revenue reported: nothing to fit
     assert not app.exception
     app.button(key="actuals.apply").click().run()

@@ -397,6 +397,7 @@ STRINGS: dict[str, str] = {
     'actuals.kpi.net_burn': 'Net burn a month (last {n} months)',
     'actuals.kpi.runway': 'Runway on actuals (last {n} months)',
     'actuals.kpi.burn_multiple': 'Burn multiple on actuals (last {n} months)',
+    'actuals.kpi.cash_on': 'Cash at the end of {month}',
     'actuals.kpi.default_alive': 'Default alive at the last {n} months\' pace?',
     'actuals.kpi.default_alive_help': 'Revenue keeps growing at the rate fitted on the last 6 months and costs stay where they are: does revenue reach costs before the cash runs out?',
     'actuals.kpi.plan': 'plan: {value}',

@@ -397,6 +397,7 @@ STRINGS: dict[str, str] = {
     "actuals.kpi.net_burn": "月均净烧钱（近 {n} 个月）",
     "actuals.kpi.runway": "按实际数据的现金跑道（近 {n} 个月）",
     "actuals.kpi.burn_multiple": "按实际数据的烧钱倍数（近 {n} 个月）",
+    "actuals.kpi.cash_on": "{month}末现金",
     "actuals.kpi.default_alive": "按近 {n} 个月的速度是否默认存活？",
     "actuals.kpi.default_alive_help": "收入按近 6 个月拟合的增速继续增长、成本保持不变：收入能否在现金耗尽前覆盖成本？",
     "actuals.kpi.plan": "计划：{value}",
