@@ -126,7 +126,9 @@ def import_books(name: str, data: bytes, file_id: str, kept: dict[str, str]) -> 
     else:
         st.caption(t("books.map_intro", lang()))
     line = t("books.col.line", lang())
+    rows = len(books.accounts)  # every account in view, without scrolling inside the table (up to 30)
     edited = st.data_editor(mapping_table(books, start, lang()), hide_index=True, width="stretch",
+                            height=35 * (min(rows, 30) + 1) + 3,
                             key=wkey(f"lever.actuals.books.{file_id}"),
                             disabled=[t("books.col.account", lang()), t("books.col.section", lang())],
                             column_config={line: st.column_config.SelectboxColumn(
