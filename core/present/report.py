@@ -597,17 +597,21 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
         for name in BILLING_FIELDS:  # its billing and collection terms, where set
             if getattr(stream, name) != SPECS[f"streams.{name}"].default:
                 add(section, f"streams[{i}].{name}")
+    start = scenario.company.start_date  # a re-forecast's past rounds and roles: by their calendar month
     for role in scenario.opex.team:
-        row = t("assume.team_row", lang, n=f"{role.headcount:g}", cost=fmt.money(role.cost_per_head_month, cur, lang),
-                start=role.start_month)
+        row = t("assume.team_row" if role.start_month >= 0 else "assume.team_row_past", lang, n=f"{role.headcount:g}",
+                cost=fmt.money(role.cost_per_head_month, cur, lang), start=role.start_month,
+                month=month_label(start, role.start_month, lang))
         if role.attrition_monthly > 0:
             row += t("assume.team_attrition", lang, share=fmt.percent(role.attrition_monthly),
                      cost=fmt.money(role.replacement_cost, cur, lang), ramp=role.ramp_months)
         rows.append((t("assume.section.team", lang), role.role, row))
     for funding_round in scenario.funding:
         rows.append((t("assume.section.funding", lang), funding_round.name, t(
-            "assume.round", lang, kind=field_text("funding.kind", funding_round.kind, cur, lang),
-            amount=fmt.money(funding_round.amount, cur, lang), month=funding_round.month) + round_terms(funding_round, cur, lang)))
+            "assume.round" if funding_round.month >= 0 else "assume.round_past", lang,
+            kind=field_text("funding.kind", funding_round.kind, cur, lang), amount=fmt.money(funding_round.amount, cur, lang),
+            month=funding_round.month, calendar=month_label(start, funding_round.month, lang))
+            + round_terms(funding_round, cur, lang)))
     for path in ("ai_costs.payment_days", "ai_costs.vat_rate", "opex.payment_days", "opex.vat_rate"):
         if field_value(data, path) != SPECS[path].default:
             add(t(f"assume.section.{path.split('.')[0]}", lang), path)

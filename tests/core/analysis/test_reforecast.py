@@ -248,3 +248,15 @@ def test_actuals_of_the_months_a_re_forecast_restarted_after_are_refused_saying_
     with pytest.raises(ScenarioError) as refused:
         check_actuals(actuals, restarted, date(2027, 1, 1))
     assert {p.code for p in refused.value.problems} == {"actuals_history"}
+
+
+def test_the_assumptions_name_a_re_forecasts_past_rounds_and_roles_by_their_calendar_month():
+    from core.present.report import assumptions_table
+
+    plan = load_scenario("sample_data/company_c_analytics_platform.yaml")  # starts 2026-01: debt in month 6, v2 team in 2
+    restarted = reforecast(plan, as_reported(plan, 8)).scenario
+    rows = dict(zip(assumptions_table(restarted).iloc[:, 1], assumptions_table(restarted).iloc[:, 2], strict=True))
+    assert rows["Venture debt"].startswith("Debt, ¥5.00M in 2026-07 (before the start)")
+    assert rows["Platform v2 team"].endswith("since 2026-03 (before the start)")
+    zh = " ".join(map(str, assumptions_table(restarted, "zh").iloc[:, 2]))
+    assert "2026年7月到账" in zh and "（起始月之前）" in zh
