@@ -223,7 +223,7 @@ def _rd_talent(scenario: Scenario, p: Projection) -> dict[str, Measured]:
 def _technology(scenario: Scenario, p: Projection) -> dict[str, Measured]:
     spend = _year1(p.cost_of_revenue) + _year1(p.opex_total)
     research = _year1(p.payroll_by_function["rd"]) + sum(
-        c.cost for c in scenario.opex.one_off_costs if c.month < YEAR and c.kind in ("training_run", "data"))
+        c.cost for c in scenario.opex.one_off_costs if 0 <= c.month < YEAR and c.kind in ("training_run", "data"))
     serving = _year1(p.cost_of_revenue_items["inference"] + p.cost_of_revenue_items["hosting"])
     serves_tokens = _year1(p.tokens) > 0
     return {
