@@ -260,3 +260,17 @@ def test_the_assumptions_name_a_re_forecasts_past_rounds_and_roles_by_their_cale
     assert rows["Platform v2 team"].endswith("since 2026-03 (before the start)")
     zh = " ".join(map(str, assumptions_table(restarted, "zh").iloc[:, 2]))
     assert "2026年7月到账" in zh and "（起始月之前）" in zh
+
+
+def test_a_past_training_run_is_not_this_years_r_and_d_spend():
+    """A team of 10 engineers at 10,000 and a 5,000,000 training run in month 2, restarted after month 5: the year's
+    spend is the payroll (1,200,000), all R&D, so the R&D share is 1 (it read 5.17 with the past run counted)."""
+    from core.analysis.pillars import score
+
+    s = bare(horizon=24, opex={"team": [{"role": "Eng", "headcount": 10, "cost_per_head_month": 10_000}],
+                               "one_off_costs": [{"name": "Run", "kind": "training_run", "month": 2, "cost": 5_000_000}]},
+             ai_costs={"support_share_of_revenue": 0})
+    s = replace_fields(s, {"company.starting_cash": 10_000_000})
+    restarted = reforecast(s, as_reported(s, 5)).scenario
+    factors = {f.key: f for f in score(restarted).pillars["technology"].factors}
+    assert factors["technology.rd_share"].value == pytest.approx(1.0)
