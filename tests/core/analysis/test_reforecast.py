@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from core.analysis.actuals import _plan_lines, reforecast
+from core.analysis.actuals import NoReforecast, _plan_lines, fitted_growth, reforecast
 from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.analysis.statements import statements
 from core.engine.projection import month_date, project
@@ -274,3 +274,130 @@ def test_a_past_training_run_is_not_this_years_r_and_d_spend():
     restarted = reforecast(s, as_reported(s, 5)).scenario
     factors = {f.key: f for f in score(restarted).pillars["technology"].factors}
     assert factors["technology.rd_share"].value == pytest.approx(1.0)
+
+
+# --- what the mutation run found untested (helper's report, 2026-12-07) -----------------------------------------------
+
+
+def _risky_plan() -> Scenario:
+    """A loan in month 2, a priced round in month 10 and one in month 5, with the Risk lab drawing their months and
+    a hire's start (a lognormal), the round of month 5 at risk."""
+    rounds = [{"name": "Loan", "kind": "debt", "month": 2, "amount": 300_000, "interest_rate_yearly": 0.1},
+              {"name": "A", "kind": "equity", "month": 10, "amount": 1_000_000, "pre_money_valuation": 4_000_000},
+              {"name": "Seed+", "kind": "equity", "month": 5, "amount": 200_000, "pre_money_valuation": 3_000_000}]
+    s = bare(*rounds, horizon=24, opex={"team": [{"role": "Eng", "headcount": 2, "cost_per_head_month": 10_000,
+                                                  "start_month": 9}]})
+    return replace_fields(s, {"risk.inputs": {
+        "funding[1].month": {"kind": "triangular", "low": 9, "mode": 10, "high": 14},
+        "opex.team[0].start_month": {"kind": "lognormal", "median": 9, "sigma": 0.2},
+        "funding[1].amount": {"kind": "uniform", "low": 500_000, "high": 1_000_000}},
+        "risk.rounds": {"A": {"probability": 0.7}, "Seed+": {"probability": 0.9}}})
+
+
+def test_a_restart_moves_the_drawn_months_with_their_rounds_and_keeps_the_rest():
+    s = _risky_plan()
+    restarted = reforecast(s, as_reported(s, 5)).scenario
+    inputs = restarted.risk.inputs
+    assert (inputs["funding[1].month"].low, inputs["funding[1].month"].mode, inputs["funding[1].month"].high) == (4, 5, 9)
+    assert inputs["opex.team[0].start_month"].median == pytest.approx(4)      # a lognormal's median moved, above 0
+    assert inputs["funding[1].amount"] == s.risk.inputs["funding[1].amount"]  # not a month: as it was
+    assert set(restarted.risk.rounds) == {"A", "Seed+"}  # Seed+ closes in the restart month itself: still at risk
+    assert set(reforecast(s, as_reported(s, 6)).scenario.risk.rounds) == {"A"}  # closed before the restart: not
+    assert restarted.settings.horizon_months == 19 and reforecast(s, as_reported(s, 20)).scenario.settings.horizon_months == 12
+    late = replace_fields(s, {"risk.inputs": {"opex.team[0].start_month": {"kind": "lognormal", "median": 3, "sigma": 0.2}}})
+    assert reforecast(late, as_reported(late, 5)).scenario.risk.inputs["opex.team[0].start_month"].median > 0
+
+
+def test_why_there_is_no_re_forecast_names_the_reason_and_the_month():
+    s = bare(horizon=12, opex={"other_per_month": 300_000})  # 2,400,000 of cash: 0 after month 8, below after 9
+    at_zero = reforecast(s, as_reported(s, 8))
+    assert at_zero.cash == 0 and project(at_zero.scenario).cash[0, 0] == pytest.approx(-300_000)  # 0 re-forecasts
+    with pytest.raises(NoReforecast) as below:
+        reforecast(s, as_reported(s, 9))
+    assert (below.value.reason, below.value.params) == ("negative_cash", {"month": "2026-09"})
+    with pytest.raises(NoReforecast) as end:
+        reforecast(bare(horizon=12), as_reported(bare(horizon=12), 12))
+    assert (end.value.reason, end.value.params) == ("end", {})
+
+
+def test_safes_and_notes_before_the_restart_are_owed_until_they_convert():
+    """Restart after month 6. A SAFE of month 1 converted at the round of month 3 (not owed); a SAFE of month 4 and a
+    note of month 5 owed at the start, converting at the round of month 9 (the re-forecast's month 3); a SAFE of month
+    10 that no later round converts, owed from its month to the end."""
+    rounds = [{"name": "S1", "kind": "safe", "month": 1, "amount": 100_000, "valuation_cap": 5_000_000},
+              {"name": "R3", "kind": "equity", "month": 3, "amount": 500_000, "pre_money_valuation": 5_000_000},
+              {"name": "S4", "kind": "safe", "month": 4, "amount": 200_000, "valuation_cap": 6_000_000},
+              {"name": "N5", "kind": "note", "month": 5, "amount": 50_000, "valuation_cap": 9_000_000},
+              {"name": "R9", "kind": "equity", "month": 9, "amount": 800_000, "pre_money_valuation": 8_000_000},
+              {"name": "S10", "kind": "safe", "month": 10, "amount": 70_000, "valuation_cap": 9_000_000}]
+    s = bare(*rounds, horizon=24)
+    restarted = reforecast(s, as_reported(s, 6)).scenario
+    books = statements(restarted, project(restarted))
+    assert (books.opening["safes"], books.opening["notes"]) == (pytest.approx(200_000), pytest.approx(50_000))
+    assert books.balance["safes"][2] == pytest.approx(200_000) and books.balance["notes"][2] == pytest.approx(50_000)
+    assert books.balance["safes"][3] == pytest.approx(0) and books.balance["notes"][3] == pytest.approx(0)
+    assert books.balance["safes"][4] == pytest.approx(70_000) and books.balance["safes"][-1] == pytest.approx(70_000)
+    np.testing.assert_allclose(books.imbalance(), 0.0, atol=1e-6)
+    plan_books = statements(s, project(s))  # without history nothing is owed at the start, whatever the rounds
+    assert all(plan_books.opening[k] == 0 for k in ("receivables", "deferred_revenue", "payables", "vat_payable",
+                                                     "tax_payable", "loans", "notes", "safes"))
+
+
+def test_a_re_forecasts_monte_carlo_opens_each_path_with_its_own_balances_and_balances():
+    """Three paths of a re-forecast with payment days, VAT, a drawn G&A and reported receivables: each path opens with
+    the balances its history leaves (its own payables and VAT), the reported receivables on every path, and each path's
+    books balance; the opening balances cannot be written to."""
+    s = bare(horizon=24, streams=[{"kind": "data", "name": "Data", "contracts": 1, "fee_per_contract_month": 50_000,
+                                   "delivery_cost_share": 0, "payment_days": 45, "vat_rate": 0.06}],
+             opex={"general_admin_per_month": 20_000, "payment_days": 30, "vat_rate": 0.06},
+             ai_costs={"support_share_of_revenue": 0})
+    restarted = reforecast(s, as_reported(s, 7)).scenario
+    restarted = replace_fields(restarted, {"company.receivables": 80_000})
+    draws = {"opex.general_admin_per_month": np.array([10_000.0, 20_000.0, 40_000.0])}
+    p = project(restarted, draws)
+    for path, ga in enumerate((10_000.0, 20_000.0, 40_000.0)):
+        alone = project(replace_fields(s, {"opex.general_admin_per_month": ga}))
+        plan_books = statements(replace_fields(s, {"opex.general_admin_per_month": ga}), alone)
+        books = statements(restarted, p, path)
+        assert books.opening["receivables"] == pytest.approx(80_000)
+        assert books.opening["payables"] == pytest.approx(plan_books.balance["payables"][6])   # 30 days of G&A + VAT
+        assert books.opening["vat_payable"] == pytest.approx(plan_books.balance["vat_payable"][6]
+                                                             - plan_books.balance["vat_receivable"][6])
+        np.testing.assert_allclose(books.imbalance(), 0.0, atol=1e-6)
+    assert p.timing.opening["payables"].shape == (3, 1)  # one a path
+
+
+def test_the_sum_before_a_month_of_a_line_a_constant_or_per_path():
+    from core.engine.projection import _before
+
+    assert _before(2.0, 3).tolist() == [[6.0]] and _before(np.array([[1.0], [2.0]]), 3).tolist() == [[3.0], [6.0]]
+    total = _before(np.arange(10.0).reshape(2, 5), 3)
+    assert total.tolist() == [[3.0], [18.0]] and not total.flags.writeable
+
+
+def test_a_fit_reads_revenue_below_1_and_a_subscriptions_level_scales_its_customers():
+    assert fitted_growth(0.5 * 1.05 ** np.arange(6)) == pytest.approx(0.05)
+    saas = bare(horizon=24, streams=[{"kind": "subscription", "name": "SaaS", "price_per_month": 100,
+                                      "starting_customers": 50, "new_customers_per_month": 10, "churn_monthly": 0.02,
+                                      "mtok_per_customer_month": 0}], ai_costs={"support_share_of_revenue": 0})
+    actuals = as_reported(saas, 6)
+    higher = Actuals(months=[m.model_copy(update={"revenue": {"SaaS": 1.2 * m.revenue["SaaS"]}}) for m in actuals.months])
+    forecast = reforecast(saas, higher, recalibrate=True)
+    fit = forecast.fits[0]
+    assert (fit.level, fit.field) == (pytest.approx(1.2), "new_customer_growth_monthly")
+    assert forecast.scenario.streams[0].starting_customers == pytest.approx(60)
+    assert forecast.scenario.streams[0].new_customers_per_month == pytest.approx(12)  # same growth: no catch-up
+
+
+def test_the_next_round_is_the_first_after_month_0_and_actuals_at_the_plans_edges_fit():
+    from datetime import date
+
+    from core.model import outside_problem
+
+    both = bare({"name": "Now", "kind": "equity", "month": 0, "amount": 1, "pre_money_valuation": 10},
+                {"name": "Next", "kind": "equity", "month": 1, "amount": 1, "pre_money_valuation": 10}, horizon=12)
+    assert next_round_index(both) == 1
+    assert outside_problem("x", date(2026, 1, 1), both) is None and outside_problem("x", date(2026, 12, 1), both) is None
+    after, before = outside_problem("x", date(2027, 1, 1), both), outside_problem("x", date(2025, 12, 1), both)
+    assert (after.code, after.values) == ("actuals_outside", {"start": "2026-01", "months": 12})
+    assert before.code == "actuals_outside"
