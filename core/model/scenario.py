@@ -301,6 +301,18 @@ class Scenario(_Model):
     risk: Risk = Risk()
 
     @model_validator(mode="after")
+    def _within_the_calendar(self) -> Scenario:
+        """The months projected (the history, the horizon and up to 24 months the bills read ahead) must be dates."""
+        start = self.company.start_date
+        first = start.year * 12 + start.month - 1 - self.settings.history_months
+        last = start.year * 12 + start.month - 1 + self.settings.horizon_months + 24
+        if first < 12 or last >= 10_000 * 12:  # year 1 to year 9999
+            raise PydanticCustomError("calendar", "company.start_date: the plan's months run past the calendar "
+                                      "(from {start}, {months} months)", {"start": start.isoformat(),
+                                                                          "months": self.settings.horizon_months})
+        return self
+
+    @model_validator(mode="after")
     def _months_within_history(self) -> Scenario:
         first = -self.settings.history_months
         items = [("funding", r.month) for r in self.funding] + [("opex.one_off_costs", c.month)

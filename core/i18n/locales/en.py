@@ -1528,6 +1528,7 @@ STRINGS: dict[str, str] = {
     'error.inference_gpu': "A GPU's price per hour and its tokens per second go together",
     'error.role_end': 'The end month ({end}) must be after the start month ({start})',
     'error.before_history': '{where}: month {month} is before the plan’s first month ({first}); only a re-forecast has months before its start (its history)',
+    'error.calendar': 'The plan starting {start} runs past the calendar ({months} months from it): choose a start date before the year 9990',
     'edit.problems_elsewhere': '{n} edit(s) elsewhere are not valid yet (the Build page lists them): this page shows the scenario without them.',
     'app.incident': 'Something went wrong on this page; nothing was saved or changed. If it happens again, quote incident {id}.',
     'export.assumptions.path': 'Field path',

@@ -1528,6 +1528,7 @@ STRINGS: dict[str, str] = {
     'error.inference_gpu': 'GPU 每小时价格与单 GPU 每秒 token 数须同时填写',
     'error.role_end': '离职月份（{end}）须晚于入职月份（{start}）',
     'error.before_history': '{where}：第 {month} 个月早于规划的第一个月（{first}）；只有滚动预测才有起始月之前的月份（已发生的月份）',
+    'error.calendar': '从 {start} 起的规划（{months} 个月）超出了日历范围：请选择 9990 年之前的起始日期',
     'edit.problems_elsewhere': '另有 {n} 处修改尚未通过校验（“搭建模型”页列出了它们），本页显示的情景不含这些修改。',
     'app.incident': '此页面出现错误，未保存或更改任何内容。如再次发生，请提供事件编号 {id}。',
     'export.assumptions.path': '字段路径',

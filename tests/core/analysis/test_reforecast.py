@@ -401,3 +401,14 @@ def test_the_next_round_is_the_first_after_month_0_and_actuals_at_the_plans_edge
     after, before = outside_problem("x", date(2027, 1, 1), both), outside_problem("x", date(2025, 12, 1), both)
     assert (after.code, after.values) == ("actuals_outside", {"start": "2026-01", "months": 12})
     assert before.code == "actuals_outside"
+
+
+def test_a_plan_whose_months_leave_the_calendar_is_refused_not_crashed_on():
+    """``start_date: 9999-06-01`` passed validation and then crashed every projection ("year 10000 is out of range")."""
+    from core.model import ScenarioError, parse_scenario
+
+    data = {"company": {"name": "Far", "starting_cash": 1, "start_date": "9999-06-01"}, "settings": {"horizon_months": 12}}
+    with pytest.raises(ScenarioError) as refused:
+        parse_scenario(data)
+    assert [p.code for p in refused.value.problems] == ["calendar"]
+    parse_scenario({**data, "company": {**data["company"], "start_date": "9980-01-01"}})  # 12 + 24 months still dates
