@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 
 from bench.fair import stream_term
-from core.engine.books import FILING, SMALL_LOW_PROFIT_HEADS, SMALL_LOW_PROFIT_LIMIT, SMALL_LOW_PROFIT_RATE, US_LOSS_LIMIT
+from core.engine.books import FILING, SMALL_LOW_PROFIT_HEADS, SMALL_LOW_PROFIT_LIMIT, SMALL_LOW_PROFIT_RATE, US_LOSS_LIMIT, lookahead
 from core.model import Scenario, SubscriptionStream
 
 USED = ("subscription", "usage", "projects", "data", "advertising", "product_sales")
@@ -73,8 +73,7 @@ def lean_project(scenario: Scenario, draws: dict[str, float] | None = None) -> l
     # --- the month's P&L lines ------------------------------------------------------------------------------------
     inference, other_cor, cac_spend, payroll, rd_spend = ([0.0] * horizon for _ in range(5))
     raise_factor, salary_step = 1.0, 1 + ox.salary_growth_yearly
-    ahead = max((max(11 * (s.billing == "annual"), s.upfront_months * bool(s.upfront_share)) for s in scenario.streams),
-                default=0)  # the revenue the last months' bills read past the horizon
+    ahead = lookahead(scenario)  # the revenue the last months' bills read past the horizon
     for t in range(horizon + ahead):
         tokens = delivery = revenue = cac = 0.0
         for st in streams:

@@ -109,9 +109,8 @@ def cmd_actuals(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from core.analysis.actuals import before_after, reforecast, trailing_pair, variance
-    from core.analysis.statements import statements
     from core.present.actuals import fits_table, trailing_kpis, variance_summary
-    from core.present.statements import opening_note
+    from core.present.statements import restart_note
     scenario = _load(args.scenario)
     today = date.fromisoformat(args.today) if args.today else date.today()
     path = Path(args.actuals)
@@ -144,8 +143,7 @@ def cmd_actuals(args: argparse.Namespace) -> int:
     before, after = before_after(scenario, forecast)
     print(f"\nRe-forecast from {forecast.scenario.company.start_date:%Y-%m}, cash {forecast.cash:,.0f} {cur}"
           + (" (recalibrated)" if args.recalibrate else ""))
-    restarted = forecast.scenario
-    if note := opening_note(statements(restarted, project(restarted)), cur, "en", restarted.settings.history_months):
+    if note := restart_note(forecast.scenario, project(forecast.scenario)):
         print(note)
     if forecast.fits:
         print(fits_table(forecast.fits).to_string(index=False))

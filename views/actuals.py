@@ -6,7 +6,6 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.analysis.actuals import NoReforecast, reforecast, trailing_pair, variance
-from core.analysis.statements import statements
 from core.i18n import t
 from core.model import Actuals, ScenarioError, misfit, month_after, plan_months, realigned
 from core.present import charts
@@ -24,7 +23,7 @@ from core.present.actuals import (
 )
 from core.present.months import month_text
 from core.present.report import headline, risk_kpis
-from core.present.statements import opening_note
+from core.present.statements import restart_note
 from core.storage.actuals_files import entry_months, is_template, read_actuals, template, unmatched
 from core.storage.books_files import (
     books_actuals,
@@ -275,8 +274,7 @@ for title, shown, s in ((t("actuals.before", lang()), scenario, before), (t("act
     kpi_cards(cards)
 st.caption(t("actuals.reforecast_note", lang(), month=month_text(forecast.scenario.company.start_date, lang()),
              cash=plain(f"{forecast.cash:,.0f}"), currency=cur))
-restarted = forecast.scenario
-if note := opening_note(statements(restarted, projection(restarted)), cur, lang(), restarted.settings.history_months):
+if note := restart_note(forecast.scenario, projection(forecast.scenario), lang()):
     st.caption(note)
 
 

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.analysis.statements import Statements, period_of, table
+from core.analysis.statements import Statements, period_of, statements, table
 from core.engine import books
+from core.engine.projection import Projection
 from core.i18n import t
 from core.model import Scenario
 from core.present import formatting as fmt
@@ -197,3 +198,7 @@ def summary_frame(s: Statements, currency: str, lang: str = "en") -> pd.DataFram
     return _readable(summary_lines(s), [label(st, line, lang) for st, line in SUMMARY], period_labels(s, "year", lang),
                      currency, lang)
 
+
+def restart_note(scenario: Scenario, p: Projection, lang: str = "en") -> str | None:
+    """What a re-forecast's balance sheet opens with (:func:`opening_note` of its statements, its history's months)."""
+    return opening_note(statements(scenario, p), scenario.company.currency, lang, scenario.settings.history_months)
