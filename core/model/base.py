@@ -7,7 +7,7 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 50
 MAX_MONTH = 240

@@ -152,7 +152,16 @@ class Round(_Model):
     before the money (``pool_timing`` ``pre``: only the existing holders are diluted) or after it (``post``);
     ``anti_dilution`` protects this round's investors in a later down round (``broad``: broad-based weighted
     average, ``full``: full ratchet); ``liquidation_multiple`` × the money is paid first at an exit, then
-    ``participating`` investors also share in the rest (SAFE and note holders get the round's terms).
+    ``participating`` investors also share in the rest, up to ``participation_cap`` × their money in all (then they
+    convert when that pays more); a ``senior`` round's preference is paid before every earlier round's (else pari
+    passu with the most senior so far). SAFE and note holders get the terms of the round they convert into.
+
+    SAFE and note terms: ``cap_basis`` ``post``: the cap is the post-money valuation, so the SAFE owns amount ÷ cap of
+    the company just before the priced round's new money (YC's post-money SAFE); ``pre``: the cap over the shares
+    before the round (None: post for a SAFE, pre for a note). An ``mfn`` SAFE takes the best terms of any later
+    SAFE or note before the same priced round. ``pro_rata``: the round's investors keep their share in each later
+    priced round, within its amount. ``redemption_years``: from then the investors may demand their money back
+    with ``redemption_rate_yearly`` simple interest a year (回购权).
 
     Policy money and partners: a grant is paid in ``tranches`` equal parts, one every ``tranche_every_months``
     from its month, and may require ``matching_share`` × its amount of the company's own spend, spread evenly over
@@ -186,6 +195,19 @@ class Round(_Model):
     anti_dilution: Literal["none", "broad", "full"] = "none"
     liquidation_multiple: Annotated[float, Field(ge=0, le=5)] = 1
     participating: bool = False
+    participation_cap: Annotated[float, Field(ge=1, le=10)] | None = None
+    seniority: Literal["pari_passu", "senior"] = "pari_passu"
+    cap_basis: Literal["post", "pre"] | None = None
+    mfn: bool = False
+    pro_rata: bool = False
+    redemption_years: Annotated[int, Field(ge=1, le=15)] | None = None
+    redemption_rate_yearly: Annotated[float, Field(ge=0, le=0.5), PERCENT] = 0
+
+    @property
+    def post_money_cap(self) -> bool:
+        """Whether the cap is a post-money valuation: ``cap_basis``, else the instrument's convention (a SAFE's
+        post-money since 2018, a note's pre-money)."""
+        return self.cap_basis == "post" if self.cap_basis is not None else self.kind == "safe"
 
     @model_validator(mode="after")
     def _terms_of_its_kind(self) -> Round:
@@ -198,6 +220,17 @@ class Round(_Model):
              "valuation_cap and discount apply to SAFEs and convertible notes only"),
             ("round_priced", kind != "equity" and (self.pre_money_valuation is not None or self.pool_target),
              "pre_money_valuation and pool_target apply to equity rounds only"),
+            ("round_safe_terms", kind not in ("safe", "note") and (self.cap_basis is not None or self.mfn),
+             "cap_basis and mfn apply to SAFEs and convertible notes only"),
+            ("round_post_cap", self.post_money_cap and self.valuation_cap is not None
+             and self.valuation_cap <= self.amount, "a post-money valuation_cap must exceed the amount"),
+            ("round_participation", self.participation_cap is not None and not self.participating,
+             "participation_cap needs participating"),
+            ("round_investor_terms", kind in ("debt", "grant") and (self.pro_rata or self.redemption_years
+                                                                   or self.seniority != "pari_passu"),
+             "pro_rata, redemption_years and seniority apply to investors' rounds only"),
+            ("round_redemption", self.redemption_rate_yearly and self.redemption_years is None,
+             "redemption_rate_yearly needs redemption_years"),
             ("round_tranches", kind != "grant" and (self.tranches > 1 or self.matching_share),
              "tranches and matching_share apply to grants only"),
             ("round_repayment", kind != "debt" and (self.repayment != "bullet" or self.grace_months),
@@ -288,7 +321,10 @@ class Settings(_Model):
 
 
 class Scenario(_Model):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    """Everything a founder types in. A file before ``schema_version`` 2 (or without one) reads its SAFEs' caps as
+    pre-money, as they were written; a new SAFE's cap is post-money."""
+
+    schema_version: Literal[2] = SCHEMA_VERSION
     company: Company
     settings: Settings = Settings()
     streams: Annotated[list[Stream], Field(max_length=20)] = []
@@ -299,6 +335,18 @@ class Scenario(_Model):
     vat: Vat = Vat()
     strategy: Strategy = Strategy()
     risk: Risk = Risk()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_version_1(cls, data: object) -> object:
+        """Version 1 (or none given): every SAFE's cap was pre-money; say so, so it still is."""
+        if not isinstance(data, dict) or data.get("schema_version", 1) != 1:
+            return data
+        funding = data.get("funding")
+        if isinstance(funding, list):
+            funding = [{**r, "cap_basis": "pre"} if isinstance(r, dict) and r.get("kind") == "safe"
+                       and "cap_basis" not in r else r for r in funding]
+        return {**data, "schema_version": SCHEMA_VERSION, **({"funding": funding} if "funding" in data else {})}
 
     @model_validator(mode="after")
     def _within_the_calendar(self) -> Scenario:

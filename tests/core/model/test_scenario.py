@@ -66,7 +66,7 @@ def test_error_names_the_field_path_the_reason_and_the_value():
          "opex.team[0]: end_month (5) must be after start_month (5)"),
         ({"funding": [{"name": "r", "month": 1, "amount": 1, "kind": "equity", "term_months": 12}]},
          "funding[0]: term_months applies to debt rounds only"),
-        ({"schema_version": 2}, "schema_version: Input should be 1"),
+        ({"schema_version": 3}, "schema_version: Input should be 2"),
     ],
 )
 def test_invalid_values_are_reported_with_their_path(patch, expected):
