@@ -1,17 +1,24 @@
 """Who owns the company after each round, and who receives what at an exit.
 
-Conventions (the usual pre-money term sheet; every figure in shares or the scenario's currency):
+Conventions (every figure in shares or the scenario's currency):
 
 - Before any round: the founders' shares and the option pool (``company.founder_shares``,
   ``company.option_pool_shares``). Ownership is fully diluted: the pool counts, granted or not.
 - A priced equity round of amount ``A`` at pre-money valuation ``V`` sells at the price ``p`` with
-  ``p × (S + X + K) = V``: the pre-money includes the option pool top-up ``X`` (``pool_timing`` ``pre``)
-  and the shares ``K`` of the SAFEs and notes converting into it, so those dilute only the existing
-  holders. The new investors get ``A / p`` shares. With ``pool_timing`` ``post`` the pool is topped up
-  after the money, diluting everyone. ``X`` brings the pool to ``pool_target`` of the shares after the round.
-- A SAFE (or note: its amount plus simple interest to the conversion month) converts at the first priced
-  round after it, at the lower of ``cap / S`` (the cap over the fully diluted shares before the round) and
-  ``p × (1 - discount)``; one never reaching a priced round is reported unconverted.
+  ``p × (C + X) = V``: ``C`` (the Company Capitalization of YC's post-money SAFE) is the shares before the round
+  ``S`` plus the shares of the SAFEs and notes converting into it, and ``X`` the option pool top-up when it comes
+  before the money (``pool_timing`` ``pre``), so those dilute only the existing holders. The new investors get
+  ``A / p`` shares. With ``pool_timing`` ``post`` the pool is topped up after the money, diluting everyone. ``X``
+  brings the pool to ``pool_target`` of the shares after the round.
+- A SAFE (or note: its amount plus simple interest to the conversion month) converts at the first priced round
+  after it at the lowest of its cap price and ``p × (1 - discount)``. A post-money cap's price is ``cap / C``, so
+  the SAFE owns ``amount / cap`` of ``C`` whatever other SAFEs raise (``C`` is then the root of ``C = S + Σ
+  shares``); a pre-money cap's is ``cap / S``. An ``mfn`` SAFE takes whichever terms of its own and of the SAFEs
+  and notes after it in the same stack give it the most shares. One never meeting a priced round is outstanding:
+  it counts as converted at its cap (``stack``; uncapped, as nothing) and, at an exit, takes the greater of its
+  money (a note: with its interest to the horizon) and what it would receive as converted.
+- ``pro_rata`` investors buy their fully diluted share (just before the new money) of each later priced round's
+  new shares, within the round's amount; ``pro_rata="on_top"`` shows the round enlarged to fit them instead.
 - A down round (``p`` below the last priced round's price) gives the investors of earlier rounds with
   ``anti_dilution`` new shares at once: ``full`` re-prices theirs at ``p``; ``broad`` (broad-based weighted
   average, the NVCA model charter's formula) at ``CP2 = CP1 × (A + B) / (A + C)``, where ``A`` is the fully
@@ -21,15 +28,19 @@ Conventions (the usual pre-money term sheet; every figure in shares or the scena
   horizon) come out of the pool; they change no ownership (the pool counts, granted or not), but grants beyond the
   pool then available need a top-up: :func:`pool_use` reports the first month they exceed it. A leaver's unvested
   options fund the replacement's grant, so attrition grants nothing more.
-- At an exit every investor class has a liquidation preference of ``liquidation_multiple`` × its money,
-  all classes pari passu; non-participating ones take the larger of that and converting to common;
-  participating ones take both. SAFE and note holders get the terms of the round they convert into.
+- At an exit (:func:`waterfall`) preferences are paid by rank: notes first (debt), then the rounds, a ``senior``
+  round before every earlier one and a ``pari_passu`` one beside the most senior so far, pro rata within a rank;
+  outstanding SAFEs rank with the first round's. Then the rest goes to the common as converted: non-participating
+  holders take the larger of their preference and converting; participating ones both, up to their
+  ``participation_cap`` in all, converting when that pays more. SAFE and note holders get the terms of the round
+  they convert into.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from scipy.optimize import brentq
 
@@ -38,12 +49,16 @@ from core.model.errors import Problem
 
 FOUNDERS = "founders"
 POOL = "pool"
+DEBT_RANK = 1_000_000
+"""A note's rank at an exit: debt, paid before every preference."""
 
 
 @dataclass(frozen=True)
 class Holder:
-    """A line of the cap table: ``key`` is ``founders``, ``pool`` or the round's name; ``invested`` the money
-    (0 for common), ``price`` the conversion price its preference and anti-dilution read."""
+    """A line of the cap table: ``key`` is ``founders``, ``pool``, the round's name, or "round/investor" for an
+    investor's pro-rata purchase (``buyer``). ``invested`` the money (0 for common; a note's with its interest),
+    ``price`` the conversion price its preference and anti-dilution read, ``rank`` its seniority at an exit (higher
+    first), ``cap`` its participation cap (× ``invested``, in all), ``kind`` common, preferred, safe or note."""
 
     key: str
     shares: float
@@ -52,28 +67,43 @@ class Holder:
     multiple: float = 0.0
     participating: bool = False
     protection: str = "none"
+    rank: int = 0
+    cap: float | None = None
+    kind: str = "common"
+    pro_rata: bool = False
+    buyer: str | None = None
 
     @property
     def preferred(self) -> bool:
         return self.invested > 0
 
+    @property
+    def preference(self) -> float:
+        """What it is paid before the common at an exit."""
+        return self.multiple * self.invested
+
 
 @dataclass(frozen=True)
 class Conversion:
     """A SAFE or note converting: the money (with a note's interest), the price and the shares, and whether the
-    cap or the discount set the price."""
+    cap or the discount set the price; ``post`` whether its cap (or the terms it took) was post-money, ``mfn``
+    the SAFE whose terms it took (None: its own)."""
 
     key: str
     amount: float
     price: float
     shares: float
     by: str  # "cap", "discount" or "price"
+    post: bool = False
+    mfn: str | None = None
 
 
 @dataclass(frozen=True)
 class Step:
     """One priced round: its price per share, the shares it issues to the new money, the pool top-up, the
-    conversions, the anti-dilution shares by series, and every holder after it."""
+    conversions, the anti-dilution shares by series, every holder after it, ``capitalization`` (the shares just
+    before the new money and the pool top-up: those before and the conversions) and the pro-rata purchases (buyer:
+    shares)."""
 
     month: int
     key: str
@@ -84,6 +114,8 @@ class Step:
     anti_dilution: dict[str, float]
     down: bool
     holders: tuple[Holder, ...]
+    capitalization: float = 0.0
+    pro_rata: dict[str, float] = field(default_factory=dict)
 
     def ownership(self) -> dict[str, float]:
         return ownership(self.holders)
@@ -92,15 +124,26 @@ class Step:
 @dataclass(frozen=True)
 class CapTable:
     """The priced rounds in order, the holders at the start and after the last, and the SAFEs and notes that
-    never met a priced round (``unconverted``: key and money)."""
+    never met a priced round (``stack``: as converted at their caps, paid as at an exit)."""
 
     start: tuple[Holder, ...]
     steps: tuple[Step, ...]
-    unconverted: tuple[tuple[str, float], ...] = field(default=())
+    stack: tuple[Holder, ...] = field(default=())
+
+    @property
+    def priced(self) -> tuple[Holder, ...]:
+        """The holders after the last priced round (the start before any)."""
+        return self.steps[-1].holders if self.steps else self.start
 
     @property
     def holders(self) -> tuple[Holder, ...]:
-        return self.steps[-1].holders if self.steps else self.start
+        """Everyone at the end: after the last priced round, and the SAFEs and notes still outstanding."""
+        return self.priced + self.stack
+
+    @property
+    def unconverted(self) -> tuple[tuple[str, float], ...]:
+        """The SAFEs and notes outstanding at the end: name and money."""
+        return tuple((h.key, h.invested) for h in self.stack)
 
 
 def ownership(holders: tuple[Holder, ...]) -> dict[str, float]:
@@ -109,44 +152,111 @@ def ownership(holders: tuple[Holder, ...]) -> dict[str, float]:
     return {h.key: h.shares / total for h in holders}
 
 
-def _converting(pending: list[tuple[Round, int]], month: int, price: float, before: float) -> list[Conversion]:
+@dataclass(frozen=True)
+class _Terms:
+    """The conversion terms of one SAFE or note: its cap (and whether post-money) and discount."""
+
+    source: str
+    cap: float | None
+    post: bool
+    discount: float
+
+
+def _prices(terms: _Terms, price: float, capitalization: float, before: float) -> dict[str, float]:
+    """The prices a SAFE or note may convert at, by what sets them."""
+    options = {"price": price}
+    if terms.discount:
+        options["discount"] = price * (1 - terms.discount)
+    if terms.cap is not None:
+        options["cap"] = terms.cap / (capitalization if terms.post else before)
+    return options
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A SAFE or note waiting for a priced round: its round, its money at conversion, and the terms it may take."""
+
+    round: Round
+    amount: float
+    terms: tuple[_Terms, ...]
+
+    def convert(self, price: float, capitalization: float, before: float) -> Conversion:
+        """Its conversion at the round ``price`` with ``capitalization`` (C) and ``before`` (S) shares."""
+        best: Conversion | None = None
+        for terms in self.terms:
+            options = _prices(terms, price, capitalization, before)
+            by = min(options, key=lambda k: options[k])
+            if best is None or options[by] < best.price * (1 - 1e-12):
+                best = Conversion(self.round.name, self.amount, options[by], self.amount / options[by], by, terms.post,
+                                  None if terms.source == self.round.name else terms.source)
+        assert best is not None
+        return best
+
+    def most_shares_but_post(self, price: float, before: float) -> float:
+        """The most shares it takes whatever C is, but for its post-money caps' (a bound)."""
+        return self.amount / min(min(_prices(replace(t, cap=None if t.post else t.cap), price, 0, before).values())
+                                 for t in self.terms)
+
+    def post_share(self) -> float:
+        """The largest share of C its post-money caps can give it (amount / cap)."""
+        return max((self.amount / t.cap for t in self.terms if t.post and t.cap), default=0.0)
+
+
+def _stack(pending: list[tuple[Round, int]], month: int) -> list[_Pending]:
+    """The SAFEs and notes waiting, with a note's interest to ``month`` and each MFN's choice of later terms."""
     out = []
-    for r, start in pending:
-        amount = r.amount * (1 + r.interest_rate_yearly * (month - start) / 12) if r.kind == "note" else r.amount
-        options = {"price": price}
-        if r.discount:
-            options["discount"] = price * (1 - r.discount)
-        if r.valuation_cap is not None:
-            options["cap"] = r.valuation_cap / before
-        by = min(options, key=lambda k: options[k])
-        out.append(Conversion(r.name, amount, options[by], amount / options[by], by))
+    for n, (r, start) in enumerate(pending):
+        amount = r.amount * (1 + r.interest_rate_yearly * max(month - start, 0) / 12) if r.kind == "note" else r.amount
+        later = [x for x, _ in pending[n + 1:]] if r.mfn else []
+        terms = tuple(_Terms(x.name, x.valuation_cap, x.post_money_cap, x.discount) for x in [r, *later])
+        out.append(_Pending(r, amount, terms))
     return out
 
 
-def _price(r: Round, holders: list[Holder], pending: list[tuple[Round, int]]) -> tuple[float, float, list[Conversion]]:
-    """The round's price, its pool top-up and the conversions: the root of ``p (S + X + K) = V`` (pool before
-    the money) or ``p (S + K) = V`` (after)."""
+def _capitalization(stack: list[_Pending], price: float, before: float, where: str) -> tuple[float, list[Conversion]]:
+    """C, the root of ``C = S + Σ shares(C)``, and the conversions at it (refused when post-money caps would take
+    the whole company)."""
+    if not stack:
+        return before, []
+    slope = sum(x.post_share() for x in stack)
+    if slope >= 1 - 1e-9:
+        raise ScenarioError.of(Problem(where, "safe_caps_whole", {"share": slope}))
+
+    def excess(c: float) -> float:
+        return c - before - sum(x.convert(price, c, before).shares for x in stack)
+
+    low = before
+    if excess(low) >= 0:
+        return low, [x.convert(price, low, before) for x in stack]
+    fixed = sum(x.most_shares_but_post(price, before) for x in stack)
+    high = (before + fixed) / (1 - slope) * (1 + 1e-9) + 1
+    c = brentq(excess, low, high, xtol=high * 1e-15, rtol=1e-15, maxiter=400)
+    return c, [x.convert(price, c, before) for x in stack]
+
+
+def _price(r: Round, holders: list[Holder], stack: list[_Pending]) -> tuple[float, float, float, list[Conversion]]:
+    """The round's price, its pool top-up, C and the conversions: the root of ``p (C + X) = V`` (pool before the
+    money) or ``p C = V`` (after)."""
     before = sum(h.shares for h in holders)
     pool = next((h.shares for h in holders if h.key == POOL), 0.0)
-    target, value = r.pool_target, float(r.pre_money_valuation or 0)
+    target, value, where = r.pool_target, float(r.pre_money_valuation or 0), f"funding: {r.name}"
 
-    def parts(p: float) -> tuple[float, list[Conversion]]:
-        conversions = _converting(pending, r.month, p, before)
-        converted = sum(c.shares for c in conversions)
-        topped = (target * (before + converted + r.amount / p) - pool) / (1 - target) if target else 0.0
-        return max(0.0, topped), conversions
+    def parts(p: float) -> tuple[float, float, list[Conversion]]:
+        c, conversions = _capitalization(stack, p, before, where)
+        topped = (target * (c + r.amount / p) - pool) / (1 - target) if target else 0.0
+        return max(0.0, topped), c, conversions
 
     def gap(p: float) -> float:
-        topped, conversions = parts(p)
-        return p * (before + (topped if r.pool_timing == "pre" else 0.0) + sum(c.shares for c in conversions)) - value
+        topped, c, _ = parts(p)
+        return p * (c + (topped if r.pool_timing == "pre" else 0.0)) - value
 
     high = value / before
     low = high * 1e-9
     if gap(low) > 0:  # the converting money and the pool alone are worth more than the pre-money
-        raise ScenarioError.of(Problem(f"funding: {r.name}", "cap_table_price", {"value": value}))
+        raise ScenarioError.of(Problem(where, "cap_table_price", {"value": value}))
     p = high if gap(high) <= 0 else brentq(gap, low, high, xtol=high * 1e-14, rtol=1e-13, maxiter=200)
-    topped, conversions = parts(p)
-    return p, topped, conversions
+    topped, c, conversions = parts(p)
+    return p, topped, c, conversions
 
 
 def _anti_dilution(holders: list[Holder], price: float, before: float, amount: float, issued: float) -> dict[str, float]:
@@ -160,9 +270,28 @@ def _anti_dilution(holders: list[Holder], price: float, before: float, amount: f
     return extra
 
 
-def cap_table(scenario: Scenario, anti_dilution: bool = True) -> CapTable:
-    """The cap table through every funding round of the scenario, in month order (``anti_dilution`` False:
-    as if no round had that protection, to show what it costs the founders)."""
+ProRata = Literal["within", "on_top", "none"]
+
+
+def _pro_rata(holders: list[Holder], issued: float, mode: ProRata) -> tuple[float, dict[str, float]]:
+    """The shares the round's new investors keep and each pro-rata buyer's: its fully diluted share before the new
+    money (all its lines) × the round's new shares (``on_top``: the round grows so the new investors keep all
+    ``issued``)."""
+    total = sum(h.shares for h in holders)
+    rights = {h.key for h in holders if h.pro_rata and h.buyer is None} if mode != "none" else set()
+    shares = {k: sum(h.shares for h in holders if (h.buyer or h.key) == k) / total for k in sorted(rights)}
+    if not shares:
+        return issued, {}
+    taken = sum(shares.values())
+    if mode == "on_top":
+        return issued, {k: v * issued / (1 - taken) for k, v in shares.items()}
+    return issued * (1 - taken), {k: v * issued for k, v in shares.items()}
+
+
+def cap_table(scenario: Scenario, anti_dilution: bool = True, pro_rata: ProRata = "within") -> CapTable:
+    """The cap table through every funding round of the scenario, in month order (``anti_dilution`` False: as if no
+    round had that protection, to show what it costs the founders; ``pro_rata``: how pro-rata rights are taken up,
+    see the module doc)."""
     company = scenario.company
     holders = [Holder(FOUNDERS, company.founder_shares)]
     if company.option_pool_shares:
@@ -170,7 +299,7 @@ def cap_table(scenario: Scenario, anti_dilution: bool = True) -> CapTable:
     start = tuple(holders)
     pending: list[tuple[Round, int]] = []
     steps: list[Step] = []
-    last_price = None
+    last_price, rank = None, 0
     for r in _named_once(sorted(scenario.funding, key=lambda x: x.month)):
         if r.kind in ("safe", "note"):
             pending.append((r, r.month))
@@ -178,21 +307,41 @@ def cap_table(scenario: Scenario, anti_dilution: bool = True) -> CapTable:
         if r.kind != "equity" or r.pre_money_valuation is None:
             continue  # loans, grants and unpriced equity change no ownership
         before = sum(h.shares for h in holders)
-        price, topped, conversions = _price(r, holders, pending)
+        price, topped, capitalization, conversions = _price(r, holders, _stack(pending, r.month))
         issued = r.amount / price
-        protection = r.anti_dilution if anti_dilution else "none"
-        holders += [Holder(c.key, c.shares, c.amount, c.price, r.liquidation_multiple, r.participating, protection)
-                    for c in conversions]
-        holders.append(Holder(r.name, issued, r.amount, price, r.liquidation_multiple, r.participating, protection))
+        rank = max(rank, 1) + (r.seniority == "senior" and rank > 0)
+        terms = {"multiple": r.liquidation_multiple, "participating": r.participating,
+                 "protection": r.anti_dilution if anti_dilution else "none", "rank": rank, "cap": r.participation_cap,
+                 "kind": "preferred"}
+        holders += [Holder(c.key, c.shares, c.amount, c.price, pro_rata=x.pro_rata, **terms)  # type: ignore[arg-type]
+                    for c, (x, _) in zip(conversions, pending, strict=True)]
+        kept, bought = _pro_rata(holders, issued, pro_rata)
+        holders += [Holder(f"{r.name}/{k}", n, n * price, price, buyer=k, **terms) for k, n in bought.items()]  # type: ignore[arg-type]
+        holders.append(Holder(r.name, kept, kept * price, price, pro_rata=r.pro_rata, **terms))  # type: ignore[arg-type]
         down = last_price is not None and price < last_price
-        extra = _anti_dilution(holders, price, before, r.amount, issued) if down else {}
+        new = kept + sum(bought.values())
+        extra = _anti_dilution(holders, price, before, new * price, new) if down else {}
         if topped:
             holders = [replace(h, shares=h.shares + topped) if h.key == POOL else h for h in holders]
             if not any(h.key == POOL for h in holders):
                 holders.insert(1, Holder(POOL, topped))
-        steps.append(Step(r.month, r.name, price, issued, topped, tuple(conversions), extra, down, tuple(holders)))
+        steps.append(Step(r.month, r.name, price, new, topped, tuple(conversions), extra, down, tuple(holders),
+                          capitalization, bought))
         pending, last_price = [], price
-    return CapTable(start, tuple(steps), tuple((r.name, r.amount) for r, _ in pending))
+    return CapTable(start, tuple(steps), _outstanding(holders, pending, scenario.settings.horizon_months))
+
+
+def _outstanding(holders: list[Holder], pending: list[tuple[Round, int]], horizon: int) -> tuple[Holder, ...]:
+    """The SAFEs and notes no priced round converts, as converted at their caps (a note with its interest to the
+    horizon): SAFEs rank with the first round, notes before every round."""
+    if not pending:
+        return ()
+    stack = _stack(pending, horizon)
+    before = sum(h.shares for h in holders)
+    _, conversions = _capitalization(stack, math.inf, before, f"funding: {pending[0][0].name}")
+    return tuple(Holder(conv.key, 0.0 if math.isinf(conv.price) else conv.shares, x.amount, conv.price, 1.0,
+                        rank=DEBT_RANK if x.round.kind == "note" else 1, kind=x.round.kind, pro_rata=x.round.pro_rata)
+                 for x, conv in zip(stack, conversions, strict=True))
 
 
 def _named_once(rounds: list[Round]) -> list[Round]:
@@ -206,11 +355,10 @@ def _named_once(rounds: list[Round]) -> list[Round]:
 
 
 def founders_after(table: CapTable, month: int | None = None) -> float:
-    """The founders' share after the first priced round at or after ``month`` (after the last round when none is
-    given or none comes later; before any round when there is none)."""
-    steps = [s for s in table.steps if month is None or s.month >= month]
-    holders = (steps[0] if month is not None and steps else table.steps[-1] if table.steps else None)
-    return ownership(holders.holders if holders is not None else table.start)[FOUNDERS]
+    """The founders' share after the first priced round at or after ``month`` (with none, or none given: at the
+    end, the SAFEs and notes still outstanding counted as converted at their caps)."""
+    step = next((s for s in table.steps if month is not None and s.month >= month), None)
+    return ownership(step.holders if step is not None else table.holders)[FOUNDERS]
 
 
 @dataclass(frozen=True)
@@ -263,25 +411,52 @@ def pool_use(scenario: Scenario, table: CapTable | None = None) -> PoolUse:
     return PoolUse(pool_at(table, math.inf), grants, short)
 
 
-def waterfall(holders: tuple[Holder, ...], exit_value: float) -> dict[str, float]:
-    """What each holder receives at an exit of ``exit_value`` (pari passu preferences, see the module doc)."""
-    prefs = {h.key: h.multiple * h.invested for h in holders if h.preferred}
-    total = sum(prefs.values())
-    if exit_value <= total:
-        return {h.key: exit_value * prefs.get(h.key, 0.0) / total if total else 0.0 for h in holders}
-    converting: set[str] = set()
-    while True:
-        paid = sum(v for k, v in prefs.items() if k not in converting)
-        sharing = [h for h in holders if not h.preferred or h.participating or h.key in converting]
-        per_share = (exit_value - paid) / sum(h.shares for h in sharing)
-        better = {h.key for h in holders if h.preferred and not h.participating and h.key not in converting
-                  and per_share * h.shares > prefs[h.key]}
-        if not better:
-            break
-        converting |= better
-    out = {}
-    for h in holders:
-        common = per_share * h.shares if (not h.preferred or h.participating or h.key in converting) else 0.0
-        out[h.key] = common + (prefs.get(h.key, 0.0) if h.key not in converting else 0.0)
-    assert math.isclose(sum(out.values()), exit_value, rel_tol=1e-9, abs_tol=1e-6), "the waterfall pays out the exit"
+def waterfall(holders: tuple[Holder, ...], exit_value: float, costs: float = 0.0, exercised: float | None = None,
+              strike: float = 0.0) -> dict[str, float]:
+    """What each holder receives at an exit of ``exit_value`` (money) less ``costs`` (its share, 0-1): see the module
+    doc. ``exercised`` options of the pool (None: all of it) are exercised at ``strike`` a share when the common is
+    worth more; the pool line receives their value less the strike (the rest of the pool lapses). Pays out the exit
+    less costs exactly."""
+    net = exit_value * (1 - costs)
+    paid_first = sum(h.preference for h in holders)
+    if net <= paid_first:
+        return _by_rank(holders, net)
+    holders = tuple(replace(h, shares=exercised) if h.key == POOL and exercised is not None else h for h in holders)
+    shares = sum(h.shares for h in holders)
+    high = (net + strike * sum(h.shares for h in holders if h.key == POOL)) / shares
+    x = brentq(lambda v: sum(_paid(h, v, strike)[0] for h in holders) - net, 0.0, high * (1 + 1e-12) + 1e-300,
+               xtol=1e-300, rtol=1e-15, maxiter=400)
+    total, slope = (sum(parts) for parts in zip(*(_paid(h, x, strike) for h in holders), strict=True))
+    x += (net - total) / slope if slope else 0.0
+    out = {h.key: _paid(h, x, strike)[0] for h in holders}
+    assert math.isclose(sum(out.values()), net, rel_tol=1e-9, abs_tol=1e-6), "the waterfall pays out the exit"
+    return out
+
+
+def _paid(h: Holder, x: float, strike: float) -> tuple[float, float]:
+    """A holder's proceeds when a common share is worth ``x``, and their slope in ``x``."""
+    common = h.shares * x
+    if h.key == POOL:
+        return (h.shares * (x - strike), h.shares) if x > strike else (0.0, 0.0)
+    if not h.preferred:
+        return common, h.shares
+    if not h.participating:
+        return (common, h.shares) if common > h.preference else (h.preference, 0.0)
+    if h.cap is None or h.preference + common < h.cap * h.invested:
+        return h.preference + common, h.shares
+    return (common, h.shares) if common > h.cap * h.invested else (h.cap * h.invested, 0.0)
+
+
+def _by_rank(holders: tuple[Holder, ...], net: float) -> dict[str, float]:
+    """An exit that does not cover the preferences: paid rank by rank, pro rata within one; the common nothing."""
+    out = dict.fromkeys((h.key for h in holders), 0.0)
+    left = net
+    for rank in sorted({h.rank for h in holders if h.preferred}, reverse=True):
+        tier = [h for h in holders if h.preferred and h.rank == rank]
+        owed = sum(h.preference for h in tier)
+        if owed <= 0:
+            continue
+        paid = min(left, owed)
+        out |= {h.key: paid * h.preference / owed for h in tier}
+        left -= paid
     return out

@@ -71,7 +71,7 @@ def test_option_grants_come_from_the_pool_and_a_shortfall_names_its_month():
     assert pool_use(SEED).grants == () and pool_use(SEED).short is None
 
 
-SAFE = {"name": "SAFE", "month": 1, "amount": 1e6, "kind": "safe"}
+SAFE = {"name": "SAFE", "month": 1, "amount": 1e6, "kind": "safe", "cap_basis": "pre"}
 SERIES_A = {"name": "A", "month": 6, "amount": 4e6, "pre_money_valuation": 12e6}
 
 
@@ -99,8 +99,10 @@ def test_a_note_converts_with_its_interest_and_a_bridge_without_a_round_stays_un
     note = {"name": "Note", "month": 1, "amount": 1e6, "kind": "note", "valuation_cap": 5e6, "interest_rate_yearly": 0.08}
     (c,) = cap_table(company([note, {**SERIES_A, "month": 7}])).steps[0].conversions
     assert c.amount == pytest.approx(1.04e6) and c.shares == pytest.approx(2.08e6)
-    alone = cap_table(company([note]))
-    assert alone.steps == () and alone.unconverted == (("Note", 1e6),) and ownership(alone.holders) == {FOUNDERS: 1.0}
+    alone = cap_table(company([note]))  # outstanding at the horizon, month 36: 35 months' interest, as converted at $0.50
+    owed = 1e6 * (1 + 0.08 * 35 / 12)
+    assert alone.steps == () and alone.unconverted == (("Note", pytest.approx(owed)),)
+    assert ownership(alone.holders) == pytest.approx({FOUNDERS: 10e6 / (10e6 + owed / 0.5), "Note": owed / 0.5 / (10e6 + owed / 0.5)})
 
 
 DOWN = {"name": "A", "month": 12, "amount": 2e6, "pre_money_valuation": 5e6}
@@ -159,6 +161,8 @@ rounds = st.lists(st.fixed_dictionaries({
     "amount": st.floats(1e4, 1e8), "pre": st.floats(1e5, 1e9), "cap": st.one_of(st.none(), st.floats(1e5, 1e9)),
     "discount": st.floats(0, 0.5), "pool": st.floats(0, 0.3), "timing": st.sampled_from(["pre", "post"]),
     "protection": st.sampled_from(["none", "broad", "full"]), "multiple": st.floats(0, 3), "participating": st.booleans(),
+    "basis": st.sampled_from(["post", "pre"]), "mfn": st.booleans(), "senior": st.booleans(),
+    "participation_cap": st.one_of(st.none(), st.floats(1, 5)), "pro_rata": st.booleans(),
 }), max_size=6)
 
 
@@ -166,32 +170,44 @@ def as_round(n, r):
     base = {"name": f"R{n}", "month": 1 + 3 * n, "amount": r["amount"], "kind": r["kind"]}
     if r["kind"] == "equity":
         return {**base, "pre_money_valuation": r["pre"], "pool_target": r["pool"], "pool_timing": r["timing"],
-                "anti_dilution": r["protection"], "liquidation_multiple": r["multiple"], "participating": r["participating"]}
+                "anti_dilution": r["protection"], "liquidation_multiple": r["multiple"], "participating": r["participating"],
+                "seniority": "senior" if r["senior"] else "pari_passu", "pro_rata": r["pro_rata"],
+                "participation_cap": r["participation_cap"] if r["participating"] else None}
     if r["kind"] in ("safe", "note"):
-        return {**base, "valuation_cap": r["cap"], "discount": r["discount"]}
+        cap = r["cap"] if r["basis"] == "pre" or r["cap"] is None else max(r["cap"], 2 * r["amount"])
+        return {**base, "valuation_cap": cap, "discount": r["discount"], "cap_basis": r["basis"], "mfn": r["mfn"],
+                "pro_rata": r["pro_rata"]}
     return base
 
 
 @settings(deadline=None)
-@given(rounds=rounds, exit_value=st.floats(0, 1e10))
-@example(rounds=[], exit_value=0.0)
-@example(rounds=[], exit_value=5e-324)  # found by hypothesis: a subnormal exit rounds to nothing a share
-def test_ownership_sums_to_one_conversions_move_no_cash_and_the_waterfall_pays_the_exit(rounds, exit_value):
-    scenario = company([as_round(n, r) for n, r in enumerate(rounds)], pool=1e6)
+@given(rounds=rounds, exit_value=st.floats(0, 1e10), more=st.floats(0, 1e10))
+@example(rounds=[], exit_value=0.0, more=0.0)
+@example(rounds=[], exit_value=5e-324, more=0.0)  # found by hypothesis: a subnormal exit rounds to nothing a share
+def test_ownership_sums_to_one_the_waterfall_pays_the_exit_and_more_exit_pays_no_holder_less(rounds, exit_value, more):
+    """Over random rounds (every kind and term): ownership sums to 1 at every step and at the end, the waterfall pays
+    out the exit exactly and never less to any holder for a larger exit, a post-money SAFE converting at its cap
+    owns amount ÷ cap of C, and conversions move no cash."""
     try:
+        scenario = company([as_round(n, r) for n, r in enumerate(rounds)], pool=1e6)
         table = cap_table(scenario)
-    except ScenarioError:  # converting money worth more than a pre-money: refused, never a wrong table
+    except ScenarioError:  # converting money worth more than a pre-money, or post-money caps owning it all: refused
         return
-    for holders in [table.start, *(s.holders for s in table.steps)]:
+    for holders in [table.start, *(s.holders for s in table.steps), table.holders]:
         assert sum(ownership(holders).values()) == pytest.approx(1.0)
         assert all(h.shares >= 0 for h in holders)
-    paid = waterfall(table.holders, exit_value)
+    for step in table.steps:
+        for c in step.conversions:
+            r = next(x for x in scenario.funding if x.name == (c.mfn or c.key))
+            if c.by == "cap" and c.post:
+                assert c.shares / step.capitalization == pytest.approx(c.amount / r.valuation_cap, rel=1e-9)
+    paid, richer = waterfall(table.holders, exit_value), waterfall(table.holders, exit_value + more)
     assert sum(paid.values()) == pytest.approx(exit_value, rel=1e-9, abs=1e-6) and min(paid.values()) >= -1e-6
-    as_equity = replace_fields(scenario, {f"funding[{j}].kind": "equity" for j, r in enumerate(scenario.funding)
-                                          if r.kind in ("safe", "note")} | {
-        f"funding[{j}].valuation_cap": None for j, r in enumerate(scenario.funding) if r.kind in ("safe", "note")} | {
-        f"funding[{j}].discount": 0 for j, r in enumerate(scenario.funding) if r.kind in ("safe", "note")} | {
-        f"funding[{j}].interest_rate_yearly": 0 for j, r in enumerate(scenario.funding) if r.kind == "note"})
+    assert all(richer[k] >= paid[k] - 1e-6 * (1 + paid[k]) for k in paid)
+    as_equity = replace_fields(scenario, {f"funding[{j}].{f}": v for j, r in enumerate(scenario.funding)
+                                          if r.kind in ("safe", "note") for f, v in (
+        ("kind", "equity"), ("valuation_cap", None), ("discount", 0), ("cap_basis", None), ("mfn", False),
+        ("interest_rate_yearly", 0))})
     np.testing.assert_allclose(project(scenario).cash, project(as_equity).cash)  # a SAFE is cash like any equity
 
 
@@ -256,7 +272,7 @@ def test_company_a_s_bridge_moves_the_cash_of_an_equity_bridge_and_adds_its_amou
     a = load_scenario(COMPANY_A)
     k = next(i for i, r in enumerate(a.funding) if r.kind == "safe")
     as_equity = replace_fields(a, {f"funding[{k}].kind": "equity", f"funding[{k}].valuation_cap": None,
-                                   f"funding[{k}].discount": 0})
+                                   f"funding[{k}].discount": 0, f"funding[{k}].cap_basis": None})
     without = replace_fields(a, {"funding": [r.model_dump() for i, r in enumerate(a.funding) if i != k]})
     p, equity, bare = project(a), project(as_equity), project(without)
     np.testing.assert_allclose(p.cash, equity.cash, rtol=1e-9)
@@ -264,3 +280,143 @@ def test_company_a_s_bridge_moves_the_cash_of_an_equity_bridge_and_adds_its_amou
     months = np.arange(a.settings.horizon_months)
     np.testing.assert_allclose(p.cash[0], bare.cash[0] + np.where(months >= 8, 3e6, 0.0), rtol=1e-9)
     assert cap_table(as_equity).steps[0].ownership() == pytest.approx({FOUNDERS: 0.8, "Pre-A": 0.2})  # unpriced: no line
+
+
+# --- post-money SAFEs (YC's user guide), MFN, pro-rata -------------------------------------------------------------
+
+YC_SAFES = [{"name": "A", "month": 1, "amount": 200_000, "kind": "safe", "valuation_cap": 4e6},
+            {"name": "B", "month": 2, "amount": 800_000, "kind": "safe", "valuation_cap": 8e6}]
+
+
+def yc_company(rounds):
+    """YC's post-money SAFE user guide, appendix: 10,000,000 fully diluted shares: founders 9,250,000; issued,
+    promised and unissued options 300,000 + 350,000 + 100,000 (one pool here: the pool counts, granted or not)."""
+    return company(rounds, founders=9_250_000, pool=750_000)
+
+
+def test_yc_post_money_safes_before_the_priced_round():
+    """A owns $200k / $4M = 5 %, B $800k / $8M = 10 % of the Company Capitalization 10,000,000 / 0.85 =
+    11,764,705.88: 588,235 and 1,176,470 shares (the guide rounds down)."""
+    table = cap_table(yc_company(YC_SAFES))
+    stack = {h.key: h.shares for h in table.stack}
+    assert [int(stack["A"]), int(stack["B"])] == [588_235, 1_176_470]
+    assert int(sum(h.shares for h in table.holders)) == 11_764_705
+    assert ownership(table.holders)["A"] == pytest.approx(0.05) and ownership(table.holders)["B"] == pytest.approx(0.10)
+
+
+def test_yc_series_a_after_post_money_safes():
+    """The guide's Series A: $5M at $15M pre-money with a 1,695,000-share pool increase: price 15,000,000 /
+    (11,764,705 + 1,695,000) = $1.1144 (to the guide's four decimals), 4,486,719 new shares, 17,946,424 after.
+    The pool target that gives that increase is (750,000 + 1,695,000) / the shares after, from the same equations."""
+    c = 10e6 / 0.85
+    price = 15e6 / (c + 1_695_000)
+    target = (750_000 + 1_695_000) / (c + 1_695_000 + 5e6 / price)
+    step = cap_table(yc_company([*YC_SAFES, {"name": "Series A", "month": 6, "amount": 5e6,
+                                             "pre_money_valuation": 15e6, "pool_target": target}])).steps[0]
+    assert step.capitalization == pytest.approx(c) and step.pool_added == pytest.approx(1_695_000)
+    assert round(step.price, 4) == 1.1144 and int(5e6 / round(step.price, 4)) == 4_486_719
+    assert int(step.capitalization) + 1_695_000 + int(5e6 / round(step.price, 4)) == 17_946_424
+    shares = {c.key: int(c.shares) for c in step.conversions}
+    assert shares == {"A": 588_235, "B": 1_176_470} and {c.by for c in step.conversions} == {"cap"}
+    assert sum(h.shares for h in step.holders) == pytest.approx(c + 1_695_000 + 5e6 / step.price)
+
+
+def test_yc_pre_money_safes_read_the_same_guide_differently():
+    """The same SAFEs with pre-money caps: A at $4M / 10M shares = $0.40 → 500,000 shares, B at $0.80 → 1,000,000
+    (the numbers the issue saw: 9.1 % sold instead of 10 % on a $1M SAFE at $10M)."""
+    pre = [{**r, "cap_basis": "pre"} for r in YC_SAFES]
+    assert {h.key: h.shares for h in cap_table(yc_company(pre)).stack} == pytest.approx({"A": 500_000, "B": 1_000_000})
+
+
+def test_two_post_money_safes_own_their_amount_over_their_cap():
+    """$1M at a $10M cap and $600k at $15M: 10 % and 4 %, the founders 86 %, before any priced round."""
+    table = cap_table(company([{**SAFE, "cap_basis": None, "valuation_cap": 10e6},
+                               {"name": "SAFE 2", "month": 2, "amount": 600_000, "kind": "safe", "valuation_cap": 15e6}]))
+    assert ownership(table.holders) == pytest.approx({FOUNDERS: 0.86, "SAFE": 0.10, "SAFE 2": 0.04})
+    assert founders_after(table, 1) == pytest.approx(0.86)
+
+
+def test_an_mfn_safe_takes_the_better_cap_of_a_later_safe():
+    """An uncapped MFN SAFE of $500k, then $1M at a $10M post-money cap: at a $20M-pre round both convert at the
+    cap, owning 5 % and 10 % of C = 10M / 0.85; without MFN the first converts at the round's price."""
+    stack = [{"name": "MFN", "month": 1, "amount": 500_000, "kind": "safe", "mfn": True},
+             {"name": "Capped", "month": 2, "amount": 1e6, "kind": "safe", "valuation_cap": 10e6}]
+    series = {"name": "Series A", "month": 6, "amount": 5e6, "pre_money_valuation": 20e6}
+    step = cap_table(company([*stack, series])).steps[0]
+    mfn, capped = step.conversions
+    assert (mfn.by, mfn.mfn, capped.mfn) == ("cap", "Capped", None)
+    assert step.capitalization == pytest.approx(10e6 / 0.85)
+    assert mfn.shares / step.capitalization == pytest.approx(0.05) and capped.shares / step.capitalization == pytest.approx(0.10)
+    plain_step = cap_table(company([{**stack[0], "mfn": False}, stack[1], series])).steps[0]
+    assert plain_step.conversions[0].by == "price"
+
+
+def test_pro_rata_keeps_the_seed_s_share_within_the_round_or_on_top_of_it():
+    """Seed $2M at $8M pre (founders 8M shares: $1.00, 20 %) with pro-rata; a Series A of $5M at $20M pre: $2.00,
+    2.5M new shares. Within the round the seed buys 20 % of them (0.5M, $1M) and keeps 20 % of 12.5M; the
+    founders' 64 % is what it would be without. On top: 0.2 × 2.5M / 0.8 = 0.625M more, founders 8 / 13.125."""
+    rounds = [seed_round(pro_rata=True), {"name": "Series A", "month": 6, "amount": 5e6, "pre_money_valuation": 20e6}]
+    within = cap_table(company(rounds, founders=8e6)).steps[1]
+    assert within.pro_rata == pytest.approx({"Seed": 0.5e6}) and within.new_shares == pytest.approx(2.5e6)
+    share = within.ownership()
+    assert share["Seed"] + share["Series A/Seed"] == pytest.approx(0.2) and share[FOUNDERS] == pytest.approx(0.64)
+    on_top = cap_table(company(rounds, founders=8e6), pro_rata="on_top").steps[1]
+    assert on_top.pro_rata == pytest.approx({"Seed": 0.625e6}) and on_top.ownership()[FOUNDERS] == pytest.approx(8 / 13.125)
+    none = cap_table(company(rounds, founders=8e6), pro_rata="none").steps[1]
+    assert none.ownership()["Seed"] == pytest.approx(0.16) and none.ownership()[FOUNDERS] == pytest.approx(0.64)
+
+
+# --- the waterfall's deal terms --------------------------------------------------------------------------------------
+
+def two_series(seniority):
+    """Founders 8M shares; Seed $2M at $8M pre ($1.00, 2M shares); A $4M at $10M pre ($1.00, 4M shares)."""
+    return cap_table(company([seed_round(), {"name": "A", "month": 6, "amount": 4e6, "pre_money_valuation": 10e6,
+                                             "seniority": seniority}], founders=8e6)).holders
+
+
+def test_seniority_stacked_or_pari_passu_below_the_preferences():
+    """Exit $5M < $6M of preferences: stacked, the A's $4M first and the seed $1M; pari passu, 4/6 and 2/6 of $5M."""
+    assert waterfall(two_series("senior"), 5e6) == pytest.approx({FOUNDERS: 0, "Seed": 1e6, "A": 4e6})
+    assert waterfall(two_series("pari_passu"), 5e6) == pytest.approx({FOUNDERS: 0, "Seed": 5e6 / 3, "A": 10e6 / 3})
+    assert waterfall(two_series("senior"), 30e6) == waterfall(two_series("pari_passu"), 30e6)  # covered: no difference
+
+
+@pytest.mark.parametrize(("exit_value", "investor"), [
+    (50e6, 10e6 + 0.2 * 40e6),   # below the cap: preference and 20 % of the rest, $18M
+    (110e6, 30e6),               # the crossover: 10 + 0.2 × 100 = 30, the cap
+    (130e6, 30e6),               # capped: 30 > 0.2 × 130 = 26
+    (150e6, 30e6),               # converting pays the same: 0.2 × 150 = 30
+    (200e6, 40e6),               # converted: 20 % of 200
+])
+def test_capped_participation_below_at_and_above_the_crossover(exit_value, investor):
+    """Founders 8M shares; a $10M round at $40M pre: $5.00, 2M shares (20 %), 1× participating capped at 3×."""
+    holders = cap_table(company([{"name": "A", "month": 1, "amount": 10e6, "pre_money_valuation": 40e6,
+                                  "participating": True, "participation_cap": 3}], founders=8e6)).holders
+    assert waterfall(holders, exit_value) == pytest.approx({FOUNDERS: exit_value - investor, "A": investor})
+
+
+def test_a_post_money_safe_at_a_liquidity_event_and_at_a_dissolution():
+    """Founders 9M shares; $1M SAFE at a $10M post-money cap outstanding: 1M shares as converted (10 % of 10M).
+    Exit $5M: converting is worth $0.5M, so it takes its $1M back; $50M: converts, $5M. A dissolution with $0.6M
+    left: all of it to the SAFE, before the common. With a $500k note at 12 % from month 0 (to the horizon, 36
+    months: $680k, paid first as debt) and $1M left: the note $680k, the SAFE $320k."""
+    safe = {"name": "SAFE", "month": 0, "amount": 1e6, "kind": "safe", "valuation_cap": 10e6}
+    holders = cap_table(company([safe], founders=9e6)).holders
+    assert waterfall(holders, 5e6) == pytest.approx({FOUNDERS: 4e6, "SAFE": 1e6})
+    assert waterfall(holders, 50e6) == pytest.approx({FOUNDERS: 45e6, "SAFE": 5e6})
+    assert waterfall(holders, 0.6e6) == pytest.approx({FOUNDERS: 0, "SAFE": 0.6e6})
+    note = {"name": "Note", "month": 0, "amount": 500_000, "kind": "note", "interest_rate_yearly": 0.12}
+    with_note = cap_table(company([safe, note], founders=9e6)).holders
+    assert waterfall(with_note, 1e6) == pytest.approx({FOUNDERS: 0, "SAFE": 320_000, "Note": 680_000})
+
+
+def test_exit_costs_and_options_exercised_at_their_strike():
+    """Founders 8M shares, a 2M pool of which 1M options are exercised at $1.00: an exit of $22M less 2 % costs is
+    $21.56M; with the strike paid in, a share is worth (21.56M + 1M) / 9M = $2.5067: founders 8M × that, the
+    options 1M × (2.5067 - 1)."""
+    holders = cap_table(company([], founders=8e6, pool=2e6)).holders
+    paid = waterfall(holders, 22e6, costs=0.02, exercised=1e6, strike=1.0)
+    x = (22e6 * 0.98 + 1e6) / 9e6
+    assert paid == pytest.approx({FOUNDERS: 8e6 * x, POOL: 1e6 * (x - 1)})
+    underwater = waterfall(holders, 4e6, exercised=1e6, strike=1.0)  # $0.50 a share: the options are not exercised
+    assert underwater == pytest.approx({FOUNDERS: 4e6, POOL: 0})
