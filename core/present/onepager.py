@@ -78,16 +78,13 @@ def page_cap_table(scenario: Scenario) -> CapTable | None:
 
 
 def cap_table_rows(table: CapTable, currency: str, lang: str = "en") -> tuple[list[str], list[str], list[str]]:
-    """The section's columns: each holder after the last priced round (the money it put in, its fully diluted
-    share), then each SAFE or note unconverted at the horizon (its money, "unconverted")."""
+    """The section's columns: each holder after the last priced round, then each SAFE or note unconverted at the
+    horizon: the money it put in and its fully diluted share (an unconverted one's as converted at its cap)."""
     share = ownership(table.holders)
     names = [holder_label(h.key, lang) for h in table.holders]
     invested = [formatting.money(h.invested, currency, lang) if h.preferred else "—" for h in table.holders]
-    shares = [formatting.percent(share[h.key]) for h in table.holders]
-    for name, amount in table.unconverted:
-        names.append(name)
-        invested.append(formatting.money(amount, currency, lang))
-        shares.append(t("onepager.captable.unconverted", lang))
+    shares = [formatting.percent(share[h.key]) for h in table.priced]
+    shares += [t("onepager.captable.unconverted", lang, share=formatting.percent(share[h.key])) for h in table.stack]
     return names, invested, shares
 
 

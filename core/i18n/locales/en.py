@@ -814,7 +814,7 @@ STRINGS: dict[str, str] = {
     'onepager.captable.no_round': 'no priced round in the plan',
     'onepager.captable.invested': 'Invested',
     'onepager.captable.share': 'Owns',
-    'onepager.captable.unconverted': 'unconverted',
+    'onepager.captable.unconverted': '{share} unconverted',
     'onepager.title': 'One-pager for the deck',
     'onepager.paper': 'Paper',
     'onepager.paper.a4': 'A4 landscape',

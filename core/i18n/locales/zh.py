@@ -814,7 +814,7 @@ STRINGS: dict[str, str] = {
     "onepager.captable.no_round": "计划期内没有定价融资",
     "onepager.captable.invested": "投资额",
     "onepager.captable.share": "持股",
-    "onepager.captable.unconverted": "未转股",
+    "onepager.captable.unconverted": "{share}（未转股）",
     "onepager.title": "路演用一页纸",
     "onepager.paper": "纸张",
     "onepager.paper.a4": "A4 横向",

@@ -170,20 +170,21 @@ def test_the_cap_table_column_shows_who_owns_what_after_the_last_round_as_cap_ta
 
 @pytest.mark.parametrize("later", [None, 61])
 def test_a_bridge_that_meets_no_priced_round_within_the_horizon_is_shown_unconverted(later):
-    """Company C (60 months) with a ¥2M SAFE in month 3 and no priced round, or one in month 61 (past the
-    horizon): the founders keep 100 %, the SAFE's row says unconverted."""
+    """Company C (60 months) with a ¥2M SAFE in month 3 at a ¥30M post-money cap and no priced round, or one in
+    month 61 (past the horizon): the SAFE's row says unconverted, owning 2 / 30 = 6.7 % as converted; the founders
+    100 % → 93.3 %."""
     bridge = {"name": "Bridge", "month": 3, "amount": 2e6, "kind": "safe", "valuation_cap": 3e7}
     priced = [] if later is None else [{"name": "A", "month": later, "amount": 1e7, "pre_money_valuation": 4e7}]
     safe = replace_fields(C, {"funding": [*(r.model_dump() for r in C.funding), bridge, *priced]})
     assert len(cap_table(safe).steps) == len(priced)  # the Winter financing page converts it past the horizon
     p = project(safe)
-    for lang, unconverted, note in (("en", ["¥2.00M", "unconverted"], "no priced round in the plan"),
-                                    ("zh", ["200万元", "未转股"], "计划期内没有定价融资")):
+    for lang, unconverted, note in (("en", ["¥2.00M", "6.7% unconverted"], "no priced round in the plan"),
+                                    ("zh", ["200万元", "6.7%（未转股）"], "计划期内没有定价融资")):
         fig = one_pager(safe, p, summarize(p, safe.settings), score(safe, p), None, lang=lang, today=DAY)
         (holders, money, shares), texts = cap_section(fig)
         assert holders == [("Founders" if lang == "en" else "创始人"), "Bridge"]
-        assert [money[-1], shares[-1]] == unconverted and shares[0] == "100.0%"
-        assert any(t.endswith(f"100.0% → 100.0%</b><br>{note}") for t in texts)
+        assert [money[-1], shares[-1]] == unconverted and shares[0] == "93.3%"
+        assert any(t.endswith(f"100.0% → 93.3%</b><br>{note}") for t in texts)
 
 
 @pytest.mark.parametrize(("lang", "header", "cash"), [
