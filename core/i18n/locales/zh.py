@@ -553,7 +553,7 @@ STRINGS: dict[str, str] = {
     'redemption.chart.accruing': '已计提、尚不可行使',
     'redemption.sentence': '{name}：自{month}起，投资人可要求公司回购其 {amount} 投资，按年单利 {rate} 计息，届时回购金额 {owed}。',
     'redemption.after_plan': '该时点在规划期结束之后，未与现金计划比对。',
-    'redemption.odds': '在风险实验室模拟的 {paths} 种情景中，{month}末现金足以支付届时投资人可要求的回购金额的概率为 {odds}。',
+    'redemption.odds': '风险实验室的 {paths} 条模拟路径中，有 {odds} 的路径在{month}末的现金足以支付届时投资人可要求的回购金额。',
     'redemption.short': '若投资人在回购权可行使时立即行使，预计现金在{month}将不足以支付：缺口 {short}。',
     'captable.title': '股权结构表',
     'captable.founders': '创始人',
