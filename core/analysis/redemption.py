@@ -58,11 +58,10 @@ class Right:
 
 def right(r: Round, horizon: int) -> Right:
     """The redemption right of round ``r`` (one with ``redemption_years``) over ``horizon`` months."""
-    month = max(exercisable(r), 0)
-    claim = accrued(r.amount, r.month, r.redemption_rate_yearly, np.arange(horizon))
+    month, months = max(exercisable(r), 0), np.arange(horizon)
+    claim = accrued(r.amount, r.month, r.redemption_rate_yearly, months)
     return Right(r.name, r.amount, r.redemption_rate_yearly, r.month, month,
-                 float(accrued(r.amount, r.month, r.redemption_rate_yearly, month)), claim,
-                 np.where(np.arange(horizon) >= month, claim, 0.0))
+                 float(accrued(r.amount, r.month, r.redemption_rate_yearly, month)), claim, np.where(months >= month, claim, 0.0))
 
 
 @dataclass(frozen=True)
@@ -112,12 +111,10 @@ def owed_on_paths(scenario: Scenario, draws: dict[str, np.ndarray], month: int) 
     (amount 0) owes nothing, a late one (its month drawn) becomes exercisable later, by as much."""
     owed = np.zeros(len(next(iter(draws.values()))))
     for k, r in enumerate(scenario.funding):
-        if r.redemption_years is None:
-            continue
-        amount = draws.get(f"funding[{k}].amount", np.float64(r.amount))
-        since = np.rint(draws.get(f"funding[{k}].month", np.float64(r.month)))
-        due = np.maximum(since + 12 * r.redemption_years, 0) <= month
-        owed += np.where(due, accrued(amount, since, r.redemption_rate_yearly, month), 0.0)
+        if r.redemption_years is not None:
+            amount = draws.get(f"funding[{k}].amount", np.float64(r.amount))
+            since = np.rint(draws.get(f"funding[{k}].month", np.float64(r.month)))
+            owed += np.where(since + 12 * r.redemption_years <= month, accrued(amount, since, r.redemption_rate_yearly, month), 0.0)
     return owed
 
 

@@ -18,8 +18,9 @@ def _covered(plan: Redemption, x: Right, currency: str, lang: str) -> str:
     """Whether the cash at the right's month covers everything owed by then, and by how much it falls short."""
     if not x.within:
         return t("redemption.beyond", lang)
-    short = plan.total[x.month] - plan.cash[x.month]
-    return t("redemption.yes", lang) if plan.covered[x.month] else t("redemption.no", lang, short=fmt.money(short, currency, lang))
+    if plan.covered[x.month]:
+        return t("redemption.yes", lang)
+    return t("redemption.no", lang, short=fmt.money(plan.total[x.month] - plan.cash[x.month], currency, lang))
 
 
 def rights_frame(plan: Redemption, scenario: Scenario, lang: str = "en"):

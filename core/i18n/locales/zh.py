@@ -550,7 +550,7 @@ STRINGS: dict[str, str] = {
     'redemption.chart.y': '金额（{currency}）',
     'redemption.chart.cash': '预计现金',
     'redemption.chart.owed': '回购金额（每项回购权一经可行使即行使）',
-    'redemption.chart.accruing': '已计提、尚不可行使',
+    'redemption.chart.accruing': '累计回购金额（尚不可行使）',
     'redemption.sentence': '{name}：自{month}起，投资人可要求公司回购其 {amount} 投资，按年单利 {rate} 计息，届时回购金额 {owed}。',
     'redemption.after_plan': '该时点在规划期结束之后，未与现金计划比对。',
     'redemption.odds': '风险实验室的 {paths} 条模拟路径中，有 {odds} 的路径在{month}末的现金足以支付届时投资人可要求的回购金额。',
