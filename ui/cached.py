@@ -39,6 +39,8 @@ from core.analysis.pricing import (
     optimise_tiers,
     price_curve,
 )
+from core.analysis.redemption import Redemption
+from core.analysis.redemption import redemption as redemption_of
 from core.analysis.risk import (
     Metric,
     Outcome,
@@ -138,6 +140,17 @@ def risk_stresses(scenario: Scenario, stresses: tuple[str, ...]) -> list[StressR
 def financing(scenario: Scenario, terms: Terms) -> list[FinancingOutcome]:
     """Every way through the winter, side by side (six projections and simulations)."""
     return compare(scenario, terms)
+
+
+@_cached(SIMULATIONS)
+def _redemption(inputs: Scenario) -> Redemption:
+    return redemption_of(inputs)
+
+
+def redemption(scenario: Scenario) -> Redemption:
+    """The redemption rights against the cash plan, with their Monte Carlo odds (cached without what no simulation
+    reads)."""
+    return _redemption(simulation_inputs(scenario))
 
 
 @_cached(FIGURES)

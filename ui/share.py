@@ -6,12 +6,14 @@ import streamlit as st
 
 from core.analysis.actuals import trailing_pair, variance
 from core.analysis.captable import cap_table
+from core.analysis.redemption import rights_of
 from core.i18n import t
 from core.model import Actuals, Scenario, ScenarioError, misfit
 from core.present import charts
 from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
 from core.present.months import month_text
+from core.present.redemption import right_sentences
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.present.statements import summary_frame
 from core.storage.store import StoreError
@@ -120,6 +122,10 @@ def shared_view(token: str) -> None:
         with st.expander(t("captable.title", lang())):
             table(cap_table_frame(owners, lang()), link.downloads)
             chart(ownership_chart(owners, lang()))
+    if redemption_rights := right_sentences(rights_of(scenario), scenario, lang()):
+        with st.expander(t("redemption.title", lang()), expanded=True):
+            for sentence in redemption_rights:
+                st.markdown(plain(sentence))
     st.subheader(t("statement.summary.title", lang()))
     table(summary_frame(statements(scenario), scenario.company.currency, lang()), link.downloads)
     st.caption(t("statement.summary.caption", lang()))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.analysis.captable import FOUNDERS, cap_table, ownership, pool_use
 from core.analysis.financing import DEBT_GRACE, SOFT_GRACE, SOFT_MONTHS, default_terms
+from core.analysis.redemption import redemption_rounds
 from core.i18n import t
 from core.model import ScenarioError
 from core.present import formatting as fmt
@@ -18,7 +19,8 @@ from core.present.financing import (
     pool_notes,
     waterfall_frame,
 )
-from ui.cached import financing
+from core.present.redemption import coverage_notes, redemption_chart, rights_frame
+from ui.cached import financing, redemption
 from ui.session import current_scenario, lang, wkey
 from ui.widgets import chart, plain, reads
 
@@ -93,3 +95,16 @@ st.dataframe(comparison_frame(outcomes, cur, lang()), hide_index=True, width="st
 chart(comparison_chart(outcomes, lang()))
 st.subheader(t("captable.exit_title", lang(), value=fmt.money(exit_value, cur, lang())))
 st.dataframe(waterfall_frame(table.holders, exit_value, cur, lang()), hide_index=True, width="stretch")
+
+# --- redemption rights (回购权), when a round has them
+if redemption_rounds(scenario):
+    st.subheader(t("redemption.title", lang()))
+    st.caption(t("redemption.intro", lang()))
+    rights = redemption(scenario)
+    st.dataframe(rights_frame(rights, scenario, lang()), hide_index=True, width="stretch")
+    chart(redemption_chart(rights, scenario, lang()))
+    odds, short = coverage_notes(rights, scenario, lang())
+    if short:
+        st.warning(short)
+    if odds:
+        st.caption(odds)

@@ -390,12 +390,17 @@ def check_work(scenario: Scenario, paths: int, runs: int = 1) -> None:
             "work": paths * size * runs, "limit": WORK_BUDGET, "paths": max(WORK_BUDGET // (size * runs), 1)}))
 
 
-def simulate(scenario: Scenario, stresses: tuple[str, ...] = (), paths: int | None = None) -> RiskResult:
-    """Draw every uncertain input, project all paths (in chunks), summarize (within ``WORK_BUDGET``)."""
+def path_draws(scenario: Scenario, stresses: tuple[str, ...] = (), paths: int | None = None) -> dict[str, np.ndarray]:
+    """Every uncertain input drawn on ``paths`` paths (``risk.paths`` when None), within ``WORK_BUDGET``: what
+    :func:`project_paths` takes."""
     check_work(scenario, paths or scenario.risk.paths)
     inputs = uncertain_inputs(scenario)
-    draws = engine_draws(scenario, inputs, draw_normals(scenario, inputs, paths), stresses)
-    return summarize_paths(scenario, project_paths(scenario, draws), scenario.risk.seed)
+    return engine_draws(scenario, inputs, draw_normals(scenario, inputs, paths), stresses)
+
+
+def simulate(scenario: Scenario, stresses: tuple[str, ...] = (), paths: int | None = None) -> RiskResult:
+    """Draw every uncertain input, project all paths (in chunks), summarize (within ``WORK_BUDGET``)."""
+    return summarize_paths(scenario, project_paths(scenario, path_draws(scenario, stresses, paths)), scenario.risk.seed)
 
 
 # --- stress tests and sensitivity --------------------------------------------------
