@@ -254,7 +254,7 @@ LATIN_ALLOWED = {
     "AI", "API", "GPU", "NPV", "IRR", "LTV/CAC", "EBITDA", "HHI", "TAM", "SAM", "SOM", "PMC", "PME", "OPP", "IPP", "NLP",
     "R_CAP", "T_C", "T_R", "token",
     # names: the product, a method, a round's name as Chinese VCs say it, the language picker, Streamlit's own button
-    "Winterproof", "Van", "Westendorp", "Brent", "Pre-A", "Language", "Upload",
+    "Winterproof", "Van", "Westendorp", "Brent", "Pre-A", "Language", "Upload", "YC",
     # the accounting software whose exports the Actuals page reads, and their text encodings
     "QuickBooks", "Xero", "UTF-8", "GBK",
     # units, currencies and file formats

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.analysis.captable import FOUNDERS, cap_table, ownership, pool_use
+from core.analysis.captable import FOUNDERS, POOL, NextRound, cap_table, next_round_guess, ownership, pool_use, stack_preview
 from core.analysis.financing import DEBT_GRACE, SOFT_GRACE, SOFT_MONTHS, default_terms
 from core.analysis.redemption import redemption_rounds
 from core.i18n import t
@@ -14,9 +14,13 @@ from core.present.financing import (
     cap_table_frame,
     comparison_chart,
     comparison_frame,
+    conversion_notes,
+    outstanding_notes,
     ownership_chart,
     partner_notes,
     pool_notes,
+    pro_rata_notes,
+    stack_frame,
     waterfall_frame,
 )
 from core.present.redemption import coverage_notes, redemption_chart, rights_frame
@@ -30,25 +34,25 @@ st.title(t("financing.title", lang()))
 st.caption(t("financing.intro", lang()))
 try:
     table, unprotected = cap_table(scenario), cap_table(scenario, anti_dilution=False)
+    on_top = cap_table(scenario, pro_rata="on_top")
 except ScenarioError as exc:
     st.error("\n".join(exc.localized(lang())))
     st.stop()
+if pre_money := [r.name for r in scenario.funding if r.kind == "safe" and r.valuation_cap and not r.post_money_cap]:
+    st.info(t("captable.pre_money_safes", lang(), names=plain(t("captable.list_sep", lang()).join(pre_money))))
 
 # --- who owns the company, round by round
 st.subheader(t("captable.title", lang()))
-if not table.steps:
+if not table.steps and not table.stack:
     st.info(t("captable.no_round", lang()))
 st.dataframe(cap_table_frame(table, lang()), hide_index=True, width="stretch")
 chart(ownership_chart(table, lang()))
+for note in conversion_notes(table, cur, lang()) + pro_rata_notes(table, on_top, lang()):
+    st.caption(plain(note))
 for step in table.steps:
-    for c in step.conversions:
-        st.caption(t("captable.converted", lang(), name=plain(c.key), round=plain(step.key), amount=fmt.money(c.amount, cur, lang()),
-                     price=fmt.price(c.price, cur, lang()), by=t(f"captable.by.{c.by}", lang())))
     if step.down:
         st.warning(t("captable.down", lang(), name=plain(step.key), price=fmt.price(step.price, cur, lang())))
-for name, amount in table.unconverted:
-    st.caption(t("captable.unconverted", lang(), name=plain(name), amount=fmt.money(amount, cur, lang())))
-for note in partner_notes(scenario, lang()):
+for note in outstanding_notes(table, scenario, lang()) + partner_notes(scenario, lang()):
     st.caption(plain(note))
 pool_summary, pool_warning = pool_notes(pool_use(scenario, table), lang())
 if pool_summary:
@@ -58,6 +62,31 @@ if pool_warning:
 with_it, without = ownership(table.holders)[FOUNDERS], ownership(unprotected.holders)[FOUNDERS]
 if abs(with_it - without) > 1e-9:
     st.info(t("captable.protection_cost", lang(), with_it=fmt.percent(with_it), without=fmt.percent(without)))
+
+# --- the SAFE stack: what the SAFEs and notes outstanding would own after the next priced round
+if table.stack:
+    st.subheader(t("captable.stack.title", lang()))
+    st.caption(t("captable.stack.intro", lang()))
+    guess = next_round_guess(table)
+    left, middle, right = st.columns(3)
+    with left:
+        amount = st.number_input(t("captable.stack.amount", lang(), currency=cur), 1.0, 1e13, round(guess.amount, -3),
+                                 max(round(guess.amount / 20, -3), 1.0), key=wkey("lever.stack.amount"))
+        reads(amount, currency=cur, language=lang())
+    with middle:
+        pre = st.number_input(t("captable.stack.pre", lang(), currency=cur), 1.0, 1e13, round(guess.pre_money, -3),
+                              max(round(guess.pre_money / 20, -3), 1.0), key=wkey("lever.stack.pre"))
+        reads(pre, currency=cur, language=lang())
+    with right:
+        pool = st.slider(t("captable.stack.pool", lang()), 0, 50, int(100 * guess.pool_target), 1, key=wkey("lever.stack.pool"))
+    try:
+        preview = stack_preview(scenario, NextRound(amount, pre, pool / 100))
+    except ScenarioError as exc:
+        st.error("\n".join(exc.localized(lang())))
+    else:
+        st.dataframe(stack_frame(preview, cur, lang()), hide_index=True, width="stretch")
+        st.caption(t("captable.stack.founders", lang(), founders=fmt.percent(ownership(preview.holders)[FOUNDERS]),
+                     today=fmt.percent(ownership(table.start)[FOUNDERS]), price=fmt.price(preview.price, cur, lang())))
 
 # --- the comparison, and the exit it reads
 terms = default_terms(scenario)
@@ -94,7 +123,22 @@ except ScenarioError as exc:
 st.dataframe(comparison_frame(outcomes, cur, lang()), hide_index=True, width="stretch")
 chart(comparison_chart(outcomes, lang()))
 st.subheader(t("captable.exit_title", lang(), value=fmt.money(exit_value, cur, lang())))
-st.dataframe(waterfall_frame(table.holders, exit_value, cur, lang()), hide_index=True, width="stretch")
+pool_shares = next((h.shares for h in table.holders if h.key == POOL), 0.0)
+left, middle, right = st.columns(3)
+with left:
+    costs = st.slider(t("captable.exit_costs", lang()), 0.0, 10.0, 0.0, 0.5, key=wkey("lever.exit.costs"), format="%.1f")
+with middle:
+    exercised = st.number_input(t("captable.exercised", lang()), 0.0, max(pool_shares, 0.0), pool_shares, 1000.0,
+                                key=wkey("lever.exit.exercised"), help=t("captable.exercised.help", lang()),
+                                disabled=not pool_shares)
+with right:
+    strike = st.number_input(t("captable.strike", lang(), currency=cur), 0.0, 1e6, 0.0, 0.01, key=wkey("lever.exit.strike"),
+                             disabled=not pool_shares)
+st.dataframe(waterfall_frame(table.holders, exit_value, cur, lang(), costs / 100, exercised, strike), hide_index=True,
+             width="stretch")
+if costs or strike:
+    st.caption(t("captable.exit_note", lang(), costs=fmt.money(exit_value * costs / 100, cur, lang()),
+                 net=fmt.money(exit_value * (1 - costs / 100), cur, lang())))
 
 # --- redemption rights (回购权), when a round has them
 if redemption_rounds(scenario):

@@ -344,6 +344,38 @@ def _outstanding(holders: list[Holder], pending: list[tuple[Round, int]], horizo
                  for x, conv in zip(stack, conversions, strict=True))
 
 
+NEXT_ROUND = "next priced round"
+"""The name of the round :func:`stack_preview` supposes."""
+
+
+@dataclass(frozen=True)
+class NextRound:
+    """A priced round supposed after the plan's last month, to see what the SAFEs and notes outstanding would own:
+    its money, pre-money valuation and option pool target (money, money, share of the shares after it)."""
+
+    amount: float
+    pre_money: float
+    pool_target: float = 0.1
+
+
+def next_round_guess(table: CapTable) -> NextRound:
+    """A round a founder would start from: a pre-money of 1.5× the highest cap outstanding (else 10× the money
+    outstanding), raising a quarter of the post-money, the pool topped up to 10 %."""
+    caps = [h.invested / h.shares * sum(x.shares for x in table.holders) for h in table.stack if h.shares]
+    pre = 1.5 * max(caps) if caps else 10 * sum(h.invested for h in table.stack)
+    return NextRound(amount=pre / 3, pre_money=pre, pool_target=0.1)
+
+
+def stack_preview(scenario: Scenario, round_: NextRound) -> Step:
+    """The cap table's step of ``round_`` priced after the plan's last month (every SAFE and note outstanding
+    converting into it): what they and the founders would own after it."""
+    horizon = scenario.settings.horizon_months
+    supposed = Round(name=NEXT_ROUND, month=min(horizon, 240), amount=round_.amount,
+                     pre_money_valuation=round_.pre_money, pool_target=round_.pool_target)
+    rounds = [r for r in scenario.funding if r.month < horizon] + [supposed]
+    return cap_table(scenario.model_copy(update={"funding": rounds})).steps[-1]
+
+
 def _named_once(rounds: list[Round]) -> list[Round]:
     """The rounds with names made unique ("Seed", "Seed (2)"): each names one line of the cap table."""
     seen: dict[str, int] = {}

@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from core.analysis.captable import FOUNDERS, POOL, CapTable, Holder, PoolUse, ownership, waterfall
+from core.analysis.captable import FOUNDERS, POOL, CapTable, Conversion, Holder, PoolUse, Step, ownership, waterfall
 from core.analysis.financing import FinancingOutcome
 from core.i18n import t
-from core.model import Scenario
+from core.model import Round, Scenario
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
 from core.present.report import data_frame, runway_text
 
 
-def holder_label(key: str, lang: str = "en") -> str:
-    return t(f"captable.{key}", lang) if key in (FOUNDERS, POOL) else key
+def holder_label(h: Holder, lang: str = "en") -> str:
+    """A cap-table line's name: the founders and the pool in the reader's language, a round's name, a pro-rata
+    purchase as the round and its buyer."""
+    if h.key in (FOUNDERS, POOL):
+        return t(f"captable.{h.key}", lang)
+    return t("captable.pro_rata_line", lang, round=h.key[: -len(h.buyer) - 1], buyer=h.buyer) if h.buyer else h.key
 
 
 def _columns(table: CapTable, lang: str) -> list[tuple[str, tuple[Holder, ...]]]:
+    """Today, after each priced round, and at the end with the SAFEs and notes outstanding as converted."""
+    end = [(t("captable.at_end", lang), table.holders)] if table.stack else []
     return [(t("captable.today", lang), table.start),
-            *((t("captable.after", lang, name=s.key, month=s.month), s.holders) for s in table.steps)]
+            *((t("captable.after", lang, name=s.key, month=s.month), s.holders) for s in table.steps), *end]
 
 
 def cap_table_frame(table: CapTable, lang: str = "en"):
-    """Each holder's fully diluted share today and after every priced round, and its shares at the end."""
+    """Each holder's fully diluted share today, after every priced round and at the end, and its shares at the
+    end."""
     columns = _columns(table, lang)
     keys = [h.key for h in table.holders]
-    data: dict[str, list[str]] = {t("captable.holder", lang): [holder_label(k, lang) for k in keys]}
+    data: dict[str, list[str]] = {t("captable.holder", lang): [holder_label(h, lang) for h in table.holders]}
     for title, holders in columns:
         share = ownership(holders)
         data[title] = [fmt.percent(share[k]) if k in share else "—" for k in keys]
@@ -34,15 +41,79 @@ def cap_table_frame(table: CapTable, lang: str = "en"):
     return data_frame(data)
 
 
+def cap_text(r: Round, currency: str, lang: str = "en") -> str:
+    """A SAFE's or note's terms as a reader says them: "$10.00M post-money cap, 20% discount, MFN"."""
+    parts = [t("captable.cap", lang, value=fmt.money(r.valuation_cap, currency, lang),
+               basis=t(f"captable.basis.{'post' if r.post_money_cap else 'pre'}", lang))] if r.valuation_cap else []
+    parts += [t("captable.discount", lang, share=fmt.percent(r.discount))] if r.discount else []
+    parts += [t("captable.mfn", lang)] if r.mfn else []
+    return t("captable.list_sep", lang).join(parts) or t("captable.uncapped", lang)
+
+
+def conversion_notes(table: CapTable, cur: str, lang: str = "en") -> list[str]:
+    """One sentence for each SAFE or note converting in a priced round: its money, price, what set it (the
+    post- or pre-money cap, the discount or the round's price) and whose terms an MFN took."""
+    out = []
+    for s in table.steps:
+        for c in s.conversions:
+            out.append(t("captable.converted", lang, name=c.key, round=s.key, amount=fmt.money(c.amount, cur, lang),
+                         price=fmt.price(c.price, cur, lang), by=t(f"captable.by.{_by(c)}", lang))
+                       + (t("captable.mfn_took", lang, source=c.mfn) if c.mfn else ""))
+    return out
+
+
+def outstanding_notes(table: CapTable, scenario: Scenario, lang: str = "en") -> list[str]:
+    """One sentence for each SAFE or note no priced round in the plan converts: its money, terms and share as
+    converted."""
+    cur, share = scenario.company.currency, ownership(table.holders)
+    terms = {r.name: r for r in scenario.funding}
+    return [t("captable.unconverted", lang, name=h.key, amount=fmt.money(h.invested, cur, lang),
+              terms=cap_text(terms[h.key], cur, lang) if h.key in terms else "", share=fmt.percent(share[h.key]))
+            for h in table.stack]
+
+
+def pro_rata_notes(table: CapTable, on_top: CapTable, lang: str = "en") -> list[str]:
+    """One sentence for each pro-rata purchase: the shares and what the buyer keeps, the founders' share within
+    the round, and theirs were the round enlarged to fit it."""
+    out = []
+    for step, bigger in zip(table.steps, on_top.steps, strict=True):
+        for buyer, shares in step.pro_rata.items():
+            share = ownership(step.holders)
+            kept = sum(v for h, v in zip(step.holders, share.values(), strict=True) if (h.buyer or h.key) == buyer)
+            out.append(t("captable.pro_rata", lang, buyer=buyer, round=step.key, shares=f"{shares:,.0f}",
+                         kept=fmt.percent(kept), founders=fmt.percent(share[FOUNDERS]),
+                         bigger=fmt.percent(ownership(bigger.holders)[FOUNDERS])))
+    return out
+
+
+def stack_frame(step: Step, currency: str, lang: str = "en"):
+    """What each SAFE and note outstanding would convert at and own after the supposed next priced round, and the
+    founders."""
+    share = ownership(step.holders)
+    conversions = step.conversions
+    return data_frame({
+        t("captable.holder", lang): [c.key for c in conversions] + [t("captable.founders", lang)],
+        t("captable.stack.price", lang): [fmt.price(c.price, currency, lang) for c in conversions] + ["—"],
+        t("captable.stack.by", lang): [t(f"captable.by.{_by(c)}", lang) for c in conversions] + ["—"],
+        t("captable.stack.shares", lang): [f"{c.shares:,.0f}" for c in conversions] + ["—"],
+        t("captable.stack.owns", lang): [fmt.percent(share[c.key]) for c in conversions] + [fmt.percent(share[FOUNDERS])]})
+
+
+def _by(c: Conversion) -> str:
+    """What set a conversion's price, as a catalogue key's end: the post- or pre-money cap, the discount, the price."""
+    return f"cap_{'post' if c.post else 'pre'}" if c.by == "cap" else c.by
+
+
 def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
     """Stacked bars of the fully diluted ownership (%) today and after each priced round."""
     columns = _columns(table, lang)
     fig = go.Figure(layout={"template": TEMPLATE})
     for n, h in enumerate(table.holders):
-        fig.add_bar(x=[title for title, _ in columns], name=holder_label(h.key, lang),
+        fig.add_bar(x=[title for title, _ in columns], name=holder_label(h, lang),
                     y=[100 * ownership(holders).get(h.key, 0.0) for _, holders in columns],
                     marker_color=PALETTE[n % len(PALETTE)])
-    fig.update_layout(barmode="stack", title=t("captable.chart.title", lang), yaxis={"title": "%", "range": [0, 100]})
+    fig.update_layout(barmode="stack", title=t("captable.chart.title", lang), yaxis={"title": "%", "range": [0, 100]},
+                      xaxis_title=t("captable.chart.x", lang))
     return fig
 
 
@@ -72,16 +143,31 @@ def loan_notes(scenario: Scenario, lang: str = "en") -> list[str]:
               rate=fmt.percent(r.interest_rate_yearly)) for r in scenario.funding if r.kind == "debt" and r.term_months is None]
 
 
-def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: str, lang: str = "en"):
-    """What each holder receives at an exit, with its preference and its share of the exit."""
-    paid = waterfall(holders, exit_value)
+def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: str, lang: str = "en", costs: float = 0.0,
+                    exercised: float | None = None, strike: float = 0.0):
+    """What each holder receives at an exit (less ``costs``, with ``exercised`` options at ``strike``), in the order
+    preferences are paid, with each preference's terms and its share of the exit."""
+    paid = waterfall(holders, exit_value, costs, exercised, strike)
+    ranks = sorted({h.rank for h in holders if h.preferred}, reverse=True)
     return data_frame({
-        t("captable.holder", lang): [holder_label(h.key, lang) for h in holders],
-        t("captable.preference", lang): [fmt.money(h.multiple * h.invested, currency, lang) + (
-            t("captable.participating", lang) if h.participating else "") if h.preferred else "—" for h in holders],
+        t("captable.holder", lang): [holder_label(h, lang) for h in holders],
+        t("captable.paid_order", lang): [str(ranks.index(h.rank) + 1) if h.preferred else "—" for h in holders],
+        t("captable.preference", lang): [_preference(h, currency, lang) for h in holders],
         t("captable.proceeds", lang): [fmt.money(paid[h.key], currency, lang) for h in holders],
         t("captable.of_exit", lang): [fmt.percent(paid[h.key] / exit_value if exit_value else 0) for h in holders],
     })
+
+
+def _preference(h: Holder, currency: str, lang: str) -> str:
+    """A holder's preference and how it shares in the rest: "$4.00M, participating up to 3×"."""
+    if not h.preferred:
+        return "—"
+    money = fmt.money(h.preference, currency, lang)
+    if h.kind in ("safe", "note"):
+        return money + t(f"captable.as_{h.kind}", lang)
+    if h.participating:
+        return money + (t("captable.participating_cap", lang, cap=f"{h.cap:g}") if h.cap else t("captable.participating", lang))
+    return money
 
 
 def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str = "en"):

@@ -30,7 +30,7 @@ from core.engine.projection import Projection, project
 from core.i18n import t
 from core.model import Scenario, ScenarioError, replace_fields
 from core.present import charts, formatting
-from core.present.financing import holder_label
+from core.present.financing import conversion_notes, holder_label
 from core.present.report import Kpi, headline, pillar_kpis, pitch_kpis, risk_kpis
 from core.present.statements import summary_frame
 
@@ -81,7 +81,7 @@ def cap_table_rows(table: CapTable, currency: str, lang: str = "en") -> tuple[li
     """The section's columns: each holder after the last priced round, then each SAFE or note unconverted at the
     horizon: the money it put in and its fully diluted share (an unconverted one's as converted at its cap)."""
     share = ownership(table.holders)
-    names = [holder_label(h.key, lang) for h in table.holders]
+    names = [holder_label(h, lang) for h in table.holders]
     invested = [formatting.money(h.invested, currency, lang) if h.preferred else "—" for h in table.holders]
     shares = [formatting.percent(share[h.key]) for h in table.priced]
     shares += [t("onepager.captable.unconverted", lang, share=formatting.percent(share[h.key])) for h in table.stack]
@@ -213,13 +213,6 @@ def _add_yearly_table(fig: go.Figure, s: Statements, currency: str, lang: str) -
         cells={"values": [list(frame[c]) for c in frame.columns], "align": ["left", "right"], "fill_color": "white",
                "line_color": "#DDDDDD", "font": {"size": 9}, "height": 16}),
         row=3, col=1)
-
-
-def conversion_notes(table: CapTable, currency: str, lang: str = "en") -> list[str]:
-    """One sentence for each SAFE or note converting in a priced round (the Winter financing page's)."""
-    return [t("captable.converted", lang, name=c.key, round=s.key, amount=formatting.money(c.amount, currency, lang),
-              price=formatting.price(c.price, currency, lang), by=t(f"captable.by.{c.by}", lang))
-            for s in table.steps for c in s.conversions]
 
 
 def _cap_table_notes(fig: go.Figure, table: CapTable, currency: str, lang: str) -> None:

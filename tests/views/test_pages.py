@@ -709,8 +709,9 @@ def test_winter_financing_shows_company_a_s_bridge_safe_converting_in_its_pre_a(
     cap = app.dataframe[0].value
     assert list(cap["Holder"]) == ["Founders", "Angel bridge SAFE", "Pre-A"]
     assert list(cap["After Pre-A (month 15)"]) == ["76.2%", "3.8%", "20.0%"]      # 16/21, 4/105, 1/5 (test_captable)
-    assert "Angel bridge SAFE converts in Pre-A: ¥3.00M at ¥6.00 a share (set by the valuation cap)." in [
-        c.value for c in app.caption]
+    assert "Angel bridge SAFE converts in Pre-A: ¥3.00M at ¥6.00 a share (set by the pre-money valuation cap)." in [
+        c.value.replace("\\", "") for c in app.caption]                   # shown as plain text: Markdown escaped
+    assert any("Angel bridge SAFE: the valuation cap is pre-money" in i.value for i in app.info)
 
 
 def test_winter_financing_shows_the_option_grants_against_the_pool(app):
