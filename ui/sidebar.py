@@ -10,6 +10,7 @@ from datetime import date
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from core.analysis.captable import pre_money_safes
 from core.i18n import LANGUAGES, t
 from core.model import Scenario, ScenarioError, dumps_scenario
 from core.present import onepager
@@ -75,6 +76,8 @@ def sidebar() -> DeltaGenerator:
         elif "upload_ok" in st.session_state:
             st.success(t("sidebar.upload_ok", lang(), name=plain(current_scenario().company.name),
                          file=plain(st.session_state["upload_ok"])))
+            if pre_money := pre_money_safes(current_scenario()):
+                st.info(t("captable.pre_money_safes", lang(), names=plain(t("captable.list_sep", lang()).join(pre_money))))
         return st.container()
 
 

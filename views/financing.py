@@ -4,7 +4,17 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.analysis.captable import FOUNDERS, POOL, NextRound, cap_table, next_round_guess, ownership, pool_use, stack_preview
+from core.analysis.captable import (
+    FOUNDERS,
+    POOL,
+    NextRound,
+    cap_table,
+    next_round_guess,
+    ownership,
+    pool_use,
+    pre_money_safes,
+    stack_preview,
+)
 from core.analysis.financing import DEBT_GRACE, SOFT_GRACE, SOFT_MONTHS, default_terms
 from core.analysis.redemption import redemption_rounds
 from core.i18n import t
@@ -38,7 +48,7 @@ try:
 except ScenarioError as exc:
     st.error("\n".join(exc.localized(lang())))
     st.stop()
-if pre_money := [r.name for r in scenario.funding if r.kind == "safe" and r.valuation_cap and not r.post_money_cap]:
+if pre_money := pre_money_safes(scenario):
     st.info(t("captable.pre_money_safes", lang(), names=plain(t("captable.list_sep", lang()).join(pre_money))))
 
 # --- who owns the company, round by round

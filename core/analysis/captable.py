@@ -146,6 +146,11 @@ class CapTable:
         return tuple((h.key, h.invested) for h in self.stack)
 
 
+def pre_money_safes(scenario: Scenario) -> list[str]:
+    """The names of the SAFEs whose cap is read as pre-money (a file from before schema version 2, or so set)."""
+    return [r.name for r in scenario.funding if r.kind == "safe" and r.valuation_cap and not r.post_money_cap]
+
+
 def ownership(holders: tuple[Holder, ...]) -> dict[str, float]:
     """Each holder's share of the fully diluted shares (sums to 1)."""
     total = sum(h.shares for h in holders)

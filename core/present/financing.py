@@ -7,10 +7,10 @@ import plotly.graph_objects as go
 from core.analysis.captable import FOUNDERS, POOL, CapTable, Conversion, Holder, PoolUse, Step, ownership, waterfall
 from core.analysis.financing import FinancingOutcome
 from core.i18n import t
-from core.model import Round, Scenario
+from core.model import Scenario
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.report import data_frame, runway_text
+from core.present.report import cap_text, data_frame, runway_text
 
 
 def holder_label(h: Holder, lang: str = "en") -> str:
@@ -39,15 +39,6 @@ def cap_table_frame(table: CapTable, lang: str = "en"):
         data[title] = [fmt.percent(share[k]) if k in share else "—" for k in keys]
     data[t("captable.shares", lang)] = [f"{h.shares:,.0f}" for h in table.holders]
     return data_frame(data)
-
-
-def cap_text(r: Round, currency: str, lang: str = "en") -> str:
-    """A SAFE's or note's terms as a reader says them: "$10.00M post-money cap, 20% discount, MFN"."""
-    parts = [t("captable.cap", lang, value=fmt.money(r.valuation_cap, currency, lang),
-               basis=t(f"captable.basis.{'post' if r.post_money_cap else 'pre'}", lang))] if r.valuation_cap else []
-    parts += [t("captable.discount", lang, share=fmt.percent(r.discount))] if r.discount else []
-    parts += [t("captable.mfn", lang)] if r.mfn else []
-    return t("captable.list_sep", lang).join(parts) or t("captable.uncapped", lang)
 
 
 def conversion_notes(table: CapTable, cur: str, lang: str = "en") -> list[str]:

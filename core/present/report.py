@@ -630,6 +630,13 @@ def round_terms(r: Round, currency: str, lang: str = "en") -> str:
     """A round's terms beyond its kind, amount and month, as a clause to append: the pre-money, a loan's rate and
     repayment, a grant's tranches and matching spend, a strategic partner's revenue and terms."""
     text = t("assume.pre_money", lang, value=fmt.money(r.pre_money_valuation, currency, lang)) if r.pre_money_valuation else ""
+    if r.kind in ("safe", "note"):
+        text += t("assume.safe_terms", lang, terms=cap_text(r, currency, lang))
+        text += t("assume.note_interest", lang, rate=fmt.percent(r.interest_rate_yearly)) if r.interest_rate_yearly else ""
+    text += _equity_terms(r, lang) if r.kind == "equity" else ""
+    text += t("assume.pro_rata", lang) if r.pro_rata else ""
+    if r.redemption_years:
+        text += t("assume.redemption", lang, years=r.redemption_years, rate=fmt.percent(r.redemption_rate_yearly))
     if r.kind == "debt":
         key = "assume.loan.open" if r.term_months is None else (
             "assume.loan" if r.repayment == "bullet" else f"assume.loan.{r.repayment}")
@@ -642,6 +649,27 @@ def round_terms(r: Round, currency: str, lang: str = "en") -> str:
         text += t("assume.partner", lang, revenue=fmt.money(r.partner_revenue_per_month, currency, lang))
         text += t("assume.partner.months", lang, months=r.partner_months) if r.partner_months else ""
     return text + (t("assume.exclusivity", lang, terms=r.exclusivity) if r.exclusivity else "")
+
+
+def cap_text(r: Round, currency: str, lang: str = "en") -> str:
+    """A SAFE's or note's terms as a reader says them: "$10.00M post-money cap, 20% discount, MFN"."""
+    parts = [t("captable.cap", lang, value=fmt.money(r.valuation_cap, currency, lang),
+               basis=t(f"captable.basis.{'post' if r.post_money_cap else 'pre'}", lang))] if r.valuation_cap else []
+    parts += [t("captable.discount", lang, share=fmt.percent(r.discount))] if r.discount else []
+    parts += [t("captable.mfn", lang)] if r.mfn else []
+    return t("captable.list_sep", lang).join(parts) or t("captable.uncapped", lang)
+
+
+def _equity_terms(r: Round, lang: str) -> str:
+    """A priced round's terms beyond the usual 1× non-participating pari passu preference without protection."""
+    text = t("assume.preference", lang, multiple=f"{r.liquidation_multiple:g}") if r.liquidation_multiple != 1 else ""
+    if r.participating:
+        text += (t("assume.participating_cap", lang, cap=f"{r.participation_cap:g}") if r.participation_cap
+                 else t("assume.participating", lang))
+    text += t("assume.senior", lang) if r.seniority == "senior" else ""
+    if r.anti_dilution != "none":
+        text += t("assume.anti_dilution", lang, kind=t(f"opt.funding.anti_dilution.{r.anti_dilution}", lang))
+    return text + (t("assume.pool_target", lang, share=fmt.percent(r.pool_target)) if r.pool_target else "")
 
 
 MONTHLY_COLUMNS = ("revenue", "cost_of_revenue", "gross_profit", "opex_total", "ebitda", "tax", "tax_credit", "funding_in",
