@@ -469,7 +469,7 @@ def test_a_new_loan_row_reaches_the_scenario_without_a_note_and_a_bad_grace_is_n
     section(build, "funding")
     key = f"edit.{gen(build)}.funding"
     loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 500_000.0, "interest_rate_yearly": 6.0,
-            "term_months": 24, "repayment": "amortising", "grace_months": 6, "participating": False}
+            "term_months": 24, "repayment": "amortising", "grace_months": 6, "participating": False, "mfn": False, "pro_rata": False}
     build.session_state[key] = {"edited_rows": {}, "added_rows": [loan], "deleted_rows": []}
     build.run()
     assert not build.exception and not build.error
@@ -492,7 +492,7 @@ def test_a_loan_without_a_term_is_valid_but_the_strip_says_its_principal_is_neve
     22 months, a loan never repaid; the model allows it (an open, interest-only loan), so the page says so."""
     section(build, "funding")
     loan = {"name": "Bank loan", "kind": "debt", "month": 3, "amount": 500_000.0, "interest_rate_yearly": 6.0,
-            "participating": False}
+            "participating": False, "mfn": False, "pro_rata": False}
     build.session_state[f"edit.{gen(build)}.funding"] = {"edited_rows": {}, "added_rows": [loan], "deleted_rows": []}
     build.run()
     assert not build.exception and build.session_state["scenario"].funding[-1].term_months is None
