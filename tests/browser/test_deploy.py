@@ -30,6 +30,7 @@ from tests.browser.test_smoke import (  # noqa: F401  (browser: a fixture)
     settle,
     streamlit,
     tail,
+    type_into,
 )
 from tests.core.storage.test_store import fresh_postgres, postgres_url  # noqa: F401
 
@@ -234,7 +235,7 @@ def test_nginx_limits_new_sessions_per_client_and_only_that_client(deployment):
     assert get(port, "/_stcore/health").status == 200
 
 
-def test_through_nginx_sign_in_save_share_every_page_and_failover(deployment, new_page):
+def test_through_nginx_sign_in_save_share_every_page_and_the_work_survives_its_process(deployment, new_page):
     url = deployment.url
     founder = new_page()
     sign_in(founder, url, "ana")
@@ -266,13 +267,18 @@ def test_through_nginx_sign_in_save_share_every_page_and_failover(deployment, ne
         assert founder.locator("[data-testid='stException']").count() == 0, path
     assert new_page.violations == [] and new_page.foreign == []
 
+    founder.goto(f"{url}/build")  # unsaved work, kept in the database under the tab's address
+    type_into(founder, founder.locator("input[aria-label^='Cash in the bank']").last, "7654321")
+    founder.get_by_text("unsaved changes").first.wait_for(timeout=TIMEOUT_MS)
+    settle(founder)
     served = upstreams(deployment.access_log)[-1]  # ip_hash: every request of this test's browser went there
     app, other = sorted(deployment.apps, key=lambda a: not a.url.endswith(served))
     app.process.kill()
     app.process.wait()
     since = deployment.access_log.stat().st_size
-    founder.goto(f"{url}/library")  # the same browser, after its process died: still signed in, on the other one
+    founder.reload()  # the same tab, its process gone: still signed in, its unsaved work back, on the other process
+    founder.get_by_text("is back, as it was at").first.wait_for(timeout=TIMEOUT_MS)
     founder.get_by_text(f"Signed in as {USERS['ana']}").first.wait_for(timeout=TIMEOUT_MS)
-    founder.get_by_text("Winter case — Series A slips").first.wait_for(timeout=TIMEOUT_MS)
+    assert founder.locator("input[aria-label^='Cash in the bank']").last.input_value() == "7654321"
     assert set(upstreams(deployment.access_log, since)) == {other.url.removeprefix("http://")}
     assert new_page.violations == [] and new_page.foreign == []
