@@ -215,6 +215,7 @@ def test_nginx_serves_https_only_with_the_security_headers(deployment):
     assert csp["frame-ancestors"] == "'none'" and page.headers["X-Frame-Options"] == "DENY"
     assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "camera=()" in page.headers["Permissions-Policy"] and page.headers["Server"] == "nginx"  # no version
 
 
 def test_the_access_log_never_records_a_query_string(deployment):
@@ -240,7 +241,8 @@ def test_through_nginx_sign_in_save_share_every_page_and_the_work_survives_its_p
     founder = new_page()
     sign_in(founder, url, "ana")
     cookies = founder.context.cookies(url)
-    assert any(c["name"].startswith("_streamlit_user") for c in cookies)
+    signed_in = [c["httpOnly"] for c in cookies if c["name"].startswith("_streamlit_user")]
+    assert signed_in and all(signed_in)  # the sign-in's cookies: never readable by a script
     assert [c["name"] for c in cookies if not c["secure"]] == []  # Secure behind HTTPS, though Streamlit omits it
     icon = founder.locator("link[rel~='icon']").last.evaluate("link => link.href")  # absolute, as the browser reads it
     assert icon.startswith(("data:image/svg+xml", f"{url}/")), icon  # the app's own icon file, never a font CDN
