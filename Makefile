@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test test-explore lint bench bench-browser browser nginx postgres mutation clean
+.PHONY: run test deploy-check test-explore lint bench bench-browser browser nginx postgres mutation clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ postgres:
 
 test: $(DEV) browser nginx postgres lint
 	$(PY) -m pytest
+
+# deploy/nginx.conf in front of two team-mode app processes, driven by Chromium (part of `make test`; see deploy/README.md).
+deploy-check: $(DEV) browser nginx postgres
+	$(PY) -m pytest tests/browser/test_deploy.py tests/test_deploy_config.py
 
 # Hypothesis with 25x the examples, randomised (make test is derandomised): pin what it finds with @example.
 test-explore: $(DEV)
