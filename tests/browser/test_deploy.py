@@ -57,12 +57,15 @@ REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation',
 
 @dataclass
 class Deployment:
-    url: str          # https://localhost:<port>: nginx, the only address the browser uses
+    https_port: int   # nginx at https://localhost:<port>, the only address the browser uses
     http_port: int    # nginx's plain-HTTP server (it only redirects)
     provider: str     # the OpenID Connect provider's origin (the browser signs in there)
     apps: tuple[Server, Server]
     access_log: Path
-    error_log: Path
+
+    @property
+    def url(self) -> str:
+        return f"https://localhost:{self.https_port}"
 
 
 def certificate(folder: Path) -> None:
@@ -106,7 +109,8 @@ def main_config(folder: Path) -> str:
             f"events {{ worker_connections 512; }}\nhttp {{\n{temp}include {folder}/winterproof.conf;\n}}\n")
 
 
-def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+def wait_for_nginx(port: int, process: subprocess.Popen, log: Path) -> None:
+    """Until nginx answers on ``port`` (fails with its error log's end if it exits or takes TIMEOUT_S)."""
     deadline = time.monotonic() + TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -158,9 +162,8 @@ def deployment(postgres_url, tmp_path_factory):  # noqa: F811
             assert check.returncode == 0, f"nginx refuses deploy/nginx.conf:\n{check.stderr}"
             nginx = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                wait_for_port(https_port, nginx, folder / "error.log")
-                yield Deployment(f"https://localhost:{https_port}", http_port, issuer, (app1, app2),
-                                 folder / "access.log", folder / "error.log")
+                wait_for_nginx(https_port, nginx, folder / "error.log")
+                yield Deployment(https_port, http_port, issuer, (app1, app2), folder / "access.log")
             finally:
                 nginx.terminate()
                 nginx.wait(timeout=TIMEOUT_S)
@@ -170,7 +173,8 @@ def deployment(postgres_url, tmp_path_factory):  # noqa: F811
 class Watched(Pages):
     """Pages through nginx (certificate errors ignored) whose CSP violations and requests the test collects."""
 
-    allowed: tuple[str, ...] = ()  # origins a request may go to
+    site: str = ""      # nginx's origin
+    provider: str = ""  # the OpenID Connect provider's: the browser goes there to sign in
     violations: list[str] = field(default_factory=list)  # console reports of a CSP violation
     foreign: list[str] = field(default_factory=list)  # requests to any other origin
 
@@ -184,13 +188,13 @@ class Watched(Pages):
     def _request(self, request) -> None:
         """Note a request that leaves for another origin from one of the app's pages (the provider's sign-in
         page, which the browser visits in between, fetches what it likes)."""
-        if request.frame.url.startswith(self.allowed[0]) and not request.url.startswith(("data:", "blob:", *self.allowed)):
+        if request.frame.url.startswith(self.site) and not request.url.startswith(("data:", "blob:", self.site, self.provider)):
             self.foreign.append(request.url)
 
 
 @pytest.fixture
 def new_page(browser, deployment, tmp_path):  # noqa: F811
-    pages = Watched(browser, deployment.apps[0].log, tmp_path, allowed=(deployment.url, deployment.provider))
+    pages = Watched(browser, deployment.apps[0].log, tmp_path, site=deployment.url, provider=deployment.provider)
     yield pages
     for page in pages.open:
         page.context.close()
@@ -204,14 +208,13 @@ def upstreams(log: Path, since: int = 0) -> list[str]:
 
 
 def test_nginx_serves_https_only_with_the_security_headers(deployment):
-    port = int(deployment.url.rsplit(":", 1)[1])
     redirect = get(deployment.http_port, "/library?x=1", tls=False)
     assert redirect.status == 301 and redirect.headers["Location"] == "https://localhost/library?x=1"
-    page = get(port, "/")
+    page = get(deployment.https_port, "/")
     assert page.status == 200
     csp = dict(part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";"))
     assert "'unsafe-eval'" not in csp["script-src"] and "'unsafe-inline'" not in csp["script-src"]
-    assert csp["connect-src"] == f"'self' wss://localhost:{port}"  # sockets to this host only
+    assert csp["connect-src"] == f"'self' wss://localhost:{deployment.https_port}"  # sockets to this host only
     assert csp["frame-ancestors"] == "'none'" and page.headers["X-Frame-Options"] == "DENY"
     assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -219,8 +222,7 @@ def test_nginx_serves_https_only_with_the_security_headers(deployment):
 
 
 def test_the_access_log_never_records_a_query_string(deployment):
-    port = int(deployment.url.rsplit(":", 1)[1])
-    get(port, "/?share=token-in-the-https-address")
+    get(deployment.https_port, "/?share=token-in-the-https-address")
     get(deployment.http_port, "/?share=token-in-the-http-address", tls=False)
     time.sleep(0.5)  # nginx writes the line after the response
     log = deployment.access_log.read_text()
@@ -228,12 +230,11 @@ def test_the_access_log_never_records_a_query_string(deployment):
 
 
 def test_nginx_limits_new_sessions_per_client_and_only_that_client(deployment):
-    port = int(deployment.url.rsplit(":", 1)[1])
-    answers = [get(port, "/_stcore/stream", source="127.0.0.2").status for _ in range(60)]
+    answers = [get(deployment.https_port, "/_stcore/stream", source="127.0.0.2").status for _ in range(60)]
     assert 429 not in answers[:20]   # a visitor opening a handful of tabs is never refused
     assert answers.count(429) >= 20  # a client opening sessions as fast as it can is
-    assert get(port, "/_stcore/stream", source="127.0.0.3").status != 429  # another client is not affected
-    assert get(port, "/_stcore/health").status == 200
+    assert get(deployment.https_port, "/_stcore/stream", source="127.0.0.3").status != 429  # another client is not affected
+    assert get(deployment.https_port, "/_stcore/health").status == 200
 
 
 def test_through_nginx_sign_in_save_share_every_page_and_the_work_survives_its_process(deployment, new_page):
