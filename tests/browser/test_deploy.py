@@ -123,12 +123,12 @@ def wait_for_nginx(port: int, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"nginx did not answer on port {port} within {TIMEOUT_S:.0f} s:\n{tail(log)}", pytrace=False)
 
 
-def get(port: int, path: str, tls: bool = True, source: str = "127.0.0.1") -> http.client.HTTPResponse:
+def get(port: int, path: str, tls: bool = True, source: str = "127.0.0.1", cookie: str = "") -> http.client.HTTPResponse:
     """One request to nginx from the client address ``source`` (any 127.x.y.z: nginx's limits count per address)."""
     connection = (http.client.HTTPSConnection("127.0.0.1", port, context=UNVERIFIED, timeout=TIMEOUT_S,
                                               source_address=(source, 0)) if tls else
                   http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_S, source_address=(source, 0)))
-    connection.request("GET", path, headers={"Host": f"localhost:{port}"})
+    connection.request("GET", path, headers={"Host": f"localhost:{port}", **({"Cookie": cookie} if cookie else {})})
     response = connection.getresponse()
     response.read()
     connection.close()
@@ -235,6 +235,23 @@ def test_nginx_limits_new_sessions_per_client_and_only_that_client(deployment):
     assert answers.count(429) >= 20  # a client opening sessions as fast as it can is
     assert get(deployment.https_port, "/_stcore/stream", source="127.0.0.3").status != 429  # another client is not affected
     assert get(deployment.https_port, "/_stcore/health").status == 200
+
+
+def test_a_browser_keeps_its_app_process_by_a_cookie_and_browsers_spread_over_both(deployment):
+    first = get(deployment.https_port, "/")
+    route = first.headers["Set-Cookie"]
+    assert route.startswith("winterproof_route=") and {"Secure", "HttpOnly"} <= {p.strip() for p in route.split(";")}
+    assert get(deployment.https_port, "/", cookie=route.split(";")[0]).headers["Set-Cookie"] is None  # set once
+    since = deployment.access_log.stat().st_size
+    for browser_id in range(20):
+        for _ in range(3):
+            get(deployment.https_port, f"/route-{browser_id}", cookie=f"winterproof_route={browser_id}")
+    time.sleep(0.5)  # nginx writes the line after the response
+    served: dict[str, set[str]] = {}
+    for line in deployment.access_log.read_text()[since:].splitlines():
+        served.setdefault(line.split('"GET ')[1].split()[0], set()).add(line.rsplit("upstream=", 1)[1])
+    assert len(served) == 20 and all(len(apps) == 1 for apps in served.values())  # each browser: one process
+    assert set.union(*served.values()) == {app.url.removeprefix("http://") for app in deployment.apps}
 
 
 def test_through_nginx_sign_in_save_share_every_page_and_the_work_survives_its_process(deployment, new_page):
