@@ -237,6 +237,12 @@ def test_nginx_limits_new_sessions_per_client_and_only_that_client(deployment):
     assert get(deployment.https_port, "/_stcore/health").status == 200
 
 
+def test_nginx_limits_requests_per_client_but_not_the_frontend_s_static_files(deployment):
+    answers = [get(deployment.https_port, "/_stcore/health", source="127.0.0.4").status for _ in range(200)]
+    assert 429 not in answers[:100] and 429 in answers  # a burst of 100, then 20 a second
+    assert 429 not in {get(deployment.https_port, "/static/js/any.js", source="127.0.0.5").status for _ in range(200)}
+
+
 def test_a_browser_keeps_its_app_process_by_a_cookie_and_browsers_spread_over_both(deployment):
     first = get(deployment.https_port, "/")
     route = first.headers["Set-Cookie"]
