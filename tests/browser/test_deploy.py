@@ -1,4 +1,4 @@
-"""The deploy, proven: the repository's own deploy/nginx.conf (Debian's nginx; only its ports, upstream addresses and
+"""The deploy, proven: the repository's own deploy/nginx.conf (Debian's nginx; only its listen and upstream addresses and
 certificate and log paths changed) in front of two app processes in team mode on one PostgreSQL, with a throwaway
 certificate and the local OpenID Connect provider; Chromium goes through nginx only."""
 
@@ -188,7 +188,8 @@ class Watched(Pages):
     def _request(self, request) -> None:
         """Note a request that leaves for another origin from one of the app's pages (the provider's sign-in
         page, which the browser visits in between, fetches what it likes)."""
-        if request.frame.url.startswith(self.site) and not request.url.startswith(("data:", "blob:", self.site, self.provider)):
+        ours = (f"{self.site}/", f"{self.provider}/")
+        if request.frame.url.startswith(ours[0]) and not request.url.startswith(("data:", "blob:", *ours)):
             self.foreign.append(request.url)
 
 
