@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test test-explore lint bench bench-browser browser postgres mutation clean
+.PHONY: run test deploy-check test-explore lint bench bench-browser browser nginx postgres mutation clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,17 @@ browser:
 		echo "Chromium or CJK fonts missing: browser tests will skip. Enable them with: sudo apt-get install -y chromium fonts-noto-cjk"; \
 	fi
 
+# Debian's nginx for tests/browser/test_deploy.py, which runs deploy/nginx.conf in front of two app processes.
+nginx:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing nginx for the deploy test (apt-get)"; \
+		apt-get install -y -qq nginx >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq nginx; }; \
+	else \
+		echo "nginx missing: the deploy test will skip. Enable it with: sudo apt-get install -y nginx"; \
+	fi
+
 run: $(RUNTIME)
 	$(VENV)/bin/streamlit run app.py
 
@@ -42,8 +53,12 @@ lint: $(DEV)
 postgres:
 	@sh scripts/test-postgres.sh
 
-test: $(DEV) browser postgres lint
+test: $(DEV) browser nginx postgres lint
 	$(PY) -m pytest
+
+# deploy/nginx.conf in front of two team-mode app processes, driven by Chromium (part of `make test`; see deploy/README.md).
+deploy-check: $(DEV) browser nginx postgres
+	$(PY) -m pytest tests/browser/test_deploy.py tests/test_deploy_config.py
 
 # Hypothesis with 25x the examples, randomised (make test is derandomised): pin what it finds with @example.
 test-explore: $(DEV)

@@ -3,6 +3,7 @@
 import logging
 import os
 import uuid
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
@@ -20,7 +21,8 @@ from ui.unsaved import banners, keep, recover
 from ui.widgets import style
 
 keep_freed_heap()  # once per process: Monte Carlo runs reuse freed heap instead of faulting it in again
-st.set_page_config(page_title="Winterproof", page_icon=":material/ac_unit:", layout="wide")
+# The icon is a file of this repository, served by the app: a material icon would make every browser ask a font CDN.
+st.set_page_config(page_title="Winterproof", page_icon=Path(__file__).parent / "ui" / "icon.svg", layout="wide")
 style()
 if "share" in st.query_params:  # an investor's link: that revision only, no controls that edit or save
     shared_view(st.query_params["share"])

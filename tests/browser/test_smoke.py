@@ -55,6 +55,7 @@ def tail(log: Path, lines: int = 40) -> str:
 class Server:
     url: str
     log: Path  # streamlit's stdout and stderr; tests/browser/conftest.py names it when a test fails
+    process: subprocess.Popen | None = None  # for a test that kills it (test_deploy.py's failover)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def streamlit(log: Path, env: dict[str, str], host: str = "127.0.0.1", port: int
         pytest.fail(f"streamlit did not answer on {url} within {TIMEOUT_S:.0f} s (exit code {proc.returncode}); "
                     f"its log, {log}, ends:\n{tail(log)}", pytrace=False)
     try:
-        yield Server(url, log)
+        yield Server(url, log, proc)
     finally:
         proc.terminate()
         try:
