@@ -4,6 +4,10 @@
   127.0.0.1): one user, :data:`~core.storage.store.LOCAL`, no sign-in.
 - **Team mode** (``[auth]`` configured, or ``WINTERPROOF_MODE=team``): Streamlit's OpenID Connect
   sign-in (``st.login`` / ``st.user``); the identity is the user's e-mail.
+- **No mode at all**: a server that listens beyond this machine (``server.address`` unset, ``0.0.0.0`` or a
+  host name) without a complete ``[auth]`` section, a ``WINTERPROOF_MODE=team`` without one, or a misspelled
+  section (``[Auth]``) serves nothing but the reason (:func:`refusal`), on the page and in the log: it never
+  falls back to local mode, where every visitor would own workspace 1.
 - **A share-link session** is a guest for its whole life (``guest`` in session state): it sees
   the shared revision and, after "explore a private copy", the planning pages with that copy —
   never the library, saving, or any other scenario (:func:`identity` is None, so no store call
@@ -12,7 +16,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -20,6 +27,77 @@ from core.i18n import t
 from core.storage.store import LOCAL, Identity
 from ui.session import lang
 from ui.widgets import plain
+
+AUTH_REQUIRED = ("redirect_uri", "cookie_secret")
+"""The ``[auth]`` settings Streamlit's sign-in always needs."""
+PROVIDER_REQUIRED = ("client_id", "client_secret", "server_metadata_url")
+"""The settings of one OpenID provider (in ``[auth]`` itself, or in a ``[auth.<provider>]`` section)."""
+
+
+def loopback(host: str) -> bool:
+    """Whether a host name or address is this computer only (localhost, 127.x, ::1).
+
+    >>> loopback("127.0.0.1"), loopback("localhost"), loopback("[::1]"), loopback("0.0.0.0"), loopback("")
+    (True, True, True, False, False)
+    """
+    host = host.strip().strip("[]").lower()
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name (or nothing: every interface)
+        return False
+
+
+def _filled(section: Mapping, keys: tuple[str, ...]) -> bool:
+    return all(str(section.get(key) or "").strip() for key in keys)
+
+
+def sign_in_complete(auth: object) -> bool:
+    """Whether an ``[auth]`` section has what a sign-in needs: a redirect address, a cookie secret, and one
+    provider's client id, secret and metadata address."""
+    if not isinstance(auth, Mapping) or not _filled(auth, AUTH_REQUIRED):
+        return False
+    providers = [auth, *(v for v in auth.values() if isinstance(v, Mapping))]
+    return any(_filled(p, PROVIDER_REQUIRED) for p in providers)
+
+
+def refusal(mode: str, address: str | None, secrets: Mapping | None) -> str | None:
+    """Why this server must serve nothing (a catalogue key under ``security.``), or None when it may serve.
+
+    ``mode`` is ``WINTERPROOF_MODE``, ``address`` Streamlit's ``server.address`` (None: every interface),
+    ``secrets`` the secrets (None: no secrets file). Local mode is for a server on this machine only."""
+    sections = secrets or {}
+    if mode not in ("", "team", "local"):
+        return "security.refused.mode"
+    if any(str(k).lower() == "auth" and k != "auth" for k in sections):
+        return "security.refused.misspelled"
+    if mode == "team" or (mode == "" and "auth" in sections):
+        if secrets is None:
+            return "security.refused.no_secrets"
+        if "auth" not in sections:
+            return "security.refused.no_auth"
+        return None if sign_in_complete(sections["auth"]) else "security.refused.incomplete"
+    return None if loopback(address or "") else "security.refused.open_local"
+
+
+def _secrets() -> Mapping | None:
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:  # no secrets file at all
+        return None
+
+
+def refuse_unsafe_serving() -> None:
+    """Stop the run with the reason when this server must not serve (:func:`refusal`); the log says it once per
+    session."""
+    problem = refusal(os.environ.get("WINTERPROOF_MODE", ""), st.get_option("server.address"), _secrets())
+    if problem is None:
+        return
+    if not st.session_state.get("security.logged"):
+        st.session_state["security.logged"] = True
+        logging.getLogger("winterproof").error("refusing to serve: %s", t(problem, "en"))
+    st.title(t("security.refused.title", lang()))
+    st.error(t(problem, lang()))
+    st.stop()
 
 
 def team_mode() -> bool:

@@ -3,6 +3,13 @@
 STRINGS: dict[str, str] = {
     'app.title': 'Winterproof',
     'app.tagline': 'Plan how your AI start-up survives a capital winter.',
+    'security.refused.title': 'This server is not set up safely',
+    'security.refused.mode': 'WINTERPROOF_MODE must be "team" or "local" (or unset). Nothing is served until it is corrected.',
+    'security.refused.misspelled': 'The secrets file has a sign-in section spelled differently from [auth] (for example [Auth]). Rename it to [auth] (lower case) and restart: nothing is served until then.',
+    'security.refused.no_secrets': 'Team mode is on (WINTERPROOF_MODE=team) but there is no secrets file with an [auth] section. Add .streamlit/secrets.toml with the sign-in settings and restart: nothing is served until then.',
+    'security.refused.no_auth': 'Team mode is on (WINTERPROOF_MODE=team) but the secrets file has no [auth] section. Add the sign-in settings and restart: nothing is served until then.',
+    'security.refused.incomplete': "The [auth] section is incomplete: it needs redirect_uri, cookie_secret, and a provider's client_id, client_secret and server_metadata_url. Complete it and restart: nothing is served until then.",
+    'security.refused.open_local': 'This server listens beyond this computer (server.address is unset or not 127.0.0.1 / localhost) without sign-in: every visitor would own the whole library. Configure team mode ([auth] in the secrets and WINTERPROOF_MODE=team), or listen on 127.0.0.1 only.',
     'nav.overview': 'Overview',
     'nav.funds': 'Funds & runway',
     'nav.revenue': 'Revenue mix',

@@ -3,6 +3,13 @@
 STRINGS: dict[str, str] = {
     "app.title": "Winterproof 过冬计划",
     "app.tagline": "规划你的 AI 创业公司如何熬过资本寒冬。",
+    'security.refused.title': '此服务器的安全配置不完整',
+    'security.refused.mode': 'WINTERPROOF_MODE 只能是 "team" 或 "local"（或不设置）。更正之前不提供任何服务。',
+    'security.refused.misspelled': '密钥文件中的登录配置节名称与 [auth] 不一致（例如写成了 [Auth]）。请改为小写的 [auth] 后重启；在此之前不提供任何服务。',
+    'security.refused.no_secrets': '已开启团队模式（WINTERPROOF_MODE=team），但没有包含 [auth] 配置节的密钥文件。请添加含登录配置的 .streamlit/secrets.toml 后重启；在此之前不提供任何服务。',
+    'security.refused.no_auth': '已开启团队模式（WINTERPROOF_MODE=team），但密钥文件中没有 [auth] 配置节。请补充登录配置后重启；在此之前不提供任何服务。',
+    'security.refused.incomplete': '[auth] 配置节不完整：需要 redirect_uri、cookie_secret，以及身份提供方的 client_id、client_secret 和 server_metadata_url。补全后重启；在此之前不提供任何服务。',
+    'security.refused.open_local': '此服务器对本机以外开放（server.address 未设置，或不是 127.0.0.1 / localhost），却未启用登录：任何访问者都将拥有整个情景库。请配置团队模式（密钥中的 [auth] 加上 WINTERPROOF_MODE=team），或只监听 127.0.0.1。',
     "nav.overview": "总览",
     "nav.funds": '资金与现金跑道',
     "nav.revenue": "收入结构",
