@@ -3,7 +3,9 @@
 - **Local mode** (``make run``: no ``[auth]`` in ``.streamlit/secrets.toml``, the server on
   127.0.0.1): one user, :data:`~core.storage.store.LOCAL`, no sign-in.
 - **Team mode** (``[auth]`` configured, or ``WINTERPROOF_MODE=team``): Streamlit's OpenID Connect
-  sign-in (``st.login`` / ``st.user``); the identity is the user's e-mail.
+  sign-in (``st.login`` / ``st.user``); the identity is the issuer and subject of the sign-in (``iss``, ``sub``),
+  the e-mail is what is shown. An e-mail the provider does not call verified (``email_verified``) is refused, and
+  a verified one takes what was granted to it before (:meth:`~core.storage.store.Store.bind`).
 - **No mode at all**: a server that listens beyond this machine (``server.address`` unset, ``0.0.0.0`` or a
   host name) without a complete ``[auth]`` section, a ``WINTERPROOF_MODE=team`` without one, or a misspelled
   section (``[Auth]``) serves nothing but the reason (:func:`refusal`), on the page and in the log: it never
@@ -24,7 +26,8 @@ from collections.abc import Mapping
 import streamlit as st
 
 from core.i18n import t
-from core.storage.store import LOCAL, Identity
+from core.storage.store import LOCAL, Identity, subject_key
+from ui.cached import store
 from ui.session import lang
 from ui.widgets import plain
 
@@ -117,9 +120,26 @@ def identity() -> Identity | None:
         return None
     if not team_mode():
         return LOCAL
-    if not _signed_in():
+    if not _signed_in() or not email_verified(st.user.to_dict()):
         return None
-    return Identity(str(st.user.get("email") or st.user.get("sub")).strip().lower())
+    who = Identity(subject_key(str(st.user.get("iss") or ""), str(st.user.get("sub") or "")),
+                   str(st.user.get("email") or "").strip().lower())
+    if st.session_state.get("auth.bound") != who.user:  # once a session: what was granted to the e-mail is theirs
+        store().bind(who)
+        st.session_state["auth.bound"] = who.user
+    return who
+
+
+def email_verified(claims: Mapping) -> bool:
+    """Whether a sign-in's e-mail, if it has one, is one the provider verified (``email_verified`` true)."""
+    return not claims.get("email") or claims.get("email_verified") in (True, "true")
+
+
+def unverified_page() -> None:
+    """Signed in with an e-mail the provider did not verify: refused, with the way out."""
+    st.title(t("security.unverified.title", lang()))
+    st.error(t("security.unverified", lang(), email=plain(str(st.user.get("email") or ""))))
+    st.button(t("auth.sign_out", lang()), key="auth.sign_out", on_click=st.logout)
 
 
 def _signed_in() -> bool:
@@ -127,7 +147,11 @@ def _signed_in() -> bool:
 
 
 def sign_in_page() -> None:
-    """Team mode without a signed-in user: the only thing shown is the way in."""
+    """Team mode without a signed-in user: the only thing shown is the way in (or, for a sign-in whose e-mail
+    is not verified, the way out)."""
+    if _signed_in():
+        unverified_page()
+        return
     st.title(t("auth.title", lang()))
     st.caption(t("auth.intro", lang()))
     st.button(t("auth.sign_in", lang()), key="auth.sign_in", on_click=st.login, type="primary")

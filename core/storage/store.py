@@ -71,7 +71,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from core.i18n import STRINGS, t
 from core.model import Actuals, Scenario
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 REMOVED = ""
@@ -94,12 +94,17 @@ workspaces_table = Table(
     Column("name", String(NAME_LENGTH), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
-members_table = Table(
-    "members", metadata,
-    Column("workspace_id", Integer, ForeignKey("workspaces.id"), primary_key=True),
-    Column("user", String(320), primary_key=True),
-    Column("role", String(8), nullable=False),
-)
+def _member_columns() -> list:
+    """The members' columns of version 2."""
+    return [
+        Column("workspace_id", Integer, ForeignKey("workspaces.id"), primary_key=True),
+        Column("user", String(320), primary_key=True),
+        Column("role", String(8), nullable=False),
+    ]
+
+
+members_table = Table("members", metadata, *_member_columns(),
+                      Column("email", String(320), nullable=False, server_default=""))
 scenarios_table = Table(
     "scenarios", metadata,
     Column("id", Integer, primary_key=True),
@@ -169,11 +174,14 @@ _v1 = MetaData()  # the tables version 1 created, as they were then (later versi
 Table("scenarios", _v1, Column("id", Integer, primary_key=True), Column("created_at", DateTime(timezone=True), nullable=False))
 Table("revisions", _v1, *_revision_columns())
 Table("share_links", _v1, *_link_columns())
+_v2 = MetaData()  # the tables version 2 created, as they were then
+workspaces_table.to_metadata(_v2)
+Table("members", _v2, *_member_columns())
 
 
 def _workspaces(conn: Connection) -> None:
     """Version 2: workspaces and their members; every scenario saved before joins workspace 1, owned by LOCAL."""
-    metadata.create_all(conn, tables=[workspaces_table, members_table])
+    _v2.create_all(conn)
     conn.exec_driver_sql("ALTER TABLE scenarios ADD COLUMN workspace_id INTEGER REFERENCES workspaces(id)")
     conn.execute(insert(workspaces_table).values(id=1, name=LOCAL_WORKSPACE, created_at=_now()))
     conn.execute(insert(members_table).values(workspace_id=1, user=LOCAL.user, role="owner"))
@@ -208,21 +216,32 @@ def _drafts(conn: Connection) -> None:
     metadata.create_all(conn, tables=[drafts_table])
 
 
+def _member_emails(conn: Connection) -> None:
+    """Version 6: members keyed on their sign-in's issuer and subject, each with the e-mail shown for them; a
+    membership kept under an e-mail (every one before, and every invitation) waits for that e-mail's first
+    verified sign-in (:meth:`Store.bind`)."""
+    _add_columns(conn, members_table, ("email",))
+    conn.execute(update(members_table).where(members_table.c.user.contains("@")).values(email=members_table.c.user))
+
+
 def _first(conn: Connection) -> None:
     """Version 1: scenarios, revisions and share links."""
     _v1.create_all(conn)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients, 4: _actuals,
-                                                       5: _drafts}
+                                                       5: _drafts, 6: _member_emails}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who acts: a signed-in user's e-mail (lower case), or ``local`` in local mode."""
+    """Who acts: ``user`` is a signed-in user's issuer and subject (:func:`subject_key`), ``local`` in local mode,
+    or an e-mail (lower case: a membership granted to an e-mail, before its owner first signs in); ``email`` is
+    the verified e-mail shown for them ("" when none)."""
 
     user: str
+    email: str = dataclasses.field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.user or len(self.user) > 320:
@@ -312,6 +331,16 @@ class ShareLink:
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and _aware(self.expires_at) > now
+
+
+def subject_key(issuer: str, subject: str) -> str:
+    """The stored key of a signed-in user: the issuer and the subject it gave them, which no e-mail can equal
+    (neither holds a space).
+
+    >>> subject_key("https://accounts.example.com", "10769150350006150715113082367")
+    'https://accounts.example.com 10769150350006150715113082367'
+    """
+    return f"{issuer.strip()} {subject.strip()}"
 
 
 LOCAL = Identity("local")
@@ -466,20 +495,22 @@ class Store:
                  .where(members_table.c.user == who.user).order_by(workspaces_table.c.id))
         with self.engine.connect() as conn:
             found = [Workspace(r.id, r.name, r.role) for r in conn.execute(query)]
-        return found or [self.create_workspace(who, who.user)]
+        return found or [self.create_workspace(who, who.email or who.user)]
 
     def create_workspace(self, who: Identity, name: str) -> Workspace:
         """A new workspace owned by ``who``."""
         def work(conn: Connection) -> Workspace:
             wid = conn.execute(insert(workspaces_table).values(name=_clean(name), created_at=_now())
                                .returning(workspaces_table.c.id)).scalar_one()
-            conn.execute(insert(members_table).values(workspace_id=wid, user=who.user, role="owner"))
+            conn.execute(insert(members_table).values(workspace_id=wid, user=who.user, role="owner", email=who.email))
             return Workspace(wid, _clean(name), "owner")
 
         return self._write(work)
 
     def set_member(self, who: Identity, workspace_id: int, user: str, role: str | None) -> None:
-        """Add ``user`` with ``role``, change their role, or (``role=None``) remove them; owners only.
+        """Add ``user`` (an e-mail, or a member as :meth:`members` names them) with ``role``, change their role,
+        or (``role=None``) remove them; owners only. A new e-mail waits for its first verified sign-in
+        (:meth:`bind`).
 
         A workspace always keeps an owner.
         """
@@ -489,10 +520,13 @@ class Store:
 
         def work(conn: Connection) -> None:
             self._allow(conn, who, workspace_id, "owner", f"workspace {workspace_id}")
-            conn.execute(members_table.delete().where(members_table.c.workspace_id == workspace_id,
-                                                      members_table.c.user == member))
+            here = members_table.c.workspace_id == workspace_id
+            known = conn.execute(select(members_table.c.user, members_table.c.email).where(
+                here, (members_table.c.user == member) | (members_table.c.email == member))).first()
+            key, email = (known.user, known.email) if known else (member, member if "@" in member else "")
+            conn.execute(members_table.delete().where(here, members_table.c.user == key))
             if role is not None:
-                conn.execute(insert(members_table).values(workspace_id=workspace_id, user=member, role=role))
+                conn.execute(insert(members_table).values(workspace_id=workspace_id, user=key, role=role, email=email))
             owners = conn.execute(select(func.count()).select_from(members_table).where(
                 members_table.c.workspace_id == workspace_id, members_table.c.role == "owner")).scalar()
             if not owners:
@@ -501,12 +535,35 @@ class Store:
         self._write(work)
 
     def members(self, who: Identity, workspace_id: int) -> dict[str, str]:
-        """User -> role of a workspace ``who`` belongs to."""
+        """Member -> role of a workspace ``who`` belongs to; a member is named by their e-mail when known."""
         with self.engine.connect() as conn:
             self._allow(conn, who, workspace_id, "viewer", f"workspace {workspace_id}")
-            rows = conn.execute(select(members_table).where(members_table.c.workspace_id == workspace_id)
-                                .order_by(members_table.c.user))
-            return {r.user: r.role for r in rows}
+            rows = conn.execute(select(members_table).where(members_table.c.workspace_id == workspace_id))
+            return dict(sorted((r.email or r.user, r.role) for r in rows))
+
+    def bind(self, who: Identity) -> None:
+        """A signed-in user with a verified e-mail takes what was granted to that e-mail (memberships kept before
+        version 6, invitations, unsaved work): from then on it is theirs by issuer and subject, and another account
+        that later claims the same e-mail gets none of it. Where they are a member already, the stronger role
+        stays. Call it with a verified e-mail only."""
+        if not who.email or who.email == who.user:
+            return
+
+        def work(conn: Connection) -> None:
+            mine = members_table.c.user == who.user
+            held = dict(conn.execute(select(members_table.c.workspace_id, members_table.c.role).where(mine)).all())
+            granted = conn.execute(select(members_table.c.workspace_id, members_table.c.role)
+                                   .where(members_table.c.user == who.email)).all()
+            conn.execute(delete(members_table).where(members_table.c.user == who.email))
+            for workspace_id, role in granted:
+                strongest = max(role, held.get(workspace_id, role), key=ROLES.index)
+                conn.execute(delete(members_table).where(mine, members_table.c.workspace_id == workspace_id))
+                conn.execute(insert(members_table).values(workspace_id=workspace_id, user=who.user, role=strongest,
+                                                          email=who.email))
+            conn.execute(update(members_table).where(mine).values(email=who.email))
+            conn.execute(update(drafts_table).where(drafts_table.c.user == who.email).values(user=who.user))
+
+        self._write(work)
 
     # --- revisions (internal) -------------------------------------------------------------
 

@@ -24,7 +24,8 @@ USERS = {"ana": "ana@a.example", "ben": "ben@b.example"}
 def team_server(tmp_path_factory):
     """The app in team mode: an [auth] section pointing at a provider on localhost."""
     folder = tmp_path_factory.mktemp("team")
-    users = [oidc.User(sub=sub, claims={"email": email, "name": sub.title()}) for sub, email in USERS.items()]
+    users = [oidc.User(sub=sub, claims={"email": email, "email_verified": True, "name": sub.title()})
+             for sub, email in USERS.items()]
     with oidc.run_server_in_thread(user_claims=users) as provider:
         port = free_port()
         issuer = f"http://localhost:{provider.server_port}"

@@ -7,6 +7,8 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from core.model import load_scenario
+from core.storage.store import Identity, Store
 from tests.views.test_pages import APP
 from ui.auth import refusal, sign_in_complete
 
@@ -96,3 +98,49 @@ def test_team_mode_without_a_signed_in_user_shows_only_the_sign_in(tmp_path, mon
     assert not at.exception
     assert [t.value for t in at.title] == ["Sign in to Winterproof"]
     assert [b.key for b in at.button] == ["auth.sign_in"] and not at.selectbox and not at.metric
+
+
+ISSUER = "https://id.example.com"
+
+
+def signed_in(sub: str, **claims) -> AppTest:
+    """The app in team mode, signed in at ISSUER as ``sub`` with ``claims``."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": sub, **claims}
+    return at.run()
+
+
+@pytest.fixture
+def team(tmp_path, monkeypatch):
+    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "team.db"))
+    monkeypatch.setenv("WINTERPROOF_MODE", "team")
+    monkeypatch.delenv("WINTERPROOF_DATABASE_URL", raising=False)
+    with Store(f"sqlite:///{tmp_path / 'team.db'}") as db:
+        db.create(Identity("ana@a.example"), "Ana's plan", load_scenario("sample_data/seed002_nlp_project.yaml"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("claims", [{"email_verified": False}, {}, {"email_verified": "false"}])
+def test_an_e_mail_the_provider_does_not_verify_opens_nothing(team, claims):
+    at = signed_in("mallory-9", email="ana@a.example", **claims)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Your e-mail address is not verified"]
+    assert "confirm that ana\\@a.example belongs" in at.error[0].value and [b.key for b in at.button] == ["auth.sign_out"]
+    assert not at.selectbox and not at.metric
+
+
+def library_names(at: AppTest) -> list[str]:
+    at.switch_page("views/library.py").run()
+    assert not at.exception
+    listed = [frame.value for frame in at.dataframe if "Name" in frame.value]   # the list of scenarios comes first
+    return list(listed[0]["Name"]) if listed else []
+
+
+def test_the_first_verified_sign_in_of_an_e_mail_takes_its_workspace_and_a_later_account_does_not(team):
+    ana = signed_in("ana-1", email="Ana@A.example", email_verified=True)
+    assert "Signed in as Ana\\@A.example" in [c.value for c in ana.sidebar.caption]
+    assert library_names(ana) == ["Ana's plan"]
+    mallory = signed_in("mallory-9", email="ana@a.example", email_verified=True)  # same e-mail, another account
+    assert library_names(mallory) == [] and any(i.value.startswith("Nothing saved yet") for i in mallory.info)
+    assert library_names(signed_in("ana-1", email="ana@a.example", email_verified="true")) == ["Ana's plan"]

@@ -10,6 +10,8 @@ STRINGS: dict[str, str] = {
     'security.refused.no_auth': 'Team mode is on (WINTERPROOF_MODE=team) but the secrets file has no [auth] section. Add the sign-in settings and restart: nothing is served until then.',
     'security.refused.incomplete': "The [auth] section is incomplete: it needs redirect_uri, cookie_secret, and a provider's client_id, client_secret and server_metadata_url. Complete it and restart: nothing is served until then.",
     'security.refused.open_local': 'This server listens beyond this computer (server.address is unset or not 127.0.0.1 / localhost) without sign-in: every visitor would own the whole library. Configure team mode ([auth] in the secrets and WINTERPROOF_MODE=team), or listen on 127.0.0.1 only.',
+    'security.unverified.title': 'Your e-mail address is not verified',
+    'security.unverified': 'The sign-in provider does not confirm that {email} belongs to you, so this account cannot open a workspace. Verify the address with your provider (or ask your administrator), then sign in again.',
     'nav.overview': 'Overview',
     'nav.funds': 'Funds & runway',
     'nav.revenue': 'Revenue mix',

@@ -10,6 +10,8 @@ STRINGS: dict[str, str] = {
     'security.refused.no_auth': '已开启团队模式（WINTERPROOF_MODE=team），但密钥文件中没有 [auth] 配置节。请补充登录配置后重启；在此之前不提供任何服务。',
     'security.refused.incomplete': '[auth] 配置节不完整：需要 redirect_uri、cookie_secret，以及身份提供方的 client_id、client_secret 和 server_metadata_url。补全后重启；在此之前不提供任何服务。',
     'security.refused.open_local': '此服务器对本机以外开放（server.address 未设置，或不是 127.0.0.1 / localhost），却未启用登录：任何访问者都将拥有整个情景库。请配置团队模式（密钥中的 [auth] 加上 WINTERPROOF_MODE=team），或只监听 127.0.0.1。',
+    'security.unverified.title': '你的邮箱地址尚未验证',
+    'security.unverified': '登录服务商未确认 {email} 属于你，因此该账号不能打开工作区。请先在服务商处验证该邮箱（或联系管理员），然后重新登录。',
     "nav.overview": "总览",
     "nav.funds": '资金与现金跑道',
     "nav.revenue": "收入结构",
