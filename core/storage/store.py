@@ -551,7 +551,7 @@ class Store:
 
         def work(conn: Connection) -> None:
             mine = members_table.c.user == who.user
-            held = dict(conn.execute(select(members_table.c.workspace_id, members_table.c.role).where(mine)).all())
+            held: dict[int, str] = dict(conn.execute(select(members_table.c.workspace_id, members_table.c.role).where(mine)).all())
             granted = conn.execute(select(members_table.c.workspace_id, members_table.c.role)
                                    .where(members_table.c.user == who.email)).all()
             conn.execute(delete(members_table).where(members_table.c.user == who.email))
