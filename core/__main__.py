@@ -58,7 +58,9 @@ def cmd_project(args: argparse.Namespace) -> int:
                   sys.stdout, default=_json_default, indent=2, ensure_ascii=False, allow_nan=False)
         print()
     elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False)
+        from core.storage.exports import csv_text
+
+        sys.stdout.write(csv_text(table))
     else:
         print(f"{scenario.company.name} ({p.currency}, {p.months} months)")
         for kpi in headline(summary, scenario) + details(summary, scenario):

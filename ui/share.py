@@ -16,7 +16,7 @@ from core.present.report import assumptions_table, headline, monthly_table, pill
 from core.present.statements import summary_frame
 from core.storage.store import StoreError
 from ui.cached import projection, risk, risk_tornado, scorecard, statements, store, summary, workbook
-from ui.session import lang, set_scenario
+from ui.session import DOWNLOADS, lang, set_scenario
 from ui.sidebar import file_stem, language_picker
 from ui.widgets import chart, kpi_cards, plain, table
 
@@ -69,6 +69,7 @@ def shared_view(token: str) -> None:
     ss["share.counted"] = token
     revision, link = opened
     st.session_state["guest"] = True  # this session saw a share link: it never reaches the library (ui.auth)
+    st.session_state[DOWNLOADS] = link.downloads  # nor any download the link does not allow, on its private copy too
     browser = (st.context.locale or "").lower()
     if not st.session_state.get("lang_chosen") and not browser.startswith(("zh", "en")):
         st.session_state["lang"] = link.lang  # the link's language when the reader's browser speaks neither

@@ -70,8 +70,8 @@ def fold_sidebar() -> None:
 
 
 def table(frame, exportable: bool = True) -> None:
-    """A table without its index, full width: interactive (sort, search, Streamlit's "Download as CSV") when
-    ``exportable``, else static, with no toolbar to copy or download it from (a share link without downloads)."""
+    """A table without its index, full width: interactive (sort, search; the server's ``disableDataExport`` keeps
+    Streamlit's CSV out) when ``exportable``, else static, with no toolbar at all (a share link without downloads)."""
     if exportable:
         st.dataframe(frame, hide_index=True, width="stretch")
     else:

@@ -1,0 +1,58 @@
+"""Share links keep their promises (issue 32): a link without downloads offers none, on its private copy either;
+no table offers Streamlit's unneutralised "Download as CSV"."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit import config
+
+from core.model import load_scenario
+from core.storage.store import LOCAL
+from tests.views.test_pages import fresh_app, saved_store, shared_app
+
+SCENARIO = load_scenario("sample_data/company_b_data_assistant.yaml")
+DOWNLOADS = {"download.yaml", "download.json", "download.xlsx", "sidebar.onepager.pdf", "sidebar.onepager.png"}
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return fresh_app(tmp_path, monkeypatch)
+
+
+def copy_of(token: str):
+    """The investor's session after "Make a private copy", on the Overview and on Pitch mode."""
+    view = shared_app(token)
+    view.button(key="share.explore").click().run()
+    assert not view.exception
+    return view
+
+
+def download_keys(at) -> set[str]:
+    return {b.key for b in at.get("download_button")} | {b.label for b in at.get("download_button")}
+
+
+@pytest.mark.parametrize("downloads", [False, True])
+def test_a_private_copy_offers_downloads_only_when_its_link_does(app, downloads):
+    sid = saved_store().create(LOCAL, "Pitch", SCENARIO).scenario_id
+    token, _ = saved_store().share(LOCAL, sid, downloads=downloads)
+    view = copy_of(token)
+    offered = download_keys(view)
+    for page in ("views/overview.py", "views/pitch.py"):
+        offered |= download_keys(view.switch_page(page).run())
+        assert not view.exception, page
+    if downloads:
+        assert DOWNLOADS <= offered and "Download every line item (CSV, column names in English for spreadsheets " \
+            "and scripts)" in offered
+    else:
+        assert offered == set()
+
+
+def test_no_table_offers_streamlits_csv_which_does_not_neutralise_formulas():
+    """Streamlit's table toolbar writes its CSV in the browser, cells as shown (``+cmd|' /C calc'!A0`` too): the
+    server's configuration turns it off for every table, and Streamlit reads that configuration here."""
+    settings = tomllib.loads(Path(".streamlit/config.toml").read_text())
+    assert settings["client"]["disableDataExport"] is True
+    assert config.get_option("client.disableDataExport") is True
