@@ -586,6 +586,10 @@ class Store:
             self._allow_scenario(conn, who, scenario_id, "editor")
             latest = self._latest(conn, scenario_id, lock=True)
             action, name, body, deleted = change(latest)
+            if deleted and not latest.deleted:  # a deleted scenario's links end with it (an undelete does not revive them)
+                mine = select(revisions_table.c.id).where(revisions_table.c.scenario_id == scenario_id)
+                conn.execute(update(links_table).where(links_table.c.revision_id.in_(mine),
+                                                       links_table.c.revoked_at.is_(None)).values(revoked_at=_now()))
             return self._append(conn, scenario_id, action, name, body, deleted, latest.number + 1)
 
         return self._write(work)
@@ -632,7 +636,8 @@ class Store:
         return self._next(who, scenario_id, lambda r: ("rename", name, r.body, r.deleted))
 
     def delete(self, who: Identity, scenario_id: int) -> Revision:
-        """A tombstone: the scenario leaves the list; ``undelete`` brings it back."""
+        """A tombstone: the scenario leaves the list and its share links end; ``undelete`` brings it back (without
+        its links: share it again)."""
         return self._next(who, scenario_id, lambda r: ("delete", r.name, r.body, True))
 
     def undelete(self, who: Identity, scenario_id: int) -> Revision:

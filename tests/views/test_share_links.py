@@ -56,3 +56,15 @@ def test_no_table_offers_streamlits_csv_which_does_not_neutralise_formulas():
     settings = tomllib.loads(Path(".streamlit/config.toml").read_text())
     assert settings["client"]["disableDataExport"] is True
     assert config.get_option("client.disableDataExport") is True
+
+
+def test_a_deleted_scenarios_link_says_it_no_longer_works(app):
+    sid = saved_store().create(LOCAL, "Pitch", SCENARIO).scenario_id
+    token, _ = saved_store().share(LOCAL, sid)
+    assert shared_app(token).title[0].value == SCENARIO.company.name
+    app.switch_page("views/library.py").run()
+    app.selectbox(key="library.pick").set_value(sid).run()
+    app.button(key="library.delete").click().run()
+    assert not app.exception and saved_store().current(LOCAL, sid).deleted
+    view = shared_app(token)
+    assert view.title[0].value == "This link does not open a scenario" and not view.metric

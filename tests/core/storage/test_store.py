@@ -800,3 +800,21 @@ def test_unsaved_work_is_kept_per_tab_replaced_in_place_offered_to_other_tabs_an
             conn.execute(update(drafts_table).values(saved_at=datetime.now(UTC) - timedelta(days=DRAFT_DAYS + 1)))
         s.keep_draft(who, "new", "{}")
         assert s.kept_draft(who, "old") is None and s.kept_draft(who, "new") is not None
+
+
+def test_deleting_a_scenario_ends_its_share_links_and_undeleting_does_not_revive_them(store):
+    sid = store.create(LOCAL, "Pitch", variant(5e5)).scenario_id
+    first, _ = store.share(LOCAL, sid, number=1)
+    store.save(LOCAL, sid, variant(6e5))
+    latest, link = store.share(LOCAL, sid)
+    other, _ = store.share(LOCAL, store.create(LOCAL, "Other", variant(7e5)).scenario_id)
+    store.revoke(LOCAL, link.id)
+    revoked_at = store.links(LOCAL, sid)[0].revoked_at
+    store.delete(LOCAL, sid)
+    assert store.open_share(first) is None and store.open_share(latest) is None
+    links = store.links(LOCAL, sid)
+    assert all(k.revoked_at is not None for k in links) and links[0].revoked_at == revoked_at  # the first end stays
+    store.undelete(LOCAL, sid)
+    assert store.open_share(first) is None and store.open_share(other) is not None  # another scenario's link works
+    again, _ = store.share(LOCAL, sid)
+    assert store.open_share(again)[0].number == 4                          # created, saved, deleted, undeleted
