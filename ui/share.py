@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from core.analysis.actuals import trailing_pair, variance
@@ -40,8 +42,24 @@ def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> No
         kpi_cards(trailing_kpis(*trailing_pair(scenario, v), cur, lang()))
 
 
-def _passcode_form(error: StoreError) -> None:
-    """Ask for the link's passcode; a wrong one says so and asks again."""
+WRONG_DELAY = 1.0
+"""Seconds a wrong passcode waits before it is answered (with the store's limits, guesses stay slow)."""
+
+
+def _slow_down() -> None:
+    """Answer a wrong passcode only after WRONG_DELAY."""
+    time.sleep(WRONG_DELAY)
+
+
+def _client() -> str:
+    """Who asks, as far as the server can tell (the connection's address; "" on localhost): the store limits the
+    wrong passcodes of each client to a link."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""  # AppTest has no connection
+
+
+def _passcode_form(error: StoreError | None) -> None:
+    """Ask for the link's passcode; a wrong one (``error``) says so and asks again."""
     language_picker()
     st.title(t("share.passcode_title", lang()))
     with st.form("share.passcode_form"):
@@ -49,7 +67,7 @@ def _passcode_form(error: StoreError) -> None:
         if st.form_submit_button(t("share.passcode_open", lang()), type="primary"):
             st.session_state["share.passcode"] = entered
             st.rerun()
-    if st.session_state.get("share.passcode") is not None:
+    if error is not None:
         st.error(error.localized(lang()))
 
 
@@ -58,9 +76,13 @@ def shared_view(token: str) -> None:
     link that does not work. One open is counted per browser session."""
     ss = st.session_state
     try:
-        opened = store().open_share(token, passcode=ss.get("share.passcode"), record=ss.get("share.counted") != token)
+        opened = store().open_share(token, passcode=ss.get("share.passcode"), record=ss.get("share.counted") != token,
+                                    client=_client())
     except StoreError as exc:  # the link asks for a passcode
-        _passcode_form(exc)
+        guessed = ss.pop("share.passcode", None) is not None  # each guess is tried once, not again on every rerun
+        if guessed and exc.code == "passcode":
+            _slow_down()
+        _passcode_form(exc if guessed or exc.code != "passcode" else None)
         return
     if opened is None:
         st.title(t("share.invalid_title", lang()))

@@ -71,7 +71,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from core.i18n import STRINGS, t
 from core.model import Actuals, Scenario
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 REMOVED = ""
@@ -80,7 +80,12 @@ NAME_LENGTH = 120
 NOTE_LENGTH = 2000
 DRAFT_BYTES = 2_000_000
 DRAFT_DAYS = 30
-PASSCODE_LENGTH = (4, 128)
+PASSCODE_LENGTH = (6, 128)
+"""Characters of a new passcode (links made with 4 or 5 before keep working)."""
+GUESSES = (5, timedelta(minutes=10))
+"""Wrong passcodes one client may give one link in a window; then it waits until the window has passed."""
+LOCK_AFTER = 20
+"""Wrong passcodes (from anyone) after which a link is locked for good: its founder shares again."""
 
 ROLES = ("viewer", "editor", "owner")
 LOCAL_WORKSPACE = "Local"
@@ -147,6 +152,14 @@ links_table = Table(
     Column("downloads", Boolean, nullable=False, server_default=text("FALSE")),
     Column("opens", Integer, nullable=False, server_default=text("0")),
     Column("last_opened_at", DateTime(timezone=True)),
+    Column("locked_at", DateTime(timezone=True)),
+)
+failures_table = Table(
+    "passcode_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("link_id", Integer, ForeignKey("share_links.id"), nullable=False, index=True),
+    Column("client", String(64), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
 )
 actuals_table = Table(
     "actuals", metadata,
@@ -224,13 +237,20 @@ def _member_emails(conn: Connection) -> None:
     conn.execute(update(members_table).where(members_table.c.user.contains("@")).values(email=members_table.c.user))
 
 
+def _passcode_failures(conn: Connection) -> None:
+    """Version 7: every wrong passcode given to a link (by which client, when), and the moment a link was locked."""
+    _add_columns(conn, links_table, ("locked_at",))
+    metadata.create_all(conn, tables=[failures_table])
+
+
 def _first(conn: Connection) -> None:
     """Version 1: scenarios, revisions and share links."""
     _v1.create_all(conn)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients, 4: _actuals,
-                                                       5: _drafts, 6: _member_emails}
+                                                       5: _drafts, 6: _member_emails,
+                                                       7: _passcode_failures}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
@@ -328,6 +348,10 @@ class ShareLink:
     """The founder's note on the scenario when the link was opened (plain text)."""
     actuals: Actuals | None = None
     """The scenario's latest actuals when the link was opened (the investor sees plan vs actual)."""
+    failures: int = 0
+    """Wrong passcodes given to it (shown to the founder)."""
+    locked_at: datetime | None = None
+    """When it was locked after LOCK_AFTER wrong passcodes (it opens no more)."""
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and _aware(self.expires_at) > now
@@ -705,7 +729,7 @@ class Store:
               downloads: bool = False) -> tuple[str, ShareLink]:
         """A new link to one revision (the latest by default): the token, shown once, and the link. Editors only.
 
-        ``label`` names the recipient ("Sequoia — partner meeting"); ``passcode`` (4-128 characters), if given,
+        ``label`` names the recipient ("Sequoia — partner meeting"); ``passcode`` (6-128 characters), if given,
         is asked for on opening; ``downloads`` lets the recipient download the numbers."""
         self._checked(who, scenario_id, "editor")
         revision = self.current(who, scenario_id) if number is None else self.revision(who, scenario_id, number)
@@ -724,10 +748,14 @@ class Store:
                                 bool(downloads))
 
     def open_share(self, token: str, passcode: str | None = None, now: datetime | None = None,
-                   record: bool = False) -> tuple[Revision, ShareLink] | None:
+                   record: bool = False, client: str = "") -> tuple[Revision, ShareLink] | None:
         """The revision a token shows — the token is the only credential, and it opens nothing else;
-        None for an unknown, tampered, revoked or expired token alike. A link with a passcode raises
-        :class:`StoreError` (code ``passcode``) until it is given. ``record`` counts one open (once per visit)."""
+        None for an unknown, tampered, revoked or expired token alike. ``record`` counts one open (once per visit).
+
+        A link with a passcode raises :class:`StoreError` until it is given: code ``passcode`` (none yet, or a wrong
+        one, which is recorded against the link and ``client``, an opaque name of the asker), ``passcode_wait``
+        (GUESSES wrong ones from this client in the window: not even the right one is tried until it has passed)
+        or ``passcode_locked`` (LOCK_AFTER wrong ones in all: the link opens no more)."""
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             return None
         with self.engine.connect() as conn:
@@ -741,8 +769,8 @@ class Store:
         link = _link(row, note=row.note)
         if not link.active(now or _now()):
             return None
-        if row.passcode_hash is not None and (passcode is None or not _passcode_ok(passcode, row.passcode_hash)):
-            raise StoreError("this link asks for a passcode", code="passcode")
+        if row.passcode_hash is not None:
+            self._check_passcode(row.id, row.passcode_hash, row.locked_at, passcode, client, now or _now())
         latest = self._latest_actuals(row.scenario_id)
         link = dataclasses.replace(link, actuals=None if latest is None else latest[1])
         if record:
@@ -751,6 +779,34 @@ class Store:
                                                   .values(opens=links_table.c.opens + 1, last_opened_at=moment)))
             link = dataclasses.replace(link, opens=link.opens + 1, last_opened_at=moment)
         return self._revision(row.scenario_id, row.number), link
+
+    def _check_passcode(self, link_id: int, stored: str, locked_at: datetime | None, passcode: str | None,
+                        client: str, now: datetime) -> None:
+        """Refuse (StoreError) unless ``passcode`` opens the link for ``client`` now; a wrong one is recorded, and
+        the one that reaches LOCK_AFTER locks the link."""
+        if locked_at is not None:
+            raise StoreError("this link was locked after too many wrong passcodes", code="passcode_locked")
+        if passcode is None:
+            raise StoreError("this link asks for a passcode", code="passcode")
+        mine = (failures_table.c.link_id == link_id, failures_table.c.client == token_hash(client))
+        with self.engine.connect() as conn:
+            recent = conn.execute(select(func.count()).select_from(failures_table)
+                                  .where(*mine, failures_table.c.failed_at > now - GUESSES[1])).scalar() or 0
+        if recent >= GUESSES[0]:
+            raise StoreError("too many wrong passcodes from here; wait before trying again", code="passcode_wait")
+        if _passcode_ok(passcode, stored):
+            return
+
+        def work(conn: Connection) -> None:
+            conn.execute(insert(failures_table).values(link_id=link_id, client=token_hash(client), failed_at=now))
+            total = conn.execute(select(func.count()).select_from(failures_table)
+                                 .where(failures_table.c.link_id == link_id)).scalar() or 0
+            if total >= LOCK_AFTER:
+                conn.execute(update(links_table).where(links_table.c.id == link_id, links_table.c.locked_at.is_(None))
+                             .values(locked_at=now))
+
+        self._write(work)
+        raise StoreError("this link asks for a passcode", code="passcode")
 
     def revoke(self, who: Identity, link_id: int) -> None:
         def work(conn: Connection) -> None:
@@ -769,9 +825,12 @@ class Store:
         """Every link to any revision of the scenario, newest first."""
         with self.engine.connect() as conn:
             self._allow_scenario(conn, who, scenario_id, "viewer")
-            rows = conn.execute(select(links_table).join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
+            failures = (select(func.count()).select_from(failures_table)
+                        .where(failures_table.c.link_id == links_table.c.id).scalar_subquery())
+            rows = conn.execute(select(links_table, failures.label("failures"))
+                                .join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
                                 .where(revisions_table.c.scenario_id == scenario_id).order_by(links_table.c.id.desc())).all()
-        return [_link(r) for r in rows]
+        return [dataclasses.replace(_link(r), failures=r.failures) for r in rows]
 
     # --- actuals ------------------------------------------------------------------------
 
@@ -890,7 +949,7 @@ def _link(row, note: str = "") -> ShareLink:
     return ShareLink(row.id, row.revision_id, row.lang, _aware(row.created_at), _aware(row.expires_at),
                      None if row.revoked_at is None else _aware(row.revoked_at), row.label, row.passcode_hash is not None,
                      bool(row.downloads), row.opens, None if row.last_opened_at is None else _aware(row.last_opened_at),
-                     note)
+                     note, locked_at=None if row.locked_at is None else _aware(row.locked_at))
 
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}

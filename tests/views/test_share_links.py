@@ -68,3 +68,27 @@ def test_a_deleted_scenarios_link_says_it_no_longer_works(app):
     assert not app.exception and saved_store().current(LOCAL, sid).deleted
     view = shared_app(token)
     assert view.title[0].value == "This link does not open a scenario" and not view.metric
+
+
+def test_wrong_passcodes_are_slowed_then_refused_and_the_founder_sees_them(app, monkeypatch):
+    import ui.share
+
+    naps: list[float] = []
+    monkeypatch.setattr(ui.share, "_slow_down", lambda: naps.append(ui.share.WRONG_DELAY))
+    sid = saved_store().create(LOCAL, "Pitch", SCENARIO).scenario_id
+    token, _ = saved_store().share(LOCAL, sid, passcode="winter-2026")
+    view = shared_app(token)
+    for guess in ("a", "b", "c", "d", "e"):
+        view.text_input[0].set_value(guess)
+        view.button[0].click().run()
+        assert view.error[0].value == "That passcode is not right: enter the one the founder gave you."
+    view.run()                                          # a rerun (the language, say) is not another guess
+    assert not view.error and naps == [1.0] * 5
+    view.text_input[0].set_value("winter-2026")
+    view.button[0].click().run()
+    assert view.error[0].value == "Too many wrong passcodes from here: wait 10 minutes before trying again."
+    assert not view.metric and naps == [1.0] * 5        # refused at once: the passcode was not even tried
+    app.switch_page("views/library.py").run()
+    app.selectbox(key="library.pick").set_value(sid).run()
+    links = app.dataframe[-1].value
+    assert links.iloc[0]["Wrong passcodes"] == 5 and links.iloc[0]["State"] == "active"
