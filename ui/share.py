@@ -118,7 +118,7 @@ def shared_view(token: str) -> None:
         chart(charts.pillar_radar(card, lang=lang()))
     with right:
         st.subheader(t("share.risk", lang()))
-        try:  # a scenario over the work budget shows why, and the page stays bounded
+        try:  # a scenario over the work budget (or a busy server) shows why, and the page stays bounded
             result = risk(scenario)
             base, bars = risk_tornado(scenario, "runway")
         except ScenarioError as exc:

@@ -16,6 +16,7 @@ STRINGS: dict[str, str] = {
     'library.error.passcode_locked': 'This link was locked after too many wrong passcodes. Ask the founder for a new link.',
     'library.link.locked': 'locked (wrong passcodes)',
     'library.col.failures': 'Wrong passcodes',
+    'error.busy': 'the server is busy with other simulations (no slot came free within {seconds} s): try again in a moment',
     'nav.overview': 'Overview',
     'nav.funds': 'Funds & runway',
     'nav.revenue': 'Revenue mix',

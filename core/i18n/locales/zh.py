@@ -16,6 +16,7 @@ STRINGS: dict[str, str] = {
     'library.error.passcode_locked': '该链接因口令输错次数过多已被锁定。请向创始人索取新链接。',
     'library.link.locked': '已锁定（口令输错）',
     'library.col.failures': '口令输错次数',
+    'error.busy': '服务器正忙于其他模拟（{seconds} 秒内没有空出名额）：请稍后再试',
     "nav.overview": "总览",
     "nav.funds": '资金与现金跑道',
     "nav.revenue": "收入结构",
