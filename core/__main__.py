@@ -4,10 +4,13 @@ template or a P&L export; ``--mapping``, ``--save-mapping``, ``--balance``)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
+import re
 import sys
+from typing import IO, Any, cast
 
 from core.analysis.metrics import summarize
 from core.analysis.pillars import move_effects, score, what_would_move
@@ -206,6 +209,24 @@ def _read_actuals(args: argparse.Namespace, scenario, today):
     return actuals
 
 
+CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""ANSI escape sequences and the other control characters but newline and tab: a name in a file never drives the
+terminal it is printed on."""
+
+
+class Printable:
+    """A text stream that drops :data:`CONTROL` from what is written to it (every command's output and errors)."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(CONTROL.sub("", text))
+
+    def __getattr__(self, name: str) -> Any:  # flush, encoding, isatty... of the stream itself
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core", description="Winterproof's model from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -235,7 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--today", help="the current date, YYYY-MM-DD (default: today); no actual may come after its month")
     a.set_defaults(func=cmd_actuals)
     args = parser.parse_args(argv)
-    return args.func(args)
+    with contextlib.redirect_stdout(cast(IO[str], Printable(sys.stdout))), \
+            contextlib.redirect_stderr(cast(IO[str], Printable(sys.stderr))):
+        return int(args.func(args))
 
 
 if __name__ == "__main__":
