@@ -17,6 +17,7 @@ from core.present.months import month_text
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.present.statements import summary_frame
 from core.storage.store import StoreError
+from ui.auth import loopback
 from ui.cached import projection, risk, risk_tornado, scorecard, statements, store, summary, workbook
 from ui.session import DOWNLOADS, lang, set_scenario
 from ui.sidebar import file_stem, language_picker
@@ -52,10 +53,16 @@ def _slow_down() -> None:
 
 
 def _client() -> str:
-    """Who asks, as far as the server can tell (the connection's address; "" on localhost): the store limits the
-    wrong passcodes of each client to a link."""
+    """Who asks, as far as the server can tell: the store limits the wrong passcodes of each client to a link.
+
+    The connection's address; on a connection from this machine (Streamlit gives no address), the one the proxy in
+    front (the deploy's nginx) appended to ``X-Forwarded-For`` — trusted only there, where no outsider can send it
+    directly."""
     address = st.context.ip_address
-    return address if isinstance(address, str) else ""  # AppTest has no connection
+    if isinstance(address, str) and address and not loopback(address):
+        return address
+    forwarded = st.context.headers.get("X-Forwarded-For") or ""
+    return forwarded.rsplit(",", 1)[-1].strip() if isinstance(forwarded, str) else ""
 
 
 def _passcode_form(error: StoreError | None) -> None:

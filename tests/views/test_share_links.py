@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from streamlit import config
@@ -92,3 +93,17 @@ def test_wrong_passcodes_are_slowed_then_refused_and_the_founder_sees_them(app, 
     app.selectbox(key="library.pick").set_value(sid).run()
     links = app.dataframe[-1].value
     assert links.iloc[0]["Wrong passcodes"] == 5 and links.iloc[0]["State"] == "active"
+
+
+def test_a_client_is_its_connection_or_behind_a_proxy_on_this_machine_the_address_it_forwarded(monkeypatch):
+    import ui.share
+
+    def client(ip: str | None, forwarded: str | None = None) -> str:
+        headers = {} if forwarded is None else {"X-Forwarded-For": forwarded}
+        monkeypatch.setattr(ui.share, "st", SimpleNamespace(context=SimpleNamespace(ip_address=ip, headers=headers)))
+        return ui.share._client()
+
+    assert client("203.0.113.9", "1.2.3.4") == "203.0.113.9"        # a direct connection: its header is not believed
+    assert client(None, "1.2.3.4, 198.51.100.7") == "198.51.100.7"  # behind nginx: the address nginx appended
+    assert client("127.0.0.1", "198.51.100.7") == "198.51.100.7"
+    assert client(None) == ""
