@@ -167,3 +167,18 @@ def test_escape_sequences_in_a_name_never_reach_the_terminal(tmp_path, capsys, c
     assert not any(c in out for c in "\x1b\x9b\x07")
     if command != ["validate"]:
         assert "Red Corp2J" in out
+
+
+def test_the_cli_reads_the_apps_workbook_as_the_upload_does(tmp_path, capsys):
+    """Issue 32: an .xlsx was called "not UTF-8 text"."""
+    from core.engine.projection import project
+    from core.model import load_scenario
+    from core.storage.exports import excel_workbook
+
+    scenario = load_scenario("sample_data/seed002_nlp_project.yaml")
+    book = tmp_path / "plan.xlsx"
+    book.write_bytes(excel_workbook(scenario, project(scenario)))
+    assert main(["validate", str(book)]) == 0
+    capsys.readouterr()
+    assert main(["project", str(book), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["scenario"] == scenario.company.name

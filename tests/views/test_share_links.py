@@ -1,5 +1,6 @@
 """Share links keep their promises (issue 32): a link without downloads offers none, on its private copy either;
-no table offers Streamlit's unneutralised "Download as CSV"."""
+no table offers Streamlit's unneutralised "Download as CSV"; a deleted scenario's links end; passcode guesses are
+slowed, limited per client and counted for the founder."""
 
 from __future__ import annotations
 
