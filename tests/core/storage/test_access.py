@@ -139,3 +139,14 @@ def test_scenarios_saved_before_workspaces_stay_with_local_mode(tmp_path):
         assert s.schema_version() == 7
         assert [r.name for r in s.list_scenarios(LOCAL)] == ["Old plan"] and s.list_scenarios(ANA) == []
         assert s.workspaces(LOCAL)[0].name == "Local" and s.create(ANA, "New", BASE).scenario_id == 2
+
+
+def test_revoking_another_workspaces_link_answers_as_a_missing_one(store, bens):
+    """Issue 32: it said "no saved scenario with id …" where a missing link says "no share link with id …"."""
+    _, link = bens
+    answers = []
+    for link_id in (link, link + 1000):
+        with pytest.raises(StoreError) as refused:
+            store.revoke(ANA, link_id)
+        answers.append((refused.value.code, str(refused.value).replace(str(link_id), "N")))
+    assert answers[0] == answers[1] == ("not_found", "no share link with id N")
