@@ -104,7 +104,7 @@ AUTOLINK = re.compile(r"(?<=www)(?=\.)|(?<=:)(?=//)|(?<=@)", re.IGNORECASE)
 
 
 def plain(text: str) -> str:
-    """Text shown as itself, never as Markdown (a name cannot style, link or load anything): the characters
+    r"""Text shown as itself, never as Markdown (a name cannot style, link or load anything): the characters
     that open emphasis, code, links and images, HTML, entities, headings, tables, maths, colours and icons
     (``:red[x]``, ``:material/x:``) are escaped, and automatic links are broken by an invisible :data:`JOINER`.
 
