@@ -120,10 +120,10 @@ def identity() -> Identity | None:
         return None
     if not team_mode():
         return LOCAL
-    if not _signed_in() or not email_verified(st.user.to_dict()):
+    claims = st.user.to_dict()
+    if not _signed_in() or not email_verified(claims) or not str(claims.get("sub") or "").strip():
         return None
-    who = Identity(subject_key(str(st.user.get("iss") or ""), str(st.user.get("sub") or "")),
-                   str(st.user.get("email") or "").strip().lower())
+    who = Identity(subject_key(str(claims.get("iss") or ""), str(claims["sub"])), str(claims.get("email") or "").strip().lower())
     if st.session_state.get("auth.bound") != who.user:  # once a session: what was granted to the e-mail is theirs
         store().bind(who)
         st.session_state["auth.bound"] = who.user
