@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.i18n import t
-from ui.auth import identity, sign_in_page, team_mode
+from ui.auth import identity, refuse_unsafe_serving, sign_in_page, team_mode
 from ui.editor import enter
 from ui.links import forget_made_link
 from ui.memory import keep_freed_heap
@@ -24,6 +24,7 @@ keep_freed_heap()  # once per process: Monte Carlo runs reuse freed heap instead
 # The icon is a file of this repository, served by the app: a material icon would make every browser ask a font CDN.
 st.set_page_config(page_title="Winterproof", page_icon=Path(__file__).parent / "ui" / "icon.svg", layout="wide")
 style()
+refuse_unsafe_serving()  # beyond this machine only with a complete sign-in: never local mode by accident
 if "share" in st.query_params:  # an investor's link: that revision only, no controls that edit or save
     shared_view(st.query_params["share"])
     st.stop()

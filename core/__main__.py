@@ -4,24 +4,33 @@ template or a P&L export; ``--mapping``, ``--save-mapping``, ``--balance``)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
+import re
 import sys
+from typing import IO, Any, cast
 
 from core.analysis.metrics import summarize
 from core.analysis.pillars import move_effects, score, what_would_move
 from core.engine.projection import project
 from core.i18n import t
-from core.model import ScenarioError, load_scenario
+from core.model import ScenarioError
 from core.present.report import details, factor_value, factor_why, headline
 
 EXIT_INVALID = 2
 
 
 def _load(path: str):
+    """The scenario of a file, read as the app's upload reads it (by its extension: YAML, JSON or the app's
+    workbook); exits with EXIT_INVALID and every problem on stderr when it cannot."""
+    from pathlib import Path
+
+    from core.storage.exports import import_scenario
+
     try:
-        return load_scenario(path)
+        return import_scenario(path, Path(path).read_bytes())
     except FileNotFoundError:
         print(f"{path}: no such file", file=sys.stderr)
     except ScenarioError as exc:
@@ -58,7 +67,9 @@ def cmd_project(args: argparse.Namespace) -> int:
                   sys.stdout, default=_json_default, indent=2, ensure_ascii=False, allow_nan=False)
         print()
     elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False)
+        from core.storage.exports import csv_text
+
+        sys.stdout.write(csv_text(table))
     else:
         print(f"{scenario.company.name} ({p.currency}, {p.months} months)")
         for kpi in headline(summary, scenario) + details(summary, scenario):
@@ -204,22 +215,40 @@ def _read_actuals(args: argparse.Namespace, scenario, today):
     return actuals
 
 
+CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""ANSI escape sequences and the other control characters but newline and tab: a name in a file never drives the
+terminal it is printed on."""
+
+
+class Printable:
+    """A text stream that drops :data:`CONTROL` from what is written to it (every command's output and errors)."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(CONTROL.sub("", text))
+
+    def __getattr__(self, name: str) -> Any:  # flush, encoding, isatty... of the stream itself
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core", description="Winterproof's model from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("project", help="project a scenario file and print its metrics and monthly table")
-    p.add_argument("file", help="scenario file (.yaml, .yml or .json)")
+    p.add_argument("file", help="scenario file (.yaml, .yml, .json or the app's .xlsx)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
     p.set_defaults(func=cmd_project)
     sc = sub.add_parser("score", help="score the strategy pillars and list what would move each one")
-    sc.add_argument("file", help="scenario file (.yaml, .yml or .json)")
+    sc.add_argument("file", help="scenario file (.yaml, .yml, .json or the app's .xlsx)")
     sc.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     sc.set_defaults(func=cmd_score)
     v = sub.add_parser("validate", help="check a scenario file; print every error with its field path, exit 2 if invalid")
-    v.add_argument("file", help="scenario file (.yaml, .yml or .json)")
+    v.add_argument("file", help="scenario file (.yaml, .yml, .json or the app's .xlsx)")
     v.set_defaults(func=cmd_validate)
     a = sub.add_parser("actuals", help="compare monthly actuals (.csv or .xlsx) with the plan and re-forecast from them")
-    a.add_argument("scenario", help="scenario file (.yaml, .yml or .json)")
+    a.add_argument("scenario", help="scenario file (.yaml, .yml, .json or the app's .xlsx)")
     a.add_argument("actuals", help="actuals file (.csv or .xlsx): the app's template, or a profit and loss by month "
                                    "exported from QuickBooks, Xero, Kingdee or Yonyou (利润表)")
     a.add_argument("--mapping", help="saved mapping of a P&L's accounts to lines (.json, .yaml): "
@@ -233,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--today", help="the current date, YYYY-MM-DD (default: today); no actual may come after its month")
     a.set_defaults(func=cmd_actuals)
     args = parser.parse_args(argv)
-    return args.func(args)
+    with contextlib.redirect_stdout(cast(IO[str], Printable(sys.stdout))), \
+            contextlib.redirect_stderr(cast(IO[str], Printable(sys.stderr))):
+        return int(args.func(args))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ def yaml_cases() -> dict[str, tuple[str, str]]:
         "nan_cash.yaml": (company.format(".nan"), "company.starting_cash"),
         "inf_cash.yaml": (company.format(".inf"), "company.starting_cash"),
         "text_cash.yaml": (company.format("lots"), "company.starting_cash"),
+        "true_cash.yaml": (company.format("true"), "company.starting_cash"),
         "5000_digit_cash.yaml": (company.format("9" * 5000), "company.starting_cash"),
         "impossible_date.yaml": ("company: {name: A, starting_cash: 1, start_date: 2026-02-30}\n", "company.start_date"),
         "date_as_words.yaml": ("company: {name: A, starting_cash: 1, start_date: soon}\n", "company.start_date"),
@@ -106,6 +107,16 @@ def excel_cases() -> dict[str, tuple[bytes, str]]:
     def cell(path: str, value: object, kind: str):
         return lambda sheet: sheet.append([path, "", value, kind])  # path, label, value, kind
 
+    def malformed_sheet() -> bytes:  # the Assumptions sheet's XML cut in half
+        out, source = io.BytesIO(), zipfile.ZipFile(io.BytesIO(good))
+        with zipfile.ZipFile(out, "w") as z:
+            for part in source.infolist():
+                data = source.read(part.filename)
+                z.writestr(part, data[: len(data) // 2] if part.filename == "xl/worksheets/sheet1.xml" else data)
+        return out.getvalue()
+
+    empty = io.BytesIO()
+    zipfile.ZipFile(empty, "w").close()
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", "0" * 20_000_000)
@@ -116,6 +127,8 @@ def excel_cases() -> dict[str, tuple[bytes, str]]:
         "too_many_rows.xlsx": (edited(lambda s: [s.append(["company.vertical", "x", "text"]) for _ in range(10_001)]), "(file)"),
         "zip_bomb.xlsx": (bomb.getvalue(), "(file)"),
         "not_a_zip.xlsx": (b"PK\x03\x04 not really", "(file)"),
+        "empty_zip.xlsx": (empty.getvalue(), "(file)"),
+        "malformed_sheet_xml.xlsx": (malformed_sheet(), "(file)"),
         "no_assumptions.xlsx": (edited(lambda s: setattr(s, "title", "Sheet")), "(file)"),
         "no_path_column.xlsx": (edited(lambda s: s.delete_cols(1)), "(file)"),
     }

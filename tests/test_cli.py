@@ -155,3 +155,30 @@ def test_a_mapping_to_a_line_the_scenario_lacks_is_refused_with_the_account_and_
     out = run("actuals", "sample_data/company_b_data_assistant.yaml", str(export), "--today", "2026-12-02",
               "--mapping", str(mapping))
     assert out.returncode == 2 and "account '销售费用': “marketing” is not a line of this scenario" in out.stderr
+
+
+@pytest.mark.parametrize("command", [["project"], ["score"], ["validate"]])
+def test_escape_sequences_in_a_name_never_reach_the_terminal(tmp_path, capsys, command):
+    """Issue 32: a company named "\\x1b[31mRed\\x1b[0m Corp" was printed raw (it could recolour or clear a terminal)."""
+    plan = tmp_path / "ansi.json"
+    plan.write_text(json.dumps({"company": {"name": "\x1b[31mRed\x1b[0m Corp\x9b2J\x07", "starting_cash": 1000}}))
+    assert main([*command, str(plan)]) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in "\x1b\x9b\x07")
+    if command != ["validate"]:
+        assert "Red Corp2J" in out
+
+
+def test_the_cli_reads_the_apps_workbook_as_the_upload_does(tmp_path, capsys):
+    """Issue 32: an .xlsx was called "not UTF-8 text"."""
+    from core.engine.projection import project
+    from core.model import load_scenario
+    from core.storage.exports import excel_workbook
+
+    scenario = load_scenario("sample_data/seed002_nlp_project.yaml")
+    book = tmp_path / "plan.xlsx"
+    book.write_bytes(excel_workbook(scenario, project(scenario)))
+    assert main(["validate", str(book)]) == 0
+    capsys.readouterr()
+    assert main(["project", str(book), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["scenario"] == scenario.company.name

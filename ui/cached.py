@@ -62,6 +62,7 @@ from core.i18n import t
 from core.model import Scenario
 from core.storage.exports import excel_workbook
 from core.storage.store import Store, StoreError, default_url
+from ui.memory import HEAVY
 from ui.session import lang
 
 LOG = logging.getLogger(__name__)
@@ -107,16 +108,19 @@ def moves(scenario: Scenario) -> list[MoveEffect]:
 
 
 @_cached(SIMULATIONS)
+@HEAVY.bounded
 def _simulate(inputs: Scenario, stresses: tuple[str, ...]) -> RiskResult:
     return simulate(inputs, stresses)
 
 
 @_cached(SIMULATIONS)
+@HEAVY.bounded
 def _sensitivity(inputs: Scenario, stresses: tuple[str, ...]) -> Sensitivity:
     return sensitivity(inputs, stresses=stresses)
 
 
 @_cached(SIMULATIONS)
+@HEAVY.bounded
 def _stress_outcomes(inputs: Scenario, stresses: tuple[str, ...]) -> list[tuple[tuple[str, ...], Outcome]]:
     return stress_outcomes(inputs, stresses, base=_simulate(inputs, ()))  # the base reused
 
@@ -137,6 +141,7 @@ def risk_stresses(scenario: Scenario, stresses: tuple[str, ...]) -> list[StressR
 
 
 @_cached(SIMULATIONS)
+@HEAVY.bounded
 def financing(scenario: Scenario, terms: Terms) -> list[FinancingOutcome]:
     """Every way through the winter, side by side (six projections and simulations)."""
     return compare(scenario, terms)

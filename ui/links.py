@@ -3,14 +3,13 @@ anyone but this computer can open it, and the one visit its address is shown on.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from urllib.parse import urlsplit
 
 import streamlit as st
 
 from core.i18n import t
-from ui.auth import team_mode
+from ui.auth import loopback, team_mode
 from ui.session import lang
 
 PUBLIC_URL = "WINTERPROOF_PUBLIC_URL"
@@ -26,11 +25,7 @@ def link_address(token: str, here: str, public: str | None = None) -> str:
 
 def this_machine_only(address: str) -> bool:
     """Whether an address names this computer (localhost, 127.x, ::1), which no investor's browser reaches."""
-    host = urlsplit(address).hostname or ""
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name
-        return False
+    return loopback(urlsplit(address).hostname or "")
 
 
 def share_link(token: str) -> str:

@@ -6,6 +6,12 @@ faults, ~2.5 µs each on the project's VM, more than half of its time (BENCHMARK
 each heap by :data:`TOP_PAD` (``mallopt(M_TOP_PAD)``, as ``MALLOC_TOP_PAD_`` would) keeps that much
 freed memory per glibc arena; arrays above the mmap threshold (at most 32 MB) are still returned.
 Elsewhere than glibc (macOS, musl) this does nothing.
+
+Heavy work (Monte Carlo runs, tornadoes, stress tables, the financing comparison) is also bounded per process:
+each run stays within ``core.analysis.risk.WORK_BUDGET`` path-months, and at most :data:`HEAVY_AT_ONCE` run at
+once (:data:`HEAVY`), so that concurrent sessions — a share link's guest with a large private copy as much as a
+user — cannot together drive the server's memory up; a run that finds no free slot within :data:`HEAVY_WAIT`
+seconds says the server is busy (a ScenarioError, shown where the work budget's message is).
 """
 
 from __future__ import annotations
@@ -13,6 +19,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from core.model import Problem, ScenarioError
 
 M_TOP_PAD = -2  # glibc's malloc.h
 TOP_PAD = 64 * 2**20
@@ -26,3 +38,46 @@ def keep_freed_heap() -> bool:
         return bool(libc.mallopt(M_TOP_PAD, TOP_PAD))
     except (OSError, AttributeError):
         return False
+
+
+HEAVY_AT_ONCE = 2
+"""Heavy runs at once in one server process (about 220 MB each at the work budget: issue 32)."""
+HEAVY_WAIT = 20.0
+"""Seconds a heavy run waits for a slot before it says the server is busy."""
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Slots:
+    """At most ``slots`` heavy runs at once in this process; a run inside another (a stress table's base run) uses
+    its caller's slot. A run that finds none free within ``wait`` seconds raises ScenarioError ``busy``."""
+
+    def __init__(self, slots: int, wait: float):
+        self._free = threading.BoundedSemaphore(slots)
+        self._depth = threading.local()
+        self.wait = wait
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        depth = getattr(self._depth, "n", 0)
+        if depth == 0 and not self._free.acquire(timeout=self.wait):
+            raise ScenarioError.of(Problem("risk.paths", "busy", {"seconds": round(self.wait)}))
+        self._depth.n = depth + 1
+        try:
+            yield
+        finally:
+            self._depth.n = depth
+            if depth == 0:
+                self._free.release()
+
+    def bounded(self, work: F) -> F:
+        """``work`` run in a slot."""
+        @functools.wraps(work)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self.slot():
+                return work(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+
+HEAVY = Slots(HEAVY_AT_ONCE, HEAVY_WAIT)
+"""The heavy-work slots of this server process."""

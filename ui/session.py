@@ -181,3 +181,13 @@ def current_scenario() -> Scenario:
     if "scenario" not in st.session_state:
         set_scenario(preset(DEFAULT_PRESET), source=("preset", DEFAULT_PRESET))
     return st.session_state["scenario"]
+
+
+DOWNLOADS = "share.downloads"
+"""Session key: whether this session may download (False once it opened a share link without downloads)."""
+
+
+def may_download() -> bool:
+    """Whether this session is offered downloads: always, unless it opened a share link that does not allow them —
+    then neither the investor view nor its private copy offers any (sidebar, pages, one-pager)."""
+    return bool(st.session_state.get(DOWNLOADS, True))

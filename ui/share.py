@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from core.analysis.actuals import trailing_pair, variance
@@ -17,8 +19,9 @@ from core.present.redemption import right_sentences
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.present.statements import summary_frame
 from core.storage.store import StoreError
+from ui.auth import loopback
 from ui.cached import projection, risk, risk_tornado, scorecard, statements, store, summary, workbook
-from ui.session import lang, set_scenario
+from ui.session import DOWNLOADS, lang, set_scenario
 from ui.sidebar import file_stem, language_picker
 from ui.widgets import chart, kpi_cards, plain, table
 
@@ -42,8 +45,30 @@ def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> No
         kpi_cards(trailing_kpis(*trailing_pair(scenario, v), cur, lang()))
 
 
-def _passcode_form(error: StoreError) -> None:
-    """Ask for the link's passcode; a wrong one says so and asks again."""
+WRONG_DELAY = 1.0
+"""Seconds a wrong passcode waits before it is answered (with the store's limits, guesses stay slow)."""
+
+
+def _slow_down() -> None:
+    """Answer a wrong passcode only after WRONG_DELAY."""
+    time.sleep(WRONG_DELAY)
+
+
+def _client() -> str:
+    """Who asks, as far as the server can tell: the store limits the wrong passcodes of each client to a link.
+
+    The connection's address; on a connection from this machine (Streamlit gives no address), the one the proxy in
+    front (the deploy's nginx) appended to ``X-Forwarded-For`` — trusted only there, where no outsider can send it
+    directly."""
+    address = st.context.ip_address
+    if isinstance(address, str) and address and not loopback(address):
+        return address
+    forwarded = st.context.headers.get("X-Forwarded-For") or ""
+    return forwarded.rsplit(",", 1)[-1].strip() if isinstance(forwarded, str) else ""
+
+
+def _passcode_form(error: StoreError | None) -> None:
+    """Ask for the link's passcode; a wrong one (``error``) says so and asks again."""
     language_picker()
     st.title(t("share.passcode_title", lang()))
     with st.form("share.passcode_form"):
@@ -51,7 +76,7 @@ def _passcode_form(error: StoreError) -> None:
         if st.form_submit_button(t("share.passcode_open", lang()), type="primary"):
             st.session_state["share.passcode"] = entered
             st.rerun()
-    if st.session_state.get("share.passcode") is not None:
+    if error is not None:
         st.error(error.localized(lang()))
 
 
@@ -60,9 +85,13 @@ def shared_view(token: str) -> None:
     link that does not work. One open is counted per browser session."""
     ss = st.session_state
     try:
-        opened = store().open_share(token, passcode=ss.get("share.passcode"), record=ss.get("share.counted") != token)
+        opened = store().open_share(token, passcode=ss.get("share.passcode"), record=ss.get("share.counted") != token,
+                                    client=_client())
     except StoreError as exc:  # the link asks for a passcode
-        _passcode_form(exc)
+        guessed = ss.pop("share.passcode", None) is not None  # each guess is tried once, not again on every rerun
+        if guessed and exc.code == "passcode":
+            _slow_down()
+        _passcode_form(exc if guessed or exc.code != "passcode" else None)
         return
     if opened is None:
         st.title(t("share.invalid_title", lang()))
@@ -71,6 +100,7 @@ def shared_view(token: str) -> None:
     ss["share.counted"] = token
     revision, link = opened
     st.session_state["guest"] = True  # this session saw a share link: it never reaches the library (ui.auth)
+    st.session_state[DOWNLOADS] = link.downloads  # nor any download the link does not allow, on its private copy too
     browser = (st.context.locale or "").lower()
     if not st.session_state.get("lang_chosen") and not browser.startswith(("zh", "en")):
         st.session_state["lang"] = link.lang  # the link's language when the reader's browser speaks neither
@@ -97,7 +127,7 @@ def shared_view(token: str) -> None:
         chart(charts.pillar_radar(card, lang=lang()))
     with right:
         st.subheader(t("share.risk", lang()))
-        try:  # a scenario over the work budget shows why, and the page stays bounded
+        try:  # a scenario over the work budget (or a busy server) shows why, and the page stays bounded
             result = risk(scenario)
             base, bars = risk_tornado(scenario, "runway")
         except ScenarioError as exc:

@@ -17,7 +17,7 @@ from core.present import onepager
 from core.storage.exports import import_scenario
 from ui.auth import sign_out
 from ui.cached import workbook
-from ui.session import current_scenario, follow_language, lang, preset, preset_names, unapplied
+from ui.session import current_scenario, follow_language, lang, may_download, preset, preset_names, unapplied
 from ui.unsaved import open_scenario, status
 from ui.widgets import plain, upload_caption
 
@@ -94,6 +94,8 @@ def sidebar_footer(slot: DeltaGenerator) -> None:
             if count:
                 st.warning(t("sidebar.unapplied", lang(), n=count, page=t(title, lang())), icon=":material/tune:")
                 st.page_link(page, label=t(title, lang()), icon=":material/arrow_forward:")
+        if not may_download():  # a private copy of a share link without downloads
+            return
         stem = file_stem(scenario)
         st.caption(t("sidebar.download_title", lang()))
         left, middle, right = st.columns(3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -70,8 +71,8 @@ def fold_sidebar() -> None:
 
 
 def table(frame, exportable: bool = True) -> None:
-    """A table without its index, full width: interactive (sort, search, Streamlit's "Download as CSV") when
-    ``exportable``, else static, with no toolbar to copy or download it from (a share link without downloads)."""
+    """A table without its index, full width: interactive (sort, search; the server's ``disableDataExport`` keeps
+    Streamlit's CSV out) when ``exportable``, else static, with no toolbar at all (a share link without downloads)."""
     if exportable:
         st.dataframe(frame, hide_index=True, width="stretch")
     else:
@@ -96,11 +97,22 @@ def seeded(key: str, value: Any) -> dict[str, Any]:
     return {} if key in st.session_state else {"value": value}
 
 
+JOINER = "\u2060"
+"""WORD JOINER: invisible, and it breaks the patterns Markdown turns into links after escapes are read."""
+AUTOLINK = re.compile(r"(?<=www)(?=\.)|(?<=:)(?=//)|(?<=@)", re.IGNORECASE)
+"""Where GFM would see a link in plain text (``www.``, ``https://``, ``a@b.c``) — escaping does not stop it."""
+
+
 def plain(text: str) -> str:
-    """Text shown as itself, never as Markdown (a name cannot style, link or load anything): the characters
-    that open emphasis, code, links and images, HTML, headings, tables, maths, colours and icons (``:red[x]``,
-    ``:material/x:``), autolinks (``http:``, e-mail) are escaped."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>#!|~$:@" else c for c in text)
+    r"""Text shown as itself, never as Markdown (a name cannot style, link or load anything): the characters
+    that open emphasis, code, links and images, HTML, entities, headings, tables, maths, colours and icons
+    (``:red[x]``, ``:material/x:``) are escaped, and automatic links are broken by an invisible :data:`JOINER`.
+
+    >>> plain("*Deck* at www.x.example, https://x.example & ir@x.example").replace(JOINER, "+")
+    '\\*Deck\\* at www+.x.example, https\\:+//x.example \\& ir\\@+x.example'
+    """
+    text = AUTOLINK.sub(JOINER, text)
+    return "".join("\\" + c if c in "\\`*_{}[]<>#!|~$:@&" else c for c in text)
 
 
 

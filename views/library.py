@@ -45,7 +45,7 @@ def member_name(user: str) -> str:
 
 
 def link_state(link: ShareLink, now: datetime) -> str:
-    return "revoked" if link.revoked_at else "active" if link.active(now) else "expired"
+    return "revoked" if link.revoked_at else "locked" if link.locked_at else "active" if link.active(now) else "expired"
 
 
 # --- save the scenario every page is showing
@@ -153,6 +153,7 @@ with st.expander(t("library.share", lang()), expanded=made is not None and made[
             t("library.col.recipient", lang()): [x.label or "—" for x in links],
             t("library.col.state", lang()): [t(f"library.link.{link_state(x, now)}", lang()) for x in links],
             t("library.col.opens", lang()): [x.opens for x in links],
+            t("library.col.failures", lang()): [x.failures for x in links],
             t("library.col.last_opened", lang()): [x.last_opened_at.strftime("%Y-%m-%d %H:%M") if x.last_opened_at
                                                    else "—" for x in links],
             t("library.col.made", lang()): [x.created_at.strftime("%Y-%m-%d") for x in links],

@@ -5,9 +5,10 @@ import streamlit as st
 from core.i18n import t
 from core.present import charts
 from core.present.report import details, headline, monthly_table, pillar_kpis, seed002_note
+from core.storage.exports import csv_text
 from ui.cached import projection, scorecard, summary
 from ui.editor import field, rule_problems
-from ui.session import current_scenario, lang
+from ui.session import current_scenario, lang, may_download
 from ui.sidebar import file_stem
 from ui.widgets import chart, kpi_cards, plain
 
@@ -29,5 +30,6 @@ with st.expander(t("overview.more", lang())):
     kpi_cards(details(s, scenario, lang()))
 with st.expander(t("overview.table", lang())):
     st.dataframe(monthly_table(p, scenario.company.currency, lang()), hide_index=True)
-    st.download_button(t("overview.download_csv", lang()), p.to_frame().to_csv(index=False),
-                       file_name=f"{file_stem(scenario)}-monthly.csv", mime="text/csv")
+    if may_download():
+        st.download_button(t("overview.download_csv", lang()), csv_text(p.to_frame()),
+                           file_name=f"{file_stem(scenario)}-monthly.csv", mime="text/csv")

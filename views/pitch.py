@@ -10,7 +10,7 @@ from core.present.onepager import PAPERS
 from core.present.report import headline, pillar_kpis
 from core.present.statements import summary_frame
 from ui.cached import projection, scorecard, statements, summary
-from ui.session import current_scenario, kept_slider, lang, set_scenario
+from ui.session import current_scenario, kept_slider, lang, may_download, set_scenario
 from ui.sidebar import file_stem, one_pager_buttons
 from ui.widgets import chart, fold_sidebar, kpi_cards, plain
 
@@ -50,7 +50,8 @@ paper = left.segmented_control(t("onepager.paper", lang()), list(PAPERS), key="p
                                format_func={k: t(f"onepager.paper.{k}", lang()) for k in PAPERS}.get)
 st.session_state["onepager.paper"] = paper or "a4"  # kept for the sidebar's buttons on every page
 with right:  # what the audience sees is what they take away: the levers as they stand
-    one_pager_buttons(shown, file_stem(scenario), where="pitch")
+    if may_download():
+        one_pager_buttons(shown, file_stem(scenario), where="pitch")
 if shown != scenario:
     st.caption(t("pitch.onepager_levers", lang()))
     st.button(t("funds.apply", lang()), key="pitch.apply", on_click=set_scenario, args=(shown, "apply"))

@@ -60,16 +60,19 @@ st.caption(t("risk.intro", lang(), paths=scenario.risk.paths, seed=scenario.risk
 
 @st.fragment
 def results() -> None:
+    try:
+        simulated()
+    except ScenarioError as exc:  # over the work budget (say how many paths would do), or every heavy slot taken
+        st.warning("\n".join(exc.localized(lang())))
+
+
+def simulated() -> None:
     language = lang()  # bound now: a widget may format its options after the run
     stresses = tuple(st.pills(t("risk.stresses", lang()), STRESSES, selection_mode="multi", key=wkey("lever.stresses"),
                               format_func=lambda s: t(f"stress.{s}", language), help=t("risk.stresses_help", lang())))
     stresses = tuple(s for s in STRESSES if s in stresses)  # a stable order keeps the cache warm
-    try:
-        check_work(scenario, TORNADO_PATHS, 2 * len(uncertain_inputs(scenario)) + 1)
-        result = risk(scenario, stresses)
-    except ScenarioError as exc:  # over the work budget: say how many paths would do
-        st.warning("\n".join(exc.localized(lang())))
-        return
+    check_work(scenario, TORNADO_PATHS, 2 * len(uncertain_inputs(scenario)) + 1)
+    result = risk(scenario, stresses)
     kpi_cards(risk_kpis(result, scenario, lang()))
     summary = st.empty()
     p = projection(scenario)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION: Final = 2
 MAX_FILE_BYTES = 1_000_000
@@ -32,16 +33,30 @@ class Input:
 MONEY, PERCENT, COUNT, MONTH = Input("money"), Input("percent"), Input("count"), Input("month")
 RATING, WEIGHT, KEPT = Input("rating"), Input("weight", step=0.25), Input("kept")
 
-Money = Annotated[float, Field(ge=0, le=1e13), MONEY]
-Count = Annotated[float, Field(ge=0, le=1e10), COUNT]
-Share = Annotated[float, Field(ge=0, le=1), PERCENT]
-GrowthMonthly = Annotated[float, Field(ge=-0.5, le=0.5), PERCENT]
-DeclineYearly = Annotated[float, Field(ge=0, le=0.99), PERCENT]
-Month = Annotated[int, Field(ge=0, le=MAX_MONTH), MONTH]
-PlanMonth = Annotated[int, Field(ge=-MAX_MONTH, le=MAX_MONTH), MONTH]
+
+
+def _not_bool(value: object) -> object:
+    """A number field refuses ``true`` / ``false`` (pydantic would read them as 1 and 0).
+
+    >>> _not_bool(1.5)
+    1.5
+    """
+    if isinstance(value, bool):
+        raise PydanticCustomError("float_parsing", "Input should be a valid number")
+    return value
+
+
+NUMBER = BeforeValidator(_not_bool)
+Money = Annotated[float, Field(ge=0, le=1e13), NUMBER, MONEY]
+Count = Annotated[float, Field(ge=0, le=1e10), NUMBER, COUNT]
+Share = Annotated[float, Field(ge=0, le=1), NUMBER, PERCENT]
+GrowthMonthly = Annotated[float, Field(ge=-0.5, le=0.5), NUMBER, PERCENT]
+DeclineYearly = Annotated[float, Field(ge=0, le=0.99), NUMBER, PERCENT]
+Month = Annotated[int, Field(ge=0, le=MAX_MONTH), NUMBER, MONTH]
+PlanMonth = Annotated[int, Field(ge=-MAX_MONTH, le=MAX_MONTH), NUMBER, MONTH]
 """When something happens, counted from the start: negative before it (a re-forecast's rounds, roles and one-offs of the
 months already run, down to ``-settings.history_months``)."""
-MillionTokens = Annotated[float, Field(ge=0, le=1e6)]
+MillionTokens = Annotated[float, Field(ge=0, le=1e6), NUMBER]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
 
 

@@ -67,7 +67,7 @@ def variance_by_month(v: Variance, currency: str, lang: str = "en"):
 def cash_waterfall(v: Variance, currency: str, lang: str = "en") -> go.Figure:
     """From the plan's cash to the actual cash at the last reported month: each line's effect, then what the
     reported lines do not explain (only when the actual cash is reported)."""
-    names = [t("actuals.plan_cash", lang)] + [line_label(k, lang) for k in v.drivers]
+    names = [t("actuals.plan_cash", lang)] + [fmt.plot_text(line_label(k, lang)) for k in v.drivers]
     values = [v.plan_cash, *v.drivers.values()]
     measures = ["absolute"] + ["relative"] * len(v.drivers)
     if v.unexplained is not None:

@@ -23,7 +23,7 @@ from core.analysis.van_westendorp import PriceSensitivity
 from core.engine.projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
 from core.i18n import t
 from core.model import Market, Round
-from core.present.formatting import axis_money, money, percent, quantity
+from core.present.formatting import axis_money, money, percent, plot_text, quantity
 from core.present.formatting import price as fmt_price
 
 PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B",
@@ -141,7 +141,7 @@ def cash_balance(p: Projection, rounds: list[Round], *, compare: Projection | No
     _add_lines(fig, [_hline(0, {"color": "#C73E1D", "width": 1}, t("chart.cash.zero", lang))])
     events: dict[int, list[str]] = {}  # month → the names of the rounds in it, one marker a month
     for r in sorted((r for r in rounds if 0 <= r.month < p.months), key=lambda r: r.month):
-        events.setdefault(r.month, []).append(r.name)
+        events.setdefault(r.month, []).append(plot_text(r.name))
     if events:
         months = list(events)
         fig.add_scatter(
@@ -212,7 +212,7 @@ def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
     dates = p.month_dates()
     fig = _figure()
     for n, name in enumerate(p.stream_names):
-        fig.add_scatter(x=dates, y=p.stream_revenue[0, n], name=name, stackgroup="revenue",
+        fig.add_scatter(x=dates, y=p.stream_revenue[0, n], name=plot_text(name), stackgroup="revenue",
                         line={"color": PALETTE[n % len(PALETTE)]})
     cur = p.currency
     return money_axis(_layout(fig, t("chart.mix.title", lang, currency=cur), t("chart.mix.y", lang, currency=cur), lang),
@@ -222,7 +222,7 @@ def revenue_mix(p: Projection, *, lang: str = "en") -> go.Figure:
 def revenue_share(p: Projection, *, lang: str = "en") -> go.Figure:
     """Horizontal bars: each stream's share of first-year revenue, in percent."""
     shares = 100 * stream_shares(p.stream_revenue)[0]
-    fig = _figure(go.Bar(x=shares, y=list(p.stream_names), orientation="h",
+    fig = _figure(go.Bar(x=shares, y=[plot_text(name) for name in p.stream_names], orientation="h",
                            text=[f"{s:.1f}%" for s in shares], marker_color=PALETTE[0]))
     fig = _layout(fig, t("chart.share.title", lang), "", lang, dates=False)
     fig.update_layout(xaxis_title=t("chart.share.x", lang), hovermode="closest")
@@ -393,7 +393,7 @@ def tornado_chart(base: float, bars: list[TornadoBar], labels: list[str], metric
     """Horizontal bars from the base metric to its value with each input at its low and high end;
     ``currency`` when the metric is money (its axis and hover then read in the reader's units)."""
     shown = bars[:top]
-    names = labels[:top]
+    names = [plot_text(label) for label in labels[:top]]
     fig = _figure()
     for end, colour in (("low", PALETTE[2]), ("high", PALETTE[4])):
         values = [getattr(b, f"metric_{end}") for b in shown]
@@ -433,7 +433,7 @@ def price_response(curve: PriceCurve, today: float, best: float | None, floor: f
         fig.add_scatter(x=[None], y=[None], mode="lines", line=line,
                         name=t("join.colon", lang, a=t(f"chart.price.{label}", lang), b=fmt_price(price, currency, lang)))
     fig.update_xaxes(title_text=t("chart.price.x", lang, currency=currency), row=2)  # not under the top row: the titles below
-    fig.update_layout(title=t("chart.price.title", lang, stream=stream, currency=currency), height=620,
+    fig.update_layout(title=t("chart.price.title", lang, stream=plot_text(stream), currency=currency), height=620,
                       legend={"orientation": "h", "y": -0.12}, margin={"l": 10, "r": 10, "t": 80, "b": 10})
     for axis in ("y2", "y3", "y4", "x", "x2", "x3", "x4"):  # revenue, gross profit and NPV; price on every panel
         money_axis(fig, axis, currency, lang, hover=fmt_price if axis.startswith("x") else money)
@@ -471,7 +471,7 @@ def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go
     currencies = list(dict.fromkeys(p.currency for _, p in items))
     fig = _figure()
     for n, (label, p) in enumerate(items):
-        fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=t("join.paren", lang, a=label, b=p.currency),
+        fig.add_scatter(x=p.month_dates(), y=p.cash[0], name=t("join.paren", lang, a=plot_text(label), b=p.currency),
                         line={"color": PALETTE[n % len(PALETTE)], "width": 3, "dash": "solid" if p.currency == currencies[0]
                               else "dot"}, yaxis="y" if p.currency == currencies[0] else "y2")
     _add_lines(fig, [_hline(0, {"color": PALETTE[2], "width": 1}, t("chart.cash.zero", lang))])
@@ -488,7 +488,7 @@ def compare_cash(items: list[tuple[str, Projection]], *, lang: str = "en") -> go
 def compare_revenue(items: list[tuple[str, Projection]], *, lang: str = "en") -> go.Figure:
     """Year-1 revenue by stream kind, one stacked bar per scenario."""
     fig = _figure()
-    labels = [label.replace(": ", ":<br>", 1) for label, _ in items]  # two short lines, never tilted into the legend
+    labels = [plot_text(label).replace(": ", ":<br>", 1) for label, _ in items]  # two short lines, never tilted into the legend
     kinds = sorted({k for _, p in items for k in p.stream_kinds})
     for n, kind in enumerate(kinds):
         values = [sum(p.stream_revenue[0, i, :YEAR].sum() for i, k in enumerate(p.stream_kinds) if k == kind) for _, p in items]
@@ -508,7 +508,8 @@ def compare_pillars(items: list[tuple[str, Scorecard]], *, lang: str = "en") -> 
     for n, (label, card) in enumerate(items):
         fig.add_bar(y=[t(f"pillar.{k}", lang) for k in pillars],
                     x=[card.pillars[k].score if k in card.pillars else None for k in pillars], orientation="h",
-                    name=t("join.colon", lang, a=label, b=f"{card.survival:.0f}"), marker_color=PALETTE[n % len(PALETTE)])
+                    name=t("join.colon", lang, a=plot_text(label), b=f"{card.survival:.0f}"),
+                    marker_color=PALETTE[n % len(PALETTE)])
     return fig.update_layout(barmode="group", title=t("chart.compare.pillars", lang),
                              xaxis={"range": [0, 100], "title": "0–100", "tickvals": list(range(0, 101, 25))},
                              yaxis={"autorange": "reversed", "automargin": True})  # the pillars top down, in order
@@ -518,7 +519,7 @@ def compare_survival(items: list[tuple[str, RiskResult]], *, lang: str = "en") -
     """The chance cash lasts at least m months, per scenario."""
     fig = _figure()
     for n, (label, r) in enumerate(items):
-        fig.add_scatter(x=list(range(r.months + 1)), y=100 * r.survival, name=label,
+        fig.add_scatter(x=list(range(r.months + 1)), y=100 * r.survival, name=plot_text(label),
                         line={"color": PALETTE[n % len(PALETTE)], "width": 3, "shape": "hv"})
     fig.update_layout(title=t("chart.survival.title", lang), xaxis_title=t("chart.compare.months", lang),
                       yaxis={"range": [0, 105], "title": t("chart.survival.y", lang)})

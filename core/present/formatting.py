@@ -9,12 +9,23 @@ same everywhere. Chart axes use :func:`axis_money` (the unit is in the axis titl
 
 from __future__ import annotations
 
+import html
 import math
 import unicodedata
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥"}
 SCALES = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
 CHINESE_SCALES = ((1e8, "亿"), (1e4, "万"))
+
+
+def plot_text(name: str) -> str:
+    """A founder's name (a stream, a round, a scenario) as chart text: Plotly reads ``<b>``, ``<a href>`` and
+    entities in text as markup, so ``<`` ``>`` ``&`` are written as entities it shows as themselves.
+
+    >>> plot_text('<a href="https://x.example">API</a> & <b>co</b>')
+    '&lt;a href="https://x.example"&gt;API&lt;/a&gt; &amp; &lt;b&gt;co&lt;/b&gt;'
+    """
+    return html.escape(name, quote=False)
 
 
 def _chinese(currency: str, lang: str) -> bool:

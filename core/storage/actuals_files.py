@@ -17,7 +17,6 @@ import io
 import itertools
 import math
 import re
-import zipfile
 from datetime import date, datetime
 from typing import Any
 
@@ -40,7 +39,7 @@ from core.model import (
     problems_of,
     quoted,
 )
-from core.storage.exports import _check_zip
+from core.storage.exports import UNREADABLE, _check_zip
 
 REVENUE = "revenue:"
 MAX_ROWS = 240
@@ -128,7 +127,6 @@ def _text(data: bytes) -> str:
 
 def _xlsx_rows(data: bytes, max_rows: int, max_cols: int) -> list[list[Any]]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     _check_zip(data)
     try:
@@ -138,8 +136,7 @@ def _xlsx_rows(data: bytes, max_rows: int, max_cols: int) -> list[list[Any]]:
             rows = [list(r) for r in sheets[0].iter_rows(max_row=max_rows, max_col=max_cols, values_only=True)] if sheets else None
         finally:
             book.close()
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, AttributeError, SyntaxError,
-            zipfile.BadZipFile) as exc:  # SyntaxError: malformed XML; AttributeError: openpyxl on a part it does not expect
+    except UNREADABLE as exc:
         raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
     if rows is None:
         raise ScenarioError.of(Problem("(file)", "xlsx_no_sheet", {}))

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import openpyxl
+import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -63,6 +64,17 @@ def escape(value: object) -> object:
     if isinstance(value, str) and value.startswith((*DANGEROUS, "'")):  # and a leading ' of its own, to round-trip
         return "'" + value
     return value
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV text, every header and text cell through :func:`escape` (numbers stay numbers).
+
+    >>> print(csv_text(pd.DataFrame({"stream": ["+cmd|' /C calc'!A0", "API"], "=cash": [-5.0, 1.5]})), end="")
+    stream,'=cash
+    '+cmd|' /C calc'!A0,-5.0
+    API,1.5
+    """
+    return frame.rename(columns=escape).map(escape).to_csv(index=False)
 
 
 def unescape(value: object) -> object:
@@ -348,12 +360,18 @@ def _check_zip(data: bytes) -> None:
             raise ScenarioError.of(Problem("(file)", "zip_bomb", {"part": m.filename, "ratio": m.file_size / m.compress_size}))
 
 
+UNREADABLE = (InvalidFileException, KeyError, OSError, ValueError, TypeError, AttributeError, SyntaxError,
+              zipfile.BadZipFile)
+"""What openpyxl raises on a workbook it cannot read (SyntaxError: malformed XML, as the sheet's rows are read;
+AttributeError: a part it does not expect)."""
+
+
 def read_excel(data: bytes) -> Scenario:
     """The scenario of a workbook's Assumptions sheet (as written by :func:`excel_workbook`, in either language)."""
     _check_zip(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except UNREADABLE as exc:
         raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
     if "Assumptions" not in book.sheetnames:
         raise ScenarioError.of(Problem("(file)", "no_assumptions", {}))
@@ -361,6 +379,10 @@ def read_excel(data: bytes) -> Scenario:
         lines = book["Assumptions"].iter_rows(values_only=True)
         where = assumption_columns(next(lines, ()))
         rows = list(itertools.islice(lines, MAX_SHEET_ROWS + 1))
+    except ScenarioError:
+        raise
+    except UNREADABLE as exc:
+        raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
     finally:
         book.close()
     if len(rows) > MAX_SHEET_ROWS:

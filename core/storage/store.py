@@ -71,7 +71,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from core.i18n import STRINGS, t
 from core.model import Actuals, Scenario
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 REMOVED = ""
@@ -80,7 +80,12 @@ NAME_LENGTH = 120
 NOTE_LENGTH = 2000
 DRAFT_BYTES = 2_000_000
 DRAFT_DAYS = 30
-PASSCODE_LENGTH = (4, 128)
+PASSCODE_LENGTH = (6, 128)
+"""Characters of a new passcode (links made with 4 or 5 before keep working)."""
+GUESSES = (5, timedelta(minutes=10))
+"""Wrong passcodes one client may give one link in a window; then it waits until the window has passed."""
+LOCK_AFTER = 20
+"""Wrong passcodes (from anyone) after which a link is locked for good: its founder shares again."""
 
 ROLES = ("viewer", "editor", "owner")
 LOCAL_WORKSPACE = "Local"
@@ -94,12 +99,17 @@ workspaces_table = Table(
     Column("name", String(NAME_LENGTH), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
-members_table = Table(
-    "members", metadata,
-    Column("workspace_id", Integer, ForeignKey("workspaces.id"), primary_key=True),
-    Column("user", String(320), primary_key=True),
-    Column("role", String(8), nullable=False),
-)
+def _member_columns() -> list:
+    """The members' columns of version 2."""
+    return [
+        Column("workspace_id", Integer, ForeignKey("workspaces.id"), primary_key=True),
+        Column("user", String(320), primary_key=True),
+        Column("role", String(8), nullable=False),
+    ]
+
+
+members_table = Table("members", metadata, *_member_columns(),
+                      Column("email", String(320), nullable=False, server_default=""))
 scenarios_table = Table(
     "scenarios", metadata,
     Column("id", Integer, primary_key=True),
@@ -142,6 +152,14 @@ links_table = Table(
     Column("downloads", Boolean, nullable=False, server_default=text("FALSE")),
     Column("opens", Integer, nullable=False, server_default=text("0")),
     Column("last_opened_at", DateTime(timezone=True)),
+    Column("locked_at", DateTime(timezone=True)),
+)
+failures_table = Table(
+    "passcode_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("link_id", Integer, ForeignKey("share_links.id"), nullable=False, index=True),
+    Column("client", String(64), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
 )
 actuals_table = Table(
     "actuals", metadata,
@@ -169,11 +187,14 @@ _v1 = MetaData()  # the tables version 1 created, as they were then (later versi
 Table("scenarios", _v1, Column("id", Integer, primary_key=True), Column("created_at", DateTime(timezone=True), nullable=False))
 Table("revisions", _v1, *_revision_columns())
 Table("share_links", _v1, *_link_columns())
+_v2 = MetaData()  # the tables version 2 created, as they were then
+workspaces_table.to_metadata(_v2)
+Table("members", _v2, *_member_columns())
 
 
 def _workspaces(conn: Connection) -> None:
     """Version 2: workspaces and their members; every scenario saved before joins workspace 1, owned by LOCAL."""
-    metadata.create_all(conn, tables=[workspaces_table, members_table])
+    _v2.create_all(conn)
     conn.exec_driver_sql("ALTER TABLE scenarios ADD COLUMN workspace_id INTEGER REFERENCES workspaces(id)")
     conn.execute(insert(workspaces_table).values(id=1, name=LOCAL_WORKSPACE, created_at=_now()))
     conn.execute(insert(members_table).values(workspace_id=1, user=LOCAL.user, role="owner"))
@@ -208,21 +229,39 @@ def _drafts(conn: Connection) -> None:
     metadata.create_all(conn, tables=[drafts_table])
 
 
+def _member_emails(conn: Connection) -> None:
+    """Version 6: members keyed on their sign-in's issuer and subject, each with the e-mail shown for them; a
+    membership kept under an e-mail (every one before, and every invitation) waits for that e-mail's first
+    verified sign-in (:meth:`Store.bind`)."""
+    _add_columns(conn, members_table, ("email",))
+    conn.execute(update(members_table).where(members_table.c.user.contains("@")).values(email=members_table.c.user))
+
+
+def _passcode_failures(conn: Connection) -> None:
+    """Version 7: every wrong passcode given to a link (by which client, when), and the moment a link was locked."""
+    _add_columns(conn, links_table, ("locked_at",))
+    metadata.create_all(conn, tables=[failures_table])
+
+
 def _first(conn: Connection) -> None:
     """Version 1: scenarios, revisions and share links."""
     _v1.create_all(conn)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients, 4: _actuals,
-                                                       5: _drafts}
+                                                       5: _drafts, 6: _member_emails,
+                                                       7: _passcode_failures}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who acts: a signed-in user's e-mail (lower case), or ``local`` in local mode."""
+    """Who acts: ``user`` is a signed-in user's issuer and subject (:func:`subject_key`), ``local`` in local mode,
+    or an e-mail (lower case: a membership granted to an e-mail, before its owner first signs in); ``email`` is
+    the verified e-mail shown for them ("" when none)."""
 
     user: str
+    email: str = dataclasses.field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not self.user or len(self.user) > 320:
@@ -309,9 +348,23 @@ class ShareLink:
     """The founder's note on the scenario when the link was opened (plain text)."""
     actuals: Actuals | None = None
     """The scenario's latest actuals when the link was opened (the investor sees plan vs actual)."""
+    failures: int = 0
+    """Wrong passcodes given to it (shown to the founder)."""
+    locked_at: datetime | None = None
+    """When it was locked after LOCK_AFTER wrong passcodes (it opens no more)."""
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and _aware(self.expires_at) > now
+
+
+def subject_key(issuer: str, subject: str) -> str:
+    """The stored key of a signed-in user: the issuer and the subject it gave them, which no e-mail can equal
+    (neither holds a space).
+
+    >>> subject_key("https://accounts.example.com", "10769150350006150715113082367")
+    'https://accounts.example.com 10769150350006150715113082367'
+    """
+    return f"{issuer.strip()} {subject.strip()}"
 
 
 LOCAL = Identity("local")
@@ -466,20 +519,22 @@ class Store:
                  .where(members_table.c.user == who.user).order_by(workspaces_table.c.id))
         with self.engine.connect() as conn:
             found = [Workspace(r.id, r.name, r.role) for r in conn.execute(query)]
-        return found or [self.create_workspace(who, who.user)]
+        return found or [self.create_workspace(who, who.email or who.user)]
 
     def create_workspace(self, who: Identity, name: str) -> Workspace:
         """A new workspace owned by ``who``."""
         def work(conn: Connection) -> Workspace:
             wid = conn.execute(insert(workspaces_table).values(name=_clean(name), created_at=_now())
                                .returning(workspaces_table.c.id)).scalar_one()
-            conn.execute(insert(members_table).values(workspace_id=wid, user=who.user, role="owner"))
+            conn.execute(insert(members_table).values(workspace_id=wid, user=who.user, role="owner", email=who.email))
             return Workspace(wid, _clean(name), "owner")
 
         return self._write(work)
 
     def set_member(self, who: Identity, workspace_id: int, user: str, role: str | None) -> None:
-        """Add ``user`` with ``role``, change their role, or (``role=None``) remove them; owners only.
+        """Add ``user`` (an e-mail, or a member as :meth:`members` names them) with ``role``, change their role,
+        or (``role=None``) remove them; owners only. A new e-mail waits for its first verified sign-in
+        (:meth:`bind`).
 
         A workspace always keeps an owner.
         """
@@ -489,10 +544,13 @@ class Store:
 
         def work(conn: Connection) -> None:
             self._allow(conn, who, workspace_id, "owner", f"workspace {workspace_id}")
-            conn.execute(members_table.delete().where(members_table.c.workspace_id == workspace_id,
-                                                      members_table.c.user == member))
+            here = members_table.c.workspace_id == workspace_id
+            known = conn.execute(select(members_table.c.user, members_table.c.email).where(
+                here, (members_table.c.user == member) | (members_table.c.email == member))).first()
+            key, email = (known.user, known.email) if known else (member, member if "@" in member else "")
+            conn.execute(members_table.delete().where(here, members_table.c.user == key))
             if role is not None:
-                conn.execute(insert(members_table).values(workspace_id=workspace_id, user=member, role=role))
+                conn.execute(insert(members_table).values(workspace_id=workspace_id, user=key, role=role, email=email))
             owners = conn.execute(select(func.count()).select_from(members_table).where(
                 members_table.c.workspace_id == workspace_id, members_table.c.role == "owner")).scalar()
             if not owners:
@@ -501,12 +559,35 @@ class Store:
         self._write(work)
 
     def members(self, who: Identity, workspace_id: int) -> dict[str, str]:
-        """User -> role of a workspace ``who`` belongs to."""
+        """Member -> role of a workspace ``who`` belongs to; a member is named by their e-mail when known."""
         with self.engine.connect() as conn:
             self._allow(conn, who, workspace_id, "viewer", f"workspace {workspace_id}")
-            rows = conn.execute(select(members_table).where(members_table.c.workspace_id == workspace_id)
-                                .order_by(members_table.c.user))
-            return {r.user: r.role for r in rows}
+            rows = conn.execute(select(members_table).where(members_table.c.workspace_id == workspace_id))
+            return dict(sorted((r.email or r.user, r.role) for r in rows))
+
+    def bind(self, who: Identity) -> None:
+        """A signed-in user with a verified e-mail takes what was granted to that e-mail (memberships kept before
+        version 6, invitations, unsaved work): from then on it is theirs by issuer and subject, and another account
+        that later claims the same e-mail gets none of it. Where they are a member already, the stronger role
+        stays. Call it with a verified e-mail only."""
+        if not who.email or who.email == who.user:
+            return
+
+        def work(conn: Connection) -> None:
+            mine = members_table.c.user == who.user
+            held: dict[int, str] = dict(conn.execute(select(members_table.c.workspace_id, members_table.c.role).where(mine)).all())
+            granted = conn.execute(select(members_table.c.workspace_id, members_table.c.role)
+                                   .where(members_table.c.user == who.email)).all()
+            conn.execute(delete(members_table).where(members_table.c.user == who.email))
+            for workspace_id, role in granted:
+                strongest = max(role, held.get(workspace_id, role), key=ROLES.index)
+                conn.execute(delete(members_table).where(mine, members_table.c.workspace_id == workspace_id))
+                conn.execute(insert(members_table).values(workspace_id=workspace_id, user=who.user, role=strongest,
+                                                          email=who.email))
+            conn.execute(update(members_table).where(mine).values(email=who.email))
+            conn.execute(update(drafts_table).where(drafts_table.c.user == who.email).values(user=who.user))
+
+        self._write(work)
 
     # --- revisions (internal) -------------------------------------------------------------
 
@@ -529,6 +610,10 @@ class Store:
             self._allow_scenario(conn, who, scenario_id, "editor")
             latest = self._latest(conn, scenario_id, lock=True)
             action, name, body, deleted = change(latest)
+            if deleted and not latest.deleted:  # a deleted scenario's links end with it (an undelete does not revive them)
+                mine = select(revisions_table.c.id).where(revisions_table.c.scenario_id == scenario_id)
+                conn.execute(update(links_table).where(links_table.c.revision_id.in_(mine),
+                                                       links_table.c.revoked_at.is_(None)).values(revoked_at=_now()))
             return self._append(conn, scenario_id, action, name, body, deleted, latest.number + 1)
 
         return self._write(work)
@@ -575,7 +660,8 @@ class Store:
         return self._next(who, scenario_id, lambda r: ("rename", name, r.body, r.deleted))
 
     def delete(self, who: Identity, scenario_id: int) -> Revision:
-        """A tombstone: the scenario leaves the list; ``undelete`` brings it back."""
+        """A tombstone: the scenario leaves the list and its share links end; ``undelete`` brings it back (without
+        its links: share it again)."""
         return self._next(who, scenario_id, lambda r: ("delete", r.name, r.body, True))
 
     def undelete(self, who: Identity, scenario_id: int) -> Revision:
@@ -643,7 +729,7 @@ class Store:
               downloads: bool = False) -> tuple[str, ShareLink]:
         """A new link to one revision (the latest by default): the token, shown once, and the link. Editors only.
 
-        ``label`` names the recipient ("Sequoia — partner meeting"); ``passcode`` (4-128 characters), if given,
+        ``label`` names the recipient ("Sequoia — partner meeting"); ``passcode`` (6-128 characters), if given,
         is asked for on opening; ``downloads`` lets the recipient download the numbers."""
         self._checked(who, scenario_id, "editor")
         revision = self.current(who, scenario_id) if number is None else self.revision(who, scenario_id, number)
@@ -662,10 +748,14 @@ class Store:
                                 bool(downloads))
 
     def open_share(self, token: str, passcode: str | None = None, now: datetime | None = None,
-                   record: bool = False) -> tuple[Revision, ShareLink] | None:
+                   record: bool = False, client: str = "") -> tuple[Revision, ShareLink] | None:
         """The revision a token shows — the token is the only credential, and it opens nothing else;
-        None for an unknown, tampered, revoked or expired token alike. A link with a passcode raises
-        :class:`StoreError` (code ``passcode``) until it is given. ``record`` counts one open (once per visit)."""
+        None for an unknown, tampered, revoked or expired token alike. ``record`` counts one open (once per visit).
+
+        A link with a passcode raises :class:`StoreError` until it is given: code ``passcode`` (none yet, or a wrong
+        one, which is recorded against the link and ``client``, an opaque name of the asker), ``passcode_wait``
+        (GUESSES wrong ones from this client in the window: not even the right one is tried until it has passed)
+        or ``passcode_locked`` (LOCK_AFTER wrong ones in all: the link opens no more)."""
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             return None
         with self.engine.connect() as conn:
@@ -679,8 +769,8 @@ class Store:
         link = _link(row, note=row.note)
         if not link.active(now or _now()):
             return None
-        if row.passcode_hash is not None and (passcode is None or not _passcode_ok(passcode, row.passcode_hash)):
-            raise StoreError("this link asks for a passcode", code="passcode")
+        if row.passcode_hash is not None:
+            self._check_passcode(row.id, row.passcode_hash, row.locked_at, passcode, client, now or _now())
         latest = self._latest_actuals(row.scenario_id)
         link = dataclasses.replace(link, actuals=None if latest is None else latest[1])
         if record:
@@ -690,14 +780,42 @@ class Store:
             link = dataclasses.replace(link, opens=link.opens + 1, last_opened_at=moment)
         return self._revision(row.scenario_id, row.number), link
 
+    def _check_passcode(self, link_id: int, stored: str, locked_at: datetime | None, passcode: str | None,
+                        client: str, now: datetime) -> None:
+        """Refuse (StoreError) unless ``passcode`` opens the link for ``client`` now; a wrong one is recorded, and
+        the one that reaches LOCK_AFTER locks the link."""
+        if locked_at is not None:
+            raise StoreError("this link was locked after too many wrong passcodes", code="passcode_locked")
+        if passcode is None:
+            raise StoreError("this link asks for a passcode", code="passcode")
+        mine = (failures_table.c.link_id == link_id, failures_table.c.client == token_hash(client))
+        with self.engine.connect() as conn:
+            recent = conn.execute(select(func.count()).select_from(failures_table)
+                                  .where(*mine, failures_table.c.failed_at > now - GUESSES[1])).scalar() or 0
+        if recent >= GUESSES[0]:
+            raise StoreError("too many wrong passcodes from here; wait before trying again", code="passcode_wait")
+        if _passcode_ok(passcode, stored):
+            return
+
+        def work(conn: Connection) -> None:
+            conn.execute(insert(failures_table).values(link_id=link_id, client=token_hash(client), failed_at=now))
+            total = conn.execute(select(func.count()).select_from(failures_table)
+                                 .where(failures_table.c.link_id == link_id)).scalar() or 0
+            if total >= LOCK_AFTER:
+                conn.execute(update(links_table).where(links_table.c.id == link_id, links_table.c.locked_at.is_(None))
+                             .values(locked_at=now))
+
+        self._write(work)
+        raise StoreError("this link asks for a passcode", code="passcode")
+
     def revoke(self, who: Identity, link_id: int) -> None:
         def work(conn: Connection) -> None:
             scenario = conn.execute(select(revisions_table.c.scenario_id)
                                     .join(links_table, links_table.c.revision_id == revisions_table.c.id)
                                     .where(links_table.c.id == link_id)).scalar()
-            if scenario is None:
-                raise StoreError(f"no share link with id {link_id}", code="not_found")
-            self._allow_scenario(conn, who, scenario, "editor")
+            workspace = None if scenario is None else conn.execute(
+                select(scenarios_table.c.workspace_id).where(scenarios_table.c.id == scenario)).scalar()
+            self._allow(conn, who, workspace, "editor", f"share link with id {link_id}")  # another's: as a missing one
             conn.execute(update(links_table).where(links_table.c.id == link_id, links_table.c.revoked_at.is_(None))
                          .values(revoked_at=_now()))
 
@@ -707,9 +825,12 @@ class Store:
         """Every link to any revision of the scenario, newest first."""
         with self.engine.connect() as conn:
             self._allow_scenario(conn, who, scenario_id, "viewer")
-            rows = conn.execute(select(links_table).join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
+            failures = (select(func.count()).select_from(failures_table)
+                        .where(failures_table.c.link_id == links_table.c.id).scalar_subquery())
+            rows = conn.execute(select(links_table, failures.label("failures"))
+                                .join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
                                 .where(revisions_table.c.scenario_id == scenario_id).order_by(links_table.c.id.desc())).all()
-        return [_link(r) for r in rows]
+        return [dataclasses.replace(_link(r), failures=r.failures) for r in rows]
 
     # --- actuals ------------------------------------------------------------------------
 
@@ -828,7 +949,7 @@ def _link(row, note: str = "") -> ShareLink:
     return ShareLink(row.id, row.revision_id, row.lang, _aware(row.created_at), _aware(row.expires_at),
                      None if row.revoked_at is None else _aware(row.revoked_at), row.label, row.passcode_hash is not None,
                      bool(row.downloads), row.opens, None if row.last_opened_at is None else _aware(row.last_opened_at),
-                     note)
+                     note, locked_at=None if row.locked_at is None else _aware(row.locked_at))
 
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}

@@ -24,7 +24,8 @@ USERS = {"ana": "ana@a.example", "ben": "ben@b.example"}
 def team_server(tmp_path_factory):
     """The app in team mode: an [auth] section pointing at a provider on localhost."""
     folder = tmp_path_factory.mktemp("team")
-    users = [oidc.User(sub=sub, claims={"email": email, "name": sub.title()}) for sub, email in USERS.items()]
+    users = [oidc.User(sub=sub, claims={"email": email, "email_verified": True, "name": sub.title()})
+             for sub, email in USERS.items()]
     with oidc.run_server_in_thread(user_claims=users) as provider:
         port = free_port()
         issuer = f"http://localhost:{provider.server_port}"
@@ -56,7 +57,9 @@ def sign_in(page, url: str, user: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.locator("input[name=sub]").fill(user)                   # the test provider's own form
     page.get_by_role("button", name="Authorize").click()
-    page.get_by_text(f"Signed in as {USERS[user]}").first.wait_for(timeout=TIMEOUT_MS)
+    signed = page.get_by_text("Signed in as").first
+    signed.wait_for(timeout=TIMEOUT_MS)
+    assert signed.inner_text().replace("\u2060", "") == f"Signed in as {USERS[user]}"  # plain(): no mailto link
 
 
 def test_two_signed_in_users_each_see_only_their_own_workspace(team_server, new_page):

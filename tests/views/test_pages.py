@@ -613,15 +613,6 @@ def test_an_investor_who_explores_a_copy_never_reaches_the_founders_library(app)
     assert saved_store().current(LOCAL, secret.scenario_id).number == 1
 
 
-def test_team_mode_without_a_signed_in_user_shows_only_the_sign_in(tmp_path, monkeypatch):
-    monkeypatch.setenv("WINTERPROOF_DB", str(tmp_path / "team.db"))
-    monkeypatch.setenv("WINTERPROOF_MODE", "team")
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
-    assert [t.value for t in at.title] == ["Sign in to Winterproof"]
-    assert [b.key for b in at.button] == ["auth.sign_in"] and not at.selectbox and not at.metric
-
-
 @pytest.mark.parametrize("kind", ["unknown", "revoked", "expired"])
 def test_invalid_revoked_and_expired_links_get_the_same_polite_page(app, kind, monkeypatch):
     db = saved_store()

@@ -37,8 +37,9 @@ CALLS = {  # every public call that takes an identity, as (method, args after th
     "members": lambda s, sid, link: (s.workspaces(BEN)[0].id,),
     "set_member": lambda s, sid, link: (s.workspaces(BEN)[0].id, ANA.user, "owner"),
 }
-OPEN = {"workspaces", "create_workspace", "list_scenarios", "open_share", "close", "migrate", "schema_version"}
-"""Calls that name no other workspace's object: they only ever see the caller's own (or, open_share, the token's)."""
+OPEN = {"workspaces", "create_workspace", "list_scenarios", "open_share", "close", "migrate", "schema_version", "bind"}
+"""Calls that name no other workspace's object: they only ever see the caller's own (or, open_share, the token's; bind,
+what was granted to the caller's verified e-mail)."""
 PERSONAL = {"keep_draft", "kept_draft", "other_drafts", "take_draft", "drop_draft"}
 """Calls on a user's own unsaved work: another user's is as if it did not exist (below)."""
 
@@ -135,6 +136,17 @@ def test_scenarios_saved_before_workspaces_stay_with_local_mode(tmp_path):
                                                     body=BASE.model_dump_json(), deleted=False, created_at=_now()))
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 5
+        assert s.schema_version() == 7
         assert [r.name for r in s.list_scenarios(LOCAL)] == ["Old plan"] and s.list_scenarios(ANA) == []
         assert s.workspaces(LOCAL)[0].name == "Local" and s.create(ANA, "New", BASE).scenario_id == 2
+
+
+def test_revoking_another_workspaces_link_answers_as_a_missing_one(store, bens):
+    """Issue 32: it said "no saved scenario with id …" where a missing link says "no share link with id …"."""
+    _, link = bens
+    answers = []
+    for link_id in (link, link + 1000):
+        with pytest.raises(StoreError) as refused:
+            store.revoke(ANA, link_id)
+        answers.append((refused.value.code, str(refused.value).replace(str(link_id), "N")))
+    assert answers[0] == answers[1] == ("not_found", "no share link with id N")

@@ -135,10 +135,10 @@ def test_duplicate_copies_the_current_content(store):
 
 def test_the_schema_is_migrated_once_and_a_newer_database_is_refused(url):
     first = Store(url)
-    assert first.schema_version() == 5
+    assert first.schema_version() == 7
     Store(url).close()  # a second start changes nothing
     with first.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7]
     with first.engine.begin() as conn:
         conn.execute(insert(version_table).values(version=99, applied_at=_now()))
     with pytest.raises(StoreError, match="schema version 99"):
@@ -231,7 +231,7 @@ def test_a_passcode_is_asked_for_checked_and_stored_only_as_a_salted_hash(store)
     store.share(LOCAL, sid, passcode="winter-2026")
     with store.engine.connect() as conn:
         assert len(set(conn.execute(select(links_table.c.passcode_hash)).scalars())) == 2  # salted: no two alike
-    for bad in ("abc", "x" * 129):
+    for bad in ("abc", "five5", "x" * 129):  # 6 characters at least since issue 32
         with pytest.raises(StoreError) as err:
             store.share(LOCAL, sid, passcode=bad)
         assert err.value.code == "passcode_length"
@@ -292,7 +292,7 @@ def test_a_version_2_database_keeps_its_links_working_after_the_upgrade(tmp_path
                              f"('{token_hash('t' * 43)}', 1, 'en', '2026-01-01 00:00:00', '2999-01-01 00:00:00')")
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 5
+        assert s.schema_version() == 7
         revision, link = s.open_share("t" * 43, record=True)
         assert revision.name == "Old" and (link.label, link.passcode, link.downloads, link.opens, link.note) == (
             "", False, False, 1, "")
@@ -604,14 +604,14 @@ def test_an_unknown_revision_is_refused_with_its_numbers(store):
 def test_a_newer_schema_is_refused_with_both_versions(tmp_path):
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with Store(url) as first, first.engine.begin() as conn:
-        conn.execute(insert(version_table).values(version=6, applied_at=_now()))
+        conn.execute(insert(version_table).values(version=8, applied_at=_now()))
     with pytest.raises(StoreError) as err:
         Store(url)
-    assert str(err.value) == "the database has schema version 6; this version of Winterproof knows up to 5"
+    assert str(err.value) == "the database has schema version 8; this version of Winterproof knows up to 7"
     fresh = Store(f"sqlite:///{tmp_path / 'f.db'}")
-    assert fresh.migrate() == 5 and fresh.schema_version() == 5
+    assert fresh.migrate() == 7 and fresh.schema_version() == 7
     with fresh.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7]
         assert set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) >= {
             "scenarios", "revisions", "share_links", "schema_version", "workspaces", "members", "drafts"}
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -800,3 +800,21 @@ def test_unsaved_work_is_kept_per_tab_replaced_in_place_offered_to_other_tabs_an
             conn.execute(update(drafts_table).values(saved_at=datetime.now(UTC) - timedelta(days=DRAFT_DAYS + 1)))
         s.keep_draft(who, "new", "{}")
         assert s.kept_draft(who, "old") is None and s.kept_draft(who, "new") is not None
+
+
+def test_deleting_a_scenario_ends_its_share_links_and_undeleting_does_not_revive_them(store):
+    sid = store.create(LOCAL, "Pitch", variant(5e5)).scenario_id
+    first, _ = store.share(LOCAL, sid, number=1)
+    store.save(LOCAL, sid, variant(6e5))
+    latest, link = store.share(LOCAL, sid)
+    other, _ = store.share(LOCAL, store.create(LOCAL, "Other", variant(7e5)).scenario_id)
+    store.revoke(LOCAL, link.id)
+    revoked_at = store.links(LOCAL, sid)[0].revoked_at
+    store.delete(LOCAL, sid)
+    assert store.open_share(first) is None and store.open_share(latest) is None
+    links = store.links(LOCAL, sid)
+    assert all(k.revoked_at is not None for k in links) and links[0].revoked_at == revoked_at  # the first end stays
+    store.undelete(LOCAL, sid)
+    assert store.open_share(first) is None and store.open_share(other) is not None  # another scenario's link works
+    again, _ = store.share(LOCAL, sid)
+    assert store.open_share(again)[0].number == 4                          # created, saved, deleted, undeleted

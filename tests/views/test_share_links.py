@@ -1,0 +1,110 @@
+"""Share links keep their promises (issue 32): a link without downloads offers none, on its private copy either;
+no table offers Streamlit's unneutralised "Download as CSV"; a deleted scenario's links end; passcode guesses are
+slowed, limited per client and counted for the founder."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from streamlit import config
+
+from core.model import load_scenario
+from core.storage.store import LOCAL
+from tests.views.test_pages import fresh_app, saved_store, shared_app
+
+SCENARIO = load_scenario("sample_data/company_b_data_assistant.yaml")
+DOWNLOADS = {"download.yaml", "download.json", "download.xlsx", "sidebar.onepager.pdf", "sidebar.onepager.png"}
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return fresh_app(tmp_path, monkeypatch)
+
+
+def copy_of(token: str):
+    """The investor's session after "Make a private copy", on the Overview and on Pitch mode."""
+    view = shared_app(token)
+    view.button(key="share.explore").click().run()
+    assert not view.exception
+    return view
+
+
+def download_keys(at) -> set[str]:
+    return {b.key for b in at.get("download_button")} | {b.label for b in at.get("download_button")}
+
+
+@pytest.mark.parametrize("downloads", [False, True])
+def test_a_private_copy_offers_downloads_only_when_its_link_does(app, downloads):
+    sid = saved_store().create(LOCAL, "Pitch", SCENARIO).scenario_id
+    token, _ = saved_store().share(LOCAL, sid, downloads=downloads)
+    view = copy_of(token)
+    offered = download_keys(view)
+    for page in ("views/overview.py", "views/pitch.py"):
+        offered |= download_keys(view.switch_page(page).run())
+        assert not view.exception, page
+    if downloads:
+        assert DOWNLOADS <= offered and "Download every line item (CSV, column names in English for spreadsheets " \
+            "and scripts)" in offered
+    else:
+        assert offered == set()
+
+
+def test_no_table_offers_streamlits_csv_which_does_not_neutralise_formulas():
+    """Streamlit's table toolbar writes its CSV in the browser, cells as shown (``+cmd|' /C calc'!A0`` too): the
+    server's configuration turns it off for every table, and Streamlit reads that configuration here."""
+    settings = tomllib.loads(Path(".streamlit/config.toml").read_text())
+    assert settings["client"]["disableDataExport"] is True
+    assert config.get_option("client.disableDataExport") is True
+
+
+def test_a_deleted_scenarios_link_says_it_no_longer_works(app):
+    sid = saved_store().create(LOCAL, "Pitch", SCENARIO).scenario_id
+    token, _ = saved_store().share(LOCAL, sid)
+    assert shared_app(token).title[0].value == SCENARIO.company.name
+    app.switch_page("views/library.py").run()
+    app.selectbox(key="library.pick").set_value(sid).run()
+    app.button(key="library.delete").click().run()
+    assert not app.exception and saved_store().current(LOCAL, sid).deleted
+    view = shared_app(token)
+    assert view.title[0].value == "This link does not open a scenario" and not view.metric
+
+
+def test_wrong_passcodes_are_slowed_then_refused_and_the_founder_sees_them(app, monkeypatch):
+    import ui.share
+
+    naps: list[float] = []
+    monkeypatch.setattr(ui.share, "_slow_down", lambda: naps.append(ui.share.WRONG_DELAY))
+    sid = saved_store().create(LOCAL, "Pitch", SCENARIO).scenario_id
+    token, _ = saved_store().share(LOCAL, sid, passcode="winter-2026")
+    view = shared_app(token)
+    for guess in ("a", "b", "c", "d", "e"):
+        view.text_input[0].set_value(guess)
+        view.button[0].click().run()
+        assert view.error[0].value == "That passcode is not right: enter the one the founder gave you."
+    view.run()                                          # a rerun (the language, say) is not another guess
+    assert not view.error and naps == [1.0] * 5
+    view.text_input[0].set_value("winter-2026")
+    view.button[0].click().run()
+    assert view.error[0].value == "Too many wrong passcodes from here: wait 10 minutes before trying again."
+    assert not view.metric and naps == [1.0] * 5        # refused at once: the passcode was not even tried
+    app.switch_page("views/library.py").run()
+    app.selectbox(key="library.pick").set_value(sid).run()
+    links = app.dataframe[-1].value
+    assert links.iloc[0]["Wrong passcodes"] == 5 and links.iloc[0]["State"] == "active"
+
+
+def test_a_client_is_its_connection_or_behind_a_proxy_on_this_machine_the_address_it_forwarded(monkeypatch):
+    import ui.share
+
+    def client(ip: str | None, forwarded: str | None = None) -> str:
+        headers = {} if forwarded is None else {"X-Forwarded-For": forwarded}
+        monkeypatch.setattr(ui.share, "st", SimpleNamespace(context=SimpleNamespace(ip_address=ip, headers=headers)))
+        return ui.share._client()
+
+    assert client("203.0.113.9", "1.2.3.4") == "203.0.113.9"        # a direct connection: its header is not believed
+    assert client(None, "1.2.3.4, 198.51.100.7") == "198.51.100.7"  # behind nginx: the address nginx appended
+    assert client("127.0.0.1", "198.51.100.7") == "198.51.100.7"
+    assert client(None) == ""
