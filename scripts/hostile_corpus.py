@@ -76,7 +76,7 @@ def yaml_cases() -> dict[str, tuple[str, str]]:
         "correlation_rank_2.yaml": (OK + "risk: {correlations: [{a: x, b: y, rank: 2}]}\n", "risk.correlations[0].rank"),
         "paths_10.yaml": (OK + "risk: {paths: 10}\n", "risk.paths"),
         "seed_negative.yaml": (OK + "risk: {seed: -1}\n", "risk.seed"),
-        "schema_version_2.yaml": (OK + "schema_version: 2\n", "schema_version"),
+        "schema_version_3.yaml": (OK + "schema_version: 3\n", "schema_version"),
     }
 
 
