@@ -304,14 +304,16 @@ def test_through_nginx_sign_in_save_share_every_page_and_the_work_survives_its_p
     type_into(founder, founder.locator("input[aria-label^='Cash in the bank']").last, "7654321")
     founder.get_by_text("unsaved changes").first.wait_for(timeout=TIMEOUT_MS)
     settle(founder)
-    served = upstreams(deployment.access_log)[-1]  # ip_hash: every request of this test's browser went there
+    served = upstreams(deployment.access_log)[-1]  # the route cookie: every request of this test's browser went there
     app, other = sorted(deployment.apps, key=lambda a: not a.url.endswith(served))
     app.process.kill()
     app.process.wait()
     since = deployment.access_log.stat().st_size
     founder.reload()  # the same tab, its process gone: still signed in, its unsaved work back, on the other process
     founder.get_by_text("is back, as it was at").first.wait_for(timeout=TIMEOUT_MS)
-    founder.get_by_text(f"Signed in as {USERS['ana']}").first.wait_for(timeout=TIMEOUT_MS)
+    signed = founder.get_by_text("Signed in as").first
+    signed.wait_for(timeout=TIMEOUT_MS)
+    assert signed.inner_text().replace("\u2060", "") == f"Signed in as {USERS['ana']}"  # plain(): no mailto link
     assert founder.locator("input[aria-label^='Cash in the bank']").last.input_value() == "7654321"
     assert set(upstreams(deployment.access_log, since)) == {other.url.removeprefix("http://")}
     assert new_page.violations == [] and new_page.foreign == []
