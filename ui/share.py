@@ -148,7 +148,7 @@ def shared_view(token: str) -> None:
         owners = cap_table(scenario)
     except ScenarioError:  # a round the cap table cannot price: the rest of the view stands
         owners = None
-    if owners is not None and owners.steps:
+    if owners is not None and (owners.steps or owners.stack):
         with st.expander(t("captable.title", lang())):
             table(cap_table_frame(owners, lang()), link.downloads)
             chart(ownership_chart(owners, lang()))

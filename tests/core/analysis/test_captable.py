@@ -4,6 +4,7 @@ always hold (ownership sums to 100 %, conversions move no cash, the waterfall pa
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -420,3 +421,22 @@ def test_exit_costs_and_options_exercised_at_their_strike():
     assert paid == pytest.approx({FOUNDERS: 8e6 * x, POOL: 1e6 * (x - 1)})
     underwater = waterfall(holders, 4e6, exercised=1e6, strike=1.0)  # $0.50 a share: the options are not exercised
     assert underwater == pytest.approx({FOUNDERS: 4e6, POOL: 0})
+
+
+def test_the_bridge_option_is_a_post_money_safe_and_the_next_round_converts_the_whole_stack():
+    """Founders 10M shares; a $500k SAFE at a $10M post-money cap (month 1), a Series A of $5M at $20M pre in month
+    12. The comparison's bridge, $1M at a $10M cap, is post-money: at the A both convert at the cap, C = 10M /
+    (1 - 0.05 - 0.10) = 11.76M, the price 20M / C = $1.70, 2.94M new shares: the founders own 10M / 14.71M = 68.0 %
+    (without the bridge: C = 10.53M, 10M / (10.53M + 5M / 1.9) = 76.0 %)."""
+    scenario = replace_fields(company([{"name": "SAFE", "month": 1, "amount": 500_000, "kind": "safe",
+                                        "valuation_cap": 10e6},
+                                       {"name": "Series A", "month": 12, "amount": 5e6, "pre_money_valuation": 20e6}]),
+                              {"risk.paths": 1000})
+    terms = replace(default_terms(scenario), bridge=1e6, bridge_cap=10e6)
+    bridge = options(scenario, terms)["bridge"].funding[-1]
+    assert (bridge.kind, bridge.post_money_cap, bridge.month) == ("safe", True, 0)
+    found = {o.key: o for o in compare(scenario, terms)}
+    c = 10e6 / 0.85
+    assert found["bridge"].founders_share == pytest.approx(10e6 / (c + 5e6 / (20e6 / c)))
+    assert found["bridge"].founders_share == pytest.approx(0.68)
+    assert found["nothing"].founders_share == pytest.approx(10e6 / (10e6 / 0.95 + 5e6 / (20e6 / (10e6 / 0.95))))

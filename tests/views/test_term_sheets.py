@@ -1,0 +1,73 @@
+"""The Winter financing page with post-money SAFEs, a SAFE stack, pro-rata rights and the exit's deal terms, read as
+a founder reads it (AppTest); the numbers are those of tests/core/analysis/test_captable.py."""
+
+from __future__ import annotations
+
+from core.model import replace_fields
+from tests.views.test_pages import fresh_app, w
+
+TWO_SAFES = [{"name": "SAFE 1", "month": 1, "amount": 1e6, "kind": "safe", "valuation_cap": 10e6},
+             {"name": "SAFE 2", "month": 2, "amount": 600_000, "kind": "safe", "valuation_cap": 15e6}]
+
+
+def financing_page(tmp_path, monkeypatch, funding, founders=10e6, pool=0.0, lang="en"):
+    app = fresh_app(tmp_path, monkeypatch)
+    if lang != "en":
+        app.selectbox(key="lang").set_value(lang).run()
+    app.session_state["scenario"] = replace_fields(app.session_state["scenario"], {
+        "funding": funding, "risk.rounds": {}, "company.founder_shares": founders, "company.option_pool_shares": pool})
+    app.switch_page("views/financing.py").run()
+    assert not app.exception
+    return app
+
+
+def test_two_post_money_safes_show_their_shares_and_the_stack_at_a_next_round(tmp_path, monkeypatch):
+    """$1M at a $10M and $600k at a $15M post-money cap: 10 % and 4 %, the founders 86 % at the end; the stack
+    preview converts both in a supposed round and names what set each price."""
+    app = financing_page(tmp_path, monkeypatch, TWO_SAFES)
+    cap = app.dataframe[0].value
+    assert list(cap["Holder"]) == ["Founders", "SAFE 1", "SAFE 2"]
+    assert list(cap["At the end, SAFEs and notes as converted"]) == ["86.0%", "10.0%", "4.0%"]
+    captions = [c.value.replace("\\", "") for c in app.caption]
+    assert any(c.startswith("SAFE 1 ($1.00M; $10.00M post-money cap) meets no priced round in the plan: as converted "
+                            "at its cap it would own 10.0%") for c in captions)
+    assert not any("pre-money" in i.value for i in app.info)              # new SAFEs are post-money: nothing to say
+    stack = app.dataframe[1].value
+    assert list(stack["Holder"]) == ["SAFE 1", "SAFE 2", "Founders"]
+    assert list(stack["Price set by"])[:2] == ["post-money valuation cap"] * 2
+    # a bigger next round dilutes everyone after the SAFEs' shares are set: the founders own less than 86 %
+    app.number_input(key=w(app, "lever.stack.pre")).set_value(100e6).run()
+    app.number_input(key=w(app, "lever.stack.amount")).set_value(25e6).run()
+    app.slider(key=w(app, "lever.stack.pool")).set_value(0).run()
+    owns = list(app.dataframe[1].value["Owns after the round"])
+    assert owns == ["8.0%", "3.2%", "68.8%"]      # 86 / 10 / 4 % of $100M pre, then $25M of $125M post: × 0.8
+
+
+def test_pro_rata_and_the_waterfall_s_order_costs_and_options(tmp_path, monkeypatch):
+    """Seed $2M at $8M pre with pro-rata (founders 8M shares), a Series A of $5M at $20M pre: the seed keeps 20 %
+    within the round, the founders 64 % either way, 60.95 % were the round enlarged. The exit table names the order
+    of payment; costs of 2 % of the exit are said."""
+    seed = {"name": "Seed", "month": 1, "amount": 2e6, "pre_money_valuation": 8e6, "pro_rata": True}
+    series = {"name": "Series A", "month": 6, "amount": 5e6, "pre_money_valuation": 20e6, "seniority": "senior",
+              "participating": True, "participation_cap": 3}
+    app = financing_page(tmp_path, monkeypatch, [seed, series], founders=8e6, pool=1e6)
+    captions = [c.value.replace("\\", "") for c in app.caption]
+    assert any(c.startswith("Seed takes up its pro-rata in Series A:") and "keeping 20.0%" in c for c in captions)
+    cap = app.dataframe[0].value
+    assert "Series A (pro-rata of Seed)" in list(cap["Holder"])
+    exit_table = app.dataframe[-1].value if "Paid (order)" in app.dataframe[-1].value else next(
+        d.value for d in app.dataframe if "Paid (order)" in d.value)
+    order = dict(zip(exit_table["Holder"], exit_table["Paid (order)"], strict=True))
+    assert order["Series A"] == "1" and order["Seed"] == "2" and order["Founders"] == "—"
+    assert "participating up to 3× in all" in dict(zip(exit_table["Holder"], exit_table["Liquidation preference"],
+                                                       strict=True))["Series A"]
+    app.slider(key=w(app, "lever.exit.costs")).set_value(2.0).run()
+    assert any(c.value.startswith("Paid after") for c in app.caption)
+
+
+def test_a_pre_money_safe_says_so_and_the_page_reads_in_chinese(tmp_path, monkeypatch):
+    safe = {**TWO_SAFES[0], "cap_basis": "pre"}
+    app = financing_page(tmp_path, monkeypatch, [safe], lang="zh")
+    assert any(i.value.startswith("SAFE 1：估值上限为投前估值口径") for i in app.info)
+    cap = app.dataframe[0].value
+    assert list(cap["期末（SAFE 与可转债按转股计）"]) == ["90.9%", "9.1%"]   # $1M at $10M over 10M shares: 1M shares
