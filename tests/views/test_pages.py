@@ -32,6 +32,15 @@ def fresh_app(tmp_path, monkeypatch, timeout: float = 60, scenario=None) -> AppT
     return at.run()
 
 
+def page_app(tmp_path, monkeypatch, page: str, scenario=None, lang: str = "en") -> AppTest:
+    """:func:`fresh_app` showing ``page`` in ``lang``."""
+    at = fresh_app(tmp_path, monkeypatch, scenario=scenario)
+    if lang != "en":
+        at.session_state["lang"] = lang
+        at.run()
+    return at.switch_page(page).run()
+
+
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     return fresh_app(tmp_path, monkeypatch)

@@ -2,18 +2,14 @@
 
 from core.storage.store import LOCAL
 from tests.core.analysis.test_redemption import SERIES_A, burner
-from tests.views.test_pages import fresh_app, saved_store, shared_app
+from tests.views.test_pages import fresh_app, page_app, saved_store, shared_app
 from ui.widgets import plain
 
 PAGE = "views/financing.py"
 
 
 def financing_page(tmp_path, monkeypatch, scenario=None, lang="en"):
-    at = fresh_app(tmp_path, monkeypatch, scenario=scenario)
-    if lang != "en":
-        at.session_state["lang"] = lang
-        at.run()
-    return at.switch_page(PAGE).run()
+    return page_app(tmp_path, monkeypatch, PAGE, scenario, lang)
 
 
 def test_winter_financing_shows_what_redemption_would_cost_against_the_cash_plan(tmp_path, monkeypatch):

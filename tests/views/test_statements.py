@@ -9,18 +9,14 @@ from core.engine.projection import project
 from core.model import load_scenario, replace_fields
 from core.present.formatting import money
 from core.storage.store import LOCAL
-from tests.views.test_pages import fresh_app, saved_store, shared_app, w
+from tests.views.test_pages import fresh_app, page_app, saved_store, shared_app, w
 
 PAGE = "views/statements.py"
 PRESETS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "sample_data").glob("*.yaml"))
 
 
 def statements_page(tmp_path, monkeypatch, scenario=None, lang="en"):
-    at = fresh_app(tmp_path, monkeypatch, scenario=scenario)
-    if lang != "en":
-        at.session_state["lang"] = lang
-        at.run()
-    return at.switch_page(PAGE).run()
+    return page_app(tmp_path, monkeypatch, PAGE, scenario, lang)
 
 
 def first_column(frame):

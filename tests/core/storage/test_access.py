@@ -45,12 +45,6 @@ PERSONAL = {"keep_draft", "kept_draft", "other_drafts", "take_draft", "drop_draf
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(f"sqlite:///{tmp_path / 'a.db'}") as s:
-        yield s
-
-
-@pytest.fixture
 def bens(store):
     sid = store.create(BEN, "Ben's plan", BASE).scenario_id
     store.save(BEN, sid, BASE)

@@ -3,7 +3,6 @@ e-mail gets nothing, and what was kept under an e-mail before goes to that e-mai
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import create_engine, insert
 
 from core.model import load_scenario
@@ -25,12 +24,6 @@ BASE = load_scenario("sample_data/seed002_nlp_project.yaml")
 ISSUER = "https://id.example.com"
 ANA = Identity(subject_key(ISSUER, "ana-1"), "ana@a.example")
 MALLORY = Identity(subject_key(ISSUER, "mallory-9"), "ana@a.example")  # another account, the same e-mail
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(f"sqlite:///{tmp_path / 'a.db'}") as s:
-        yield s
 
 
 def test_a_version_5_membership_kept_under_an_e_mail_goes_to_its_first_verified_sign_in_only(tmp_path):

@@ -9,16 +9,10 @@ import pytest
 from sqlalchemy import update
 
 from core.model import load_scenario
-from core.storage.store import GUESSES, LOCAL, LOCK_AFTER, Store, StoreError, _now, _passcode_hash, links_table
+from core.storage.store import GUESSES, LOCAL, LOCK_AFTER, StoreError, _now, _passcode_hash, links_table
 
 BASE = load_scenario("sample_data/seed002_nlp_project.yaml")
 RIGHT = "winter-2026"
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(f"sqlite:///{tmp_path / 'a.db'}") as s:
-        yield s
 
 
 @pytest.fixture
