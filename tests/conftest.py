@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 # A page that raises must fail its test (AppTest and the browser servers inherit this): app.py then re-raises
@@ -22,6 +22,9 @@ os.environ["WINTERPROOF_DEBUG"] = "1"
 os.environ["WINTERPROOF_DB"] = os.path.join(tempfile.mkdtemp(prefix="winterproof-tests-"), "library.db")
 os.environ.pop("WINTERPROOF_DATABASE_URL", None)
 
-settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+# too_slow times the drawing of examples: on a busy shared machine it fails a property that passes (seen in a full
+# run beside two other test runs); the suite's example budgets are fixed, so nothing is lost by not timing them.
+settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("explore", deadline=None, print_blob=True)
 settings.load_profile(PROFILE)
