@@ -418,7 +418,7 @@ def _column(path: str, currency: str, start: date, history: int = 0) -> Any:
     if f.kind == "text":  # a name (required) or a note (may stay empty, up to its schema's length)
         return st.column_config.TextColumn(max_chars=f.max_length, required=f.required, **common)
     if f.kind == "choice":
-        return st.column_config.SelectboxColumn(options=list(f.options), required=True,
+        return st.column_config.SelectboxColumn(options=list(f.options), required=not f.optional,  # None: left empty
                                                 format_func=labeller(path, list(f.options)), default=f.default, **common)
     if f.kind == "toggle":
         return st.column_config.CheckboxColumn(default=f.default, **common)

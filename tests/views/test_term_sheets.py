@@ -3,6 +3,8 @@ a founder reads it (AppTest); the numbers are those of tests/core/analysis/test_
 
 from __future__ import annotations
 
+from datetime import date
+
 from core.model import replace_fields
 from tests.views.test_pages import fresh_app, w
 
@@ -71,3 +73,32 @@ def test_a_pre_money_safe_says_so_and_the_page_reads_in_chinese(tmp_path, monkey
     assert any(i.value.startswith("SAFE 1：估值上限为投前估值口径") for i in app.info)
     cap = app.dataframe[0].value
     assert list(cap["期末（SAFE 与可转债按转股计）"]) == ["90.9%", "9.1%"]   # $1M at $10M over 10M shares: 1M shares
+
+
+def test_build_s_funding_table_sets_a_safe_s_terms_and_a_new_row_needs_no_cap_basis(build):
+    """The grid: a new equity row leaves the cap basis empty (not required: a SAFE's default is post-money); a
+    SAFE's cap basis, MFN and pro-rata set in the table reach the scenario, and a post-money cap at or below the
+    amount is refused, naming the row."""
+    from tests.views.test_build import gen, section
+    from ui.editor import _column
+    assert _column("funding[0].cap_basis", "USD", date(2026, 1, 1))["required"] is False   # the grid may leave it empty
+    assert _column("funding[0].kind", "USD", date(2026, 1, 1))["required"] is True
+    section(build, "funding")
+    key = f"edit.{gen(build)}.funding"
+    rows = len(build.session_state["scenario"].funding)
+    safe = {"name": "Bridge", "kind": "safe", "month": 2, "amount": 500_000.0, "valuation_cap": 8e6, "participating": False,
+            "mfn": True, "pro_rata": True}
+    build.session_state[key] = {"edited_rows": {}, "added_rows": [safe], "deleted_rows": []}
+    build.run()
+    assert not build.exception and not build.error
+    added = build.session_state["scenario"].funding[rows]
+    assert (added.cap_basis, added.post_money_cap, added.mfn, added.pro_rata) == (None, True, True, True)
+    build.session_state[key] = {"edited_rows": {}, "added_rows": [{**safe, "cap_basis": "pre"}], "deleted_rows": []}
+    build.run()                                             # the same new row, its cap basis then picked
+    assert build.session_state["scenario"].funding[rows].cap_basis == "pre"
+    before = build.session_state["scenario"]
+    build.session_state[key] = {"edited_rows": {}, "added_rows": [{**safe, "cap_basis": "post", "valuation_cap": 4e5}],
+                                "deleted_rows": []}
+    build.run()
+    assert build.session_state["scenario"] == before
+    assert any("A post-money valuation cap must be above the amount" in e.value for e in build.error)
