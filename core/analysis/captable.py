@@ -365,9 +365,9 @@ class NextRound:
 
 def next_round_guess(table: CapTable) -> NextRound:
     """A round a founder would start from: a pre-money of 1.5× the highest cap outstanding (else 10× the money
-    outstanding), raising a quarter of the post-money, the pool topped up to 10 %."""
+    outstanding; at least 1M), raising a quarter of the post-money, the pool topped up to 10 %."""
     caps = [h.invested / h.shares * sum(x.shares for x in table.holders) for h in table.stack if h.shares]
-    pre = 1.5 * max(caps) if caps else 10 * sum(h.invested for h in table.stack)
+    pre = max(1.5 * max(caps) if caps else 10 * sum(h.invested for h in table.stack), 1e6)
     return NextRound(amount=pre / 3, pre_money=pre, pool_target=0.1)
 
 

@@ -11,7 +11,18 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from core.analysis.captable import FOUNDERS, POOL, Grant, cap_table, founders_after, ownership, pool_use, waterfall
+from core.analysis.captable import (
+    FOUNDERS,
+    POOL,
+    Grant,
+    cap_table,
+    founders_after,
+    next_round_guess,
+    ownership,
+    pool_use,
+    stack_preview,
+    waterfall,
+)
 from core.analysis.financing import compare, default_terms, options
 from core.analysis.metrics import summarize
 from core.engine.projection import project
@@ -440,3 +451,16 @@ def test_the_bridge_option_is_a_post_money_safe_and_the_next_round_converts_the_
     assert found["bridge"].founders_share == pytest.approx(10e6 / (c + 5e6 / (20e6 / c)))
     assert found["bridge"].founders_share == pytest.approx(0.68)
     assert found["nothing"].founders_share == pytest.approx(10e6 / (10e6 / 0.95 + 5e6 / (20e6 / (10e6 / 0.95))))
+
+
+def test_the_stack_preview_s_guess_and_a_zero_safe():
+    """The guess: 1.5× the highest cap outstanding ($15M for a $10M post-money cap), raising a quarter of the
+    post-money; a SAFE of nothing still gives a round to show (at least 1M pre-money) and owns nothing after it."""
+    table = cap_table(company([{"name": "S", "month": 1, "amount": 1e6, "kind": "safe", "valuation_cap": 10e6}]))
+    guess = next_round_guess(table)
+    assert (guess.pre_money, guess.amount, guess.pool_target) == (pytest.approx(15e6), pytest.approx(5e6), 0.1)
+    step = stack_preview(company([{"name": "S", "month": 1, "amount": 1e6, "kind": "safe", "valuation_cap": 10e6}]), guess)
+    assert step.conversions[0].shares / step.capitalization == pytest.approx(0.1)
+    nothing = company([{"name": "S", "month": 1, "amount": 0.0, "kind": "safe", "valuation_cap": 10e6}])
+    guess = next_round_guess(cap_table(nothing))
+    assert guess.pre_money == 1e6 and ownership(stack_preview(nothing, guess).holders)["S"] == 0
