@@ -6,10 +6,12 @@ import uuid
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.i18n import t
 from ui.auth import identity, refuse_unsafe_serving, sign_in_page, team_mode
+from ui.cached import unreachable
 from ui.editor import enter
 from ui.links import forget_made_link
 from ui.memory import keep_freed_heap
@@ -43,6 +45,8 @@ try:
     navigation.run()
 except StopException:  # a page that ends early (st.stop) still gets the sidebar's footer below
     pass
+except SQLAlchemyError:  # the library went away during the page's own store call (a save, a share link)
+    st.error(unreachable())
 except Exception:  # no traceback ever reaches a user: an incident id on the page, the traceback in the server log
     if os.environ.get("WINTERPROOF_DEBUG"):  # the test suite sets it, so that a page that fails fails its test
         raise
