@@ -376,6 +376,7 @@ STRINGS: dict[str, str] = {
     'share.caption': 'Shared scenario “{name}”, revision {number} of {date}. Read-only; this link expires on {expires}.',
     'share.risk': 'Survival odds',
     'share.explore': 'Make a private copy to explore',
+    'share.reopen': 'Keep the link you were sent: this page takes it out of the address bar, so a reload or a new tab needs the link again.',
     'share.explore_help': 'Opens the full app on a copy in your browser session; the shared scenario stays as it is.',
     'share.passcode_title': 'This link asks for a passcode',
     'share.passcode': 'Passcode',

@@ -376,6 +376,7 @@ STRINGS: dict[str, str] = {
     "share.caption": "分享的情景“{name}”，{date} 的第 {number} 版。只读；此链接于 {expires} 失效。",
     "share.risk": "生存概率",
     "share.explore": "复制一份私有副本来探索",
+    "share.reopen": "请保留收到的链接：本页面打开后会将其从地址栏移除，刷新页面或在新标签页中查看时，需要重新打开该链接。",
     "share.explore_help": "在你的浏览器会话中用副本打开完整应用；分享的情景保持不变。",
     "share.passcode_title": "此链接需要访问口令",
     "share.passcode": "访问口令",
