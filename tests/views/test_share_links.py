@@ -182,3 +182,27 @@ def test_the_token_leaves_the_address_once_read_and_the_session_keeps_it(app):
     view.query_params["share"] = "x" * 43                                 # another link pasted into the same tab
     view.run()
     assert view.title[0].value == GONE and "share" not in view.query_params
+
+
+def test_a_link_made_on_revision_1_shows_neither_the_note_nor_the_actuals_added_later(app):
+    from core.model import Actuals
+
+    winter = app.session_state["scenario"]
+    sid = saved_store().create(LOCAL, "Winter", winter).scenario_id
+    token, _ = saved_store().share(LOCAL, sid)                            # revision 1, before any note or actuals
+    rows = [{"month": f"2026-0{m}-01", "payroll": 200_000.0, "ending_cash": 3_000_000.0 - 250_000 * m} for m in (1, 2, 3)]
+    saved_store().save_actuals(LOCAL, sid, Actuals.model_validate({"months": rows}))
+    saved_store().set_note(LOCAL, sid, "Bridge closes in March.")
+    saved_store().save(LOCAL, sid, winter.model_copy(update={"settings": winter.settings}))  # revision 2
+    view = shared_app(token)
+    assert not view.exception and any("revision 1 of" in c.value for c in view.caption)
+    assert not any("Bridge closes" in m.value for m in view.markdown)
+    assert not any(e.label.startswith("Plan vs actual") for e in view.expander)
+    app.switch_page("views/library.py").run()
+    app.selectbox(key="library.pick").set_value(sid).run()
+    app.button(key="library.share_create").click().run()                # a new link: today's revision, note, actuals
+    fresh = shared_app(app.code[0].value.split("?share=")[1])
+    assert any("revision 2 of" in c.value for c in fresh.caption)
+    assert any("Bridge closes in March." in m.value for m in fresh.markdown)
+    assert any(e.label == "Plan vs actual, 2026-01 to 2026-03" for e in fresh.expander)
+    assert list(app.dataframe[-1].value["Revision"]) == [2, 1]           # the founder sees what each link shows
