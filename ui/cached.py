@@ -207,6 +207,12 @@ def store() -> Store:
     except StoreError as exc:  # e.g. a database from a newer version
         st.error(t("store.refused", lang(), reason=str(exc)))
     except SQLAlchemyError:
-        LOG.exception("the database cannot be reached")
-        st.error(t("store.unreachable", lang()))
+        st.error(unreachable())
     st.stop()
+
+
+def unreachable() -> str:
+    """The message for a library that cannot be reached (the database down: PostgreSQL restarting, the network);
+    call it while handling the error, whose details (user, host, port) go to the server log only."""
+    LOG.exception("the database cannot be reached")
+    return t("store.unreachable", lang())

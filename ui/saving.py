@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.i18n import t
 from core.model import Scenario
 from core.storage.store import LOCAL_WORKSPACE, Identity, StoreError, Workspace
-from ui.cached import store
+from ui.cached import store, unreachable
 from ui.session import lang, resend_choices, set_scenario
 from ui.widgets import plain, seeded
 
@@ -49,6 +50,9 @@ def run(action: Callable, *args: object) -> None:
         result = action(*args)
     except StoreError as exc:
         st.session_state["library.message"] = ("error", exc.localized(lang()))
+        return
+    except SQLAlchemyError:  # the database went away mid-session: nothing was saved, and the page says so plainly
+        st.session_state["library.message"] = ("error", unreachable())
         return
     if result is None:  # revoke, members: nothing to open
         st.session_state["library.message"] = ("success", t("library.updated", lang()))

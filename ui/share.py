@@ -19,16 +19,25 @@ from core.present.redemption import right_sentences
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
 from core.present.statements import summary_frame
 from core.storage.store import StoreError
-from ui.auth import loopback
 from ui.cached import projection, risk, risk_tornado, scorecard, statements, store, summary, workbook
 from ui.session import DOWNLOADS, lang, set_scenario
 from ui.sidebar import file_stem, language_picker
+from ui.visit import COPY, PASSCODE, client, still_open, while_open
 from ui.widgets import chart, kpi_cards, plain, table
 
 
-def _explore(scenario: Scenario) -> None:
-    set_scenario(scenario, source=("copy",))  # a copy in this session only; the shared revision is never touched
-    st.query_params.clear()
+def _explore(token: str) -> None:
+    """Make the private copy of the link's revision, once the link is checked again (a revoked one copies nothing:
+    the rerun shows that it no longer works)."""
+    if (opened := still_open(token)) is not None:
+        set_scenario(opened[0].scenario, source=("copy",))  # a copy in this session only; the shared revision is never touched
+        st.session_state[COPY] = True
+
+
+def link_gone() -> None:
+    """The one polite page of a link that does not work: unknown, revoked, expired, or its scenario deleted."""
+    st.title(t("share.invalid_title", lang()))
+    st.info(t("share.invalid", lang()))
 
 
 def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> None:
@@ -54,19 +63,6 @@ def _slow_down() -> None:
     time.sleep(WRONG_DELAY)
 
 
-def _client() -> str:
-    """Who asks, as far as the server can tell: the store limits the wrong passcodes of each client to a link.
-
-    The connection's address; on a connection from this machine (Streamlit gives no address), the one the proxy in
-    front (the deploy's nginx) appended to ``X-Forwarded-For`` — trusted only there, where no outsider can send it
-    directly."""
-    address = st.context.ip_address
-    if isinstance(address, str) and address and not loopback(address):
-        return address
-    forwarded = st.context.headers.get("X-Forwarded-For") or ""
-    return forwarded.rsplit(",", 1)[-1].strip() if isinstance(forwarded, str) else ""
-
-
 def _passcode_form(error: StoreError | None) -> None:
     """Ask for the link's passcode; a wrong one (``error``) says so and asks again."""
     language_picker()
@@ -74,7 +70,7 @@ def _passcode_form(error: StoreError | None) -> None:
     with st.form("share.passcode_form"):
         entered = st.text_input(t("share.passcode", lang()), type="password", max_chars=128)
         if st.form_submit_button(t("share.passcode_open", lang()), type="primary"):
-            st.session_state["share.passcode"] = entered
+            st.session_state[PASSCODE] = entered
             st.rerun()
     if error is not None:
         st.error(error.localized(lang()))
@@ -82,20 +78,20 @@ def _passcode_form(error: StoreError | None) -> None:
 
 def shared_view(token: str) -> None:
     """Render the revision behind ``token`` (after its passcode, if it has one), or the same polite page for any
-    link that does not work. One open is counted per browser session."""
+    link that does not work; every rerun asks the store again, so a link revoked meanwhile ends here too. One open is
+    counted per browser session."""
     ss = st.session_state
     try:
-        opened = store().open_share(token, passcode=ss.get("share.passcode"), record=ss.get("share.counted") != token,
-                                    client=_client())
+        opened = store().open_share(token, passcode=ss.get(PASSCODE), record=ss.get("share.counted") != token,
+                                    client=client())
     except StoreError as exc:  # the link asks for a passcode
-        guessed = ss.pop("share.passcode", None) is not None  # each guess is tried once, not again on every rerun
+        guessed = ss.pop(PASSCODE, None) is not None  # each guess is tried once, not again on every rerun
         if guessed and exc.code == "passcode":
             _slow_down()
         _passcode_form(exc if guessed or exc.code != "passcode" else None)
         return
     if opened is None:
-        st.title(t("share.invalid_title", lang()))
-        st.info(t("share.invalid", lang()))
+        link_gone()
         return
     ss["share.counted"] = token
     revision, link = opened
@@ -161,8 +157,9 @@ def shared_view(token: str) -> None:
     st.caption(t("statement.summary.caption", lang()))
     if link.downloads:
         language = lang()
-        st.download_button(t("share.download", lang()), lambda: workbook(scenario, language),
+        st.download_button(t("share.download", lang()), while_open(lambda: workbook(scenario, language)),
                            file_name=f"{file_stem(scenario)}.xlsx", key="share.download", icon=":material/download:",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.button(t("share.explore", lang()), key="share.explore", on_click=_explore, args=(scenario,), type="primary",
+    st.button(t("share.explore", lang()), key="share.explore", on_click=_explore, args=(token,), type="primary",
               help=t("share.explore_help", lang()))
+    st.caption(t("share.reopen", lang()))

@@ -19,6 +19,7 @@ from ui.auth import sign_out
 from ui.cached import workbook
 from ui.session import current_scenario, follow_language, lang, may_download, preset, preset_names, unapplied
 from ui.unsaved import open_scenario, status
+from ui.visit import while_open
 from ui.widgets import plain, upload_caption
 
 
@@ -99,12 +100,12 @@ def sidebar_footer(slot: DeltaGenerator) -> None:
         stem = file_stem(scenario)
         st.caption(t("sidebar.download_title", lang()))
         left, middle, right = st.columns(3)
-        left.download_button("YAML", functools.partial(dumps_scenario, scenario), file_name=f"{stem}.yaml",  # on click
+        left.download_button("YAML", while_open(functools.partial(dumps_scenario, scenario)), file_name=f"{stem}.yaml",  # on click
                              mime="application/x-yaml", key="download.yaml", help=t("sidebar.download", lang()))
-        middle.download_button("JSON", functools.partial(dumps_scenario, scenario, "json"), file_name=f"{stem}.json",
+        middle.download_button("JSON", while_open(functools.partial(dumps_scenario, scenario, "json")), file_name=f"{stem}.json",
                                mime="application/json", key="download.json", help=t("sidebar.download", lang()))
         language = lang()
-        right.download_button("Excel", lambda: workbook(scenario, language), file_name=f"{stem}.xlsx", key="download.xlsx",
+        right.download_button("Excel", while_open(lambda: workbook(scenario, language)), file_name=f"{stem}.xlsx", key="download.xlsx",
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               help=t("sidebar.download_excel", lang()))
         one_pager_buttons(scenario, stem)
@@ -125,7 +126,7 @@ def one_pager_buttons(scenario: Scenario, stem: str, where: str = "sidebar") -> 
         st.caption(t("onepager.title", language))
     for col, fmt in zip(st.columns(2), onepager.FORMATS, strict=True):
         label = fmt.upper() if where == "sidebar" else t(f"onepager.{fmt}", language)
-        col.download_button(label, functools.partial(_one_pager, scenario, language, paper, fmt),
+        col.download_button(label, while_open(functools.partial(_one_pager, scenario, language, paper, fmt)),
                             file_name=f"{stem}-one-pager.{fmt}", mime=onepager.FORMATS[fmt],
                             key=f"{where}.onepager.{fmt}", width="stretch",
                             icon=":material/picture_as_pdf:" if fmt == "pdf" else ":material/image:")

@@ -151,6 +151,7 @@ with st.expander(t("library.share", lang()), expanded=made is not None and made[
         now = datetime.now(UTC)
         st.dataframe(pd.DataFrame({
             t("library.col.recipient", lang()): [x.label or "—" for x in links],
+            t("library.col.revision", lang()): [x.number for x in links],  # what it shows: its revision, note, actuals
             t("library.col.state", lang()): [t(f"library.link.{link_state(x, now)}", lang()) for x in links],
             t("library.col.opens", lang()): [x.opens for x in links],
             t("library.col.failures", lang()): [x.failures for x in links],

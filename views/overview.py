@@ -1,5 +1,7 @@
 """Overview: the headline KPIs and the cash balance."""
 
+import functools
+
 import streamlit as st
 
 from core.i18n import t
@@ -10,6 +12,7 @@ from ui.cached import projection, scorecard, summary
 from ui.editor import field, rule_problems
 from ui.session import current_scenario, lang, may_download
 from ui.sidebar import file_stem
+from ui.visit import while_open
 from ui.widgets import chart, kpi_cards, plain
 
 scenario = current_scenario()
@@ -31,5 +34,5 @@ with st.expander(t("overview.more", lang())):
 with st.expander(t("overview.table", lang())):
     st.dataframe(monthly_table(p, scenario.company.currency, lang()), hide_index=True)
     if may_download():
-        st.download_button(t("overview.download_csv", lang()), csv_text(p.to_frame()),
+        st.download_button(t("overview.download_csv", lang()), while_open(functools.partial(csv_text, p.to_frame())),
                            file_name=f"{file_stem(scenario)}-monthly.csv", mime="text/csv")

@@ -100,7 +100,7 @@ def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
     columns = _columns(table, lang)
     fig = go.Figure(layout={"template": TEMPLATE})
     for n, h in enumerate(table.holders):
-        fig.add_bar(x=[title for title, _ in columns], name=holder_label(h, lang),
+        fig.add_bar(x=[fmt.plot_text(title) for title, _ in columns], name=fmt.plot_text(holder_label(h, lang)),
                     y=[100 * ownership(holders).get(h.key, 0.0) for _, holders in columns],
                     marker_color=PALETTE[n % len(PALETTE)])
     fig.update_layout(barmode="stack", title=t("captable.chart.title", lang), yaxis={"title": "%", "range": [0, 100]},

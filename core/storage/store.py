@@ -71,7 +71,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from core.i18n import STRINGS, t
 from core.model import Actuals, Scenario
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 REMOVED = ""
@@ -153,6 +153,8 @@ links_table = Table(
     Column("opens", Integer, nullable=False, server_default=text("0")),
     Column("last_opened_at", DateTime(timezone=True)),
     Column("locked_at", DateTime(timezone=True)),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("actuals_number", Integer),
 )
 failures_table = Table(
     "passcode_failures", metadata,
@@ -243,6 +245,18 @@ def _passcode_failures(conn: Connection) -> None:
     metadata.create_all(conn, tables=[failures_table])
 
 
+def _pinned_links(conn: Connection) -> None:
+    """Version 8: a link keeps the founder's note and the actuals' revision of when it was made (it showed the latest
+    until now: a link made before keeps what it shows today)."""
+    _add_columns(conn, links_table, ("note", "actuals_number"))
+    scenario = (select(revisions_table.c.scenario_id).where(revisions_table.c.id == links_table.c.revision_id)
+                .scalar_subquery())
+    conn.execute(update(links_table).values(
+        note=select(scenarios_table.c.note).where(scenarios_table.c.id == scenario).scalar_subquery(),
+        actuals_number=select(func.max(actuals_table.c.number)).where(actuals_table.c.scenario_id == scenario)
+        .scalar_subquery()))
+
+
 def _first(conn: Connection) -> None:
     """Version 1: scenarios, revisions and share links."""
     _v1.create_all(conn)
@@ -250,7 +264,7 @@ def _first(conn: Connection) -> None:
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients, 4: _actuals,
                                                        5: _drafts, 6: _member_emails,
-                                                       7: _passcode_failures}
+                                                       7: _passcode_failures, 8: _pinned_links}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
@@ -345,13 +359,17 @@ class ShareLink:
     opens: int = 0
     last_opened_at: datetime | None = None
     note: str = ""
-    """The founder's note on the scenario when the link was opened (plain text)."""
+    """The founder's note on the scenario when the link was made (plain text)."""
     actuals: Actuals | None = None
-    """The scenario's latest actuals when the link was opened (the investor sees plan vs actual)."""
+    """The scenario's actuals when the link was made (the investor sees plan vs actual); set by ``open_share``."""
     failures: int = 0
     """Wrong passcodes given to it (shown to the founder)."""
     locked_at: datetime | None = None
     """When it was locked after LOCK_AFTER wrong passcodes (it opens no more)."""
+    number: int = 0
+    """The number of the revision it shows (set by ``links`` and ``open_share``)."""
+    actuals_number: int | None = None
+    """The actuals' revision it shows (the latest when it was made; None: there were none)."""
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and _aware(self.expires_at) > now
@@ -730,7 +748,8 @@ class Store:
         """A new link to one revision (the latest by default): the token, shown once, and the link. Editors only.
 
         ``label`` names the recipient ("Sequoia — partner meeting"); ``passcode`` (6-128 characters), if given,
-        is asked for on opening; ``downloads`` lets the recipient download the numbers."""
+        is asked for on opening; ``downloads`` lets the recipient download the numbers. The link keeps the founder's
+        note and the actuals as they are now: what the recipient was sent stays what they see."""
         self._checked(who, scenario_id, "editor")
         revision = self.current(who, scenario_id) if number is None else self.revision(who, scenario_id, number)
         label = " ".join(str(label).split())[:NAME_LENGTH]
@@ -742,10 +761,18 @@ class Store:
         values = {"token_hash": token_hash(token), "revision_id": revision.id, "lang": lang, "created_at": now,
                   "expires_at": expires, "revoked_at": None, "label": label, "downloads": bool(downloads),
                   "passcode_hash": None if passcode is None else _passcode_hash(passcode), "opens": 0}
-        link_id = self._write(lambda conn: conn.execute(insert(links_table).values(**values).returning(links_table.c.id))
-                              .scalar_one())
+
+        def work(conn: Connection) -> tuple[int, str, int | None]:
+            note = conn.execute(select(scenarios_table.c.note).where(scenarios_table.c.id == scenario_id)).scalar() or ""
+            actuals = conn.execute(select(func.max(actuals_table.c.number))
+                                   .where(actuals_table.c.scenario_id == scenario_id)).scalar()
+            link_id = conn.execute(insert(links_table).values(**values, note=note, actuals_number=actuals)
+                                   .returning(links_table.c.id)).scalar_one()
+            return link_id, note, actuals
+
+        link_id, note, actuals = self._write(work)
         return token, ShareLink(link_id, revision.id, lang, now, expires, None, label, passcode is not None,
-                                bool(downloads))
+                                bool(downloads), note=note, number=revision.number, actuals_number=actuals)
 
     def open_share(self, token: str, passcode: str | None = None, now: datetime | None = None,
                    record: bool = False, client: str = "") -> tuple[Revision, ShareLink] | None:
@@ -759,20 +786,18 @@ class Store:
         if not isinstance(token, str) or not 20 <= len(token) <= 100:
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(select(links_table, revisions_table.c.scenario_id, revisions_table.c.number,
-                                      scenarios_table.c.note)
+            row = conn.execute(select(links_table, revisions_table.c.scenario_id, revisions_table.c.number)
                                .join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
-                               .join(scenarios_table, scenarios_table.c.id == revisions_table.c.scenario_id)
                                .where(links_table.c.token_hash == token_hash(token))).first()
         if row is None:
             return None
-        link = _link(row, note=row.note)
+        link = _link(row)
         if not link.active(now or _now()):
             return None
         if row.passcode_hash is not None:
             self._check_passcode(row.id, row.passcode_hash, row.locked_at, passcode, client, now or _now())
-        latest = self._latest_actuals(row.scenario_id)
-        link = dataclasses.replace(link, actuals=None if latest is None else latest[1])
+        shown = None if link.actuals_number is None else self._latest_actuals(row.scenario_id, upto=link.actuals_number)
+        link = dataclasses.replace(link, actuals=None if shown is None else shown[1])
         if record:
             moment = now or _now()
             self._write(lambda conn: conn.execute(update(links_table).where(links_table.c.id == link.id)
@@ -827,7 +852,7 @@ class Store:
             self._allow_scenario(conn, who, scenario_id, "viewer")
             failures = (select(func.count()).select_from(failures_table)
                         .where(failures_table.c.link_id == links_table.c.id).scalar_subquery())
-            rows = conn.execute(select(links_table, failures.label("failures"))
+            rows = conn.execute(select(links_table, revisions_table.c.number, failures.label("failures"))
                                 .join(revisions_table, revisions_table.c.id == links_table.c.revision_id)
                                 .where(revisions_table.c.scenario_id == scenario_id).order_by(links_table.c.id.desc())).all()
         return [dataclasses.replace(_link(r), failures=r.failures) for r in rows]
@@ -866,11 +891,13 @@ class Store:
             workspace = self._allow_scenario(conn, who, scenario_id, "viewer")
             return str(self._role(conn, who, workspace))
 
-    def _latest_actuals(self, scenario_id: int) -> tuple[int, Actuals] | None:
+    def _latest_actuals(self, scenario_id: int, upto: int | None = None) -> tuple[int, Actuals] | None:
+        """The scenario's latest actuals (of the revisions up to ``upto``, when given) and their number, or None."""
+        query = select(actuals_table.c.number, actuals_table.c.body).where(actuals_table.c.scenario_id == scenario_id)
+        if upto is not None:
+            query = query.where(actuals_table.c.number <= upto)
         with self.engine.connect() as conn:
-            row = conn.execute(select(actuals_table.c.number, actuals_table.c.body)
-                               .where(actuals_table.c.scenario_id == scenario_id)
-                               .order_by(actuals_table.c.number.desc()).limit(1)).first()
+            row = conn.execute(query.order_by(actuals_table.c.number.desc()).limit(1)).first()
         return None if row is None or row.body == REMOVED else (row.number, Actuals.model_validate_json(row.body))
 
     # --- the founder's note ------------------------------------------------------------
@@ -882,7 +909,8 @@ class Store:
             return conn.execute(select(scenarios_table.c.note).where(scenarios_table.c.id == scenario_id)).scalar() or ""
 
     def set_note(self, who: Identity, scenario_id: int, note: str) -> None:
-        """Replace the note (at most NOTE_LENGTH characters); its links show it from their next opening. Editors only."""
+        """Replace the note (at most NOTE_LENGTH characters); links made from now on show it (a link keeps the note it
+        was made with). Editors only."""
         note = str(note).strip()
         if len(note) > NOTE_LENGTH:
             raise StoreError(f"a note has at most {NOTE_LENGTH} characters", code="note_length")
@@ -945,11 +973,13 @@ class Store:
                                                                          drafts_table.c.user == who.user)))
 
 
-def _link(row, note: str = "") -> ShareLink:
+def _link(row) -> ShareLink:
+    """A link from its row joined with its revision's number."""
     return ShareLink(row.id, row.revision_id, row.lang, _aware(row.created_at), _aware(row.expires_at),
                      None if row.revoked_at is None else _aware(row.revoked_at), row.label, row.passcode_hash is not None,
                      bool(row.downloads), row.opens, None if row.last_opened_at is None else _aware(row.last_opened_at),
-                     note, locked_at=None if row.locked_at is None else _aware(row.locked_at))
+                     row.note, locked_at=None if row.locked_at is None else _aware(row.locked_at), number=row.number,
+                     actuals_number=row.actuals_number)
 
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}

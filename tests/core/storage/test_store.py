@@ -135,10 +135,10 @@ def test_duplicate_copies_the_current_content(store):
 
 def test_the_schema_is_migrated_once_and_a_newer_database_is_refused(url):
     first = Store(url)
-    assert first.schema_version() == 7
+    assert first.schema_version() == 8
     Store(url).close()  # a second start changes nothing
     with first.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7, 8]
     with first.engine.begin() as conn:
         conn.execute(insert(version_table).values(version=99, applied_at=_now()))
     with pytest.raises(StoreError, match="schema version 99"):
@@ -209,7 +209,8 @@ def test_a_link_for_a_recipient_counts_its_opens_and_carries_the_founders_note(s
     listed = store.links(LOCAL, sid)[0]
     assert listed.opens == 2 and listed.last_opened_at >= moment and listed.label == "Sequoia — partner meeting"
     store.set_note(LOCAL, sid, "")
-    assert store.open_share(token)[1].note == "" and store.note(LOCAL, sid) == ""
+    assert store.note(LOCAL, sid) == ""                                             # the link keeps the note it
+    assert store.open_share(token)[1].note == "Bridge closes in March.\nNumbers in USD."  # was made with
     with pytest.raises(StoreError) as err:
         store.set_note(LOCAL, sid, "x" * 2001)
     assert err.value.code == "note_length" and "at most 2000 characters" in str(err.value)
@@ -292,7 +293,7 @@ def test_a_version_2_database_keeps_its_links_working_after_the_upgrade(tmp_path
                              f"('{token_hash('t' * 43)}', 1, 'en', '2026-01-01 00:00:00', '2999-01-01 00:00:00')")
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 7
+        assert s.schema_version() == 8
         revision, link = s.open_share("t" * 43, record=True)
         assert revision.name == "Old" and (link.label, link.passcode, link.downloads, link.opens, link.note) == (
             "", False, False, 1, "")
@@ -604,14 +605,14 @@ def test_an_unknown_revision_is_refused_with_its_numbers(store):
 def test_a_newer_schema_is_refused_with_both_versions(tmp_path):
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with Store(url) as first, first.engine.begin() as conn:
-        conn.execute(insert(version_table).values(version=8, applied_at=_now()))
+        conn.execute(insert(version_table).values(version=9, applied_at=_now()))
     with pytest.raises(StoreError) as err:
         Store(url)
-    assert str(err.value) == "the database has schema version 8; this version of Winterproof knows up to 7"
+    assert str(err.value) == "the database has schema version 9; this version of Winterproof knows up to 8"
     fresh = Store(f"sqlite:///{tmp_path / 'f.db'}")
-    assert fresh.migrate() == 7 and fresh.schema_version() == 7
+    assert fresh.migrate() == 8 and fresh.schema_version() == 8
     with fresh.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7, 8]
         assert set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) >= {
             "scenarios", "revisions", "share_links", "schema_version", "workspaces", "members", "drafts"}
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
