@@ -28,7 +28,7 @@ def test_winter_financing_shows_what_redemption_would_cost_against_the_cash_plan
 def test_the_section_reads_in_chinese(tmp_path, monkeypatch):
     at = financing_page(tmp_path, monkeypatch, burner(cash=3e6, rounds=[SERIES_A]), lang="zh")
     assert not at.exception and at.subheader[-1].value == "回购权"
-    assert list(at.dataframe[-1].value.columns) == ["轮次", "投资额", "年单利", "可行使时间", "届时回购金额", "截至届时全部回购金额",
+    assert list(at.dataframe[-1].value.columns) == ["轮次", "投资额", "年单利率", "可行使时间", "届时回购金额", "截至届时回购金额合计",
                                                     "届时预计现金", "现金能否覆盖"]
     assert at.dataframe[-1].value.iloc[0]["现金能否覆盖"] == "能"              # 5M − 610k ≥ 2.8M
     assert not at.warning
