@@ -62,6 +62,9 @@ for note in conversion_notes(table, cur, lang()) + pro_rata_notes(table, on_top,
 for step in table.steps:
     if step.down:
         st.warning(t("captable.down", lang(), name=plain(step.key), price=fmt.price(step.price, cur, lang())))
+    elif step.anti_dilution:
+        st.warning(t("captable.protected", lang(), name=plain(step.key), price=fmt.price(step.price, cur, lang()),
+                     series=plain(t("captable.list_sep", lang()).join(step.anti_dilution))))
 for note in outstanding_notes(table, scenario, lang()) + partner_notes(scenario, lang()):
     st.caption(plain(note))
 pool_summary, pool_warning = pool_notes(pool_use(scenario, table), lang())

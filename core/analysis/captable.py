@@ -19,11 +19,12 @@ Conventions (every figure in shares or the scenario's currency):
   money (a note: with its interest to the horizon) and what it would receive as converted.
 - ``pro_rata`` investors buy their fully diluted share (just before the new money) of each later priced round's
   new shares, within the round's amount; ``pro_rata="on_top"`` shows the round enlarged to fit them instead.
-- A down round (``p`` below the last priced round's price) gives the investors of earlier rounds with
-  ``anti_dilution`` new shares at once: ``full`` re-prices theirs at ``p``; ``broad`` (broad-based weighted
-  average, the NVCA model charter's formula) at ``CP2 = CP1 × (A + B) / (A + C)``, where ``A`` is the fully
-  diluted shares before the round, ``B`` the shares its money would buy at ``CP1`` and ``C`` the shares it
-  issues. A series re-priced keeps its new conversion price for later rounds.
+- A round priced below an earlier series' conversion price ``CP1`` gives that series, if it has
+  ``anti_dilution``, new shares at once (as the NVCA model charter: whenever new shares sell below it, not only
+  below the last round's price, which is what makes a round *down*): ``full`` re-prices its shares at ``p``;
+  ``broad`` (broad-based weighted average) at ``CP2 = CP1 × (A + B) / (A + C)``, where ``A`` is the fully diluted
+  shares before the round, ``B`` the shares its money would buy at ``CP1`` and ``C`` the shares it issues. A
+  series re-priced keeps its new conversion price for later rounds.
 - Option grants to the team (``opex.team[j].option_grant_shares`` per head, granted when the role starts within the
   horizon) come out of the pool; they change no ownership (the pool counts, granted or not), but grants beyond the
   pool then available need a top-up: :func:`pool_use` reports the first month they exceed it. A leaver's unvested
@@ -257,7 +258,7 @@ def _price(r: Round, holders: list[Holder], stack: list[_Pending]) -> tuple[floa
 
     high = value / before
     low = high * 1e-9
-    if gap(low) > 0:  # the converting money and the pool alone are worth more than the pre-money
+    if value <= 0 or gap(low) > 0:  # nothing, or less than the converting money and the pool alone are worth
         raise ScenarioError.of(Problem(where, "cap_table_price", {"value": value}))
     p = high if gap(high) <= 0 else brentq(gap, low, high, xtol=high * 1e-14, rtol=1e-13, maxiter=200)
     topped, c, conversions = parts(p)
@@ -325,7 +326,7 @@ def cap_table(scenario: Scenario, anti_dilution: bool = True, pro_rata: ProRata 
         holders.append(Holder(r.name, kept, kept * price, price, pro_rata=r.pro_rata, **terms))  # type: ignore[arg-type]
         down = last_price is not None and price < last_price
         new = kept + sum(bought.values())
-        extra = _anti_dilution(holders, price, before, new * price, new) if down else {}
+        extra = _anti_dilution(holders, price, before, new * price, new)  # any series priced above this round
         if topped:
             holders = [replace(h, shares=h.shares + topped) if h.key == POOL else h for h in holders]
             if not any(h.key == POOL for h in holders):
