@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,9 @@ def read_survey(data: bytes | str) -> Survey:
         raise ScenarioError(["(file): not UTF-8 text"]) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ScenarioError([f"(file): not a readable CSV: {str(exc).splitlines()[0]}"]) from None
-    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    frame.columns = [re.sub(r"\.\d+$", "", str(c)).strip().lower().replace(" ", "_") for c in frame.columns]
+    if twice := next((c for c in COLUMNS if list(frame.columns).count(c) > 1), None):  # read_csv's "cheap.1"
+        raise ScenarioError.of(Problem("(file)", "csv_duplicate", {"column": twice}))
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ScenarioError.of(Problem("(file)", "csv_columns", {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)}))

@@ -140,7 +140,27 @@ def _xlsx_rows(data: bytes, max_rows: int, max_cols: int) -> list[list[Any]]:
         raise ScenarioError.of(Problem("(file)", "xlsx_unreadable", {"reason": type(exc).__name__})) from None
     if rows is None:
         raise ScenarioError.of(Problem("(file)", "xlsx_no_sheet", {}))
+    if any(v is None for row in rows for v in row):
+        _no_unsaved_formula(data, rows, max_cols)
     return rows
+
+
+def _no_unsaved_formula(data: bytes, rows: list[list[Any]], max_cols: int) -> None:
+    """Refuse a first sheet with a formula whose result was never saved (a file written by a program that does not
+    calculate): it reads as a blank, and the message would blame the wrong thing."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        formulas = book.worksheets[0].iter_rows(max_row=len(rows), max_col=max_cols, values_only=True)
+        for r, (row, written) in enumerate(zip(rows, formulas, strict=False), start=1):
+            for c, (value, text) in enumerate(zip(row, written, strict=False), start=1):
+                if value is None and isinstance(text, str) and text.startswith("="):
+                    raise ScenarioError.of(Problem("(file)", "xlsx_formula", {"cell": f"{get_column_letter(c)}{r}",
+                                                                             "formula": text[:80]}))
+    finally:
+        book.close()
 
 
 def is_template(name: str, data: bytes) -> bool:

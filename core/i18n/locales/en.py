@@ -464,6 +464,8 @@ STRINGS: dict[str, str] = {
     'error.csv_unreadable': 'not a readable CSV file ({reason})',
     'error.not_text': 'not UTF-8 or GBK text',
     'error.xlsx_no_sheet': 'the workbook has no worksheet (only charts)',
+    'error.xlsx_formula': 'cell {cell} holds a formula whose result was never saved ({formula}): Winterproof reads the values a spreadsheet saved, not formulas. Open the file in Excel, LibreOffice or WPS and save it again (or paste it as values)',
+    'error.csv_duplicate': 'the column {column} is given twice (headers are read without case or spaces): keep one',
     'actuals.map_intro': 'These revenue columns name no stream of this scenario. Say which stream each one is, or leave it out:',
     'actuals.map': 'Column “{column}” is',
     'actuals.map_skip': '(leave this column out)',

@@ -464,6 +464,8 @@ STRINGS: dict[str, str] = {
     "error.csv_unreadable": "无法读取的 CSV 文件（{reason}）",
     "error.not_text": "不是 UTF-8 或 GBK 编码的文本",
     "error.xlsx_no_sheet": "工作簿中没有工作表（只有图表）",
+    'error.xlsx_formula': '单元格 {cell} 是公式，但文件中没有保存其计算结果（{formula}）：Winterproof 读取表格保存的数值，而不是公式。请用 Excel、WPS 或 LibreOffice 打开后重新保存（或粘贴为数值）',
+    'error.csv_duplicate': '{column} 列出现了两次（列名不区分大小写和空格）：请只保留一列',
     "actuals.map_intro": "以下收入列与本情景的收入流名称不符。请指明每列对应哪个收入流，或不导入该列：",
     "actuals.map": "列“{column}”对应",
     "actuals.map_skip": "（不导入此列）",

@@ -184,6 +184,9 @@ def test_the_sample_survey_drops_out_of_order_answers_and_brackets_the_team_plan
     (b"x" * 1_000_001, "over the 1,000,000-byte limit"),
     (b"too_cheap,cheap,expensive,too_expensive\n5,4,3,2\n9,8,7,6\n1,2,3,4\n", "1 consistent answers"),
     (b"", "not a readable CSV"),
+    (HAND.replace("too_cheap,cheap,", "too_cheap,cheap,cheap,").replace("\n5,", "\n5,9,").replace("\n10,", "\n10,9,")
+     .replace("\n15,", "\n15,9,").replace("\n20,", "\n20,9,").encode(), "the column cheap is given twice"),
+    (HAND.replace("too_cheap,cheap,", "too_cheap,Cheap, cheap,").encode(), "the column cheap is given twice"),
 ])
 def test_a_bad_survey_is_refused_with_a_clear_reason(data, message):
     with pytest.raises(ScenarioError, match=message):

@@ -92,6 +92,23 @@ def test_an_excel_file_reads_like_the_csv():
     assert from_xlsx == read_actuals("a.csv", filled_template(months=3).encode(), B, TODAY)
 
 
+def test_a_formula_without_its_saved_result_is_named_not_read_as_blank():
+    """openpyxl writes formulas without results (as some exporters do): the cell reads as a blank, so the message
+    names the cell and its formula instead of a missing value; the same file with values reads."""
+    book = openpyxl.Workbook()
+    book.active.append(["month", "payroll", "ending_cash"])
+    book.active.append(["2026-01", 170_000, 2_800_000])
+    book.active.append(["2026-02", "=B2*1.01", 2_650_000])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ScenarioError, match=r"cell B3 holds a formula whose result was never saved \(=B2\*1.01\)"):
+        read_actuals("a.xlsx", buffer.getvalue(), B, TODAY)
+    book.active["B3"] = 171_700
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert read_actuals("a.xlsx", buffer.getvalue(), B, TODAY).months[1].payroll == 171_700
+
+
 def test_any_subset_of_columns_in_any_order_and_case():
     actuals = read_actuals("a.csv", b"Ending Cash,MONTH, Payroll \n2800000,2026-01,170000\n2650000,2026-02,171000\n",
                            B, TODAY)
