@@ -84,11 +84,11 @@ if table.stack:
     left, middle, right = st.columns(3)
     with left:
         amount = st.number_input(t("captable.stack.amount", lang(), currency=cur), 1.0, 1e13, round(guess.amount, -3),
-                                 max(round(guess.amount / 20, -3), 1.0), key=wkey("lever.stack.amount"))
+                                 max(round(guess.amount / 20, -3), 1.0), key=wkey("lever.stack.amount"), format="%.0f")
         reads(amount, currency=cur, language=lang())
     with middle:
         pre = st.number_input(t("captable.stack.pre", lang(), currency=cur), 1.0, 1e13, round(guess.pre_money, -3),
-                              max(round(guess.pre_money / 20, -3), 1.0), key=wkey("lever.stack.pre"))
+                              max(round(guess.pre_money / 20, -3), 1.0), key=wkey("lever.stack.pre"), format="%.0f")
         reads(pre, currency=cur, language=lang())
     with right:
         pool = st.slider(t("captable.stack.pool", lang()), 0, 50, int(100 * guess.pool_target), 1, key=wkey("lever.stack.pool"))
@@ -99,7 +99,7 @@ if table.stack:
     else:
         st.dataframe(stack_frame(preview, cur, lang()), hide_index=True, width="stretch")
         st.caption(t("captable.stack.founders", lang(), founders=fmt.percent(ownership(preview.holders)[FOUNDERS]),
-                     today=fmt.percent(ownership(table.start)[FOUNDERS]), price=fmt.price(preview.price, cur, lang())))
+                     today=fmt.percent(ownership(table.holders)[FOUNDERS]), price=fmt.price(preview.price, cur, lang())))
 
 # --- the comparison, and the exit it reads
 terms = default_terms(scenario)
@@ -142,11 +142,11 @@ with left:
     costs = st.slider(t("captable.exit_costs", lang()), 0.0, 10.0, 0.0, 0.5, key=wkey("lever.exit.costs"), format="%.1f")
 with middle:
     exercised = st.number_input(t("captable.exercised", lang()), 0.0, max(pool_shares, 0.0), pool_shares, 1000.0,
-                                key=wkey("lever.exit.exercised"), help=t("captable.exercised.help", lang()),
-                                disabled=not pool_shares)
+                                key=wkey("lever.exit.exercised"), format="%.0f", disabled=not pool_shares,
+                                help=t("captable.exercised.help" if pool_shares else "captable.no_pool", lang()))
 with right:
     strike = st.number_input(t("captable.strike", lang(), currency=cur), 0.0, 1e6, 0.0, 0.01, key=wkey("lever.exit.strike"),
-                             disabled=not pool_shares)
+                             disabled=not pool_shares, help=None if pool_shares else t("captable.no_pool", lang()))
 st.dataframe(waterfall_frame(table.holders, exit_value, cur, lang(), costs / 100, exercised, strike), hide_index=True,
              width="stretch")
 if costs or strike:

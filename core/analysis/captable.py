@@ -366,9 +366,11 @@ class NextRound:
 
 def next_round_guess(table: CapTable) -> NextRound:
     """A round a founder would start from: a pre-money of 1.5× the highest cap outstanding (else 10× the money
-    outstanding; at least 1M), raising a quarter of the post-money, the pool topped up to 10 %."""
+    outstanding), and no lower than the last priced round's price on the shares (no down round; at least 1M),
+    raising a quarter of the post-money, the pool topped up to 10 %."""
     caps = [h.invested / h.shares * sum(x.shares for x in table.holders) for h in table.stack if h.shares]
-    pre = max(1.5 * max(caps) if caps else 10 * sum(h.invested for h in table.stack), 1e6)
+    last = table.steps[-1].price * sum(h.shares for h in table.holders) if table.steps else 0.0
+    pre = max(1.5 * max(caps) if caps else 10 * sum(h.invested for h in table.stack), last, 1e6)
     return NextRound(amount=pre / 3, pre_money=pre, pool_target=0.1)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from core.analysis.captable import FOUNDERS, POOL, CapTable, Conversion, Holder, PoolUse, Step, ownership, waterfall
+from core.analysis.captable import FOUNDERS, NEXT_ROUND, POOL, CapTable, Conversion, Holder, PoolUse, Step, ownership, waterfall
 from core.analysis.financing import FinancingOutcome
 from core.i18n import t
 from core.model import Scenario
@@ -18,6 +18,8 @@ def holder_label(h: Holder, lang: str = "en") -> str:
     purchase as the round and its buyer."""
     if h.key in (FOUNDERS, POOL):
         return t(f"captable.{h.key}", lang)
+    if h.key == NEXT_ROUND:
+        return t("captable.next_round", lang)
     return t("captable.pro_rata_line", lang, round=h.key[: -len(h.buyer) - 1], buyer=h.buyer) if h.buyer else h.key
 
 
@@ -49,6 +51,8 @@ def conversion_notes(table: CapTable, cur: str, lang: str = "en") -> list[str]:
         for c in s.conversions:
             out.append(t("captable.converted", lang, name=c.key, round=s.key, amount=fmt.money(c.amount, cur, lang),
                          price=fmt.price(c.price, cur, lang), by=t(f"captable.by.{_by(c)}", lang))
+                       + (t("captable.before_money", lang, share=fmt.percent(c.shares / s.capitalization))
+                          if c.by == "cap" and c.post else "")
                        + (t("captable.mfn_took", lang, source=c.mfn) if c.mfn else ""))
     return out
 
@@ -78,16 +82,19 @@ def pro_rata_notes(table: CapTable, on_top: CapTable, lang: str = "en") -> list[
 
 
 def stack_frame(step: Step, currency: str, lang: str = "en"):
-    """What each SAFE and note outstanding would convert at and own after the supposed next priced round, and the
-    founders."""
+    """Everyone after the supposed next priced round: each SAFE and note converting (its price, what set it, its
+    shares), then every other holder, with what each owns (sums to 100 %)."""
     share = ownership(step.holders)
-    conversions = step.conversions
+    converting = {c.key: c for c in step.conversions}
+    rows = [*(h for h in step.holders if h.key in converting), *(h for h in step.holders if h.key not in converting)]
     return data_frame({
-        t("captable.holder", lang): [c.key for c in conversions] + [t("captable.founders", lang)],
-        t("captable.stack.price", lang): [fmt.price(c.price, currency, lang) for c in conversions] + ["—"],
-        t("captable.stack.by", lang): [t(f"captable.by.{_by(c)}", lang) for c in conversions] + ["—"],
-        t("captable.stack.shares", lang): [f"{c.shares:,.0f}" for c in conversions] + ["—"],
-        t("captable.stack.owns", lang): [fmt.percent(share[c.key]) for c in conversions] + [fmt.percent(share[FOUNDERS])]})
+        t("captable.holder", lang): [holder_label(h, lang) for h in rows],
+        t("captable.stack.price", lang): [fmt.price(converting[h.key].price, currency, lang) if h.key in converting
+                                          else "—" for h in rows],
+        t("captable.stack.by", lang): [t(f"captable.by.{_by(converting[h.key])}", lang) if h.key in converting else "—"
+                                       for h in rows],
+        t("captable.stack.shares", lang): [f"{h.shares:,.0f}" for h in rows],
+        t("captable.stack.owns", lang): [fmt.percent(share[h.key]) for h in rows]})
 
 
 def _by(c: Conversion) -> str:
@@ -140,12 +147,15 @@ def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: st
     preferences are paid, with each preference's terms and its share of the exit."""
     paid = waterfall(holders, exit_value, costs, exercised, strike)
     ranks = sorted({h.rank for h in holders if h.preferred}, reverse=True)
+    cost = [exit_value * costs] if costs else []
     return data_frame({
-        t("captable.holder", lang): [holder_label(h, lang) for h in holders],
-        t("captable.paid_order", lang): [str(ranks.index(h.rank) + 1) if h.preferred else "—" for h in holders],
-        t("captable.preference", lang): [_preference(h, currency, lang) for h in holders],
-        t("captable.proceeds", lang): [fmt.money(paid[h.key], currency, lang) for h in holders],
-        t("captable.of_exit", lang): [fmt.percent(paid[h.key] / exit_value if exit_value else 0) for h in holders],
+        t("captable.holder", lang): [holder_label(h, lang) for h in holders] + [t("captable.costs", lang)] * len(cost),
+        t("captable.paid_order", lang): [str(ranks.index(h.rank) + 1) if h.preferred else "—" for h in holders]
+        + ["—"] * len(cost),
+        t("captable.preference", lang): [_preference(h, currency, lang) for h in holders] + ["—"] * len(cost),
+        t("captable.proceeds", lang): [fmt.money(v, currency, lang) for v in [*(paid[h.key] for h in holders), *cost]],
+        t("captable.of_exit", lang): [fmt.percent(v / exit_value if exit_value else 0)
+                                      for v in [*(paid[h.key] for h in holders), *cost]],
     })
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from core.model import replace_fields
 from tests.views.test_pages import fresh_app, w
 
@@ -35,14 +37,14 @@ def test_two_post_money_safes_show_their_shares_and_the_stack_at_a_next_round(tm
                             "at its cap it would own 10.0%") for c in captions)
     assert not any("pre-money" in i.value for i in app.info)              # new SAFEs are post-money: nothing to say
     stack = app.dataframe[1].value
-    assert list(stack["Holder"]) == ["SAFE 1", "SAFE 2", "Founders"]
-    assert list(stack["Price set by"])[:2] == ["post-money valuation cap"] * 2
+    assert list(stack["Holder"]) == ["SAFE 1", "SAFE 2", "Founders", "Option pool", "The next priced round"]
+    assert list(stack["Price set by"]) == ["post-money valuation cap"] * 2 + ["—"] * 3
     # a bigger next round dilutes everyone after the SAFEs' shares are set: the founders own less than 86 %
     app.number_input(key=w(app, "lever.stack.pre")).set_value(100e6).run()
     app.number_input(key=w(app, "lever.stack.amount")).set_value(25e6).run()
     app.slider(key=w(app, "lever.stack.pool")).set_value(0).run()
     owns = list(app.dataframe[1].value["Owns after the round"])
-    assert owns == ["8.0%", "3.2%", "68.8%"]      # 86 / 10 / 4 % of $100M pre, then $25M of $125M post: × 0.8
+    assert owns == ["8.0%", "3.2%", "68.8%", "20.0%"]  # 10 / 4 / 86 % of $100M pre, then $25M of $125M post: × 0.8
 
 
 def test_pro_rata_and_the_waterfall_s_order_costs_and_options(tmp_path, monkeypatch):
@@ -57,14 +59,28 @@ def test_pro_rata_and_the_waterfall_s_order_costs_and_options(tmp_path, monkeypa
     assert any(c.startswith("Seed takes up its pro-rata in Series A:") and "keeping 20.0%" in c for c in captions)
     cap = app.dataframe[0].value
     assert "Series A (pro-rata of Seed)" in list(cap["Holder"])
-    exit_table = app.dataframe[-1].value if "Paid (order)" in app.dataframe[-1].value else next(
-        d.value for d in app.dataframe if "Paid (order)" in d.value)
-    order = dict(zip(exit_table["Holder"], exit_table["Paid (order)"], strict=True))
+    exit_table = app.dataframe[-1].value if "Order of payment (1 first)" in app.dataframe[-1].value else next(
+        d.value for d in app.dataframe if "Order of payment (1 first)" in d.value)
+    order = dict(zip(exit_table["Holder"], exit_table["Order of payment (1 first)"], strict=True))
     assert order["Series A"] == "1" and order["Seed"] == "2" and order["Founders"] == "—"
     assert "participating up to 3× in all" in dict(zip(exit_table["Holder"], exit_table["Liquidation preference"],
                                                        strict=True))["Series A"]
     app.slider(key=w(app, "lever.exit.costs")).set_value(2.0).run()
     assert any(c.value.startswith("Paid after") for c in app.caption)
+    exit_table = next(d.value for d in app.dataframe if "Order of payment (1 first)" in d.value)
+    shares = dict(zip(exit_table["Holder"], exit_table["Share of the exit"], strict=True))
+    assert shares["Transaction costs"] == "2.0%"
+    assert sum(float(v.rstrip("%")) for v in shares.values()) == pytest.approx(100, abs=0.3)  # rounding of 6 lines
+
+
+def test_a_post_money_conversion_says_what_the_safe_owns_before_the_new_money():
+    """YC's A: $200k at a $4M post-money cap owns 5.0 % just before the Series A's money."""
+    from core.analysis.captable import cap_table
+    from core.present.financing import conversion_notes
+    from tests.core.analysis.test_captable import YC_SAFES, yc_company
+    table = cap_table(yc_company([*YC_SAFES, {"name": "Series A", "month": 6, "amount": 5e6, "pre_money_valuation": 15e6}]))
+    (a, b) = conversion_notes(table, "USD")
+    assert "Just before the new money it owns 5.0% of the company" in a and "owns 10.0%" in b
 
 
 def test_a_pre_money_safe_says_so_and_the_page_reads_in_chinese(tmp_path, monkeypatch):
