@@ -42,7 +42,7 @@ nginx:
 	fi
 
 run: $(RUNTIME)
-	$(VENV)/bin/streamlit run app.py
+	MALLOC_ARENA_MAX=2 $(VENV)/bin/streamlit run app.py
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
