@@ -31,7 +31,10 @@ M_TOP_PAD, M_ARENA_MAX = -2, -8  # glibc's malloc.h
 TOP_PAD = 64 * 2**20
 ARENAS = 2
 """glibc arenas in the process. Each session's thread would otherwise get one of its own (up to 8 per core), each
-keeping its top pad and its fragments: 8 concurrent Risk labs left 1.56 GB held when idle (issue 32)."""
+keeping its top pad and its fragments: 8 concurrent Risk labs of large scenarios peaked at 1.4-1.9 GB and left
+1.3-1.5 GB held when idle; with ``MALLOC_ARENA_MAX=2`` in the environment from the start (``make run`` and the image
+set it) 1.0 GB and 0.7 GB (issue 32). Set here at the first page it only stops further arenas: those Streamlit's
+threads made already stay."""
 
 
 @functools.cache
