@@ -69,13 +69,16 @@ def right_sentences(rights: tuple[Right, ...], scenario: Scenario, lang: str = "
 
 
 def coverage_notes(plan: Redemption, scenario: Scenario, lang: str = "en") -> tuple[str | None, str | None]:
-    """(the Monte Carlo odds that cash covers what is owed in the first month a right can be exercised, a warning
-    naming the first month the projected cash does not cover it and the shortfall), None where nothing to say."""
+    """(the Monte Carlo odds that cash covers what is owed in the first month a right can be exercised — or, when
+    every right comes after the plan, that it is not checked — and a warning naming the first month the projected
+    cash does not cover it and the shortfall), None where nothing to say."""
     start = scenario.company.start_date
     due, month = plan.first_due, plan.uncovered
     odds = None if plan.odds is None or due is None else t(
         "redemption.odds", lang, month=month_label(start, due, lang), odds=fmt.percent(plan.odds, 0),
         paths=f"{scenario.risk.paths:,}")
+    if due is None and plan.rights and not any(r.within for r in plan.rights):
+        odds = t("redemption.all_beyond", lang, month=month_label(start, min(r.month for r in plan.rights), lang))
     warning = None if month is None else t(
         "redemption.short", lang, month=month_label(start, month, lang),
         short=fmt.money(plan.shortfall, scenario.company.currency, lang))

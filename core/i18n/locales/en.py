@@ -570,6 +570,7 @@ STRINGS: dict[str, str] = {
     'redemption.chart.accruing': 'Accrued, not yet exercisable',
     'redemption.sentence': '{name}: from {month} the investors may demand redemption of their {amount} with {rate} simple interest a year: {owed} then.',
     'redemption.after_plan': ' That is after the plan ends, so it is not checked against the cash plan.',
+    'redemption.all_beyond': 'Every redemption right becomes exercisable after the plan ends (the first in {month}), so none is checked against the cash plan: lengthen the horizon (Build → Company & settings) to test it.',
     'redemption.odds': 'Across the Risk lab’s {paths} simulated futures, the cash at the end of {month} covers what the investors could then demand in {odds} of them.',
     'redemption.short': 'If the investors exercised their redemption rights as soon as they can, the projected cash would not cover it in {month}: {short} short.',
     'captable.title': 'Cap table',

@@ -570,6 +570,7 @@ STRINGS: dict[str, str] = {
     'redemption.chart.accruing': '累计回购金额（尚不可行使）',
     'redemption.sentence': '{name}：自{month}起，投资人可要求公司以投资额 {amount} 加年单利 {rate} 回购其股权，届时回购金额为 {owed}。',
     'redemption.after_plan': '该时点在规划期结束之后，未与现金计划比对。',
+    'redemption.all_beyond': '所有回购权均在规划期结束之后才可行使（最早为{month}），因此未与现金计划核对：如需检验，请在“搭建模型 → 公司与设置”中延长规划期。',
     'redemption.odds': '风险实验室的 {paths} 条模拟路径中，有 {odds} 的路径在{month}末的现金足以支付届时投资人可要求的回购金额。',
     'redemption.short': '若投资人一经可行使即行使回购权，预计现金在{month}将不足以支付回购款，缺口 {short}。',
     'captable.title': '股权结构表',

@@ -80,7 +80,9 @@ def test_a_right_beyond_the_horizon_is_computed_but_not_checked():
     assert right_sentences(r.rights, s) == [
         "Series A: from 2031-01 the investors may demand redemption of their $2.00M with 8.0% simple interest a year: "
         "$2.80M then. That is after the plan ends, so it is not checked against the cash plan."]
-    assert coverage_notes(r, s) == (None, None)
+    assert coverage_notes(r, s) == (  # the page says why nothing is checked, and how to check it
+        "Every redemption right becomes exercisable after the plan ends (the first in 2031-01), so none is checked "
+        "against the cash plan: lengthen the horizon (Build → Company & settings) to test it.", None)
 
 
 def test_a_round_in_a_re_forecasts_history_counts_its_interest_from_its_own_month():
