@@ -141,11 +141,6 @@ class CapTable:
         """Everyone at the end: after the last priced round, and the SAFEs and notes still outstanding."""
         return self.priced + self.stack
 
-    @property
-    def unconverted(self) -> tuple[tuple[str, float], ...]:
-        """The SAFEs and notes outstanding at the end: name and money."""
-        return tuple((h.key, h.invested) for h in self.stack)
-
 
 def pre_money_safes(scenario: Scenario) -> list[str]:
     """The names of the SAFEs whose cap is read as pre-money (a file from before schema version 2, or so set)."""
@@ -316,14 +311,13 @@ def cap_table(scenario: Scenario, anti_dilution: bool = True, pro_rata: ProRata 
         price, topped, capitalization, conversions = _price(r, holders, _stack(pending, r.month))
         issued = r.amount / price
         rank = max(rank, 1) + (r.seniority == "senior" and rank > 0)
-        terms = {"multiple": r.liquidation_multiple, "participating": r.participating,
-                 "protection": r.anti_dilution if anti_dilution else "none", "rank": rank, "cap": r.participation_cap,
-                 "kind": "preferred"}
-        holders += [Holder(c.key, c.shares, c.amount, c.price, pro_rata=x.pro_rata, **terms)  # type: ignore[arg-type]
+        series = Holder(r.name, 0.0, 0.0, price, r.liquidation_multiple, r.participating,  # this round's terms
+                        r.anti_dilution if anti_dilution else "none", rank, r.participation_cap, "preferred")
+        holders += [replace(series, key=c.key, shares=c.shares, invested=c.amount, price=c.price, pro_rata=x.pro_rata)
                     for c, (x, _) in zip(conversions, pending, strict=True)]
         kept, bought = _pro_rata(holders, issued, pro_rata)
-        holders += [Holder(f"{r.name}/{k}", n, n * price, price, buyer=k, **terms) for k, n in bought.items()]  # type: ignore[arg-type]
-        holders.append(Holder(r.name, kept, kept * price, price, pro_rata=r.pro_rata, **terms))  # type: ignore[arg-type]
+        holders += [replace(series, key=f"{r.name}/{k}", shares=n, invested=n * price, buyer=k) for k, n in bought.items()]
+        holders.append(replace(series, shares=kept, invested=kept * price, pro_rata=r.pro_rata))
         down = last_price is not None and price < last_price
         new = kept + sum(bought.values())
         extra = _anti_dilution(holders, price, before, new * price, new)  # any series priced above this round

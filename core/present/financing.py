@@ -72,9 +72,9 @@ def pro_rata_notes(table: CapTable, on_top: CapTable, lang: str = "en") -> list[
     the round, and theirs were the round enlarged to fit it."""
     out = []
     for step, bigger in zip(table.steps, on_top.steps, strict=True):
+        share = ownership(step.holders)
         for buyer, shares in step.pro_rata.items():
-            share = ownership(step.holders)
-            kept = sum(v for h, v in zip(step.holders, share.values(), strict=True) if (h.buyer or h.key) == buyer)
+            kept = sum(share[h.key] for h in step.holders if (h.buyer or h.key) == buyer)
             out.append(t("captable.pro_rata", lang, buyer=buyer, round=step.key, shares=f"{shares:,.0f}",
                          kept=fmt.percent(kept), founders=fmt.percent(share[FOUNDERS]),
                          bigger=fmt.percent(ownership(bigger.holders)[FOUNDERS])))

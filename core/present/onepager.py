@@ -74,7 +74,7 @@ def page_cap_table(scenario: Scenario) -> CapTable | None:
                                                                  if r.month < horizon]}))
     except ScenarioError:
         return None
-    return table if table.steps or table.unconverted else None
+    return table if table.steps or table.stack else None
 
 
 def cap_table_rows(table: CapTable, currency: str, lang: str = "en") -> tuple[list[str], list[str], list[str]]:

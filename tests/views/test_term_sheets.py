@@ -59,8 +59,7 @@ def test_pro_rata_and_the_waterfall_s_order_costs_and_options(tmp_path, monkeypa
     assert any(c.startswith("Seed takes up its pro-rata in Series A:") and "keeping 20.0%" in c for c in captions)
     cap = app.dataframe[0].value
     assert "Series A (pro-rata of Seed)" in list(cap["Holder"])
-    exit_table = app.dataframe[-1].value if "Order of payment (1 first)" in app.dataframe[-1].value else next(
-        d.value for d in app.dataframe if "Order of payment (1 first)" in d.value)
+    exit_table = next(d.value for d in app.dataframe if "Order of payment (1 first)" in d.value)
     order = dict(zip(exit_table["Holder"], exit_table["Order of payment (1 first)"], strict=True))
     assert order["Series A"] == "1" and order["Seed"] == "2" and order["Founders"] == "—"
     assert "participating up to 3× in all" in dict(zip(exit_table["Holder"], exit_table["Liquidation preference"],
