@@ -54,6 +54,7 @@ from core.analysis.risk import (
     stress_outcomes,
     stress_rows,
 )
+from core.analysis.solve import Cost, Row, Setup, Target, cost, side_by_side
 from core.analysis.statements import Statements
 from core.analysis.statements import statements as statements_of
 from core.analysis.van_westendorp import PriceSensitivity, analyse, read_survey
@@ -156,6 +157,13 @@ def redemption(scenario: Scenario) -> Redemption:
     """The redemption rights against the cash plan, with their Monte Carlo odds (cached without what no simulation
     reads)."""
     return _redemption(simulation_inputs(scenario))
+
+
+@_cached(SIMULATIONS)
+@HEAVY.bounded
+def what_it_would_take(scenario: Scenario, target: Target, setup: Setup) -> tuple[list[Row], Cost]:
+    """Every lever's answer to ``target`` with its costs, and the plan's own costs (an odds target runs simulations)."""
+    return side_by_side(scenario, target, setup), cost(scenario)
 
 
 @_cached(FIGURES)

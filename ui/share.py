@@ -9,6 +9,7 @@ import streamlit as st
 from core.analysis.actuals import trailing_pair, variance
 from core.analysis.captable import cap_table
 from core.analysis.redemption import rights_of
+from core.analysis.solve import Setup, Target
 from core.i18n import t
 from core.model import Actuals, Scenario, ScenarioError, misfit
 from core.present import charts
@@ -17,9 +18,20 @@ from core.present.financing import cap_table_frame, ownership_chart
 from core.present.months import month_text
 from core.present.redemption import right_sentences
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
+from core.present.solve import side_by_side_frame, target_text
 from core.present.statements import summary_frame
 from core.storage.store import StoreError
-from ui.cached import projection, risk, risk_tornado, scorecard, statements, store, summary, workbook
+from ui.cached import (
+    projection,
+    risk,
+    risk_tornado,
+    scorecard,
+    statements,
+    store,
+    summary,
+    what_it_would_take,
+    workbook,
+)
 from ui.session import DOWNLOADS, lang, set_scenario
 from ui.sidebar import file_stem, language_picker
 from ui.visit import COPY, PASSCODE, client, still_open, while_open
@@ -38,6 +50,19 @@ def link_gone() -> None:
     """The one polite page of a link that does not work: unknown, revoked, expired, or its scenario deleted."""
     st.title(t("share.invalid_title", lang()))
     st.info(t("share.invalid", lang()))
+
+
+def _what_it_would_take(scenario: Scenario, target: Target, downloads: bool) -> None:
+    """The founder's "What it would take" for ``target``, read-only (no "Apply"); nothing when it cannot be solved
+    on this revision (a target beyond its plan, a simulation over the work budget)."""
+    try:
+        target.check(scenario)
+        rows, today = what_it_would_take(scenario, target, Setup(bridge_name=t("solve.bridge_name", lang())))
+    except (ScenarioError, ValueError):
+        return
+    with st.expander(t("solve.shared", lang()), expanded=True):
+        st.caption(target_text(target, scenario, lang()))
+        table(side_by_side_frame(rows, today, scenario, lang()), downloads)
 
 
 def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> None:
@@ -152,6 +177,8 @@ def shared_view(token: str) -> None:
         with st.expander(t("redemption.title", lang()), expanded=True):
             for sentence in redemption_rights:
                 st.markdown(plain(sentence))
+    if (target := Target.parse(link.target)) is not None:
+        _what_it_would_take(scenario, target, link.downloads)
     st.subheader(t("statement.summary.title", lang()))
     table(summary_frame(statements(scenario), scenario.company.currency, lang()), link.downloads)
     st.caption(t("statement.summary.caption", lang()))

@@ -36,6 +36,7 @@ from core.present.financing import (
 from core.present.redemption import coverage_notes, redemption_chart, rights_frame
 from ui.cached import financing, redemption
 from ui.session import current_scenario, lang, wkey
+from ui.solve import what_it_would_take_section
 from ui.widgets import chart, plain, reads
 
 scenario = current_scenario()
@@ -165,3 +166,5 @@ if redemption_rounds(scenario):
         st.warning(short)
     if odds:
         st.caption(odds)
+
+what_it_would_take_section(scenario, "financing")

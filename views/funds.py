@@ -10,6 +10,7 @@ from core.present import charts
 from core.present.report import headline, round_lever_note, tax_note
 from ui.cached import projection, summary
 from ui.session import current_scenario, kept_slider, lang, set_scenario
+from ui.solve import what_it_would_take_section
 from ui.widgets import chart, kpi_cards, plain, reads
 
 scenario = current_scenario()
@@ -61,3 +62,5 @@ def apply(new) -> None:
 st.button(t("funds.apply", lang()), key="funds.apply", on_click=apply, args=(adjusted,), disabled=adjusted == scenario)
 if st.session_state.pop("funds.applied", False):
     st.success(t("funds.applied", lang()))
+
+what_it_would_take_section(scenario, "funds")

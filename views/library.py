@@ -6,12 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
+from core.present.solve import target_text
 from core.storage.store import LOCAL, NOTE_LENGTH, ROLES, ShareLink, StoreError
 from ui.auth import identity
 from ui.cached import store
 from ui.links import MADE, local_link_note, share_link
 from ui.saving import run, save_controls, workspace_name, workspace_picker
 from ui.session import current_scenario, lang
+from ui.solve import chosen_target
 from ui.unsaved import open_scenario
 from ui.widgets import plain, seeded
 
@@ -133,10 +135,14 @@ with st.expander(t("library.share", lang()), expanded=made is not None and made[
     left, right = st.columns(2)
     days = left.slider(t("library.share_days", lang()), 1, 90, 30, key="library.share_days")
     downloads = right.toggle(t("library.share_downloads", lang()), key="library.share_downloads")
+    wanted = chosen_target(current.scenario)
+    show_target = st.toggle(t("library.share_solve", lang(), target=target_text(wanted, current.scenario, lang())),
+                            key="library.share_solve")
     if st.button(t("library.share_create", lang(), number=current.number), key="library.share_create"):
         try:
             token, link = db.share(who, sid, current.number, days=days, lang=lang(), label=label,
-                                   passcode=passcode or None, downloads=downloads)
+                                   passcode=passcode or None, downloads=downloads,
+                                   target=wanted.code if show_target else None)
         except StoreError as exc:
             st.error(exc.localized(lang()))
         else:

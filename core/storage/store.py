@@ -71,7 +71,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from core.i18n import STRINGS, t
 from core.model import Actuals, Scenario
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 TOKEN_BYTES = 32
 LINK_DAYS = 30
 REMOVED = ""
@@ -155,6 +155,7 @@ links_table = Table(
     Column("locked_at", DateTime(timezone=True)),
     Column("note", Text, nullable=False, server_default=""),
     Column("actuals_number", Integer),
+    Column("target", String(80)),
 )
 failures_table = Table(
     "passcode_failures", metadata,
@@ -257,6 +258,11 @@ def _pinned_links(conn: Connection) -> None:
         .scalar_subquery()))
 
 
+def _shared_targets(conn: Connection) -> None:
+    """Version 9: a link may show "What it would take" for the target the founder chose (None: it does not)."""
+    _add_columns(conn, links_table, ("target",))
+
+
 def _first(conn: Connection) -> None:
     """Version 1: scenarios, revisions and share links."""
     _v1.create_all(conn)
@@ -264,7 +270,8 @@ def _first(conn: Connection) -> None:
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _first, 2: _workspaces, 3: _links_for_recipients, 4: _actuals,
                                                        5: _drafts, 6: _member_emails,
-                                                       7: _passcode_failures, 8: _pinned_links}
+                                                       7: _passcode_failures, 8: _pinned_links,
+                                                       9: _shared_targets}
 """Schema version -> the step that brings a database from the version before to it."""
 
 
@@ -370,6 +377,8 @@ class ShareLink:
     """The number of the revision it shows (set by ``links`` and ``open_share``)."""
     actuals_number: int | None = None
     """The actuals' revision it shows (the latest when it was made; None: there were none)."""
+    target: str | None = None
+    """The target whose "What it would take" it shows (``core.analysis.solve.Target.code``); None: it shows none."""
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and _aware(self.expires_at) > now
@@ -744,11 +753,12 @@ class Store:
 
     def share(self, who: Identity, scenario_id: int, number: int | None = None, days: int = LINK_DAYS,
               lang: str = "en", label: str = "", passcode: str | None = None,
-              downloads: bool = False) -> tuple[str, ShareLink]:
+              downloads: bool = False, target: str | None = None) -> tuple[str, ShareLink]:
         """A new link to one revision (the latest by default): the token, shown once, and the link. Editors only.
 
         ``label`` names the recipient ("Sequoia — partner meeting"); ``passcode`` (6-128 characters), if given,
-        is asked for on opening; ``downloads`` lets the recipient download the numbers. The link keeps the founder's
+        is asked for on opening; ``downloads`` lets the recipient download the numbers; ``target`` (a target's code,
+        at most 80 characters) shows what it would take to reach it. The link keeps the founder's
         note and the actuals as they are now: what the recipient was sent stays what they see."""
         self._checked(who, scenario_id, "editor")
         revision = self.current(who, scenario_id) if number is None else self.revision(who, scenario_id, number)
@@ -758,9 +768,11 @@ class Store:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = _now()
         expires = now + timedelta(days=days)
+        kept = None if target is None else str(target)[:80]
         values = {"token_hash": token_hash(token), "revision_id": revision.id, "lang": lang, "created_at": now,
                   "expires_at": expires, "revoked_at": None, "label": label, "downloads": bool(downloads),
-                  "passcode_hash": None if passcode is None else _passcode_hash(passcode), "opens": 0}
+                  "passcode_hash": None if passcode is None else _passcode_hash(passcode), "opens": 0,
+                  "target": kept}
 
         def work(conn: Connection) -> tuple[int, str, int | None]:
             note = conn.execute(select(scenarios_table.c.note).where(scenarios_table.c.id == scenario_id)).scalar() or ""
@@ -772,7 +784,8 @@ class Store:
 
         link_id, note, actuals = self._write(work)
         return token, ShareLink(link_id, revision.id, lang, now, expires, None, label, passcode is not None,
-                                bool(downloads), note=note, number=revision.number, actuals_number=actuals)
+                                bool(downloads), note=note, number=revision.number, actuals_number=actuals,
+                                target=kept)
 
     def open_share(self, token: str, passcode: str | None = None, now: datetime | None = None,
                    record: bool = False, client: str = "") -> tuple[Revision, ShareLink] | None:
@@ -979,7 +992,7 @@ def _link(row) -> ShareLink:
                      None if row.revoked_at is None else _aware(row.revoked_at), row.label, row.passcode_hash is not None,
                      bool(row.downloads), row.opens, None if row.last_opened_at is None else _aware(row.last_opened_at),
                      row.note, locked_at=None if row.locked_at is None else _aware(row.locked_at), number=row.number,
-                     actuals_number=row.actuals_number)
+                     actuals_number=row.actuals_number, target=row.target)
 
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
