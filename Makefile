@@ -77,6 +77,7 @@ bench: $(RUNTIME)
 	$(PY) -m bench.pillars
 	$(PY) -m bench.risk
 	$(PY) -m bench.pricing
+	$(PY) -m bench.solve
 	$(PY) -m bench.editor
 	$(PY) -m bench.charts
 	$(PY) -m bench.imports

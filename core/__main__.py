@@ -1,5 +1,6 @@
-"""Command line: ``python -m core project|score|validate FILE`` and ``python -m core actuals SCENARIO ACTUALS`` (the
-template or a P&L export; ``--mapping``, ``--save-mapping``, ``--balance``)."""
+"""Command line: ``python -m core project|score|validate FILE``, ``python -m core solve FILE --target T --lever L``,
+and ``python -m core actuals SCENARIO ACTUALS`` (the template or a P&L export; ``--mapping``, ``--save-mapping``,
+``--balance``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import IO, Any, cast
 
 from core.analysis.metrics import summarize
 from core.analysis.pillars import move_effects, score, what_would_move
+from core.analysis.solve import LEVERS, TARGETS, Setup, Target
 from core.engine.projection import project
 from core.i18n import t
 from core.model import ScenarioError
@@ -164,6 +166,57 @@ def cmd_actuals(args: argparse.Namespace) -> int:
     return 0
 
 
+def _target(args: argparse.Namespace, scenario) -> Target:
+    """The target the options name: ``--months`` for runway, odds and break-even, ``--date`` (YYYY-MM) for the
+    zero-cash and break-even months, ``--share`` (%) for odds and the founders."""
+    from datetime import date
+
+    from core.model import months_between
+
+    kind = args.target.replace("-", "_")
+    months = args.months
+    if args.date:
+        months = months_between(scenario.company.start_date, date.fromisoformat(f"{args.date}-01"))
+        months += 1 if kind == "zero_cash_after" else 0  # cash lasts through that month
+    defaults = {"runway": scenario.strategy.runway_target_months, "odds": scenario.risk.survival_month,
+                "zero_cash_after": scenario.strategy.runway_target_months, "break_even_by": 24}
+    share = args.share if args.share is not None else {"odds": 80.0, "founders": 50.0}.get(kind, 0.0)
+    return Target(kind, int(months if months is not None else defaults.get(kind, 0)), share / 100)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from core.analysis.solve import LEVERS, cost, side_by_side
+    from core.present.solve import answer_text, score_text, side_by_side_frame, target_text
+
+    scenario = _load(args.scenario)
+    try:
+        target = _target(args, scenario)
+        target.check(scenario)
+    except ValueError as exc:
+        print(f"{args.scenario}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    levers = LEVERS if args.all_levers or not args.lever else (args.lever.replace("-", "_"),)
+    setup = Setup(bridge_cap=args.cap, paths=args.paths)
+    try:
+        rows = side_by_side(scenario, target, setup, levers)
+    except ScenarioError as exc:
+        print("\n".join(exc.errors), file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        data = {"scenario": scenario.company.name, "currency": scenario.company.currency,
+                "target": dataclasses.asdict(target), "today": dataclasses.asdict(cost(scenario)),
+                "levers": [{**{k: v for k, v in dataclasses.asdict(r.answer).items() if k != "target"},
+                            "text": answer_text(r.answer, scenario), "measure": score_text(r.answer, scenario),
+                            "cost": None if r.cost is None else dataclasses.asdict(r.cost)} for r in rows]}
+        json.dump(_finite_or_none(data), sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
+        print()
+        return 0
+    print(scenario.company.name)
+    print(target_text(target, scenario))
+    print(side_by_side_frame(rows, cost(scenario), scenario).to_string(index=False, max_colwidth=200))
+    return 0
+
+
 def _read_mapping(path: str) -> dict[str, str]:
     """A saved mapping of accounts to lines, JSON or YAML (by its extension)."""
     from pathlib import Path
@@ -247,6 +300,20 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="check a scenario file; print every error with its field path, exit 2 if invalid")
     v.add_argument("file", help="scenario file (.yaml, .yml, .json or the app's .xlsx)")
     v.set_defaults(func=cmd_validate)
+    so = sub.add_parser("solve", help="what it would take: the smallest change of each lever that reaches a target")
+    so.add_argument("scenario", help="scenario file (.yaml, .yml, .json or the app's .xlsx)")
+    so.add_argument("--target", choices=[k.replace("_", "-") for k in TARGETS], default="default-alive",
+                    help="default-alive, runway (--months), zero-cash-after (--date or --months), odds (--months, "
+                         "--share), founders (--share), break-even-by (--date or --months)")
+    so.add_argument("--lever", choices=[k.replace("_", "-") for k in LEVERS], help="one lever (default: all)")
+    so.add_argument("--all-levers", action="store_true", help="every lever side by side, with its costs")
+    so.add_argument("--months", type=int, help="months of runway (runway, odds) or the plan month (break-even-by)")
+    so.add_argument("--date", help="YYYY-MM: the last month cash must last through, or the break-even month")
+    so.add_argument("--share", type=float, help="odds or founders' share, in %% (default 80 / 50)")
+    so.add_argument("--cap", type=float, help="the bridge SAFE's post-money cap (default: the next round's pre-money)")
+    so.add_argument("--paths", type=int, help="Monte Carlo paths of an odds target (default: the scenario's)")
+    so.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    so.set_defaults(func=cmd_solve)
     a = sub.add_parser("actuals", help="compare monthly actuals (.csv or .xlsx) with the plan and re-forecast from them")
     a.add_argument("scenario", help="scenario file (.yaml, .yml, .json or the app's .xlsx)")
     a.add_argument("actuals", help="actuals file (.csv or .xlsx): the app's template, or a profit and loss by month "

@@ -7,6 +7,10 @@ import sys
 import pytest
 
 from core.__main__ import main
+from core.analysis.metrics import summarize
+from core.engine.projection import project
+
+WINTER_FILE = "sample_data/capital_winter_round_slips.yaml"
 
 
 def run(*args):
@@ -182,3 +186,29 @@ def test_the_cli_reads_the_apps_workbook_as_the_upload_does(tmp_path, capsys):
     capsys.readouterr()
     assert main(["project", str(book), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["scenario"] == scenario.company.name
+
+
+def test_solve_prints_every_lever_and_its_json_answer_reaches_the_target(capsys):
+    from core.analysis.solve import Target, lever
+    from core.model import load_scenario
+
+    assert main(["solve", WINTER_FILE, "--target", "runway", "--months", "24", "--all-levers"]) == 0
+    out = capsys.readouterr().out
+    assert "Target: cash lasts at least 24 months (through 2027-12)." in out
+    assert "Cut every role’s headcount by 20.7%." in out and "Raise a bridge SAFE of" in out
+    assert main(["solve", WINTER_FILE, "--target", "zero-cash-after", "--date", "2027-12", "--lever", "team-cut",
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["target"] == {"kind": "zero_cash_after", "months": 24, "share": 0.0}
+    [answer] = data["levers"]
+    scenario = load_scenario(WINTER_FILE)
+    lv = lever(scenario, "team_cut")
+    assert not isinstance(lv, str) and answer["status"] == "reached"
+    assert summarize(project(lv.scenario(answer["value"])), scenario.settings).runway_months >= 24
+    assert answer["cost"]["runway"] == summarize(project(lv.scenario(answer["value"])), scenario.settings).runway_months
+    assert Target("zero_cash_after", 24).code == "zero_cash_after:24:0"
+
+
+def test_solve_refuses_a_target_beyond_the_plan_with_exit_2(capsys):
+    assert main(["solve", WINTER_FILE, "--target", "runway", "--months", "99"]) == 2
+    assert "target month 99 is outside the plan (0 to 36)" in capsys.readouterr().err

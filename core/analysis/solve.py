@@ -383,11 +383,10 @@ def solve(scenario: Scenario, target: Target, key: LeverKey, setup: Setup = Setu
     status: Status = "already" if value == lv.neutral else "reached"
     answer = Answer(key, target, status, value=value, failing=failing, score=search.one(value)[1],
                     boundary=value in (lv.low, lv.high) and status == "reached", monotone=monotone or status == "already")
-    if target.kind == "odds":
-        n = setup.paths or scenario.risk.paths
+    if target.kind == "odds" and status == "reached":
         odds = answer.score or 0.0
-        error = math.sqrt(odds * (1 - odds) / n)
-        answer = _with_band(answer, search, grid, error, target.share)
+        error = math.sqrt(odds * (1 - odds) / (setup.paths or scenario.risk.paths))
+        answer = _with_band(answer, search, error, target.share)
     return _counted(answer, search)
 
 
@@ -398,7 +397,7 @@ def _flat(scores: np.ndarray) -> bool:
     return bool(np.isfinite(scores).all() and np.ptp(scores) <= 1e-9 * max(1.0, float(np.abs(scores).max())))
 
 
-def _with_band(answer: Answer, search: _Search, grid: np.ndarray, error: float, share: float) -> Answer:
+def _with_band(answer: Answer, search: _Search, error: float, share: float) -> Answer:
     """The lever values whose odds reach ``share`` ∓ 1.96 errors (same draws): the answer's Monte Carlo band."""
     ends: list[float | None] = []
     for threshold in (share - Z975 * error, share + Z975 * error):

@@ -89,6 +89,8 @@ def score_text(answer: Answer, scenario: Scenario, lang: str = "en") -> str:
     if math.isinf(answer.score):
         return t("solve.never_breaks_even", lang)
     if kind == "default_alive":
+        if answer.status in ("reached", "already"):
+            return t("kpi.alive", lang)
         return t("solve.still_needs", lang, money=fmt.money(-answer.score, scenario.company.currency, lang))
     return t("solve.breaks_even", lang, month=month_label(scenario.company.start_date, int(-answer.score), lang))
 

@@ -130,7 +130,7 @@ def test_scenarios_saved_before_workspaces_stay_with_local_mode(tmp_path):
                                                     body=BASE.model_dump_json(), deleted=False, created_at=_now()))
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 8
+        assert s.schema_version() == 9
         assert [r.name for r in s.list_scenarios(LOCAL)] == ["Old plan"] and s.list_scenarios(ANA) == []
         assert s.workspaces(LOCAL)[0].name == "Local" and s.create(ANA, "New", BASE).scenario_id == 2
 

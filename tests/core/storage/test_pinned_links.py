@@ -73,9 +73,10 @@ def test_a_version_7_database_keeps_what_its_links_show_and_pins_it(url):  # noq
                                                 downloads=False, opens=0))
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 8
+        assert s.schema_version() == 9
         _, link = s.open_share("t" * 43)
         assert (link.note, link.actuals_number, payroll(link.actuals), link.number) == ("Old note", 2, 200.0, 1)
+        assert link.target is None                                         # version 9: an old link shows no target
         s.set_note(LOCAL, 7, "New note")                                   # later changes: not on the old link
         s.save_actuals(LOCAL, 7, actuals(300.0))
         _, link = s.open_share("t" * 43)

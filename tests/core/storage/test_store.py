@@ -135,10 +135,10 @@ def test_duplicate_copies_the_current_content(store):
 
 def test_the_schema_is_migrated_once_and_a_newer_database_is_refused(url):
     first = Store(url)
-    assert first.schema_version() == 8
+    assert first.schema_version() == 9
     Store(url).close()  # a second start changes nothing
     with first.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7, 8]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     with first.engine.begin() as conn:
         conn.execute(insert(version_table).values(version=99, applied_at=_now()))
     with pytest.raises(StoreError, match="schema version 99"):
@@ -293,7 +293,7 @@ def test_a_version_2_database_keeps_its_links_working_after_the_upgrade(tmp_path
                              f"('{token_hash('t' * 43)}', 1, 'en', '2026-01-01 00:00:00', '2999-01-01 00:00:00')")
     engine.dispose()
     with Store(url) as s:
-        assert s.schema_version() == 8
+        assert s.schema_version() == 9
         revision, link = s.open_share("t" * 43, record=True)
         assert revision.name == "Old" and (link.label, link.passcode, link.downloads, link.opens, link.note) == (
             "", False, False, 1, "")
@@ -605,14 +605,14 @@ def test_an_unknown_revision_is_refused_with_its_numbers(store):
 def test_a_newer_schema_is_refused_with_both_versions(tmp_path):
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with Store(url) as first, first.engine.begin() as conn:
-        conn.execute(insert(version_table).values(version=9, applied_at=_now()))
+        conn.execute(insert(version_table).values(version=10, applied_at=_now()))
     with pytest.raises(StoreError) as err:
         Store(url)
-    assert str(err.value) == "the database has schema version 9; this version of Winterproof knows up to 8"
+    assert str(err.value) == "the database has schema version 10; this version of Winterproof knows up to 9"
     fresh = Store(f"sqlite:///{tmp_path / 'f.db'}")
-    assert fresh.migrate() == 8 and fresh.schema_version() == 8
+    assert fresh.migrate() == 9 and fresh.schema_version() == 9
     with fresh.engine.connect() as conn:
-        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7, 8]
+        assert conn.execute(select(version_table.c.version)).scalars().all() == [1, 2, 3, 4, 5, 6, 7, 8, 9]
         assert set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) >= {
             "scenarios", "revisions", "share_links", "schema_version", "workspaces", "members", "drafts"}
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
