@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.engine import best_of, header
+from bench.engine import all_streams_scenario, best_of, header
 from core.analysis.metrics import runway_months
 from core.analysis.risk import simulate
-from core.analysis.solve import GRID, Setup, Target, lever, side_by_side, solve
+from core.analysis.solve import GRID, LEVERS, Setup, Target, lever, side_by_side, solve
 from core.engine.projection import project
 from core.model import load_preset
 
@@ -37,19 +37,28 @@ def naive(scenario, target: Target, key: str, values: np.ndarray, odds_paths: in
     return out
 
 
+def slowest_answer(scenario, target: Target, setup: Setup | None = None) -> tuple[float, str]:
+    """The slowest single lever's answer (best of 3) and its lever."""
+    setup = setup or Setup()
+    times = {key: best_of(lambda key=key: solve(scenario, target, key, setup), number=1, repeat=3) for key in LEVERS}
+    key = max(times, key=times.__getitem__)
+    return times[key], key
+
+
 def main() -> None:
     print(header())
-    runway = Target("runway", 24)
+    cases = [(path.stem, load_preset(path)) for path in PRESETS] + [("all streams (bench.engine)", all_streams_scenario())]
     worst_one, worst_table = 0.0, 0.0
-    for path in PRESETS:
-        s = load_preset(path)
-        one = best_of(lambda s=s: solve(s, runway, "team_cut"), number=3)
-        table = best_of(lambda s=s: side_by_side(s, runway), number=1, repeat=3)
-        worst_one, worst_table = max(worst_one, one), max(worst_table, table)
-        print(f"{path.stem:<32} one answer (team cut, runway 24) {one * 1e3:6.1f} ms   "
-              f"lever table with costs {table * 1e3:6.0f} ms")
-    print(f"slowest preset: one answer {worst_one * 1e3:.1f} ms (target 200), table {worst_table * 1e3:.0f} ms (target 1,000)")
+    for name, s in cases:
+        for target in (Target("runway", 24), Target("default_alive")):
+            one, key = slowest_answer(s, target)
+            table = best_of(lambda s=s, target=target: side_by_side(s, target), number=1, repeat=3)
+            worst_one, worst_table = max(worst_one, one), max(worst_table, table)
+            print(f"{name:<30} {target.kind:<13} slowest answer {one * 1e3:6.1f} ms ({key:<13})  "
+                  f"lever table with costs {table * 1e3:5.0f} ms")
+    print(f"slowest: one answer {worst_one * 1e3:.1f} ms (target 200), table {worst_table * 1e3:.0f} ms (target 1,000)")
     s = load_preset(WINTER)
+    runway = Target("runway", 24)
     answer = solve(s, runway, "team_cut")
     lv = lever(s, "team_cut")
     assert not isinstance(lv, str)
@@ -60,16 +69,17 @@ def main() -> None:
           f"values alone {lean * 1e3:.1f} ms, the whole search {vectorised * 1e3:.1f} ms   "
           f"{lean / vectorised:.1f}x")
     odds = Target("odds", 18, 0.8)
-    for key in ("team_cut", "bridge"):
-        timed = best_of(lambda key=key: solve(s, odds, key, Setup(paths=5000)), number=1, repeat=3)
-        a = solve(s, odds, key, Setup(paths=5000))
-        print(f"odds ≥ 80 % at month 18, 5,000 paths, {key}: {timed:.2f} s (target 2)   {a.evaluations} trials, "
-              f"answer {a.value:.4g}, error ±{100 * (a.error or 0):.2f} pp")
+    for name, scenario in ((s.company.name, s), ("all streams", all_streams_scenario())):
+        timed, key = slowest_answer(scenario, odds, Setup(paths=5000))
+        a = solve(scenario, odds, key, Setup(paths=5000))
+        print(f"odds >= 80 % at month 18, 5,000 paths, {name}: slowest lever {key} {timed:.2f} s (target 2)   "
+              f"{a.status}, {a.evaluations} trials")
     a = solve(s, odds, "team_cut", Setup(paths=5000))
-    trials = np.array(sorted(v for v in np.linspace(0, 0.8, 5)))
+    trials = np.linspace(0, 0.8, 5)
     lean_odds = best_of(lambda: naive(s, odds, "team_cut", trials, 5000), number=1, repeat=3) / len(trials)
-    print(f"lean odds loop: {lean_odds * 1e3:.0f} ms a trial (simulate the applied scenario) x {a.evaluations} trials "
-          f"= {lean_odds * a.evaluations:.2f} s")
+    print(f"odds, team cut on {s.company.name}: {a.evaluations} trials, answer {a.value:.4f}, error "
+          f"±{100 * (a.error or 0):.2f} pp; the lean loop (simulate the applied scenario) {lean_odds * 1e3:.0f} ms a "
+          f"trial x {a.evaluations} = {lean_odds * a.evaluations:.2f} s")
 
 
 if __name__ == "__main__":
