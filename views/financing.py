@@ -154,7 +154,9 @@ if costs or strike:
     st.caption(t("captable.exit_note", lang(), costs=fmt.money(exit_value * costs / 100, cur, lang()),
                  net=fmt.money(exit_value * (1 - costs / 100), cur, lang())))
 
-# --- redemption rights (回购权), when a round has them
+# --- what it would take, then redemption rights (回购权) when a round has them: the last section
+what_it_would_take_section(scenario, "financing")
+
 if redemption_rounds(scenario):
     st.subheader(t("redemption.title", lang()))
     st.caption(t("redemption.intro", lang()))
@@ -166,5 +168,3 @@ if redemption_rounds(scenario):
         st.warning(short)
     if odds:
         st.caption(odds)
-
-what_it_would_take_section(scenario, "financing")

@@ -677,7 +677,8 @@ def test_plan_vs_actuals_reads_the_saved_actuals_shows_the_variance_and_applies_
 def test_winter_financing_shows_the_cap_table_and_every_way_through_side_by_side(app):
     app.switch_page("views/financing.py").run()
     assert not app.exception
-    cap, ways, exit_table = (d.value for d in app.dataframe)
+    cap, ways, exit_table, take = (d.value for d in app.dataframe)
+    assert "What it would take" in take.columns
     assert list(cap["Holder"]) == ["Founders", "Series A (slipped from month 9)"]
     assert list(ways["Way through"]) == ["Do nothing", "Cut the burn", "Bridge SAFE", "Down round", "Venture debt",
                                          "Subsidised loan", "Grant"]
