@@ -260,9 +260,11 @@ def test_a_terms_wrong_chinese_word_is_nowhere_in_the_catalogue_or_the_chinese_p
 
 
 def test_chinese_lists_take_the_enumeration_comma_and_a_full_stop_no_space():
-    """No ", " beside Chinese text and no space after 。 in a Chinese string (a list joined in code takes join.list)."""
+    """No ", " beside Chinese text, no space after 。 and no bracket inside a bracket in a Chinese string (a list joined
+    in code takes join.list)."""
     cjk = r"[\u4e00-\u9fff）”]"
     assert [k for k, v in ZH.items() if re.search(rf"{cjk}, |, {cjk}|。 ", v)] == []
+    assert [k for k, v in ZH.items() if re.search(r"（[^）]*（", v)] == []   # no bracket inside a bracket
     assert t("join.list", "zh") == "、" and t("join.sentences", "zh") == "" and t("join.sentences", "en") == " "
     assert len(AVOIDED) >= 20
 

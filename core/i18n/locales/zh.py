@@ -60,7 +60,7 @@ STRINGS: dict[str, str] = {
     'factor.technology.rd_attrition': '研发团队年离职率',
     'factor.technology.rd_attrition.why': '第一年研发团队有 {value} 离职（补招 {leavers:.1f} 人）。科技团队年离职率约 13%；超过 35% 时，模型相关的经验会随人流失。',
     'factor.technology.rd_ramp_loss': '上手期损失的研发产能',
-    'factor.technology.rd_ramp_loss.why': '仍以一半效率上手的补招人员使第一年研发产能损失 {value}（平均 {fte:.1f} 个全时当量（FTE））。',
+    'factor.technology.rd_ramp_loss.why': '仍以一半效率上手的补招人员使第一年研发产能损失 {value}，平均相当于 {fte:.1f} 个全时当量（FTE）。',
     "factor.business_model.diversification": "收入多元化（1 − HHI）",
     "factor.business_model.diversification.why": '第一年收入份额的 1 − 赫芬达尔指数为 {value}：0% 为单一来源，50% 为两个等量来源，67% 为三个。收入多元化能扛住某一渠道的流失。',
     "factor.business_model.recurring_share": "经常性收入占比",
