@@ -37,6 +37,7 @@ import streamlit as st
 
 from core.i18n import STRINGS, t
 from core.model import FIRST, MAX_MONTH, SPECS, TABLES, WHOLE, Draft, ScenarioError, field_value, generic, parse_path, revise, spec
+from core.model.fields import help_values
 from core.present import formatting as fmt
 from core.present.months import month_label, month_labels
 from ui.session import current_scenario, lang, set_scenario
@@ -166,8 +167,9 @@ def where(path: str) -> str:
     return " · ".join(places) or path
 
 
-def help_text(path: str) -> str:
-    return t(f"edit.{generic(path)}.help", lang())
+def help_text(path: str, currency: str) -> str:
+    """A field's help in the reader's language, any price it quotes in the scenario's currency."""
+    return t(f"edit.{generic(path)}.help", lang(), **help_values(path, currency))
 
 
 def option_label(path: str, value: object) -> str:
@@ -235,7 +237,7 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
     currency = d.data["company"]["currency"]
     st.session_state.setdefault("editor.drawn", set()).add(path)
     widget = key(path)
-    common: dict[str, Any] = {"key": widget, "on_change": _changed, "args": (path, widget), "help": help or help_text(path),
+    common: dict[str, Any] = {"key": widget, "on_change": _changed, "args": (path, widget), "help": help or help_text(path, currency),
                               "label": label_text or label(path, currency)}
     low, high = f.shown_bounds
     if f.kind == "text":
@@ -254,7 +256,7 @@ def field(path: str, *, label_text: str | None = None, help: str | None = None, 
                        format_func=lambda name: suggestion_label(path, name), **common)
     elif f.kind == "month":
         months, hint = month_picker(path, d.data["company"]["start_date"], _history(d.data))
-        common["help"] += " " + hint
+        common["help"] += t("join.sentences", lang()) + hint
         st.selectbox(options=list(months), index=None if value is None else list(months).index(value),
                      format_func=months.__getitem__, **common)
     elif f.kind in WHOLE:
@@ -409,10 +411,10 @@ def _rows(path: str, columns: tuple[str, ...], snapshot: list[dict], edits: dict
 
 def _column(path: str, currency: str, start: date, history: int = 0) -> Any:
     f = spec(path)
-    common: dict[str, Any] = {"label": label(path, currency), "help": help_text(path)}
+    common: dict[str, Any] = {"label": label(path, currency), "help": help_text(path, currency)}
     if f.kind == "month":
         months, hint = month_picker(path, start, history)
-        common["help"] += " " + hint
+        common["help"] += t("join.sentences", lang()) + hint
         return st.column_config.SelectboxColumn(options=list(months), format_func=lambda m: months[int(m)],
                                                 required=not f.optional, default=f.default, **common)
     if f.kind == "text":  # a name (required) or a note (may stay empty, up to its schema's length)

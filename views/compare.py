@@ -45,7 +45,7 @@ for key in picked:
 st.dataframe(comparison_table(items, lang()), hide_index=True, width="stretch")
 currencies = sorted({c.scenario.company.currency for c in items})
 if len(currencies) > 1:
-    st.caption(t("compare.currencies", lang(), currencies=", ".join(currencies)))
+    st.caption(t("compare.currencies", lang(), currencies=t("join.list", lang()).join(currencies)))
 chart(charts.compare_cash([(c.label, projection(c.scenario)) for c in items], lang=lang()))
 left, right = st.columns(2)
 with left:

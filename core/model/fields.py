@@ -85,6 +85,23 @@ def generic(path: str) -> str:
     return re.sub(r"\[\d+\]", "", path)
 
 
+HELP_PRICES = {"ai_costs.gpu_price_per_hour": {"USD": (2, 4), "EUR": (2, 4), "CNY": (15, 30)}}
+"""The typical price range a field's help quotes, by currency (an H100 on demand, an hour: 2–4 USD, 15–30 元 in China)."""
+
+
+def help_values(path: str, currency: str) -> dict[str, object]:
+    """What a field's help is formatted with: the typical price range it quotes in the scenario's currency, if any.
+
+    >>> help_values("ai_costs.gpu_price_per_hour", "CNY"), help_values("company.name", "CNY")
+    ({'low': 15, 'high': 30, 'currency': 'CNY'}, {})
+    """
+    prices = HELP_PRICES.get(generic(path))
+    if prices is None:
+        return {}
+    low, high = prices[currency]
+    return {"low": low, "high": high, "currency": currency}
+
+
 _UnionType = type(int | None)
 
 

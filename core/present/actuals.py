@@ -124,7 +124,7 @@ def trailing_kpis(on_actuals: Trailing, on_plan: Trailing, currency: str, lang: 
         Kpi("runway", t("actuals.kpi.runway", lang, n=n), months(on_actuals.runway),
             t("actuals.kpi.plan", lang, value=months(on_plan.runway))),
         Kpi("burn_multiple", t("actuals.kpi.burn_multiple", lang, n=n), fmt.ratio(on_actuals.burn_multiple),
-            t("actuals.kpi.plan", lang, value=fmt.ratio(on_plan.burn_multiple)), t("kpi.burn_help", lang)),
+            t("actuals.kpi.plan", lang, value=fmt.ratio(on_plan.burn_multiple)), t("actuals.kpi.burn_help", lang, n=n)),
         Kpi("default_alive", t("actuals.kpi.default_alive", lang, n=n), alive(on_actuals.default_alive),
             t("actuals.kpi.plan_pace", lang, value=alive(on_plan.default_alive)), t("actuals.kpi.default_alive_help", lang)),
     ]

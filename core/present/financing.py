@@ -14,13 +14,15 @@ from core.present.report import cap_text, data_frame, runway_text
 
 
 def holder_label(h: Holder, lang: str = "en") -> str:
-    """A cap-table line's name: the founders and the pool in the reader's language, a round's name, a pro-rata
-    purchase as the round and its buyer."""
+    """A cap-table line's name: the founders and the pool in the reader's language, a round's investors ("A 轮投资人"),
+    a pro-rata purchase as the round and its buyer."""
     if h.key in (FOUNDERS, POOL):
         return t(f"captable.{h.key}", lang)
     if h.key == NEXT_ROUND:
         return t("captable.next_round", lang)
-    return t("captable.pro_rata_line", lang, round=h.key[: -len(h.buyer) - 1], buyer=h.buyer) if h.buyer else h.key
+    if h.buyer:
+        return t("captable.pro_rata_line", lang, round=h.key[: -len(h.buyer) - 1], buyer=h.buyer)
+    return t("captable.investors", lang, name=h.key)
 
 
 def _columns(table: CapTable, lang: str) -> list[tuple[str, tuple[Holder, ...]]]:

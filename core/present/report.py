@@ -152,11 +152,18 @@ def npv_label(scenario: Scenario, lang: str = "en") -> str:
              timing=t(f"timing.{settings.cash_flow_timing}", lang))
 
 
+def npv_value(npv: float, scenario: Scenario, lang: str = "en") -> str:
+    """An NPV with the rate and timing it was computed at, for a row already named NPV (no bracket inside a bracket)."""
+    settings = scenario.settings
+    return t("compare.npv_value", lang, amount=fmt.money(npv, scenario.company.currency, lang),
+             rate=fmt.percent(settings.discount_rate_yearly, 0), timing=t(f"timing.{settings.cash_flow_timing}", lang))
+
+
 def irr_kpi(summary: Summary, lang: str = "en") -> Kpi:
     """The IRR card: the rate where one is meaningful, and a note saying why not or which root."""
     irr = summary.irr
     shown = fmt.percent(irr.rate_yearly) if irr.status in ("ok", "several") else "—"
-    rates = ", ".join(fmt.percent(r) for r in irr.rates_yearly)
+    rates = t("join.list", lang).join(fmt.percent(r) for r in irr.rates_yearly)
     note = "" if irr.status == "ok" else t(f"kpi.irr.{irr.status}", lang, rates=rates)
     return Kpi("irr", t("kpi.irr", lang), shown, note, t("kpi.irr_help", lang),
                irr.rate_yearly if irr.status in ("ok", "several") else None)
@@ -246,7 +253,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
         return t("factor.no_data", lang, reason=t(f"factor.no_data.{f.context['missing']}", lang))
     ctx = dict(f.context)
     if "modes" in ctx:
-        ctx["modes"] = ", ".join(t(f"mode.{m}", lang) for m in cast(list[str], ctx["modes"])) or t("mode.none", lang)
+        ctx["modes"] = t("join.list", lang).join(t(f"mode.{m}", lang) for m in cast(list[str], ctx["modes"])) or t("mode.none", lang)
     for key in ("needed", "revenue", "recruiting"):
         if key in ctx:
             ctx[key] = fmt.money(cast(float, ctx[key]), currency, lang)
@@ -255,7 +262,7 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
             ctx[key] = fmt.percent(cast(float, ctx[key]))
     ctx.pop("names", None)
     ctx.pop("burning", None)
-    return t(f"factor.{f.key}.why", lang, **(ctx | {"value": factor_value(f, currency, lang)}))
+    return t(f"factor.{f.key}.why", lang, **(ctx | {"value": factor_value(f, currency, lang), "currency": currency}))
 
 
 def score_text(score: float | None) -> str:
@@ -402,11 +409,11 @@ def risk_summary(r: RiskResult, base: float, bars: list[TornadoBar], metric: str
     first = (t("risk.summary", lang, driver=input_label(scenario, top.key, lang), **values) if top
              else t("risk.summary_no_driver", lang, **values))
     if stresses:
-        lead = t("risk.summary_stressed", lang, stresses=", ".join(t(f"stress.{s}", lang) for s in stresses))
+        lead = t("risk.summary_stressed", lang, stresses=t("join.list", lang).join(t(f"stress.{s}", lang) for s in stresses))
         first = lead + first[:1].lower() + first[1:]
     low, median, high = (_at_least(x, r.months) for x in np.percentile(r.runway, (5, 50, 95)))
     second = t("risk.summary_runway", lang, median=median, low=low, high=high, alive=fmt.percent(r.default_alive, 0))
-    return f"{first} {second}"
+    return f"{first}{t('join.sentences', lang)}{second}"
 
 
 def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") -> pd.DataFrame:
@@ -485,7 +492,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
                                            t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
             t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),
             t("kpi.gross_margin", lang): ("share", s.gross_margin, fmt.percent(s.gross_margin)),
-            t("compare.npv", lang): ("money", s.npv, t("join.paren", lang, a=fmt.money(s.npv, cur, lang), b=npv_label(c.scenario, lang))),
+            t("compare.npv", lang): ("money", s.npv, npv_value(s.npv, c.scenario, lang)),
             t("score.survival", lang): ("score", c.card.survival, f"{c.card.survival:.0f}"),
             t("risk.kpi.survival", lang, month=month): ("share", c.risk.survival_at(month),
                                                         fmt.percent(c.risk.survival_at(month), 0)),
@@ -618,7 +625,8 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     tax = scenario.tax
     if tax != Tax():
         rule = {"simple": ("carry_forward_losses",), "china": ("loss_years", "small_low_profit"), "us": ()}[tax.rule]
-        for name in ("rule", "profit_tax_rate", "rd_super_deduction", "rd_credit_rate", *rule, "opening_tax_losses"):
+        credit = ("rd_credit_rate",) if tax.rd_credit_rate else ()  # none in China: no "0% refundable credit" row
+        for name in ("rule", "profit_tax_rate", "rd_super_deduction", *credit, *rule, "opening_tax_losses"):
             add(t("assume.section.tax", lang), f"tax.{name}")
     if scenario.vat != Vat():
         for name in ("filing", "small_scale", "surcharge_rate"):
@@ -707,15 +715,18 @@ def frame_label(name: str, lang: str = "en") -> str:
 
 def tax_note(p: Projection, scenario: Scenario, lang: str = "en") -> str | None:
     """What the tax settings cost or bring over the horizon, in a sentence (None without any): the profit tax paid
-    at its rate and super-deduction, and the R&D credit received (path 0)."""
+    at its rate and super-deduction, and the R&D credit received (path 0) when there is one (never "0 of credit":
+    China has no refundable R&D credit)."""
     tax = scenario.tax
     if not (tax.profit_tax_rate or tax.rd_credit_rate):
         return None
     cur = scenario.company.currency
-    filed = t(f"tax.filed.{tax.rule}", lang, years=tax.loss_years, expense=fmt.money(float(p.tax_expense[0].sum()), cur, lang))
+    filed = t(f"tax.filed.{tax.rule}", lang, years=tax.loss_years, expense=fmt.money(float(p.tax_expense[0].sum()), cur, lang),
+              small=t(f"tax.small.{'yes' if tax.small_low_profit else 'no'}", lang))
+    credit = float(p.tax_credit[0].sum())
     return t("tax.note", lang, paid=fmt.money(float(p.tax[0].sum()), cur, lang), rate=fmt.percent(tax.profit_tax_rate),
-             deduction=fmt.percent(tax.rd_super_deduction), credit=fmt.money(float(p.tax_credit[0].sum()), cur, lang),
-             months=p.months, filed=filed)
+             deduction=fmt.percent(tax.rd_super_deduction), months=p.months, filed=filed,
+             credit=t("tax.credit", lang, credit=fmt.money(credit, cur, lang)) if credit else "")
 
 
 def trial_note(signups: float, days: int, conversion: float, lang: str = "en") -> str:
