@@ -61,11 +61,14 @@ def answer_text(answer: Answer, scenario: Scenario, lang: str = "en") -> str:
     assert answer.value is not None
     if answer.status == "already":
         return t("solve.already", lang)
-    text = t(f"solve.answer.{key}", lang, value=lever_value(key, answer.value, scenario, lang),
+    which = "next_round_none" if key == "next_round" and answer.value == 0 else key  # reached without the round
+    text = t(f"solve.answer.{which}", lang, value=lever_value(key, answer.value, scenario, lang),
              round=_round_name(scenario))
     notes = []
     if answer.boundary:
         notes.append(t(f"solve.boundary.{'max' if key == 'round_delay' else 'min'}", lang))
+    if which == "next_round_none":
+        notes = []  # no round at all: the bound is the point
     if not answer.monotone:
         notes.append(t("solve.not_monotone", lang))
     if answer.band is not None and answer.error is not None:
@@ -73,7 +76,7 @@ def answer_text(answer: Answer, scenario: Scenario, lang: str = "en") -> str:
         notes.append(t("solve.band", lang, error=fmt.percent(answer.error, 1),
                        low="—" if low is None else lever_value(key, low, scenario, lang),
                        high="—" if high is None else lever_value(key, high, scenario, lang)))
-    return " ".join([text, *notes])
+    return t("join.sentences", lang).join([text, *notes])
 
 
 def score_text(answer: Answer, scenario: Scenario, lang: str = "en") -> str:

@@ -1734,6 +1734,7 @@ STRINGS: dict[str, str] = {
     'solve.answer.round_delay': 'The plan survives {round} up to {value} late.',
     'solve.answer.bridge': 'Raise a bridge SAFE of {value} now.',
     'solve.answer.next_round': 'Raise at least {value} in {round}.',
+    'solve.answer.next_round_none': 'The target is reached even without {round}.',
     'solve.times': '×{factor}',
     'solve.from_month': 'from {month}',
     'solve.already': 'Already reached: no change needed.',

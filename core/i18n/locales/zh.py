@@ -1731,6 +1731,7 @@ STRINGS: dict[str, str] = {
     'solve.answer.round_delay': '{round}最多推迟 {value}，计划仍能撑住。',
     'solve.answer.bridge': '立即完成 {value} 的过桥 SAFE。',
     'solve.answer.next_round': '{round}至少融资 {value}。',
+    'solve.answer.next_round_none': '即使没有{round}，也能达到目标。',
     'solve.times': '{factor}倍',
     'solve.from_month': '自{month}起',
     'solve.already': '已达到目标，无需调整。',
