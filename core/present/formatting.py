@@ -1,10 +1,16 @@
-"""How numbers read on screen, in one place: money in the reader's units, prices, percentages.
+"""How numbers and months read on screen, in one place: money in the reader's units, prices, percentages, months.
 
-Money is compact: USD and EUR use k / M / B in every language; CNY uses ¥ with k / M / B for an
-English reader and, for a Chinese one, the way a Chinese financial statement reads it: 万 (10⁴) /
-亿 (10⁸) with 元 after the number and no trailing zeros ("600万元", "1.23亿元", "5,600元").
-Both languages group thousands with commas and use a point for decimals; percentages read the
-same everywhere. Chart axes use :func:`axis_money` (the unit is in the axis title).
+Money is compact. An English reader gets the currency's symbol with k / M / B ("$3.30M", "¥48.50k").
+A Chinese reader gets every currency the way a Chinese financial statement counts it: 万 (10⁴) / 亿 (10⁸)
+with the currency's word after the number and no trailing zeros ("330万美元", "79.2万美元", "2.5亿美元",
+"600万元", "5,600元"). Both languages group thousands with commas and use a point for decimals;
+percentages read the same everywhere. Chart axes use :func:`axis_money`; in Chinese a money axis puts its
+万 / 亿 in the axis title ("现金（万美元）", :func:`axis_scale`). A calendar month reads "2027-03" in English and
+"2027年3月" in Chinese (:func:`month_text`, :func:`month_range`).
+
+Spacing in Chinese sentences (``core.i18n.t`` applies it to every placeholder): an amount, a count, a
+percentage or a date sits against the Chinese beside it with no space ("还需113.11万元才能", "每股4.44元",
+"第15个月", "2030年12月之后"); a Latin word keeps a space on each side ("在 Series A 中").
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from __future__ import annotations
 import html
 import math
 import unicodedata
+from collections.abc import Sequence
+
+from core.i18n import currency_unit
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥"}
 SCALES = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -28,9 +37,9 @@ def plot_text(name: str) -> str:
     return html.escape(name, quote=False)
 
 
-def _chinese(currency: str, lang: str) -> bool:
-    """Whether money reads in 万 / 亿 and 元 (CNY for a Chinese reader)."""
-    return currency == "CNY" and lang == "zh"
+def _unit(currency: str) -> str:
+    """The currency's word a Chinese amount ends with: 元, 美元, 欧元."""
+    return currency_unit(currency, "zh")
 
 
 def _trim(text: str) -> str:
@@ -42,19 +51,21 @@ def money(value: float, currency: str, lang: str = "en", digits: int = 2) -> str
     """Compact money: ``money(1_234_567, "USD") == "$1.23M"``; negatives get a minus sign.
 
     >>> money(-48_500, "CNY"), money(123_456_789, "CNY", "zh"), money(56_000, "CNY", "zh"), money(2_500_000, "USD", "zh")
-    ('-¥48.50k', '1.23亿元', '5.6万元', '$2.50M')
+    ('-¥48.50k', '1.23亿元', '5.6万元', '250万美元')
     >>> money(6_000_000, "CNY", "zh"), money(-1_469_934, "CNY", "zh"), money(5_600, "CNY", "zh")
     ('600万元', '-146.99万元', '5,600元')
+    >>> money(3_300_000, "USD", "zh"), money(792_000, "USD", "zh"), money(-4_050_000, "USD", "zh"), money(12_000, "EUR", "zh")
+    ('330万美元', '79.2万美元', '-405万美元', '1.2万欧元')
     """
     if not math.isfinite(value):
         return "—"
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if _chinese(currency, lang):
+    if lang == "zh":
         for scale, suffix in CHINESE_SCALES:
             if size >= scale:
-                return f"{sign}{_trim(f'{size / scale:,.{digits}f}')}{suffix}元"
-        return f"{sign}{size:,.0f}元"
+                return f"{sign}{_trim(f'{size / scale:,.{digits}f}')}{suffix}{_unit(currency)}"
+        return f"{sign}{size:,.0f}{_unit(currency)}"
     for scale, suffix in SCALES:
         if size >= scale:
             return f"{sign}{SYMBOLS[currency]}{size / scale:,.{digits}f}{suffix}"
@@ -63,12 +74,12 @@ def money(value: float, currency: str, lang: str = "en", digits: int = 2) -> str
 
 def axis_money(value: float, currency: str, lang: str = "en", digits: int = 2) -> str:
     """A money tick on a chart axis: short (``digits`` decimals once scaled, ``digits + 2`` significant ones below 1),
-    no trailing zeros, 万 / 亿 without 元 in Chinese CNY.
+    no trailing zeros; in Chinese 万 / 亿 without the currency's word (the axis title names it).
 
     >>> axis_money(30_000_000, "CNY", "zh"), axis_money(1.5e8, "CNY", "zh"), axis_money(-2_500, "CNY", "zh")
     ('3,000万', '1.5亿', '-2,500')
     >>> axis_money(30_000_000, "CNY"), axis_money(1.25e9, "USD", "zh"), axis_money(0, "EUR"), axis_money(2.5, "USD")
-    ('¥30M', '$1.25B', '€0', '$2.5')
+    ('¥30M', '12.5亿', '€0', '$2.5')
     >>> axis_money(-1_785_000, "USD"), axis_money(-1_785_000, "USD", digits=3)
     ('-$1.78M', '-$1.785M')
     >>> axis_money(0.0035000000000000005, "USD"), axis_money(0.5, "USD"), axis_money(1.5e-6, "CNY", "zh")
@@ -76,12 +87,23 @@ def axis_money(value: float, currency: str, lang: str = "en", digits: int = 2) -
     """
     sign = "-" if value < 0 else ""
     size = abs(value)
-    chinese = _chinese(currency, lang)
+    chinese = lang == "zh"
     symbol = "" if chinese else SYMBOLS[currency]
     for scale, suffix in CHINESE_SCALES if chinese else SCALES:
         if size >= scale:
             return f"{sign}{symbol}{_trim(f'{size / scale:,.{digits}f}')}{suffix}"
     return f"{sign}{symbol}{_trim(f'{size:,.{digits}f}') if size >= 1 else significant(size, digits + 2)}"
+
+
+def axis_scale(values: Sequence[float], lang: str) -> tuple[float, str]:
+    """The unit a Chinese money axis over ``values`` counts in, for its title: 亿 from 1亿, 万 from 1万, else the
+    currency itself (1, ""); an English axis always counts in the currency (its ticks carry k / M / B).
+
+    >>> axis_scale([-4e6, 6e6], "zh"), axis_scale([0, 2.5e9], "zh"), axis_scale([-2, 8], "zh"), axis_scale([6e6], "en")
+    ((10000.0, '万'), (100000000.0, '亿'), (1, ''), (1, ''))
+    """
+    high = max((abs(v) for v in values), default=0.0)
+    return next(((scale, suffix) for scale, suffix in CHINESE_SCALES if lang == "zh" and high >= scale), (1, ""))
 
 
 def significant(size: float, digits: int = 3, least: int = 0) -> str:
@@ -101,8 +123,8 @@ def price(value: float, currency: str, lang: str = "en") -> str:
     """A unit price: cents from 1 to 1,000 (``price(1.145, "USD") == "$1.15"``), compact above, and below 1 at
     least cents with three significant digits (a token or an API call costs a fraction of a cent).
 
-    >>> price(99, "CNY"), price(25_000, "USD"), price(25_000, "CNY", "zh"), price(1.145, "CNY", "zh")
-    ('¥99.00', '$25.00k', '2.5万元', '1.15元')
+    >>> price(99, "CNY"), price(25_000, "USD"), price(25_000, "CNY", "zh"), price(1.145, "CNY", "zh"), price(1.5, "USD", "zh")
+    ('¥99.00', '$25.00k', '2.5万元', '1.15元', '1.5美元')
     >>> price(0.004, "USD"), price(-0.00025, "USD"), price(0.0000015, "CNY"), price(0.0000015, "CNY", "zh"), price(0.5, "EUR")
     ('$0.004', '-$0.00025', '¥0.0000015', '0.0000015元', '€0.50')
     >>> price(0, "USD"), price(0, "CNY", "zh")
@@ -112,8 +134,8 @@ def price(value: float, currency: str, lang: str = "en") -> str:
         sign = "-" if value < 0 else ""
         size = abs(value)
         digits = f"{size:,.2f}" if size >= 1 else significant(size, 3, 2) if size else "0"
-        if _chinese(currency, lang):
-            return f"{sign}{_trim(digits) if size >= 1 else digits}元"
+        if lang == "zh":
+            return f"{sign}{_trim(digits) if size >= 1 else digits}{_unit(currency)}"
         return f"{sign}{SYMBOLS[currency]}{digits}"
     return money(value, currency, lang)
 

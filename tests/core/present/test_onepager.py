@@ -79,7 +79,7 @@ def test_the_page_answers_what_an_investor_asks_next(lang, expected):
     $127.75k, ARR 12 times that; the Series A is $8M in month 14 of a plan starting 2026-01; 6 + 4 + 2 heads work in
     month 0 (sales start in month 3)."""
     p, summary, card, result = parts()
-    year_end = {"mrr": fmt.money(p.mrr[0, 11], "USD"), "arr": fmt.money(12 * p.mrr[0, 11], "USD")}
+    year_end = {"mrr": fmt.money(p.mrr[0, 11], "USD", lang), "arr": fmt.money(12 * p.mrr[0, 11], "USD", lang)}
     shown = cards(one_pager(B, p, summary, card, result, lang=lang, today=DAY))
     assert {label: shown[label] for label in expected} == {k: v.format(**year_end) for k, v in expected.items()}
     margin = "Gross margin (year 1)" if lang == "en" else "毛利率（第一年）"
