@@ -71,8 +71,8 @@ def cards(fig):
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", {"MRR: today → end of year 1": "$127.75k → {mrr}", "ARR: today → end of year 1": "$1.53M → {arr}",
             "The ask (next priced round)": "Series A: $8.00M in 2027-03", "Team today": "12 people"}),
-    ("zh", {"MRR：目前 → 第一年末": "$127.75k → {mrr}", "ARR：目前 → 第一年末": "$1.53M → {arr}",
-            "本轮融资（下一轮定价融资）": "Series A：$8.00M，2027年3月", "当前团队": "12 人"}),
+    ("zh", {"MRR：目前 → 第一年末": "12.78万美元 → {mrr}", "ARR：目前 → 第一年末": "153.3万美元 → {arr}",
+            "本轮融资（下一轮定价融资）": "Series A：800万美元，2027年3月", "当前团队": "12 人"}),
 ])
 def test_the_page_answers_what_an_investor_asks_next(lang, expected):
     """Company B: MRR in month 0 is 60 seats less 2.5 % churn at $1,500 (87,750) and 20,000 API units at $2 (40,000):
