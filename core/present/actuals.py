@@ -15,7 +15,7 @@ from core.i18n import t
 from core.model import Misfit, Scenario, plan_months
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.months import month_text
+from core.present.formatting import month_text
 from core.present.report import Kpi, data_frame, runway_text
 from core.present.statements import label
 
@@ -58,7 +58,7 @@ def variance_by_month(v: Variance, currency: str, lang: str = "en"):
     for n, month in enumerate(v.months):
         for key, (plan, actual) in v.lines.items():
             if math.isfinite(actual[n]):
-                rows.append((f"{month:%Y-%m}", line_label(key, lang), fmt.money(plan[n], currency, lang),
+                rows.append((month_text(month, lang), line_label(key, lang), fmt.money(plan[n], currency, lang),
                              fmt.money(actual[n], currency, lang), _signed(actual[n] - plan[n], currency, lang),
                              _pct(actual[n], plan[n])))
     return data_frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("month", "line", "plan", "actual", "diff", "pct")])
@@ -141,23 +141,17 @@ def fits_table(fits: tuple[Fit, ...], lang: str = "en"):
                   columns=[t(f"actuals.fit.{c}", lang) for c in ("stream", "planned", "fitted", "level", "field", "old", "new")])
 
 
-def month_span(first: date, last: date, lang: str = "en") -> str:
-    """The months from ``first`` to ``last`` as ``2026-01`` or ``2026-01 to 2026-03`` (``2026年1月`` in Chinese)."""
-    a, b = month_text(first, lang), month_text(last, lang)
-    return a if a == b else t("actuals.misfit.range", lang, first=a, last=b)
-
-
 def misfit_lines(wrong: Misfit, scenario: Scenario, lang: str = "en") -> list[str]:
     """What of some actuals ``scenario`` has no place for, one line per reason: the months before its first month,
     after its last, and the streams it does not have."""
     first, last = plan_months(scenario)
     lines = []
     if wrong.before:
-        lines.append(t("actuals.misfit.before", lang, months=month_span(wrong.before[0], wrong.before[-1], lang),
+        lines.append(t("actuals.misfit.before", lang, months=fmt.month_range(wrong.before[0], wrong.before[-1], lang),
                        first=month_text(first, lang)))
     if wrong.after:
-        lines.append(t("actuals.misfit.after", lang, months=month_span(wrong.after[0], wrong.after[-1], lang), last=month_text(last, lang),
-                       horizon=scenario.settings.horizon_months))
+        lines.append(t("actuals.misfit.after", lang, months=fmt.month_range(wrong.after[0], wrong.after[-1], lang),
+                       last=month_text(last, lang), horizon=scenario.settings.horizon_months))
     if wrong.streams:
         lines.append(t("actuals.misfit.streams", lang, streams=t("join.list", lang).join(wrong.streams)))
     return lines

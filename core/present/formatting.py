@@ -19,8 +19,9 @@ import html
 import math
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 
-from core.i18n import currency_unit
+from core.i18n import currency_unit, t
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥"}
 SCALES = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -177,3 +178,37 @@ def text_width(text: str) -> int:
     (4, 6)
     """
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def month_text(day: date, lang: str = "en") -> str:
+    """A calendar month as a card, a table or a sentence writes it: ``2027-03`` in English, ``2027年3月`` in Chinese.
+
+    >>> month_text(date(2031, 12, 1)), month_text(date(2031, 12, 1), "zh"), month_text(date(2027, 3, 1), "zh")
+    ('2031-12', '2031年12月', '2027年3月')
+    """
+    return t("month.label", lang, year=day.year, month=day.month)
+
+
+def month_range(first: date, last: date, lang: str = "en") -> str:
+    """The months from ``first`` to ``last``: one month alone, and in Chinese the year once when both share it.
+
+    >>> month_range(date(2026, 1, 1), date(2026, 6, 1), "zh"), month_range(date(2026, 1, 1), date(2027, 2, 1), "zh")
+    ('2026年1月至6月', '2026年1月至2027年2月')
+    >>> month_range(date(2026, 1, 1), date(2026, 6, 1)), month_range(date(2026, 3, 1), date(2026, 3, 31), "zh")
+    ('2026-01 to 2026-06', '2026年3月')
+    """
+    a, b = month_text(first, lang), month_text(last, lang)
+    if a == b:
+        return a
+    if lang == "zh" and first.year == last.year:
+        b = t("month.of_year", lang, month=last.month)
+    return t("month.range", lang, first=a, last=b)
+
+
+def day_text(day: date, lang: str = "en") -> str:
+    """A calendar day: ``2026-12-08`` in English, ``2026年12月8日`` in Chinese.
+
+    >>> day_text(date(2026, 12, 8)), day_text(date(2026, 12, 8), "zh")
+    ('2026-12-08', '2026年12月8日')
+    """
+    return t("day.label", lang, year=day.year, month=day.month, day=day.day)

@@ -5,16 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.engine.projection import month_date
-from core.i18n import t
-
-
-def month_text(day: date, lang: str = "en") -> str:
-    """A calendar month as a card, a table or a sentence writes it: ``2027-03`` in English, ``2027年3月`` in Chinese.
-
-    >>> month_text(date(2031, 12, 1)), month_text(date(2031, 12, 1), "zh"), month_text(date(2027, 3, 1), "zh")
-    ('2031-12', '2031年12月', '2027年3月')
-    """
-    return t("month.label", lang, year=day.year, month=day.month)
+from core.present.formatting import month_text
 
 
 def month_label(start: date, index: int, lang: str = "en") -> str:

@@ -173,11 +173,11 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
                                showarrow=False, xanchor="center", font={"size": 10, "color": "#666666"})  # "auto" anchors the outer thirds
             fig.add_annotation(text=f"<b>{kpi.value}</b>", x=x, y=1 + above_value / charts_height, xref="paper",
                                yref="paper", showarrow=False, xanchor="center", font={"size": size})
-    day = (today or date.today()).isoformat()
+    day = formatting.day_text(today or date.today(), lang)
     fig.update_layout(
         template=charts.TEMPLATE, width=width, height=height, font={"family": FONT, "size": 10},
         title={"text": f"<b>{scenario.company.name}</b>  ·  "
-                       f"{t('onepager.subtitle', lang, date=day, start=f'{scenario.company.start_date:%Y-%m}')}",
+                       f"{t('onepager.subtitle', lang, date=day, start=formatting.month_text(scenario.company.start_date, lang))}",
                "x": 0.02, "y": 0.985, "font": {"size": 18}},
         meta={"pdf_title": t("onepager.pdf_title", lang, company=scenario.company.name)},
         margin=MARGIN, hovermode=False,

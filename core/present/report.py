@@ -30,7 +30,8 @@ from core.model import (
     stream_fields,
 )
 from core.present import formatting as fmt
-from core.present.months import month_label, month_text
+from core.present.formatting import month_text
+from core.present.months import month_label
 
 if TYPE_CHECKING:
     import pandas as pd

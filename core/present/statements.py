@@ -18,7 +18,7 @@ from core.engine.projection import Projection
 from core.i18n import t
 from core.model import Scenario
 from core.present import formatting as fmt
-from core.present.months import month_text
+from core.present.formatting import month_text
 from core.present.report import data_frame
 
 if TYPE_CHECKING:
