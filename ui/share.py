@@ -146,8 +146,8 @@ def shared_view(token: str) -> None:
         owners = None
     if owners is not None and (owners.steps or owners.stack):
         with st.expander(t("captable.title", lang())):
-            table(cap_table_frame(owners, lang()), link.downloads)
-            chart(ownership_chart(owners, lang()))
+            table(cap_table_frame(owners, scenario.company.start_date, lang()), link.downloads)
+            chart(ownership_chart(owners, scenario.company.start_date, lang()))
     if redemption_rights := right_sentences(rights_of(scenario), scenario, lang()):
         with st.expander(t("redemption.title", lang()), expanded=True):
             for sentence in redemption_rights:

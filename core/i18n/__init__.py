@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from core.i18n.locales import en, zh
@@ -23,22 +24,37 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     text = STRINGS[lang][key]
     if isinstance(values.get("currency"), str):
         values["currency"] = currency_unit(str(values["currency"]), lang)
-    if lang == "zh" and values:
-        text = _PLACEHOLDER_SPACE.sub(lambda m: _joined(m, values), text)
+    if lang == "zh":
+        text = _tight(text)
+        if values:
+            text = _PLACEHOLDER_SPACE.sub(lambda m: _joined(m, values), text)
     return text.format(**values) if values else text
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff（）]")
+_TIGHT_START = re.compile(r"[\u4e00-\u9fff（）\d+\-−]")
+"""How a value begins that meets the Chinese before it with no space: Chinese, or a number (an amount, a count,
+a date)."""
+_TIGHT_END = re.compile(r"[\u4e00-\u9fff（）\d%]")
+"""How a value ends that meets the Chinese after it with no space."""
 _PLACEHOLDER_SPACE = re.compile(r"(?P<before>[\u4e00-\u9fff] )?\{(?P<name>\w+)(?P<spec>[^}]*)\}(?P<after> [\u4e00-\u9fff])?")
+_NUMBER_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[+\-−]?\d)|(?<=[\d%]) (?=[\u4e00-\u9fff])")
+
+
+@functools.cache
+def _tight(text: str) -> str:
+    """A Chinese template's own numbers against the Chinese beside them: "通常以 3 倍为标准" → "通常以3倍为标准"."""
+    return _NUMBER_GAP.sub("", text)
 
 
 def _joined(m: re.Match[str], values: dict[str, object]) -> str:
     """A placeholder of a Chinese template without the space beside it where its value meets a Chinese character
-    (a space stays between Chinese and Latin or digits: "在 Series A 中", but "在 Pre-A 轮中")."""
+    and is Chinese or a number ("第15个月", "还需113.11万元才能", "在 Pre-A 轮中"); a space stays beside a Latin word
+    ("在 Series A 中")."""
     value = str(values.get(m["name"], ""))
     before, after = m["before"] or "", m["after"] or ""
-    if before and value and _CJK.match(value[0]):
+    if before and value and _TIGHT_START.match(value[0]):
         before = before[0]
-    if after and value and _CJK.match(value[-1]):
+    if after and value and _TIGHT_END.match(value[-1]):
         after = after[1]
     return f"{before}{{{m['name']}{m['spec']}}}{after}"

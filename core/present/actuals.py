@@ -123,8 +123,8 @@ def trailing_kpis(on_actuals: Trailing, on_plan: Trailing, currency: str, lang: 
             t("actuals.kpi.plan", lang, value=fmt.money(on_plan.net_burn, currency, lang)), number=on_actuals.net_burn),
         Kpi("runway", t("actuals.kpi.runway", lang, n=n), months(on_actuals.runway),
             t("actuals.kpi.plan", lang, value=months(on_plan.runway))),
-        Kpi("burn_multiple", t("actuals.kpi.burn_multiple", lang, n=n), fmt.ratio(on_actuals.burn_multiple),
-            t("actuals.kpi.plan", lang, value=fmt.ratio(on_plan.burn_multiple)), t("kpi.burn_help", lang)),
+        Kpi("burn_multiple", t("actuals.kpi.burn_multiple", lang, n=n), fmt.ratio(on_actuals.burn_multiple, lang=lang),
+            t("actuals.kpi.plan", lang, value=fmt.ratio(on_plan.burn_multiple, lang=lang)), t("kpi.burn_help", lang)),
         Kpi("default_alive", t("actuals.kpi.default_alive", lang, n=n), alive(on_actuals.default_alive),
             t("actuals.kpi.plan_pace", lang, value=alive(on_plan.default_alive)), t("actuals.kpi.default_alive_help", lang)),
     ]
@@ -136,7 +136,7 @@ def fits_table(fits: tuple[Fit, ...], lang: str = "en"):
     def pct(x: float | None) -> str:
         return "—" if x is None else fmt.percent(x)
 
-    return data_frame([(f.stream, pct(f.planned_growth), pct(f.fitted_growth), f"{f.level:.2f}×",
+    return data_frame([(f.stream, pct(f.planned_growth), pct(f.fitted_growth), fmt.ratio(f.level, lang=lang),
                     t(f"edit.streams.{f.field}", lang), pct(f.planned_value), pct(f.new_value)) for f in fits],
                   columns=[t(f"actuals.fit.{c}", lang) for c in ("stream", "planned", "fitted", "level", "field", "old", "new")])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
 
 from core.analysis.captable import FOUNDERS, NEXT_ROUND, POOL, CapTable, Conversion, Holder, PoolUse, Step, ownership, waterfall
@@ -10,6 +12,7 @@ from core.i18n import t
 from core.model import Scenario
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
+from core.present.months import plan_month
 from core.present.report import cap_text, data_frame, runway_text
 
 
@@ -23,17 +26,17 @@ def holder_label(h: Holder, lang: str = "en") -> str:
     return t("captable.pro_rata_line", lang, round=h.key[: -len(h.buyer) - 1], buyer=h.buyer) if h.buyer else h.key
 
 
-def _columns(table: CapTable, lang: str) -> list[tuple[str, tuple[Holder, ...]]]:
+def _columns(table: CapTable, start: date, lang: str) -> list[tuple[str, tuple[Holder, ...]]]:
     """Today, after each priced round, and at the end with the SAFEs and notes outstanding as converted."""
     end = [(t("captable.at_end", lang), table.holders)] if table.stack else []
     return [(t("captable.today", lang), table.start),
-            *((t("captable.after", lang, name=s.key, month=s.month), s.holders) for s in table.steps), *end]
+            *((t("captable.after", lang, name=s.key, month=plan_month(start, s.month, lang)), s.holders) for s in table.steps), *end]
 
 
-def cap_table_frame(table: CapTable, lang: str = "en"):
+def cap_table_frame(table: CapTable, start: date, lang: str = "en"):
     """Each holder's fully diluted share today, after every priced round and at the end, and its shares at the
     end."""
-    columns = _columns(table, lang)
+    columns = _columns(table, start, lang)
     keys = [h.key for h in table.holders]
     data: dict[str, list[str]] = {t("captable.holder", lang): [holder_label(h, lang) for h in table.holders]}
     for title, holders in columns:
@@ -102,9 +105,9 @@ def _by(c: Conversion) -> str:
     return f"cap_{'post' if c.post else 'pre'}" if c.by == "cap" else c.by
 
 
-def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
+def ownership_chart(table: CapTable, start: date, lang: str = "en") -> go.Figure:
     """Stacked bars of the fully diluted ownership (%) today and after each priced round."""
-    columns = _columns(table, lang)
+    columns = _columns(table, start, lang)
     fig = go.Figure(layout={"template": TEMPLATE})
     for n, h in enumerate(table.holders):
         fig.add_bar(x=[fmt.plot_text(title) for title, _ in columns], name=fmt.plot_text(holder_label(h, lang)),
@@ -115,13 +118,14 @@ def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
     return fig
 
 
-def pool_notes(use: PoolUse, lang: str = "en") -> tuple[str | None, str | None]:
+def pool_notes(use: PoolUse, start: date, lang: str = "en") -> tuple[str | None, str | None]:
     """(the pool against the team's grants, a warning when the grants exceed the pool), None where nothing to say."""
     summary = None if not use.grants and not use.pool else t(
         "captable.pool_use", lang, pool=f"{use.pool:,.0f}", granted=f"{use.granted:,.0f}",
         unallocated=f"{use.unallocated:,.0f}")
     warning = None if use.short is None else t(
-        "captable.pool_short", lang, month=use.short[0], granted=f"{use.short[1]:,.0f}", pool=f"{use.short[2]:,.0f}")
+        "captable.pool_short", lang, month=plan_month(start, use.short[0], lang), granted=f"{use.short[1]:,.0f}",
+        pool=f"{use.short[2]:,.0f}")
     return summary, warning
 
 

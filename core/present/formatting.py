@@ -164,11 +164,31 @@ def percent(value: float | None, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f}%"
 
 
-def ratio(value: float | None, digits: int = 2) -> str:
-    """``ratio(1.5) == "1.50×"``; infinite reads as ∞, None or NaN as a dash."""
+def ratio(value: float | None, digits: int = 2, lang: str = "en") -> str:
+    """A multiple: ``ratio(1.5) == "1.50×"``, ``ratio(3.23, lang="zh") == "3.23倍"``; infinite reads as ∞, None or NaN
+    as a dash."""
     if value is None or math.isnan(value):
         return "—"
-    return "∞" if math.isinf(value) else f"{value:.{digits}f}×"
+    return "∞" if math.isinf(value) else f"{value:.{digits}f}{'倍' if lang == 'zh' else '×'}"
+
+
+def number(value: float, digits: int = 1, lang: str = "en") -> str:
+    """A plain number to ``digits`` decimals; a Chinese reader gets no needless zeros and never a negative zero.
+
+    >>> number(60.0), number(60.0, lang="zh"), number(7.25, lang="zh"), number(-0.04, lang="zh")
+    ('60.0', '60', '7.2', '0')
+    """
+    text = f"{rounded(value, digits):.{digits}f}"
+    return _trim(text) if lang == "zh" else text
+
+
+def rounded(value: float, digits: int = 0) -> float:
+    """``value`` rounded to ``digits`` decimals, with no negative zero (``-0.3`` shows as ``+0``, not ``-0``).
+
+    >>> f"{rounded(-0.3):+.0f}", f"{rounded(-0.04, 1):+.1f}", f"{rounded(-0.6):+.0f}"
+    ('+0', '+0.0', '-1')
+    """
+    return round(value, digits) + 0.0
 
 
 def text_width(text: str) -> int:

@@ -31,7 +31,7 @@ from core.model import (
 )
 from core.present import formatting as fmt
 from core.present.formatting import month_text
-from core.present.months import month_label
+from core.present.months import month_label, month_number, plan_month
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,14 +63,14 @@ def runway_text(months: float, horizon: float, lang: str = "en") -> str:
     """A runway as every page writes it: one decimal with its unit, or a lower bound when cash outlasts the
     ``horizon`` (months).
 
-    >>> runway_text(14, 60), runway_text(7.25, 60, "zh"), runway_text(60, 60), runway_text(60.0, 60, "zh")
-    ('14.0 months', '7.2 个月', '> 60 months', '超过 60 个月')
+    >>> runway_text(14, 60), runway_text(7.25, 60, "zh"), runway_text(60, 60), runway_text(60.0, 60, "zh"), runway_text(14, 60, "zh")
+    ('14.0 months', '7.2个月', '> 60 months', '60个月以上', '14个月')
     """
     if math.isnan(months):
         return "—"
     if months >= horizon:
         return t("kpi.runway_full", lang, months=horizon)
-    return t("kpi.runway_value", lang, months=f"{months:.1f}")
+    return t("kpi.runway_value", lang, months=fmt.number(months, 1, lang))
 
 
 def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -81,7 +81,7 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
     runway = runway_text(summary.runway_months, horizon, lang)
     be, be_note = ("—", "") if summary.break_even_month is None else (  # the date, its month index below it
         month_text(month_date(start, summary.break_even_month), lang),
-        t("kpi.break_even_note", lang, month=summary.break_even_month))
+        t("kpi.break_even_note", lang, month=month_number(summary.break_even_month, lang)))
     if summary.default_alive:
         alive_note = ""
     elif summary.break_even_month is None:
@@ -100,7 +100,7 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
         Kpi("break_even", t("kpi.break_even", lang), be, be_note, number=summary.break_even_month),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
-        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple), burn_note, t("kpi.burn_help", lang),
+        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple, lang=lang), burn_note, t("kpi.burn_help", lang),
             _finite(summary.burn_multiple)),
         Kpi("npv", npv_label(scenario, lang), fmt.money(summary.npv, cur, lang), "", t(f"kpi.npv_help.{summary.cash_flow_timing}", lang),
             summary.npv),
@@ -131,6 +131,16 @@ def ask_kpi(scenario: Scenario, lang: str = "en") -> Kpi:
     return Kpi("ask", t("kpi.ask", lang), t("kpi.ask_value", lang, name=ask.name, month=month,
                                             amount=fmt.money(ask.amount, scenario.company.currency, lang)),
                number=ask.amount)
+
+
+def runway_change(months: float, lang: str = "en") -> str:
+    """How many months longer or shorter the runway is than the saved scenario's (the Funds page's card).
+
+    >>> runway_change(3), runway_change(-2), runway_change(0), runway_change(3, "zh"), runway_change(-2, "zh"), runway_change(0, "zh")
+    ('+3 months vs saved', '-2 months vs saved', '+0 months vs saved', '比已保存多3个月', '比已保存少2个月', '与已保存相同')
+    """
+    key = "funds.runway_more" if months > 0 else "funds.runway_less" if months < 0 else "funds.runway_same"
+    return t(key, lang, delta=f"{abs(months):g}")
 
 
 def round_lever_note(scenario: Scenario, lang: str = "en") -> str:
@@ -170,11 +180,13 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
     rows = [
         Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(summary.gross_margin), number=_finite(summary.gross_margin)),
         irr_kpi(summary, lang),
-        Kpi("payback", t("kpi.payback", lang), "—" if summary.payback_month is None else str(summary.payback_month),
+        Kpi("payback", t("kpi.payback", lang), *(("—", "") if summary.payback_month is None else (
+            plan_month(scenario.company.start_date, summary.payback_month, lang),
+            t("kpi.break_even_note", lang, month=month_number(summary.payback_month, lang)) if lang == "zh" else "")),
             number=summary.payback_month),
         Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(summary.peak_funding_need, cur, lang), number=summary.peak_funding_need),
         Kpi("rule_of_40", t("kpi.rule_of_40", lang), *(("—", t("kpi.no_revenue", lang)) if math.isnan(summary.rule_of_40)
-                                                        else (f"{summary.rule_of_40:.0f}", "")),
+                                                        else (t("kpi.rule_of_40_value", lang, value=summary.rule_of_40), "")),
             number=_finite(summary.rule_of_40)),
         Kpi("hhi", t("kpi.hhi", lang), f"{summary.herfindahl:.2f}", number=_finite(summary.herfindahl)),
         Kpi("return_on_cost", t("kpi.return_on_cost", lang),
@@ -183,9 +195,10 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
     ]
     ue = summary.unit_economics
     if ue is not None:
-        rows.append(Kpi("ltv_cac", t("kpi.ltv_cac", lang), fmt.ratio(ue.ltv_to_cac), number=_finite(ue.ltv_to_cac)))
+        rows.append(Kpi("ltv_cac", t("kpi.ltv_cac", lang), fmt.ratio(ue.ltv_to_cac, lang=lang), number=_finite(ue.ltv_to_cac)))
         rows.append(Kpi("cac_payback", t("kpi.cac_payback", lang),
-                        "—" if ue.cac_payback_months is None else t("kpi.months_short", lang, months=ue.cac_payback_months),
+                        "—" if ue.cac_payback_months is None
+                        else t("kpi.months_short", lang, months=fmt.number(ue.cac_payback_months, 1, lang)),
                         number=ue.cac_payback_months))
     return rows
 
@@ -231,11 +244,11 @@ def factor_value(f: Factor, currency: str, lang: str = "en") -> str:
     if f.unit == "ratio":
         if f.key == "funds.burn_multiple" and not f.context.get("burning"):
             return t("unit.not_burning", lang)
-        return fmt.ratio(f.value)
+        return fmt.ratio(f.value, lang=lang)
     if f.unit == "rating":
         return t("unit.rating", lang, value=f.value)
     if f.unit == "points":
-        return t("unit.points", lang, value=100 * f.value)
+        return t("unit.points", lang, value=fmt.rounded(100 * f.value, 1))
     if f.unit == "flag":
         return t("unit.yes", lang) if f.value else t("unit.no", lang)
     return f"{f.value:.0f}"
@@ -254,6 +267,8 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
     for key in ("growth", "market"):
         if key in ctx:
             ctx[key] = fmt.percent(cast(float, ctx[key]))
+    if "months" in ctx:
+        ctx["months"] = fmt.number(cast(float, ctx["months"]), 1, lang)
     ctx.pop("names", None)
     ctx.pop("burning", None)
     return t(f"factor.{f.key}.why", lang, **(ctx | {"value": factor_value(f, currency, lang)}))
@@ -355,7 +370,7 @@ def input_value_text(key: str, value: float, currency: str, lang: str = "en") ->
     if kind == "percent":
         return fmt.percent(value)
     if kind == "month":
-        return t("kpi.months_short", lang, months=value)
+        return t("kpi.months_short", lang, months=fmt.number(value, 1, lang))
     return f"{value:,.4g}"
 
 
@@ -366,9 +381,20 @@ def tornado_labels(scenario: Scenario, bars: list[TornadoBar], lang: str = "en")
               b=f"{input_value_text(b.key, b.low, cur, lang)} – {input_value_text(b.key, b.high, cur, lang)}") for b in bars]
 
 
-def _at_least(months: float, horizon: int) -> str:
-    """A runway in whole months; one at the horizon reads "60+" (a lower bound)."""
-    return f"{horizon}+" if months >= horizon else f"{months:.0f}"
+def runway_span(low: float, high: float, horizon: int, lang: str = "en") -> str:
+    """The 5th to 95th percentile runways in whole months; one at the horizon is a lower bound ("60+", "60个月以上").
+
+    >>> runway_span(3.2, 60, 60), runway_span(3.2, 60, 60, "zh"), runway_span(60, 60, 60), runway_span(60, 60, 60, "zh")
+    ('3–60+', '3个月至60个月以上', '60+–60+', '均在60个月以上')
+    """
+    if low >= horizon:
+        return t("risk.runway_all", lang, months=horizon)
+    return t("risk.runway_span", lang, low=_whole_months(low, horizon, lang), high=_whole_months(high, horizon, lang))
+
+
+def _whole_months(months: float, horizon: int, lang: str) -> str:
+    """A runway in whole months, or at the horizon its lower bound ("60+"); in Chinese with its unit."""
+    return t("risk.runway_open", lang, months=horizon) if months >= horizon else t("risk.runway_whole", lang, months=months)
 
 
 def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -379,7 +405,7 @@ def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     return [
         Kpi("survival", t("risk.kpi.survival", lang, month=month), fmt.percent(r.survival_at(month), 0)),
         Kpi("median_runway", t("risk.kpi.median_runway", lang), runway,
-            t("risk.kpi.runway_range", lang, low=_at_least(low, r.months), high=_at_least(high, r.months))),
+            t("risk.kpi.runway_range", lang, range=runway_span(low, high, r.months, lang))),
         Kpi("alive", t("risk.kpi.alive", lang), fmt.percent(r.default_alive, 0)),
         Kpi("shortfall", t("risk.kpi.shortfall", lang), fmt.money(r.expected_shortfall, scenario.company.currency, lang),
             help=t("risk.kpi.shortfall_help", lang)),
@@ -405,8 +431,9 @@ def risk_summary(r: RiskResult, base: float, bars: list[TornadoBar], metric: str
     if stresses:
         lead = t("risk.summary_stressed", lang, stresses=", ".join(t(f"stress.{s}", lang) for s in stresses))
         first = lead + first[:1].lower() + first[1:]
-    low, median, high = (_at_least(x, r.months) for x in np.percentile(r.runway, (5, 50, 95)))
-    second = t("risk.summary_runway", lang, median=median, low=low, high=high, alive=fmt.percent(r.default_alive, 0))
+    low, median, high = np.percentile(r.runway, (5, 50, 95))
+    second = t("risk.summary_runway", lang, median=_whole_months(median, r.months, lang),
+               range=runway_span(low, high, r.months, lang), alive=fmt.percent(r.default_alive, 0))
     return f"{first} {second}"
 
 
@@ -453,19 +480,31 @@ class Compared:
 
 
 def _delta(kind: str, value: float, base: float, currency: str | None, lang: str) -> str:
-    """``value - base`` in the row's unit: money (only within one currency), months, points, ×, score."""
-    if not (math.isfinite(value) and math.isfinite(base)):
+    """``value - base`` in the row's unit: money (only within one currency), months, points, ×, score; signed in
+    English ("+9 pp"), in words in Chinese ("增加9个百分点", "减少30万美元", "持平")."""
+    if not (math.isfinite(value) and math.isfinite(base)) or (kind == "money" and currency is None):
         return "—"
     d = value - base
-    if kind == "money":
-        return "—" if currency is None else ("+" if d > 0 else "") + fmt.money(d, currency, lang)
-    if kind == "share":
-        return t("compare.points", lang, d=f"{100 * d:+.0f}")
-    if kind == "ratio":
-        return f"{d:+.2f}×"
-    if kind == "months":
-        return t("compare.months", lang, d=f"{d:+.0f}")
-    return f"{d:+.0f}"
+    digits = 2 if kind in ("ratio", "money") else 0
+    change = fmt.rounded(100 * d if kind == "share" else d, digits)
+    size = abs(d) if kind == "money" else abs(change)
+    text = {"money": lambda: fmt.money(size, cast(str, currency), lang),
+            "share": lambda: t("compare.points", lang, d=f"{size:.0f}"),
+            "ratio": lambda: fmt.ratio(size, lang=lang),
+            "months": lambda: t("compare.months", lang, d=f"{size:.0f}")}.get(kind, lambda: f"{size:.0f}")()
+    return signed(change, text, lang, zero_sign=kind != "money")
+
+
+def signed(change: float, size: str, lang: str = "en", zero_sign: bool = True) -> str:
+    """A change of ``size`` (its amount without sign, in its unit) up or down as ``change`` is: "+" / "-" before it in
+    English (a zero "+" when ``zero_sign``), 增加 / 减少 in Chinese, or 持平 for none.
+
+    >>> signed(9, "9 pp"), signed(-0.5, "$0.50"), signed(0, "0 pp"), signed(-3, "3个月", "zh"), signed(0, "0个月", "zh")
+    ('+9 pp', '-$0.50', '+0 pp', '减少3个月', '持平')
+    """
+    if lang == "zh":
+        return t("change.none", lang) if change == 0 else t("change.up" if change > 0 else "change.down", lang, size=size)
+    return ("+" if change > 0 or (change == 0 and zero_sign) else "-" if change < 0 else "") + size
 
 
 def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
@@ -484,7 +523,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
                                         "—" if even is None else month_text(even, lang)),
             t("kpi.default_alive", lang): ("yes_no", float(s.default_alive),
                                            t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
-            t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),
+            t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple, lang=lang)),
             t("kpi.gross_margin", lang): ("share", s.gross_margin, fmt.percent(s.gross_margin)),
             t("compare.npv", lang): ("money", s.npv, t("join.paren", lang, a=fmt.money(s.npv, cur, lang), b=npv_label(c.scenario, lang))),
             t("score.survival", lang): ("score", c.card.survival, f"{c.card.survival:.0f}"),
@@ -601,7 +640,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     start = scenario.company.start_date  # a re-forecast's past rounds and roles: by their calendar month
     for role in scenario.opex.team:
         row = t("assume.team_row" if role.start_month >= 0 else "assume.team_row_past", lang, n=f"{role.headcount:g}",
-                cost=fmt.money(role.cost_per_head_month, cur, lang), start=role.start_month,
+                cost=fmt.money(role.cost_per_head_month, cur, lang), start=plan_month(start, role.start_month, lang),
                 month=month_label(start, role.start_month, lang))
         if role.attrition_monthly > 0:
             row += t("assume.team_attrition", lang, share=fmt.percent(role.attrition_monthly),
@@ -611,7 +650,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
         rows.append((t("assume.section.funding", lang), funding_round.name, t(
             "assume.round" if funding_round.month >= 0 else "assume.round_past", lang,
             kind=field_text("funding.kind", funding_round.kind, cur, lang), amount=fmt.money(funding_round.amount, cur, lang),
-            month=funding_round.month, calendar=month_label(start, funding_round.month, lang))
+            month=plan_month(start, funding_round.month, lang), calendar=month_label(start, funding_round.month, lang))
             + round_terms(funding_round, cur, lang)))
     for path in ("ai_costs.payment_days", "ai_costs.vat_rate", "opex.payment_days", "opex.vat_rate"):
         if field_value(data, path) != SPECS[path].default:
