@@ -32,29 +32,31 @@ def t(key: str, lang: str = "en", **values: object) -> str:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff（）]")
-_TIGHT_START = re.compile(r"[\u4e00-\u9fff（）\d+\-−]")
-"""How a value begins that meets the Chinese before it with no space: Chinese, or a number (an amount, a count,
-a date)."""
-_TIGHT_END = re.compile(r"[\u4e00-\u9fff（）\d%]")
-"""How a value ends that meets the Chinese after it with no space."""
+_NUMBER = r"[+\-−]?\d[\d,.]*+"
+"""A number's digits (possessive: a number is read whole)."""
+_LEADS_NUMBER = re.compile(rf"{_NUMBER}(?!\s*[A-Za-z])")
+"""Text that begins with a number that is no Latin word's start ("1 MB" is a Latin unit's)."""
+_ENDS_NUMBER = re.compile(rf"(?<![A-Za-z\d,.\-_]){_NUMBER}%?$")
+"""Text that ends with a number (or a percentage) that is no Latin word's end ("UTF-8", "GPT-4")."""
 _PLACEHOLDER_SPACE = re.compile(r"(?P<before>[\u4e00-\u9fff] )?\{(?P<name>\w+)(?P<spec>[^}]*)\}(?P<after> [\u4e00-\u9fff])?")
-_NUMBER_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[+\-−]?\d)|(?<=[\d%]) (?=[\u4e00-\u9fff])")
+_NUMBER_GAP = re.compile(rf"(?<=[\u4e00-\u9fff]) (?={_LEADS_NUMBER.pattern})|(?<![A-Za-z\d,.\-_])({_NUMBER}%?) (?=[\u4e00-\u9fff])")
 
 
 @functools.cache
 def _tight(text: str) -> str:
-    """A Chinese template's own numbers against the Chinese beside them: "通常以 3 倍为标准" → "通常以3倍为标准"."""
-    return _NUMBER_GAP.sub("", text)
+    """A Chinese template's own numbers against the Chinese beside them: "通常以 3 倍为标准" → "通常以3倍为标准"
+    (but "UTF-8 或 GBK", "不超过 1 MB")."""
+    return _NUMBER_GAP.sub(lambda m: m[1] or "", text)
 
 
 def _joined(m: re.Match[str], values: dict[str, object]) -> str:
     """A placeholder of a Chinese template without the space beside it where its value meets a Chinese character
-    and is Chinese or a number ("第15个月", "还需113.11万元才能", "在 Pre-A 轮中"); a space stays beside a Latin word
-    ("在 Series A 中")."""
+    and is Chinese or a number there ("第15个月", "还需113.11万元才能", "在 Pre-A 轮中"); a space stays beside a Latin
+    word ("在 Series A 中", "GPT-4 模型")."""
     value = str(values.get(m["name"], ""))
     before, after = m["before"] or "", m["after"] or ""
-    if before and value and _TIGHT_START.match(value[0]):
+    if before and value and (_CJK.match(value[0]) or _LEADS_NUMBER.match(value)):
         before = before[0]
-    if after and value and _TIGHT_END.match(value[-1]):
+    if after and value and (_CJK.match(value[-1]) or _ENDS_NUMBER.search(value)):
         after = after[1]
     return f"{before}{{{m['name']}{m['spec']}}}{after}"

@@ -149,7 +149,7 @@ def round_lever_note(scenario: Scenario, lang: str = "en") -> str:
     if k is None:
         return t("funds.no_round", lang)
     moved = scenario.funding[k]
-    return t("funds.round_moves", lang, name=moved.name, month=moved.month)
+    return t("funds.round_moves", lang, name=moved.name, month=plan_month(scenario.company.start_date, moved.month, lang))
 
 
 def _finite(value: float | None) -> float | None:
