@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from core.i18n import currency_unit, t
@@ -139,6 +139,42 @@ def price(value: float, currency: str, lang: str = "en") -> str:
             return f"{sign}{_trim(digits) if size >= 1 else digits}{_unit(currency)}"
         return f"{sign}{SYMBOLS[currency]}{digits}"
     return money(value, currency, lang)
+
+
+def table_unit(values: Iterable[float], currency: str, lang: str = "en") -> tuple[float, str]:
+    """The unit a money table counts in and its scale, for the table's header: for a Chinese reader 万 of the currency
+    once its largest amount reaches 1万 ("万美元"), else the currency itself ("元"); an English table writes the unit
+    in every cell (1, "").
+
+    >>> table_unit([12_000, -3e6], "USD", "zh"), table_unit([5_600, float("nan")], "CNY", "zh"), table_unit([3e6], "USD")
+    ((10000.0, '万美元'), (1, '元'), (1, ''))
+    """
+    if lang != "zh":
+        return 1, ""
+    high = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    wan, word = CHINESE_SCALES[1]
+    return (wan, word + _unit(currency)) if high >= wan else (1, _unit(currency))
+
+
+def table_money(value: float, scale: float, currency: str, lang: str = "en") -> str:
+    """A money cell of a table in :func:`table_unit`: for a Chinese reader a plain number in the table's unit with two
+    decimals, aligned down a column ("89.42"); for an English one compact money with its symbol.
+
+    >>> table_money(894_200, 1e4, "CNY", "zh"), table_money(-0.001, 1e4, "USD", "zh"), table_money(894_200, 1, "CNY")
+    ('89.42', '0.00', '¥894.20k')
+    """
+    if lang != "zh":
+        return money(value, currency, lang)
+    return f"{rounded(value / scale, 2):,.2f}" if math.isfinite(value) else "—"
+
+
+def with_unit(name: str, unit: str, lang: str = "en") -> str:
+    """A column's name with the unit its cells count in (:func:`table_unit`), or alone when the cells carry it.
+
+    >>> with_unit("营业收入", "万美元", "zh"), with_unit("Revenue", "")
+    ('营业收入（万美元）', 'Revenue')
+    """
+    return t("table.with_unit", lang, name=name, unit=unit) if unit else name
 
 
 def quantity(value: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -14,7 +15,7 @@ from core.analysis.pillars import Factor, MoveEffect, PillarScore, Scorecard, we
 from core.analysis.pricing import PriceCurve, PriceResult, TierResult
 from core.analysis.risk import RiskResult, StressRow, TornadoBar
 from core.engine.projection import Projection, month_date
-from core.i18n import STRINGS, t
+from core.i18n import STRINGS, currency_unit, t
 from core.model import (
     BILLING_FIELDS,
     GROWTH_FIELDS,
@@ -220,15 +221,23 @@ def seed002_note(p: Projection, summary: Summary, scenario: Scenario, lang: str 
 
 
 def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
-    """One row per stream: kind, first-year revenue, share, revenue in the last month (amounts in whole units of the
-    currency, thousands grouped: "1,234,567")."""
+    """One row per stream: kind, first-year revenue, share, revenue in the last month (amounts as plain numbers under
+    a header naming the unit: whole units of the currency with thousands grouped, "1,234,567", or for a Chinese reader
+    万 with two decimals as :func:`~core.present.formatting.table_unit` picks)."""
     shares = stream_shares(p.stream_revenue)[0]
+    year1, last = p.stream_revenue[0, :, :YEAR].sum(axis=1), p.stream_revenue[0, :, -1]
+    scale, unit = fmt.table_unit([*year1, *last], p.currency, lang)
+
+    def cells(values: np.ndarray) -> list[str]:
+        return [fmt.table_money(v, scale, p.currency, lang) if unit else f"{v:,.0f}" for v in values]
+
+    unit = unit or currency_unit(p.currency, lang)
     return data_frame({
         t("table.stream", lang): p.stream_names,
         t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
-        t("table.year1", lang, currency=p.currency): [f"{v:,.0f}" for v in p.stream_revenue[0, :, :YEAR].sum(axis=1)],
+        t("table.year1", lang, unit=unit): cells(year1),
         t("table.share", lang): [fmt.percent(v) for v in shares],
-        t("table.last_month", lang, currency=p.currency): [f"{v:,.0f}" for v in p.stream_revenue[0, :, -1]],
+        t("table.last_month", lang, unit=unit): cells(last),
     })
 
 
@@ -454,11 +463,11 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
     })
 
 
-def rounds_frame(r: RiskResult, lang: str = "en") -> pd.DataFrame:
+def rounds_frame(r: RiskResult, start: date, lang: str = "en") -> pd.DataFrame:
     """Each planned round: chance it closes, is needed, and is needed before it arrives."""
     return data_frame({
         t("table.round", lang): [o.name for o in r.rounds],
-        t("table.planned_month", lang): [o.planned_month for o in r.rounds],
+        t("table.planned_month", lang): [plan_month(start, o.planned_month, lang) for o in r.rounds],
         t("table.closes", lang): [round(100 * o.closes, 1) for o in r.rounds],
         t("table.needed", lang): [round(100 * o.needed, 1) for o in r.rounds],
         t("table.too_late", lang): [round(100 * o.too_late, 1) for o in r.rounds],
@@ -719,13 +728,18 @@ the scenario has any."""
 
 
 def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFrame:
-    """The projection month by month as the reader reads it: the month (YYYY-MM), the money lines in the reader's
-    units, customers and headcount, with translated column names (the CSV download keeps the machine names)."""
+    """The projection month by month as the reader reads it: the month, the money lines in the reader's units (in
+    Chinese plain numbers under a header that names the unit, "营业收入（万美元）"), customers and headcount, with
+    translated column names (the CSV download keeps the machine names)."""
     cols: dict[str, list[str]] = {t("table.month", lang): [month_text(d, lang) for d in p.month_dates()]}
-    for name in (c for c in MONTHLY_COLUMNS if c not in ("tax", "tax_credit") or getattr(p, c)[0].any()):
-        cols[t(f"table.{name}", lang)] = [fmt.money(v, currency, lang) for v in getattr(p, name)[0]]
+    names = [c for c in MONTHLY_COLUMNS if c not in ("tax", "tax_credit") or getattr(p, c)[0].any()]
+    scale, unit = fmt.table_unit((v for name in names for v in getattr(p, name)[0]), currency, lang)
+    for name in names:
+        cols[fmt.with_unit(t(f"table.{name}", lang), unit, lang)] = [fmt.table_money(v, scale, currency, lang)
+                                                                    for v in getattr(p, name)[0]]
     cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
-    cols[t("table.headcount", lang)] = [f"{v:,.1f}" for v in p.headcount[0]]
+    whole = lang == "zh" and all(float(v).is_integer() for v in p.headcount[0])  # a Chinese table shows no needless zeros
+    cols[t("table.headcount", lang)] = [f"{v:,.{0 if whole else 1}f}" for v in p.headcount[0]]
     return data_frame(cols)
 
 
