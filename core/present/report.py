@@ -257,7 +257,9 @@ def factor_value(f: Factor, currency: str, lang: str = "en") -> str:
     if f.unit == "rating":
         return t("unit.rating", lang, value=f.value)
     if f.unit == "points":
-        return t("unit.points", lang, value=fmt.rounded(100 * f.value, 1))
+        points = fmt.rounded(100 * f.value, 1)
+        return signed(points, t("unit.points", lang, value=abs(points)), lang, words="gap") if lang == "zh" else t(
+            "unit.points", lang, value=points)
     if f.unit == "flag":
         return t("unit.yes", lang) if f.value else t("unit.no", lang)
     return f"{f.value:.0f}"
@@ -504,15 +506,18 @@ def _delta(kind: str, value: float, base: float, currency: str | None, lang: str
     return signed(change, text, lang, zero_sign=kind != "money")
 
 
-def signed(change: float, size: str, lang: str = "en", zero_sign: bool = True) -> str:
+def signed(change: float, size: str, lang: str = "en", zero_sign: bool = True, words: str = "change") -> str:
     """A change of ``size`` (its amount without sign, in its unit) up or down as ``change`` is: "+" / "-" before it in
-    English (a zero "+" when ``zero_sign``), 增加 / 减少 in Chinese, or 持平 for none.
+    English (a zero "+" when ``zero_sign``); in Chinese in the words ``<words>.up`` / ``.down`` / ``.none`` (增加 / 减少 /
+    持平 for a change, 高 / 低 / 持平 for a gap).
 
     >>> signed(9, "9 pp"), signed(-0.5, "$0.50"), signed(0, "0 pp"), signed(-3, "3个月", "zh"), signed(0, "0个月", "zh")
     ('+9 pp', '-$0.50', '+0 pp', '减少3个月', '持平')
+    >>> signed(19, "19.0个百分点", "zh", words="gap")
+    '高19.0个百分点'
     """
     if lang == "zh":
-        return t("change.none", lang) if change == 0 else t("change.up" if change > 0 else "change.down", lang, size=size)
+        return t(f"{words}.none", lang) if change == 0 else t(f"{words}.up" if change > 0 else f"{words}.down", lang, size=size)
     return ("+" if change > 0 or (change == 0 and zero_sign) else "-" if change < 0 else "") + size
 
 
