@@ -20,7 +20,7 @@ from core.present.actuals import (
     variance_by_month,
     variance_summary,
 )
-from core.present.formatting import month_range, month_text
+from core.present.formatting import day_text, month_range, month_text
 from core.present.report import headline, risk_kpis
 from core.present.statements import restart_note
 from core.storage.actuals_files import entry_months, is_template, read_actuals, template, unmatched
@@ -185,7 +185,7 @@ with st.container(border=True):
     else:  # the plan's first month has not ended: no month to enter yet
         first, _ = plan_months(scenario)
         st.info(t("actuals.not_yet", lang(), start=t("date.month", lang(), when=first),
-                  day=t("date.day", lang(), when=month_after(first))))
+                  day=day_text(month_after(first), lang())))
 
 actuals = st.session_state.get("actuals")
 if actuals is None and opened is not None and who is not None and (kept := store().actuals(who, opened[0])) is not None:

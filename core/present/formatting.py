@@ -262,9 +262,9 @@ def month_range(first: date, last: date, lang: str = "en") -> str:
 
 
 def day_text(day: date, lang: str = "en") -> str:
-    """A calendar day: ``2026-12-08`` in English, ``2026年12月8日`` in Chinese.
+    """A calendar day: ``8 December 2026`` in English, ``2026年12月8日`` in Chinese.
 
     >>> day_text(date(2026, 12, 8)), day_text(date(2026, 12, 8), "zh")
-    ('2026-12-08', '2026年12月8日')
+    ('8 December 2026', '2026年12月8日')
     """
-    return t("day.label", lang, year=day.year, month=day.month, day=day.day)
+    return t("date.day", lang, when=day)

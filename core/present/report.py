@@ -231,13 +231,13 @@ def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
     def cells(values: np.ndarray) -> list[str]:
         return [fmt.table_money(v, scale, p.currency, lang) if unit else f"{v:,.0f}" for v in values]
 
-    unit = unit or currency_unit(p.currency, lang)
+    header = unit or currency_unit(p.currency, lang)
     return data_frame({
         t("table.stream", lang): p.stream_names,
         t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
-        t("table.year1", lang, unit=unit): cells(year1),
+        t("table.year1", lang, unit=header): cells(year1),
         t("table.share", lang): [fmt.percent(v) for v in shares],
-        t("table.last_month", lang, unit=unit): cells(last),
+        t("table.last_month", lang, unit=header): cells(last),
     })
 
 
@@ -258,7 +258,7 @@ def factor_value(f: Factor, currency: str, lang: str = "en") -> str:
         return t("unit.rating", lang, value=f.value)
     if f.unit == "points":
         points = fmt.rounded(100 * f.value, 1)
-        return signed(points, t("unit.points", lang, value=abs(points)), lang, words="gap") if lang == "zh" else t(
+        return signed(points, t("unit.points", lang, value=abs(points)), lang, words=GAP) if lang == "zh" else t(
             "unit.points", lang, value=points)
     if f.unit == "flag":
         return t("unit.yes", lang) if f.value else t("unit.no", lang)
@@ -506,18 +506,24 @@ def _delta(kind: str, value: float, base: float, currency: str | None, lang: str
     return signed(change, text, lang, zero_sign=kind != "money")
 
 
-def signed(change: float, size: str, lang: str = "en", zero_sign: bool = True, words: str = "change") -> str:
+CHANGE = ("change.up", "change.down", "change.none")
+"""The Chinese words of a change (增加 / 减少 / 持平), for :func:`signed`."""
+GAP = ("gap.up", "gap.down", "gap.none")
+"""The Chinese words of a gap to something else (高 / 低 / 持平), for :func:`signed`."""
+
+
+def signed(change: float, size: str, lang: str = "en", zero_sign: bool = True, words: tuple[str, str, str] = CHANGE) -> str:
     """A change of ``size`` (its amount without sign, in its unit) up or down as ``change`` is: "+" / "-" before it in
-    English (a zero "+" when ``zero_sign``); in Chinese in the words ``<words>.up`` / ``.down`` / ``.none`` (增加 / 减少 /
-    持平 for a change, 高 / 低 / 持平 for a gap).
+    English (a zero "+" when ``zero_sign``); in Chinese in ``words`` (up, down, none: :data:`CHANGE` or :data:`GAP`).
 
     >>> signed(9, "9 pp"), signed(-0.5, "$0.50"), signed(0, "0 pp"), signed(-3, "3个月", "zh"), signed(0, "0个月", "zh")
     ('+9 pp', '-$0.50', '+0 pp', '减少3个月', '持平')
-    >>> signed(19, "19.0个百分点", "zh", words="gap")
+    >>> signed(19, "19.0个百分点", "zh", words=GAP)
     '高19.0个百分点'
     """
     if lang == "zh":
-        return t(f"{words}.none", lang) if change == 0 else t(f"{words}.up" if change > 0 else f"{words}.down", lang, size=size)
+        up, down, none = words
+        return t(none, lang) if change == 0 else t(up if change > 0 else down, lang, size=size)
     return ("+" if change > 0 or (change == 0 and zero_sign) else "-" if change < 0 else "") + size
 
 

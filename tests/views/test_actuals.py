@@ -50,7 +50,7 @@ def opened_on_actuals(app, saved, actuals: Actuals | None = None, later=None, la
 
 @pytest.mark.parametrize(("lang", "text"), [
     ("en", "The plan starts in January 2027: the first month of actuals can be entered from 1 February 2027."),
-    ("zh", "计划从 2027年1月开始：该月结束后，即 2027年2月1日起，才能填写第一个月的实际数据。"),
+    ("zh", "计划从2027年1月开始：该月结束后，即2027年2月1日起，才能填写第一个月的实际数据。"),
 ])
 def test_a_plan_starting_next_month_offers_no_template_and_says_when_the_first_month_can_be_entered(app, monkeypatch,
                                                                                                    lang, text):

@@ -1177,7 +1177,6 @@ STRINGS: dict[str, str] = {
     'month.label': '{year}-{month:02d}',
     'month.of_year': '{month:02d}',
     'month.range': '{first} to {last}',
-    'day.label': '{year}-{month:02d}-{day:02d}',
     'edit.month.count': 'Shown as calendar months; the plan counts them from its first month, {start} (month 0).',
     'edit.more_columns': 'All columns',
     'edit.more_columns.help': 'The columns most plans leave at their defaults, after the ones shown: {names}.',

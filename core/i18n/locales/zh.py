@@ -1177,7 +1177,6 @@ STRINGS: dict[str, str] = {
     'month.label': '{year}年{month}月',
     'month.of_year': '{month}月',
     'month.range': '{first}至{last}',
-    'day.label': '{year}年{month}月{day}日',
     'edit.month.count': '按日历月份显示；模型内部以首月 {start} 为第 0 个月依次计数。',
     'edit.more_columns': '显示全部列',
     'edit.more_columns.help': '在已显示的列之后，再显示大多数计划保持默认值的列：{names}。',
