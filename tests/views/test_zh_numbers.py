@@ -62,3 +62,4 @@ def test_a_chinese_page_writes_numbers_as_a_chinese_reader_counts_them(tmp_path,
         for what, text in shorthand(page_texts(at)):
             found.setdefault((what, text[:120]), spec.file)
     assert found == {}
+
