@@ -152,14 +152,15 @@ def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: st
     paid = waterfall(holders, exit_value, costs, exercised, strike)
     ranks = sorted({h.rank for h in holders if h.preferred}, reverse=True)
     cost = [exit_value * costs] if costs else []
+    proceeds = [*(paid[h.key] for h in holders), *cost]
+    scale, unit = fmt.table_unit(proceeds, currency, lang)
     return data_frame({
         t("captable.holder", lang): [holder_label(h, lang) for h in holders] + [t("captable.costs", lang)] * len(cost),
         t("captable.paid_order", lang): [str(ranks.index(h.rank) + 1) if h.preferred else "—" for h in holders]
         + ["—"] * len(cost),
         t("captable.preference", lang): [_preference(h, currency, lang) for h in holders] + ["—"] * len(cost),
-        t("captable.proceeds", lang): [fmt.money(v, currency, lang) for v in [*(paid[h.key] for h in holders), *cost]],
-        t("captable.of_exit", lang): [fmt.percent(v / exit_value if exit_value else 0)
-                                      for v in [*(paid[h.key] for h in holders), *cost]],
+        fmt.with_unit(t("captable.proceeds", lang), unit, lang): [fmt.table_money(v, scale, currency, lang) for v in proceeds],
+        t("captable.of_exit", lang): [fmt.percent(v / exit_value if exit_value else 0) for v in proceeds],
     })
 
 
@@ -178,6 +179,7 @@ def _preference(h: Holder, currency: str, lang: str) -> str:
 def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str = "en"):
     """One row per option: runway, default alive, survival odds, founders' share and proceeds."""
     month = outcomes[0].scenario.risk.survival_month if outcomes else 18
+    scale, unit = fmt.table_unit((o.founders_proceeds for o in outcomes), currency, lang)
     return data_frame({
         t("financing.col.option", lang): [t(f"financing.option.{o.key}", lang) for o in outcomes],
         t("kpi.runway", lang): [runway_text(o.summary.runway_months, o.scenario.settings.horizon_months, lang)
@@ -187,7 +189,8 @@ def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str 
                                                      for o in outcomes],
         t("financing.col.founders", lang): [fmt.percent(o.founders_share) + ("" if o.priced else t("financing.no_round", lang))
                                             for o in outcomes],
-        t("financing.col.proceeds", lang): [fmt.money(o.founders_proceeds, currency, lang) for o in outcomes],
+        fmt.with_unit(t("financing.col.proceeds", lang), unit, lang): [fmt.table_money(o.founders_proceeds, scale, currency, lang)
+                                                                         for o in outcomes],
     })
 
 

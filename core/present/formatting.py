@@ -134,7 +134,7 @@ def price(value: float, currency: str, lang: str = "en") -> str:
     if math.isfinite(value) and abs(value) < 1000:
         sign = "-" if value < 0 else ""
         size = abs(value)
-        digits = f"{size:,.2f}" if size >= 1 else significant(size, 3, 2) if size else "0"
+        digits = _price_digits(size)
         if lang == "zh":
             return f"{sign}{_trim(digits) if size >= 1 else digits}{_unit(currency)}"
         return f"{sign}{SYMBOLS[currency]}{digits}"
@@ -175,6 +175,25 @@ def with_unit(name: str, unit: str, lang: str = "en") -> str:
     ('营业收入（万美元）', 'Revenue')
     """
     return t("table.with_unit", lang, name=name, unit=unit) if unit else name
+
+
+def _price_digits(size: float) -> str:
+    """A unit price's digits (``size`` ≥ 0): cents from 1, three significant digits below (a fraction of a cent)."""
+    return f"{size:,.2f}" if size >= 1 else significant(size, 3, 2) if size else "0"
+
+
+def table_price(value: float, scale: float, currency: str, lang: str = "en") -> str:
+    """A price cell of a table in :func:`table_unit`: for a Chinese reader a plain number in the table's unit (cents,
+    or a fraction of a cent's significant digits: "1.50", "0.00025"); for an English one :func:`price`.
+
+    >>> table_price(1.5, 1, "USD", "zh"), table_price(0.00025, 1, "USD", "zh"), table_price(52_100, 1e4, "CNY", "zh")
+    ('1.50', '0.00025', '5.21')
+    """
+    if lang != "zh":
+        return price(value, currency, lang)
+    if scale != 1 or not math.isfinite(value):
+        return table_money(value, scale, currency, lang)
+    return ("-" if value < 0 else "") + _price_digits(abs(value))
 
 
 def quantity(value: float) -> str:

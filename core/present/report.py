@@ -575,10 +575,11 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
 
 def tier_table(result: TierResult, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per plan: its price per month ("not offered" when nobody picks it), share, sign-ups."""
+    scale, unit = fmt.table_unit(result.prices, currency, lang)
     return data_frame({
         t("pricing.tier.plan", lang): [tier.name for tier in result.tiers],
-        t("pricing.tier.price", lang, currency=currency): [
-            fmt.price(float(price), currency, lang) if offered else t("pricing.tier.not_offered", lang)
+        t("pricing.tier.price", lang, price_unit=unit or currency_unit(currency, lang)): [
+            fmt.table_price(float(price), scale, currency, lang) if offered else t("pricing.tier.not_offered", lang)
             for price, offered in zip(result.prices, result.offered, strict=True)],
         t("pricing.tier.share", lang): (100 * result.shares).round(1),
         t("pricing.tier.customers", lang): result.new_customers.round(1),
@@ -589,15 +590,23 @@ PRICE_ROWS = ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv
 
 def price_table(result: PriceResult, currency: str, unit: str, timing: str, horizon: int, lang: str = "en") -> pd.DataFrame:
     """Today's price against the optimum: price, volume, revenue, gross profit and margin, NPV, runway (which the
-    ``horizon``, in months, bounds)."""
+    ``horizon``, in months, bounds); in Chinese the price and the money in the units their rows name."""
+    curves = [c for c in (result.today, result.best) if c is not None]
+    price_scale, price_unit = fmt.table_unit((c.prices[0] for c in curves), currency, lang)
+    money_scale, money_unit = fmt.table_unit((x for c in curves for x in (c.revenue[0], c.gross_profit[0], c.npv[0])),
+                                             currency, lang)
+
     def column(c: PriceCurve | None) -> list[str]:
         if c is None:
             return ["—"] * len(PRICE_ROWS)
-        return [fmt.price(c.prices[0], currency, lang), fmt.quantity(c.volume[0]), fmt.money(c.revenue[0], currency, lang),
-                fmt.money(c.gross_profit[0], currency, lang), fmt.percent(c.gross_margin[0]),
-                fmt.money(c.npv[0], currency, lang), runway_text(float(c.runway[0]), horizon, lang)]
+        return [fmt.table_price(c.prices[0], price_scale, currency, lang), fmt.quantity(c.volume[0]),
+                fmt.table_money(c.revenue[0], money_scale, currency, lang),
+                fmt.table_money(c.gross_profit[0], money_scale, currency, lang), fmt.percent(c.gross_margin[0]),
+                fmt.table_money(c.npv[0], money_scale, currency, lang), runway_text(float(c.runway[0]), horizon, lang)]
 
-    rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
+    rows = [t(f"pricing.row.{k}", lang, price_unit=price_unit or currency_unit(currency, lang),
+              money_unit=money_unit or currency_unit(currency, lang), unit=unit, timing=t(f"timing.{timing}", lang))
+            for k in PRICE_ROWS]
     return data_frame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
                         index=rows)
 

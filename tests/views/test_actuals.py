@@ -138,7 +138,7 @@ def test_actuals_of_this_session_only_that_no_longer_fit_are_realigned_or_forgot
 
 def test_the_chinese_actuals_page_writes_its_variance_tables_in_the_headers_unit(app):
     """Company B (USD) with seven months reported as planned but payroll 10,000 higher a month: the tables count in
-    万美元 in their headers, a difference is a plain signed number (10,000 → "1.00"), and nothing is shorthand."""
+    万美元 in their headers, a difference is a plain number (7 × 10,000 → "7.00"), and nothing is shorthand."""
     reported = as_reported(B, 7)
     higher = Actuals.model_validate({"months": [m.model_dump() | {"payroll": m.payroll + 10_000} for m in reported.months]})
     opened_on_actuals(app, B, higher, lang="zh")
