@@ -625,6 +625,8 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
 
     >>> field_text("streams[0].churn_monthly", 0.035, "USD"), field_text("company.starting_cash", 3_300_000, "CNY", "zh")
     ('3.5%', '330万元')
+    >>> field_text("company.start_date", date(2026, 1, 1), "USD"), field_text("company.start_date", date(2026, 1, 1), "USD", "zh")
+    ('2026-01', '2026年1月')
     """
     kind = spec(path).kind
     if value is None:
@@ -641,6 +643,8 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
         return t(key, lang) if key in STRINGS[lang] else str(value)
     if kind == "toggle":
         return t("unit.yes" if value else "unit.no", lang)
+    if kind == "date":  # the plan's first month
+        return month_text(cast(date, value), lang)
     return str(value)
 
 
