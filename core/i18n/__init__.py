@@ -44,8 +44,12 @@ _NUMBER_GAP = re.compile(rf"(?<=[\u4e00-\u9fff]) (?={_LEADS_NUMBER.pattern})|(?<
 
 @functools.cache
 def _tight(text: str) -> str:
-    """A Chinese template's own numbers against the Chinese beside them: "通常以 3 倍为标准" → "通常以3倍为标准"
-    (but "UTF-8 或 GBK", "不超过 1 MB")."""
+    """A Chinese template's own numbers against the Chinese beside them (the rule in ``core/present/formatting.py``),
+    a Latin word's digits keeping their space.
+
+    >>> _tight("通常以 3 倍为标准，增长 5% 的客户；CSV 可为 UTF-8 或 GBK 编码，不超过 1 MB")
+    '通常以3倍为标准，增长5%的客户；CSV 可为 UTF-8 或 GBK 编码，不超过 1 MB'
+    """
     return _NUMBER_GAP.sub(lambda m: m[1] or "", text)
 
 
