@@ -113,7 +113,7 @@ def test_switching_the_language_switches_the_sidebar_and_the_page(tmp_path, monk
     assert at.title[0].value.startswith("Overview")
     at.selectbox(key="lang").set_value("zh").run()
     assert at.title[0].value.startswith("总览") and at.sidebar.selectbox[1].label == "打开预设情景"
-    assert next(m.value for m in at.metric if m.label == "现金跑道") == "14.0 个月"
+    assert next(m.value for m in at.metric if m.label == "现金跑道") == "14个月"
 
 
 def test_switching_the_language_reloads_an_unchanged_preset_in_it_and_keeps_an_edited_one(tmp_path, monkeypatch):
@@ -147,7 +147,7 @@ def test_a_money_slider_reads_in_chinese_units_beside_its_digits(tmp_path, monke
     shown = [c.value for c in at.caption]
     for name in sliders:
         value = at.slider(key=f"{name}@{at.session_state['widgets.gen']}").value
-        assert f"即 {fmt.money(value, 'CNY', 'zh')}" in shown, (name, value, shown)
+        assert f"即{fmt.money(value, 'CNY', 'zh')}" in shown, (name, value, shown)
         assert fmt.money(value, "CNY", "zh").endswith(("万元", "亿元"))
 
 
@@ -156,18 +156,19 @@ def test_money_reads_in_the_readers_units():
     assert fmt.money(5_600, "CNY", "zh") == "5,600元" and fmt.money(56_000, "CNY", "zh") == "5.6万元"
     assert fmt.money(-1_469_934, "CNY", "zh") == "-146.99万元"
     assert fmt.money(-1_469_934, "CNY", "en") == "-¥1.47M"
-    assert fmt.money(2_500_000_000, "USD", "zh") == "$2.50B" and fmt.money(12_345, "EUR", "zh") == "€12.35k"
-    assert fmt.percent(0.125) == "12.5%" and fmt.price(1.145, "USD", "zh") == "$1.15"
+    assert fmt.money(2_500_000_000, "USD", "zh") == "25亿美元" and fmt.money(12_345, "EUR", "zh") == "1.23万欧元"
+    assert fmt.money(2_500_000_000, "USD") == "$2.50B" and fmt.money(12_345, "EUR") == "€12.35k"
+    assert fmt.percent(0.125) == "12.5%" and fmt.price(1.145, "USD", "zh") == "1.15美元"
 
 
 def test_seed_002_npv_in_chinese_units_on_the_overview(tmp_path, monkeypatch):
     at = chinese_app(tmp_path, monkeypatch).run()
     at.selectbox(key="preset").set_value("seed002_nlp_project").run()
     # -1,469,934 with month-start flows, one month later at 50 %/yr: / 1.5^(1/12) = -1,421,097
-    assert next(m.value for m in at.metric if m.label == "年折现率 50% 下的净现值（NPV，现金流计于月末）") == "-142.11万元"
-    note = next(i.value for i in at.info if "100% 年化收益率" in i.value)  # the essay's error, explained
-    assert "重复计入" in note and "收入 900万元，成本 800万元" in note and "单利成本回报率为 12.5%" in note
-    assert "净现值（NPV）为 -142.11万元" in note and at.title[0].value == "总览 — NLP 项目（原文回报率案例）"
+    assert next(m.value for m in at.metric if m.label == "年折现率50%下的净现值（NPV，现金流计于月末）") == "-142.11万元"
+    note = next(i.value for i in at.info if "100%年化收益率" in i.value)  # the essay's error, explained
+    assert "重复计入" in note and "收入900万元，成本800万元" in note and "单利成本回报率为12.5%" in note
+    assert "净现值（NPV）为-142.11万元" in note and at.title[0].value == "总览 — NLP 项目（原文回报率案例）"
 
 
 def test_the_seed_002_note_reads_in_english_and_only_where_asked_for():
@@ -188,9 +189,9 @@ def test_validation_messages_are_translated_and_keep_the_field_path():
     with pytest.raises(ScenarioError) as err:
         parse_scenario({"company": {"name": "x", "starting_cash": -5}, "foo": 1,
                         "streams": [{"kind": "subscription", "name": "s", "price_per_month": 10, "churn_monthly": 1.4}]})
-    assert err.value.localized("zh") == ["company.starting_cash: 应大于或等于 0.0（当前值 -5）",
-                                         "streams[0].churn_monthly: 应小于或等于 0.9（当前值 1.4）",
-                                         "foo: 不是可用的字段（当前值 1）"]
+    assert err.value.localized("zh") == ["company.starting_cash: 应大于或等于0.0（当前值-5）",
+                                         "streams[0].churn_monthly: 应小于或等于0.9（当前值1.4）",
+                                         "foo: 不是可用的字段（当前值1）"]
     assert err.value.localized("en") == err.value.errors
 
 
@@ -298,7 +299,8 @@ def latin_words(texts: list[str]) -> set[str]:
     return {w for w in words if w not in LATIN_ALLOWED and not re.fullmatch(r"[A-Z]", w)}
 
 
-MONEY_TICK = {"CNY": re.compile(r"-?[\d,.]+(万|亿)?"), "USD": re.compile(r"-?\$[\d,.]+[kMB]?")}
+MONEY_TICK = re.compile(r"-?[\d,.]+(万|亿)?")
+"""A Chinese money tick in any currency: digits, with 万 / 亿 unless the axis title names them."""
 
 
 def money_axes(at: AppTest) -> list[tuple[str, str, list[str]]]:
@@ -317,7 +319,8 @@ def money_axes(at: AppTest) -> list[tuple[str, str, list[str]]]:
 def test_a_chinese_page_shows_no_latin_word_beyond_the_allowed_and_money_axes_in_the_readers_units(
         tmp_path, monkeypatch, preset):
     """Every page, with every preset, in Chinese: no English word left (the presets' names come from
-    sample_data/zh/), and every axis whose title is in 元 ticks in 万 / 亿 (in $ with k / M / B for a USD company)."""
+    sample_data/zh/), and every axis whose title is in 元 / 美元 / 欧元 ticks in plain digits, with 万 / 亿 either in
+    its title ("现金（万美元）") or on its ticks, never on both."""
     at = chinese_app(tmp_path, monkeypatch).run()
     at.selectbox(key="preset").set_value(preset).run()
     found, axes = {}, 0
@@ -330,17 +333,20 @@ def test_a_chinese_page_shows_no_latin_word_beyond_the_allowed_and_money_axes_in
             if "元" in title and not re.search(r"元/(美|欧)?元", title):  # one currency (Compare may mix two)
                 assert ticks, (spec.file, chart, title)   # a money axis has its ticks in the reader's units
                 axes += 1
-            named = next((c for word, c in (("美元", "USD"), ("欧元", "EUR"), ("元", "CNY")) if word in title + chart), None)
-            # the axis's own currency (a survey may be in another than the company's); a share beside money is no money
-            if ticks and named in MONEY_TICK and "%" not in title:
-                assert all(MONEY_TICK[named].fullmatch(x) for x in ticks), (spec.file, chart, title, ticks)
+            # a share beside money is no money
+            if ticks and "元" in title + chart and "%" not in title:
+                assert all(MONEY_TICK.fullmatch(x) for x in ticks), (spec.file, chart, title, ticks)
+                if re.search(r"(万|亿)(美|欧)?元", title):
+                    assert not any(re.search("万|亿", x) for x in ticks), (spec.file, chart, title, ticks)
     assert found == {}
     assert axes >= 8
 
 
 def test_a_chinese_value_beside_a_chinese_word_takes_no_space_and_a_latin_one_keeps_it():
-    assert t("captable.after", "zh", name="Pre-A 轮", month=15) == "Pre-A 轮后（第 15 个月）"
-    assert t("captable.after", "zh", name="Series A", month=15) == "Series A 后（第 15 个月）"
+    assert t("captable.after", "zh", name="Pre-A 轮", month="2027年4月") == "Pre-A 轮后（2027年4月）"
+    assert t("captable.after", "zh", name="Series A", month="2027年4月") == "Series A 后（2027年4月）"
     assert t("captable.converted", "zh", name="天使轮", round="A 轮", amount="300万元", price="6元", by="估值上限") == \
-        "天使轮在 A 轮中转股：300万元，每股 6元（由估值上限决定）。"
+        "天使轮在 A 轮中转股：300万元，每股6元（由估值上限决定）。"
+    assert t("kpi.capital_needed", "zh", amount="113.11万元").startswith("还需113.11万元才能")  # a number meets Chinese
+    assert t("captable.after", "zh", name="GPT-4", month="2027年4月") == "GPT-4 后（2027年4月）"  # a Latin word
     assert t("captable.after", "en", name="Pre-A", month=15) == "After Pre-A (month 15)"

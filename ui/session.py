@@ -33,7 +33,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from core.i18n import LANGUAGES
-from core.model import Scenario, load_preset
+from core.model import Draft, Scenario, load_preset
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DEFAULT_PRESET = "capital_winter_round_slips"
@@ -111,6 +111,8 @@ def set_scenario(scenario: Scenario, change: Change = "open", *, library: tuple[
     validated once by :func:`core.model.revise`).
     """
     ss = st.session_state
+    if change == "apply" and "editor.draft" not in ss and "scenario" in ss:  # Build not opened yet: its undo starts here
+        ss["editor.draft"], ss["editor.synced"] = Draft(ss["scenario"]), ss["scenario"]
     ss["scenario"] = scenario
     if change == "open":
         ss["library"] = library

@@ -15,10 +15,10 @@ from core.model import Actuals, Scenario, ScenarioError, misfit
 from core.present import charts
 from core.present.actuals import cash_waterfall, trailing_kpis, variance_summary
 from core.present.financing import cap_table_frame, ownership_chart
-from core.present.months import month_text
+from core.present.formatting import day_text, month_range
 from core.present.redemption import right_sentences
 from core.present.report import assumptions_table, headline, monthly_table, pillar_kpis, risk_kpis, risk_summary
-from core.present.solve import side_by_side_frame, target_text
+from core.present.solve import side_by_side_frame, target_caption
 from core.present.statements import summary_frame
 from core.storage.store import StoreError
 from ui.cached import (
@@ -61,7 +61,7 @@ def _what_it_would_take(scenario: Scenario, target: Target, downloads: bool) -> 
     except (ScenarioError, ValueError):
         return
     with st.expander(t("solve.shared", lang()), expanded=True):
-        st.caption(target_text(target, scenario, lang()))
+        st.caption(target_caption(target, scenario, lang()))
         table(side_by_side_frame(rows, today, scenario, lang()), downloads)
 
 
@@ -72,7 +72,7 @@ def _plan_vs_actual(scenario: Scenario, actuals: Actuals, downloads: bool) -> No
         return                     # action on them: a link is read-only
     cur = scenario.company.currency
     v = variance(scenario, actuals, projection(scenario))
-    with st.expander(t("share.actuals", lang(), first=month_text(actuals.first, lang()), last=month_text(actuals.last, lang())),
+    with st.expander(t("share.actuals", lang(), span=month_range(actuals.first, actuals.last, lang())),
                      expanded=True):
         table(variance_summary(v, cur, lang()), downloads)
         chart(cash_waterfall(v, cur, lang()))
@@ -131,7 +131,7 @@ def shared_view(token: str) -> None:
     with picker:  # small, beside the name, out of the way
         language_picker(compact=True)
     st.caption(t("share.caption", lang(), name=plain(revision.name), number=revision.number,
-                 date=revision.created_at.strftime("%Y-%m-%d"), expires=link.expires_at.strftime("%Y-%m-%d")))
+                 date=day_text(revision.created_at, lang()), expires=day_text(link.expires_at, lang())))
     if link.label:
         st.caption(t("share.prepared_for", lang(), label=plain(link.label)))
     if link.note:
@@ -171,8 +171,8 @@ def shared_view(token: str) -> None:
         owners = None
     if owners is not None and (owners.steps or owners.stack):
         with st.expander(t("captable.title", lang())):
-            table(cap_table_frame(owners, lang()), link.downloads)
-            chart(ownership_chart(owners, lang()))
+            table(cap_table_frame(owners, scenario.company.start_date, lang()), link.downloads)
+            chart(ownership_chart(owners, scenario.company.start_date, lang()))
     if redemption_rights := right_sentences(rights_of(scenario), scenario, lang()):
         with st.expander(t("redemption.title", lang()), expanded=True):
             for sentence in redemption_rights:

@@ -10,7 +10,7 @@ from core.analysis.solve import TARGETS, Row, Setup, Target
 from core.i18n import t
 from core.model import Scenario, ScenarioError
 from core.present.months import month_labels
-from core.present.solve import lever_value, side_by_side_frame, target_text
+from core.present.solve import applicable, lever_value, side_by_side_frame, target_caption
 from ui.cached import what_it_would_take
 from ui.session import lang, set_scenario, wkey
 from ui.widgets import reads, table
@@ -44,26 +44,33 @@ def _month(label: str, scenario: Scenario, name: str, low: int, default: int) ->
 
 
 def _target(scenario: Scenario, place: str) -> Target:
+    """The target picker, starting from the target last solved for (kept through Apply and a language switch, which
+    rebuild the widgets)."""
     horizon = scenario.settings.horizon_months
-    first = default_target(scenario).months
+    last = chosen_target(scenario)
+    months = last.months if last.kind in ("runway", "zero_cash_after", "break_even_by") else default_target(scenario).months
     names = {k: t(f"solve.option.{k}", lang()) for k in TARGETS}
     kind = st.selectbox(t("solve.target", lang()), TARGETS, format_func=names.__getitem__,
-                        index=TARGETS.index("runway"), key=wkey(f"lever.solve.{place}.kind"))
+                        index=TARGETS.index(last.kind), key=wkey(f"lever.solve.{place}.kind"))
     if kind == "runway":
-        return Target(kind, int(st.number_input(t("solve.runway_months", lang()), 1, horizon, max(first, 1), 1,
+        return Target(kind, int(st.number_input(t("solve.runway_months", lang()), 1, horizon, max(months, 1), 1,
                                                 key=wkey(f"lever.solve.{place}.months"))))
     if kind == "zero_cash_after":  # cash lasts through the month picked: it may run out from the next one
-        return Target(kind, 1 + _month(t("solve.month", lang()), scenario, f"lever.solve.{place}.last", 0, first - 1))
+        return Target(kind, 1 + _month(t("solve.month", lang()), scenario, f"lever.solve.{place}.last", 0, months - 1))
     if kind == "break_even_by":
-        return Target(kind, _month(t("solve.month", lang()), scenario, f"lever.solve.{place}.by", 0, first))
+        return Target(kind, _month(t("solve.month", lang()), scenario, f"lever.solve.{place}.by", 0, months))
     if kind == "founders":
-        return Target(kind, share=st.slider(t("solve.founders_share", lang()), 1, 100, 50, 1,
+        share = round(100 * last.share) if last.kind == "founders" else 50
+        return Target(kind, share=st.slider(t("solve.founders_share", lang()), 1, 100, share, 1,
                                             key=wkey(f"lever.solve.{place}.founders")) / 100)
     if kind == "odds":
-        months = st.number_input(t("solve.runway_months", lang()), 1, horizon, min(scenario.risk.survival_month, horizon),
-                                 1, key=wkey(f"lever.solve.{place}.odds_months"))
-        share = st.slider(t("solve.odds_share", lang()), 1, 99, 80, 1, key=wkey(f"lever.solve.{place}.odds"))
-        return Target(kind, int(months), share / 100)
+        odds_months = last.months if last.kind == "odds" else min(scenario.risk.survival_month, horizon)
+        share = round(100 * last.share) if last.kind == "odds" else 80
+        chosen_months = st.number_input(t("solve.runway_months", lang()), 1, horizon, max(odds_months, 1), 1,
+                                        key=wkey(f"lever.solve.{place}.odds_months"))
+        odds = st.slider(t("solve.odds_share", lang()), 1, 99, min(max(share, 1), 99), 1,
+                         key=wkey(f"lever.solve.{place}.odds"))
+        return Target(kind, int(chosen_months), odds / 100)
     return Target(kind)
 
 
@@ -74,14 +81,15 @@ def _apply(scenario: Scenario, place: str) -> None:
 
 def _offer_apply(rows: list[Row], scenario: Scenario, place: str) -> None:
     """A picker of the answers that change the plan and reach the target, and the button that applies one."""
-    answers = [r for r in rows if r.answer.status == "reached" and r.scenario is not None]
+    answers = {r.answer.lever: r for r in rows if applicable(r.answer, scenario) and r.scenario is not None}
     if not answers:
         return
-    names = {i: f"{t(f'solve.lever.{r.answer.lever}', lang())}: "
-                f"{lever_value(r.answer.lever, r.answer.value or 0.0, scenario, lang())}" for i, r in enumerate(answers)}
+    names = {key: t("solve.pick", lang(), lever=t(f"solve.lever.{key}", lang()),
+                    value=lever_value(key, r.answer.value or 0.0, scenario, lang())) for key, r in answers.items()}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
+    target = rows[0].answer.target  # a new target, a new picker: never a stale answer from the last one
     pick = left.selectbox(t("solve.apply_pick", lang()), list(names), format_func=names.__getitem__,
-                          key=wkey(f"lever.solve.{place}.pick"))
+                          key=wkey(f"lever.solve.{place}.pick.{target.code}"))
     right.button(t("solve.apply", lang()), key=f"solve.{place}.apply", on_click=_apply,
                  args=(answers[pick].scenario, place))
 
@@ -113,6 +121,6 @@ def what_it_would_take_section(scenario: Scenario, place: str) -> None:
     except ScenarioError as exc:
         st.error("\n".join(exc.localized(lang())))
         return
-    st.caption(target_text(target, scenario, lang()))
+    st.caption(target_caption(target, scenario, lang()))
     table(side_by_side_frame(rows, today, scenario, lang()))
     _offer_apply(rows, scenario, place)

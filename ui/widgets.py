@@ -75,8 +75,8 @@ def table(frame, exportable: bool = True) -> None:
     Streamlit's CSV out) when ``exportable``, else static, with no toolbar at all (a share link without downloads)."""
     if exportable:
         st.dataframe(frame, hide_index=True, width="stretch")
-    else:
-        st.table(frame, hide_index=True)
+    else:  # a static table renders its cells as Markdown: "> 36 months" would be a quote
+        st.table(frame.map(lambda cell: plain(cell) if isinstance(cell, str) else cell), hide_index=True)
 
 
 def chart(fig, toolbar: bool = True) -> None:

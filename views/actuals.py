@@ -16,12 +16,11 @@ from core.present.actuals import (
     cash_waterfall,
     fits_table,
     misfit_lines,
-    month_span,
     trailing_kpis,
     variance_by_month,
     variance_summary,
 )
-from core.present.months import month_text
+from core.present.formatting import day_text, month_range, month_text
 from core.present.report import headline, risk_kpis
 from core.present.statements import restart_note
 from core.storage.actuals_files import entry_months, is_template, read_actuals, template, unmatched
@@ -118,7 +117,7 @@ def import_books(name: str, data: bytes, file_id: str, kept: dict[str, str]) -> 
         show_problems(name, exc)
         return
     st.caption(t("books.found", lang(), file=plain(name), accounts=len(books.names), months=len(books.months),
-                 first=month_text(books.months[0], lang()), last=month_text(books.months[-1], lang())))
+                 span=month_range(books.months[0], books.months[-1], lang())))
     start = mapping_for(books, scenario, remembered=kept)
     if any(n in kept for n in books.names):
         st.info(t("books.remembered", lang()))
@@ -186,7 +185,7 @@ with st.container(border=True):
     else:  # the plan's first month has not ended: no month to enter yet
         first, _ = plan_months(scenario)
         st.info(t("actuals.not_yet", lang(), start=t("date.month", lang(), when=first),
-                  day=t("date.day", lang(), when=month_after(first))))
+                  day=day_text(month_after(first), lang())))
 
 actuals = st.session_state.get("actuals")
 if actuals is None and opened is not None and who is not None and (kept := store().actuals(who, opened[0])) is not None:
@@ -202,7 +201,7 @@ stored = opened is not None and who is not None  # the actuals are the library's
 def keep(kept: Actuals) -> None:
     """Put realigned actuals in place of the stored ones (a new actuals revision in the library)."""
     st.session_state["actuals"] = kept
-    months = month_span(kept.first, kept.last, lang())
+    months = month_range(kept.first, kept.last, lang())
     if stored:
         number = store().save_actuals(who, opened[0], kept)
         st.session_state["actuals.done"] = t("actuals.realigned_saved", lang(), months=months, name=plain(opened[2]), number=number)
@@ -228,10 +227,10 @@ if wrong := misfit(actuals, scenario):  # kept with the scenario before its mont
     if kept is None:
         st.info(t("actuals.realign_none", lang()))
     else:
-        st.caption(t("actuals.realign_help", lang(), months=month_span(kept.first, kept.last, lang())))
+        st.caption(t("actuals.realign_help", lang(), months=month_range(kept.first, kept.last, lang())))
     left, right = st.columns(2)
     if kept is not None:
-        left.button(t("actuals.realign", lang(), months=month_span(kept.first, kept.last, lang())), key="actuals.realign", type="primary",
+        left.button(t("actuals.realign", lang(), months=month_range(kept.first, kept.last, lang())), key="actuals.realign", type="primary",
                     on_click=keep, args=(kept,))
     right.button(t("actuals.remove" if stored else "actuals.remove_session", lang()), key="actuals.remove", on_click=remove,
                  help=t("actuals.remove_help" if stored else "actuals.remove_session_help", lang()))
@@ -240,7 +239,7 @@ if wrong := misfit(actuals, scenario):  # kept with the scenario before its mont
 # --- variance: each line against the plan, the cash gap and its drivers
 p = projection(scenario)
 v = variance(scenario, actuals, p)
-st.subheader(t("actuals.variance", lang(), first=month_text(actuals.first, lang()), last=month_text(actuals.last, lang())))
+st.subheader(t("actuals.variance", lang(), span=month_range(actuals.first, actuals.last, lang())))
 st.dataframe(variance_summary(v, cur, lang()), hide_index=True, width="stretch")
 with st.expander(t("actuals.by_month", lang())):
     st.dataframe(variance_by_month(v, cur, lang()), hide_index=True, width="stretch")

@@ -56,8 +56,8 @@ if pre_money := pre_money_safes(scenario):
 st.subheader(t("captable.title", lang()))
 if not table.steps and not table.stack:
     st.info(t("captable.no_round", lang()))
-st.dataframe(cap_table_frame(table, lang()), hide_index=True, width="stretch")
-chart(ownership_chart(table, lang()))
+st.dataframe(cap_table_frame(table, scenario.company.start_date, lang()), hide_index=True, width="stretch")
+chart(ownership_chart(table, scenario.company.start_date, lang()))
 for note in conversion_notes(table, cur, lang()) + pro_rata_notes(table, on_top, lang()):
     st.caption(plain(note))
 for step in table.steps:
@@ -68,7 +68,7 @@ for step in table.steps:
                      series=plain(t("captable.list_sep", lang()).join(step.anti_dilution))))
 for note in outstanding_notes(table, scenario, lang()) + partner_notes(scenario, lang()):
     st.caption(plain(note))
-pool_summary, pool_warning = pool_notes(pool_use(scenario, table), lang())
+pool_summary, pool_warning = pool_notes(pool_use(scenario, table), scenario.company.start_date, lang())
 if pool_summary:
     st.caption(pool_summary)
 if pool_warning:

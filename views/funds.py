@@ -7,7 +7,7 @@ import streamlit as st
 from core.analysis.levers import Levers, apply_levers, next_round_index
 from core.i18n import t
 from core.present import charts
-from core.present.report import headline, round_lever_note, tax_note
+from core.present.report import headline, round_lever_note, runway_change, tax_note
 from ui.cached import projection, summary
 from ui.session import current_scenario, kept_slider, lang, set_scenario
 from ui.solve import what_it_would_take_section
@@ -46,7 +46,7 @@ adjusted = apply_levers(scenario, levers)
 s_base, s_new = summary(scenario), summary(adjusted)
 
 cards = [k for k in headline(s_new, adjusted, lang()) if k.key in ("runway", "zero_cash", "default_alive", "burn_multiple")]
-cards[0] = replace(cards[0], note=t("funds.runway_delta", lang(), delta=s_new.runway_months - s_base.runway_months))
+cards[0] = replace(cards[0], note=runway_change(s_new.runway_months - s_base.runway_months, lang()))
 kpi_cards(cards)
 chart(charts.cash_balance(projection(adjusted), adjusted.funding, compare=projection(scenario), lang=lang()))
 chart(charts.burn_breakdown(projection(adjusted), lang=lang()))

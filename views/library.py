@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
+from core.present.formatting import day_text
 from core.present.solve import target_text
 from core.storage.store import LOCAL, NOTE_LENGTH, ROLES, ShareLink, StoreError
 from ui.auth import identity
@@ -146,9 +147,9 @@ with st.expander(t("library.share", lang()), expanded=made is not None and made[
         except StoreError as exc:
             st.error(exc.localized(lang()))
         else:
-            made = st.session_state[MADE] = (sid, share_link(token), link.expires_at.strftime("%Y-%m-%d"))
+            made = st.session_state[MADE] = (sid, share_link(token), link.expires_at)
     if made is not None and made[0] == sid:  # the one visit the address can be seen: it stays through other clicks
-        st.success(t("library.share_made", lang(), date=made[2]))
+        st.success(t("library.share_made", lang(), date=day_text(made[2], lang())))
         st.code(made[1], language=None)
         if (where := local_link_note(made[1])) is not None:
             st.warning(where, icon=":material/lan:")

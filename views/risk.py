@@ -97,7 +97,7 @@ def simulated() -> None:
     st.dataframe(stress_frame(risk_stresses(scenario, stresses), scenario, lang()), hide_index=True)
     if result.rounds:
         st.subheader(t("risk.rounds", lang()))
-        st.dataframe(rounds_frame(result, lang()), hide_index=True)
+        st.dataframe(rounds_frame(result, scenario.company.start_date, lang()), hide_index=True)
 
 
 results()

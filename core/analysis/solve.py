@@ -21,6 +21,7 @@ given cap), ``next_round`` (the next round's amount: the smallest that reaches).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -138,10 +139,11 @@ class Lever:
 
     def short_of(self, value: float) -> float:
         """The value one step short of ``value``, towards the grid's start (where the target is not reached): one
-        month later (a freeze) or earlier (a round's size in months), else 1 % less change from the origin."""
+        month later (month levers: a freeze, a delay), else 1 % less change from the origin (1 % more money for a
+        limit, whose grid starts at the most)."""
         if self.whole:
-            return value - 1 if self.sense == "min" else value + 1
-        return self.origin + 0.99 * (value - self.origin)
+            return value + 1
+        return self.origin + (0.99 if self.sense == "min" else 1.01) * (value - self.origin)
 
     def scenario(self, value: float) -> Scenario:
         """The scenario with the lever at ``value``, through the one edit (values kept inside their fields' bounds)."""
@@ -162,7 +164,7 @@ def _cut(paths: list[str]) -> Callable[[np.ndarray], Effects]:
 
 def lever(scenario: Scenario, key: LeverKey, setup: Setup = Setup()) -> Lever | str:
     """The lever ``key`` on ``scenario``, or why it has none (``no_team``, ``no_overheads``, ``no_ai_cost``,
-    ``no_price``, ``no_hires``, ``no_round``)."""
+    ``no_price``, ``no_hires``, ``no_round``, ``no_burn``: a company that neither burns nor has cash sizes no bridge)."""
     s = scenario
     if key == "team_cut":
         roles = [f"opex.team[{j}].headcount" for j, r in enumerate(s.opex.team) if r.headcount > 0]
@@ -211,12 +213,14 @@ def _price(s: Scenario) -> Lever | str:
     return Lever("price", 1, MAX_PRICE, 1, "min", False, 1, s, base, lambda v: {p: ("mul", v) for p in paths})
 
 
-def _bridge(s: Scenario, setup: Setup) -> Lever:
+def _bridge(s: Scenario, setup: Setup) -> Lever | str:
     """A post-money SAFE closing in month 0 (money in hand), appended after the plan's rounds."""
     terms = default_terms(s)
     cap = setup.bridge_cap if setup.bridge_cap is not None else terms.bridge_cap
     cap = cap if cap > 0 else MIN_CAP  # a company that neither burns nor has cash: any cap will do
-    high = max(min(BRIDGE_MONTHS / 6 * terms.bridge, 0.5 * cap), 1.0)
+    high = min(BRIDGE_MONTHS / 6 * terms.bridge, 0.5 * cap)  # below the post-money cap, which must exceed the amount
+    if high <= 0:
+        return "no_burn"
     safe = {"name": setup.bridge_name, "month": 0, "amount": 0.0, "kind": "safe", "valuation_cap": cap,
             "cap_basis": "post"}
     base = replace_fields(s, {"funding": [*(r.model_dump() for r in s.funding), safe]})
@@ -241,41 +245,46 @@ def trial_draws(lv: Lever, values: np.ndarray, base: dict[str, np.ndarray] | Non
     return out
 
 
-Measure = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
-"""Trial values → (reaches the target, a score: higher is closer) per value."""
+Measured = tuple[np.ndarray, np.ndarray, np.ndarray]
+Measure = Callable[[np.ndarray], Measured]
+"""Trial values → per value: reaches the target; a score (higher is closer: what the answer reports); a trace that
+moves whenever the lever moves what the target reads (it ranks values of equal score, e.g. no break-even at all)."""
 
 
 def _plan_measure(target: Target, lv: Lever) -> Measure:
-    def measure(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def measure(values: np.ndarray) -> Measured:
         return _reaches(target, project(lv.base, trial_draws(lv, values)))
     return measure
 
 
-def _reaches(target: Target, p: Projection) -> tuple[np.ndarray, np.ndarray]:
-    """Per path: whether the plan reaches ``target`` (not ``odds`` or ``founders``), and a score."""
+def _reaches(target: Target, p: Projection) -> Measured:
+    """Per path: whether the plan reaches ``target`` (not ``odds`` or ``founders``), a score and a trace: the cash
+    from operations over the plan (break-even targets count no new money), else the cash at its end."""
     if target.kind == "default_alive":
         alive, be, needed = default_alive(p)
-        return alive, np.where(be >= 0, -needed, -np.inf)
+        return alive, np.where(be >= 0, -needed, -np.inf), p.operating_cash.sum(axis=1)
     if target.kind == "break_even_by":
         be = break_even_month(p.ebitda)
-        return (be >= 0) & (be <= target.months), np.where(be >= 0, -be.astype(float), -np.inf)
-    return runway_months(p.cash) >= target.months, runway_exact(p.cash, p.starting_cash)
+        return ((be >= 0) & (be <= target.months), np.where(be >= 0, -be.astype(float), -np.inf),
+                p.operating_cash.sum(axis=1))
+    return runway_months(p.cash) >= target.months, runway_exact(p.cash, p.starting_cash), p.cash[:, -1]
 
 
 def _odds_measure(target: Target, lv: Lever, draws: dict[str, np.ndarray]) -> Measure:
     n = len(next(iter(draws.values())))
 
-    def measure(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def measure(values: np.ndarray) -> Measured:
         stats = project_paths(lv.base, trial_draws(lv, values, draws), lambda s, p, d: {"runway": runway_months(p.cash)})
-        odds = (stats["runway"].reshape(len(values), n) >= target.months).mean(axis=1)
-        return odds >= target.share, odds
+        runway = stats["runway"].reshape(len(values), n)
+        odds = (runway >= target.months).mean(axis=1)
+        return odds >= target.share, odds, runway.mean(axis=1)
     return measure
 
 
 def _founders_measure(target: Target, lv: Lever) -> Measure:
-    def measure(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def measure(values: np.ndarray) -> Measured:
         shares = np.array([founders_after(cap_table(lv.scenario(float(v))), 1) for v in values])
-        return shares >= target.share - 1e-12, shares
+        return shares >= target.share - 1e-12, shares, shares
     return measure
 
 
@@ -295,8 +304,10 @@ class Answer:
     measure at ``value`` or ``best``: runway in months (fractional), the odds (0-1), the founders' share (0-1),
     minus the capital still needed (default alive) or minus the break-even month. ``monotone`` False: a weaker
     value than the answer reaches the target while a stronger one does not, somewhere on the grid. For ``odds``,
-    ``error`` is the Monte Carlo standard error at the answer and ``band`` the lever values reaching the target
-    minus and plus 1.96 errors (None: beyond the bounds): the answer is not known closer than that.
+    ``error`` is the Monte Carlo standard error at the answer and ``band`` the lever values, low then high, reaching the
+    target minus and plus 1.96 errors (None: beyond the bounds): the answer is not known closer than that.
+    ``boundary``: the answer is at either end of the range tried (the longest delay, the strongest cut, no round). ``limit``: the
+    answer is the most money (a bridge, the next round) that still keeps the founders' share: new money only dilutes.
     """
 
     lever: LeverKey
@@ -312,6 +323,7 @@ class Answer:
     band: tuple[float | None, float | None] | None = None
     reason: str | None = None
     evaluations: int = 0
+    limit: bool = False
 
     @property
     def chosen(self) -> float | None:
@@ -326,10 +338,10 @@ class _Search:
         self.lv, self.measure = lv, measure
         self.seen: dict[float, tuple[bool, float]] = {}  # trial value -> (reaches the target, score)
 
-    def __call__(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        ok, sc = self.measure(values)
+    def __call__(self, values: np.ndarray) -> Measured:
+        ok, sc, trace = self.measure(values)
         self.seen.update({float(v): (bool(o), float(s)) for v, o, s in zip(values, ok, sc, strict=True)})
-        return ok, sc
+        return ok, sc, trace
 
     def one(self, value: float) -> tuple[bool, float]:
         if value not in self.seen:
@@ -368,21 +380,26 @@ def solve(scenario: Scenario, target: Target, key: LeverKey, setup: Setup = Setu
         search, grid, close = _Search(lv, _founders_measure(target, lv)), lv.grid(FOUNDERS_GRID), CLOSE
     else:
         search, grid, close = _Search(lv, _plan_measure(target, lv)), lv.grid(GRID), CLOSE
-    ok, sc = search(grid)
+    limit = target.kind == "founders" and key in ("bridge", "next_round")
+    if limit:  # money in only dilutes: the answer is the most that keeps the founders' share
+        lv = dataclasses.replace(lv, sense="max")
+        grid = lv.grid(FOUNDERS_GRID)
+    ok, sc, trace = search(grid)
+    if _flat(sc) and _flat(trace) and not (ok.all() and lv.sense == "min" and grid[0] == lv.neutral):
+        return _counted(Answer(key, target, "no_effect", score=float(sc[0])), search)
     if not ok.any():
-        flat = _flat(sc)
-        i = int(np.argmax(sc))  # the first of the best
-        return Answer(key, target, "no_effect" if flat else "unreachable", best=None if flat else float(grid[i]),
-                      score=float(sc[i]), evaluations=len(search.seen))
+        i = int(np.lexsort((-np.arange(len(grid)), trace, sc))[-1])  # the best score, then trace, then weakest
+        return _counted(Answer(key, target, "unreachable", best=float(grid[i]), score=float(sc[i]), limit=limit), search)
     first = int(np.argmax(ok))
     monotone = bool(ok[first:].all())
     if first == 0:
         value, failing = float(grid[0]), None
     else:
         failing, value = search.bisect(float(grid[first - 1]), float(grid[first]), close)
-    status: Status = "already" if value == lv.neutral else "reached"
+    status: Status = "already" if value == lv.neutral and not limit else "reached"
     answer = Answer(key, target, status, value=value, failing=failing, score=search.one(value)[1],
-                    boundary=value in (lv.low, lv.high) and status == "reached", monotone=monotone or status == "already")
+                    boundary=value in (lv.low, lv.high) and status == "reached", monotone=monotone or status == "already",
+                    limit=limit)
     if target.kind == "odds" and status == "reached":
         odds = answer.score or 0.0
         error = math.sqrt(odds * (1 - odds) / (setup.paths or scenario.risk.paths))
@@ -391,7 +408,7 @@ def solve(scenario: Scenario, target: Target, key: LeverKey, setup: Setup = Setu
 
 
 def _flat(scores: np.ndarray) -> bool:
-    """Whether the lever leaves the target's score where it was (within float noise): it does not move it."""
+    """Whether the lever leaves a score or trace where it was (within float noise)."""
     if np.isneginf(scores).all():
         return True
     return bool(np.isfinite(scores).all() and np.ptp(scores) <= 1e-9 * max(1.0, float(np.abs(scores).max())))
@@ -410,7 +427,8 @@ def _with_band(answer: Answer, search: _Search, error: float, share: float) -> A
         reach = min(reaching, key=order)
         fail = max((v for v in failing if order(v) < order(reach)), key=order, default=None)
         ends.append(reach if fail is None else search.bisect(fail, reach, 4 * ODDS_CLOSE, threshold)[1])
-    return Answer(**{**answer.__dict__, "error": error, "band": (ends[0], ends[1])})
+    low, high = ends if search.lv.sense == "min" else ends[::-1]  # low to high in the lever's unit
+    return Answer(**{**answer.__dict__, "error": error, "band": (low, high)})
 
 
 def _counted(answer: Answer, search: _Search) -> Answer:

@@ -4,6 +4,7 @@ the cash chart of plan, actuals and re-forecast."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -15,7 +16,7 @@ from core.i18n import t
 from core.model import Misfit, Scenario, plan_months
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
-from core.present.months import month_text
+from core.present.formatting import month_text
 from core.present.report import Kpi, data_frame, runway_text
 from core.present.statements import label
 
@@ -27,41 +28,59 @@ def line_label(key: str, lang: str = "en") -> str:
     return t(f"actuals.line.{key}", lang)
 
 
-def _pct(actual: float, plan: float) -> str:
-    return "—" if not plan or not math.isfinite(actual) else f"{100 * (actual - plan) / abs(plan):+.1f}%"
+def _pct(actual: float, plan: float, lang: str) -> str:
+    """The difference as a share of the plan: signed in English ("+5.0%"), a Chinese table signs only a shortfall."""
+    if not plan or not math.isfinite(actual):
+        return "—"
+    share = fmt.rounded(100 * (actual - plan) / abs(plan), 1)
+    return f"{share:.1f}%" if lang == "zh" else f"{share:+.1f}%"
 
 
-def _signed(value: float, currency: str, lang: str) -> str:
-    return ("+" if value > 0 else "") + fmt.money(value, currency, lang)
+MONEY_COLUMNS = ("plan", "actual", "diff")
+"""The columns of a variance table in money."""
+
+
+def _variance_frame(lead: Sequence[tuple[object, ...]], amounts: Sequence[tuple[float, float]], tail: Sequence[tuple[object, ...]],
+                    currency: str, lang: str, columns: tuple[str, ...]):
+    """A variance table, a row per (plan, actual) of ``amounts``: its ``lead`` cells, then plan, actual, the difference
+    and %, then its ``tail`` cells; in Chinese plain numbers under headers naming the unit ("计划（万美元）")."""
+    scale, unit = fmt.table_unit((x for pair in amounts for x in (*pair, pair[1] - pair[0])), currency, lang)
+
+    def diff(value: float) -> str:
+        return fmt.table_money(value, scale, currency, lang) if unit else ("+" if value > 0 else "") + fmt.money(value, currency, lang)
+
+    cells = [(*first, fmt.table_money(p, scale, currency, lang), fmt.table_money(a, scale, currency, lang), diff(a - p),
+              _pct(a, p, lang), *last) for first, (p, a), last in zip(lead, amounts, tail, strict=True)]
+    names = [fmt.with_unit(t(f"actuals.col.{c}", lang), unit if c in MONEY_COLUMNS else "", lang) for c in columns]
+    return data_frame(cells, columns=names)
 
 
 def variance_summary(v: Variance, currency: str, lang: str = "en"):
     """One row per reported line over the reported months: plan, actual, difference and % (ending cash: at the
     last month)."""
-    rows = []
+    lead, amounts, tail = [], [], []
     for key, (plan, actual) in v.lines.items():
         seen = np.isfinite(actual)
         if not seen.any():
             continue
         if key == "ending_cash":
-            p, a = float(plan[seen][-1]), float(actual[seen][-1])
+            amounts.append((float(plan[seen][-1]), float(actual[seen][-1])))
         else:
-            p, a = float(plan[seen].sum()), float(actual[seen].sum())
-        rows.append((line_label(key, lang), fmt.money(p, currency, lang), fmt.money(a, currency, lang),
-                     _signed(a - p, currency, lang), _pct(a, p), int(seen.sum())))
-    return data_frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("line", "plan", "actual", "diff", "pct", "months")])
+            amounts.append((float(plan[seen].sum()), float(actual[seen].sum())))
+        lead.append((line_label(key, lang),))
+        tail.append((int(seen.sum()),))
+    return _variance_frame(lead, amounts, tail, currency, lang, ("line", "plan", "actual", "diff", "pct", "months"))
 
 
 def variance_by_month(v: Variance, currency: str, lang: str = "en"):
     """Every reported line and month: plan, actual, difference and %."""
-    rows = []
+    lead, amounts = [], []
     for n, month in enumerate(v.months):
         for key, (plan, actual) in v.lines.items():
             if math.isfinite(actual[n]):
-                rows.append((f"{month:%Y-%m}", line_label(key, lang), fmt.money(plan[n], currency, lang),
-                             fmt.money(actual[n], currency, lang), _signed(actual[n] - plan[n], currency, lang),
-                             _pct(actual[n], plan[n])))
-    return data_frame(rows, columns=[t(f"actuals.col.{c}", lang) for c in ("month", "line", "plan", "actual", "diff", "pct")])
+                lead.append((month_text(month, lang), line_label(key, lang)))
+                amounts.append((float(plan[n]), float(actual[n])))
+    return _variance_frame(lead, amounts, [()] * len(amounts), currency, lang, ("month", "line", "plan", "actual", "diff", "pct"))
 
 
 def cash_waterfall(v: Variance, currency: str, lang: str = "en") -> go.Figure:
@@ -123,8 +142,9 @@ def trailing_kpis(on_actuals: Trailing, on_plan: Trailing, currency: str, lang: 
             t("actuals.kpi.plan", lang, value=fmt.money(on_plan.net_burn, currency, lang)), number=on_actuals.net_burn),
         Kpi("runway", t("actuals.kpi.runway", lang, n=n), months(on_actuals.runway),
             t("actuals.kpi.plan", lang, value=months(on_plan.runway))),
-        Kpi("burn_multiple", t("actuals.kpi.burn_multiple", lang, n=n), fmt.ratio(on_actuals.burn_multiple),
-            t("actuals.kpi.plan", lang, value=fmt.ratio(on_plan.burn_multiple)), t("actuals.kpi.burn_help", lang, n=n)),
+        Kpi("burn_multiple", t("actuals.kpi.burn_multiple", lang, n=n), fmt.ratio(on_actuals.burn_multiple, lang=lang),
+            t("actuals.kpi.plan", lang, value=fmt.ratio(on_plan.burn_multiple, lang=lang)),
+            t("actuals.kpi.burn_help", lang, n=n)),
         Kpi("default_alive", t("actuals.kpi.default_alive", lang, n=n), alive(on_actuals.default_alive),
             t("actuals.kpi.plan_pace", lang, value=alive(on_plan.default_alive)), t("actuals.kpi.default_alive_help", lang)),
     ]
@@ -136,15 +156,9 @@ def fits_table(fits: tuple[Fit, ...], lang: str = "en"):
     def pct(x: float | None) -> str:
         return "—" if x is None else fmt.percent(x)
 
-    return data_frame([(f.stream, pct(f.planned_growth), pct(f.fitted_growth), f"{f.level:.2f}×",
+    return data_frame([(f.stream, pct(f.planned_growth), pct(f.fitted_growth), fmt.ratio(f.level, lang=lang),
                     t(f"edit.streams.{f.field}", lang), pct(f.planned_value), pct(f.new_value)) for f in fits],
                   columns=[t(f"actuals.fit.{c}", lang) for c in ("stream", "planned", "fitted", "level", "field", "old", "new")])
-
-
-def month_span(first: date, last: date, lang: str = "en") -> str:
-    """The months from ``first`` to ``last`` as ``2026-01`` or ``2026-01 to 2026-03`` (``2026年1月`` in Chinese)."""
-    a, b = month_text(first, lang), month_text(last, lang)
-    return a if a == b else t("actuals.misfit.range", lang, first=a, last=b)
 
 
 def misfit_lines(wrong: Misfit, scenario: Scenario, lang: str = "en") -> list[str]:
@@ -153,11 +167,11 @@ def misfit_lines(wrong: Misfit, scenario: Scenario, lang: str = "en") -> list[st
     first, last = plan_months(scenario)
     lines = []
     if wrong.before:
-        lines.append(t("actuals.misfit.before", lang, months=month_span(wrong.before[0], wrong.before[-1], lang),
+        lines.append(t("actuals.misfit.before", lang, months=fmt.month_range(wrong.before[0], wrong.before[-1], lang),
                        first=month_text(first, lang)))
     if wrong.after:
-        lines.append(t("actuals.misfit.after", lang, months=month_span(wrong.after[0], wrong.after[-1], lang), last=month_text(last, lang),
-                       horizon=scenario.settings.horizon_months))
+        lines.append(t("actuals.misfit.after", lang, months=fmt.month_range(wrong.after[0], wrong.after[-1], lang),
+                       last=month_text(last, lang), horizon=scenario.settings.horizon_months))
     if wrong.streams:
         lines.append(t("actuals.misfit.streams", lang, streams=t("join.list", lang).join(wrong.streams)))
     return lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -21,9 +22,9 @@ from core.analysis.risk import PERCENTILES, RiskResult, TornadoBar
 from core.analysis.statements import Statements, table
 from core.analysis.van_westendorp import PriceSensitivity
 from core.engine.projection import COST_OF_REVENUE_ITEMS, OPEX_CATEGORIES, Projection, month_date
-from core.i18n import t
+from core.i18n import currency_unit, t
 from core.model import Market, Round
-from core.present.formatting import axis_money, money, percent, plot_text, quantity
+from core.present.formatting import axis_money, axis_scale, money, percent, plot_text, quantity
 from core.present.formatting import price as fmt_price
 
 PALETTE = ("#2E86AB", "#F18F01", "#C73E1D", "#3B1F2B", "#6A994E", "#8E7DBE", "#E0A458", "#1B998B",
@@ -89,10 +90,22 @@ def _ticks(low: float, high: float, log: bool) -> list[float]:
     return [n * step for n in range(math.floor(low / step) - 1, math.ceil(high / step) + 2)]
 
 
+def _scaled_title(title: str | None, ticks: Sequence[float], currency: str, lang: str, log: bool) -> tuple[str | None, float]:
+    """A Chinese money axis's title with its 万 / 亿 before the currency's word ("现金（美元）" → "现金（万美元）") and the
+    scale its ticks are then divided by; the title and 1 unchanged in English, on a log axis (its ticks span
+    several units) or when the title names no currency (its ticks carry 万 / 亿 themselves)."""
+    unit = re.compile(rf"(?<![美欧]){currency_unit(currency, lang)}")
+    scale, suffix = axis_scale(ticks, lang)
+    if log or not suffix or not title or not unit.search(title):
+        return title, 1
+    return unit.sub(lambda m: suffix + m[0], title, count=1), scale
+
+
 def money_axis(fig: go.Figure, axis: str, currency: str, lang: str, *, values: Sequence[float] | None = None,
                hover: Callable[[float, str, str], str] | None = money) -> go.Figure:
     """Put the money axis ``axis`` ("x", "y", "y2", …) in the reader's units: its ticks read as
-    :func:`~core.present.formatting.axis_money` (万 / 亿 for CNY in Chinese, k / M / B otherwise) and each
+    :func:`~core.present.formatting.axis_money` (k / M / B in English; in Chinese plain numbers under a title in
+    万 / 亿 of the currency, :func:`_scaled_title`) and each
     trace on it hovers with ``hover`` (:func:`~core.present.formatting.money`; ``price`` for unit prices; None
     keeps the traces' own). ``values`` are the amounts the axis spans when the traces do not say (bars drawn
     from a base); stacked traces count with their sum.
@@ -114,9 +127,12 @@ def money_axis(fig: go.Figure, axis: str, currency: str, lang: str, *, values: S
     if not log and any(tr.type == "bar" for tr in on_axis):
         found = np.append(found, 0.0)  # bars start at zero
     ticks = _ticks(float(found.min()), float(found.max()), log)
+    title, scale = _scaled_title(fig.layout[name].title.text, ticks, currency, lang, log)
     texts = next(texts for digits in range(2, 7)  # as many decimals as it takes for no two ticks to read the same
-                 if len(set(texts := [axis_money(v, currency, lang, digits) for v in ticks])) == len(ticks) or digits == 6)
+                 if len(set(texts := [axis_money(v / scale, currency, lang, digits) for v in ticks])) == len(ticks)
+                 or digits == 6)
     fig.update_layout({name: {"tickmode": "array", "tickvals": ticks, "automargin": True, "ticktext": texts}})
+    fig.layout[name].title.text = title
     if hover is None:
         return fig
     for tr in on_axis:

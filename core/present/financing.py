@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
 
 from core.analysis.captable import FOUNDERS, NEXT_ROUND, POOL, CapTable, Conversion, Holder, PoolUse, Step, ownership, waterfall
@@ -10,6 +12,7 @@ from core.i18n import t
 from core.model import Scenario
 from core.present import formatting as fmt
 from core.present.charts import PALETTE, TEMPLATE
+from core.present.months import plan_month
 from core.present.report import cap_text, data_frame, runway_text
 
 
@@ -25,17 +28,17 @@ def holder_label(h: Holder, lang: str = "en") -> str:
     return t("captable.investors", lang, name=h.key)
 
 
-def _columns(table: CapTable, lang: str) -> list[tuple[str, tuple[Holder, ...]]]:
+def _columns(table: CapTable, start: date, lang: str) -> list[tuple[str, tuple[Holder, ...]]]:
     """Today, after each priced round, and at the end with the SAFEs and notes outstanding as converted."""
     end = [(t("captable.at_end", lang), table.holders)] if table.stack else []
     return [(t("captable.today", lang), table.start),
-            *((t("captable.after", lang, name=s.key, month=s.month), s.holders) for s in table.steps), *end]
+            *((t("captable.after", lang, name=s.key, month=plan_month(start, s.month, lang)), s.holders) for s in table.steps), *end]
 
 
-def cap_table_frame(table: CapTable, lang: str = "en"):
+def cap_table_frame(table: CapTable, start: date, lang: str = "en"):
     """Each holder's fully diluted share today, after every priced round and at the end, and its shares at the
     end."""
-    columns = _columns(table, lang)
+    columns = _columns(table, start, lang)
     keys = [h.key for h in table.holders]
     data: dict[str, list[str]] = {t("captable.holder", lang): [holder_label(h, lang) for h in table.holders]}
     for title, holders in columns:
@@ -104,9 +107,9 @@ def _by(c: Conversion) -> str:
     return f"cap_{'post' if c.post else 'pre'}" if c.by == "cap" else c.by
 
 
-def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
+def ownership_chart(table: CapTable, start: date, lang: str = "en") -> go.Figure:
     """Stacked bars of the fully diluted ownership (%) today and after each priced round."""
-    columns = _columns(table, lang)
+    columns = _columns(table, start, lang)
     fig = go.Figure(layout={"template": TEMPLATE})
     for n, h in enumerate(table.holders):
         fig.add_bar(x=[fmt.plot_text(title) for title, _ in columns], name=fmt.plot_text(holder_label(h, lang)),
@@ -117,13 +120,14 @@ def ownership_chart(table: CapTable, lang: str = "en") -> go.Figure:
     return fig
 
 
-def pool_notes(use: PoolUse, lang: str = "en") -> tuple[str | None, str | None]:
+def pool_notes(use: PoolUse, start: date, lang: str = "en") -> tuple[str | None, str | None]:
     """(the pool against the team's grants, a warning when the grants exceed the pool), None where nothing to say."""
     summary = None if not use.grants and not use.pool else t(
         "captable.pool_use", lang, pool=f"{use.pool:,.0f}", granted=f"{use.granted:,.0f}",
         unallocated=f"{use.unallocated:,.0f}")
     warning = None if use.short is None else t(
-        "captable.pool_short", lang, month=use.short[0], granted=f"{use.short[1]:,.0f}", pool=f"{use.short[2]:,.0f}")
+        "captable.pool_short", lang, month=plan_month(start, use.short[0], lang), granted=f"{use.short[1]:,.0f}",
+        pool=f"{use.short[2]:,.0f}")
     return summary, warning
 
 
@@ -150,14 +154,15 @@ def waterfall_frame(holders: tuple[Holder, ...], exit_value: float, currency: st
     paid = waterfall(holders, exit_value, costs, exercised, strike)
     ranks = sorted({h.rank for h in holders if h.preferred}, reverse=True)
     cost = [exit_value * costs] if costs else []
+    proceeds = [*(paid[h.key] for h in holders), *cost]
+    scale, unit = fmt.table_unit(proceeds, currency, lang)
     return data_frame({
         t("captable.holder", lang): [holder_label(h, lang) for h in holders] + [t("captable.costs", lang)] * len(cost),
         t("captable.paid_order", lang): [str(ranks.index(h.rank) + 1) if h.preferred else "—" for h in holders]
         + ["—"] * len(cost),
         t("captable.preference", lang): [_preference(h, currency, lang) for h in holders] + ["—"] * len(cost),
-        t("captable.proceeds", lang): [fmt.money(v, currency, lang) for v in [*(paid[h.key] for h in holders), *cost]],
-        t("captable.of_exit", lang): [fmt.percent(v / exit_value if exit_value else 0)
-                                      for v in [*(paid[h.key] for h in holders), *cost]],
+        fmt.with_unit(t("captable.proceeds", lang), unit, lang): [fmt.table_money(v, scale, currency, lang) for v in proceeds],
+        t("captable.of_exit", lang): [fmt.percent(v / exit_value if exit_value else 0) for v in proceeds],
     })
 
 
@@ -176,6 +181,7 @@ def _preference(h: Holder, currency: str, lang: str) -> str:
 def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str = "en"):
     """One row per option: runway, default alive, survival odds, founders' share and proceeds."""
     month = outcomes[0].scenario.risk.survival_month if outcomes else 18
+    scale, unit = fmt.table_unit((o.founders_proceeds for o in outcomes), currency, lang)
     return data_frame({
         t("financing.col.option", lang): [t(f"financing.option.{o.key}", lang) for o in outcomes],
         t("kpi.runway", lang): [runway_text(o.summary.runway_months, o.scenario.settings.horizon_months, lang)
@@ -185,7 +191,8 @@ def comparison_frame(outcomes: list[FinancingOutcome], currency: str, lang: str 
                                                      for o in outcomes],
         t("financing.col.founders", lang): [fmt.percent(o.founders_share) + ("" if o.priced else t("financing.no_round", lang))
                                             for o in outcomes],
-        t("financing.col.proceeds", lang): [fmt.money(o.founders_proceeds, currency, lang) for o in outcomes],
+        fmt.with_unit(t("financing.col.proceeds", lang), unit, lang): [fmt.table_money(o.founders_proceeds, scale, currency, lang)
+                                                                         for o in outcomes],
     })
 
 

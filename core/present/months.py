@@ -5,16 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.engine.projection import month_date
-from core.i18n import t
-
-
-def month_text(day: date, lang: str = "en") -> str:
-    """A calendar month as a card, a table or a sentence writes it: ``2027-03`` in English, ``2027年3月`` in Chinese.
-
-    >>> month_text(date(2031, 12, 1)), month_text(date(2031, 12, 1), "zh"), month_text(date(2027, 3, 1), "zh")
-    ('2031-12', '2031年12月', '2027年3月')
-    """
-    return t("month.label", lang, year=day.year, month=day.month)
+from core.present.formatting import month_text
 
 
 def month_label(start: date, index: int, lang: str = "en") -> str:
@@ -29,3 +20,23 @@ def month_label(start: date, index: int, lang: str = "en") -> str:
 def month_labels(start: date, low: int, high: int, lang: str = "en") -> dict[int, str]:
     """Every month index from ``low`` to ``high`` (both included) with its calendar month: a month picker's options."""
     return {index: month_label(start, index, lang) for index in range(low, high + 1)}
+
+
+def month_number(index: int, lang: str = "en") -> int:
+    """Month ``index`` of the plan as the reader counts it: from 0 in English (as the editor's month fields), from 1 in
+    Chinese, where the first month is 第1个月.
+
+    >>> month_number(0), month_number(0, "zh"), month_number(14, "zh")
+    (0, 1, 15)
+    """
+    return index + 1 if lang == "zh" else index
+
+
+def plan_month(start: date, index: int, lang: str = "en") -> str:
+    """Month ``index`` of a plan starting in ``start``'s month, for a sentence: its index in English ("month 14"),
+    its calendar month in Chinese.
+
+    >>> plan_month(date(2026, 1, 1), 14), plan_month(date(2026, 1, 1), 14, "zh")
+    ('14', '2027年3月')
+    """
+    return month_label(start, index, lang) if lang == "zh" else str(index)

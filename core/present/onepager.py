@@ -31,6 +31,7 @@ from core.i18n import t
 from core.model import Scenario, ScenarioError, replace_fields
 from core.present import charts, formatting
 from core.present.financing import conversion_notes, holder_label
+from core.present.months import plan_month
 from core.present.report import Kpi, headline, pillar_kpis, pitch_kpis, risk_kpis
 from core.present.statements import summary_frame
 
@@ -106,12 +107,12 @@ def _wrapped(text: str, width: int = 24) -> str:
     return "<br>".join([*lines, line.rstrip()])
 
 
-def founders_note(table: CapTable, lang: str = "en") -> str:
+def founders_note(table: CapTable, start: date, lang: str = "en") -> str:
     """When the founders' "after" is: after the plan's last priced round (its name and month), or no round."""
     if not table.steps:
         return t("onepager.captable.no_round", lang)
     last = table.steps[-1]
-    return t("onepager.captable.founders_note", lang, name=last.key, month=last.month)
+    return t("onepager.captable.founders_note", lang, name=last.key, month=plan_month(start, last.month, lang))
 
 
 def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scorecard, result: RiskResult | None, *,
@@ -163,7 +164,7 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
     fig.update_xaxes(range=[months[0], months[-1]], row=2, col=2)  # the same months as the cash chart
     fig.update_annotations(font={"size": 12})
     if table is not None:
-        _cap_table_notes(fig, table, p.currency, lang)
+        _cap_table_notes(fig, table, scenario.company.start_date, p.currency, lang)
     charts_height = height - MARGIN["t"] - MARGIN["b"]
     rows = (one_pager_kpis(summary, scenario, card, result, lang), pitch_kpis(p, summary, scenario, lang))
     for ((above_label, above_value), slots, size), kpis in zip(CARD_ROWS, rows, strict=True):
@@ -173,11 +174,11 @@ def one_pager(scenario: Scenario, p: Projection, summary: Summary, card: Scoreca
                                showarrow=False, xanchor="center", font={"size": 10, "color": "#666666"})  # "auto" anchors the outer thirds
             fig.add_annotation(text=f"<b>{kpi.value}</b>", x=x, y=1 + above_value / charts_height, xref="paper",
                                yref="paper", showarrow=False, xanchor="center", font={"size": size})
-    day = (today or date.today()).isoformat()
+    day = formatting.day_text(today or date.today(), lang)
     fig.update_layout(
         template=charts.TEMPLATE, width=width, height=height, font={"family": FONT, "size": 10},
         title={"text": f"<b>{scenario.company.name}</b>  ·  "
-                       f"{t('onepager.subtitle', lang, date=day, start=f'{scenario.company.start_date:%Y-%m}')}",
+                       f"{t('onepager.subtitle', lang, date=day, start=formatting.month_text(scenario.company.start_date, lang))}",
                "x": 0.02, "y": 0.985, "font": {"size": 18}},
         meta={"pdf_title": t("onepager.pdf_title", lang, company=scenario.company.name)},
         margin=MARGIN, hovermode=False,
@@ -215,13 +216,13 @@ def _add_yearly_table(fig: go.Figure, s: Statements, currency: str, lang: str) -
         row=3, col=1)
 
 
-def _cap_table_notes(fig: go.Figure, table: CapTable, currency: str, lang: str) -> None:
+def _cap_table_notes(fig: go.Figure, table: CapTable, start: date, currency: str, lang: str) -> None:
     """The founders' share before → after the plan's rounds between the column's title and its table; the
     conversions at the column's foot."""
     before, after = founders_before_after(table)
     domain = next(d for d in fig.data if d.name == CAP_TABLE).domain
     founders = t("onepager.captable.founders", lang, before=formatting.percent(before), after=formatting.percent(after))
-    fig.add_annotation(text=f"<b>{founders}</b><br>{_wrapped(founders_note(table, lang), 40)}",
+    fig.add_annotation(text=f"<b>{founders}</b><br>{_wrapped(founders_note(table, start, lang), 40)}",
                        x=domain.x[0], y=domain.y[1] + FOUNDERS_LINE - 0.01, xref="paper", yref="paper",
                        xanchor="left", yanchor="top", align="left", showarrow=False, font={"size": 11})
     notes = conversion_notes(table, currency, lang)

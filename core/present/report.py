@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -14,7 +15,7 @@ from core.analysis.pillars import Factor, MoveEffect, PillarScore, Scorecard, we
 from core.analysis.pricing import PriceCurve, PriceResult, TierResult
 from core.analysis.risk import RiskResult, StressRow, TornadoBar
 from core.engine.projection import Projection, month_date
-from core.i18n import STRINGS, t
+from core.i18n import STRINGS, currency_unit, t
 from core.model import (
     BILLING_FIELDS,
     GROWTH_FIELDS,
@@ -30,7 +31,8 @@ from core.model import (
     stream_fields,
 )
 from core.present import formatting as fmt
-from core.present.months import month_label, month_text
+from core.present.formatting import month_text
+from core.present.months import month_label, month_number, plan_month
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,14 +64,14 @@ def runway_text(months: float, horizon: float, lang: str = "en") -> str:
     """A runway as every page writes it: one decimal with its unit, or a lower bound when cash outlasts the
     ``horizon`` (months).
 
-    >>> runway_text(14, 60), runway_text(7.25, 60, "zh"), runway_text(60, 60), runway_text(60.0, 60, "zh")
-    ('14.0 months', '7.2 个月', '> 60 months', '超过 60 个月')
+    >>> runway_text(14, 60), runway_text(7.25, 60, "zh"), runway_text(60, 60), runway_text(60.0, 60, "zh"), runway_text(14, 60, "zh")
+    ('14.0 months', '7.2个月', '> 60 months', '60个月以上', '14个月')
     """
     if math.isnan(months):
         return "—"
     if months >= horizon:
         return t("kpi.runway_full", lang, months=horizon)
-    return t("kpi.runway_value", lang, months=f"{months:.1f}")
+    return t("kpi.runway_value", lang, months=fmt.number(months, 1, lang))
 
 
 def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -80,7 +82,7 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
     runway = runway_text(summary.runway_months, horizon, lang)
     be, be_note = ("—", "") if summary.break_even_month is None else (  # the date, its month index below it
         month_text(month_date(start, summary.break_even_month), lang),
-        t("kpi.break_even_note", lang, month=summary.break_even_month))
+        t("kpi.break_even_note", lang, month=month_number(summary.break_even_month, lang)))
     if summary.default_alive:
         alive_note = ""
     elif summary.break_even_month is None:
@@ -99,7 +101,7 @@ def headline(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi
         Kpi("break_even", t("kpi.break_even", lang), be, be_note, number=summary.break_even_month),
         Kpi("default_alive", t("kpi.default_alive", lang),
             t("kpi.alive", lang) if summary.default_alive else t("kpi.dead", lang), alive_note, t("kpi.alive_help", lang)),
-        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple), burn_note, t("kpi.burn_help", lang),
+        Kpi("burn_multiple", t("kpi.burn_multiple", lang), fmt.ratio(summary.burn_multiple, lang=lang), burn_note, t("kpi.burn_help", lang),
             _finite(summary.burn_multiple)),
         Kpi("npv", npv_label(scenario, lang), fmt.money(summary.npv, cur, lang), "", t(f"kpi.npv_help.{summary.cash_flow_timing}", lang),
             summary.npv),
@@ -132,13 +134,23 @@ def ask_kpi(scenario: Scenario, lang: str = "en") -> Kpi:
                number=ask.amount)
 
 
+def runway_change(months: float, lang: str = "en") -> str:
+    """How many months longer or shorter the runway is than the saved scenario's (the Funds page's card).
+
+    >>> runway_change(3), runway_change(-2), runway_change(0), runway_change(3, "zh"), runway_change(-2, "zh"), runway_change(0, "zh")
+    ('+3 months vs saved', '-2 months vs saved', '+0 months vs saved', '比已保存多3个月', '比已保存少2个月', '与已保存相同')
+    """
+    key = "funds.runway_more" if months > 0 else "funds.runway_less" if months < 0 else "funds.runway_same"
+    return t(key, lang, delta=f"{abs(months):g}")
+
+
 def round_lever_note(scenario: Scenario, lang: str = "en") -> str:
     """Which round the "next round" levers move (its name and month), or that there is none."""
     k = next_round_index(scenario)
     if k is None:
         return t("funds.no_round", lang)
     moved = scenario.funding[k]
-    return t("funds.round_moves", lang, name=moved.name, month=moved.month)
+    return t("funds.round_moves", lang, name=moved.name, month=plan_month(scenario.company.start_date, moved.month, lang))
 
 
 def _finite(value: float | None) -> float | None:
@@ -176,11 +188,13 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
     rows = [
         Kpi("gross_margin", t("kpi.gross_margin", lang), fmt.percent(summary.gross_margin), number=_finite(summary.gross_margin)),
         irr_kpi(summary, lang),
-        Kpi("payback", t("kpi.payback", lang), "—" if summary.payback_month is None else str(summary.payback_month),
+        Kpi("payback", t("kpi.payback", lang), *(("—", "") if summary.payback_month is None else (
+            plan_month(scenario.company.start_date, summary.payback_month, lang),
+            t("kpi.break_even_note", lang, month=month_number(summary.payback_month, lang)) if lang == "zh" else "")),
             number=summary.payback_month),
         Kpi("peak_need", t("kpi.peak_need", lang), fmt.money(summary.peak_funding_need, cur, lang), number=summary.peak_funding_need),
         Kpi("rule_of_40", t("kpi.rule_of_40", lang), *(("—", t("kpi.no_revenue", lang)) if math.isnan(summary.rule_of_40)
-                                                        else (f"{summary.rule_of_40:.0f}", "")),
+                                                        else (t("kpi.rule_of_40_value", lang, value=summary.rule_of_40), "")),
             number=_finite(summary.rule_of_40)),
         Kpi("hhi", t("kpi.hhi", lang), f"{summary.herfindahl:.2f}", number=_finite(summary.herfindahl)),
         Kpi("return_on_cost", t("kpi.return_on_cost", lang),
@@ -189,9 +203,10 @@ def details(summary: Summary, scenario: Scenario, lang: str = "en") -> list[Kpi]
     ]
     ue = summary.unit_economics
     if ue is not None:
-        rows.append(Kpi("ltv_cac", t("kpi.ltv_cac", lang), fmt.ratio(ue.ltv_to_cac), number=_finite(ue.ltv_to_cac)))
+        rows.append(Kpi("ltv_cac", t("kpi.ltv_cac", lang), fmt.ratio(ue.ltv_to_cac, lang=lang), number=_finite(ue.ltv_to_cac)))
         rows.append(Kpi("cac_payback", t("kpi.cac_payback", lang),
-                        "—" if ue.cac_payback_months is None else t("kpi.months_short", lang, months=ue.cac_payback_months),
+                        "—" if ue.cac_payback_months is None
+                        else t("kpi.months_short", lang, months=fmt.number(ue.cac_payback_months, 1, lang)),
                         number=ue.cac_payback_months))
     return rows
 
@@ -213,15 +228,23 @@ def seed002_note(p: Projection, summary: Summary, scenario: Scenario, lang: str 
 
 
 def stream_table(p: Projection, lang: str = "en") -> pd.DataFrame:
-    """One row per stream: kind, first-year revenue, share, revenue in the last month (amounts in whole units of the
-    currency, thousands grouped: "1,234,567")."""
+    """One row per stream: kind, first-year revenue, share, revenue in the last month (amounts as plain numbers under
+    a header naming the unit: whole units of the currency with thousands grouped, "1,234,567", or for a Chinese reader
+    万 with two decimals as :func:`~core.present.formatting.table_unit` picks)."""
     shares = stream_shares(p.stream_revenue)[0]
+    year1, last = p.stream_revenue[0, :, :YEAR].sum(axis=1), p.stream_revenue[0, :, -1]
+    scale, unit = fmt.table_unit([*year1, *last], p.currency, lang)
+
+    def cells(values: np.ndarray) -> list[str]:
+        return [fmt.table_money(v, scale, p.currency, lang) if unit else f"{v:,.0f}" for v in values]
+
+    header = unit or currency_unit(p.currency, lang)
     return data_frame({
         t("table.stream", lang): p.stream_names,
         t("table.kind", lang): [t(f"kind.{k}", lang) for k in p.stream_kinds],
-        t("table.year1", lang, currency=p.currency): [f"{v:,.0f}" for v in p.stream_revenue[0, :, :YEAR].sum(axis=1)],
+        t("table.year1", lang, unit=header): cells(year1),
         t("table.share", lang): [fmt.percent(v) for v in shares],
-        t("table.last_month", lang, currency=p.currency): [f"{v:,.0f}" for v in p.stream_revenue[0, :, -1]],
+        t("table.last_month", lang, unit=header): cells(last),
     })
 
 
@@ -237,11 +260,13 @@ def factor_value(f: Factor, currency: str, lang: str = "en") -> str:
     if f.unit == "ratio":
         if f.key == "funds.burn_multiple" and not f.context.get("burning"):
             return t("unit.not_burning", lang)
-        return fmt.ratio(f.value)
+        return fmt.ratio(f.value, lang=lang)
     if f.unit == "rating":
         return t("unit.rating", lang, value=f.value)
     if f.unit == "points":
-        return t("unit.points", lang, value=100 * f.value)
+        points = fmt.rounded(100 * f.value, 1)
+        return signed(points, t("unit.points", lang, value=abs(points)), lang, words=GAP) if lang == "zh" else t(
+            "unit.points", lang, value=points)
     if f.unit == "flag":
         return t("unit.yes", lang) if f.value else t("unit.no", lang)
     return f"{f.value:.0f}"
@@ -260,6 +285,8 @@ def factor_why(f: Factor, currency: str, lang: str = "en") -> str:
     for key in ("growth", "market"):
         if key in ctx:
             ctx[key] = fmt.percent(cast(float, ctx[key]))
+    if "months" in ctx:
+        ctx["months"] = fmt.number(cast(float, ctx["months"]), 1, lang)
     ctx.pop("names", None)
     ctx.pop("burning", None)
     return t(f"factor.{f.key}.why", lang, **(ctx | {"value": factor_value(f, currency, lang), "currency": currency}))
@@ -361,7 +388,7 @@ def input_value_text(key: str, value: float, currency: str, lang: str = "en") ->
     if kind == "percent":
         return fmt.percent(value)
     if kind == "month":
-        return t("kpi.months_short", lang, months=value)
+        return t("kpi.months_short", lang, months=fmt.number(value, 1, lang))
     return f"{value:,.4g}"
 
 
@@ -372,9 +399,20 @@ def tornado_labels(scenario: Scenario, bars: list[TornadoBar], lang: str = "en")
               b=f"{input_value_text(b.key, b.low, cur, lang)} – {input_value_text(b.key, b.high, cur, lang)}") for b in bars]
 
 
-def _at_least(months: float, horizon: int) -> str:
-    """A runway in whole months; one at the horizon reads "60+" (a lower bound)."""
-    return f"{horizon}+" if months >= horizon else f"{months:.0f}"
+def runway_span(low: float, high: float, horizon: int, lang: str = "en") -> str:
+    """The 5th to 95th percentile runways in whole months; one at the horizon is a lower bound ("60+", "60个月以上").
+
+    >>> runway_span(3.2, 60, 60), runway_span(3.2, 60, 60, "zh"), runway_span(60, 60, 60), runway_span(60, 60, 60, "zh")
+    ('3–60+', '3个月至60个月以上', '60+–60+', '均在60个月以上')
+    """
+    if low >= horizon:
+        return t("risk.runway_all", lang, months=horizon)
+    return t("risk.runway_span", lang, low=_whole_months(low, horizon, lang), high=_whole_months(high, horizon, lang))
+
+
+def _whole_months(months: float, horizon: int, lang: str) -> str:
+    """A runway in whole months, or at the horizon its lower bound ("60+"); in Chinese with its unit."""
+    return t("risk.runway_open", lang, months=horizon) if months >= horizon else t("risk.runway_whole", lang, months=months)
 
 
 def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
@@ -385,7 +423,7 @@ def risk_kpis(r: RiskResult, scenario: Scenario, lang: str = "en") -> list[Kpi]:
     return [
         Kpi("survival", t("risk.kpi.survival", lang, month=month), fmt.percent(r.survival_at(month), 0)),
         Kpi("median_runway", t("risk.kpi.median_runway", lang), runway,
-            t("risk.kpi.runway_range", lang, low=_at_least(low, r.months), high=_at_least(high, r.months))),
+            t("risk.kpi.runway_range", lang, range=runway_span(low, high, r.months, lang))),
         Kpi("alive", t("risk.kpi.alive", lang), fmt.percent(r.default_alive, 0)),
         Kpi("shortfall", t("risk.kpi.shortfall", lang), fmt.money(r.expected_shortfall, scenario.company.currency, lang),
             help=t("risk.kpi.shortfall_help", lang)),
@@ -411,8 +449,9 @@ def risk_summary(r: RiskResult, base: float, bars: list[TornadoBar], metric: str
     if stresses:
         lead = t("risk.summary_stressed", lang, stresses=t("join.list", lang).join(t(f"stress.{s}", lang) for s in stresses))
         first = lead + first[:1].lower() + first[1:]
-    low, median, high = (_at_least(x, r.months) for x in np.percentile(r.runway, (5, 50, 95)))
-    second = t("risk.summary_runway", lang, median=median, low=low, high=high, alive=fmt.percent(r.default_alive, 0))
+    low, median, high = np.percentile(r.runway, (5, 50, 95))
+    second = t("risk.summary_runway", lang, median=_whole_months(median, r.months, lang),
+               range=runway_span(low, high, r.months, lang), alive=fmt.percent(r.default_alive, 0))
     return f"{first}{t('join.sentences', lang)}{second}"
 
 
@@ -433,11 +472,11 @@ def stress_frame(rows: list[StressRow], scenario: Scenario, lang: str = "en") ->
     })
 
 
-def rounds_frame(r: RiskResult, lang: str = "en") -> pd.DataFrame:
+def rounds_frame(r: RiskResult, start: date, lang: str = "en") -> pd.DataFrame:
     """Each planned round: chance it closes, is needed, and is needed before it arrives."""
     return data_frame({
         t("table.round", lang): [o.name for o in r.rounds],
-        t("table.planned_month", lang): [o.planned_month for o in r.rounds],
+        t("table.planned_month", lang): [plan_month(start, o.planned_month, lang) for o in r.rounds],
         t("table.closes", lang): [round(100 * o.closes, 1) for o in r.rounds],
         t("table.needed", lang): [round(100 * o.needed, 1) for o in r.rounds],
         t("table.too_late", lang): [round(100 * o.too_late, 1) for o in r.rounds],
@@ -459,19 +498,40 @@ class Compared:
 
 
 def _delta(kind: str, value: float, base: float, currency: str | None, lang: str) -> str:
-    """``value - base`` in the row's unit: money (only within one currency), months, points, ×, score."""
-    if not (math.isfinite(value) and math.isfinite(base)):
+    """``value - base`` in the row's unit: money (only within one currency), months, points, ×, score; signed in
+    English ("+9 pp"), in words in Chinese ("增加9个百分点", "减少30万美元", "持平")."""
+    if not (math.isfinite(value) and math.isfinite(base)) or (kind == "money" and currency is None):
         return "—"
     d = value - base
-    if kind == "money":
-        return "—" if currency is None else ("+" if d > 0 else "") + fmt.money(d, currency, lang)
-    if kind == "share":
-        return t("compare.points", lang, d=f"{100 * d:+.0f}")
-    if kind == "ratio":
-        return f"{d:+.2f}×"
-    if kind == "months":
-        return t("compare.months", lang, d=f"{d:+.0f}")
-    return f"{d:+.0f}"
+    digits = 2 if kind in ("ratio", "money") else 0
+    change = fmt.rounded(100 * d if kind == "share" else d, digits)
+    size = abs(d) if kind == "money" else abs(change)
+    text = {"money": lambda: fmt.money(size, cast(str, currency), lang),
+            "share": lambda: t("compare.points", lang, d=f"{size:.0f}"),
+            "ratio": lambda: fmt.ratio(size, lang=lang),
+            "months": lambda: t("compare.months", lang, d=f"{size:.0f}")}.get(kind, lambda: f"{size:.0f}")()
+    return signed(change, text, lang, zero_sign=kind != "money")
+
+
+CHANGE = ("change.up", "change.down", "change.none")
+"""The Chinese words of a change (增加 / 减少 / 持平), for :func:`signed`."""
+GAP = ("gap.up", "gap.down", "gap.none")
+"""The Chinese words of a gap to something else (高 / 低 / 持平), for :func:`signed`."""
+
+
+def signed(change: float, size: str, lang: str = "en", zero_sign: bool = True, words: tuple[str, str, str] = CHANGE) -> str:
+    """A change of ``size`` (its amount without sign, in its unit) up or down as ``change`` is: "+" / "-" before it in
+    English (a zero "+" when ``zero_sign``); in Chinese in ``words`` (up, down, none: :data:`CHANGE` or :data:`GAP`).
+
+    >>> signed(9, "9 pp"), signed(-0.5, "$0.50"), signed(0, "0 pp"), signed(-3, "3个月", "zh"), signed(0, "0个月", "zh")
+    ('+9 pp', '-$0.50', '+0 pp', '减少3个月', '持平')
+    >>> signed(19, "19.0个百分点", "zh", words=GAP)
+    '高19.0个百分点'
+    """
+    if lang == "zh":
+        up, down, none = words
+        return t(none, lang) if change == 0 else t(up if change > 0 else down, lang, size=size)
+    return ("+" if change > 0 or (change == 0 and zero_sign) else "-" if change < 0 else "") + size
 
 
 def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
@@ -490,7 +550,7 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
                                         "—" if even is None else month_text(even, lang)),
             t("kpi.default_alive", lang): ("yes_no", float(s.default_alive),
                                            t("kpi.alive" if s.default_alive else "kpi.dead", lang)),
-            t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple)),
+            t("kpi.burn_multiple", lang): ("ratio", s.burn_multiple, fmt.ratio(s.burn_multiple, lang=lang)),
             t("kpi.gross_margin", lang): ("share", s.gross_margin, fmt.percent(s.gross_margin)),
             t("compare.npv", lang): ("money", s.npv, npv_value(s.npv, c.scenario, lang)),
             t("score.survival", lang): ("score", c.card.survival, f"{c.card.survival:.0f}"),
@@ -522,10 +582,11 @@ def comparison_table(items: list[Compared], lang: str = "en") -> pd.DataFrame:
 
 def tier_table(result: TierResult, currency: str, lang: str = "en") -> pd.DataFrame:
     """One row per plan: its price per month ("not offered" when nobody picks it), share, sign-ups."""
+    scale, unit = fmt.table_unit(result.prices, currency, lang)
     return data_frame({
         t("pricing.tier.plan", lang): [tier.name for tier in result.tiers],
-        t("pricing.tier.price", lang, currency=currency): [
-            fmt.price(float(price), currency, lang) if offered else t("pricing.tier.not_offered", lang)
+        t("pricing.tier.price", lang, price_unit=unit or currency_unit(currency, lang)): [
+            fmt.table_price(float(price), scale, currency, lang) if offered else t("pricing.tier.not_offered", lang)
             for price, offered in zip(result.prices, result.offered, strict=True)],
         t("pricing.tier.share", lang): (100 * result.shares).round(1),
         t("pricing.tier.customers", lang): result.new_customers.round(1),
@@ -536,15 +597,23 @@ PRICE_ROWS = ("price", "volume", "revenue", "gross_profit", "gross_margin", "npv
 
 def price_table(result: PriceResult, currency: str, unit: str, timing: str, horizon: int, lang: str = "en") -> pd.DataFrame:
     """Today's price against the optimum: price, volume, revenue, gross profit and margin, NPV, runway (which the
-    ``horizon``, in months, bounds)."""
+    ``horizon``, in months, bounds); in Chinese the price and the money in the units their rows name."""
+    curves = [c for c in (result.today, result.best) if c is not None]
+    price_scale, price_unit = fmt.table_unit((c.prices[0] for c in curves), currency, lang)
+    money_scale, money_unit = fmt.table_unit((x for c in curves for x in (c.revenue[0], c.gross_profit[0], c.npv[0])),
+                                             currency, lang)
+
     def column(c: PriceCurve | None) -> list[str]:
         if c is None:
             return ["—"] * len(PRICE_ROWS)
-        return [fmt.price(c.prices[0], currency, lang), fmt.quantity(c.volume[0]), fmt.money(c.revenue[0], currency, lang),
-                fmt.money(c.gross_profit[0], currency, lang), fmt.percent(c.gross_margin[0]),
-                fmt.money(c.npv[0], currency, lang), runway_text(float(c.runway[0]), horizon, lang)]
+        return [fmt.table_price(c.prices[0], price_scale, currency, lang), fmt.quantity(c.volume[0]),
+                fmt.table_money(c.revenue[0], money_scale, currency, lang),
+                fmt.table_money(c.gross_profit[0], money_scale, currency, lang), fmt.percent(c.gross_margin[0]),
+                fmt.table_money(c.npv[0], money_scale, currency, lang), runway_text(float(c.runway[0]), horizon, lang)]
 
-    rows = [t(f"pricing.row.{k}", lang, currency=currency, unit=unit, timing=t(f"timing.{timing}", lang)) for k in PRICE_ROWS]
+    rows = [t(f"pricing.row.{k}", lang, price_unit=price_unit or currency_unit(currency, lang),
+              money_unit=money_unit or currency_unit(currency, lang), unit=unit, timing=t(f"timing.{timing}", lang))
+            for k in PRICE_ROWS]
     return data_frame({t("pricing.today", lang): column(result.today), t("pricing.optimal", lang): column(result.best)},
                         index=rows)
 
@@ -563,6 +632,8 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
 
     >>> field_text("streams[0].churn_monthly", 0.035, "USD"), field_text("company.starting_cash", 3_300_000, "CNY", "zh")
     ('3.5%', '330万元')
+    >>> field_text("company.start_date", date(2026, 1, 1), "USD"), field_text("company.start_date", date(2026, 1, 1), "USD", "zh")
+    ('2026-01', '2026年1月')
     """
     kind = spec(path).kind
     if value is None:
@@ -579,6 +650,8 @@ def field_text(path: str, value: object, currency: str, lang: str = "en") -> str
         return t(key, lang) if key in STRINGS[lang] else str(value)
     if kind == "toggle":
         return t("unit.yes" if value else "unit.no", lang)
+    if kind == "date":  # the plan's first month
+        return month_text(cast(date, value), lang)
     return str(value)
 
 
@@ -607,7 +680,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
     start = scenario.company.start_date  # a re-forecast's past rounds and roles: by their calendar month
     for role in scenario.opex.team:
         row = t("assume.team_row" if role.start_month >= 0 else "assume.team_row_past", lang, n=f"{role.headcount:g}",
-                cost=fmt.money(role.cost_per_head_month, cur, lang), start=role.start_month,
+                cost=fmt.money(role.cost_per_head_month, cur, lang), start=plan_month(start, role.start_month, lang),
                 month=month_label(start, role.start_month, lang))
         if role.attrition_monthly > 0:
             row += t("assume.team_attrition", lang, share=fmt.percent(role.attrition_monthly),
@@ -617,7 +690,7 @@ def assumptions_table(scenario: Scenario, lang: str = "en") -> pd.DataFrame:
         rows.append((t("assume.section.funding", lang), funding_round.name, t(
             "assume.round" if funding_round.month >= 0 else "assume.round_past", lang,
             kind=field_text("funding.kind", funding_round.kind, cur, lang), amount=fmt.money(funding_round.amount, cur, lang),
-            month=funding_round.month, calendar=month_label(start, funding_round.month, lang))
+            month=plan_month(start, funding_round.month, lang), calendar=month_label(start, funding_round.month, lang))
             + round_terms(funding_round, cur, lang)))
     for path in ("ai_costs.payment_days", "ai_costs.vat_rate", "opex.payment_days", "opex.vat_rate"):
         if field_value(data, path) != SPECS[path].default:
@@ -687,13 +760,18 @@ the scenario has any."""
 
 
 def monthly_table(p: Projection, currency: str, lang: str = "en") -> pd.DataFrame:
-    """The projection month by month as the reader reads it: the month (YYYY-MM), the money lines in the reader's
-    units, customers and headcount, with translated column names (the CSV download keeps the machine names)."""
+    """The projection month by month as the reader reads it: the month, the money lines in the reader's units (in
+    Chinese plain numbers under a header that names the unit, "营业收入（万美元）"), customers and headcount, with
+    translated column names (the CSV download keeps the machine names)."""
     cols: dict[str, list[str]] = {t("table.month", lang): [month_text(d, lang) for d in p.month_dates()]}
-    for name in (c for c in MONTHLY_COLUMNS if c not in ("tax", "tax_credit") or getattr(p, c)[0].any()):
-        cols[t(f"table.{name}", lang)] = [fmt.money(v, currency, lang) for v in getattr(p, name)[0]]
+    names = [c for c in MONTHLY_COLUMNS if c not in ("tax", "tax_credit") or getattr(p, c)[0].any()]
+    scale, unit = fmt.table_unit((v for name in names for v in getattr(p, name)[0]), currency, lang)
+    for name in names:
+        cols[fmt.with_unit(t(f"table.{name}", lang), unit, lang)] = [fmt.table_money(v, scale, currency, lang)
+                                                                    for v in getattr(p, name)[0]]
     cols[t("table.customers", lang)] = [f"{v:,.0f}" for v in p.customers[0]]
-    cols[t("table.headcount", lang)] = [f"{v:,.1f}" for v in p.headcount[0]]
+    whole = lang == "zh" and all(float(v).is_integer() for v in p.headcount[0])  # a Chinese table shows no needless zeros
+    cols[t("table.headcount", lang)] = [f"{v:,.{0 if whole else 1}f}" for v in p.headcount[0]]
     return data_frame(cols)
 
 

@@ -18,10 +18,25 @@ from core.present.report import data_frame, runway_text
 
 
 def target_text(target: Target, scenario: Scenario, lang: str = "en") -> str:
-    """The target in a sentence: "cash lasts at least 18 months (to 2027-07)"."""
+    """The target in words: "cash lasts at least 18 months (through 2027-06)."."""
     start = scenario.company.start_date
     return t(f"solve.target.{target.kind}", lang, months=target.months, share=fmt.percent(target.share, 0),
              month=month_label(start, target.months, lang), last=month_label(start, max(target.months - 1, 0), lang))
+
+
+def target_caption(target: Target, scenario: Scenario, lang: str = "en") -> str:
+    """The target as the section states it: "Target: cash lasts at least 18 months (through 2027-06)."."""
+    return t("solve.target_is", lang, target=target_text(target, scenario, lang))
+
+
+def applicable(answer: Answer, scenario: Scenario) -> bool:
+    """Whether an answer is a change to make (Apply): reached by a cut, a rise, a freeze, a bridge or a next round
+    larger than planned; not a limit (the most money that keeps the founders' share), a tolerated delay, or a round
+    smaller than planned (information, not a remedy)."""
+    if answer.status != "reached" or answer.limit or answer.lever == "round_delay" or answer.value is None:
+        return False
+    k = next_round_index(scenario)
+    return answer.lever != "next_round" or (k is not None and answer.value > scenario.funding[k].amount)
 
 
 def _up(value: float, step: float) -> float:
@@ -57,23 +72,27 @@ def answer_text(answer: Answer, scenario: Scenario, lang: str = "en") -> str:
         return t("solve.no_effect", lang)
     if answer.status == "unreachable":
         assert answer.best is not None
+        if key == "round_delay":
+            return t("solve.unreachable_delay", lang, round=_round_name(scenario))
         return t("solve.unreachable", lang, best=lever_value(key, answer.best, scenario, lang))
     assert answer.value is not None
     if answer.status == "already":
         return t("solve.already", lang)
-    which = "next_round_none" if key == "next_round" and answer.value == 0 else key  # reached without the round
+    which: str = "next_round_none" if key == "next_round" and answer.value == 0 else key  # reached without the round
+    if answer.limit:
+        which = "limit_none" if answer.value == 0 else f"{key}_limit"
     text = t(f"solve.answer.{which}", lang, value=lever_value(key, answer.value, scenario, lang),
              round=_round_name(scenario))
     notes = []
     if answer.boundary:
-        notes.append(t(f"solve.boundary.{'max' if key == 'round_delay' else 'min'}", lang))
-    if which == "next_round_none":
+        notes.append(t(f"solve.boundary.{'limit' if answer.limit else 'max' if key == 'round_delay' else 'min'}", lang))
+    if which in ("next_round_none", "limit_none"):
         notes = []  # no round at all: the bound is the point
     if not answer.monotone:
         notes.append(t("solve.not_monotone", lang))
-    if answer.band is not None and answer.error is not None:
+    if answer.band is not None and answer.error and answer.band[0] != answer.band[1]:
         low, high = answer.band
-        notes.append(t("solve.band", lang, error=fmt.percent(answer.error, 1),
+        notes.append(t("solve.band", lang, error=f"{100 * answer.error:.1f}",
                        low="—" if low is None else lever_value(key, low, scenario, lang),
                        high="—" if high is None else lever_value(key, high, scenario, lang)))
     return t("join.sentences", lang).join([text, *notes])
@@ -87,8 +106,8 @@ def score_text(answer: Answer, scenario: Scenario, lang: str = "en") -> str:
     kind, horizon = answer.target.kind, scenario.settings.horizon_months
     if kind in ("odds", "founders"):
         return fmt.percent(answer.score)
-    if kind in ("runway", "zero_cash_after"):
-        return runway_text(answer.score, horizon, lang)
+    if kind in ("runway", "zero_cash_after"):  # whole months, as the runway column
+        return runway_text(math.floor(answer.score), horizon, lang)
     if math.isinf(answer.score):
         return t("solve.never_breaks_even", lang)
     if kind == "default_alive":

@@ -18,7 +18,7 @@ from core.engine.projection import Projection
 from core.i18n import t
 from core.model import Scenario
 from core.present import formatting as fmt
-from core.present.months import month_text
+from core.present.formatting import month_text
 from core.present.report import data_frame
 
 if TYPE_CHECKING:
@@ -91,10 +91,11 @@ def statement_frame(s: Statements, statement: str, period: str, currency: str, l
 
 def _readable(numbers: pd.DataFrame, names: list[str], periods: list[str], currency: str, lang: str) -> pd.DataFrame:
     """``numbers`` (money, a row per line) with the lines' ``names`` first and the ``periods`` as column names, the
-    money in the reader's units."""
-    columns = {t("statement.col.line", lang): names}
+    money in the reader's units (in Chinese plain numbers, the unit in the first column's name: "项目（万元）")."""
+    scale, unit = fmt.table_unit(numbers.to_numpy().ravel(), currency, lang)
+    columns = {fmt.with_unit(t("statement.col.line", lang), unit, lang): names}
     for name, key in zip(periods, numbers.columns, strict=True):
-        columns[name] = [fmt.money(v, currency, lang) for v in numbers[key]]
+        columns[name] = [fmt.table_money(v, scale, currency, lang) for v in numbers[key]]
     return data_frame(columns)
 
 

@@ -11,6 +11,8 @@ import ui.auth
 import ui.clock
 from core.model import Actuals, load_scenario, replace_fields
 from core.storage.store import LOCAL, Identity
+from tests.core.analysis.test_reforecast import as_reported
+from tests.views.test_zh_numbers import page_texts, shorthand
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 B = load_scenario("sample_data/company_b_data_assistant.yaml")  # starts 2026-01, runs 60 months
@@ -50,7 +52,7 @@ def opened_on_actuals(app, saved, actuals: Actuals | None = None, later=None, la
 
 @pytest.mark.parametrize(("lang", "text"), [
     ("en", "The plan starts in January 2027: the first month of actuals can be entered from 1 February 2027."),
-    ("zh", "计划从 2027年1月开始：该月结束后，即 2027年2月1日起，才能填写第一个月的实际数据。"),
+    ("zh", "计划从2027年1月开始：该月结束后，即2027年2月1日起，才能填写第一个月的实际数据。"),
 ])
 def test_a_plan_starting_next_month_offers_no_template_and_says_when_the_first_month_can_be_entered(app, monkeypatch,
                                                                                                    lang, text):
@@ -132,3 +134,16 @@ def test_actuals_of_this_session_only_that_no_longer_fit_are_realigned_or_forgot
     assert app.success[0].value == "Kept the actuals of 2026-01."
     assert [(m.month, m.payroll) for m in app.session_state["actuals"].months] == [(date(2026, 1, 1), 7.0)]
     assert db().list_scenarios(LOCAL) == []                               # nothing went to the library
+
+
+def test_the_chinese_actuals_page_writes_its_variance_tables_in_the_headers_unit(app):
+    """Company B (USD) with seven months reported as planned but payroll 10,000 higher a month: the tables count in
+    万美元 in their headers, a difference is a plain number (7 × 10,000 → "7.00"), and nothing is shorthand."""
+    reported = as_reported(B, 7)
+    higher = Actuals.model_validate({"months": [m.model_dump() | {"payroll": m.payroll + 10_000} for m in reported.months]})
+    opened_on_actuals(app, B, higher, lang="zh")
+    assert shorthand(page_texts(app)) == []
+    by_line = next(f.value for f in app.dataframe if "已报告月数" in f.value.columns)
+    assert list(by_line.columns[1:4]) == ["计划（万美元）", "实际（万美元）", "差异（万美元）"]
+    payroll = by_line[by_line["项目"] == "人员薪酬"].iloc[0]
+    assert payroll["差异（万美元）"] == "7.00" and payroll["已报告月数"] == 7   # 7 months × 10,000 = 7万

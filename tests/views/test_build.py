@@ -484,7 +484,7 @@ def test_a_new_loan_row_reaches_the_scenario_without_a_note_and_a_bad_grace_is_n
         "edited_rows": {row - 1: {"grace_months": 24}}, "added_rows": [], "deleted_rows": []}
     build.run()
     assert build.session_state["scenario"] == before                      # refused, nothing lost
-    assert f"融资第 {row} 行：宽限期（24 个月）仅适用于等额本金或等额本息贷款，且须短于期限（24 个月）" in [e.value for e in build.error]
+    assert f"融资第{row}行：宽限期（24个月）仅适用于等额本金或等额本息贷款，且须短于期限（24个月）" in [e.value for e in build.error]
 
 
 def test_a_loan_without_a_term_is_valid_but_the_strip_says_its_principal_is_never_repaid(build):

@@ -44,4 +44,4 @@ def test_the_gpu_price_hint_on_build_follows_the_companys_currency(tmp_path, mon
     at = page_app(tmp_path, monkeypatch, "views/build.py", load_preset(CNY, "zh"), "zh")
     at.radio(key="build.section").set_value("costs").run()
     gpu = at.number_input(key=field_key(at, "ai_costs.gpu_price_per_hour"))
-    assert gpu.help == "按需租用一张 H100，每小时约 15–30元。"
+    assert gpu.help == "按需租用一张 H100，每小时约15–30元。"

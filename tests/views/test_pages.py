@@ -278,7 +278,7 @@ def test_a_problem_left_on_one_page_does_not_freeze_the_others_and_is_pointed_to
     assert "可服务市场规模（SAM，90,000,000,000）不能超过总体市场规模（TAM，20,000,000,000）" in app.error[0].value
     app.switch_page("views/overview.py").run()
     assert not app.error                                             # not this page's problem: only a note
-    assert any("另有 1 处修改尚未通过校验" in c.value for c in app.caption)
+    assert any("另有1处修改尚未通过校验" in c.value for c in app.caption)
     app.slider(key=field_key(app, "settings.discount_rate_yearly")).set_value(20.0).run()
     live = app.session_state["scenario"]
     assert live.settings.discount_rate_yearly == pytest.approx(0.2)      # the valid edit reached the scenario

@@ -63,7 +63,7 @@ def test_a_scenario_with_timings_shows_receivables_and_deferred_revenue_and_says
     flows = first_column(at.dataframe[2])
     assert {"应收账款的减少（增加以“−”号填列）", "合同负债的增加"} <= set(flows)
     caption = next(c.value for c in at.caption if c.value.startswith("本情景的收付款时间设定"))
-    assert "客户回款账期：Developer API 60 天" in caption and "按年预收：Team plan" in caption
+    assert "客户回款账期：Developer API 60天" in caption and "按年预收：Team plan" in caption
     assert at.success[0].value.startswith("已平衡：")
 
 
@@ -77,11 +77,15 @@ def test_the_investor_view_sums_up_profit_and_cash_by_year(tmp_path, monkeypatch
     assert not at.exception and title in [s.value for s in at.subheader]
     frame = next(f.value for f in at.dataframe if cash in list(f.value.iloc[:, 0]))
     p = project(scenario)
-    assert len(frame) == 7 and list(frame.iloc[-2, 1:]) == [money(float(p.cash[0, 12 * y + 11]), "USD", lang)
-                                                            for y in range(3)]
+
+    def cell(v: float) -> str:  # a Chinese table in 万美元 (its header says so), two decimals; English compact money
+        return money(v, "USD") if lang == "en" else f"{v / 1e4:,.2f}"
+
+    assert frame.columns[0] == {"en": "Line", "zh": "项目（万美元）"}[lang]
+    assert len(frame) == 7 and list(frame.iloc[-2, 1:]) == [cell(float(p.cash[0, 12 * y + 11])) for y in range(3)]
     # the lowest month-end cash of each year last: a cash-out inside a year shows
-    assert list(frame.iloc[-1, 1:]) == [money(float(p.cash[0, 12 * y:12 * y + 12].min()), "USD", lang) for y in range(3)]
-    assert list(frame.iloc[0, 1:]) == [money(float(p.revenue[0, 12 * y:12 * y + 12].sum()), "USD", lang) for y in range(3)]
+    assert list(frame.iloc[-1, 1:]) == [cell(float(p.cash[0, 12 * y:12 * y + 12].min())) for y in range(3)]
+    assert list(frame.iloc[0, 1:]) == [cell(float(p.revenue[0, 12 * y:12 * y + 12].sum())) for y in range(3)]
 
 
 def test_a_share_links_read_only_view_shows_profit_and_cash_by_year(tmp_path, monkeypatch):

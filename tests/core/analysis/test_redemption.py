@@ -116,7 +116,7 @@ def test_the_odds_follow_the_paths_where_the_round_closed():
 def test_the_chart_shows_cash_and_what_is_owed_in_the_currency():
     s = burner(rounds=[SERIES_A])
     fig = redemption_chart(redemption(s), s, "zh")
-    assert fig.layout.title.text == "回购成本与现金计划对比（美元）" and fig.layout.yaxis.title.text == "金额（美元）"
+    assert fig.layout.title.text == "回购成本与现金计划对比（美元）" and fig.layout.yaxis.title.text == "金额（万美元）"  # ticks in 万
     assert [tr.name for tr in fig.data] == ["预计现金", "回购金额（每项回购权一经可行使即行使）", "累计回购金额（尚不可行使）"]
     assert fig.data[1].y[60] == pytest.approx(2.8e6) and str(fig.data[0].x[60]) == "2031-01-01"
 

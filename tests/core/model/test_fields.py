@@ -141,7 +141,7 @@ def test_a_problem_beside_its_widget_reads_in_the_widgets_unit_and_a_files_in_th
     with pytest.raises(ScenarioError) as caught:
         replace_fields(s, {"streams[0].churn_monthly": 1.4, "company.starting_cash": -5})
     assert caught.value.by_field("en")["streams[0].churn_monthly"] == ["Input should be less than or equal to 90% (got 140%)"]
-    assert caught.value.by_field("zh")["streams[0].churn_monthly"] == ["应小于或等于 90%（当前值 140%）"]
+    assert caught.value.by_field("zh")["streams[0].churn_monthly"] == ["应小于或等于90%（当前值140%）"]
     assert caught.value.by_field("en")["company.starting_cash"] == ["Input should be greater than or equal to 0.0 (got -5)"]
     assert "streams[0].churn_monthly: Input should be less than or equal to 0.9 (got 1.4)" in caught.value.localized("en")
 

@@ -11,7 +11,7 @@ from core.present.actuals import trailing_kpis
 
 @pytest.mark.parametrize("lang, label, note", [
     ("en", "Default alive at the last 3 months' pace?", "plan, those months at their pace: Alive (the plan's own answer is below)"),
-    ("zh", "按近 3 个月的速度是否默认存活？", "计划同期按其速度：默认存活（计划本身的结论见下方）"),
+    ("zh", "按近3个月的速度是否默认存活？", "计划同期按其速度：默认存活（计划本身的结论见下方）"),
 ])
 def test_the_trailing_default_alive_card_says_it_is_at_the_trailing_pace(lang, label, note):
     on_actuals = Trailing(3, 50_000.0, 12.0, 2.0, False)
@@ -19,4 +19,4 @@ def test_the_trailing_default_alive_card_says_it_is_at_the_trailing_pace(lang, l
     card = next(k for k in trailing_kpis(on_actuals, on_plan, "USD", lang) if k.key == "default_alive")
     assert (card.label, card.note) == (label, note)
     runway = next(k for k in trailing_kpis(on_actuals, on_plan, "USD", lang) if k.key == "runway")
-    assert runway.value == {"en": "12.0 months", "zh": "12.0 个月"}[lang]
+    assert runway.value == {"en": "12.0 months", "zh": "12个月"}[lang]

@@ -18,7 +18,7 @@ NINE = Actuals.model_validate({"months": [{"month": date(2026, m, 1), "revenue":
     (date(2025, 3, 1), "en", ["2026-03 to 2026-09: after the plan’s last month (2026-02; it runs 12 months)",
                               "revenue of 旧名称, Old: no longer a stream of this scenario"]),
     (date(2026, 2, 1), "zh", ["2026年1月：早于计划的第一个月（2026年2月）", "旧名称、Old 的收入：已不是本情景的收入流"]),
-    (date(2025, 3, 1), "zh", ["2026年3月至2026年9月：晚于计划的最后一个月（2026年2月；计划共 12 个月）",
+    (date(2025, 3, 1), "zh", ["2026年3月至9月：晚于计划的最后一个月（2026年2月；计划共12个月）",
                               "旧名称、Old 的收入：已不是本情景的收入流"]),
 ])
 def test_each_reason_is_one_line_naming_the_months_and_the_plan_s_bounds(start, lang, lines):

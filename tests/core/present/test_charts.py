@@ -275,3 +275,19 @@ def test_comparison_charts_have_a_series_per_scenario(winter, risk):
     assert len(pillars.data) == 2 and tuple(pillars.layout.xaxis.range) == (0, 100)
     survival = charts.compare_survival([("Winter", risk)])
     np.testing.assert_allclose(survival.data[0].y, 100 * risk.survival)
+
+
+@pytest.mark.parametrize(("lang", "currency", "title", "ticks"), [
+    ("zh", "USD", "现金（万美元）", ["-100", "0", "100", "200", "300", "400", "500"]),
+    ("zh", "CNY", "现金（万元）", ["-100", "0", "100", "200", "300", "400", "500"]),
+    ("en", "USD", "现金（美元）", ["-$1M", "$0", "$1M", "$2M", "$3M", "$4M", "$5M"]),
+])
+def test_a_chinese_money_axis_counts_in_wan_named_in_its_title(lang, currency, title, ticks):
+    """Cash from 0 to 3.3M: ticks every 1M from -1M to 5M (one step beyond each end); a Chinese axis reads them as
+    100万 steps with 万 before the currency in its title, an English one in k / M / B with the title as given."""
+    fig = charts._figure()
+    fig.add_scatter(x=[0, 1], y=[0, 3_300_000])
+    fig.update_layout(yaxis_title=t("chart.cash.y", "zh", currency=currency))
+    charts.money_axis(fig, "y", currency, lang)
+    assert fig.layout.yaxis.title.text == title and list(fig.layout.yaxis.ticktext) == ticks
+    assert fig.data[0].customdata[1] == {"zh": {"USD": "330万美元", "CNY": "330万元"}[currency], "en": "$3.30M"}[lang]

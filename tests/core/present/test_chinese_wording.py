@@ -28,7 +28,7 @@ def gpu_help(currency: str, lang: str) -> str:
 
 
 def test_the_gpu_price_hint_quotes_an_hour_of_an_h100_in_the_companys_currency():
-    assert gpu_help("CNY", "zh") == "按需租用一张 H100，每小时约 15–30元。"
+    assert gpu_help("CNY", "zh") == "按需租用一张 H100，每小时约15–30元。"
     assert gpu_help("USD", "zh") == "按需租用一张 H100，每小时约 2–4美元。"
     assert gpu_help("USD", "en") == "An H100 on demand costs about 2–4 USD an hour."
     assert gpu_help("EUR", "en") == "An H100 on demand costs about 2–4 EUR an hour."

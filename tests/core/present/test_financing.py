@@ -51,7 +51,7 @@ def test_a_loan_without_a_term_is_named_as_never_repaid_in_both_languages():
     s = replace_fields(winter, {"funding": [*rows, open_loan, {**open_loan, "name": "Term loan", "term_months": 24}]})
     assert loan_notes(s) == ["“Bank loan” has no term: at 6.0% a year it is charged interest to the end of the plan "
                              "and its principal is never repaid. Set its term (months) to plan the repayment."]
-    assert loan_notes(s, "zh")[0].startswith("“Bank loan”未设期限：按年利率 6.0% 付息至规划期末")
+    assert loan_notes(s, "zh")[0].startswith("“Bank loan”未设期限：按年利率6.0%付息至规划期末")
     free = replace_fields(winter, {"funding": [*rows, {**open_loan, "interest_rate_yearly": 0.0}]})  # no "at 0.0%"
     assert loan_notes(free) == ["“Bank loan” has no term and no interest: its principal is never repaid within the plan, "
                                 "so it reads as free money. Set its term (months) to plan the repayment."]

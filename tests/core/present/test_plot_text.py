@@ -40,7 +40,7 @@ def test_stream_and_round_names_are_escaped_in_the_investor_views_charts():
 def test_a_round_name_is_escaped_in_the_cap_tables_ownership_chart():
     base = load_scenario("sample_data/company_b_data_assistant.yaml")
     scenario = replace_fields(base, {"funding[0].name": HOSTILE})
-    fig = ownership_chart(cap_table(scenario))
+    fig = ownership_chart(cap_table(scenario), scenario.company.start_date)
     shown = texts(fig)
     assert SHOWN in shown                                                # the round's own line in the legend
     assert f"After {SHOWN} (month 14)" in shown                          # and the column after it

@@ -190,7 +190,7 @@ def test_chinese_headers_with_an_ascii_colon_or_mixed_with_english_ones_are_acce
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", ["row 2, payroll: not a number (got 'ten')", "row 3, month: not a month (write YYYY-MM) (got '2026-13')"]),
-    ("zh", ["第 2 行，工资: 不是数字（当前值 'ten'）", "第 3 行，月份: 不是月份（请写作 YYYY-MM）（当前值 '2026-13'）"]),
+    ("zh", ["第2行，工资: 不是数字（当前值 'ten'）", "第3行，月份: 不是月份（请写作 YYYY-MM）（当前值 '2026-13'）"]),
 ])
 def test_a_problem_names_the_column_in_the_reader_s_language_whatever_the_file_s(lang, expected):
     for header in ("month,payroll", "月份,工资"):

@@ -160,7 +160,7 @@ def test_every_problem_at_once_with_its_row_and_column_as_written():
     assert err.value.errors == ["row 7, Feb 2026: not a number (got '12O0.00')", "row 13, Mar 2026: not a number (got '#REF!')"]
     with pytest.raises(ScenarioError) as err:
         read_books("qb.csv", bad, lang="zh")
-    assert err.value.localized("zh")[0] == "第 7 行，Feb 2026: 不是数字（当前值 '12O0.00'）"
+    assert err.value.localized("zh")[0] == "第7行，Feb 2026: 不是数字（当前值 '12O0.00'）"
 
 
 def test_months_twice_or_missing_and_months_outside_the_plan_or_not_ended_name_their_column():

@@ -721,7 +721,7 @@ def test_a_conflict_message_is_translated():
         s.save(LOCAL, sid, BASE)
         with pytest.raises(ConflictError) as err:
             s.save(LOCAL, sid, BASE, base=1)
-    assert err.value.localized("zh").startswith("未覆盖最新版本：在你打开的第 1 版之后，“Plan”已保存了第 2 版")
+    assert err.value.localized("zh").startswith("未覆盖最新版本：在你打开的第1版之后，“Plan”已保存了第2版")
 
 
 def test_a_server_database_gets_a_pinging_pool_and_no_sqlite_settings(monkeypatch):
