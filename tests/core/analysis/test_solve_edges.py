@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from core.analysis.solve import GRID, LEVERS, MIN_CAP, Setup, Target, applied, lever, solve
-from core.model import parse_scenario, replace_fields
+from core.analysis.risk import simulate
+from core.analysis.solve import GRID, LEVERS, MIN_CAP, Setup, Target, applied, cost, lever, side_by_side, solve
+from core.model import ScenarioError, load_preset, parse_scenario, replace_fields
 
 TEAM = {"role": "eng", "headcount": 10, "cost_per_head_month": 10_000}
 FLAT = {"company": {"name": "Flat", "starting_cash": 1_200_000}, "settings": {"horizon_months": 36},
@@ -215,3 +216,114 @@ def test_a_target_share_is_above_0_and_at_most_1(kind):
     for share in (0.0, 1.01):
         with pytest.raises(ValueError, match=f"share {share} "):
             Target(kind, 12, share).check(scenario)
+
+
+def test_a_month_lever_rounds_to_whole_months_and_a_cut_past_everything_stops_at_none():
+    """The one edit keeps values inside their fields: 2.4 months of delay move a month-6 round to month 8; a cut of
+    125 % leaves no heads, not minus 2.5."""
+    scenario = parse_scenario(ALL)
+    delay, cut = lever(scenario, "round_delay"), lever(scenario, "team_cut")
+    assert not isinstance(delay, str) and not isinstance(cut, str)
+    assert delay.scenario(2.4).funding[0].month == 8
+    assert [role.headcount for role in cut.scenario(1.25).opex.team] == [0, 0]
+
+
+def test_the_bridge_cap_given_sets_its_bound_in_the_answer_and_the_side_by_side():
+    """At a 2M cap the largest bridge is 1M: 30 months at 100k need 1.8M more than the 1.2M, out of reach; the best
+    (1M) gives 22 months. The answer comes from one coarse grid of 65 trials, and its scenario has the SAFE at 2M."""
+    scenario = parse_scenario(FLAT)
+    [row] = side_by_side(scenario, Target("runway", 30), Setup(bridge_cap=2e6), levers=("bridge",))
+    answer = row.answer
+    assert (answer.status, answer.best, answer.evaluations) == ("unreachable", pytest.approx(1e6), GRID)
+    assert answer.score == pytest.approx(22)
+    assert row.scenario is not None and row.scenario.funding[-1].valuation_cap == pytest.approx(2e6)
+    assert row.scenario.funding[-1].amount == pytest.approx(1e6)
+
+
+def test_a_lever_the_plan_lacks_answers_for_the_target_asked():
+    target = Target("runway", 12)
+    answer = solve(parse_scenario(FLAT), target, "round_delay")
+    assert (answer.target, answer.status, answer.reason, answer.chosen) == (target, "not_applicable", "no_round", None)
+
+
+TWO_ROUNDS = plan(FLAT, funding=[
+    {"name": "Seed", "month": 1, "amount": 1e6, "kind": "equity", "pre_money_valuation": 4e6},
+    {"name": "A", "month": 12, "amount": 2e6, "kind": "equity", "pre_money_valuation": 8e6}])
+"""Founders keep 4 / 5 = 80 % after the seed in month 1, and 80 % × 8 / 10 = 64 % after the A."""
+
+
+def test_the_founders_target_reads_the_share_after_the_next_priced_round_and_a_tie_reaches_it():
+    scenario = parse_scenario(TWO_ROUNDS)
+    answer = solve(scenario, Target("founders", share=0.8), "team_cut")
+    assert answer.status == "already" and answer.score == pytest.approx(0.8)
+    assert cost(scenario).founders == pytest.approx(0.8)
+    bridge = solve(scenario, Target("founders", share=0.81), "bridge")  # a bridge only dilutes: the best is none
+    assert (bridge.status, bridge.best, bridge.score) == ("unreachable", 0, pytest.approx(0.8))
+
+
+PATHS = 2000
+
+
+def survival(scenario, months: int) -> float:
+    return simulate(scenario, paths=PATHS).survival_at(months)
+
+
+@pytest.mark.parametrize(("preset", "key", "target"), [
+    ("capital_winter_round_slips", "team_cut", Target("odds", 18, 0.6)),
+    ("capital_winter_round_slips", "bridge", Target("odds", 18, 0.6)),
+    ("capital_winter_round_slips", "ai_cut", Target("odds", 18, 0.015)),  # the GPU price is drawn per path
+    ("capital_winter_round_slips", "ai_cut", Target("odds", 18, 0.019)),  # +1.96 errors is beyond the 90 % cut
+    ("company_b_data_assistant", "round_delay", Target("odds", 24, 0.5))])  # the round's month is drawn per path
+def test_an_odds_answer_and_each_end_of_its_band_hold_on_the_risk_labs_simulation(preset, key, target):
+    """Common random numbers: the Risk lab's simulation at a lever value gives the solver's odds (to one path). The
+    error is √(p (1 - p) / n) at the answer; each end of the band reaches the share ∓ 1.96 errors and the value past
+    it (a month, or 2.1 % less change: the band's bisection stops within 2 %) does not; None: nothing in the bounds
+    does. The band brackets the answer in the lever's own direction (a longer delay is the weaker side)."""
+    scenario = load_preset(f"sample_data/{preset}.yaml")
+    answer = solve(scenario, target, key, Setup(paths=PATHS))
+    lv = lever(scenario, key)
+    assert not isinstance(lv, str)
+    assert answer.status == "reached" and answer.value is not None and answer.score is not None
+    assert answer.band is not None and answer.error is not None
+    assert survival(lv.scenario(answer.value), target.months) == pytest.approx(answer.score, abs=1 / PATHS)
+    assert answer.error == pytest.approx(math.sqrt(answer.score * (1 - answer.score) / PATHS))
+    shares = (target.share - 1.96 * answer.error, target.share + 1.96 * answer.error)
+    for end, share in zip(answer.band, shares, strict=True):
+        if end is None:
+            assert survival(lv.scenario(float(lv.grid(2)[-1])), target.months) < share
+            continue
+        assert survival(lv.scenario(end), target.months) >= share - 1 / PATHS
+        past = lv.short_of(end) if lv.whole else lv.origin + 0.979 * (end - lv.origin)
+        if lv.low <= past <= lv.high:
+            assert survival(lv.scenario(past), target.months) < share + 1 / PATHS
+    ends = [v for v in (answer.band[0], answer.value, answer.band[1]) if v is not None]
+    assert ends == sorted(ends, reverse=lv.sense == "max")
+
+
+def test_break_even_out_of_reach_gives_the_weakest_cut_with_the_earliest_break_even():
+    """Revenue 10k growing 10 % a month against 100k of payroll × (1 - cut): break-even in the first month with
+    1.1^m >= 10 (1 - cut). Uncut that is month 25, after a 24-month plan; the 80 % cut gives month 8 (1.1^8 = 2.14),
+    so month 6 is out of reach, and the weakest grid cut (steps of 1.25 %) with 10 (1 - cut) <= 1.1^8 is 78.75 %."""
+    scenario = parse_scenario(plan(FLAT, settings={"horizon_months": 24},
+                                   streams=[{"kind": "usage", "name": "API", "volume_per_month": 100,
+                                             "price_per_unit": 100, "volume_growth_monthly": 0.1}]))
+    answer = solve(scenario, Target("break_even_by", 6), "team_cut")
+    assert (answer.status, answer.best, answer.score) == ("unreachable", pytest.approx(0.7875), -8)
+
+
+def test_a_freeze_between_two_coarse_grid_months_is_bisected_to_the_month():
+    """A hire in month 100 of a 120-month plan: the grid tries months 101, 99, 98, ... (65 of 101); 1.21M lasts the
+    120 months at 10k a month only without that hire, so the answer is month 100, a month before the one that fails."""
+    scenario = parse_scenario({"company": {"name": "Late", "starting_cash": 1_210_000},
+                               "settings": {"horizon_months": 120},
+                               "opex": {"team": [TEAM | {"headcount": 1}, TEAM | {"headcount": 1, "start_month": 100}]}})
+    lv = lever(scenario, "hiring_freeze")
+    assert not isinstance(lv, str) and lv.grid(GRID)[:3].tolist() == [101, 99, 98]
+    answer = solve(scenario, Target("runway", 120), "hiring_freeze")
+    assert (answer.status, answer.value, answer.failing) == ("reached", 100, 101)
+
+
+def test_an_odds_target_over_the_work_budget_for_its_trials_is_refused_before_any_run():
+    """Up to 40 runs of the paths: 150M / (36 months × 1 × 40) = 104,166 paths of the flat plan."""
+    with pytest.raises(ScenarioError, match=r"risk\.paths"):
+        solve(parse_scenario(FLAT), Target("odds", 12, 0.5), "team_cut", Setup(paths=104_167))
