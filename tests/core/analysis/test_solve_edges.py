@@ -156,6 +156,16 @@ def test_a_price_that_reaches_the_target_only_between_two_rises_is_flagged_not_m
     assert not answer.monotone
 
 
+def test_a_target_reached_at_todays_price_is_already_reached_though_a_rise_would_lose_it():
+    """Volume ∝ price^-2, no cost per unit: revenue 20k a month at today's price and 20k / 3 at ×3, against 100k of
+    payroll: 1.2M lasts 15 months today, 12.9 at ×3. Nothing needs changing, so the answer is not flagged."""
+    scenario = parse_scenario(plan(FLAT, streams=[{"kind": "usage", "name": "API", "volume_per_month": 1000,
+                                                   "price_per_unit": 20,
+                                                   "demand": {"model": "constant_elasticity", "elasticity": 2}}]))
+    answer = solve(scenario, Target("runway", 15), "price")
+    assert (answer.status, answer.value, answer.monotone) == ("already", 1, True)
+
+
 @pytest.mark.parametrize(("key", "change", "has_lever"), [
     ("team_cut", {"opex": {"team": [TEAM | {"headcount": 0}]}}, False),
     ("opex_cut", {"opex": {"team": [TEAM], "other_per_month": 1}}, True),
@@ -169,7 +179,9 @@ def test_a_price_that_reaches_the_target_only_between_two_rises_is_flagged_not_m
     ("round_delay", {"funding": [{"name": "Seed", "month": 0, "amount": 1e5, "kind": "safe", "valuation_cap": 8e6}]},
      False),
     ("next_round", {"funding": [{"name": "Seed", "month": 6, "amount": 0, "kind": "safe", "valuation_cap": 8e6}]},
-     False)])
+     False),
+    ("next_round", {"funding": [{"name": "Seed", "month": 6, "amount": 1, "kind": "safe", "valuation_cap": 8e6}]},
+     True)])
 def test_a_plan_has_a_lever_when_it_has_anything_positive_for_it_to_change(key, change, has_lever):
     """A role with heads, any overhead, any AI cost, a price above 0, a hire after month 0, a round after month 0 with
     money in it; else the reason the scenario lacks it."""
