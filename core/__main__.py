@@ -186,7 +186,7 @@ def _target(args: argparse.Namespace, scenario) -> Target:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from core.analysis.solve import LEVERS, cost, side_by_side
-    from core.present.solve import answer_text, score_text, side_by_side_frame, target_text
+    from core.present.solve import answer_text, score_text, side_by_side_frame, target_caption
 
     scenario = _load(args.scenario)
     try:
@@ -212,7 +212,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print()
         return 0
     print(scenario.company.name)
-    print(target_text(target, scenario))
+    print(target_caption(target, scenario))
     print(side_by_side_frame(rows, cost(scenario), scenario).to_string(index=False, max_colwidth=200))
     return 0
 

@@ -385,10 +385,11 @@ def solve(scenario: Scenario, target: Target, key: LeverKey, setup: Setup = Setu
         lv = dataclasses.replace(lv, sense="max")
         grid = lv.grid(FOUNDERS_GRID)
     ok, sc, trace = search(grid)
-    if _flat(sc) and _flat(trace) and not (ok.all() and lv.sense == "min" and grid[0] == lv.neutral):
+    unmoved = _flat(sc) and (np.isfinite(sc).any() or _flat(trace))  # the trace ranks values only without a score
+    if unmoved and not (ok.all() and lv.sense == "min" and grid[0] == lv.neutral):
         return _counted(Answer(key, target, "no_effect", score=float(sc[0])), search)
     if not ok.any():
-        i = int(np.lexsort((-np.arange(len(grid)), trace, sc))[-1])  # the best score, then trace, then weakest
+        i = int(np.argmax(sc if np.isfinite(sc).any() else trace))  # the weakest of the best (the trace: no score)
         return _counted(Answer(key, target, "unreachable", best=float(grid[i]), score=float(sc[i]), limit=limit), search)
     first = int(np.argmax(ok))
     monotone = bool(ok[first:].all())

@@ -32,7 +32,7 @@ def test_the_section_solves_every_lever_for_the_strategy_runway_and_apply_makes_
     cut = solve(scenario, Target("runway", 24), "team_cut")
     row = frame[frame["Lever"] == "Cut team cost"].iloc[0]
     assert row["What it would take"] == answer_text(cut, scenario) == "Cut every role’s headcount by 20.7%."
-    at.selectbox(key=w(at, f"lever.solve.{place}.pick")).set_value(0).run()   # the first answer that changes the plan
+    at.selectbox(key=w(at, f"lever.solve.{place}.pick.runway:24:0")).set_value("team_cut").run()
     at.button(key=f"solve.{place}.apply").click().run()
     assert not at.exception
     applied = at.session_state["scenario"]
@@ -80,3 +80,33 @@ def test_a_target_code_that_does_not_read_shows_nothing():
     assert Target.parse("runway:24:0") == Target("runway", 24)
     assert Target.parse("odds:18:0.8") == Target("odds", 18, 0.8)
     assert [Target.parse(code) for code in ("", "runway", "drop:1:0", "runway:x:0", "odds:18:nan", None)] == [None] * 6
+
+
+def test_apply_before_build_was_opened_is_undone_on_build(tmp_path, monkeypatch):
+    at = page_app(tmp_path, monkeypatch, "views/funds.py")
+    before = at.session_state["scenario"]
+    at.selectbox(key=w(at, "lever.solve.funds.pick.runway:18:0")).set_value("team_cut").run()
+    at.button(key="solve.funds.apply").click().run()
+    assert at.session_state["scenario"] != before
+    at.switch_page("views/build.py").run()
+    assert not at.button(key="build.undo").disabled
+    at.button(key="build.undo").click().run()
+    assert at.session_state["scenario"] == before
+
+
+def test_a_new_target_offers_only_its_own_answers_and_limits_are_not_applied(tmp_path, monkeypatch):
+    """The founders' target: a bridge and the next round only dilute, so their answers are limits (the most money
+    that keeps the share), never a change to apply; the runway target's picker is gone with its answers."""
+    at = page_app(tmp_path, monkeypatch, "views/funds.py")
+    at.selectbox(key=w(at, "lever.solve.funds.kind")).set_value("founders").run()
+    assert not any(s.key and s.key.startswith("lever.solve.funds.pick") for s in at.selectbox)
+    assert "A bridge SAFE of at most" in " ".join(solve_table(at)["What it would take"])
+    assert at.session_state["solve.chosen"] == Target("founders", share=0.5)
+
+
+def test_the_investor_views_static_table_shows_a_lower_bound_as_text_not_a_quote(tmp_path, monkeypatch):
+    fresh_app(tmp_path, monkeypatch)
+    sid = saved_store().create(LOCAL, "Winter", load_scenario(WINTER)).scenario_id
+    token, _ = saved_store().share(LOCAL, sid, target=Target("runway", 24).code)
+    cells = solve_table(shared_app(token))["Runway"]
+    assert "\\> 36 months" in list(cells)   # escaped: Markdown would make "> 36 months" a block quote

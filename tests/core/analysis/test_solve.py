@@ -1,6 +1,7 @@
 """What it would take: every answer is checked by re-projecting the scenario with the lever applied (the one edit,
 not the solver's per-path draws): the answer reaches the target and the value one step short of it does not."""
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from core.analysis.captable import cap_table, founders_after
 from core.analysis.levers import next_round_index
 from core.analysis.metrics import runway_months, summarize
 from core.analysis.risk import simulate
-from core.analysis.solve import LEVERS, MAX_DELAY, Setup, Target, lever, side_by_side, solve
+from core.analysis.solve import LEVERS, Setup, Target, lever, side_by_side, solve
 from core.engine.projection import project
 from core.engine.running import running_total
 from core.model import load_preset, parse_scenario, replace_fields
@@ -52,15 +53,21 @@ def check(scenario, target: Target, key: str, setup: Setup | None = None, paths:
         assert answer.value is not None
         assert measured(lv.scenario(answer.value), target, paths)[0], (key, answer)
         if answer.failing is None:  # reached at the weakest end: nothing short of it to try
-            assert answer.value == lv.grid(2)[0]
+            assert answer.value in (lv.low, lv.high)
         elif answer.monotone:
+            if answer.limit:  # the most money that keeps the target: its grid runs from the most down
+                lv = dataclasses.replace(lv, sense="max")
             assert not measured(lv.scenario(lv.short_of(answer.value)), target, paths)[0], (key, answer)
             assert not measured(lv.scenario(answer.failing), target, paths)[0], (key, answer)
         if answer.status == "already":
             assert measured(scenario, target, paths)[0]
-    else:
+    elif answer.status == "unreachable":
         for value in lv.grid(9):
             assert not measured(lv.scenario(float(value)), target, paths)[0], (key, value, answer)
+    else:  # no effect: every value tried reads the same
+        reads = [measured(lv.scenario(float(value)), target, paths) for value in lv.grid(9)]
+        assert len({ok for ok, _ in reads}) == 1, (key, answer)
+        assert [score for _, score in reads] == pytest.approx([reads[0][1]] * len(reads), rel=1e-9), (key, answer)
 
 
 @pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
@@ -112,10 +119,21 @@ def test_a_flat_burn_needs_the_cut_and_the_bridge_computed_on_paper():
 
 
 def test_a_flat_burn_is_default_dead_whatever_is_raised_and_a_team_cut_cannot_make_it_alive():
-    """No revenue: no break-even, so no new money (it does not count) and no cut short of 100 % makes it alive."""
+    """No revenue: no break-even, so no new money (it does not count: no effect) and no cut short of 100 % makes it
+    alive (out of reach; the strongest cut comes closest)."""
     scenario = parse_scenario(FLAT)
     assert solve(scenario, Target("default_alive"), "bridge").status == "no_effect"
-    assert solve(scenario, Target("default_alive"), "team_cut").status == "no_effect"
+    cut = solve(scenario, Target("default_alive"), "team_cut")
+    assert cut.status == "unreachable" and cut.best == pytest.approx(0.8)
+
+
+def test_the_most_money_that_keeps_the_founders_share_is_the_answer_of_the_bridge_and_the_next_round():
+    """Founders own 100 % with no round: a post-money SAFE of A at a 10M cap leaves them 1 - A / 10M, so 70 % allows
+    at most 3M; the lever's range is up to half the cap (5M)."""
+    scenario = replace_fields(parse_scenario(FLAT), {"opex.team[0].headcount": 100})  # 1M a month: a 36M range
+    answer = solve(scenario, Target("founders", share=0.7), "bridge", Setup(bridge_cap=10_000_000))
+    assert answer.limit and answer.status == "reached" and 3_000_000 / 1.002 <= answer.value <= 3_000_000
+    check(scenario, Target("founders", share=0.7), "bridge", Setup(bridge_cap=10_000_000))
 
 
 def test_a_hiring_freeze_answer_is_the_latest_month_that_reaches_the_target():
@@ -145,10 +163,10 @@ def test_raising_prices_cannot_reach_the_target_when_demand_is_elastic_and_the_b
     assert rise.status == "reached" and 1.5625 <= rise.value <= 1 + 0.5625 * 1.002
 
 
-def test_the_round_delay_answer_is_when_cash_without_the_round_runs_out_and_company_a_survives_any_delay():
+def test_the_round_delay_answer_is_when_cash_without_the_round_runs_out_and_company_a_does_not_need_its_pre_a():
     """The largest delay the plan survives lands the round by the month cash runs out without it (Company B, 24
-    months of runway). Company A's cash without its Pre-A lasts the horizon: it survives the longest delay tried,
-    and the answer says it is at the bound."""
+    months of runway: 8 months). Company A's cash without its Pre-A lasts the horizon: delaying it moves neither the
+    runway nor the cash at the end, so the lever does not move the target."""
     for path, months in (("company_b_data_assistant", 24), ("company_a_customer_service", 48)):
         scenario = load_preset(f"sample_data/{path}.yaml")
         k = next_round_index(scenario)
@@ -156,12 +174,11 @@ def test_the_round_delay_answer_is_when_cash_without_the_round_runs_out_and_comp
         p = project(scenario)
         without = int(runway_months(p.cash - running_total(p.flows_by_round[k]))[0])
         answer = solve(scenario, Target("runway", months), "round_delay")
-        assert answer.status == "reached"
         if without < months:
-            assert answer.value == without - scenario.funding[k].month and answer.failing == answer.value + 1
-            assert not answer.boundary
+            assert (answer.status, answer.value) == ("reached", without - scenario.funding[k].month)
+            assert answer.failing == answer.value + 1 and not answer.boundary
         else:
-            assert path == "company_a_customer_service" and answer.value == MAX_DELAY and answer.boundary
+            assert path == "company_a_customer_service" and answer.status == "no_effect"
 
 
 def test_a_lever_that_does_not_move_the_target_says_so_and_one_the_scenario_lacks_says_why():

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from core.analysis.risk import simulate
-from core.analysis.solve import GRID, LEVERS, MIN_CAP, Setup, Target, applied, cost, lever, side_by_side, solve
+from core.analysis.solve import GRID, LEVERS, Setup, Target, applied, cost, lever, side_by_side, solve
 from core.model import ScenarioError, load_preset, parse_scenario, replace_fields
 
 TEAM = {"role": "eng", "headcount": 10, "cost_per_head_month": 10_000}
@@ -134,10 +134,14 @@ def test_default_alive_out_of_reach_gives_the_cut_that_leaves_the_least_to_raise
     assert out.score == pytest.approx(-140_000)
 
 
-def test_a_lever_that_cannot_move_the_target_names_no_best_value():
-    answer = solve(parse_scenario(FLAT), Target("default_alive"), "team_cut")
-    assert (answer.status, answer.best, answer.value, answer.chosen) == ("no_effect", None, None, None)
-    assert answer.score == -math.inf
+def test_a_lever_that_cannot_move_the_target_names_no_best_value_and_one_that_moves_it_names_the_closest():
+    """No revenue: no break-even whatever is cut, but a cut moves the cash from operations (the closest is the
+    strongest cut); a bridge is new money, which default alive never counts: it does not move the target."""
+    bridge = solve(parse_scenario(FLAT), Target("default_alive"), "bridge")
+    assert (bridge.status, bridge.best, bridge.value, bridge.chosen) == ("no_effect", None, None, None)
+    assert bridge.score == -math.inf
+    cut = solve(parse_scenario(FLAT), Target("default_alive"), "team_cut")
+    assert (cut.status, cut.best, cut.score) == ("unreachable", pytest.approx(0.8), -math.inf)
 
 
 def test_a_price_that_reaches_the_target_only_between_two_rises_is_flagged_not_monotone():
@@ -202,13 +206,14 @@ def test_the_bridge_is_a_post_money_safe_in_month_zero_at_the_given_cap_up_to_ha
         "Friends", 0, pytest.approx(250_000), "safe", pytest.approx(2e6), "post")
 
 
-def test_a_company_that_neither_burns_nor_has_cash_gets_a_bridge_of_one_at_the_floor_cap():
+def test_a_company_that_neither_burns_nor_has_cash_sizes_no_bridge_and_a_tiny_cap_keeps_the_bridge_below_it():
     profitable = parse_scenario(plan(FLAT, company={"name": "Profit", "starting_cash": 0},
                                      streams=[{"kind": "usage", "name": "API", "volume_per_month": 1000,
                                                "price_per_unit": 200}]))
-    lv = lever(profitable, "bridge")
-    assert not isinstance(lv, str) and lv.high == 1.0
-    assert lv.scenario(1.0).funding[-1].valuation_cap == MIN_CAP
+    assert lever(profitable, "bridge") == "no_burn"
+    lv = lever(parse_scenario(FLAT), "bridge", Setup(bridge_cap=1.0))
+    assert not isinstance(lv, str) and lv.high == 0.5                     # half the cap: a post-money cap exceeds it
+    assert lv.scenario(0.5).funding[-1].valuation_cap == 1.0
 
 
 @pytest.mark.parametrize("kind", ["runway", "zero_cash_after", "odds", "break_even_by"])
