@@ -88,7 +88,7 @@ def test_a_pre_money_safe_says_so_and_the_page_reads_in_chinese(tmp_path, monkey
     assert any(i.value.startswith("SAFE 1：估值上限为投前估值口径") for i in app.info)
     cap = app.dataframe[0].value
     assert list(cap["期末（SAFE 与可转债按转股计）"]) == ["90.9%", "9.1%"]   # $1M at $10M over 10M shares: 1M shares
-    assert list(cap["股东"]) == ["创始人", "SAFE 1 投资人"]                  # a round's row names its investors
+    assert list(cap["股东"]) == ["创始人", "SAFE 1投资人"]                  # a round's row names its investors
 
 
 def test_build_s_funding_table_sets_a_safe_s_terms_and_a_new_row_needs_no_cap_basis(build):

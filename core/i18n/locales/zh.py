@@ -416,7 +416,7 @@ STRINGS: dict[str, str] = {
     "actuals.kpi.net_burn": "月均净烧钱（近 {n} 个月）",
     "actuals.kpi.runway": "按实际数据的现金跑道（近 {n} 个月）",
     "actuals.kpi.burn_multiple": "按实际数据的烧钱倍数（近 {n} 个月）",
-    'actuals.kpi.burn_help': '近 {n} 个月的月均净烧钱 ÷ 同期月均新增 ARR（David Sacks）：< 1 极佳，1–1.5 很好，1.5–2 良好，2–3 偏高，> 3 差。',
+    'actuals.kpi.burn_help': '近 {n} 个月的月均净烧钱 ÷ 同期月均新增 ARR（David Sacks）：低于 1 倍为极佳，1–1.5 倍为很好，1.5–2 倍为良好，2–3 倍为偏高，高于 3 倍为差。',
     "actuals.kpi.cash_on": "{month}末现金",
     "actuals.kpi.default_alive": "按近 {n} 个月的速度是否默认存活？",
     "actuals.kpi.default_alive_help": "收入按近 6 个月拟合的增速继续增长、成本保持不变：收入能否在现金耗尽前覆盖成本？",
