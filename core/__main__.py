@@ -178,10 +178,11 @@ def _target(args: argparse.Namespace, scenario) -> Target:
     if args.date:
         months = months_between(scenario.company.start_date, date.fromisoformat(f"{args.date}-01"))
         months += 1 if kind == "zero_cash_after" else 0  # cash lasts through that month
-    defaults = {"runway": scenario.strategy.runway_target_months, "odds": scenario.risk.survival_month,
-                "zero_cash_after": scenario.strategy.runway_target_months, "break_even_by": 24}
+    if months is None:  # the runway the strategy aims for (the page's default), the Risk lab's month for odds
+        months = scenario.risk.survival_month if kind == "odds" else scenario.strategy.runway_target_months
+        months = min(months, scenario.settings.horizon_months) if kind != "default_alive" else 0
     share = args.share if args.share is not None else {"odds": 80.0, "founders": 50.0}.get(kind, 0.0)
-    return Target(kind, int(months if months is not None else defaults.get(kind, 0)), share / 100)
+    return Target(kind, int(months), share / 100)
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -201,6 +202,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
         rows = side_by_side(scenario, target, setup, levers)
     except ScenarioError as exc:
         print("\n".join(exc.errors), file=sys.stderr)
+        return EXIT_INVALID
+    except ValueError as exc:  # a bridge cap at or below 0
+        print(f"{args.scenario}: {exc}", file=sys.stderr)
         return EXIT_INVALID
     if args.format == "json":
         data = {"scenario": scenario.company.name, "currency": scenario.company.currency,

@@ -27,13 +27,13 @@ def default_target(scenario: Scenario) -> Target:
 def chosen_target(scenario: Scenario) -> Target:
     """The target last solved for in this session, when it fits this scenario's plan, else the default."""
     chosen: Target | None = st.session_state.get(CHOSEN)
+    if chosen is None:
+        return default_target(scenario)
     try:
-        if chosen is not None:
-            chosen.check(scenario)
-            return chosen
-    except ValueError:
-        pass
-    return default_target(scenario)
+        chosen.check(scenario)
+    except ValueError:  # a month beyond this plan
+        return default_target(scenario)
+    return chosen
 
 
 def _month(label: str, scenario: Scenario, name: str, low: int, default: int) -> int:

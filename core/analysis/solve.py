@@ -51,7 +51,6 @@ GRID, ODDS_GRID, FOUNDERS_GRID = 65, 5, 17
 CLOSE, ODDS_CLOSE = 0.002, 0.005
 """Bisection stops when the values that fail and reach are this close (a share of the change from the origin)."""
 Z975 = float(ndtri(0.975))  # 1.96: the two-sided 95 % band
-MIN_CAP = 1e6
 BRIDGE_MONTHS = 36
 """The largest bridge tried: 36 months of the first half-year's net burn (and at most half its post-money cap)."""
 
@@ -149,13 +148,9 @@ class Lever:
         """The scenario with the lever at ``value``, through the one edit (values kept inside their fields' bounds)."""
         if value == self.neutral:
             return self.original
-        data = self.base.model_dump()
-        updates: dict[str, object] = {}
-        for path, (op, factor) in self.effects(np.array([value])).items():
-            now = float(field_value(data, path))
-            new = now * float(factor[0]) if op == "mul" else now + float(factor[0])
-            updates[path] = round(new) if path.endswith(".month") else new
-        return replace_fields(self.base, updates, clamp=True)
+        updates = {path: round(v[0]) if path.endswith(".month") else float(v[0])
+                   for path, v in trial_draws(self, np.array([value])).items()}  # the plan's one path
+        return replace_fields(self.base, updates)
 
 
 def _cut(paths: list[str]) -> Callable[[np.ndarray], Effects]:
@@ -216,11 +211,12 @@ def _price(s: Scenario) -> Lever | str:
 def _bridge(s: Scenario, setup: Setup) -> Lever | str:
     """A post-money SAFE closing in month 0 (money in hand), appended after the plan's rounds."""
     terms = default_terms(s)
-    cap = setup.bridge_cap if setup.bridge_cap is not None else terms.bridge_cap
-    cap = cap if cap > 0 else MIN_CAP  # a company that neither burns nor has cash: any cap will do
-    high = min(BRIDGE_MONTHS / 6 * terms.bridge, 0.5 * cap)  # below the post-money cap, which must exceed the amount
-    if high <= 0:
+    if setup.bridge_cap is not None and not setup.bridge_cap > 0:
+        raise ValueError(f"bridge cap {setup.bridge_cap} is not above 0")
+    if terms.bridge <= 0:  # the default bridge is six months of burn (else a year of the cash): nothing to bridge
         return "no_burn"
+    cap = setup.bridge_cap or terms.bridge_cap
+    high = min(BRIDGE_MONTHS / 6 * terms.bridge, 0.5 * cap)  # below the post-money cap, which must exceed the amount
     safe = {"name": setup.bridge_name, "month": 0, "amount": 0.0, "kind": "safe", "valuation_cap": cap,
             "cap_basis": "post"}
     base = replace_fields(s, {"funding": [*(r.model_dump() for r in s.funding), safe]})
@@ -429,11 +425,11 @@ def _with_band(answer: Answer, search: _Search, error: float, share: float) -> A
         fail = max((v for v in failing if order(v) < order(reach)), key=order, default=None)
         ends.append(reach if fail is None else search.bisect(fail, reach, 4 * ODDS_CLOSE, threshold)[1])
     low, high = ends if search.lv.sense == "min" else ends[::-1]  # low to high in the lever's unit
-    return Answer(**{**answer.__dict__, "error": error, "band": (low, high)})
+    return dataclasses.replace(answer, error=error, band=(low, high))
 
 
 def _counted(answer: Answer, search: _Search) -> Answer:
-    return Answer(**{**answer.__dict__, "evaluations": len(search.seen)})
+    return dataclasses.replace(answer, evaluations=len(search.seen))
 
 
 # --- side by side -------------------------------------------------------------------

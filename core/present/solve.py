@@ -84,10 +84,8 @@ def answer_text(answer: Answer, scenario: Scenario, lang: str = "en") -> str:
     text = t(f"solve.answer.{which}", lang, value=lever_value(key, answer.value, scenario, lang),
              round=_round_name(scenario))
     notes = []
-    if answer.boundary:
+    if answer.boundary and which not in ("next_round_none", "limit_none"):  # no money at all: the bound is the point
         notes.append(t(f"solve.boundary.{'limit' if answer.limit else 'max' if key == 'round_delay' else 'min'}", lang))
-    if which in ("next_round_none", "limit_none"):
-        notes = []  # no round at all: the bound is the point
     if not answer.monotone:
         notes.append(t("solve.not_monotone", lang))
     if answer.band is not None and answer.error and answer.band[0] != answer.band[1]:

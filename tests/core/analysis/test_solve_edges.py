@@ -354,3 +354,9 @@ def test_the_costs_name_no_founders_share_when_the_cap_table_cannot_be_built():
     safes = [{"name": name, "month": 0, "amount": 6e5, "kind": "safe", "valuation_cap": 1e6, "cap_basis": "post"}
              for name in ("S1", "S2")]
     assert cost(parse_scenario(plan(FLAT, funding=safes))).founders is None
+
+
+def test_a_bridge_cap_at_or_below_0_is_refused_with_its_value():
+    for cap in (0.0, -5.0):
+        with pytest.raises(ValueError, match=f"bridge cap {cap} is not above 0"):
+            lever(parse_scenario(FLAT), "bridge", Setup(bridge_cap=cap))
